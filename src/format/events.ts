@@ -1,0 +1,56 @@
+import { create, fromBinary, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
+import { timestampDate, timestampFromMs, type Timestamp } from '@bufbuild/protobuf/wkt';
+import { OneOfSchema, type OneOf } from '../gen/teleport/legacy/types/events/events_pb.js';
+
+/** Every audit event of the recording's OneOf, as `{ case, value }`. */
+export type AuditEvent = Exclude<OneOf['event'], { case: undefined }>;
+export type AuditEventCase = AuditEvent['case'];
+/** What a writer accepts: the same `{ case, value }` with plain-object values. */
+export type AuditEventInit = NonNullable<MessageInitShape<typeof OneOfSchema>['event']> & { case: AuditEventCase };
+
+/** One event read from a recording, with where it came from. */
+export interface RecordedEvent {
+  event: AuditEvent;
+  /** `Metadata.Index`: position in the session's event stream. */
+  index: number;
+  /** `Metadata.Time` in Unix ms, when set. */
+  timeMs: number | undefined;
+  /** File offset of the part holding this event (parts are the unit a reader can restart at). */
+  partOffset: number;
+  /** Offset of the record inside the part's inflated data. */
+  recordOffset: number;
+}
+
+/** Event type strings and codes as Teleport emits them (spec §2.1). */
+export const AuditEventType: Record<AuditEventCase, { type: string; code: string; failureCode?: string }> = {
+  sessionStart: { type: 'session.start', code: 'T2000I' },
+  sessionPrint: { type: 'print', code: '' },
+  sessionEnd: { type: 'session.end', code: 'T2004I' },
+  windowsDesktopSessionStart: { type: 'windows.desktop.session.start', code: 'TDP00I', failureCode: 'TDP00W' },
+  windowsDesktopSessionEnd: { type: 'windows.desktop.session.end', code: 'TDP01I' },
+  desktopRecording: { type: 'desktop.recording', code: '' },
+  desktopClipboardSend: { type: 'desktop.clipboard.send', code: 'TDP02I' },
+  desktopClipboardReceive: { type: 'desktop.clipboard.receive', code: 'TDP03I' },
+  desktopSharedDirectoryStart: { type: 'desktop.directory.share', code: 'TDP04I', failureCode: 'TDP04W' },
+  desktopSharedDirectoryRead: { type: 'desktop.directory.read', code: 'TDP05I', failureCode: 'TDP05W' },
+  desktopSharedDirectoryWrite: { type: 'desktop.directory.write', code: 'TDP06I', failureCode: 'TDP06W' },
+};
+
+/** Decodes one record payload; `undefined` when it holds an event type this reader does not know. */
+export function decodeAuditEvent(payload: Uint8Array): AuditEvent | undefined {
+  const message = fromBinary(OneOfSchema, payload, { readUnknownFields: false });
+  return message.event.case === undefined ? undefined : message.event;
+}
+
+export function encodeAuditEvent(event: AuditEventInit): Uint8Array {
+  return toBinary(OneOfSchema, create(OneOfSchema, { event } as MessageInitShape<typeof OneOfSchema>));
+}
+
+export function timestampToMs(timestamp: Timestamp | undefined): number | undefined {
+  if (!timestamp || (timestamp.seconds === 0n && timestamp.nanos === 0)) return undefined;
+  return timestampDate(timestamp).getTime();
+}
+
+export function timestampOfMs(ms: number): Timestamp {
+  return timestampFromMs(ms);
+}

@@ -1,0 +1,465 @@
+import {
+  FLAG_ENCRYPTED,
+  MAX_RECORD_BYTES,
+  ProtoStreamVersion,
+  RECORD_HEADER_BYTES,
+  V1_HEADER_BYTES,
+  V2_HEADER_BYTES,
+  headerBytesOf,
+  readUint64,
+  type PartHeader,
+} from './container.js';
+import { ErrorReason, RecordingError } from './errors.js';
+import { decodeAuditEvent, timestampToMs, type RecordedEvent } from './events.js';
+import { createMemberInflater, defaultInflateEngine, type InflateEngine, type MemberInflater } from './inflate.js';
+
+export interface ReaderOptions {
+  /** Inflate engine. Default: `native` in browsers and workers, `fflate` elsewhere (see `defaultInflateEngine`). */
+  inflate: InflateEngine;
+  /**
+   * Largest part (and padding) size a header may declare, in bytes. Default 256 MiB: Teleport
+   * cuts parts at about 5 MiB, so anything near this is damage, never a reason to allocate.
+   */
+  maxPartBytes: number;
+  /** Largest inflated size of one part, in bytes. Default 512 MiB; stops gzip bombs. */
+  maxInflatedPartBytes: number;
+}
+
+export interface ReadResult {
+  /** Events decoded from the bytes pushed, in file order, duplicates already removed. */
+  events: RecordedEvent[];
+  /** Set once the recording turned out damaged; every event before the damage was returned. */
+  error?: RecordingError;
+}
+
+export interface ReaderStats {
+  /** Highest part version seen (1 or 2), 0 before the first header. */
+  version: number;
+  /** Parts started, empty ones included. */
+  parts: number;
+  /** Bytes of the file consumed. */
+  bytes: number;
+  /** Events returned. */
+  events: number;
+  /** Events skipped because their `Metadata.Index` was not above the last one (Teleport de-duplicates so). */
+  duplicates: number;
+  /** Records whose event type this reader does not know (skipped). */
+  unknownEvents: number;
+}
+
+/** Parts this large or smaller keep their compressed bytes while the native engine inflates them, so a
+ * native failure (e.g. bytes dangling after the gzip member, which DecompressionStream rejects) can
+ * be replayed through fflate without losing output. Larger parts go to fflate directly. */
+const NATIVE_RETAIN_LIMIT = 16 * 1024 * 1024;
+
+const defaults = (): ReaderOptions => ({
+  inflate: defaultInflateEngine(),
+  maxPartBytes: 256 * 1024 * 1024,
+  maxInflatedPartBytes: 512 * 1024 * 1024,
+});
+
+type State = 'header' | 'body' | 'padding' | 'failed';
+
+interface OpenPart {
+  header: PartHeader;
+  offset: number;
+  bodyLeft: number;
+  inflater: MemberInflater;
+  engine: InflateEngine;
+  /** Compressed bytes kept for a replay through fflate; undefined when not kept. */
+  retained: Uint8Array[] | undefined;
+  /** Inflated bytes handed to the record splitter so far. */
+  inflatedBytes: number;
+  records: RecordSplitter;
+}
+
+/**
+ * Streaming, push-based reader of recording files (spec §1.4): chunks of any size in, events out.
+ * It follows Teleport's `ProtoReader`: V1 and V2 part headers, empty parts, padding, bytes dangling
+ * after a part's gzip member skipped, one gzip member per part, the 64 KiB record limit, and
+ * de-duplication by `Metadata.Index`. It is lenient at the tail: a file cut short yields every
+ * event before the cut, then a `truncated` error.
+ */
+export class RecordingReader {
+  private readonly options: ReaderOptions;
+  private state: State = 'header';
+  private readonly headerBuffer = new Uint8Array(V2_HEADER_BYTES);
+  private headerFill = 0;
+  private paddingLeft = 0;
+  private part: OpenPart | undefined;
+  private lastIndex = -1;
+  private failure: RecordingError | undefined;
+  private readonly counters: ReaderStats = { version: 0, parts: 0, bytes: 0, events: 0, duplicates: 0, unknownEvents: 0 };
+
+  constructor(options: Partial<ReaderOptions> = {}) {
+    this.options = { ...defaults(), ...options };
+  }
+
+  get stats(): Readonly<ReaderStats> {
+    return this.counters;
+  }
+
+  get error(): RecordingError | undefined {
+    return this.failure;
+  }
+
+  async push(chunk: Uint8Array): Promise<ReadResult> {
+    const events: RecordedEvent[] = [];
+    if (this.state !== 'failed') {
+      try {
+        await this.consume(chunk, events);
+      } catch (error) {
+        this.fail(error);
+      }
+    }
+    return this.result(events);
+  }
+
+  /** The file has no more bytes. */
+  async end(): Promise<ReadResult> {
+    const events: RecordedEvent[] = [];
+    if (this.state !== 'failed') {
+      try {
+        this.checkComplete(await this.drainTruncatedPart(events));
+      } catch (error) {
+        this.fail(error);
+      }
+    }
+    return this.result(events);
+  }
+
+  /** Stops reading and frees the inflater. */
+  cancel(): void {
+    this.part?.inflater.cancel();
+    this.part = undefined;
+    this.state = 'failed';
+  }
+
+  private result(events: RecordedEvent[]): ReadResult {
+    this.counters.events += events.length;
+    return this.failure ? { events, error: this.failure } : { events };
+  }
+
+  private fail(error: unknown): void {
+    this.part?.inflater.cancel();
+    const offset = this.part?.offset ?? this.counters.bytes;
+    this.part = undefined;
+    this.state = 'failed';
+    this.failure =
+      error instanceof RecordingError
+        ? error.atByte >= 0
+          ? error
+          : new RecordingError(error.reason, `${error.message} (part at byte ${offset})`, offset)
+        : new RecordingError(ErrorReason.Corrupt, `unreadable data at byte ${offset}: ${String(error)}`, offset);
+  }
+
+  private async consume(chunk: Uint8Array, events: RecordedEvent[]): Promise<void> {
+    let at = 0;
+    while (at < chunk.length) {
+      const available = chunk.length - at;
+      if (this.state === 'header') {
+        const taken = this.fillHeader(chunk.subarray(at));
+        at += taken;
+        this.counters.bytes += taken;
+      } else if (this.state === 'body') {
+        const part = this.part!;
+        const taken = Math.min(part.bodyLeft, available);
+        const piece = chunk.subarray(at, at + taken);
+        at += taken;
+        this.counters.bytes += taken;
+        part.bodyLeft -= taken;
+        await this.inflate(part, events, piece);
+        if (part.bodyLeft === 0) await this.closePart(part, events);
+      } else {
+        const taken = Math.min(this.paddingLeft, available);
+        at += taken;
+        this.counters.bytes += taken;
+        this.paddingLeft -= taken;
+        if (this.paddingLeft === 0) this.state = 'header';
+      }
+    }
+  }
+
+  /** Copies header bytes; returns how many were taken. Opens the part once the header is whole. */
+  private fillHeader(bytes: Uint8Array): number {
+    const headerStart = this.counters.bytes - this.headerFill;
+    let wanted = this.headerFill < 8 ? 8 : headerBytesOf(this.peekVersion(headerStart));
+    let taken = 0;
+    while (this.headerFill < wanted && taken < bytes.length) {
+      const count = Math.min(wanted - this.headerFill, bytes.length - taken);
+      this.headerBuffer.set(bytes.subarray(taken, taken + count), this.headerFill);
+      this.headerFill += count;
+      taken += count;
+      if (this.headerFill === 8) wanted = headerBytesOf(this.peekVersion(headerStart));
+    }
+    if (this.headerFill === wanted && wanted > 8) this.openPart(headerStart);
+    return taken;
+  }
+
+  /** The version field of the header being read; throws if it is not one a reader can handle. */
+  private peekVersion(headerStart: number): number {
+    const view = new DataView(this.headerBuffer.buffer);
+    const version = readUint64(view, 0);
+    if (version === ProtoStreamVersion.V1 || version === ProtoStreamVersion.V2) return version;
+    if (headerStart === 0 && this.headerBuffer[0] === 0x1f && this.headerBuffer[1] === 0x8b) {
+      throw new RecordingError(ErrorReason.NotARecording, 'this is a bare gzip file, not a session recording (no part header)', 0);
+    }
+    if (version > 2 && version < 256) {
+      throw new RecordingError(ErrorReason.UnsupportedVersion, `part at byte ${headerStart} has format version ${version}; versions 1 and 2 are supported`, headerStart);
+    }
+    if (headerStart === 0) {
+      throw new RecordingError(ErrorReason.NotARecording, 'this file is not a session recording (it does not start with a part header)', 0);
+    }
+    throw new RecordingError(ErrorReason.Corrupt, `no valid part header at byte ${headerStart}`, headerStart);
+  }
+
+  private openPart(offset: number): void {
+    const view = new DataView(this.headerBuffer.buffer);
+    const version = readUint64(view, 0) as ProtoStreamVersion;
+    const header: PartHeader = {
+      version,
+      partSize: readUint64(view, 8),
+      paddingSize: readUint64(view, 16),
+      flags: version === ProtoStreamVersion.V2 ? this.headerBuffer[24]! : 0,
+      headerBytes: headerBytesOf(version),
+    };
+    this.headerFill = 0;
+    this.counters.parts += 1;
+    this.counters.version = Math.max(this.counters.version, version);
+    const limit = this.options.maxPartBytes;
+    if (header.partSize > limit || header.paddingSize > limit) {
+      const size = Math.max(header.partSize, header.paddingSize);
+      throw new RecordingError(ErrorReason.Corrupt, `part at byte ${offset} declares ${size === Infinity ? 'over 2^53' : size} bytes, more than the ${limit}-byte limit`, offset);
+    }
+    if (header.flags & FLAG_ENCRYPTED) {
+      throw new RecordingError(ErrorReason.Encrypted, `part at byte ${offset} is encrypted (Teleport recording encryption); it can only be played where the cluster's keys are`, offset);
+    }
+    this.paddingLeft = header.paddingSize;
+    if (header.partSize === 0) {
+      this.state = header.paddingSize === 0 ? 'header' : 'padding';
+      return;
+    }
+    const engine = header.partSize > NATIVE_RETAIN_LIMIT ? 'fflate' : this.options.inflate;
+    this.part = {
+      header,
+      offset,
+      bodyLeft: header.partSize,
+      inflater: createMemberInflater(engine),
+      engine,
+      retained: engine === 'native' ? [] : undefined,
+      inflatedBytes: 0,
+      records: new RecordSplitter(offset),
+    };
+    this.state = 'body';
+  }
+
+  private async inflate(part: OpenPart, events: RecordedEvent[], piece: Uint8Array): Promise<void> {
+    part.retained?.push(piece.slice());
+    let output: Uint8Array[];
+    try {
+      output = await part.inflater.push(piece);
+    } catch (error) {
+      output = await this.replayWithFflate(part, error, 'push');
+    }
+    this.deliver(part, output, events);
+  }
+
+  private async closePart(part: OpenPart, events: RecordedEvent[]): Promise<void> {
+    let output: Uint8Array[];
+    try {
+      output = await part.inflater.finish();
+    } catch (error) {
+      output = await this.replayWithFflate(part, error, 'finish');
+    }
+    this.deliver(part, output, events);
+    part.records.checkBoundary();
+    this.part = undefined;
+    this.state = this.paddingLeft > 0 ? 'padding' : 'header';
+  }
+
+  /**
+   * The native engine failed: inflate the part's bytes again with fflate, which ignores bytes after
+   * the member and reports real damage precisely, and skip what was already delivered.
+   */
+  private async replayWithFflate(part: OpenPart, error: unknown, upTo: 'push' | 'finish' | 'cut'): Promise<Uint8Array[]> {
+    if (!part.retained) throw error;
+    const retained = part.retained;
+    part.inflater.cancel();
+    part.inflater = createMemberInflater('fflate');
+    part.engine = 'fflate';
+    part.retained = undefined;
+    const output: Uint8Array[] = [];
+    for (const piece of retained) output.push(...(await part.inflater.push(piece)));
+    if (upTo === 'finish') output.push(...(await part.inflater.finish()));
+    return skipBytes(output, part.inflatedBytes);
+  }
+
+  private deliver(part: OpenPart, output: Uint8Array[], events: RecordedEvent[]): void {
+    for (const data of output) {
+      part.inflatedBytes += data.length;
+      if (part.inflatedBytes > this.options.maxInflatedPartBytes) {
+        throw new RecordingError(ErrorReason.Corrupt, `part at byte ${part.offset} inflates past ${this.options.maxInflatedPartBytes} bytes (a gzip bomb?)`, part.offset);
+      }
+      part.records.push(data, (payload, recordOffset) => this.decodeRecord(part, payload, recordOffset, events));
+    }
+  }
+
+  private decodeRecord(part: OpenPart, payload: Uint8Array, recordOffset: number, events: RecordedEvent[]): void {
+    let event;
+    try {
+      event = decodeAuditEvent(payload);
+    } catch (error) {
+      throw new RecordingError(ErrorReason.Corrupt, `record at offset ${recordOffset} of the part at byte ${part.offset} is not a valid event (${error instanceof Error ? error.message : error})`, part.offset);
+    }
+    if (!event) {
+      this.counters.unknownEvents += 1;
+      return;
+    }
+    const metadata = event.value.metadata;
+    const index = Number(metadata?.index ?? 0n);
+    if (index <= this.lastIndex) {
+      this.counters.duplicates += 1;
+      return;
+    }
+    this.lastIndex = index;
+    events.push({ event, index, timeMs: timestampToMs(metadata?.time), partOffset: part.offset, recordOffset });
+  }
+
+  /** At the end of the file inside a part: hand out every whole record that can still be inflated. */
+  private async drainTruncatedPart(events: RecordedEvent[]): Promise<number> {
+    const part = this.part;
+    if (this.state !== 'body' || !part) return 0;
+    if (part.engine === 'native' && part.retained) {
+      this.deliver(part, await this.replayWithFflate(part, undefined, 'cut'), events);
+    }
+    return part.bodyLeft;
+  }
+
+  private checkComplete(bodyMissing: number): void {
+    const at = this.counters.bytes;
+    if (this.state === 'header' && this.headerFill === 0) {
+      if (at === 0) throw new RecordingError(ErrorReason.NotARecording, 'the file is empty', 0);
+      return;
+    }
+    const where =
+      this.state === 'header'
+        ? `inside a part header (${this.headerFill} of ${this.headerFill < 8 ? V1_HEADER_BYTES : headerBytesOf(readUint64(new DataView(this.headerBuffer.buffer), 0))} bytes)`
+        : this.state === 'body'
+          ? `inside the data of the part at byte ${this.part!.offset} (${bodyMissing} bytes missing)`
+          : `inside the padding of a part (${this.paddingLeft} bytes missing)`;
+    throw new RecordingError(ErrorReason.Truncated, `the recording ends early, at byte ${at}, ${where}; everything before was read`, at);
+  }
+}
+
+/** Splits a part's inflated bytes into `u32 BE length + payload` records; payloads are zero-copy where possible. */
+class RecordSplitter {
+  private pending: Uint8Array | undefined;
+  private pendingFill = 0;
+  private readonly lengthBytes = new Uint8Array(RECORD_HEADER_BYTES);
+  private lengthFill = 0;
+  private offset = 0;
+  private recordStart = 0;
+
+  constructor(private readonly partOffset: number) {}
+
+  push(data: Uint8Array, onRecord: (payload: Uint8Array, recordOffset: number) => void): void {
+    let at = 0;
+    while (at < data.length) {
+      if (this.pending) {
+        const count = Math.min(this.pending.length - this.pendingFill, data.length - at);
+        this.pending.set(data.subarray(at, at + count), this.pendingFill);
+        this.pendingFill += count;
+        at += count;
+        if (this.pendingFill === this.pending.length) {
+          const payload = this.pending;
+          this.pending = undefined;
+          onRecord(payload, this.recordStart);
+        }
+        continue;
+      }
+      this.recordStart = this.offset + at - this.lengthFill;
+      if (this.lengthFill === 0 && data.length - at >= RECORD_HEADER_BYTES) {
+        const length = this.checkLength(readUint32(data, at));
+        at += RECORD_HEADER_BYTES;
+        if (data.length - at >= length) {
+          onRecord(data.subarray(at, at + length), this.recordStart);
+          at += length;
+        } else {
+          this.startPending(length);
+        }
+        continue;
+      }
+      const count = Math.min(RECORD_HEADER_BYTES - this.lengthFill, data.length - at);
+      this.lengthBytes.set(data.subarray(at, at + count), this.lengthFill);
+      this.lengthFill += count;
+      at += count;
+      if (this.lengthFill === RECORD_HEADER_BYTES) {
+        this.lengthFill = 0;
+        this.startPending(this.checkLength(readUint32(this.lengthBytes, 0)));
+      }
+    }
+    this.offset += data.length;
+  }
+
+  /** The part's gzip member ended: it must end between records. */
+  checkBoundary(): void {
+    if (this.pending || this.lengthFill > 0) {
+      throw new RecordingError(ErrorReason.Corrupt, `the part at byte ${this.partOffset} ends inside a record (at offset ${this.recordStart})`, this.partOffset);
+    }
+  }
+
+  private startPending(length: number): void {
+    this.pending = new Uint8Array(length);
+    this.pendingFill = 0;
+  }
+
+  private checkLength(length: number): number {
+    if (length === 0) {
+      throw new RecordingError(ErrorReason.Corrupt, `record of length 0 at offset ${this.recordStart} of the part at byte ${this.partOffset}`, this.partOffset);
+    }
+    if (length > MAX_RECORD_BYTES) {
+      throw new RecordingError(ErrorReason.RecordTooLarge, `record of ${length} bytes at offset ${this.recordStart} of the part at byte ${this.partOffset}; the limit is ${MAX_RECORD_BYTES}`, this.partOffset);
+    }
+    return length;
+  }
+}
+
+function readUint32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
+
+function skipBytes(chunks: Uint8Array[], count: number): Uint8Array[] {
+  const kept: Uint8Array[] = [];
+  for (const chunk of chunks) {
+    if (count >= chunk.length) {
+      count -= chunk.length;
+      continue;
+    }
+    kept.push(count > 0 ? chunk.subarray(count) : chunk);
+    count = 0;
+  }
+  return kept;
+}
+
+export interface ReadAllResult {
+  events: RecordedEvent[];
+  error: RecordingError | undefined;
+  stats: ReaderStats;
+}
+
+/** Reads a whole recording from bytes or a stream of chunks; never throws for bad data (see `error`). */
+export async function readRecording(
+  source: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: Partial<ReaderOptions> = {},
+): Promise<ReadAllResult> {
+  const reader = new RecordingReader(options);
+  const events: RecordedEvent[] = [];
+  const chunks = source instanceof Uint8Array ? [source] : source;
+  for await (const chunk of chunks) {
+    const result = await reader.push(chunk);
+    events.push(...result.events);
+    if (result.error) break;
+  }
+  if (!reader.error) events.push(...(await reader.end()).events);
+  return { events, error: reader.error, stats: { ...reader.stats } };
+}

@@ -1,0 +1,23 @@
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
+import { countReporter } from './tools/count-reporter.mjs';
+import { chromiumPath, chromiumFlags } from './tools/chromium.mjs';
+
+export default {
+  files: 'test/browser/**/*.test.ts',
+  nodeResolve: { exportConditions: ['production'] },
+  // Sources say new URL('./x.worker.js', import.meta.url); only the .ts exists under src/.
+  middleware: [
+    function workerTs(ctx, next) {
+      if (ctx.url.startsWith('/src/') && /\.worker\.js(\?|$)/.test(ctx.url)) ctx.url = ctx.url.replace(/\.worker\.js/, '.worker.ts');
+      return next();
+    },
+  ],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  testFramework: { config: { timeout: 60000 } },
+  concurrency: 1,
+  reporters: [defaultReporter(), countReporter()],
+  staticLogging: true,
+  browsers: [chromeLauncher({ launchOptions: { executablePath: chromiumPath(), headless: true, args: chromiumFlags } })],
+};
