@@ -1,8 +1,8 @@
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
-import { countReporter } from './tools/count-reporter.mjs';
-import { chromiumPath, chromiumFlags } from './tools/chromium.mjs';
+import { countReporter } from './test/tools/count-reporter.mjs';
+import { chromiumPath, chromiumFlags } from './test/tools/chromium.mjs';
 
 export default {
   files: 'test/browser/**/*.test.ts',

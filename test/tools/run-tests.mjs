@@ -15,7 +15,7 @@ function step(name, cmd, args) {
   return ok;
 }
 
-step('ensure chromium', 'node', ['tools/ensure-chromium.mjs']);
+step('ensure chromium', 'node', ['test/tools/ensure-chromium.mjs']);
 step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 const built = step('build', 'npx', ['rollup', '-c', 'rollup.config.mjs', '--silent']);
 

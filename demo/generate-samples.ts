@@ -1,0 +1,79 @@
+// `npm run samples`: writes the sample recordings in demo/recordings/ through the recorder shim,
+// from synthesized desktop sessions drawn with a real rasterizer (demo/samples/desktop-scene.ts).
+// `npm run samples -- --long` writes the 1-hour 1920×1080 benchmark recording instead (not committed).
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { encodeTdp } from '../src/format/tdp.js';
+import { createRecorder, fileSink, type SessionInfo } from '../src/recorder/index.js';
+import { synthesizeSession, type SceneOptions } from './samples/desktop-scene.js';
+
+interface Sample {
+  file: string;
+  scene: SceneOptions;
+  session: SessionInfo;
+  /** Wall-clock start of the session. */
+  startedAt: number;
+}
+
+const cluster = 'teleport.example.com';
+const samples: Sample[] = [
+  {
+    file: '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720.tar',
+    scene: { width: 1280, height: 720, durationMs: 150_000, seed: 720 },
+    session: {
+      sessionId: '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720', clusterName: cluster, user: 'alice@example.com',
+      desktopName: 'win-dev-01', desktopAddr: '10.20.0.15:3389', windowsUser: 'alice', windowsDomain: 'CORP',
+      desktopService: 'b1c4a8e2-52f1-4bd5-b37f-8d1e2c6a9f10', labels: { env: 'dev', team: 'platform' }, clientAddr: '203.0.113.24:51522',
+    },
+    startedAt: Date.UTC(2026, 10, 12, 14, 5, 12),
+  },
+  {
+    file: '9a7f3c21-0b4e-4f8a-8c3d-5e6f7a8b1080.tar',
+    scene: { width: 1920, height: 1080, durationMs: 90_000, seed: 1080 },
+    session: {
+      sessionId: '9a7f3c21-0b4e-4f8a-8c3d-5e6f7a8b1080', clusterName: cluster, user: 'bob@example.com',
+      desktopName: 'win-dc-01', desktopAddr: '10.20.0.2:3389', windowsUser: 'Administrator', windowsDomain: 'CORP',
+      desktopService: 'b1c4a8e2-52f1-4bd5-b37f-8d1e2c6a9f10', labels: { env: 'prod', role: 'domain-controller' }, clientAddr: '198.51.100.7:60211',
+    },
+    startedAt: Date.UTC(2026, 10, 18, 9, 41, 3),
+  },
+];
+
+const long: Sample = {
+  file: 'long-1h-1080p.tar',
+  scene: { width: 1920, height: 1080, durationMs: 3_600_000, seed: 3600 },
+  session: { ...samples[1]!.session, sessionId: '0f1e2d3c-4b5a-4968-8776-655443322110', user: 'carol@example.com', windowsUser: 'carol' },
+  startedAt: Date.UTC(2026, 10, 19, 8, 0, 0),
+};
+
+async function writeSample(dir: string, sample: Sample): Promise<void> {
+  const started = performance.now();
+  let now = sample.startedAt;
+  const path = join(dir, sample.file);
+  const recorder = createRecorder({ sink: fileSink(path), session: sample.session, now: () => now, partSize: 1024 * 1024 });
+  await recorder.start();
+  for await (const step of synthesizeSession(sample.scene)) {
+    now = sample.startedAt + 400 + step.atMs; // the desktop answers ~400 ms after the session starts
+    if ('audit' in step) {
+      await recorder.sharedDirectory(
+        step.audit === 'sharedDirectoryStart'
+          ? { kind: 'start', directoryId: step.directoryId, directoryName: step.name }
+          : { kind: 'read', directoryId: step.directoryId, directoryName: step.name, path: step.path, length: step.length, offset: step.offset },
+      );
+    } else {
+      await recorder.record(encodeTdp(step.message), step.from);
+    }
+  }
+  now += 2000;
+  const stats = await recorder.end();
+  const size = (await stat(path)).size;
+  console.log(
+    `${sample.file}: ${sample.scene.width}×${sample.scene.height}, ${sample.scene.durationMs / 1000} s, ${stats.events} events ` +
+      `(${stats.droppedPrivate} private messages dropped, ${stats.droppedTooLarge} too large), ${stats.parts} parts, ` +
+      `${(size / 1e6).toFixed(2)} MB, made in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+
+const dir = new URL('./recordings/', import.meta.url).pathname;
+await mkdir(dir, { recursive: true });
+for (const sample of process.argv.includes('--long') ? [long] : samples) await writeSample(dir, sample);

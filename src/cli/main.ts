@@ -1,0 +1,69 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { summarizeRecording, type RecordingSummary } from '../format/summary.js';
+
+const USAGE = `Usage:
+  desktop-recording inspect FILE [--json]   summarize a recording (exit 0 clean, 1 damaged, 2 usage)
+  desktop-recording serve [DIR]             demo server (recordings list, files, playback websocket)`;
+
+/** Runs the CLI; returns the exit status. */
+export async function main(args: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  const [command, ...rest] = args;
+  if (command === 'inspect') return inspect(rest, out, err);
+  if (command === '--help' || command === '-h' || command === 'help') {
+    out.write(`${USAGE}\n`);
+    return 0;
+  }
+  err.write(`${command ? `Unknown command: ${command}\n` : ''}${USAGE}\n`);
+  return 2;
+}
+
+async function inspect(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const json = args.includes('--json');
+  const files = args.filter((arg) => arg !== '--json');
+  const unknown = files.find((arg) => arg.startsWith('-'));
+  if (files.length !== 1 || unknown) {
+    err.write(`${unknown ? `Unknown option: ${unknown}\n` : ''}${USAGE}\n`);
+    return 2;
+  }
+  const file = files[0]!;
+  try {
+    if (!(await stat(file)).isFile()) throw new Error('not a file');
+  } catch (error) {
+    err.write(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}\n`);
+    return 2;
+  }
+  const summary = await summarizeRecording(createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Uint8Array>);
+  out.write(json ? `${JSON.stringify(summary, null, 2)}\n` : describe(file, summary));
+  return summary.errors.length ? 1 : 0;
+}
+
+function describe(file: string, s: RecordingSummary): string {
+  const r = s.recording;
+  const lines = [
+    `${file}`,
+    `  format     version ${s.format.version}, ${s.format.parts} part${s.format.parts === 1 ? '' : 's'}`,
+    `  events     ${s.events} (${s.frames} screen updates, ${s.screenData} screen data)`,
+    `  duration   ${formatDuration(s.durationMs)}`,
+    `  screen     ${s.screen ? `${s.screen.width}×${s.screen.height}` : 'unknown'}`,
+  ];
+  if (r.sessionId) lines.push(`  session    ${r.sessionId}`);
+  if (r.user) lines.push(`  user       ${r.user}${r.windowsUser ? ` as ${r.windowsDomain ? `${r.windowsDomain}\\` : ''}${r.windowsUser}` : ''}`);
+  if (r.desktopName || r.desktopAddr) lines.push(`  desktop    ${[r.desktopName, r.desktopAddr && `(${r.desktopAddr})`].filter(Boolean).join(' ')}`);
+  if (r.sessionStart) lines.push(`  started    ${r.sessionStart.toISOString()}`);
+  if (r.sessionEnd) lines.push(`  ended      ${r.sessionEnd.toISOString()}`);
+  if (r.participants?.length) lines.push(`  participants ${r.participants.join(', ')}`);
+  lines.push(`  markers    ${s.markers.length}`);
+  for (const m of s.markers) lines.push(`    ${formatDuration(m.timeMs).padStart(9)}  ${m.code.padEnd(6)} ${m.label}`);
+  const skipped = s.skipped.duplicates + s.skipped.unknownEvents + s.skipped.badMessages;
+  if (skipped) lines.push(`  skipped    ${s.skipped.duplicates} repeated, ${s.skipped.unknownEvents} unknown events, ${s.skipped.badMessages} undecodable screen messages`);
+  for (const e of s.errors) lines.push(`  DAMAGED    ${e.reason} at byte ${e.atByte}: ${e.message}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function formatDuration(ms: number): string {
+  const total = Math.floor(ms / 1000);
+  const [h, m, sec] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+  const tenths = Math.floor((ms % 1000) / 100);
+  return `${h ? `${h}:${String(m).padStart(2, '0')}` : m}:${String(sec).padStart(2, '0')}.${tenths}`;
+}

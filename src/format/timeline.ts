@@ -1,0 +1,240 @@
+import { AuditEventType, timestampToMs, type AuditEvent, type RecordedEvent } from './events.js';
+import { decodeTdp, decodeTdpb, isTdpb, type TdpMessage } from './tdp.js';
+
+/** A point of interest on the timeline: every audit event that is not screen data (contract §3.2). */
+export interface Marker {
+  /** Milliseconds from time 0 (the first DesktopRecording event). */
+  timeMs: number;
+  /** Event type, e.g. `desktop.clipboard.send`; `desktop.alert` / `desktop.error` for TDP alerts and errors. */
+  type: string;
+  /** Teleport event code, e.g. `TDP02I`; empty for TDP alerts and errors. */
+  code: string;
+  /** One line for people, e.g. "Clipboard sent to the desktop (42 bytes)". */
+  label: string;
+  detail: Record<string, string | number | boolean>;
+}
+
+/** Session metadata from the events in the file (contract §3.1); absent fields stay undefined. */
+export interface RecordingInfo {
+  sessionId?: string;
+  clusterName?: string;
+  user?: string;
+  login?: string;
+  desktopName?: string;
+  desktopAddr?: string;
+  windowsDomain?: string;
+  windowsUser?: string;
+  desktopService?: string;
+  labels?: Record<string, string>;
+  participants?: string[];
+  recorded?: boolean;
+  sessionStart?: Date;
+  sessionEnd?: Date;
+}
+
+export interface ScreenSize {
+  timeMs: number;
+  width: number;
+  height: number;
+}
+
+/** One event placed on the timeline; `tdp` is the decoded screen message of a DesktopRecording. */
+export interface TimedEvent {
+  timeMs: number;
+  event: RecordedEvent;
+  tdp?: TdpMessage;
+}
+
+/**
+ * Places events on the timeline as contract §3.3 defines it: time 0 is the first DesktopRecording
+ * event; a DesktopRecording sits at its DelayMilliseconds; any other event at its Metadata.Time
+ * minus that of the first DesktopRecording, clamped to ≥ 0. Events met before the first
+ * DesktopRecording wait until its wall-clock time is known (or until `finish()`).
+ */
+export class TimelineBuilder {
+  readonly markers: Marker[] = [];
+  readonly screens: ScreenSize[] = [];
+  readonly recording: RecordingInfo = {};
+  /** DesktopRecording events that change the screen (PNG tiles, fast-path updates). */
+  frames = 0;
+  /** DesktopRecording events whose TDP message could not be decoded (skipped). */
+  badMessages = 0;
+  durationMs = 0;
+  private originMs: number | undefined;
+  private waiting: RecordedEvent[] = [];
+  private lastDelayMs = 0;
+
+  /** Adds an event; returns the events whose time became known, in order. */
+  add(event: RecordedEvent): TimedEvent[] {
+    if (event.event.case === 'desktopRecording' && this.originMs === undefined) {
+      // The first DesktopRecording is time 0; its Metadata.Time anchors every other event.
+      this.originMs = event.timeMs ?? this.waiting[0]?.timeMs ?? 0;
+      const placed = [this.place(event)];
+      for (const waiting of this.waiting.splice(0)) placed.push(this.place(waiting));
+      return placed;
+    }
+    if (this.originMs === undefined) {
+      this.waiting.push(event);
+      return [];
+    }
+    return [this.place(event)];
+  }
+
+  /** No more events: places those still waiting (a file without screen data). */
+  finish(): TimedEvent[] {
+    if (this.originMs === undefined) this.originMs = this.waiting.find((e) => e.timeMs !== undefined)?.timeMs ?? 0;
+    return this.waiting.splice(0).map((event) => this.place(event));
+  }
+
+  private place(recorded: RecordedEvent): TimedEvent {
+    const { event } = recorded;
+    if (event.case === 'desktopRecording') {
+      // Delays never go backwards on the timeline (Teleport plays such events at once).
+      const timeMs = Math.max(this.lastDelayMs, Number(event.value.delayMilliseconds));
+      this.lastDelayMs = timeMs;
+      const tdp = this.decodeScreenMessage(event.value);
+      this.durationMs = Math.max(this.durationMs, timeMs);
+      if (tdp) this.noteScreenMessage(timeMs, tdp);
+      return tdp ? { timeMs, event: recorded, tdp } : { timeMs, event: recorded };
+    }
+    const timeMs = recorded.timeMs === undefined ? this.lastDelayMs : Math.max(0, recorded.timeMs - this.originMs!);
+    this.durationMs = Math.max(this.durationMs, timeMs);
+    this.noteAuditEvent(timeMs, event);
+    return { timeMs, event: recorded };
+  }
+
+  private decodeScreenMessage(value: { message: Uint8Array; tdpbMessage: Uint8Array }): TdpMessage | undefined {
+    try {
+      if (value.tdpbMessage.length > 0) return decodeTdpb(value.tdpbMessage);
+      if (value.message.length === 0) return undefined;
+      return isTdpb(value.message) ? decodeTdpb(value.message) : decodeTdp(value.message);
+    } catch {
+      this.badMessages += 1;
+      return undefined;
+    }
+  }
+
+  private noteScreenMessage(timeMs: number, tdp: TdpMessage): void {
+    switch (tdp.kind) {
+      case 'pngFrame':
+      case 'png2Frame':
+      case 'fastPathPdu':
+        this.frames += 1;
+        break;
+      case 'screenSpec':
+        this.noteScreen(timeMs, tdp.width, tdp.height);
+        break;
+      case 'connectionActivated':
+        this.noteScreen(timeMs, tdp.screenWidth, tdp.screenHeight);
+        break;
+      case 'alert': {
+        const level = (['info', 'warning', 'error'] as const)[tdp.severity] ?? 'info';
+        this.markers.push({ timeMs, type: 'desktop.alert', code: '', label: `${capitalize(level)}: ${tdp.message}`, detail: { severity: level, message: tdp.message } });
+        break;
+      }
+      case 'error':
+        this.markers.push({ timeMs, type: 'desktop.error', code: '', label: `Error: ${tdp.message}`, detail: { message: tdp.message } });
+        break;
+    }
+  }
+
+  private noteScreen(timeMs: number, width: number, height: number): void {
+    const last = this.screens[this.screens.length - 1];
+    if (last && last.width === width && last.height === height) return;
+    this.screens.push({ timeMs, width, height });
+  }
+
+  private noteAuditEvent(timeMs: number, event: AuditEvent): void {
+    if (event.case === 'desktopRecording' || event.case === 'sessionPrint') return;
+    const names = AuditEventType[event.case];
+    const metadata = event.value.metadata;
+    const failed = 'status' in event.value && event.value.status !== undefined && !event.value.status.success;
+    const code = metadata?.code || (failed && names.failureCode) || names.code;
+    const type = metadata?.type || names.type;
+    const info = this.recording;
+    info.clusterName ||= metadata?.clusterName || undefined;
+    if ('user' in event.value && event.value.user) {
+      info.user ||= event.value.user.user || undefined;
+      info.login ||= event.value.user.login || undefined;
+    }
+    if ('session' in event.value && event.value.session) info.sessionId ||= event.value.session.sessionId || undefined;
+    const marker = (label: string, detail: Marker['detail']): void => {
+      this.markers.push({ timeMs, type, code, label, detail });
+    };
+    const failure = failed && 'status' in event.value ? event.value.status?.error || event.value.status?.userMessage || 'failed' : '';
+    switch (event.case) {
+      case 'windowsDesktopSessionStart': {
+        const v = event.value;
+        info.desktopName ||= v.desktopName || undefined;
+        info.desktopAddr ||= v.desktopAddr || undefined;
+        info.windowsDomain ||= v.domain || undefined;
+        info.windowsUser ||= v.windowsUser || undefined;
+        info.desktopService ||= v.windowsDesktopService || undefined;
+        if (Object.keys(v.desktopLabels).length) info.labels ??= { ...v.desktopLabels };
+        const started = timestampToMs(metadata?.time);
+        if (started !== undefined) info.sessionStart ??= new Date(started);
+        marker(failed ? `Session failed to start: ${failure}` : `Session started by ${v.user?.user || 'unknown user'} on ${v.desktopName || v.desktopAddr || 'the desktop'}`, {
+          user: v.user?.user ?? '', windowsUser: v.windowsUser, desktop: v.desktopName || v.desktopAddr, success: !failed,
+        });
+        break;
+      }
+      case 'windowsDesktopSessionEnd': {
+        const v = event.value;
+        info.desktopName ||= v.desktopName || undefined;
+        info.desktopAddr ||= v.desktopAddr || undefined;
+        info.windowsDomain ||= v.domain || undefined;
+        info.windowsUser ||= v.windowsUser || undefined;
+        info.desktopService ||= v.windowsDesktopService || undefined;
+        if (Object.keys(v.desktopLabels).length) info.labels ??= { ...v.desktopLabels };
+        if (v.participants.length) info.participants = [...v.participants];
+        info.recorded = v.recorded;
+        const start = timestampToMs(v.startTime);
+        const end = timestampToMs(v.endTime) ?? timestampToMs(metadata?.time);
+        if (start !== undefined) info.sessionStart = new Date(start);
+        if (end !== undefined) info.sessionEnd = new Date(end);
+        marker('Session ended', { participants: v.participants.join(', ') });
+        break;
+      }
+      case 'sessionStart':
+        marker('Session started', {});
+        break;
+      case 'sessionEnd': {
+        const start = timestampToMs(event.value.startTime);
+        const end = timestampToMs(event.value.endTime);
+        if (start !== undefined) info.sessionStart ??= new Date(start);
+        if (end !== undefined) info.sessionEnd ??= new Date(end);
+        if (event.value.participants.length) info.participants ??= [...event.value.participants];
+        marker('Session ended', {});
+        break;
+      }
+      case 'desktopClipboardSend':
+        marker(`Clipboard sent to the desktop (${bytes(event.value.length)})`, { length: event.value.length });
+        break;
+      case 'desktopClipboardReceive':
+        marker(`Clipboard received from the desktop (${bytes(event.value.length)})`, { length: event.value.length });
+        break;
+      case 'desktopSharedDirectoryStart':
+        marker(failed ? `Sharing directory “${event.value.directoryName}” failed: ${failure}` : `Directory “${event.value.directoryName}” shared`, {
+          directoryName: event.value.directoryName, directoryId: event.value.directoryId, success: !failed,
+        });
+        break;
+      case 'desktopSharedDirectoryRead':
+      case 'desktopSharedDirectoryWrite': {
+        const v = event.value;
+        const verb = event.case === 'desktopSharedDirectoryRead' ? 'read' : 'written';
+        marker(failed ? `File ${event.case === 'desktopSharedDirectoryRead' ? 'read' : 'write'} failed: ${v.path} (${failure})` : `File ${verb}: ${v.path} (${bytes(v.length)} at offset ${v.offset})`, {
+          path: v.path, directoryName: v.directoryName, directoryId: v.directoryId, length: v.length, offset: Number(v.offset), success: !failed,
+        });
+        break;
+      }
+    }
+  }
+}
+
+function bytes(count: number): string {
+  return count === 1 ? '1 byte' : `${count} bytes`;
+}
+
+function capitalize(word: string): string {
+  return word[0]!.toUpperCase() + word.slice(1);
+}

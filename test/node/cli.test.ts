@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { encodeTdp } from '../../src/format/tdp.js';
+import { createRecorder, memorySink } from '../../src/recorder/index.js';
+
+// Runs the real command (bin → dist/cli.js); `npm test` builds dist before the Node tests.
+const run = (...args: string[]) => spawnSync('node', ['bin/desktop-recording.mjs', ...args], { encoding: 'utf8' });
+
+describe('desktop-recording inspect', () => {
+  let dir = '';
+  let file = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-cli-'));
+    file = join(dir, 'session.tar');
+    let now = Date.UTC(2026, 5, 1, 10);
+    const sink = memorySink();
+    const recorder = createRecorder({
+      sink, now: () => now, partSize: 300,
+      session: { sessionId: 'sid-1', clusterName: 'c', user: 'carol', desktopName: 'ws-7', desktopAddr: '10.1.1.7:3389', windowsUser: 'carol' },
+    });
+    await recorder.start();
+    await recorder.record(encodeTdp({ kind: 'screenSpec', width: 1920, height: 1080 }), 'client');
+    for (let i = 0; i < 40; i++) {
+      now += 250;
+      await recorder.record(encodeTdp({ kind: 'pngFrame', left: 0, top: 0, right: 64, bottom: 64, png: new Uint8Array(30).fill(i) }), 'server');
+    }
+    await recorder.clipboard('client', 17);
+    now += 5000;
+    await recorder.end();
+    await writeFile(file, sink.bytes());
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  test('--json prints the summary of a clean file and exits 0', () => {
+    const result = run('inspect', file, '--json');
+    assert.equal(result.status, 0, result.stderr);
+    const summary = JSON.parse(result.stdout);
+    assert.equal(summary.format.version, 1);
+    assert.ok(summary.format.parts > 1);
+    assert.equal(summary.events, 44);
+    assert.equal(summary.frames, 40);
+    assert.equal(summary.durationMs, 15000);
+    assert.deepEqual(summary.screen, { width: 1920, height: 1080 });
+    assert.deepEqual(summary.markers.map((m: { code: string }) => m.code), ['TDP00I', 'TDP02I', 'TDP01I']);
+    assert.equal(summary.recording.user, 'carol');
+    assert.equal(summary.recording.desktopName, 'ws-7');
+    assert.deepEqual(summary.errors, []);
+  });
+
+  test('text output names the session', () => {
+    const result = run('inspect', file);
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /1920×1080/);
+    assert.match(result.stdout, /carol/);
+  });
+
+  test('a damaged file prints what could be read and exits 1', async () => {
+    const bytes = await readFile(file);
+    const damaged = join(dir, 'damaged.tar');
+    await writeFile(damaged, bytes.subarray(0, Math.floor(bytes.length * 0.7)));
+    const result = run('inspect', damaged, '--json');
+    assert.equal(result.status, 1);
+    const summary = JSON.parse(result.stdout);
+    assert.ok(summary.events > 10 && summary.events < 44, `events ${summary.events}`);
+    assert.equal(summary.errors[0].reason, 'truncated');
+    assert.equal(typeof summary.errors[0].atByte, 'number');
+  });
+
+  test('bad usage exits 2', () => {
+    assert.equal(run().status, 2);
+    assert.equal(run('inspect').status, 2);
+    assert.equal(run('inspect', join(dir, 'missing.tar')).status, 2);
+    assert.equal(run('inspect', file, '--yaml').status, 2);
+    assert.equal(run('frobnicate').status, 2);
+  });
+});
