@@ -1,15 +1,18 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { summarizeRecording, type RecordingSummary } from '../format/summary.js';
+import { serve } from './serve.js';
 
 const USAGE = `Usage:
   desktop-recording inspect FILE [--json]   summarize a recording (exit 0 clean, 1 damaged, 2 usage)
-  desktop-recording serve [DIR]             demo server (recordings list, files, playback websocket)`;
+  desktop-recording serve [DIR] [--port N]  demo server: demo page, player, recordings (with Range) and their list`;
 
 /** Runs the CLI; returns the exit status. */
 export async function main(args: string[], out = process.stdout, err = process.stderr): Promise<number> {
   const [command, ...rest] = args;
   if (command === 'inspect') return inspect(rest, out, err);
+  if (command === 'serve') return serveCommand(rest, out, err);
   if (command === '--help' || command === '-h' || command === 'help') {
     out.write(`${USAGE}\n`);
     return 0;
@@ -36,6 +39,29 @@ async function inspect(args: string[], out: NodeJS.WritableStream, err: NodeJS.W
   const summary = await summarizeRecording(createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Uint8Array>);
   out.write(json ? `${JSON.stringify(summary, null, 2)}\n` : describe(file, summary));
   return summary.errors.length ? 1 : 0;
+}
+
+async function serveCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const portIndex = args.indexOf('--port');
+  const port = portIndex >= 0 ? Number(args[portIndex + 1]) : Number(process.env.PORT ?? 8080);
+  const dirs = args.filter((arg, i) => !arg.startsWith('--') && i !== portIndex + 1);
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || dirs.length > 1) {
+    err.write(`${USAGE}\n`);
+    return 2;
+  }
+  const recordingsDir = dirs[0] ?? 'demo/recordings';
+  if (!(await stat(recordingsDir).catch(() => undefined))?.isDirectory()) {
+    err.write(`Not a folder: ${recordingsDir}\n`);
+    return 2;
+  }
+  // dist/cli.js → the package root two levels up holds demo/ and dist/.
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const server = await serve({ recordingsDir, root, port, host: '127.0.0.1' });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  out.write(`Demo: http://127.0.0.1:${actualPort}/  (recordings from ${recordingsDir}; Ctrl+C stops)\n`);
+  await new Promise<void>((done) => process.once('SIGINT', () => server.close(() => done())));
+  return 0;
 }
 
 function describe(file: string, s: RecordingSummary): string {

@@ -109,17 +109,16 @@ function corrupt(message: string, atByte: number): RecordingError {
 class LegacyReader {
   private readonly bytes: Uint8Array;
   private readonly view: DataView;
-  private readonly label: string;
   private offset = 1;
 
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.label = `TDP ${typeNames.get(bytes[0]!) ?? `type ${bytes[0]}`}`;
   }
 
-  fail(detail: string, atByte: number): RecordingError {
-    return corrupt(`${this.label}: ${detail}`, atByte);
+  private fail(detail: string, atByte: number): RecordingError {
+    const type = this.bytes[0]!;
+    return corrupt(`TDP ${typeNames.get(type) ?? `type ${type}`}: ${detail}`, atByte);
   }
 
   /** Claims `size` bytes for `field` and returns where they start. */
