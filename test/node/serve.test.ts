@@ -12,7 +12,7 @@ describe('serve()', () => {
   let dir = '';
   let server: Server;
   let base = '';
-  let file = new Uint8Array(0);
+  let file: Uint8Array = new Uint8Array(0);
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'drp-serve-'));
