@@ -1,0 +1,193 @@
+import type { ScreenUpdate } from './screen-timeline.js';
+
+type TileUpdate = Extract<ScreenUpdate, { kind: 'tile' }>;
+
+export interface RendererOptions {
+  /** PNG decodes started ahead of the tile being painted; decoding, not drawing, is the cost. */
+  decodesInFlight: number;
+  /** A resize was painted (in time order with the tiles). */
+  onScreenSize(width: number, height: number): void;
+  /** A tile's PNG could not be decoded; the tile is skipped. */
+  onImageError(tile: TileUpdate, error: unknown): void;
+}
+
+interface QueuedUpdate {
+  update: ScreenUpdate;
+  /** Started for tiles near the head of the queue; resolves to undefined when the PNG is bad. */
+  decoded?: Promise<ImageBitmap | undefined>;
+}
+
+// A classic arrow pointer, tip at (0, 0), in screen pixels.
+const ARROW_POINTS: ReadonlyArray<readonly [number, number]> = [[0, 0], [0, 17], [4, 13], [7, 19], [10, 18], [7, 12], [12, 12]];
+const ARROW_BOUNDS = { left: -2, top: -2, width: 16, height: 23 };
+
+/**
+ * Paints screen updates on two OffscreenCanvas layers: the remote screen (what `captureFrame`
+ * returns) and, above it, the recorded pointer — kept apart so no captured frame holds a cursor.
+ * Several PNG decodes run at once, but tiles are drawn strictly in time order.
+ */
+export class CanvasRenderer {
+  private readonly screenContext: OffscreenCanvasRenderingContext2D;
+  private readonly cursorContext: OffscreenCanvasRenderingContext2D;
+  private readonly options: RendererOptions;
+  private readonly arrow: Path2D;
+  private queue: QueuedUpdate[] = [];
+  private head = 0;
+  /** Next queue slot whose decode has not started. */
+  private decodeCursor = 0;
+  private decoding = 0;
+  /** Bumped by `clear()`, so work that was queued before it is dropped when it completes. */
+  private generation = 0;
+  private pumping = false;
+  private idleWaiters: Array<() => void> = [];
+  private pointer: { x: number; y: number } | undefined;
+
+  constructor(
+    private readonly screen: OffscreenCanvas,
+    private readonly cursor: OffscreenCanvas,
+    options: Partial<RendererOptions> = {},
+  ) {
+    this.options = { decodesInFlight: 4, onScreenSize: () => {}, onImageError: () => {}, ...options };
+    // An opaque screen starts black, like a monitor, and composites faster.
+    this.screenContext = screen.getContext('2d', { alpha: false })!;
+    this.cursorContext = cursor.getContext('2d')!;
+    this.arrow = new Path2D();
+    for (const [x, y] of ARROW_POINTS) this.arrow.lineTo(x, y);
+    this.arrow.closePath();
+  }
+
+  get width(): number {
+    return this.screen.width;
+  }
+
+  get height(): number {
+    return this.screen.height;
+  }
+
+  /** Queues updates after those already queued. */
+  enqueue(updates: readonly ScreenUpdate[]): void {
+    if (updates.length === 0) return;
+    for (const update of updates) this.queue.push({ update });
+    void this.pump();
+  }
+
+  /** Drops queued work and blanks both layers (a seek is about to rebuild the screen). */
+  clear(): void {
+    this.generation += 1;
+    for (let index = this.head; index < this.queue.length; index++) {
+      void this.queue[index]!.decoded?.then((bitmap) => bitmap?.close());
+    }
+    this.queue = [];
+    this.head = 0;
+    this.decodeCursor = 0;
+    this.decoding = 0;
+    this.screenContext.fillStyle = '#000';
+    this.screenContext.fillRect(0, 0, this.screen.width, this.screen.height);
+    this.pointer = undefined;
+    this.cursorContext.clearRect(0, 0, this.cursor.width, this.cursor.height);
+  }
+
+  /** Resolves once everything queued so far (and since) is painted. */
+  whenIdle(): Promise<void> {
+    if (!this.pumping && this.head === this.queue.length) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** The screen layer as an image file (PNG unless `type` says otherwise), after pending paints. */
+  async capture(type = 'image/png', quality?: number): Promise<Blob> {
+    await this.whenIdle();
+    if (this.screen.width === 0 || this.screen.height === 0) {
+      throw new DOMException('there is no screen to capture yet (the recording has not given its screen size)', 'InvalidStateError');
+    }
+    return this.screen.convertToBlob(quality === undefined ? { type } : { type, quality });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.head < this.queue.length) {
+        this.startDecodes();
+        const generation = this.generation;
+        const item = this.queue[this.head]!;
+        if (item.update.kind !== 'tile') {
+          this.head += 1;
+          this.apply(item.update);
+          continue;
+        }
+        const bitmap = await item.decoded!;
+        if (generation !== this.generation) {
+          bitmap?.close();
+          continue;
+        }
+        this.head += 1;
+        this.decoding -= 1;
+        if (bitmap) {
+          this.screenContext.drawImage(bitmap, item.update.left, item.update.top);
+          bitmap.close();
+        }
+      }
+      this.queue = [];
+      this.head = 0;
+      this.decodeCursor = 0;
+    } finally {
+      this.pumping = false;
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private startDecodes(): void {
+    this.decodeCursor = Math.max(this.decodeCursor, this.head);
+    while (this.decoding < this.options.decodesInFlight && this.decodeCursor < this.queue.length) {
+      const item = this.queue[this.decodeCursor++]!;
+      if (item.update.kind !== 'tile') continue;
+      this.decoding += 1;
+      item.decoded = this.decode(item.update);
+    }
+  }
+
+  private async decode(tile: TileUpdate): Promise<ImageBitmap | undefined> {
+    try {
+      return await createImageBitmap(new Blob([tile.png as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
+    } catch (error) {
+      this.options.onImageError(tile, error);
+      return undefined;
+    }
+  }
+
+  private apply(update: Exclude<ScreenUpdate, TileUpdate>): void {
+    if (update.kind === 'resize') {
+      // Setting the size clears a canvas, even to the same size: RDP repaints after a resize.
+      this.screen.width = update.width;
+      this.screen.height = update.height;
+      this.cursor.width = update.width;
+      this.cursor.height = update.height;
+      this.drawPointer();
+      this.options.onScreenSize(update.width, update.height);
+    } else {
+      this.erasePointer();
+      this.pointer = { x: update.x, y: update.y };
+      this.drawPointer();
+    }
+  }
+
+  private erasePointer(): void {
+    if (!this.pointer) return;
+    const { left, top, width, height } = ARROW_BOUNDS;
+    this.cursorContext.clearRect(this.pointer.x + left, this.pointer.y + top, width, height);
+  }
+
+  private drawPointer(): void {
+    if (!this.pointer) return;
+    const context = this.cursorContext;
+    context.save();
+    context.translate(this.pointer.x + 0.5, this.pointer.y + 0.5);
+    context.fillStyle = '#fff';
+    context.strokeStyle = '#000';
+    context.lineWidth = 1;
+    context.lineJoin = 'round';
+    context.fill(this.arrow);
+    context.stroke(this.arrow);
+    context.restore();
+  }
+}

@@ -1,0 +1,497 @@
+import { ErrorReason, RecordingError } from '../format/errors.js';
+import type { RecordedEvent } from '../format/events.js';
+import { RecordingReader } from '../format/reader.js';
+import { TimelineBuilder, type Marker, type TimedEvent } from '../format/timeline.js';
+import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackSnapshot } from '../playback-state.js';
+import { PlaybackClock, type Now } from './clock.js';
+import { CanvasRenderer } from './renderer.js';
+import { Scheduler } from './scheduler.js';
+import { ScreenTimeline } from './screen-timeline.js';
+import { readSource, type RecordingSource } from './source.js';
+
+/** Largest remote screen the player allocates a canvas for (RDP allows 8192×8192). */
+export const MAX_SCREEN_SIDE = 8192;
+/** How often `timeupdate` fires while playing, like `<video>` (every 15–250 ms). */
+const TIME_UPDATE_INTERVAL_MS = 250;
+/** How often `progress` fires while the file loads (the HTML spec says about every 350 ms). */
+const PROGRESS_INTERVAL_MS = 350;
+/** Playback steps at about display rate; the clock, not the tick count, decides what is due. */
+const TICK_MS = 16;
+
+export interface LoadOptions {
+  source: RecordingSource | null;
+  preload: Preload;
+  autoplay: boolean;
+  loop: boolean;
+  /** The position playback starts at (`start-at`, `#t=`); clamped to the duration. */
+  startAtMs: number;
+  playbackRate: number;
+}
+
+/** Where the session reports to: the worker posts each event with the state as it was then. */
+export interface SessionHost {
+  emit(name: MediaEvent, detail?: unknown): void;
+}
+
+export interface SessionTiming {
+  now: Now;
+  /** Runs `callback` after `delayMs`; returns a cancel function. */
+  schedule(callback: () => void, delayMs: number): () => void;
+}
+
+const defaultTiming: SessionTiming = {
+  now: () => performance.now(),
+  schedule: (callback, delayMs) => {
+    const timer = setTimeout(callback, delayMs);
+    return () => clearTimeout(timer);
+  },
+};
+
+interface PendingPlay {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * One playback session: reads a recording (streaming), keeps its screen updates in memory in time
+ * order, and plays them on the renderer against a rate-aware clock, with `HTMLMediaElement`
+ * semantics for state and events. DOM-free: it runs in the worker.
+ */
+export class PlaybackSession {
+  private readonly state: PlaybackSnapshot = initialSnapshot();
+  private readonly timing: SessionTiming;
+  private readonly clock: PlaybackClock;
+  private renderer: CanvasRenderer | undefined;
+  private timeline = new ScreenTimeline();
+  private scheduler = new Scheduler(this.timeline);
+  private options: LoadOptions = { source: null, preload: Preload.Auto, autoplay: false, loop: false, startAtMs: 0, playbackRate: 1 };
+  /** Bumped by every load; work of an older load stops when it sees a newer one. */
+  private loadGeneration = 0;
+  private loading: AbortController | undefined;
+  /** `preload="none"`: the file is read on the first `play()`. */
+  private deferredRead = false;
+  private loadDone = false;
+  private firstFrameStarted = false;
+  private seekGeneration = 0;
+  /** Playing, but the clock reached the end of the data loaded so far. */
+  private stalled = false;
+  private pendingPlays: PendingPlay[] = [];
+  private cancelTick: (() => void) | undefined;
+  private lastTimeUpdateAt = -Infinity;
+  private lastProgressAt = -Infinity;
+  private loadedDurationMs = 0;
+
+  constructor(
+    private readonly host: SessionHost,
+    timing: Partial<SessionTiming> = {},
+  ) {
+    this.timing = { ...defaultTiming, ...timing };
+    this.clock = new PlaybackClock(this.timing.now);
+  }
+
+  snapshot(): PlaybackSnapshot {
+    return this.state;
+  }
+
+  /** The canvases to paint on: the screen, and the pointer layer above it. */
+  attach(screen: OffscreenCanvas, cursor: OffscreenCanvas): void {
+    this.renderer = new CanvasRenderer(screen, cursor, {
+      onScreenSize: (width, height) => this.noteScreenSize(width, height),
+    });
+    // Canvases that arrive after loading began show the current position at once.
+    if (this.state.readyState >= ReadyState.HaveMetadata) void this.rebuildScreen(this.state.currentTimeMs);
+  }
+
+  load(options: LoadOptions): void {
+    const hadSource = this.options.source !== null;
+    this.stop();
+    this.options = options;
+    this.resetState();
+    if (hadSource) this.host.emit(MediaEvent.Emptied);
+    if (options.source === null) return;
+    this.host.emit(MediaEvent.LoadStart);
+    if (options.preload === Preload.None && !options.autoplay) this.deferredRead = true;
+    else this.startReading();
+  }
+
+  /** Resolves once playback actually runs (`playing`), like `HTMLMediaElement.play()`. */
+  play(): Promise<void> {
+    const { error } = this.state;
+    if (error && !error.partial) return Promise.reject(new DOMException(error.message, 'NotSupportedError'));
+    if (this.options.source === null) return Promise.reject(new DOMException('there is no recording to play (no source)', 'NotSupportedError'));
+    if (this.deferredRead) this.startReading();
+    if (this.state.ended || (this.loadDone && this.state.currentTimeMs >= this.state.durationMs)) void this.seek(0);
+    const played = new Promise<void>((resolve, reject) => this.pendingPlays.push({ resolve, reject }));
+    if (this.state.paused) {
+      this.state.paused = false;
+      this.state.ended = false;
+      this.host.emit(MediaEvent.Play);
+      if (this.canRun()) this.startRunning();
+      else this.host.emit(MediaEvent.Waiting);
+    } else if (this.canRun()) {
+      this.settlePlays();
+    }
+    return played;
+  }
+
+  pause(): void {
+    if (this.state.paused) return;
+    this.state.paused = true;
+    this.stopRunning();
+    this.host.emit(MediaEvent.TimeUpdate);
+    this.host.emit(MediaEvent.Pause);
+    this.settlePlays(new DOMException('play() was interrupted by a call to pause()', 'AbortError'));
+  }
+
+  /** Moves to `timeMs` and rebuilds the screen there; resolves when `seeked` fired (or a newer seek took over). */
+  async seek(timeMs: number): Promise<void> {
+    if (!Number.isFinite(timeMs)) throw new TypeError(`cannot seek to ${timeMs}`);
+    if (this.state.readyState === ReadyState.HaveNothing) {
+      // Before metadata a seek only sets where playback will start, as with <video>.
+      this.options.startAtMs = Math.max(0, timeMs);
+      return;
+    }
+    const target = Math.min(Math.max(0, timeMs), this.state.durationMs);
+    const generation = ++this.seekGeneration;
+    this.state.seeking = true;
+    this.state.ended = false;
+    this.stalled = false;
+    this.state.currentTimeMs = target;
+    this.clock.set(target);
+    this.host.emit(MediaEvent.Seeking);
+    await this.rebuildScreen(target);
+    if (generation !== this.seekGeneration) return;
+    this.state.seeking = false;
+    // Playback resumes from the target, not from where the clock ran while the screen was rebuilt.
+    this.clock.set(target);
+    this.host.emit(MediaEvent.TimeUpdate);
+    this.host.emit(MediaEvent.Seeked);
+    if (this.state.paused || !this.canRun()) return;
+    // Seeking while playing keeps the clock running; a play() that waited for the seek starts it.
+    if (this.clock.isRunning) this.scheduleTick();
+    else this.startRunning();
+  }
+
+  setPlaybackRate(rate: number): void {
+    if (!(rate >= PLAYBACK_RATE_RANGE.min && rate <= PLAYBACK_RATE_RANGE.max)) {
+      throw new DOMException(`playback rate ${rate} is not supported (${PLAYBACK_RATE_RANGE.min}–${PLAYBACK_RATE_RANGE.max})`, 'NotSupportedError');
+    }
+    if (rate === this.state.playbackRate) return;
+    this.clock.setRate(rate);
+    this.state.playbackRate = rate;
+    this.host.emit(MediaEvent.RateChange);
+  }
+
+  setLoop(loop: boolean): void {
+    this.options.loop = loop;
+  }
+
+  /** The remote screen at the current time, without the pointer, at full recorded size. */
+  async captureFrame(type?: string, quality?: number): Promise<Blob> {
+    if (!this.renderer) throw new DOMException('the player has no canvas yet', 'InvalidStateError');
+    return this.renderer.capture(type, quality);
+  }
+
+  /** Stops loading and playback for good. */
+  dispose(): void {
+    this.stop();
+    this.settlePlays(new DOMException('the player was closed', 'AbortError'));
+  }
+
+  // ——— loading ———
+
+  private stop(): void {
+    this.loading?.abort(new DOMException('a new load started', 'AbortError'));
+    this.loading = undefined;
+    this.loadGeneration += 1;
+    this.seekGeneration += 1;
+    this.stopRunning();
+  }
+
+  private resetState(): void {
+    const rate = this.options.playbackRate;
+    Object.assign(this.state, initialSnapshot(), { playbackRate: rate });
+    this.clock.stop();
+    this.clock.set(0);
+    this.clock.setRate(rate);
+    this.timeline = new ScreenTimeline();
+    this.scheduler = new Scheduler(this.timeline);
+    this.deferredRead = false;
+    this.loadDone = false;
+    this.firstFrameStarted = false;
+    this.stalled = false;
+    this.loadedDurationMs = 0;
+    this.lastProgressAt = -Infinity;
+    this.renderer?.clear();
+    this.settlePlays(new DOMException('a new load started', 'AbortError'));
+  }
+
+  private startReading(): void {
+    this.deferredRead = false;
+    const controller = new AbortController();
+    this.loading = controller;
+    void this.read(this.options.source!, controller.signal, this.loadGeneration);
+  }
+
+  private async read(source: RecordingSource, signal: AbortSignal, generation: number): Promise<void> {
+    const reader = new RecordingReader();
+    const builder = new TimelineBuilder();
+    const current = (): boolean => generation === this.loadGeneration;
+    try {
+      for await (const chunk of readSource(source, signal)) {
+        const result = await reader.push(chunk);
+        if (!current()) return;
+        this.take(builder, result.events);
+        if (result.error) throw result.error;
+        this.noteData(builder, false);
+      }
+      const result = await reader.end();
+      if (!current()) return;
+      this.take(builder, result.events);
+      if (result.error) throw result.error;
+      this.placeAll(builder, builder.finish());
+      this.finishLoad(builder);
+    } catch (error) {
+      if (!current()) return;
+      reader.cancel();
+      this.failLoad(builder, error);
+    }
+  }
+
+  private take(builder: TimelineBuilder, events: RecordedEvent[]): void {
+    for (const event of events) {
+      const placed = builder.add(event);
+      if (event.event.case === 'desktopRecording' && this.state.startDateMs === null && event.timeMs !== undefined) {
+        this.state.startDateMs = event.timeMs;
+      }
+      this.placeAll(builder, placed);
+    }
+  }
+
+  /** Keeps the screen updates among newly placed events. */
+  private placeAll(builder: TimelineBuilder, placed: TimedEvent[]): void {
+    for (const { timeMs, tdp } of placed) {
+      switch (tdp?.kind) {
+        case 'pngFrame':
+        case 'png2Frame':
+          // slice(): the decoded message is a view into a large inflated buffer.
+          this.timeline.add({ kind: 'tile', timeMs, left: tdp.left, top: tdp.top, right: tdp.right, bottom: tdp.bottom, png: tdp.png.slice() });
+          break;
+        case 'screenSpec':
+          this.addScreen(timeMs, tdp.width, tdp.height);
+          break;
+        case 'connectionActivated':
+          this.addScreen(timeMs, tdp.screenWidth, tdp.screenHeight);
+          break;
+        case 'mouseMove':
+          this.timeline.add({ kind: 'pointer', timeMs, x: tdp.x, y: tdp.y });
+          break;
+      }
+    }
+    this.state.markers = builder.markers;
+    this.state.recording = builder.recording;
+  }
+
+  private addScreen(timeMs: number, width: number, height: number): void {
+    if (width > MAX_SCREEN_SIDE || height > MAX_SCREEN_SIDE) {
+      // Refused before any canvas is sized: 9000×9000 alone would be 324 MB of pixels.
+      throw new RecordingError(
+        ErrorReason.ScreenTooLarge,
+        `the recorded screen is ${width}×${height} pixels at ${formatMs(timeMs)}; the player shows screens up to ${MAX_SCREEN_SIDE}×${MAX_SCREEN_SIDE}`,
+      );
+    }
+    this.timeline.add({ kind: 'resize', timeMs, width, height });
+  }
+
+  /** New events arrived (or the file ended): move metadata, duration and readiness forward. */
+  private noteData(builder: TimelineBuilder, final: boolean): void {
+    this.loadedDurationMs = builder.durationMs;
+    const firstScreen = this.timeline.firstScreen;
+    if (this.state.readyState === ReadyState.HaveNothing) {
+      // Metadata = the screen size is known (or the file ended without one).
+      if (!firstScreen && !final) return;
+      this.state.readyState = ReadyState.HaveMetadata;
+      this.state.durationMs = this.loadedDurationMs;
+      this.state.videoWidth = firstScreen?.width ?? 0;
+      this.state.videoHeight = firstScreen?.height ?? 0;
+      this.state.currentTimeMs = Math.min(this.options.startAtMs, final ? this.loadedDurationMs : Infinity);
+      this.state.bufferedMs = this.loadedDurationMs;
+      this.host.emit(MediaEvent.DurationChange);
+      this.host.emit(MediaEvent.LoadedMetadata);
+    } else if (this.loadedDurationMs !== this.state.durationMs) {
+      this.state.durationMs = this.loadedDurationMs;
+      this.state.bufferedMs = this.loadedDurationMs;
+      this.host.emit(MediaEvent.DurationChange);
+    }
+    const now = this.timing.now();
+    if (final || now - this.lastProgressAt >= PROGRESS_INTERVAL_MS) {
+      this.lastProgressAt = now;
+      this.host.emit(MediaEvent.Progress);
+    }
+    const positionLoaded = final || this.timeline.lastTimeMs > this.state.currentTimeMs;
+    if (!this.firstFrameStarted && positionLoaded) void this.paintFirstFrame();
+    if (this.stalled && (final || this.loadedDurationMs > this.state.currentTimeMs)) {
+      this.stalled = false;
+      this.startRunning();
+    }
+  }
+
+  private finishLoad(builder: TimelineBuilder): void {
+    this.loadDone = true;
+    this.loading = undefined;
+    if (this.state.currentTimeMs > builder.durationMs && this.state.readyState >= ReadyState.HaveMetadata) {
+      this.state.currentTimeMs = builder.durationMs;
+      this.clock.set(builder.durationMs);
+    }
+    this.noteData(builder, true);
+    if (this.state.readyState >= ReadyState.HaveFutureData) this.reachEnoughData();
+  }
+
+  private failLoad(builder: TimelineBuilder, error: unknown): void {
+    const failure = error instanceof RecordingError ? error : new RecordingError(ErrorReason.Network, `loading the recording failed: ${error instanceof Error ? error.message : String(error)}`);
+    const partial = this.timeline.length > 0;
+    this.state.error = { reason: failure.reason, message: failure.message, partial };
+    this.loading?.abort();
+    if (partial) {
+      // What decoded stays playable: the load ends here, as if the file ended.
+      this.placeAll(builder, builder.finish());
+      this.host.emit(MediaEvent.Error);
+      this.finishLoad(builder);
+      return;
+    }
+    this.loading = undefined;
+    this.stopRunning();
+    this.state.readyState = ReadyState.HaveNothing;
+    this.state.durationMs = NaN;
+    this.renderer?.clear();
+    this.host.emit(MediaEvent.Error);
+    this.settlePlays(new DOMException(failure.message, 'NotSupportedError'));
+  }
+
+  private async paintFirstFrame(): Promise<void> {
+    this.firstFrameStarted = true;
+    const generation = this.loadGeneration;
+    await this.rebuildScreen(this.state.currentTimeMs);
+    // A seek meanwhile queued its own rebuild; wait for the latest one.
+    await this.renderer?.whenIdle();
+    if (generation !== this.loadGeneration) return;
+    this.state.readyState = ReadyState.HaveCurrentData;
+    this.host.emit(MediaEvent.LoadedData);
+    this.state.readyState = ReadyState.HaveFutureData;
+    this.host.emit(MediaEvent.CanPlay);
+    if (this.loadDone) this.reachEnoughData();
+    if (!this.state.paused) {
+      if (this.canRun() && !this.clock.isRunning) this.startRunning();
+    } else if (this.options.autoplay) void this.play().catch(() => {});
+  }
+
+  private reachEnoughData(): void {
+    if (this.state.readyState === ReadyState.HaveEnoughData) return;
+    this.state.readyState = ReadyState.HaveEnoughData;
+    this.host.emit(MediaEvent.CanPlayThrough);
+  }
+
+  private async rebuildScreen(timeMs: number): Promise<void> {
+    if (!this.renderer) return;
+    this.renderer.clear();
+    this.renderer.enqueue(this.scheduler.seek(timeMs));
+    await this.renderer.whenIdle();
+  }
+
+  private noteScreenSize(width: number, height: number): void {
+    if (width === this.state.videoWidth && height === this.state.videoHeight) return;
+    this.state.videoWidth = width;
+    this.state.videoHeight = height;
+    this.host.emit(MediaEvent.Resize);
+  }
+
+  // ——— playing ———
+
+  private canRun(): boolean {
+    return this.state.readyState >= ReadyState.HaveFutureData && !this.state.seeking;
+  }
+
+  private startRunning(): void {
+    this.clock.set(this.state.currentTimeMs);
+    this.clock.start();
+    this.host.emit(MediaEvent.Playing);
+    this.settlePlays();
+    this.scheduleTick();
+  }
+
+  private stopRunning(): void {
+    this.cancelTick?.();
+    this.cancelTick = undefined;
+    if (!this.clock.isRunning) return;
+    this.clock.stop();
+    this.advanceTo(Math.min(this.clock.timeMs, this.state.durationMs));
+  }
+
+  private scheduleTick(): void {
+    this.cancelTick?.();
+    this.cancelTick = this.timing.schedule(() => this.tick(), TICK_MS);
+  }
+
+  private tick(): void {
+    this.cancelTick = undefined;
+    if (this.state.paused || this.state.seeking || this.stalled || !this.canRun()) return;
+    const end = this.state.durationMs;
+    const time = Math.min(this.clock.timeMs, end);
+    this.advanceTo(time);
+    if (time >= end) {
+      if (this.loadDone) this.reachEnd();
+      else this.stall();
+      return;
+    }
+    const now = this.timing.now();
+    if (now - this.lastTimeUpdateAt >= TIME_UPDATE_INTERVAL_MS) {
+      this.lastTimeUpdateAt = now;
+      this.host.emit(MediaEvent.TimeUpdate);
+    }
+    this.scheduleTick();
+  }
+
+  /** Paints what fell due up to `timeMs` and announces the markers crossed on the way. */
+  private advanceTo(timeMs: number): void {
+    const previous = this.state.currentTimeMs;
+    this.state.currentTimeMs = timeMs;
+    this.renderer?.enqueue(this.scheduler.advance(timeMs));
+    for (const marker of this.state.markers) {
+      if (marker.timeMs > previous && marker.timeMs <= timeMs) this.host.emit(MediaEvent.Marker, marker satisfies Marker);
+    }
+  }
+
+  /** Playing ran into the end of what has loaded so far: wait for more. */
+  private stall(): void {
+    this.clock.stop();
+    this.clock.set(this.state.currentTimeMs);
+    this.stalled = true;
+    this.host.emit(MediaEvent.TimeUpdate);
+    this.host.emit(MediaEvent.Waiting);
+  }
+
+  private reachEnd(): void {
+    this.host.emit(MediaEvent.TimeUpdate);
+    if (this.options.loop) {
+      void this.seek(0);
+      return;
+    }
+    this.clock.stop();
+    this.state.paused = true;
+    this.state.ended = true;
+    this.host.emit(MediaEvent.Pause);
+    this.host.emit(MediaEvent.Ended);
+  }
+
+  /** Resolves (no error) or rejects every pending `play()`. */
+  private settlePlays(error?: unknown): void {
+    for (const pending of this.pendingPlays.splice(0)) {
+      if (error === undefined) pending.resolve();
+      else pending.reject(error);
+    }
+  }
+}
+
+function formatMs(ms: number): string {
+  return `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 3)} s`;
+}

@@ -1,0 +1,13 @@
+import { DesktopRecordingPlayer } from './element/desktop-recording-player.js';
+
+/** The element's tag name. */
+export const TAG_NAME = 'desktop-recording-player';
+
+// Guarded: loading the module twice (two bundles on one page) must not throw.
+if (!customElements.get(TAG_NAME)) customElements.define(TAG_NAME, DesktopRecordingPlayer);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'desktop-recording-player': DesktopRecordingPlayer;
+  }
+}

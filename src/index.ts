@@ -1,0 +1,18 @@
+/**
+ * `desktop-recording-player`: registers `<desktop-recording-player>` and exports its class and
+ * public types.
+ */
+import './define.js';
+
+export { TAG_NAME } from './define.js';
+export {
+  DesktopRecordingPlayer,
+  type CaptureFrameOptions,
+  type Fit,
+  type PlayerError,
+  type PlayerMarker,
+  type TimeRangesLike,
+} from './element/desktop-recording-player.js';
+export { MediaEvent, ReadyState, Preload, type PlaybackError } from './playback-state.js';
+export { ErrorReason, MediaErrorCode } from './format/errors.js';
+export type { RecordingInfo } from './format/timeline.js';

@@ -1,0 +1,99 @@
+/**
+ * The playback vocabulary shared by the worker side (`core/`, `worker/`) and the element: media
+ * event names, ready states and the state snapshot the worker sends after every change. DOM-free
+ * and dependency-free apart from format types, so every layer may import it (like `format/`).
+ */
+import type { ErrorReason } from './format/errors.js';
+import type { Marker, RecordingInfo } from './format/timeline.js';
+
+/** Events the player fires, with the names and order of `HTMLMediaElement`, plus `marker`. */
+export const MediaEvent = {
+  LoadStart: 'loadstart',
+  Progress: 'progress',
+  DurationChange: 'durationchange',
+  LoadedMetadata: 'loadedmetadata',
+  LoadedData: 'loadeddata',
+  CanPlay: 'canplay',
+  CanPlayThrough: 'canplaythrough',
+  Play: 'play',
+  Playing: 'playing',
+  Pause: 'pause',
+  Waiting: 'waiting',
+  Seeking: 'seeking',
+  Seeked: 'seeked',
+  TimeUpdate: 'timeupdate',
+  RateChange: 'ratechange',
+  Ended: 'ended',
+  Error: 'error',
+  Emptied: 'emptied',
+  Resize: 'resize',
+  /** Playback crossed a marker; the event's detail is the marker. */
+  Marker: 'marker',
+} as const;
+export type MediaEvent = (typeof MediaEvent)[keyof typeof MediaEvent];
+
+/** `HTMLMediaElement.readyState` values. */
+export const ReadyState = {
+  HaveNothing: 0,
+  HaveMetadata: 1,
+  HaveCurrentData: 2,
+  HaveFutureData: 3,
+  HaveEnoughData: 4,
+} as const;
+export type ReadyState = (typeof ReadyState)[keyof typeof ReadyState];
+
+/** Values of the `preload` attribute. */
+export const Preload = { None: 'none', Metadata: 'metadata', Auto: 'auto' } as const;
+export type Preload = (typeof Preload)[keyof typeof Preload];
+
+/** Playback rates the player accepts; the contract asks for at least 0.25–16. */
+export const PLAYBACK_RATE_RANGE = { min: 0.0625, max: 16 } as const;
+
+export interface PlaybackError {
+  reason: ErrorReason;
+  /** In words a user understands: what went wrong and where. */
+  message: string;
+  /** True when part of the recording decoded before the failure; that part stays playable. */
+  partial: boolean;
+}
+
+/** Everything the element shows, as the worker last knew it. Times in milliseconds. */
+export interface PlaybackSnapshot {
+  currentTimeMs: number;
+  /** NaN before metadata; grows while a file streams in. */
+  durationMs: number;
+  paused: boolean;
+  ended: boolean;
+  seeking: boolean;
+  readyState: ReadyState;
+  playbackRate: number;
+  /** Remote screen size at the current time; 0 before metadata. */
+  videoWidth: number;
+  videoHeight: number;
+  /** The recording is loaded from 0 up to this time. */
+  bufferedMs: number;
+  error: PlaybackError | null;
+  recording: RecordingInfo;
+  markers: Marker[];
+  /** Wall-clock Unix ms of time 0 (the first screen event), when the file says. */
+  startDateMs: number | null;
+}
+
+export function initialSnapshot(): PlaybackSnapshot {
+  return {
+    currentTimeMs: 0,
+    durationMs: NaN,
+    paused: true,
+    ended: false,
+    seeking: false,
+    readyState: ReadyState.HaveNothing,
+    playbackRate: 1,
+    videoWidth: 0,
+    videoHeight: 0,
+    bufferedMs: 0,
+    error: null,
+    recording: {},
+    markers: [],
+    startDateMs: null,
+  };
+}

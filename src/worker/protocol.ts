@@ -1,0 +1,105 @@
+/**
+ * The messages between the element's thread and the player worker. Requests carry an id and get
+ * exactly one response with that id. The worker also sends a notification (no id) with every media
+ * event it fires, carrying the full state snapshot as it was then, so the page never guesses state.
+ */
+import type { ErrorReason } from '../format/errors.js';
+import type { MediaEvent, PlaybackSnapshot, Preload } from '../playback-state.js';
+
+export type { PlaybackSnapshot } from '../playback-state.js';
+
+/** The kinds of message that cross the boundary. */
+export const MessageType = {
+  Request: 'request',
+  Response: 'response',
+  /** A media event, with the state as it was when it fired. */
+  Event: 'event',
+} as const;
+export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+
+/** What the page can ask the worker to do. */
+export const RequestMethod = {
+  /** Hands over the canvases (transferred, once). */
+  Attach: 'attach',
+  Load: 'load',
+  Play: 'play',
+  Pause: 'pause',
+  Seek: 'seek',
+  SetRate: 'setRate',
+  SetLoop: 'setLoop',
+  CaptureFrame: 'captureFrame',
+} as const;
+export type RequestMethod = (typeof RequestMethod)[keyof typeof RequestMethod];
+
+/** A recording to load: an absolute URL, or bytes (a Blob is cloned, an ArrayBuffer copied). */
+export type SourceParam = string | Blob | ArrayBuffer | null;
+
+export interface LoadParams {
+  source: SourceParam;
+  preload: Preload;
+  autoplay: boolean;
+  loop: boolean;
+  startAtMs: number;
+  playbackRate: number;
+}
+
+/** Parameters and result of each request. */
+export interface RequestSignatures {
+  attach: { params: { screen: OffscreenCanvas; cursor: OffscreenCanvas }; result: void };
+  load: { params: LoadParams; result: void };
+  play: { params: void; result: void };
+  pause: { params: void; result: void };
+  seek: { params: { timeMs: number }; result: void };
+  setRate: { params: { rate: number }; result: void };
+  setLoop: { params: { loop: boolean }; result: void };
+  captureFrame: { params: { type?: string; quality?: number }; result: Blob };
+}
+export type ParamsOf<M extends RequestMethod> = RequestSignatures[M]['params'];
+export type ResultOf<M extends RequestMethod> = RequestSignatures[M]['result'];
+
+export interface RequestMessage<M extends RequestMethod = RequestMethod> {
+  type: typeof MessageType.Request;
+  id: number;
+  method: M;
+  params: ParamsOf<M>;
+}
+
+/** An error as it crosses the boundary; `name` keeps DOMException kinds (AbortError, NotSupportedError…). */
+export interface ErrorPayload {
+  name: string;
+  message: string;
+  reason?: ErrorReason;
+}
+
+export type ResponseMessage =
+  | { type: typeof MessageType.Response; id: number; ok: true; result: unknown }
+  | { type: typeof MessageType.Response; id: number; ok: false; error: ErrorPayload };
+
+export interface EventMessage {
+  type: typeof MessageType.Event;
+  name: MediaEvent;
+  detail?: unknown;
+  state: PlaybackSnapshot;
+}
+
+export type WorkerMessage = ResponseMessage | EventMessage;
+
+export function toErrorPayload(error: unknown): ErrorPayload {
+  if (error instanceof Error || error instanceof DOMException) {
+    const reason = (error as { reason?: unknown }).reason;
+    return typeof reason === 'string' ? { name: error.name, message: error.message, reason: reason as ErrorReason } : { name: error.name, message: error.message };
+  }
+  return { name: 'Error', message: String(error) };
+}
+
+const scriptErrors: Record<string, ErrorConstructor> = { Error, TypeError, RangeError, RecordingError: Error };
+
+/** Rebuilds an error on the page side: DOMException kinds stay DOMExceptions, as `<video>` rejects with them. */
+export function fromErrorPayload(payload: ErrorPayload): Error {
+  const ScriptError = scriptErrors[payload.name];
+  if (!ScriptError) return new DOMException(payload.message, payload.name);
+  const error = new ScriptError(payload.message);
+  error.name = payload.name;
+  if (payload.reason) Object.assign(error, { reason: payload.reason });
+  return error;
+}
