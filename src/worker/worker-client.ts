@@ -31,9 +31,11 @@ export class WorkerClient {
   private terminated = false;
 
   constructor(private readonly options: WorkerClientOptions) {
-    // Bundlers (rollup, Vite) keep this pattern and ship the worker beside the bundle.
-    const url = options.workerSrc ?? new URL('./recording.worker.js', import.meta.url);
-    this.worker = new Worker(url, { type: 'module' });
+    // The literal `new Worker(new URL('./….js', import.meta.url))` is what bundlers recognise:
+    // rollup keeps it (the worker ships beside the bundle) and Vite builds the worker from it.
+    this.worker = options.workerSrc
+      ? new Worker(options.workerSrc, { type: 'module' })
+      : new Worker(new URL('./recording.worker.js', import.meta.url), { type: 'module' });
     this.worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => this.handleMessage(event.data));
     this.worker.addEventListener('error', (event) => {
       event.preventDefault();
