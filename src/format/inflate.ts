@@ -28,7 +28,7 @@ export function nativeInflateAvailable(): boolean {
  * its gzip mode decodes a second gzip member hidden in a part, which Teleport's reader never does.
  */
 export function defaultInflateEngine(): InflateEngine {
-  const isNode = typeof process !== 'undefined' && Boolean(process.versions?.node);
+  const isNode = Boolean((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node);
   return nativeInflateAvailable() && !isNode ? 'native' : 'fflate';
 }
 

@@ -17,7 +17,7 @@ function step(name, cmd, args) {
 
 step('ensure chromium', 'node', ['test/tools/ensure-chromium.mjs']);
 step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-const built = step('build', 'npx', ['rollup', '-c', 'rollup.config.mjs', '--silent']);
+const built = step('build', 'npm', ['run', 'build', '--silent']);
 
 console.log('\n== node tests');
 mkdirSync('.test-results', { recursive: true });

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { describe, test } from 'node:test';
+
+// Dependencies point one way: element → worker client → protocol ← worker → core → format.
+// The recorder imports nothing from the player; format and core never touch the DOM tree.
+const src = 'src';
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => join(dir, file));
+}
+
+/** Module imports of a file: relative ones resolved to paths under src/, bare ones as written. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+'([^']+)'|import\('([^']+)'\)|^import\s+'([^']+)'/gm)]
+    .map((m) => m[1] ?? m[2] ?? m[3]!)
+    .filter(Boolean);
+  return specifiers.map((s) => (s.startsWith('.') ? relative(src, normalize(join(dirname(file), s))).replace(/\.js$/, '') : s));
+}
+
+const layerOf = (path: string) => path.split('/')[0]!.replace(/\.ts$/, '');
+
+const allowed: Record<string, (target: string) => boolean> = {
+  // DOM-free layers.
+  format: (t) => ['format', 'gen'].includes(layerOf(t)) || t.startsWith('@bufbuild/') || t === 'fflate',
+  recorder: (t) => ['recorder', 'format', 'gen'].includes(layerOf(t)) || t.startsWith('node:'),
+  core: (t) => ['core', 'format', 'gen', 'playback-state'].includes(layerOf(t)) || t.startsWith('@bufbuild/') || t === 'fflate',
+  // The worker is the boundary: protocol, core, shared vocabulary.
+  worker: (t) => ['worker', 'core', 'format', 'playback-state'].includes(layerOf(t)),
+  // The element talks to the worker client and protocol only, never to core.
+  element: (t) => ['element', 'worker', 'format', 'playback-state'].includes(layerOf(t)) || t.startsWith('lit'),
+};
+
+describe('architecture', () => {
+  for (const [layer, isAllowed] of Object.entries(allowed)) {
+    test(`${layer}/ imports only what its layer may`, () => {
+      for (const file of sourceFiles(join(src, layer))) {
+        for (const target of importsOf(file)) assert.ok(isAllowed(target), `${file} imports ${target}`);
+      }
+    });
+  }
+
+  test('format/ and core/ never use the DOM tree', () => {
+    for (const file of [...sourceFiles(join(src, 'format')), ...sourceFiles(join(src, 'core'))]) {
+      const code = readFileSync(file, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '');
+      assert.doesNotMatch(code, /\b(document|window|HTMLElement|customElements)\b/, file);
+    }
+  });
+});
