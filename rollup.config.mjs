@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 
@@ -25,6 +27,38 @@ function indexReexport() {
   };
 }
 
+/** `import code from 'inline-worker:./x.ts'`: bundles that worker on its own and inlines it as a string. */
+function inlineWorker() {
+  const prefix = 'inline-worker:';
+  return {
+    name: 'inline-worker',
+    resolveId(id, importer) {
+      if (id.startsWith(prefix)) return `\0${prefix}${path.resolve(path.dirname(importer), id.slice(prefix.length))}`;
+    },
+    async load(id) {
+      if (!id.startsWith(`\0${prefix}`)) return;
+      const file = id.slice(prefix.length + 1);
+      this.addWatchFile(file);
+      const bundle = await rollup({ input: file, plugins: browserPlugins(), onwarn });
+      const { output } = await bundle.generate({ format: 'es', inlineDynamicImports: true });
+      await bundle.close();
+      return `export default ${JSON.stringify(output[0].code)};`;
+    },
+  };
+}
+
+/** In the one-file build, the worker factory that inlines the worker replaces the one that loads it from a URL. */
+function inlineWorkerFactory() {
+  return {
+    name: 'inline-worker-factory',
+    async resolveId(id, importer, options) {
+      if (id === './worker-factory.js' && importer?.includes(`${path.sep}worker${path.sep}`)) {
+        return this.resolve('./worker-factory.inline.ts', importer, options);
+      }
+    },
+  };
+}
+
 export default [
   {
     // Library entries: the format layer, the recorder shim and the CLI (Node built-ins stay external).
@@ -47,6 +81,13 @@ export default [
     input: 'src/worker/recording.worker.ts',
     output: { file: 'dist/recording.worker.js', format: 'es' },
     plugins: browserPlugins(),
+    onwarn,
+  },
+  {
+    // One classic script for <script src> embedding in any portal: element and worker in one file.
+    input: 'src/index.ts',
+    output: { file: 'dist/desktop-recording-player.iife.js', format: 'iife', name: 'DesktopRecordingPlayer' },
+    plugins: [inlineWorkerFactory(), inlineWorker(), ...browserPlugins()],
     onwarn,
   },
 ];

@@ -8,6 +8,7 @@ import {
   type ResultOf,
   type WorkerMessage,
 } from './protocol.js';
+import { createPlayerWorker } from './worker-factory.js';
 
 export interface WorkerClientOptions {
   /** URL of the worker script, for pages whose CSP or bundler setup needs it; default: beside this module. */
@@ -31,11 +32,7 @@ export class WorkerClient {
   private terminated = false;
 
   constructor(private readonly options: WorkerClientOptions) {
-    // The literal `new Worker(new URL('./….js', import.meta.url))` is what bundlers recognise:
-    // rollup keeps it (the worker ships beside the bundle) and Vite builds the worker from it.
-    this.worker = options.workerSrc
-      ? new Worker(options.workerSrc, { type: 'module' })
-      : new Worker(new URL('./recording.worker.js', import.meta.url), { type: 'module' });
+    this.worker = createPlayerWorker(options.workerSrc);
     this.worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => this.handleMessage(event.data));
     this.worker.addEventListener('error', (event) => {
       event.preventDefault();
