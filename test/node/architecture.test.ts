@@ -31,7 +31,7 @@ const allowed: Record<string, (target: string) => boolean> = {
   recorder: (t) => ['recorder', 'format', 'gen'].includes(layerOf(t)) || t.startsWith('node:'),
   core: (t) => ['core', 'format', 'gen', 'playback-state'].includes(layerOf(t)) || t.startsWith('@bufbuild/') || t === 'fflate',
   // The worker is the boundary: protocol, core, shared vocabulary.
-  worker: (t) => ['worker', 'core', 'format', 'playback-state'].includes(layerOf(t)),
+  worker: (t) => ['worker', 'core', 'format', 'playback-state'].includes(layerOf(t)) || t.startsWith('inline-worker:'),
   // The element talks to the worker client and protocol only, never to core.
   element: (t) => ['element', 'worker', 'format', 'playback-state'].includes(layerOf(t)) || t.startsWith('lit'),
 };
