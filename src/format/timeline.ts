@@ -138,6 +138,17 @@ export class TimelineBuilder {
     }
   }
 
+  /** Desktop fields that session start and end events both carry; the first value seen is kept. */
+  private noteDesktop(v: { desktopName: string; desktopAddr: string; domain: string; windowsUser: string; windowsDesktopService: string; desktopLabels: Record<string, string> }): void {
+    const info = this.recording;
+    info.desktopName ||= v.desktopName || undefined;
+    info.desktopAddr ||= v.desktopAddr || undefined;
+    info.windowsDomain ||= v.domain || undefined;
+    info.windowsUser ||= v.windowsUser || undefined;
+    info.desktopService ||= v.windowsDesktopService || undefined;
+    if (Object.keys(v.desktopLabels).length) info.labels ??= { ...v.desktopLabels };
+  }
+
   private noteScreen(timeMs: number, width: number, height: number): void {
     const last = this.screens[this.screens.length - 1];
     if (last && last.width === width && last.height === height) return;
@@ -165,12 +176,7 @@ export class TimelineBuilder {
     switch (event.case) {
       case 'windowsDesktopSessionStart': {
         const v = event.value;
-        info.desktopName ||= v.desktopName || undefined;
-        info.desktopAddr ||= v.desktopAddr || undefined;
-        info.windowsDomain ||= v.domain || undefined;
-        info.windowsUser ||= v.windowsUser || undefined;
-        info.desktopService ||= v.windowsDesktopService || undefined;
-        if (Object.keys(v.desktopLabels).length) info.labels ??= { ...v.desktopLabels };
+        this.noteDesktop(v);
         const started = timestampToMs(metadata?.time);
         if (started !== undefined) info.sessionStart ??= new Date(started);
         marker(failed ? `Session failed to start: ${failure}` : `Session started by ${v.user?.user || 'unknown user'} on ${v.desktopName || v.desktopAddr || 'the desktop'}`, {
@@ -180,12 +186,7 @@ export class TimelineBuilder {
       }
       case 'windowsDesktopSessionEnd': {
         const v = event.value;
-        info.desktopName ||= v.desktopName || undefined;
-        info.desktopAddr ||= v.desktopAddr || undefined;
-        info.windowsDomain ||= v.domain || undefined;
-        info.windowsUser ||= v.windowsUser || undefined;
-        info.desktopService ||= v.windowsDesktopService || undefined;
-        if (Object.keys(v.desktopLabels).length) info.labels ??= { ...v.desktopLabels };
+        this.noteDesktop(v);
         if (v.participants.length) info.participants = [...v.participants];
         info.recorded = v.recorded;
         const start = timestampToMs(v.startTime);
