@@ -19,7 +19,7 @@ const cluster = 'teleport.example.com';
 const samples: Sample[] = [
   {
     file: '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720.tar',
-    scene: { width: 1280, height: 720, durationMs: 150_000, seed: 720 },
+    scene: { width: 1280, height: 720, durationMs: 120_000, seed: 720 },
     session: {
       sessionId: '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720', clusterName: cluster, user: 'alice@example.com',
       desktopName: 'win-dev-01', desktopAddr: '10.20.0.15:3389', windowsUser: 'alice', windowsDomain: 'CORP',

@@ -519,12 +519,25 @@ export class DesktopScene {
       }
     }
     if (this.focus !== kind) {
-      if (this.focus) this.invalidate(this.win(this.focus) && this.titleBar(this.win(this.focus) as Win));
-      if (kind) this.invalidate(this.win(kind) && this.titleBar(this.win(kind) as Win));
+      for (const k of [this.focus, kind]) {
+        const w = k ? this.win(k) : undefined;
+        if (w) this.invalidateFrame(w);
+      }
+      const sel = this.editor.selection;
+      const p = sel ? this.editorCharPoint(sel.line, 0) : undefined;
+      const ew = this.win('editor');
+      if (p && ew && (this.focus === 'editor' || kind === 'editor')) this.invalidate({ ...this.editorLayout(ew).text, y: p.y, h: EDITOR_LINE_H });
       this.focus = kind;
       this.invalidateTaskbarButtons();
       this.caretChanged();
     }
+  }
+  /** Title bar and border: what changes when a window gains or loses the focus. */
+  private invalidateFrame(w: Win): void {
+    this.invalidate(this.titleBar(w));
+    this.invalidate({ x: w.x, y: w.y, w: 1, h: w.h });
+    this.invalidate({ x: w.x + w.w - 1, y: w.y, w: 1, h: w.h });
+    this.invalidate({ x: w.x, y: w.y + w.h - 1, w: w.w, h: 1 });
   }
   private invalidateTaskbarButtons(): void {
     const b = this.taskbarButtons();
@@ -559,7 +572,7 @@ export class DesktopScene {
     this.windows = this.windows.filter((x) => x !== w);
     if (this.hover && this.hover.kind === 'caption' && this.hover.win === kind) this.hover = null;
     if (this.focus === kind) this.focus = this.topWindow()?.kind ?? null;
-    if (this.focus) this.invalidate(this.titleBar(this.win(this.focus) as Win));
+    if (this.focus) this.invalidateFrame(this.win(this.focus) as Win);
     this.invalidateTaskbarButtons();
     this.caretChanged();
   }
@@ -1605,12 +1618,14 @@ export class DesktopScene {
   private iconEdge(x: number, y: number, s: number): void {
     const ctx = this.ctx;
     const r = s / 2;
-    const g = ctx.createLinearGradient(x, y, x + s, y + s);
-    g.addColorStop(0, '#35c1f1');
-    g.addColorStop(1, '#1d6fd0');
-    ctx.fillStyle = g;
+    // Solid fills only: gradients are not pixel-stable across different clips.
+    ctx.fillStyle = '#1d6fd0';
     ctx.beginPath();
     ctx.arc(x + r, y + r, r * 0.95, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.fillStyle = '#35c1f1';
+    ctx.beginPath();
+    ctx.arc(x + r * 0.85, y + r * 0.8, r * 0.6, 0, Math.PI * 2);
     ctx.fill();
     ctx.fillStyle = '#58d68d';
     ctx.beginPath();

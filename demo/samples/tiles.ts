@@ -33,6 +33,8 @@ export class TileDiffer {
     private readonly ctx: SKRSContext2D,
     readonly width: number,
     readonly height: number,
+    /** PNG size above which a multi-cell tile is split (opaque 256×64 tiles stay under ~50 KB, so rarely). */
+    private readonly maxPngBytes = MAX_TILE_PNG_BYTES,
   ) {
     this.cols = Math.ceil(width / CELL);
     this.rows = Math.ceil(height / CELL);
@@ -151,7 +153,7 @@ export class TileDiffer {
     const dx = c0 * CELL, dy = cr * CELL;
     const w = Math.min(c1 * CELL, r.w) - dx, h = Math.min(CELL, r.h - dy);
     const png = this.encode(image, dx, dy, w, h);
-    if (png.length > MAX_TILE_PNG_BYTES && c1 - c0 > 1) {
+    if (png.length > this.maxPngBytes && c1 - c0 > 1) {
       this.stats.splits++;
       const mid = c0 + Math.ceil((c1 - c0) / 2);
       this.encodeRun(image, r, c0, mid, cr, out);

@@ -78,3 +78,24 @@ describe('desktop-recording inspect', () => {
     assert.equal(run('frobnicate').status, 2);
   });
 });
+
+describe('the committed sample recordings', () => {
+  const samples = [
+    { file: 'demo/recordings/6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720.tar', screen: { width: 1280, height: 720 }, user: 'alice@example.com' },
+    { file: 'demo/recordings/9a7f3c21-0b4e-4f8a-8c3d-5e6f7a8b1080.tar', screen: { width: 1920, height: 1080 }, user: 'bob@example.com' },
+  ];
+  for (const sample of samples) {
+    test(`${sample.file} inspects clean, with its session, clipboard and shared-directory markers`, () => {
+      const result = run('inspect', sample.file, '--json');
+      assert.equal(result.status, 0, result.stdout);
+      const summary = JSON.parse(result.stdout);
+      assert.deepEqual(summary.screen, sample.screen);
+      assert.equal(summary.screenData, 'png');
+      assert.equal(summary.recording.user, sample.user);
+      assert.ok(summary.frames > 1000, `frames: ${summary.frames}`);
+      const codes = new Set(summary.markers.map((m: { code: string }) => m.code));
+      for (const code of ['TDP00I', 'TDP01I', 'TDP03I', 'TDP04I', 'TDP05I']) assert.ok(codes.has(code), `marker ${code}`);
+      assert.equal(summary.skipped.badMessages, 0);
+    });
+  }
+});
