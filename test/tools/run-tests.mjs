@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The whole test suite: typecheck, build, DOM-free tests in Node, browser tests in headless
+// The whole test suite: typecheck, build (bundles and Storybook), DOM-free tests in Node, browser tests in headless
 // Chromium. Ends with one plain "N passed, N failed" line that sums every step.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +18,7 @@ function step(name, cmd, args) {
 step('ensure chromium', 'node', ['test/tools/ensure-chromium.mjs']);
 step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 const built = step('build', 'npm', ['run', 'build', '--silent']);
+step('storybook build', 'npx', ['storybook', 'build', '--quiet', '-o', 'storybook-static']);
 
 console.log('\n== node tests');
 mkdirSync('.test-results', { recursive: true });
