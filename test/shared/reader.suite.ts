@@ -207,6 +207,30 @@ export function readerSuite(inflate: InflateEngine, { describe, test }: SuiteApi
       }
     });
 
+    test('random damage never crashes or hangs: a contract reason, and every part before the damage intact', async () => {
+      const reasons = new Set(['not-a-recording', 'unsupported-version', 'encrypted', 'truncated', 'corrupt', 'record-too-large']);
+      const whole = summary((await readRecording(file, { inflate })).events);
+      let seed = 7;
+      const random = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+      // Where each part starts, to know which events come before a damaged byte.
+      const partStarts = new Map<number, number>();
+      for (const event of (await readRecording(file, { inflate })).events) if (!partStarts.has(event.partOffset)) partStarts.set(event.partOffset, event.index);
+      for (let round = 0; round < 150; round++) {
+        const damaged = file.slice();
+        const at = random(damaged.length);
+        const mode = random(3);
+        let bytes: Uint8Array = damaged;
+        if (mode === 0) damaged[at] = damaged[at]! ^ (1 + random(255));
+        else if (mode === 1) bytes = concatBytes([damaged.subarray(0, at), new Uint8Array(1 + random(40)).map(() => random(256)), damaged.subarray(at)]);
+        else damaged.fill(random(256), at, Math.min(damaged.length, at + 1 + random(64)));
+        const { events: read, error } = await readRecording(chunked(bytes, 1 + random(300)), { inflate });
+        if (error) assert.ok(reasons.has(error.reason), `round ${round}: ${error.reason}`);
+        const intactParts = [...partStarts.entries()].filter(([offset]) => offset + 24 <= at);
+        const lastIntact = intactParts.length > 1 ? intactParts[intactParts.length - 1]![1] : 0;
+        assert.deepEqual(summary(read).slice(0, lastIntact), whole.slice(0, lastIntact), `round ${round}: events of the parts before byte ${at}`);
+      }
+    });
+
     test('after an error, further pushes are ignored', async () => {
       const reader = new RecordingReader({ inflate });
       const first = await reader.push(new TextEncoder().encode('garbage!garbage!garbage!'));
