@@ -4,7 +4,8 @@ import { DesktopRecordingPlayer } from './element/desktop-recording-player.js';
 export const TAG_NAME = 'desktop-recording-player';
 
 // Guarded: loading the module twice (two bundles on one page) must not throw.
-if (!customElements.get(TAG_NAME)) customElements.define(TAG_NAME, DesktopRecordingPlayer);
+// The literal tag (not TAG_NAME) lets the Custom Elements Manifest analyzer see it.
+if (!customElements.get(TAG_NAME)) customElements.define('desktop-recording-player', DesktopRecordingPlayer);
 
 declare global {
   interface HTMLElementTagNameMap {
