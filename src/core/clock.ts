@@ -1,6 +1,12 @@
 /** Milliseconds from a monotonic source; injectable so tests can drive time by hand. */
 export type Now = () => number;
 
+/** A warp of recording time (idle skipping); the clock advances in the warped time. */
+export interface TimeMap {
+  toCompressed(mediaMs: number): number;
+  toMedia(compressedMs: number): number;
+}
+
 /**
  * The media clock: where playback is, in recording milliseconds. It keeps an anchor (media time,
  * wall time) and extrapolates from it while running, so pausing, resuming and rate changes are
@@ -12,13 +18,17 @@ export class PlaybackClock {
   private anchorWallMs = 0;
   private running = false;
   private rateValue = 1;
+  private timeMap: TimeMap | undefined;
 
   constructor(now: Now = () => performance.now()) {
     this.now = now;
   }
 
   get timeMs(): number {
-    return this.running ? this.anchorMediaMs + (this.now() - this.anchorWallMs) * this.rateValue : this.anchorMediaMs;
+    if (!this.running) return this.anchorMediaMs;
+    const elapsed = (this.now() - this.anchorWallMs) * this.rateValue;
+    if (!this.timeMap) return this.anchorMediaMs + elapsed;
+    return this.timeMap.toMedia(this.timeMap.toCompressed(this.anchorMediaMs) + elapsed);
   }
 
   get isRunning(): boolean {
@@ -45,6 +55,12 @@ export class PlaybackClock {
   set(timeMs: number): void {
     this.anchorMediaMs = timeMs;
     this.anchorWallMs = this.now();
+  }
+
+  /** Runs the clock in the map's time (idle skipping), or in recording time again with undefined. */
+  setTimeMap(timeMap: TimeMap | undefined): void {
+    this.set(this.timeMs);
+    this.timeMap = timeMap;
   }
 
   setRate(rate: number): void {

@@ -4,9 +4,10 @@ import { RecordingReader } from '../format/reader.js';
 import { TimelineBuilder, type Marker, type TimedEvent } from '../format/timeline.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackSnapshot } from '../playback-state.js';
 import { PlaybackClock, type Now } from './clock.js';
+import { ActivityClassifier, IdleTimeMap } from './idle-time.js';
 import { CanvasRenderer } from './renderer.js';
 import { Scheduler } from './scheduler.js';
-import { ScreenTimeline } from './screen-timeline.js';
+import { ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
 import { readSource, type RecordingSource } from './source.js';
 
 /** Largest remote screen the player allocates a canvas for (RDP allows 8192×8192). */
@@ -26,6 +27,8 @@ export interface LoadOptions {
   /** The position playback starts at (`start-at`, `#t=`); clamped to the duration. */
   startAtMs: number;
   playbackRate: number;
+  /** Quiet gaps longer than this play in this long (`idle-limit`; 0 = off). */
+  idleLimitMs: number;
 }
 
 /** Where the session reports to: the worker posts each event with the state as it was then. */
@@ -64,7 +67,9 @@ export class PlaybackSession {
   private renderer: CanvasRenderer | undefined;
   private timeline = new ScreenTimeline();
   private scheduler = new Scheduler(this.timeline);
-  private options: LoadOptions = { source: null, preload: Preload.Auto, autoplay: false, loop: false, startAtMs: 0, playbackRate: 1 };
+  private idleTime = new IdleTimeMap();
+  private activity = new ActivityClassifier();
+  private options: LoadOptions = { source: null, preload: Preload.Auto, autoplay: false, loop: false, startAtMs: 0, playbackRate: 1, idleLimitMs: 0 };
   /** Bumped by every load; work of an older load stops when it sees a newer one. */
   private loadGeneration = 0;
   private loading: AbortController | undefined;
@@ -186,6 +191,15 @@ export class PlaybackSession {
     this.options.loop = loop;
   }
 
+  /** Idle skipping: quiet gaps longer than `limitMs` play in `limitMs` (0 turns it off). */
+  setIdleLimit(limitMs: number): void {
+    this.options.idleLimitMs = Math.max(0, limitMs);
+    // Re-anchored on the old map first, so the position does not jump.
+    this.clock.setTimeMap(undefined);
+    this.idleTime.setLimit(this.options.idleLimitMs);
+    if (this.options.idleLimitMs > 0) this.clock.setTimeMap(this.idleTime);
+  }
+
   /** The remote screen at the current time, without the pointer, at full recorded size. */
   async captureFrame(type?: string, quality?: number): Promise<Blob> {
     if (!this.renderer) throw new DOMException('the player has no canvas yet', 'InvalidStateError');
@@ -216,6 +230,9 @@ export class PlaybackSession {
     this.clock.setRate(rate);
     this.timeline = new ScreenTimeline();
     this.scheduler = new Scheduler(this.timeline);
+    this.idleTime = new IdleTimeMap();
+    this.activity = new ActivityClassifier();
+    this.setIdleLimit(this.options.idleLimitMs);
     this.deferredRead = false;
     this.loadDone = false;
     this.firstFrameStarted = false;
@@ -270,12 +287,14 @@ export class PlaybackSession {
 
   /** Keeps the screen updates among newly placed events. */
   private placeAll(builder: TimelineBuilder, placed: TimedEvent[]): void {
+    // New activity may change how time runs past the last loaded moment: re-anchor first.
+    if (this.clock.isRunning) this.clock.set(this.clock.timeMs);
     for (const { timeMs, tdp } of placed) {
       switch (tdp?.kind) {
         case 'pngFrame':
         case 'png2Frame':
           // slice(): the decoded message is a view into a large inflated buffer.
-          this.timeline.add({ kind: 'tile', timeMs, left: tdp.left, top: tdp.top, right: tdp.right, bottom: tdp.bottom, png: tdp.png.slice() });
+          this.addUpdate({ kind: 'tile', timeMs, left: tdp.left, top: tdp.top, right: tdp.right, bottom: tdp.bottom, png: tdp.png.slice() });
           break;
         case 'screenSpec':
           this.addScreen(timeMs, tdp.width, tdp.height);
@@ -284,12 +303,17 @@ export class PlaybackSession {
           this.addScreen(timeMs, tdp.screenWidth, tdp.screenHeight);
           break;
         case 'mouseMove':
-          this.timeline.add({ kind: 'pointer', timeMs, x: tdp.x, y: tdp.y });
+          this.addUpdate({ kind: 'pointer', timeMs, x: tdp.x, y: tdp.y });
           break;
       }
     }
     this.state.markers = builder.markers;
     this.state.recording = builder.recording;
+  }
+
+  private addUpdate(update: ScreenUpdate): void {
+    this.timeline.add(update);
+    if (this.activity.isActivity(update)) this.idleTime.addActivity(update.timeMs);
   }
 
   private addScreen(timeMs: number, width: number, height: number): void {
@@ -338,6 +362,9 @@ export class PlaybackSession {
 
   private finishLoad(builder: TimelineBuilder): void {
     this.loadDone = true;
+    // The end of the recording closes the last quiet gap (an idle tail plays in the limit too).
+    if (this.clock.isRunning) this.clock.set(this.clock.timeMs);
+    this.idleTime.addActivity(builder.durationMs);
     this.loading = undefined;
     if (this.state.currentTimeMs > builder.durationMs && this.state.readyState >= ReadyState.HaveMetadata) {
       this.state.currentTimeMs = builder.durationMs;

@@ -115,6 +115,8 @@ export class DesktopRecordingPlayer extends LitElement {
   @property({ reflect: true }) fit: Fit = 'contain';
   /** Where playback starts: seconds or `[hh:]mm:ss`. */
   @property({ attribute: 'start-at' }) startAt: string | number | undefined;
+  /** Seconds: quiet gaps (no screen change but a blinking caret, no pointer input) longer than this play in this long. 0 = off. */
+  @property({ attribute: 'idle-limit', type: Number, reflect: true }) idleLimit = 0;
   /** URL of the worker script, for pages whose CSP or bundling needs it. */
   @property({ attribute: 'worker-src' }) workerSrc: string | undefined;
   /** The rate `playbackRate` starts at for a recording when it was never set. */
@@ -182,6 +184,7 @@ export class DesktopRecordingPlayer extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('loop') && this.client) this.client.request(RequestMethod.SetLoop, { loop: this.loop }).catch(() => {});
+    if (changed.has('idleLimit') && this.client) this.client.request(RequestMethod.SetIdleLimit, { idleLimitMs: this.idleLimitMs() }).catch(() => {});
   }
 
   private hasSource(): boolean {
@@ -243,8 +246,13 @@ export class DesktopRecordingPlayer extends LitElement {
       loop: this.loop,
       startAtMs: startAt * 1000,
       playbackRate: this.requestedRate ?? this.defaultPlaybackRate,
+      idleLimitMs: this.idleLimitMs(),
     };
     client.request(RequestMethod.Load, params).catch(() => {});
+  }
+
+  private idleLimitMs(): number {
+    return Number.isFinite(this.idleLimit) && this.idleLimit > 0 ? this.idleLimit * 1000 : 0;
   }
 
   private seekTo(seconds: number): void {

@@ -27,6 +27,7 @@ export const RequestMethod = {
   Seek: 'seek',
   SetRate: 'setRate',
   SetLoop: 'setLoop',
+  SetIdleLimit: 'setIdleLimit',
   CaptureFrame: 'captureFrame',
 } as const;
 export type RequestMethod = (typeof RequestMethod)[keyof typeof RequestMethod];
@@ -41,6 +42,8 @@ export interface LoadParams {
   loop: boolean;
   startAtMs: number;
   playbackRate: number;
+  /** Quiet gaps longer than this play in this long (0 = off). */
+  idleLimitMs: number;
 }
 
 /** Parameters and result of each request. */
@@ -52,6 +55,7 @@ export interface RequestSignatures {
   seek: { params: { timeMs: number }; result: void };
   setRate: { params: { rate: number }; result: void };
   setLoop: { params: { loop: boolean }; result: void };
+  setIdleLimit: { params: { idleLimitMs: number }; result: void };
   captureFrame: { params: { type?: string; quality?: number }; result: Blob };
 }
 export type ParamsOf<M extends RequestMethod> = RequestSignatures[M]['params'];

@@ -26,6 +26,7 @@ const handlers: Handlers = {
   seek: ({ timeMs }) => session.seek(timeMs),
   setRate: ({ rate }) => session.setPlaybackRate(rate),
   setLoop: ({ loop }) => session.setLoop(loop),
+  setIdleLimit: ({ idleLimitMs }) => session.setIdleLimit(idleLimitMs),
   captureFrame: ({ type, quality }) => session.captureFrame(type, quality),
 };
 

@@ -321,4 +321,28 @@ describe('<desktop-recording-player>', () => {
     element.removeAttribute('fit');
     expect(getComputedStyle(screen!).objectFit).to.equal('contain');
   });
+
+  it('with idle-limit plays a quiet stretch (a blinking caret only) in the limit, time updating throughout', async () => {
+    // 1 s of activity, then 30 s in which only a 64×64 caret blinks, then a change at 31 s.
+    const steps: ScreenStep[] = [
+      { timeMs: 0, screen: { width: 256, height: 128 } },
+      { timeMs: 0, tile: { left: 0, top: 0, color: RED } },
+      { timeMs: 1000, tile: { left: 0, top: 0, color: BLUE } },
+    ];
+    for (let t = 1500; t < 31_000; t += 500) steps.push({ timeMs: t, tile: { left: 192, top: 64, color: t % 1000 ? BLACK : GREEN } });
+    steps.push({ timeMs: 31_000, tile: { left: 0, top: 0, width: 256, height: 64, color: YELLOW } });
+    const element = await player(urlOf(await screenRecording(steps)));
+    element.setAttribute('idle-limit', '1');
+    const times: number[] = [];
+    element.addEventListener('timeupdate', () => times.push(element.currentTime));
+    const started = performance.now();
+    await element.play();
+    await nextEvent(element, 'ended', 15_000);
+    const wallSeconds = (performance.now() - started) / 1000;
+    // 1 s of activity + the 30 s gap in 1 s (+ the caret's first two blinks, which count as activity).
+    expect(wallSeconds).to.be.lessThan(8);
+    expect(element.duration).to.be.closeTo(31, 0.01);
+    const inGap = times.filter((t) => t > 3 && t < 30);
+    expect(inGap.length, 'timeupdate fires while the gap plays').to.be.greaterThan(1);
+  });
 });
