@@ -47,6 +47,18 @@ export const Preload = { None: 'none', Metadata: 'metadata', Auto: 'auto' } as c
 export type Preload = (typeof Preload)[keyof typeof Preload];
 
 /** Playback rates the player accepts; the contract asks for at least 0.25–16. */
+/** How a recording is to be played, fixed at load (the element's attributes at that moment). */
+export interface PlaybackOptions {
+  preload: Preload;
+  autoplay: boolean;
+  loop: boolean;
+  /** The position playback starts at (`start-at`, `#t=`); clamped to the duration. */
+  startAtMs: number;
+  playbackRate: number;
+  /** Quiet gaps longer than this play in this long (`idle-limit`; 0 = off). */
+  idleLimitMs: number;
+}
+
 export const PLAYBACK_RATE_RANGE = { min: 0.0625, max: 16 } as const;
 
 export interface PlaybackError {

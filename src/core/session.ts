@@ -2,7 +2,7 @@ import { ErrorReason, RecordingError } from '../format/errors.js';
 import type { RecordedEvent } from '../format/events.js';
 import { RecordingReader } from '../format/reader.js';
 import { TimelineBuilder, type Marker, type TimedEvent } from '../format/timeline.js';
-import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackSnapshot } from '../playback-state.js';
+import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackOptions, type PlaybackSnapshot } from '../playback-state.js';
 import { PlaybackClock, type Now } from './clock.js';
 import { ActivityClassifier, IdleTimeMap } from './idle-time.js';
 import { CanvasRenderer } from './renderer.js';
@@ -19,16 +19,8 @@ const PROGRESS_INTERVAL_MS = 350;
 /** Playback steps at about display rate; the clock, not the tick count, decides what is due. */
 const TICK_MS = 16;
 
-export interface LoadOptions {
+export interface LoadOptions extends PlaybackOptions {
   source: RecordingSource | null;
-  preload: Preload;
-  autoplay: boolean;
-  loop: boolean;
-  /** The position playback starts at (`start-at`, `#t=`); clamped to the duration. */
-  startAtMs: number;
-  playbackRate: number;
-  /** Quiet gaps longer than this play in this long (`idle-limit`; 0 = off). */
-  idleLimitMs: number;
 }
 
 /** Where the session reports to: the worker posts each event with the state as it was then. */

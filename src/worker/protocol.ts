@@ -4,7 +4,7 @@
  * event it fires, carrying the full state snapshot as it was then, so the page never guesses state.
  */
 import type { ErrorReason } from '../format/errors.js';
-import type { MediaEvent, PlaybackSnapshot, Preload } from '../playback-state.js';
+import type { MediaEvent, PlaybackOptions, PlaybackSnapshot } from '../playback-state.js';
 
 export type { PlaybackSnapshot } from '../playback-state.js';
 
@@ -35,15 +35,8 @@ export type RequestMethod = (typeof RequestMethod)[keyof typeof RequestMethod];
 /** A recording to load: an absolute URL, or bytes (a Blob is cloned, an ArrayBuffer copied). */
 export type SourceParam = string | Blob | ArrayBuffer | null;
 
-export interface LoadParams {
+export interface LoadParams extends PlaybackOptions {
   source: SourceParam;
-  preload: Preload;
-  autoplay: boolean;
-  loop: boolean;
-  startAtMs: number;
-  playbackRate: number;
-  /** Quiet gaps longer than this play in this long (0 = off). */
-  idleLimitMs: number;
 }
 
 /** Parameters and result of each request. */
