@@ -24,24 +24,26 @@ export const styles = css`
 
   .stage,
   .screen-layers,
-  canvas {
+  canvas,
+  .poster {
     position: absolute;
     inset: 0;
   }
   /* Both layers have the screen's size and the same fit, so the pointer lands where it was recorded. */
-  canvas {
+  canvas,
+  .poster {
     width: 100%;
     height: 100%;
     object-fit: contain;
     image-rendering: auto;
   }
-  :host([fit='cover']) canvas {
+  :host([fit='cover']) :is(canvas, .poster) {
     object-fit: cover;
   }
-  :host([fit='fill']) canvas {
+  :host([fit='fill']) :is(canvas, .poster) {
     object-fit: fill;
   }
-  :host([fit='none']) canvas {
+  :host([fit='none']) :is(canvas, .poster) {
     object-fit: none;
   }
   .cursor {

@@ -117,6 +117,8 @@ export class DesktopRecordingPlayer extends LitElement {
   @property({ attribute: 'start-at' }) startAt: string | number | undefined;
   /** Seconds: quiet gaps (no screen change but a blinking caret, no pointer input) longer than this play in this long. 0 = off. */
   @property({ attribute: 'idle-limit', type: Number, reflect: true }) idleLimit = 0;
+  /** Image shown until the first frame of the recording is painted. */
+  @property({ reflect: true }) poster: string | undefined;
   /** URL of the worker script, for pages whose CSP or bundling needs it. */
   @property({ attribute: 'worker-src' }) workerSrc: string | undefined;
   /** The rate `playbackRate` starts at for a recording when it was never set. */
@@ -433,6 +435,9 @@ export class DesktopRecordingPlayer extends LitElement {
           <canvas class="screen" part="screen"></canvas>
           <canvas class="cursor" part="cursor"></canvas>
         </div>
+        ${this.poster && snapshot.readyState < ReadyState.HaveCurrentData
+          ? html`<img class="poster" part="poster" src=${this.poster} alt="" />`
+          : nothing}
         <div class="loading" part="loading" role="status" ?hidden=${!loading}>${loading ? 'Loading recording…' : ''}</div>
         <div class="error" part="error" role="alert" ?hidden=${!snapshot.error}>
           ${snapshot.error

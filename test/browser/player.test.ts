@@ -345,4 +345,15 @@ describe('<desktop-recording-player>', () => {
     const inGap = times.filter((t) => t > 3 && t < 30);
     expect(inGap.length, 'timeupdate fires while the gap plays').to.be.greaterThan(1);
   });
+
+  it('shows the poster until the first frame is painted', async () => {
+    const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player poster="data:image/gif;base64,R0lGODlhAQABAAAAACw="></desktop-recording-player>`);
+    const poster = () => element.shadowRoot!.querySelector('img.poster');
+    expect(poster(), 'before any source').to.exist;
+    const painted = nextEvent(element, 'loadeddata');
+    element.src = sampleUrl;
+    await painted;
+    await element.updateComplete;
+    expect(poster(), 'after the first frame').to.equal(null);
+  });
 });
