@@ -447,19 +447,25 @@ export interface ReadAllResult {
   stats: ReaderStats;
 }
 
+export type RecordingBytes = Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+/**
+ * Feeds every chunk of `source` to `reader` and then ends it, handing each batch of events to
+ * `take`; stops at the first error (left in `reader.error`). Never throws for bad data.
+ */
+export async function pumpRecording(reader: RecordingReader, source: RecordingBytes, take: (events: RecordedEvent[]) => void): Promise<void> {
+  for await (const chunk of source instanceof Uint8Array ? [source] : source) {
+    const result = await reader.push(chunk);
+    take(result.events);
+    if (result.error) return;
+  }
+  take((await reader.end()).events);
+}
+
 /** Reads a whole recording from bytes or a stream of chunks; never throws for bad data (see `error`). */
-export async function readRecording(
-  source: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-  options: Partial<ReaderOptions> = {},
-): Promise<ReadAllResult> {
+export async function readRecording(source: RecordingBytes, options: Partial<ReaderOptions> = {}): Promise<ReadAllResult> {
   const reader = new RecordingReader(options);
   const events: RecordedEvent[] = [];
-  const chunks = source instanceof Uint8Array ? [source] : source;
-  for await (const chunk of chunks) {
-    const result = await reader.push(chunk);
-    events.push(...result.events);
-    if (result.error) break;
-  }
-  if (!reader.error) events.push(...(await reader.end()).events);
+  await pumpRecording(reader, source, (batch) => events.push(...batch));
   return { events, error: reader.error, stats: { ...reader.stats } };
 }

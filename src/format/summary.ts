@@ -1,5 +1,6 @@
 import type { ErrorReason } from './errors.js';
-import { RecordingReader, type ReaderOptions } from './reader.js';
+import type { RecordedEvent } from './events.js';
+import { pumpRecording, RecordingReader, type ReaderOptions, type RecordingBytes } from './reader.js';
 import { TimelineBuilder, type RecordingInfo } from './timeline.js';
 
 /** What `desktop-recording inspect --json` prints (contract §6). */
@@ -20,13 +21,13 @@ export interface RecordingSummary {
 
 /** Reads a whole recording and sums it up; damage is reported in `errors`, never thrown. */
 export async function summarizeRecording(
-  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  source: RecordingBytes,
   options: Partial<ReaderOptions> = {},
 ): Promise<RecordingSummary> {
   const reader = new RecordingReader(options);
   const timeline = new TimelineBuilder();
   const kinds = new Set<'png' | 'fastpath'>();
-  const take = (events: Awaited<ReturnType<RecordingReader['push']>>['events']): void => {
+  await pumpRecording(reader, source, (events: RecordedEvent[]) => {
     for (const event of events) {
       for (const placed of timeline.add(event)) {
         const kind = placed.tdp?.kind;
@@ -34,13 +35,7 @@ export async function summarizeRecording(
         if (kind === 'fastPathPdu') kinds.add('fastpath');
       }
     }
-  };
-  for await (const chunk of source) {
-    const result = await reader.push(chunk);
-    take(result.events);
-    if (result.error) break;
-  }
-  if (!reader.error) take((await reader.end()).events);
+  });
   timeline.finish();
   const screen = timeline.screens[timeline.screens.length - 1];
   const error = reader.error;
