@@ -10,6 +10,7 @@ export {
   type CaptureFrameOptions,
   type Fit,
   type PlayerError,
+  type PlaybackQuality,
   type PlayerMarker,
   type TimeRangesLike,
 } from './element/desktop-recording-player.js';

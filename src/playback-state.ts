@@ -89,6 +89,12 @@ export interface PlaybackSnapshot {
   markers: Marker[];
   /** Wall-clock Unix ms of time 0 (the first screen event), when the file says. */
   startDateMs: number | null;
+  /** Screen tiles that fell due while playing (`getVideoPlaybackQuality().totalVideoFrames`). */
+  tilesDue: number;
+  /** Of those, tiles never painted because a later tile covered them first (high speed, catching up). */
+  tilesSkipped: number;
+  /** Tiles whose image could not be decoded (skipped; the first one sets an `image-decode` error). */
+  undecodableTiles: number;
 }
 
 export function initialSnapshot(): PlaybackSnapshot {
@@ -107,5 +113,8 @@ export function initialSnapshot(): PlaybackSnapshot {
     recording: {},
     markers: [],
     startDateMs: null,
+    tilesDue: 0,
+    tilesSkipped: 0,
+    undecodableTiles: 0,
   };
 }

@@ -1,10 +1,26 @@
+import { decodeWithBitmap, type DecodeImage, type DecodedImage } from './image-decode.js';
+import type { KeyframeStore } from './keyframes.js';
 import type { ScreenUpdate } from './screen-timeline.js';
 
 type TileUpdate = Extract<ScreenUpdate, { kind: 'tile' }>;
 
+/** A whole screen put back at once (a keyframe): the canvas takes its size, then the image. */
+export interface RestoreStep {
+  kind: 'restore';
+  width: number;
+  height: number;
+  /** Already decoding when queued. */
+  image: Promise<DecodedImage>;
+  /** Called once the image is drawn (or dropped): it belongs to its cache, not to the renderer. */
+  done(): void;
+}
+
+type RenderStep = ScreenUpdate | RestoreStep;
+
 export interface RendererOptions {
   /** PNG decodes started ahead of the tile being painted; decoding, not drawing, is the cost. */
   decodesInFlight: number;
+  decodeImage: DecodeImage;
   /** A resize was painted (in time order with the tiles). */
   onScreenSize(width: number, height: number): void;
   /** A tile's PNG could not be decoded; the tile is skipped. */
@@ -12,9 +28,9 @@ export interface RendererOptions {
 }
 
 interface QueuedUpdate {
-  update: ScreenUpdate;
+  update: RenderStep;
   /** Started for tiles near the head of the queue; resolves to undefined when the PNG is bad. */
-  decoded?: Promise<ImageBitmap | undefined>;
+  decoded?: Promise<DecodedImage | undefined>;
 }
 
 // A classic arrow pointer, tip at (0, 0), in screen pixels.
@@ -41,13 +57,14 @@ export class CanvasRenderer {
   private pumping = false;
   private idleWaiters: Array<() => void> = [];
   private pointer: { x: number; y: number } | undefined;
+  private painted = 0;
 
   constructor(
     private readonly screen: OffscreenCanvas,
     private readonly cursor: OffscreenCanvas,
     options: Partial<RendererOptions> = {},
   ) {
-    this.options = { decodesInFlight: 4, onScreenSize: () => {}, onImageError: () => {}, ...options };
+    this.options = { decodesInFlight: 4, decodeImage: decodeWithBitmap, onScreenSize: () => {}, onImageError: () => {}, ...options };
     // An opaque screen starts black, like a monitor, and composites faster.
     this.screenContext = screen.getContext('2d', { alpha: false })!;
     this.cursorContext = cursor.getContext('2d')!;
@@ -64,8 +81,23 @@ export class CanvasRenderer {
     return this.screen.height;
   }
 
+  /** Tiles drawn since this renderer was made (for playback-quality figures). */
+  get paintedTiles(): number {
+    return this.painted;
+  }
+
+  /** Tiles queued and not drawn yet: how far painting lags behind the clock. */
+  get backlog(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Keeps a decoded snapshot of the screen as it is now (call when idle, so it matches a timeline position). */
+  keepKeyframe(store: KeyframeStore, end: number, timeMs: number): void {
+    store.captureDecoded(this.screen, end, timeMs);
+  }
+
   /** Queues updates after those already queued. */
-  enqueue(updates: readonly ScreenUpdate[]): void {
+  enqueue(updates: readonly RenderStep[]): void {
     if (updates.length === 0) return;
     for (const update of updates) this.queue.push({ update });
     void this.pump();
@@ -75,7 +107,9 @@ export class CanvasRenderer {
   clear(): void {
     this.generation += 1;
     for (let index = this.head; index < this.queue.length; index++) {
-      void this.queue[index]!.decoded?.then((bitmap) => bitmap?.close());
+      const { update, decoded } = this.queue[index]!;
+      if (update.kind === 'restore') void update.image.then(update.done, update.done);
+      void decoded?.then((image) => image?.close());
     }
     this.queue = [];
     this.head = 0;
@@ -110,21 +144,27 @@ export class CanvasRenderer {
         this.startDecodes();
         const generation = this.generation;
         const item = this.queue[this.head]!;
+        if (item.update.kind === 'restore') {
+          await this.restore(item.update, generation);
+          if (generation === this.generation) this.head += 1;
+          continue;
+        }
         if (item.update.kind !== 'tile') {
           this.head += 1;
           this.apply(item.update);
           continue;
         }
-        const bitmap = await item.decoded!;
+        const image = await item.decoded!;
         if (generation !== this.generation) {
-          bitmap?.close();
+          image?.close();
           continue;
         }
         this.head += 1;
         this.decoding -= 1;
-        if (bitmap) {
-          this.screenContext.drawImage(bitmap, item.update.left, item.update.top);
-          bitmap.close();
+        if (image) {
+          this.screenContext.drawImage(image, item.update.left, item.update.top);
+          image.close();
+          this.painted += 1;
         }
       }
       this.queue = [];
@@ -146,9 +186,23 @@ export class CanvasRenderer {
     }
   }
 
-  private async decode(tile: TileUpdate): Promise<ImageBitmap | undefined> {
+  private async restore(step: RestoreStep, generation: number): Promise<void> {
+    let image: DecodedImage | undefined;
     try {
-      return await createImageBitmap(new Blob([tile.png as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
+      image = await step.image;
+    } catch {
+      // The cache lost it (evicted before it was drawn): the tiles after it still paint.
+    }
+    if (generation === this.generation) {
+      this.resize(step.width, step.height);
+      if (image) this.screenContext.drawImage(image, 0, 0);
+    }
+    step.done();
+  }
+
+  private async decode(tile: TileUpdate): Promise<DecodedImage | undefined> {
+    try {
+      return await this.options.decodeImage(tile.png);
     } catch (error) {
       this.options.onImageError(tile, error);
       return undefined;
@@ -157,18 +211,22 @@ export class CanvasRenderer {
 
   private apply(update: Exclude<ScreenUpdate, TileUpdate>): void {
     if (update.kind === 'resize') {
-      // Setting the size clears a canvas, even to the same size: RDP repaints after a resize.
-      this.screen.width = update.width;
-      this.screen.height = update.height;
-      this.cursor.width = update.width;
-      this.cursor.height = update.height;
-      this.drawPointer();
-      this.options.onScreenSize(update.width, update.height);
+      this.resize(update.width, update.height);
     } else {
       this.erasePointer();
       this.pointer = { x: update.x, y: update.y };
       this.drawPointer();
     }
+  }
+
+  private resize(width: number, height: number): void {
+    // Setting the size clears a canvas, even to the same size: RDP repaints after a resize.
+    this.screen.width = width;
+    this.screen.height = height;
+    this.cursor.width = width;
+    this.cursor.height = height;
+    this.drawPointer();
+    this.options.onScreenSize(width, height);
   }
 
   private erasePointer(): void {

@@ -1,7 +1,26 @@
+import type { Keyframe, KeyframeStore } from './keyframes.js';
 import { planReplay, type ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
 
 /** Above this many due updates, the overpainted ones are dropped before painting (catch-up, high rates). */
 const COMPACT_ABOVE = 8;
+/**
+ * What restoring a keyframe costs, in tile decodes: a decoded one is a single draw, an encoded
+ * full-HD one decodes in about the time of 60 small tiles.
+ */
+const DECODED_KEYFRAME_COST = 2;
+const ENCODED_KEYFRAME_COST = 60;
+
+/** How a seek rebuilds the screen: from a keyframe (when that is cheaper) or from nothing, then these updates. */
+export interface SeekPlan {
+  keyframe: Keyframe | undefined;
+  updates: ScreenUpdate[];
+}
+
+/** Tiles that fell due while playing, and how many of them were skipped as overpainted. */
+export interface PaintCounts {
+  due: number;
+  skipped: number;
+}
 
 /**
  * Decides which screen updates to paint: while playing, those that fell due since the last call;
@@ -12,12 +31,20 @@ export class Scheduler {
   private next = 0;
   private width = 0;
   private height = 0;
+  private readonly counts: PaintCounts = { due: 0, skipped: 0 };
 
-  constructor(private readonly timeline: ScreenTimeline) {}
+  constructor(
+    private readonly timeline: ScreenTimeline,
+    private readonly keyframes?: KeyframeStore,
+  ) {}
 
   /** Index of the first update not handed out yet. */
   get nextIndex(): number {
     return this.next;
+  }
+
+  get paintCounts(): Readonly<PaintCounts> {
+    return this.counts;
   }
 
   /** The updates due at `timeMs` that were not handed out yet, in time order. */
@@ -25,21 +52,34 @@ export class Scheduler {
     const end = this.timeline.indexAfter(timeMs);
     if (end <= this.next) return [];
     const from = this.next;
-    const due =
-      end - from > COMPACT_ABOVE
-        ? planReplay(this.timeline, from, end, this.width, this.height)
-        : Array.from({ length: end - from }, (_, i) => this.timeline.at(from + i));
+    const all = Array.from({ length: end - from }, (_, i) => this.timeline.at(from + i));
+    const due = all.length > COMPACT_ABOVE ? planReplay(this.timeline, from, end, this.width, this.height) : all;
+    const dueTiles = countTiles(all);
+    this.counts.due += dueTiles;
+    this.counts.skipped += dueTiles - countTiles(due);
     this.moveTo(end);
     return due;
   }
 
   /**
-   * What rebuilds the screen at `timeMs` from nothing, replaying from the last resize without
-   * waiting; the caller clears the screen first. Works in both directions.
+   * What rebuilds the screen at `timeMs`, replaying without waiting, from the nearest keyframe
+   * before it or from nothing (the caller clears the screen first). Works in both directions.
    */
-  seek(timeMs: number): ScreenUpdate[] {
+  seek(timeMs: number): SeekPlan {
     const end = this.timeline.indexAfter(timeMs);
-    const plan = planReplay(this.timeline, 0, end, 0, 0);
+    let plan: SeekPlan = { keyframe: undefined, updates: planReplay(this.timeline, 0, end, 0, 0) };
+    const resize = this.timeline.lastResizeBefore(end);
+    const keyframe = resize && this.keyframes?.before(end, resize.index);
+    if (keyframe && this.keyframes!.ready(keyframe)) {
+      const fromKeyframe = planReplay(this.timeline, keyframe.end, end, keyframe.width, keyframe.height);
+      const restoreCost = keyframe.bitmap ? DECODED_KEYFRAME_COST : ENCODED_KEYFRAME_COST;
+      if (countTiles(fromKeyframe) + restoreCost < countTiles(plan.updates)) plan = { keyframe, updates: fromKeyframe };
+    }
+    // The pointer layer is cleared too: put the pointer back where it last was.
+    if (!plan.updates.some((update) => update.kind === 'pointer')) {
+      const pointer = this.timeline.lastPointerBefore(end);
+      if (pointer) plan.updates.push(pointer);
+    }
     this.moveTo(end);
     return plan;
   }
@@ -50,4 +90,10 @@ export class Scheduler {
     this.width = resize?.width ?? 0;
     this.height = resize?.height ?? 0;
   }
+}
+
+function countTiles(updates: readonly ScreenUpdate[]): number {
+  let tiles = 0;
+  for (const update of updates) if (update.kind === 'tile') tiles += 1;
+  return tiles;
 }

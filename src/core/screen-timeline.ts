@@ -18,6 +18,8 @@ export class ScreenTimeline {
   private readonly list: ScreenUpdate[] = [];
   /** Indices of `resize` updates, ascending: every seek starts from one. */
   private readonly resizes: number[] = [];
+  /** Indices of `pointer` updates, ascending: a seek puts the pointer where it last was. */
+  private readonly pointers: number[] = [];
 
   get length(): number {
     return this.list.length;
@@ -40,6 +42,7 @@ export class ScreenTimeline {
   add(update: ScreenUpdate): void {
     if (update.timeMs < this.lastTimeMs) throw new RangeError(`screen update at ${update.timeMs} ms is before the last one (${this.lastTimeMs} ms)`);
     if (update.kind === 'resize') this.resizes.push(this.list.length);
+    else if (update.kind === 'pointer') this.pointers.push(this.list.length);
     this.list.push(update);
   }
 
@@ -57,17 +60,27 @@ export class ScreenTimeline {
 
   /** The last resize before index `end`, or undefined when the screen size is not known yet. */
   lastResizeBefore(end: number): { index: number; update: Extract<ScreenUpdate, { kind: 'resize' }> } | undefined {
-    let low = 0;
-    let high = this.resizes.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.resizes[middle]! < end) low = middle + 1;
-      else high = middle;
-    }
-    if (low === 0) return undefined;
-    const index = this.resizes[low - 1]!;
-    return { index, update: this.list[index] as Extract<ScreenUpdate, { kind: 'resize' }> };
+    const index = lastIndexBefore(this.resizes, end);
+    return index === undefined ? undefined : { index, update: this.list[index] as Extract<ScreenUpdate, { kind: 'resize' }> };
   }
+
+  /** The last pointer position before index `end`. */
+  lastPointerBefore(end: number): Extract<ScreenUpdate, { kind: 'pointer' }> | undefined {
+    const index = lastIndexBefore(this.pointers, end);
+    return index === undefined ? undefined : (this.list[index] as Extract<ScreenUpdate, { kind: 'pointer' }>);
+  }
+}
+
+/** The largest of the ascending `indices` below `end`. */
+function lastIndexBefore(indices: readonly number[], end: number): number | undefined {
+  let low = 0;
+  let high = indices.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (indices[middle]! < end) low = middle + 1;
+    else high = middle;
+  }
+  return low === 0 ? undefined : indices[low - 1];
 }
 
 /**

@@ -5,7 +5,9 @@ import { TimelineBuilder, type Marker, type TimedEvent } from '../format/timelin
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackOptions, type PlaybackSnapshot } from '../playback-state.js';
 import { PlaybackClock, type Now } from './clock.js';
 import { ActivityClassifier, IdleTimeMap } from './idle-time.js';
-import { CanvasRenderer } from './renderer.js';
+import { fastestImageDecode } from './image-decode.js';
+import { KeyframeBuilder, KeyframeStore, type Keyframe } from './keyframes.js';
+import { CanvasRenderer, type RestoreStep } from './renderer.js';
 import { Scheduler } from './scheduler.js';
 import { ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
 import { readSource, type RecordingSource } from './source.js';
@@ -18,6 +20,17 @@ const TIME_UPDATE_INTERVAL_MS = 250;
 const PROGRESS_INTERVAL_MS = 350;
 /** Playback steps at about display rate; the clock, not the tick count, decides what is due. */
 const TICK_MS = 16;
+/**
+ * Tiles queued but not painted above which playback stops handing out updates until painting
+ * catches up; what falls due meanwhile is then coalesced (only the latest tile of each area).
+ */
+const MAX_PAINT_BACKLOG = 24;
+/** Keyframes are this many tiles apart: a seek decodes at most this many after restoring one. */
+const KEYFRAME_TILES_APART = 160;
+/** A seek that had to decode at least this many tiles leaves a keyframe behind (scrubbing back is then instant). */
+const KEYFRAME_AFTER_SEEK_TILES = 40;
+/** Background keyframe building rests this long after a seek (the next one often follows). */
+const KEYFRAME_BUILD_PAUSE_AFTER_SEEK_MS = 400;
 
 export interface LoadOptions extends PlaybackOptions {
   source: RecordingSource | null;
@@ -32,6 +45,8 @@ export interface SessionTiming {
   now: Now;
   /** Runs `callback` after `delayMs`; returns a cancel function. */
   schedule(callback: () => void, delayMs: number): () => void;
+  /** Resolves in a new task, so requests, timers and finished decodes waiting in the event loop run first. */
+  yield(): Promise<void>;
 }
 
 const defaultTiming: SessionTiming = {
@@ -40,7 +55,27 @@ const defaultTiming: SessionTiming = {
     const timer = setTimeout(callback, delayMs);
     return () => clearTimeout(timer);
   },
+  yield: yieldToEventLoop,
 };
+
+/**
+ * A stream that is already downloaded answers every read in a microtask, so a read loop would
+ * never let a task run: requests, ticks and image decodes would all wait for the whole file.
+ * Reading hands the thread back after this long.
+ */
+const READ_SLICE_MS = 8;
+
+/** A new task without setTimeout's 4 ms clamp. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(undefined);
+  });
+}
 
 interface PendingPlay {
   resolve(): void;
@@ -58,7 +93,11 @@ export class PlaybackSession {
   private readonly clock: PlaybackClock;
   private renderer: CanvasRenderer | undefined;
   private timeline = new ScreenTimeline();
-  private scheduler = new Scheduler(this.timeline);
+  private readonly keyframes = new KeyframeStore();
+  private scheduler = new Scheduler(this.timeline, this.keyframes);
+  private keyframeBuilder: KeyframeBuilder | undefined;
+  private readonly decodeImage = fastestImageDecode();
+  private undecodableTiles = 0;
   private idleTime = new IdleTimeMap();
   private activity = new ActivityClassifier();
   private options: LoadOptions = { source: null, preload: Preload.Auto, autoplay: false, loop: false, startAtMs: 0, playbackRate: 1, idleLimitMs: 0 };
@@ -75,6 +114,7 @@ export class PlaybackSession {
   private pendingPlays: PendingPlay[] = [];
   private cancelTick: (() => void) | undefined;
   private lastTimeUpdateAt = -Infinity;
+  private lastSeekAt = -Infinity;
   private lastProgressAt = -Infinity;
   private loadedDurationMs = 0;
 
@@ -93,8 +133,11 @@ export class PlaybackSession {
   /** The canvases to paint on: the screen, and the pointer layer above it. */
   attach(screen: OffscreenCanvas, cursor: OffscreenCanvas): void {
     this.renderer = new CanvasRenderer(screen, cursor, {
+      decodeImage: this.decodeImage,
       onScreenSize: (width, height) => this.noteScreenSize(width, height),
+      onImageError: (tile, error) => this.noteImageError(tile.timeMs, error),
     });
+    this.keyframeBuilder?.wake();
     // Canvases that arrive after loading began show the current position at once.
     if (this.state.readyState >= ReadyState.HaveMetadata) void this.rebuildScreen(this.state.currentTimeMs);
   }
@@ -157,6 +200,7 @@ export class PlaybackSession {
     this.clock.set(target);
     this.host.emit(MediaEvent.Seeking);
     await this.rebuildScreen(target);
+    this.lastSeekAt = this.timing.now();
     if (generation !== this.seekGeneration) return;
     this.state.seeking = false;
     // Playback resumes from the target, not from where the clock ran while the screen was rebuilt.
@@ -221,7 +265,15 @@ export class PlaybackSession {
     this.clock.set(0);
     this.clock.setRate(rate);
     this.timeline = new ScreenTimeline();
-    this.scheduler = new Scheduler(this.timeline);
+    this.keyframes.clear();
+    this.scheduler = new Scheduler(this.timeline, this.keyframes);
+    this.keyframeBuilder?.stop();
+    this.keyframeBuilder = new KeyframeBuilder(this.timeline, this.keyframes, this.decodeImage, {
+      tilesApart: KEYFRAME_TILES_APART,
+      mayWork: () => this.keyframeBuildingMayRun(),
+      sleep: (delayMs) => (delayMs === 0 ? this.timing.yield() : new Promise((resolve) => this.timing.schedule(resolve, delayMs))),
+    });
+    this.undecodableTiles = 0;
     this.idleTime = new IdleTimeMap();
     this.activity = new ActivityClassifier();
     this.setIdleLimit(this.options.idleLimitMs);
@@ -246,9 +298,18 @@ export class PlaybackSession {
     const reader = new RecordingReader();
     const builder = new TimelineBuilder();
     const current = (): boolean => generation === this.loadGeneration;
+    let sliceStart = this.timing.now();
     try {
       for await (const chunk of readSource(source, signal)) {
         const result = await reader.push(chunk);
+        if (this.renderer && this.state.readyState >= ReadyState.HaveMetadata && (this.state.readyState < ReadyState.HaveCurrentData || this.state.seeking)) {
+          // The first frame and seeks are what the user waits for: reading waits for them.
+          await this.renderer.whenIdle();
+          sliceStart = this.timing.now();
+        } else if (this.timing.now() - sliceStart > READ_SLICE_MS) {
+          await this.timing.yield();
+          sliceStart = this.timing.now();
+        }
         if (!current()) return;
         this.take(builder, result.events);
         if (result.error) throw result.error;
@@ -344,6 +405,7 @@ export class PlaybackSession {
       this.lastProgressAt = now;
       this.host.emit(MediaEvent.Progress);
     }
+    if (this.renderer) this.keyframeBuilder?.wake();
     const positionLoaded = final || this.timeline.lastTimeMs > this.state.currentTimeMs;
     if (!this.firstFrameStarted && positionLoaded) void this.paintFirstFrame();
     if (this.stalled && (final || this.loadedDurationMs > this.state.currentTimeMs)) {
@@ -411,10 +473,61 @@ export class PlaybackSession {
   }
 
   private async rebuildScreen(timeMs: number): Promise<void> {
-    if (!this.renderer) return;
-    this.renderer.clear();
-    this.renderer.enqueue(this.scheduler.seek(timeMs));
-    await this.renderer.whenIdle();
+    const renderer = this.renderer;
+    if (!renderer) return;
+    const plan = this.scheduler.seek(timeMs);
+    const end = this.scheduler.nextIndex;
+    renderer.clear();
+    if (plan.keyframe) renderer.enqueue([this.restoreStep(plan.keyframe)]);
+    renderer.enqueue(plan.updates);
+    await renderer.whenIdle();
+    // Still showing exactly the first `end` updates (no newer seek, nothing painted since)?
+    const tiles = plan.updates.filter((update) => update.kind === 'tile').length;
+    if (tiles >= KEYFRAME_AFTER_SEEK_TILES && this.scheduler.nextIndex === end && renderer.backlog === 0) {
+      renderer.keepKeyframe(this.keyframes, end, timeMs);
+    }
+  }
+
+  /**
+   * Building keyframes is background work: it waits while the user waits (first frame, a seek, and
+   * a moment after one, since seeks come in bursts when scrubbing) and while painting lags.
+   */
+  private keyframeBuildingMayRun(): boolean {
+    return (
+      this.state.readyState >= ReadyState.HaveCurrentData &&
+      !this.state.seeking &&
+      this.timing.now() - this.lastSeekAt > KEYFRAME_BUILD_PAUSE_AFTER_SEEK_MS &&
+      (this.renderer?.backlog ?? 0) === 0
+    );
+  }
+
+  private restoreStep(keyframe: Keyframe): RestoreStep {
+    let released = false;
+    return {
+      kind: 'restore',
+      width: keyframe.width,
+      height: keyframe.height,
+      image: this.keyframes.acquire(keyframe),
+      done: () => {
+        if (released) return;
+        released = true;
+        this.keyframes.release(keyframe);
+      },
+    };
+  }
+
+  /** A tile that does not decode is skipped; the first one is reported (`image-decode`), and playback goes on. */
+  private noteImageError(timeMs: number, error: unknown): void {
+    this.undecodableTiles += 1;
+    this.state.undecodableTiles = this.undecodableTiles;
+    if (this.state.error) return;
+    const cause = error instanceof Error ? `: ${error.message}` : '';
+    this.state.error = {
+      reason: ErrorReason.ImageDecode,
+      message: `a screen update at ${formatMs(timeMs)} is not a valid PNG image and was skipped${cause}; the rest of the recording plays`,
+      partial: true,
+    };
+    this.host.emit(MediaEvent.Error);
   }
 
   private noteScreenSize(width: number, height: number): void {
@@ -456,7 +569,8 @@ export class PlaybackSession {
     if (this.state.paused || this.state.seeking || this.stalled || !this.canRun()) return;
     const end = this.state.durationMs;
     const time = Math.min(this.clock.timeMs, end);
-    this.advanceTo(time);
+    // The last updates before the end (or the loaded edge) are never deferred.
+    this.advanceTo(time, time < end);
     if (time >= end) {
       if (this.loadDone) this.reachEnd();
       else this.stall();
@@ -470,11 +584,19 @@ export class PlaybackSession {
     this.scheduleTick();
   }
 
-  /** Paints what fell due up to `timeMs` and announces the markers crossed on the way. */
-  private advanceTo(timeMs: number): void {
+  /**
+   * Paints what fell due up to `timeMs` and announces the markers crossed on the way. While
+   * painting lags (`mayDefer`), updates wait and are coalesced on a later call.
+   */
+  private advanceTo(timeMs: number, mayDefer = false): void {
     const previous = this.state.currentTimeMs;
     this.state.currentTimeMs = timeMs;
-    this.renderer?.enqueue(this.scheduler.advance(timeMs));
+    if (this.renderer && !(mayDefer && this.renderer.backlog > MAX_PAINT_BACKLOG)) {
+      this.renderer.enqueue(this.scheduler.advance(timeMs));
+      const { due, skipped } = this.scheduler.paintCounts;
+      this.state.tilesDue = due;
+      this.state.tilesSkipped = skipped;
+    }
     for (const marker of this.state.markers) {
       if (marker.timeMs > previous && marker.timeMs <= timeMs) this.host.emit(MediaEvent.Marker, marker satisfies Marker);
     }

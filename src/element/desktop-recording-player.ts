@@ -40,6 +40,14 @@ export interface CaptureFrameOptions {
   quality?: number;
 }
 
+/** What `getVideoPlaybackQuality()` returns: `VideoPlaybackQuality`'s fields, counted in screen tiles. */
+export interface PlaybackQuality {
+  readonly creationTime: number;
+  readonly totalVideoFrames: number;
+  readonly droppedVideoFrames: number;
+  readonly corruptedVideoFrames: number;
+}
+
 export type Fit = 'contain' | 'cover' | 'fill' | 'none';
 
 const SPEEDS = [0.25, 0.5, 1, 1.5, 2, 4, 8, 16];
@@ -419,6 +427,16 @@ export class DesktopRecordingPlayer extends LitElement {
   /** Seeks to `seconds` (exact in this player: the screen is rebuilt there). */
   fastSeek(seconds: number): void {
     this.seekTo(seconds);
+  }
+
+  /**
+   * Painting figures, like `<video>`'s: `totalVideoFrames` counts the screen tiles that fell due
+   * while playing, `droppedVideoFrames` those skipped because a later tile covered them before
+   * they could be painted (high speeds), `corruptedVideoFrames` tiles whose image did not decode.
+   */
+  getVideoPlaybackQuality(): PlaybackQuality {
+    const { tilesDue, tilesSkipped, undecodableTiles } = this.snapshot;
+    return { creationTime: performance.now(), totalVideoFrames: tilesDue, droppedVideoFrames: tilesSkipped, corruptedVideoFrames: undecodableTiles };
   }
 
   /** The remote screen at `currentTime` as an image: no pointer, no controls, full recorded size. */

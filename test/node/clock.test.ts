@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { PlaybackClock } from '../../src/core/clock.js';
+import { KeyframeStore } from '../../src/core/keyframes.js';
 import { Scheduler } from '../../src/core/scheduler.js';
 import { ScreenTimeline, planReplay, type ScreenUpdate } from '../../src/core/screen-timeline.js';
 
@@ -128,8 +129,8 @@ describe('Scheduler', () => {
 
   test('seek() rebuilds the screen at the target, backward and forward', () => {
     const scheduler = new Scheduler(timelineOf(updates));
-    assert.deepEqual(times(scheduler.seek(1000)), ['resize@0', 'tile@100', 'tile@200', 'pointer@150']);
-    assert.deepEqual(times(scheduler.seek(120)), ['resize@0', 'tile@0', 'tile@100']);
+    assert.deepEqual(times(scheduler.seek(1000).updates), ['resize@0', 'tile@100', 'tile@200', 'pointer@150']);
+    assert.deepEqual(times(scheduler.seek(120).updates), ['resize@0', 'tile@0', 'tile@100']);
     assert.equal(scheduler.nextIndex, 3);
     assert.deepEqual(times(scheduler.advance(300)), ['pointer@150', 'tile@200']);
   });
@@ -141,3 +142,68 @@ describe('Scheduler', () => {
     assert.deepEqual(times(scheduler.advance(100)), ['tile@50']);
   });
 });
+
+describe('KeyframeStore and seeking from keyframes', () => {
+  const encoded = (bytes: number) => Promise.resolve(new Blob([new Uint8Array(bytes)]));
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+  // 20 tiles over 2×2 cells of a 128×128 screen, one per 10 ms, with the pointer moving at 5 ms.
+  const cells = [[0, 0], [64, 0], [0, 64], [64, 64]] as const;
+  const updates = [resize(0, 128, 128), pointer(5, 1, 1), ...Array.from({ length: 20 }, (_, i) => tile(10 * (i + 1), cells[i % 4]![0], cells[i % 4]![1]))];
+
+  test('a seek starts from the latest keyframe in the same screen size, when that is cheaper', async () => {
+    const timeline = timelineOf(updates);
+    const store = new KeyframeStore();
+    const scheduler = new Scheduler(timeline, store);
+    // Without keyframes: the last tile of each of the 4 cells.
+    assert.deepEqual(times(scheduler.seek(200).updates), ['resize@0', 'tile@170', 'tile@180', 'tile@190', 'tile@200', 'pointer@5']);
+    store.add({ end: timeline.indexAfter(190), timeMs: 190, width: 128, height: 128 }, undefined, encoded(100));
+    await settle();
+    // An encoded keyframe costs more than the 4 tiles it would save: still from nothing.
+    assert.equal(scheduler.seek(200).keyframe, undefined);
+    // Far enough along, the keyframe wins: one tile after it, and the pointer put back.
+    const longTimeline = timelineOf([...updates, ...Array.from({ length: 100 }, (_, i) => tile(300 + i, 0, 0, 32))]);
+    const longStore = new KeyframeStore();
+    const longScheduler = new Scheduler(longTimeline, longStore);
+    const full = longScheduler.seek(400);
+    assert.equal(full.keyframe, undefined);
+    // The small tiles never cover a whole cell, so all 100 stay, plus the last tile of each 64×64 cell.
+    assert.equal(full.updates.filter((update) => update.kind === 'tile').length, 104);
+    longStore.add({ end: longTimeline.indexAfter(398), timeMs: 398, width: 128, height: 128 }, undefined, encoded(100));
+    await settle();
+    const fromKeyframe = longScheduler.seek(400);
+    assert.equal(fromKeyframe.keyframe?.timeMs, 398);
+    assert.deepEqual(times(fromKeyframe.updates), ['tile@399', 'pointer@5']);
+    // Before the keyframe, it is not used.
+    assert.equal(longScheduler.seek(350).keyframe, undefined);
+  });
+
+  test('a keyframe from before a resize is never used after it', async () => {
+    const timeline = timelineOf([...updates, resize(300, 64, 64), tile(310, 0, 0)]);
+    const store = new KeyframeStore();
+    store.add({ end: timeline.indexAfter(200), timeMs: 200, width: 128, height: 128 }, undefined, encoded(10));
+    await settle();
+    const resizeIndex = timeline.lastResizeBefore(timeline.length)!.index;
+    assert.equal(store.before(timeline.length, resizeIndex), undefined);
+    assert.equal(store.before(timeline.indexAfter(250), 0)?.timeMs, 200);
+  });
+
+  test('keeps encoded keyframes within budget by thinning where they are densest', async () => {
+    const store = new KeyframeStore({ decodedBytes: 0, encodedBytes: 1000 });
+    for (const end of [10, 20, 30, 32, 40, 50]) store.add({ end, timeMs: end, width: 10, height: 10 }, undefined, encoded(200));
+    await settle();
+    assert.equal(store.count, 5);
+    assert.equal(store.bytes.encoded, 1000);
+    // 30 and 32 are 2 updates apart: one of them went, and the ends of the range stayed.
+    assert.equal(store.before(10, 0)?.end, 10);
+    assert.equal(store.before(50, 0)?.end, 50);
+    assert.equal([30, 32].filter((end) => store.has(end)).length, 1);
+  });
+
+  test('a keyframe whose encoding failed is dropped', async () => {
+    const store = new KeyframeStore();
+    store.add({ end: 5, timeMs: 5, width: 10, height: 10 }, undefined, Promise.reject(new Error('encoder failed')));
+    await settle();
+    assert.equal(store.count, 0);
+  });
+});
+

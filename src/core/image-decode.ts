@@ -1,0 +1,68 @@
+/** A decoded image ready to draw: an ImageBitmap or a VideoFrame, both closed once drawn. */
+export type DecodedImage = (ImageBitmap | VideoFrameLike) & CanvasImageSource;
+
+interface VideoFrameLike {
+  readonly displayWidth: number;
+  readonly displayHeight: number;
+  close(): void;
+}
+
+/** Decodes PNG bytes. Rejects when the bytes are not a decodable image. */
+export type DecodeImage = (png: Uint8Array) => Promise<DecodedImage>;
+
+// WebCodecs' ImageDecoder is not in TypeScript's DOM lib yet; these are the members used.
+interface ImageDecoderLike {
+  decode(): Promise<{ image: DecodedImage }>;
+  close(): void;
+}
+interface ImageDecoderClass {
+  new (init: { data: BufferSource; type: string }): ImageDecoderLike;
+  isTypeSupported(type: string): Promise<boolean>;
+}
+
+/**
+ * Tiles up to this many pixels go through ImageDecoder when the browser has it: `createImageBitmap`
+ * costs about 0.5 ms per call whatever the size, so small tiles decode 3–4× faster with
+ * ImageDecoder (64×64: ~6,400/s against ~1,800/s with four createImageBitmap calls in flight).
+ * Whole screens decode faster with createImageBitmap, which runs them off the calling thread.
+ */
+const IMAGE_DECODER_MAX_PIXELS = 256 * 256;
+
+export function decodeWithBitmap(png: Uint8Array): Promise<DecodedImage> {
+  return createImageBitmap(new Blob([png as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
+}
+
+function decodeWithImageDecoder(Decoder: ImageDecoderClass): DecodeImage {
+  return async (png) => {
+    if (pngPixels(png) > IMAGE_DECODER_MAX_PIXELS) return decodeWithBitmap(png);
+    const decoder = new Decoder({ data: png as Uint8Array<ArrayBuffer>, type: 'image/png' });
+    try {
+      return (await decoder.decode()).image;
+    } finally {
+      decoder.close();
+    }
+  };
+}
+
+/** Width × height from a PNG's IHDR (0 when the bytes are too short to say). */
+function pngPixels(png: Uint8Array): number {
+  if (png.length < 24) return 0;
+  const view = new DataView(png.buffer, png.byteOffset, 24);
+  return view.getUint32(16) * view.getUint32(20);
+}
+
+/** The fastest PNG decoder this browser offers; what the browser has is checked on first use. */
+export function fastestImageDecode(): DecodeImage {
+  let chosen: Promise<DecodeImage> | undefined;
+  return async (png) => (await (chosen ??= chooseImageDecode()))(png);
+}
+
+async function chooseImageDecode(): Promise<DecodeImage> {
+  const Decoder = (globalThis as { ImageDecoder?: ImageDecoderClass }).ImageDecoder;
+  try {
+    if (Decoder && (await Decoder.isTypeSupported('image/png'))) return decodeWithImageDecoder(Decoder);
+  } catch {
+    // A browser whose ImageDecoder cannot even answer falls back to createImageBitmap.
+  }
+  return decodeWithBitmap;
+}

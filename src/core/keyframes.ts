@@ -1,0 +1,320 @@
+import type { DecodeImage, DecodedImage } from './image-decode.js';
+import { planReplay, type ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
+
+/** The composed remote screen after the first `end` updates of the timeline. */
+export interface Keyframe {
+  readonly end: number;
+  readonly timeMs: number;
+  readonly width: number;
+  readonly height: number;
+  /** Decoded copy while it is in the decoded cache (drawn in about 1 ms). */
+  bitmap: ImageBitmap | undefined;
+  /** Lossless PNG copy, once encoded (15–60 ms to decode a full-HD screen). */
+  png: Blob | undefined;
+  /** No PNG copy is made: the keyframe lives only as long as its decoded copy stays cached. */
+  readonly decodedOnly: boolean;
+  /** Draws in progress; a pinned keyframe is never evicted. */
+  pins: number;
+}
+
+export interface KeyframeBudget {
+  /** Bytes of decoded screens kept (4 bytes per pixel); the least recently used go first. */
+  decodedBytes: number;
+  /** Bytes of PNG-encoded screens kept; over it, the keyframe closest to its neighbours goes. */
+  encodedBytes: number;
+}
+
+/** About 4 full-HD screens decoded, and 64 MB of encoded ones (~150 screens of desktop content). */
+export const DEFAULT_KEYFRAME_BUDGET: KeyframeBudget = { decodedBytes: 34 * 1024 * 1024, encodedBytes: 64 * 1024 * 1024 };
+
+/**
+ * Snapshots of the composed screen, so a seek repaints from the nearest one before the target
+ * instead of from the start. Each is kept decoded (fast, large) and/or as PNG (small), within an
+ * explicit memory budget.
+ */
+export class KeyframeStore {
+  /** Ordered by `end`. */
+  private frames: Keyframe[] = [];
+  /** Keyframes holding a decoded bitmap, least recently used first. */
+  private decoded: Keyframe[] = [];
+  private decodedBytes = 0;
+  private encodedBytes = 0;
+
+  constructor(private readonly budget: KeyframeBudget = DEFAULT_KEYFRAME_BUDGET) {}
+
+  get count(): number {
+    return this.frames.length;
+  }
+
+  /** Memory held now, in bytes. */
+  get bytes(): { decoded: number; encoded: number } {
+    return { decoded: this.decodedBytes, encoded: this.encodedBytes };
+  }
+
+  /** The latest keyframe with `after < end' ≤ end` (`after` = where the screen last changed size). */
+  before(end: number, after: number): Keyframe | undefined {
+    let low = 0;
+    let high = this.frames.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.frames[middle]!.end <= end) low = middle + 1;
+      else high = middle;
+    }
+    const keyframe = this.frames[low - 1];
+    return keyframe && keyframe.end > after ? keyframe : undefined;
+  }
+
+  has(end: number): boolean {
+    return this.frames.some((keyframe) => keyframe.end === end);
+  }
+
+  /**
+   * Keeps a snapshot of `canvas` as the screen after `end` updates. Both copies are taken now
+   * (the canvas may change right after); encoding finishes in the background.
+   */
+  capture(canvas: OffscreenCanvas, end: number, timeMs: number): void {
+    if (canvas.width === 0 || this.has(end)) return;
+    // convertToBlob encodes on this thread (~20 ms for full HD): only background work does it.
+    this.add({ end, timeMs, width: canvas.width, height: canvas.height }, createImageBitmap(canvas), canvas.convertToBlob({ type: 'image/png' }));
+  }
+
+  /** Keeps a decoded-only snapshot (about 1 ms to take): for scrubbing back to where a seek just went. */
+  captureDecoded(canvas: OffscreenCanvas, end: number, timeMs: number): void {
+    if (canvas.width === 0 || this.has(end)) return;
+    this.add({ end, timeMs, width: canvas.width, height: canvas.height }, createImageBitmap(canvas), undefined);
+  }
+
+  /**
+   * Keeps a keyframe whose copies are on their way. Without `encoded` it is decoded-only; a failed
+   * copy drops it.
+   */
+  add(frame: Pick<Keyframe, 'end' | 'timeMs' | 'width' | 'height'>, decoded: Promise<ImageBitmap> | undefined, encoded: Promise<Blob> | undefined): void {
+    if (!decoded && !encoded) return;
+    const keyframe: Keyframe = { ...frame, bitmap: undefined, png: undefined, decodedOnly: encoded === undefined, pins: 0 };
+    this.insert(keyframe);
+    void decoded?.then(
+      (image) => (this.frames.includes(keyframe) ? this.keepDecoded(keyframe, image) : image.close()),
+      () => keyframe.decodedOnly && this.remove(keyframe),
+    );
+    void encoded?.then(
+      (blob) => {
+        if (!this.frames.includes(keyframe)) return;
+        keyframe.png = blob;
+        this.encodedBytes += blob.size;
+        this.fitEncoded();
+        this.fitDecoded();
+      },
+      () => this.remove(keyframe),
+    );
+  }
+
+  /** The keyframe's screen, decoding it if needed; pass it back with `release` once drawn. */
+  async acquire(keyframe: Keyframe): Promise<DecodedImage> {
+    keyframe.pins += 1;
+    this.touch(keyframe);
+    if (keyframe.bitmap) return keyframe.bitmap;
+    if (!keyframe.png) throw new Error(`keyframe at ${keyframe.timeMs} ms is not ready`);
+    const image = await createImageBitmap(keyframe.png);
+    // Another acquire may have decoded it meanwhile.
+    if (keyframe.bitmap) {
+      image.close();
+      return keyframe.bitmap;
+    }
+    this.keepDecoded(keyframe, image);
+    return image;
+  }
+
+  release(keyframe: Keyframe): void {
+    keyframe.pins = Math.max(0, keyframe.pins - 1);
+    this.fitDecoded();
+  }
+
+  /** True when `acquire` can start at once or after decoding a PNG (not while the first copy is still being made). */
+  ready(keyframe: Keyframe): boolean {
+    return keyframe.bitmap !== undefined || keyframe.png !== undefined;
+  }
+
+  clear(): void {
+    for (const keyframe of this.decoded) keyframe.bitmap?.close();
+    this.frames = [];
+    this.decoded = [];
+    this.decodedBytes = 0;
+    this.encodedBytes = 0;
+  }
+
+  private insert(keyframe: Keyframe): void {
+    if (this.has(keyframe.end)) return;
+    let index = this.frames.length;
+    while (index > 0 && this.frames[index - 1]!.end > keyframe.end) index -= 1;
+    this.frames.splice(index, 0, keyframe);
+  }
+
+  private keepDecoded(keyframe: Keyframe, image: ImageBitmap): void {
+    keyframe.bitmap?.close();
+    keyframe.bitmap = image;
+    this.decoded = this.decoded.filter((other) => other !== keyframe);
+    this.decoded.push(keyframe);
+    this.decodedBytes = this.decoded.reduce((sum, other) => sum + other.width * other.height * 4, 0);
+    this.fitDecoded();
+  }
+
+  private touch(keyframe: Keyframe): void {
+    const at = this.decoded.indexOf(keyframe);
+    if (at < 0) return;
+    this.decoded.splice(at, 1);
+    this.decoded.push(keyframe);
+  }
+
+  private fitDecoded(): void {
+    for (let index = 0; this.decodedBytes > this.budget.decodedBytes && index < this.decoded.length; ) {
+      const keyframe = this.decoded[index]!;
+      // A keyframe being drawn, or whose PNG copy is still encoding, stays.
+      if (keyframe.pins > 0 || (!keyframe.png && !keyframe.decodedOnly)) {
+        index += 1;
+        continue;
+      }
+      if (keyframe.decodedOnly) {
+        this.remove(keyframe);
+        continue;
+      }
+      this.decoded.splice(index, 1);
+      keyframe.bitmap!.close();
+      keyframe.bitmap = undefined;
+      this.decodedBytes -= keyframe.width * keyframe.height * 4;
+    }
+  }
+
+  /** Over budget, thins the keyframes out where they are densest, so coverage stays even. */
+  private fitEncoded(): void {
+    while (this.encodedBytes > this.budget.encodedBytes) {
+      let victim: Keyframe | undefined;
+      let smallestGap = Infinity;
+      for (let index = 0; index < this.frames.length; index++) {
+        const keyframe = this.frames[index]!;
+        if (keyframe.pins > 0 || !keyframe.png) continue;
+        const gap = (this.frames[index + 1]?.end ?? Infinity) - (this.frames[index - 1]?.end ?? 0);
+        if (gap < smallestGap) {
+          smallestGap = gap;
+          victim = keyframe;
+        }
+      }
+      if (!victim) return;
+      this.remove(victim);
+    }
+  }
+
+  private remove(keyframe: Keyframe): void {
+    this.frames = this.frames.filter((other) => other !== keyframe);
+    if (keyframe.png) this.encodedBytes -= keyframe.png.size;
+    keyframe.png = undefined;
+    if (keyframe.bitmap) {
+      this.decoded = this.decoded.filter((other) => other !== keyframe);
+      this.decodedBytes -= keyframe.width * keyframe.height * 4;
+      if (keyframe.pins === 0) keyframe.bitmap.close();
+      keyframe.bitmap = undefined;
+    }
+  }
+}
+
+export interface KeyframeBuilderOptions {
+  /** Tiles painted between two keyframes: a seek decodes at most this many after restoring one. */
+  tilesApart: number;
+  /** False while the player needs the decoder (seeking, catching up); building waits. */
+  mayWork(): boolean;
+  /** Waits `delayMs` (a timer; the builder never holds the thread for long). */
+  sleep(delayMs: number): Promise<void>;
+}
+
+/** How many PNG decodes the builder keeps in flight: fewer than playback, which comes first. */
+const BUILDER_DECODES_IN_FLIGHT = 2;
+
+/**
+ * Builds keyframes in the background, walking the timeline once from the start on a canvas of its
+ * own: every `tilesApart` tiles it snapshots the screen into the store. It paints only the tiles
+ * still visible at the next snapshot, and pauses whenever the player needs the decoder.
+ */
+export class KeyframeBuilder {
+  private readonly canvas = new OffscreenCanvas(1, 1);
+  private readonly context: OffscreenCanvasRenderingContext2D;
+  private builtTo = 0;
+  private width = 0;
+  private height = 0;
+  private running = false;
+  private stopped = false;
+
+  constructor(
+    private readonly timeline: ScreenTimeline,
+    private readonly store: KeyframeStore,
+    private readonly decode: DecodeImage,
+    private readonly options: KeyframeBuilderOptions,
+  ) {
+    this.context = this.canvas.getContext('2d', { alpha: false })!;
+  }
+
+  /** More of the timeline arrived: build what can be built (no-op while already building). */
+  wake(): void {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    void this.run().finally(() => (this.running = false));
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      const end = this.nextEnd();
+      if (end === undefined || this.stopped) return;
+      await this.paint(planReplay(this.timeline, this.builtTo, end, this.width, this.height));
+      if (this.stopped) return;
+      this.builtTo = end;
+      if (this.width > 0) this.store.capture(this.canvas, end, this.timeline.at(end - 1).timeMs);
+      // Between keyframes the thread is handed back, so requests and playback go first.
+      await this.options.sleep(0);
+    }
+  }
+
+  /** Where the next keyframe goes: `tilesApart` tiles on, if the timeline has them yet. */
+  private nextEnd(): number | undefined {
+    let tiles = 0;
+    for (let index = this.builtTo; index < this.timeline.length; index++) {
+      if (this.timeline.at(index).kind === 'tile' && ++tiles >= this.options.tilesApart) return index + 1;
+    }
+    return undefined;
+  }
+
+  private async paint(plan: ScreenUpdate[]): Promise<void> {
+    const decodes: Array<Promise<DecodedImage | undefined> | undefined> = plan.map(() => undefined);
+    let next = 0;
+    const startDecodes = (upTo: number): void => {
+      for (; next < plan.length && next < upTo; next++) {
+        const update = plan[next]!;
+        // A tile that cannot be decoded is the player's to report; the builder paints around it.
+        if (update.kind === 'tile') decodes[next] = this.decode(update.png).catch(() => undefined);
+      }
+    };
+    try {
+      for (let index = 0; index < plan.length; index++) {
+        while (!this.options.mayWork() && !this.stopped) await this.options.sleep(50);
+        if (this.stopped) return;
+        startDecodes(index + BUILDER_DECODES_IN_FLIGHT);
+        const update = plan[index]!;
+        if (update.kind === 'resize') {
+          this.width = this.canvas.width = update.width;
+          this.height = this.canvas.height = update.height;
+        } else if (update.kind === 'tile') {
+          const image = await decodes[index];
+          decodes[index] = undefined;
+          if (image) {
+            this.context.drawImage(image, update.left, update.top);
+            image.close();
+          }
+        }
+      }
+    } finally {
+      // Stopped halfway: close what was decoded ahead.
+      for (const pending of decodes) void pending?.then((image) => image?.close());
+    }
+  }
+}

@@ -1,0 +1,128 @@
+// The player's screen against a straightforward reference: every tile of the recording painted in
+// time order up to the same moment. After seeks both ways (from nothing, from keyframes and from
+// snapshots left by earlier seeks) and after playing at several speeds (where tiles are
+// coalesced), `captureFrame()` must equal it pixel for pixel, on the committed samples.
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/define.js';
+import type { DesktopRecordingPlayer } from '../../src/index.js';
+import { RecordingReader, pumpRecording } from '../../src/format/reader.js';
+import { TimelineBuilder } from '../../src/format/timeline.js';
+
+const SAMPLES = [
+  { file: '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720.tar', seeks: [61.25, 118.4, 2.5, 95, 30.02, 61.25] },
+  { file: '9a7f3c21-0b4e-4f8a-8c3d-5e6f7a8b1080.tar', seeks: [44.4, 88.8, 10, 70.5, 44.4] },
+];
+const PLAYED_AT = [4, 16];
+
+type Tile = { timeMs: number; left: number; top: number; png: Uint8Array } | { timeMs: number; width: number; height: number };
+
+/** The screen updates of a recording in file order (the reference reads them its own way). */
+async function screenUpdatesOf(bytes: Uint8Array): Promise<Tile[]> {
+  const builder = new TimelineBuilder();
+  const updates: Tile[] = [];
+  const take = (placed: ReturnType<TimelineBuilder['add']>) => {
+    for (const { timeMs, tdp } of placed) {
+      if (tdp?.kind === 'pngFrame' || tdp?.kind === 'png2Frame') updates.push({ timeMs, left: tdp.left, top: tdp.top, png: tdp.png.slice() });
+      else if (tdp?.kind === 'screenSpec') updates.push({ timeMs, width: tdp.width, height: tdp.height });
+    }
+  };
+  await pumpRecording(new RecordingReader(), bytes, (events) => events.forEach((event) => take(builder.add(event))));
+  take(builder.finish());
+  return updates;
+}
+
+/** Paints the updates in order, one at a time, and reads the screen at each of `timesMs` (ascending). */
+async function referenceScreens(updates: Tile[], timesMs: number[]): Promise<ImageData[]> {
+  const canvas = new OffscreenCanvas(1, 1);
+  const context = canvas.getContext('2d', { alpha: false })!;
+  const screens: ImageData[] = [];
+  let next = 0;
+  for (const timeMs of timesMs) {
+    for (; next < updates.length && updates[next]!.timeMs <= timeMs; next++) {
+      const update = updates[next]!;
+      if ('width' in update) {
+        canvas.width = update.width;
+        canvas.height = update.height;
+      } else {
+        const bitmap = await createImageBitmap(new Blob([update.png as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
+        context.drawImage(bitmap, update.left, update.top);
+        bitmap.close();
+      }
+    }
+    screens.push(context.getImageData(0, 0, canvas.width, canvas.height));
+  }
+  return screens;
+}
+
+async function imageDataOf(image: Blob): Promise<ImageData> {
+  const bitmap = await createImageBitmap(image);
+  const { width, height } = bitmap;
+  const context = new OffscreenCanvas(width, height).getContext('2d')!;
+  context.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return context.getImageData(0, 0, width, height);
+}
+
+/** How many pixels differ, and where the first one is. */
+function difference(actual: ImageData, expected: ImageData): { pixels: number; first?: string } {
+  if (actual.width !== expected.width || actual.height !== expected.height) return { pixels: Infinity, first: `size ${actual.width}×${actual.height}` };
+  let pixels = 0;
+  let first: string | undefined;
+  for (let offset = 0; offset < actual.data.length; offset += 4) {
+    if (actual.data[offset] !== expected.data[offset] || actual.data[offset + 1] !== expected.data[offset + 1] || actual.data[offset + 2] !== expected.data[offset + 2]) {
+      pixels += 1;
+      first ??= `(${(offset / 4) % actual.width}, ${Math.floor(offset / 4 / actual.width)})`;
+    }
+  }
+  return { pixels, first };
+}
+
+function nextEvent(target: EventTarget, name: string, timeoutMs = 20000): Promise<Event> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${name} event within ${timeoutMs} ms`)), timeoutMs);
+    target.addEventListener(name, (event) => (clearTimeout(timer), resolve(event)), { once: true });
+  });
+}
+
+/** The player's position in whole recording milliseconds, as the worker holds it. */
+const positionMs = (element: DesktopRecordingPlayer) => Math.round(element.currentTime * 1e6) / 1e3;
+
+for (const sample of SAMPLES) {
+  describe(`captureFrame() against the reference on ${sample.file}`, () => {
+    it('matches after seeks both ways and after playing at several speeds', async () => {
+      const url = `/demo/recordings/${sample.file}`;
+      const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 480px"></desktop-recording-player>`);
+      const loaded = nextEvent(element, 'canplaythrough');
+      element.src = url;
+      await loaded;
+      const captures: Array<{ label: string; timeMs: number; frame: Blob }> = [];
+      for (const seconds of sample.seeks) {
+        const seeked = nextEvent(element, 'seeked');
+        element.currentTime = seconds;
+        await seeked;
+        captures.push({ label: `seek to ${seconds} s`, timeMs: positionMs(element), frame: await element.captureFrame() });
+      }
+      for (const rate of PLAYED_AT) {
+        const seeked = nextEvent(element, 'seeked');
+        element.currentTime = 20;
+        await seeked;
+        element.playbackRate = rate;
+        await element.play();
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        element.pause();
+        await nextEvent(element, 'pause').catch(() => undefined);
+        captures.push({ label: `played at ${rate}× to ${element.currentTime.toFixed(3)} s`, timeMs: positionMs(element), frame: await element.captureFrame() });
+      }
+      element.playbackRate = 1;
+      const order = captures.map((_, index) => index).sort((a, b) => captures[a]!.timeMs - captures[b]!.timeMs);
+      const references = await referenceScreens(await screenUpdatesOf(bytes), order.map((index) => captures[index]!.timeMs));
+      const mismatches: string[] = [];
+      for (const [rank, index] of order.entries()) {
+        const { pixels, first } = difference(await imageDataOf(captures[index]!.frame), references[rank]!);
+        if (pixels > 0) mismatches.push(`${captures[index]!.label}: ${pixels} pixels differ, first at ${first}`);
+      }
+      expect(mismatches).to.deep.equal([]);
+    });
+  });
+}
