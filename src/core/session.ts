@@ -521,10 +521,10 @@ export class PlaybackSession {
     this.undecodableTiles += 1;
     this.state.undecodableTiles = this.undecodableTiles;
     if (this.state.error) return;
-    const cause = error instanceof Error ? `: ${error.message}` : '';
+    const cause = error instanceof Error ? ` (${error.message.replace(/\.$/, '')})` : '';
     this.state.error = {
       reason: ErrorReason.ImageDecode,
-      message: `a screen update at ${formatMs(timeMs)} is not a valid PNG image and was skipped${cause}; the rest of the recording plays`,
+      message: `the screen update at ${formatMs(timeMs)} is not a valid PNG image${cause}; it was skipped, and the rest of the recording plays`,
       partial: true,
     };
     this.host.emit(MediaEvent.Error);
@@ -634,5 +634,5 @@ export class PlaybackSession {
 }
 
 function formatMs(ms: number): string {
-  return `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 3)} s`;
+  return `${Number((ms / 1000).toFixed(3))} s`;
 }

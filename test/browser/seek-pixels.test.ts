@@ -7,6 +7,7 @@ import '../../src/define.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { RecordingReader, pumpRecording } from '../../src/format/reader.js';
 import { TimelineBuilder } from '../../src/format/timeline.js';
+import { blobUrl, pixelsOf, screenRecording, type ScreenStep } from '../helpers/screen-recording.js';
 
 const SAMPLES = [
   { file: '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720.tar', seeks: [61.25, 118.4, 2.5, 95, 30.02, 61.25] },
@@ -126,3 +127,78 @@ for (const sample of SAMPLES) {
     });
   });
 }
+
+describe('the engine under pressure', () => {
+  const sample = `/demo/recordings/${SAMPLES[1]!.file}`;
+
+  async function loaded(src: string): Promise<DesktopRecordingPlayer> {
+    const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 480px"></desktop-recording-player>`);
+    const ready = nextEvent(element, 'canplaythrough');
+    element.src = src;
+    await ready;
+    return element;
+  }
+
+  it('cancels stale seeks: only the last of a burst completes, and it shows its own time', async () => {
+    const element = await loaded(sample);
+    const seen: string[] = [];
+    for (const name of ['seeking', 'seeked']) element.addEventListener(name, () => seen.push(name));
+    const last = nextEvent(element, 'seeked');
+    for (const seconds of [80, 5, 60, 33, 71.5]) element.currentTime = seconds;
+    await last;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(seen.filter((name) => name === 'seeked')).to.have.length(1);
+    expect(seen.filter((name) => name === 'seeking').length).to.be.greaterThan(1);
+    expect(element.currentTime).to.equal(71.5);
+    const bytes = new Uint8Array(await (await fetch(sample)).arrayBuffer());
+    const [reference] = await referenceScreens(await screenUpdatesOf(bytes), [71500]);
+    expect(difference(await imageDataOf(await element.captureFrame()), reference!).pixels).to.equal(0);
+  });
+
+  it('never blocks the page: no long task while loading, playing at 16× and seeking', async () => {
+    const longTasks: PerformanceEntry[] = [];
+    const observer = new PerformanceObserver((list) => longTasks.push(...list.getEntries()));
+    observer.observe({ type: 'longtask' });
+    const element = await loaded(`/demo/recordings/${SAMPLES[0]!.file}`);
+    element.playbackRate = 16;
+    await element.play();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    element.pause();
+    for (let index = 0; index < 20; index++) {
+      const seeked = nextEvent(element, 'seeked');
+      element.currentTime = ((index * 37) % 120) + 0.5;
+      await seeked;
+    }
+    observer.disconnect();
+    expect(longTasks.map((task) => `${task.name} ${Math.round(task.duration)} ms`)).to.deep.equal([]);
+  });
+
+  it('skips a tile that is not an image, reports image-decode once, and plays on', async () => {
+    const garbage = new TextEncoder().encode('this is not a PNG image at all');
+    const steps: ScreenStep[] = [
+      { timeMs: 0, screen: { width: 128, height: 64 } },
+      { timeMs: 0, tile: { left: 0, top: 0, color: [255, 0, 0] } },
+      { timeMs: 100, tile: { left: 64, top: 0, color: [0, 0, 0], png: garbage } },
+      { timeMs: 200, tile: { left: 64, top: 0, color: [0, 0, 0], png: garbage } },
+      { timeMs: 300, tile: { left: 64, top: 0, color: [0, 255, 0] } },
+    ];
+    const url = blobUrl(await screenRecording(steps));
+    const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player></desktop-recording-player>`);
+    let errors = 0;
+    element.addEventListener('error', () => (errors += 1));
+    const ready = nextEvent(element, 'canplaythrough');
+    element.src = url;
+    await ready;
+    const ended = nextEvent(element, 'ended');
+    await element.play();
+    await ended;
+    expect(element.error).to.include({ reason: 'image-decode', partial: true, code: 3 });
+    expect(element.error!.message).to.match(/0\.1 s/);
+    expect(errors).to.equal(1);
+    expect(element.getVideoPlaybackQuality().corruptedVideoFrames).to.be.at.least(2);
+    const screen = await pixelsOf(await element.captureFrame());
+    expect([screen.at(32, 32).slice(0, 3), screen.at(96, 32).slice(0, 3)]).to.deep.equal([[255, 0, 0], [0, 255, 0]]);
+    URL.revokeObjectURL(url);
+  });
+});
+

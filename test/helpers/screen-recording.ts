@@ -21,7 +21,8 @@ export async function solidPng([r, g, b]: Rgb, width = TILE, height = TILE): Pro
 /** One screen event of a test recording, at `timeMs`. */
 export type ScreenStep =
   | { timeMs: number; screen: { width: number; height: number } }
-  | { timeMs: number; tile: { left: number; top: number; color: Rgb; width?: number; height?: number } }
+  /** A solid tile; `png` replaces its image bytes (e.g. with bytes that are not an image). */
+  | { timeMs: number; tile: { left: number; top: number; color: Rgb; width?: number; height?: number; png?: Uint8Array } }
   | { timeMs: number; pointer: { x: number; y: number } }
   /** An audit event (a marker on the timeline): data sent to the desktop's clipboard. */
   | { timeMs: number; clipboardSend: { length: number } };
@@ -37,7 +38,7 @@ export async function screenMessages(steps: ScreenStep[]): Promise<Array<{ timeM
       messages.push({ timeMs: step.timeMs, message: { kind: 'mouseMove', ...step.pointer } });
     } else {
       const { left, top, color, width = TILE, height = TILE } = step.tile;
-      const png = await solidPng(color, width, height);
+      const png = step.tile.png ?? (await solidPng(color, width, height));
       messages.push({ timeMs: step.timeMs, message: { kind: 'pngFrame', left, top, right: left + width, bottom: top + height, png } });
     }
   }
