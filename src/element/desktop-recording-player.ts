@@ -4,7 +4,7 @@ import { mediaErrorCodeOf, type ErrorReason, type MediaErrorCode } from '../form
 import type { RecordingInfo } from '../format/timeline.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackSnapshot } from '../playback-state.js';
 import { RequestMethod, type EventMessage, type LoadParams, type SourceParam } from '../worker/protocol.js';
-import { WorkerClient } from '../worker/worker-client.js';
+import { EngineClient } from '../worker/worker-client.js';
 import { styles } from './desktop-recording-player.styles.js';
 import { describePosition, formatClock, mediaFragmentStart, parseTimeOffset } from './format-time.js';
 
@@ -95,7 +95,9 @@ const pauseIcon = svg`<path d="M3 1.5h3.5v13H3zM9.5 1.5H13v13H9.5z" />`;
 export class DesktopRecordingPlayer extends LitElement {
   static override styles = styles;
 
-  private client: WorkerClient | undefined;
+  private client: EngineClient | undefined;
+  /** The worker could not start here (no module workers, or a CSP that blocks them): the engine runs in the page. */
+  private engineInPage = typeof Worker !== 'function';
   private canvasesAttached = false;
   /** Canvases transferred to a worker that has stopped since; they are replaced before the next transfer. */
   private canvasesSpent = false;
@@ -207,9 +209,10 @@ export class DesktopRecordingPlayer extends LitElement {
     if (this.client || this.hasUpdated) this.load();
   }
 
-  private startWorker(): WorkerClient {
-    const client = new WorkerClient({
+  private startWorker(): EngineClient {
+    const client = new EngineClient({
       workerSrc: this.workerSrc ? new URL(this.workerSrc, document.baseURI).href : undefined,
+      inPage: this.engineInPage,
       onEvent: (message) => this.handleWorkerEvent(message),
       onFailure: (error) => this.handleWorkerFailure(error),
     });
@@ -229,7 +232,7 @@ export class DesktopRecordingPlayer extends LitElement {
     this.snapshot = initialSnapshot();
   }
 
-  private worker(): WorkerClient {
+  private worker(): EngineClient {
     return this.client ?? this.startWorker();
   }
 
@@ -246,7 +249,7 @@ export class DesktopRecordingPlayer extends LitElement {
     this.client.request(RequestMethod.Attach, { screen, cursor }, [screen, cursor]).catch(() => {});
   }
 
-  private sendLoad(client: WorkerClient): void {
+  private sendLoad(client: EngineClient): void {
     const source: SourceParam = this.srcObjectValue ?? (this.srcValue ? new URL(this.srcValue, document.baseURI).href : null);
     const startAt = parseTimeOffset(this.startAt) ?? (this.srcObjectValue ? undefined : mediaFragmentStart(this.srcValue)) ?? 0;
     const params: LoadParams = {
@@ -280,9 +283,16 @@ export class DesktopRecordingPlayer extends LitElement {
   }
 
   private handleWorkerFailure(error: Error): void {
+    const neverStarted = this.client && !this.client.started && !this.client.inPage;
     this.client = undefined;
     this.canvasesSpent = this.canvasesAttached;
     this.canvasesAttached = false;
+    if (neverStarted) {
+      // The same engine runs in the page instead: slower to share a thread with, but it plays.
+      this.engineInPage = true;
+      this.startWorker();
+      return;
+    }
     // No worker is left to report state; this is the one state the element sets itself.
     this.snapshot = { ...initialSnapshot(), error: { reason: 'network', message: error.message, partial: false } };
     this.dispatchEvent(new Event(MediaEvent.Error));

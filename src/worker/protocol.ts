@@ -29,6 +29,8 @@ export const RequestMethod = {
   SetLoop: 'setLoop',
   SetIdleLimit: 'setIdleLimit',
   CaptureFrame: 'captureFrame',
+  /** Stops loading and playback for good (an in-page engine has no worker to terminate). */
+  Dispose: 'dispose',
 } as const;
 export type RequestMethod = (typeof RequestMethod)[keyof typeof RequestMethod];
 
@@ -50,6 +52,7 @@ export interface RequestSignatures {
   setLoop: { params: { loop: boolean }; result: void };
   setIdleLimit: { params: { idleLimitMs: number }; result: void };
   captureFrame: { params: { type?: string; quality?: number }; result: Blob };
+  dispose: { params: void; result: void };
 }
 export type ParamsOf<M extends RequestMethod> = RequestSignatures[M]['params'];
 export type ResultOf<M extends RequestMethod> = RequestSignatures[M]['result'];

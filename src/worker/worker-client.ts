@@ -1,21 +1,27 @@
 import {
   MessageType,
+  RequestMethod,
   fromErrorPayload,
   type EventMessage,
   type ParamsOf,
   type RequestMessage,
-  type RequestMethod,
   type ResultOf,
   type WorkerMessage,
 } from './protocol.js';
-import { createPlayerWorker } from './worker-factory.js';
+import type { PlayerEngine } from './engine.js';
+import { createPlayerWorker, playerEngineUrl } from './worker-factory.js';
 
-export interface WorkerClientOptions {
+export interface EngineClientOptions {
   /** URL of the worker script, for pages whose CSP or bundler setup needs it; default: beside this module. */
   workerSrc?: string;
-  /** Every media event the worker fires, in order, with its state snapshot. */
+  /**
+   * Runs the engine on the page instead of in a worker (where module workers cannot start). It
+   * still works in slices, so the page stays responsive, but it shares the page's thread.
+   */
+  inPage?: boolean;
+  /** Every media event the engine fires, in order, with its state snapshot. */
   onEvent(message: EventMessage): void;
-  /** The worker could not start or crashed; every pending request was rejected. */
+  /** The engine could not start or crashed; every pending request was rejected. */
   onFailure(error: Error): void;
 }
 
@@ -24,40 +30,79 @@ interface Pending {
   reject(error: Error): void;
 }
 
-/** The page's side of the player worker: typed requests matched to responses by id. */
-export class WorkerClient {
-  private readonly worker: Worker;
+/** How requests reach the engine, and how it is stopped. */
+interface Transport {
+  send(message: RequestMessage, transfer: Transferable[]): void;
+  close(): void;
+}
+
+/** The page's side of the player engine: typed requests matched to responses by id, in a worker or in-page. */
+export class EngineClient {
+  readonly inPage: boolean;
+  private readonly transport: Transport;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private terminated = false;
+  private heardFrom = false;
 
-  constructor(private readonly options: WorkerClientOptions) {
-    this.worker = createPlayerWorker(options.workerSrc);
-    this.worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => this.handleMessage(event.data));
-    this.worker.addEventListener('error', (event) => {
-      event.preventDefault();
-      this.fail(new Error(`the player worker failed${event.message ? `: ${event.message}` : ' to start'}`));
-    });
+  constructor(private readonly options: EngineClientOptions) {
+    this.inPage = options.inPage ?? false;
+    this.transport = this.inPage ? this.startInPage() : this.startWorker();
+  }
+
+  /** True once the engine answered or reported anything (a failure before that means it never started). */
+  get started(): boolean {
+    return this.heardFrom;
   }
 
   request<M extends RequestMethod>(method: M, params: ParamsOf<M>, transfer: Transferable[] = []): Promise<ResultOf<M>> {
-    if (this.terminated) return Promise.reject(new DOMException('the player worker has stopped', 'InvalidStateError'));
+    if (this.terminated) return Promise.reject(new DOMException('the player engine has stopped', 'InvalidStateError'));
     const id = this.nextId++;
     const message: RequestMessage<M> = { type: MessageType.Request, id, method, params };
     return new Promise<ResultOf<M>>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (result: unknown) => void, reject });
-      this.worker.postMessage(message, transfer);
+      this.transport.send(message, transfer);
     });
   }
 
   terminate(): void {
     if (this.terminated) return;
     this.terminated = true;
-    this.worker.terminate();
-    this.rejectAll(new DOMException('the player worker was stopped', 'AbortError'));
+    this.transport.close();
+    this.rejectAll(new DOMException('the player engine was stopped', 'AbortError'));
   }
 
-  private handleMessage(message: WorkerMessage): void {
+  private startWorker(): Transport {
+    const worker = createPlayerWorker(this.options.workerSrc);
+    worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => this.receive(event.data));
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      this.fail(new Error(`the player worker failed${event.message ? `: ${event.message}` : ' to start'}`));
+    });
+    return { send: (message, transfer) => worker.postMessage(message, transfer), close: () => worker.terminate() };
+  }
+
+  private startInPage(): Transport {
+    // Messages are copied and delivered in later microtasks, as a worker's would be: the snapshot
+    // keeps changing after an event, and a handler calling back in must not re-enter the engine.
+    const deliver = (message: WorkerMessage): void => {
+      const copy = structuredClone(message);
+      queueMicrotask(() => this.receive(copy));
+    };
+    const engine: Promise<PlayerEngine> = import(/* @vite-ignore */ playerEngineUrl(this.options.workerSrc)).then(
+      (module: { createEngine(post: (message: WorkerMessage) => void): PlayerEngine }) => module.createEngine(deliver),
+    );
+    engine.catch((error: unknown) => this.fail(new Error(`the player engine could not be loaded: ${error instanceof Error ? error.message : String(error)}`)));
+    const dispose: RequestMessage = { type: MessageType.Request, id: 0, method: RequestMethod.Dispose, params: undefined };
+    return {
+      send: (message) => void engine.then((running) => running.handle(message)),
+      close: () => void engine.then((running) => running.handle(dispose), () => {}),
+    };
+  }
+
+  private receive(message: WorkerMessage): void {
+    if (this.terminated) return;
+    this.heardFrom = true;
     if (message.type === MessageType.Event) {
       this.options.onEvent(message);
       return;
@@ -70,8 +115,9 @@ export class WorkerClient {
   }
 
   private fail(error: Error): void {
+    if (this.terminated) return;
     this.terminated = true;
-    this.worker.terminate();
+    this.transport?.close();
     this.rejectAll(error);
     this.options.onFailure(error);
   }

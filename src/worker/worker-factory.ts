@@ -8,3 +8,8 @@ export function createPlayerWorker(workerSrc?: string): Worker {
     ? new Worker(workerSrc, { type: 'module' })
     : new Worker(new URL('./recording.worker.js', import.meta.url), { type: 'module' });
 }
+
+/** The worker module's URL, for importing its engine into the page when no worker can run. */
+export function playerEngineUrl(workerSrc?: string): string {
+  return workerSrc ?? new URL('./recording.worker.js', import.meta.url).href;
+}

@@ -1,0 +1,42 @@
+import { PlaybackSession } from '../core/session.js';
+import { MessageType, toErrorPayload, type ParamsOf, type RequestMessage, type RequestMethod, type ResultOf, type WorkerMessage } from './protocol.js';
+
+type Handlers = { [M in RequestMethod]: (params: ParamsOf<M>) => ResultOf<M> | Promise<ResultOf<M>> };
+
+/** The player's engine behind the message protocol: one session, answering requests and reporting events. */
+export interface PlayerEngine {
+  handle(request: RequestMessage): Promise<void>;
+}
+
+/**
+ * Makes the engine that the worker runs — or, where no worker can run, the page itself. `post`
+ * receives every response and event; in a worker it is `postMessage`.
+ */
+export function createEngine(post: (message: WorkerMessage) => void): PlayerEngine {
+  const session: PlaybackSession = new PlaybackSession({
+    emit: (name, detail) => post({ type: MessageType.Event, name, detail, state: session.snapshot() }),
+  });
+  const handlers: Handlers = {
+    attach: ({ screen, cursor }) => session.attach(screen, cursor),
+    load: (params) => session.load(params),
+    play: () => session.play(),
+    pause: () => session.pause(),
+    seek: ({ timeMs }) => session.seek(timeMs),
+    setRate: ({ rate }) => session.setPlaybackRate(rate),
+    setLoop: ({ loop }) => session.setLoop(loop),
+    setIdleLimit: ({ idleLimitMs }) => session.setIdleLimit(idleLimitMs),
+    captureFrame: ({ type, quality }) => session.captureFrame(type, quality),
+    dispose: () => session.dispose(),
+  };
+  return {
+    async handle(request) {
+      try {
+        const handle = handlers[request.method] as (params: unknown) => unknown;
+        const result = await handle(request.params);
+        post({ type: MessageType.Response, id: request.id, ok: true, result });
+      } catch (error) {
+        post({ type: MessageType.Response, id: request.id, ok: false, error: toErrorPayload(error) });
+      }
+    },
+  };
+}
