@@ -1,16 +1,19 @@
 import path from 'node:path';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
-import esbuild from 'rollup-plugin-esbuild';
+import esbuild, { minify } from 'rollup-plugin-esbuild';
 
 const plugins = () => [
   nodeResolve({ browser: false, exportConditions: ['production'] }),
   esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }),
 ];
-// Browser builds: browser fields, lit's production build (no dev-mode warnings), minified.
+// Browser builds: browser fields, lit's production build (no dev-mode warnings), minified. Minified
+// per chunk, not per module: a minified module loses its /*@__PURE__*/ annotations, and rollup
+// would keep every generated protobuf descriptor (and the runtime they need) that nothing uses.
 const browserPlugins = () => [
   nodeResolve({ browser: true, exportConditions: ['production'] }),
-  esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', minify: true }),
+  esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }),
+  minify({ target: 'es2022' }),
 ];
 const onwarn = (warning, warn) => {
   // @bufbuild/protobuf's size-delimited helpers reference top-level `this`; harmless.
@@ -77,7 +80,7 @@ export default [
     onwarn,
   },
   {
-    // The player worker: one self-contained module (format layer, fflate, protobuf, core).
+    // The player worker: one self-contained module (format layer, fflate, core; no protobuf runtime).
     input: 'src/worker/recording.worker.ts',
     output: { file: 'dist/recording.worker.js', format: 'es' },
     plugins: browserPlugins(),
