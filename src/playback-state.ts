@@ -59,7 +59,8 @@ export interface PlaybackOptions {
   idleLimitMs: number;
 }
 
-export const PLAYBACK_RATE_RANGE = { min: 0.0625, max: 16 } as const;
+/** Speeds the player accepts; above 32× a screen recording is a blur, and tiles are coalesced anyway. */
+export const PLAYBACK_RATE_RANGE = { min: 0.0625, max: 64 } as const;
 
 export interface PlaybackError {
   reason: ErrorReason;

@@ -16,9 +16,9 @@ export class ActivityClassifier {
   /** Per tile rectangle: hashes of its last two images. */
   private readonly history = new Map<string, [number, number | undefined]>();
 
-  /** True when the update is activity under the rule above. */
+  /** True when the update is activity under the rule above (a tile's PNG must still be in memory). */
   isActivity(update: ScreenUpdate): boolean {
-    if (update.kind !== 'tile') return true;
+    if (update.kind !== 'tile' || !(update.png instanceof Uint8Array)) return true;
     const area = (update.right - update.left) * (update.bottom - update.top);
     if (area > AMBIENT_MAX_AREA) return true;
     const key = `${update.left},${update.top},${update.right},${update.bottom}`;

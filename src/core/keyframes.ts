@@ -1,5 +1,6 @@
-import type { DecodeImage, DecodedImage } from './image-decode.js';
+import type { DecodedImage } from './image-decode.js';
 import { planReplay, type ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
+import type { TileImage } from './tile-bytes.js';
 
 /** The composed remote screen after the first `end` updates of the timeline. */
 export interface Keyframe {
@@ -245,7 +246,7 @@ export class KeyframeBuilder {
   constructor(
     private readonly timeline: ScreenTimeline,
     private readonly store: KeyframeStore,
-    private readonly decode: DecodeImage,
+    private readonly decodeTile: (png: TileImage) => Promise<DecodedImage>,
     private readonly options: KeyframeBuilderOptions,
   ) {
     this.context = this.canvas.getContext('2d', { alpha: false })!;
@@ -291,7 +292,7 @@ export class KeyframeBuilder {
       for (; next < plan.length && next < upTo; next++) {
         const update = plan[next]!;
         // A tile that cannot be decoded is the player's to report; the builder paints around it.
-        if (update.kind === 'tile') decodes[next] = this.decode(update.png).catch(() => undefined);
+        if (update.kind === 'tile') decodes[next] = this.decodeTile(update.png).catch(() => undefined);
       }
     };
     try {

@@ -1,6 +1,12 @@
-import { decodeWithBitmap, type DecodeImage, type DecodedImage } from './image-decode.js';
+import { decodeWithBitmap, type DecodedImage } from './image-decode.js';
 import type { KeyframeStore } from './keyframes.js';
 import type { ScreenUpdate } from './screen-timeline.js';
+import type { TileImage } from './tile-bytes.js';
+
+function decodeInMemory(png: TileImage): Promise<DecodedImage> {
+  if (!(png instanceof Uint8Array)) return Promise.reject(new Error('this renderer has no tile store to read stored tiles from'));
+  return decodeWithBitmap(png);
+}
 
 type TileUpdate = Extract<ScreenUpdate, { kind: 'tile' }>;
 
@@ -20,7 +26,8 @@ type RenderStep = ScreenUpdate | RestoreStep;
 export interface RendererOptions {
   /** PNG decodes started ahead of the tile being painted; decoding, not drawing, is the cost. */
   decodesInFlight: number;
-  decodeImage: DecodeImage;
+  /** Reads and decodes a tile's PNG. */
+  decodeTile(png: TileImage): Promise<DecodedImage>;
   /** A resize was painted (in time order with the tiles). */
   onScreenSize(width: number, height: number): void;
   /** A tile's PNG could not be decoded; the tile is skipped. */
@@ -64,7 +71,7 @@ export class CanvasRenderer {
     private readonly cursor: OffscreenCanvas,
     options: Partial<RendererOptions> = {},
   ) {
-    this.options = { decodesInFlight: 4, decodeImage: decodeWithBitmap, onScreenSize: () => {}, onImageError: () => {}, ...options };
+    this.options = { decodesInFlight: 4, decodeTile: decodeInMemory, onScreenSize: () => {}, onImageError: () => {}, ...options };
     // An opaque screen starts black, like a monitor, and composites faster.
     this.screenContext = screen.getContext('2d', { alpha: false })!;
     this.cursorContext = cursor.getContext('2d')!;
@@ -202,7 +209,7 @@ export class CanvasRenderer {
 
   private async decode(tile: TileUpdate): Promise<DecodedImage | undefined> {
     try {
-      return await this.options.decodeImage(tile.png);
+      return await this.options.decodeTile(tile.png);
     } catch (error) {
       this.options.onImageError(tile, error);
       return undefined;

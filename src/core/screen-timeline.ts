@@ -1,9 +1,11 @@
+import type { TileImage } from './tile-bytes.js';
+
 /** What the renderer applies, in time order: the screen-changing part of a recording. */
 export type ScreenUpdate =
   /** The remote screen took this size; the screen is cleared (RDP repaints after a resize). */
   | { kind: 'resize'; timeMs: number; width: number; height: number }
   /** A PNG tile whose top-left corner goes at (left, top); right/bottom are exclusive. */
-  | { kind: 'tile'; timeMs: number; left: number; top: number; right: number; bottom: number; png: Uint8Array }
+  | { kind: 'tile'; timeMs: number; left: number; top: number; right: number; bottom: number; png: TileImage }
   /** The recorded mouse position. */
   | { kind: 'pointer'; timeMs: number; x: number; y: number };
 

@@ -5,10 +5,11 @@ import { TimelineBuilder, type Marker, type TimedEvent } from '../format/timelin
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackOptions, type PlaybackSnapshot } from '../playback-state.js';
 import { PlaybackClock, type Now } from './clock.js';
 import { ActivityClassifier, IdleTimeMap } from './idle-time.js';
-import { fastestImageDecode } from './image-decode.js';
+import { fastestImageDecode, type DecodedImage } from './image-decode.js';
 import { KeyframeBuilder, KeyframeStore, type Keyframe } from './keyframes.js';
 import { CanvasRenderer, type RestoreStep } from './renderer.js';
 import { Scheduler } from './scheduler.js';
+import { TileBytesStore, type TileImage } from './tile-bytes.js';
 import { ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
 import { readSource, type RecordingSource } from './source.js';
 
@@ -97,6 +98,9 @@ export class PlaybackSession {
   private scheduler = new Scheduler(this.timeline, this.keyframes);
   private keyframeBuilder: KeyframeBuilder | undefined;
   private readonly decodeImage = fastestImageDecode();
+  private tileBytes = new TileBytesStore();
+  /** Reads a tile's PNG from the store of the current load and decodes it. */
+  private readonly decodeTile = async (png: TileImage): Promise<DecodedImage> => this.decodeImage(await this.tileBytes.read(png));
   private undecodableTiles = 0;
   private idleTime = new IdleTimeMap();
   private activity = new ActivityClassifier();
@@ -133,7 +137,7 @@ export class PlaybackSession {
   /** The canvases to paint on: the screen, and the pointer layer above it. */
   attach(screen: OffscreenCanvas, cursor: OffscreenCanvas): void {
     this.renderer = new CanvasRenderer(screen, cursor, {
-      decodeImage: this.decodeImage,
+      decodeTile: this.decodeTile,
       onScreenSize: (width, height) => this.noteScreenSize(width, height),
       onImageError: (tile, error) => this.noteImageError(tile.timeMs, error),
     });
@@ -268,7 +272,8 @@ export class PlaybackSession {
     this.keyframes.clear();
     this.scheduler = new Scheduler(this.timeline, this.keyframes);
     this.keyframeBuilder?.stop();
-    this.keyframeBuilder = new KeyframeBuilder(this.timeline, this.keyframes, this.decodeImage, {
+    this.tileBytes = new TileBytesStore();
+    this.keyframeBuilder = new KeyframeBuilder(this.timeline, this.keyframes, this.decodeTile, {
       tilesApart: KEYFRAME_TILES_APART,
       mayWork: () => this.keyframeBuildingMayRun(),
       sleep: (delayMs) => (delayMs === 0 ? this.timing.yield() : new Promise((resolve) => this.timing.schedule(resolve, delayMs))),
@@ -345,10 +350,14 @@ export class PlaybackSession {
     for (const { timeMs, tdp } of placed) {
       switch (tdp?.kind) {
         case 'pngFrame':
-        case 'png2Frame':
-          // slice(): the decoded message is a view into a large inflated buffer.
-          this.addUpdate({ kind: 'tile', timeMs, left: tdp.left, top: tdp.top, right: tdp.right, bottom: tdp.bottom, png: tdp.png.slice() });
+        case 'png2Frame': {
+          const tile = { kind: 'tile', timeMs, left: tdp.left, top: tdp.top, right: tdp.right, bottom: tdp.bottom, png: tdp.png } as const;
+          const activity = this.activity.isActivity(tile);
+          // The PNG is a view into a large inflated buffer: the store copies it out of the heap.
+          this.timeline.add({ ...tile, png: this.tileBytes.add(tdp.png) });
+          if (activity) this.idleTime.addActivity(timeMs);
           break;
+        }
         case 'screenSpec':
           this.addScreen(timeMs, tdp.width, tdp.height);
           break;

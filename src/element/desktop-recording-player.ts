@@ -50,7 +50,7 @@ export interface PlaybackQuality {
 
 export type Fit = 'contain' | 'cover' | 'fill' | 'none';
 
-const SPEEDS = [0.25, 0.5, 1, 1.5, 2, 4, 8, 16];
+const SPEEDS = [0.25, 0.5, 1, 1.5, 2, 4, 8, 16, 32];
 const KEYBOARD_SEEK_SECONDS = 5;
 
 const playIcon = svg`<path d="M3 1.5v13l11-6.5z" />`;

@@ -13,7 +13,7 @@ const SAMPLES = [
   { file: '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720.tar', seeks: [61.25, 118.4, 2.5, 95, 30.02, 61.25] },
   { file: '9a7f3c21-0b4e-4f8a-8c3d-5e6f7a8b1080.tar', seeks: [44.4, 88.8, 10, 70.5, 44.4] },
 ];
-const PLAYED_AT = [4, 16];
+const PLAYED_AT = [4, 16, 32];
 
 type Tile = { timeMs: number; left: number; top: number; png: Uint8Array } | { timeMs: number; width: number; height: number };
 
