@@ -1,76 +1,369 @@
 #!/usr/bin/env node
-// `npm run bench`: benchmarks in headless Chromium, each compared with a baseline measured in the
-// same run. Prints a table and writes .bench/results.json. Makes the 1-hour 1080p sample first
-// if it is missing (it is generated, never committed).
+// `npm run bench`: benchmarks in headless Chromium on the 1-hour 1080p sample, each compared with a
+// baseline measured in the same run. Prints a table per benchmark, then one summary table, and
+// writes everything to .bench/results.json. Makes the 1-hour sample first if it is missing (it is
+// generated, never committed). Benchmarks report; they never fail on a target.
+//
+// The run, one fresh page per step (so one step's memory and long tasks never count in another's):
+//   1. no player: the reader against raw inflate; the tile baselines (naive replay-from-start
+//      seeks, a raw decode + draw loop over the busiest stretch)
+//   2. time to first frame, 1-hour file against the 2-minute one (3 runs each, alternating)
+//   3. the 2-minute file loaded and played at 16× (memory baseline)
+//   4. the 1-hour file loaded, played at 16× through the busiest stretch and seeked 50 times,
+//      with renderer memory sampled every 100 ms, the worker's JS heap over CDP and the page's
+//      long tasks counted per phase
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { chromiumFlags, chromiumPath } from './chromium.mjs';
+import { RendererMemory, WorkerHeap, epochNow, seededRandom, startServer, waitForPlayerWorker, workerResourceTiming } from './bench-probes.mjs';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 // BENCH_RECORDING=path/inside/the/repo.tar measures another file.
 const longSample = process.env.BENCH_RECORDING ?? 'demo/recordings/long-1h-1080p.tar';
+// The committed 1080p sample: the short file that first-frame time and memory are compared with.
+const shortSample = 'demo/recordings/9a7f3c21-0b4e-4f8a-8c3d-5e6f7a8b1080.tar';
+
+const FIXED_POSITIONS_S = [10, 60, 300, 1200, 1800, 3000, 3500];
+const RANDOM_SEEKS = 40;
+const WARM_UP_SEEKS = 3; // with the 40 random and the 7 fixed: the 50 seeks whose long tasks are counted
+const SEED = 0x5eed;
+/** Idle time given to the player's background keyframe building before the second round of seeks. */
+const KEYFRAME_SETTLE_MS = 25_000;
+const NAIVE_UP_TO_S = 300; // the naive replay only grows beyond; it runs on the random targets up to here
+const RATE = 16;
+const PLAY_WALL_MS = 4000;
+const STRETCH_S = (PLAY_WALL_MS / 1000) * RATE + 8; // what 4 s at 16× plays, with a margin
+const FIRST_FRAME_RUNS = 3;
 
 if (!existsSync(join(root, longSample))) {
   console.log(`Generating ${longSample} (1 hour, 1920×1080); this takes a few minutes…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
 }
+const benchStarted = performance.now();
 
-// The seek benchmark drives the built player (dist/), as a page would.
+// The player benchmarks drive the built player (dist/), as a page would.
 const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 if (built.status !== 0) process.exit(built.status ?? 1);
 mkdirSync(join(root, '.bench'), { recursive: true });
+const benches = readdirSync(join(root, 'test/bench')).filter((name) => name.endsWith('.bench.ts')).sort();
 await build({
-  entryPoints: [join(root, 'test/bench/reader.bench.ts'), join(root, 'test/bench/seek.bench.ts')],
+  entryPoints: benches.map((name) => join(root, 'test/bench', name)),
   bundle: true, format: 'esm', target: 'es2022', outdir: join(root, '.bench'), logLevel: 'warning',
 });
 writeFileSync(join(root, '.bench/index.html'),
   '<!doctype html><script type="module" src="/dist/desktop-recording-player.js"></script>' +
-  '<script type="module" src="reader.bench.js"></script><script type="module" src="seek.bench.js"></script><body></body>');
+  benches.map((name) => `<script type="module" src="${name.replace(/\.ts$/, '.js')}"></script>`).join('') + '<body></body>');
 
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.tar': 'application/octet-stream' };
-const server = createServer((request, response) => {
-  const path = join(root, decodeURIComponent(new URL(request.url, 'http://x').pathname));
-  if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) {
-    response.writeHead(404).end();
-    return;
-  }
-  response.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
-  createReadStream(path).pipe(response);
-});
-await new Promise((done) => server.listen(0, '127.0.0.1', done));
-const base = `http://127.0.0.1:${server.address().port}`;
-
+const server = await startServer(root);
 const browser = await puppeteer.launch({
   executablePath: chromiumPath(), headless: true, args: [...chromiumFlags, `--user-data-dir=${join(root, '.bench/profile')}`],
 });
-try {
+const browserVersion = await browser.version();
+const memory = new RendererMemory(browser.process().pid);
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+const round = (value, digits = 0) => (value === null || value === undefined || Number.isNaN(value) ? null : Math.round(value * 10 ** digits) / 10 ** digits);
+const median = (values) => {
+  const sorted = values.filter((v) => v !== null && v !== undefined).sort((a, b) => a - b);
+  if (!sorted.length) return null;
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const globals = ['runReaderBench', 'runNaiveSeeks', 'runTileBaseline', 'runPlayerSeeks', 'loadPlayer', 'runPlay', 'longTaskSummary', 'longTaskSelfTest', 'removePlayers'];
+
+/** A new tab on the bench page; the previous one is closed and its renderer given time to exit. */
+async function freshPage(previous) {
   const page = await browser.newPage();
-  await page.goto(`${base}/.bench/index.html`);
-  await page.waitForFunction(() => typeof globalThis.runReaderBench === 'function' && typeof globalThis.runSeekBench === 'function');
-  const sample = `${base}/${longSample}`;
-  const reader = await page.evaluate((url) => globalThis.runReaderBench(url), sample);
-  const browserVersion = await browser.version();
+  if (previous) {
+    await previous.close();
+    await sleep(1000);
+  }
+  await page.goto(`${server.base}/.bench/index.html`);
+  await page.waitForFunction((names) => names.every((name) => typeof globalThis[name] === 'function'), {}, globals);
+  return page;
+}
+const urlOf = (path, run) => `${server.base}/${path}${run ? `?run=${run}` : ''}`;
+const sentFor = (url) => { const { pathname, search } = new URL(url); return server.sent(pathname + search); };
+
+const results = { date: new Date().toISOString(), browser: browserVersion, recording: longSample, shortRecording: shortSample };
+try {
+  // ——— 1. No player: reader and tile baselines, on the page's main thread ———
+  let page = (await browser.pages())[0] ?? (await browser.newPage());
+  await page.goto(`${server.base}/.bench/index.html`);
+  await page.waitForFunction((names) => names.every((name) => typeof globalThis[name] === 'function'), {}, globals);
+  const longUrl = urlOf(longSample);
+  const reader = await page.evaluate((url) => globalThis.runReaderBench(url), longUrl);
+  results.reader = reader;
+  const tiles = await page.evaluate((url, stretchS) => globalThis.runTileBaseline(url, stretchS), longUrl, STRETCH_S);
+  const { tileTimesMs, ...tileBaseline } = tiles;
+  results.tileBaseline = tileBaseline;
+
+  // 40 targets over the whole recording, in random order, so seeks go both ways.
+  const random = seededRandom(SEED);
+  const randomTargets = Array.from({ length: RANDOM_SEEKS }, () => round(random() * tiles.durationS, 1));
+  const settledTargets = Array.from({ length: RANDOM_SEEKS }, () => round(random() * tiles.durationS, 1));
+  const warmUpTargets = Array.from({ length: WARM_UP_SEEKS }, () => round(random() * tiles.durationS, 1));
+  // Naive baseline: the random targets up to 300 s; if fewer than 3 fall there, the earliest ones
+  // replayed up to 300 s only (then the baseline is a lower bound of the naive cost).
+  let naiveTargets = randomTargets.filter((t) => t <= NAIVE_UP_TO_S);
+  let naiveCapped = false;
+  if (naiveTargets.length < 3) {
+    naiveTargets = [...randomTargets].sort((a, b) => a - b).slice(0, 3).map((t) => Math.min(t, NAIVE_UP_TO_S));
+    naiveCapped = true;
+  }
+  const naivePositions = [...new Set([...FIXED_POSITIONS_S.filter((p) => p <= NAIVE_UP_TO_S), ...naiveTargets])].sort((a, b) => a - b);
+  const naive = await page.evaluate((url, positions) => globalThis.runNaiveSeeks(url, positions), longUrl, naivePositions);
+  const naiveMs = new Map(naive.rows.map((row) => [row.positionS, row]));
+
   console.log(`\nReader on ${longSample}: ${(reader.file.bytes / 1e6).toFixed(1)} MB in ${reader.file.parts} parts, ` +
     `${(reader.file.inflatedBytes / 1e6).toFixed(1)} MB inflated, ${reader.file.events} events (${browserVersion}, median of 3)\n`);
   console.table(reader.rows.map((r) => ({
     benchmark: r.name, 'ms': r.ms, 'file MB/s': r.fileMBps, 'inflated MB/s': r.inflatedMBps ?? '', 'events/s': r.eventsPerSecond ?? '', 'speed vs baseline': `${r.speedVsBaseline}×`,
   })));
-  const positions = [10, 60, 300, 1200, 1800, 3000, 3500];
-  const seek = await page.evaluate((url, at) => globalThis.runSeekBench(url, at, 300), sample, positions);
+
+  // ——— 2. Time to first frame: 1-hour file against the short one ———
+  page = await freshPage(page);
+  const firstFrame = { short: [], long: [] };
+  const loadOnce = async (path, run) => {
+    const url = urlOf(path, run);
+    const timing = await page.evaluate((u) => globalThis.loadPlayer(u, { untilCanPlayThrough: true }), url);
+    // The player fetches in its worker: the resource timing entry is there (complete after canplaythrough).
+    const resource = await workerResourceTiming(page, url);
+    const sent = sentFor(url);
+    await page.evaluate(() => globalThis.removePlayers());
+    const firstByteAt = resource?.responseStartAt ?? sent?.firstByteAt ?? null;
+    return {
+      run, firstByteSource: resource?.responseStartAt ? 'resource timing (worker)' : 'server first write',
+      ttfbMs: round(firstByteAt - timing.srcSetAt, 1),
+      firstFrameAfterFirstByteMs: round(timing.loadedDataAt - firstByteAt, 1),
+      firstFrameFromSrcMs: round(timing.loadedDataAt - timing.srcSetAt, 1),
+      wholeFileMs: round(timing.canPlayThroughAt - timing.srcSetAt),
+      durationS: round(timing.durationS, 1),
+      bytes: sent?.size ?? null,
+    };
+  };
+  await loadOnce(shortSample, 'warm-up'); // worker script, code caches
+  for (let i = 0; i < FIRST_FRAME_RUNS; i++) {
+    firstFrame.short.push(await loadOnce(shortSample, `first-frame-short-${i}`));
+    firstFrame.long.push(await loadOnce(longSample, `first-frame-long-${i}`));
+  }
+  const firstFrameMedian = (runs, key) => median(runs.map((r) => r[key]));
+  results.firstFrame = firstFrame;
+
+  // ——— 3. Memory baseline: the short file, loaded and played at 16× ———
+  page = await freshPage(page);
+  const measureMemory = async (path, run, phases) => {
+    const url = urlOf(path, run);
+    const out = { idle: memory.sample(), marks: {} };
+    memory.samples = [];
+    memory.start(() => ({ bytes: sentFor(url)?.bytes ?? 0 }));
+    out.marks.loadStart = epochNow();
+    const loading = page.evaluate((u) => globalThis.loadPlayer(u, { untilCanPlayThrough: true, phase: 'load' }), url);
+    const worker = await waitForPlayerWorker(page);
+    const heap = worker ? new WorkerHeap(worker) : null;
+    heap?.start();
+    out.load = await loading;
+    out.marks.loadEnd = epochNow();
+    await phases(out);
+    await heap?.stop();
+    out.afterGc = (await heap?.afterGarbageCollection()) ?? null;
+    out.screen = await page.evaluate(() => {
+      const player = document.querySelector('desktop-recording-player');
+      return player ? { width: player.videoWidth, height: player.videoHeight } : null;
+    });
+    memory.stop();
+    out.samples = memory.samples;
+    out.heap = heap ? { samples: heap.samples.length, peakUsedBytes: heap.peak('usedSize'), peakTotalBytes: heap.peak('totalSize'), peakBackingStorageBytes: heap.peak('backingStorageSize'), error: heap.error } : { error: 'no player worker found' };
+    out.size = sentFor(url)?.size ?? null;
+    return out;
+  };
+  const shortMemory = await measureMemory(shortSample, 'memory-short', async (out) => {
+    out.play = await page.evaluate((rate) => globalThis.runPlay(0, rate, 2000, 'play'), RATE);
+    out.marks.playEnd = epochNow();
+  });
+
+  // ——— 4. The 1-hour file: load, 16× through the busiest stretch, 50 seeks ———
+  page = await freshPage(page);
+  const longTaskObserverWorks = await page.evaluate(() => globalThis.longTaskSelfTest());
+  const seekOrder = [...warmUpTargets, ...randomTargets, ...FIXED_POSITIONS_S];
+  const longMemory = await measureMemory(longSample, 'memory-long', async (out) => {
+    out.play = await page.evaluate((startS, rate, wallMs) => globalThis.runPlay(startS, rate, wallMs, 'play'), tiles.startS, RATE, PLAY_WALL_MS);
+    out.marks.playEnd = epochNow();
+    out.seeks = await page.evaluate((positions) => globalThis.runPlayerSeeks(positions, 'seeks'), seekOrder);
+    out.marks.seeksEnd = epochNow();
+    // The same number of random seeks once the background keyframes are built (the player idles meanwhile).
+    await new Promise((resolve) => setTimeout(resolve, KEYFRAME_SETTLE_MS));
+    out.settledSeeks = await page.evaluate((positions) => globalThis.runPlayerSeeks(positions, 'settled seeks'), settledTargets);
+  });
+  const longTasks = await page.evaluate(() => globalThis.longTaskSummary(['load', 'play', 'seeks']));
+  await page.close();
+
+  // ——— Seeks ———
+  const playerSeeks = longMemory.seeks;
+  const randomSeeks = playerSeeks.slice(WARM_UP_SEEKS, WARM_UP_SEEKS + RANDOM_SEEKS);
+  const fixedSeeks = playerSeeks.slice(WARM_UP_SEEKS + RANDOM_SEEKS);
+  const randomMs = randomSeeks.map((s) => s.ms);
+  const naiveRandomMs = naiveTargets.map((t) => naiveMs.get(t).ms);
+  const seek = {
+    loadMs: round(longMemory.load.canPlayThroughAt - longMemory.load.srcSetAt),
+    random: {
+      seed: SEED, targets: randomSeeks, backward: randomSeeks.filter((s) => s.positionS < s.fromS).length,
+      medianMs: round(median(randomMs), 1), maxMs: round(Math.max(...randomMs), 1), minMs: round(Math.min(...randomMs), 1),
+      naive: { targetsS: naiveTargets, capped: naiveCapped, ms: naiveRandomMs, medianMs: round(median(naiveRandomMs), 1), maxMs: round(Math.max(...naiveRandomMs), 1) },
+    },
+    rows: fixedSeeks.map((s) => {
+      const baseline = naiveMs.get(s.positionS);
+      return { positionS: s.positionS, playerMs: s.ms, baselineMs: baseline?.ms ?? null, tilesReplayedByBaseline: baseline?.tiles ?? null, speedVsBaseline: baseline ? round(baseline.ms / s.ms, 1) : null };
+    }),
+    warmUp: playerSeeks.slice(0, WARM_UP_SEEKS),
+  };
+  results.seek = seek;
   console.log(`\nSeek on the same recording with the built player (loaded and indexed in ${seek.loadMs} ms), ` +
-    'against repainting every tile from 0 (measured up to 300 s; beyond, it only grows)\n');
+    `against repainting every tile from 0 (measured up to ${NAIVE_UP_TO_S} s; beyond, it only grows)\n`);
   console.table(seek.rows.map((r) => ({
     'seek to (s)': r.positionS, 'player ms': r.playerMs, 'baseline ms': r.baselineMs ?? '—', 'tiles the baseline paints': r.tilesReplayedByBaseline ?? '—',
     'speed vs baseline': r.speedVsBaseline === null ? '—' : `${r.speedVsBaseline}×`,
   })));
-  writeFileSync(join(root, '.bench/results.json'), JSON.stringify({ date: new Date().toISOString(), browser: browserVersion, reader, seek }, null, 2));
-  console.log('Written to .bench/results.json');
+  console.log(`\n${RANDOM_SEEKS} random seeks (seed ${SEED}, ${seek.random.backward} backward, ${RANDOM_SEEKS - seek.random.backward} forward, after canplaythrough, ` +
+    `${WARM_UP_SEEKS} warm-up seeks before): median ${seek.random.medianMs} ms, max ${seek.random.maxMs} ms, min ${seek.random.minMs} ms; ` +
+    `naive replay from 0 on the ${naiveTargets.length} targets ≤ ${NAIVE_UP_TO_S} s${naiveCapped ? ' (capped at 300 s: a lower bound)' : ''} ` +
+    `(${naiveTargets.join(', ')} s): median ${seek.random.naive.medianMs} ms, max ${seek.random.naive.maxMs} ms`);
+
+  // ——— First frame ———
+  const ff = {
+    shortMedian: { ttfbMs: firstFrameMedian(firstFrame.short, 'ttfbMs'), afterFirstByteMs: firstFrameMedian(firstFrame.short, 'firstFrameAfterFirstByteMs'), fromSrcMs: firstFrameMedian(firstFrame.short, 'firstFrameFromSrcMs') },
+    longMedian: { ttfbMs: firstFrameMedian(firstFrame.long, 'ttfbMs'), afterFirstByteMs: firstFrameMedian(firstFrame.long, 'firstFrameAfterFirstByteMs'), fromSrcMs: firstFrameMedian(firstFrame.long, 'firstFrameFromSrcMs') },
+  };
+  results.firstFrameSummary = ff;
+  console.log(`\nTime to first painted frame (loadeddata), ${FIRST_FRAME_RUNS} runs each, alternating; first byte = ${firstFrame.long[0]?.firstByteSource}\n`);
+  console.table([...firstFrame.short.map((r) => ({ file: `${shortSample.split('/').pop().slice(0, 8)}… (${r.durationS} s, ${round(r.bytes / 1e6, 1)} MB)`, ...r })),
+    ...firstFrame.long.map((r) => ({ file: `${longSample.split('/').pop()} (${r.durationS} s, ${round(r.bytes / 1e6, 1)} MB)`, ...r }))]
+    .map((r) => ({ file: r.file, 'time to first byte ms': r.ttfbMs, 'first frame after first byte ms': r.firstFrameAfterFirstByteMs, 'first frame from src ms': r.firstFrameFromSrcMs, 'whole file ms': r.wholeFileMs })));
+
+  // ——— Throughput at 16× ———
+  // Ratio: tiles the player gets through per wall second at 16× (painted + dropped, over the wall
+  // time including any paint backlog left at pause) divided by what is achievable: the lesser of
+  // the raw loop's decode + draw rate (the browser's ceiling for painting every tile) and the rate
+  // at which the stretch makes tiles fall due at 16×. When the stretch asks for less than the
+  // ceiling, a player that keeps up scores 1; when it asks for more, ≥ 0.8 means the player gets
+  // within 20 % of painting everything as fast as the browser can, and above 1 means coalescing
+  // (dropping covered tiles) takes it past that ceiling.
+  const play = longMemory.play;
+  const playWallS = (play.last.at - play.first.at) / 1000;
+  const pace = (play.last.timeS - play.first.timeS) / playWallS;
+  const dueInPlayed = tileTimesMs.filter((t) => t > play.first.timeS * 1000 && t <= play.last.timeS * 1000).length;
+  const throughput = { rate: RATE, startS: play.startS, wallS: round(playWallS, 2), recordingS: round(play.last.timeS - play.first.timeS, 2), pace: round(pace, 2), paintBacklogMs: play.paintBacklogMs, endedEarly: play.endedEarly, hasQuality: play.hasQuality, tilesDueInPlayedRange: dueInPlayed, neededPerS: round(dueInPlayed / playWallS), baselinePerS: tiles.tilesPerSecond };
+  if (play.hasQuality && play.first.quality && play.last.quality) {
+    const handled = play.last.quality.totalVideoFrames - play.first.quality.totalVideoFrames;
+    const dropped = play.last.quality.droppedVideoFrames - play.first.quality.droppedVideoFrames;
+    const wall = playWallS + play.paintBacklogMs / 1000;
+    Object.assign(throughput, { handled, dropped, painted: handled - dropped, handledPerS: round(handled / wall), paintedPerS: round((handled - dropped) / wall), droppedShare: round(dropped / Math.max(1, handled), 3) });
+    throughput.ratio = round(throughput.handledPerS / Math.min(tiles.tilesPerSecond, throughput.neededPerS), 2);
+  }
+  throughput.keptPace = pace >= 0.95 * RATE && play.paintBacklogMs <= 250 && !play.endedEarly;
+  results.throughput = throughput;
+  console.log(`\nPlaying at ${RATE}× from ${play.startS} s (the busiest ${STRETCH_S} s: ${tiles.tiles} tiles, of ${tiles.recordingTiles} in the recording) ` +
+    `for ${throughput.wallS} s of wall time, against decoding + drawing the same tiles in a tight loop (4 decodes in flight)\n`);
+  console.table([{
+    'recording s / wall s': throughput.pace, 'paint backlog at pause ms': throughput.paintBacklogMs, 'tiles due/s at 16×': throughput.neededPerS,
+    'handled/s (painted + dropped)': throughput.handledPerS ?? 'n/a', 'painted/s': throughput.paintedPerS ?? 'n/a', 'dropped share': throughput.droppedShare ?? 'n/a',
+    'raw loop tiles/s': tiles.tilesPerSecond, 'raw loop ms': tiles.ms,
+  }]);
+  if (!play.hasQuality) console.log('getVideoPlaybackQuality() is missing from the built player: tile counts not measurable.');
+
+  // ——— Long tasks ———
+  results.longTasks = { observerWorks: longTaskObserverWorks, ...longTasks };
+  console.log(`\nMain-thread long tasks (> 50 ms) on the page with the 1-hour file (observer self-test: ${longTaskObserverWorks ? 'sees a blocked thread' : 'saw nothing'})\n`);
+  console.table(Object.entries(longTasks.phases).map(([phase, s]) => ({ phase: phase === 'seeks' ? `${seekOrder.length} seeks` : phase === 'play' ? `play at ${RATE}×` : phase, count: s?.count ?? 'n/a', 'total ms': s?.totalMs ?? 'n/a', 'longest ms': s?.longestMs ?? 'n/a' })));
+
+  // ——— Memory ———
+  // Two views of renderer memory: the page's renderer (the largest renderer process: it holds the
+  // page and the player's worker) and all renderers summed (adds the spare renderer Chromium keeps
+  // warm; VmRSS counts shared library pages in each process, so the sum overstates).
+  const summarizeMemory = (m, end) => {
+    const loadPlay = m.samples.filter((s) => s.at <= end);
+    const mbOf = (sample, field) => RendererMemory.mb(sample?.[field]);
+    const atFraction = (fraction, field) => {
+      const sample = fraction >= 1
+        ? m.samples.find((s) => s.at >= m.load.canPlayThroughAt) ?? m.samples.at(-1)
+        : m.samples.find((s) => s.bytes >= fraction * m.size);
+      return mbOf(sample, field);
+    };
+    const view = (field) => ({
+      idleMB: mbOf(m.idle, field),
+      peakLoadPlayMB: mbOf(RendererMemory.peak(loadPlay, field), field),
+      peakLoadMB: mbOf(RendererMemory.peak(m.samples.filter((s) => s.at <= m.marks.loadEnd), field), field),
+      peakAllMB: mbOf(RendererMemory.peak(m.samples, field), field),
+      atBytes: Object.fromEntries([0.25, 0.5, 0.75, 1].map((f) => [`${f * 100}%`, atFraction(f, field)])),
+      afterMB: mbOf(m.samples.at(-1), field),
+    });
+    return {
+      bytes: m.size, samples: m.samples.length, rendererProcesses: Math.max(0, ...loadPlay.map((s) => s.renderers)),
+      page: view('largestBytes'), all: view('totalBytes'),
+      liveAfterGcMB: m.afterGc ? RendererMemory.mb(m.afterGc.usedSize + (m.afterGc.backingStorageSize ?? 0)) : null,
+      // The screen and pointer layers, the keyframe builder's canvas, and the decoded-keyframe budget (34 MiB).
+      bitmapsMB: m.screen ? round((3 * m.screen.width * m.screen.height * 4 + 34 * 1024 * 1024) / 1e6, 1) : null,
+      workerHeap: { peakUsedMB: RendererMemory.mb(m.heap.peakUsedBytes), peakTotalMB: RendererMemory.mb(m.heap.peakTotalBytes), peakBackingStorageMB: RendererMemory.mb(m.heap.peakBackingStorageBytes), samples: m.heap.samples, error: m.heap.error },
+    };
+  };
+  const memLong = summarizeMemory(longMemory, longMemory.marks.playEnd);
+  const memShort = summarizeMemory(shortMemory, shortMemory.marks.playEnd);
+  results.memory = { long: memLong, short: memShort, longSamples: longMemory.samples.map((s) => ({ atMs: round(s.at - longMemory.marks.loadStart), pageMB: RendererMemory.mb(s.largestBytes), allMB: RendererMemory.mb(s.totalBytes), bytesSent: s.bytes })) };
+  console.log(`\nResident memory (VmRSS) sampled every 100 ms: the page's renderer process, and all ${memLong.rendererProcesses} renderer processes summed; ` +
+    `peaks over load + play at ${RATE}× ("with seeks" adds the seek phase); at N % = when the server had sent N % of the file (100 % = canplaythrough)\n`);
+  console.table([['1-hour', memLong], ['short (baseline)', memShort]].flatMap(([name, m]) => [['page renderer', m.page], ['all renderers', m.all]].map(([what, v]) => ({
+    file: `${name}, ${round(m.bytes / 1e6, 1)} MB`, process: what, 'idle MB': v.idleMB, 'at 25 %': v.atBytes['25%'], 'at 50 %': v.atBytes['50%'], 'at 75 %': v.atBytes['75%'], 'at 100 %': v.atBytes['100%'],
+    'peak MB': v.peakLoadPlayMB, 'peak − idle MB': round(v.peakLoadPlayMB - v.idleMB, 1), 'peak with seeks MB': v.peakAllMB,
+  }))));
+  console.log('\nWorker memory (CDP Runtime.getHeapUsage on the player worker, polled every 200 ms)\n');
+  console.table([['1-hour', memLong], ['short (baseline)', memShort]].map(([name, m]) => ({
+    file: name, 'JS heap used MB': m.workerHeap.peakUsedMB ?? 'n/a', 'JS heap total MB': m.workerHeap.peakTotalMB ?? 'n/a', 'ArrayBuffer backing stores MB': m.workerHeap.peakBackingStorageMB ?? 'n/a', polls: m.workerHeap.samples, error: m.workerHeap.error ?? '',
+  })));
+
+  // ——— Summary ———
+  const nativeRow = reader.rows.find((r) => r.name.startsWith('RecordingReader, native'));
+  const inflateRow = reader.rows[0];
+  const playerLoadMBps = round(reader.file.bytes / 1e6 / (seek.loadMs / 1000), 1);
+  const yes = (ok) => (ok === null || ok === undefined ? '—' : ok ? 'yes' : 'NO');
+  const ratio = (a, b) => (a === null || b === null || a === undefined || b === undefined || b === 0 ? null : round(a / b, 2));
+  const ffLong = ff.longMedian.afterFirstByteMs;
+  const ffRatio = ratio(ffLong, ff.shortMedian.afterFirstByteMs);
+  const lt = (phase) => longTasks.phases[phase];
+  const workerMB = (m) => (m.workerHeap.peakUsedMB === null ? null : m.workerHeap.peakUsedMB + (m.workerHeap.peakBackingStorageMB ?? 0));
+  const growth = ratio(memLong.page.atBytes['100%'], memLong.page.atBytes['25%']);
+  const settledMs = longMemory.settledSeeks.map((s) => s.ms);
+  seek.settled = { targets: longMemory.settledSeeks, medianMs: round(median(settledMs), 1), maxMs: round(Math.max(...settledMs), 1) };
+  const issueMemory = (m) => (workerMB(m) === null || m.bitmapsMB === null ? null : round(workerMB(m) + m.bitmapsMB, 1));
+  const liveMemory = (m) => (m.liveAfterGcMB === null || m.bitmapsMB === null ? null : round(m.liveAfterGcMB + m.bitmapsMB, 1));
+  const summary = [
+    { benchmark: 'parse + index throughput (RecordingReader, native inflate)', result: `${nativeRow.fileMBps} MB/s`, baseline: `${inflateRow.fileMBps} MB/s raw inflate`, ratio: nativeRow.speedVsBaseline, target: '≥ 0.8', met: yes(nativeRow.speedVsBaseline >= 0.8) },
+    { benchmark: 'player load: fetch + parse + index to canplaythrough', result: `${playerLoadMBps} MB/s (${seek.loadMs} ms)`, baseline: `${inflateRow.fileMBps} MB/s raw inflate`, ratio: ratio(playerLoadMBps, inflateRow.fileMBps), target: '— (info)', met: '—' },
+    { benchmark: `seek, median of ${RANDOM_SEEKS} random targets`, result: `${seek.random.medianMs} ms`, baseline: `${seek.random.naive.medianMs} ms naive replay (${naiveTargets.length} targets ≤ ${NAIVE_UP_TO_S} s${naiveCapped ? ', capped' : ''})`, ratio: ratio(seek.random.medianMs, seek.random.naive.medianMs), target: '< 100 ms', met: yes(seek.random.medianMs < 100) },
+    { benchmark: `seek, median of ${RANDOM_SEEKS} more, keyframes built (${KEYFRAME_SETTLE_MS / 1000} s idle)`, result: `${seek.settled.medianMs} ms (max ${seek.settled.maxMs} ms)`, baseline: `${seek.random.naive.medianMs} ms naive replay`, ratio: ratio(seek.settled.medianMs, seek.random.naive.medianMs), target: '< 100 ms (max < 250)', met: yes(seek.settled.medianMs < 100 && seek.settled.maxMs < 250) },
+    { benchmark: `seek, max of ${RANDOM_SEEKS} random targets`, result: `${seek.random.maxMs} ms`, baseline: `${seek.random.naive.maxMs} ms naive max`, ratio: ratio(seek.random.maxMs, seek.random.naive.maxMs), target: '< 250 ms', met: yes(seek.random.maxMs < 250) },
+    { benchmark: 'first frame after first byte, 1-hour file (median of 3)', result: `${ffLong} ms (TTFB ${ff.longMedian.ttfbMs} ms)`, baseline: `${ff.shortMedian.afterFirstByteMs} ms short file`, ratio: ffRatio, target: '< 300 ms, ratio ≈ 1 (≤ 1.25)', met: yes(ffLong < 300 && ffRatio !== null && ffRatio <= 1.25) },
+    { benchmark: `tiles handled/s at ${RATE}× (painted + dropped)`, result: throughput.handledPerS === undefined ? 'n/a (no getVideoPlaybackQuality)' : `${throughput.handledPerS}/s (painted ${throughput.paintedPerS}/s)`, baseline: `${tiles.tilesPerSecond}/s raw loop; ${throughput.neededPerS}/s due`, ratio: throughput.ratio ?? null, target: '≥ 0.8 of min(raw, due)', met: yes(throughput.ratio === undefined ? null : throughput.ratio >= 0.8) },
+    { benchmark: `playback pace at ${RATE}× (recording s per wall s)`, result: `${throughput.pace} (paint backlog ${throughput.paintBacklogMs} ms)`, baseline: `${RATE}`, ratio: ratio(throughput.pace, RATE), target: '≥ 0.95, backlog ≤ 250 ms', met: yes(throughput.keptPace) },
+    ...[['load', 'load'], ['play', `play at ${RATE}×`], ['seeks', `${seekOrder.length} seeks`]].map(([phase, label]) => ({
+      benchmark: `main-thread long tasks: ${label}`, result: lt(phase) ? `${lt(phase).count} (${lt(phase).totalMs} ms)` : 'n/a', baseline: '—', ratio: null, target: '0', met: yes(lt(phase) && longTasks.observed && longTaskObserverWorks ? lt(phase).count === 0 : null),
+    })),
+    { benchmark: 'peak memory, 1-hour file: worker heap + ArrayBuffers (polled) + bitmaps', result: `${issueMemory(memLong)} MB`, baseline: `${issueMemory(memShort)} MB short file`, ratio: ratio(issueMemory(memLong), issueMemory(memShort)), target: '< 300 MB', met: yes(issueMemory(memLong) === null ? null : issueMemory(memLong) < 300) },
+    { benchmark: 'live memory after GC: worker heap + ArrayBuffers + bitmaps', result: `${liveMemory(memLong)} MB (1-hour file)`, baseline: `${liveMemory(memShort)} MB short file (${round(memLong.bytes / memShort.bytes)}× smaller)`, ratio: ratio(liveMemory(memLong), liveMemory(memShort)), target: 'flat as the file grows', met: '—' },
+    { benchmark: 'peak memory, 1-hour file (load + play): page renderer RSS', result: `${memLong.page.peakLoadPlayMB} MB (idle page ${memLong.page.idleMB} MB; all renderers ${memLong.all.peakLoadPlayMB} MB)`, baseline: `${memShort.page.peakLoadPlayMB} MB short file (all renderers ${memShort.all.peakLoadPlayMB} MB)`, ratio: ratio(memLong.page.peakLoadPlayMB, memShort.page.peakLoadPlayMB), target: '— (info: whole process)', met: '—' },
+    { benchmark: 'page renderer memory, 25 % → 100 % of the bytes', result: `${memLong.page.atBytes['25%']} → ${memLong.page.atBytes['100%']} MB`, baseline: '—', ratio: growth, target: '— (info: whole process)', met: '—' },
+    { benchmark: 'worker memory peak (CDP Runtime.getHeapUsage)', result: memLong.workerHeap.peakUsedMB === null ? `n/a (${memLong.workerHeap.error})` : `${memLong.workerHeap.peakUsedMB} MB JS heap + ${memLong.workerHeap.peakBackingStorageMB ?? '?'} MB ArrayBuffers`, baseline: memShort.workerHeap.peakUsedMB === null ? 'n/a' : `${memShort.workerHeap.peakUsedMB} + ${memShort.workerHeap.peakBackingStorageMB ?? '?'} MB short file`, ratio: ratio(workerMB(memLong), workerMB(memShort)), target: '— (info)', met: '—' },
+  ].map((row) => ({ ...row, ratio: row.ratio ?? '—' }));
+  results.summary = summary;
+  results.wallSeconds = round((performance.now() - benchStarted) / 1000, 1);
+  console.log(`\nSummary (${browserVersion}, ${longSample}; ratio = result ÷ baseline unless the target says otherwise; benchmarks report, they never fail)\n`);
+  console.table(summary.map((r) => ({ benchmark: r.benchmark, result: r.result, baseline: r.baseline, ratio: r.ratio, target: r.target, 'met?': r.met })));
+  writeFileSync(join(root, '.bench/results.json'), JSON.stringify(results, null, 2));
+  console.log(`Written to .bench/results.json (${results.wallSeconds} s in all)`);
 } finally {
+  memory.stop();
   await browser.close();
-  server.close();
+  await server.close();
 }
