@@ -40,6 +40,10 @@ interface QueuedUpdate {
   decoded?: Promise<DecodedImage | undefined>;
 }
 
+/** A click shows as a ring growing from the pointer's tip and fading out. */
+const RIPPLE = { durationMs: 450, fromRadius: 4, toRadius: 22, lineWidth: 3, frameMs: 16 } as const;
+const RIPPLE_COLORS = ['255 196 0', '0 170 255', '255 80 80'] as const; // left, middle, right button
+
 // A classic arrow pointer, tip at (0, 0), in screen pixels.
 const ARROW_POINTS: ReadonlyArray<readonly [number, number]> = [[0, 0], [0, 17], [4, 13], [7, 19], [10, 18], [7, 12], [12, 12]];
 const ARROW_BOUNDS = { left: -2, top: -2, width: 16, height: 23 };
@@ -64,6 +68,7 @@ export class CanvasRenderer {
   private pumping = false;
   private idleWaiters: Array<() => void> = [];
   private pointer: { x: number; y: number } | undefined;
+  private ripple: { x: number; y: number; button: number; startedAt: number; timer?: ReturnType<typeof setTimeout> } | undefined;
   private painted = 0;
 
   constructor(
@@ -125,6 +130,7 @@ export class CanvasRenderer {
     this.screenContext.fillStyle = '#000';
     this.screenContext.fillRect(0, 0, this.screen.width, this.screen.height);
     this.pointer = undefined;
+    this.stopRipple();
     this.cursorContext.clearRect(0, 0, this.cursor.width, this.cursor.height);
   }
 
@@ -219,6 +225,8 @@ export class CanvasRenderer {
   private apply(update: Exclude<ScreenUpdate, TileUpdate>): void {
     if (update.kind === 'resize') {
       this.resize(update.width, update.height);
+    } else if (update.kind === 'click') {
+      this.startRipple(update.button);
     } else {
       this.erasePointer();
       this.pointer = { x: update.x, y: update.y };
@@ -226,7 +234,50 @@ export class CanvasRenderer {
     }
   }
 
+  private startRipple(button: number): void {
+    if (!this.pointer) return;
+    this.stopRipple();
+    this.ripple = { ...this.pointer, button, startedAt: performance.now() };
+    this.drawRipple();
+  }
+
+  private drawRipple = (): void => {
+    const ripple = this.ripple;
+    if (!ripple) return;
+    this.eraseRipple();
+    const progress = (performance.now() - ripple.startedAt) / RIPPLE.durationMs;
+    if (progress >= 1) {
+      this.ripple = undefined;
+      this.drawPointer();
+      return;
+    }
+    const context = this.cursorContext;
+    context.save();
+    context.beginPath();
+    context.arc(ripple.x, ripple.y, RIPPLE.fromRadius + (RIPPLE.toRadius - RIPPLE.fromRadius) * progress, 0, 2 * Math.PI);
+    context.lineWidth = RIPPLE.lineWidth;
+    context.strokeStyle = `rgb(${RIPPLE_COLORS[ripple.button] ?? RIPPLE_COLORS[0]} / ${1 - progress})`;
+    context.stroke();
+    context.restore();
+    this.drawPointer();
+    ripple.timer = setTimeout(this.drawRipple, RIPPLE.frameMs);
+  };
+
+  private eraseRipple(): void {
+    if (!this.ripple) return;
+    const reach = RIPPLE.toRadius + RIPPLE.lineWidth;
+    this.cursorContext.clearRect(this.ripple.x - reach, this.ripple.y - reach, 2 * reach, 2 * reach);
+  }
+
+  private stopRipple(): void {
+    if (!this.ripple) return;
+    clearTimeout(this.ripple.timer);
+    this.eraseRipple();
+    this.ripple = undefined;
+  }
+
   private resize(width: number, height: number): void {
+    this.stopRipple();
     // Setting the size clears a canvas, even to the same size: RDP repaints after a resize.
     this.screen.width = width;
     this.screen.height = height;

@@ -7,7 +7,9 @@ export type ScreenUpdate =
   /** A PNG tile whose top-left corner goes at (left, top); right/bottom are exclusive. */
   | { kind: 'tile'; timeMs: number; left: number; top: number; right: number; bottom: number; png: TileImage }
   /** The recorded mouse position. */
-  | { kind: 'pointer'; timeMs: number; x: number; y: number };
+  | { kind: 'pointer'; timeMs: number; x: number; y: number }
+  /** A mouse button went down where the pointer is (shown as a ripple; never replayed by a seek). */
+  | { kind: 'click'; timeMs: number; button: number };
 
 /** Side of the grid cells used to find tiles that later tiles paint over completely. */
 export const COVERAGE_CELL = 64;

@@ -367,6 +367,9 @@ export class PlaybackSession {
         case 'mouseMove':
           this.addUpdate({ kind: 'pointer', timeMs, x: tdp.x, y: tdp.y });
           break;
+        case 'mouseButton':
+          if (tdp.pressed) this.addUpdate({ kind: 'click', timeMs, button: tdp.button });
+          break;
       }
     }
     this.state.markers = builder.markers;

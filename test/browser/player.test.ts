@@ -153,6 +153,42 @@ describe('<desktop-recording-player>', () => {
     expect(jpeg.type).to.equal('image/jpeg');
   });
 
+  it('shows a click as a ripple on the pointer layer, never in captured frames', async () => {
+    const steps: ScreenStep[] = [
+      { timeMs: 0, screen: { width: 256, height: 128 } },
+      { timeMs: 0, tile: { left: 64, top: 0, color: GREEN } },
+      { timeMs: 0, pointer: { x: 96, y: 32 } },
+      { timeMs: 300, click: { button: 0 } },
+      { timeMs: 2000, tile: { left: 0, top: 0, color: RED } },
+    ];
+    const element = await player(urlOf(await screenRecording(steps)));
+    const layer = element.shadowRoot!.querySelector<HTMLCanvasElement>('canvas.cursor')!;
+    const probe = new OffscreenCanvas(256, 128).getContext('2d', { willReadFrequently: true })!;
+    // A ring of the left button's amber colour, somewhere 4–22 px from the pointer's tip.
+    const rippleVisible = () => {
+      probe.clearRect(0, 0, 256, 128);
+      probe.drawImage(layer, 0, 0);
+      const { data } = probe.getImageData(70, 6, 52, 52);
+      for (let offset = 0; offset < data.length; offset += 4) {
+        if (data[offset + 3]! > 40 && data[offset]! > 200 && data[offset + 1]! > 120 && data[offset + 1]! < 220 && data[offset + 2]! < 60) return true;
+      }
+      return false;
+    };
+    expect(rippleVisible(), 'no ripple before the click').to.equal(false);
+    await element.play();
+    let seen = false;
+    for (let waited = 0; waited < 1500 && !seen; waited += 15) {
+      await sleep(15);
+      seen = rippleVisible();
+    }
+    element.pause();
+    expect(seen, 'a ripple was drawn after the click').to.equal(true);
+    const frame = await screenAt(element);
+    for (const [x, y] of [[96 + 10, 32], [96, 32 + 12], [96 - 12, 32]] as const) {
+      expect(frame.at(x, y), `captured pixel (${x}, ${y})`).to.deep.equal(x >= 64 && y < 64 ? [...GREEN, 255] : [...BLACK, 255]);
+    }
+  });
+
   it('changes playbackRate through the worker and fires ratechange', async () => {
     const element = await player(sampleUrl);
     const changed = nextEvent(element, 'ratechange');

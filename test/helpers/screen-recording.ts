@@ -24,6 +24,8 @@ export type ScreenStep =
   /** A solid tile; `png` replaces its image bytes (e.g. with bytes that are not an image). */
   | { timeMs: number; tile: { left: number; top: number; color: Rgb; width?: number; height?: number; png?: Uint8Array } }
   | { timeMs: number; pointer: { x: number; y: number } }
+  /** A mouse button pressed (0 left, 1 middle, 2 right) where the pointer is. */
+  | { timeMs: number; click: { button: number } }
   /** An audit event (a marker on the timeline): data sent to the desktop's clipboard. */
   | { timeMs: number; clipboardSend: { length: number } };
 
@@ -36,6 +38,8 @@ export async function screenMessages(steps: ScreenStep[]): Promise<Array<{ timeM
       messages.push({ timeMs: step.timeMs, message: { kind: 'screenSpec', ...step.screen } });
     } else if ('pointer' in step) {
       messages.push({ timeMs: step.timeMs, message: { kind: 'mouseMove', ...step.pointer } });
+    } else if ('click' in step) {
+      messages.push({ timeMs: step.timeMs, message: { kind: 'mouseButton', button: step.click.button, pressed: true } });
     } else {
       const { left, top, color, width = TILE, height = TILE } = step.tile;
       const png = step.tile.png ?? (await solidPng(color, width, height));
