@@ -36,9 +36,6 @@ export function createMemberInflater(engine: InflateEngine): MemberInflater {
   return engine === 'native' ? new NativeMemberInflater() : new FflateMemberInflater();
 }
 
-/** Input is handed to the native decoder in slices this large, so one write never balloons (gzip bombs). */
-const NATIVE_SLICE_BYTES = 16 * 1024;
-
 class NativeMemberInflater implements MemberInflater {
   private readonly writer: WritableStreamDefaultWriter<BufferSource>;
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
@@ -67,10 +64,11 @@ class NativeMemberInflater implements MemberInflater {
     this.writer.closed.catch((error: unknown) => (this.failure ??= error));
   }
 
+  /** One write per push: the reader hands over at most 64 KiB at a time (each write has a fixed cost). */
   async push(chunk: Uint8Array): Promise<Uint8Array[]> {
-    for (let offset = 0; offset < chunk.length && this.failure === undefined; offset += NATIVE_SLICE_BYTES) {
+    if (this.failure === undefined) {
       try {
-        await this.writer.write(chunk.subarray(offset, offset + NATIVE_SLICE_BYTES) as Uint8Array<ArrayBuffer>);
+        await this.writer.write(chunk as Uint8Array<ArrayBuffer>);
       } catch (error) {
         this.failure ??= error;
       }

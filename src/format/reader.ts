@@ -51,6 +51,8 @@ export interface ReaderStats {
  * native failure (e.g. bytes dangling after the gzip member, which DecompressionStream rejects) can
  * be replayed through fflate without losing output. Larger parts go to fflate directly. */
 const NATIVE_RETAIN_LIMIT = 16 * 1024 * 1024;
+/** Compressed bytes handed to the inflater in one step (deflate expands at most ~1032×). */
+const INFLATE_STEP_BYTES = 64 * 1024;
 
 const defaults = (): ReaderOptions => ({
   inflate: defaultInflateEngine(),
@@ -103,6 +105,10 @@ export class RecordingReader {
     return this.failure;
   }
 
+  /**
+   * Reads the next bytes of the file. The reader may keep a reference to `chunk` until the part it
+   * belongs to ends (to replay it if the native inflater fails): do not change it after pushing.
+   */
   async push(chunk: Uint8Array): Promise<ReadResult> {
     const events: RecordedEvent[] = [];
     if (this.state !== 'failed') {
@@ -163,7 +169,9 @@ export class RecordingReader {
         this.counters.bytes += taken;
       } else if (this.state === 'body') {
         const part = this.part!;
-        const taken = Math.min(part.bodyLeft, available);
+        // At most 64 KiB per inflate step, so a gzip bomb inflates at most ~66 MB before the
+        // part's inflated size is checked, however large the pushed chunk.
+        const taken = Math.min(part.bodyLeft, available, INFLATE_STEP_BYTES);
         const piece = chunk.subarray(at, at + taken);
         at += taken;
         this.counters.bytes += taken;
@@ -254,7 +262,8 @@ export class RecordingReader {
   }
 
   private async inflate(part: OpenPart, events: RecordedEvent[], piece: Uint8Array): Promise<void> {
-    part.retained?.push(piece.slice());
+    // A view, not a copy: chunks are not changed after they are pushed (see push()).
+    part.retained?.push(piece);
     let output: Uint8Array[];
     try {
       output = await part.inflater.push(piece);
