@@ -1,3 +1,4 @@
+import { context2d, encodeSurface, type PaintSurface } from './canvas.js';
 import type { DecodedImage } from './image-decode.js';
 import { planReplay, type ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
 import type { TileImage } from './tile-bytes.js';
@@ -73,14 +74,14 @@ export class KeyframeStore {
    * Keeps a snapshot of `canvas` as the screen after `end` updates. Both copies are taken now
    * (the canvas may change right after); encoding finishes in the background.
    */
-  capture(canvas: OffscreenCanvas, end: number, timeMs: number): void {
+  capture(canvas: PaintSurface, end: number, timeMs: number): void {
     if (canvas.width === 0 || this.has(end)) return;
-    // convertToBlob encodes on this thread (~20 ms for full HD): only background work does it.
-    this.add({ end, timeMs, width: canvas.width, height: canvas.height }, createImageBitmap(canvas), canvas.convertToBlob({ type: 'image/png' }));
+    // Encoding runs on this thread (~20 ms for full HD): only background work does it.
+    this.add({ end, timeMs, width: canvas.width, height: canvas.height }, createImageBitmap(canvas), encodeSurface(canvas, 'image/png'));
   }
 
   /** Keeps a decoded-only snapshot (about 1 ms to take): for scrubbing back to where a seek just went. */
-  captureDecoded(canvas: OffscreenCanvas, end: number, timeMs: number): void {
+  captureDecoded(canvas: PaintSurface, end: number, timeMs: number): void {
     if (canvas.width === 0 || this.has(end)) return;
     this.add({ end, timeMs, width: canvas.width, height: canvas.height }, createImageBitmap(canvas), undefined);
   }
@@ -235,7 +236,6 @@ const BUILDER_DECODES_IN_FLIGHT = 2;
  * still visible at the next snapshot, and pauses whenever the player needs the decoder.
  */
 export class KeyframeBuilder {
-  private readonly canvas = new OffscreenCanvas(1, 1);
   private readonly context: OffscreenCanvasRenderingContext2D;
   private builtTo = 0;
   private width = 0;
@@ -244,12 +244,13 @@ export class KeyframeBuilder {
   private stopped = false;
 
   constructor(
+    private readonly canvas: OffscreenCanvas,
     private readonly timeline: ScreenTimeline,
     private readonly store: KeyframeStore,
     private readonly decodeTile: (png: TileImage) => Promise<DecodedImage>,
     private readonly options: KeyframeBuilderOptions,
   ) {
-    this.context = this.canvas.getContext('2d', { alpha: false })!;
+    this.context = context2d(this.canvas, { alpha: false });
   }
 
   /** More of the timeline arrived: build what can be built (no-op while already building). */

@@ -1,3 +1,4 @@
+import { context2d, encodeSurface, type PaintSurface } from './canvas.js';
 import { decodeWithBitmap, type DecodedImage } from './image-decode.js';
 import type { KeyframeStore } from './keyframes.js';
 import type { ScreenUpdate } from './screen-timeline.js';
@@ -72,14 +73,14 @@ export class CanvasRenderer {
   private painted = 0;
 
   constructor(
-    private readonly screen: OffscreenCanvas,
-    private readonly cursor: OffscreenCanvas,
+    private readonly screen: PaintSurface,
+    private readonly cursor: PaintSurface,
     options: Partial<RendererOptions> = {},
   ) {
     this.options = { decodesInFlight: 4, decodeTile: decodeInMemory, onScreenSize: () => {}, onImageError: () => {}, ...options };
     // An opaque screen starts black, like a monitor, and composites faster.
-    this.screenContext = screen.getContext('2d', { alpha: false })!;
-    this.cursorContext = cursor.getContext('2d')!;
+    this.screenContext = context2d(screen, { alpha: false });
+    this.cursorContext = context2d(cursor);
     this.arrow = new Path2D();
     for (const [x, y] of ARROW_POINTS) this.arrow.lineTo(x, y);
     this.arrow.closePath();
@@ -146,7 +147,7 @@ export class CanvasRenderer {
     if (this.screen.width === 0 || this.screen.height === 0) {
       throw new DOMException('there is no screen to capture yet (the recording has not given its screen size)', 'InvalidStateError');
     }
-    return this.screen.convertToBlob(quality === undefined ? { type } : { type, quality });
+    return encodeSurface(this.screen, type, quality);
   }
 
   private async pump(): Promise<void> {

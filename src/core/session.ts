@@ -4,6 +4,7 @@ import { RecordingReader } from '../format/reader.js';
 import { TimelineBuilder, type Marker, type TimedEvent } from '../format/timeline.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackOptions, type PlaybackSnapshot } from '../playback-state.js';
 import { PlaybackClock, type Now } from './clock.js';
+import { createOffscreenSurface, type PaintSurface } from './canvas.js';
 import { ActivityClassifier, IdleTimeMap } from './idle-time.js';
 import { fastestImageDecode, type DecodedImage } from './image-decode.js';
 import { KeyframeBuilder, KeyframeStore, type Keyframe } from './keyframes.js';
@@ -135,7 +136,7 @@ export class PlaybackSession {
   }
 
   /** The canvases to paint on: the screen, and the pointer layer above it. */
-  attach(screen: OffscreenCanvas, cursor: OffscreenCanvas): void {
+  attach(screen: PaintSurface, cursor: PaintSurface): void {
     this.renderer = new CanvasRenderer(screen, cursor, {
       decodeTile: this.decodeTile,
       onScreenSize: (width, height) => this.noteScreenSize(width, height),
@@ -273,7 +274,10 @@ export class PlaybackSession {
     this.scheduler = new Scheduler(this.timeline, this.keyframes);
     this.keyframeBuilder?.stop();
     this.tileBytes = new TileBytesStore();
-    this.keyframeBuilder = new KeyframeBuilder(this.timeline, this.keyframes, this.decodeTile, {
+    // Without OffscreenCanvas there is no canvas to build on: seeks then start from the last resize
+    // (or from a snapshot an earlier seek left).
+    const builderCanvas = createOffscreenSurface();
+    this.keyframeBuilder = builderCanvas && new KeyframeBuilder(builderCanvas, this.timeline, this.keyframes, this.decodeTile, {
       tilesApart: KEYFRAME_TILES_APART,
       mayWork: () => this.keyframeBuildingMayRun(),
       sleep: (delayMs) => (delayMs === 0 ? this.timing.yield() : new Promise((resolve) => this.timing.schedule(resolve, delayMs))),

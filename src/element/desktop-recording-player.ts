@@ -50,6 +50,11 @@ export interface PlaybackQuality {
 
 export type Fit = 'contain' | 'cover' | 'fill' | 'none';
 
+/** OffscreenCanvas, and handing a page canvas over to one (every current browser; Safari since 16.4). */
+function canTransferCanvases(): boolean {
+  return typeof OffscreenCanvas === 'function' && 'transferControlToOffscreen' in HTMLCanvasElement.prototype;
+}
+
 const SPEEDS = [0.25, 0.5, 1, 1.5, 2, 4, 8, 16, 32];
 const KEYBOARD_SEEK_SECONDS = 5;
 
@@ -97,7 +102,7 @@ export class DesktopRecordingPlayer extends LitElement {
 
   private client: EngineClient | undefined;
   /** The worker could not start here (no module workers, or a CSP that blocks them): the engine runs in the page. */
-  private engineInPage = typeof Worker !== 'function';
+  private engineInPage = typeof Worker !== 'function' || !canTransferCanvases();
   private canvasesAttached = false;
   /** Canvases transferred to a worker that has stopped since; they are replaced before the next transfer. */
   private canvasesSpent = false;
@@ -243,9 +248,14 @@ export class DesktopRecordingPlayer extends LitElement {
       for (const canvas of [this.screenCanvas, this.cursorCanvas]) canvas.replaceWith(canvas.cloneNode(false));
       this.canvasesSpent = false;
     }
+    this.canvasesAttached = true;
+    if (!canTransferCanvases()) {
+      // No OffscreenCanvas: the in-page engine paints on the elements themselves.
+      this.client.request(RequestMethod.Attach, { screen: this.screenCanvas, cursor: this.cursorCanvas }).catch(() => {});
+      return;
+    }
     const screen = this.screenCanvas.transferControlToOffscreen();
     const cursor = this.cursorCanvas.transferControlToOffscreen();
-    this.canvasesAttached = true;
     this.client.request(RequestMethod.Attach, { screen, cursor }, [screen, cursor]).catch(() => {});
   }
 

@@ -43,7 +43,8 @@ export interface LoadParams extends PlaybackOptions {
 
 /** Parameters and result of each request. */
 export interface RequestSignatures {
-  attach: { params: { screen: OffscreenCanvas; cursor: OffscreenCanvas }; result: void };
+  /** OffscreenCanvases (transferred); the in-page engine in a browser without OffscreenCanvas gets the canvas elements. */
+  attach: { params: { screen: OffscreenCanvas | HTMLCanvasElement; cursor: OffscreenCanvas | HTMLCanvasElement }; result: void };
   load: { params: LoadParams; result: void };
   play: { params: void; result: void };
   pause: { params: void; result: void };

@@ -240,3 +240,38 @@ describe('without module workers', () => {
   });
 });
 
+describe('without OffscreenCanvas', () => {
+  it('paints on the page canvas in the page: it plays, seeks both ways and captures the same pixels', async () => {
+    const sample = SAMPLES[1]!;
+    const url = `/demo/recordings/${sample.file}`;
+    const realOffscreenCanvas = globalThis.OffscreenCanvas;
+    const realTransfer = HTMLCanvasElement.prototype.transferControlToOffscreen;
+    const captures: Array<{ timeMs: number; frame: Blob }> = [];
+    try {
+      (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas = undefined;
+      delete (HTMLCanvasElement.prototype as { transferControlToOffscreen?: unknown }).transferControlToOffscreen;
+      const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 480px"></desktop-recording-player>`);
+      const ready = nextEvent(element, 'canplaythrough');
+      element.src = url;
+      await ready;
+      element.playbackRate = 4;
+      await element.play();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      element.pause();
+      for (const seconds of [70.5, 10]) {
+        const seeked = nextEvent(element, 'seeked');
+        element.currentTime = seconds;
+        await seeked;
+        captures.push({ timeMs: seconds * 1000, frame: await element.captureFrame() });
+      }
+    } finally {
+      globalThis.OffscreenCanvas = realOffscreenCanvas;
+      HTMLCanvasElement.prototype.transferControlToOffscreen = realTransfer;
+    }
+    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    const [at10, at70] = await referenceScreens(await screenUpdatesOf(bytes), [10000, 70500]);
+    expect(difference(await imageDataOf(captures[1]!.frame), at10!).pixels).to.equal(0);
+    expect(difference(await imageDataOf(captures[0]!.frame), at70!).pixels).to.equal(0);
+  });
+});
+
