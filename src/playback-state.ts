@@ -46,7 +46,6 @@ export type ReadyState = (typeof ReadyState)[keyof typeof ReadyState];
 export const Preload = { None: 'none', Metadata: 'metadata', Auto: 'auto' } as const;
 export type Preload = (typeof Preload)[keyof typeof Preload];
 
-/** Playback rates the player accepts; the contract asks for at least 0.25–16. */
 /** How a recording is to be played, fixed at load (the element's attributes at that moment). */
 export interface PlaybackOptions {
   preload: Preload;
@@ -57,6 +56,10 @@ export interface PlaybackOptions {
   playbackRate: number;
   /** Quiet gaps longer than this play in this long (`idle-limit`; 0 = off). */
   idleLimitMs: number;
+  /** The length when the source cannot tell it up front (`duration-hint`, server-paced websocket; 0 = none). */
+  durationHintMs: number;
+  /** Sent first on a playback websocket (`{"token": …}`); never put in a URL. */
+  authToken?: string;
 }
 
 /** Speeds the player accepts; above 32× a screen recording is a blur, and tiles are coalesced anyway. */

@@ -62,6 +62,21 @@ export class ScreenTimeline {
     return low;
   }
 
+  /** Time of the nearest tile strictly after (`direction` 1) or before (-1) `timeMs`. */
+  tileTimeBeside(timeMs: number, direction: 1 | -1): number | undefined {
+    if (direction === 1) {
+      for (let index = this.indexAfter(timeMs); index < this.list.length; index++) {
+        if (this.list[index]!.kind === 'tile') return this.list[index]!.timeMs;
+      }
+      return undefined;
+    }
+    for (let index = this.indexAfter(timeMs) - 1; index >= 0; index--) {
+      const update = this.list[index]!;
+      if (update.kind === 'tile' && update.timeMs < timeMs) return update.timeMs;
+    }
+    return undefined;
+  }
+
   /** The last resize before index `end`, or undefined when the screen size is not known yet. */
   lastResizeBefore(end: number): { index: number; update: Extract<ScreenUpdate, { kind: 'resize' }> } | undefined {
     const index = lastIndexBefore(this.resizes, end);

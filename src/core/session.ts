@@ -105,7 +105,7 @@ export class PlaybackSession {
   private undecodableTiles = 0;
   private idleTime = new IdleTimeMap();
   private activity = new ActivityClassifier();
-  private options: LoadOptions = { source: null, preload: Preload.Auto, autoplay: false, loop: false, startAtMs: 0, playbackRate: 1, idleLimitMs: 0 };
+  private options: LoadOptions = { source: null, preload: Preload.Auto, autoplay: false, loop: false, startAtMs: 0, playbackRate: 1, idleLimitMs: 0, durationHintMs: 0 };
   /** Bumped by every load; work of an older load stops when it sees a newer one. */
   private loadGeneration = 0;
   private loading: AbortController | undefined;
@@ -226,6 +226,12 @@ export class PlaybackSession {
     this.clock.setRate(rate);
     this.state.playbackRate = rate;
     this.host.emit(MediaEvent.RateChange);
+  }
+
+  /** Seeks to the previous (-1) or next (1) moment the screen changed; stays put when there is none. */
+  async stepScreen(direction: 1 | -1): Promise<void> {
+    const target = this.timeline.tileTimeBeside(this.state.currentTimeMs, direction);
+    if (target !== undefined) await this.seek(target);
   }
 
   setLoop(loop: boolean): void {

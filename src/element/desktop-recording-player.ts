@@ -132,6 +132,15 @@ export class DesktopRecordingPlayer extends LitElement {
   @property({ attribute: 'start-at' }) startAt: string | number | undefined;
   /** Seconds: quiet gaps (no screen change but a blinking caret, no pointer input) longer than this play in this long. 0 = off. */
   @property({ attribute: 'idle-limit', type: Number, reflect: true }) idleLimit = 0;
+
+  /** Seconds: the length of a recording whose source cannot tell it up front (a server-paced websocket). */
+  @property({ attribute: 'duration-hint', type: Number, reflect: true }) durationHint = 0;
+
+  /**
+   * Sent as `{"token": …}` first on a playback websocket. A property only: a token never goes in an
+   * attribute or a URL. Takes effect at the next load.
+   */
+  authToken: string | undefined;
   /** Image shown until the first frame of the recording is painted. */
   @property({ reflect: true }) poster: string | undefined;
   /** URL of the worker script, for pages whose CSP or bundling needs it. */
@@ -270,6 +279,8 @@ export class DesktopRecordingPlayer extends LitElement {
       startAtMs: startAt * 1000,
       playbackRate: this.requestedRate ?? this.defaultPlaybackRate,
       idleLimitMs: this.idleLimitMs(),
+      durationHintMs: Number.isFinite(this.durationHint) && this.durationHint > 0 ? this.durationHint * 1000 : 0,
+      authToken: this.authToken,
     };
     client.request(RequestMethod.Load, params).catch(() => {});
   }
@@ -442,6 +453,12 @@ export class DesktopRecordingPlayer extends LitElement {
   load(): void {
     if (this.client) this.sendLoad(this.client);
     else this.startWorker();
+  }
+
+  /** Seeks to the previous (-1) or next (1) change of the screen, like a video player's frame step. */
+  stepScreenChange(direction: 1 | -1): Promise<void> {
+    if (!this.client) return Promise.resolve();
+    return this.client.request(RequestMethod.StepScreen, { direction });
   }
 
   /** Seeks to `seconds` (exact in this player: the screen is rebuilt there). */

@@ -24,6 +24,7 @@ export function createEngine(post: (message: WorkerMessage) => void): PlayerEngi
     seek: ({ timeMs }) => session.seek(timeMs),
     setRate: ({ rate }) => session.setPlaybackRate(rate),
     setLoop: ({ loop }) => session.setLoop(loop),
+    stepScreen: ({ direction }) => session.stepScreen(direction),
     setIdleLimit: ({ idleLimitMs }) => session.setIdleLimit(idleLimitMs),
     captureFrame: ({ type, quality }) => session.captureFrame(type, quality),
     dispose: () => session.dispose(),

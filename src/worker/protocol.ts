@@ -27,6 +27,8 @@ export const RequestMethod = {
   Seek: 'seek',
   SetRate: 'setRate',
   SetLoop: 'setLoop',
+  /** Seeks to the previous or next screen change. */
+  StepScreen: 'stepScreen',
   SetIdleLimit: 'setIdleLimit',
   CaptureFrame: 'captureFrame',
   /** Stops loading and playback for good (an in-page engine has no worker to terminate). */
@@ -51,6 +53,7 @@ export interface RequestSignatures {
   seek: { params: { timeMs: number }; result: void };
   setRate: { params: { rate: number }; result: void };
   setLoop: { params: { loop: boolean }; result: void };
+  stepScreen: { params: { direction: 1 | -1 }; result: void };
   setIdleLimit: { params: { idleLimitMs: number }; result: void };
   captureFrame: { params: { type?: string; quality?: number }; result: Blob };
   dispose: { params: void; result: void };

@@ -140,6 +140,18 @@ describe('<desktop-recording-player>', () => {
     expect([tileColor(screen, 0), tileColor(screen, 64), tileColor(screen, 128)]).to.deep.equal([BLUE, GREEN, YELLOW]);
   });
 
+  it('steps to the previous and next screen change', async () => {
+    const element = await player(sampleUrl);
+    await seek(element, 0.6);
+    await element.stepScreenChange(1);
+    expect(element.currentTime).to.equal(1);
+    expect(tileColor(await screenAt(element), 0)).to.deep.equal(BLUE);
+    await element.stepScreenChange(-1);
+    await element.stepScreenChange(-1);
+    expect(element.currentTime).to.equal(0);
+    expect([tileColor(await screenAt(element), 0), tileColor(await screenAt(element), 64)]).to.deep.equal([RED, BLACK]);
+  });
+
   it('captureFrame() returns the full-size screen without the pointer', async () => {
     const element = await player(sampleUrl);
     await seek(element, 1.8);

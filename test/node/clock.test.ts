@@ -207,3 +207,15 @@ describe('KeyframeStore and seeking from keyframes', () => {
   });
 });
 
+
+describe('ScreenTimeline.tileTimeBeside()', () => {
+  const timeline = timelineOf([resize(0, 128, 64), tile(0, 0, 0), pointer(50, 1, 1), tile(100, 64, 0), tile(100, 0, 0), pointer(150, 2, 2), tile(300, 0, 0)]);
+  test('finds the next and the previous screen change, skipping pointer moves', () => {
+    assert.equal(timeline.tileTimeBeside(0, 1), 100);
+    assert.equal(timeline.tileTimeBeside(120, 1), 300);
+    assert.equal(timeline.tileTimeBeside(300, 1), undefined);
+    assert.equal(timeline.tileTimeBeside(300, -1), 100);
+    assert.equal(timeline.tileTimeBeside(100, -1), 0);
+    assert.equal(timeline.tileTimeBeside(0, -1), undefined);
+  });
+});
