@@ -1,6 +1,6 @@
 import { context2d, encodeSurface, type PaintSurface } from './canvas.js';
 import type { DecodedImage } from './image-decode.js';
-import { planReplay, type ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
+import { countWhile, planReplay, type ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
 import type { TileImage } from './tile-bytes.js';
 
 /** The composed remote screen after the first `end` updates of the timeline. */
@@ -55,14 +55,7 @@ export class KeyframeStore {
 
   /** The latest keyframe with `after < end' ≤ end` (`after` = where the screen last changed size). */
   before(end: number, after: number): Keyframe | undefined {
-    let low = 0;
-    let high = this.frames.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.frames[middle]!.end <= end) low = middle + 1;
-      else high = middle;
-    }
-    const keyframe = this.frames[low - 1];
+    const keyframe = this.frames[countWhile(this.frames.length, (index) => this.frames[index]!.end <= end) - 1];
     return keyframe && keyframe.end > after ? keyframe : undefined;
   }
 

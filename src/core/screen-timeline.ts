@@ -52,14 +52,7 @@ export class ScreenTimeline {
 
   /** Index of the first update later than `timeMs` (= how many updates are due at `timeMs`). */
   indexAfter(timeMs: number): number {
-    let low = 0;
-    let high = this.list.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.list[middle]!.timeMs <= timeMs) low = middle + 1;
-      else high = middle;
-    }
-    return low;
+    return countWhile(this.list.length, (index) => this.list[index]!.timeMs <= timeMs);
   }
 
   /** Time of the nearest tile strictly after (`direction` 1) or before (-1) `timeMs`. */
@@ -92,14 +85,20 @@ export class ScreenTimeline {
 
 /** The largest of the ascending `indices` below `end`. */
 function lastIndexBefore(indices: readonly number[], end: number): number | undefined {
+  const count = countWhile(indices.length, (index) => indices[index]! < end);
+  return count === 0 ? undefined : indices[count - 1];
+}
+
+/** How many leading items of a sorted sequence of `length` pass `holds` (true, then false: binary search). */
+export function countWhile(length: number, holds: (index: number) => boolean): number {
   let low = 0;
-  let high = indices.length;
+  let high = length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (indices[middle]! < end) low = middle + 1;
+    if (holds(middle)) low = middle + 1;
     else high = middle;
   }
-  return low === 0 ? undefined : indices[low - 1];
+  return low;
 }
 
 /**
