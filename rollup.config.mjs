@@ -64,10 +64,11 @@ function inlineWorkerFactory() {
 
 export default [
   {
-    // Library entries: the format layer, the recorder shim and the CLI (Node built-ins stay external).
+    // Library entries: the format layer, the recorder shim and the CLI (Node built-ins and the
+    // CommonJS `ws` package, a dependency, stay external).
     input: { format: 'src/format/index.ts', recorder: 'src/recorder/index.ts', cli: 'src/cli/main.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
-    external: (id) => id.startsWith('node:'),
+    external: (id) => id.startsWith('node:') || id === 'ws',
     plugins: plugins(),
     onwarn,
   },

@@ -6,7 +6,9 @@ import { serve } from './serve.js';
 
 const USAGE = `Usage:
   desktop-recording inspect FILE [--json]   summarize a recording (exit 0 clean, 1 damaged, 2 usage)
-  desktop-recording serve [DIR] [--port N]  demo server: demo page, player, recordings (with Range) and their list`;
+  desktop-recording serve [DIR] [--port N] [--token T]
+                                            demo server: demo page, player, recordings (with Range), their list,
+                                            live sessions and the playback websocket (--token: clients must send it)`;
 
 /** Runs the CLI; returns the exit status. */
 export async function main(args: string[], out = process.stdout, err = process.stderr): Promise<number> {
@@ -42,10 +44,19 @@ async function inspect(args: string[], out: NodeJS.WritableStream, err: NodeJS.W
 }
 
 async function serveCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const portIndex = args.indexOf('--port');
-  const port = portIndex >= 0 ? Number(args[portIndex + 1]) : Number(process.env.PORT ?? 8080);
-  const dirs = args.filter((arg, i) => !arg.startsWith('--') && i !== portIndex + 1);
-  if (!Number.isInteger(port) || port < 0 || port > 65535 || dirs.length > 1) {
+  const valued = new Set(['--port', '--token']);
+  const values = new Map<string, string>();
+  const dirs: string[] = [];
+  let bad = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (valued.has(arg) && i + 1 < args.length) values.set(arg, args[++i]!);
+    else if (arg.startsWith('--')) bad = true;
+    else dirs.push(arg);
+  }
+  const port = values.has('--port') ? Number(values.get('--port')) : Number(process.env.PORT ?? 8080);
+  const token = values.get('--token');
+  if (bad || !Number.isInteger(port) || port < 0 || port > 65535 || dirs.length > 1 || token === '') {
     err.write(`${USAGE}\n`);
     return 2;
   }
@@ -56,10 +67,11 @@ async function serveCommand(args: string[], out: NodeJS.WritableStream, err: Nod
   }
   // dist/cli.js → the package root two levels up holds demo/ and dist/.
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const server = await serve({ recordingsDir, root, port, host: '127.0.0.1' });
+  const server = await serve({ recordingsDir, root, port, host: '127.0.0.1', ...(token !== undefined && { token }) });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   out.write(`Demo: http://127.0.0.1:${actualPort}/  (recordings from ${recordingsDir}; Ctrl+C stops)\n`);
+  out.write(`Playback websocket: ws://127.0.0.1:${actualPort}/webapi/sites/<cluster>/desktopplayback/<session-id>/ws${token ? ' (token required)' : ''}\n`);
   await new Promise<void>((done) => process.once('SIGINT', () => server.close(() => done())));
   return 0;
 }

@@ -1,8 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-import { summarizeRecording, type RecordingSummary } from '../format/summary.js';
+import { RecordingCatalog, parseListQuery, queryList } from './catalog.js';
+import { followRecording, LiveLimitError, LiveSessions, type LiveSession, type Synthesize } from './live-session.js';
+import { isSafeSid, matchPlaybackPath, PlaybackSocketServer, readFileChunks, type RecordingSource } from './playback-socket.js';
+
+export type { RecordingListItem, ListPage } from './catalog.js';
 
 export interface ServeOptions {
   /** Folder of recordings (`<session-id>.tar`). */
@@ -11,7 +15,24 @@ export interface ServeOptions {
   root: string;
   port: number;
   host: string;
+  /** Playback websocket token: clients must send `{"token": token}` first. Default: none needed. */
+  token?: string;
+  /** Without a token: how long a new playback socket waits for an optional `{"token":…}` (default 250 ms). */
+  authGraceMs?: number;
+  /** Bytes queued per playback socket before its sending waits (default 1 MiB). */
+  highWaterMarkBytes?: number;
+  /** Default length of a live session (`POST /api/live`), ms; default 3 minutes. */
+  liveDurationMs?: number;
+  /** Replaces the demo synthesizer of live sessions (default: demo/samples under `root`). */
+  synthesize?: Synthesize;
 }
+
+/** The demo server: a `node:http` Server with its playback sockets, recordings list and live sessions. */
+export type DemoServer = Server & {
+  readonly playback: PlaybackSocketServer;
+  readonly catalog: RecordingCatalog;
+  readonly live: LiveSessions;
+};
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -26,59 +47,36 @@ const contentTypes: Record<string, string> = {
   '.tar': 'application/octet-stream',
 };
 
-/** One row of the recordings list, like Teleport's Session Recordings page. */
-export interface RecordingListItem {
-  file: string;
-  sessionId: string;
-  kind: 'desktop';
-  user?: string;
-  desktopName?: string;
-  desktopAddr?: string;
-  windowsUser?: string;
-  start?: string;
-  end?: string;
-  durationMs: number;
-  participants: string[];
-  recorded?: boolean;
-  size: number;
-  damaged: boolean;
-}
+const MIN_LIVE_MS = 1_000;
+const MAX_LIVE_MS = 10 * 60_000;
 
-/** The demo server: the demo page, the built player, the recordings (with Range) and their list. */
-export async function serve(options: ServeOptions): Promise<Server> {
-  const summaries = new Map<string, { mtimeMs: number; size: number; summary: RecordingSummary }>();
-
-  async function list(): Promise<RecordingListItem[]> {
-    const names = (await readdir(options.recordingsDir)).filter((name) => name.endsWith('.tar')).sort();
-    const items: RecordingListItem[] = [];
-    for (const name of names) {
-      const path = join(options.recordingsDir, name);
-      const info = await stat(path);
-      let cached = summaries.get(name);
-      if (!cached || cached.mtimeMs !== info.mtimeMs || cached.size !== info.size) {
-        cached = { mtimeMs: info.mtimeMs, size: info.size, summary: await summarizeRecording(createReadStream(path) as AsyncIterable<Uint8Array>) };
-        summaries.set(name, cached);
-      }
-      const r = cached.summary.recording;
-      items.push({
-        file: name,
-        sessionId: r.sessionId ?? name.replace(/\.tar$/, ''),
-        kind: 'desktop',
-        user: r.user,
-        desktopName: r.desktopName,
-        desktopAddr: r.desktopAddr,
-        windowsUser: r.windowsUser,
-        start: r.sessionStart?.toISOString(),
-        end: r.sessionEnd?.toISOString(),
-        durationMs: cached.summary.durationMs,
-        participants: r.participants ?? [],
-        recorded: r.recorded,
-        size: info.size,
-        damaged: cached.summary.errors.length > 0,
-      });
-    }
-    return items;
-  }
+/**
+ * The demo server (README "Demo server endpoints"): the demo page, the built player, the
+ * recordings (with Range; live ones streamed as they grow), their list, live sessions and the
+ * Teleport-compatible playback websocket.
+ */
+export async function serve(options: ServeOptions): Promise<DemoServer> {
+  const dir = options.recordingsDir;
+  const live = new LiveSessions(dir, options.root, options.synthesize);
+  const catalog = new RecordingCatalog(dir, live);
+  const source: RecordingSource = {
+    async exists(sid) {
+      if (!isSafeSid(sid)) return false;
+      if (live.get(`${sid}.tar`)) return true;
+      const path = inside(dir, `${sid}.tar`);
+      return path !== undefined && (await stat(path).catch(() => undefined))?.isFile() === true;
+    },
+    open(sid, signal) {
+      const session = live.get(`${sid}.tar`);
+      return session ? followRecording(session, signal) : readFileChunks(inside(dir, `${sid}.tar`)!, signal);
+    },
+  };
+  const playback = new PlaybackSocketServer({
+    source,
+    token: options.token,
+    ...(options.authGraceMs !== undefined && { authGraceMs: options.authGraceMs }),
+    ...(options.highWaterMarkBytes !== undefined && { highWaterMarkBytes: options.highWaterMarkBytes }),
+  });
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -86,29 +84,155 @@ export async function serve(options: ServeOptions): Promise<Server> {
       response.end(`internal error: ${error instanceof Error ? error.message : String(error)}`);
     });
   });
+  server.on('upgrade', (request, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    if (!playback.handleUpgrade(request, socket, head)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    }
+  });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const path = decodeURIComponent(url.pathname);
+    if (path === '/api/live') {
+      if (request.method !== 'POST') {
+        response.writeHead(405, { allow: 'POST' }).end();
+        return;
+      }
+      return startLive(request, response);
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
     if (path === '/api/recordings') {
-      const body = JSON.stringify({ items: await list() });
-      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' });
-      response.end(request.method === 'HEAD' ? undefined : body);
+      const query = parseListQuery(url.searchParams);
+      if (typeof query === 'string') return sendJson(request, response, 400, { error: query });
+      const { items, mtimes } = await catalog.list();
+      return sendJson(request, response, 200, queryList(items, query, mtimes));
+    }
+    const length = /^\/(?:v1\/)?webapi\/sites\/[^/]+\/sessionlength\/([^/]+)$/.exec(path);
+    if (length) {
+      const summary = isSafeSid(length[1]!) ? await catalog.summary(`${length[1]}.tar`) : undefined;
+      if (!summary) return sendJson(request, response, 404, { error: 'recording not found' });
+      return sendJson(request, response, 200, { durationMs: summary.durationMs, recordingType: 'desktop' });
+    }
+    if (matchPlaybackPath(path)) {
+      response.writeHead(426, { upgrade: 'websocket', 'content-type': 'text/plain' }).end('this is a websocket endpoint');
       return;
     }
     if (path === '/' || path === '/index.html') return sendFile(request, response, join(options.root, 'demo', 'index.html'), 'no-cache');
-    if (path.startsWith('/recordings/')) return sendFile(request, response, inside(options.recordingsDir, path.slice('/recordings/'.length)), 'public, max-age=3600');
+    if (path.startsWith('/recordings/')) {
+      const session = live.get(path.slice('/recordings/'.length));
+      if (session) return sendLive(request, response, session);
+      return sendFile(request, response, inside(dir, path.slice('/recordings/'.length)), 'public, max-age=3600');
+    }
     if (path.startsWith('/dist/')) return sendFile(request, response, inside(join(options.root, 'dist'), path.slice('/dist/'.length)), 'no-cache');
     if (path.startsWith('/demo/')) return sendFile(request, response, inside(join(options.root, 'demo'), path.slice('/demo/'.length)), 'no-cache');
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   }
 
+  /** `POST /api/live` with an optional JSON body `{ "durationMs": n, "seed": n }`. */
+  async function startLive(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let body: Record<string, unknown> = {};
+    try {
+      const text = await readBody(request, 4096);
+      if (text.trim()) body = JSON.parse(text) as Record<string, unknown>;
+      if (typeof body !== 'object' || body === null) throw new Error('not an object');
+    } catch {
+      return sendJson(request, response, 400, { error: 'the body must be empty or a JSON object { "durationMs"?: number, "seed"?: number }' });
+    }
+    const requested = Number(body.durationMs ?? options.liveDurationMs ?? 180_000);
+    if (!Number.isFinite(requested)) return sendJson(request, response, 400, { error: 'durationMs must be a number' });
+    const durationMs = Math.round(Math.min(MAX_LIVE_MS, Math.max(MIN_LIVE_MS, requested)));
+    const seed = Number.isInteger(body.seed) ? (body.seed as number) : undefined;
+    let session: LiveSession;
+    try {
+      session = await live.start({ durationMs, ...(seed !== undefined && { seed }) });
+    } catch (error) {
+      if (error instanceof LiveLimitError) return sendJson(request, response, 429, { error: error.message });
+      return sendJson(request, response, 501, { error: `live sessions need the development checkout (demo/samples, @napi-rs/canvas): ${error instanceof Error ? error.message : String(error)}` });
+    }
+    const sid = session.sessionId;
+    return sendJson(request, response, 201, {
+      sessionId: sid,
+      url: `/recordings/${session.file}`,
+      wsPath: `/webapi/sites/demo.example.com/desktopplayback/${sid}/ws`,
+      durationMs,
+    });
+  }
+
   await new Promise<void>((done) => server.listen(options.port, options.host, done));
-  return server;
+
+  // Closing stops the playback sockets (their file reading) and the live sessions (their
+  // recordings are completed), then drops any connection left so the close can finish.
+  const closeServer = server.close.bind(server);
+  let closing = false;
+  server.close = ((callback?: (error?: Error) => void) => {
+    if (closing) {
+      closeServer(callback);
+      return server;
+    }
+    closing = true;
+    closeServer(callback);
+    playback.close();
+    void live.stopAll().finally(() => server.closeAllConnections());
+    return server;
+  }) as Server['close'];
+  return Object.assign(server, { playback, catalog, live });
+}
+
+function sendJson(request: IncomingMessage, response: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-cache' });
+  response.end(request.method === 'HEAD' ? undefined : body);
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new Error('body too large'));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+/**
+ * A live recording: streamed as it grows (chunked, no Content-Length), one complete part at a
+ * time, and finished once the session has ended. `Range` is not supported while it is live.
+ */
+async function sendLive(request: IncomingMessage, response: ServerResponse, session: LiveSession): Promise<void> {
+  response.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'x-recording-live': 'true' });
+  if (request.method === 'HEAD') {
+    response.end();
+    return;
+  }
+  const abort = new AbortController();
+  response.on('close', () => abort.abort());
+  for await (const chunk of followRecording(session, abort.signal)) {
+    if (!response.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          response.off('drain', done);
+          response.off('close', done);
+          resolve();
+        };
+        response.on('drain', done);
+        response.on('close', done);
+      });
+    }
+    if (abort.signal.aborted) return;
+  }
+  response.end();
 }
 
 /** `name` resolved inside `dir`, or undefined when it would leave it. */

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import { serve, type DemoServer, type ListPage } from '../../src/cli/serve.js';
+import { concatBytes } from '../../src/format/bytes.js';
+import { readRecording } from '../../src/format/reader.js';
+
+function baseOf(server: DemoServer, scheme = 'http'): string {
+  const address = server.address();
+  return `${scheme}://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+}
+
+const closeServer = (server: DemoServer) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+describe('live sessions', () => {
+  let dir = '';
+  let server: DemoServer;
+  let base = '';
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-live-'));
+    server = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1' });
+    base = baseOf(server);
+  });
+  after(async () => {
+    await closeServer(server);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('POST /api/live records a synthetic session; its file streams as it grows, in whole parts, until the session ends', async () => {
+    const started = await fetch(`${base}/api/live`, { method: 'POST', body: JSON.stringify({ durationMs: 4000, seed: 7 }) });
+    assert.equal(started.status, 201);
+    const { sessionId, url, wsPath, durationMs } = await started.json();
+    assert.match(sessionId, /^[0-9a-f-]{36}$/);
+    assert.equal(url, `/recordings/${sessionId}.tar`);
+    assert.equal(durationMs, 4000);
+    const t0 = performance.now();
+
+    // A websocket viewer of the live recording, fast-forwarding: it gets the end once the session ended.
+    const ws = new WebSocket(`${baseOf(server, 'ws')}${wsPath}`);
+    const wsFrames: Record<string, unknown>[] = [];
+    const wsEnded = new Promise<void>((resolve, reject) => {
+      ws.on('open', () => ws.send(JSON.stringify({ action: 'seek', pos: 1e9 })));
+      ws.on('message', (data) => {
+        const frame = JSON.parse(data.toString());
+        wsFrames.push(frame);
+        if (frame.message === 'end') resolve();
+        if (frame.message === 'error') reject(new Error(String(frame.errorText)));
+      });
+      ws.on('error', reject);
+    });
+
+    const response = await fetch(`${base}${url}`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-length'), null, 'no length: the file grows');
+    assert.equal(response.headers.get('transfer-encoding'), 'chunked');
+    const reader = response.body!.getReader();
+    const chunks: Uint8Array[] = [];
+    // While the session runs: what arrived is whole parts, so it parses without any damage.
+    while (performance.now() - t0 < 2000) {
+      const { value, done } = await reader.read();
+      assert.ok(!done, 'the response stays open while the session is live');
+      chunks.push(value);
+    }
+    const midway = await readRecording(concatBytes(chunks));
+    assert.equal(midway.error, undefined, `the bytes so far parse: ${midway.error?.message}`);
+    const recorded = midway.events.filter((e) => e.event.case === 'desktopRecording');
+    assert.ok(recorded.length > 10, `screen data arrived while live (${recorded.length} events)`);
+    assert.ok(midway.events.some((e) => e.event.case === 'windowsDesktopSessionStart'));
+    assert.ok(!midway.events.some((e) => e.event.case === 'windowsDesktopSessionEnd'), 'the session has not ended yet');
+
+    const listed = (await (await fetch(`${base}/api/recordings`)).json()) as ListPage;
+    const item = listed.recordings.find((r) => r.sessionId === sessionId)!;
+    assert.equal(item.live, true);
+    assert.equal(item.damaged, false);
+    assert.equal(item.user, 'live-demo@example.com');
+    assert.deepEqual(item.screen, { width: 1280, height: 720 });
+
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+    }
+    const elapsed = performance.now() - t0;
+    assert.ok(elapsed > 3500 && elapsed < 7000, `the response finished with the session (${elapsed.toFixed(0)} ms)`);
+    const whole = concatBytes(chunks);
+    const final = await readRecording(whole);
+    assert.equal(final.error, undefined);
+    assert.ok(final.events.some((e) => e.event.case === 'windowsDesktopSessionEnd'));
+    const last = final.events.filter((e) => e.event.case === 'desktopRecording').at(-1)!;
+    assert.ok(last.event.case === 'desktopRecording' && Number(last.event.value.delayMilliseconds) > 3000);
+    assert.deepEqual(whole, new Uint8Array(await readFile(join(dir, `${sessionId}.tar`))), 'the whole file');
+
+    await wsEnded;
+    assert.equal(wsFrames.filter((f) => f.event === 'desktop.recording').length, final.events.filter((e) => e.event.case === 'desktopRecording').length);
+    ws.close();
+
+    const after = ((await (await fetch(`${base}/api/recordings`)).json()) as ListPage).recordings.find((r) => r.sessionId === sessionId)!;
+    assert.equal(after.live, false);
+    assert.equal(after.damaged, false);
+    assert.ok(after.end);
+    assert.equal(after.size, whole.length);
+  });
+
+  test('bad requests', async () => {
+    assert.equal((await fetch(`${base}/api/live`)).status, 405);
+    assert.equal((await fetch(`${base}/api/live`, { method: 'POST', body: '[1,' })).status, 400);
+    assert.equal((await fetch(`${base}/api/live`, { method: 'POST', body: '{"durationMs":"soon"}' })).status, 400);
+  });
+
+  test('closing the server ends its live sessions with complete recordings', async () => {
+    const other = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1' });
+    const { sessionId, url } = await (await fetch(`${baseOf(other)}/api/live`, { method: 'POST', body: '{"durationMs":60000}' })).json();
+    const response = await fetch(`${baseOf(other)}${url}`);
+    const body = response.arrayBuffer().catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const closing = performance.now();
+    await closeServer(other);
+    assert.ok(performance.now() - closing < 2000, 'closed promptly');
+    await body;
+    const { events, error } = await readRecording(new Uint8Array(await readFile(join(dir, `${sessionId}.tar`))));
+    assert.equal(error, undefined);
+    assert.ok(events.some((e) => e.event.case === 'windowsDesktopSessionEnd'), 'the session end was written');
+    assert.equal(other.live.size, 0);
+  });
+});

@@ -1,0 +1,502 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import { desktopRecordingJson, goString, goTime, matchPlaybackPath } from '../../src/cli/playback-socket.js';
+import { serve, type DemoServer } from '../../src/cli/serve.js';
+import { readRecording } from '../../src/format/reader.js';
+import { encodeTdp, encodeTdpb, type TdpMessage } from '../../src/format/tdp.js';
+import { createRecorder, memorySink } from '../../src/recorder/index.js';
+
+const T0 = Date.UTC(2024, 0, 1, 0, 0, 0) + 1500;
+const SAMPLE = '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720';
+/** Timing tolerance (ms) for frame arrival on a shared, busy machine. */
+const TOLERANCE = 60;
+
+interface Step {
+  at: number;
+  message: TdpMessage;
+  tdpb?: boolean;
+  from?: 'client' | 'server';
+}
+
+/** A recording made with the project's recorder: session start, the steps at their times, session end. */
+async function makeRecording(steps: Step[], options: { clusterName?: string; partSize?: number } = {}): Promise<Uint8Array> {
+  let now = T0;
+  const sink = memorySink();
+  const recorder = createRecorder({
+    sink, now: () => now, ...(options.partSize && { partSize: options.partSize }),
+    session: { sessionId: 's', clusterName: options.clusterName ?? 'c', user: 'u', desktopName: 'd', desktopAddr: '10.0.0.1:3389', windowsUser: 'w' },
+  });
+  await recorder.start();
+  for (const step of steps) {
+    now = T0 + step.at;
+    await recorder.record(step.tdpb ? encodeTdpb(step.message) : encodeTdp(step.message), step.from ?? 'server');
+  }
+  await recorder.end();
+  return sink.bytes();
+}
+
+const moves = (times: number[]): Step[] => times.map((at, i) => ({ at, message: { kind: 'mouseMove', x: i, y: i }, from: 'client' }));
+
+interface Frame {
+  t: number;
+  binary: boolean;
+  json: Record<string, unknown>;
+}
+
+/** A real `ws` client that keeps every frame with its arrival time. */
+class Client {
+  readonly frames: Frame[] = [];
+  readonly closed: Promise<number>;
+  private waiters: (() => void)[] = [];
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data, binary) => {
+      this.frames.push({ t: performance.now(), binary, json: JSON.parse(data.toString()) });
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    this.closed = new Promise((resolve) => ws.on('close', (code) => {
+      for (const wake of this.waiters.splice(0)) wake();
+      resolve(code);
+    }));
+    ws.on('error', () => {});
+  }
+
+  static async open(url: string): Promise<Client> {
+    const ws = new WebSocket(url);
+    const client = new Client(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return client;
+  }
+
+  send(value: unknown): void {
+    this.ws.send(JSON.stringify(value));
+  }
+
+  /** DesktopRecording frames. */
+  get events(): Frame[] {
+    return this.frames.filter((f) => f.json.event === 'desktop.recording');
+  }
+
+  /** Resolves with the first frame (from index `from`) that matches. */
+  async waitFor(match: (frame: Frame) => boolean, timeoutMs = 4000, from = 0): Promise<Frame> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const found = this.frames.slice(from).find(match);
+      if (found) return found;
+      if (this.ws.readyState === WebSocket.CLOSED) throw new Error(`closed before a matching frame; got ${JSON.stringify(this.frames.map((f) => f.json.ms ?? f.json))}`);
+      const left = deadline - performance.now();
+      if (left <= 0) throw new Error(`timed out; got ${JSON.stringify(this.frames.map((f) => f.json.ms ?? f.json))}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  waitForEnd(timeoutMs?: number): Promise<Frame> {
+    return this.waitFor((f) => f.json.message === 'end' || f.json.message === 'error', timeoutMs);
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+const eventAt = (ms: number) => (f: Frame) => f.json.event === 'desktop.recording' && f.json.ms === ms;
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+function assertNear(actual: number, expected: number, what: string, tolerance = TOLERANCE): void {
+  assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual.toFixed(1)} ms, expected ${expected} ± ${tolerance}`);
+}
+
+/** Arrival offsets of the DesktopRecording frames, from the first one. */
+const offsets = (client: Client) => client.events.map((f) => f.t - client.events[0]!.t);
+
+function portOf(server: DemoServer): number {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+const closeServer = (server: DemoServer) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+describe('playback websocket', () => {
+  let dir = '';
+  let server: DemoServer;
+  let base = '';
+  const files: Record<string, Uint8Array> = {};
+  const measured: string[] = [];
+
+  const wsUrl = (sid: string, prefix = '') => `${base}${prefix}/webapi/sites/c/desktopplayback/${sid}/ws`;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-ws-'));
+    files.shape = await makeRecording(
+      [
+        { at: 0, message: { kind: 'screenSpec', width: 800, height: 600 }, from: 'client' },
+        { at: 0, message: { kind: 'pngFrame', left: 0, top: 0, right: 64, bottom: 64, png: new Uint8Array(300).fill(7) } },
+        { at: 50, message: { kind: 'clipboardData', data: new TextEncoder().encode('secret') }, from: 'client' },
+        { at: 60, message: { kind: 'mouseMove', x: 3, y: 4 }, tdpb: true, from: 'client' },
+        { at: 120, message: { kind: 'alert', message: 'hello', severity: 0 } },
+      ],
+      { clusterName: 'x<&>y' },
+    );
+    files.pacing = await makeRecording(moves([0, 200, 400]));
+    files.ticks = await makeRecording(moves(Array.from({ length: 31 }, (_, i) => i * 100)));
+    files.clamp = await makeRecording(moves([0, 100, 1700]));
+    // Many small parts, cut in the middle of one: a damaged file.
+    const tiles: Step[] = Array.from({ length: 40 }, (_, i) => ({ at: i, message: { kind: 'pngFrame', left: 0, top: 0, right: 64, bottom: 64, png: randomBytes(600) } }));
+    const whole = await makeRecording(tiles, { partSize: 4096 });
+    files.truncated = whole.subarray(0, Math.floor(whole.length * 0.6));
+    for (const [name, bytes] of Object.entries(files)) await writeFile(join(dir, `${name}.tar`), bytes);
+    await copyFile(join('demo', 'recordings', `${SAMPLE}.tar`), join(dir, `${SAMPLE}.tar`));
+    server = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1', authGraceMs: 100 });
+    base = `ws://127.0.0.1:${portOf(server)}`;
+  });
+
+  after(async () => {
+    await closeServer(server);
+    await rm(dir, { recursive: true, force: true });
+    if (measured.length) console.log(`pacing measured:\n  ${measured.join('\n  ')}`);
+  });
+
+  test('frames are the Go JSON of each DesktopRecording event, with the TDP bytes of the file, then end', async () => {
+    const client = await Client.open(wsUrl('shape'));
+    await client.waitForEnd();
+    const { events } = await readRecording(files.shape!);
+    const recorded = events.filter((e) => e.event.case === 'desktopRecording');
+    assert.equal(client.events.length, recorded.length);
+    assert.equal(client.frames.length, recorded.length + 1, 'only DesktopRecording events and the end frame');
+    assert.ok(client.frames.every((f) => f.binary), 'binary frames');
+    for (const [i, frame] of client.events.entries()) {
+      const e = recorded[i]!;
+      if (e.event.case !== 'desktopRecording') throw new Error('unreachable');
+      const value = e.event.value;
+      const tdpb = value.tdpbMessage.length > 0;
+      assert.deepEqual(Object.keys(frame.json), ['ei', 'event', 'time', 'cluster_name', 'message', 'ms', ...(tdpb ? ['tdpb_message'] : [])]);
+      assert.equal(frame.json.ei, e.index);
+      assert.equal(frame.json.ms, Number(value.delayMilliseconds));
+      assert.equal(frame.json.cluster_name, 'x<&>y');
+      assert.equal(frame.json.time, new Date(e.timeMs!).toISOString().replace('.000Z', 'Z').replace(/(\.\d*?)0+Z$/, '$1Z'));
+      if (tdpb) {
+        assert.equal(frame.json.message, null);
+        assert.deepEqual(Buffer.from(frame.json.tdpb_message as string, 'base64'), Buffer.from(value.tdpbMessage));
+      } else {
+        assert.deepEqual(Buffer.from(frame.json.message as string, 'base64'), Buffer.from(value.message));
+      }
+    }
+    assert.equal(client.events[0]!.json.time, '2024-01-01T00:00:01.5Z');
+    assert.deepEqual(client.frames.at(-1)!.json, { message: 'end' });
+    assert.equal(client.ws.readyState, WebSocket.OPEN, 'the socket stays open after end');
+    client.close();
+  });
+
+  test('a committed sample fast-forwarded end to end: every frame decodes to the bytes in the file', async () => {
+    const client = await Client.open(wsUrl(SAMPLE, '/v1'));
+    client.send({ action: 'seek', pos: 1e9 });
+    await client.waitForEnd(8000);
+    const { events } = await readRecording(new Uint8Array(await import('node:fs/promises').then((fs) => fs.readFile(join(dir, `${SAMPLE}.tar`)))));
+    const recorded = events.flatMap((e) => (e.event.case === 'desktopRecording' ? [e.event.value] : []));
+    assert.equal(client.events.length, recorded.length);
+    for (const [i, frame] of client.events.entries()) {
+      assert.equal(frame.json.message, base64(recorded[i]!.message));
+      assert.equal(frame.json.ms, Number(recorded[i]!.delayMilliseconds));
+    }
+    assert.deepEqual(client.frames.at(-1)!.json, { message: 'end' });
+    client.close();
+  });
+
+  test('an unknown session id gets an error frame and a close', async () => {
+    const client = await Client.open(wsUrl('no-such-session'));
+    const frame = await client.waitFor(() => true);
+    assert.equal(frame.json.message, 'error');
+    assert.match(String(frame.json.errorText), /no-such-session.*not found/);
+    assert.equal(await client.closed, 1000);
+  });
+
+  test('a path that cannot name a recording is refused at the upgrade', async () => {
+    await assert.rejects(Client.open(wsUrl('..%2Fetc')), /404/);
+    await assert.rejects(Client.open(`${base}/webapi/sites/c/elsewhere/ws`), /404/);
+  });
+
+  test('a truncated file: every event that decoded, then an error frame', async () => {
+    const client = await Client.open(wsUrl('truncated'));
+    client.send({ action: 'seek', pos: 1e9 });
+    const last = await client.waitForEnd();
+    const { events, error } = await readRecording(files.truncated!);
+    assert.ok(error, 'the fixture is damaged');
+    const decoded = events.filter((e) => e.event.case === 'desktopRecording');
+    assert.ok(decoded.length > 5 && decoded.length < 40, `some but not all events decode (${decoded.length})`);
+    assert.equal(client.events.length, decoded.length);
+    assert.equal(last.json.message, 'error');
+    assert.equal(last.json.errorText, error.message);
+    assert.equal(last, client.frames.at(-1));
+    client.close();
+  });
+
+  test('pacing at speed 1 and speed 2', async () => {
+    const one = await Client.open(wsUrl('pacing'));
+    await one.waitForEnd();
+    const got1 = offsets(one);
+    measured.push(`speed 1: events at 0/200/400 ms arrived at ${got1.map((t) => t.toFixed(1)).join('/')} ms`);
+    [0, 200, 400].forEach((expected, i) => assertNear(got1[i]!, expected, `speed 1, event ${i}`));
+    one.close();
+
+    const two = await Client.open(wsUrl('pacing'));
+    two.send({ action: 'speed', speed: 2 });
+    await two.waitForEnd();
+    const got2 = offsets(two);
+    measured.push(`speed 2: events at 0/200/400 ms arrived at ${got2.map((t) => t.toFixed(1)).join('/')} ms`);
+    [0, 100, 200].forEach((expected, i) => assertNear(got2[i]!, expected, `speed 2, event ${i}`));
+    two.close();
+  });
+
+  test('pause holds before the next event; play resumes where it was', async () => {
+    const client = await Client.open(wsUrl('pacing'));
+    await client.waitFor(eventAt(0));
+    client.send({ action: 'play/pause' });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal(client.events.length, 1, 'nothing while paused');
+    const resumed = performance.now();
+    client.send({ action: 'play/pause' });
+    const second = await client.waitFor(eventAt(200));
+    const third = await client.waitFor(eventAt(400));
+    measured.push(`pause: event 200 arrived ${(second.t - resumed).toFixed(1)} ms after resuming (expected ~200)`);
+    assertNear(second.t - resumed, 200, 'after resume');
+    assertNear(third.t - second.t, 200, 'next event');
+    client.close();
+  });
+
+  test('speed is clamped to [0.25, 16]', async () => {
+    const client = await Client.open(wsUrl('clamp'));
+    client.send({ action: 'speed', speed: 0.01 });
+    const first = await client.waitFor(eventAt(0));
+    const second = await client.waitFor(eventAt(100));
+    assertNear(second.t - first.t, 400, 'speed 0.01 → 0.25: 100 ms in 400 ms', 80);
+    client.send({ action: 'speed', speed: 100 });
+    const third = await client.waitFor(eventAt(1700));
+    measured.push(`clamping: 100 ms at 0.25× took ${(second.t - first.t).toFixed(1)} ms (400), 1600 ms at 16× took ${(third.t - second.t).toFixed(1)} ms (100)`);
+    assertNear(third.t - second.t, 100, 'speed 100 → 16: 1600 ms in 100 ms');
+    client.close();
+  });
+
+  test('seek forward sends every event up to the position at once, then normal timing', async () => {
+    const client = await Client.open(wsUrl('ticks'));
+    await client.waitFor(eventAt(0));
+    const sought = performance.now();
+    client.send({ action: 'seek', pos: 2000 });
+    const at2000 = await client.waitFor(eventAt(2000));
+    assert.deepEqual(client.events.map((f) => f.json.ms), Array.from({ length: 21 }, (_, i) => i * 100), 'every event up to 2000, in order');
+    assert.ok(at2000.t - sought < 100, `fast-forward took ${(at2000.t - sought).toFixed(1)} ms`);
+    const at2100 = await client.waitFor(eventAt(2100));
+    measured.push(`seek forward: 20 events in ${(at2000.t - sought).toFixed(1)} ms, then the next one ${(at2100.t - at2000.t).toFixed(1)} ms later (100)`);
+    assertNear(at2100.t - at2000.t, 100, 'timing resumes from the position');
+    client.close();
+  });
+
+  test('seek backward restarts the stream from the beginning and fast-forwards to the position', async () => {
+    const client = await Client.open(wsUrl('ticks'));
+    const at500 = await client.waitFor(eventAt(500));
+    const index = client.frames.indexOf(at500);
+    const sought = performance.now();
+    client.send({ action: 'seek', pos: 200 });
+    const again200 = await client.waitFor(eventAt(200), 2000, index + 1);
+    const at300 = await client.waitFor(eventAt(300), 2000, index + 1);
+    assert.deepEqual(client.frames.slice(index + 1).map((f) => f.json.ms), [0, 100, 200, 300], 'replayed from the start');
+    assert.ok(again200.t - sought < 100, `restart took ${(again200.t - sought).toFixed(1)} ms`);
+    measured.push(`seek backward: replayed 0–200 in ${(again200.t - sought).toFixed(1)} ms, then 300 after ${(at300.t - again200.t).toFixed(1)} ms (100)`);
+    assertNear(at300.t - again200.t, 100, 'timing resumes from the position');
+    assert.equal(server.playback.viewers.find((v) => v.sid === 'ticks')?.passes, 2);
+    client.close();
+  });
+
+  test('after end, a backward seek plays again; a forward one repeats the end', async () => {
+    const client = await Client.open(wsUrl('pacing'));
+    client.send({ action: 'seek', pos: 1000 });
+    await client.waitForEnd();
+    const count = client.frames.length;
+    client.send({ action: 'seek', pos: 5000 });
+    await client.waitFor((f) => f.json.message === 'end', 2000, count);
+    client.send({ action: 'seek', pos: 200 });
+    await client.waitFor((f) => f.json.message === 'end', 2000, count + 1);
+    assert.deepEqual(client.frames.slice(count).map((f) => f.json.ms ?? f.json.message), ['end', 0, 200, 400, 'end']);
+    client.close();
+  });
+
+  test('any other action ends the receive loop: later actions are ignored', async () => {
+    const client = await Client.open(wsUrl('pacing'));
+    await client.waitFor(eventAt(0));
+    client.send({ action: 'rewind' });
+    client.send({ action: 'play/pause' });
+    await client.waitForEnd();
+    assert.deepEqual(client.events.map((f) => f.json.ms), [0, 200, 400]);
+    assertNear(offsets(client)[2]!, 400, 'not paused');
+    client.close();
+  });
+
+  test('two viewers of one recording at once, each with its own pacing', async () => {
+    const [slow, fast] = await Promise.all([Client.open(wsUrl('pacing')), Client.open(wsUrl('pacing'))]);
+    fast.send({ action: 'speed', speed: 2 });
+    slow.send({ action: 'speed', speed: 1 });
+    await Promise.all([slow.waitForEnd(), fast.waitForEnd()]);
+    const [a, b] = [offsets(slow), offsets(fast)];
+    measured.push(`two viewers: ${a.map((t) => t.toFixed(1)).join('/')} at 1× and ${b.map((t) => t.toFixed(1)).join('/')} at 2×`);
+    [0, 200, 400].forEach((expected, i) => assertNear(a[i]!, expected, `1× viewer, event ${i}`));
+    [0, 100, 200].forEach((expected, i) => assertNear(b[i]!, expected, `2× viewer, event ${i}`));
+    slow.close();
+    fast.close();
+  });
+
+  test('without a token: {"token":…} is answered ok; a silent client still gets the stream', async () => {
+    const talker = await Client.open(wsUrl('pacing'));
+    talker.send({ token: 'anything' });
+    await talker.waitForEnd();
+    assert.equal(talker.frames[0]!.binary, false);
+    assert.deepEqual(talker.frames[0]!.json, { type: 'create_session_response', status: 'ok' });
+    assert.equal(talker.events.length, 3);
+
+    const silent = await Client.open(wsUrl('pacing'));
+    await silent.waitForEnd();
+    assert.equal(silent.events.length, 3);
+    talker.close();
+    silent.close();
+  });
+
+  test('closing the socket stops the viewer (and its file reading)', async () => {
+    const client = await Client.open(wsUrl('ticks'));
+    await client.waitFor(eventAt(100));
+    assert.ok(server.playback.viewers.some((v) => v.sid === 'ticks'));
+    client.close();
+    await client.closed;
+    const deadline = performance.now() + 2000;
+    while (server.playback.viewers.some((v) => v.sid === 'ticks') && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(server.playback.viewers.length, 0);
+  });
+
+  test('a client that does not read: the server stops reading the file instead of buffering it', async () => {
+    // ~12 MB of incompressible screen data; the client never reads its socket.
+    const big = await makeRecording(
+      Array.from({ length: 200 }, (_, i) => ({ at: i, message: { kind: 'pngFrame', left: 0, top: 0, right: 64, bottom: 64, png: randomBytes(60_000) } as TdpMessage })),
+      { partSize: 1024 * 1024 },
+    );
+    await writeFile(join(dir, 'big.tar'), big);
+    const socket = connect(portOf(server), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(
+      'GET /webapi/sites/c/desktopplayback/big/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
+    socket.write(maskedTextFrame(JSON.stringify({ action: 'seek', pos: 1e9 }))); // everything, as fast as it can go
+    socket.pause();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const viewer = server.playback.viewers.find((v) => v.sid === 'big');
+    assert.ok(viewer, 'the viewer is connected');
+    measured.push(`non-reading client: server read ${(viewer.fileBytes / 1e6).toFixed(1)} of ${(big.length / 1e6).toFixed(1)} MB, at most ${(viewer.maxQueuedBytes / 1024).toFixed(0)} KiB queued`);
+    assert.ok(viewer.fileBytes < big.length * 0.75, `read ${viewer.fileBytes} of ${big.length} bytes`);
+    assert.ok(viewer.maxQueuedBytes < 1024 * 1024 + 128 * 1024, `queued at most ${viewer.maxQueuedBytes} bytes`);
+    socket.destroy();
+    const deadline = performance.now() + 2000;
+    while (server.playback.viewers.some((v) => v.sid === 'big') && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(server.playback.viewers.length, 0, 'the viewer is gone once the socket is');
+  });
+
+  test('frame encoding helpers', () => {
+    assert.equal(goTime({ $typeName: 'google.protobuf.Timestamp', seconds: 1704067201n, nanos: 500_000_000 }), '2024-01-01T00:00:01.5Z');
+    assert.equal(goTime({ $typeName: 'google.protobuf.Timestamp', seconds: 1704067200n, nanos: 0 }), '2024-01-01T00:00:00Z');
+    assert.equal(goTime({ $typeName: 'google.protobuf.Timestamp', seconds: 1704067200n, nanos: 123 }), '2024-01-01T00:00:00.000000123Z');
+    assert.equal(goTime(undefined), '0001-01-01T00:00:00Z');
+    assert.equal(goString('a<b>&"c"'), '"a\\u003cb\\u003e\\u0026\\"c\\""');
+    assert.equal(
+      desktopRecordingJson({
+        $typeName: 'events.DesktopRecording',
+        metadata: { $typeName: 'events.Metadata', index: 5n, type: 'desktop.recording', id: '', code: '', clusterName: 'x', time: { $typeName: 'google.protobuf.Timestamp', seconds: 1704067201n, nanos: 500_000_000 } },
+        message: encodeTdp({ kind: 'screenSpec', width: 1280, height: 720 }),
+        delayMilliseconds: 1500n,
+        tdpbMessage: new Uint8Array(0),
+      }),
+      '{"ei":5,"event":"desktop.recording","time":"2024-01-01T00:00:01.5Z","cluster_name":"x","message":"AQAABQAAAALQ","ms":1500}',
+    );
+    assert.deepEqual(matchPlaybackPath('/v1/webapi/sites/c/desktopplayback/abc/ws'), { site: 'c', sid: 'abc', legacy: false });
+    assert.deepEqual(matchPlaybackPath('/webapi/sites/c/desktopplayback/abc'), { site: 'c', sid: 'abc', legacy: true });
+    assert.equal(matchPlaybackPath('/webapi/sites/c/desktopplayback/abc/ws/more'), undefined);
+  });
+});
+
+describe('playback websocket with a token', () => {
+  let dir = '';
+  let server: DemoServer;
+  let base = '';
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-ws-token-'));
+    await writeFile(join(dir, 'pacing.tar'), await makeRecording(moves([0, 20, 40])));
+    server = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1', token: 'sekret' });
+    base = `ws://127.0.0.1:${portOf(server)}`;
+  });
+
+  after(async () => {
+    await closeServer(server);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('the right token: create_session_response ok, then the stream', async () => {
+    const client = await Client.open(`${base}/v1/webapi/sites/c/desktopplayback/pacing/ws`);
+    client.send({ token: 'sekret' });
+    await client.waitForEnd();
+    assert.deepEqual(client.frames[0]!.json, { type: 'create_session_response', status: 'ok' });
+    assert.deepEqual(client.frames.slice(1).map((f) => f.json.ms ?? f.json.message), [0, 20, 40, 'end']);
+    client.close();
+  });
+
+  test('a wrong token, or no token first: create_session_response error, then close', async () => {
+    for (const first of [{ token: 'guess' }, { action: 'play/pause' }]) {
+      const client = await Client.open(`${base}/webapi/sites/c/desktopplayback/pacing/ws`);
+      client.send(first);
+      assert.equal(await client.closed, 1008);
+      assert.equal(client.frames.length, 1);
+      assert.equal(client.frames[0]!.json.type, 'create_session_response');
+      assert.equal(client.frames[0]!.json.status, 'error');
+      assert.match(String(client.frames[0]!.json.message), first.token ? /invalid token/ : /authentication required/);
+    }
+  });
+
+  test('the older path with ?access_token= needs no token message', async () => {
+    const client = await Client.open(`${base}/webapi/sites/c/desktopplayback/pacing?access_token=sekret`);
+    await client.waitForEnd();
+    assert.deepEqual(client.frames.map((f) => f.json.ms ?? f.json.message), [0, 20, 40, 'end']);
+    client.close();
+  });
+
+  test('closing the server terminates its playback sockets', async () => {
+    const client = await Client.open(`${base}/webapi/sites/c/desktopplayback/pacing/ws`);
+    client.send({ token: 'sekret' });
+    await client.waitForEnd();
+    const closed = closeServer(server);
+    assert.equal(await client.closed, 1006);
+    await closed;
+  });
+});
+
+/** A client → server text frame (clients must mask). */
+function maskedTextFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  assert.ok(payload.length < 126);
+  const mask = randomBytes(4);
+  const frame = Buffer.alloc(6 + payload.length);
+  frame[0] = 0x81;
+  frame[1] = 0x80 | payload.length;
+  mask.copy(frame, 2);
+  for (let i = 0; i < payload.length; i++) frame[6 + i] = payload[i]! ^ mask[i % 4]!;
+  return frame;
+}
