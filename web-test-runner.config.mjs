@@ -3,6 +3,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { countReporter } from './test/tools/count-reporter.mjs';
 import { chromiumPath, chromiumFlags } from './test/tools/chromium.mjs';
+import { playbackServerPlugin } from './test/tools/playback-server-plugin.mjs';
 
 export default {
   files: 'test/browser/**/*.test.ts',
@@ -14,7 +15,7 @@ export default {
       return next();
     },
   ],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), playbackServerPlugin()],
   testFramework: { config: { timeout: 60000 } },
   concurrency: 1,
   reporters: [defaultReporter(), countReporter()],

@@ -9,6 +9,7 @@ import { ActivityClassifier, IdleTimeMap } from './idle-time.js';
 import { fastestImageDecode, type DecodedImage } from './image-decode.js';
 import { KeyframeBuilder, KeyframeStore, type Keyframe } from './keyframes.js';
 import { CanvasRenderer, type RestoreStep } from './renderer.js';
+import { PlaybackSocket } from './playback-socket.js';
 import { Scheduler } from './scheduler.js';
 import { TileBytesStore, type TileImage } from './tile-bytes.js';
 import { ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
@@ -31,6 +32,8 @@ const MAX_PAINT_BACKLOG = 24;
 const KEYFRAME_TILES_APART = 160;
 /** A seek that had to decode at least this many tiles leaves a keyframe behind (scrubbing back is then instant). */
 const KEYFRAME_AFTER_SEEK_TILES = 40;
+/** A paused player lets a playback server keep sending until this much is buffered ahead. */
+const SOCKET_PREFETCH_MS = 30_000;
 /** Background keyframe building rests this long after a seek (the next one often follows). */
 const KEYFRAME_BUILD_PAUSE_AFTER_SEEK_MS = 400;
 
@@ -120,6 +123,10 @@ export class PlaybackSession {
   private cancelTick: (() => void) | undefined;
   private lastTimeUpdateAt = -Infinity;
   private lastSeekAt = -Infinity;
+  /** The playback websocket of the current load, when the source is a `ws:`/`wss:` URL. */
+  private socket: PlaybackSocket | undefined;
+  /** Seeks past the loaded edge, waiting for the data to reach them. */
+  private dataWaiters: Array<{ targetMs: number; resolve(): void }> = [];
   private lastProgressAt = -Infinity;
   private loadedDurationMs = 0;
 
@@ -170,6 +177,7 @@ export class PlaybackSession {
     if (this.state.paused) {
       this.state.paused = false;
       this.state.ended = false;
+      this.steerSocket();
       this.host.emit(MediaEvent.Play);
       if (this.canRun()) this.startRunning();
       else this.host.emit(MediaEvent.Waiting);
@@ -183,6 +191,7 @@ export class PlaybackSession {
     if (this.state.paused) return;
     this.state.paused = true;
     this.stopRunning();
+    this.steerSocket();
     this.host.emit(MediaEvent.TimeUpdate);
     this.host.emit(MediaEvent.Pause);
     this.settlePlays(new DOMException('play() was interrupted by a call to pause()', 'AbortError'));
@@ -204,6 +213,12 @@ export class PlaybackSession {
     this.state.currentTimeMs = target;
     this.clock.set(target);
     this.host.emit(MediaEvent.Seeking);
+    if (!this.loadDone && target > this.loadedDurationMs) {
+      // Past what has arrived (a server-paced socket with a duration hint): ask for it and wait.
+      this.socket?.seekForward(target);
+      await new Promise<void>((resolve) => this.dataWaiters.push({ targetMs: target, resolve }));
+      if (generation !== this.seekGeneration) return;
+    }
     await this.rebuildScreen(target);
     this.lastSeekAt = this.timing.now();
     if (generation !== this.seekGeneration) return;
@@ -225,6 +240,7 @@ export class PlaybackSession {
     if (rate === this.state.playbackRate) return;
     this.clock.setRate(rate);
     this.state.playbackRate = rate;
+    this.socket?.setSpeed(rate);
     this.host.emit(MediaEvent.RateChange);
   }
 
@@ -264,6 +280,8 @@ export class PlaybackSession {
   private stop(): void {
     this.loading?.abort(new DOMException('a new load started', 'AbortError'));
     this.loading = undefined;
+    this.socket = undefined;
+    for (const waiter of this.dataWaiters.splice(0)) waiter.resolve();
     this.loadGeneration += 1;
     this.seekGeneration += 1;
     this.stopRunning();
@@ -306,7 +324,52 @@ export class PlaybackSession {
     this.deferredRead = false;
     const controller = new AbortController();
     this.loading = controller;
-    void this.read(this.options.source!, controller.signal, this.loadGeneration);
+    const source = this.options.source!;
+    if (typeof source === 'string' && /^wss?:/i.test(source)) this.readSocket(source, controller.signal, this.loadGeneration);
+    else void this.read(source, controller.signal, this.loadGeneration);
+  }
+
+  /** A server-paced playback websocket (spec §4): events arrive in time, and are indexed like a file's. */
+  private readSocket(url: string, signal: AbortSignal, generation: number): void {
+    const builder = new TimelineBuilder();
+    const current = (): boolean => generation === this.loadGeneration;
+    const socket = new PlaybackSocket(
+      url,
+      {
+        onEvents: (events) => {
+          if (!current()) return;
+          try {
+            this.take(builder, events);
+          } catch (error) {
+            socket.close();
+            this.failLoad(builder, error);
+            return;
+          }
+          this.noteData(builder, false);
+          this.steerSocket();
+        },
+        onEnd: () => {
+          if (!current()) return;
+          this.placeAll(builder, builder.finish());
+          this.finishLoad(builder);
+        },
+        onError: (error) => {
+          if (current()) this.failLoad(builder, error);
+        },
+      },
+      { token: this.options.authToken },
+    );
+    this.socket = socket;
+    socket.setSpeed(this.state.playbackRate);
+    signal.addEventListener('abort', () => socket.close(), { once: true });
+  }
+
+  /**
+   * What the playback server should do: send while the player plays, and while paused until
+   * enough is buffered ahead (it paces events, so pausing it saves the transfer).
+   */
+  private steerSocket(): void {
+    this.socket?.setPlaying(!this.state.paused || this.loadedDurationMs - this.state.currentTimeMs < SOCKET_PREFETCH_MS);
   }
 
   private async read(source: RecordingSource, signal: AbortSignal, generation: number): Promise<void> {
@@ -405,22 +468,29 @@ export class PlaybackSession {
   /** New events arrived (or the file ended): move metadata, duration and readiness forward. */
   private noteData(builder: TimelineBuilder, final: boolean): void {
     this.loadedDurationMs = builder.durationMs;
+    // A source that cannot tell its length has `duration-hint` stand in for it while loading. A
+    // playback socket sends screen events only, so the session's idle tail after the last one is
+    // known only from the hint: it stays the length after the end too (as Teleport's player does).
+    const hintStands = !final || this.socket !== undefined;
+    const durationMs = hintStands ? Math.max(this.loadedDurationMs, this.options.durationHintMs) : this.loadedDurationMs;
     const firstScreen = this.timeline.firstScreen;
     if (this.state.readyState === ReadyState.HaveNothing) {
       // Metadata = the screen size is known (or the file ended without one).
       if (!firstScreen && !final) return;
       this.state.readyState = ReadyState.HaveMetadata;
-      this.state.durationMs = this.loadedDurationMs;
+      this.state.durationMs = durationMs;
       this.state.videoWidth = firstScreen?.width ?? 0;
       this.state.videoHeight = firstScreen?.height ?? 0;
       this.state.currentTimeMs = Math.min(this.options.startAtMs, final ? this.loadedDurationMs : Infinity);
       this.state.bufferedMs = this.loadedDurationMs;
       this.host.emit(MediaEvent.DurationChange);
       this.host.emit(MediaEvent.LoadedMetadata);
-    } else if (this.loadedDurationMs !== this.state.durationMs) {
-      this.state.durationMs = this.loadedDurationMs;
+    } else {
       this.state.bufferedMs = this.loadedDurationMs;
-      this.host.emit(MediaEvent.DurationChange);
+      if (durationMs !== this.state.durationMs) {
+        this.state.durationMs = durationMs;
+        this.host.emit(MediaEvent.DurationChange);
+      }
     }
     const now = this.timing.now();
     if (final || now - this.lastProgressAt >= PROGRESS_INTERVAL_MS) {
@@ -434,6 +504,11 @@ export class PlaybackSession {
       this.stalled = false;
       this.startRunning();
     }
+    this.dataWaiters = this.dataWaiters.filter((waiter) => {
+      if (!final && waiter.targetMs > this.loadedDurationMs) return true;
+      waiter.resolve();
+      return false;
+    });
   }
 
   private finishLoad(builder: TimelineBuilder): void {
@@ -464,6 +539,7 @@ export class PlaybackSession {
     }
     this.loading = undefined;
     this.stopRunning();
+    for (const waiter of this.dataWaiters.splice(0)) waiter.resolve();
     this.state.readyState = ReadyState.HaveNothing;
     this.state.durationMs = NaN;
     this.renderer?.clear();
@@ -578,7 +654,12 @@ export class PlaybackSession {
     this.cancelTick = undefined;
     if (!this.clock.isRunning) return;
     this.clock.stop();
-    this.advanceTo(Math.min(this.clock.timeMs, this.state.durationMs));
+    this.advanceTo(Math.min(this.clock.timeMs, this.playableEndMs()));
+  }
+
+  /** Playing can go up to here: the end, or while loading, the last moment loaded. */
+  private playableEndMs(): number {
+    return this.loadDone ? this.state.durationMs : this.loadedDurationMs;
   }
 
   private scheduleTick(): void {
@@ -589,7 +670,7 @@ export class PlaybackSession {
   private tick(): void {
     this.cancelTick = undefined;
     if (this.state.paused || this.state.seeking || this.stalled || !this.canRun()) return;
-    const end = this.state.durationMs;
+    const end = this.playableEndMs();
     const time = Math.min(this.clock.timeMs, end);
     // The last updates before the end (or the loaded edge) are never deferred.
     this.advanceTo(time, time < end);

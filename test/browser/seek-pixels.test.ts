@@ -5,8 +5,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/define.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
-import { RecordingReader, pumpRecording } from '../../src/format/reader.js';
-import { TimelineBuilder } from '../../src/format/timeline.js';
+import { difference, imageDataOf, referenceScreens, screenUpdatesOf } from '../helpers/reference-screen.js';
 import { blobUrl, pixelsOf, screenRecording, type ScreenStep } from '../helpers/screen-recording.js';
 
 const SAMPLES = [
@@ -14,69 +13,6 @@ const SAMPLES = [
   { file: '9a7f3c21-0b4e-4f8a-8c3d-5e6f7a8b1080.tar', seeks: [44.4, 88.8, 10, 70.5, 44.4] },
 ];
 const PLAYED_AT = [4, 16, 32];
-
-type Tile = { timeMs: number; left: number; top: number; png: Uint8Array } | { timeMs: number; width: number; height: number };
-
-/** The screen updates of a recording in file order (the reference reads them its own way). */
-async function screenUpdatesOf(bytes: Uint8Array): Promise<Tile[]> {
-  const builder = new TimelineBuilder();
-  const updates: Tile[] = [];
-  const take = (placed: ReturnType<TimelineBuilder['add']>) => {
-    for (const { timeMs, tdp } of placed) {
-      if (tdp?.kind === 'pngFrame' || tdp?.kind === 'png2Frame') updates.push({ timeMs, left: tdp.left, top: tdp.top, png: tdp.png.slice() });
-      else if (tdp?.kind === 'screenSpec') updates.push({ timeMs, width: tdp.width, height: tdp.height });
-    }
-  };
-  await pumpRecording(new RecordingReader(), bytes, (events) => events.forEach((event) => take(builder.add(event))));
-  take(builder.finish());
-  return updates;
-}
-
-/** Paints the updates in order, one at a time, and reads the screen at each of `timesMs` (ascending). */
-async function referenceScreens(updates: Tile[], timesMs: number[]): Promise<ImageData[]> {
-  const canvas = new OffscreenCanvas(1, 1);
-  const context = canvas.getContext('2d', { alpha: false })!;
-  const screens: ImageData[] = [];
-  let next = 0;
-  for (const timeMs of timesMs) {
-    for (; next < updates.length && updates[next]!.timeMs <= timeMs; next++) {
-      const update = updates[next]!;
-      if ('width' in update) {
-        canvas.width = update.width;
-        canvas.height = update.height;
-      } else {
-        const bitmap = await createImageBitmap(new Blob([update.png as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
-        context.drawImage(bitmap, update.left, update.top);
-        bitmap.close();
-      }
-    }
-    screens.push(context.getImageData(0, 0, canvas.width, canvas.height));
-  }
-  return screens;
-}
-
-async function imageDataOf(image: Blob): Promise<ImageData> {
-  const bitmap = await createImageBitmap(image);
-  const { width, height } = bitmap;
-  const context = new OffscreenCanvas(width, height).getContext('2d')!;
-  context.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  return context.getImageData(0, 0, width, height);
-}
-
-/** How many pixels differ, and where the first one is. */
-function difference(actual: ImageData, expected: ImageData): { pixels: number; first?: string } {
-  if (actual.width !== expected.width || actual.height !== expected.height) return { pixels: Infinity, first: `size ${actual.width}×${actual.height}` };
-  let pixels = 0;
-  let first: string | undefined;
-  for (let offset = 0; offset < actual.data.length; offset += 4) {
-    if (actual.data[offset] !== expected.data[offset] || actual.data[offset + 1] !== expected.data[offset + 1] || actual.data[offset + 2] !== expected.data[offset + 2]) {
-      pixels += 1;
-      first ??= `(${(offset / 4) % actual.width}, ${Math.floor(offset / 4 / actual.width)})`;
-    }
-  }
-  return { pixels, first };
-}
 
 function nextEvent(target: EventTarget, name: string, timeoutMs = 20000): Promise<Event> {
   return new Promise((resolve, reject) => {

@@ -1,0 +1,134 @@
+// The element on a Teleport-style playback websocket: the project's demo server runs on loopback
+// (test/tools/playback-server-plugin.mjs) and paces the events; the player indexes what arrives,
+// so seeking back is local, and seeking ahead asks the server to fast-forward.
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/define.js';
+import type { DesktopRecordingPlayer } from '../../src/index.js';
+import { difference, imageDataOf, referenceScreens, screenUpdatesOf } from '../helpers/reference-screen.js';
+
+const SESSION = '9a7f3c21-0b4e-4f8a-8c3d-5e6f7a8b1080';
+const DURATION_S = 92;
+
+interface Servers {
+  open: string;
+  token: string;
+  testToken: string;
+}
+
+let servers: Servers;
+let referenceUpdates: Awaited<ReturnType<typeof screenUpdatesOf>>;
+
+function nextEvent(target: EventTarget, name: string, timeoutMs = 20000): Promise<Event> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${name} event within ${timeoutMs} ms`)), timeoutMs);
+    target.addEventListener(name, (event) => (clearTimeout(timer), resolve(event)), { once: true });
+  });
+}
+
+const socketUrl = (server: string) => `${server}/webapi/sites/demo/desktopplayback/${SESSION}/ws`;
+const positionMs = (element: DesktopRecordingPlayer) => Math.round(element.currentTime * 1e6) / 1e3;
+
+async function socketPlayer(src: string, token?: string): Promise<DesktopRecordingPlayer> {
+  const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 480px" duration-hint=${DURATION_S}></desktop-recording-player>`);
+  element.authToken = token;
+  element.src = src;
+  return element;
+}
+
+/** The player's screen equals the reference at its current position. */
+async function expectReferenceScreen(element: DesktopRecordingPlayer, label: string): Promise<void> {
+  const timeMs = positionMs(element);
+  const [reference] = await referenceScreens(referenceUpdates, [timeMs]);
+  const { pixels, first } = difference(await imageDataOf(await element.captureFrame()), reference!);
+  expect(pixels, `${label} at ${timeMs} ms: first difference at ${first}`).to.equal(0);
+}
+
+async function seekTo(element: DesktopRecordingPlayer, seconds: number): Promise<void> {
+  const seeked = nextEvent(element, 'seeked');
+  element.currentTime = seconds;
+  await seeked;
+}
+
+describe('<desktop-recording-player> on a playback websocket', () => {
+  before(async () => {
+    servers = (await (await fetch('/__playback-servers')).json()) as Servers;
+    referenceUpdates = await screenUpdatesOf(new Uint8Array(await (await fetch(`/demo/recordings/${SESSION}.tar`)).arrayBuffer()));
+  });
+
+  it('plays the server-paced stream, with the duration hint until the end is known', async () => {
+    const element = await socketPlayer(socketUrl(servers.open));
+    await nextEvent(element, 'canplay');
+    expect(element.duration).to.equal(DURATION_S);
+    expect(element.videoWidth).to.equal(1920);
+    element.playbackRate = 8;
+    await element.play();
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const paused = nextEvent(element, 'pause');
+    element.pause();
+    await paused;
+    expect(element.currentTime).to.be.greaterThan(2);
+    await expectReferenceScreen(element, 'after playing at 8×');
+  });
+
+  it('seeks ahead (the server fast-forwards) and back (from what arrived), both exact', async () => {
+    const element = await socketPlayer(socketUrl(servers.open));
+    await nextEvent(element, 'canplay');
+    await seekTo(element, 70);
+    expect(element.currentTime).to.equal(70);
+    expect(element.buffered.end(0)).to.be.at.least(70);
+    await expectReferenceScreen(element, 'seek ahead');
+    await seekTo(element, 12.5);
+    await expectReferenceScreen(element, 'seek back');
+    await seekTo(element, 69);
+    await expectReferenceScreen(element, 'seek forward within what arrived');
+  });
+
+  it('plays to the end: ended fires and the duration becomes the real one', async () => {
+    const element = await socketPlayer(socketUrl(servers.open));
+    await nextEvent(element, 'canplay');
+    await seekTo(element, 88);
+    const ended = nextEvent(element, 'ended', 30000);
+    element.playbackRate = 16;
+    await element.play();
+    await ended;
+    // The hint stands: the stream has screen events only, and the session's idle tail is in the hint.
+    expect(element.duration).to.equal(DURATION_S);
+    expect(element.currentTime).to.equal(DURATION_S);
+    expect(element.error).to.equal(null);
+  });
+
+  it('sends the auth token first; a wrong one is refused with a server error', async () => {
+    const good = await socketPlayer(socketUrl(servers.token), servers.testToken);
+    await nextEvent(good, 'canplay');
+    expect(good.error).to.equal(null);
+
+    const bad = await socketPlayer(socketUrl(servers.token), 'not-the-token');
+    await nextEvent(bad, 'error');
+    expect(bad.error).to.include({ reason: 'server', partial: false });
+    expect(bad.error!.message).to.match(/refused/);
+  });
+
+  it('reconnects when the socket drops and resumes where the events stopped', async () => {
+    const element = await socketPlayer(socketUrl(servers.open));
+    await nextEvent(element, 'canplay');
+    element.playbackRate = 8;
+    await element.play();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await fetch('/__playback-servers/disconnect');
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const paused = nextEvent(element, 'pause');
+    element.pause();
+    await paused;
+    expect(element.error).to.equal(null);
+    expect(element.currentTime).to.be.greaterThan(6);
+    await expectReferenceScreen(element, 'after a reconnect');
+  });
+
+  it('reports a websocket error when the server cannot be reached', async () => {
+    const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player></desktop-recording-player>`);
+    const failed = nextEvent(element, 'error', 30000);
+    element.src = 'ws://127.0.0.1:9/webapi/sites/demo/desktopplayback/nothing/ws';
+    await failed;
+    expect(element.error).to.include({ reason: 'websocket', partial: false });
+  });
+});

@@ -1,0 +1,35 @@
+// A @web/test-runner plugin: the project's own demo server (src/cli/serve.ts, with its playback
+// websocket) on loopback while the browser tests run, once without and once with a token. Tests
+// read the addresses from /__playback-servers and can drop every socket through
+// /__playback-servers/disconnect (to check that players reconnect).
+import { resolve } from 'node:path';
+import { tsImport } from 'tsx/esm/api';
+
+export const TEST_TOKEN = 'test-token-5f1c';
+
+export function playbackServerPlugin() {
+  const root = resolve(new URL('../..', import.meta.url).pathname);
+  const servers = {};
+  const address = (server) => `ws://127.0.0.1:${server.address().port}`;
+  return {
+    name: 'playback-server',
+    async serverStart() {
+      const { serve } = await tsImport('../../src/cli/serve.ts', import.meta.url);
+      const options = { recordingsDir: resolve(root, 'demo/recordings'), root, port: 0, host: '127.0.0.1' };
+      servers.open = await serve(options);
+      servers.token = await serve({ ...options, token: TEST_TOKEN });
+    },
+    async serverStop() {
+      await Promise.all(Object.values(servers).map((server) => new Promise((done) => server.close(() => done()))));
+    },
+    serve(context) {
+      if (context.path === '/__playback-servers') {
+        return { body: JSON.stringify({ open: address(servers.open), token: address(servers.token), testToken: TEST_TOKEN }), type: 'application/json' };
+      }
+      if (context.path === '/__playback-servers/disconnect') {
+        servers.open.playback.disconnectAll();
+        return { body: '{}', type: 'application/json' };
+      }
+    },
+  };
+}
