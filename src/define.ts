@@ -1,4 +1,4 @@
-import { DesktopRecordingPlayer } from './element/desktop-recording-player.js';
+import { DesktopRecordingPlayer, type PlayerMarker } from './element/desktop-recording-player.js';
 
 /** The element's tag name. */
 export const TAG_NAME = 'desktop-recording-player';
@@ -10,5 +10,9 @@ if (!customElements.get(TAG_NAME)) customElements.define('desktop-recording-play
 declare global {
   interface HTMLElementTagNameMap {
     'desktop-recording-player': DesktopRecordingPlayer;
+  }
+  interface HTMLElementEventMap {
+    /** `<desktop-recording-player>`: playback crossed a marker. */
+    marker: CustomEvent<PlayerMarker>;
   }
 }

@@ -8,6 +8,7 @@ export { TAG_NAME } from './define.js';
 export {
   DesktopRecordingPlayer,
   type CaptureFrameOptions,
+  type DesktopRecordingPlayerEventMap,
   type Fit,
   type PlayerError,
   type PlaybackQuality,

@@ -1,6 +1,7 @@
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import '../src/index.js';
+import type { DesktopRecordingPlayer } from '../src/index.js';
 import { sampleRecordings } from './recordings.js';
 
 interface PlayerArgs {
@@ -11,16 +12,52 @@ interface PlayerArgs {
   playbackrate: number;
   fit: 'contain' | 'cover' | 'fill' | 'none';
   startAt: string;
+  theme: '' | 'light' | 'dark';
+  lang: string;
+  wallClock: boolean;
+  idleLimit: number;
+}
+
+/** The story's player, once the recording is ready (or failed). */
+async function readyPlayer(canvasElement: HTMLElement): Promise<DesktopRecordingPlayer> {
+  const element = canvasElement.querySelector('desktop-recording-player')!;
+  if (element.readyState < 4 && !element.error) {
+    await new Promise((resolve) => {
+      element.addEventListener('canplaythrough', resolve, { once: true });
+      element.addEventListener('error', resolve, { once: true });
+    });
+  }
+  await element.updateComplete;
+  return element;
+}
+
+/** Clicks one of the player's built-in buttons by its part name (e.g. `info-button`). */
+function clickPart(element: DesktopRecordingPlayer, name: string): void {
+  element.shadowRoot!.querySelector<HTMLElement>(`[part~='${name}']`)?.click();
 }
 
 const meta = {
   title: 'Player/desktop-recording-player',
   component: 'desktop-recording-player',
-  args: { src: sampleRecordings[0]!.url, controls: true, autoplay: false, loop: false, playbackrate: 1, fit: 'contain', startAt: '' },
+  args: {
+    src: sampleRecordings[0]!.url,
+    controls: true,
+    autoplay: false,
+    loop: false,
+    playbackrate: 1,
+    fit: 'contain',
+    startAt: '',
+    theme: '',
+    lang: '',
+    wallClock: false,
+    idleLimit: 0,
+  },
   argTypes: {
     src: { control: 'select', options: sampleRecordings.map((r) => r.url) },
     fit: { control: 'inline-radio', options: ['contain', 'cover', 'fill', 'none'] },
-    playbackrate: { control: { type: 'select' }, options: [0.25, 0.5, 1, 2, 4, 8, 16] },
+    playbackrate: { control: { type: 'select' }, options: [0.25, 0.5, 1, 2, 4, 8, 16, 32] },
+    theme: { control: 'inline-radio', options: ['', 'light', 'dark'] },
+    lang: { control: 'inline-radio', options: ['', 'en', 'de'] },
   },
   render: (args) => html`
     <desktop-recording-player
@@ -29,9 +66,13 @@ const meta = {
       ?controls=${args.controls}
       ?autoplay=${args.autoplay}
       ?loop=${args.loop}
+      ?wall-clock=${args.wallClock}
       playbackrate=${args.playbackrate}
       fit=${args.fit}
       start-at=${args.startAt}
+      idle-limit=${args.idleLimit}
+      theme=${args.theme || nothing}
+      lang=${args.lang || nothing}
     ></desktop-recording-player>
   `,
 } satisfies Meta<PlayerArgs>;
@@ -39,8 +80,60 @@ export default meta;
 
 type Story = StoryObj<PlayerArgs>;
 
-/** A 1280×720 session with the built-in controls. */
+/** A 1280×720 session with the built-in controls (colours follow the system's light or dark setting). */
 export const Default: Story = {};
+
+/** The built-in controls in their dark theme (`theme="dark"`), whatever the system setting. */
+export const ControlsDark: Story = { args: { theme: 'dark' } };
+
+/** The built-in controls in their light theme (`theme="light"`). */
+export const ControlsLight: Story = { args: { theme: 'light' } };
+
+/** Themed from the page with `--drp-*` custom properties and `::part()`. */
+export const CustomTheme: Story = {
+  render: (args) => html`
+    <style>
+      .branded {
+        --drp-accent-color: #e8590c;
+        --drp-controls-background: #1b1030e6;
+        --drp-controls-color: #f3eefc;
+        --drp-radius: 0;
+        --drp-font: 14px/1.3 Georgia, serif;
+        --drp-marker-clipboard: #fff;
+      }
+      .branded desktop-recording-player::part(play-button) {
+        background: #e8590c;
+        color: #fff;
+      }
+    </style>
+    <div class="branded">${meta.render(args)}</div>
+  `,
+};
+
+/**
+ * Markers: clipboard, shared-directory and session events as coloured ticks on the timeline
+ * (hover for label and time, click to seek, `[` / `]` to step), and the marker list open.
+ */
+export const Markers: Story = {
+  play: async ({ canvasElement }) => clickPart(await readyPlayer(canvasElement), 'markers-button'),
+};
+
+/** The session info panel: user, desktop, Windows account, start and end, participants. */
+export const InfoPanel: Story = {
+  play: async ({ canvasElement }) => clickPart(await readyPlayer(canvasElement), 'info-button'),
+};
+
+/** The keyboard shortcut help (`?`); Escape closes it. */
+export const KeyboardHelp: Story = {
+  play: async ({ canvasElement }) => {
+    const element = await readyPlayer(canvasElement);
+    element.focus();
+    element.dispatchEvent(new KeyboardEvent('keydown', { key: '?', bubbles: true, composed: true, cancelable: true }));
+  },
+};
+
+/** German texts, from `lang="de"` (the element's or an ancestor's), with the time of day shown. */
+export const German: Story = { args: { lang: 'de', wallClock: true } };
 
 /** The 1920×1080 sample, playing at once at 4×. */
 export const FullHdFast: Story = { args: { src: sampleRecordings[1]!.url, autoplay: true, playbackrate: 4 } };
@@ -48,8 +141,26 @@ export const FullHdFast: Story = { args: { src: sampleRecordings[1]!.url, autopl
 /** Starts at 1:00 (`start-at`), like a link to a moment of the session. */
 export const StartAt: Story = { args: { startAt: '1:00' } };
 
+/** Idle skipping on: quiet stretches play in 2 s (the skip-idle button shows pressed). */
+export const SkipIdle: Story = { args: { idleLimit: 2 } };
+
 /** No built-in controls: the canvas only, for an outside skin. */
 export const NoControls: Story = { args: { controls: false, autoplay: true, loop: true } };
 
 /** A file that is not a recording: the error state explains what happened. */
 export const NotARecording: Story = { args: { src: 'recordings/README.md' } };
+
+/**
+ * A recording cut off part-way (the first 40 % of the sample): the message says the part before
+ * the damage plays, and can be dismissed.
+ */
+export const PartlyDamaged: Story = {
+  args: { src: '' },
+  loaders: [
+    async () => {
+      const bytes = await (await fetch(sampleRecordings[0]!.url)).arrayBuffer();
+      return { truncated: URL.createObjectURL(new Blob([bytes.slice(0, Math.floor(bytes.byteLength * 0.4))])) };
+    },
+  ],
+  render: (args, context) => meta.render({ ...args, src: (context.loaded as { truncated: string }).truncated }),
+};

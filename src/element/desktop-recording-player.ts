@@ -1,12 +1,14 @@
-import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { mediaErrorCodeOf, type ErrorReason, type MediaErrorCode } from '../format/errors.js';
-import type { RecordingInfo } from '../format/timeline.js';
+import type { Marker, RecordingInfo } from '../format/timeline.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackSnapshot } from '../playback-state.js';
 import { RequestMethod, type EventMessage, type LoadParams, type SourceParam } from '../worker/protocol.js';
 import { EngineClient } from '../worker/worker-client.js';
 import { styles } from './desktop-recording-player.styles.js';
-import { describePosition, formatClock, mediaFragmentStart, parseTimeOffset } from './format-time.js';
+import { describePosition, fileStamp, formatClock, formatWallClock, mediaFragmentStart, parseTimeOffset } from './format-time.js';
+import { icons } from './icons.js';
+import { fill, stringsFor, type Strings } from './strings.js';
 
 /** `error` of the element: `MediaError`'s `code` and `message`, plus the contract's `reason` and `partial`. */
 export interface PlayerError {
@@ -50,20 +52,50 @@ export interface PlaybackQuality {
 
 export type Fit = 'contain' | 'cover' | 'fill' | 'none';
 
+/** The events of `<desktop-recording-player>`: those of any element, the media events, and `marker`. */
+export interface DesktopRecordingPlayerEventMap extends HTMLElementEventMap {
+  /** Playback crossed a marker. */
+  marker: CustomEvent<PlayerMarker>;
+}
+
 /** OffscreenCanvas, and handing a page canvas over to one (every current browser; Safari since 16.4). */
 function canTransferCanvases(): boolean {
   return typeof OffscreenCanvas === 'function' && 'transferControlToOffscreen' in HTMLCanvasElement.prototype;
 }
 
+/** The speed menu and the `<` / `>` keys step through these. */
 const SPEEDS = [0.25, 0.5, 1, 1.5, 2, 4, 8, 16, 32];
-const KEYBOARD_SEEK_SECONDS = 5;
+/** Seconds moved by ←/→ (and ↑/↓ on the slider), by j/l, and by PageUp/PageDown on the slider. */
+const ARROW_STEP = 5;
+const JL_STEP = 10;
+const PAGE_STEP = 60;
+/** While playing, the controls hide after this long without pointer, touch or keyboard activity. */
+const HIDE_CONTROLS_AFTER_MS = 2500;
+/** While the seek slider is dragged, at most one seek per this long (the engine drops stale seeks). */
+const SCRUB_INTERVAL_MS = 60;
+/** The `idle-limit` the skip-idle button sets when the page set none. */
+const DEFAULT_IDLE_LIMIT = 2;
 
-const playIcon = svg`<path d="M3 1.5v13l11-6.5z" />`;
-const pauseIcon = svg`<path d="M3 1.5h3.5v13H3zM9.5 1.5H13v13H9.5z" />`;
+/** The panels the controls open; each name is also the id of its title in the strings table. */
+type Panel = 'markers' | 'info' | 'help';
+
+/** The colour group of a marker (`--drp-marker-<group>`): failures, alerts and errors first. */
+function markerGroup({ type, detail }: Marker): string {
+  if (detail.success === false || /alert|error/.test(type)) return 'alert';
+  return /clipboard/.test(type) ? 'clipboard' : /directory/.test(type) ? 'directory' : 'session';
+}
+
+const clamp = (value: number, min: number, max: number): number => Math.min(Math.max(value, min), max);
 
 /**
  * Plays back a Teleport desktop session recording, with the properties, methods and events of
  * `<video>`. Reading, decoding and painting happen in a worker; the element mirrors its state.
+ *
+ * With `controls`: a seek slider (APG slider pattern; drag to scrub, markers as ticks, buffered
+ * range, a time tooltip), play/pause, elapsed time or time of day, speed, idle skipping, the marker
+ * list, session info, frame capture, a link to the current time, keyboard help and full screen.
+ * Keyboard shortcuts work whenever focus is in the player (`?` lists them). Texts follow the
+ * element's `lang` or its nearest ancestor's (English and German built in).
  *
  * @summary A `<video>`-like player for desktop session recordings.
  *
@@ -90,33 +122,96 @@ const pauseIcon = svg`<path d="M3 1.5h3.5v13H3zM9.5 1.5H13v13H9.5z" />`;
  *
  * @csspart screen - The canvas with the remote screen.
  * @csspart cursor - The canvas with the recorded mouse pointer, above the screen.
- * @csspart loading - The loading indicator.
+ * @csspart poster - The poster image.
+ * @csspart status - The loading, buffering and seeking indicator (also named `loading`).
  * @csspart error - The error message.
- * @csspart controls - The built-in control bar.
+ * @csspart controls - The built-in controls (timeline and button bar).
+ * @csspart timeline - The seek slider with its marker ticks and tooltip.
+ * @csspart slider - The seek slider (`role="slider"`); its rail shows the played and buffered ranges.
+ * @csspart tick - A marker on the timeline; also `tick-clipboard`, `tick-directory`, `tick-session` or `tick-alert`.
+ * @csspart tooltip - The time (and marker) at the pointer over the timeline.
+ * @csspart button - Every button; each also has its own part below.
+ * @csspart play-button - Play / pause.
+ * @csspart time-button - Elapsed time / duration, or time of day; switches between them.
+ * @csspart speed - The playback speed menu (a `<select>`).
+ * @csspart idle-button - Skip idle time on / off.
+ * @csspart markers-button - Opens the marker list.
+ * @csspart info-button - Opens the session info.
+ * @csspart capture-button - Saves the current frame as PNG.
+ * @csspart link-button - Copies a link to the current time.
+ * @csspart help-button - Opens the keyboard shortcuts.
+ * @csspart fullscreen-button - Full screen on / off.
+ * @csspart panel - An open panel (dialog); also `markers-panel`, `info-panel` or `help-panel`.
+ * @csspart close-button - A panel's close button.
+ * @csspart dismiss-button - Hides the message about a partly damaged recording.
+ * @csspart toast - The confirmation after copying a link (or the link to copy by hand).
  *
- * @cssproperty --drp-background - Behind the screen (default black).
- * @cssproperty --drp-accent-color - The seek slider.
+ * @cssprop --drp-background - Behind the screen (default black).
+ * @cssprop --drp-font - Font of the controls (default `13px/1.3 system-ui, sans-serif`).
+ * @cssprop --drp-accent-color - Played part of the slider, its thumb, pressed buttons.
+ * @cssprop --drp-controls-background - Behind the controls, panels and tooltips (theme-dependent).
+ * @cssprop --drp-controls-color - Text and icons of the controls (theme-dependent).
+ * @cssprop --drp-rail-color - The slider's unplayed, unbuffered rail.
+ * @cssprop --drp-buffered-color - The slider's buffered range.
+ * @cssprop --drp-radius - Corner radius of buttons, panels and tooltips (default 6px).
+ * @cssprop --drp-focus-ring - Colour of the focus outline.
+ * @cssprop --drp-marker-clipboard - Ticks of clipboard markers.
+ * @cssprop --drp-marker-directory - Ticks of shared-directory markers.
+ * @cssprop --drp-marker-session - Ticks of session start / end markers.
+ * @cssprop --drp-marker-alert - Ticks of alerts, errors and failed operations.
  */
 export class DesktopRecordingPlayer extends LitElement {
   static override styles = styles;
 
-  private client: EngineClient | undefined;
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  #client: EngineClient | undefined;
   /** The worker could not start here (no module workers, or a CSP that blocks them): the engine runs in the page. */
-  private engineInPage = typeof Worker !== 'function' || !canTransferCanvases();
-  private canvasesAttached = false;
+  #engineInPage = typeof Worker !== 'function' || !canTransferCanvases();
+  #canvasesAttached = false;
   /** Canvases transferred to a worker that has stopped since; they are replaced before the next transfer. */
-  private canvasesSpent = false;
-  private srcValue = '';
-  private srcObjectValue: Blob | ArrayBuffer | null = null;
+  #canvasesSpent = false;
+  #srcValue = '';
+  #srcObjectValue: Blob | ArrayBuffer | null = null;
   /** The rate asked for through `playbackRate`; it carries over to the next recording. */
-  private requestedRate: number | undefined;
-  private scrubValue: number | undefined;
+  #requestedRate: number | undefined;
+  /** Where the last seek asked for goes, until it is done: repeated keys add up from there. */
+  #seekTarget: number | undefined;
+  #dragging = false;
+  #scrubTimer = 0;
+  #scrubQueued = false;
+  #hideTimer = 0;
+  #toastTimer = 0;
+  #pointerInControls = false;
+  /** Playback stalled for data (`waiting`) and has not run since. */
+  #waiting = false;
+  /** The partial error the user hid. */
+  #dismissedError = '';
+  /** The page's `idle-limit`, restored when the skip-idle button turns skipping back on. */
+  #idleLimitOn = 0;
+  /** What had focus when a panel opened; it gets it back when the panel closes. */
+  #opener: HTMLElement | undefined;
+  #focusPanel = false;
 
   @query('.screen') private screenCanvas!: HTMLCanvasElement;
   @query('.cursor') private cursorCanvas!: HTMLCanvasElement;
 
   /** The worker's state, as of its last notification; never changed here ahead of it. */
   @state() private snapshot: PlaybackSnapshot = initialSnapshot();
+  /** The open panel, if any. */
+  @state() private panel: Panel | '' = '';
+  /** Where the slider's thumb is while it is dragged (and until the last seek of the drag is done). */
+  @state() private scrubTime: number | undefined;
+  /** The tooltip over the timeline: where it points (px from the timeline's left) and its text. */
+  @state() private hover: { x: number; text: string } | undefined;
+  /** No pointer or keyboard activity for a while: the controls may hide. */
+  @state() private inactive = false;
+  /** The text of the polite live region. */
+  @state() private announcement = '';
+  /** A confirmation, or (`url` set) the link to copy by hand when the clipboard refused it. */
+  @state() private toast: { text: string; url?: string } | undefined;
 
   /** Start playing once playable. */
   @property({ type: Boolean, reflect: true }) autoplay = false;
@@ -136,6 +231,11 @@ export class DesktopRecordingPlayer extends LitElement {
   /** Seconds: the length of a recording whose source cannot tell it up front (a server-paced websocket). */
   @property({ attribute: 'duration-hint', type: Number, reflect: true }) durationHint = 0;
 
+  /** The time display shows the time of day (from `startDate`) instead of the elapsed time; clicking the display switches. */
+  @property({ attribute: 'wall-clock', type: Boolean, reflect: true }) wallClock = false;
+  /** `light` or `dark` controls; without it they follow `prefers-color-scheme`. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+
   /**
    * Sent as `{"token": …}` first on a playback websocket. A property only: a token never goes in an
    * attribute or a URL. Takes effect at the next load.
@@ -151,24 +251,24 @@ export class DesktopRecordingPlayer extends LitElement {
   /** URL of the recording (http(s), relative, `blob:`, `data:`); `#t=` sets the start position. */
   @property({ reflect: true })
   get src(): string {
-    return this.srcValue;
+    return this.#srcValue;
   }
   set src(value: string) {
-    this.srcValue = value ?? '';
-    this.sourceChanged();
+    this.#srcValue = value ?? '';
+    this.#sourceChanged();
   }
 
   /** A recording in memory (`Blob`, `File`, `ArrayBuffer`); takes precedence over `src`. */
   @property({ attribute: false })
   get srcObject(): Blob | ArrayBuffer | null {
-    return this.srcObjectValue;
+    return this.#srcObjectValue;
   }
   set srcObject(value: Blob | ArrayBuffer | null) {
-    this.srcObjectValue = value ?? null;
-    this.sourceChanged();
+    this.#srcObjectValue = value ?? null;
+    this.#sourceChanged();
   }
 
-  /** Speed, default 1; 0.0625–16. */
+  /** Speed, default 1; 0.0625–64. */
   @property({ attribute: 'playbackrate', type: Number })
   get playbackRate(): number {
     return this.snapshot.playbackRate;
@@ -179,194 +279,475 @@ export class DesktopRecordingPlayer extends LitElement {
     if (rate < PLAYBACK_RATE_RANGE.min || rate > PLAYBACK_RATE_RANGE.max) {
       throw new DOMException(`playback rate ${rate} is not supported (${PLAYBACK_RATE_RANGE.min}–${PLAYBACK_RATE_RANGE.max})`, 'NotSupportedError');
     }
-    this.requestedRate = rate;
-    this.client?.request(RequestMethod.SetRate, { rate }).catch(() => {});
+    this.#requestedRate = rate;
+    this.#client?.request(RequestMethod.SetRate, { rate }).catch(() => {});
   }
 
   constructor() {
     super();
-    this.addEventListener('keydown', this.handleKeydown);
+    this.addEventListener('keydown', this.#onKeydown);
+    this.addEventListener('pointermove', this.#onActivity);
+    this.addEventListener('pointerdown', this.#onPointerDown);
+    // Focus from the keyboard (Tab into the player) is activity; focus from a tap is the tap's business.
+    this.addEventListener('focusin', (event) => (event.composedPath()[0] as Element).matches(':focus-visible') && this.#onActivity());
+    this.addEventListener('fullscreenchange', () => this.requestUpdate());
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
     // Back in a document after the worker was stopped: start again where a <video> would, from the source.
-    if (this.hasUpdated && !this.client && this.hasSource()) this.startWorker();
+    if (this.hasUpdated && !this.#client && this.#hasSource()) this.#startWorker();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    clearTimeout(this.#hideTimer);
+    clearTimeout(this.#toastTimer);
     // A move (remove + insert in one task) keeps the worker; a removal stops it and frees the recording.
     queueMicrotask(() => {
-      if (!this.isConnected) this.stopWorker();
+      if (!this.isConnected) this.#stopWorker();
     });
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') this.requestUpdate();
   }
 
   protected override firstUpdated(): void {
-    if (this.client) this.attachCanvases();
-    else if (this.hasSource()) this.startWorker();
+    if (this.#client) this.#attachCanvases();
+    else if (this.#hasSource()) this.#startWorker();
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('loop') && this.client) this.client.request(RequestMethod.SetLoop, { loop: this.loop }).catch(() => {});
-    if (changed.has('idleLimit') && this.client) this.client.request(RequestMethod.SetIdleLimit, { idleLimitMs: this.idleLimitMs() }).catch(() => {});
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has('loop') && this.#client) this.#client.request(RequestMethod.SetLoop, { loop: this.loop }).catch(() => {});
+    if (changed.has('idleLimit') && this.#client) this.#client.request(RequestMethod.SetIdleLimit, { idleLimitMs: this.#idleLimitMs() }).catch(() => {});
+    if (this.#focusPanel) {
+      this.#focusPanel = false;
+      this.renderRoot.querySelector<HTMLElement>('.panel')?.focus();
+    }
+    if (changed.has('hover') && this.hover) {
+      // Centred on the pointer, but kept inside the timeline.
+      const tooltip = this.renderRoot.querySelector<HTMLElement>('.tooltip')!;
+      const width = tooltip.parentElement!.clientWidth;
+      tooltip.style.left = `${clamp(this.hover.x - tooltip.offsetWidth / 2, 0, width - tooltip.offsetWidth)}px`;
+    }
+    if (changed.has('toast') && this.toast?.url) this.renderRoot.querySelector<HTMLInputElement>('.toast input')?.select();
   }
 
-  private hasSource(): boolean {
-    return this.srcObjectValue !== null || this.srcValue !== '';
+  #hasSource(): boolean {
+    return this.#srcObjectValue !== null || this.#srcValue !== '';
   }
 
-  private sourceChanged(): void {
+  #sourceChanged(): void {
     // Synchronous, so `el.src = url; el.play()` reaches the worker in that order. Before the first
     // render, `firstUpdated` (or the first method that needs the worker) starts it with this source.
-    if (this.client || this.hasUpdated) this.load();
+    if (this.#client || this.hasUpdated) this.load();
   }
 
-  private startWorker(): EngineClient {
+  #startWorker(): EngineClient {
     const client = new EngineClient({
       workerSrc: this.workerSrc ? new URL(this.workerSrc, document.baseURI).href : undefined,
-      inPage: this.engineInPage,
-      onEvent: (message) => this.handleWorkerEvent(message),
-      onFailure: (error) => this.handleWorkerFailure(error),
+      inPage: this.#engineInPage,
+      onEvent: (message) => this.#handleWorkerEvent(message),
+      onFailure: (error) => this.#handleWorkerFailure(error),
     });
-    this.client = client;
-    this.canvasesAttached = false;
-    if (this.hasUpdated) this.attachCanvases();
-    if (this.hasSource()) this.sendLoad(client);
+    this.#client = client;
+    this.#canvasesAttached = false;
+    if (this.hasUpdated) this.#attachCanvases();
+    if (this.#hasSource()) this.#sendLoad(client);
     return client;
   }
 
-  private stopWorker(): void {
-    if (!this.client) return;
-    this.client.terminate();
-    this.client = undefined;
-    this.canvasesSpent = this.canvasesAttached;
-    this.canvasesAttached = false;
+  #stopWorker(): void {
+    if (!this.#client) return;
+    this.#client.terminate();
+    this.#client = undefined;
+    this.#canvasesSpent = this.#canvasesAttached;
+    this.#canvasesAttached = false;
     this.snapshot = initialSnapshot();
   }
 
-  private worker(): EngineClient {
-    return this.client ?? this.startWorker();
+  #worker(): EngineClient {
+    return this.#client ?? this.#startWorker();
   }
 
-  private attachCanvases(): void {
-    if (this.canvasesAttached || !this.client) return;
-    if (this.canvasesSpent) {
+  #attachCanvases(): void {
+    if (this.#canvasesAttached || !this.#client) return;
+    if (this.#canvasesSpent) {
       // A canvas hands its control to one OffscreenCanvas only, ever: a new worker needs new canvases.
       for (const canvas of [this.screenCanvas, this.cursorCanvas]) canvas.replaceWith(canvas.cloneNode(false));
-      this.canvasesSpent = false;
+      this.#canvasesSpent = false;
     }
-    this.canvasesAttached = true;
+    this.#canvasesAttached = true;
     if (!canTransferCanvases()) {
       // No OffscreenCanvas: the in-page engine paints on the elements themselves.
-      this.client.request(RequestMethod.Attach, { screen: this.screenCanvas, cursor: this.cursorCanvas }).catch(() => {});
+      this.#client.request(RequestMethod.Attach, { screen: this.screenCanvas, cursor: this.cursorCanvas }).catch(() => {});
       return;
     }
     const screen = this.screenCanvas.transferControlToOffscreen();
     const cursor = this.cursorCanvas.transferControlToOffscreen();
-    this.client.request(RequestMethod.Attach, { screen, cursor }, [screen, cursor]).catch(() => {});
+    this.#client.request(RequestMethod.Attach, { screen, cursor }, [screen, cursor]).catch(() => {});
   }
 
-  private sendLoad(client: EngineClient): void {
-    const source: SourceParam = this.srcObjectValue ?? (this.srcValue ? new URL(this.srcValue, document.baseURI).href : null);
-    const startAt = parseTimeOffset(this.startAt) ?? (this.srcObjectValue ? undefined : mediaFragmentStart(this.srcValue)) ?? 0;
+  #sendLoad(client: EngineClient): void {
+    const source: SourceParam = this.#srcObjectValue ?? (this.#srcValue ? new URL(this.#srcValue, document.baseURI).href : null);
+    const startAt = parseTimeOffset(this.startAt) ?? (this.#srcObjectValue ? undefined : mediaFragmentStart(this.#srcValue)) ?? 0;
     const params: LoadParams = {
       source,
       preload: Object.values(Preload).includes(this.preload) ? this.preload : Preload.Auto,
       autoplay: this.autoplay,
       loop: this.loop,
       startAtMs: startAt * 1000,
-      playbackRate: this.requestedRate ?? this.defaultPlaybackRate,
-      idleLimitMs: this.idleLimitMs(),
+      playbackRate: this.#requestedRate ?? this.defaultPlaybackRate,
+      idleLimitMs: this.#idleLimitMs(),
       durationHintMs: Number.isFinite(this.durationHint) && this.durationHint > 0 ? this.durationHint * 1000 : 0,
       authToken: this.authToken,
     };
     client.request(RequestMethod.Load, params).catch(() => {});
   }
 
-  private idleLimitMs(): number {
+  #idleLimitMs(): number {
     return Number.isFinite(this.idleLimit) && this.idleLimit > 0 ? this.idleLimit * 1000 : 0;
   }
 
-  private seekTo(seconds: number): void {
+  /** Asks the engine to seek; settles when the seek is done or a newer one took over. */
+  #seek(seconds: number): Promise<void> {
     if (!Number.isFinite(seconds)) throw new TypeError(`cannot seek to ${seconds}`);
-    this.client?.request(RequestMethod.Seek, { timeMs: seconds * 1000 }).catch(() => {});
+    this.#seekTarget = seconds;
+    const done = () => {
+      if (this.#seekTarget === seconds) this.#seekTarget = undefined;
+    };
+    return (this.#client?.request(RequestMethod.Seek, { timeMs: seconds * 1000 }) ?? Promise.resolve()).then(done, done);
   }
 
-  private handleWorkerEvent({ name, detail, state }: EventMessage): void {
+  #handleWorkerEvent({ name, detail, state }: EventMessage): void {
     this.snapshot = state;
-    if (name === MediaEvent.Marker) {
-      this.dispatchEvent(new CustomEvent(MediaEvent.Marker, { detail: toPlayerMarker(detail as PlaybackSnapshot['markers'][number]) }));
-    } else {
-      this.dispatchEvent(new Event(name));
+    const s = this.#strings();
+    switch (name) {
+      case MediaEvent.LoadStart:
+      case MediaEvent.Emptied:
+        this.#waiting = false;
+        this.#dismissedError = '';
+        break;
+      case MediaEvent.Waiting:
+        this.#waiting = true;
+        break;
+      case MediaEvent.Play:
+        this.#onActivity();
+        break;
+      case MediaEvent.Playing:
+        this.#waiting = false;
+        this.#say(s.playing);
+        break;
+      case MediaEvent.Pause:
+        this.#waiting = false;
+        // At the end, `ended` follows and says so.
+        if (!state.ended) this.#say(s.paused);
+        break;
+      case MediaEvent.Ended:
+        this.#say(s.ended);
+        break;
+      case MediaEvent.Seeked:
+        // Scrubbing seeks many times: only where it comes to rest is worth saying.
+        if (!this.#dragging && !state.seeking) this.#say(fill(s.at, formatClock(state.currentTimeMs / 1000)));
+        break;
+      case MediaEvent.Error:
+        this.#say(fill(s.error, state.error?.message ?? ''));
+        break;
+      case MediaEvent.Marker: {
+        const marker = toPlayerMarker(detail as Marker);
+        this.#say(fill(s.markerAt, marker.label, formatClock(marker.time)));
+        this.dispatchEvent(new CustomEvent(MediaEvent.Marker, { detail: marker }));
+        return;
+      }
     }
+    this.dispatchEvent(new Event(name));
   }
 
-  private handleWorkerFailure(error: Error): void {
-    const neverStarted = this.client && !this.client.started && !this.client.inPage;
-    this.client = undefined;
-    this.canvasesSpent = this.canvasesAttached;
-    this.canvasesAttached = false;
+  #handleWorkerFailure(error: Error): void {
+    const neverStarted = this.#client && !this.#client.started && !this.#client.inPage;
+    this.#client = undefined;
+    this.#canvasesSpent = this.#canvasesAttached;
+    this.#canvasesAttached = false;
     if (neverStarted) {
       // The same engine runs in the page instead: slower to share a thread with, but it plays.
-      this.engineInPage = true;
-      this.startWorker();
+      this.#engineInPage = true;
+      this.#startWorker();
       return;
     }
     // No worker is left to report state; this is the one state the element sets itself.
     this.snapshot = { ...initialSnapshot(), error: { reason: 'network', message: error.message, partial: false } };
+    this.#say(fill(this.#strings().error, error.message));
     this.dispatchEvent(new Event(MediaEvent.Error));
   }
 
-  private handleKeydown = (event: KeyboardEvent): void => {
+  /** The strings of the element's language: its own `lang`, else its nearest ancestor's. */
+  #strings(): Strings {
+    return stringsFor(this.#lang());
+  }
+
+  #lang(): string {
+    return this.closest('[lang]')?.getAttribute('lang') ?? '';
+  }
+
+  /** Sets the live region's text; the same text again is made to differ so it is spoken again. */
+  #say(text: string): void {
+    this.announcement = text === this.announcement ? `${text}\u00a0` : text;
+  }
+
+  #onKeydown = (event: KeyboardEvent): void => {
+    this.#onActivity();
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
-    const origin = event.composedPath()[0];
-    // Buttons, sliders and menus handle their own keys.
-    if (origin instanceof HTMLButtonElement || origin instanceof HTMLInputElement || origin instanceof HTMLSelectElement) return;
-    switch (event.key) {
+    const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    if (key === 'Escape' && (this.panel || this.toast)) {
+      this.#closePanel();
+      if (this.toast?.url) this.renderRoot.querySelector<HTMLElement>('.link')?.focus();
+      this.toast = undefined;
+      event.preventDefault();
+      return;
+    }
+    const origin = event.composedPath()[0] as HTMLElement;
+    // Fields and menus keep their own keys; buttons keep Space and Enter.
+    if (origin instanceof HTMLInputElement || origin instanceof HTMLSelectElement) return;
+    if (origin instanceof HTMLButtonElement && (key === ' ' || key === 'Enter')) return;
+    const onSlider = origin.classList?.contains('slider');
+    const duration = Number.isFinite(this.duration) ? this.duration : 0;
+    switch (key) {
       case ' ':
       case 'k':
-        this.togglePlay();
+        this.#togglePlay();
         break;
       case 'ArrowLeft':
-        this.seekBy(-KEYBOARD_SEEK_SECONDS);
-        break;
       case 'ArrowRight':
-        this.seekBy(KEYBOARD_SEEK_SECONDS);
+        this.#seekBy(key === 'ArrowLeft' ? -ARROW_STEP : ARROW_STEP);
+        break;
+      case 'ArrowDown':
+      case 'ArrowUp':
+        if (!onSlider) return;
+        this.#seekBy(key === 'ArrowDown' ? -ARROW_STEP : ARROW_STEP);
+        break;
+      case 'PageDown':
+      case 'PageUp':
+        if (!onSlider) return;
+        this.#seekBy(key === 'PageDown' ? -PAGE_STEP : PAGE_STEP);
+        break;
+      case 'j':
+      case 'l':
+        this.#seekBy(key === 'j' ? -JL_STEP : JL_STEP);
+        break;
+      case 'Home':
+        this.#seekWithin(0);
+        break;
+      case 'End':
+        this.#seekWithin(duration);
+        break;
+      case ',':
+      case '.':
+        if (this.paused) this.stepScreenChange(key === ',' ? -1 : 1).catch(() => {});
+        break;
+      case '<':
+      case '>':
+        this.#stepSpeed(key === '>');
+        break;
+      case '[':
+      case ']':
+        this.#stepMarker(key === ']');
+        break;
+      case 'f':
+        this.#toggleFullscreen();
+        break;
+      case '?':
+        this.#togglePanel('help');
         break;
       default:
-        return;
+        if (!/^\d$/.test(key)) return;
+        this.#seekWithin((duration * Number(key)) / 10);
     }
     event.preventDefault();
   };
 
-  private handlePlayClick = (): void => this.togglePlay();
-
-  private handleSeekInput = (event: Event): void => {
-    const seconds = Number((event.target as HTMLInputElement).value);
-    this.scrubValue = seconds;
-    this.currentTime = seconds;
+  /** Any pointer, touch, focus or key activity: the controls show, and hide again after a while if they may. */
+  #onActivity = (): void => {
+    this.inactive = false;
+    clearTimeout(this.#hideTimer);
+    this.#hideTimer = window.setTimeout(() => (this.inactive = true), HIDE_CONTROLS_AFTER_MS);
   };
 
-  private handleSeekEnd = (): void => {
-    this.scrubValue = undefined;
-    this.requestUpdate();
+  /** A tap on the screen (touch) shows or hides the controls; any other press is activity. */
+  #onPointerDown = (event: PointerEvent): void => {
+    const onControls = event.composedPath().some((node) => node instanceof Element && node.matches('.controls, .panel, .toast'));
+    if (event.pointerType !== 'touch' || onControls || !this.controls) return this.#onActivity();
+    if (this.#controlsHidden()) this.#onActivity();
+    else if (this.#mayHideControls()) {
+      clearTimeout(this.#hideTimer);
+      this.inactive = true;
+    }
   };
 
-  private handleSpeedChange = (event: Event): void => {
-    this.playbackRate = Number((event.target as HTMLSelectElement).value);
-  };
+  /** Controls never hide while paused, while a panel is open, while scrubbing, or with the pointer or keyboard focus on them. */
+  #mayHideControls(): boolean {
+    const focused = this.shadowRoot!.activeElement;
+    const focusInControls = !!focused?.closest('.controls') && focused.matches(':focus-visible');
+    return !this.snapshot.paused && !this.panel && !this.#dragging && !this.#pointerInControls && !focusInControls;
+  }
 
-  private togglePlay(): void {
+  #controlsHidden(): boolean {
+    return this.inactive && this.#mayHideControls();
+  }
+
+  #togglePlay(): void {
     if (this.paused) this.play().catch(() => {});
     else this.pause();
   }
 
-  private seekBy(seconds: number): void {
+  /** Seeks to `seconds`, kept within the recording. */
+  #seekWithin(seconds: number): void {
     if (this.readyState === ReadyState.HaveNothing) return;
     const duration = Number.isFinite(this.duration) ? this.duration : Infinity;
-    this.currentTime = Math.min(Math.max(0, this.currentTime + seconds), duration);
+    void this.#seek(clamp(seconds, 0, duration));
+  }
+
+  #seekBy(seconds: number): void {
+    this.#seekWithin((this.#seekTarget ?? this.currentTime) + seconds);
+  }
+
+  #stepSpeed(faster: boolean): void {
+    const rate = this.playbackRate;
+    const next = faster ? SPEEDS.find((speed) => speed > rate) : SPEEDS.filter((speed) => speed < rate).pop();
+    if (next) this.playbackRate = next;
+  }
+
+  /** To the next marker after the position, or the previous one before it (a little before, so it can go on back). */
+  #stepMarker(forward: boolean): void {
+    const now = this.#seekTarget ?? this.currentTime;
+    const times = this.snapshot.markers.map((marker) => marker.timeMs / 1000);
+    const target = forward ? Math.min(...times.filter((time) => time > now + 0.001)) : Math.max(...times.filter((time) => time < now - 0.25));
+    if (Number.isFinite(target)) this.#seekWithin(target);
+  }
+
+  #toggleFullscreen(): void {
+    (document.fullscreenElement === this ? document.exitFullscreen() : this.requestFullscreen()).catch(() => {});
+  }
+
+  #toggleIdle = (): void => {
+    if (this.idleLimit > 0) {
+      this.#idleLimitOn = this.idleLimit;
+      this.idleLimit = 0;
+    } else {
+      this.idleLimit = this.#idleLimitOn || DEFAULT_IDLE_LIMIT;
+    }
+  };
+
+  #togglePanel(panel: Panel): void {
+    if (this.panel === panel) return this.#closePanel();
+    if (!this.panel) {
+      this.#opener = (this.shadowRoot!.activeElement as HTMLElement | null) ?? this;
+    }
+    this.panel = panel;
+    this.#focusPanel = true;
+  }
+
+  #closePanel(): void {
+    if (!this.panel) return;
+    this.panel = '';
+    this.#opener?.focus();
+    this.#onActivity();
+  }
+
+  /** Downloads the frame at the current position as `<sessionId or 'recording'>-<hh-mm-ss>.png`. */
+  #capture = async (): Promise<void> => {
+    const name = `${this.recording.sessionId || 'recording'}-${fileStamp(this.currentTime)}.png`;
+    const frame = await this.captureFrame().catch(() => undefined);
+    if (!frame) return;
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(frame);
+    link.download = name;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+  };
+
+  /** Copies this page's address with `#t=<seconds>`; where the clipboard refuses, shows the link to copy by hand. */
+  #copyLink = async (): Promise<void> => {
+    const s = this.#strings();
+    const url = `${location.href.split('#')[0]}#t=${Math.floor(this.currentTime)}`;
+    clearTimeout(this.#toastTimer);
+    try {
+      await navigator.clipboard.writeText(url);
+      this.toast = { text: s.linkCopied };
+      this.#say(s.linkCopied);
+      this.#toastTimer = window.setTimeout(() => (this.toast = undefined), 2500);
+    } catch {
+      this.toast = { text: s.copyManually, url };
+    }
+  };
+
+  /** Time on the timeline at the pointer. */
+  #timeAt(event: PointerEvent): number {
+    const rect = this.renderRoot.querySelector('.slider')!.getBoundingClientRect();
+    const duration = Number.isFinite(this.duration) ? this.duration : 0;
+    return clamp((event.clientX - rect.left) / rect.width, 0, 1) * duration;
+  }
+
+  #onScrubStart = (event: PointerEvent): void => {
+    if (event.button || this.readyState === ReadyState.HaveNothing) return;
+    (event.currentTarget as Element).setPointerCapture(event.pointerId);
+    this.#dragging = true;
+    this.#scrubTo(this.#timeAt(event));
+  };
+
+  #onScrubMove = (event: PointerEvent): void => {
+    if (this.#dragging) this.#scrubTo(this.#timeAt(event));
+  };
+
+  #onScrubEnd = (event: PointerEvent): void => {
+    if (!this.#dragging) return;
+    this.#dragging = false;
+    this.#scrubTo(this.#timeAt(event), true);
+  };
+
+  /** Moves the thumb at once; seeks at most once per SCRUB_INTERVAL_MS while dragging, and always at the end. */
+  #scrubTo(seconds: number, last = false): void {
+    this.scrubTime = seconds;
+    if (this.#scrubTimer && !last) {
+      this.#scrubQueued = true;
+      return;
+    }
+    clearTimeout(this.#scrubTimer);
+    this.#scrubQueued = false;
+    this.#scrubTimer = window.setTimeout(() => {
+      this.#scrubTimer = 0;
+      if (this.#scrubQueued && this.scrubTime !== undefined) this.#scrubTo(this.scrubTime);
+    }, SCRUB_INTERVAL_MS);
+    void this.#seek(seconds).then(() => {
+      if (!this.#dragging && this.scrubTime === seconds) this.scrubTime = undefined;
+    });
+  }
+
+  #onHover = (event: PointerEvent): void => {
+    const index = (event.target as HTMLElement).dataset.index;
+    const marker = index === undefined ? undefined : this.snapshot.markers[Number(index)];
+    const time = marker ? marker.timeMs / 1000 : this.#timeAt(event);
+    const duration = this.duration;
+    const slider = this.renderRoot.querySelector('.slider')!.getBoundingClientRect();
+    const timeline = (event.currentTarget as Element).getBoundingClientRect();
+    this.hover = {
+      x: slider.left - timeline.left + (duration > 0 ? time / duration : 0) * slider.width,
+      text: `${marker ? `${marker.label} · ` : ''}${this.#clockAt(time)}`,
+    };
+  };
+
+  #onTickClick = (event: Event): void => {
+    const index = (event.target as HTMLElement).dataset.index;
+    const marker = index === undefined ? undefined : this.snapshot.markers[Number(index)];
+    if (marker) this.#seekWithin(marker.timeMs / 1000);
+  };
+
+  /** A position as the time display shows it: elapsed, or the time of day when that is on and known. */
+  #clockAt(seconds: number): string {
+    const start = this.snapshot.startDateMs;
+    return this.wallClock && start !== null ? formatWallClock(start + seconds * 1000) : formatClock(seconds);
   }
 
   /** The position in seconds; setting it seeks. */
@@ -374,7 +755,7 @@ export class DesktopRecordingPlayer extends LitElement {
     return this.snapshot.currentTimeMs / 1000;
   }
   set currentTime(seconds: number) {
-    this.seekTo(seconds);
+    void this.#seek(seconds);
   }
 
   /** Length in seconds: NaN before metadata, grows while a file streams in, final once `canplaythrough` fired. */
@@ -441,29 +822,29 @@ export class DesktopRecordingPlayer extends LitElement {
   play(): Promise<void> {
     const error = this.snapshot.error;
     if (error && !error.partial) return Promise.reject(new DOMException(error.message, 'NotSupportedError'));
-    if (!this.hasSource()) return Promise.reject(new DOMException('there is no recording to play (no src)', 'NotSupportedError'));
-    return this.worker().request(RequestMethod.Play, undefined);
+    if (!this.#hasSource()) return Promise.reject(new DOMException('there is no recording to play (no src)', 'NotSupportedError'));
+    return this.#worker().request(RequestMethod.Play, undefined);
   }
 
   pause(): void {
-    this.client?.request(RequestMethod.Pause, undefined).catch(() => {});
+    this.#client?.request(RequestMethod.Pause, undefined).catch(() => {});
   }
 
   /** Loads the source again from the start. */
   load(): void {
-    if (this.client) this.sendLoad(this.client);
-    else this.startWorker();
+    if (this.#client) this.#sendLoad(this.#client);
+    else this.#startWorker();
   }
 
   /** Seeks to the previous (-1) or next (1) change of the screen, like a video player's frame step. */
   stepScreenChange(direction: 1 | -1): Promise<void> {
-    if (!this.client) return Promise.resolve();
-    return this.client.request(RequestMethod.StepScreen, { direction });
+    if (!this.#client) return Promise.resolve();
+    return this.#client.request(RequestMethod.StepScreen, { direction });
   }
 
   /** Seeks to `seconds` (exact in this player: the screen is rebuilt there). */
   fastSeek(seconds: number): void {
-    this.seekTo(seconds);
+    void this.#seek(seconds);
   }
 
   /**
@@ -478,78 +859,240 @@ export class DesktopRecordingPlayer extends LitElement {
 
   /** The remote screen at `currentTime` as an image: no pointer, no controls, full recorded size. */
   captureFrame(options: CaptureFrameOptions = {}): Promise<Blob> {
-    return this.worker().request(RequestMethod.CaptureFrame, { type: options.type, quality: options.quality });
+    return this.#worker().request(RequestMethod.CaptureFrame, { type: options.type, quality: options.quality });
   }
 
   protected override render() {
     const snapshot = this.snapshot;
-    const loading = this.hasSource() && !snapshot.error && snapshot.readyState < ReadyState.HaveCurrentData;
+    const s = this.#strings();
+    const error = snapshot.error;
+    const showError = error && !(error.partial && this.#dismissedError === error.message);
+    const busy: 'loading' | 'buffering' | 'seeking' | '' =
+      // preload="none" reads nothing until play(): nothing is loading before then.
+      !error && this.#hasSource() && snapshot.readyState < ReadyState.HaveCurrentData && (this.preload !== Preload.None || this.autoplay || !snapshot.paused)
+        ? 'loading'
+        : this.#waiting && !snapshot.paused
+          ? 'buffering'
+          : snapshot.seeking && this.scrubTime === undefined
+            ? 'seeking'
+            : '';
+    const hidden = this.controls && this.#controlsHidden();
     return html`
-      <div class="stage">
-        <div class="screen-layers" role="img" aria-label=${this.describeScreen()}>
+      <div class="stage ${hidden ? 'stage--idle' : ''}">
+        <div class="screen-layers" role="img" aria-label=${this.#describeScreen(s)}>
           <canvas class="screen" part="screen"></canvas>
           <canvas class="cursor" part="cursor"></canvas>
         </div>
         ${this.poster && snapshot.readyState < ReadyState.HaveCurrentData
           ? html`<img class="poster" part="poster" src=${this.poster} alt="" />`
           : nothing}
-        <div class="loading" part="loading" role="status" ?hidden=${!loading}>${loading ? 'Loading recording…' : ''}</div>
-        <div class="error" part="error" role="alert" ?hidden=${!snapshot.error}>
-          ${snapshot.error
-            ? html`<span class="error__title">${snapshot.error.partial ? 'Part of this recording could not be read' : 'This recording cannot be played'}</span>
-                <span class="error__message">${snapshot.error.message}</span>`
+        <div class="status status--${busy}" part="status loading" ?hidden=${!busy || !!showError}>${busy && s[busy]}</div>
+        <div class="error" part="error" ?hidden=${!showError}>
+          ${showError
+            ? html`<strong>${error.partial ? s.partial : s.failed}</strong>
+                <span class="error__message">${error.message}</span>
+                ${error.partial
+                  ? html`<span>${s.partialNote}</span>
+                      <button type="button" part="button dismiss-button" @click=${() => ((this.#dismissedError = error.message), this.requestUpdate())}>${s.dismiss}</button>`
+                  : nothing}`
             : nothing}
         </div>
-        ${this.controls ? this.renderControls() : nothing}
+        ${this.controls ? this.#renderControls(s, hidden) : nothing}
+        ${this.panel ? this.#renderPanel(this.panel, s) : nothing}
+        <div class="toast" part="toast" ?hidden=${!this.toast}>
+          ${this.toast?.url
+            ? html`<label>${this.toast.text} <input readonly .value=${this.toast.url} /></label>`
+            : this.toast?.text}
+        </div>
+        <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
       </div>
     `;
   }
 
-  private renderControls() {
+  #renderControls(s: Strings, hidden: boolean): TemplateResult {
     const snapshot = this.snapshot;
-    const current = snapshot.currentTimeMs / 1000;
+    const current = this.scrubTime ?? snapshot.currentTimeMs / 1000;
     const duration = Number.isFinite(snapshot.durationMs) ? snapshot.durationMs / 1000 : 0;
+    const percent = (seconds: number): number => (duration > 0 ? clamp((seconds / duration) * 100, 0, 100) : 0);
     const rate = snapshot.playbackRate;
     const speeds = SPEEDS.includes(rate) ? SPEEDS : [...SPEEDS, rate].sort((a, b) => a - b);
     const noMedia = snapshot.readyState === ReadyState.HaveNothing;
+    const fullscreen = document.fullscreenElement === this;
+    const start = snapshot.startDateMs;
     return html`
-      <div class="controls" part="controls" @pointerup=${this.handleSeekEnd}>
-        <button type="button" class="play" aria-label=${snapshot.paused ? 'Play' : 'Pause'} ?disabled=${!this.hasSource()} @click=${this.handlePlayClick}>
-          <svg viewBox="0 0 16 16" aria-hidden="true">${snapshot.paused ? playIcon : pauseIcon}</svg>
-        </button>
-        <input
-          class="seek"
-          type="range"
-          aria-label="Seek"
-          min="0"
-          max=${duration}
-          step="any"
-          .value=${String(this.scrubValue ?? current)}
-          aria-valuetext=${describePosition(current, duration)}
-          ?disabled=${noMedia}
-          @input=${this.handleSeekInput}
-          @change=${this.handleSeekEnd}
-        />
-        <span class="time" aria-hidden="true">${formatClock(current)} / ${formatClock(duration)}</span>
-        <label class="speed">
-          <span class="visually-hidden">Playback speed</span>
-          <select @change=${this.handleSpeedChange}>
+      <div
+        class="controls ${hidden ? 'controls--hidden' : ''}"
+        part="controls"
+        @pointerenter=${() => (this.#pointerInControls = true)}
+        @pointerleave=${() => (this.#pointerInControls = false)}
+      >
+        <div class="timeline" part="timeline" @pointermove=${this.#onHover} @pointerleave=${() => (this.hover = undefined)}>
+          <div
+            class="slider"
+            part="slider"
+            role="slider"
+            tabindex="0"
+            aria-label=${s.seek}
+            aria-valuemin="0"
+            aria-valuemax=${Math.floor(duration)}
+            aria-valuenow=${Math.floor(current)}
+            aria-valuetext=${describePosition(current, duration, s)}
+            aria-disabled=${noMedia ? 'true' : 'false'}
+            style="--played: ${percent(current)}%; --buffered: ${percent(snapshot.bufferedMs / 1000)}%"
+            @pointerdown=${this.#onScrubStart}
+            @pointermove=${this.#onScrubMove}
+            @pointerup=${this.#onScrubEnd}
+            @pointercancel=${this.#onScrubEnd}
+          ></div>
+          <div class="ticks" aria-hidden="true" @click=${this.#onTickClick}>
+            ${snapshot.markers.map((marker, index) => {
+              const group = markerGroup(marker);
+              return html`<span class="tick tick--${group}" part="tick tick-${group}" data-index=${index} style="left: ${percent(marker.timeMs / 1000)}%"></span>`;
+            })}
+          </div>
+          <div class="tooltip" part="tooltip" aria-hidden="true" ?hidden=${!this.hover}>${this.hover?.text}</div>
+        </div>
+        <div class="bar">
+          ${this.#button('play', snapshot.paused ? s.play : s.pause, snapshot.paused ? icons.play : icons.pause, this.#togglePlay, { disabled: !this.#hasSource() })}
+          <button type="button" class="time" part="button time-button" title=${s.timeToggle} ?disabled=${start === null} @click=${() => (this.wallClock = !this.wallClock)}>
+            ${this.wallClock && start !== null ? this.#clockAt(current) : `${formatClock(current)} / ${formatClock(duration)}`}
+          </button>
+          <span class="spacer"></span>
+          <label class="visually-hidden" for="speed">${s.speed}</label>
+          <select id="speed" class="speed" part="speed" title=${s.speed} @change=${(event: Event) => (this.playbackRate = Number((event.target as HTMLSelectElement).value))}>
             ${speeds.map((speed) => html`<option value=${speed} ?selected=${speed === rate}>${speed}×</option>`)}
           </select>
-        </label>
+          ${this.#button('idle', s.idle, icons.idle, this.#toggleIdle, { pressed: this.idleLimit > 0 })}
+          ${this.#button('markers', s.markers, icons.markers, () => this.#togglePanel('markers'), { expanded: this.panel === 'markers' })}
+          ${this.#button('info', s.info, icons.info, () => this.#togglePanel('info'), { expanded: this.panel === 'info' })}
+          ${this.#button('capture', s.capture, icons.capture, this.#capture, { disabled: snapshot.readyState < ReadyState.HaveCurrentData })}
+          ${this.#button('link', s.link, icons.link, this.#copyLink, { disabled: noMedia })}
+          ${this.#button('help', s.help, icons.help, () => this.#togglePanel('help'), { expanded: this.panel === 'help' })}
+          ${document.fullscreenEnabled
+            ? this.#button('fullscreen', fullscreen ? s.exitFullscreen : s.fullscreen, fullscreen ? icons.exitFullscreen : icons.fullscreen, this.#toggleFullscreen, { pressed: fullscreen })
+            : nothing}
+        </div>
       </div>
     `;
   }
 
-  private describeScreen(): string {
+  #button(
+    name: string,
+    label: string,
+    icon: SVGTemplateResult,
+    onClick: () => unknown,
+    { pressed, expanded, disabled = false }: { pressed?: boolean; expanded?: boolean; disabled?: boolean } = {},
+  ): TemplateResult {
+    return html`<button
+      type="button"
+      class=${name}
+      part="button ${name}-button"
+      aria-label=${label}
+      title=${label}
+      aria-pressed=${pressed ?? nothing}
+      aria-expanded=${expanded ?? nothing}
+      ?disabled=${disabled}
+      @click=${() => onClick.call(this)}
+    >
+      ${icon}
+    </button>`;
+  }
+
+  #renderPanel(panel: Panel, s: Strings): TemplateResult {
+    let body: unknown;
+    if (panel === 'markers') {
+      const markers = this.snapshot.markers;
+      body = markers.length
+        ? html`<ol class="marker-list">
+            ${markers.map(
+              (marker) =>
+                html`<li>
+                  <button type="button" @click=${() => this.#seekWithin(marker.timeMs / 1000)}>
+                    <span class="tick tick--${markerGroup(marker)}"></span><span class="marker-list__time">${this.#clockAt(marker.timeMs / 1000)}</span>
+                    ${marker.label}
+                  </button>
+                </li>`,
+            )}
+          </ol>`
+        : html`<p>${s.noMarkers}</p>`;
+    } else if (panel === 'info') {
+      const r = this.snapshot.recording;
+      const options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'long' };
+      let dates: Intl.DateTimeFormat;
+      try {
+        dates = new Intl.DateTimeFormat(this.#lang() || undefined, options);
+      } catch {
+        dates = new Intl.DateTimeFormat(undefined, options); // not a valid language tag
+      }
+      const when = (date?: Date) => date && dates.format(date);
+      const rows = (
+        [
+          [s.user, r.user],
+          [s.login, r.login],
+          [s.desktop, r.desktopName],
+          [s.address, r.desktopAddr],
+          [s.windowsUser, r.windowsUser],
+          [s.windowsDomain, r.windowsDomain],
+          [s.sessionStart, when(r.sessionStart)],
+          [s.sessionEnd, when(r.sessionEnd)],
+          [s.participants, r.participants?.join(', ')],
+          [s.recorded, r.recorded === undefined ? undefined : r.recorded ? s.yes : s.no],
+          [s.sessionId, r.sessionId],
+          [s.cluster, r.clusterName],
+        ] as const
+      ).filter(([, value]) => value);
+      body = rows.length ? html`<dl>${rows.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`)}</dl>` : html`<p>${s.noInfo}</p>`;
+    } else {
+      const keys = [
+        [`${s.keySpace} / K`, s.helpPlay],
+        ['← / →', s.helpSeek5],
+        ['J / L', s.helpSeek10],
+        [`${s.keyHome} / ${s.keyEnd}`, s.helpEnds],
+        ['0 … 9', s.helpPercent],
+        [', / .', s.helpStep],
+        ['< / >', s.helpSpeed],
+        ['[ / ]', s.helpMarker],
+        ['F', s.helpFullscreen],
+        ['?', s.helpHelp],
+        [s.keyEsc, s.helpClose],
+      ];
+      body = html`<dl class="keys">${keys.map(([keyNames, action]) => html`<dt><kbd>${keyNames}</kbd></dt><dd>${action}</dd>`)}</dl>`;
+    }
+    return html`
+      <div class="panel" part="panel ${panel}-panel" role="dialog" aria-labelledby="panel-title" tabindex="-1">
+        <div class="panel__head">
+          <span id="panel-title">${s[panel]}</span>
+          ${this.#button('close', s.close, icons.close, this.#closePanel)}
+        </div>
+        ${body}
+      </div>
+    `;
+  }
+
+  #describeScreen(s: Strings): string {
     const who = this.snapshot.recording.user;
     const desktop = this.snapshot.recording.desktopName ?? this.snapshot.recording.desktopAddr;
-    if (who && desktop) return `Desktop session recording: ${who} on ${desktop}`;
-    return 'Desktop session recording';
+    return who && desktop ? fill(s.playerOf, who, desktop) : s.player;
   }
 }
 
-function toPlayerMarker(marker: PlaybackSnapshot['markers'][number]): PlayerMarker {
+/** `addEventListener('marker', (event) => event.detail.label)` and the media events, typed. */
+export interface DesktopRecordingPlayer {
+  addEventListener<K extends keyof DesktopRecordingPlayerEventMap>(
+    type: K,
+    listener: (this: DesktopRecordingPlayer, event: DesktopRecordingPlayerEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof DesktopRecordingPlayerEventMap>(
+    type: K,
+    listener: (this: DesktopRecordingPlayer, event: DesktopRecordingPlayerEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+}
+
+function toPlayerMarker(marker: Marker): PlayerMarker {
   return { time: marker.timeMs / 1000, type: marker.type, code: marker.code, label: marker.label, detail: marker.detail };
 }
 

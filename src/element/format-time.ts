@@ -1,31 +1,48 @@
 /** Pure helpers for time in the UI: clock labels, spoken durations, and parsing start positions. */
+import { en, fill, type Strings } from './strings.js';
+
+const pad = (value: number): string => String(value).padStart(2, '0');
 
 /** "1:05", "12:00", "1:02:03"; "0:00" for anything not a finite time. */
 export function formatClock(seconds: number): string {
   const whole = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;
   const hours = Math.floor(whole / 3600);
   const minutes = Math.floor((whole % 3600) / 60);
-  const secs = String(whole % 60).padStart(2, '0');
-  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${secs}` : `${minutes}:${secs}`;
+  return hours > 0 ? `${hours}:${pad(minutes)}:${pad(whole % 60)}` : `${minutes}:${pad(whole % 60)}`;
 }
 
 /** "1 minute 5 seconds", "2 hours 3 seconds", "0 seconds": a duration as a screen reader should say it. */
-export function describeDuration(seconds: number): string {
+export function describeDuration(seconds: number, s: Strings = en): string {
   const whole = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;
   const parts: string[] = [];
-  const units: Array<[number, string]> = [
-    [Math.floor(whole / 3600), 'hour'],
-    [Math.floor((whole % 3600) / 60), 'minute'],
-    [whole % 60, 'second'],
+  const units: Array<[number, string, string]> = [
+    [Math.floor(whole / 3600), s.hour, s.hours],
+    [Math.floor((whole % 3600) / 60), s.minute, s.minutes],
+    [whole % 60, s.second, s.seconds],
   ];
-  for (const [count, unit] of units) if (count > 0) parts.push(`${count} ${unit}${count === 1 ? '' : 's'}`);
-  return parts.length ? parts.join(' ') : '0 seconds';
+  for (const [count, one, many] of units) if (count > 0) parts.push(`${count} ${count === 1 ? one : many}`);
+  return parts.join(' ') || `0 ${s.seconds}`;
 }
 
 /** The seek slider's `aria-valuetext`: "1 minute 5 seconds of 2 minutes 30 seconds". */
-export function describePosition(currentSeconds: number, durationSeconds: number): string {
-  if (!Number.isFinite(durationSeconds)) return describeDuration(currentSeconds);
-  return `${describeDuration(currentSeconds)} of ${describeDuration(durationSeconds)}`;
+export function describePosition(currentSeconds: number, durationSeconds: number, s: Strings = en): string {
+  if (!Number.isFinite(durationSeconds)) return describeDuration(currentSeconds, s);
+  return fill(s.of, describeDuration(currentSeconds, s), describeDuration(durationSeconds, s));
+}
+
+/** The viewer's local time of day with its offset: "14:03:12 UTC+1", "09:30:00 UTC", "20:00:00 UTC+5:30". */
+export function formatWallClock(unixMs: number): string {
+  const date = new Date(unixMs);
+  const offset = -date.getTimezoneOffset();
+  const abs = Math.abs(offset);
+  const zone = offset ? `UTC${offset > 0 ? '+' : '-'}${Math.floor(abs / 60)}${abs % 60 ? `:${pad(abs % 60)}` : ''}` : 'UTC';
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())} ${zone}`;
+}
+
+/** A position for file names: 65.4 → "00-01-05". */
+export function fileStamp(seconds: number): string {
+  const whole = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;
+  return [whole / 3600, (whole % 3600) / 60, whole % 60].map((n) => pad(Math.floor(n))).join('-');
 }
 
 /** Seconds from "90", "90.5", "1:30", "01:02:03"; undefined for anything else. */

@@ -299,8 +299,8 @@ describe('<desktop-recording-player>', () => {
   it('has labelled built-in controls and keyboard shortcuts', async () => {
     const element = await player(sampleUrl, 'controls');
     const root = element.shadowRoot!;
-    const button = root.querySelector('button')!;
-    const slider = root.querySelector<HTMLInputElement>('input[type=range]')!;
+    const button = root.querySelector('[part~=play-button]')!;
+    const slider = root.querySelector('[role=slider]')!;
     const speed = root.querySelector('select')!;
     expect(button.getAttribute('aria-label')).to.equal('Play');
     expect(slider.getAttribute('aria-label')).to.equal('Seek');
@@ -308,7 +308,7 @@ describe('<desktop-recording-player>', () => {
     await seek(element, 1);
     await element.updateComplete;
     expect(slider.getAttribute('aria-valuetext')).to.equal('1 second of 2 seconds');
-    expect(root.querySelector('.time')!.textContent).to.equal('0:01 / 0:02');
+    expect(root.querySelector('.time')!.textContent!.trim()).to.equal('0:01 / 0:02');
 
     element.focus();
     const playing = nextEvent(element, 'playing');
