@@ -5,6 +5,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeTdp } from '../src/format/tdp.js';
 import { createRecorder, fileSink, type SessionInfo } from '../src/recorder/index.js';
+import { RDP_CAPTURES, writeRdpSample } from './generate-rdp-samples.js';
 import { synthesizeSession, type SceneOptions } from './samples/desktop-scene.js';
 
 interface Sample {
@@ -76,4 +77,9 @@ async function writeSample(dir: string, sample: Sample): Promise<void> {
 
 const dir = new URL('./recordings/', import.meta.url).pathname;
 await mkdir(dir, { recursive: true });
-for (const sample of process.argv.includes('--long') ? [long] : samples) await writeSample(dir, sample);
+if (process.argv.includes('--long')) {
+  await writeSample(dir, long);
+} else {
+  for (const sample of samples) await writeSample(dir, sample);
+  for (const capture of RDP_CAPTURES) await writeRdpSample(dir, capture);
+}

@@ -260,7 +260,8 @@ export class KeyframeBuilder {
   private async run(): Promise<void> {
     for (;;) {
       const end = this.nextEnd();
-      if (end === undefined || this.stopped) return;
+      // Fast-path screens come from a stateful decoder: a canvas snapshot cannot stand for them.
+      if (end === undefined || this.stopped || this.timeline.hasFastPath) return;
       await this.paint(planReplay(this.timeline, this.builtTo, end, this.width, this.height));
       if (this.stopped) return;
       this.builtTo = end;

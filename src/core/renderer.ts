@@ -1,8 +1,18 @@
 import { context2d, encodeSurface, type PaintSurface } from './canvas.js';
+import { FastPathDecoder, type FramebufferView, type PointerImage, type PointerUpdate } from './fastpath/index.js';
 import { decodeWithBitmap, type DecodedImage } from './image-decode.js';
 import type { KeyframeStore } from './keyframes.js';
 import type { ScreenUpdate } from './screen-timeline.js';
 import type { TileImage } from './tile-bytes.js';
+
+function readInMemory(bytes: TileImage): Uint8Array {
+  if (!(bytes instanceof Uint8Array)) throw new Error('this renderer has no store to read stored screen updates from');
+  return bytes;
+}
+
+function pointerShapeOf(image: PointerImage): { image: ImageData; hotspotX: number; hotspotY: number } {
+  return { image: new ImageData(image.pixels as Uint8ClampedArray<ArrayBuffer>, image.width, image.height), hotspotX: image.hotspotX, hotspotY: image.hotspotY };
+}
 
 function decodeInMemory(png: TileImage): Promise<DecodedImage> {
   if (!(png instanceof Uint8Array)) return Promise.reject(new Error('this renderer has no tile store to read stored tiles from'));
@@ -10,6 +20,7 @@ function decodeInMemory(png: TileImage): Promise<DecodedImage> {
 }
 
 type TileUpdate = Extract<ScreenUpdate, { kind: 'tile' }>;
+type FastPathUpdate = Extract<ScreenUpdate, { kind: 'fastpath' }>;
 
 /** A whole screen put back at once (a keyframe): the canvas takes its size, then the image. */
 export interface RestoreStep {
@@ -29,16 +40,20 @@ export interface RendererOptions {
   decodesInFlight: number;
   /** Reads and decodes a tile's PNG. */
   decodeTile(png: TileImage): Promise<DecodedImage>;
+  /** Reads stored bytes (a fast-path PDU). */
+  readBytes(bytes: TileImage): Uint8Array | Promise<Uint8Array>;
   /** A resize was painted (in time order with the tiles). */
   onScreenSize(width: number, height: number): void;
-  /** A tile's PNG could not be decoded; the tile is skipped. */
-  onImageError(tile: TileUpdate, error: unknown): void;
+  /** A screen update (a tile's PNG, a fast-path update) could not be decoded; it is skipped. */
+  onImageError(timeMs: number, error: unknown): void;
 }
 
 interface QueuedUpdate {
   update: RenderStep;
   /** Started for tiles near the head of the queue; resolves to undefined when the PNG is bad. */
   decoded?: Promise<DecodedImage | undefined>;
+  /** Started for fast-path updates near the head of the queue: the PDU's bytes. */
+  bytes?: Promise<Uint8Array | undefined>;
 }
 
 /** A click shows as a ring growing from the pointer's tip and fading out. */
@@ -69,6 +84,12 @@ export class CanvasRenderer {
   private pumping = false;
   private idleWaiters: Array<() => void> = [];
   private pointer: { x: number; y: number } | undefined;
+  /** The remote pointer's shape from fast-path pointer updates (the arrow when unset), or hidden. */
+  private pointerShape: { image: ImageData; hotspotX: number; hotspotY: number } | undefined;
+  private pointerHidden = false;
+  /** Decodes RDP fast-path updates (Teleport 15+); made at the first one. */
+  private fastPath: FastPathDecoder | undefined;
+  private fastPathImage: ImageData | undefined;
   private ripple: { x: number; y: number; button: number; startedAt: number; timer?: ReturnType<typeof setTimeout> } | undefined;
   private painted = 0;
 
@@ -77,7 +98,7 @@ export class CanvasRenderer {
     private readonly cursor: PaintSurface,
     options: Partial<RendererOptions> = {},
   ) {
-    this.options = { decodesInFlight: 4, decodeTile: decodeInMemory, onScreenSize: () => {}, onImageError: () => {}, ...options };
+    this.options = { decodesInFlight: 4, decodeTile: decodeInMemory, readBytes: readInMemory, onScreenSize: () => {}, onImageError: () => {}, ...options };
     // An opaque screen starts black, like a monitor, and composites faster.
     this.screenContext = context2d(screen, { alpha: false });
     this.cursorContext = context2d(cursor);
@@ -131,6 +152,9 @@ export class CanvasRenderer {
     this.screenContext.fillStyle = '#000';
     this.screenContext.fillRect(0, 0, this.screen.width, this.screen.height);
     this.pointer = undefined;
+    // Fast-path pointer shapes come back with the updates a seek replays.
+    this.pointerShape = undefined;
+    this.pointerHidden = false;
     this.stopRipple();
     this.cursorContext.clearRect(0, 0, this.cursor.width, this.cursor.height);
   }
@@ -161,6 +185,14 @@ export class CanvasRenderer {
         if (item.update.kind === 'restore') {
           await this.restore(item.update, generation);
           if (generation === this.generation) this.head += 1;
+          continue;
+        }
+        if (item.update.kind === 'fastpath') {
+          const pdu = await item.bytes!;
+          if (generation !== this.generation) continue;
+          this.head += 1;
+          this.decoding -= 1;
+          if (pdu) this.applyFastPath(item.update, pdu);
           continue;
         }
         if (item.update.kind !== 'tile') {
@@ -194,6 +226,11 @@ export class CanvasRenderer {
     this.decodeCursor = Math.max(this.decodeCursor, this.head);
     while (this.decoding < this.options.decodesInFlight && this.decodeCursor < this.queue.length) {
       const item = this.queue[this.decodeCursor++]!;
+      if (item.update.kind === 'fastpath') {
+        this.decoding += 1;
+        item.bytes = this.read(item.update);
+        continue;
+      }
       if (item.update.kind !== 'tile') continue;
       this.decoding += 1;
       item.decoded = this.decode(item.update);
@@ -218,12 +255,64 @@ export class CanvasRenderer {
     try {
       return await this.options.decodeTile(tile.png);
     } catch (error) {
-      this.options.onImageError(tile, error);
+      this.options.onImageError(tile.timeMs, error);
       return undefined;
     }
   }
 
-  private apply(update: Exclude<ScreenUpdate, TileUpdate>): void {
+  private async read(update: FastPathUpdate): Promise<Uint8Array | undefined> {
+    try {
+      return await this.options.readBytes(update.pdu);
+    } catch (error) {
+      this.options.onImageError(update.timeMs, error);
+      return undefined;
+    }
+  }
+
+  /** Runs one fast-path PDU through the decoder and copies what it changed onto the screen. */
+  private applyFastPath(update: FastPathUpdate, pdu: Uint8Array): void {
+    if (this.screen.width === 0) return;
+    this.fastPath ??= new FastPathDecoder(this.screen.width, this.screen.height);
+    const output = this.fastPath.push(pdu);
+    if (output.errors.length > 0) this.options.onImageError(update.timeMs, new Error(output.errors[0]));
+    if (output.dirty.length > 0) {
+      const image = this.framebufferImage(this.fastPath.framebuffer);
+      for (const { x, y, width, height } of output.dirty) this.screenContext.putImageData(image, 0, 0, x, y, width, height);
+      this.painted += 1;
+    }
+    if (output.pointer) this.applyPointerUpdate(output.pointer);
+  }
+
+  /** The decoder's pixels as ImageData, without copying them (remade when the decoder's screen is). */
+  private framebufferImage(framebuffer: FramebufferView): ImageData {
+    if (this.fastPathImage?.data !== framebuffer.pixels) {
+      this.fastPathImage = new ImageData(framebuffer.pixels as Uint8ClampedArray<ArrayBuffer>, framebuffer.width, framebuffer.height);
+    }
+    return this.fastPathImage;
+  }
+
+  private applyPointerUpdate(update: PointerUpdate): void {
+    this.erasePointer();
+    switch (update.kind) {
+      case 'position':
+        this.pointer = { x: update.x, y: update.y };
+        break;
+      case 'shape':
+        this.pointerShape = pointerShapeOf(update.image);
+        this.pointerHidden = false;
+        break;
+      case 'hidden':
+        this.pointerHidden = true;
+        break;
+      case 'default':
+        this.pointerShape = undefined;
+        this.pointerHidden = false;
+        break;
+    }
+    this.drawPointer();
+  }
+
+  private apply(update: Exclude<ScreenUpdate, TileUpdate | FastPathUpdate>): void {
     if (update.kind === 'resize') {
       this.resize(update.width, update.height);
     } else if (update.kind === 'click') {
@@ -279,6 +368,8 @@ export class CanvasRenderer {
 
   private resize(width: number, height: number): void {
     this.stopRipple();
+    // A new screen size restarts fast-path decoding there (TDP 31 ConnectionActivated).
+    this.fastPath?.reset(width, height);
     // Setting the size clears a canvas, even to the same size: RDP repaints after a resize.
     this.screen.width = width;
     this.screen.height = height;
@@ -290,12 +381,23 @@ export class CanvasRenderer {
 
   private erasePointer(): void {
     if (!this.pointer) return;
+    const shape = this.pointerShape;
+    if (shape) {
+      this.cursorContext.clearRect(this.pointer.x - shape.hotspotX, this.pointer.y - shape.hotspotY, shape.image.width, shape.image.height);
+      return;
+    }
     const { left, top, width, height } = ARROW_BOUNDS;
     this.cursorContext.clearRect(this.pointer.x + left, this.pointer.y + top, width, height);
   }
 
   private drawPointer(): void {
-    if (!this.pointer) return;
+    if (!this.pointer || this.pointerHidden) return;
+    if (this.pointerShape) {
+      // The layer holds nothing but the pointer there, so its pixels (transparent ones too) go as they are.
+      const { image, hotspotX, hotspotY } = this.pointerShape;
+      this.cursorContext.putImageData(image, this.pointer.x - hotspotX, this.pointer.y - hotspotY);
+      return;
+    }
     const context = this.cursorContext;
     context.save();
     context.translate(this.pointer.x + 0.5, this.pointer.y + 0.5);

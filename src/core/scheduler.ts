@@ -69,7 +69,7 @@ export class Scheduler {
     const end = this.timeline.indexAfter(timeMs);
     let plan: SeekPlan = { keyframe: undefined, updates: planReplay(this.timeline, 0, end, 0, 0) };
     const resize = this.timeline.lastResizeBefore(end);
-    const keyframe = resize && this.keyframes?.before(end, resize.index);
+    const keyframe = resize && !this.timeline.hasFastPath ? this.keyframes?.before(end, resize.index) : undefined;
     if (keyframe && this.keyframes!.ready(keyframe)) {
       const fromKeyframe = planReplay(this.timeline, keyframe.end, end, keyframe.width, keyframe.height);
       const restoreCost = keyframe.bitmap ? DECODED_KEYFRAME_COST : ENCODED_KEYFRAME_COST;

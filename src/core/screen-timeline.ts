@@ -9,7 +9,12 @@ export type ScreenUpdate =
   /** The recorded mouse position. */
   | { kind: 'pointer'; timeMs: number; x: number; y: number }
   /** A mouse button went down where the pointer is (shown as a ripple; never replayed by a seek). */
-  | { kind: 'click'; timeMs: number; button: number };
+  | { kind: 'click'; timeMs: number; button: number }
+  /**
+   * An RDP fast-path update PDU (Teleport 15+). Each one changes the decoder's state (RemoteFX
+   * context, fragments, pointer cache), so they are all replayed in order, never skipped.
+   */
+  | { kind: 'fastpath'; timeMs: number; pdu: TileImage };
 
 /** Side of the grid cells used to find tiles that later tiles paint over completely. */
 export const COVERAGE_CELL = 64;
@@ -24,9 +29,18 @@ export class ScreenTimeline {
   private readonly resizes: number[] = [];
   /** Indices of `pointer` updates, ascending: a seek puts the pointer where it last was. */
   private readonly pointers: number[] = [];
+  private fastPathUpdates = 0;
 
   get length(): number {
     return this.list.length;
+  }
+
+  /**
+   * True once the recording carries RDP fast-path updates. Screens then come from a stateful
+   * decoder, so a canvas snapshot alone cannot stand for a moment: no keyframes are used.
+   */
+  get hasFastPath(): boolean {
+    return this.fastPathUpdates > 0;
   }
 
   get lastTimeMs(): number {
@@ -47,6 +61,7 @@ export class ScreenTimeline {
     if (update.timeMs < this.lastTimeMs) throw new RangeError(`screen update at ${update.timeMs} ms is before the last one (${this.lastTimeMs} ms)`);
     if (update.kind === 'resize') this.resizes.push(this.list.length);
     else if (update.kind === 'pointer') this.pointers.push(this.list.length);
+    else if (update.kind === 'fastpath') this.fastPathUpdates += 1;
     this.list.push(update);
   }
 
@@ -59,13 +74,13 @@ export class ScreenTimeline {
   tileTimeBeside(timeMs: number, direction: 1 | -1): number | undefined {
     if (direction === 1) {
       for (let index = this.indexAfter(timeMs); index < this.list.length; index++) {
-        if (this.list[index]!.kind === 'tile') return this.list[index]!.timeMs;
+        if (changesScreen(this.list[index]!)) return this.list[index]!.timeMs;
       }
       return undefined;
     }
     for (let index = this.indexAfter(timeMs) - 1; index >= 0; index--) {
       const update = this.list[index]!;
-      if (update.kind === 'tile' && update.timeMs < timeMs) return update.timeMs;
+      if (changesScreen(update) && update.timeMs < timeMs) return update.timeMs;
     }
     return undefined;
   }
@@ -81,6 +96,10 @@ export class ScreenTimeline {
     const index = lastIndexBefore(this.pointers, end);
     return index === undefined ? undefined : (this.list[index] as Extract<ScreenUpdate, { kind: 'pointer' }>);
   }
+}
+
+function changesScreen(update: ScreenUpdate): boolean {
+  return update.kind === 'tile' || update.kind === 'fastpath';
 }
 
 /** The largest of the ascending `indices` below `end`. */
@@ -117,7 +136,7 @@ export function planReplay(timeline: ScreenTimeline, from: number, end: number, 
   const kept: ScreenUpdate[] = [];
   for (let index = end - 1; index >= start && !grid.full; index--) {
     const update = timeline.at(index);
-    if (update.kind === 'tile' && grid.paint(update)) kept.push(update);
+    if ((update.kind === 'tile' && grid.paint(update)) || update.kind === 'fastpath') kept.push(update);
   }
   if (resizeInRange) kept.push(resizeInRange);
   kept.reverse();

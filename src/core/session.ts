@@ -146,8 +146,9 @@ export class PlaybackSession {
   attach(screen: PaintSurface, cursor: PaintSurface): void {
     this.renderer = new CanvasRenderer(screen, cursor, {
       decodeTile: this.decodeTile,
+      readBytes: (bytes) => this.tileBytes.read(bytes),
       onScreenSize: (width, height) => this.noteScreenSize(width, height),
-      onImageError: (tile, error) => this.noteImageError(tile.timeMs, error),
+      onImageError: (timeMs, error) => this.noteImageError(timeMs, error),
     });
     this.keyframeBuilder?.wake();
     // Canvases that arrive after loading began show the current position at once.
@@ -431,6 +432,10 @@ export class PlaybackSession {
           if (activity) this.idleTime.addActivity(timeMs);
           break;
         }
+        case 'fastPathPdu':
+          // Activity, always: fast-path updates are not tiles the idle rule could tell apart.
+          this.addUpdate({ kind: 'fastpath', timeMs, pdu: this.tileBytes.add(tdp.data) });
+          break;
         case 'screenSpec':
           this.addScreen(timeMs, tdp.width, tdp.height);
           break;
@@ -581,7 +586,7 @@ export class PlaybackSession {
     await renderer.whenIdle();
     // Still showing exactly the first `end` updates (no newer seek, nothing painted since)?
     const tiles = plan.updates.filter((update) => update.kind === 'tile').length;
-    if (tiles >= KEYFRAME_AFTER_SEEK_TILES && this.scheduler.nextIndex === end && renderer.backlog === 0) {
+    if (tiles >= KEYFRAME_AFTER_SEEK_TILES && !this.timeline.hasFastPath && this.scheduler.nextIndex === end && renderer.backlog === 0) {
       renderer.keepKeyframe(this.keyframes, end, timeMs);
     }
   }
@@ -622,7 +627,7 @@ export class PlaybackSession {
     const cause = error instanceof Error ? ` (${error.message.replace(/\.$/, '')})` : '';
     this.state.error = {
       reason: ErrorReason.ImageDecode,
-      message: `the screen update at ${formatMs(timeMs)} is not a valid PNG image${cause}; it was skipped, and the rest of the recording plays`,
+      message: `the screen update at ${formatMs(timeMs)} could not be decoded${cause}; it was skipped, and the rest of the recording plays`,
       partial: true,
     };
     this.host.emit(MediaEvent.Error);

@@ -144,7 +144,8 @@ export class Recorder {
       value: {
         metadata: { index: BigInt(this.nextIndex), type: AuditEventType.desktopRecording.type, time: timestampOfMs(now), clusterName: this.options.session.clusterName },
         ...(tdpb ? { tdpbMessage: message } : { message }),
-        delayMilliseconds: BigInt(now - this.firstRecordedAt),
+        // Whole milliseconds, whatever clock `now` is (a fractional one would not fit the int64 field).
+        delayMilliseconds: BigInt(Math.round(now - this.firstRecordedAt)),
       },
     };
     const payload = encodeAuditEvent(event);

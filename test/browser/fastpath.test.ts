@@ -1,0 +1,92 @@
+// Teleport 15+ recordings: the demo samples made from real RDP fast-path captures
+// (demo/generate-rdp-samples.ts) play in the element, and after seeking both ways the captured
+// screen equals the RDP client's own screenshot at that point (test/fixtures/rdp/captures).
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/define.js';
+import type { DesktopRecordingPlayer } from '../../src/index.js';
+import { imageDataOf } from '../helpers/reference-screen.js';
+
+const RECORDINGS = [
+  { run: 'shadow-rfx', sessionId: '3b8e5d10-7c2a-4f61-9e0b-15a0c0de0003', tolerance: 2 },
+  { run: 'xrdp-rfx', sessionId: '7d41c2e8-0f3b-4a95-8b6c-24b0c0de0003', tolerance: 2 },
+  { run: 'shadow-planar32', sessionId: 'a5f09e37-61d4-4c28-9d7a-33c0c0de0001', tolerance: 0 },
+  { run: 'shadow-interleaved16', sessionId: 'c2d7b8a4-95e3-4b1f-8a60-42d0c0de0001', tolerance: 0 },
+];
+
+interface Shot {
+  name: string;
+  client: string;
+  fastpath_pdus_before: number;
+}
+
+function nextEvent(target: EventTarget, name: string, timeoutMs = 20000): Promise<Event> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${name} event within ${timeoutMs} ms`)), timeoutMs);
+    target.addEventListener(name, (event) => (clearTimeout(timer), resolve(event)), { once: true });
+  });
+}
+
+/** Times of the capture's PDUs, as the recording holds them (whole ms since the first PDU). */
+async function pduTimes(run: string): Promise<number[]> {
+  const response = await fetch(`/test/fixtures/rdp/captures/${run}/fastpath.jsonl.gz`);
+  const text = await new Response(response.body!.pipeThrough(new DecompressionStream('gzip'))).text();
+  return text.trim().split('\n').map((line) => Math.round((JSON.parse(line) as { t_ms: number }).t_ms));
+}
+
+/** A screenshot's pixels as stored: its gAMA/cHRM/iCCP/sRGB chunks would make the browser change them. */
+async function groundTruth(path: string): Promise<ImageData> {
+  const png = new Uint8Array(await (await fetch(path)).arrayBuffer());
+  const view = new DataView(png.buffer);
+  const kept: Uint8Array[] = [png.subarray(0, 8)];
+  for (let at = 8; at + 8 <= png.length; ) {
+    const end = at + 12 + view.getUint32(at);
+    const type = String.fromCharCode(...png.subarray(at + 4, at + 8));
+    if (!['gAMA', 'cHRM', 'iCCP', 'sRGB'].includes(type)) kept.push(png.subarray(at, end));
+    at = end;
+  }
+  return imageDataOf(new Blob(kept as Uint8Array<ArrayBuffer>[], { type: 'image/png' }));
+}
+
+/** Pixels whose colour differs by more than `tolerance` in some channel. */
+function pixelsOff(actual: ImageData, expected: ImageData, tolerance: number): number {
+  expect([actual.width, actual.height]).to.deep.equal([expected.width, expected.height]);
+  let off = 0;
+  for (let at = 0; at < actual.data.length; at += 4) {
+    for (let channel = 0; channel < 3; channel++) {
+      if (Math.abs(actual.data[at + channel]! - expected.data[at + channel]!) > tolerance) {
+        off += 1;
+        break;
+      }
+    }
+  }
+  return off;
+}
+
+for (const recording of RECORDINGS) {
+  describe(`Teleport 15+ recording ${recording.run}`, () => {
+    it('plays, and after seeks both ways shows the RDP client’s screens', async () => {
+      const shots = (await (await fetch(`/test/fixtures/rdp/captures/${recording.run}/shots.jsonl`)).text())
+        .trim().split('\n').map((line) => JSON.parse(line) as Shot).filter((shot) => shot.name !== 't00_initial');
+      const times = await pduTimes(recording.run);
+      const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 512px"></desktop-recording-player>`);
+      const ready = nextEvent(element, 'canplaythrough');
+      element.src = `/demo/recordings/${recording.sessionId}.tar`;
+      await ready;
+      expect([element.videoWidth, element.videoHeight]).to.deep.equal([1024, 768]);
+      element.playbackRate = 16;
+      await element.play();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      element.pause();
+      // Latest shot first, then back to the earlier one: both directions.
+      for (const shot of [...shots].reverse()) {
+        const seeked = nextEvent(element, 'seeked');
+        element.currentTime = times[shot.fastpath_pdus_before - 1]! / 1000;
+        await seeked;
+        const screen = await imageDataOf(await element.captureFrame());
+        const off = pixelsOff(screen, await groundTruth(`/test/fixtures/rdp/captures/${recording.run}/${shot.client}`), recording.tolerance);
+        expect(off, `${shot.name}: pixels off by more than ${recording.tolerance}`).to.equal(0);
+      }
+      expect(element.error).to.equal(null);
+    });
+  });
+}
