@@ -1,4 +1,5 @@
 import { context2d, encodeSurface, type PaintSurface } from './canvas.js';
+import { FastPathDecoder, type FastPathDecoderState } from './fastpath/index.js';
 import type { DecodedImage } from './image-decode.js';
 import { countWhile, planReplay, type ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
 import type { TileImage } from './tile-bytes.js';
@@ -17,6 +18,8 @@ export interface Keyframe {
   readonly decodedOnly: boolean;
   /** Draws in progress; a pinned keyframe is never evicted. */
   pins: number;
+  /** For fast-path recordings: the decoder's state at that moment (RemoteFX context, palette, pointers). */
+  readonly decoderState?: FastPathDecoderState;
 }
 
 export interface KeyframeBudget {
@@ -67,10 +70,10 @@ export class KeyframeStore {
    * Keeps a snapshot of `canvas` as the screen after `end` updates. Both copies are taken now
    * (the canvas may change right after); encoding finishes in the background.
    */
-  capture(canvas: PaintSurface, end: number, timeMs: number): void {
+  capture(canvas: PaintSurface, end: number, timeMs: number, decoderState?: FastPathDecoderState): void {
     if (canvas.width === 0 || this.has(end)) return;
     // Encoding runs on this thread (~20 ms for full HD): only background work does it.
-    this.add({ end, timeMs, width: canvas.width, height: canvas.height }, createImageBitmap(canvas), encodeSurface(canvas, 'image/png'));
+    this.add({ end, timeMs, width: canvas.width, height: canvas.height, decoderState }, createImageBitmap(canvas), encodeSurface(canvas, 'image/png'));
   }
 
   /** Keeps a decoded-only snapshot (about 1 ms to take): for scrubbing back to where a seek just went. */
@@ -83,7 +86,7 @@ export class KeyframeStore {
    * Keeps a keyframe whose copies are on their way. Without `encoded` it is decoded-only; a failed
    * copy drops it.
    */
-  add(frame: Pick<Keyframe, 'end' | 'timeMs' | 'width' | 'height'>, decoded: Promise<ImageBitmap> | undefined, encoded: Promise<Blob> | undefined): void {
+  add(frame: Pick<Keyframe, 'end' | 'timeMs' | 'width' | 'height' | 'decoderState'>, decoded: Promise<ImageBitmap> | undefined, encoded: Promise<Blob> | undefined): void {
     if (!decoded && !encoded) return;
     const keyframe: Keyframe = { ...frame, bitmap: undefined, png: undefined, decodedOnly: encoded === undefined, pins: 0 };
     this.insert(keyframe);
@@ -214,6 +217,10 @@ export class KeyframeStore {
 export interface KeyframeBuilderOptions {
   /** Tiles painted between two keyframes: a seek decodes at most this many after restoring one. */
   tilesApart: number;
+  /** Fast-path updates between two keyframes (each is replayed by a seek; a full RemoteFX frame is ~18 ms). */
+  fastPathUpdatesApart: number;
+  /** Reads stored bytes (fast-path PDUs). */
+  readBytes(bytes: TileImage): Uint8Array | Promise<Uint8Array>;
   /** False while the player needs the decoder (seeking, catching up); building waits. */
   mayWork(): boolean;
   /** Waits `delayMs` (a timer; the builder never holds the thread for long). */
@@ -235,6 +242,8 @@ export class KeyframeBuilder {
   private height = 0;
   private running = false;
   private stopped = false;
+  /** Fast-path recordings: the builder's own decoder, walking the PDUs in order. */
+  private fastPath: FastPathDecoder | undefined;
 
   constructor(
     private readonly canvas: OffscreenCanvas,
@@ -260,22 +269,26 @@ export class KeyframeBuilder {
   private async run(): Promise<void> {
     for (;;) {
       const end = this.nextEnd();
-      // Fast-path screens come from a stateful decoder: a canvas snapshot cannot stand for them.
-      if (end === undefined || this.stopped || this.timeline.hasFastPath) return;
+      if (end === undefined || this.stopped) return;
       await this.paint(planReplay(this.timeline, this.builtTo, end, this.width, this.height));
       if (this.stopped) return;
       this.builtTo = end;
-      if (this.width > 0) this.store.capture(this.canvas, end, this.timeline.at(end - 1).timeMs);
+      // A fast-path keyframe carries the decoder's state, and never falls inside a fragment run.
+      const decoderState = this.fastPath && !this.fastPath.inFragment ? this.fastPath.saveState() : undefined;
+      if (this.width > 0 && (!this.fastPath || decoderState)) this.store.capture(this.canvas, end, this.timeline.at(end - 1).timeMs, decoderState);
       // Between keyframes the thread is handed back, so requests and playback go first.
       await this.options.sleep(0);
     }
   }
 
-  /** Where the next keyframe goes: `tilesApart` tiles on, if the timeline has them yet. */
+  /** Where the next keyframe goes: `tilesApart` tiles (or fast-path updates) on, if the timeline has them yet. */
   private nextEnd(): number | undefined {
     let tiles = 0;
+    let fastPathUpdates = 0;
     for (let index = this.builtTo; index < this.timeline.length; index++) {
-      if (this.timeline.at(index).kind === 'tile' && ++tiles >= this.options.tilesApart) return index + 1;
+      const kind = this.timeline.at(index).kind;
+      if (kind === 'tile' && ++tiles >= this.options.tilesApart) return index + 1;
+      if (kind === 'fastpath' && ++fastPathUpdates >= this.options.fastPathUpdatesApart) return index + 1;
     }
     return undefined;
   }
@@ -299,6 +312,13 @@ export class KeyframeBuilder {
         if (update.kind === 'resize') {
           this.width = this.canvas.width = update.width;
           this.height = this.canvas.height = update.height;
+          this.fastPath?.reset(update.width, update.height);
+        } else if (update.kind === 'fastpath') {
+          if (this.width === 0) continue;
+          this.fastPath ??= new FastPathDecoder(this.width, this.height);
+          // A PDU that cannot be read or decoded is the player's to report; the builder goes on.
+          const pdu = await Promise.resolve(this.options.readBytes(update.pdu)).catch(() => undefined);
+          if (pdu) this.fastPath.push(pdu);
         } else if (update.kind === 'tile') {
           const image = await decodes[index];
           decodes[index] = undefined;
@@ -307,6 +327,10 @@ export class KeyframeBuilder {
             image.close();
           }
         }
+      }
+      if (this.fastPath && this.width > 0) {
+        const { pixels, width, height } = this.fastPath.framebuffer;
+        this.context.putImageData(new ImageData(pixels as Uint8ClampedArray<ArrayBuffer>, width, height), 0, 0);
       }
     } finally {
       // Stopped halfway: close what was decoded ahead.

@@ -1,5 +1,5 @@
 import { context2d, encodeSurface, type PaintSurface } from './canvas.js';
-import { FastPathDecoder, type FramebufferView, type PointerImage, type PointerUpdate } from './fastpath/index.js';
+import { FastPathDecoder, type FastPathDecoderState, type FramebufferView, type PointerImage, type PointerUpdate } from './fastpath/index.js';
 import { decodeWithBitmap, type DecodedImage } from './image-decode.js';
 import type { KeyframeStore } from './keyframes.js';
 import type { ScreenUpdate } from './screen-timeline.js';
@@ -31,6 +31,8 @@ export interface RestoreStep {
   image: Promise<DecodedImage>;
   /** Called once the image is drawn (or dropped): it belongs to its cache, not to the renderer. */
   done(): void;
+  /** Fast-path recordings: the decoder's state at that moment, put back with the pixels. */
+  decoderState?: FastPathDecoderState;
 }
 
 type RenderStep = ScreenUpdate | RestoreStep;
@@ -247,6 +249,7 @@ export class CanvasRenderer {
     if (generation === this.generation) {
       this.resize(step.width, step.height);
       if (image) this.screenContext.drawImage(image, 0, 0);
+      if (image && step.decoderState) this.restoreFastPath(step.decoderState, step.width, step.height);
     }
     step.done();
   }
@@ -267,6 +270,14 @@ export class CanvasRenderer {
       this.options.onImageError(update.timeMs, error);
       return undefined;
     }
+  }
+
+  /** Puts the fast-path decoder where the keyframe was: its state, and the screen's pixels as its framebuffer. */
+  private restoreFastPath(state: FastPathDecoderState, width: number, height: number): void {
+    this.fastPath ??= new FastPathDecoder(width, height);
+    this.fastPath.reset(width, height);
+    this.fastPath.restoreState(state);
+    this.fastPath.framebuffer.pixels.set(this.screenContext.getImageData(0, 0, width, height).data);
   }
 
   /** Runs one fast-path PDU through the decoder and copies what it changed onto the screen. */

@@ -69,11 +69,12 @@ export class Scheduler {
     const end = this.timeline.indexAfter(timeMs);
     let plan: SeekPlan = { keyframe: undefined, updates: planReplay(this.timeline, 0, end, 0, 0) };
     const resize = this.timeline.lastResizeBefore(end);
-    const keyframe = resize && !this.timeline.hasFastPath ? this.keyframes?.before(end, resize.index) : undefined;
-    if (keyframe && this.keyframes!.ready(keyframe)) {
+    const keyframe = resize && this.keyframes?.before(end, resize.index);
+    // A fast-path screen is only a keyframe together with the decoder's state.
+    if (keyframe && this.keyframes!.ready(keyframe) && (!this.timeline.hasFastPath || keyframe.decoderState)) {
       const fromKeyframe = planReplay(this.timeline, keyframe.end, end, keyframe.width, keyframe.height);
       const restoreCost = keyframe.bitmap ? DECODED_KEYFRAME_COST : ENCODED_KEYFRAME_COST;
-      if (countTiles(fromKeyframe) + restoreCost < countTiles(plan.updates)) plan = { keyframe, updates: fromKeyframe };
+      if (countPaints(fromKeyframe) + restoreCost < countPaints(plan.updates)) plan = { keyframe, updates: fromKeyframe };
     }
     // The pointer layer is cleared too: put the pointer back where it last was.
     if (!plan.updates.some((update) => update.kind === 'pointer')) {
@@ -96,4 +97,11 @@ function countTiles(updates: readonly ScreenUpdate[]): number {
   let tiles = 0;
   for (const update of updates) if (update.kind === 'tile') tiles += 1;
   return tiles;
+}
+
+/** What a plan costs, in tile decodes: a fast-path update (up to a full RemoteFX frame) counts as one as well. */
+function countPaints(updates: readonly ScreenUpdate[]): number {
+  let paints = 0;
+  for (const update of updates) if (update.kind === 'tile' || update.kind === 'fastpath') paints += 1;
+  return paints;
 }

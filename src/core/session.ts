@@ -30,6 +30,8 @@ const TICK_MS = 16;
 const MAX_PAINT_BACKLOG = 24;
 /** Keyframes are this many tiles apart: a seek decodes at most this many after restoring one. */
 const KEYFRAME_TILES_APART = 160;
+/** Fast-path updates between keyframes: a seek replays at most this many (~18 ms a full RemoteFX frame). */
+const KEYFRAME_FAST_PATH_UPDATES_APART = 24;
 /** A seek that had to decode at least this many tiles leaves a keyframe behind (scrubbing back is then instant). */
 const KEYFRAME_AFTER_SEEK_TILES = 40;
 /** A paused player lets a playback server keep sending until this much is buffered ahead. */
@@ -304,6 +306,8 @@ export class PlaybackSession {
     const builderCanvas = createOffscreenSurface();
     this.keyframeBuilder = builderCanvas && new KeyframeBuilder(builderCanvas, this.timeline, this.keyframes, this.decodeTile, {
       tilesApart: KEYFRAME_TILES_APART,
+      fastPathUpdatesApart: KEYFRAME_FAST_PATH_UPDATES_APART,
+      readBytes: (bytes) => this.tileBytes.read(bytes),
       mayWork: () => this.keyframeBuildingMayRun(),
       sleep: (delayMs) => (delayMs === 0 ? this.timing.yield() : new Promise((resolve) => this.timing.schedule(resolve, delayMs))),
     });
@@ -611,6 +615,7 @@ export class PlaybackSession {
       width: keyframe.width,
       height: keyframe.height,
       image: this.keyframes.acquire(keyframe),
+      decoderState: keyframe.decoderState,
       done: () => {
         if (released) return;
         released = true;
