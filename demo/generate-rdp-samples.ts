@@ -30,19 +30,24 @@ interface CapturedPdu {
   b64: string;
 }
 
-export async function writeRdpSample(dir: string, capture: Capture): Promise<void> {
+/**
+ * Writes `<sessionId>.tar` (or `file`) from a capture. With `loopToMs`, the capture's PDUs are
+ * played again and again until that length (the benchmark's 1-hour RemoteFX recording): the
+ * RemoteFX context is simply sent again each round, as a reconnecting client would see.
+ */
+export async function writeRdpSample(dir: string, capture: Capture, options: { file?: string; loopToMs?: number } = {}): Promise<void> {
   const meta = JSON.parse(readFileSync(join(CAPTURES_DIR, capture.run, 'meta.json'), 'utf8')) as { tdp_connection_activated_hex: string };
   const pdus = gunzipSync(readFileSync(join(CAPTURES_DIR, capture.run, 'fastpath.jsonl.gz')))
     .toString('utf8')
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as CapturedPdu);
-  const path = join(dir, `${capture.sessionId}.tar`);
+  const path = join(dir, options.file ?? `${capture.sessionId}.tar`);
   let now = capture.startedAt;
   const recorder = createRecorder({
     sink: fileSink(path),
     now: () => now,
-    partSize: 256 * 1024,
+    partSize: options.loopToMs ? 1024 * 1024 : 256 * 1024,
     session: {
       sessionId: capture.sessionId, clusterName: 'teleport.example.com', user: 'demo@example.com', desktopName: `rdp-${capture.run}`,
       desktopAddr: '127.0.0.1:3389', windowsUser: 'demo', desktopService: 'b1c4a8e2-52f1-4bd5-b37f-8d1e2c6a9f10',
@@ -53,11 +58,15 @@ export async function writeRdpSample(dir: string, capture: Capture): Promise<voi
   now += 300;
   await recorder.record(Buffer.from(meta.tdp_connection_activated_hex, 'hex'), 'server');
   const firstAt = now;
-  for (const pdu of pdus) {
-    now = firstAt + Math.round(pdu.t_ms);
-    await recorder.record(encodeTdp({ kind: 'fastPathPdu', data: Buffer.from(pdu.b64, 'base64') }), 'server');
+  const messages = pdus.map((pdu) => encodeTdp({ kind: 'fastPathPdu', data: Buffer.from(pdu.b64, 'base64') }));
+  const roundMs = Math.round(pdus.at(-1)!.t_ms) + 500;
+  for (let roundAt = 0; roundAt === 0 || roundAt + roundMs <= (options.loopToMs ?? 0); roundAt += roundMs) {
+    for (const [index, pdu] of pdus.entries()) {
+      now = firstAt + roundAt + Math.round(pdu.t_ms);
+      await recorder.record(messages[index]!, 'server');
+    }
   }
   now += 1000;
   const stats = await recorder.end();
-  console.log(`${capture.sessionId}.tar (${capture.run}): ${pdus.length} fast-path PDUs, ${stats.events} events, ${((await stat(path)).size / 1e6).toFixed(2)} MB`);
+  console.log(`${options.file ?? `${capture.sessionId}.tar`} (${capture.run}): ${pdus.length} fast-path PDUs, ${stats.events} events, ${((await stat(path)).size / 1e6).toFixed(2)} MB`);
 }

@@ -1,6 +1,7 @@
 // `npm run samples`: writes the sample recordings in demo/recordings/ through the recorder shim,
 // from synthesized desktop sessions drawn with a real rasterizer (demo/samples/desktop-scene.ts).
-// `npm run samples -- --long` writes the 1-hour 1920×1080 benchmark recording instead (not committed).
+// `npm run samples -- --long` writes the 1-hour 1920×1080 benchmark recording instead, and
+// `-- --long-rfx` the 1-hour RemoteFX one (the RDP capture looped); neither is committed.
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeTdp } from '../src/format/tdp.js';
@@ -79,6 +80,9 @@ const dir = new URL('./recordings/', import.meta.url).pathname;
 await mkdir(dir, { recursive: true });
 if (process.argv.includes('--long')) {
   await writeSample(dir, long);
+} else if (process.argv.includes('--long-rfx')) {
+  // The fast-path benchmark recording: the RemoteFX capture looped to 1 hour (not committed).
+  await writeRdpSample(dir, RDP_CAPTURES[0]!, { file: 'long-1h-rfx.tar', loopToMs: 3_600_000 });
 } else {
   for (const sample of samples) await writeSample(dir, sample);
   for (const capture of RDP_CAPTURES) await writeRdpSample(dir, capture);

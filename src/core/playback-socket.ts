@@ -42,6 +42,8 @@ export class PlaybackSocket {
   /** Where the events this side has delivered stop: resumed from after a reconnect. */
   private lastMs = -1;
   private lastIndex = -1;
+  /** The furthest position the player asked the server to fast-forward to (sent again after a reconnect). */
+  private seekTargetMs = 0;
   /** Events at `lastMs` delivered so far (for servers that send no `ei`). */
   private deliveredAtLastMs = 0;
   private resentAtLastMs = 0;
@@ -71,9 +73,11 @@ export class PlaybackSocket {
   /** Asks the server to fast-forward to `ms` (only forward: everything before is already here). */
   seekForward(ms: number): void {
     if (ms <= this.lastMs) return;
+    this.seekTargetMs = Math.max(this.seekTargetMs, Math.round(ms));
     // A paused server does not fast-forward: it must play to get there.
     this.wantPlaying = true;
     this.sync();
+    // Before the socket is open (a start position), resume() sends it.
     this.send({ action: 'seek', pos: Math.round(ms) });
   }
 
@@ -114,7 +118,8 @@ export class PlaybackSocket {
   /** A (re)opened connection: catch up to what was delivered, then apply what the player wants. */
   private resume(): void {
     this.attempt = 0;
-    if (this.lastMs >= 0) this.send({ action: 'seek', pos: this.lastMs });
+    const resumeAt = Math.max(this.lastMs, this.seekTargetMs);
+    if (resumeAt > 0) this.send({ action: 'seek', pos: resumeAt });
     this.sync();
   }
 

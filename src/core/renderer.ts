@@ -92,6 +92,8 @@ export class CanvasRenderer {
   /** Decodes RDP fast-path updates (Teleport 15+); made at the first one. */
   private fastPath: FastPathDecoder | undefined;
   private fastPathImage: ImageData | undefined;
+  /** What fast-path updates changed since the screen last showed the decoder's pixels. */
+  private fastPathDirty: { left: number; top: number; right: number; bottom: number } | undefined;
   private ripple: { x: number; y: number; button: number; startedAt: number; timer?: ReturnType<typeof setTimeout> } | undefined;
   private painted = 0;
 
@@ -154,6 +156,7 @@ export class CanvasRenderer {
     this.screenContext.fillStyle = '#000';
     this.screenContext.fillRect(0, 0, this.screen.width, this.screen.height);
     this.pointer = undefined;
+    this.fastPathDirty = undefined;
     // Fast-path pointer shapes come back with the updates a seek replays.
     this.pointerShape = undefined;
     this.pointerHidden = false;
@@ -195,6 +198,8 @@ export class CanvasRenderer {
           this.head += 1;
           this.decoding -= 1;
           if (pdu) this.applyFastPath(item.update, pdu);
+          // A run of updates (a seek replaying many) reaches the screen once, at its end.
+          if (this.queue[this.head]?.update.kind !== 'fastpath') this.flushFastPath();
           continue;
         }
         if (item.update.kind !== 'tile') {
@@ -286,12 +291,23 @@ export class CanvasRenderer {
     this.fastPath ??= new FastPathDecoder(this.screen.width, this.screen.height);
     const output = this.fastPath.push(pdu);
     if (output.errors.length > 0) this.options.onImageError(update.timeMs, new Error(output.errors[0]));
-    if (output.dirty.length > 0) {
-      const image = this.framebufferImage(this.fastPath.framebuffer);
-      for (const { x, y, width, height } of output.dirty) this.screenContext.putImageData(image, 0, 0, x, y, width, height);
-      this.painted += 1;
+    for (const { x, y, width, height } of output.dirty) {
+      const area = this.fastPathDirty;
+      this.fastPathDirty = area
+        ? { left: Math.min(area.left, x), top: Math.min(area.top, y), right: Math.max(area.right, x + width), bottom: Math.max(area.bottom, y + height) }
+        : { left: x, top: y, right: x + width, bottom: y + height };
     }
+    if (output.dirty.length > 0) this.painted += 1;
     if (output.pointer) this.applyPointerUpdate(output.pointer);
+  }
+
+  /** Copies the area fast-path updates changed from the decoder's framebuffer onto the screen. */
+  private flushFastPath(): void {
+    const area = this.fastPathDirty;
+    if (!area || !this.fastPath) return;
+    this.fastPathDirty = undefined;
+    const image = this.framebufferImage(this.fastPath.framebuffer);
+    this.screenContext.putImageData(image, 0, 0, area.left, area.top, area.right - area.left, area.bottom - area.top);
   }
 
   /** The decoder's pixels as ImageData, without copying them (remade when the decoder's screen is). */
@@ -381,6 +397,7 @@ export class CanvasRenderer {
     this.stopRipple();
     // A new screen size restarts fast-path decoding there (TDP 31 ConnectionActivated).
     this.fastPath?.reset(width, height);
+    this.fastPathDirty = undefined;
     // Setting the size clears a canvas, even to the same size: RDP repaints after a resize.
     this.screen.width = width;
     this.screen.height = height;

@@ -366,6 +366,8 @@ export class PlaybackSession {
     );
     this.socket = socket;
     socket.setSpeed(this.state.playbackRate);
+    // A start position (start-at, #t=) is fast-forwarded to by the server, not waited for.
+    if (this.options.startAtMs > 0) socket.seekForward(this.options.startAtMs);
     signal.addEventListener('abort', () => socket.close(), { once: true });
   }
 

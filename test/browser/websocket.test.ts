@@ -124,6 +124,15 @@ describe('<desktop-recording-player> on a playback websocket', () => {
     await expectReferenceScreen(element, 'after a reconnect');
   });
 
+  it('starts at start-at by having the server fast-forward there', async () => {
+    const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 480px" duration-hint=${DURATION_S} start-at="60"></desktop-recording-player>`);
+    const ready = nextEvent(element, 'canplay', 10000);
+    element.src = socketUrl(servers.open);
+    await ready;
+    expect(element.currentTime).to.equal(60);
+    await expectReferenceScreen(element, 'start-at');
+  });
+
   it('reports a websocket error when the server cannot be reached', async () => {
     const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player></desktop-recording-player>`);
     const failed = nextEvent(element, 'error', 30000);
