@@ -514,6 +514,10 @@ export class PlaybackSession {
     if (this.stalled && (final || this.loadedDurationMs > this.state.currentTimeMs)) {
       this.stalled = false;
       this.startRunning();
+    } else if (this.state.readyState >= ReadyState.HaveCurrentData && !this.state.seeking && !this.clock.isRunning) {
+      // Stopped (paused, or waiting at the edge) where more updates of this very moment just came
+      // in (a server sends the rest of a millisecond's updates later): they show at once.
+      this.advanceTo(this.state.currentTimeMs);
     }
     this.dataWaiters = this.dataWaiters.filter((waiter) => {
       if (!final && waiter.targetMs > this.loadedDurationMs) return true;
