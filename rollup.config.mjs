@@ -2,17 +2,70 @@ import path from 'node:path';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild, { minify } from 'rollup-plugin-esbuild';
+import { transform as esbuildTransform } from 'esbuild';
 
 const plugins = () => [
   nodeResolve({ browser: false, exportConditions: ['production'] }),
   esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }),
 ];
+
+/**
+ * Minifies the static text of lit's tagged templates, which a JS minifier leaves as it is: `css`
+ * through esbuild's CSS minifier, `html` / `svg` by dropping the indentation between tags (a run of
+ * whitespace with a line break between a tag and a tag or child expression goes; any other becomes
+ * one space, as the HTML parser would render it). Runs on the JS esbuild made of each source file.
+ */
+function minifyLitTemplates() {
+  const templateTags = new Set(['css', 'html', 'svg']);
+  // Back to template-literal source: escape what would end the literal or start an expression.
+  const toRaw = (text) => text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+  // `afterChild`: the text follows the template's start or an expression in a child position.
+  const collapseMarkup = (text, afterChild, last) =>
+    text.replace(/\s*\n\s*/g, (space, offset) => {
+      const before = offset === 0 ? (afterChild ? '>' : '') : text[offset - 1];
+      const end = offset + space.length;
+      const after = end === text.length ? (last ? '<' : '${') : text[end];
+      return before === '>' && (after === '<' || after === '${') ? '' : ' ';
+    });
+  return {
+    name: 'minify-lit-templates',
+    async transform(code, id) {
+      if (!/[\\/]src[\\/]element[\\/].*\.ts$/.test(id) || !/(css|html|svg)`/.test(code)) return null;
+      const edits = [];
+      const visit = async (node) => {
+        if (!node || typeof node.type !== 'string') return;
+        if (node.type === 'TaggedTemplateExpression' && node.tag.type === 'Identifier' && templateTags.has(node.tag.name)) {
+          const quasis = node.quasi.quasis;
+          for (const [index, quasi] of quasis.entries()) {
+            const text = quasi.value.cooked;
+            let minified;
+            const afterChild = index === 0 || /(^|>)\s*$/.test(quasis[index - 1].value.cooked);
+            if (node.tag.name !== 'css') minified = collapseMarkup(text, afterChild, index === quasis.length - 1);
+            else if (quasis.length === 1) minified = (await esbuildTransform(text, { loader: 'css', minify: true })).code.trim();
+            else minified = text.replace(/\/\*[^]*?\*\//g, '').replace(/\s+/g, ' ');
+            edits.push({ start: quasi.start, end: quasi.end, text: toRaw(minified) });
+          }
+        }
+        for (const value of Object.values(node)) {
+          if (Array.isArray(value)) for (const child of value) await visit(child);
+          else if (value && typeof value === 'object') await visit(value);
+        }
+      };
+      await visit(this.parse(code));
+      let out = code;
+      for (const edit of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+      return { code: out, map: null };
+    },
+  };
+}
+
 // Browser builds: browser fields, lit's production build (no dev-mode warnings), minified. Minified
 // per chunk, not per module: a minified module loses its /*@__PURE__*/ annotations, and rollup
 // would keep every generated protobuf descriptor (and the runtime they need) that nothing uses.
 const browserPlugins = () => [
   nodeResolve({ browser: true, exportConditions: ['production'] }),
   esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }),
+  minifyLitTemplates(),
   minify({ target: 'es2022' }),
 ];
 const onwarn = (warning, warn) => {
@@ -92,6 +145,14 @@ export default [
     input: 'src/index.ts',
     output: { file: 'dist/desktop-recording-player.iife.js', format: 'iife', name: 'DesktopRecordingPlayer' },
     plugins: [inlineWorkerFactory(), inlineWorker(), ...browserPlugins()],
+    onwarn,
+  },
+  {
+    // German texts, opt-in (not in the bundles above): one file that is both a classic script and a
+    // module, and registers itself with whichever bundle defined the element.
+    input: 'src/strings/de.ts',
+    output: { file: 'dist/strings-de.js', format: 'iife' },
+    plugins: browserPlugins(),
     onwarn,
   },
 ];

@@ -4,6 +4,8 @@ import { defaultReporter } from '@web/test-runner';
 import { countReporter } from './test/tools/count-reporter.mjs';
 import { chromiumPath, chromiumFlags } from './test/tools/chromium.mjs';
 import { playbackServerPlugin } from './test/tools/playback-server-plugin.mjs';
+import { cspPagePlugin } from './test/tools/csp-page-plugin.mjs';
+import { distRawPlugin } from './test/tools/dist-raw-plugin.mjs';
 
 export default {
   files: 'test/browser/**/*.test.ts',
@@ -15,7 +17,7 @@ export default {
       return next();
     },
   ],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), playbackServerPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), playbackServerPlugin(), cspPagePlugin(), distRawPlugin()],
   testFramework: { config: { timeout: 60000 } },
   concurrency: 1,
   reporters: [defaultReporter(), countReporter()],

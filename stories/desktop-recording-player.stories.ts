@@ -1,6 +1,9 @@
 import { html, nothing } from 'lit';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import 'media-chrome';
 import '../src/index.js';
+// German is opt-in (`desktop-recording-player/strings/de`); the stories offer it.
+import '../src/strings/de.js';
 import type { DesktopRecordingPlayer } from '../src/index.js';
 import { sampleRecordings } from './recordings.js';
 
@@ -146,6 +149,41 @@ export const SkipIdle: Story = { args: { idleLimit: 2 } };
 
 /** No built-in controls: the canvas only, for an outside skin. */
 export const NoControls: Story = { args: { controls: false, autoplay: true, loop: true } };
+
+/**
+ * media-chrome's controls instead of the built-in ones: the player is the `slot="media"` of a
+ * `<media-controller>`, whose play button, time range, time display, speed button and full-screen
+ * button drive it and show its state (it answers media-chrome like a `<video>`; being silent, it
+ * reads as muted). Space, K, arrows, J, L, F, `<`, `>` and `?` are media-chrome's; the player adds
+ * Home, End, 0–9, `,` `.` and `[` `]`.
+ */
+export const WithMediaChrome: Story = {
+  name: 'With media-chrome',
+  args: { controls: false },
+  render: (args) => html`
+    <media-controller style="width: 100%; max-width: 960px; aspect-ratio: 16 / 9; display: block">
+      <desktop-recording-player
+        slot="media"
+        src=${args.src}
+        ?autoplay=${args.autoplay}
+        ?loop=${args.loop}
+        playbackrate=${args.playbackrate}
+        fit=${args.fit}
+        start-at=${args.startAt}
+        idle-limit=${args.idleLimit}
+        lang=${args.lang || nothing}
+      ></desktop-recording-player>
+      <media-loading-indicator slot="centered-chrome" noautohide></media-loading-indicator>
+      <media-control-bar>
+        <media-play-button></media-play-button>
+        <media-time-range></media-time-range>
+        <media-time-display showduration></media-time-display>
+        <media-playback-rate-button rates="0.5 1 2 4 8 16"></media-playback-rate-button>
+        <media-fullscreen-button></media-fullscreen-button>
+      </media-control-bar>
+    </media-controller>
+  `,
+};
 
 /** A file that is not a recording: the error state explains what happened. */
 export const NotARecording: Story = { args: { src: 'recordings/README.md' } };

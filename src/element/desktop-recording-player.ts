@@ -1,5 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { mediaErrorCodeOf, type ErrorReason, type MediaErrorCode } from '../format/errors.js';
 import type { Marker, RecordingInfo } from '../format/timeline.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackSnapshot } from '../playback-state.js';
@@ -8,7 +7,7 @@ import { EngineClient } from '../worker/worker-client.js';
 import { styles } from './desktop-recording-player.styles.js';
 import { describePosition, fileStamp, formatClock, formatWallClock, mediaFragmentStart, parseTimeOffset } from './format-time.js';
 import { icons } from './icons.js';
-import { fill, stringsFor, type Strings } from './strings.js';
+import { addStrings, fill, stringsFor, type Strings } from './strings.js';
 
 /** `error` of the element: `MediaError`'s `code` and `message`, plus the contract's `reason` and `partial`. */
 export interface PlayerError {
@@ -88,6 +87,16 @@ function markerGroup({ type, detail }: Marker): string {
 const clamp = (value: number, min: number, max: number): number => Math.min(Math.max(value, min), max);
 
 /**
+ * Keys of the element's that a player skin handles too (media-chrome's `<media-controller>`: play,
+ * seek, volume, full screen, speed, help). As the skin's `slot="media"` the element leaves them to
+ * it, so no key acts twice, and keeps the rest (Home, End, 0–9, `,` `.`, `[` `]`, Escape).
+ */
+const SKIN_KEYS = [' ', 'k', 'j', 'l', 'f', '<', '>', '?', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown'];
+
+/** Players in a document, re-rendered when a language's texts are registered. */
+const connectedPlayers = new Set<DesktopRecordingPlayer>();
+
+/**
  * Plays back a Teleport desktop session recording, with the properties, methods and events of
  * `<video>`. Reading, decoding and painting happen in a worker; the element mirrors its state.
  *
@@ -95,9 +104,17 @@ const clamp = (value: number, min: number, max: number): number => Math.min(Math
  * range, a time tooltip), play/pause, elapsed time or time of day, speed, idle skipping, the marker
  * list, session info, frame capture, a link to the current time, keyboard help and full screen.
  * Keyboard shortcuts work whenever focus is in the player (`?` lists them). Texts follow the
- * element's `lang` or its nearest ancestor's (English and German built in).
+ * element's `lang` or its nearest ancestor's (English built in, German from
+ * `desktop-recording-player/strings/de`, others through `registerStrings()`).
+ *
+ * Without `controls` an outside skin can drive it like a `<video>`: as the `slot="media"` of
+ * media-chrome's `<media-controller>`, media-chrome's buttons, time range and keys work, and the
+ * element leaves the keys the skin handles to it. A recording is silent: `muted` is always true
+ * and `volume` 0; it has no text or audio tracks.
  *
  * @summary A `<video>`-like player for desktop session recordings.
+ *
+ * @attr lang - Language of the texts, as on any element (`de`, `de-AT`); without it, the nearest ancestor's `lang`.
  *
  * @fires loadstart - Loading of a recording began.
  * @fires progress - More of the recording was read.
@@ -118,17 +135,22 @@ const clamp = (value: number, min: number, max: number): number => Math.min(Math
  * @fires error - Loading failed; see `error`.
  * @fires emptied - The previous recording was unloaded.
  * @fires resize - The remote screen size changed.
- * @fires marker - Playback crossed a marker (`CustomEvent`, `detail` is the `PlayerMarker`).
+ * @fires {CustomEvent<PlayerMarker>} marker - Playback crossed a marker; `detail` is the `PlayerMarker`.
  *
  * @csspart screen - The canvas with the remote screen.
  * @csspart cursor - The canvas with the recorded mouse pointer, above the screen.
  * @csspart poster - The poster image.
- * @csspart status - The loading, buffering and seeking indicator (also named `loading`).
+ * @csspart status - The loading, buffering and seeking indicator.
+ * @csspart loading - The same indicator as `status`.
  * @csspart error - The error message.
  * @csspart controls - The built-in controls (timeline and button bar).
  * @csspart timeline - The seek slider with its marker ticks and tooltip.
  * @csspart slider - The seek slider (`role="slider"`); its rail shows the played and buffered ranges.
- * @csspart tick - A marker on the timeline; also `tick-clipboard`, `tick-directory`, `tick-session` or `tick-alert`.
+ * @csspart tick - A marker on the timeline; each also has one of the four parts below.
+ * @csspart tick-clipboard - A clipboard marker.
+ * @csspart tick-directory - A shared-directory marker.
+ * @csspart tick-session - A session start or end marker.
+ * @csspart tick-alert - An alert, an error or a failed operation.
  * @csspart tooltip - The time (and marker) at the pointer over the timeline.
  * @csspart button - Every button; each also has its own part below.
  * @csspart play-button - Play / pause.
@@ -141,7 +163,10 @@ const clamp = (value: number, min: number, max: number): number => Math.min(Math
  * @csspart link-button - Copies a link to the current time.
  * @csspart help-button - Opens the keyboard shortcuts.
  * @csspart fullscreen-button - Full screen on / off.
- * @csspart panel - An open panel (dialog); also `markers-panel`, `info-panel` or `help-panel`.
+ * @csspart panel - An open panel (dialog); each also has one of the three parts below.
+ * @csspart markers-panel - The marker list.
+ * @csspart info-panel - The session info.
+ * @csspart help-panel - The keyboard shortcuts.
  * @csspart close-button - A panel's close button.
  * @csspart dismiss-button - Hides the message about a partly damaged recording.
  * @csspart toast - The confirmation after copying a link (or the link to copy by hand).
@@ -162,6 +187,43 @@ const clamp = (value: number, min: number, max: number): number => Math.min(Math
  */
 export class DesktopRecordingPlayer extends LitElement {
   static override styles = styles;
+
+  // Reactive properties, declared here rather than with decorators (smaller bundle); each field's
+  // documentation is at the field. `state` ones are internal: they re-render, with no attribute.
+  static override properties: PropertyDeclarations = {
+    autoplay: { type: Boolean, reflect: true },
+    loop: { type: Boolean, reflect: true },
+    controls: { type: Boolean, reflect: true },
+    preload: { reflect: true },
+    fit: { reflect: true },
+    startAt: { attribute: 'start-at' },
+    idleLimit: { attribute: 'idle-limit', type: Number, reflect: true },
+    durationHint: { attribute: 'duration-hint', type: Number, reflect: true },
+    wallClock: { attribute: 'wall-clock', type: Boolean, reflect: true },
+    theme: { reflect: true },
+    poster: { reflect: true },
+    workerSrc: { attribute: 'worker-src' },
+    src: { reflect: true },
+    srcObject: { attribute: false },
+    playbackRate: { attribute: 'playbackrate', type: Number },
+    snapshot: { state: true },
+    panel: { state: true },
+    scrubTime: { state: true },
+    hover: { state: true },
+    inactive: { state: true },
+    announcement: { state: true },
+    toast: { state: true },
+  };
+
+  /**
+   * Adds the texts of a language, or replaces them: `lang` is a primary language tag (`'fr'`), and
+   * keys missing from `table` stay English. Players on the page switch at once. English is built
+   * in; German comes with `desktop-recording-player/strings/de` (`dist/strings-de.js`), which calls this.
+   */
+  static registerStrings(lang: string, table: Partial<Strings>): void {
+    addStrings(lang, table);
+    for (const player of connectedPlayers) player.requestUpdate();
+  }
 
   static override get observedAttributes(): string[] {
     return [...super.observedAttributes, 'lang'];
@@ -195,46 +257,43 @@ export class DesktopRecordingPlayer extends LitElement {
   #opener: HTMLElement | undefined;
   #focusPanel = false;
 
-  @query('.screen') private screenCanvas!: HTMLCanvasElement;
-  @query('.cursor') private cursorCanvas!: HTMLCanvasElement;
-
   /** The worker's state, as of its last notification; never changed here ahead of it. */
-  @state() private snapshot: PlaybackSnapshot = initialSnapshot();
+  private snapshot: PlaybackSnapshot = initialSnapshot();
   /** The open panel, if any. */
-  @state() private panel: Panel | '' = '';
+  private panel: Panel | '' = '';
   /** Where the slider's thumb is while it is dragged (and until the last seek of the drag is done). */
-  @state() private scrubTime: number | undefined;
+  private scrubTime: number | undefined;
   /** The tooltip over the timeline: where it points (px from the timeline's left) and its text. */
-  @state() private hover: { x: number; text: string } | undefined;
+  private hover: { x: number; text: string } | undefined;
   /** No pointer or keyboard activity for a while: the controls may hide. */
-  @state() private inactive = false;
+  private inactive = false;
   /** The text of the polite live region. */
-  @state() private announcement = '';
+  private announcement = '';
   /** A confirmation, or (`url` set) the link to copy by hand when the clipboard refused it. */
-  @state() private toast: { text: string; url?: string } | undefined;
+  private toast: { text: string; url?: string } | undefined;
 
   /** Start playing once playable. */
-  @property({ type: Boolean, reflect: true }) autoplay = false;
+  autoplay = false;
   /** Restart at the end. */
-  @property({ type: Boolean, reflect: true }) loop = false;
+  loop = false;
   /** Show the built-in controls. */
-  @property({ type: Boolean, reflect: true }) controls = false;
+  controls = false;
   /** `none` (read the file on the first `play()`), `metadata` or `auto` (default). */
-  @property({ reflect: true }) preload: Preload = Preload.Auto;
+  preload: Preload = Preload.Auto;
   /** How the screen fills the element: `contain` (default), `cover`, `fill` or `none`. */
-  @property({ reflect: true }) fit: Fit = 'contain';
+  fit: Fit = 'contain';
   /** Where playback starts: seconds or `[hh:]mm:ss`. */
-  @property({ attribute: 'start-at' }) startAt: string | number | undefined;
+  startAt: string | number | undefined;
   /** Seconds: quiet gaps (no screen change but a blinking caret, no pointer input) longer than this play in this long. 0 = off. */
-  @property({ attribute: 'idle-limit', type: Number, reflect: true }) idleLimit = 0;
+  idleLimit = 0;
 
   /** Seconds: the length of a recording whose source cannot tell it up front (a server-paced websocket). */
-  @property({ attribute: 'duration-hint', type: Number, reflect: true }) durationHint = 0;
+  durationHint = 0;
 
   /** The time display shows the time of day (from `startDate`) instead of the elapsed time; clicking the display switches. */
-  @property({ attribute: 'wall-clock', type: Boolean, reflect: true }) wallClock = false;
+  wallClock = false;
   /** `light` or `dark` controls; without it they follow `prefers-color-scheme`. */
-  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+  theme: 'light' | 'dark' | undefined;
 
   /**
    * Sent as `{"token": …}` first on a playback websocket. A property only: a token never goes in an
@@ -242,14 +301,13 @@ export class DesktopRecordingPlayer extends LitElement {
    */
   authToken: string | undefined;
   /** Image shown until the first frame of the recording is painted. */
-  @property({ reflect: true }) poster: string | undefined;
+  poster: string | undefined;
   /** URL of the worker script, for pages whose CSP or bundling needs it. */
-  @property({ attribute: 'worker-src' }) workerSrc: string | undefined;
+  workerSrc: string | undefined;
   /** The rate `playbackRate` starts at for a recording when it was never set. */
-  @property({ attribute: false }) defaultPlaybackRate = 1;
+  defaultPlaybackRate = 1;
 
   /** URL of the recording (http(s), relative, `blob:`, `data:`); `#t=` sets the start position. */
-  @property({ reflect: true })
   get src(): string {
     return this.#srcValue;
   }
@@ -259,7 +317,6 @@ export class DesktopRecordingPlayer extends LitElement {
   }
 
   /** A recording in memory (`Blob`, `File`, `ArrayBuffer`); takes precedence over `src`. */
-  @property({ attribute: false })
   get srcObject(): Blob | ArrayBuffer | null {
     return this.#srcObjectValue;
   }
@@ -269,7 +326,6 @@ export class DesktopRecordingPlayer extends LitElement {
   }
 
   /** Speed, default 1; 0.0625–64. */
-  @property({ attribute: 'playbackrate', type: Number })
   get playbackRate(): number {
     return this.snapshot.playbackRate;
   }
@@ -295,6 +351,7 @@ export class DesktopRecordingPlayer extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    connectedPlayers.add(this);
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
     // Back in a document after the worker was stopped: start again where a <video> would, from the source.
     if (this.hasUpdated && !this.#client && this.#hasSource()) this.#startWorker();
@@ -302,6 +359,7 @@ export class DesktopRecordingPlayer extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    connectedPlayers.delete(this);
     clearTimeout(this.#hideTimer);
     clearTimeout(this.#toastTimer);
     // A move (remove + insert in one task) keeps the worker; a removal stops it and frees the recording.
@@ -375,20 +433,22 @@ export class DesktopRecordingPlayer extends LitElement {
 
   #attachCanvases(): void {
     if (this.#canvasesAttached || !this.#client) return;
+    // The screen layer, then the pointer layer.
+    const canvases = () => [...this.renderRoot.querySelectorAll('canvas')] as [HTMLCanvasElement, HTMLCanvasElement];
     if (this.#canvasesSpent) {
       // A canvas hands its control to one OffscreenCanvas only, ever: a new worker needs new canvases.
-      for (const canvas of [this.screenCanvas, this.cursorCanvas]) canvas.replaceWith(canvas.cloneNode(false));
+      for (const canvas of canvases()) canvas.replaceWith(canvas.cloneNode(false));
       this.#canvasesSpent = false;
     }
     this.#canvasesAttached = true;
+    const [screen, cursor] = canvases();
     if (!canTransferCanvases()) {
       // No OffscreenCanvas: the in-page engine paints on the elements themselves.
-      this.#client.request(RequestMethod.Attach, { screen: this.screenCanvas, cursor: this.cursorCanvas }).catch(() => {});
+      this.#client.request(RequestMethod.Attach, { screen, cursor }).catch(() => {});
       return;
     }
-    const screen = this.screenCanvas.transferControlToOffscreen();
-    const cursor = this.cursorCanvas.transferControlToOffscreen();
-    this.#client.request(RequestMethod.Attach, { screen, cursor }, [screen, cursor]).catch(() => {});
+    const transferred = { screen: screen.transferControlToOffscreen(), cursor: cursor.transferControlToOffscreen() };
+    this.#client.request(RequestMethod.Attach, transferred, [transferred.screen, transferred.cursor]).catch(() => {});
   }
 
   #sendLoad(client: EngineClient): void {
@@ -467,7 +527,8 @@ export class DesktopRecordingPlayer extends LitElement {
   }
 
   #handleWorkerFailure(error: Error): void {
-    const neverStarted = this.#client && !this.#client.started && !this.#client.inPage;
+    const client = this.#client;
+    const neverStarted = client && !client.started && !client.inPage;
     this.#client = undefined;
     this.#canvasesSpent = this.#canvasesAttached;
     this.#canvasesAttached = false;
@@ -478,8 +539,13 @@ export class DesktopRecordingPlayer extends LitElement {
       return;
     }
     // No worker is left to report state; this is the one state the element sets itself.
-    this.snapshot = { ...initialSnapshot(), error: { reason: 'network', message: error.message, partial: false } };
-    this.#say(fill(this.#strings().error, error.message));
+    const message =
+      client && !client.started
+        ? // Neither a worker nor the page could run the engine: almost always a Content-Security-Policy.
+          `The player could not start here: ${error.message}. If this page's Content-Security-Policy blocks blob: workers or scripts, set worker-src to the URL of recording.worker.js.`
+        : error.message;
+    this.snapshot = { ...initialSnapshot(), error: { reason: 'network', message, partial: false } };
+    this.#say(fill(this.#strings().error, message));
     this.dispatchEvent(new Event(MediaEvent.Error));
   }
 
@@ -501,6 +567,7 @@ export class DesktopRecordingPlayer extends LitElement {
     this.#onActivity();
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
     const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    if (this.slot === 'media' && SKIN_KEYS.includes(key)) return;
     if (key === 'Escape' && (this.panel || this.toast)) {
       this.#closePanel();
       if (this.toast?.url) this.renderRoot.querySelector<HTMLElement>('.link')?.focus();
@@ -763,14 +830,17 @@ export class DesktopRecordingPlayer extends LitElement {
     return this.snapshot.durationMs / 1000;
   }
 
+  /** True until `play()`, and again after `pause()` or the end. */
   get paused(): boolean {
     return this.snapshot.paused;
   }
 
+  /** Playback reached the end (and `loop` is off). */
   get ended(): boolean {
     return this.snapshot.ended;
   }
 
+  /** A seek is in progress: the screen is being rebuilt at the new position. */
   get seeking(): boolean {
     return this.snapshot.seeking;
   }
@@ -785,6 +855,7 @@ export class DesktopRecordingPlayer extends LitElement {
     return this.snapshot.videoWidth;
   }
 
+  /** The remote screen's height at the current position, in pixels. */
   get videoHeight(): number {
     return this.snapshot.videoHeight;
   }
@@ -810,13 +881,30 @@ export class DesktopRecordingPlayer extends LitElement {
     return this.snapshot.startDateMs === null ? null : new Date(this.snapshot.startDateMs);
   }
 
+  /** What has been read of the recording, from 0 (one range once metadata is known). */
   get buffered(): TimeRangesLike {
     return timeRanges(this.snapshot.readyState >= ReadyState.HaveMetadata ? this.snapshot.bufferedMs / 1000 : undefined);
   }
 
+  /** Where a seek can go: what has been read (the same range as `buffered`). */
   get seekable(): TimeRangesLike {
     return this.buffered;
   }
+
+  /**
+   * Always true: a desktop recording has no sound. Setting it changes nothing, and `volumechange`
+   * never fires (skins such as media-chrome show their mute button as muted).
+   */
+  get muted(): boolean {
+    return true;
+  }
+  set muted(_: boolean) {}
+
+  /** Always 0: there is nothing to hear. Setting it changes nothing. */
+  get volume(): number {
+    return 0;
+  }
+  set volume(_: number) {}
 
   /** Starts playback; resolves when it runs and rejects, as `<video>` does, when there is nothing to play. */
   play(): Promise<void> {
@@ -826,6 +914,7 @@ export class DesktopRecordingPlayer extends LitElement {
     return this.#worker().request(RequestMethod.Play, undefined);
   }
 
+  /** Pauses playback; `pause` fires. */
   pause(): void {
     this.#client?.request(RequestMethod.Pause, undefined).catch(() => {});
   }
@@ -919,6 +1008,8 @@ export class DesktopRecordingPlayer extends LitElement {
     const noMedia = snapshot.readyState === ReadyState.HaveNothing;
     const fullscreen = document.fullscreenElement === this;
     const start = snapshot.startDateMs;
+    // Styles that change go in as properties (`.style=`, set through the CSSOM): a bound `style`
+    // attribute would be blocked on pages whose Content-Security-Policy has no 'unsafe-inline'.
     return html`
       <div
         class="controls ${hidden ? 'controls--hidden' : ''}"
@@ -938,7 +1029,7 @@ export class DesktopRecordingPlayer extends LitElement {
             aria-valuenow=${Math.floor(current)}
             aria-valuetext=${describePosition(current, duration, s)}
             aria-disabled=${noMedia ? 'true' : 'false'}
-            style="--played: ${percent(current)}%; --buffered: ${percent(snapshot.bufferedMs / 1000)}%"
+            .style=${`--played:${percent(current)}%;--buffered:${percent(snapshot.bufferedMs / 1000)}%`}
             @pointerdown=${this.#onScrubStart}
             @pointermove=${this.#onScrubMove}
             @pointerup=${this.#onScrubEnd}
@@ -947,7 +1038,7 @@ export class DesktopRecordingPlayer extends LitElement {
           <div class="ticks" aria-hidden="true" @click=${this.#onTickClick}>
             ${snapshot.markers.map((marker, index) => {
               const group = markerGroup(marker);
-              return html`<span class="tick tick--${group}" part="tick tick-${group}" data-index=${index} style="left: ${percent(marker.timeMs / 1000)}%"></span>`;
+              return html`<span class="tick tick--${group}" part="tick tick-${group}" data-index=${index} .style=${`left:${percent(marker.timeMs / 1000)}%`}></span>`;
             })}
           </div>
           <div class="tooltip" part="tooltip" aria-hidden="true" ?hidden=${!this.hover}>${this.hover?.text}</div>

@@ -1,7 +1,9 @@
 /**
  * Every word the element shows or speaks, in one table per language, keyed by id. `{0}`, `{1}` are
  * filled in by `fill()`. The element picks the table from its own `lang` or its nearest ancestor's
- * (`en` when none matches); add a language by adding a table of the same keys to `tables`.
+ * (`en` when none matches). Only English is in the player's bundle: other languages are registered
+ * with `DesktopRecordingPlayer.registerStrings()` (German by `src/strings/de.ts`, built as
+ * `dist/strings-de.js`), so a page pays only for the languages it loads.
  */
 export const en = {
   player: 'Desktop session recording',
@@ -77,6 +79,7 @@ export const en = {
 
 export type Strings = typeof en;
 
+/** German; registered by `src/strings/de.ts` (`desktop-recording-player/strings/de`), not built into the player. */
 export const de: Strings = {
   player: 'Aufzeichnung einer Desktop-Sitzung',
   playerOf: 'Aufzeichnung einer Desktop-Sitzung: {0} auf {1}',
@@ -149,7 +152,12 @@ export const de: Strings = {
   helpClose: 'Ein Fenster schließen',
 };
 
-const tables: Record<string, Strings> = { en, de };
+const tables: Record<string, Strings> = { en };
+
+/** Adds or replaces the table of a language (`de`, not `de-AT`); missing keys stay English. */
+export function addStrings(lang: string, table: Partial<Strings>): void {
+  tables[lang.toLowerCase()] = { ...en, ...table };
+}
 
 /** The table for a language tag (`de-CH` → `de`; `de_CH` too); English for anything else. */
 export function stringsFor(lang: string): Strings {

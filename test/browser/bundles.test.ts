@@ -5,7 +5,24 @@ import { blobUrl, pixelsOf, screenRecording } from '../helpers/screen-recording.
 interface PlayerLike extends HTMLElement {
   src: string;
   readyState: number;
+  updateComplete: Promise<boolean>;
   captureFrame(): Promise<Blob>;
+}
+
+/**
+ * Gzipped bytes the element's bundle may take (the worker, the engine's, is not counted): it was
+ * 19.1 KB before its CSS and templates were minified at build time and German became opt-in.
+ */
+const ELEMENT_BUDGET = 18 * 1024;
+/** The opt-in German texts. */
+const STRINGS_DE_BUDGET = 1.5 * 1024;
+
+/** Size of a file of dist/ once gzipped (CompressionStream: zlib's default level, as a server would). */
+async function gzippedSize(file: string): Promise<number> {
+  // Byte for byte: the dev server reformats the .js it serves under /dist/.
+  const response = await fetch(`/__dist-raw?file=${file}`);
+  expect(response.ok, file).to.equal(true);
+  return (await new Response(response.body!.pipeThrough(new CompressionStream('gzip'))).arrayBuffer()).byteLength;
 }
 
 function loadClassicScript(src: string): Promise<void> {
@@ -37,5 +54,34 @@ describe('dist/desktop-recording-player.iife.js', () => {
     expect(frame.at(32, 32).slice(0, 3)).to.deep.equal([200, 30, 30]);
     expect(frame.at(96, 32).slice(0, 3)).to.deep.equal([30, 30, 200]);
     player.remove();
+  });
+
+  it('speaks English until dist/strings-de.js (a classic script too) registers German', async () => {
+    await loadClassicScript('/dist/desktop-recording-player.iife.js');
+    const player = document.createElement('desktop-recording-player') as PlayerLike;
+    player.setAttribute('controls', '');
+    player.lang = 'de';
+    document.body.append(player);
+    await player.updateComplete;
+    const play = () => player.shadowRoot!.querySelector('[part~=play-button]')!.getAttribute('aria-label');
+    expect(play()).to.equal('Play');
+    await loadClassicScript('/dist/strings-de.js');
+    await player.updateComplete;
+    expect(play()).to.equal('Wiedergeben');
+    player.remove();
+  });
+});
+
+describe('bundle sizes (gzipped)', () => {
+  it(`keeps the element bundle within ${ELEMENT_BUDGET / 1024} KB and German within ${STRINGS_DE_BUDGET / 1024} KB`, async () => {
+    const sizes = Object.fromEntries(
+      await Promise.all(
+        ['desktop-recording-player.js', 'recording.worker.js', 'desktop-recording-player.iife.js', 'strings-de.js'].map(async (file) => [file, await gzippedSize(file)] as const),
+      ),
+    );
+    // For the record (the worker is the engine's to keep small).
+    console.log(`gzipped: ${Object.entries(sizes).map(([file, size]) => `${file} ${(size / 1024).toFixed(1)} KB`).join(', ')}`);
+    expect(sizes['desktop-recording-player.js']).to.be.at.most(ELEMENT_BUDGET);
+    expect(sizes['strings-de.js']).to.be.at.most(STRINGS_DE_BUDGET);
   });
 });

@@ -6,6 +6,8 @@ import 'axe-core';
 import type AxeCore from 'axe-core';
 import type { DesktopRecordingPlayer, PlayerMarker } from '../../src/index.js';
 import { de, en } from '../../src/element/strings.js';
+// German is opt-in (not in the player's bundle): registered by this module.
+import '../../src/strings/de.js';
 import { nextEvent, part, player, press, pressAndSeek, revokeUrls, richRecording, urlOf } from './element-fixtures.js';
 
 const axe = (globalThis as unknown as { axe: typeof AxeCore }).axe;

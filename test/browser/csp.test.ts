@@ -1,0 +1,153 @@
+// The built player (dist/; npm test builds it first) on pages with a strict Content-Security-Policy:
+// nothing inline, no eval, workers and scripts from the page's origin only, no blob:. The pages come
+// from test/tools/csp-page-plugin.mjs with the policy as a response header, in an iframe this
+// (same-origin) test drives.
+import { expect } from '@open-wc/testing';
+import type { DesktopRecordingPlayer } from '../../src/index.js';
+import { blobUrl, pixelsOf, screenRecording, type Rgb } from '../helpers/screen-recording.js';
+
+interface Violation {
+  directive: string;
+  blocked: string;
+  sample: string;
+}
+
+type CspWindow = Window & typeof globalThis & { cspViolations: Violation[] };
+
+const RED: Rgb = [200, 30, 30];
+const BLUE: Rgb = [30, 30, 200];
+
+let recordingUrl: string;
+const frames: HTMLIFrameElement[] = [];
+
+/** Opens /__csp/<variant>.html in an iframe; resolves once the player element is defined there. */
+async function cspPage(variant: string): Promise<{ win: CspWindow; player: DesktopRecordingPlayer }> {
+  const frame = document.createElement('iframe');
+  frame.style.cssText = 'width: 680px; height: 420px; border: 0';
+  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  frame.src = `/__csp/${variant}.html`;
+  document.body.append(frame);
+  frames.push(frame);
+  await loaded;
+  const win = frame.contentWindow as CspWindow;
+  await win.customElements.whenDefined('desktop-recording-player');
+  const player = win.document.querySelector('desktop-recording-player')!;
+  await player.updateComplete;
+  return { win, player };
+}
+
+function nextEvent(target: EventTarget, name: string, timeoutMs = 10_000): Promise<Event> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${name} event within ${timeoutMs} ms`)), timeoutMs);
+    target.addEventListener(name, (event) => (clearTimeout(timer), resolve(event)), { once: true });
+  });
+}
+
+/** The policy is really in force on the page: no eval, no inline style attribute (both reported). */
+async function expectStrictPolicy(win: CspWindow): Promise<void> {
+  expect(() => win.eval('1 + 1'), 'eval is blocked').to.throw();
+  const probe = win.document.createElement('div');
+  probe.setAttribute('style', 'color: rgb(1, 2, 3)');
+  win.document.body.append(probe);
+  expect(win.getComputedStyle(probe).color, 'inline style attributes are blocked').not.to.equal('rgb(1, 2, 3)');
+  probe.remove();
+  // Reports arrive as events, after the fact: wait for the probes' own, then forget them.
+  for (let waited = 0; win.cspViolations.length < 2 && waited < 3000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(win.cspViolations.map(({ directive, blocked }) => `${directive} ${blocked}`)).to.deep.equal(['script-src eval', 'style-src-attr inline']);
+  win.cspViolations.length = 0;
+}
+
+/** Lit's styles apply: constructable stylesheets (not <style> elements), and the template's style bindings. */
+async function expectStylesWork(win: CspWindow, player: DesktopRecordingPlayer): Promise<void> {
+  const root = player.shadowRoot!;
+  expect(root.adoptedStyleSheets.length, 'adopted stylesheets').to.be.greaterThan(0);
+  expect(root.querySelectorAll('style').length, 'no <style> elements').to.equal(0);
+  expect(win.getComputedStyle(root.querySelector('[part~=controls]')!).position).to.equal('absolute');
+  expect(win.getComputedStyle(player).aspectRatio).to.equal('16 / 9');
+}
+
+/** Loads the test recording, plays it through, and checks the screen the worker painted. */
+async function expectPlays(player: DesktopRecordingPlayer): Promise<void> {
+  const loaded = nextEvent(player, 'canplaythrough');
+  player.src = recordingUrl;
+  await loaded;
+  expect([player.duration, player.videoWidth, player.videoHeight]).to.deep.equal([1, 128, 64]);
+  const ended = nextEvent(player, 'ended');
+  await player.play();
+  expect(player.paused).to.equal(false);
+  await ended;
+  expect(player.currentTime).to.equal(1);
+  const frame = await pixelsOf(await player.captureFrame());
+  expect(frame.at(32, 32).slice(0, 3)).to.deep.equal(RED);
+  expect(frame.at(96, 32).slice(0, 3)).to.deep.equal(BLUE);
+  // The slider's position is a style binding (set through CSSOM, which the policy allows).
+  await player.updateComplete;
+  const slider = player.shadowRoot!.querySelector<HTMLElement>('[part~=slider]')!;
+  expect(slider.style.getPropertyValue('--played')).to.equal('100%');
+}
+
+describe('the built player under a strict Content-Security-Policy', () => {
+  before(async () => {
+    recordingUrl = blobUrl(
+      await screenRecording([
+        { timeMs: 0, screen: { width: 128, height: 64 } },
+        { timeMs: 0, tile: { left: 0, top: 0, color: RED } },
+        { timeMs: 1000, tile: { left: 64, top: 0, color: BLUE } },
+      ]),
+    );
+  });
+  after(() => URL.revokeObjectURL(recordingUrl));
+  afterEach(() => frames.splice(0).forEach((frame) => frame.remove()));
+
+  it('ESM bundle: its worker starts from the same origin, and it plays', async () => {
+    const { win, player } = await cspPage('esm');
+    await expectStrictPolicy(win);
+    await expectStylesWork(win, player);
+    await expectPlays(player);
+    expect(player.error).to.equal(null);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // any late report
+    expect(win.cspViolations).to.deep.equal([]);
+  });
+
+  it('one-file script with worker-src="…/recording.worker.js": plays', async () => {
+    const { win, player } = await cspPage('iife-worker-src');
+    await expectStrictPolicy(win);
+    await expectStylesWork(win, player);
+    await expectPlays(player);
+    expect(player.error).to.equal(null);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // any late report
+    expect(win.cspViolations).to.deep.equal([]);
+  });
+
+  it('one-file script without worker-src: blob: worker and in-page engine are blocked, and it says so clearly', async () => {
+    const { win, player } = await cspPage('iife');
+    await expectStrictPolicy(win);
+    await expectStylesWork(win, player);
+    // The inlined worker can only start from a blob: URL, and the in-page fallback can only import
+    // that same blob: (the engine is a string in this file). The policy blocks both: an error that
+    // says what to do, not a silent hang.
+    const failed = nextEvent(player, 'error');
+    player.src = recordingUrl;
+    await failed;
+    expect(player.error).to.include({ code: 2, reason: 'network', partial: false });
+    expect(player.error!.message).to.contain('Content-Security-Policy').and.contain('worker-src').and.contain('recording.worker.js');
+    await player.updateComplete;
+    const shown = player.shadowRoot!.querySelector<HTMLElement>('[part~=error]')!;
+    expect(shown.hidden).to.equal(false);
+    expect(shown.textContent).to.contain('worker-src');
+    expect(win.getComputedStyle(shown).display).to.equal('grid');
+    const blocked = win.cspViolations.map(({ directive, blocked }) => `${directive} ${blocked}`);
+    expect(blocked).to.include('worker-src blob');
+    expect(blocked.some((line) => /^script-src(-elem)? blob$/.test(line)), blocked.join(', ')).to.equal(true);
+    expect(blocked.filter((line) => line.startsWith('style')), 'no style was blocked').to.deep.equal([]);
+    await expectPlaysRejected(player);
+  });
+});
+
+/** play() rejects once the engine could not start. */
+async function expectPlaysRejected(player: DesktopRecordingPlayer): Promise<void> {
+  let rejected: unknown;
+  await player.play().catch((error: unknown) => (rejected = error));
+  // A DOMException of the page's realm, not this one's.
+  expect((rejected as DOMException | undefined)?.name, 'play() rejects').to.equal('NotSupportedError');
+}

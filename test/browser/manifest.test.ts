@@ -1,0 +1,84 @@
+// custom-elements.json (made by the build from the element's JSDoc) against the element itself:
+// every attribute, public property and method, event, CSS part and custom property is documented.
+import { expect } from '@open-wc/testing';
+import { DesktopRecordingPlayer } from '../../src/index.js';
+import { MediaEvent } from '../../src/playback-state.js';
+import { part, player, revokeUrls, richRecording, urlOf } from './element-fixtures.js';
+
+interface Documented {
+  name: string;
+  description?: string;
+  privacy?: string;
+  kind?: string;
+}
+
+interface ElementDeclaration {
+  tagName: string;
+  attributes: Documented[];
+  members: Documented[];
+  events: Documented[];
+  cssParts: Documented[];
+  cssProperties: Documented[];
+}
+
+let declaration: ElementDeclaration;
+
+const names = (entries: Documented[]) => entries.map((entry) => entry.name).sort();
+const undocumented = (entries: Documented[]) => entries.filter((entry) => !entry.description?.trim()).map((entry) => entry.name);
+
+describe('custom-elements.json', () => {
+  before(async () => {
+    const manifest = (await (await fetch('/custom-elements.json')).json()) as { modules: Array<{ declarations?: Array<Partial<ElementDeclaration>> }> };
+    declaration = manifest.modules.flatMap((module) => module.declarations ?? []).find((entry) => entry.tagName === 'desktop-recording-player') as ElementDeclaration;
+  });
+  after(revokeUrls);
+
+  it('has the element, its observed attributes, each described', () => {
+    expect(declaration, 'the element is in the manifest').to.exist;
+    expect(names(declaration.attributes)).to.deep.equal([...DesktopRecordingPlayer.observedAttributes].sort());
+    expect(undocumented(declaration.attributes)).to.deep.equal([]);
+  });
+
+  it('has every public property and method (no internals), each described', () => {
+    const internal = new Set(['constructor', 'render', 'updated', 'firstUpdated', 'connectedCallback', 'disconnectedCallback', 'attributeChangedCallback']);
+    const state = Object.entries(DesktopRecordingPlayer.properties).filter(([, options]) => options.state).map(([name]) => name);
+    const onPrototype = Object.getOwnPropertyNames(DesktopRecordingPlayer.prototype).filter((name) => !internal.has(name) && !state.includes(name));
+    // Plain fields (no accessor on the prototype) are instance properties.
+    const fields = ['authToken', 'defaultPlaybackRate'];
+    // The one static method of the API (lit's own statics are lit's).
+    const statics = ['registerStrings'];
+    expect(DesktopRecordingPlayer.registerStrings).to.be.a('function');
+    expect(names(declaration.members)).to.deep.equal([...onPrototype, ...fields, ...statics].sort());
+    expect(declaration.members.filter((member) => member.privacy === 'private')).to.deep.equal([]);
+    expect(undocumented(declaration.members)).to.deep.equal([]);
+  });
+
+  it('has every media event and marker, each described', () => {
+    expect(names(declaration.events)).to.deep.equal(Object.values(MediaEvent).sort());
+    expect(undocumented(declaration.events)).to.deep.equal([]);
+  });
+
+  it('has every --drp-* custom property the styles read, each described', () => {
+    const styles = [DesktopRecordingPlayer.styles].flat().map((style) => String((style as { cssText: string }).cssText)).join('\n');
+    const read = [...new Set(styles.match(/--drp-[\w-]+/g))].sort();
+    expect(names(declaration.cssProperties)).to.deep.equal(read);
+    expect(undocumented(declaration.cssProperties)).to.deep.equal([]);
+  });
+
+  it('has every part the shadow DOM shows, each described', async () => {
+    const element = await player(urlOf(await richRecording()), { poster: 'data:image/gif;base64,R0lGODlhAQABAAAAACw=' });
+    const seen = new Set<string>();
+    const collect = () => element.shadowRoot!.querySelectorAll('[part]').forEach((node) => node.getAttribute('part')!.split(/\s+/).forEach((name) => seen.add(name)));
+    collect();
+    for (const panel of ['markers', 'info', 'help']) {
+      part<HTMLButtonElement>(element, `${panel}-button`).click();
+      await element.updateComplete;
+      collect();
+    }
+    const documented = new Set(names(declaration.cssParts));
+    expect([...seen].filter((name) => !documented.has(name))).to.deep.equal([]);
+    // The ones this run cannot show (poster before load, dismiss of a damaged recording) are documented too.
+    expect([...documented].filter((name) => !seen.has(name)).sort()).to.deep.equal(['dismiss-button', 'poster']);
+    expect(undocumented(declaration.cssParts)).to.deep.equal([]);
+  });
+});
