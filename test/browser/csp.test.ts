@@ -5,6 +5,7 @@
 import { expect } from '@open-wc/testing';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { blobUrl, pixelsOf, screenRecording, type Rgb } from '../helpers/screen-recording.js';
+import { nextEvent } from '../helpers/next-event.js';
 
 interface Violation {
   directive: string;
@@ -36,12 +37,6 @@ async function cspPage(variant: string): Promise<{ win: CspWindow; player: Deskt
   return { win, player };
 }
 
-function nextEvent(target: EventTarget, name: string, timeoutMs = 10_000): Promise<Event> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${name} event within ${timeoutMs} ms`)), timeoutMs);
-    target.addEventListener(name, (event) => (clearTimeout(timer), resolve(event)), { once: true });
-  });
-}
 
 /** The policy is really in force on the page: no eval, no inline style attribute (both reported). */
 async function expectStrictPolicy(win: CspWindow): Promise<void> {

@@ -8,6 +8,9 @@ import type { WriterOptions } from '../../src/format/writer.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { T0, desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
 import { blobUrl, screenMessages, type Rgb, type ScreenStep } from '../helpers/screen-recording.js';
+import { nextEvent } from '../helpers/next-event.js';
+
+export { nextEvent };
 
 export const RED: Rgb = [255, 0, 0];
 export const GREEN: Rgb = [0, 255, 0];
@@ -17,20 +20,6 @@ export const SESSION_ID = '5e55-1234';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The next `name` event, failing after `timeoutMs` instead of hanging the run. */
-export function nextEvent(target: EventTarget, name: string, timeoutMs = 5000): Promise<Event> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${name} event within ${timeoutMs} ms`)), timeoutMs);
-    target.addEventListener(
-      name,
-      (event) => {
-        clearTimeout(timer);
-        resolve(event);
-      },
-      { once: true },
-    );
-  });
-}
 
 /** Waits until `condition()` holds (checked every 20 ms), failing with `what` after `timeoutMs`. */
 export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {

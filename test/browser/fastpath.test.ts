@@ -5,6 +5,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/define.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { imageDataOf } from '../helpers/reference-screen.js';
+import { nextEvent } from '../helpers/next-event.js';
 
 const RECORDINGS = [
   { run: 'shadow-rfx', sessionId: '3b8e5d10-7c2a-4f61-9e0b-15a0c0de0003', tolerance: 2 },
@@ -19,12 +20,6 @@ interface Shot {
   fastpath_pdus_before: number;
 }
 
-function nextEvent(target: EventTarget, name: string, timeoutMs = 20000): Promise<Event> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${name} event within ${timeoutMs} ms`)), timeoutMs);
-    target.addEventListener(name, (event) => (clearTimeout(timer), resolve(event)), { once: true });
-  });
-}
 
 /** Times of the capture's PDUs, as the recording holds them (whole ms since the first PDU). */
 async function pduTimes(run: string): Promise<number[]> {

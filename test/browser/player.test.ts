@@ -4,6 +4,7 @@ import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { MediaEvent } from '../../src/playback-state.js';
 import { T0 } from '../helpers/recording-bytes.js';
 import { blobUrl, pixelsOf, screenRecording, type Rgb, type ScreenStep } from '../helpers/screen-recording.js';
+import { nextEvent } from '../helpers/next-event.js';
 
 const RED: Rgb = [255, 0, 0];
 const GREEN: Rgb = [0, 255, 0];
@@ -31,16 +32,6 @@ function urlOf(bytes: Uint8Array): string {
   return url;
 }
 
-/** The next `name` event, failing after `timeoutMs` instead of hanging the run. */
-function nextEvent(target: EventTarget, name: string, timeoutMs = 5000): Promise<Event> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${name} event within ${timeoutMs} ms`)), timeoutMs);
-    target.addEventListener(name, (event) => {
-      clearTimeout(timer);
-      resolve(event);
-    }, { once: true });
-  });
-}
 
 function recordEvents(target: EventTarget): string[] {
   const seen: string[] = [];

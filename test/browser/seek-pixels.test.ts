@@ -7,6 +7,7 @@ import '../../src/define.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { difference, imageDataOf, referenceScreens, screenUpdatesOf } from '../helpers/reference-screen.js';
 import { blobUrl, pixelsOf, screenRecording, type ScreenStep } from '../helpers/screen-recording.js';
+import { nextEvent } from '../helpers/next-event.js';
 
 const SAMPLES = [
   { file: '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720.tar', seeks: [61.25, 118.4, 2.5, 95, 30.02, 61.25] },
@@ -14,12 +15,6 @@ const SAMPLES = [
 ];
 const PLAYED_AT = [4, 16, 32];
 
-function nextEvent(target: EventTarget, name: string, timeoutMs = 20000): Promise<Event> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${name} event within ${timeoutMs} ms`)), timeoutMs);
-    target.addEventListener(name, (event) => (clearTimeout(timer), resolve(event)), { once: true });
-  });
-}
 
 /** The player's position in whole recording milliseconds, as the worker holds it. */
 const positionMs = (element: DesktopRecordingPlayer) => Math.round(element.currentTime * 1e6) / 1e3;

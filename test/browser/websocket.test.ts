@@ -5,6 +5,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/define.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { difference, imageDataOf, referenceScreens, screenUpdatesOf } from '../helpers/reference-screen.js';
+import { nextEvent } from '../helpers/next-event.js';
 
 const SESSION = '9a7f3c21-0b4e-4f8a-8c3d-5e6f7a8b1080';
 const DURATION_S = 92;
@@ -18,12 +19,6 @@ interface Servers {
 let servers: Servers;
 let referenceUpdates: Awaited<ReturnType<typeof screenUpdatesOf>>;
 
-function nextEvent(target: EventTarget, name: string, timeoutMs = 20000): Promise<Event> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${name} event within ${timeoutMs} ms`)), timeoutMs);
-    target.addEventListener(name, (event) => (clearTimeout(timer), resolve(event)), { once: true });
-  });
-}
 
 const socketUrl = (server: string) => `${server}/webapi/sites/demo/desktopplayback/${SESSION}/ws`;
 const positionMs = (element: DesktopRecordingPlayer) => Math.round(element.currentTime * 1e6) / 1e3;
