@@ -93,7 +93,7 @@ export class Scheduler {
   }
 }
 
-function countTiles(updates: readonly ScreenUpdate[]): number {
+export function countTiles(updates: readonly ScreenUpdate[]): number {
   let tiles = 0;
   for (const update of updates) if (update.kind === 'tile') tiles += 1;
   return tiles;

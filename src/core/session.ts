@@ -10,7 +10,7 @@ import { fastestImageDecode, type DecodedImage } from './image-decode.js';
 import { KeyframeBuilder, KeyframeStore, type Keyframe } from './keyframes.js';
 import { CanvasRenderer, type RestoreStep } from './renderer.js';
 import { PlaybackSocket } from './playback-socket.js';
-import { Scheduler } from './scheduler.js';
+import { Scheduler, countTiles } from './scheduler.js';
 import { TileBytesStore, type TileImage } from './tile-bytes.js';
 import { ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
 import { readSource, type RecordingSource } from './source.js';
@@ -595,7 +595,7 @@ export class PlaybackSession {
     renderer.enqueue(plan.updates);
     await renderer.whenIdle();
     // Still showing exactly the first `end` updates (no newer seek, nothing painted since)?
-    const tiles = plan.updates.filter((update) => update.kind === 'tile').length;
+    const tiles = countTiles(plan.updates);
     if (tiles >= KEYFRAME_AFTER_SEEK_TILES && !this.timeline.hasFastPath && this.scheduler.nextIndex === end && renderer.backlog === 0) {
       renderer.keepKeyframe(this.keyframes, end, timeMs);
     }

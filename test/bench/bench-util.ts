@@ -1,6 +1,7 @@
 // Helpers shared by the browser-side benchmarks (bundled into each *.bench.ts by test/tools/bench.mjs).
 import { RecordingReader } from '../../src/format/reader.js';
 import { TimelineBuilder } from '../../src/format/timeline.js';
+import { nextEvent } from '../helpers/next-event.js';
 
 /** The parts of the element's `<video>`-like API the benchmarks use. */
 export type Player = HTMLElement & {
@@ -38,18 +39,9 @@ export interface RecordingTiles {
   tiles: Tile[];
 }
 
+/** The next `name` event; a benchmark waits up to a minute (a 1-hour file loads for seconds). */
 export function once(target: EventTarget, name: string, timeoutMs = 60_000): Promise<Event> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${name} event within ${timeoutMs} ms`)), timeoutMs);
-    target.addEventListener(
-      name,
-      (event) => {
-        clearTimeout(timer);
-        resolve(event);
-      },
-      { once: true },
-    );
-  });
+  return nextEvent(target, name, timeoutMs);
 }
 
 export function median(values: number[]): number {

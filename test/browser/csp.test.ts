@@ -94,25 +94,21 @@ describe('the built player under a strict Content-Security-Policy', () => {
   after(() => URL.revokeObjectURL(recordingUrl));
   afterEach(() => frames.splice(0).forEach((frame) => frame.remove()));
 
-  it('ESM bundle: its worker starts from the same origin, and it plays', async () => {
-    const { win, player } = await cspPage('esm');
-    await expectStrictPolicy(win);
-    await expectStylesWork(win, player);
-    await expectPlays(player);
-    expect(player.error).to.equal(null);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // any late report
-    expect(win.cspViolations).to.deep.equal([]);
-  });
-
-  it('one-file script with worker-src="…/recording.worker.js": plays', async () => {
-    const { win, player } = await cspPage('iife-worker-src');
-    await expectStrictPolicy(win);
-    await expectStylesWork(win, player);
-    await expectPlays(player);
-    expect(player.error).to.equal(null);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // any late report
-    expect(win.cspViolations).to.deep.equal([]);
-  });
+  const playing = [
+    ['esm', 'ESM bundle: its worker starts from the same origin, and it plays'],
+    ['iife-worker-src', 'one-file script with worker-src="…/recording.worker.js": plays'],
+  ] as const;
+  for (const [page, title] of playing) {
+    it(title, async () => {
+      const { win, player } = await cspPage(page);
+      await expectStrictPolicy(win);
+      await expectStylesWork(win, player);
+      await expectPlays(player);
+      expect(player.error).to.equal(null);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // any late report
+      expect(win.cspViolations).to.deep.equal([]);
+    });
+  }
 
   it('one-file script without worker-src: blob: worker and in-page engine are blocked, and it says so clearly', async () => {
     const { win, player } = await cspPage('iife');

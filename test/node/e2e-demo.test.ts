@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { serve, type DemoServer } from '../../src/cli/serve.js';
+import { loopbackUrl } from '../helpers/loopback.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tools = (await import(new URL('../tools/chromium.mjs', import.meta.url).href)) as {
@@ -65,8 +66,7 @@ describe('the demo page, end to end', { skip: executablePath ? false : `no Chrom
     dir = await mkdtemp(join(tmpdir(), 'drp-e2e-'));
     for (const sid of [HD, SD]) await copyFile(join(root, 'demo/recordings', `${sid}.tar`), join(dir, `${sid}.tar`));
     server = await serve({ recordingsDir: dir, root, port: 0, host: '127.0.0.1', liveDurationMs: LIVE_MS });
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    base = loopbackUrl(server);
     // The reference the browser tests use: every tile of the file painted in order (no player code).
     const bundled = await build({
       entryPoints: [join(root, 'test/helpers/reference-screen.ts')],

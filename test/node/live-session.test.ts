@@ -7,11 +7,8 @@ import WebSocket from 'ws';
 import { serve, type DemoServer, type ListPage } from '../../src/cli/serve.js';
 import { concatBytes } from '../../src/format/bytes.js';
 import { readRecording } from '../../src/format/reader.js';
+import { loopbackUrl as baseOf } from '../helpers/loopback.js';
 
-function baseOf(server: DemoServer, scheme = 'http'): string {
-  const address = server.address();
-  return `${scheme}://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-}
 
 const closeServer = (server: DemoServer) => new Promise<void>((resolve) => server.close(() => resolve()));
 

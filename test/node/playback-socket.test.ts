@@ -11,6 +11,7 @@ import { serve, type DemoServer } from '../../src/cli/serve.js';
 import { readRecording } from '../../src/format/reader.js';
 import { encodeTdp, encodeTdpb, type TdpMessage } from '../../src/format/tdp.js';
 import { createRecorder, memorySink } from '../../src/recorder/index.js';
+import { portOf } from '../helpers/loopback.js';
 
 const T0 = Date.UTC(2024, 0, 1, 0, 0, 0) + 1500;
 const SAMPLE = '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720';
@@ -124,10 +125,6 @@ function assertNear(actual: number, expected: number, what: string, tolerance = 
 /** Arrival offsets of the DesktopRecording frames, from the first one. */
 const offsets = (client: Client) => client.events.map((f) => f.t - client.events[0]!.t);
 
-function portOf(server: DemoServer): number {
-  const address = server.address();
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 const closeServer = (server: DemoServer) => new Promise<void>((resolve) => server.close(() => resolve()));
 

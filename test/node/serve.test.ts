@@ -8,6 +8,7 @@ import { main } from '../../src/cli/main.js';
 import { parseRange, serve, type DemoServer, type ListPage } from '../../src/cli/serve.js';
 import { encodeTdp } from '../../src/format/tdp.js';
 import { createRecorder, memorySink } from '../../src/recorder/index.js';
+import { loopbackUrl } from '../helpers/loopback.js';
 
 describe('serve()', () => {
   let dir = '';
@@ -32,8 +33,7 @@ describe('serve()', () => {
     await writeFile(join(dir, 'abc.tar'), file);
     await writeFile(join(dir, 'notes.txt'), 'not a recording');
     server = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1' });
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    base = loopbackUrl(server);
   });
   after(async () => {
     await new Promise((done) => server.close(done));
@@ -156,8 +156,7 @@ describe('GET /api/recordings', () => {
     // No session start in the file: it sorts by its mtime.
     await utimes(join(dir, 'broken.tar'), new Date(Date.UTC(2026, 5, 1)), new Date(Date.UTC(2026, 5, 1)));
     server = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1' });
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    base = loopbackUrl(server);
   });
   after(async () => {
     await new Promise((done) => server.close(done));
