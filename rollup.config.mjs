@@ -59,10 +59,29 @@ function minifyLitTemplates() {
   };
 }
 
+/**
+ * mediabunny's package.json maps its Node file access (`dist/modules/src/node.js`) to `false` for
+ * browsers; node-resolve does not apply that to imports inside a package resolved through
+ * `exports`, so the file would pull `node:fs/promises` into the worker. Here it is empty.
+ */
+function browserFieldFalse() {
+  const empty = '\0browser-field-false';
+  return {
+    name: 'browser-field-false',
+    resolveId(id, importer) {
+      if (id === './node.js' && importer && /[\\/]node_modules[\\/]mediabunny[\\/]/.test(importer)) return empty;
+    },
+    load(id) {
+      if (id === empty) return 'export {};';
+    },
+  };
+}
+
 // Browser builds: browser fields, lit's production build (no dev-mode warnings), minified. Minified
 // per chunk, not per module: a minified module loses its /*@__PURE__*/ annotations, and rollup
 // would keep every generated protobuf descriptor (and the runtime they need) that nothing uses.
 const browserPlugins = () => [
+  browserFieldFalse(),
   nodeResolve({ browser: true, exportConditions: ['production'] }),
   esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }),
   minifyLitTemplates(),
@@ -95,10 +114,31 @@ function inlineWorker() {
       if (!id.startsWith(`\0${prefix}`)) return;
       const file = id.slice(prefix.length + 1);
       this.addWatchFile(file);
-      const bundle = await rollup({ input: file, plugins: browserPlugins(), onwarn });
+      const bundle = await rollup({ input: file, plugins: [withoutVideoExport(), ...browserPlugins()], onwarn });
       const { output } = await bundle.generate({ format: 'es', inlineDynamicImports: true });
       await bundle.close();
       return `export default ${JSON.stringify(output[0].code)};`;
+    },
+  };
+}
+
+/**
+ * The one-file build leaves video export out: it is a chunk of 165 KB (mediabunny and the encoder
+ * loop) that a worker started from a `blob:` URL could not load beside itself, and inlining it
+ * would triple the script. Its `exportVideo()` answers NotSupportedError with what to do instead.
+ */
+function withoutVideoExport() {
+  const stub = '\0video-export-unavailable';
+  return {
+    name: 'without-video-export',
+    resolveId(id) {
+      if (id.endsWith('/export/video-export.js')) return stub;
+    },
+    load(id) {
+      if (id !== stub) return;
+      return `export async function exportVideo() {
+  throw new DOMException('video export is not part of the one-file script (desktop-recording-player.iife.js): set worker-src to the URL of recording.worker.js, with the chunks/ folder beside it, or load the module build', 'NotSupportedError');
+}`;
     },
   };
 }
@@ -134,9 +174,13 @@ export default [
     onwarn,
   },
   {
-    // The player worker: one self-contained module (format layer, fflate, core; no protobuf runtime).
+    // The player worker (format layer and core; no protobuf runtime). What only some recordings
+    // or actions need is split into chunks beside it and loaded on first use: fflate (where the
+    // platform cannot inflate), the playback websocket client, video export (with mediabunny).
     input: 'src/worker/recording.worker.ts',
-    output: { file: 'dist/recording.worker.js', format: 'es' },
+    output: { dir: 'dist', format: 'es', entryFileNames: 'recording.worker.js', chunkFileNames: 'chunks/player-[name]-[hash].js' },
+    // The chunks import what they share from the worker itself, not from a facade chunk.
+    preserveEntrySignatures: 'allow-extension',
     plugins: browserPlugins(),
     onwarn,
   },

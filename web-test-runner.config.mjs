@@ -6,6 +6,7 @@ import { chromiumPath, chromiumFlags } from './test/tools/chromium.mjs';
 import { playbackServerPlugin } from './test/tools/playback-server-plugin.mjs';
 import { cspPagePlugin } from './test/tools/csp-page-plugin.mjs';
 import { distRawPlugin } from './test/tools/dist-raw-plugin.mjs';
+import { heldStreamMiddleware } from './test/tools/held-stream-middleware.mjs';
 
 export default {
   files: 'test/browser/**/*.test.ts',
@@ -16,6 +17,17 @@ export default {
       if (ctx.url.startsWith('/src/') && /\.worker\.js(\?|$)/.test(ctx.url)) ctx.url = ctx.url.replace(/\.worker\.js/, '.worker.ts');
       return next();
     },
+    // mediabunny's "browser" field maps its Node file access (dist/modules/src/node.js) to nothing;
+    // this nodeResolve does not read "browser" fields, so that one file is served empty here.
+    function mediabunnyBrowserField(ctx, next) {
+      if (ctx.path === '/node_modules/mediabunny/dist/modules/src/node.js') {
+        ctx.type = 'js';
+        ctx.body = 'export {};\n';
+        return undefined;
+      }
+      return next();
+    },
+    heldStreamMiddleware(),
   ],
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), playbackServerPlugin(), cspPagePlugin(), distRawPlugin()],
   testFramework: { config: { timeout: 60000 } },

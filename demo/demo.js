@@ -2,9 +2,10 @@
 //
 // The list comes from GET /api/recordings (sorting, filters and pages are the API's own); a row
 // plays in the <desktop-recording-player> beside it, from the file over HTTP or from the server-paced
-// playback websocket. The page's address holds the state (?sid=…&mode=ws, and the list's sort,
-// filters and page when they are not the defaults), so reloads, links and Back work; a `#t=` in it
-// (the player's copy-link button makes such links) starts the recording there.
+// playback websocket. The page's address holds the state (?sid=<session id>&mode=ws, and the list's
+// sort, filters and page when they are not the defaults), so reloads, links and Back work; a `#t=`
+// in it (the player's copy-link button makes such links) starts the recording there. The server
+// finds a recording by its session id (or, for older links, by its file name).
 import '/dist/desktop-recording-player.js';
 
 const SORT_KEYS = ['start', 'duration', 'user', 'desktop'];
@@ -49,7 +50,8 @@ let loaded = null;
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
-const sidOf = (row) => row.file.replace(/\.tar$/, '');
+/** A row's session id: what `?sid=` holds (older links held the file name; see canonicalSid). */
+const sidOf = (row) => row.sessionId || row.file.replace(/\.tar$/, '');
 const userOf = (row) => row.user || 'unknown user';
 const desktopOf = (row) => row.desktopName || row.desktopAddr || 'unknown desktop';
 const accountOf = (row) => (row.windowsUser ? `${row.windowsDomain ? `${row.windowsDomain}\\` : ''}${row.windowsUser}` : '');
@@ -199,6 +201,7 @@ async function loadList({ announce = false, quiet = false } = {}) {
     }
     rows = body.recordings;
     total = body.total;
+    canonicalSid();
     if (pendingLive) {
       if (rows.some((row) => sidOf(row) === pendingLive.sid) || Date.now() > pendingLive.until) pendingLive = null;
       else if (state.offset === 0) rows = [pendingLive.row, ...rows];
@@ -222,6 +225,16 @@ async function loadList({ announce = false, quiet = false } = {}) {
       if (rows.some((row) => row.live) || pendingLive) pollTimer = setTimeout(() => loadList({ quiet: true }), POLL_MS);
     }
   }
+}
+
+/** An older link's `?sid=` named the file: where the list shows that file, the address takes its session id. */
+function canonicalSid() {
+  if (!state.sid || rows.some((row) => sidOf(row) === state.sid)) return;
+  const row = rows.find((candidate) => candidate.file === `${state.sid}.tar`);
+  if (!row) return;
+  if (loaded?.sid === state.sid) loaded.sid = sidOf(row);
+  state.sid = sidOf(row);
+  writeLocation(false);
 }
 
 function renderMessage(text, retry = false) {
@@ -287,7 +300,14 @@ function rowElement(row) {
   const length = element('time', '', clock(row.durationMs));
   length.dateTime = `PT${Math.floor(row.durationMs / 1000)}S`;
   durationCell.append(length);
-  if (row.live) durationCell.append(element('span', 'badge badge--live', 'live'));
+  if (row.live) {
+    // Still recording: how far it is, of the length it is planned to run.
+    if (row.plannedDurationMs) {
+      length.title = `${clock(row.durationMs)} recorded so far`;
+      durationCell.append(element('span', 'secondary', `of ${clock(row.plannedDurationMs)}`));
+    }
+    durationCell.append(element('span', 'badge badge--live', 'live'));
+  }
   if (row.damaged) {
     const badge = element('span', 'badge badge--damaged', 'damaged');
     badge.title = 'The file is damaged: the part before the damage plays.';
@@ -428,7 +448,7 @@ function choose(sid, { autoplay = false } = {}) {
 async function lengthOf(sid) {
   if (plannedMs.has(sid)) return plannedMs.get(sid);
   const row = rowFor(sid);
-  if (row) return row.live ? undefined : row.durationMs;
+  if (row) return row.live ? row.plannedDurationMs : row.durationMs;
   // Not on this page of the list (a link): ask as Teleport's web UI does.
   const response = await fetch(`/webapi/sites/demo/sessionlength/${encodeURIComponent(sid)}`).catch(() => undefined);
   const body = response?.ok ? await response.json().catch(() => undefined) : undefined;
@@ -514,7 +534,10 @@ function renderNowPlaying() {
     if (accountOf(row)) meta.push(accountOf(row));
     if (row.desktopName && row.desktopAddr) meta.push(row.desktopAddr);
     if (row.start) meta.push(`${dateFormat.format(new Date(row.start))}, ${timeFormat.format(new Date(row.start))}`);
-    if (row.durationMs !== undefined) meta.push(row.live ? `${clock(row.durationMs)} so far` : clock(row.durationMs));
+    if (row.durationMs !== undefined) {
+      const planned = row.live && row.plannedDurationMs ? `recorded of ${clock(row.plannedDurationMs)}` : 'so far';
+      meta.push(row.live ? `${clock(row.durationMs)} ${planned}` : clock(row.durationMs));
+    }
     if (row.screen) meta.push(`${row.screen.width}×${row.screen.height}`);
     if (row.size) meta.push(byteSize(row.size));
   }
@@ -566,7 +589,7 @@ liveButton.addEventListener('click', async () => {
       until: Date.now() + 15_000,
       row: {
         file: `${body.sessionId}.tar`, sessionId: body.sessionId, kind: 'desktop', user: 'live session', desktopName: 'starting…',
-        start: new Date().toISOString(), durationMs: 0, participants: [], size: 0, screen: null, damaged: false, live: true,
+        start: new Date().toISOString(), durationMs: 0, plannedDurationMs: body.durationMs, participants: [], size: 0, screen: null, damaged: false, live: true,
         url: body.url, wsPath: body.wsPath,
       },
     };

@@ -9,6 +9,7 @@ export {
   DesktopRecordingPlayer,
   type CaptureFrameOptions,
   type DesktopRecordingPlayerEventMap,
+  type ExportVideoOptions,
   type Fit,
   type PlayerError,
   type PlaybackQuality,

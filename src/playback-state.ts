@@ -99,6 +99,12 @@ export interface PlaybackSnapshot {
   tilesSkipped: number;
   /** Tiles whose image could not be decoded (skipped; the first one sets an `image-decode` error). */
   undecodableTiles: number;
+  /**
+   * The recording is still being written (its HTTP response said `x-recording-live: true`): the
+   * duration is the live edge and grows, and playing waits there instead of ending. False again
+   * once the stream ends (the session is over, `duration` is final).
+   */
+  live: boolean;
 }
 
 export function initialSnapshot(): PlaybackSnapshot {
@@ -120,5 +126,6 @@ export function initialSnapshot(): PlaybackSnapshot {
     tilesDue: 0,
     tilesSkipped: 0,
     undecodableTiles: 0,
+    live: false,
   };
 }

@@ -147,6 +147,47 @@ export const StartAt: Story = { args: { startAt: '1:00' } };
 /** Idle skipping on: quiet stretches play in 2 s (the skip-idle button shows pressed). */
 export const SkipIdle: Story = { args: { idleLimit: 2 } };
 
+/**
+ * The activity heatmap under the seek slider (`::part(activity)`): per second, how much of the
+ * screen changed, in 64×64 cells; the more, the more opaque. The stretch from 0:55 to 1:18 where
+ * only the caret blinks (and the clock ticks once) stays empty; `,` / `.` (paused) and
+ * `idle-limit` use the same measure. Below the player, the page reads `activity` on
+ * `activitychange`; the second player's heatmap is coloured with `--drp-activity-color`.
+ */
+export const ActivityHeatmap: Story = {
+  render: (args) => html`
+    <style>
+      .heatmap-demo {
+        display: grid;
+        gap: 1em;
+        max-width: 960px;
+        font: 13px system-ui, sans-serif;
+      }
+      .heatmap-demo .branded {
+        --drp-activity-color: #e8590c;
+      }
+    </style>
+    <div class="heatmap-demo">
+      ${meta.render(args)}
+      <output>Waiting for the activity track…</output>
+      <div class="branded">${meta.render({ ...args, theme: 'light', src: sampleRecordings[1]!.url })}</div>
+    </div>
+  `,
+  play: async ({ canvasElement }) => {
+    const element = await readyPlayer(canvasElement);
+    const output = canvasElement.querySelector('output')!;
+    const describe = (): void => {
+      const seconds = element.activity;
+      const shown = seconds.filter((value) => value > 0).length;
+      const peak = seconds.reduce((max, value) => Math.max(max, value), 0);
+      output.textContent = `activity: ${seconds.length} seconds, ${shown} with screen changes, busiest ${Math.round(peak * 100)} % of the screen`;
+    };
+    element.addEventListener('activitychange', describe);
+    describe();
+    element.currentTime = 60;
+  },
+};
+
 /** No built-in controls: the canvas only, for an outside skin. */
 export const NoControls: Story = { args: { controls: false, autoplay: true, loop: true } };
 
@@ -183,6 +224,68 @@ export const WithMediaChrome: Story = {
       </media-control-bar>
     </media-controller>
   `,
+};
+
+/**
+ * Video export: `exportVideo()` renders the chosen range in the worker (WebCodecs, muxed by
+ * mediabunny) with progress and cancellation; the result plays below. The controls' own "Export
+ * video…" button exports the whole recording as MP4 and downloads it.
+ */
+export const Export: Story = {
+  args: { src: sampleRecordings[1]!.url },
+  render: (args) => {
+    let controller: AbortController | undefined;
+    const field = (root: Element, name: string) => root.querySelector<HTMLInputElement | HTMLSelectElement>(`[name='${name}']`)!.value;
+    const run = async (event: Event) => {
+      const root = (event.target as Element).closest('.export-story')!;
+      const player = root.querySelector('desktop-recording-player')!;
+      const progress = root.querySelector('progress')!;
+      const status = root.querySelector('output')!;
+      const video = root.querySelector('video')!;
+      controller?.abort();
+      controller = new AbortController();
+      const started = performance.now();
+      status.textContent = 'Exporting…';
+      try {
+        const blob = await player.exportVideo({
+          start: Number(field(root, 'start')),
+          end: Number(field(root, 'end')) || undefined,
+          type: field(root, 'type'),
+          width: Number(field(root, 'width')) || undefined,
+          signal: controller.signal,
+          onProgress: (fraction, frames) => {
+            progress.value = fraction;
+            status.textContent = `${Math.round(fraction * 100)} % (${frames} frames)`;
+          },
+        });
+        URL.revokeObjectURL(video.src);
+        video.src = URL.createObjectURL(blob);
+        status.textContent = `${blob.type}, ${(blob.size / 1e6).toFixed(2)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`;
+      } catch (error) {
+        status.textContent = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      }
+    };
+    return html`
+      <div class="export-story" style="display: grid; gap: 0.75em; max-width: 960px; font: 14px system-ui, sans-serif">
+        ${meta.render(args)}
+        <div style="display: flex; flex-wrap: wrap; gap: 0.75em; align-items: center">
+          <label>From <input name="start" type="number" min="0" value="0" style="width: 5em" /> s</label>
+          <label>to <input name="end" type="number" min="0" value="30" style="width: 5em" /> s</label>
+          <label>Width <input name="width" type="number" min="16" value="1280" style="width: 6em" /></label>
+          <select name="type">
+            <option value="video/mp4">MP4, H.264</option>
+            <option value="video/webm;codecs=vp9">WebM, VP9</option>
+            <option value="video/webm;codecs=av1">WebM, AV1</option>
+          </select>
+          <button type="button" @click=${run}>Export</button>
+          <button type="button" @click=${() => controller?.abort()}>Cancel</button>
+          <progress max="1" value="0"></progress>
+          <output></output>
+        </div>
+        <video controls style="width: 100%; background: #000"></video>
+      </div>
+    `;
+  },
 };
 
 /** A file that is not a recording: the error state explains what happened. */

@@ -37,6 +37,8 @@ export interface RecordingListItem {
   damaged: boolean;
   /** Still being recorded (`POST /api/live`): the file grows. */
   live: boolean;
+  /** Live only: the length the session is planned to run, ms (`durationMs` is what is recorded so far). */
+  plannedDurationMs?: number;
   /** The file's URL on this server. */
   url: string;
   /** Path of the playback websocket for this recording. */
@@ -111,7 +113,7 @@ export function queryList(items: RecordingListItem[], query: ListQuery, mtimes: 
 
 /** What the catalog needs to know about live recordings. */
 export interface LiveLookup {
-  get(file: string): { committedBytes: number; live: boolean } | undefined;
+  get(file: string): { committedBytes: number; live: boolean; plannedDurationMs?: number } | undefined;
 }
 
 interface CacheEntry {
@@ -140,6 +142,17 @@ export class RecordingCatalog {
       mtimes.set(name, row.mtimeMs);
     }
     return { items, mtimes };
+  }
+
+  /**
+   * The file of session `sid`: `<sid>.tar` when there is one, else the first recording (by file
+   * name) whose events carry that session id. `sid` must be safe as a file name (`isSafeSid`).
+   */
+  async fileFor(sid: string): Promise<string | undefined> {
+    const named = `${sid}.tar`;
+    if ((await stat(join(this.dir, named)).catch(() => undefined))?.isFile()) return named;
+    const { items } = await this.list();
+    return items.find((item) => item.sessionId === sid)?.file;
   }
 
   /** The summary of one recording (cached), or undefined when there is no such file. */
@@ -187,6 +200,7 @@ export class RecordingCatalog {
       // A live file ends where its recording goes on: that is not damage.
       damaged: !isLive && summary.errors.length > 0,
       live: isLive,
+      ...(isLive && live?.plannedDurationMs !== undefined && { plannedDurationMs: live.plannedDurationMs }),
       url: `/recordings/${encodeURIComponent(name)}`,
       wsPath: `/webapi/sites/${encodeURIComponent(r.clusterName || 'local')}/desktopplayback/${encodeURIComponent(stem)}/ws`,
     };

@@ -66,6 +66,11 @@ export class LiveSession {
     return !this.ended;
   }
 
+  /** How long the session is planned to run, ms (it may end earlier, on `stop()`). */
+  get plannedDurationMs(): number {
+    return this.options.durationMs;
+  }
+
   /** Ends the session now (the recording gets its session end event). */
   async stop(): Promise<void> {
     this.stopper.abort();

@@ -25,6 +25,12 @@ export interface ServeOptions {
   liveDurationMs?: number;
   /** Replaces the demo synthesizer of live sessions (default: demo/samples under `root`). */
   synthesize?: Synthesize;
+  /**
+   * `Access-Control-Allow-Origin` of the recording files (`/recordings/…`), for players on other
+   * origins (`*` or one origin); their `x-recording-live` header is then exposed to them. Default:
+   * none (the demo page and its player are on this server's origin).
+   */
+  corsOrigin?: string;
 }
 
 /** The demo server: a `node:http` Server with its playback sockets, recordings list and live sessions. */
@@ -59,18 +65,21 @@ export async function serve(options: ServeOptions): Promise<DemoServer> {
   const dir = options.recordingsDir;
   const live = new LiveSessions(dir, options.root, options.synthesize);
   const catalog = new RecordingCatalog(dir, live);
+  // A session id names `<sid>.tar`, or else the recording whose events carry that id (catalog.fileFor).
   const source: RecordingSource = {
     async exists(sid) {
       if (!isSafeSid(sid)) return false;
-      if (live.get(`${sid}.tar`)) return true;
-      const path = inside(dir, `${sid}.tar`);
-      return path !== undefined && (await stat(path).catch(() => undefined))?.isFile() === true;
+      return live.get(`${sid}.tar`) !== undefined || (await catalog.fileFor(sid)) !== undefined;
     },
-    open(sid, signal) {
+    async *open(sid, signal) {
       const session = live.get(`${sid}.tar`);
-      return session ? followRecording(session, signal) : readFileChunks(inside(dir, `${sid}.tar`)!, signal);
+      if (session) return yield* followRecording(session, signal);
+      yield* readFileChunks(inside(dir, (await catalog.fileFor(sid)) ?? `${sid}.tar`)!, signal);
     },
   };
+  const corsHeaders: Record<string, string> = options.corsOrigin
+    ? { 'access-control-allow-origin': options.corsOrigin, 'access-control-expose-headers': 'x-recording-live', ...(options.corsOrigin !== '*' && { vary: 'Origin' }) }
+    : {};
   const playback = new PlaybackSocketServer({
     source,
     token: options.token,
@@ -113,9 +122,14 @@ export async function serve(options: ServeOptions): Promise<DemoServer> {
     }
     const length = /^\/(?:v1\/)?webapi\/sites\/[^/]+\/sessionlength\/([^/]+)$/.exec(path);
     if (length) {
-      const summary = isSafeSid(length[1]!) ? await catalog.summary(`${length[1]}.tar`) : undefined;
+      const sid = length[1]!;
+      const file = isSafeSid(sid) ? await catalog.fileFor(sid) : undefined;
+      const summary = file && (await catalog.summary(file));
       if (!summary) return sendJson(request, response, 404, { error: 'recording not found' });
-      return sendJson(request, response, 200, { durationMs: summary.durationMs, recordingType: 'desktop' });
+      // A live session's length is the one it is planned to run (what is recorded so far grows).
+      const session = live.get(file);
+      const durationMs = session?.live ? session.plannedDurationMs : summary.durationMs;
+      return sendJson(request, response, 200, { durationMs, recordingType: 'desktop' });
     }
     if (matchPlaybackPath(path)) {
       response.writeHead(426, { upgrade: 'websocket', 'content-type': 'text/plain' }).end('this is a websocket endpoint');
@@ -123,9 +137,13 @@ export async function serve(options: ServeOptions): Promise<DemoServer> {
     }
     if (path === '/' || path === '/index.html') return sendFile(request, response, join(options.root, 'demo', 'index.html'), 'no-cache');
     if (path.startsWith('/recordings/')) {
-      const session = live.get(path.slice('/recordings/'.length));
-      if (session) return sendLive(request, response, session);
-      return sendFile(request, response, inside(dir, path.slice('/recordings/'.length)), 'public, max-age=3600');
+      let name = path.slice('/recordings/'.length);
+      const session = live.get(name);
+      // Marked live only while it is: a session that has just ended is a finished file.
+      if (session?.live) return sendLive(request, response, session, corsHeaders);
+      const sid = name.endsWith('.tar') ? name.slice(0, -'.tar'.length) : '';
+      if (isSafeSid(sid)) name = (await catalog.fileFor(sid)) ?? name;
+      return sendFile(request, response, inside(dir, name), 'public, max-age=3600', corsHeaders);
     }
     if (path.startsWith('/dist/')) return sendFile(request, response, inside(join(options.root, 'dist'), path.slice('/dist/'.length)), 'no-cache');
     if (path.startsWith('/demo/')) return sendFile(request, response, inside(join(options.root, 'demo'), path.slice('/demo/'.length)), 'no-cache');
@@ -210,8 +228,8 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
  * A live recording: streamed as it grows (chunked, no Content-Length), one complete part at a
  * time, and finished once the session has ended. `Range` is not supported while it is live.
  */
-async function sendLive(request: IncomingMessage, response: ServerResponse, session: LiveSession): Promise<void> {
-  response.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'x-recording-live': 'true' });
+async function sendLive(request: IncomingMessage, response: ServerResponse, session: LiveSession, extraHeaders: Record<string, string>): Promise<void> {
+  response.writeHead(200, { ...extraHeaders, 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'x-recording-live': 'true' });
   if (request.method === 'HEAD') {
     response.end();
     return;
@@ -243,7 +261,7 @@ function inside(dir: string, name: string): string | undefined {
 }
 
 /** Sends a file with ETag/Last-Modified validation and single-range `Range` support. */
-async function sendFile(request: IncomingMessage, response: ServerResponse, path: string | undefined, cacheControl: string): Promise<void> {
+async function sendFile(request: IncomingMessage, response: ServerResponse, path: string | undefined, cacheControl: string, extraHeaders: Record<string, string> = {}): Promise<void> {
   const info = path ? await stat(path).catch(() => undefined) : undefined;
   if (!path || !info?.isFile()) {
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -251,6 +269,7 @@ async function sendFile(request: IncomingMessage, response: ServerResponse, path
   }
   const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
   const headers: Record<string, string | number> = {
+    ...extraHeaders,
     'content-type': contentTypes[extname(path)] ?? 'application/octet-stream',
     'cache-control': cacheControl,
     'accept-ranges': 'bytes',

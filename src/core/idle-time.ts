@@ -1,42 +1,13 @@
-import type { ScreenUpdate } from './screen-timeline.js';
-
 /**
  * Idle skipping (`idle-limit`). A quiet stretch is a gap between two moments of activity; one
  * longer than the limit is played in exactly `limit` of playback time, sped up smoothly rather
  * than cut, so `timeupdate` keeps its pace and the controls never lock.
  *
- * What counts as activity (the rule, also in src/core/README.md):
- * - every recorded pointer move or click, and the start and the end of the recording;
- * - every screen change, except an "ambient" one: a change of at most two 64×64 cells of area
- *   that puts back the image that rectangle showed two changes ago — a blinking caret or
- *   cursor, a flashing indicator. Typing never does that (the text grows), so it stays activity.
- *   A clock that ticks once a minute is activity: gaps longer than a minute are split by it.
+ * What counts as activity is the activity measure of `activity.ts` (ActivityTrack, the rule with
+ * its numbers): the seconds the activity track shows (screen area changed, without blinking
+ * carets, lone clock ticks and the like), every second with pointer input, and the start and the
+ * end of the recording.
  */
-export class ActivityClassifier {
-  /** Per tile rectangle: hashes of its last two images. */
-  private readonly history = new Map<string, [number, number | undefined]>();
-
-  /** True when the update is activity under the rule above (a tile's PNG must still be in memory). */
-  isActivity(update: ScreenUpdate): boolean {
-    if (update.kind !== 'tile' || !(update.png instanceof Uint8Array)) return true;
-    const area = (update.right - update.left) * (update.bottom - update.top);
-    if (area > AMBIENT_MAX_AREA) return true;
-    const key = `${update.left},${update.top},${update.right},${update.bottom}`;
-    const hash = fnv1a(update.png);
-    const seen = this.history.get(key);
-    this.history.set(key, [hash, seen?.[0]]);
-    return seen?.[1] !== hash;
-  }
-}
-
-/** Two 64×64 cells: a caret or a small indicator, never a window or a line of text being scrolled. */
-const AMBIENT_MAX_AREA = 2 * 64 * 64;
-
-function fnv1a(bytes: Uint8Array): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
-  return hash >>> 0;
-}
 
 /**
  * Maps recording time to "compressed" time, where every quiet gap longer than the limit lasts

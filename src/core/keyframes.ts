@@ -318,7 +318,7 @@ export class KeyframeBuilder {
           this.fastPath ??= new FastPathDecoder(this.width, this.height);
           // A PDU that cannot be read or decoded is the player's to report; the builder goes on.
           const pdu = await Promise.resolve(this.options.readBytes(update.pdu)).catch(() => undefined);
-          if (pdu) this.fastPath.push(pdu);
+          if (pdu) this.fastPath.push(pdu, { paint: !update.stateOnly, covered: update.covered });
         } else if (update.kind === 'tile') {
           const image = await decodes[index];
           decodes[index] = undefined;

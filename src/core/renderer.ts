@@ -134,6 +134,15 @@ export class CanvasRenderer {
     store.captureDecoded(this.screen, end, timeMs);
   }
 
+  /**
+   * Draws the screen and, over it, the pointer layer into `context`, scaled to the box given (a
+   * video export's frame, which does show the pointer). Call when idle.
+   */
+  drawLayers(context: OffscreenCanvasRenderingContext2D, x: number, y: number, width: number, height: number): void {
+    context.drawImage(this.screen, x, y, width, height);
+    context.drawImage(this.cursor, x, y, width, height);
+  }
+
   /** Queues updates after those already queued. */
   enqueue(updates: readonly RenderStep[]): void {
     if (updates.length === 0) return;
@@ -157,6 +166,8 @@ export class CanvasRenderer {
     this.screenContext.fillRect(0, 0, this.screen.width, this.screen.height);
     this.pointer = undefined;
     this.fastPathDirty = undefined;
+    // A seek rebuilds the decoder's state too: from a keyframe's, or from nothing.
+    this.fastPath = undefined;
     // Fast-path pointer shapes come back with the updates a seek replays.
     this.pointerShape = undefined;
     this.pointerHidden = false;
@@ -289,7 +300,8 @@ export class CanvasRenderer {
   private applyFastPath(update: FastPathUpdate, pdu: Uint8Array): void {
     if (this.screen.width === 0) return;
     this.fastPath ??= new FastPathDecoder(this.screen.width, this.screen.height);
-    const output = this.fastPath.push(pdu);
+    // A seek replays updates whose pixels are painted over later for their decoder state only.
+    const output = this.fastPath.push(pdu, { paint: !update.stateOnly, covered: update.covered });
     if (output.errors.length > 0) this.options.onImageError(update.timeMs, new Error(output.errors[0]));
     for (const { x, y, width, height } of output.dirty) {
       const area = this.fastPathDirty;
@@ -298,7 +310,7 @@ export class CanvasRenderer {
         : { left: x, top: y, right: x + width, bottom: y + height };
     }
     if (output.dirty.length > 0) this.painted += 1;
-    if (output.pointer) this.applyPointerUpdate(output.pointer);
+    for (const pointer of output.pointers) this.applyPointerUpdate(pointer);
   }
 
   /** Copies the area fast-path updates changed from the decoder's framebuffer onto the screen. */

@@ -1,4 +1,5 @@
 import type { Keyframe, KeyframeStore } from './keyframes.js';
+import { ScanFlag } from './fastpath/paint-rects.js';
 import { planReplay, type ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
 
 /** Above this many due updates, the overpainted ones are dropped before painting (catch-up, high rates). */
@@ -76,6 +77,12 @@ export class Scheduler {
       const restoreCost = keyframe.bitmap ? DECODED_KEYFRAME_COST : ENCODED_KEYFRAME_COST;
       if (countPaints(fromKeyframe) + restoreCost < countPaints(plan.updates)) plan = { keyframe, updates: fromKeyframe };
     }
+    // A fast-path cursor shape set before the keyframe: replay the last one (the keyframe restores the pointer cache).
+    if (plan.keyframe && this.timeline.hasFastPath && !plan.updates.some(setsPointerShape)) {
+      const index = this.timeline.lastPointerShapeBefore(plan.keyframe.end);
+      const update = index === undefined ? undefined : this.timeline.at(index);
+      if (update) plan.updates.unshift({ ...update, stateOnly: true } as ScreenUpdate);
+    }
     // The pointer layer is cleared too: put the pointer back where it last was.
     if (!plan.updates.some((update) => update.kind === 'pointer')) {
       const pointer = this.timeline.lastPointerBefore(end);
@@ -99,9 +106,11 @@ export function countTiles(updates: readonly ScreenUpdate[]): number {
   return tiles;
 }
 
-/** What a plan costs, in tile decodes: a fast-path update (up to a full RemoteFX frame) counts as one as well. */
+/** What a plan costs, in tile decodes: a fast-path update that paints (up to a full RemoteFX frame) counts as one as well. */
 function countPaints(updates: readonly ScreenUpdate[]): number {
   let paints = 0;
-  for (const update of updates) if (update.kind === 'tile' || update.kind === 'fastpath') paints += 1;
+  for (const update of updates) if (update.kind === 'tile' || (update.kind === 'fastpath' && !update.stateOnly)) paints += 1;
   return paints;
 }
+
+const setsPointerShape = (update: ScreenUpdate): boolean => update.kind === 'fastpath' && ((update.flags ?? 0) & ScanFlag.PointerShape) !== 0;

@@ -1,3 +1,4 @@
+import { FastPathScanner, ScanFlag } from './fastpath/paint-rects.js';
 import type { TileImage } from './tile-bytes.js';
 
 /** What the renderer applies, in time order: the screen-changing part of a recording. */
@@ -11,10 +12,15 @@ export type ScreenUpdate =
   /** A mouse button went down where the pointer is (shown as a ripple; never replayed by a seek). */
   | { kind: 'click'; timeMs: number; button: number }
   /**
-   * An RDP fast-path update PDU (Teleport 15+). Each one changes the decoder's state (RemoteFX
-   * context, fragments, pointer cache), so they are all replayed in order, never skipped.
+   * An RDP fast-path update PDU (Teleport 15+), indexed when read (`ScreenTimeline.fastPath`):
+   * `flags` are its `ScanFlag`s, `rects` where its painted areas are kept (`ScreenTimeline.paintRects`,
+   * -1: none), `slot` the pointer cache slot it writes (-1: none). A seek replays the ones whose
+   * paint still shows, and those whose decoder state is needed (RemoteFX context, pointer cache,
+   * fragment runs: a run is kept or dropped whole) with `stateOnly` set: nothing drawn. `covered`
+   * (in a plan) marks the 64×64 cells later updates paint over: RemoteFX tiles there are not
+   * decoded. Without `flags` (made elsewhere), an update is always replayed.
    */
-  | { kind: 'fastpath'; timeMs: number; pdu: TileImage };
+  | { kind: 'fastpath'; timeMs: number; pdu: TileImage; flags?: number; rects?: number; slot?: number; stateOnly?: boolean; covered?: Uint8Array };
 
 /** Side of the grid cells used to find tiles that later tiles paint over completely. */
 export const COVERAGE_CELL = 64;
@@ -30,6 +36,12 @@ export class ScreenTimeline {
   /** Indices of `pointer` updates, ascending: a seek puts the pointer where it last was. */
   private readonly pointers: number[] = [];
   private fastPathUpdates = 0;
+  /** Indices of fast-path updates that set the cursor's shape, ascending. */
+  private readonly pointerShapes: number[] = [];
+  /** Fast-path paint areas: at each update's `rects`, a count, then left, top, right, bottom per area. */
+  private rectPool = new Uint16Array(4096);
+  private rectPoolLength = 0;
+  private readonly scanner = new FastPathScanner();
 
   get length(): number {
     return this.list.length;
@@ -37,7 +49,8 @@ export class ScreenTimeline {
 
   /**
    * True once the recording carries RDP fast-path updates. Screens then come from a stateful
-   * decoder, so a canvas snapshot alone cannot stand for a moment: no keyframes are used.
+   * decoder, so a canvas snapshot stands for a moment only with the decoder's state (keyframes
+   * from the builder carry it; seek snapshots do not).
    */
   get hasFastPath(): boolean {
     return this.fastPathUpdates > 0;
@@ -59,10 +72,77 @@ export class ScreenTimeline {
 
   add(update: ScreenUpdate): void {
     if (update.timeMs < this.lastTimeMs) throw new RangeError(`screen update at ${update.timeMs} ms is before the last one (${this.lastTimeMs} ms)`);
-    if (update.kind === 'resize') this.resizes.push(this.list.length);
-    else if (update.kind === 'pointer') this.pointers.push(this.list.length);
-    else if (update.kind === 'fastpath') this.fastPathUpdates += 1;
+    if (update.kind === 'resize') {
+      this.resizes.push(this.list.length);
+      this.scanner.reset(update.width, update.height);
+    } else if (update.kind === 'pointer') this.pointers.push(this.list.length);
+    else if (update.kind === 'fastpath') {
+      this.fastPathUpdates += 1;
+      if ((update.flags ?? 0) & ScanFlag.PointerShape) this.pointerShapes.push(this.list.length);
+    }
     this.list.push(update);
+  }
+
+  /**
+   * A fast-path update for `add()`, indexed from its bytes (headers only, ~2 µs): what it paints
+   * and which decoder state it carries. Make them in timeline order (fragment runs and the screen
+   * size are followed from one to the next).
+   */
+  fastPath(timeMs: number, pdu: TileImage, bytes: Uint8Array): Extract<ScreenUpdate, { kind: 'fastpath' }> {
+    const { rects, flags, pointerSlot } = this.scanner.push(bytes);
+    let at = -1;
+    if (rects) {
+      at = this.rectPoolLength;
+      const needed = at + 1 + rects.length * 4;
+      // More than a u16 count of areas (never seen: a tileset has at most a screenful of tiles): always replayed.
+      if (rects.length > 0xffff) return { kind: 'fastpath', timeMs, pdu, flags: flags | ScanFlag.State, rects: -1, slot: pointerSlot };
+      if (needed > this.rectPool.length) {
+        const grown = new Uint16Array(Math.max(needed, this.rectPool.length * 2));
+        grown.set(this.rectPool.subarray(0, this.rectPoolLength));
+        this.rectPool = grown;
+      }
+      const pool = this.rectPool;
+      pool[at] = rects.length;
+      let to = at + 1;
+      for (const rect of rects) {
+        pool[to++] = rect.left;
+        pool[to++] = rect.top;
+        pool[to++] = rect.right;
+        pool[to++] = rect.bottom;
+      }
+      this.rectPoolLength = needed;
+    }
+    return { kind: 'fastpath', timeMs, pdu, flags, rects: at, slot: pointerSlot };
+  }
+
+  /** Calls `visit` with each area a fast-path update paints (in the pool: valid during the call). */
+  paintRects(update: Extract<ScreenUpdate, { kind: 'fastpath' }>, visit: (left: number, top: number, right: number, bottom: number) => void): void {
+    const at = update.rects ?? -1;
+    if (at < 0) return;
+    const pool = this.rectPool;
+    for (let i = 0, from = at + 1; i < pool[at]!; i++, from += 4) visit(pool[from]!, pool[from + 1]!, pool[from + 2]!, pool[from + 3]!);
+  }
+
+  /** Paints a fast-path update's areas on a coverage grid (walking back in time); true if some part shows. */
+  paintRectsOn(update: Extract<ScreenUpdate, { kind: 'fastpath' }>, grid: CoverageGrid): boolean {
+    const at = update.rects ?? -1;
+    if (at < 0) return false;
+    const pool = this.rectPool;
+    let visible = false;
+    for (let i = 0, from = at + 1; i < pool[at]!; i++, from += 4) {
+      if (grid.paintArea(pool[from]!, pool[from + 1]!, pool[from + 2]!, pool[from + 3]!)) visible = true;
+    }
+    return visible;
+  }
+
+  /** Bytes held by the fast-path paint areas (memory figures). */
+  get paintRectBytes(): number {
+    return this.rectPool.byteLength;
+  }
+
+  /** The last fast-path update before index `end` that set the cursor's shape. */
+  lastPointerShapeBefore(end: number): number | undefined {
+    return lastIndexBefore(this.pointerShapes, end);
   }
 
   /** Index of the first update later than `timeMs` (= how many updates are due at `timeMs`). */
@@ -70,17 +150,20 @@ export class ScreenTimeline {
     return countWhile(this.list.length, (index) => this.list[index]!.timeMs <= timeMs);
   }
 
-  /** Time of the nearest tile strictly after (`direction` 1) or before (-1) `timeMs`. */
-  tileTimeBeside(timeMs: number, direction: 1 | -1): number | undefined {
+  /**
+   * Time of the nearest tile (or fast-path update) strictly after (`direction` 1) or before (-1)
+   * `timeMs`; `counts` leaves out updates that are no stop (the session's: activity-track rule).
+   */
+  tileTimeBeside(timeMs: number, direction: 1 | -1, counts: (update: ScreenUpdate) => boolean = () => true): number | undefined {
     if (direction === 1) {
       for (let index = this.indexAfter(timeMs); index < this.list.length; index++) {
-        if (changesScreen(this.list[index]!)) return this.list[index]!.timeMs;
+        if (changesScreen(this.list[index]!) && counts(this.list[index]!)) return this.list[index]!.timeMs;
       }
       return undefined;
     }
     for (let index = this.indexAfter(timeMs) - 1; index >= 0; index--) {
       const update = this.list[index]!;
-      if (changesScreen(update) && update.timeMs < timeMs) return update.timeMs;
+      if (changesScreen(update) && update.timeMs < timeMs && counts(update)) return update.timeMs;
     }
     return undefined;
   }
@@ -122,23 +205,40 @@ export function countWhile(length: number, holds: (index: number) => boolean): n
 
 /**
  * The updates in [from, end) that still matter once all of them are applied: the last resize
- * (everything before it is wiped), the tiles some part of which no later tile paints over, and the
- * last pointer position. Coverage is tracked per 64×64 cell and a cell only counts as covered when
- * one later tile contains all of it, so nothing visible is ever dropped.
+ * (everything before it is wiped), the tiles and fast-path updates some part of which nothing later
+ * paints over, and the last pointer position. Coverage is tracked per 64×64 cell and a cell only
+ * counts as covered when one later area contains all of it, so nothing visible is ever dropped.
+ * Fast-path updates that paint nothing visible are still replayed, with `stateOnly`, when the
+ * decoder needs what they carry (`FastPathNeeds`); a fragment run is kept or dropped whole.
  *
  * `width`/`height` is the screen size in effect at `from` (used when no resize is in the range).
  */
 export function planReplay(timeline: ScreenTimeline, from: number, end: number, width: number, height: number): ScreenUpdate[] {
   const resize = timeline.lastResizeBefore(end);
-  const resizeInRange = resize && resize.index >= from ? resize.update : undefined;
-  const start = resizeInRange ? resize!.index + 1 : from;
-  const grid = resizeInRange ? new CoverageGrid(resizeInRange.width, resizeInRange.height) : new CoverageGrid(width, height);
+  const resizeIndex = resize && resize.index >= from ? resize.index : -1;
+  const grid = resizeIndex >= 0 ? new CoverageGrid(resize!.update.width, resize!.update.height) : new CoverageGrid(width, height);
+  const needs = timeline.hasFastPath ? new FastPathNeeds() : undefined;
   const kept: ScreenUpdate[] = [];
-  for (let index = end - 1; index >= start && !grid.full; index--) {
+  for (let index = end - 1; index >= from; index--) {
     const update = timeline.at(index);
-    if ((update.kind === 'tile' && grid.paint(update)) || update.kind === 'fastpath') kept.push(update);
+    if (index === resizeIndex) {
+      kept.push(update);
+      // Nothing painted before it shows; fast-path state from before it still counts.
+      grid.fill();
+      if (!needs) break;
+      continue;
+    }
+    if (grid.full && !needs) {
+      // Tiles only: everything after the resize is covered, so nothing before it matters either.
+      if (resizeIndex >= 0 && index > resizeIndex) kept.push(resize!.update);
+      break;
+    }
+    if (update.kind === 'tile') {
+      if (grid.paint(update)) kept.push(update);
+    } else if (update.kind === 'fastpath' && needs) {
+      index = keepFastPathUnit(timeline, index, from, end, resizeIndex, grid, needs, kept);
+    }
   }
-  if (resizeInRange) kept.push(resizeInRange);
   kept.reverse();
   // The pointer survives resizes, so its last position may lie before the resize.
   for (let index = end - 1; index >= from; index--) {
@@ -151,8 +251,69 @@ export function planReplay(timeline: ScreenTimeline, from: number, end: number, 
   return kept;
 }
 
+/**
+ * Walking back in time: the decoder state later (kept) fast-path updates and the moment after
+ * `end` rely on, so the updates carrying it are replayed even when their pixels are painted over.
+ */
+class FastPathNeeds {
+  /** A later update set the cursor's shape (only the last one counts). */
+  shapeSeen = false;
+  /** Pointer cache slots written later (only the last write to a slot counts). */
+  readonly slotsSeen = new Set<number>();
+  /** RemoteFX header blocks are still needed: by the moment after `end`, or a later kept RemoteFX frame. */
+  remoteFxHeaders = true;
+}
+
+/**
+ * Decides on the fast-path unit ending at `last` (one PDU, or a fragment run's PDUs: kept or dropped
+ * together) and pushes what is kept, latest first. Returns the unit's first index.
+ */
+function keepFastPathUnit(timeline: ScreenTimeline, last: number, from: number, end: number, resizeIndex: number, grid: CoverageGrid, needs: FastPathNeeds, kept: ScreenUpdate[]): number {
+  let first = last;
+  while (first > from && first - 1 !== resizeIndex && openAfter(timeline.at(first - 1))) first -= 1;
+  // A run that started before `from` (the decoder holds its first fragments) or is still open at `end`.
+  const unfinished = (first === from && from > 0 && from - 1 !== resizeIndex && openAfter(timeline.at(from - 1))) || (last === end - 1 && openAfter(timeline.at(last)));
+  let flags = 0;
+  let newSlot = false;
+  for (let index = last; index >= first; index--) {
+    const update = timeline.at(index) as Extract<ScreenUpdate, { kind: 'fastpath' }>;
+    // Without an index entry, an update is always replayed.
+    flags |= update.flags ?? ScanFlag.State;
+    const slot = update.slot ?? -1;
+    if (slot >= 0 && !needs.slotsSeen.has(slot)) {
+      needs.slotsSeen.add(slot);
+      newSlot = true;
+    }
+  }
+  // RemoteFX decodes only the tiles that show: the cells later updates cover, as they are before this unit's own.
+  const covered = flags & ScanFlag.RemoteFx && !grid.full && !grid.empty ? grid.snapshot() : undefined;
+  let visible = false;
+  if (!grid.full) {
+    for (let index = last; index >= first; index--) {
+      if (timeline.paintRectsOn(timeline.at(index) as Extract<ScreenUpdate, { kind: 'fastpath' }>, grid)) visible = true;
+    }
+  }
+  let stateNeeded = unfinished || newSlot || (flags & ScanFlag.State) !== 0;
+  if (flags & ScanFlag.PointerShape && !needs.shapeSeen) {
+    needs.shapeSeen = true;
+    stateNeeded = true;
+  }
+  if (flags & ScanFlag.RemoteFxHeaders && needs.remoteFxHeaders) stateNeeded = true;
+  // A kept RemoteFX frame needs the headers before it, unless it carries them (they come first in a message).
+  if (visible && flags & ScanFlag.RemoteFx) needs.remoteFxHeaders = true;
+  if (flags & ScanFlag.RemoteFxHeaders) needs.remoteFxHeaders = false;
+  if (!visible && !stateNeeded) return first;
+  for (let index = last; index >= first; index--) {
+    const update = timeline.at(index) as Extract<ScreenUpdate, { kind: 'fastpath' }>;
+    kept.push(!visible ? { ...update, stateOnly: true } : covered ? { ...update, covered } : update);
+  }
+  return first;
+}
+
+const openAfter = (update: ScreenUpdate): boolean => update.kind === 'fastpath' && ((update.flags ?? 0) & ScanFlag.OpenAfter) !== 0;
+
 /** Which 64×64 cells of the screen later tiles have painted over completely. */
-class CoverageGrid {
+export class CoverageGrid {
   private readonly columns: number;
   private readonly rows: number;
   private readonly covered: Uint8Array;
@@ -172,22 +333,42 @@ class CoverageGrid {
     return this.uncovered === 0;
   }
 
+  /** Every cell covered (a resize wiped what came before). */
+  fill(): void {
+    this.covered.fill(1);
+    this.uncovered = 0;
+  }
+
+  /** No cell covered yet. */
+  get empty(): boolean {
+    return this.uncovered === this.covered.length;
+  }
+
+  /** A copy of the covered cells (one byte per cell, row-major). */
+  snapshot(): Uint8Array {
+    return this.covered.slice();
+  }
+
   /** Walking back in time: notes the cells `tile` contains; true if it shows in some cell not yet covered. */
   paint(tile: { left: number; top: number; right: number; bottom: number }): boolean {
-    const firstColumn = Math.max(0, Math.floor(tile.left / COVERAGE_CELL));
-    const endColumn = Math.min(this.columns, Math.ceil(tile.right / COVERAGE_CELL));
-    const firstRow = Math.max(0, Math.floor(tile.top / COVERAGE_CELL));
-    const endRow = Math.min(this.rows, Math.ceil(tile.bottom / COVERAGE_CELL));
+    return this.paintArea(tile.left, tile.top, tile.right, tile.bottom);
+  }
+
+  paintArea(left: number, top: number, right: number, bottom: number): boolean {
+    const firstColumn = Math.max(0, Math.floor(left / COVERAGE_CELL));
+    const endColumn = Math.min(this.columns, Math.ceil(right / COVERAGE_CELL));
+    const firstRow = Math.max(0, Math.floor(top / COVERAGE_CELL));
+    const endRow = Math.min(this.rows, Math.ceil(bottom / COVERAGE_CELL));
     let visible = false;
     for (let row = firstRow; row < endRow; row++) {
       const cellTop = row * COVERAGE_CELL;
-      const containsRow = tile.top <= cellTop && tile.bottom >= Math.min(cellTop + COVERAGE_CELL, this.height);
+      const containsRow = top <= cellTop && bottom >= Math.min(cellTop + COVERAGE_CELL, this.height);
       for (let column = firstColumn; column < endColumn; column++) {
         const cell = row * this.columns + column;
         if (this.covered[cell]) continue;
         visible = true;
         const cellLeft = column * COVERAGE_CELL;
-        if (containsRow && tile.left <= cellLeft && tile.right >= Math.min(cellLeft + COVERAGE_CELL, this.width)) {
+        if (containsRow && left <= cellLeft && right >= Math.min(cellLeft + COVERAGE_CELL, this.width)) {
           this.covered[cell] = 1;
           this.uncovered -= 1;
         }

@@ -5,15 +5,19 @@ import { TimelineBuilder, type Marker, type TimedEvent } from '../format/timelin
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackOptions, type PlaybackSnapshot } from '../playback-state.js';
 import { PlaybackClock, type Now } from './clock.js';
 import { createOffscreenSurface, type PaintSurface } from './canvas.js';
-import { ActivityClassifier, IdleTimeMap } from './idle-time.js';
+import { ActivityTrack } from './activity.js';
+import { IdleTimeMap } from './idle-time.js';
 import { fastestImageDecode, type DecodedImage } from './image-decode.js';
 import { KeyframeBuilder, KeyframeStore, type Keyframe } from './keyframes.js';
 import { CanvasRenderer, type RestoreStep } from './renderer.js';
-import { PlaybackSocket } from './playback-socket.js';
+import type { PlaybackSocket } from './playback-socket.js';
 import { Scheduler, countTiles } from './scheduler.js';
 import { TileBytesStore, type TileImage } from './tile-bytes.js';
 import { ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
-import { readSource, type RecordingSource } from './source.js';
+import type { PaintRect } from './activity.js';
+import { readSource, type RecordingSource, type SourceHooks } from './source.js';
+// Types only: the export code and mediabunny load with a dynamic import(), on the first export.
+import type { ExportSource, VideoExportProgress, VideoExportSettings } from './export/video-export.js';
 
 /** Largest remote screen the player allocates a canvas for (RDP allows 8192×8192). */
 export const MAX_SCREEN_SIDE = 8192;
@@ -21,6 +25,8 @@ export const MAX_SCREEN_SIDE = 8192;
 const TIME_UPDATE_INTERVAL_MS = 250;
 /** How often `progress` fires while the file loads (the HTML spec says about every 350 ms). */
 const PROGRESS_INTERVAL_MS = 350;
+/** The activity track goes to the page at most this often while the file loads (and once at the end). */
+const ACTIVITY_POST_INTERVAL_MS = 500;
 /** Playback steps at about display rate; the clock, not the tick count, decides what is due. */
 const TICK_MS = 16;
 /**
@@ -36,6 +42,8 @@ const KEYFRAME_FAST_PATH_UPDATES_APART = 24;
 const KEYFRAME_AFTER_SEEK_TILES = 40;
 /** A paused player lets a playback server keep sending until this much is buffered ahead. */
 const SOCKET_PREFETCH_MS = 30_000;
+/** A live player that waited at the edge resumes this far behind the newest data (what arrives next has room to land). */
+const LIVE_LAG_MS = 500;
 /** Background keyframe building rests this long after a seek (the next one often follows). */
 const KEYFRAME_BUILD_PAUSE_AFTER_SEEK_MS = 400;
 
@@ -46,6 +54,8 @@ export interface LoadOptions extends PlaybackOptions {
 /** Where the session reports to: the worker posts each event with the state as it was then. */
 export interface SessionHost {
   emit(name: MediaEvent, detail?: unknown): void;
+  /** The activity track changed (`activity.ts`): changed screen area per second, 0–1. */
+  activity?(seconds: Float32Array): void;
 }
 
 export interface SessionTiming {
@@ -109,7 +119,11 @@ export class PlaybackSession {
   private readonly decodeTile = async (png: TileImage): Promise<DecodedImage> => this.decodeImage(await this.tileBytes.read(png));
   private undecodableTiles = 0;
   private idleTime = new IdleTimeMap();
-  private activity = new ActivityClassifier();
+  private activity = this.newActivityTrack();
+  /** The activity track version last sent to the host (-1: none since the load began), when, and a pending send. */
+  private postedActivityVersion = -1;
+  private lastActivityPostAt = -Infinity;
+  private cancelActivityPost: (() => void) | undefined;
   private options: LoadOptions = { source: null, preload: Preload.Auto, autoplay: false, loop: false, startAtMs: 0, playbackRate: 1, idleLimitMs: 0, durationHintMs: 0 };
   /** Bumped by every load; work of an older load stops when it sees a newer one. */
   private loadGeneration = 0;
@@ -121,6 +135,8 @@ export class PlaybackSession {
   private seekGeneration = 0;
   /** Playing, but the clock reached the end of the data loaded so far. */
   private stalled = false;
+  /** A live recording: everything written so far has been read once (the source said so). */
+  private liveCaughtUp = false;
   private pendingPlays: PendingPlay[] = [];
   private cancelTick: (() => void) | undefined;
   private lastTimeUpdateAt = -Infinity;
@@ -131,6 +147,8 @@ export class PlaybackSession {
   private dataWaiters: Array<{ targetMs: number; resolve(): void }> = [];
   private lastProgressAt = -Infinity;
   private loadedDurationMs = 0;
+  /** Video exports running; a new load cancels them. */
+  private readonly exports = new Set<AbortController>();
 
   constructor(
     private readonly host: SessionHost,
@@ -162,6 +180,7 @@ export class PlaybackSession {
     this.stop();
     this.options = options;
     this.resetState();
+    this.postActivity(true);
     if (hadSource) this.host.emit(MediaEvent.Emptied);
     if (options.source === null) return;
     this.host.emit(MediaEvent.LoadStart);
@@ -183,7 +202,14 @@ export class PlaybackSession {
       this.steerSocket();
       this.host.emit(MediaEvent.Play);
       if (this.canRun()) this.startRunning();
-      else this.host.emit(MediaEvent.Waiting);
+      else {
+        // Live, waiting at the edge, the clock runs on (see stall()).
+        if (this.stalled && this.state.live) {
+          this.clock.set(this.state.currentTimeMs);
+          this.clock.start();
+        }
+        this.host.emit(MediaEvent.Waiting);
+      }
     } else if (this.canRun()) {
       this.settlePlays();
     }
@@ -212,10 +238,10 @@ export class PlaybackSession {
     const generation = ++this.seekGeneration;
     this.state.seeking = true;
     this.state.ended = false;
-    this.stalled = false;
     this.state.currentTimeMs = target;
     this.clock.set(target);
     this.host.emit(MediaEvent.Seeking);
+    this.leaveStall();
     if (!this.loadDone && target > this.loadedDurationMs) {
       // Past what has arrived (a server-paced socket with a duration hint): ask for it and wait.
       this.socket?.seekForward(target);
@@ -249,7 +275,8 @@ export class PlaybackSession {
 
   /** Seeks to the previous (-1) or next (1) moment the screen changed; stays put when there is none. */
   async stepScreen(direction: 1 | -1): Promise<void> {
-    const target = this.timeline.tileTimeBeside(this.state.currentTimeMs, direction);
+    // Only changes that count as activity stop a step: a blinking caret does not.
+    const target = this.timeline.tileTimeBeside(this.state.currentTimeMs, direction, (update) => this.activity.countsAt(update.timeMs));
     if (target !== undefined) await this.seek(target);
   }
 
@@ -272,6 +299,25 @@ export class PlaybackSession {
     return this.renderer.capture(type, quality);
   }
 
+  /**
+   * Renders a range of the recording into a video file (`core/export/video-export.ts`) on canvases
+   * of its own, so playback goes on meanwhile. Waits for the range to load; from a server-paced
+   * websocket only what has arrived can be exported. Aborting `signal`, or a new load, cancels it.
+   */
+  async exportVideo(request: Partial<VideoExportSettings>, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<Blob> {
+    const controller = new AbortController();
+    const cancel = (): void => controller.abort(signal.reason);
+    if (signal.aborted) cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    this.exports.add(controller);
+    try {
+      return await this.runExport(request, onProgress, controller.signal);
+    } finally {
+      signal.removeEventListener('abort', cancel);
+      this.exports.delete(controller);
+    }
+  }
+
   /** Stops loading and playback for good. */
   dispose(): void {
     this.stop();
@@ -285,6 +331,7 @@ export class PlaybackSession {
     this.loading = undefined;
     this.socket = undefined;
     for (const waiter of this.dataWaiters.splice(0)) waiter.resolve();
+    for (const running of this.exports) running.abort(new DOMException('a new load started', 'AbortError'));
     this.loadGeneration += 1;
     this.seekGeneration += 1;
     this.stopRunning();
@@ -313,12 +360,16 @@ export class PlaybackSession {
     });
     this.undecodableTiles = 0;
     this.idleTime = new IdleTimeMap();
-    this.activity = new ActivityClassifier();
+    this.activity = this.newActivityTrack();
+    this.postedActivityVersion = -1;
+    this.cancelActivityPost?.();
+    this.cancelActivityPost = undefined;
     this.setIdleLimit(this.options.idleLimitMs);
     this.deferredRead = false;
     this.loadDone = false;
     this.firstFrameStarted = false;
     this.stalled = false;
+    this.liveCaughtUp = false;
     this.loadedDurationMs = 0;
     this.lastProgressAt = -Infinity;
     this.renderer?.clear();
@@ -330,14 +381,23 @@ export class PlaybackSession {
     const controller = new AbortController();
     this.loading = controller;
     const source = this.options.source!;
-    if (typeof source === 'string' && /^wss?:/i.test(source)) this.readSocket(source, controller.signal, this.loadGeneration);
+    if (typeof source === 'string' && /^wss?:/i.test(source)) void this.readSocket(source, controller.signal, this.loadGeneration);
     else void this.read(source, controller.signal, this.loadGeneration);
   }
 
   /** A server-paced playback websocket (spec §4): events arrive in time, and are indexed like a file's. */
-  private readSocket(url: string, signal: AbortSignal, generation: number): void {
+  private async readSocket(url: string, signal: AbortSignal, generation: number): Promise<void> {
     const builder = new TimelineBuilder();
     const current = (): boolean => generation === this.loadGeneration;
+    // Loaded on first use: most players only ever fetch files.
+    let PlaybackSocket: typeof import('./playback-socket.js').PlaybackSocket;
+    try {
+      ({ PlaybackSocket } = await import('./playback-socket.js'));
+    } catch (error) {
+      if (current()) this.failLoad(builder, error);
+      return;
+    }
+    if (!current() || signal.aborted) return;
     const socket = new PlaybackSocket(
       url,
       {
@@ -385,7 +445,11 @@ export class PlaybackSession {
     const current = (): boolean => generation === this.loadGeneration;
     let sliceStart = this.timing.now();
     try {
-      for await (const chunk of readSource(source, signal)) {
+      const hooks: SourceHooks = {
+        live: () => current() && (this.state.live = true),
+        caughtUp: () => current() && this.noteLiveCaughtUp(),
+      };
+      for await (const chunk of readSource(source, signal, hooks)) {
         const result = await reader.push(chunk);
         if (this.renderer && this.state.readyState >= ReadyState.HaveMetadata && (this.state.readyState < ReadyState.HaveCurrentData || this.state.seeking)) {
           // The first frame and seeks are what the user waits for: reading waits for them.
@@ -432,15 +496,14 @@ export class PlaybackSession {
         case 'pngFrame':
         case 'png2Frame': {
           const tile = { kind: 'tile', timeMs, left: tdp.left, top: tdp.top, right: tdp.right, bottom: tdp.bottom, png: tdp.png } as const;
-          const activity = this.activity.isActivity(tile);
+          this.activity.addChange(timeMs, [tile], tdp.png);
           // The PNG is a view into a large inflated buffer: the store copies it out of the heap.
           this.timeline.add({ ...tile, png: this.tileBytes.add(tdp.png) });
-          if (activity) this.idleTime.addActivity(timeMs);
           break;
         }
         case 'fastPathPdu':
-          // Activity, always: fast-path updates are not tiles the idle rule could tell apart.
-          this.addUpdate({ kind: 'fastpath', timeMs, pdu: this.tileBytes.add(tdp.data) });
+          // The timeline scans the PDU's headers for what it paints (seeks cull by it; activity measures it).
+          this.addUpdate(this.timeline.fastPath(timeMs, this.tileBytes.add(tdp.data), tdp.data));
           break;
         case 'screenSpec':
           this.addScreen(timeMs, tdp.width, tdp.height);
@@ -462,7 +525,13 @@ export class PlaybackSession {
 
   private addUpdate(update: ScreenUpdate): void {
     this.timeline.add(update);
-    if (this.activity.isActivity(update)) this.idleTime.addActivity(update.timeMs);
+    if (update.kind === 'pointer' || update.kind === 'click') this.activity.addInput(update.timeMs);
+    else if (update.kind === 'fastpath') {
+      const rects: PaintRect[] = [];
+      this.timeline.paintRects(update, (left, top, right, bottom) => rects.push({ left, top, right, bottom }));
+      if (rects.length > 0) this.activity.addChange(update.timeMs, rects);
+      else this.activity.addQuiet(update.timeMs);
+    }
   }
 
   private addScreen(timeMs: number, width: number, height: number): void {
@@ -474,6 +543,33 @@ export class PlaybackSession {
       );
     }
     this.timeline.add({ kind: 'resize', timeMs, width, height });
+    this.activity.setScreen(width, height);
+  }
+
+  /** The activity measure of this load (`activity.ts`); its active moments drive idle skipping. */
+  private newActivityTrack(): ActivityTrack {
+    return new ActivityTrack((timeMs) => this.idleTime.addActivity(timeMs));
+  }
+
+  /**
+   * Sends the activity track to the host when it changed: at most every ACTIVITY_POST_INTERVAL_MS
+   * while loading (a change in between goes out when the interval is up), at once when `now`.
+   */
+  private postActivity(now: boolean): void {
+    if (this.activity.version === this.postedActivityVersion) return;
+    const waitMs = this.lastActivityPostAt + ACTIVITY_POST_INTERVAL_MS - this.timing.now();
+    if (!now && waitMs > 0) {
+      this.cancelActivityPost ??= this.timing.schedule(() => {
+        this.cancelActivityPost = undefined;
+        this.postActivity(false);
+      }, waitMs);
+      return;
+    }
+    this.cancelActivityPost?.();
+    this.cancelActivityPost = undefined;
+    this.postedActivityVersion = this.activity.version;
+    this.lastActivityPostAt = this.timing.now();
+    this.host.activity?.(this.activity.seconds);
   }
 
   /** New events arrived (or the file ended): move metadata, duration and readiness forward. */
@@ -508,12 +604,16 @@ export class PlaybackSession {
       this.lastProgressAt = now;
       this.host.emit(MediaEvent.Progress);
     }
+    this.postActivity(final);
     if (this.renderer) this.keyframeBuilder?.wake();
     const positionLoaded = final || this.timeline.lastTimeMs > this.state.currentTimeMs;
-    if (!this.firstFrameStarted && positionLoaded) void this.paintFirstFrame();
+    if (!this.firstFrameStarted && positionLoaded && !this.holdsForLiveEdge()) void this.paintFirstFrame();
     if (this.stalled && (final || this.loadedDurationMs > this.state.currentTimeMs)) {
-      this.stalled = false;
-      this.startRunning();
+      // Live, the clock ran on while waiting: go on from there, a little behind the newest data.
+      const caughtUpMs = this.clock.isRunning ? Math.min(this.clock.timeMs, this.playableEndMs() - (final ? 0 : LIVE_LAG_MS)) : 0;
+      this.leaveStall();
+      if (caughtUpMs > this.state.currentTimeMs) this.advanceTo(caughtUpMs);
+      if (!this.state.paused) this.startRunning();
     } else if (this.state.readyState >= ReadyState.HaveCurrentData && !this.state.seeking && !this.clock.isRunning) {
       // Stopped (paused, or waiting at the edge) where more updates of this very moment just came
       // in (a server sends the rest of a millisecond's updates later): they show at once.
@@ -528,15 +628,21 @@ export class PlaybackSession {
 
   private finishLoad(builder: TimelineBuilder): void {
     this.loadDone = true;
+    // A live recording ends as a normal one: its duration is final (durationchange even if unchanged).
+    const liveDurationMs = this.state.live ? this.state.durationMs : undefined;
+    this.state.live = false;
     // The end of the recording closes the last quiet gap (an idle tail plays in the limit too).
     if (this.clock.isRunning) this.clock.set(this.clock.timeMs);
+    this.activity.finish(builder.durationMs);
     this.idleTime.addActivity(builder.durationMs);
+    this.postActivity(true);
     this.loading = undefined;
     if (this.state.currentTimeMs > builder.durationMs && this.state.readyState >= ReadyState.HaveMetadata) {
       this.state.currentTimeMs = builder.durationMs;
       this.clock.set(builder.durationMs);
     }
     this.noteData(builder, true);
+    if (liveDurationMs === this.state.durationMs) this.host.emit(MediaEvent.DurationChange);
     if (this.state.readyState >= ReadyState.HaveFutureData) this.reachEnoughData();
   }
 
@@ -557,6 +663,7 @@ export class PlaybackSession {
     for (const waiter of this.dataWaiters.splice(0)) waiter.resolve();
     this.state.readyState = ReadyState.HaveNothing;
     this.state.durationMs = NaN;
+    this.state.live = false;
     this.renderer?.clear();
     this.host.emit(MediaEvent.Error);
     this.settlePlays(new DOMException(failure.message, 'NotSupportedError'));
@@ -628,6 +735,48 @@ export class PlaybackSession {
         this.keyframes.release(keyframe);
       },
     };
+  }
+
+  private async runExport(request: Partial<VideoExportSettings>, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<Blob> {
+    const aborted = (): DOMException =>
+      signal.reason instanceof DOMException && signal.reason.name === 'AbortError' ? signal.reason : new DOMException('the export was cancelled', 'AbortError');
+    if (signal.aborted) throw aborted();
+    if (this.options.source === null) throw new DOMException('there is no recording to export (no source)', 'InvalidStateError');
+    const wantedMs = request.endMs ?? Infinity;
+    if (!this.loadDone && this.socket && wantedMs > this.loadedDurationMs) {
+      throw new DOMException(
+        `a server-paced playback websocket sends the recording in real time, so only what has arrived can be exported (up to ${formatMs(this.loadedDurationMs)} so far); export a range within that, or load the recording from its file to export all of it`,
+        'InvalidStateError',
+      );
+    }
+    if (this.deferredRead) this.startReading();
+    if (!this.loadDone && (wantedMs > this.loadedDurationMs || this.state.readyState === ReadyState.HaveNothing)) {
+      // A file still loading: wait for the range (or the end).
+      await new Promise<void>((resolve) => {
+        this.dataWaiters.push({ targetMs: wantedMs, resolve });
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      if (signal.aborted) throw aborted();
+    }
+    const { error } = this.state;
+    if (error && !error.partial) throw new DOMException(error.message, 'InvalidStateError');
+    const lengthMs = this.loadDone ? this.state.durationMs : this.loadedDurationMs;
+    for (const value of [request.startMs, request.endMs]) if (value !== undefined && !Number.isFinite(value)) throw new TypeError(`cannot export from or to ${value}`);
+    const startMs = Math.min(Math.max(0, request.startMs ?? 0), lengthMs);
+    const endMs = Math.min(Math.max(0, request.endMs ?? lengthMs), lengthMs);
+    if (!(endMs > startMs)) throw new RangeError(`there is nothing to export from ${formatMs(startMs)} to ${formatMs(endMs)} (the recording lasts ${formatMs(lengthMs)})`);
+    const { exportVideo } = await import('./export/video-export.js');
+    const tileBytes = this.tileBytes;
+    const source: ExportSource = {
+      timeline: this.timeline,
+      keyframes: this.keyframes,
+      timeMap: this.idleTime,
+      decodeTile: this.decodeTile,
+      readBytes: (bytes) => tileBytes.read(bytes),
+      restoreStep: (keyframe) => this.restoreStep(keyframe),
+      yield: this.timing.yield,
+    };
+    return exportVideo(source, { ...request, startMs, endMs }, { signal, onProgress });
   }
 
   /** A tile that does not decode is skipped; the first one is reported (`image-decode`), and playback goes on. */
@@ -721,13 +870,50 @@ export class PlaybackSession {
     }
   }
 
-  /** Playing ran into the end of what has loaded so far: wait for more. */
+  /**
+   * Playing ran into the end of what has loaded so far: wait for more (`readyState` 2 and
+   * `waiting`, as `<video>`). Live, this is the live edge, and the clock runs on while waiting: a
+   * quiet desktop sends nothing, and what comes next is then shown at its time instead of playback
+   * falling a wait further behind each time.
+   */
   private stall(): void {
-    this.clock.stop();
-    this.clock.set(this.state.currentTimeMs);
+    if (!this.state.live) {
+      this.clock.stop();
+      this.clock.set(this.state.currentTimeMs);
+    }
     this.stalled = true;
+    this.state.readyState = ReadyState.HaveCurrentData;
     this.host.emit(MediaEvent.TimeUpdate);
     this.host.emit(MediaEvent.Waiting);
+  }
+
+  /** Data came, or a seek left the edge: playable again (`canplay`, as `<video>` fires it then). */
+  private leaveStall(): void {
+    if (!this.stalled) return;
+    this.stalled = false;
+    this.clock.stop();
+    if (this.state.readyState === ReadyState.HaveCurrentData) {
+      this.state.readyState = ReadyState.HaveFutureData;
+      this.host.emit(MediaEvent.CanPlay);
+    }
+  }
+
+  /**
+   * A live recording shows its live edge first, like a live stream, when it is to play at once
+   * (`autoplay`, or `play()` called) from no given position (`start-at`, `#t=`, or a seek before
+   * metadata): its first frame waits until the source has read everything written so far.
+   */
+  private holdsForLiveEdge(): boolean {
+    return this.state.live && !this.liveCaughtUp && this.options.startAtMs === 0 && (this.options.autoplay || !this.state.paused);
+  }
+
+  /** The live source has read everything written so far; a first frame held for the live edge is painted there. */
+  private noteLiveCaughtUp(): void {
+    const held = this.holdsForLiveEdge();
+    this.liveCaughtUp = true;
+    if (!held || this.firstFrameStarted || this.state.readyState < ReadyState.HaveMetadata) return;
+    this.state.currentTimeMs = this.loadedDurationMs;
+    void this.paintFirstFrame();
   }
 
   private reachEnd(): void {

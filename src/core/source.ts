@@ -7,13 +7,35 @@ export type RecordingSource = string | Blob | ArrayBuffer | Uint8Array;
 const MEMORY_CHUNK_BYTES = 256 * 1024;
 
 /**
+ * The response header that marks a recording still being written (`desktop-recording serve` sends
+ * it for a live session's file, whose response ends when the session does). Cross-origin, the
+ * server has to list it in `Access-Control-Expose-Headers` for the player to see it.
+ */
+export const LIVE_HEADER = 'x-recording-live';
+/**
+ * A read of a live recording that waited at least this long for data (after the first bytes) had
+ * read everything written so far: the player has caught up with the live edge. The server writes a
+ * part at least every 200 ms, so such a wait comes soon after the backlog.
+ */
+const CAUGHT_UP_WAIT_MS = 80;
+
+/** What a source tells the session besides its bytes. */
+export interface SourceHooks {
+  /** The recording is still being written (HTTP `x-recording-live: true`); called before the first chunk. */
+  live?(): void;
+  /** A live recording: everything written so far has been read (called once). */
+  caughtUp?(): void;
+}
+
+/**
  * The recording's bytes as they arrive. A URL is streamed with `fetch`, so playback can start before
  * the download ends. Failures are `RecordingError`s: `http-status` for an answer other than 2xx,
  * `network` when the connection fails; aborting through `signal` ends with the signal's reason.
+ * A response marked live (`LIVE_HEADER`) is reported through `hooks`.
  */
-export async function* readSource(source: RecordingSource, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+export async function* readSource(source: RecordingSource, signal: AbortSignal, hooks: SourceHooks = {}): AsyncGenerator<Uint8Array> {
   if (typeof source === 'string') {
-    yield* readUrl(source, signal);
+    yield* readUrl(source, signal, hooks);
   } else if (source instanceof Blob) {
     yield* readStream(source.stream(), signal, 'file');
   } else {
@@ -25,7 +47,7 @@ export async function* readSource(source: RecordingSource, signal: AbortSignal):
   }
 }
 
-async function* readUrl(url: string, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+async function* readUrl(url: string, signal: AbortSignal, hooks: SourceHooks): AsyncGenerator<Uint8Array> {
   let response: Response;
   try {
     response = await fetch(url, { signal });
@@ -38,11 +60,13 @@ async function* readUrl(url: string, signal: AbortSignal): AsyncGenerator<Uint8A
     const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
     throw new RecordingError(ErrorReason.HttpStatus, `the server answered ${status} for ${describeUrl(url)}`);
   }
+  const live = response.headers.get(LIVE_HEADER)?.trim().toLowerCase() === 'true';
+  if (live) hooks.live?.();
   if (!response.body) return;
-  yield* readStream(response.body, signal, describeUrl(url));
+  yield* readStream(response.body, signal, describeUrl(url), live ? hooks.caughtUp : undefined);
 }
 
-async function* readStream(stream: ReadableStream<Uint8Array>, signal: AbortSignal, what: string): AsyncGenerator<Uint8Array> {
+async function* readStream(stream: ReadableStream<Uint8Array>, signal: AbortSignal, what: string, caughtUp?: () => void): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader();
   const abort = (): void => void reader.cancel(signal.reason).catch(() => {});
   signal.addEventListener('abort', abort);
@@ -51,8 +75,13 @@ async function* readStream(stream: ReadableStream<Uint8Array>, signal: AbortSign
   try {
     for (;;) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
+      const asked = performance.now();
       try {
         chunk = await reader.read();
+        if (caughtUp && received > 0 && performance.now() - asked >= CAUGHT_UP_WAIT_MS) {
+          caughtUp();
+          caughtUp = undefined;
+        }
       } catch (error) {
         signal.throwIfAborted();
         throw new RecordingError(ErrorReason.Network, `reading ${what} failed after ${received} bytes: ${errorText(error)}`, received);

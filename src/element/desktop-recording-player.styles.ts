@@ -10,7 +10,9 @@ export const styles = css`
     --_accent: var(--drp-accent-color, light-dark(#0b57d0, #6aa6ff));
     --_rail: var(--drp-rail-color, light-dark(#0000002e, #ffffff40));
     --_buffered: var(--drp-buffered-color, light-dark(#00000061, #ffffff80));
+    --_activity: var(--drp-activity-color, light-dark(#16181c, #fff));
     --_ring: var(--drp-focus-ring, light-dark(#0b57d0, #9cc3ff));
+    --_live: var(--drp-live-color, light-dark(#c62828, #ff6b6b));
     --_radius: var(--drp-radius, 6px);
     color-scheme: light dark;
     display: block;
@@ -195,6 +197,37 @@ export const styles = css`
   .time:disabled {
     opacity: 1;
   }
+  /* The live badge: a dot and a word; red at the live edge, a plain button ("Go live") behind it. */
+  .bar .live {
+    display: inline-flex;
+    gap: 0.4em;
+    align-items: center;
+    padding: 0 0.6em;
+    font-size: 0.85em;
+    font-weight: 600;
+    letter-spacing: 0.04em;
+    text-transform: uppercase;
+    white-space: nowrap;
+  }
+  .live::before {
+    content: '';
+    width: 0.6em;
+    height: 0.6em;
+    border-radius: 50%;
+    background: currentColor;
+    opacity: 0.5;
+  }
+  .live--edge {
+    color: var(--_live);
+    cursor: default;
+  }
+  .live--edge::before {
+    background: var(--_live);
+    opacity: 1;
+  }
+  .bar .live--edge:hover {
+    background: none;
+  }
   .speed {
     padding: 0 0.4em;
   }
@@ -246,6 +279,16 @@ export const styles = css`
     translate: -50% -50%;
     border-radius: 50%;
     background: var(--_accent);
+  }
+  /* The activity heatmap: a strip under the rail, below the thumb and the marker ticks. */
+  .activity {
+    inset: auto auto 2px 6px;
+    /* A canvas keeps its own size unless told: as wide as the slider, whose inset is 6px. */
+    width: calc(100% - 12px);
+    height: 5px;
+    border-radius: 1px;
+    color: var(--_activity);
+    pointer-events: none;
   }
   .ticks {
     pointer-events: none;
@@ -358,6 +401,12 @@ export const styles = css`
     right: 0.5em;
     bottom: 5em;
     padding: 0.5em 0.75em;
+  }
+  .toast--export {
+    bottom: 8em;
+    display: flex;
+    gap: 0.75em;
+    align-items: center;
   }
   .toast input {
     font: inherit;

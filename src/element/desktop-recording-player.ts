@@ -2,11 +2,12 @@ import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValu
 import { mediaErrorCodeOf, type ErrorReason, type MediaErrorCode } from '../format/errors.js';
 import type { Marker, RecordingInfo } from '../format/timeline.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackSnapshot } from '../playback-state.js';
-import { RequestMethod, type EventMessage, type LoadParams, type SourceParam } from '../worker/protocol.js';
+import { RequestMethod, type EventMessage, type ExportProgressMessage, type LoadParams, type SourceParam } from '../worker/protocol.js';
 import { EngineClient } from '../worker/worker-client.js';
 import { styles } from './desktop-recording-player.styles.js';
 import { describePosition, fileStamp, formatClock, formatWallClock, mediaFragmentStart, parseTimeOffset } from './format-time.js';
 import { icons } from './icons.js';
+import { markerLabel } from './marker-labels.js';
 import { addStrings, fill, stringsFor, type Strings } from './strings.js';
 
 /** `error` of the element: `MediaError`'s `code` and `message`, plus the contract's `reason` and `partial`. */
@@ -41,6 +42,24 @@ export interface CaptureFrameOptions {
   quality?: number;
 }
 
+/** What `exportVideo()` renders, and how. */
+export interface ExportVideoOptions {
+  /** Seconds, like `currentTime`: where the video starts (default 0). */
+  start?: number;
+  /** Seconds: where it ends (default the end of the recording). */
+  end?: number;
+  /** `video/mp4` (H.264, default), `video/webm;codecs=vp9`, `video/webm;codecs=av1`, … */
+  type?: string;
+  /** Width in pixels, default the recorded width; the height keeps the aspect (even). */
+  width?: number;
+  /** Frame-rate cap, default 30: a frame is written only when the screen or the pointer changed. */
+  fps?: number;
+  /** How far the export is: `fraction` 0–1 of the video's duration, `frames` encoded so far. */
+  onProgress?: (fraction: number, frames: number) => void;
+  /** Aborting it cancels the export: the promise rejects with an `AbortError`. */
+  signal?: AbortSignal;
+}
+
 /** What `getVideoPlaybackQuality()` returns: `VideoPlaybackQuality`'s fields, counted in screen tiles. */
 export interface PlaybackQuality {
   readonly creationTime: number;
@@ -51,10 +70,12 @@ export interface PlaybackQuality {
 
 export type Fit = 'contain' | 'cover' | 'fill' | 'none';
 
-/** The events of `<desktop-recording-player>`: those of any element, the media events, and `marker`. */
+/** The events of `<desktop-recording-player>`: those of any element, the media events, `marker` and `activitychange`. */
 export interface DesktopRecordingPlayerEventMap extends HTMLElementEventMap {
   /** Playback crossed a marker. */
   marker: CustomEvent<PlayerMarker>;
+  /** `activity` changed. */
+  activitychange: Event;
 }
 
 /** OffscreenCanvas, and handing a page canvas over to one (every current browser; Safari since 16.4). */
@@ -74,6 +95,8 @@ const HIDE_CONTROLS_AFTER_MS = 2500;
 const SCRUB_INTERVAL_MS = 60;
 /** The `idle-limit` the skip-idle button sets when the page set none. */
 const DEFAULT_IDLE_LIMIT = 2;
+/** Seconds: a live recording played this close to its live edge is at the edge ("Live", not "Go live"). */
+const LIVE_EDGE_SLACK = 2;
 
 /** The panels the controls open; each name is also the id of its title in the strings table. */
 type Panel = 'markers' | 'info' | 'help';
@@ -136,6 +159,7 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @fires emptied - The previous recording was unloaded.
  * @fires resize - The remote screen size changed.
  * @fires {CustomEvent<PlayerMarker>} marker - Playback crossed a marker; `detail` is the `PlayerMarker`.
+ * @fires activitychange - `activity` changed: more of the recording was measured (at most twice a second while it loads, once when it is loaded), or a new recording began (empty).
  *
  * @csspart screen - The canvas with the remote screen.
  * @csspart cursor - The canvas with the recorded mouse pointer, above the screen.
@@ -146,6 +170,7 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @csspart controls - The built-in controls (timeline and button bar).
  * @csspart timeline - The seek slider with its marker ticks and tooltip.
  * @csspart slider - The seek slider (`role="slider"`); its rail shows the played and buffered ranges.
+ * @csspart activity - The activity heatmap under the slider's rail (a canvas; decoration, hidden from assistive technology): how much of the screen changed, second by second.
  * @csspart tick - A marker on the timeline; each also has one of the four parts below.
  * @csspart tick-clipboard - A clipboard marker.
  * @csspart tick-directory - A shared-directory marker.
@@ -160,6 +185,9 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @csspart markers-button - Opens the marker list.
  * @csspart info-button - Opens the session info.
  * @csspart capture-button - Saves the current frame as PNG.
+ * @csspart export-button - Exports the recording as an MP4 video (pressed while exporting; pressing it again cancels).
+ * @csspart export-progress - The export's progress, with its cancel button (also a `toast`).
+ * @csspart cancel-button - Cancels the export.
  * @csspart link-button - Copies a link to the current time.
  * @csspart help-button - Opens the keyboard shortcuts.
  * @csspart fullscreen-button - Full screen on / off.
@@ -170,6 +198,7 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @csspart close-button - A panel's close button.
  * @csspart dismiss-button - Hides the message about a partly damaged recording.
  * @csspart toast - The confirmation after copying a link (or the link to copy by hand).
+ * @csspart live - The live badge of a recording still being written: "Live" at the live edge, a "Go live" button behind it.
  *
  * @cssprop --drp-background - Behind the screen (default black).
  * @cssprop --drp-font - Font of the controls (default `13px/1.3 system-ui, sans-serif`).
@@ -178,12 +207,14 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @cssprop --drp-controls-color - Text and icons of the controls (theme-dependent).
  * @cssprop --drp-rail-color - The slider's unplayed, unbuffered rail.
  * @cssprop --drp-buffered-color - The slider's buffered range.
+ * @cssprop --drp-activity-color - The activity heatmap; busier seconds are more opaque (default: the controls' text colour, dark or light).
  * @cssprop --drp-radius - Corner radius of buttons, panels and tooltips (default 6px).
  * @cssprop --drp-focus-ring - Colour of the focus outline.
  * @cssprop --drp-marker-clipboard - Ticks of clipboard markers.
  * @cssprop --drp-marker-directory - Ticks of shared-directory markers.
  * @cssprop --drp-marker-session - Ticks of session start / end markers.
  * @cssprop --drp-marker-alert - Ticks of alerts, errors and failed operations.
+ * @cssprop --drp-live-color - The live badge at the live edge (theme-dependent red).
  */
 export class DesktopRecordingPlayer extends LitElement {
   static override styles = styles;
@@ -213,6 +244,7 @@ export class DesktopRecordingPlayer extends LitElement {
     inactive: { state: true },
     announcement: { state: true },
     toast: { state: true },
+    exporting: { state: true },
   };
 
   /**
@@ -246,15 +278,33 @@ export class DesktopRecordingPlayer extends LitElement {
   #scrubQueued = false;
   #hideTimer = 0;
   #toastTimer = 0;
+  /** Cancels the export the controls started, while it runs. */
+  #exportController: AbortController | undefined;
   #pointerInControls = false;
   /** Playback stalled for data (`waiting`) and has not run since. */
   #waiting = false;
+  /** That wait is at the live edge: going on from it is no news worth saying. */
+  #waitingLive = false;
+  /** When the live session of the recording last ended (`performance.now()`); its `ended` soon after is not said again. */
+  #liveEndedAt = -Infinity;
   /** The partial error the user hid. */
   #dismissedError = '';
   /** The page's `idle-limit`, restored when the skip-idle button turns skipping back on. */
   #idleLimitOn = 0;
   /** What had focus when a panel opened; it gets it back when the panel closes. */
   #opener: HTMLElement | undefined;
+  /** The activity track as the worker last sent it (never changed here). */
+  #activity: Float32Array = new Float32Array(0);
+  /** What the heatmap canvas shows (track, duration, size, colour): it is redrawn only when that changes. */
+  #activityDrawn: unknown[] = [];
+  #activitySize: [number, number] = [0, 0];
+  #activityResize = new ResizeObserver(([entry]) => {
+    const box = entry.devicePixelContentBoxSize?.[0];
+    this.#activitySize = box
+      ? [box.inlineSize, box.blockSize]
+      : [Math.round(entry.contentRect.width * devicePixelRatio), Math.round(entry.contentRect.height * devicePixelRatio)];
+    this.#drawActivity();
+  });
   #focusPanel = false;
 
   /** The worker's state, as of its last notification; never changed here ahead of it. */
@@ -271,6 +321,8 @@ export class DesktopRecordingPlayer extends LitElement {
   private announcement = '';
   /** A confirmation, or (`url` set) the link to copy by hand when the clipboard refused it. */
   private toast: { text: string; url?: string } | undefined;
+  /** While the controls' export runs: how far it is, 0–1. */
+  private exporting: number | undefined;
 
   /** Start playing once playable. */
   autoplay = false;
@@ -284,7 +336,7 @@ export class DesktopRecordingPlayer extends LitElement {
   fit: Fit = 'contain';
   /** Where playback starts: seconds or `[hh:]mm:ss`. */
   startAt: string | number | undefined;
-  /** Seconds: quiet gaps (no screen change but a blinking caret, no pointer input) longer than this play in this long. 0 = off. */
+  /** Seconds: quiet gaps (no screen change the activity track shows, no pointer input; see `activity`) longer than this play in this long. 0 = off. */
   idleLimit = 0;
 
   /** Seconds: the length of a recording whose source cannot tell it up front (a server-paced websocket). */
@@ -392,6 +444,52 @@ export class DesktopRecordingPlayer extends LitElement {
       tooltip.style.left = `${clamp(this.hover.x - tooltip.offsetWidth / 2, 0, width - tooltip.offsetWidth)}px`;
     }
     if (changed.has('toast') && this.toast?.url) this.renderRoot.querySelector<HTMLInputElement>('.toast input')?.select();
+    this.#drawActivity();
+  }
+
+  #setActivity(seconds: Float32Array): void {
+    if (seconds.length === 0 && this.#activity.length === 0) return;
+    this.#activity = seconds;
+    this.#drawActivity();
+    this.dispatchEvent(new Event('activitychange'));
+  }
+
+  /**
+   * Draws the activity heatmap: one column per device pixel, as opaque as the busiest second under
+   * it (a long recording has many seconds a pixel: the peak keeps a short burst visible). Only
+   * when the track, the duration, the size or the colour changed; never per frame.
+   */
+  #drawActivity(): void {
+    const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('.activity');
+    if (!canvas) return;
+    if (canvas !== this.#activityDrawn[0]) {
+      this.#activityDrawn = [canvas];
+      this.#activityResize.disconnect();
+      this.#activityResize.observe(canvas, { box: 'device-pixel-content-box' });
+      return;
+    }
+    const seconds = this.#activity;
+    const duration = this.snapshot.durationMs / 1000;
+    const [width, height] = this.#activitySize;
+    const color = getComputedStyle(canvas).color;
+    const drawn = [canvas, seconds, duration, width, height, color];
+    if (drawn.every((value, index) => value === this.#activityDrawn[index])) return;
+    this.#activityDrawn = drawn;
+    canvas.width = width;
+    canvas.height = height;
+    const context = canvas.getContext('2d');
+    if (!context || !(duration > 0)) return;
+    context.fillStyle = color;
+    for (let x = 0; x < width; x++) {
+      const from = Math.floor((x / width) * duration);
+      const to = Math.min(seconds.length, Math.max(from + 1, Math.ceil(((x + 1) / width) * duration)));
+      let peak = 0;
+      for (let second = from; second < to; second++) peak = Math.max(peak, seconds[second]!);
+      if (peak > 0) {
+        context.globalAlpha = 0.25 + 0.75 * Math.min(1, Math.sqrt(peak * 2));
+        context.fillRect(x, 0, 1, height);
+      }
+    }
   }
 
   #hasSource(): boolean {
@@ -409,6 +507,7 @@ export class DesktopRecordingPlayer extends LitElement {
       workerSrc: this.workerSrc ? new URL(this.workerSrc, document.baseURI).href : undefined,
       inPage: this.#engineInPage,
       onEvent: (message) => this.#handleWorkerEvent(message),
+      onActivity: ({ seconds }) => this.#setActivity(seconds),
       onFailure: (error) => this.#handleWorkerFailure(error),
     });
     this.#client = client;
@@ -425,6 +524,7 @@ export class DesktopRecordingPlayer extends LitElement {
     this.#canvasesSpent = this.#canvasesAttached;
     this.#canvasesAttached = false;
     this.snapshot = initialSnapshot();
+    this.#setActivity(new Float32Array(0));
   }
 
   #worker(): EngineClient {
@@ -434,7 +534,7 @@ export class DesktopRecordingPlayer extends LitElement {
   #attachCanvases(): void {
     if (this.#canvasesAttached || !this.#client) return;
     // The screen layer, then the pointer layer.
-    const canvases = () => [...this.renderRoot.querySelectorAll('canvas')] as [HTMLCanvasElement, HTMLCanvasElement];
+    const canvases = () => [...this.renderRoot.querySelectorAll('.screen-layers canvas')] as [HTMLCanvasElement, HTMLCanvasElement];
     if (this.#canvasesSpent) {
       // A canvas hands its control to one OffscreenCanvas only, ever: a new worker needs new canvases.
       for (const canvas of canvases()) canvas.replaceWith(canvas.cloneNode(false));
@@ -483,8 +583,13 @@ export class DesktopRecordingPlayer extends LitElement {
   }
 
   #handleWorkerEvent({ name, detail, state }: EventMessage): void {
+    const wasLive = this.snapshot.live;
     this.snapshot = state;
     const s = this.#strings();
+    if (wasLive && !state.live && !state.error && name !== MediaEvent.Emptied) {
+      this.#liveEndedAt = performance.now();
+      this.#say(s.liveEnded);
+    }
     switch (name) {
       case MediaEvent.LoadStart:
       case MediaEvent.Emptied:
@@ -492,14 +597,17 @@ export class DesktopRecordingPlayer extends LitElement {
         this.#dismissedError = '';
         break;
       case MediaEvent.Waiting:
+        if (!this.#waiting && !state.paused && !state.live) this.#say(s.buffering);
         this.#waiting = true;
+        this.#waitingLive = state.live;
         break;
       case MediaEvent.Play:
         this.#onActivity();
         break;
       case MediaEvent.Playing:
         this.#waiting = false;
-        this.#say(s.playing);
+        if (!this.#waitingLive) this.#say(s.playing);
+        this.#waitingLive = false;
         break;
       case MediaEvent.Pause:
         this.#waiting = false;
@@ -507,7 +615,7 @@ export class DesktopRecordingPlayer extends LitElement {
         if (!state.ended) this.#say(s.paused);
         break;
       case MediaEvent.Ended:
-        this.#say(s.ended);
+        if (performance.now() - this.#liveEndedAt > 2000) this.#say(s.ended);
         break;
       case MediaEvent.Seeked:
         // Scrubbing seeks many times: only where it comes to rest is worth saying.
@@ -517,7 +625,7 @@ export class DesktopRecordingPlayer extends LitElement {
         this.#say(fill(s.error, state.error?.message ?? ''));
         break;
       case MediaEvent.Marker: {
-        const marker = toPlayerMarker(detail as Marker);
+        const marker = this.#playerMarker(detail as Marker);
         this.#say(fill(s.markerAt, marker.label, formatClock(marker.time)));
         this.dispatchEvent(new CustomEvent(MediaEvent.Marker, { detail: marker }));
         return;
@@ -552,6 +660,18 @@ export class DesktopRecordingPlayer extends LitElement {
   /** The strings of the element's language: its own `lang`, else its nearest ancestor's. */
   #strings(): Strings {
     return stringsFor(this.#lang());
+  }
+
+  /** A marker as the page sees it: seconds, and its label in the element's language. */
+  #playerMarker(marker: Marker): PlayerMarker {
+    let numbers: Intl.NumberFormat;
+    try {
+      numbers = new Intl.NumberFormat(this.#lang() || undefined);
+    } catch {
+      numbers = new Intl.NumberFormat(); // not a valid language tag
+    }
+    const label = markerLabel(marker, this.#strings(), (value) => numbers.format(value));
+    return { time: marker.timeMs / 1000, type: marker.type, code: marker.code, label, detail: marker.detail };
   }
 
   #lang(): string {
@@ -735,6 +855,39 @@ export class DesktopRecordingPlayer extends LitElement {
     setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
   };
 
+  /**
+   * Exports the whole recording as H.264 MP4 and downloads it as `<sessionId or 'recording'>-<start>-<end>.mp4`
+   * (times as hh-mm-ss), with progress shown; pressed again (or Cancel), cancels it.
+   */
+  #toggleExport = async (): Promise<void> => {
+    if (this.#exportController) {
+      this.#exportController.abort();
+      return;
+    }
+    const s = this.#strings();
+    const controller = new AbortController();
+    this.#exportController = controller;
+    this.exporting = 0;
+    const name = `${this.recording.sessionId || 'recording'}-${fileStamp(0)}-${fileStamp(this.duration)}.mp4`;
+    clearTimeout(this.#toastTimer);
+    try {
+      const video = await this.exportVideo({ signal: controller.signal, onProgress: (fraction) => (this.exporting = fraction) });
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(video);
+      link.download = name;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+      this.toast = { text: s.exported };
+    } catch (error) {
+      this.toast = { text: error instanceof DOMException && error.name === 'AbortError' ? s.exportCancelled : fill(s.exportFailed, error instanceof Error ? error.message : String(error)) };
+    } finally {
+      this.#exportController = undefined;
+      this.exporting = undefined;
+    }
+    this.#say(this.toast.text);
+    this.#toastTimer = window.setTimeout(() => (this.toast = undefined), 4000);
+  };
+
   /** Copies this page's address with `#t=<seconds>`; where the clipboard refuses, shows the link to copy by hand. */
   #copyLink = async (): Promise<void> => {
     const s = this.#strings();
@@ -801,7 +954,7 @@ export class DesktopRecordingPlayer extends LitElement {
     const timeline = (event.currentTarget as Element).getBoundingClientRect();
     this.hover = {
       x: slider.left - timeline.left + (duration > 0 ? time / duration : 0) * slider.width,
-      text: `${marker ? `${marker.label} · ` : ''}${this.#clockAt(time)}`,
+      text: `${marker ? `${this.#playerMarker(marker).label} · ` : ''}${this.#clockAt(time)}`,
     };
   };
 
@@ -873,7 +1026,31 @@ export class DesktopRecordingPlayer extends LitElement {
 
   /** Audit events on the timeline (clipboard, shared directories, session start/end, alerts), times in seconds. */
   get markers(): PlayerMarker[] {
-    return this.snapshot.markers.map(toPlayerMarker);
+    return this.snapshot.markers.map((marker) => this.#playerMarker(marker));
+  }
+
+  /**
+   * The activity track: one value per second of the recording (`activity[i]` is second i), the
+   * fraction of the screen that changed in it, 0–1. Changed area is counted in 64×64-pixel cells,
+   * each once a second; a blinking caret, and a small change with nothing else around it (a clock
+   * ticking), count as 0; pointer moves add nothing (they are not screen content). It grows while
+   * the recording loads (`activitychange`), ends with the recording's last second, and is empty
+   * before a recording loads. The controls draw it as a heatmap under the seek slider; `idle-limit`
+   * and the `,`/`.` step use the same measure. A new array each time: do not modify it.
+   */
+  get activity(): Float32Array {
+    return this.#activity;
+  }
+
+  /**
+   * The recording is still being written — a live session, whose file the server marks with
+   * `x-recording-live: true`. While it is: `duration` is the live edge and grows, `seekable` ends
+   * there, and playing waits there (`waiting`, `readyState` 2) instead of ending. When the session
+   * ends it turns false: `durationchange` fires, the duration is final, and `ended` comes as for
+   * any recording. Read-only.
+   */
+  get live(): boolean {
+    return this.snapshot.live;
   }
 
   /** Wall-clock time of position 0, when the file says. */
@@ -951,6 +1128,28 @@ export class DesktopRecordingPlayer extends LitElement {
     return this.#worker().request(RequestMethod.CaptureFrame, { type: options.type, quality: options.quality });
   }
 
+  /**
+   * Renders `start`–`end` (seconds; default the whole recording) into a video file, offline in the
+   * worker, faster than real time and without disturbing playback: H.264 in MP4 by default, VP9 or
+   * AV1 in WebM (`type: 'video/webm;codecs=vp9'`). The pointer is drawn in; with `idle-limit` set,
+   * quiet gaps are shortened as in playback. Frames come only when the screen changes, at most
+   * `fps` a second. Waits for the range to load; from a server-paced websocket only what has
+   * arrived can be exported. Rejects with a `NotSupportedError` where the browser has no WebCodecs
+   * encoder for the format, and with an `AbortError` when `signal` aborts.
+   *
+   * @example
+   * const video = await player.exportVideo({ start: 60, end: 90, width: 1280, onProgress: (f) => console.log(f) });
+   */
+  exportVideo(options: ExportVideoOptions = {}): Promise<Blob> {
+    const { start, end, type, width, fps, onProgress, signal } = options;
+    const seconds = (value: number | undefined) => (value === undefined ? undefined : value * 1000);
+    return this.#worker().exportVideo(
+      { startMs: seconds(start), endMs: seconds(end), type, width, fps },
+      onProgress && ((progress: ExportProgressMessage) => onProgress(progress.fraction, progress.frames)),
+      signal,
+    );
+  }
+
   protected override render() {
     const snapshot = this.snapshot;
     const s = this.#strings();
@@ -960,7 +1159,8 @@ export class DesktopRecordingPlayer extends LitElement {
       // preload="none" reads nothing until play(): nothing is loading before then.
       !error && this.#hasSource() && snapshot.readyState < ReadyState.HaveCurrentData && (this.preload !== Preload.None || this.autoplay || !snapshot.paused)
         ? 'loading'
-        : this.#waiting && !snapshot.paused
+        : // Live, waiting at the edge is the normal state (the badge says "Live"), not buffering.
+          this.#waiting && !snapshot.paused && !snapshot.live
           ? 'buffering'
           : snapshot.seeking && this.scrubTime === undefined
             ? 'seeking'
@@ -988,6 +1188,12 @@ export class DesktopRecordingPlayer extends LitElement {
         </div>
         ${this.controls ? this.#renderControls(s, hidden) : nothing}
         ${this.panel ? this.#renderPanel(this.panel, s) : nothing}
+        ${this.exporting === undefined
+          ? nothing
+          : html`<div class="toast toast--export" part="toast export-progress">
+              <label>${fill(s.exporting, `${Math.floor(this.exporting * 100)} %`)} <progress max="1" .value=${this.exporting}></progress></label>
+              <button type="button" part="button cancel-button" @click=${this.#toggleExport}>${s.cancel}</button>
+            </div>`}
         <div class="toast" part="toast" ?hidden=${!this.toast}>
           ${this.toast?.url
             ? html`<label>${this.toast.text} <input readonly .value=${this.toast.url} /></label>`
@@ -1018,6 +1224,7 @@ export class DesktopRecordingPlayer extends LitElement {
         @pointerleave=${() => (this.#pointerInControls = false)}
       >
         <div class="timeline" part="timeline" @pointermove=${this.#onHover} @pointerleave=${() => (this.hover = undefined)}>
+          <canvas class="activity" part="activity" aria-hidden="true"></canvas>
           <div
             class="slider"
             part="slider"
@@ -1046,8 +1253,13 @@ export class DesktopRecordingPlayer extends LitElement {
         <div class="bar">
           ${this.#button('play', snapshot.paused ? s.play : s.pause, snapshot.paused ? icons.play : icons.pause, this.#togglePlay, { disabled: !this.#hasSource() })}
           <button type="button" class="time" part="button time-button" title=${s.timeToggle} ?disabled=${start === null} @click=${() => (this.wallClock = !this.wallClock)}>
-            ${this.wallClock && start !== null ? this.#clockAt(current) : `${formatClock(current)} / ${formatClock(duration)}`}
+            ${this.wallClock && start !== null
+              ? this.#clockAt(current)
+              : snapshot.live
+                ? formatClock(current)
+                : `${formatClock(current)} / ${formatClock(duration)}`}
           </button>
+          ${snapshot.live ? this.#renderLive(s, duration - current <= LIVE_EDGE_SLACK) : nothing}
           <span class="spacer"></span>
           <label class="visually-hidden" for="speed">${s.speed}</label>
           <select id="speed" class="speed" part="speed" title=${s.speed} @change=${(event: Event) => (this.playbackRate = Number((event.target as HTMLSelectElement).value))}>
@@ -1057,6 +1269,10 @@ export class DesktopRecordingPlayer extends LitElement {
           ${this.#button('markers', s.markers, icons.markers, () => this.#togglePanel('markers'), { expanded: this.panel === 'markers' })}
           ${this.#button('info', s.info, icons.info, () => this.#togglePanel('info'), { expanded: this.panel === 'info' })}
           ${this.#button('capture', s.capture, icons.capture, this.#capture, { disabled: snapshot.readyState < ReadyState.HaveCurrentData })}
+          ${this.#button('export', this.exporting === undefined ? s.exportVideo : s.cancelExport, icons.exportVideo, this.#toggleExport, {
+            pressed: this.exporting !== undefined,
+            disabled: snapshot.readyState < ReadyState.HaveCurrentData,
+          })}
           ${this.#button('link', s.link, icons.link, this.#copyLink, { disabled: noMedia })}
           ${this.#button('help', s.help, icons.help, () => this.#togglePanel('help'), { expanded: this.panel === 'help' })}
           ${document.fullscreenEnabled
@@ -1066,6 +1282,21 @@ export class DesktopRecordingPlayer extends LitElement {
       </div>
     `;
   }
+
+  /** The live badge: "Live" at the live edge (not actionable there), else a "Go live" button. */
+  #renderLive(s: Strings, atEdge: boolean): TemplateResult {
+    const label = atEdge ? s.live : s.goLive;
+    return html`<button type="button" class="live ${atEdge ? 'live--edge' : ''}" part="button live" title=${label} aria-disabled=${atEdge ? 'true' : 'false'} @click=${this.#goLive}>
+      ${label}
+    </button>`;
+  }
+
+  /** "Go live": to the live edge, playing. */
+  #goLive = (): void => {
+    if (!this.live || this.duration - this.currentTime <= LIVE_EDGE_SLACK) return;
+    this.#seekWithin(this.duration);
+    if (this.paused) this.play().catch(() => {});
+  };
 
   #button(
     name: string,
@@ -1100,7 +1331,7 @@ export class DesktopRecordingPlayer extends LitElement {
                 html`<li>
                   <button type="button" @click=${() => this.#seekWithin(marker.timeMs / 1000)}>
                     <span class="tick tick--${markerGroup(marker)}"></span><span class="marker-list__time">${this.#clockAt(marker.timeMs / 1000)}</span>
-                    ${marker.label}
+                    ${this.#playerMarker(marker).label}
                   </button>
                 </li>`,
             )}
@@ -1183,9 +1414,6 @@ export interface DesktopRecordingPlayer {
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
 }
 
-function toPlayerMarker(marker: Marker): PlayerMarker {
-  return { time: marker.timeMs / 1000, type: marker.type, code: marker.code, label: marker.label, detail: marker.detail };
-}
 
 function timeRanges(end: number | undefined): TimeRangesLike {
   const ranges = end === undefined ? [] : [[0, end] as const];

@@ -14,6 +14,7 @@ export const icons = {
   markers: icon('M6 4h8M6 8h8M6 12h8M2.5 4h.5M2.5 8h.5M2.5 12h.5'),
   info: icon('M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13zM8 7v4.5M8 4.5v.2'),
   capture: icon('M1.5 4.5h3l1.5-2h4l1.5 2h3v9h-13zM8 6.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z'),
+  exportVideo: icon('M1.5 3.5h9v9h-9zM10.5 7l4-2.5v7l-4-2.5'),
   link: icon('M6.5 9.5l3-3M7 4.5l1.5-1.5a2.5 2.5 0 0 1 3.5 3.5l-1.5 1.5M9 11.5L7.5 13A2.5 2.5 0 0 1 4 9.5L5.5 8'),
   help: icon('M5.5 6a2.5 2.5 0 1 1 3.5 2.3c-.7.3-1 .8-1 1.7M8 12.5v.2'),
   fullscreen: icon('M2 6V2h4M10 2h4v4M14 10v4h-4M6 14H2v-4'),

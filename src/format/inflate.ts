@@ -1,4 +1,4 @@
-import { Inflate } from 'fflate';
+import type { Inflate } from 'fflate';
 import { concatBytes } from './bytes.js';
 import { ErrorReason, RecordingError } from './errors.js';
 
@@ -116,23 +116,16 @@ const enum HeaderFlag {
  */
 class FflateMemberInflater implements MemberInflater {
   private header: Uint8Array | undefined = new Uint8Array(0);
-  private readonly inflate: Inflate;
+  /** fflate is loaded on first use: browsers inflate natively and never fetch it. */
+  private inflate: Inflate | undefined;
   private output: Uint8Array[] = [];
   private crc = crc32Init();
   private inflatedBytes = 0;
   private readonly tail = new Uint8Array(8);
   private tailLength = 0;
 
-  constructor() {
-    this.inflate = new Inflate((data) => {
-      if (data.length === 0) return;
-      this.output.push(data);
-      this.crc = crc32Update(this.crc, data);
-      this.inflatedBytes += data.length;
-    });
-  }
-
   async push(chunk: Uint8Array): Promise<Uint8Array[]> {
+    this.inflate ??= await this.createInflate();
     this.keepTail(chunk);
     if (this.header) {
       const joined = this.header.length ? concatBytes([this.header, chunk]) : chunk;
@@ -144,13 +137,15 @@ class FflateMemberInflater implements MemberInflater {
       this.header = undefined;
       chunk = joined.subarray(headerLength);
     }
-    this.run(() => this.inflate.push(chunk, false));
+    const inflate = this.inflate;
+    this.run(() => inflate.push(chunk, false));
     return this.output.splice(0);
   }
 
   async finish(): Promise<Uint8Array[]> {
     if (this.header) throw new RecordingError(ErrorReason.Corrupt, 'gzip data ends inside its header');
-    this.run(() => this.inflate.push(new Uint8Array(0), true));
+    const inflate = this.inflate!;
+    this.run(() => inflate.push(new Uint8Array(0), true));
     if (this.tailLength === 8) {
       const view = new DataView(this.tail.buffer);
       const trailerSize = view.getUint32(4, true);
@@ -163,6 +158,16 @@ class FflateMemberInflater implements MemberInflater {
 
   cancel(): void {
     this.output = [];
+  }
+
+  private async createInflate(): Promise<Inflate> {
+    const { Inflate } = await import('fflate');
+    return new Inflate((data) => {
+      if (data.length === 0) return;
+      this.output.push(data);
+      this.crc = crc32Update(this.crc, data);
+      this.inflatedBytes += data.length;
+    });
   }
 
   private run(step: () => void): void {

@@ -180,7 +180,7 @@ export class TimelineBuilder {
         const started = timestampToMs(metadata?.time);
         if (started !== undefined) info.sessionStart ??= new Date(started);
         marker(failed ? `Session failed to start: ${failure}` : `Session started by ${v.user?.user || 'unknown user'} on ${v.desktopName || v.desktopAddr || 'the desktop'}`, {
-          user: v.user?.user ?? '', windowsUser: v.windowsUser, desktop: v.desktopName || v.desktopAddr, success: !failed,
+          user: v.user?.user ?? '', windowsUser: v.windowsUser, desktop: v.desktopName || v.desktopAddr, success: !failed, ...(failed && { error: failure }),
         });
         break;
       }
@@ -216,7 +216,7 @@ export class TimelineBuilder {
         break;
       case 'desktopSharedDirectoryStart':
         marker(failed ? `Sharing directory “${event.value.directoryName}” failed: ${failure}` : `Directory “${event.value.directoryName}” shared`, {
-          directoryName: event.value.directoryName, directoryId: event.value.directoryId, success: !failed,
+          directoryName: event.value.directoryName, directoryId: event.value.directoryId, success: !failed, ...(failed && { error: failure }),
         });
         break;
       case 'desktopSharedDirectoryRead':
@@ -224,7 +224,7 @@ export class TimelineBuilder {
         const v = event.value;
         const verb = event.case === 'desktopSharedDirectoryRead' ? 'read' : 'written';
         marker(failed ? `File ${event.case === 'desktopSharedDirectoryRead' ? 'read' : 'write'} failed: ${v.path} (${failure})` : `File ${verb}: ${v.path} (${bytes(v.length)} at offset ${v.offset})`, {
-          path: v.path, directoryName: v.directoryName, directoryId: v.directoryId, length: v.length, offset: Number(v.offset), success: !failed,
+          path: v.path, directoryName: v.directoryName, directoryId: v.directoryId, length: v.length, offset: Number(v.offset), success: !failed, ...(failed && { error: failure }),
         });
         break;
       }

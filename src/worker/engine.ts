@@ -15,7 +15,10 @@ export interface PlayerEngine {
 export function createEngine(post: (message: WorkerMessage) => void): PlayerEngine {
   const session: PlaybackSession = new PlaybackSession({
     emit: (name, detail) => post({ type: MessageType.Event, name, detail, state: session.snapshot() }),
+    activity: (seconds) => post({ type: MessageType.Activity, seconds }),
   });
+  /** Running video exports by the page's id, to cancel them. */
+  const exports = new Map<number, AbortController>();
   const handlers: Handlers = {
     attach: ({ screen, cursor }) => session.attach(screen, cursor),
     load: (params) => session.load(params),
@@ -27,6 +30,16 @@ export function createEngine(post: (message: WorkerMessage) => void): PlayerEngi
     stepScreen: ({ direction }) => session.stepScreen(direction),
     setIdleLimit: ({ idleLimitMs }) => session.setIdleLimit(idleLimitMs),
     captureFrame: ({ type, quality }) => session.captureFrame(type, quality),
+    exportVideo: async ({ exportId, ...request }) => {
+      const controller = new AbortController();
+      exports.set(exportId, controller);
+      try {
+        return await session.exportVideo(request, (progress) => post({ type: MessageType.ExportProgress, exportId, ...progress }), controller.signal);
+      } finally {
+        exports.delete(exportId);
+      }
+    },
+    cancelExport: ({ exportId }) => exports.get(exportId)?.abort(new DOMException('the export was cancelled', 'AbortError')),
     dispose: () => session.dispose(),
   };
   return {

@@ -14,6 +14,10 @@ export const MessageType = {
   Response: 'response',
   /** A media event, with the state as it was when it fired. */
   Event: 'event',
+  /** How far a running video export is (`ExportProgressMessage`). */
+  ExportProgress: 'exportProgress',
+  /** The activity track changed (`ActivityMessage`); kept out of the snapshots, it is sent on its own. */
+  Activity: 'activity',
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -31,6 +35,10 @@ export const RequestMethod = {
   StepScreen: 'stepScreen',
   SetIdleLimit: 'setIdleLimit',
   CaptureFrame: 'captureFrame',
+  /** Renders a range into a video file (progress comes as `ExportProgress` messages with its `exportId`). */
+  ExportVideo: 'exportVideo',
+  /** Cancels the export with that `exportId`; it rejects with an AbortError. */
+  CancelExport: 'cancelExport',
   /** Stops loading and playback for good (an in-page engine has no worker to terminate). */
   Dispose: 'dispose',
 } as const;
@@ -41,6 +49,18 @@ export type SourceParam = string | Blob | ArrayBuffer | null;
 
 export interface LoadParams extends PlaybackOptions {
   source: SourceParam;
+}
+
+/** A video export: times in recording milliseconds (default the whole recording); see `core/export/video-export.ts`. */
+export interface ExportVideoParams {
+  /** Chosen by the page, so progress and cancellation can name the export before it answers. */
+  exportId: number;
+  startMs?: number;
+  endMs?: number;
+  /** `video/mp4` (H.264, default), `video/webm` (VP9), `video/webm;codecs=av1`, … */
+  type?: string;
+  width?: number;
+  fps?: number;
 }
 
 /** Parameters and result of each request. */
@@ -56,6 +76,8 @@ export interface RequestSignatures {
   stepScreen: { params: { direction: 1 | -1 }; result: void };
   setIdleLimit: { params: { idleLimitMs: number }; result: void };
   captureFrame: { params: { type?: string; quality?: number }; result: Blob };
+  exportVideo: { params: ExportVideoParams; result: Blob };
+  cancelExport: { params: { exportId: number }; result: void };
   dispose: { params: void; result: void };
 }
 export type ParamsOf<M extends RequestMethod> = RequestSignatures[M]['params'];
@@ -86,7 +108,26 @@ export interface EventMessage {
   state: PlaybackSnapshot;
 }
 
-export type WorkerMessage = ResponseMessage | EventMessage;
+export interface ExportProgressMessage {
+  type: typeof MessageType.ExportProgress;
+  exportId: number;
+  /** 0–1 of the output duration. */
+  fraction: number;
+  /** Frames encoded so far. */
+  frames: number;
+}
+
+/**
+ * The recording's activity track (`core/activity.ts`): per second, the fraction of the screen that
+ * changed (0–1; blinking carets and lone clock ticks count as 0). Sent when it changed: at most
+ * twice a second while the recording loads, once when it is loaded, and empty when a load begins.
+ */
+export interface ActivityMessage {
+  type: typeof MessageType.Activity;
+  seconds: Float32Array;
+}
+
+export type WorkerMessage = ResponseMessage | EventMessage | ExportProgressMessage | ActivityMessage;
 
 export function toErrorPayload(error: unknown): ErrorPayload {
   if (error instanceof Error || error instanceof DOMException) {

@@ -2,7 +2,10 @@ import {
   MessageType,
   RequestMethod,
   fromErrorPayload,
+  type ActivityMessage,
   type EventMessage,
+  type ExportProgressMessage,
+  type ExportVideoParams,
   type ParamsOf,
   type RequestMessage,
   type ResultOf,
@@ -21,6 +24,8 @@ export interface EngineClientOptions {
   inPage?: boolean;
   /** Every media event the engine fires, in order, with its state snapshot. */
   onEvent(message: EventMessage): void;
+  /** The activity track changed (throttled while loading; see `ActivityMessage`). */
+  onActivity?(message: ActivityMessage): void;
   /** The engine could not start or crashed; every pending request was rejected. */
   onFailure(error: Error): void;
 }
@@ -42,6 +47,9 @@ export class EngineClient {
   private readonly transport: Transport;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** Progress listeners of the running video exports, by export id. */
+  private readonly exportProgress = new Map<number, (progress: ExportProgressMessage) => void>();
+  private nextExportId = 1;
   private terminated = false;
   private heardFrom = false;
 
@@ -62,6 +70,22 @@ export class EngineClient {
     return new Promise<ResultOf<M>>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (result: unknown) => void, reject });
       this.transport.send(message, transfer);
+    });
+  }
+
+  /**
+   * Runs a video export in the engine. `onProgress` hears its progress notifications; aborting
+   * `signal` cancels it (the promise then rejects with an AbortError).
+   */
+  exportVideo(params: Omit<ExportVideoParams, 'exportId'>, onProgress?: (progress: ExportProgressMessage) => void, signal?: AbortSignal): Promise<Blob> {
+    if (signal?.aborted) return Promise.reject(signal.reason instanceof DOMException ? signal.reason : new DOMException('the export was cancelled', 'AbortError'));
+    const exportId = this.nextExportId++;
+    if (onProgress) this.exportProgress.set(exportId, onProgress);
+    const cancel = (): void => void this.request(RequestMethod.CancelExport, { exportId }).catch(() => {});
+    signal?.addEventListener('abort', cancel, { once: true });
+    return this.request(RequestMethod.ExportVideo, { ...params, exportId }).finally(() => {
+      this.exportProgress.delete(exportId);
+      signal?.removeEventListener('abort', cancel);
     });
   }
 
@@ -105,6 +129,14 @@ export class EngineClient {
     this.heardFrom = true;
     if (message.type === MessageType.Event) {
       this.options.onEvent(message);
+      return;
+    }
+    if (message.type === MessageType.ExportProgress) {
+      this.exportProgress.get(message.exportId)?.(message);
+      return;
+    }
+    if (message.type === MessageType.Activity) {
+      this.options.onActivity?.(message);
       return;
     }
     const pending = this.pending.get(message.id);

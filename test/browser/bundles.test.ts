@@ -10,10 +10,10 @@ interface PlayerLike extends HTMLElement {
 }
 
 /**
- * Gzipped bytes the element's bundle may take (the worker, the engine's, is not counted): it was
- * 19.1 KB before its CSS and templates were minified at build time and German became opt-in.
+ * Gzipped bytes the element's bundle may take (the worker, the engine's, is not counted): 17.5 KB
+ * before the export button, the activity strip, the live badge and localized markers (19.5 KB).
  */
-const ELEMENT_BUDGET = 18 * 1024;
+const ELEMENT_BUDGET = 20 * 1024;
 /** The opt-in German texts. */
 const STRINGS_DE_BUDGET = 1.5 * 1024;
 

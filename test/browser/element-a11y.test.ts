@@ -59,7 +59,7 @@ describe('<desktop-recording-player> accessibility and languages', () => {
     const element = await player(rich);
     const focusable = [...element.shadowRoot!.querySelectorAll<HTMLElement>('[tabindex="0"], button:not([disabled]), select')];
     const names = focusable.map((node) => (node instanceof HTMLSelectElement ? node.labels[0]!.textContent : (node.getAttribute('aria-label') ?? node.textContent))!.trim());
-    expect(names).to.deep.equal(['Seek', 'Play', '0:00 / 0:06', 'Playback speed', 'Skip idle time', 'Markers', 'Session info', 'Save this frame as PNG', 'Copy a link to this time', 'Keyboard shortcuts', 'Full screen']);
+    expect(names).to.deep.equal(['Seek', 'Play', '0:00 / 0:06', 'Playback speed', 'Skip idle time', 'Markers', 'Session info', 'Save this frame as PNG', 'Export video…', 'Copy a link to this time', 'Keyboard shortcuts', 'Full screen']);
   });
 
   describe('strings', () => {
@@ -67,7 +67,38 @@ describe('<desktop-recording-player> accessibility and languages', () => {
       expect(Object.keys(de)).to.deep.equal(Object.keys(en));
       const same = Object.keys(en).filter((key) => de[key as keyof typeof en] === en[key as keyof typeof en]);
       // Words German borrows unchanged.
-      expect(same).to.deep.equal(['desktop', 'cluster', 'keyEsc']);
+      expect(same).to.deep.equal(['live', 'markerInfo', 'desktop', 'cluster', 'keyEsc']);
+    });
+
+    it('labels markers in the element language, in the property, the list and the events', async () => {
+      const element = await player(rich);
+      const english = element.markers.map((marker) => marker.label);
+      expect(english).to.deep.equal([
+        'Session started by alice@example.com on win-dev-01',
+        'Clipboard sent to the desktop (42 bytes)',
+        'Directory “Shared” shared',
+        'Warning: Low disk space',
+        'Session ended',
+      ]);
+      element.lang = 'de';
+      await element.updateComplete;
+      expect(element.markers.map((marker) => marker.label)).to.deep.equal([
+        'Sitzung von alice@example.com auf win-dev-01 gestartet',
+        'Zwischenablage an den Desktop gesendet (42 Byte)',
+        'Verzeichnis „Shared“ freigegeben',
+        'Warnung: Low disk space',
+        'Sitzung beendet',
+      ]);
+      part<HTMLButtonElement>(element, 'markers-button').click();
+      await element.updateComplete;
+      expect(part(element, 'markers-panel').textContent).to.contain('Zwischenablage an den Desktop gesendet (42 Byte)');
+      const crossed = nextEvent(element, 'marker');
+      await element.play();
+      const { detail } = (await crossed) as CustomEvent<PlayerMarker>;
+      element.pause();
+      const index = element.markers.findIndex((marker) => marker.time === detail.time);
+      expect(detail.label).to.equal(element.markers[index]!.label);
+      expect(detail.label).to.not.equal(english[index]);
     });
 
     it('follows the lang of the element, then of its nearest ancestor', async () => {
@@ -138,10 +169,10 @@ describe('<desktop-recording-player> accessibility and languages', () => {
 
     it('names its parts for ::part() styling', async () => {
       const element = await player(rich);
-      for (const name of ['screen', 'controls', 'timeline', 'slider', 'tooltip', 'tick', 'play-button', 'time-button', 'speed', 'idle-button', 'markers-button', 'info-button', 'capture-button', 'link-button', 'help-button', 'fullscreen-button', 'status', 'error', 'toast']) {
+      for (const name of ['screen', 'controls', 'timeline', 'slider', 'tooltip', 'tick', 'play-button', 'time-button', 'speed', 'idle-button', 'markers-button', 'info-button', 'capture-button', 'export-button', 'link-button', 'help-button', 'fullscreen-button', 'activity', 'status', 'error', 'toast']) {
         expect(() => part(element, name), name).not.to.throw();
       }
-      expect(element.shadowRoot!.querySelectorAll('[part~=button]').length).to.equal(9);
+      expect(element.shadowRoot!.querySelectorAll('[part~=button]').length).to.equal(10);
     });
   });
 

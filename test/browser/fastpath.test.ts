@@ -4,7 +4,10 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/define.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
-import { imageDataOf } from '../helpers/reference-screen.js';
+import { FastPathDecoder } from '../../src/core/fastpath/index.js';
+import { RecordingReader, pumpRecording } from '../../src/format/reader.js';
+import { TimelineBuilder } from '../../src/format/timeline.js';
+import { difference, imageDataOf } from '../helpers/reference-screen.js';
 import { nextEvent } from '../helpers/next-event.js';
 
 const RECORDINGS = [
@@ -26,6 +29,35 @@ async function pduTimes(run: string): Promise<number[]> {
   const response = await fetch(`/test/fixtures/rdp/captures/${run}/fastpath.jsonl.gz`);
   const text = await new Response(response.body!.pipeThrough(new DecompressionStream('gzip'))).text();
   return text.trim().split('\n').map((line) => Math.round((JSON.parse(line) as { t_ms: number }).t_ms));
+}
+
+/** The recording's fast-path PDUs and screen size, read the reference's own way. */
+async function pdusOf(bytes: Uint8Array): Promise<{ width: number; height: number; pdus: Array<{ timeMs: number; data: Uint8Array }> }> {
+  const builder = new TimelineBuilder();
+  const pdus: Array<{ timeMs: number; data: Uint8Array }> = [];
+  let screen = { width: 0, height: 0 };
+  const take = (placed: ReturnType<TimelineBuilder['add']>) => {
+    for (const { timeMs, tdp } of placed) {
+      if (tdp?.kind === 'fastPathPdu') pdus.push({ timeMs, data: tdp.data.slice() });
+      else if (tdp?.kind === 'connectionActivated' && screen.width === 0) screen = { width: tdp.screenWidth, height: tdp.screenHeight };
+    }
+  };
+  await pumpRecording(new RecordingReader(), bytes, (events) => events.forEach((event) => take(builder.add(event))));
+  take(builder.finish());
+  return { ...screen, pdus };
+}
+
+/** The reference: one decoder fed every PDU up to each time (ascending), nothing skipped. */
+async function sequentialScreens(bytes: Uint8Array, timesMs: number[]): Promise<ImageData[]> {
+  const { width, height, pdus } = await pdusOf(bytes);
+  const decoder = new FastPathDecoder(width, height);
+  const screens: ImageData[] = [];
+  let next = 0;
+  for (const timeMs of timesMs) {
+    for (; next < pdus.length && pdus[next]!.timeMs <= timeMs; next++) decoder.push(pdus[next]!.data);
+    screens.push(new ImageData(decoder.framebuffer.pixels.slice(), width, height));
+  }
+  return screens;
 }
 
 /** A screenshot's pixels as stored: its gAMA/cHRM/iCCP/sRGB chunks would make the browser change them. */
@@ -84,6 +116,42 @@ for (const recording of RECORDINGS) {
         const off = pixelsOff(screen, await groundTruth(`/test/fixtures/rdp/captures/${recording.run}/${shot.client}`), recording.tolerance);
         expect(off, `${shot.name}: pixels off by more than ${recording.tolerance}`).to.equal(0);
       }
+      expect(element.error).to.equal(null);
+    });
+
+    it('after seeks both ways, right after loading and once keyframes exist, equals replaying every update', async () => {
+      const url = `/demo/recordings/${recording.sessionId}.tar`;
+      const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 512px"></desktop-recording-player>`);
+      const ready = nextEvent(element, 'canplaythrough');
+      element.src = url;
+      await ready;
+      // Targets fall anywhere: inside fragment runs, between RemoteFX frame begin/end PDUs, on pointer updates.
+      const rounds = [
+        { label: 'right after loading', targets: [17.3, 3.05, 12.71, 19.9, 0.4, 8.23, 15.02] },
+        { label: 'with keyframes', targets: [18.61, 6.5, 13.33, 1.2, 19.4, 9.97] },
+      ];
+      const captures: Array<{ label: string; timeMs: number; frame: Blob }> = [];
+      for (const [round, { label, targets }] of rounds.entries()) {
+        if (round === 1) {
+          // Time for the background keyframes (decoder state + screen every 24 updates).
+          await new Promise((resolve) => setTimeout(resolve, 2500));
+        }
+        for (const seconds of targets) {
+          const seeked = nextEvent(element, 'seeked');
+          element.currentTime = seconds;
+          await seeked;
+          captures.push({ label: `${label}: seek to ${seconds} s`, timeMs: Math.round(element.currentTime * 1e6) / 1e3, frame: await element.captureFrame() });
+        }
+      }
+      const order = captures.map((_, index) => index).sort((a, b) => captures[a]!.timeMs - captures[b]!.timeMs);
+      const references = await sequentialScreens(bytes, order.map((index) => captures[index]!.timeMs));
+      const mismatches: string[] = [];
+      for (const [rank, index] of order.entries()) {
+        const { pixels, first } = difference(await imageDataOf(captures[index]!.frame), references[rank]!);
+        if (pixels > 0) mismatches.push(`${captures[index]!.label}: ${pixels} pixels differ, first at ${first}`);
+      }
+      expect(mismatches).to.deep.equal([]);
       expect(element.error).to.equal(null);
     });
   });

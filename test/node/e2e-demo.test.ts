@@ -304,6 +304,8 @@ describe('the demo page, end to end', { skip: executablePath ? false : `no Chrom
     const since = await eventCount();
     await page.click('#start-live');
     await page.waitForSelector('#rows tr:first-child .badge--live');
+    // How far it is, of the length it is planned to run.
+    assert.equal((await page.textContent('#rows tr:first-child td.numeric .secondary'))?.trim(), 'of 0:03');
     const sid = new URL(page.url()).searchParams.get('sid')!;
     assert.ok(sid && sid !== HD && sid !== SD, `the live session is selected (${sid})`);
     assert.equal(await page.getAttribute('#rows tr:first-child', 'data-sid'), sid);
@@ -315,6 +317,9 @@ describe('the demo page, end to end', { skip: executablePath ? false : `no Chrom
     // When the session ends, the list says so (it is read again while something in it is live).
     await page.waitForSelector('#rows .badge--live', { state: 'detached', timeout: LIVE_MS + 8000 });
     assert.equal((await playerState()).error, null);
+    // The player read the file as it grew (live), and has the whole recording now.
+    await page.waitForFunction(() => (document.querySelector('desktop-recording-player') as unknown as { live: boolean }).live === false);
+    assert.ok(Math.abs((await playerState()).duration - LIVE_MS / 1000) < 0.6);
   });
 
   test('no page errors', () => {

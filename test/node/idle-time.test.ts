@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ActivityClassifier, IdleTimeMap } from '../../src/core/idle-time.js';
+import { IdleTimeMap } from '../../src/core/idle-time.js';
 import { PlaybackClock } from '../../src/core/clock.js';
 
 describe('IdleTimeMap', () => {
@@ -53,25 +53,5 @@ describe('IdleTimeMap', () => {
     assert.equal(clock.timeMs, 33_000, 'the rate applies on top');
     wall = 3250;
     assert.equal(clock.timeMs, 63_000, 'halfway through the next gap (60 s in 2 s at 2×: 1 s)');
-  });
-});
-
-describe('ActivityClassifier', () => {
-  const tile = (left: number, png: number[], width = 64) => ({ kind: 'tile' as const, timeMs: 0, left, top: 0, right: left + width, bottom: 64, png: new Uint8Array(png) });
-
-  test('a blinking caret (a small tile toggling between two images) is ambient; typing is not', () => {
-    const classifier = new ActivityClassifier();
-    assert.equal(classifier.isActivity(tile(0, [1])), true, 'caret on');
-    assert.equal(classifier.isActivity(tile(0, [2])), true, 'caret off');
-    assert.equal(classifier.isActivity(tile(0, [1])), false, 'on again: a toggle');
-    assert.equal(classifier.isActivity(tile(0, [2])), false);
-    assert.equal(classifier.isActivity(tile(0, [3])), true, 'a character typed');
-    assert.equal(classifier.isActivity(tile(0, [4])), true, 'another');
-  });
-
-  test('large changes and pointer input are always activity', () => {
-    const classifier = new ActivityClassifier();
-    for (let i = 0; i < 4; i++) assert.equal(classifier.isActivity(tile(0, [i % 2], 256)), true);
-    assert.equal(classifier.isActivity({ kind: 'pointer', timeMs: 0, x: 1, y: 1 }), true);
   });
 });

@@ -54,6 +54,8 @@ describe('live sessions', () => {
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-length'), null, 'no length: the file grows');
     assert.equal(response.headers.get('transfer-encoding'), 'chunked');
+    assert.equal(response.headers.get('x-recording-live'), 'true', 'marked live while it is recorded');
+    assert.equal(response.headers.get('access-control-allow-origin'), null, 'no CORS unless asked for');
     const reader = response.body!.getReader();
     const chunks: Uint8Array[] = [];
     // While the session runs: what arrived is whole parts, so it parses without any damage.
@@ -75,6 +77,10 @@ describe('live sessions', () => {
     assert.equal(item.damaged, false);
     assert.equal(item.user, 'live-demo@example.com');
     assert.deepEqual(item.screen, { width: 1280, height: 720 });
+    assert.equal(item.plannedDurationMs, 4000, 'a live row says how long the session is planned to run');
+    assert.ok(item.durationMs < 4000, `and how much is recorded so far (${item.durationMs} ms)`);
+    const length = await (await fetch(`${base}/webapi/sites/demo/sessionlength/${sessionId}`)).json();
+    assert.equal(length.durationMs, 4000, 'sessionlength of a live session: its planned length');
 
     for (;;) {
       const { value, done } = await reader.read();
@@ -100,6 +106,31 @@ describe('live sessions', () => {
     assert.equal(after.damaged, false);
     assert.ok(after.end);
     assert.equal(after.size, whole.length);
+    assert.equal(after.plannedDurationMs, undefined);
+
+    // Finished, it is a file like any other: a length, ranges, and no live mark.
+    const finished = await fetch(`${base}${url}`);
+    assert.equal(finished.headers.get('x-recording-live'), null);
+    assert.equal(Number(finished.headers.get('content-length')), whole.length);
+    assert.equal(finished.headers.get('accept-ranges'), 'bytes');
+    assert.deepEqual(new Uint8Array(await finished.arrayBuffer()), whole);
+  });
+
+  test('with corsOrigin, a live recording is readable from other origins, its live mark exposed', async () => {
+    const other = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1', corsOrigin: '*' });
+    try {
+      const { url } = await (await fetch(`${baseOf(other)}/api/live`, { method: 'POST', body: '{"durationMs":1000}' })).json();
+      const response = await fetch(`${baseOf(other)}${url}`);
+      assert.equal(response.headers.get('x-recording-live'), 'true');
+      assert.equal(response.headers.get('access-control-allow-origin'), '*');
+      assert.equal(response.headers.get('access-control-expose-headers'), 'x-recording-live');
+      await response.arrayBuffer();
+      const finished = await fetch(`${baseOf(other)}${url}`);
+      assert.equal(finished.headers.get('access-control-allow-origin'), '*', 'finished files too');
+      await finished.arrayBuffer();
+    } finally {
+      await closeServer(other);
+    }
   });
 
   test('bad requests', async () => {

@@ -113,6 +113,30 @@ describe('serve()', () => {
     assert.equal(parseRange('bytes=0-1,4-5', 10), undefined);
     assert.equal(parseRange(undefined, 10), undefined);
   });
+
+  test('finds a recording by its session id, whatever its file is called', async () => {
+    const sink = memorySink();
+    const recorder = createRecorder({
+      sink, now: () => Date.UTC(2026, 1, 3),
+      session: { sessionId: 'e1f2', clusterName: 'c', user: 'eve', desktopName: 'pc-1', desktopAddr: '10.1.1.1:3389', windowsUser: 'eve' },
+    });
+    await recorder.start();
+    await recorder.record(encodeTdp({ kind: 'screenSpec', width: 640, height: 480 }), 'client');
+    await recorder.end();
+    const bytes = sink.bytes();
+    await writeFile(join(dir, 'old-name.tar'), bytes);
+    try {
+      for (const path of ['/recordings/e1f2.tar', '/recordings/old-name.tar']) {
+        const response = await fetch(`${base}${path}`);
+        assert.equal(response.status, 200, path);
+        assert.deepEqual(new Uint8Array(await response.arrayBuffer()), bytes, path);
+      }
+      assert.equal((await fetch(`${base}/webapi/sites/c/sessionlength/e1f2`)).status, 200);
+      assert.equal((await fetch(`${base}/recordings/nope.tar`)).status, 404);
+    } finally {
+      await rm(join(dir, 'old-name.tar'));
+    }
+  });
 });
 
 const SAMPLES = {

@@ -12,6 +12,9 @@
 //   4. the 1-hour file loaded, played at 16× through the busiest stretch and seeked 50 times,
 //      with renderer memory sampled every 100 ms, the worker's JS heap over CDP and the page's
 //      long tasks counted per phase
+//   6. video export: the committed 1080p sample exported whole and as a 1-minute clip (H.264 at
+//      1920×1080), against a bare VideoEncoder encoding the same frames
+// `BENCH_ONLY=export npm run bench` runs step 6 alone (no 1-hour samples needed).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -38,23 +41,35 @@ const PLAY_WALL_MS = 4000;
 const STRETCH_S = (PLAY_WALL_MS / 1000) * RATE + 8; // what 4 s at 16× plays, with a margin
 const FIRST_FRAME_RUNS = 3;
 
-if (!existsSync(join(root, longSample))) {
+const exportOnly = process.env.BENCH_ONLY === 'export';
+// BENCH_ONLY=fastpath: only the fast-path seeks on the 1-hour RemoteFX recording (20 right after loading, 20 with keyframes).
+const fastPathOnly = process.env.BENCH_ONLY === 'fastpath';
+if (!exportOnly && !fastPathOnly && !existsSync(join(root, longSample))) {
   console.log(`Generating ${longSample} (1 hour, 1920×1080); this takes a few minutes…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
 }
 // The fast-path (Teleport 15+) benchmark recording: the RemoteFX capture looped to 1 hour.
 const rfxSample = 'demo/recordings/long-1h-rfx.tar';
-if (!existsSync(join(root, rfxSample))) {
+if (!exportOnly && !existsSync(join(root, rfxSample))) {
   console.log(`Generating ${rfxSample} (the RemoteFX capture looped to 1 hour)…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long-rfx'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
 }
 const benchStarted = performance.now();
 
-// The player benchmarks drive the built player (dist/), as a page would.
-const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
-if (built.status !== 0) process.exit(built.status ?? 1);
+// The player benchmarks drive the built player (dist/), as a page would. BENCH_ONLY=fastpath bundles
+// the sources with esbuild instead (into .bench/player/: the worker and the element, no rollup build).
+const playerDir = fastPathOnly ? '.bench/player' : 'dist';
+if (fastPathOnly) {
+  await build({
+    entryPoints: { 'desktop-recording-player': join(root, 'src/index.ts'), 'recording.worker': join(root, 'src/worker/recording.worker.ts') },
+    bundle: true, format: 'esm', target: 'es2022', outdir: join(root, playerDir), logLevel: 'warning',
+  });
+} else {
+  const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
 mkdirSync(join(root, '.bench'), { recursive: true });
 const benches = readdirSync(join(root, 'test/bench')).filter((name) => name.endsWith('.bench.ts')).sort();
 await build({
@@ -62,7 +77,7 @@ await build({
   bundle: true, format: 'esm', target: 'es2022', outdir: join(root, '.bench'), logLevel: 'warning',
 });
 writeFileSync(join(root, '.bench/index.html'),
-  '<!doctype html><script type="module" src="/dist/desktop-recording-player.js"></script>' +
+  `<!doctype html><script type="module" src="/${playerDir}/desktop-recording-player.js"></script>` +
   benches.map((name) => `<script type="module" src="${name.replace(/\.ts$/, '.js')}"></script>`).join('') + '<body></body>');
 
 const server = await startServer(root);
@@ -79,7 +94,7 @@ const median = (values) => {
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
-const globals = ['runReaderBench', 'runNaiveSeeks', 'runTileBaseline', 'runPlayerSeeks', 'loadPlayer', 'runPlay', 'longTaskSummary', 'longTaskSelfTest', 'removePlayers'];
+const globals = ['runReaderBench', 'runNaiveSeeks', 'runTileBaseline', 'runPlayerSeeks', 'loadPlayer', 'runPlay', 'longTaskSummary', 'longTaskSelfTest', 'removePlayers', 'runExportBench'];
 
 /** A new tab on the bench page; the previous one is closed and its renderer given time to exit. */
 async function freshPage(previous) {
@@ -96,6 +111,61 @@ const urlOf = (path, run) => `${server.base}/${path}${run ? `?run=${run}` : ''}`
 const sentFor = (url) => { const { pathname, search } = new URL(url); return server.sent(pathname + search); };
 
 const results = { date: new Date().toISOString(), browser: browserVersion, recording: longSample, shortRecording: shortSample };
+
+/** Step 6 on a fresh page: video export of the 1080p sample and its baseline; prints a table, returns the figures. */
+async function exportStep(previous) {
+  const page = await freshPage(previous);
+  const run = await page.evaluate((url) => globalThis.runExportBench(url), urlOf(shortSample, 'export'));
+  await page.close();
+  const mb = (bytes) => round(bytes / 1e6, 2);
+  console.log(`\nVideo export of ${shortSample} (${run.width}×${run.height}, ${run.durationS} s), H.264 in MP4 at the recorded size, ` +
+    `against a bare VideoEncoder (${run.rawEncoder.codec}) encoding the export's own ${run.rawEncoder.frames} frames (decoding them subtracted)\n`);
+  console.table([['whole recording', run.whole], ['1-minute clip', run.minute]].map(([what, r]) => ({
+    export: what, 'range s': `${r.startS}–${round(r.endS, 1)}`, 'wall ms': r.ms, '× real time': r.timesRealTime, frames: r.frames, 'MB': mb(r.bytes), 'Mbit/s': round((r.bytes * 8) / 1e6 / (r.endS - r.startS), 2),
+  })));
+  console.table([{ 'export frames/s': run.exportFramesPerS, 'bare encoder frames/s': run.rawEncoder.encodeFramesPerS, 'export ÷ encoder': ratio(run.exportFramesPerS, run.rawEncoder.encodeFramesPerS), 'decode ms': run.rawEncoder.decodeMs, 'decode + encode ms': run.rawEncoder.decodeEncodeMs }]);
+  return run;
+}
+const ratio = (a, b) => (a === null || b === null || a === undefined || b === undefined || b === 0 ? null : round(a / b, 2));
+const exportRows = (run) => [
+  { benchmark: 'video export, 1080p sample → H.264 1920×1080 (recording s per wall s)', result: `${run.whole.timesRealTime}× real time (${run.whole.frames} frames in ${run.whole.ms} ms)`, baseline: `${run.rawEncoder.encodeFramesPerS} frames/s bare VideoEncoder`, ratio: ratio(run.exportFramesPerS, run.rawEncoder.encodeFramesPerS), target: '> 1× real time', met: run.whole.timesRealTime > 1 ? 'yes' : 'NO' },
+  { benchmark: 'video export, 1-minute 1080p clip size', result: `${round(run.minute.bytes / 1e6, 2)} MB (${run.minute.frames} frames)`, baseline: `${round(run.whole.bytes / 1e6, 2)} MB whole ${run.durationS} s`, ratio: ratio(run.minute.bytes, run.whole.bytes), target: '— (info)', met: '—' },
+];
+
+if (fastPathOnly) {
+  try {
+    const page = await freshPage(null);
+    const rfxLoad = await page.evaluate((u) => globalThis.loadPlayer(u, { untilCanPlayThrough: true }), urlOf(rfxSample, 'rfx'));
+    const random = seededRandom(SEED);
+    const targets = Array.from({ length: 20 }, () => round(random() * rfxLoad.durationS, 1));
+    const early = await page.evaluate((positions) => globalThis.runPlayerSeeks(positions, 'rfx seeks'), targets);
+    await new Promise((resolve) => setTimeout(resolve, KEYFRAME_SETTLE_MS));
+    const settled = await page.evaluate((positions) => globalThis.runPlayerSeeks(positions, 'rfx settled seeks'), targets);
+    const figures = (seeks) => ({ medianMs: round(median(seeks.map((s) => s.ms)), 1), maxMs: round(Math.max(...seeks.map((s) => s.ms)), 1) });
+    results.fastPath = { loadMs: round(rfxLoad.canPlayThroughAt - rfxLoad.srcSetAt), durationS: rfxLoad.durationS, targets, early: figures(early), settled: figures(settled), seeks: { early, settled } };
+    console.log(`\nFast-path seeks on ${rfxSample} (${round(rfxLoad.durationS / 60, 1)} min, loaded in ${results.fastPath.loadMs} ms)\n`);
+    console.table([['right after loading', results.fastPath.early], [`after ${KEYFRAME_SETTLE_MS / 1000} s for keyframes`, results.fastPath.settled]].map(([when, f]) => ({ when, 'median ms': f.medianMs, 'max ms': f.maxMs, target: '< 100 (max < 250)' })));
+    console.table(targets.map((t, i) => ({ 'target s': t, 'after loading ms': round(early[i]?.ms, 1), 'with keyframes ms': round(settled[i]?.ms, 1) })));
+    writeFileSync(join(root, '.bench/results-fastpath.json'), JSON.stringify(results, null, 2));
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  process.exit(0);
+}
+
+if (exportOnly) {
+  try {
+    results.export = await exportStep(null);
+    console.table(exportRows(results.export));
+    writeFileSync(join(root, '.bench/results-export.json'), JSON.stringify(results, null, 2));
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  process.exit(0);
+}
+
 try {
   // ——— 1. No player: reader and tile baselines, on the page's main thread ———
   let page = (await browser.pages())[0] ?? (await browser.newPage());
@@ -358,12 +428,14 @@ try {
     file: name, 'JS heap used MB': m.workerHeap.peakUsedMB ?? 'n/a', 'JS heap total MB': m.workerHeap.peakTotalMB ?? 'n/a', 'ArrayBuffer backing stores MB': m.workerHeap.peakBackingStorageMB ?? 'n/a', polls: m.workerHeap.samples, error: m.workerHeap.error ?? '',
   })));
 
+  // ——— 6. Video export ———
+  results.export = await exportStep(null);
+
   // ——— Summary ———
   const nativeRow = reader.rows.find((r) => r.name.startsWith('RecordingReader, native'));
   const inflateRow = reader.rows[0];
   const playerLoadMBps = round(reader.file.bytes / 1e6 / (seek.loadMs / 1000), 1);
   const yes = (ok) => (ok === null || ok === undefined ? '—' : ok ? 'yes' : 'NO');
-  const ratio = (a, b) => (a === null || b === null || a === undefined || b === undefined || b === 0 ? null : round(a / b, 2));
   const ffLong = ff.longMedian.afterFirstByteMs;
   const ffRatio = ratio(ffLong, ff.shortMedian.afterFirstByteMs);
   const lt = (phase) => longTasks.phases[phase];
@@ -391,6 +463,7 @@ try {
     { benchmark: 'live memory after GC: worker heap + ArrayBuffers + bitmaps', result: `${liveMemory(memLong)} MB (1-hour file)`, baseline: `${liveMemory(memShort)} MB short file (${round(memLong.bytes / memShort.bytes)}× smaller)`, ratio: ratio(liveMemory(memLong), liveMemory(memShort)), target: 'flat as the file grows', met: '—' },
     { benchmark: 'peak memory, 1-hour file (load + play): page renderer RSS', result: `${memLong.page.peakLoadPlayMB} MB (idle page ${memLong.page.idleMB} MB; all renderers ${memLong.all.peakLoadPlayMB} MB)`, baseline: `${memShort.page.peakLoadPlayMB} MB short file (all renderers ${memShort.all.peakLoadPlayMB} MB)`, ratio: ratio(memLong.page.peakLoadPlayMB, memShort.page.peakLoadPlayMB), target: '— (info: whole process)', met: '—' },
     { benchmark: 'page renderer memory, 25 % → 100 % of the bytes', result: `${memLong.page.atBytes['25%']} → ${memLong.page.atBytes['100%']} MB`, baseline: '—', ratio: growth, target: '— (info: whole process)', met: '—' },
+    ...exportRows(results.export),
     { benchmark: 'worker memory peak (CDP Runtime.getHeapUsage)', result: memLong.workerHeap.peakUsedMB === null ? `n/a (${memLong.workerHeap.error})` : `${memLong.workerHeap.peakUsedMB} MB JS heap + ${memLong.workerHeap.peakBackingStorageMB ?? '?'} MB ArrayBuffers`, baseline: memShort.workerHeap.peakUsedMB === null ? 'n/a' : `${memShort.workerHeap.peakUsedMB} + ${memShort.workerHeap.peakBackingStorageMB ?? '?'} MB short file`, ratio: ratio(workerMB(memLong), workerMB(memShort)), target: '— (info)', met: '—' },
   ].map((row) => ({ ...row, ratio: row.ratio ?? '—' }));
   results.summary = summary;

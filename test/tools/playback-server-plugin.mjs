@@ -1,8 +1,12 @@
 // A @web/test-runner plugin: the project's own demo server (src/cli/serve.ts, with its playback
 // websocket) on loopback while the browser tests run, once without and once with a token. Tests
 // read the addresses from /__playback-servers and can drop every socket through
-// /__playback-servers/disconnect (to check that players reconnect).
-import { resolve } from 'node:path';
+// /__playback-servers/disconnect (to check that players reconnect). A third server, on a
+// temporary folder and with CORS for the test page, runs live sessions:
+// /__playback-servers/live?durationMs=N starts one and answers `{ base, url, sessionId, durationMs }`.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 
 export const TEST_TOKEN = 'test-token-5f1c';
@@ -10,6 +14,7 @@ export const TEST_TOKEN = 'test-token-5f1c';
 export function playbackServerPlugin() {
   const root = resolve(new URL('../..', import.meta.url).pathname);
   const servers = {};
+  let liveDir = '';
   const address = (server) => `ws://127.0.0.1:${server.address().port}`;
   return {
     name: 'playback-server',
@@ -18,13 +23,22 @@ export function playbackServerPlugin() {
       const options = { recordingsDir: resolve(root, 'demo/recordings'), root, port: 0, host: '127.0.0.1' };
       servers.open = await serve(options);
       servers.token = await serve({ ...options, token: TEST_TOKEN });
+      liveDir = await mkdtemp(join(tmpdir(), 'drp-wtr-live-'));
+      servers.live = await serve({ ...options, recordingsDir: liveDir, corsOrigin: '*' });
     },
     async serverStop() {
       await Promise.all(Object.values(servers).map((server) => new Promise((done) => server.close(() => done()))));
+      if (liveDir) await rm(liveDir, { recursive: true, force: true });
     },
-    serve(context) {
+    async serve(context) {
       if (context.path === '/__playback-servers') {
         return { body: JSON.stringify({ open: address(servers.open), token: address(servers.token), testToken: TEST_TOKEN }), type: 'application/json' };
+      }
+      if (context.path === '/__playback-servers/live') {
+        const base = `http://127.0.0.1:${servers.live.address().port}`;
+        const durationMs = Number(context.query.durationMs) || 8000;
+        const started = await fetch(`${base}/api/live`, { method: 'POST', body: JSON.stringify({ durationMs, seed: 11 }) });
+        return { body: JSON.stringify({ base, ...(await started.json()) }), type: 'application/json' };
       }
       if (context.path === '/__playback-servers/disconnect') {
         servers.open.playback.disconnectAll();

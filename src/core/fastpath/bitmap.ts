@@ -7,12 +7,9 @@ import { type Framebuffer, packRgb } from './framebuffer.js';
 import { decodeInterleavedRle, nativeToWords, type InterleavedBpp } from './interleaved.js';
 import { PlanarScratch, decodePlanar } from './planar.js';
 import type { Rect } from './types.js';
+import { BITMAP_COMPRESSION, COMPRESSED_DATA_HEADER_BYTES, NO_BITMAP_COMPRESSION_HDR, readBitmapRectangle, readBitmapUpdateHeader } from './updates.js';
 
-const UPDATETYPE_BITMAP = 0x0001;
 const UPDATETYPE_PALETTE = 0x0002;
-const BITMAP_COMPRESSION = 0x0001;
-const NO_BITMAP_COMPRESSION_HDR = 0x0400;
-const COMPRESSED_DATA_HEADER_BYTES = 8;
 
 /** Reusable memory for bitmap decoding, grown to the largest bitmap met (bounded by the caller). */
 export class BitmapScratch {
@@ -44,20 +41,10 @@ export interface BitmapContext {
 
 /** TS_UPDATE_BITMAP_DATA: draws each rectangle; a bad rectangle is reported and the next one drawn. */
 export function decodeBitmapUpdate(reader: ByteReader, context: BitmapContext): void {
-  const updateType = reader.u16('bitmap updateType');
-  if (updateType !== UPDATETYPE_BITMAP) throw malformed(`bitmap update has updateType ${updateType}`);
-  const count = reader.u16('numberRectangles');
+  const count = readBitmapUpdateHeader(reader);
   for (let i = 0; i < count; i++) {
-    const left = reader.u16('destLeft');
-    const top = reader.u16('destTop');
-    const right = reader.u16('destRight');
-    const bottom = reader.u16('destBottom');
-    const width = reader.u16('width');
-    const height = reader.u16('height');
-    const bpp = reader.u16('bitsPerPixel');
-    const flags = reader.u16('flags');
-    const length = reader.u16('bitmapLength');
-    let data = reader.bytes(length, `bitmap ${i} data`);
+    const { left, top, right, bottom, width, height, bpp, flags, data: bytes } = readBitmapRectangle(reader, i);
+    let data = bytes;
     try {
       if (flags & BITMAP_COMPRESSION && !(flags & NO_BITMAP_COMPRESSION_HDR)) {
         if (data.length < COMPRESSED_DATA_HEADER_BYTES) throw truncated('TS_CD_HEADER', COMPRESSED_DATA_HEADER_BYTES, data.length);

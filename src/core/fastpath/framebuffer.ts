@@ -20,6 +20,21 @@ export function packRgba(r: number, g: number, b: number, a: number): number {
   return LITTLE_ENDIAN ? ((a << 24) | (b << 16) | (g << 8) | r) >>> 0 : ((r << 24) | (g << 16) | (b << 8) | a) >>> 0;
 }
 
+/** A screen's size in pixels. */
+export interface ScreenSize {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The part of a rectangle on a screen of `screen`'s size, or undefined when none of it is. */
+export function clipRect(x: number, y: number, width: number, height: number, screen: ScreenSize): Rect | undefined {
+  const left = Math.max(0, x);
+  const top = Math.max(0, y);
+  const right = Math.min(screen.width, x + width);
+  const bottom = Math.min(screen.height, y + height);
+  return right > left && bottom > top ? { x: left, y: top, width: right - left, height: bottom - top } : undefined;
+}
+
 /** The decoder's screen: RGBA bytes and a word view of the same memory for one store per pixel. */
 export class Framebuffer implements FramebufferView {
   readonly width: number;
@@ -43,11 +58,7 @@ export class Framebuffer implements FramebufferView {
 
   /** The part of a rectangle on screen, or undefined when none of it is. */
   clip(x: number, y: number, width: number, height: number): Rect | undefined {
-    const left = Math.max(0, x);
-    const top = Math.max(0, y);
-    const right = Math.min(this.width, x + width);
-    const bottom = Math.min(this.height, y + height);
-    return right > left && bottom > top ? { x: left, y: top, width: right - left, height: bottom - top } : undefined;
+    return clipRect(x, y, width, height, this);
   }
 
   /**

@@ -2,47 +2,14 @@
 // DWT, YCbCr → RGB), each tile clipped to the region's rectangles. Integer arithmetic follows the
 // reference decoder (int16 coefficients in 11.5 fixed point), so results match a FreeRDP client.
 
-import { ByteReader } from './byte-reader.js';
-import { malformed } from './errors.js';
 import { type Framebuffer, packRgb } from './framebuffer.js';
-import { RlgrMode, rlgrDecode } from './rlgr.js';
+import { type RemoteFxState, type RemoteFxTileset, type TileRef, TILE_SIZE, initialRemoteFxState, readRemoteFxMessage } from './remotefx-blocks.js';
+import { type RlgrMode, rlgrDecode } from './rlgr.js';
 import type { Rect } from './types.js';
 
-export const TILE_SIZE = 64;
+export { TILE_SIZE, initialRemoteFxState, type RemoteFxState } from './remotefx-blocks.js';
+
 const TILE_PIXELS = TILE_SIZE * TILE_SIZE;
-
-const BlockType = {
-  Sync: 0xccc0,
-  CodecVersions: 0xccc1,
-  Channels: 0xccc2,
-  Context: 0xccc3,
-  FrameBegin: 0xccc4,
-  FrameEnd: 0xccc5,
-  Region: 0xccc6,
-  Extension: 0xccc7,
-  Tile: 0xcac3,
-} as const;
-const CBT_TILESET = 0xcac2;
-const WF_MAGIC = 0xcaccacca;
-const BLOCK_HEADER_BYTES = 6;
-const TILE_HEADER_BYTES = 19;
-const QUANT_BYTES = 5;
-
-/**
- * What a RemoteFX stream says once, in its header blocks, and later frames rely on. Plain data,
- * so it can be kept with a keyframe and given back (`FastPathDecoder.saveState`).
- */
-export interface RemoteFxState {
-  /** TS_RFX_CONTEXT seen. */
-  hasContext: boolean;
-  /** Entropy algorithm of the context (`et`); a tileset's own `et` wins (MS-RDPRFX 2.2.2.2.4). */
-  entropy: number;
-  /** Size of the first channel (TS_RFX_CHANNELS), 0 until seen: the region when a region lists no rectangles. */
-  channelWidth: number;
-  channelHeight: number;
-}
-
-export const initialRemoteFxState = (): RemoteFxState => ({ hasContext: false, entropy: 0, channelWidth: 0, channelHeight: 0 });
 
 // Subbands in the order the coefficients arrive: [offset, length, index in the quant values].
 // Quant values come as LL3, LH3, HL3, HH3, LH2, HL2, HH2, LH1, HL1, HH1 (TS_RFX_CODEC_QUANT).
@@ -67,19 +34,6 @@ const R_CR = 22986;
 const G_CB = -5636;
 const G_CR = -11698;
 const B_CB = 28999;
-
-/** One tile of a tileset, located in the message bytes. */
-interface TileRef {
-  x: number;
-  y: number;
-  quantY: number;
-  quantCb: number;
-  quantCr: number;
-  yStart: number;
-  cbStart: number;
-  crStart: number;
-  crEnd: number;
-}
 
 /** Left-shifts each subband by its quantization factor - 1 (scale back to 11.5 fixed point). */
 function dequantize(coefficients: Int16Array, quant: Uint8Array, quantAt: number): void {
@@ -144,6 +98,16 @@ function horizontal(source: Int16Array, low: number, high: number, out: Int16Arr
   out[at + 2 * n - 1] = (highPrevious << 1) + evenPrevious;
 }
 
+/** Every 64×64 cell the area [x0, x1) × [y0, y1) meets is marked in `covered`. */
+function allCovered(covered: Uint8Array, columns: number, x0: number, y0: number, x1: number, y1: number): boolean {
+  for (let row = Math.floor(y0 / TILE_SIZE), endRow = Math.ceil(y1 / TILE_SIZE); row < endRow; row++) {
+    for (let column = Math.floor(x0 / TILE_SIZE), endColumn = Math.ceil(x1 / TILE_SIZE); column < endColumn; column++) {
+      if (!covered[row * columns + column]) return false;
+    }
+  }
+  return true;
+}
+
 /**
  * Decodes RemoteFX messages (the bitmapData of a surface-bits command with the RemoteFX codec)
  * onto a framebuffer. Scratch coefficient buffers are allocated once.
@@ -167,146 +131,18 @@ export class RemoteFxDecoder {
    * drawn are added to `dirty`. Throws FastPathError on malformed blocks (before drawing the
    * tileset they belong to).
    */
-  decode(data: Uint8Array, left: number, top: number, screen: Framebuffer, dirty: Rect[]): void {
-    const reader = new ByteReader(data);
-    let rects: Rect[] | undefined;
-    while (reader.remaining > 0) {
-      const blockType = reader.u16('RemoteFX blockType');
-      const blockLength = reader.u32('RemoteFX blockLen');
-      if (blockLength < BLOCK_HEADER_BYTES) throw malformed(`RemoteFX block 0x${blockType.toString(16)} has length ${blockLength}`);
-      const block = reader.sub(blockLength - BLOCK_HEADER_BYTES, `RemoteFX block 0x${blockType.toString(16)}`);
-      switch (blockType) {
-        case BlockType.Sync: {
-          const magic = block.u32('TS_RFX_SYNC magic');
-          const version = block.u16('TS_RFX_SYNC version');
-          if (magic !== WF_MAGIC || version !== 0x0100) throw malformed(`TS_RFX_SYNC magic 0x${magic.toString(16)} version 0x${version.toString(16)}`);
-          break;
-        }
-        case BlockType.CodecVersions:
-          break;
-        case BlockType.Channels: {
-          const count = block.u8('TS_RFX_CHANNELS numChannels');
-          for (let i = 0; i < count; i++) {
-            block.u8('channelId');
-            const width = block.i16('channel width');
-            const height = block.i16('channel height');
-            if (i === 0) {
-              this.state.channelWidth = Math.max(0, width);
-              this.state.channelHeight = Math.max(0, height);
-            }
-          }
-          break;
-        }
-        case BlockType.Context: {
-          block.skip(2, 'TS_RFX_CONTEXT codecChannelT');
-          block.u8('ctxId');
-          const tileSize = block.u16('tileSize');
-          const properties = block.u16('TS_RFX_CONTEXT properties');
-          if (tileSize !== TILE_SIZE) throw malformed(`TS_RFX_CONTEXT tile size ${tileSize}`);
-          this.state.hasContext = true;
-          this.state.entropy = (properties >> 9) & 0xf;
-          break;
-        }
-        case BlockType.FrameBegin:
-        case BlockType.FrameEnd:
-          break;
-        case BlockType.Region:
-          rects = this.readRegion(block, left, top, screen);
-          break;
-        case BlockType.Extension:
-          this.decodeTileset(block, data, left, top, screen, rects ?? this.wholeChannel(left, top, screen), dirty);
-          break;
-        default:
-          // Unknown blocks are skipped by their length (MS-RDPRFX 3.1.8.3.1).
-          break;
-      }
-    }
+  decode(data: Uint8Array, left: number, top: number, screen: Framebuffer, dirty: Rect[], covered?: Uint8Array): void {
+    readRemoteFxMessage(data, left, top, screen, this.state, (tileset) => this.drawTileset(data, tileset, screen, dirty, covered));
   }
 
-  /** The region's rectangles on screen (offset by the command's origin, clipped to the screen). */
-  private readRegion(block: ByteReader, left: number, top: number, screen: Framebuffer): Rect[] {
-    block.skip(2, 'TS_RFX_REGION codecChannelT');
-    block.u8('regionFlags');
-    const count = block.u16('numRects');
-    if (count === 0) return this.wholeChannel(left, top, screen);
-    const rects: Rect[] = [];
-    for (let i = 0; i < count; i++) {
-      const x = block.u16('rect x');
-      const y = block.u16('rect y');
-      const width = block.u16('rect width');
-      const height = block.u16('rect height');
-      const area = screen.clip(left + x, top + y, width, height);
-      if (area) rects.push(area);
-    }
-    return rects;
+  /** Reads one RemoteFX message for its header state only: tilesets are located and checked, not decoded. */
+  readState(data: Uint8Array, left: number, top: number, screen: Framebuffer): void {
+    readRemoteFxMessage(data, left, top, screen, this.state, () => {});
   }
 
-  private wholeChannel(left: number, top: number, screen: Framebuffer): Rect[] {
-    const width = this.state.channelWidth || screen.width;
-    const height = this.state.channelHeight || screen.height;
-    const area = screen.clip(left, top, width, height);
-    return area ? [area] : [];
-  }
-
-  private decodeTileset(block: ByteReader, data: Uint8Array, left: number, top: number, screen: Framebuffer, rects: Rect[], dirty: Rect[]): void {
-    block.skip(2, 'TS_RFX_TILESET codecChannelT');
-    const subtype = block.u16('TS_RFX_TILESET subtype');
-    if (subtype !== CBT_TILESET) throw malformed(`TS_RFX_TILESET subtype 0x${subtype.toString(16)}`);
-    block.u16('idx');
-    const properties = block.u16('TS_RFX_TILESET properties');
-    const quantCount = block.u8('numQuant');
-    block.u8('tileSize');
-    const tileCount = block.u16('numTiles');
-    const tilesDataSize = block.u32('tilesDataSize');
-    const isRlgr = (et: number) => et === RlgrMode.Rlgr1 || et === RlgrMode.Rlgr3;
-    const tilesetEntropy = (properties >> 10) & 0xf;
-    const entropy = isRlgr(tilesetEntropy) ? tilesetEntropy : this.state.entropy;
-    if (!isRlgr(entropy)) {
-      const context = this.state.hasContext ? `context's ${this.state.entropy}` : 'no TS_RFX_CONTEXT seen';
-      throw malformed(`RemoteFX tileset entropy algorithm ${tilesetEntropy}, ${context}`);
-    }
-    const quantBytes = block.bytes(quantCount * QUANT_BYTES, 'quantVals');
-    // Quant values unpacked to one factor per byte: 10 per table.
-    const quant = new Uint8Array(quantCount * 10);
-    for (let i = 0; i < quantBytes.length; i++) {
-      quant[i * 2] = quantBytes[i]! & 0x0f;
-      quant[i * 2 + 1] = quantBytes[i]! >> 4;
-    }
-    const tilesReader = block.sub(Math.min(tilesDataSize, block.remaining), 'tiles');
-    // Locate and check every tile before drawing any.
-    const tiles: TileRef[] = [];
-    for (let i = 0; i < tileCount; i++) {
-      const tileType = tilesReader.u16('TS_RFX_TILE blockType');
-      const tileLength = tilesReader.u32('TS_RFX_TILE blockLen');
-      if (tileType !== BlockType.Tile) throw malformed(`tile ${i} has block type 0x${tileType.toString(16)}`);
-      if (tileLength < TILE_HEADER_BYTES) throw malformed(`tile ${i} has length ${tileLength}`);
-      const tile = tilesReader.sub(tileLength - BLOCK_HEADER_BYTES, `tile ${i}`);
-      const quantY = tile.u8('quantIdxY');
-      const quantCb = tile.u8('quantIdxCb');
-      const quantCr = tile.u8('quantIdxCr');
-      if (quantY >= quantCount || quantCb >= quantCount || quantCr >= quantCount) {
-        throw malformed(`tile ${i} uses quant table ${Math.max(quantY, quantCb, quantCr)} of ${quantCount}`);
-      }
-      const x = tile.u16('xIdx');
-      const y = tile.u16('yIdx');
-      const yLength = tile.u16('YLen');
-      const cbLength = tile.u16('CbLen');
-      const crLength = tile.u16('CrLen');
-      const yStart = tile.position;
-      tile.skip(yLength + cbLength + crLength, `tile ${i} data`);
-      tiles.push({
-        x: left + x * TILE_SIZE,
-        y: top + y * TILE_SIZE,
-        quantY: quantY * 10,
-        quantCb: quantCb * 10,
-        quantCr: quantCr * 10,
-        yStart,
-        cbStart: yStart + yLength,
-        crStart: yStart + yLength + cbLength,
-        crEnd: yStart + yLength + cbLength + crLength,
-      });
-    }
+  private drawTileset(data: Uint8Array, { rects, tiles, quant, entropy }: RemoteFxTileset, screen: Framebuffer, dirty: Rect[], covered: Uint8Array | undefined): void {
     const touched = new Uint8Array(rects.length);
+    const columns = Math.ceil(screen.width / TILE_SIZE);
     for (const tile of tiles) {
       let decoded = false;
       for (let r = 0; r < rects.length; r++) {
@@ -316,8 +152,9 @@ export class RemoteFxDecoder {
         const x1 = Math.min(rect.x + rect.width, tile.x + TILE_SIZE);
         const y1 = Math.min(rect.y + rect.height, tile.y + TILE_SIZE);
         if (x1 <= x0 || y1 <= y0) continue;
+        if (covered && allCovered(covered, columns, x0, y0, x1, y1)) continue;
         if (!decoded) {
-          this.decodeTile(data, tile, quant, entropy as RlgrMode);
+          this.decodeTile(data, tile, quant, entropy);
           decoded = true;
         }
         this.writePixels(screen, x0 - tile.x, y0 - tile.y, x0, y0, x1 - x0, y1 - y0);

@@ -7,20 +7,19 @@ import type { BitmapScratch } from './bitmap.js';
 import { nativeToWords } from './interleaved.js';
 import type { RemoteFxDecoder } from './remotefx.js';
 import type { Rect } from './types.js';
+import { CODEC_ID_NONE, readSurfaceCommand } from './updates.js';
 
-const CMDTYPE_SET_SURFACE_BITS = 0x0001;
-const CMDTYPE_FRAME_MARKER = 0x0004;
-const CMDTYPE_STREAM_SURFACE_BITS = 0x0006;
-const EX_COMPRESSED_BITMAP_HEADER_PRESENT = 0x01;
-const EX_COMPRESSED_BITMAP_HEADER_BYTES = 24;
-/** Codec id 0: the bitmap data is raw pixels. */
-export const CODEC_ID_NONE = 0;
+export { CODEC_ID_NONE } from './updates.js';
 
 export interface SurfaceContext {
   screen: Framebuffer;
   remoteFx: RemoteFxDecoder;
   /** The codec id the client assigned to RemoteFX in its Bitmap Codecs capability set. */
   remoteFxCodecId: number;
+  /** False: only the state surface commands carry is kept (RemoteFX header blocks); nothing is drawn. */
+  paint: boolean;
+  /** 64×64 cells later updates paint over (`FastPathPushOptions.covered`): RemoteFX skips tiles drawing only there. */
+  covered: Uint8Array | undefined;
   scratch: BitmapScratch;
   palette: Uint32Array;
   maxPixels: number;
@@ -31,31 +30,15 @@ export interface SurfaceContext {
 /** TS_FP_SURFCMDS: every command in turn; a bad surface-bits command is reported and the next one run. */
 export function decodeSurfaceCommands(reader: ByteReader, context: SurfaceContext): void {
   while (reader.remaining > 0) {
-    const type = reader.u16('surface command cmdType');
-    if (type === CMDTYPE_FRAME_MARKER) {
-      reader.u16('frameAction');
-      reader.u32('frameId');
-      continue;
-    }
-    if (type !== CMDTYPE_SET_SURFACE_BITS && type !== CMDTYPE_STREAM_SURFACE_BITS) {
-      throw malformed(`surface command type 0x${type.toString(16)}`);
-    }
-    const left = reader.u16('destLeft');
-    const top = reader.u16('destTop');
-    reader.u16('destRight');
-    reader.u16('destBottom');
-    const bpp = reader.u8('TS_BITMAP_DATA_EX bpp');
-    const flags = reader.u8('TS_BITMAP_DATA_EX flags');
-    reader.u8('reserved');
-    const codecId = reader.u8('codecID');
-    const width = reader.u16('TS_BITMAP_DATA_EX width');
-    const height = reader.u16('TS_BITMAP_DATA_EX height');
-    const length = reader.u32('bitmapDataLength');
-    if (flags & EX_COMPRESSED_BITMAP_HEADER_PRESENT) reader.skip(EX_COMPRESSED_BITMAP_HEADER_BYTES, 'exBitmapDataHeader');
-    const data = reader.bytes(length, 'surface bits bitmapData');
+    const command = readSurfaceCommand(reader);
+    if (command.type === 'frameMarker') continue;
+    const { left, top, bpp, codecId, width, height, data } = command;
     try {
       if (codecId === context.remoteFxCodecId) {
-        context.remoteFx.decode(data, left, top, context.screen, context.dirty);
+        if (context.paint) context.remoteFx.decode(data, left, top, context.screen, context.dirty, context.covered);
+        else context.remoteFx.readState(data, left, top, context.screen);
+      } else if (!context.paint) {
+        continue;
       } else if (codecId === CODEC_ID_NONE) {
         drawRaw(data, left, top, width, height, bpp, context);
       } else {

@@ -26,12 +26,14 @@ export type PointerUpdate =
   /** Show the operating system's default arrow (TS_FP_SYSTEMPOINTERDEFAULTATTRIBUTE). */
   | { kind: 'default' };
 
-/** What one `push()` did: framebuffer areas that changed, the last pointer update, problems met. */
+/** What one `push()` did: framebuffer areas that changed, pointer updates, problems met. */
 export interface FastPathOutput {
   /** Changed areas, clipped to the screen, in drawing order; they may overlap. */
   dirty: Rect[];
   /** The last pointer update the PDU carried, if any. */
   pointer?: PointerUpdate;
+  /** Every pointer update the PDU carried, in order (a PDU may hold several: a shape, then a position). */
+  pointers: PointerUpdate[];
   /** One line per skipped update or rectangle, each starting with its reason (`truncated: …`). */
   errors: string[];
 }

@@ -1,0 +1,130 @@
+// A live session: the project's demo server (test/tools/playback-server-plugin.mjs, on loopback)
+// records a synthetic desktop session while the player reads its growing file over HTTP. The
+// player starts at the live edge, waits there instead of ending, seeks back and goes live again;
+// when the session ends it becomes a whole recording that plays and seeks like any other.
+import { expect } from '@open-wc/testing';
+import '../../src/define.js';
+import type { DesktopRecordingPlayer } from '../../src/index.js';
+import { nextEvent } from '../helpers/next-event.js';
+import { sleep, until } from './element-fixtures.js';
+
+/** Planned length of the session: long enough to look around while it is live, short for the run. */
+const SESSION_MS = 8000;
+
+interface LiveStart {
+  base: string;
+  url: string;
+  sessionId: string;
+  durationMs: number;
+}
+
+const badge = (element: DesktopRecordingPlayer) => element.shadowRoot!.querySelector<HTMLButtonElement>('[part~="live"]');
+const announced = (element: DesktopRecordingPlayer) => element.shadowRoot!.querySelector('[role="status"]')!.textContent!.trim();
+
+async function seekTo(element: DesktopRecordingPlayer, seconds: number): Promise<void> {
+  const seeked = nextEvent(element, 'seeked');
+  element.currentTime = seconds;
+  await seeked;
+}
+
+describe('<desktop-recording-player> on a live recording', () => {
+  let live: LiveStart;
+  let element: DesktopRecordingPlayer;
+  let startedAt = 0;
+  /** `live` at each `durationchange`. */
+  const liveAtDurationChange: boolean[] = [];
+  /** What the polite live region said when the session ended. */
+  let saidAtEnd: Promise<string> | undefined;
+
+  before(async () => {
+    live = (await (await fetch(`/__playback-servers/live?durationMs=${SESSION_MS}`)).json()) as LiveStart;
+    startedAt = performance.now();
+    expect(live.durationMs).to.equal(SESSION_MS);
+  });
+  // One player through every step (a fixture() would be removed after each).
+  after(() => element?.remove());
+
+  it('starts at the live edge, marked live, and waits there instead of ending', async () => {
+    // Some of the session is recorded before the player opens it: it starts at the newest moment, not at 0.
+    await sleep(2500);
+    element = Object.assign(document.createElement('desktop-recording-player'), { controls: true, autoplay: true });
+    element.style.width = '480px';
+    document.body.append(element);
+    await element.updateComplete;
+    element.addEventListener('durationchange', () => {
+      liveAtDurationChange.push(element.live);
+      if (!element.live) saidAtEnd ??= element.updateComplete.then(() => announced(element));
+    });
+    const playing = nextEvent(element, 'playing');
+    const waiting = nextEvent(element, 'waiting');
+    element.src = `${live.base}${live.url}`;
+    await playing;
+    expect(element.live, 'live').to.equal(true);
+    expect(element.currentTime, 'started at the live edge').to.be.greaterThan(1.5);
+    expect(element.duration - element.currentTime).to.be.lessThan(1);
+
+    await waiting;
+    expect(element.ended).to.equal(false);
+    expect(element.paused).to.equal(false);
+    expect(element.readyState, 'HAVE_CURRENT_DATA at the edge').to.equal(2);
+    await element.updateComplete;
+    expect(badge(element)?.textContent?.trim()).to.equal('Live');
+    expect(badge(element)?.getAttribute('aria-disabled')).to.equal('true');
+    const status = element.shadowRoot!.querySelector<HTMLElement>('[part~="status"]')!;
+    expect(status.hidden, 'no buffering indicator at the live edge').to.equal(true);
+
+    // It follows the edge: the duration grows with the data, and the position with it.
+    const before = { duration: element.duration, time: element.currentTime };
+    await until(() => element.duration > before.duration + 1 && element.currentTime > before.time + 1, 'playback follows the growing edge');
+    expect(element.live).to.equal(true);
+    expect(element.seekable.end(0)).to.equal(element.duration);
+  });
+
+  it('seeks back while live, and "Go live" returns to the edge', async () => {
+    await seekTo(element, 0.5);
+    expect(element.currentTime).to.be.closeTo(0.5, 0.3);
+    await element.updateComplete;
+    expect(badge(element)?.textContent?.trim()).to.equal('Go live');
+    expect(badge(element)?.getAttribute('aria-disabled')).to.equal('false');
+
+    const seeked = nextEvent(element, 'seeked');
+    badge(element)!.click();
+    await seeked;
+    expect(element.duration - element.currentTime, 'back at the live edge').to.be.lessThan(1);
+    await element.updateComplete;
+    expect(badge(element)?.textContent?.trim()).to.equal('Live');
+    expect(element.paused).to.equal(false);
+  });
+
+  it('ends with the session: live turns false, the duration is final, then ended', async () => {
+    const remaining = Math.max(0, SESSION_MS - (performance.now() - startedAt));
+    await nextEvent(element, 'ended', remaining + 10_000);
+    expect(element.live).to.equal(false);
+    expect(liveAtDurationChange.at(-1), 'a durationchange says the duration is final').to.equal(false);
+    expect(element.duration).to.be.closeTo(SESSION_MS / 1000, 0.6);
+    expect(element.currentTime).to.equal(element.duration);
+    expect(element.seekable.end(0)).to.equal(element.duration);
+    expect(element.readyState).to.equal(4);
+    await element.updateComplete;
+    expect(badge(element), 'no badge after the session').to.equal(null);
+    expect(await saidAtEnd).to.equal('The live session ended');
+    // The server now serves it as a finished file.
+    const finished = await fetch(`${live.base}${live.url}`);
+    expect(finished.headers.get('x-recording-live')).to.equal(null);
+    await finished.arrayBuffer();
+  });
+
+  it('then plays and seeks like any recording', async () => {
+    await seekTo(element, 1);
+    expect(element.currentTime).to.be.closeTo(1, 0.01);
+    const frame = await element.captureFrame();
+    expect(frame.size).to.be.greaterThan(1000);
+    element.playbackRate = 4;
+    const ended = nextEvent(element, 'ended');
+    await element.play();
+    await seekTo(element, element.duration - 1);
+    await ended;
+    expect(element.currentTime).to.equal(element.duration);
+    expect(element.live).to.equal(false);
+  });
+});
