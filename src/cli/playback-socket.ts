@@ -82,7 +82,7 @@ export interface ViewerStats {
 export const MIN_SPEED = 0.25;
 export const MAX_SPEED = 16;
 /** A viewer this far behind schedule (wall ms) re-anchors its clock rather than catching up in a burst. */
-export const LATE_TOLERANCE_MS = 50;
+export const LATE_TOLERANCE_MS = 1000;
 const READ_CHUNK_BYTES = 64 * 1024;
 
 const PLAYBACK_PATH = /^\/(?:v1\/)?webapi\/sites\/([^/]+)\/desktopplayback\/([^/]+?)(\/ws)?\/?$/;

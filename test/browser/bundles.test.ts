@@ -7,6 +7,7 @@ interface PlayerLike extends HTMLElement {
   readyState: number;
   updateComplete: Promise<boolean>;
   captureFrame(): Promise<Blob>;
+  exportVideo(options?: { width?: number }): Promise<Blob>;
 }
 
 /**
@@ -43,6 +44,7 @@ describe('dist/desktop-recording-player.iife.js', () => {
       { timeMs: 0, screen: { width: 128, height: 64 } },
       { timeMs: 0, tile: { left: 0, top: 0, color: [200, 30, 30] } },
       { timeMs: 0, tile: { left: 64, top: 0, color: [30, 30, 200] } },
+      { timeMs: 1000, pointer: { x: 10, y: 10 } },
     ]);
     const player = document.createElement('desktop-recording-player') as PlayerLike;
     document.body.append(player);
@@ -53,6 +55,13 @@ describe('dist/desktop-recording-player.iife.js', () => {
     expect([frame.width, frame.height]).to.deep.equal([128, 64]);
     expect(frame.at(32, 32).slice(0, 3)).to.deep.equal([200, 30, 30]);
     expect(frame.at(96, 32).slice(0, 3)).to.deep.equal([30, 30, 200]);
+    // Video export is not inlined: the one file says what to do instead.
+    const refused = await player.exportVideo({ width: 128 }).then(
+      () => undefined,
+      (error: unknown) => error as DOMException,
+    );
+    expect(refused?.name).to.equal('NotSupportedError');
+    expect(refused?.message).to.contain('worker-src');
     player.remove();
   });
 
