@@ -1269,10 +1269,12 @@ export class DesktopRecordingPlayer extends LitElement {
           ${this.#button('markers', s.markers, icons.markers, () => this.#togglePanel('markers'), { expanded: this.panel === 'markers' })}
           ${this.#button('info', s.info, icons.info, () => this.#togglePanel('info'), { expanded: this.panel === 'info' })}
           ${this.#button('capture', s.capture, icons.capture, this.#capture, { disabled: snapshot.readyState < ReadyState.HaveCurrentData })}
-          ${this.#button('export', this.exporting === undefined ? s.exportVideo : s.cancelExport, icons.exportVideo, this.#toggleExport, {
-            pressed: this.exporting !== undefined,
-            disabled: snapshot.readyState < ReadyState.HaveCurrentData,
-          })}
+          ${typeof VideoEncoder === 'function' // no WebCodecs here, no export in the worker either
+            ? this.#button('export', this.exporting === undefined ? s.exportVideo : s.cancelExport, icons.exportVideo, this.#toggleExport, {
+                pressed: this.exporting !== undefined,
+                disabled: snapshot.readyState < ReadyState.HaveCurrentData,
+              })
+            : nothing}
           ${this.#button('link', s.link, icons.link, this.#copyLink, { disabled: noMedia })}
           ${this.#button('help', s.help, icons.help, () => this.#togglePanel('help'), { expanded: this.panel === 'help' })}
           ${document.fullscreenEnabled
