@@ -1,8 +1,9 @@
 import { context2d, encodeSurface, type PaintSurface } from './canvas.js';
 import { FastPathDecoder, type FastPathDecoderState, type FramebufferView, type PointerImage, type PointerUpdate } from './fastpath/index.js';
 import { decodeWithBitmap, type DecodedImage } from './image-decode.js';
-import type { KeyframeStore } from './keyframes.js';
-import type { ScreenUpdate } from './screen-timeline.js';
+import type { Keyframe, KeyframeStore } from './keyframes.js';
+import type { SeekPlan } from './scheduler.js';
+import type { ScreenTimeline, ScreenUpdate } from './screen-timeline.js';
 import type { TileImage } from './tile-bytes.js';
 
 function readInMemory(bytes: TileImage): Uint8Array {
@@ -36,6 +37,19 @@ export interface RestoreStep {
 }
 
 type RenderStep = ScreenUpdate | RestoreStep;
+
+/**
+ * What a renderer of its own (video export, thumbnails) reads from the playback session to rebuild
+ * the screen at any time; it never changes any of it.
+ */
+export interface ReplaySource {
+  timeline: ScreenTimeline;
+  keyframes: KeyframeStore;
+  decodeTile(png: TileImage): Promise<DecodedImage>;
+  readBytes(bytes: TileImage): Uint8Array | Promise<Uint8Array>;
+  /** A keyframe as a renderer step (pinned in the store until drawn). */
+  restoreStep(keyframe: Keyframe): RestoreStep;
+}
 
 export interface RendererOptions {
   /** PNG decodes started ahead of the tile being painted; decoding, not drawing, is the cost. */
@@ -148,6 +162,17 @@ export class CanvasRenderer {
     if (updates.length === 0) return;
     for (const update of updates) this.queue.push({ update });
     void this.pump();
+  }
+
+  /**
+   * Blanks both layers and rebuilds the screen from a seek plan (`Scheduler.seek`): the keyframe
+   * through `restoreStep`, then the updates. Resolves once painted.
+   */
+  rebuild(plan: SeekPlan, restoreStep: (keyframe: Keyframe) => RestoreStep): Promise<void> {
+    this.clear();
+    if (plan.keyframe) this.enqueue([restoreStep(plan.keyframe)]);
+    this.enqueue(plan.updates);
+    return this.whenIdle();
   }
 
   /** Drops queued work and blanks both layers (a seek is about to rebuild the screen). */

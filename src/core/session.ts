@@ -9,11 +9,12 @@ import { ActivityTrack } from './activity.js';
 import { IdleTimeMap } from './idle-time.js';
 import { fastestImageDecode, type DecodedImage } from './image-decode.js';
 import { KeyframeBuilder, KeyframeStore, type Keyframe } from './keyframes.js';
-import { CanvasRenderer, type RestoreStep } from './renderer.js';
+import { CanvasRenderer, type ReplaySource, type RestoreStep } from './renderer.js';
 import type { PlaybackSocket } from './playback-socket.js';
 import { Scheduler, countTiles } from './scheduler.js';
 import { TileBytesStore, type TileImage } from './tile-bytes.js';
 import { ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
+import { Thumbnails } from './thumbnails.js';
 import type { PaintRect } from './activity.js';
 import { readSource, type RecordingSource, type SourceHooks } from './source.js';
 // Types only: the export code and mediabunny load with a dynamic import(), on the first export.
@@ -149,6 +150,8 @@ export class PlaybackSession {
   private loadedDurationMs = 0;
   /** Video exports running; a new load cancels them. */
   private readonly exports = new Set<AbortController>();
+  /** The hover thumbnails of this load, made at the first one. */
+  private thumbnails: Thumbnails | undefined;
 
   constructor(
     private readonly host: SessionHost,
@@ -318,6 +321,16 @@ export class PlaybackSession {
     }
   }
 
+  /**
+   * The screen at `timeMs`, scaled to `width` pixels wide (`thumbnails.ts`), rendered on canvases
+   * of its own. Null before metadata, past what has loaded, and where there is no OffscreenCanvas.
+   */
+  thumbnail(timeMs: number, width: number): Promise<ImageBitmap | null> {
+    if (this.state.readyState === ReadyState.HaveNothing || !(timeMs >= 0 && timeMs <= this.loadedDurationMs)) return Promise.resolve(null);
+    this.thumbnails ??= new Thumbnails(this.replaySource());
+    return this.thumbnails.render(timeMs, width);
+  }
+
   /** Stops loading and playback for good. */
   dispose(): void {
     this.stop();
@@ -346,6 +359,8 @@ export class PlaybackSession {
     this.timeline = new ScreenTimeline();
     this.keyframes.clear();
     this.scheduler = new Scheduler(this.timeline, this.keyframes);
+    this.thumbnails?.clear();
+    this.thumbnails = undefined;
     this.keyframeBuilder?.stop();
     this.tileBytes = new TileBytesStore();
     // Without OffscreenCanvas there is no canvas to build on: seeks then start from the last resize
@@ -697,10 +712,7 @@ export class PlaybackSession {
     if (!renderer) return;
     const plan = this.scheduler.seek(timeMs);
     const end = this.scheduler.nextIndex;
-    renderer.clear();
-    if (plan.keyframe) renderer.enqueue([this.restoreStep(plan.keyframe)]);
-    renderer.enqueue(plan.updates);
-    await renderer.whenIdle();
+    await renderer.rebuild(plan, (keyframe) => this.restoreStep(keyframe));
     // Still showing exactly the first `end` updates (no newer seek, nothing painted since)?
     const tiles = countTiles(plan.updates);
     if (tiles >= KEYFRAME_AFTER_SEEK_TILES && !this.timeline.hasFastPath && this.scheduler.nextIndex === end && renderer.backlog === 0) {
@@ -719,6 +731,18 @@ export class PlaybackSession {
       this.timing.now() - this.lastSeekAt > KEYFRAME_BUILD_PAUSE_AFTER_SEEK_MS &&
       (this.renderer?.backlog ?? 0) === 0
     );
+  }
+
+  /** What a renderer of its own (video export, thumbnails) reads to rebuild this load's screen at any time. */
+  private replaySource(): ReplaySource {
+    const tileBytes = this.tileBytes;
+    return {
+      timeline: this.timeline,
+      keyframes: this.keyframes,
+      decodeTile: this.decodeTile,
+      readBytes: (bytes) => tileBytes.read(bytes),
+      restoreStep: (keyframe) => this.restoreStep(keyframe),
+    };
   }
 
   private restoreStep(keyframe: Keyframe): RestoreStep {
@@ -766,16 +790,7 @@ export class PlaybackSession {
     const endMs = Math.min(Math.max(0, request.endMs ?? lengthMs), lengthMs);
     if (!(endMs > startMs)) throw new RangeError(`there is nothing to export from ${formatMs(startMs)} to ${formatMs(endMs)} (the recording lasts ${formatMs(lengthMs)})`);
     const { exportVideo } = await import('./export/video-export.js');
-    const tileBytes = this.tileBytes;
-    const source: ExportSource = {
-      timeline: this.timeline,
-      keyframes: this.keyframes,
-      timeMap: this.idleTime,
-      decodeTile: this.decodeTile,
-      readBytes: (bytes) => tileBytes.read(bytes),
-      restoreStep: (keyframe) => this.restoreStep(keyframe),
-      yield: this.timing.yield,
-    };
+    const source: ExportSource = { ...this.replaySource(), timeMap: this.idleTime, yield: this.timing.yield };
     return exportVideo(source, { ...request, startMs, endMs }, { signal, onProgress });
   }
 

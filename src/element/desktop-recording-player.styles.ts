@@ -336,7 +336,18 @@ export const styles = css`
     white-space: nowrap;
     overflow: hidden;
     text-overflow: ellipsis;
+    text-align: center;
     pointer-events: none;
+  }
+  /* Its own size, not the screen layers': 160px wide, as tall as the recording's aspect ratio makes it. */
+  .thumbnail {
+    position: static;
+    display: block;
+    width: 160px;
+    height: auto;
+    margin: 0.25em 0;
+    border: 1px solid #8886;
+    border-radius: var(--_radius);
   }
 
   .panel {

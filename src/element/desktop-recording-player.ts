@@ -124,8 +124,9 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * `<video>`. Reading, decoding and painting happen in a worker; the element mirrors its state.
  *
  * With `controls`: a seek slider (APG slider pattern; drag to scrub, markers as ticks, buffered
- * range, a time tooltip), play/pause, elapsed time or time of day, speed, idle skipping, the marker
- * list, session info, frame capture, a link to the current time, keyboard help and full screen.
+ * range, a tooltip with the time and a thumbnail of the screen there), play/pause, elapsed time or
+ * time of day, speed, idle skipping, the marker list, session info, frame capture, a link to the
+ * current time, keyboard help and full screen.
  * Keyboard shortcuts work whenever focus is in the player (`?` lists them). Texts follow the
  * element's `lang` or its nearest ancestor's (English built in, German from
  * `desktop-recording-player/strings/de`, others through `registerStrings()`).
@@ -177,6 +178,7 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @csspart tick-session - A session start or end marker.
  * @csspart tick-alert - An alert, an error or a failed operation.
  * @csspart tooltip - The time (and marker) at the pointer over the timeline.
+ * @csspart thumbnail - The screen at that time, small (160 CSS px wide), in the tooltip above the time (a canvas; shown once rendered, hidden while dragging).
  * @csspart button - Every button; each also has its own part below.
  * @csspart play-button - Play / pause.
  * @csspart time-button - Elapsed time / duration, or time of day; switches between them.
@@ -274,6 +276,10 @@ export class DesktopRecordingPlayer extends LitElement {
   /** Where the last seek asked for goes, until it is done: repeated keys add up from there. */
   #seekTarget: number | undefined;
   #dragging = false;
+  /** The hover thumbnail: the time wanted (ms; -1 none), the one asked for last, and whether a request is out. */
+  #thumbWant = -1;
+  #thumbAsked = -1;
+  #thumbBusy = false;
   #scrubTimer = 0;
   #scrubQueued = false;
   #hideTimer = 0;
@@ -956,7 +962,50 @@ export class DesktopRecordingPlayer extends LitElement {
       x: slider.left - timeline.left + (duration > 0 ? time / duration : 0) * slider.width,
       text: `${marker ? `${this.#playerMarker(marker).label} · ` : ''}${this.#clockAt(time)}`,
     };
+    // At the slider's pixel resolution; while dragging, the screen itself shows where the pointer is.
+    const perPixel = duration / slider.width;
+    this.#thumb(this.#dragging || !(perPixel > 0) ? -1 : Math.round(Math.round(time / perPixel) * perPixel * 1000));
   };
+
+  #onHoverEnd = (): void => {
+    this.hover = undefined;
+    this.#thumb(-1);
+  };
+
+  /**
+   * Shows the screen at `ms` (-1 hides it) above the tooltip's time. One request at a time: when it
+   * returns, the latest time wanted goes next, and the last thumbnail stays until a new one comes.
+   */
+  #thumb(ms: number): void {
+    const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('.thumbnail')!;
+    this.#thumbWant = ms;
+    if (ms < 0) {
+      canvas.hidden = true;
+      this.#thumbAsked = -1;
+    }
+    if (ms < 0 || ms === this.#thumbAsked || this.#thumbBusy || !this.#client) return;
+    this.#thumbBusy = true;
+    this.#thumbAsked = ms;
+    this.#client
+      .request(RequestMethod.Thumbnail, { timeMs: ms, width: Math.round(160 * devicePixelRatio) })
+      .then(
+        (bitmap) => {
+          const shown = bitmap && this.#thumbWant >= 0;
+          canvas.hidden = !shown;
+          if (!shown) return bitmap?.close();
+          canvas.width = bitmap.width;
+          canvas.height = bitmap.height;
+          canvas.getContext('bitmaprenderer')!.transferFromImageBitmap(bitmap);
+          // The tooltip grew: centre it again.
+          this.requestUpdate('hover');
+        },
+        () => {},
+      )
+      .finally(() => {
+        this.#thumbBusy = false;
+        this.#thumb(this.#thumbWant);
+      });
+  }
 
   #onTickClick = (event: Event): void => {
     const index = (event.target as HTMLElement).dataset.index;
@@ -1223,7 +1272,7 @@ export class DesktopRecordingPlayer extends LitElement {
         @pointerenter=${() => (this.#pointerInControls = true)}
         @pointerleave=${() => (this.#pointerInControls = false)}
       >
-        <div class="timeline" part="timeline" @pointermove=${this.#onHover} @pointerleave=${() => (this.hover = undefined)}>
+        <div class="timeline" part="timeline" @pointermove=${this.#onHover} @pointerleave=${this.#onHoverEnd}>
           <canvas class="activity" part="activity" aria-hidden="true"></canvas>
           <div
             class="slider"
@@ -1248,7 +1297,7 @@ export class DesktopRecordingPlayer extends LitElement {
               return html`<span class="tick tick--${group}" part="tick tick-${group}" data-index=${index} .style=${`left:${percent(marker.timeMs / 1000)}%`}></span>`;
             })}
           </div>
-          <div class="tooltip" part="tooltip" aria-hidden="true" ?hidden=${!this.hover}>${this.hover?.text}</div>
+          <div class="tooltip" part="tooltip" aria-hidden="true" ?hidden=${!this.hover}><canvas class="thumbnail" part="thumbnail" hidden></canvas>${this.hover?.text}</div>
         </div>
         <div class="bar">
           ${this.#button('play', snapshot.paused ? s.play : s.pause, snapshot.paused ? icons.play : icons.pause, this.#togglePlay, { disabled: !this.#hasSource() })}

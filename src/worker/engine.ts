@@ -10,9 +10,9 @@ export interface PlayerEngine {
 
 /**
  * Makes the engine that the worker runs — or, where no worker can run, the page itself. `post`
- * receives every response and event; in a worker it is `postMessage`.
+ * receives every response and event, and what to transfer with it; in a worker it is `postMessage`.
  */
-export function createEngine(post: (message: WorkerMessage) => void): PlayerEngine {
+export function createEngine(post: (message: WorkerMessage, transfer?: Transferable[]) => void): PlayerEngine {
   const session: PlaybackSession = new PlaybackSession({
     emit: (name, detail) => post({ type: MessageType.Event, name, detail, state: session.snapshot() }),
     activity: (seconds) => post({ type: MessageType.Activity, seconds }),
@@ -30,6 +30,7 @@ export function createEngine(post: (message: WorkerMessage) => void): PlayerEngi
     stepScreen: ({ direction }) => session.stepScreen(direction),
     setIdleLimit: ({ idleLimitMs }) => session.setIdleLimit(idleLimitMs),
     captureFrame: ({ type, quality }) => session.captureFrame(type, quality),
+    thumbnail: ({ timeMs, width }) => session.thumbnail(timeMs, width),
     exportVideo: async ({ exportId, ...request }) => {
       const controller = new AbortController();
       exports.set(exportId, controller);
@@ -47,7 +48,8 @@ export function createEngine(post: (message: WorkerMessage) => void): PlayerEngi
       try {
         const handle = handlers[request.method] as (params: unknown) => unknown;
         const result = await handle(request.params);
-        post({ type: MessageType.Response, id: request.id, ok: true, result });
+        // A thumbnail is the page's to keep: handed over, not copied.
+        post({ type: MessageType.Response, id: request.id, ok: true, result }, typeof ImageBitmap === 'function' && result instanceof ImageBitmap ? [result] : []);
       } catch (error) {
         post({ type: MessageType.Response, id: request.id, ok: false, error: toErrorPayload(error) });
       }

@@ -35,6 +35,8 @@ export const RequestMethod = {
   StepScreen: 'stepScreen',
   SetIdleLimit: 'setIdleLimit',
   CaptureFrame: 'captureFrame',
+  /** The screen at a time, small (the seek slider's hover tooltip); null where there is none. */
+  Thumbnail: 'thumbnail',
   /** Renders a range into a video file (progress comes as `ExportProgress` messages with its `exportId`). */
   ExportVideo: 'exportVideo',
   /** Cancels the export with that `exportId`; it rejects with an AbortError. */
@@ -76,6 +78,8 @@ export interface RequestSignatures {
   stepScreen: { params: { direction: 1 | -1 }; result: void };
   setIdleLimit: { params: { idleLimitMs: number }; result: void };
   captureFrame: { params: { type?: string; quality?: number }; result: Blob };
+  /** `width` in pixels (the height keeps the screen's aspect ratio); the bitmap is transferred. */
+  thumbnail: { params: { timeMs: number; width: number }; result: ImageBitmap | null };
   exportVideo: { params: ExportVideoParams; result: Blob };
   cancelExport: { params: { exportId: number }; result: void };
   dispose: { params: void; result: void };

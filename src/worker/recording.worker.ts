@@ -11,13 +11,13 @@ export { createEngine } from './engine.js';
 // The project's lib is DOM; only these members of the dedicated worker scope are used.
 interface WorkerScope {
   onmessage: ((event: MessageEvent<RequestMessage>) => void) | null;
-  postMessage(message: WorkerMessage): void;
+  postMessage(message: WorkerMessage, transfer: Transferable[]): void;
 }
 
 const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
 if (inWorker) {
   const scope = self as unknown as WorkerScope;
-  const engine = createEngine((message) => scope.postMessage(message));
+  const engine = createEngine((message, transfer = []) => scope.postMessage(message, transfer));
   scope.onmessage = ({ data: request }) => {
     if (request.type === MessageType.Request) void engine.handle(request);
   };

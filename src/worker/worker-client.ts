@@ -109,12 +109,12 @@ export class EngineClient {
   private startInPage(): Transport {
     // Messages are copied and delivered in later microtasks, as a worker's would be: the snapshot
     // keeps changing after an event, and a handler calling back in must not re-enter the engine.
-    const deliver = (message: WorkerMessage): void => {
-      const copy = structuredClone(message);
+    const deliver = (message: WorkerMessage, transfer: Transferable[] = []): void => {
+      const copy = structuredClone(message, { transfer });
       queueMicrotask(() => this.receive(copy));
     };
     const engine: Promise<PlayerEngine> = import(/* @vite-ignore */ playerEngineUrl(this.options.workerSrc)).then(
-      (module: { createEngine(post: (message: WorkerMessage) => void): PlayerEngine }) => module.createEngine(deliver),
+      (module: { createEngine(post: (message: WorkerMessage, transfer?: Transferable[]) => void): PlayerEngine }) => module.createEngine(deliver),
     );
     engine.catch((error: unknown) => this.fail(new Error(`the player engine could not be loaded: ${error instanceof Error ? error.message : String(error)}`)));
     const dispose: RequestMessage = { type: MessageType.Request, id: 0, method: RequestMethod.Dispose, params: undefined };

@@ -13,23 +13,14 @@
  * With an idle limit set, output time is the player's compressed time (IdleTimeMap).
  */
 import { BufferTarget, EncodedPacket, EncodedVideoPacketSource, Mp4OutputFormat, Output, WebMOutputFormat } from 'mediabunny';
-import type { DecodedImage } from '../image-decode.js';
-import type { Keyframe, KeyframeStore } from '../keyframes.js';
-import { CanvasRenderer, type RestoreStep } from '../renderer.js';
+import { CanvasRenderer, type ReplaySource } from '../renderer.js';
 import { Scheduler } from '../scheduler.js';
-import type { ScreenTimeline, ScreenUpdate } from '../screen-timeline.js';
-import type { TileImage } from '../tile-bytes.js';
+import type { ScreenUpdate } from '../screen-timeline.js';
 
 /** What the export reads from the playback session; it never changes any of it. */
-export interface ExportSource {
-  timeline: ScreenTimeline;
-  keyframes: KeyframeStore;
+export interface ExportSource extends ReplaySource {
   /** Recording time ↔ output time (the session's IdleTimeMap; the identity when no idle limit is set). */
   timeMap: { toCompressed(mediaMs: number): number; toMedia(compressedMs: number): number };
-  decodeTile(png: TileImage): Promise<DecodedImage>;
-  readBytes(bytes: TileImage): Uint8Array | Promise<Uint8Array>;
-  /** A keyframe as a renderer step (pinned in the store until drawn). */
-  restoreStep(keyframe: Keyframe): RestoreStep;
   /** Hands the thread back for a moment (playback and requests go on while exporting). */
   yield(): Promise<void>;
 }
@@ -265,9 +256,7 @@ export async function exportVideo(source: ExportSource, settings: VideoExportSet
   try {
     // The start: the same rebuild as a seek (nearest keyframe, then the tiles still visible).
     const plan = scheduler.seek(settings.startMs);
-    renderer.clear();
-    if (plan.keyframe) renderer.enqueue([source.restoreStep(plan.keyframe)]);
-    renderer.enqueue(plan.updates.filter(changesFrame));
+    await renderer.rebuild({ ...plan, updates: plan.updates.filter(changesFrame) }, (keyframe) => source.restoreStep(keyframe));
     await encodeFrame(0);
 
     let lastMs = 0;

@@ -1,0 +1,138 @@
+/**
+ * Thumbnails: the screen at any time, small, for the seek slider's hover tooltip. A renderer and a
+ * scheduler of their own rebuild the screen on canvases of their own, the way a seek (and a video
+ * export's first frame) does: nearest keyframe, then the updates still visible. Playback's screen,
+ * queue and pointer are never touched. The recorded pointer is left out: a thumbnail is the screen.
+ */
+import { createOffscreenSurface } from './canvas.js';
+import { CanvasRenderer, type ReplaySource } from './renderer.js';
+import { Scheduler } from './scheduler.js';
+import type { ScreenUpdate } from './screen-timeline.js';
+
+/** Thumbnails kept, least recently used first out (24 of 320×180 are about 5.5 MB). */
+const CACHE_SIZE = 24;
+const MAX_WIDTH = 1024;
+
+/**
+ * Bounds the work of rendering images on request: one render at a time, and of the requests that
+ * arrive meanwhile only the latest waits (the one it replaces gets null), so a pointer sweeping the
+ * slider never piles renders up. Results are kept in a small LRU; each caller gets a copy of its own.
+ */
+export class LatestRenderQueue<Image extends { close(): void }> {
+  /** By key, least recently used first. */
+  private readonly cache = new Map<string, Image>();
+  private running = false;
+  private waiting: { key: string; render(): Promise<Image | null>; resolve(image: Image | null): void; reject(error: unknown): void } | undefined;
+  /** Bumped by `clear()`: a render that was running then is dropped. */
+  private generation = 0;
+
+  constructor(
+    private readonly copy: (image: Image) => Promise<Image>,
+    private readonly capacity = CACHE_SIZE,
+  ) {}
+
+  /** The image for `key`: from the cache, else from `render()` once the running one is done. */
+  request(key: string, render: () => Promise<Image | null>): Promise<Image | null> {
+    const cached = this.cache.get(key);
+    if (cached) {
+      this.keep(key, cached);
+      return this.copy(cached);
+    }
+    return new Promise((resolve, reject) => {
+      this.waiting?.resolve(null);
+      this.waiting = { key, render, resolve, reject };
+      void this.pump();
+    });
+  }
+
+  /** Drops the cache and what waits (it gets null); a running render's result is dropped too. */
+  clear(): void {
+    this.generation += 1;
+    for (const image of this.cache.values()) image.close();
+    this.cache.clear();
+    this.waiting?.resolve(null);
+    this.waiting = undefined;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    for (let next = this.waiting; next; next = this.waiting) {
+      this.waiting = undefined;
+      const generation = this.generation;
+      try {
+        // Rendered meanwhile for a request that was replaced? Then it is cached.
+        const image = this.cache.get(next.key) ?? (await next.render());
+        if (generation !== this.generation) {
+          image?.close();
+          next.resolve(null);
+          continue;
+        }
+        if (image) this.keep(next.key, image);
+        next.resolve(image && (await this.copy(image)));
+      } catch (error) {
+        next.reject(error);
+      }
+    }
+    this.running = false;
+  }
+
+  private keep(key: string, image: Image): void {
+    this.cache.delete(key);
+    this.cache.set(key, image);
+    for (const [oldest, old] of this.cache) {
+      if (this.cache.size <= this.capacity) break;
+      this.cache.delete(oldest);
+      old.close();
+    }
+  }
+}
+
+/** Only what shows on the screen layer: no pointer moves, no click ripples. */
+const paintsScreen = (update: ScreenUpdate): boolean => update.kind !== 'pointer' && update.kind !== 'click';
+
+/** The screen at any time of one load, scaled down, as an ImageBitmap. Where OffscreenCanvas is missing, none. */
+export class Thumbnails {
+  private readonly queue = new LatestRenderQueue<ImageBitmap>((image) => createImageBitmap(image));
+  private readonly scheduler: Scheduler;
+  /** Made at the first thumbnail (a full-size screen canvas; the pointer layer stays empty). */
+  private renderer: CanvasRenderer | undefined;
+  private screen: OffscreenCanvas | undefined;
+
+  constructor(private readonly source: ReplaySource) {
+    this.scheduler = new Scheduler(source.timeline, source.keyframes);
+  }
+
+  /**
+   * The screen at `timeMs`, `width` pixels wide (the height keeps the screen's aspect ratio), or
+   * null where there is no screen yet. Times showing the same screen updates share a cached image.
+   */
+  render(timeMs: number, width: number): Promise<ImageBitmap | null> {
+    const pixels = Math.round(Math.min(Math.max(width, 1), MAX_WIDTH));
+    const end = this.source.timeline.indexAfter(timeMs);
+    return this.queue.request(`${pixels}@${end}`, () => this.draw(timeMs, end, pixels));
+  }
+
+  clear(): void {
+    this.queue.clear();
+    this.renderer?.clear();
+  }
+
+  private async draw(timeMs: number, end: number, width: number): Promise<ImageBitmap | null> {
+    const { timeline } = this.source;
+    this.screen ??= createOffscreenSurface();
+    if (!this.screen || !timeline.lastResizeBefore(end)) return null;
+    this.renderer ??= new CanvasRenderer(this.screen, createOffscreenSurface()!, {
+      decodeTile: (png) => this.source.decodeTile(png),
+      readBytes: (bytes) => this.source.readBytes(bytes),
+    });
+    const plan = this.scheduler.seek(timeMs);
+    await this.renderer.rebuild({ ...plan, updates: plan.updates.filter(paintsScreen) }, (keyframe) => this.source.restoreStep(keyframe));
+    const { width: screenWidth, height: screenHeight } = this.screen;
+    const output = new OffscreenCanvas(width, Math.max(1, Math.round((width * screenHeight) / screenWidth)));
+    const context = output.getContext('2d', { alpha: false })!;
+    context.imageSmoothingQuality = 'high';
+    context.drawImage(this.screen, 0, 0, output.width, output.height);
+    return output.transferToImageBitmap();
+  }
+}
