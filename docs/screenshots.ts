@@ -1,0 +1,96 @@
+// Screenshots of the player for the README (docs/*.png): paused with its controls, the hover
+// thumbnail on the seek bar, and a partly damaged recording. They come from the built player
+// (run `npm run build` first) on the demo server with the committed samples, in headless Chromium.
+//   npx tsx docs/screenshots.ts
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from 'playwright-core';
+import { serve } from '../src/cli/serve.js';
+import { loopbackUrl } from '../test/helpers/loopback.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { chromiumFlags, chromiumPath } = (await import(new URL('../test/tools/chromium.mjs', import.meta.url).href)) as {
+  chromiumFlags: string[];
+  chromiumPath(): string;
+};
+const HD = '9a7f3c21-0b4e-4f8a-8c3d-5e6f7a8b1080'; // bob@example.com → win-dc-01, 1920×1080, 1:31
+
+const server = await serve({ recordingsDir: `${root}demo/recordings`, root, port: 0, host: '127.0.0.1' });
+const base = loopbackUrl(server);
+const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumFlags });
+try {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 620 }, deviceScaleFactor: 1 });
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  // A blank page of the demo server's origin (the player's worker must be same-origin) with the built player.
+  await page.route(`${base}/screenshots.html`, (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<!doctype html><script type="module" src="/dist/desktop-recording-player.js"></script><body></body>' }),
+  );
+  await page.goto(`${base}/screenshots.html`);
+  await page.waitForFunction(() => customElements.get('desktop-recording-player') !== undefined);
+
+  // 1. Paused mid-session, controls showing (markers on the bar, activity strip under it).
+  await showPlayer(page, `${base}/recordings/${HD}.tar`);
+  await seek(page, 44);
+  await page.mouse.move(500, 300);
+  await page.waitForTimeout(300);
+  await shoot(page, 'player-paused.png');
+
+  // 2. Hovering the seek bar: the time, the nearest marker, and a thumbnail of the screen there.
+  const slider = await page.locator('desktop-recording-player [part~="slider"]').boundingBox();
+  if (!slider) throw new Error('no seek slider');
+  await page.mouse.move(slider.x + slider.width * 0.7, slider.y + slider.height / 2);
+  await page.waitForFunction(() => {
+    const thumbnail = document.querySelector('desktop-recording-player')!.shadowRoot!.querySelector<HTMLCanvasElement>('[part~="thumbnail"]');
+    return thumbnail !== null && !thumbnail.hidden && thumbnail.width > 0;
+  });
+  await page.waitForTimeout(200);
+  await shoot(page, 'player-hover.png');
+
+  // 3. A recording cut off in the middle: the error says what happened, the part before plays.
+  const whole = await readFile(`${root}demo/recordings/${HD}.tar`);
+  await page.evaluate(async (bytes) => {
+    const cut = new Uint8Array(bytes).subarray(0, Math.floor(bytes.length * 0.55));
+    Object.assign(window, { damagedUrl: URL.createObjectURL(new Blob([cut])) });
+  }, [...whole]);
+  await showPlayer(page, await page.evaluate(() => (window as unknown as { damagedUrl: string }).damagedUrl));
+  await page.waitForFunction(() => document.querySelector<HTMLVideoElement>('desktop-recording-player')!.error !== null);
+  await seek(page, 20);
+  await page.mouse.move(500, 300);
+  await page.waitForTimeout(300);
+  await shoot(page, 'player-error.png');
+} finally {
+  await browser.close();
+  await new Promise<void>((done) => server.close(() => done()));
+}
+
+/** Replaces the page with one 960 px player on `src`, loaded to its end. */
+async function showPlayer(page: Page, src: string): Promise<void> {
+  await page.evaluate(async (url) => {
+    document.body.replaceChildren();
+    document.body.style.cssText = 'margin: 0; padding: 20px; background: #1b1f24';
+    const player = document.createElement('desktop-recording-player') as HTMLElement & { src: string };
+    player.setAttribute('controls', '');
+    player.style.width = '960px';
+    document.body.append(player);
+    const loaded = new Promise((resolve) => {
+      player.addEventListener('canplaythrough', resolve, { once: true });
+      player.addEventListener('error', resolve, { once: true });
+    });
+    player.src = url;
+    await loaded;
+  }, src);
+}
+
+async function seek(page: Page, seconds: number): Promise<void> {
+  await page.evaluate(async (time) => {
+    const player = document.querySelector<HTMLVideoElement>('desktop-recording-player')!;
+    const seeked = new Promise((resolve) => player.addEventListener('seeked', resolve, { once: true }));
+    player.currentTime = time;
+    await seeked;
+  }, seconds);
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.locator('desktop-recording-player').screenshot({ path: `${root}docs/${name}` });
+  console.log(`docs/${name}`);
+}
