@@ -342,6 +342,22 @@ describe('playback websocket', () => {
     client.close();
   });
 
+  test('a busy event loop does not slow playback down: late events are caught up', async () => {
+    // The load check (200 viewers) left 1× viewers about a second behind real time: lateness over
+    // a 50 ms tolerance was written off instead of caught up. Block the (shared) event loop 250 ms.
+    const client = await Client.open(wsUrl('ticks'));
+    await client.waitFor(eventAt(500));
+    const until = performance.now() + 250;
+    while (performance.now() < until) {
+      // busy: no timer fires, no frame goes out
+    }
+    await client.waitForEnd();
+    const got = offsets(client);
+    measured.push(`busy loop 250 ms at 500: event 3000 arrived at ${got[30]!.toFixed(1)} ms`);
+    assertNear(got[30]!, 3000, 'the last event, on its original schedule');
+    client.close();
+  });
+
   test('two viewers of one recording at once, each with its own pacing', async () => {
     const [slow, fast] = await Promise.all([Client.open(wsUrl('pacing')), Client.open(wsUrl('pacing'))]);
     fast.send({ action: 'speed', speed: 2 });
