@@ -1,10 +1,12 @@
 import { html, nothing } from 'lit';
+import { ref } from 'lit/directives/ref.js';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import 'media-chrome';
 import '../src/index.js';
 // German is opt-in (`desktop-recording-player/strings/de`); the stories offer it.
 import '../src/strings/de.js';
 import type { DesktopRecordingPlayer } from '../src/index.js';
+import { blobUrlOf, encryptedRecording, resizeRecording } from './make-recordings.js';
 import { sampleRecordings } from './recordings.js';
 
 interface PlayerArgs {
@@ -191,6 +193,178 @@ export const ActivityHeatmap: Story = {
 /** No built-in controls: the canvas only, for an outside skin. */
 export const NoControls: Story = { args: { controls: false, autoplay: true, loop: true } };
 
+/** Events the "No controls + API" and "Streaming" stories log (`timeupdate` and `progress` only update the readout). */
+const loggedEvents = ['loadstart', 'loadedmetadata', 'loadeddata', 'canplay', 'canplaythrough', 'play', 'playing', 'pause', 'waiting', 'seeking', 'seeked', 'ratechange', 'resize', 'ended', 'error', 'marker'];
+
+const describers = new WeakMap<DesktopRecordingPlayer, (player: DesktopRecordingPlayer) => string>();
+
+/**
+ * Calls `describe(player)` into the story's `<output>` on every state change, and logs the player's
+ * events (newest first) into its `<ol>`; used as a lit `ref` on the player, so none is missed.
+ */
+function watchPlayer(describe: (player: DesktopRecordingPlayer) => string) {
+  return ref((element) => {
+    if (!element) return;
+    const player = element as DesktopRecordingPlayer;
+    // A re-render (new args) calls this again with the same element: keep its listeners, use the new text.
+    const watched = describers.has(player);
+    describers.set(player, describe);
+    if (watched) return;
+    const story = player.parentElement!;
+    const update = (): void => void (story.querySelector('output')!.textContent = describers.get(player)!(player));
+    for (const name of [...loggedEvents, 'timeupdate', 'progress', 'durationchange']) {
+      player.addEventListener(name, (event) => {
+        update();
+        if (!loggedEvents.includes(name)) return;
+        const item = document.createElement('li');
+        const detail = name === 'error' ? `: ${player.error?.reason}, ${player.error?.message}` : name === 'marker' ? `: ${(event as CustomEvent<{ label: string }>).detail.label}` : '';
+        item.textContent = `${player.currentTime.toFixed(1)} s  ${name}${detail}`;
+        const log = story.querySelector('ol')!;
+        log.prepend(item);
+        while (log.children.length > 12) log.lastElementChild!.remove();
+      });
+    }
+  });
+}
+
+/** A duration for the readouts: NaN until the recording's metadata is known. */
+const seconds = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(1)} s` : '?');
+
+const storyLayout = 'display: grid; gap: 0.6em; max-width: 960px; font: 14px system-ui, sans-serif';
+const logStyle = 'margin: 0; padding-left: 1.5em; font: 12px ui-monospace, monospace; min-height: 12em';
+const playerStyle = 'width: 100%; aspect-ratio: 16 / 9; display: block';
+
+/**
+ * No built-in controls, driven from the page through its `<video>`-like API: the buttons call
+ * `play()` and `pause()` and set `currentTime` and `playbackRate`; below them, the state the
+ * element reports and its events, newest first.
+ */
+export const ApiOnly: Story = {
+  name: 'No controls + API',
+  args: { controls: false },
+  render: (args) => {
+    const player = (event: Event) => (event.target as Element).closest('.api-story')!.querySelector('desktop-recording-player')!;
+    const play = (event: Event) => void player(event).play().catch((error: Error) => console.info(`play() rejected: ${error.message}`));
+    const step = (by: number) => (event: Event) => void (player(event).currentTime += by);
+    return html`
+      <div class="api-story" style=${storyLayout}>
+        <desktop-recording-player
+          style=${playerStyle}
+          src=${args.src}
+          fit=${args.fit}
+          idle-limit=${args.idleLimit}
+          ?autoplay=${args.autoplay}
+          ?loop=${args.loop}
+          lang=${args.lang || nothing}
+          ${watchPlayer((p) => `currentTime ${p.currentTime.toFixed(2)} s of ${seconds(p.duration)} · ${p.paused ? 'paused' : 'playing'} · playbackRate ${p.playbackRate} · readyState ${p.readyState} · ${p.videoWidth}×${p.videoHeight}`)}
+        ></desktop-recording-player>
+        <div style="display: flex; flex-wrap: wrap; gap: 0.5em; align-items: center">
+          <button type="button" @click=${play}>play()</button>
+          <button type="button" @click=${(event: Event) => player(event).pause()}>pause()</button>
+          <button type="button" @click=${step(-10)}>currentTime −= 10</button>
+          <button type="button" @click=${step(10)}>currentTime += 10</button>
+          <button type="button" @click=${(event: Event) => void (player(event).currentTime = 60)}>currentTime = 60</button>
+          <label>
+            playbackRate
+            <select @change=${(event: Event) => void (player(event).playbackRate = Number((event.target as HTMLSelectElement).value))}>
+              ${[0.5, 1, 2, 4, 8, 16].map((rate) => html`<option value=${rate} ?selected=${rate === 1}>${rate}×</option>`)}
+            </select>
+          </label>
+        </div>
+        <output>Loading…</output>
+        <ol reversed style=${logStyle}></ol>
+      </div>
+    `;
+  },
+};
+
+/**
+ * The remote screen changes size mid-session (TDP ClientScreenSpec, as when the viewer's window is
+ * resized): 800×450, then 1280×720 at 0:05, then 640×480 at 0:10. The element fires `resize` and
+ * `videoWidth`/`videoHeight` follow; the screen is scaled to fit (`fit`). The recording is made in
+ * the page with the project's writer and TDP encoder (`stories/make-recordings.ts`).
+ */
+export const ResizeMidSession: Story = {
+  args: { autoplay: true, loop: true },
+  loaders: [async () => ({ url: blobUrlOf(await resizeRecording()) })],
+  render: (args, { loaded }) => html`
+    <div style=${storyLayout}>
+      ${meta.render({ ...args, src: (loaded as { url: string }).url })}
+      <output>Screen size: waiting for the recording…</output>
+    </div>
+  `,
+  play: async ({ canvasElement }) => {
+    const element = canvasElement.querySelector('desktop-recording-player')!;
+    const output = canvasElement.querySelector('output')!;
+    const sizes: string[] = [];
+    const show = (): void => {
+      sizes.push(`${element.videoWidth} × ${element.videoHeight} at ${element.currentTime.toFixed(1)} s`);
+      output.textContent = `Screen size (videoWidth × videoHeight): ${sizes.slice(-6).join(' → ')}`;
+    };
+    element.addEventListener('loadedmetadata', show);
+    element.addEventListener('resize', show);
+    if (element.readyState > 0) show();
+  },
+};
+
+/** Teleport 15+: RDP fast-path screen data (RemoteFX), from a real capture of FreeRDP's shadow server. */
+export const RdpFastPath: Story = {
+  name: 'Teleport 15+ (RDP fast-path)',
+  args: { src: sampleRecordings[2]!.url, autoplay: true },
+};
+
+interface StreamingArgs extends PlayerArgs {
+  /** Port of the demo server (`npm start`) on 127.0.0.1. */
+  port: number;
+}
+
+/**
+ * Streaming: the recording arrives over the network while it plays, paced in real time by the demo
+ * server's Teleport-compatible playback websocket (`ws://…/desktopplayback/<session>/ws`, with
+ * `duration-hint` for the length the server does not send up front). The seek bar's buffered range
+ * grows as events arrive; a jump past what has arrived waits (`waiting`) until the server has sent
+ * that far, then goes on. It needs the demo server: `npm start` (127.0.0.1:8080; the `port` arg for
+ * another port).
+ */
+export const Streaming: StoryObj<StreamingArgs> = {
+  args: { port: 8080, autoplay: true },
+  argTypes: { src: { table: { disable: true } }, port: { control: 'number' } },
+  render: (args) => {
+    const sid = '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720';
+    const src = `ws://127.0.0.1:${args.port}/webapi/sites/teleport.example.com/desktopplayback/${sid}/ws`;
+    const jump = (event: Event) => {
+      const player = (event.target as Element).closest('.streaming-story')!.querySelector('desktop-recording-player')!;
+      player.currentTime = player.buffered.length ? player.buffered.end(0) + 20 : 20;
+    };
+    return html`
+      <div class="streaming-story" style=${storyLayout}>
+        <p class="streaming-note" style="margin: 0; padding: 0.5em 0.75em; border-left: 4px solid #e8590c; background: #e8590c1a">
+          Needs the demo server: run <code>npm start</code> in a terminal (it listens on 127.0.0.1:8080; set the
+          <code>port</code> arg for another port). The player reads <code>${src}</code>.
+        </p>
+        <desktop-recording-player
+          style=${playerStyle}
+          src=${src}
+          duration-hint="122"
+          controls
+          ?autoplay=${args.autoplay}
+          playbackrate=${args.playbackrate}
+          theme=${args.theme || nothing}
+          ${watchPlayer((p) => {
+            if (p.error) return `Failed (${p.error.reason}): is the demo server running (npm start)?`;
+            const received = p.buffered.length ? p.buffered.end(0) : 0;
+            const state = p.paused ? 'paused' : p.readyState < 3 ? 'waiting for data' : 'playing';
+            return `received 0–${received.toFixed(1)} s of ${seconds(p.duration)} · at ${p.currentTime.toFixed(1)} s · ${state} · readyState ${p.readyState}`;
+          })}
+        ></desktop-recording-player>
+        <div><button type="button" @click=${jump}>Jump 20 s past what has arrived</button></div>
+        <output>Connecting…</output>
+        <ol reversed style=${logStyle}></ol>
+      </div>
+    `;
+  },
+};
+
 /**
  * media-chrome's controls instead of the built-in ones: the player is the `slot="media"` of a
  * `<media-controller>`, whose play button, time range, time display, speed button and full-screen
@@ -288,8 +462,60 @@ export const Export: Story = {
   },
 };
 
+/**
+ * The one-file script on a page with a strict Content-Security-Policy (README, "Embedding"): a
+ * static page (`stories/csp-page/strict-csp.html`, in the iframe) whose `<meta>` policy allows nothing inline, no eval, and
+ * scripts, styles and workers from its origin only. It loads the built one-file script with a plain
+ * `<script src>` and points `worker-src` at `recording.worker.js` beside it (served from `dist/` at
+ * `/player/`: run `npm run build` before building Storybook). Below it, the player's state and the
+ * page's CSP violation reports.
+ */
+export const StrictCsp: Story = {
+  name: 'Strict CSP (script tag)',
+  render: () => html`
+    <div style=${storyLayout}>
+      <iframe src="csp-page/strict-csp.html" title="The player on a page with a strict Content-Security-Policy" style="${playerStyle}; border: 0"></iframe>
+      <output>Loading the page…</output>
+    </div>
+  `,
+  play: async ({ canvasElement }) => {
+    const frame = canvasElement.querySelector('iframe')!;
+    const output = canvasElement.querySelector('output')!;
+    const started = performance.now();
+    const timer = setInterval(() => {
+      const win = frame.contentWindow as (Window & { cspViolations?: Array<{ directive: string; blocked: string }> }) | null;
+      const player = frame.contentDocument?.querySelector('desktop-recording-player') as DesktopRecordingPlayer | null | undefined;
+      if (!frame.isConnected) return clearInterval(timer);
+      if (!win?.customElements.get('desktop-recording-player')) {
+        if (performance.now() - started > 5000) output.textContent = 'The player did not load in the page: is dist/ built (npm run build) and served at /player/?';
+        return;
+      }
+      const violations = win.cspViolations?.map(({ directive, blocked }) => `${directive} ${blocked}`).join(', ') || 'none';
+      const state = player?.error ? `error (${player.error.reason}): ${player.error.message}` : `readyState ${player?.readyState}`;
+      output.textContent = `Player: ${state} · CSP violations reported: ${violations}`;
+      if (player?.error || player?.readyState === 4) clearInterval(timer);
+    }, 250);
+  },
+};
+
 /** A file that is not a recording: the error state explains what happened. */
 export const NotARecording: Story = { args: { src: 'recordings/README.md' } };
+
+/**
+ * A recording made with Teleport's recording encryption (protostream V2 part with the encrypted
+ * flag, built in the page): it can only be played where the cluster's keys are, and the player
+ * says so (`error.reason` `encrypted`).
+ */
+export const Encrypted: Story = {
+  loaders: [async () => ({ url: blobUrlOf(encryptedRecording()) })],
+  render: (args, { loaded }) => meta.render({ ...args, src: (loaded as { url: string }).url }),
+};
+
+/** The server answers 404 for the recording (`error.reason` `http-status`). */
+export const NotFound: Story = { args: { src: 'recordings/no-such-session.tar' } };
+
+/** The recording's server cannot be reached (nothing listens on port 2 here): `error.reason` `network`. */
+export const Unreachable: Story = { args: { src: 'http://127.0.0.1:2/recordings/6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720.tar' } };
 
 /**
  * A recording cut off part-way (the first 40 % of the sample): the message says the part before

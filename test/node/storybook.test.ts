@@ -1,0 +1,225 @@
+// The built Storybook (storybook-static/; `npm test` builds it before the node tests) served by a
+// small static server here, every story of its index.json loaded in headless Chromium
+// (playwright-core), one page reused: no page errors, no console errors but the expected ones, a
+// player on the page, and each player either playing (readyState ≥ 2, no error) or, in the error
+// stories, failing with the expected `error.reason`. The "Streaming" story gets the demo server
+// (src/cli/serve.ts, started here on port 0) through its `port` arg in the URL; the "Strict CSP"
+// story's player is in its iframe, whose page must report no CSP violation.
+import assert from 'node:assert/strict';
+import { createReadStream, existsSync } from 'node:fs';
+import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, sep } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { serve, type DemoServer } from '../../src/cli/serve.js';
+import { loopbackUrl, portOf } from '../helpers/loopback.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const staticDir = join(root, 'storybook-static');
+const tools = (await import(new URL('../tools/chromium.mjs', import.meta.url).href)) as {
+  chromiumFlags: string[];
+  findChromium(): string | undefined;
+  missingChromiumMessage(): string;
+};
+const executablePath = tools.findChromium();
+const built = existsSync(join(staticDir, 'index.json')) && existsSync(join(staticDir, 'iframe.html'));
+const skip = !executablePath
+  ? `no Chromium found. ${tools.missingChromiumMessage().replace(/\s*\n\s*/g, ' ')}`
+  : !built
+    ? 'storybook-static/ is missing: run `npm run build && npm run build-storybook` first (npm test builds both)'
+    : false;
+
+/** The session the "Streaming" story plays over the playback websocket. */
+const STREAMED = '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720';
+
+interface Expectation {
+  /** The `error.reason` every player on the page ends with; without it, they play with no error. */
+  error?: string;
+  /** An error story whose player still plays what came before the damage (readyState ≥ 2). */
+  plays?: boolean;
+  /**
+   * Console errors the story may cause on purpose: the browser's "Failed to load resource" line for
+   * the failed request (Chromium logs none for a worker's fetch today, but would for the in-page engine).
+   */
+  console?: RegExp;
+}
+
+/** By story id (after `--`); stories not listed must play. */
+const expectations: Record<string, Expectation> = {
+  'not-a-recording': { error: 'not-a-recording' },
+  'partly-damaged': { error: 'truncated', plays: true },
+  encrypted: { error: 'encrypted' },
+  'not-found': { error: 'http-status', console: /Failed to load resource: .*404/ },
+  unreachable: { error: 'network', console: /Failed to load resource: net::ERR_CONNECTION_REFUSED/ },
+};
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.wasm': 'application/wasm',
+  '.tar': 'application/x-tar',
+  '.md': 'text/markdown; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+/** A static file server for `dir` on 127.0.0.1 (GET and HEAD; a folder serves its index.html; anything else 404). */
+async function serveStatic(dir: string): Promise<Server> {
+  const server = createServer(async (request, response) => {
+    try {
+      let pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+      // The browser asks for /favicon.ico by itself; Storybook ships an SVG one.
+      if (pathname === '/favicon.ico') pathname = '/favicon.svg';
+      let path = normalize(join(dir, pathname));
+      if (path !== dir && !path.startsWith(dir + sep)) throw new Error('outside');
+      if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
+      const { size } = await stat(path);
+      response.writeHead(200, { 'content-type': contentTypes[extname(path)] ?? 'application/octet-stream', 'content-length': size, 'cache-control': 'no-store' });
+      if (request.method === 'HEAD') response.end();
+      else createReadStream(path).pipe(response);
+    } catch {
+      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
+    }
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return server;
+}
+
+interface PlayerState {
+  readyState: number | undefined;
+  error: { reason: string; message: string; partial: boolean } | null | undefined;
+  src: string;
+  buffered: number;
+  cspViolations: string[] | undefined;
+}
+
+/** Every player of the story, on the page and in its (same-origin) iframes. Runs in the page. */
+function playerStates(): PlayerState[] {
+  type Player = HTMLElement & { readyState?: number; error?: PlayerState['error']; src?: string; buffered?: TimeRanges };
+  type CspWindow = Window & { cspViolations?: Array<{ directive: string; blocked: string }> };
+  const documents = [document, ...[...document.querySelectorAll('iframe')].map((frame) => frame.contentDocument)].filter((doc): doc is Document => doc !== null);
+  return documents.flatMap((doc) =>
+    [...doc.querySelectorAll<Player>('desktop-recording-player')].map((player) => ({
+      readyState: player.readyState,
+      error: player.error && { reason: player.error.reason, message: player.error.message, partial: player.error.partial },
+      src: player.src ?? '',
+      buffered: player.buffered?.length ? player.buffered.end(0) : 0,
+      cspViolations: doc === document ? undefined : ((doc.defaultView as CspWindow | null)?.cspViolations ?? []).map(({ directive, blocked }) => `${directive} ${blocked}`),
+    })),
+  );
+}
+
+describe('Storybook: every story in headless Chromium', { skip }, () => {
+  let server: Server;
+  let demoDir = '';
+  let demo: DemoServer;
+  let browser: Browser;
+  let page: Page;
+  let base = '';
+  let stories: Array<{ id: string; name: string }> = [];
+  let pageErrors: string[] = [];
+  let consoleErrors: string[] = [];
+
+  before(async () => {
+    server = await serveStatic(staticDir);
+    base = loopbackUrl(server);
+    demoDir = await mkdtemp(join(tmpdir(), 'drp-storybook-'));
+    await copyFile(join(root, 'demo/recordings', `${STREAMED}.tar`), join(demoDir, `${STREAMED}.tar`));
+    demo = await serve({ recordingsDir: demoDir, root, port: 0, host: '127.0.0.1' });
+    const index = JSON.parse(await readFile(join(staticDir, 'index.json'), 'utf8')) as { entries: Record<string, { id: string; name: string; type: string }> };
+    stories = Object.values(index.entries).filter((entry) => entry.type === 'story');
+    browser = await chromium.launch({ executablePath, args: tools.chromiumFlags, headless: true });
+    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    await page.addInitScript(`window.playerStates = ${playerStates.toString()}`);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const onConsole = (message: ConsoleMessage): void => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    };
+    page.on('console', onConsole);
+    page.on('worker', (worker) => worker.on('console', onConsole)); // the players' engines
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (demo) await new Promise((done) => demo.close(done));
+    if (server) await new Promise((done) => server.close(done));
+    if (demoDir) await rm(demoDir, { recursive: true, force: true });
+  });
+
+  test('index.json lists the stories of the issue', () => {
+    const ids = stories.map(({ id }) => id.split('--')[1]);
+    for (const wanted of ['default', 'controls-dark', 'custom-theme', 'markers', 'full-hd-fast', 'skip-idle', 'no-controls', 'api-only', 'resize-mid-session', 'rdp-fast-path', 'streaming', 'with-media-chrome', 'strict-csp', 'partly-damaged', 'not-a-recording', 'encrypted', 'not-found', 'unreachable']) {
+      assert.ok(ids.includes(wanted), `story ${wanted} is in index.json (${ids.join(', ')})`);
+    }
+  });
+
+  /** Opens the story, waits until every player plays or fails as expected, and returns their states. */
+  async function loadStory(id: string, expectation: Expectation, args = ''): Promise<PlayerState[]> {
+    pageErrors = [];
+    consoleErrors = [];
+    await page.goto(`${base}/iframe.html?id=${encodeURIComponent(id)}&viewMode=story${args}`);
+    try {
+      await page.waitForFunction(
+        ({ error, plays }) => {
+          const players = (window as unknown as { playerStates(): PlayerState[] }).playerStates();
+          return players.length > 0 && players.every((player) => (error ? player.error?.reason === error && (!plays || player.readyState! >= 2) : player.readyState! >= 2 || player.error));
+        },
+        expectation,
+        { timeout: 20000, polling: 100 },
+      );
+    } catch (error) {
+      const states = await page.evaluate(() => (window as unknown as { playerStates(): PlayerState[] }).playerStates()).catch(() => []);
+      throw new Error(`${id}: the players did not get there in 20 s: ${JSON.stringify(states)}; page errors: ${[...pageErrors, ...consoleErrors].join(' | ') || 'none'}`, { cause: error });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200)); // errors reported just after
+    return page.evaluate(() => (window as unknown as { playerStates(): PlayerState[] }).playerStates());
+  }
+
+  /** No page errors; no console errors but the expected ones. */
+  function assertQuiet(id: string, expectation: Expectation): void {
+    assert.deepEqual(pageErrors, [], `${id}: page errors`);
+    const unexpected = consoleErrors.filter((text) => !expectation.console?.test(text));
+    assert.deepEqual(unexpected, [], `${id}: console errors`);
+  }
+
+  test('every story renders its player, and it plays or fails as the story says', { timeout: 600_000 }, async () => {
+    for (const { id } of stories) {
+      const key = id.split('--')[1]!;
+      if (key === 'streaming') continue; // its own test, with the demo server
+      const expectation = expectations[key] ?? {};
+      const states = await loadStory(id, expectation);
+      assertQuiet(id, expectation);
+      for (const state of states) {
+        if (expectation.error) {
+          assert.equal(state.error?.reason, expectation.error, `${id}: error reason (${state.error?.message})`);
+          if (expectation.plays) assert.ok(state.readyState! >= 2, `${id}: plays what came before the damage`);
+        } else {
+          assert.equal(state.error, null, `${id}: no error (${JSON.stringify(state.error)})`);
+          assert.ok(state.readyState! >= 2, `${id}: readyState ${state.readyState}`);
+        }
+        if (state.cspViolations) assert.deepEqual(state.cspViolations, [], `${id}: CSP violations in the iframe`);
+      }
+      if (key === 'strict-csp') assert.equal(states.length, 1, 'the strict-CSP page holds the player');
+    }
+  });
+
+  test('Streaming: plays from the demo server\'s playback websocket, its buffered range growing', async () => {
+    const id = stories.find((story) => story.id.endsWith('--streaming'))!.id;
+    const port = portOf(demo);
+    const [first] = await loadStory(id, {}, `&args=port:${port}`);
+    assertQuiet(id, {});
+    assert.equal(first!.src, `ws://127.0.0.1:${port}/webapi/sites/teleport.example.com/desktopplayback/${STREAMED}/ws`, 'the story took the port from its args');
+    assert.equal(first!.error, null);
+    assert.match((await page.textContent('.streaming-note'))!, /npm start/, 'the note says the story needs the demo server');
+    // Server-paced: what has arrived grows in real time.
+    await page.waitForFunction((from) => (window as unknown as { playerStates(): PlayerState[] }).playerStates()[0]!.buffered > from + 1, first!.buffered, { timeout: 10000 });
+  });
+});
