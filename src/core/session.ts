@@ -43,7 +43,7 @@ const KEYFRAME_FAST_PATH_UPDATES_APART = 24;
 const KEYFRAME_AFTER_SEEK_TILES = 40;
 /** A paused player lets a playback server keep sending until this much is buffered ahead. */
 const SOCKET_PREFETCH_MS = 30_000;
-/** A live player that waited at the edge resumes this far behind the newest data (what arrives next has room to land). */
+/** A player that waited at a real-time source's edge resumes this far behind the newest data (what arrives next has room to land). */
 const LIVE_LAG_MS = 500;
 /** Background keyframe building rests this long after a seek (the next one often follows). */
 const KEYFRAME_BUILD_PAUSE_AFTER_SEEK_MS = 400;
@@ -206,8 +206,8 @@ export class PlaybackSession {
       this.host.emit(MediaEvent.Play);
       if (this.canRun()) this.startRunning();
       else {
-        // Live, waiting at the edge, the clock runs on (see stall()).
-        if (this.stalled && this.state.live) {
+        // At a real-time source's edge, the clock runs on while waiting (see stall()).
+        if (this.stalled && this.isRealTime()) {
           this.clock.set(this.state.currentTimeMs);
           this.clock.start();
         }
@@ -623,8 +623,11 @@ export class PlaybackSession {
     if (this.renderer) this.keyframeBuilder?.wake();
     const positionLoaded = final || this.timeline.lastTimeMs > this.state.currentTimeMs;
     if (!this.firstFrameStarted && positionLoaded && !this.holdsForLiveEdge()) void this.paintFirstFrame();
-    if (this.stalled && (final || this.loadedDurationMs > this.state.currentTimeMs)) {
-      // Live, the clock ran on while waiting: go on from there, a little behind the newest data.
+    // At a real-time source's edge, playback goes on once LIVE_LAG_MS has arrived beyond it: then it
+    // trails the edge by that much, instead of stopping again at every message.
+    const resumeBeyondMs = this.isRealTime() && !final ? LIVE_LAG_MS : 0;
+    if (this.stalled && (final || this.loadedDurationMs > this.state.currentTimeMs + resumeBeyondMs)) {
+      // A real-time source: the clock ran on while waiting; go on from there, a little behind the newest data.
       const caughtUpMs = this.clock.isRunning ? Math.min(this.clock.timeMs, this.playableEndMs() - (final ? 0 : LIVE_LAG_MS)) : 0;
       this.leaveStall();
       if (caughtUpMs > this.state.currentTimeMs) this.advanceTo(caughtUpMs);
@@ -887,12 +890,13 @@ export class PlaybackSession {
 
   /**
    * Playing ran into the end of what has loaded so far: wait for more (`readyState` 2 and
-   * `waiting`, as `<video>`). Live, this is the live edge, and the clock runs on while waiting: a
-   * quiet desktop sends nothing, and what comes next is then shown at its time instead of playback
-   * falling a wait further behind each time.
+   * `waiting`, as `<video>`). From a real-time source (a live recording, a server-paced socket)
+   * this is its edge, and the clock runs on while waiting: a quiet desktop sends nothing, and what
+   * comes next is then shown at its time, a little behind the edge, instead of playback falling a
+   * wait further behind each time (or stopping at every message that arrives).
    */
   private stall(): void {
-    if (!this.state.live) {
+    if (!this.isRealTime()) {
       this.clock.stop();
       this.clock.set(this.state.currentTimeMs);
     }
@@ -900,6 +904,11 @@ export class PlaybackSession {
     this.state.readyState = ReadyState.HaveCurrentData;
     this.host.emit(MediaEvent.TimeUpdate);
     this.host.emit(MediaEvent.Waiting);
+  }
+
+  /** The source sends the recording as it happens: a growing live file, or a server that paces it. */
+  private isRealTime(): boolean {
+    return this.state.live || (this.socket !== undefined && !this.loadDone);
   }
 
   /** Data came, or a seek left the edge: playable again (`canplay`, as `<video>` fires it then). */

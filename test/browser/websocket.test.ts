@@ -78,6 +78,25 @@ describe('<desktop-recording-player> on a playback websocket', () => {
     await expectReferenceScreen(element, 'seek forward within what arrived');
   });
 
+  it('plays on at the edge of what arrived, a little behind it, without stopping at every message', async () => {
+    const element = await socketPlayer(socketUrl(servers.open));
+    await nextEvent(element, 'canplay');
+    await element.play();
+    // Past what has arrived, while playing: the server fast-forwards there, then sends in real time.
+    await seekTo(element, element.buffered.end(0) + 20);
+    let waits = 0;
+    element.addEventListener('waiting', () => (waits += 1));
+    const started = { time: element.currentTime, at: performance.now() };
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // The player waits once at the edge, then trails it.
+    expect(waits, 'waiting events in 3 s at the edge').to.be.at.most(2);
+    expect(element.paused).to.equal(false);
+    const played = element.currentTime - started.time;
+    expect(played, 'seconds played in 3 s').to.be.within(1.5, 3.2);
+    expect(element.buffered.end(0) - element.currentTime, 'trailing the edge').to.be.within(0, 1.5);
+    element.pause();
+  });
+
   it('plays to the end: ended fires and the duration becomes the real one', async () => {
     const element = await socketPlayer(socketUrl(servers.open));
     await nextEvent(element, 'canplay');
