@@ -40,7 +40,8 @@ export type DemoServer = Server & {
   readonly live: LiveSessions;
 };
 
-const contentTypes: Record<string, string> = {
+/** Content types by file extension, for the files the demo server (and the test servers) send. */
+export const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
@@ -49,6 +50,9 @@ const contentTypes: Record<string, string> = {
   '.map': 'application/json',
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
+  '.woff2': 'font/woff2',
+  '.md': 'text/markdown; charset=utf-8',
   // Recordings are binary protostream files: never labelled as gzip, so no client inflates them.
   '.tar': 'application/octet-stream',
 };

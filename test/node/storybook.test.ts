@@ -14,7 +14,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
-import { serve, type DemoServer } from '../../src/cli/serve.js';
+import { contentTypes, serve, type DemoServer } from '../../src/cli/serve.js';
 import { loopbackUrl, portOf } from '../helpers/loopback.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -54,21 +54,6 @@ const expectations: Record<string, Expectation> = {
   encrypted: { error: 'encrypted' },
   'not-found': { error: 'http-status', console: /Failed to load resource: .*404/ },
   unreachable: { error: 'network', console: /Failed to load resource: net::ERR_CONNECTION_REFUSED/ },
-};
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.wasm': 'application/wasm',
-  '.tar': 'application/x-tar',
-  '.md': 'text/markdown; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
 };
 
 /** A static file server for `dir` on 127.0.0.1 (GET and HEAD; a folder serves its index.html; anything else 404). */
