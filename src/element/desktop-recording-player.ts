@@ -670,18 +670,27 @@ export class DesktopRecordingPlayer extends LitElement {
 
   /** A marker as the page sees it: seconds, and its label in the element's language. */
   #playerMarker(marker: Marker): PlayerMarker {
-    let numbers: Intl.NumberFormat;
-    try {
-      numbers = new Intl.NumberFormat(this.#lang() || undefined);
-    } catch {
-      numbers = new Intl.NumberFormat(); // not a valid language tag
-    }
+    const locale = this.#locale();
+    const cached = this.#numbers;
+    const numbers = cached && cached.locale === locale ? cached.format : (this.#numbers = { locale, format: new Intl.NumberFormat(locale) }).format;
     const label = markerLabel(marker, this.#strings(), (value) => numbers.format(value));
     return { time: marker.timeMs / 1000, type: marker.type, code: marker.code, label, detail: marker.detail };
   }
 
+  /** Number formatting for marker labels, made once per language (labels are built on every render). */
+  #numbers: { locale: string | undefined; format: Intl.NumberFormat } | undefined;
+
   #lang(): string {
     return this.closest('[lang]')?.getAttribute('lang') ?? '';
+  }
+
+  /** The element's language as an Intl locale; undefined (the browser's) when `lang` is empty or not a valid tag. */
+  #locale(): string | undefined {
+    try {
+      return Intl.getCanonicalLocales(this.#lang() || [])[0];
+    } catch {
+      return undefined;
+    }
   }
 
   /** Sets the live region's text; the same text again is made to differ so it is spoken again. */
@@ -1391,12 +1400,7 @@ export class DesktopRecordingPlayer extends LitElement {
     } else if (panel === 'info') {
       const r = this.snapshot.recording;
       const options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'long' };
-      let dates: Intl.DateTimeFormat;
-      try {
-        dates = new Intl.DateTimeFormat(this.#lang() || undefined, options);
-      } catch {
-        dates = new Intl.DateTimeFormat(undefined, options); // not a valid language tag
-      }
+      const dates = new Intl.DateTimeFormat(this.#locale(), options);
       const when = (date?: Date) => date && dates.format(date);
       const rows = (
         [
