@@ -4,7 +4,7 @@
 //   npx tsx docs/screenshots.ts
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import puppeteer, { type Page } from 'puppeteer-core';
 import { serve } from '../src/cli/serve.js';
 import { loopbackUrl } from '../test/helpers/loopback.js';
 
@@ -17,14 +17,19 @@ const HD = '9a7f3c21-0b4e-4f8a-8c3d-5e6f7a8b1080'; // bob@example.com → win-dc
 
 const server = await serve({ recordingsDir: `${root}demo/recordings`, root, port: 0, host: '127.0.0.1' });
 const base = loopbackUrl(server);
-const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumFlags });
+const browser = await puppeteer.launch({ executablePath: chromiumPath(), args: chromiumFlags, headless: true });
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 try {
-  const page = await browser.newPage({ viewport: { width: 1000, height: 620 }, deviceScaleFactor: 1 });
-  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1000, height: 620, deviceScaleFactor: 1 });
+  page.on('pageerror', (error) => console.error(`page error: ${error instanceof Error ? error.message : String(error)}`));
   // A blank page of the demo server's origin (the player's worker must be same-origin) with the built player.
-  await page.route(`${base}/screenshots.html`, (route) =>
-    route.fulfill({ contentType: 'text/html', body: '<!doctype html><script type="module" src="/dist/desktop-recording-player.js"></script><body></body>' }),
-  );
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    if (request.url() === `${base}/screenshots.html`) {
+      void request.respond({ contentType: 'text/html', body: '<!doctype html><script type="module" src="/dist/desktop-recording-player.js"></script><body></body>' });
+    } else void request.continue();
+  });
   await page.goto(`${base}/screenshots.html`);
   await page.waitForFunction(() => customElements.get('desktop-recording-player') !== undefined);
 
@@ -32,18 +37,18 @@ try {
   await showPlayer(page, `${base}/recordings/${HD}.tar`);
   await seek(page, 44);
   await page.mouse.move(500, 300);
-  await page.waitForTimeout(300);
+  await sleep(300);
   await shoot(page, 'player-paused.png');
 
   // 2. Hovering the seek bar: the time, the nearest marker, and a thumbnail of the screen there.
-  const slider = await page.locator('desktop-recording-player [part~="slider"]').boundingBox();
+  const slider = await (await page.$('desktop-recording-player >>> [part~="slider"]'))?.boundingBox();
   if (!slider) throw new Error('no seek slider');
   await page.mouse.move(slider.x + slider.width * 0.7, slider.y + slider.height / 2);
   await page.waitForFunction(() => {
     const thumbnail = document.querySelector('desktop-recording-player')!.shadowRoot!.querySelector<HTMLCanvasElement>('[part~="thumbnail"]');
     return thumbnail !== null && !thumbnail.hidden && thumbnail.width > 0;
   });
-  await page.waitForTimeout(200);
+  await sleep(200);
   await shoot(page, 'player-hover.png');
 
   // 3. A recording cut off in the middle: the error says what happened, the part before plays.
@@ -56,7 +61,7 @@ try {
   await page.waitForFunction(() => document.querySelector<HTMLVideoElement>('desktop-recording-player')!.error !== null);
   await seek(page, 20);
   await page.mouse.move(500, 300);
-  await page.waitForTimeout(300);
+  await sleep(300);
   await shoot(page, 'player-error.png');
 } finally {
   await browser.close();
@@ -91,6 +96,8 @@ async function seek(page: Page, seconds: number): Promise<void> {
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
-  await page.locator('desktop-recording-player').screenshot({ path: `${root}docs/${name}` });
+  const player = await page.$('desktop-recording-player');
+  if (!player) throw new Error('no player on the page');
+  await player.screenshot({ path: `${root}docs/${name}` });
   console.log(`docs/${name}`);
 }

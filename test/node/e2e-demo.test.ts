@@ -1,6 +1,6 @@
 // End to end: the demo page (demo/index.html) on the real demo server (src/cli/serve.ts, started
 // here on port 0 on a temporary folder holding copies of the two committed PNG-tile samples, so
-// the list is known and live sessions write there), driven in headless Chromium (playwright-core).
+// the list is known and live sessions write there), driven in headless Chromium (puppeteer-core).
 // The list and its sorting, filters and pages; a recording chosen, played, paused and sought, its
 // frame checked against a reference painted in the page from the file's own tiles; the player's
 // copy-link reopening the page at the same frame; the websocket mode; a live session.
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
 import { serve, type DemoServer } from '../../src/cli/serve.js';
 import { loopbackUrl } from '../helpers/loopback.js';
 
@@ -31,8 +31,8 @@ const SEEK_TO = 44;
 const LIVE_MS = 3000;
 
 const PLAYER = 'desktop-recording-player';
-/** Parts inside the player's open shadow root (playwright's CSS pierces it). */
-const part = (name: string) => `${PLAYER} [part~="${name}"]`;
+/** Parts inside the player's open shadow root (`>>>` is puppeteer's deep combinator). */
+const part = (name: string) => `${PLAYER} >>> [part~="${name}"]`;
 
 type Logged = { name: string; time: number; src: string; at: number };
 
@@ -73,10 +73,9 @@ describe('the demo page, end to end', { skip: executablePath ? false : `no Chrom
       bundle: true, format: 'iife', globalName: 'referenceScreen', platform: 'browser', target: 'es2022', write: false, logLevel: 'warning',
     });
     referenceBundle = bundled.outputFiles[0]!.text;
-    browser = await chromium.launch({ executablePath, args: tools.chromiumFlags, headless: true });
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
-    await context.addInitScript(logPlayerEvents);
+    browser = await puppeteer.launch({ executablePath, args: tools.chromiumFlags, headless: true, defaultViewport: { width: 1280, height: 800 } });
+    context = await browser.createBrowserContext();
+    await context.overridePermissions(base, ['clipboard-read', 'clipboard-write']);
     page = await newPage();
   });
 
@@ -88,7 +87,8 @@ describe('the demo page, end to end', { skip: executablePath ? false : `no Chrom
 
   async function newPage(): Promise<Page> {
     const created = await context.newPage();
-    created.on('pageerror', (error) => pageErrors.push(error.message));
+    await created.evaluateOnNewDocument(logPlayerEvents);
+    created.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
     created.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
     });
@@ -98,7 +98,28 @@ describe('the demo page, end to end', { skip: executablePath ? false : `no Chrom
   const sidsShown = (on: Page = page) => on.$$eval('#rows tr[data-sid]', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.sid));
   /** Waits until the list shows exactly these rows, in this order. */
   const rowsBecome = (sids: string[]) =>
-    page.waitForFunction((wanted) => [...document.querySelectorAll('#rows tr[data-sid]')].map((tr) => (tr as HTMLElement).dataset.sid).join() === wanted.join(), sids);
+    page.waitForFunction((wanted) => [...document.querySelectorAll('#rows tr[data-sid]')].map((tr) => (tr as HTMLElement).dataset.sid).join() === wanted.join(), {}, sids);
+  const textOf = (selector: string, on: Page = page) => on.$eval(selector, (element) => element.textContent);
+  const attributeOf = (selector: string, name: string, on: Page = page) => on.$eval(selector, (element, attribute) => element.getAttribute(attribute), name);
+  /** Whether `selector` matches an element that is rendered with a size (missing counts as not visible). */
+  const isVisible = (selector: string) =>
+    page.evaluate((wanted) => {
+      const element = document.querySelector(wanted);
+      const box = element?.getBoundingClientRect();
+      return !!element && !!box && box.width > 0 && box.height > 0 && element.checkVisibility({ visibilityProperty: true });
+    }, selector);
+  const isDisabled = (selector: string) => page.$eval(selector, (element) => (element as HTMLButtonElement).disabled);
+  /** Clicks when the element is there, visible and enabled. */
+  const click = (selector: string) => page.locator(selector).click();
+  /** Replaces an input's text as a user does: select it all, then type over it (each key fires `input`) or delete it. */
+  const fill = async (selector: string, value: string) => {
+    await page.$eval(selector, (input) => {
+      (input as HTMLInputElement).focus();
+      (input as HTMLInputElement).select();
+    });
+    if (value) await page.keyboard.type(value);
+    else await page.keyboard.press('Backspace');
+  };
   const eventCount = (on: Page = page) => on.evaluate(() => (window as unknown as { playerEvents: Logged[] }).playerEvents.length);
 
   /** Waits for the player's `name` event after the first `since` logged ones. */
@@ -106,8 +127,8 @@ describe('the demo page, end to end', { skip: executablePath ? false : `no Chrom
     try {
       const handle = await on.waitForFunction(
         ([wanted, from]) => (window as unknown as { playerEvents: Logged[] }).playerEvents.slice(from).find((event) => event.name === wanted),
-        [name, since] as const,
         { timeout },
+        [name, since] as const,
       );
       return (await handle.jsonValue()) as Logged;
     } catch (error) {
@@ -136,90 +157,90 @@ describe('the demo page, end to end', { skip: executablePath ? false : `no Chrom
     await page.goto(`${base}/`);
     await page.waitForSelector('#rows tr[data-sid]');
     assert.deepEqual(await sidsShown(), [HD, SD]);
-    const text = await page.textContent('#rows');
+    const text = await textOf('#rows');
     for (const expected of ['bob@example.com', 'CORP\\Administrator', 'win-dc-01', '10.20.0.2:3389', '1:31', 'alice@example.com', 'win-dev-01']) {
       assert.ok(text!.includes(expected), `the list shows ${expected}`);
     }
-    assert.equal(await page.getAttribute('th[data-sort="start"]', 'aria-sort'), 'descending');
-    assert.equal(await page.textContent('#count'), '2 recordings');
-    assert.equal(await page.isVisible('#placeholder'), true, 'nothing plays before a row is chosen');
-    assert.equal(await page.isHidden('#pager'), true, 'one page: no pager');
+    assert.equal(await attributeOf('th[data-sort="start"]', 'aria-sort'), 'descending');
+    assert.equal(await textOf('#count'), '2 recordings');
+    assert.equal(await isVisible('#placeholder'), true, 'nothing plays before a row is chosen');
+    assert.equal(await isVisible('#pager'), false, 'one page: no pager');
   });
 
   test('has no accessibility violations axe can find, in light and dark', async () => {
     await page.addScriptTag({ content: readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8') });
     for (const colorScheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme });
+      await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: colorScheme }]);
       const violations = await page.evaluate(async () => {
         const axe = (window as unknown as { axe: { run(context: Node): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
         return (await axe.run(document)).violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
       });
       assert.deepEqual(violations, [], `${colorScheme}: ${violations.join('; ')}`);
     }
-    await page.emulateMedia({ colorScheme: null });
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: '' }]);
   });
 
   test('sorts by a column header, filters and pages through the API', async () => {
-    await page.click('th[data-sort="duration"] button');
+    await click('th[data-sort="duration"] button');
     await rowsBecome([SD, HD]);
-    assert.equal(await page.getAttribute('th[data-sort="duration"]', 'aria-sort'), 'descending');
+    assert.equal(await attributeOf('th[data-sort="duration"]', 'aria-sort'), 'descending');
     assert.equal(new URL(page.url()).searchParams.get('sort'), '-duration');
-    await page.click('th[data-sort="duration"] button');
+    await click('th[data-sort="duration"] button');
     await rowsBecome([HD, SD]);
-    assert.equal(await page.getAttribute('th[data-sort="duration"]', 'aria-sort'), 'ascending');
-    await page.click('th[data-sort="user"] button');
+    assert.equal(await attributeOf('th[data-sort="duration"]', 'aria-sort'), 'ascending');
+    await click('th[data-sort="user"] button');
     await rowsBecome([SD, HD]);
-    assert.equal(await page.getAttribute('th[data-sort="user"]', 'aria-sort'), 'ascending');
-    assert.equal(await page.getAttribute('th[data-sort="duration"]', 'aria-sort'), null);
+    assert.equal(await attributeOf('th[data-sort="user"]', 'aria-sort'), 'ascending');
+    assert.equal(await attributeOf('th[data-sort="duration"]', 'aria-sort'), null);
 
-    await page.fill('#filter-user', 'ALICE');
+    await fill('#filter-user', 'ALICE');
     await rowsBecome([SD]);
     assert.equal(new URL(page.url()).searchParams.get('user'), 'ALICE');
-    assert.equal(await page.textContent('#count'), '1 recording matches');
-    await page.fill('#filter-user', '');
+    assert.equal(await textOf('#count'), '1 recording matches');
+    await fill('#filter-user', '');
     await rowsBecome([SD, HD]);
-    await page.fill('#filter-desktop', '10.20.0.2:');
+    await fill('#filter-desktop', '10.20.0.2:');
     await rowsBecome([HD]);
-    await page.fill('#filter-desktop', 'no-such-desktop');
+    await fill('#filter-desktop', 'no-such-desktop');
     await page.waitForSelector('#rows .message-row');
-    assert.match((await page.textContent('#rows'))!, /No recordings match/);
-    await page.fill('#filter-desktop', '');
+    assert.match((await textOf('#rows'))!, /No recordings match/);
+    await fill('#filter-desktop', '');
     await rowsBecome([SD, HD]);
 
     await page.goto(`${base}/?limit=1`);
     await page.waitForSelector('#rows tr[data-sid]');
-    assert.equal(await page.isVisible('#pager'), true);
-    assert.equal(await page.textContent('#page-info'), '1–1 of 2');
+    assert.equal(await isVisible('#pager'), true);
+    assert.equal(await textOf('#page-info'), '1–1 of 2');
     assert.deepEqual(await sidsShown(), [HD]);
-    assert.equal(await page.isDisabled('#prev-page'), true);
-    await page.click('#next-page');
-    await page.waitForFunction((sid) => document.querySelector('#rows tr[data-sid]')?.getAttribute('data-sid') === sid, SD);
-    assert.equal(await page.textContent('#page-info'), '2–2 of 2');
+    assert.equal(await isDisabled('#prev-page'), true);
+    await click('#next-page');
+    await page.waitForFunction((sid) => document.querySelector('#rows tr[data-sid]')?.getAttribute('data-sid') === sid, {}, SD);
+    assert.equal(await textOf('#page-info'), '2–2 of 2');
     assert.equal(new URL(page.url()).searchParams.get('offset'), '1');
-    assert.equal(await page.isDisabled('#next-page'), true);
+    assert.equal(await isDisabled('#next-page'), true);
     await page.goto(`${base}/`);
     await page.waitForSelector('#rows tr[data-sid]');
   });
 
   test('plays the 1080p recording from its row: play, pause, seek, and the frame matches the file', async () => {
     const since = await eventCount();
-    await page.click(`#rows tr[data-sid="${HD}"] td:nth-child(2)`);
+    await click(`#rows tr[data-sid="${HD}"] td:nth-child(2)`);
     await playerEvent('canplay', since);
     assert.equal(new URL(page.url()).searchParams.get('sid'), HD);
-    assert.equal(await page.getAttribute(`#rows tr[data-sid="${HD}"] a.play`, 'aria-current'), 'true');
-    assert.equal(await page.textContent('#now-title'), 'bob@example.com on win-dc-01');
+    assert.equal(await attributeOf(`#rows tr[data-sid="${HD}"] a.play`, 'aria-current'), 'true');
+    assert.equal(await textOf('#now-title'), 'bob@example.com on win-dc-01');
     // A row click plays; pause, then play and pause again with the player's own button.
     await page.waitForFunction(() => (document.querySelector('desktop-recording-player') as unknown as { currentTime: number }).currentTime > 0.5);
     let mark = await eventCount();
-    await page.click(part('play-button'));
+    await click(part('play-button'));
     await playerEvent('pause', mark);
     mark = await eventCount();
-    await page.click(part('play-button'));
+    await click(part('play-button'));
     await playerEvent('playing', mark);
     const playingFrom = (await playerState()).currentTime;
-    await page.waitForFunction((from) => (document.querySelector('desktop-recording-player') as unknown as { currentTime: number }).currentTime > from + 1, playingFrom);
+    await page.waitForFunction((from) => (document.querySelector('desktop-recording-player') as unknown as { currentTime: number }).currentTime > from + 1, {}, playingFrom);
     mark = await eventCount();
-    await page.click(part('play-button'));
+    await click(part('play-button'));
     await playerEvent('pause', mark);
     assert.equal((await playerState()).paused, true);
 
@@ -249,9 +270,9 @@ describe('the demo page, end to end', { skip: executablePath ? false : `no Chrom
   });
 
   test("the player's copy-link button gives a link to this page that reopens the recording at the same frame", async () => {
-    await page.click(part('link-button'));
+    await click(part('link-button'));
     const link = await page.evaluate(() => navigator.clipboard.readText()).catch(() => '')
-      || await page.inputValue(`${part('toast')} input`);
+      || await page.$eval(`${part('toast')} input`, (input) => (input as HTMLInputElement).value);
     assert.equal(link, `${base}/?sid=${HD}#t=${SEEK_TO}`);
 
     const second = await newPage();
@@ -260,11 +281,11 @@ describe('the demo page, end to end', { skip: executablePath ? false : `no Chrom
       const player = document.querySelector('desktop-recording-player') as unknown as { readyState: number; seeking: boolean };
       return player.readyState >= 2 && !player.seeking;
     });
-    assert.equal(await second.getAttribute(PLAYER, 'start-at'), String(SEEK_TO));
+    assert.equal(await attributeOf(PLAYER, 'start-at', second), String(SEEK_TO));
     const state = await playerState(second);
     assert.equal(state.currentTime, SEEK_TO);
     assert.equal(state.paused, true, 'a link opens paused at its time');
-    assert.equal(await second.getAttribute(`#rows tr[data-sid="${HD}"] a.play`, 'aria-current'), 'true');
+    assert.equal(await attributeOf(`#rows tr[data-sid="${HD}"] a.play`, 'aria-current', second), 'true');
     const frame = await captureFrame(second);
     await second.addScriptTag({ content: referenceBundle });
     const difference = await second.evaluate(async ([a, b]) => {
@@ -279,43 +300,43 @@ describe('the demo page, end to end', { skip: executablePath ? false : `no Chrom
 
   test('switches to the playback websocket, continues from the same moment and plays', async () => {
     const since = await eventCount();
-    await page.click('#mode label:has(input[value="ws"])');
+    await click('#mode label:has(input[value="ws"])');
     const loadstart = await playerEvent('loadstart', since);
     assert.equal(new URL(page.url()).searchParams.get('mode'), 'ws');
     assert.match(loadstart.src, new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/webapi/sites/[^/]+/desktopplayback/${HD}/ws$`));
-    assert.equal(await page.getAttribute(PLAYER, 'duration-hint'), '91.99');
+    assert.equal(await attributeOf(PLAYER, 'duration-hint'), '91.99');
     await playerEvent('canplay', since);
     let state = await playerState();
     assert.equal(state.currentTime, SEEK_TO, 'the websocket starts where the file was');
     assert.ok(Math.abs(state.duration - 91.99) < 0.01, `duration ${state.duration}`);
 
     const mark = await eventCount();
-    await page.click(part('play-button'));
+    await click(part('play-button'));
     await playerEvent('playing', mark);
-    await page.waitForFunction((from) => (document.querySelector('desktop-recording-player') as unknown as { currentTime: number }).currentTime > from + 1.5, SEEK_TO, { timeout: 10000 });
+    await page.waitForFunction((from) => (document.querySelector('desktop-recording-player') as unknown as { currentTime: number }).currentTime > from + 1.5, { timeout: 10000 }, SEEK_TO);
     state = await playerState();
     assert.equal(state.error, null);
     assert.equal(state.paused, false);
-    await page.click(part('play-button'));
+    await click(part('play-button'));
   });
 
   test('starts a live session: it tops the list with a live badge and plays while it is recorded', async () => {
-    await page.click('#mode label:has(input[value="http"])');
+    await click('#mode label:has(input[value="http"])');
     const since = await eventCount();
-    await page.click('#start-live');
+    await click('#start-live');
     await page.waitForSelector('#rows tr:first-child .badge--live');
     // How far it is, of the length it is planned to run.
-    assert.equal((await page.textContent('#rows tr:first-child td.numeric .secondary'))?.trim(), 'of 0:03');
+    assert.equal((await textOf('#rows tr:first-child td.numeric .secondary'))?.trim(), 'of 0:03');
     const sid = new URL(page.url()).searchParams.get('sid')!;
     assert.ok(sid && sid !== HD && sid !== SD, `the live session is selected (${sid})`);
-    assert.equal(await page.getAttribute('#rows tr:first-child', 'data-sid'), sid);
+    assert.equal(await attributeOf('#rows tr:first-child', 'data-sid'), sid);
     await playerEvent('playing', since);
     const loadstart = (await page.evaluate(() => (window as unknown as { playerEvents: Logged[] }).playerEvents)).slice(since).filter((event) => event.name === 'loadstart').at(-1)!;
     assert.equal(loadstart.src, `/recordings/${sid}.tar`);
-    await page.waitForFunction(() => (document.querySelector('desktop-recording-player') as unknown as { currentTime: number }).currentTime > 1.5, null, { timeout: 10000 });
+    await page.waitForFunction(() => (document.querySelector('desktop-recording-player') as unknown as { currentTime: number }).currentTime > 1.5, { timeout: 10000 });
     assert.equal((await playerState()).error, null);
     // When the session ends, the list says so (it is read again while something in it is live).
-    await page.waitForSelector('#rows .badge--live', { state: 'detached', timeout: LIVE_MS + 8000 });
+    await page.waitForFunction(() => document.querySelector('#rows .badge--live') === null, { timeout: LIVE_MS + 8000 });
     assert.equal((await playerState()).error, null);
     // The player read the file as it grew (live), and has the whole recording now.
     await page.waitForFunction(() => (document.querySelector('desktop-recording-player') as unknown as { live: boolean }).live === false);

@@ -1,6 +1,6 @@
 // The built Storybook (storybook-static/; `npm test` builds it before the node tests) served by a
 // small static server here, every story of its index.json loaded in headless Chromium
-// (playwright-core), one page reused: no page errors, no console errors but the expected ones, a
+// (puppeteer-core), one page reused: no page errors, no console errors but the expected ones, a
 // player on the page, and each player either playing (readyState ≥ 2, no error) or, in the error
 // stories, failing with the expected `error.reason`. The "Streaming" story gets the demo server
 // (src/cli/serve.ts, started here on port 0) through its `port` arg in the URL; the "Strict CSP"
@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import puppeteer, { type Browser, type ConsoleMessage, type Page } from 'puppeteer-core';
 import { contentTypes, serve, type DemoServer } from '../../src/cli/serve.js';
 import { loopbackUrl, portOf } from '../helpers/loopback.js';
 
@@ -121,15 +121,15 @@ describe('Storybook: every story in headless Chromium', { skip }, () => {
     demo = await serve({ recordingsDir: demoDir, root, port: 0, host: '127.0.0.1' });
     const index = JSON.parse(await readFile(join(staticDir, 'index.json'), 'utf8')) as { entries: Record<string, { id: string; name: string; type: string }> };
     stories = Object.values(index.entries).filter((entry) => entry.type === 'story');
-    browser = await chromium.launch({ executablePath, args: tools.chromiumFlags, headless: true });
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    await page.addInitScript(`window.playerStates = ${playerStates.toString()}`);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    browser = await puppeteer.launch({ executablePath, args: tools.chromiumFlags, headless: true, defaultViewport: { width: 1100, height: 900 } });
+    page = await browser.newPage();
+    await page.evaluateOnNewDocument(`window.playerStates = ${playerStates.toString()}`);
+    page.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
     const onConsole = (message: ConsoleMessage): void => {
       if (message.type() === 'error') consoleErrors.push(message.text());
     };
     page.on('console', onConsole);
-    page.on('worker', (worker) => worker.on('console', onConsole)); // the players' engines
+    page.on('workercreated', (worker) => worker.on('console', onConsole)); // the players' engines
   });
 
   after(async () => {
@@ -157,8 +157,8 @@ describe('Storybook: every story in headless Chromium', { skip }, () => {
           const players = (window as unknown as { playerStates(): PlayerState[] }).playerStates();
           return players.length > 0 && players.every((player) => (error ? player.error?.reason === error && (!plays || player.readyState! >= 2) : player.readyState! >= 2 || player.error));
         },
-        expectation,
         { timeout: 20000, polling: 100 },
+        { error: expectation.error, plays: expectation.plays },
       );
     } catch (error) {
       const states = await page.evaluate(() => (window as unknown as { playerStates(): PlayerState[] }).playerStates()).catch(() => []);
@@ -203,8 +203,8 @@ describe('Storybook: every story in headless Chromium', { skip }, () => {
     assertQuiet(id, {});
     assert.equal(first!.src, `ws://127.0.0.1:${port}/webapi/sites/teleport.example.com/desktopplayback/${STREAMED}/ws`, 'the story took the port from its args');
     assert.equal(first!.error, null);
-    assert.match((await page.textContent('.streaming-note'))!, /npm start/, 'the note says the story needs the demo server');
+    assert.match(await page.$eval('.streaming-note', (note) => note.textContent ?? ''), /npm start/, 'the note says the story needs the demo server');
     // Server-paced: what has arrived grows in real time.
-    await page.waitForFunction((from) => (window as unknown as { playerStates(): PlayerState[] }).playerStates()[0]!.buffered > from + 1, first!.buffered, { timeout: 10000 });
+    await page.waitForFunction((from) => (window as unknown as { playerStates(): PlayerState[] }).playerStates()[0]!.buffered > from + 1, { timeout: 10000 }, first!.buffered);
   });
 });
