@@ -13,17 +13,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { serve, type DemoServer } from '../../src/cli/serve.js';
+import { chromiumMissing, launchChromium } from '../helpers/chromium.js';
 import { loopbackUrl } from '../helpers/loopback.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const tools = (await import(new URL('../tools/chromium.mjs', import.meta.url).href)) as {
-  chromiumFlags: string[];
-  findChromium(): string | undefined;
-  missingChromiumMessage(): string;
-};
-const executablePath = tools.findChromium();
 
 const HD = '9a7f3c21-0b4e-4f8a-8c3d-5e6f7a8b1080'; // bob@example.com → win-dc-01, 1920×1080, 1:31
 const SD = '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720'; // alice@example.com → win-dev-01, 1280×720
@@ -49,7 +44,7 @@ function logPlayerEvents(): void {
   }
 }
 
-describe('the demo page, end to end', { skip: executablePath ? false : `no Chromium found. ${tools.missingChromiumMessage().replace(/\s*\n\s*/g, ' ')}` }, () => {
+describe('the demo page, end to end', { skip: chromiumMissing }, () => {
   let dir = '';
   let server: DemoServer;
   let base = '';
@@ -73,7 +68,7 @@ describe('the demo page, end to end', { skip: executablePath ? false : `no Chrom
       bundle: true, format: 'iife', globalName: 'referenceScreen', platform: 'browser', target: 'es2022', write: false, logLevel: 'warning',
     });
     referenceBundle = bundled.outputFiles[0]!.text;
-    browser = await puppeteer.launch({ executablePath, args: tools.chromiumFlags, headless: true, defaultViewport: { width: 1280, height: 800 } });
+    browser = await launchChromium({ defaultViewport: { width: 1280, height: 800 } });
     context = await browser.createBrowserContext();
     await context.overridePermissions(base, ['clipboard-read', 'clipboard-write']);
     page = await newPage();

@@ -17,17 +17,12 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
+import { chromiumMissing, launchChromium } from '../helpers/chromium.js';
 import { loopbackUrl } from '../helpers/loopback.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const tools = (await import(new URL('../tools/chromium.mjs', import.meta.url).href)) as {
-  chromiumFlags: string[];
-  findChromium(): string | undefined;
-  missingChromiumMessage(): string;
-};
-const executablePath = tools.findChromium();
 const NAME = 'desktop-recording-player';
 
 /** The fixture's two TDP PNG-frame messages (64×64 tiles at (0,0) and (64,0)). */
@@ -85,7 +80,7 @@ const read = await readRecording(bytes);
 console.log(JSON.stringify({ resolved, events: read.events.length, error: read.error?.reason ?? null }));
 `;
 
-describe('npm pack, installed into an empty folder', { skip: executablePath ? false : `no Chromium found. ${tools.missingChromiumMessage().replace(/\s*\n\s*/g, ' ')}` }, () => {
+describe('npm pack, installed into an empty folder', { skip: chromiumMissing }, () => {
   let scratch = '';
   let installDir = '';
   let packageDir = '';
@@ -175,7 +170,7 @@ describe('npm pack, installed into an empty folder', { skip: executablePath ? fa
       else response.writeHead(404).end();
     });
     await new Promise<void>((done) => server!.listen(0, '127.0.0.1', done));
-    browser = await puppeteer.launch({ executablePath, args: tools.chromiumFlags, headless: true });
+    browser = await launchChromium();
     const tab = await browser.newPage();
     const pageErrors: string[] = [];
     tab.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));

@@ -13,21 +13,16 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type ConsoleMessage, type Page } from 'puppeteer-core';
+import type { Browser, ConsoleMessage, Page } from 'puppeteer-core';
 import { contentTypes, serve, type DemoServer } from '../../src/cli/serve.js';
+import { chromiumMissing, launchChromium } from '../helpers/chromium.js';
 import { loopbackUrl, portOf } from '../helpers/loopback.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const staticDir = join(root, 'storybook-static');
-const tools = (await import(new URL('../tools/chromium.mjs', import.meta.url).href)) as {
-  chromiumFlags: string[];
-  findChromium(): string | undefined;
-  missingChromiumMessage(): string;
-};
-const executablePath = tools.findChromium();
 const built = existsSync(join(staticDir, 'index.json')) && existsSync(join(staticDir, 'iframe.html'));
-const skip = !executablePath
-  ? `no Chromium found. ${tools.missingChromiumMessage().replace(/\s*\n\s*/g, ' ')}`
+const skip = chromiumMissing
+  ? chromiumMissing
   : !built
     ? 'storybook-static/ is missing: run `npm run build && npm run build-storybook` first (npm test builds both)'
     : false;
@@ -121,7 +116,7 @@ describe('Storybook: every story in headless Chromium', { skip }, () => {
     demo = await serve({ recordingsDir: demoDir, root, port: 0, host: '127.0.0.1' });
     const index = JSON.parse(await readFile(join(staticDir, 'index.json'), 'utf8')) as { entries: Record<string, { id: string; name: string; type: string }> };
     stories = Object.values(index.entries).filter((entry) => entry.type === 'story');
-    browser = await puppeteer.launch({ executablePath, args: tools.chromiumFlags, headless: true, defaultViewport: { width: 1100, height: 900 } });
+    browser = await launchChromium({ defaultViewport: { width: 1100, height: 900 } });
     page = await browser.newPage();
     await page.evaluateOnNewDocument(`window.playerStates = ${playerStates.toString()}`);
     page.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
