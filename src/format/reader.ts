@@ -23,6 +23,14 @@ export interface ReaderOptions {
   maxPartBytes: number;
   /** Largest inflated size of one part, in bytes. Default 512 MiB; stops gzip bombs. */
   maxInflatedPartBytes: number;
+  /**
+   * The whole file may inflate to at most `inflateAllowanceBytes + maxInflateRatio × compressed
+   * bytes read so far`. Recordings inflate 1.2–2× (their screen data is PNG or RDP-compressed
+   * already); deflate can reach 1032×, so a bomb spread over many parts, each under the part limit,
+   * is stopped here after a bounded amount of work. Defaults: 64 MiB and 32.
+   */
+  inflateAllowanceBytes: number;
+  maxInflateRatio: number;
 }
 
 export interface ReadResult {
@@ -41,6 +49,8 @@ export interface ReaderStats {
   bytes: number;
   /** Events returned. */
   events: number;
+  /** Bytes inflated from all parts so far. */
+  inflatedBytes: number;
   /** Events skipped because their `Metadata.Index` was not above the last one (Teleport de-duplicates so). */
   duplicates: number;
   /** Records whose event type this reader does not know (skipped). */
@@ -54,10 +64,14 @@ const NATIVE_RETAIN_LIMIT = 16 * 1024 * 1024;
 /** Compressed bytes handed to the inflater in one step (deflate expands at most ~1032×). */
 const INFLATE_STEP_BYTES = 64 * 1024;
 
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
 const defaults = (): ReaderOptions => ({
   inflate: defaultInflateEngine(),
   maxPartBytes: 256 * 1024 * 1024,
   maxInflatedPartBytes: 512 * 1024 * 1024,
+  inflateAllowanceBytes: 64 * 1024 * 1024,
+  maxInflateRatio: 32,
 });
 
 type State = 'header' | 'body' | 'padding' | 'failed';
@@ -91,7 +105,7 @@ export class RecordingReader {
   private part: OpenPart | undefined;
   private lastIndex = -1;
   private failure: RecordingError | undefined;
-  private readonly counters: ReaderStats = { version: 0, parts: 0, bytes: 0, events: 0, duplicates: 0, unknownEvents: 0 };
+  private readonly counters: ReaderStats = { version: 0, parts: 0, bytes: 0, inflatedBytes: 0, events: 0, duplicates: 0, unknownEvents: 0 };
 
   constructor(options: Partial<ReaderOptions> = {}) {
     this.options = { ...defaults(), ...options };
@@ -306,8 +320,17 @@ export class RecordingReader {
   private deliver(part: OpenPart, output: Uint8Array[], events: RecordedEvent[]): void {
     for (const data of output) {
       part.inflatedBytes += data.length;
+      this.counters.inflatedBytes += data.length;
       if (part.inflatedBytes > this.options.maxInflatedPartBytes) {
         throw new RecordingError(ErrorReason.Corrupt, `part at byte ${part.offset} inflates past ${this.options.maxInflatedPartBytes} bytes (a gzip bomb?)`, part.offset);
+      }
+      const fileLimit = this.options.inflateAllowanceBytes + this.options.maxInflateRatio * this.counters.bytes;
+      if (this.counters.inflatedBytes > fileLimit) {
+        throw new RecordingError(
+          ErrorReason.Corrupt,
+          `the first ${megabytes(this.counters.bytes)} of the recording inflate to more than ${megabytes(fileLimit)}, far more than any recording does (a gzip bomb?)`,
+          part.offset,
+        );
       }
       part.records.push(data, (payload, recordOffset) => this.decodeRecord(part, payload, recordOffset, events));
     }

@@ -183,6 +183,26 @@ export function readerSuite(inflate: InflateEngine, { describe, test }: SuiteApi
       assert.match(error!.message, /gzip bomb/);
     });
 
+    test('a gzip bomb spread over parts, each under the part limit, is stopped by the whole-file bound', async () => {
+      const first = rawPart(records(eventPayloads(sampleEvents(2))));
+      const record = records([encodeAuditEvent(desktopRecording(5, 0, new Uint8Array(960)))]);
+      const body = new Uint8Array(record.length * 4000);
+      for (let at = 0; at < body.length; at += record.length) body.set(record, at);
+      const bombPart = rawPart(body); // ~4 MB inflated from a few KB
+      const parts = [first, ...Array.from({ length: 8 }, () => bombPart)];
+      const limits = { inflate, maxInflatedPartBytes: 8 * 1024 * 1024, inflateAllowanceBytes: 6 * 1024 * 1024, maxInflateRatio: 32 };
+      const reader = new RecordingReader(limits);
+      const { events: read, error } = await readRecording(concatBytes(parts), limits);
+      assert.equal(error?.reason, 'corrupt');
+      assert.match(error!.message, /gzip bomb/);
+      assert.equal(read.length, 3, 'the events before the bomb, and the first bomb record (later copies repeat its index)');
+      // The work done is bounded by the limit, not by what the file would inflate to (8 × 4 MB).
+      for (const part of parts) if ((await reader.push(part)).error) break;
+      assert.ok(reader.stats.inflatedBytes < 3 * body.length, `${reader.stats.inflatedBytes} bytes inflated`);
+      // Within the allowance, a highly compressible part reads whole.
+      assert.equal((await readRecording(concatBytes([first, bombPart]), { inflate })).error, undefined);
+    });
+
     test('damaged gzip data gives `corrupt` after the events of earlier parts', async () => {
       const first = rawPart(records(eventPayloads(sampleEvents(2))));
       const second = rawPart(records(eventPayloads(sampleEvents(2, 2))));
