@@ -4,6 +4,7 @@ import { RecordingReader } from '../format/reader.js';
 import { TimelineBuilder, type Marker, type TimedEvent } from '../format/timeline.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackOptions, type PlaybackSnapshot } from '../playback-state.js';
 import { PlaybackClock, type Now } from './clock.js';
+import { PlaybackMachine, Phase } from './playback-machine.js';
 import { createOffscreenSurface, type PaintSurface } from './canvas.js';
 import { ActivityTrack } from './activity.js';
 import { IdleTimeMap } from './idle-time.js';
@@ -95,11 +96,6 @@ function yieldToEventLoop(): Promise<void> {
   });
 }
 
-interface PendingPlay {
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
 /**
  * One playback session: reads a recording (streaming), keeps its screen updates in memory in time
  * order, and plays them on the renderer against a rate-aware clock, with `HTMLMediaElement`
@@ -109,6 +105,7 @@ export class PlaybackSession {
   private readonly state: PlaybackSnapshot = initialSnapshot();
   private readonly timing: SessionTiming;
   private readonly clock: PlaybackClock;
+  private readonly machine: PlaybackMachine;
   private renderer: CanvasRenderer | undefined;
   private timeline = new ScreenTimeline();
   private readonly keyframes = new KeyframeStore();
@@ -134,11 +131,8 @@ export class PlaybackSession {
   private loadDone = false;
   private firstFrameStarted = false;
   private seekGeneration = 0;
-  /** Playing, but the clock reached the end of the data loaded so far. */
-  private stalled = false;
   /** A live recording: everything written so far has been read once (the source said so). */
   private liveCaughtUp = false;
-  private pendingPlays: PendingPlay[] = [];
   private cancelTick: (() => void) | undefined;
   private lastTimeUpdateAt = -Infinity;
   private lastSeekAt = -Infinity;
@@ -159,6 +153,17 @@ export class PlaybackSession {
   ) {
     this.timing = { ...defaultTiming, ...timing };
     this.clock = new PlaybackClock(this.timing.now);
+    this.machine = new PlaybackMachine(this.state, {
+      emit: (name) => this.host.emit(name),
+      run: () => this.startRunning(),
+      halt: (keepClock) => this.halt(keepClock),
+      awaitData: () => {
+        // At a real-time source's edge, the clock runs on while waiting (see stall()).
+        if (!this.isRealTime()) return;
+        this.clock.set(this.state.currentTimeMs);
+        this.clock.start();
+      },
+    });
   }
 
   snapshot(): PlaybackSnapshot {
@@ -184,9 +189,8 @@ export class PlaybackSession {
     this.options = options;
     this.resetState();
     this.postActivity(true);
-    if (hadSource) this.host.emit(MediaEvent.Emptied);
+    this.machine.load(options.source !== null, hadSource);
     if (options.source === null) return;
-    this.host.emit(MediaEvent.LoadStart);
     if (options.preload === Preload.None && !options.autoplay) this.deferredRead = true;
     else this.startReading();
   }
@@ -198,35 +202,16 @@ export class PlaybackSession {
     if (this.options.source === null) return Promise.reject(new DOMException('there is no recording to play (no source)', 'NotSupportedError'));
     if (this.deferredRead) this.startReading();
     if (this.state.ended || (this.loadDone && this.state.currentTimeMs >= this.state.durationMs)) void this.seek(0);
-    const played = new Promise<void>((resolve, reject) => this.pendingPlays.push({ resolve, reject }));
-    if (this.state.paused) {
-      this.state.paused = false;
-      this.state.ended = false;
-      this.steerSocket();
-      this.host.emit(MediaEvent.Play);
-      if (this.canRun()) this.startRunning();
-      else {
-        // At a real-time source's edge, the clock runs on while waiting (see stall()).
-        if (this.stalled && this.isRealTime()) {
-          this.clock.set(this.state.currentTimeMs);
-          this.clock.start();
-        }
-        this.host.emit(MediaEvent.Waiting);
-      }
-    } else if (this.canRun()) {
-      this.settlePlays();
-    }
+    const wasPaused = this.state.paused;
+    const played = this.machine.play();
+    if (wasPaused) this.steerSocket();
     return played;
   }
 
   pause(): void {
     if (this.state.paused) return;
-    this.state.paused = true;
-    this.stopRunning();
+    this.machine.pause();
     this.steerSocket();
-    this.host.emit(MediaEvent.TimeUpdate);
-    this.host.emit(MediaEvent.Pause);
-    this.settlePlays(new DOMException('play() was interrupted by a call to pause()', 'AbortError'));
   }
 
   /** Moves to `timeMs` and rebuilds the screen there; resolves when `seeked` fired (or a newer seek took over). */
@@ -239,12 +224,9 @@ export class PlaybackSession {
     }
     const target = Math.min(Math.max(0, timeMs), this.state.durationMs);
     const generation = ++this.seekGeneration;
-    this.state.seeking = true;
-    this.state.ended = false;
     this.state.currentTimeMs = target;
     this.clock.set(target);
-    this.host.emit(MediaEvent.Seeking);
-    this.leaveStall();
+    this.machine.seek();
     if (!this.loadDone && target > this.loadedDurationMs) {
       // Past what has arrived (a server-paced socket with a duration hint): ask for it and wait.
       this.socket?.seekForward(target);
@@ -254,15 +236,8 @@ export class PlaybackSession {
     await this.rebuildScreen(target);
     this.lastSeekAt = this.timing.now();
     if (generation !== this.seekGeneration) return;
-    this.state.seeking = false;
     // Playback resumes from the target, not from where the clock ran while the screen was rebuilt.
-    this.clock.set(target);
-    this.host.emit(MediaEvent.TimeUpdate);
-    this.host.emit(MediaEvent.Seeked);
-    if (this.state.paused || !this.canRun()) return;
-    // Seeking while playing keeps the clock running; a play() that waited for the seek starts it.
-    if (this.clock.isRunning) this.scheduleTick();
-    else this.startRunning();
+    this.machine.seeked();
   }
 
   setPlaybackRate(rate: number): void {
@@ -334,7 +309,7 @@ export class PlaybackSession {
   /** Stops loading and playback for good. */
   dispose(): void {
     this.stop();
-    this.settlePlays(new DOMException('the player was closed', 'AbortError'));
+    this.machine.close();
   }
 
   // ——— loading ———
@@ -347,7 +322,7 @@ export class PlaybackSession {
     for (const running of this.exports) running.abort(new DOMException('a new load started', 'AbortError'));
     this.loadGeneration += 1;
     this.seekGeneration += 1;
-    this.stopRunning();
+    this.halt(false);
   }
 
   private resetState(): void {
@@ -383,12 +358,10 @@ export class PlaybackSession {
     this.deferredRead = false;
     this.loadDone = false;
     this.firstFrameStarted = false;
-    this.stalled = false;
     this.liveCaughtUp = false;
     this.loadedDurationMs = 0;
     this.lastProgressAt = -Infinity;
     this.renderer?.clear();
-    this.settlePlays(new DOMException('a new load started', 'AbortError'));
   }
 
   private startReading(): void {
@@ -599,14 +572,12 @@ export class PlaybackSession {
     if (this.state.readyState === ReadyState.HaveNothing) {
       // Metadata = the screen size is known (or the file ended without one).
       if (!firstScreen && !final) return;
-      this.state.readyState = ReadyState.HaveMetadata;
       this.state.durationMs = durationMs;
       this.state.videoWidth = firstScreen?.width ?? 0;
       this.state.videoHeight = firstScreen?.height ?? 0;
       this.state.currentTimeMs = Math.min(this.options.startAtMs, final ? this.loadedDurationMs : Infinity);
       this.state.bufferedMs = this.loadedDurationMs;
-      this.host.emit(MediaEvent.DurationChange);
-      this.host.emit(MediaEvent.LoadedMetadata);
+      this.machine.metadata();
     } else {
       this.state.bufferedMs = this.loadedDurationMs;
       if (durationMs !== this.state.durationMs) {
@@ -626,12 +597,12 @@ export class PlaybackSession {
     // At a real-time source's edge, playback goes on once LIVE_LAG_MS has arrived beyond it: then it
     // trails the edge by that much, instead of stopping again at every message.
     const resumeBeyondMs = this.isRealTime() && !final ? LIVE_LAG_MS : 0;
-    if (this.stalled && (final || this.loadedDurationMs > this.state.currentTimeMs + resumeBeyondMs)) {
+    if (this.machine.atEdge && (final || this.loadedDurationMs > this.state.currentTimeMs + resumeBeyondMs)) {
       // A real-time source: the clock ran on while waiting; go on from there, a little behind the newest data.
       const caughtUpMs = this.clock.isRunning ? Math.min(this.clock.timeMs, this.playableEndMs() - (final ? 0 : LIVE_LAG_MS)) : 0;
-      this.leaveStall();
+      this.clock.stop();
       if (caughtUpMs > this.state.currentTimeMs) this.advanceTo(caughtUpMs);
-      if (!this.state.paused) this.startRunning();
+      this.machine.unstall();
     } else if (this.state.readyState >= ReadyState.HaveCurrentData && !this.state.seeking && !this.clock.isRunning) {
       // Stopped (paused, or waiting at the edge) where more updates of this very moment just came
       // in (a server sends the rest of a millisecond's updates later): they show at once.
@@ -661,7 +632,7 @@ export class PlaybackSession {
     }
     this.noteData(builder, true);
     if (liveDurationMs === this.state.durationMs) this.host.emit(MediaEvent.DurationChange);
-    if (this.state.readyState >= ReadyState.HaveFutureData) this.reachEnoughData();
+    this.machine.enoughData();
   }
 
   private failLoad(builder: TimelineBuilder, error: unknown): void {
@@ -677,14 +648,14 @@ export class PlaybackSession {
       return;
     }
     this.loading = undefined;
-    this.stopRunning();
+    // A seek in flight ends with the load: nothing is left to show.
+    this.seekGeneration += 1;
+    this.halt(false);
     for (const waiter of this.dataWaiters.splice(0)) waiter.resolve();
-    this.state.readyState = ReadyState.HaveNothing;
     this.state.durationMs = NaN;
     this.state.live = false;
     this.renderer?.clear();
-    this.host.emit(MediaEvent.Error);
-    this.settlePlays(new DOMException(failure.message, 'NotSupportedError'));
+    this.machine.fail(failure.message);
   }
 
   private async paintFirstFrame(): Promise<void> {
@@ -694,20 +665,9 @@ export class PlaybackSession {
     // A seek meanwhile queued its own rebuild; wait for the latest one.
     await this.renderer?.whenIdle();
     if (generation !== this.loadGeneration) return;
-    this.state.readyState = ReadyState.HaveCurrentData;
-    this.host.emit(MediaEvent.LoadedData);
-    this.state.readyState = ReadyState.HaveFutureData;
-    this.host.emit(MediaEvent.CanPlay);
-    if (this.loadDone) this.reachEnoughData();
-    if (!this.state.paused) {
-      if (this.canRun() && !this.clock.isRunning) this.startRunning();
-    } else if (this.options.autoplay) void this.play().catch(() => {});
-  }
-
-  private reachEnoughData(): void {
-    if (this.state.readyState === ReadyState.HaveEnoughData) return;
-    this.state.readyState = ReadyState.HaveEnoughData;
-    this.host.emit(MediaEvent.CanPlayThrough);
+    this.machine.firstFrame();
+    if (this.loadDone) this.machine.enoughData();
+    if (this.state.paused && this.options.autoplay) void this.play().catch(() => {});
   }
 
   private async rebuildScreen(timeMs: number): Promise<void> {
@@ -820,24 +780,20 @@ export class PlaybackSession {
 
   // ——— playing ———
 
-  private canRun(): boolean {
-    return this.state.readyState >= ReadyState.HaveFutureData && !this.state.seeking;
-  }
-
+  /** Entering `playing`: the clock runs from the current time, and ticks paint what falls due. */
   private startRunning(): void {
     this.clock.set(this.state.currentTimeMs);
     this.clock.start();
-    this.host.emit(MediaEvent.Playing);
-    this.settlePlays();
     this.scheduleTick();
   }
 
-  private stopRunning(): void {
+  /** Stops the ticks, and the clock unless `keepClock`; what fell due until then is painted (not while seeking). */
+  private halt(keepClock: boolean): void {
     this.cancelTick?.();
     this.cancelTick = undefined;
-    if (!this.clock.isRunning) return;
+    if (keepClock || !this.clock.isRunning) return;
     this.clock.stop();
-    this.advanceTo(Math.min(this.clock.timeMs, this.playableEndMs()));
+    if (!this.state.seeking) this.advanceTo(Math.min(this.clock.timeMs, this.playableEndMs()));
   }
 
   /** Playing can go up to here: the end, or while loading, the last moment loaded. */
@@ -852,7 +808,7 @@ export class PlaybackSession {
 
   private tick(): void {
     this.cancelTick = undefined;
-    if (this.state.paused || this.state.seeking || this.stalled || !this.canRun()) return;
+    if (this.machine.phase !== Phase.Playing) return;
     const end = this.playableEndMs();
     const time = Math.min(this.clock.timeMs, end);
     // The last updates before the end (or the loaded edge) are never deferred.
@@ -896,30 +852,14 @@ export class PlaybackSession {
    * wait further behind each time (or stopping at every message that arrives).
    */
   private stall(): void {
-    if (!this.isRealTime()) {
-      this.clock.stop();
-      this.clock.set(this.state.currentTimeMs);
-    }
-    this.stalled = true;
-    this.state.readyState = ReadyState.HaveCurrentData;
-    this.host.emit(MediaEvent.TimeUpdate);
-    this.host.emit(MediaEvent.Waiting);
+    const realTime = this.isRealTime();
+    this.machine.stall(realTime);
+    if (!realTime) this.clock.set(this.state.currentTimeMs);
   }
 
   /** The source sends the recording as it happens: a growing live file, or a server that paces it. */
   private isRealTime(): boolean {
     return this.state.live || (this.socket !== undefined && !this.loadDone);
-  }
-
-  /** Data came, or a seek left the edge: playable again (`canplay`, as `<video>` fires it then). */
-  private leaveStall(): void {
-    if (!this.stalled) return;
-    this.stalled = false;
-    this.clock.stop();
-    if (this.state.readyState === ReadyState.HaveCurrentData) {
-      this.state.readyState = ReadyState.HaveFutureData;
-      this.host.emit(MediaEvent.CanPlay);
-    }
   }
 
   /**
@@ -942,23 +882,8 @@ export class PlaybackSession {
 
   private reachEnd(): void {
     this.host.emit(MediaEvent.TimeUpdate);
-    if (this.options.loop) {
-      void this.seek(0);
-      return;
-    }
-    this.clock.stop();
-    this.state.paused = true;
-    this.state.ended = true;
-    this.host.emit(MediaEvent.Pause);
-    this.host.emit(MediaEvent.Ended);
-  }
-
-  /** Resolves (no error) or rejects every pending `play()`. */
-  private settlePlays(error?: unknown): void {
-    for (const pending of this.pendingPlays.splice(0)) {
-      if (error === undefined) pending.resolve();
-      else pending.reject(error);
-    }
+    if (this.options.loop) void this.seek(0);
+    else this.machine.end();
   }
 }
 
