@@ -1,6 +1,5 @@
 import { ErrorReason, RecordingError } from '../format/errors.js';
 import type { RecordedEvent } from '../format/events.js';
-import { RecordingReader } from '../format/reader.js';
 import { TimelineBuilder, type Marker, type TimedEvent } from '../format/timeline.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackOptions, type PlaybackSnapshot } from '../playback-state.js';
 import { PlaybackClock, type Now } from './clock.js';
@@ -11,13 +10,12 @@ import { IdleTimeMap } from './idle-time.js';
 import { fastestImageDecode, type DecodedImage } from './image-decode.js';
 import { KeyframeBuilder, KeyframeStore, type Keyframe } from './keyframes.js';
 import { CanvasRenderer, type ReplaySource, type RestoreStep } from './renderer.js';
-import type { PlaybackSocket } from './playback-socket.js';
 import { Scheduler, countTiles } from './scheduler.js';
 import { TileBytesStore, type TileImage } from './tile-bytes.js';
 import { ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
 import { Thumbnails } from './thumbnails.js';
 import type { PaintRect } from './activity.js';
-import { readSource, type RecordingSource, type SourceHooks } from './source.js';
+import { openFeed, type FeedSink, type RecordingFeed, type RecordingSource } from './feeds/index.js';
 // Types only: the export code and mediabunny load with a dynamic import(), on the first export.
 import type { ExportSource, VideoExportProgress, VideoExportSettings } from './export/video-export.js';
 
@@ -42,8 +40,6 @@ const KEYFRAME_TILES_APART = 160;
 const KEYFRAME_FAST_PATH_UPDATES_APART = 24;
 /** A seek that had to decode at least this many tiles leaves a keyframe behind (scrubbing back is then instant). */
 const KEYFRAME_AFTER_SEEK_TILES = 40;
-/** A paused player lets a playback server keep sending until this much is buffered ahead. */
-const SOCKET_PREFETCH_MS = 30_000;
 /** A player that waited at a real-time source's edge resumes this far behind the newest data (what arrives next has room to land). */
 const LIVE_LAG_MS = 500;
 /** Background keyframe building rests this long after a seek (the next one often follows). */
@@ -76,13 +72,6 @@ const defaultTiming: SessionTiming = {
   },
   yield: yieldToEventLoop,
 };
-
-/**
- * A stream that is already downloaded answers every read in a microtask, so a read loop would
- * never let a task run: requests, ticks and image decodes would all wait for the whole file.
- * Reading hands the thread back after this long.
- */
-const READ_SLICE_MS = 8;
 
 /** A new task without setTimeout's 4 ms clamp. */
 function yieldToEventLoop(): Promise<void> {
@@ -125,7 +114,10 @@ export class PlaybackSession {
   private options: LoadOptions = { source: null, preload: Preload.Auto, autoplay: false, loop: false, startAtMs: 0, playbackRate: 1, idleLimitMs: 0, durationHintMs: 0 };
   /** Bumped by every load; work of an older load stops when it sees a newer one. */
   private loadGeneration = 0;
-  private loading: AbortController | undefined;
+  /** Where the current load's events come from (`feeds/`); closed by the next load. */
+  private feed: RecordingFeed | undefined;
+  /** Places the current load's events on the timeline. */
+  private builder = new TimelineBuilder();
   /** `preload="none"`: the file is read on the first `play()`. */
   private deferredRead = false;
   private loadDone = false;
@@ -136,12 +128,12 @@ export class PlaybackSession {
   private cancelTick: (() => void) | undefined;
   private lastTimeUpdateAt = -Infinity;
   private lastSeekAt = -Infinity;
-  /** The playback websocket of the current load, when the source is a `ws:`/`wss:` URL. */
-  private socket: PlaybackSocket | undefined;
   /** Seeks past the loaded edge, waiting for the data to reach them. */
   private dataWaiters: Array<{ targetMs: number; resolve(): void }> = [];
   private lastProgressAt = -Infinity;
   private loadedDurationMs = 0;
+  /** The full length as the feed told it before its events arrived (0: not told). */
+  private knownDurationMs = 0;
   /** Video exports running; a new load cancels them. */
   private readonly exports = new Set<AbortController>();
   /** The hover thumbnails of this load, made at the first one. */
@@ -150,6 +142,8 @@ export class PlaybackSession {
   constructor(
     private readonly host: SessionHost,
     timing: Partial<SessionTiming> = {},
+    /** Makes the feed for a source (`feeds/`); tests script their own. */
+    private readonly feedFor: typeof openFeed = openFeed,
   ) {
     this.timing = { ...defaultTiming, ...timing };
     this.clock = new PlaybackClock(this.timing.now);
@@ -192,7 +186,7 @@ export class PlaybackSession {
     this.machine.load(options.source !== null, hadSource);
     if (options.source === null) return;
     if (options.preload === Preload.None && !options.autoplay) this.deferredRead = true;
-    else this.startReading();
+    else this.startFeed();
   }
 
   /** Resolves once playback actually runs (`playing`), like `HTMLMediaElement.play()`. */
@@ -200,18 +194,18 @@ export class PlaybackSession {
     const { error } = this.state;
     if (error && !error.partial) return Promise.reject(new DOMException(error.message, 'NotSupportedError'));
     if (this.options.source === null) return Promise.reject(new DOMException('there is no recording to play (no source)', 'NotSupportedError'));
-    if (this.deferredRead) this.startReading();
+    if (this.deferredRead) this.startFeed();
     if (this.state.ended || (this.loadDone && this.state.currentTimeMs >= this.state.durationMs)) void this.seek(0);
     const wasPaused = this.state.paused;
     const played = this.machine.play();
-    if (wasPaused) this.steerSocket();
+    if (wasPaused) this.steerFeed();
     return played;
   }
 
   pause(): void {
     if (this.state.paused) return;
     this.machine.pause();
-    this.steerSocket();
+    this.steerFeed();
   }
 
   /** Moves to `timeMs` and rebuilds the screen there; resolves when `seeked` fired (or a newer seek took over). */
@@ -228,8 +222,8 @@ export class PlaybackSession {
     this.clock.set(target);
     this.machine.seek();
     if (!this.loadDone && target > this.loadedDurationMs) {
-      // Past what has arrived (a server-paced socket with a duration hint): ask for it and wait.
-      this.socket?.seekForward(target);
+      // Past what has arrived (a duration known ahead): ask the feed for it and wait.
+      this.feed?.want(target);
       await new Promise<void>((resolve) => this.dataWaiters.push({ targetMs: target, resolve }));
       if (generation !== this.seekGeneration) return;
     }
@@ -247,7 +241,7 @@ export class PlaybackSession {
     if (rate === this.state.playbackRate) return;
     this.clock.setRate(rate);
     this.state.playbackRate = rate;
-    this.socket?.setSpeed(rate);
+    this.steerFeed();
     this.host.emit(MediaEvent.RateChange);
   }
 
@@ -315,9 +309,8 @@ export class PlaybackSession {
   // ——— loading ———
 
   private stop(): void {
-    this.loading?.abort(new DOMException('a new load started', 'AbortError'));
-    this.loading = undefined;
-    this.socket = undefined;
+    this.feed?.close();
+    this.feed = undefined;
     for (const waiter of this.dataWaiters.splice(0)) waiter.resolve();
     for (const running of this.exports) running.abort(new DOMException('a new load started', 'AbortError'));
     this.loadGeneration += 1;
@@ -360,109 +353,59 @@ export class PlaybackSession {
     this.firstFrameStarted = false;
     this.liveCaughtUp = false;
     this.loadedDurationMs = 0;
+    this.knownDurationMs = 0;
+    this.builder = new TimelineBuilder();
     this.lastProgressAt = -Infinity;
     this.renderer?.clear();
   }
 
-  private startReading(): void {
+  private startFeed(): void {
     this.deferredRead = false;
-    const controller = new AbortController();
-    this.loading = controller;
-    const source = this.options.source!;
-    if (typeof source === 'string' && /^wss?:/i.test(source)) void this.readSocket(source, controller.signal, this.loadGeneration);
-    else void this.read(source, controller.signal, this.loadGeneration);
-  }
-
-  /** A server-paced playback websocket (spec §4): events arrive in time, and are indexed like a file's. */
-  private async readSocket(url: string, signal: AbortSignal, generation: number): Promise<void> {
-    const builder = new TimelineBuilder();
-    const current = (): boolean => generation === this.loadGeneration;
-    // Loaded on first use: most players only ever fetch files.
-    let PlaybackSocket: typeof import('./playback-socket.js').PlaybackSocket;
-    try {
-      ({ PlaybackSocket } = await import('./playback-socket.js'));
-    } catch (error) {
-      if (current()) this.failLoad(builder, error);
-      return;
-    }
-    if (!current() || signal.aborted) return;
-    const socket = new PlaybackSocket(
-      url,
-      {
-        onEvents: (events) => {
-          if (!current()) return;
-          try {
-            this.take(builder, events);
-          } catch (error) {
-            socket.close();
-            this.failLoad(builder, error);
-            return;
-          }
-          this.noteData(builder, false);
-          this.steerSocket();
-        },
-        onEnd: () => {
-          if (!current()) return;
-          this.placeAll(builder, builder.finish());
-          this.finishLoad(builder);
-        },
-        onError: (error) => {
-          if (current()) this.failLoad(builder, error);
-        },
-      },
-      { token: this.options.authToken },
-    );
-    this.socket = socket;
-    socket.setSpeed(this.state.playbackRate);
-    // A start position (start-at, #t=) is fast-forwarded to by the server, not waited for.
-    if (this.options.startAtMs > 0) socket.seekForward(this.options.startAtMs);
-    signal.addEventListener('abort', () => socket.close(), { once: true });
-  }
-
-  /**
-   * What the playback server should do: send while the player plays, and while paused until
-   * enough is buffered ahead (it paces events, so pausing it saves the transfer).
-   */
-  private steerSocket(): void {
-    this.socket?.setPlaying(!this.state.paused || this.loadedDurationMs - this.state.currentTimeMs < SOCKET_PREFETCH_MS);
-  }
-
-  private async read(source: RecordingSource, signal: AbortSignal, generation: number): Promise<void> {
-    const reader = new RecordingReader();
-    const builder = new TimelineBuilder();
-    const current = (): boolean => generation === this.loadGeneration;
-    let sliceStart = this.timing.now();
-    try {
-      const hooks: SourceHooks = {
-        live: () => current() && (this.state.live = true),
-        caughtUp: () => current() && this.noteLiveCaughtUp(),
-      };
-      for await (const chunk of readSource(source, signal, hooks)) {
-        const result = await reader.push(chunk);
-        if (this.renderer && this.state.readyState >= ReadyState.HaveMetadata && (this.state.readyState < ReadyState.HaveCurrentData || this.state.seeking)) {
-          // The first frame and seeks are what the user waits for: reading waits for them.
-          await this.renderer.whenIdle();
-          sliceStart = this.timing.now();
-        } else if (this.timing.now() - sliceStart > READ_SLICE_MS) {
-          await this.timing.yield();
-          sliceStart = this.timing.now();
-        }
+    const feed = this.feedFor(this.options.source!, { authToken: this.options.authToken, timing: this.timing });
+    this.feed = feed;
+    const builder = this.builder;
+    // A closed feed (a newer load) may still answer: what it says is dropped.
+    const current = (): boolean => this.feed === feed;
+    const sink: FeedSink = {
+      events: (events) => {
         if (!current()) return;
-        this.take(builder, result.events);
-        if (result.error) throw result.error;
+        try {
+          this.take(builder, events);
+        } catch (error) {
+          feed.close();
+          this.failLoad(builder, error);
+          return;
+        }
         this.noteData(builder, false);
-      }
-      const result = await reader.end();
-      if (!current()) return;
-      this.take(builder, result.events);
-      if (result.error) throw result.error;
-      this.placeAll(builder, builder.finish());
-      this.finishLoad(builder);
-    } catch (error) {
-      if (!current()) return;
-      reader.cancel();
-      this.failLoad(builder, error);
-    }
+        this.steerFeed();
+      },
+      // The first frame and seeks are what the user waits for: reading waits for them.
+      ready: () =>
+        this.renderer && this.state.readyState >= ReadyState.HaveMetadata && (this.state.readyState < ReadyState.HaveCurrentData || this.state.seeking)
+          ? this.renderer.whenIdle()
+          : undefined,
+      duration: (ms) => {
+        if (!current()) return;
+        this.knownDurationMs = ms;
+        if (this.state.readyState >= ReadyState.HaveMetadata) this.noteData(builder, false);
+      },
+      live: () => current() && (this.state.live = true),
+      caughtUp: () => current() && this.noteLiveCaughtUp(),
+      end: () => {
+        if (!current()) return;
+        this.placeAll(builder, builder.finish());
+        this.finishLoad(builder);
+      },
+      fail: (error) => current() && this.failLoad(builder, error),
+    };
+    feed.start(sink);
+    this.steerFeed();
+    if (this.options.startAtMs > 0) feed.want(this.options.startAtMs);
+  }
+
+  /** Tells the feed what the player does (a paced feed sends while playing, or until enough is ahead). */
+  private steerFeed(): void {
+    this.feed?.steer({ playing: !this.state.paused, rate: this.state.playbackRate, positionMs: this.state.currentTimeMs, deliveredMs: this.loadedDurationMs });
   }
 
   private take(builder: TimelineBuilder, events: RecordedEvent[]): void {
@@ -566,8 +509,8 @@ export class PlaybackSession {
     // A source that cannot tell its length has `duration-hint` stand in for it while loading. A
     // playback socket sends screen events only, so the session's idle tail after the last one is
     // known only from the hint: it stays the length after the end too (as Teleport's player does).
-    const hintStands = !final || this.socket !== undefined;
-    const durationMs = hintStands ? Math.max(this.loadedDurationMs, this.options.durationHintMs) : this.loadedDurationMs;
+    const hintStands = !final || this.feed?.paced === true;
+    const durationMs = Math.max(this.loadedDurationMs, hintStands ? this.options.durationHintMs : 0, this.knownDurationMs);
     const firstScreen = this.timeline.firstScreen;
     if (this.state.readyState === ReadyState.HaveNothing) {
       // Metadata = the screen size is known (or the file ended without one).
@@ -625,7 +568,6 @@ export class PlaybackSession {
     this.activity.finish(builder.durationMs);
     this.idleTime.addActivity(builder.durationMs);
     this.postActivity(true);
-    this.loading = undefined;
     if (this.state.currentTimeMs > builder.durationMs && this.state.readyState >= ReadyState.HaveMetadata) {
       this.state.currentTimeMs = builder.durationMs;
       this.clock.set(builder.durationMs);
@@ -639,7 +581,7 @@ export class PlaybackSession {
     const failure = error instanceof RecordingError ? error : new RecordingError(ErrorReason.Network, `loading the recording failed: ${error instanceof Error ? error.message : String(error)}`);
     const partial = this.timeline.length > 0;
     this.state.error = { reason: failure.reason, message: failure.message, partial };
-    this.loading?.abort();
+    this.feed?.close();
     if (partial) {
       // What decoded stays playable: the load ends here, as if the file ended.
       this.placeAll(builder, builder.finish());
@@ -647,7 +589,6 @@ export class PlaybackSession {
       this.finishLoad(builder);
       return;
     }
-    this.loading = undefined;
     // A seek in flight ends with the load: nothing is left to show.
     this.seekGeneration += 1;
     this.halt(false);
@@ -730,13 +671,13 @@ export class PlaybackSession {
     if (signal.aborted) throw aborted();
     if (this.options.source === null) throw new DOMException('there is no recording to export (no source)', 'InvalidStateError');
     const wantedMs = request.endMs ?? Infinity;
-    if (!this.loadDone && this.socket && wantedMs > this.loadedDurationMs) {
+    if (!this.loadDone && this.feed?.paced && wantedMs > this.loadedDurationMs) {
       throw new DOMException(
         `a server-paced playback websocket sends the recording in real time, so only what has arrived can be exported (up to ${formatMs(this.loadedDurationMs)} so far); export a range within that, or load the recording from its file to export all of it`,
         'InvalidStateError',
       );
     }
-    if (this.deferredRead) this.startReading();
+    if (this.deferredRead) this.startFeed();
     if (!this.loadDone && (wantedMs > this.loadedDurationMs || this.state.readyState === ReadyState.HaveNothing)) {
       // A file still loading: wait for the range (or the end).
       await new Promise<void>((resolve) => {
@@ -859,7 +800,7 @@ export class PlaybackSession {
 
   /** The source sends the recording as it happens: a growing live file, or a server that paces it. */
   private isRealTime(): boolean {
-    return this.state.live || (this.socket !== undefined && !this.loadDone);
+    return this.state.live || (this.feed?.paced === true && !this.loadDone);
   }
 
   /**
