@@ -1,32 +1,25 @@
 import { ErrorReason, RecordingError } from '../format/errors.js';
-import type { RecordedEvent } from '../format/events.js';
-import { TimelineBuilder, type Marker, type TimedEvent } from '../format/timeline.js';
+import type { Marker } from '../format/timeline.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackOptions, type PlaybackSnapshot } from '../playback-state.js';
+import { ActivityReports } from './activity-reports.js';
+import type { PaintSurface } from './canvas.js';
 import { PlaybackClock, type Now } from './clock.js';
-import { PlaybackMachine, Phase } from './playback-machine.js';
-import { createOffscreenSurface, type PaintSurface } from './canvas.js';
-import { ActivityTrack } from './activity.js';
-import { IdleTimeMap } from './idle-time.js';
-import { fastestImageDecode, type DecodedImage } from './image-decode.js';
-import { KeyframeBuilder, KeyframeStore, type Keyframe } from './keyframes.js';
-import { CanvasRenderer, type ReplaySource, type RestoreStep } from './renderer.js';
-import { Scheduler, countTiles } from './scheduler.js';
-import { TileBytesStore, type TileImage } from './tile-bytes.js';
-import { ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
-import { Thumbnails } from './thumbnails.js';
-import type { PaintRect } from './activity.js';
 import { openFeed, type FeedSink, type RecordingFeed, type RecordingSource } from './feeds/index.js';
+import { fastestImageDecode, type DecodedImage } from './image-decode.js';
+import { Ingest } from './ingest.js';
+import { KeyframePolicy } from './keyframe-policy.js';
+import { PlaybackMachine, Phase } from './playback-machine.js';
+import { CanvasRenderer, type ReplaySource } from './renderer.js';
+import { Scheduler } from './scheduler.js';
+import { Thumbnails } from './thumbnails.js';
+import type { TileImage } from './tile-bytes.js';
 // Types only: the export code and mediabunny load with a dynamic import(), on the first export.
 import type { ExportSource, VideoExportProgress, VideoExportSettings } from './export/video-export.js';
 
-/** Largest remote screen the player allocates a canvas for (RDP allows 8192×8192). */
-export const MAX_SCREEN_SIDE = 8192;
 /** How often `timeupdate` fires while playing, like `<video>` (every 15–250 ms). */
 const TIME_UPDATE_INTERVAL_MS = 250;
 /** How often `progress` fires while the file loads (the HTML spec says about every 350 ms). */
 const PROGRESS_INTERVAL_MS = 350;
-/** The activity track goes to the page at most this often while the file loads (and once at the end). */
-const ACTIVITY_POST_INTERVAL_MS = 500;
 /** Playback steps at about display rate; the clock, not the tick count, decides what is due. */
 const TICK_MS = 16;
 /**
@@ -34,16 +27,8 @@ const TICK_MS = 16;
  * catches up; what falls due meanwhile is then coalesced (only the latest tile of each area).
  */
 const MAX_PAINT_BACKLOG = 24;
-/** Keyframes are this many tiles apart: a seek decodes at most this many after restoring one. */
-const KEYFRAME_TILES_APART = 160;
-/** Fast-path updates between keyframes: a seek replays at most this many (~18 ms a full RemoteFX frame). */
-const KEYFRAME_FAST_PATH_UPDATES_APART = 24;
-/** A seek that had to decode at least this many tiles leaves a keyframe behind (scrubbing back is then instant). */
-const KEYFRAME_AFTER_SEEK_TILES = 40;
 /** A player that waited at a real-time source's edge resumes this far behind the newest data (what arrives next has room to land). */
 const LIVE_LAG_MS = 500;
-/** Background keyframe building rests this long after a seek (the next one often follows). */
-const KEYFRAME_BUILD_PAUSE_AFTER_SEEK_MS = 400;
 
 export interface LoadOptions extends PlaybackOptions {
   source: RecordingSource | null;
@@ -85,59 +70,50 @@ function yieldToEventLoop(): Promise<void> {
   });
 }
 
+const NO_SOURCE: LoadOptions = { source: null, preload: Preload.Auto, autoplay: false, loop: false, startAtMs: 0, playbackRate: 1, idleLimitMs: 0, durationHintMs: 0 };
+
 /**
- * One playback session: reads a recording (streaming), keeps its screen updates in memory in time
- * order, and plays them on the renderer against a rate-aware clock, with `HTMLMediaElement`
- * semantics for state and events. DOM-free: it runs in the worker.
+ * One playback session, composed of: a feed (`feeds/`: where the events come from), an ingest
+ * (`ingest.ts`: everything known about the loaded recording), the playback state machine
+ * (`playback-machine.ts`: phases and media events), the clock and scheduler, the renderer and the
+ * keyframe policy. It turns the feed's deliveries into readiness and duration, and the clock into
+ * painted updates, with `HTMLMediaElement` semantics. DOM-free: it runs in the worker.
  */
 export class PlaybackSession {
   private readonly state: PlaybackSnapshot = initialSnapshot();
   private readonly timing: SessionTiming;
   private readonly clock: PlaybackClock;
   private readonly machine: PlaybackMachine;
-  private renderer: CanvasRenderer | undefined;
-  private timeline = new ScreenTimeline();
-  private readonly keyframes = new KeyframeStore();
-  private scheduler = new Scheduler(this.timeline, this.keyframes);
-  private keyframeBuilder: KeyframeBuilder | undefined;
+  private readonly keyframes: KeyframePolicy;
+  private readonly activityReports: ActivityReports;
   private readonly decodeImage = fastestImageDecode();
-  private tileBytes = new TileBytesStore();
-  /** Reads a tile's PNG from the store of the current load and decodes it. */
-  private readonly decodeTile = async (png: TileImage): Promise<DecodedImage> => this.decodeImage(await this.tileBytes.read(png));
-  private undecodableTiles = 0;
-  private idleTime = new IdleTimeMap();
-  private activity = this.newActivityTrack();
-  /** The activity track version last sent to the host (-1: none since the load began), when, and a pending send. */
-  private postedActivityVersion = -1;
-  private lastActivityPostAt = -Infinity;
-  private cancelActivityPost: (() => void) | undefined;
-  private options: LoadOptions = { source: null, preload: Preload.Auto, autoplay: false, loop: false, startAtMs: 0, playbackRate: 1, idleLimitMs: 0, durationHintMs: 0 };
-  /** Bumped by every load; work of an older load stops when it sees a newer one. */
-  private loadGeneration = 0;
-  /** Where the current load's events come from (`feeds/`); closed by the next load. */
+  private renderer: CanvasRenderer | undefined;
+  private options: LoadOptions = NO_SOURCE;
+  // ——— the current load; a new load replaces all of them ———
+  private ingest = new Ingest();
+  private scheduler: Scheduler;
+  /** Where the events come from; closed by the next load. Undefined before the first read (`preload="none"`). */
   private feed: RecordingFeed | undefined;
-  /** Places the current load's events on the timeline. */
-  private builder = new TimelineBuilder();
-  /** `preload="none"`: the file is read on the first `play()`. */
+  /** `preload="none"`: the feed opens on the first `play()`. */
   private deferredRead = false;
-  private loadDone = false;
   private firstFrameStarted = false;
-  private seekGeneration = 0;
-  /** A live recording: everything written so far has been read once (the source said so). */
+  /** A live recording: everything written so far has been read once (the feed said so). */
   private liveCaughtUp = false;
-  private cancelTick: (() => void) | undefined;
-  private lastTimeUpdateAt = -Infinity;
-  private lastSeekAt = -Infinity;
-  /** Seeks past the loaded edge, waiting for the data to reach them. */
-  private dataWaiters: Array<{ targetMs: number; resolve(): void }> = [];
-  private lastProgressAt = -Infinity;
-  private loadedDurationMs = 0;
   /** The full length as the feed told it before its events arrived (0: not told). */
   private knownDurationMs = 0;
+  /** Seeks and exports waiting for the data to reach a time. */
+  private dataWaiters: Array<{ targetMs: number; resolve(): void }> = [];
   /** Video exports running; a new load cancels them. */
   private readonly exports = new Set<AbortController>();
   /** The hover thumbnails of this load, made at the first one. */
   private thumbnails: Thumbnails | undefined;
+  private metadataVersionSeen = -1;
+  private metadataChanges = 0;
+  // ——— playing ———
+  private seekGeneration = 0;
+  private cancelTick: (() => void) | undefined;
+  private lastTimeUpdateAt = -Infinity;
+  private lastProgressAt = -Infinity;
 
   constructor(
     private readonly host: SessionHost,
@@ -147,6 +123,12 @@ export class PlaybackSession {
   ) {
     this.timing = { ...defaultTiming, ...timing };
     this.clock = new PlaybackClock(this.timing.now);
+    this.keyframes = new KeyframePolicy(
+      this.timing,
+      () => this.state.readyState < ReadyState.HaveCurrentData || this.state.seeking || (this.renderer?.backlog ?? 0) > 0,
+    );
+    this.scheduler = new Scheduler(this.ingest.timeline, this.keyframes.store);
+    this.activityReports = new ActivityReports(this.timing, (seconds) => this.host.activity?.(seconds));
     this.machine = new PlaybackMachine(this.state, {
       emit: (name) => this.host.emit(name),
       run: () => this.startRunning(),
@@ -164,15 +146,20 @@ export class PlaybackSession {
     return this.state;
   }
 
+  /** Changes whenever `recording` or `markers` of the snapshot may have (a load, events that carry them). */
+  get metadataVersion(): number {
+    return this.metadataChanges;
+  }
+
   /** The canvases to paint on: the screen, and the pointer layer above it. */
   attach(screen: PaintSurface, cursor: PaintSurface): void {
     this.renderer = new CanvasRenderer(screen, cursor, {
       decodeTile: this.decodeTile,
-      readBytes: (bytes) => this.tileBytes.read(bytes),
+      readBytes: (bytes) => this.ingest.readBytes(bytes),
       onScreenSize: (width, height) => this.noteScreenSize(width, height),
       onImageError: (timeMs, error) => this.noteImageError(timeMs, error),
     });
-    this.keyframeBuilder?.wake();
+    this.keyframes.wake();
     // Canvases that arrive after loading began show the current position at once.
     if (this.state.readyState >= ReadyState.HaveMetadata) void this.rebuildScreen(this.state.currentTimeMs);
   }
@@ -181,8 +168,7 @@ export class PlaybackSession {
     const hadSource = this.options.source !== null;
     this.stop();
     this.options = options;
-    this.resetState();
-    this.postActivity(true);
+    this.reset();
     this.machine.load(options.source !== null, hadSource);
     if (options.source === null) return;
     if (options.preload === Preload.None && !options.autoplay) this.deferredRead = true;
@@ -195,7 +181,7 @@ export class PlaybackSession {
     if (error && !error.partial) return Promise.reject(new DOMException(error.message, 'NotSupportedError'));
     if (this.options.source === null) return Promise.reject(new DOMException('there is no recording to play (no source)', 'NotSupportedError'));
     if (this.deferredRead) this.startFeed();
-    if (this.state.ended || (this.loadDone && this.state.currentTimeMs >= this.state.durationMs)) void this.seek(0);
+    if (this.state.ended || (this.ingest.finished && this.state.currentTimeMs >= this.state.durationMs)) void this.seek(0);
     const wasPaused = this.state.paused;
     const played = this.machine.play();
     if (wasPaused) this.steerFeed();
@@ -221,14 +207,14 @@ export class PlaybackSession {
     this.state.currentTimeMs = target;
     this.clock.set(target);
     this.machine.seek();
-    if (!this.loadDone && target > this.loadedDurationMs) {
+    if (!this.ingest.finished && target > this.ingest.durationMs) {
       // Past what has arrived (a duration known ahead): ask the feed for it and wait.
       this.feed?.want(target);
-      await new Promise<void>((resolve) => this.dataWaiters.push({ targetMs: target, resolve }));
+      await this.dataAt(target);
       if (generation !== this.seekGeneration) return;
     }
     await this.rebuildScreen(target);
-    this.lastSeekAt = this.timing.now();
+    this.keyframes.noteSeek();
     if (generation !== this.seekGeneration) return;
     // Playback resumes from the target, not from where the clock ran while the screen was rebuilt.
     this.machine.seeked();
@@ -247,8 +233,9 @@ export class PlaybackSession {
 
   /** Seeks to the previous (-1) or next (1) moment the screen changed; stays put when there is none. */
   async stepScreen(direction: 1 | -1): Promise<void> {
+    const { timeline, activity } = this.ingest;
     // Only changes that count as activity stop a step: a blinking caret does not.
-    const target = this.timeline.tileTimeBeside(this.state.currentTimeMs, direction, (update) => this.activity.countsAt(update.timeMs));
+    const target = timeline.tileTimeBeside(this.state.currentTimeMs, direction, (update) => activity.countsAt(update.timeMs));
     if (target !== undefined) await this.seek(target);
   }
 
@@ -261,8 +248,8 @@ export class PlaybackSession {
     this.options.idleLimitMs = Math.max(0, limitMs);
     // Re-anchored on the old map first, so the position does not jump.
     this.clock.setTimeMap(undefined);
-    this.idleTime.setLimit(this.options.idleLimitMs);
-    if (this.options.idleLimitMs > 0) this.clock.setTimeMap(this.idleTime);
+    this.ingest.idleTime.setLimit(this.options.idleLimitMs);
+    if (this.options.idleLimitMs > 0) this.clock.setTimeMap(this.ingest.idleTime);
   }
 
   /** The remote screen at the current time, without the pointer, at full recorded size. */
@@ -273,8 +260,8 @@ export class PlaybackSession {
 
   /**
    * Renders a range of the recording into a video file (`core/export/video-export.ts`) on canvases
-   * of its own, so playback goes on meanwhile. Waits for the range to load; from a server-paced
-   * websocket only what has arrived can be exported. Aborting `signal`, or a new load, cancels it.
+   * of its own, so playback goes on meanwhile. Waits for the range to load; from a paced feed only
+   * what has arrived can be exported. Aborting `signal`, or a new load, cancels it.
    */
   async exportVideo(request: Partial<VideoExportSettings>, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<Blob> {
     const controller = new AbortController();
@@ -295,7 +282,7 @@ export class PlaybackSession {
    * of its own. Null before metadata, past what has loaded, and where there is no OffscreenCanvas.
    */
   thumbnail(timeMs: number, width: number): Promise<ImageBitmap | null> {
-    if (this.state.readyState === ReadyState.HaveNothing || !(timeMs >= 0 && timeMs <= this.loadedDurationMs)) return Promise.resolve(null);
+    if (this.state.readyState === ReadyState.HaveNothing || !(timeMs >= 0 && timeMs <= this.ingest.durationMs)) return Promise.resolve(null);
     this.thumbnails ??= new Thumbnails(this.replaySource());
     return this.thumbnails.render(timeMs, width);
   }
@@ -308,54 +295,41 @@ export class PlaybackSession {
 
   // ——— loading ———
 
+  /** Reads a tile's PNG from the current load's store and decodes it. */
+  private readonly decodeTile = async (png: TileImage): Promise<DecodedImage> => this.decodeImage(await this.ingest.readBytes(png));
+
+  /** Ends the current load's work: its feed, waiters, exports, a seek in flight, and the clock. */
   private stop(): void {
     this.feed?.close();
     this.feed = undefined;
     for (const waiter of this.dataWaiters.splice(0)) waiter.resolve();
     for (const running of this.exports) running.abort(new DOMException('a new load started', 'AbortError'));
-    this.loadGeneration += 1;
     this.seekGeneration += 1;
     this.halt(false);
   }
 
-  private resetState(): void {
+  /** A new load: a new ingest, scheduler and keyframes; the snapshot as initial (the rate stays). */
+  private reset(): void {
     const rate = this.options.playbackRate;
     Object.assign(this.state, initialSnapshot(), { playbackRate: rate });
     this.clock.stop();
     this.clock.set(0);
     this.clock.setRate(rate);
-    this.timeline = new ScreenTimeline();
-    this.keyframes.clear();
-    this.scheduler = new Scheduler(this.timeline, this.keyframes);
+    this.ingest = new Ingest();
+    this.scheduler = new Scheduler(this.ingest.timeline, this.keyframes.store);
+    this.keyframes.reset(this.ingest, this.decodeTile);
     this.thumbnails?.clear();
     this.thumbnails = undefined;
-    this.keyframeBuilder?.stop();
-    this.tileBytes = new TileBytesStore();
-    // Without OffscreenCanvas there is no canvas to build on: seeks then start from the last resize
-    // (or from a snapshot an earlier seek left).
-    const builderCanvas = createOffscreenSurface();
-    this.keyframeBuilder = builderCanvas && new KeyframeBuilder(builderCanvas, this.timeline, this.keyframes, this.decodeTile, {
-      tilesApart: KEYFRAME_TILES_APART,
-      fastPathUpdatesApart: KEYFRAME_FAST_PATH_UPDATES_APART,
-      readBytes: (bytes) => this.tileBytes.read(bytes),
-      mayWork: () => this.keyframeBuildingMayRun(),
-      sleep: (delayMs) => (delayMs === 0 ? this.timing.yield() : new Promise((resolve) => this.timing.schedule(resolve, delayMs))),
-    });
-    this.undecodableTiles = 0;
-    this.idleTime = new IdleTimeMap();
-    this.activity = this.newActivityTrack();
-    this.postedActivityVersion = -1;
-    this.cancelActivityPost?.();
-    this.cancelActivityPost = undefined;
+    this.activityReports.follow(this.ingest.activity);
+    this.activityReports.report(true);
     this.setIdleLimit(this.options.idleLimitMs);
     this.deferredRead = false;
-    this.loadDone = false;
     this.firstFrameStarted = false;
     this.liveCaughtUp = false;
-    this.loadedDurationMs = 0;
     this.knownDurationMs = 0;
-    this.builder = new TimelineBuilder();
     this.lastProgressAt = -Infinity;
+    this.metadataVersionSeen = -1;
+    this.metadataChanges += 1;
     this.renderer?.clear();
   }
 
@@ -363,20 +337,20 @@ export class PlaybackSession {
     this.deferredRead = false;
     const feed = this.feedFor(this.options.source!, { authToken: this.options.authToken, timing: this.timing });
     this.feed = feed;
-    const builder = this.builder;
     // A closed feed (a newer load) may still answer: what it says is dropped.
     const current = (): boolean => this.feed === feed;
     const sink: FeedSink = {
       events: (events) => {
         if (!current()) return;
         try {
-          this.take(builder, events);
+          // New activity may change how time runs past the last loaded moment: re-anchor first.
+          if (this.clock.isRunning) this.clock.set(this.clock.timeMs);
+          this.ingest.add(events);
         } catch (error) {
-          feed.close();
-          this.failLoad(builder, error);
+          this.failLoad(error);
           return;
         }
-        this.noteData(builder, false);
+        this.noteData(false);
         this.steerFeed();
       },
       // The first frame and seeks are what the user waits for: reading waits for them.
@@ -387,16 +361,12 @@ export class PlaybackSession {
       duration: (ms) => {
         if (!current()) return;
         this.knownDurationMs = ms;
-        if (this.state.readyState >= ReadyState.HaveMetadata) this.noteData(builder, false);
+        if (this.state.readyState >= ReadyState.HaveMetadata) this.noteData(false);
       },
       live: () => current() && (this.state.live = true),
       caughtUp: () => current() && this.noteLiveCaughtUp(),
-      end: () => {
-        if (!current()) return;
-        this.placeAll(builder, builder.finish());
-        this.finishLoad(builder);
-      },
-      fail: (error) => current() && this.failLoad(builder, error),
+      end: () => current() && this.finishLoad(),
+      fail: (error) => current() && this.failLoad(error),
     };
     feed.start(sink);
     this.steerFeed();
@@ -405,124 +375,37 @@ export class PlaybackSession {
 
   /** Tells the feed what the player does (a paced feed sends while playing, or until enough is ahead). */
   private steerFeed(): void {
-    this.feed?.steer({ playing: !this.state.paused, rate: this.state.playbackRate, positionMs: this.state.currentTimeMs, deliveredMs: this.loadedDurationMs });
+    this.feed?.steer({ playing: !this.state.paused, rate: this.state.playbackRate, positionMs: this.state.currentTimeMs, deliveredMs: this.ingest.durationMs });
   }
 
-  private take(builder: TimelineBuilder, events: RecordedEvent[]): void {
-    for (const event of events) {
-      const placed = builder.add(event);
-      if (event.event.case === 'desktopRecording' && this.state.startDateMs === null && event.timeMs !== undefined) {
-        this.state.startDateMs = event.timeMs;
-      }
-      this.placeAll(builder, placed);
+  /** New events arrived (or the recording is complete): move metadata, duration and readiness forward. */
+  private noteData(final: boolean): void {
+    const ingest = this.ingest;
+    const loadedMs = ingest.durationMs;
+    this.state.startDateMs = ingest.startDateMs;
+    if (ingest.metadataVersion !== this.metadataVersionSeen) {
+      this.metadataVersionSeen = ingest.metadataVersion;
+      this.metadataChanges += 1;
+      this.state.markers = ingest.markers;
+      this.state.recording = ingest.recording;
     }
-  }
-
-  /** Keeps the screen updates among newly placed events. */
-  private placeAll(builder: TimelineBuilder, placed: TimedEvent[]): void {
-    // New activity may change how time runs past the last loaded moment: re-anchor first.
-    if (this.clock.isRunning) this.clock.set(this.clock.timeMs);
-    for (const { timeMs, tdp } of placed) {
-      switch (tdp?.kind) {
-        case 'pngFrame':
-        case 'png2Frame': {
-          const tile = { kind: 'tile', timeMs, left: tdp.left, top: tdp.top, right: tdp.right, bottom: tdp.bottom, png: tdp.png } as const;
-          this.activity.addChange(timeMs, [tile], tdp.png);
-          // The PNG is a view into a large inflated buffer: the store copies it out of the heap.
-          this.timeline.add({ ...tile, png: this.tileBytes.add(tdp.png) });
-          break;
-        }
-        case 'fastPathPdu':
-          // The timeline scans the PDU's headers for what it paints (seeks cull by it; activity measures it).
-          this.addUpdate(this.timeline.fastPath(timeMs, this.tileBytes.add(tdp.data), tdp.data));
-          break;
-        case 'screenSpec':
-          this.addScreen(timeMs, tdp.width, tdp.height);
-          break;
-        case 'connectionActivated':
-          this.addScreen(timeMs, tdp.screenWidth, tdp.screenHeight);
-          break;
-        case 'mouseMove':
-          this.addUpdate({ kind: 'pointer', timeMs, x: tdp.x, y: tdp.y });
-          break;
-        case 'mouseButton':
-          if (tdp.pressed) this.addUpdate({ kind: 'click', timeMs, button: tdp.button });
-          break;
-      }
-    }
-    this.state.markers = builder.markers;
-    this.state.recording = builder.recording;
-  }
-
-  private addUpdate(update: ScreenUpdate): void {
-    this.timeline.add(update);
-    if (update.kind === 'pointer' || update.kind === 'click') this.activity.addInput(update.timeMs);
-    else if (update.kind === 'fastpath') {
-      const rects: PaintRect[] = [];
-      this.timeline.paintRects(update, (left, top, right, bottom) => rects.push({ left, top, right, bottom }));
-      if (rects.length > 0) this.activity.addChange(update.timeMs, rects);
-      else this.activity.addQuiet(update.timeMs);
-    }
-  }
-
-  private addScreen(timeMs: number, width: number, height: number): void {
-    if (width > MAX_SCREEN_SIDE || height > MAX_SCREEN_SIDE) {
-      // Refused before any canvas is sized: 9000×9000 alone would be 324 MB of pixels.
-      throw new RecordingError(
-        ErrorReason.ScreenTooLarge,
-        `the recorded screen is ${width}×${height} pixels at ${formatMs(timeMs)}; the player shows screens up to ${MAX_SCREEN_SIDE}×${MAX_SCREEN_SIDE}`,
-      );
-    }
-    this.timeline.add({ kind: 'resize', timeMs, width, height });
-    this.activity.setScreen(width, height);
-  }
-
-  /** The activity measure of this load (`activity.ts`); its active moments drive idle skipping. */
-  private newActivityTrack(): ActivityTrack {
-    return new ActivityTrack((timeMs) => this.idleTime.addActivity(timeMs));
-  }
-
-  /**
-   * Sends the activity track to the host when it changed: at most every ACTIVITY_POST_INTERVAL_MS
-   * while loading (a change in between goes out when the interval is up), at once when `now`.
-   */
-  private postActivity(now: boolean): void {
-    if (this.activity.version === this.postedActivityVersion) return;
-    const waitMs = this.lastActivityPostAt + ACTIVITY_POST_INTERVAL_MS - this.timing.now();
-    if (!now && waitMs > 0) {
-      this.cancelActivityPost ??= this.timing.schedule(() => {
-        this.cancelActivityPost = undefined;
-        this.postActivity(false);
-      }, waitMs);
-      return;
-    }
-    this.cancelActivityPost?.();
-    this.cancelActivityPost = undefined;
-    this.postedActivityVersion = this.activity.version;
-    this.lastActivityPostAt = this.timing.now();
-    this.host.activity?.(this.activity.seconds);
-  }
-
-  /** New events arrived (or the file ended): move metadata, duration and readiness forward. */
-  private noteData(builder: TimelineBuilder, final: boolean): void {
-    this.loadedDurationMs = builder.durationMs;
     // A source that cannot tell its length has `duration-hint` stand in for it while loading. A
-    // playback socket sends screen events only, so the session's idle tail after the last one is
-    // known only from the hint: it stays the length after the end too (as Teleport's player does).
+    // paced feed sends screen events only, so the session's idle tail after the last one is known
+    // only from the hint: it stays the length after the end too (as Teleport's player does).
     const hintStands = !final || this.feed?.paced === true;
-    const durationMs = Math.max(this.loadedDurationMs, hintStands ? this.options.durationHintMs : 0, this.knownDurationMs);
-    const firstScreen = this.timeline.firstScreen;
+    const durationMs = Math.max(loadedMs, hintStands ? this.options.durationHintMs : 0, this.knownDurationMs);
+    const firstScreen = ingest.timeline.firstScreen;
     if (this.state.readyState === ReadyState.HaveNothing) {
-      // Metadata = the screen size is known (or the file ended without one).
+      // Metadata = the screen size is known (or the recording ended without one).
       if (!firstScreen && !final) return;
+      this.state.bufferedMs = loadedMs;
       this.state.durationMs = durationMs;
       this.state.videoWidth = firstScreen?.width ?? 0;
       this.state.videoHeight = firstScreen?.height ?? 0;
-      this.state.currentTimeMs = Math.min(this.options.startAtMs, final ? this.loadedDurationMs : Infinity);
-      this.state.bufferedMs = this.loadedDurationMs;
+      this.state.currentTimeMs = Math.min(this.options.startAtMs, final ? loadedMs : Infinity);
       this.machine.metadata();
     } else {
-      this.state.bufferedMs = this.loadedDurationMs;
+      this.state.bufferedMs = loadedMs;
       if (durationMs !== this.state.durationMs) {
         this.state.durationMs = durationMs;
         this.host.emit(MediaEvent.DurationChange);
@@ -533,14 +416,14 @@ export class PlaybackSession {
       this.lastProgressAt = now;
       this.host.emit(MediaEvent.Progress);
     }
-    this.postActivity(final);
-    if (this.renderer) this.keyframeBuilder?.wake();
-    const positionLoaded = final || this.timeline.lastTimeMs > this.state.currentTimeMs;
+    this.activityReports.report(final);
+    if (this.renderer) this.keyframes.wake();
+    const positionLoaded = final || ingest.timeline.lastTimeMs > this.state.currentTimeMs;
     if (!this.firstFrameStarted && positionLoaded && !this.holdsForLiveEdge()) void this.paintFirstFrame();
     // At a real-time source's edge, playback goes on once LIVE_LAG_MS has arrived beyond it: then it
     // trails the edge by that much, instead of stopping again at every message.
     const resumeBeyondMs = this.isRealTime() && !final ? LIVE_LAG_MS : 0;
-    if (this.machine.atEdge && (final || this.loadedDurationMs > this.state.currentTimeMs + resumeBeyondMs)) {
+    if (this.machine.atEdge && (final || loadedMs > this.state.currentTimeMs + resumeBeyondMs)) {
       // A real-time source: the clock ran on while waiting; go on from there, a little behind the newest data.
       const caughtUpMs = this.clock.isRunning ? Math.min(this.clock.timeMs, this.playableEndMs() - (final ? 0 : LIVE_LAG_MS)) : 0;
       this.clock.stop();
@@ -552,41 +435,46 @@ export class PlaybackSession {
       this.advanceTo(this.state.currentTimeMs);
     }
     this.dataWaiters = this.dataWaiters.filter((waiter) => {
-      if (!final && waiter.targetMs > this.loadedDurationMs) return true;
+      if (!final && waiter.targetMs > loadedMs) return true;
       waiter.resolve();
       return false;
     });
   }
 
-  private finishLoad(builder: TimelineBuilder): void {
-    this.loadDone = true;
+  /** Resolves once the data reaches `timeMs` (or the recording is complete, or a new load began). */
+  private dataAt(timeMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.dataWaiters.push({ targetMs: timeMs, resolve });
+      signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+
+  private finishLoad(): void {
     // A live recording ends as a normal one: its duration is final (durationchange even if unchanged).
     const liveDurationMs = this.state.live ? this.state.durationMs : undefined;
     this.state.live = false;
-    // The end of the recording closes the last quiet gap (an idle tail plays in the limit too).
+    // The end closes the last quiet gap, which changes how time runs there: re-anchor first.
     if (this.clock.isRunning) this.clock.set(this.clock.timeMs);
-    this.activity.finish(builder.durationMs);
-    this.idleTime.addActivity(builder.durationMs);
-    this.postActivity(true);
-    if (this.state.currentTimeMs > builder.durationMs && this.state.readyState >= ReadyState.HaveMetadata) {
-      this.state.currentTimeMs = builder.durationMs;
-      this.clock.set(builder.durationMs);
+    this.ingest.finish();
+    const endMs = this.ingest.durationMs;
+    if (this.state.currentTimeMs > endMs && this.state.readyState >= ReadyState.HaveMetadata) {
+      this.state.currentTimeMs = endMs;
+      this.clock.set(endMs);
     }
-    this.noteData(builder, true);
+    this.noteData(true);
     if (liveDurationMs === this.state.durationMs) this.host.emit(MediaEvent.DurationChange);
     this.machine.enoughData();
   }
 
-  private failLoad(builder: TimelineBuilder, error: unknown): void {
+  private failLoad(error: unknown): void {
     const failure = error instanceof RecordingError ? error : new RecordingError(ErrorReason.Network, `loading the recording failed: ${error instanceof Error ? error.message : String(error)}`);
-    const partial = this.timeline.length > 0;
+    const partial = this.ingest.timeline.length > 0;
     this.state.error = { reason: failure.reason, message: failure.message, partial };
     this.feed?.close();
     if (partial) {
-      // What decoded stays playable: the load ends here, as if the file ended.
-      this.placeAll(builder, builder.finish());
+      // What decoded stays playable: the load ends here, as if the recording ended.
       this.host.emit(MediaEvent.Error);
-      this.finishLoad(builder);
+      this.finishLoad();
       return;
     }
     // A seek in flight ends with the load: nothing is left to show.
@@ -601,13 +489,13 @@ export class PlaybackSession {
 
   private async paintFirstFrame(): Promise<void> {
     this.firstFrameStarted = true;
-    const generation = this.loadGeneration;
+    const ingest = this.ingest;
     await this.rebuildScreen(this.state.currentTimeMs);
     // A seek meanwhile queued its own rebuild; wait for the latest one.
     await this.renderer?.whenIdle();
-    if (generation !== this.loadGeneration) return;
+    if (ingest !== this.ingest) return;
     this.machine.firstFrame();
-    if (this.loadDone) this.machine.enoughData();
+    if (ingest.finished) this.machine.enoughData();
     if (this.state.paused && this.options.autoplay) void this.play().catch(() => {});
   }
 
@@ -616,53 +504,15 @@ export class PlaybackSession {
     if (!renderer) return;
     const plan = this.scheduler.seek(timeMs);
     const end = this.scheduler.nextIndex;
-    await renderer.rebuild(plan, (keyframe) => this.restoreStep(keyframe));
+    await renderer.rebuild(plan, this.keyframes.restoreStep);
     // Still showing exactly the first `end` updates (no newer seek, nothing painted since)?
-    const tiles = countTiles(plan.updates);
-    if (tiles >= KEYFRAME_AFTER_SEEK_TILES && !this.timeline.hasFastPath && this.scheduler.nextIndex === end && renderer.backlog === 0) {
-      renderer.keepKeyframe(this.keyframes, end, timeMs);
-    }
-  }
-
-  /**
-   * Building keyframes is background work: it waits while the user waits (first frame, a seek, and
-   * a moment after one, since seeks come in bursts when scrubbing) and while painting lags.
-   */
-  private keyframeBuildingMayRun(): boolean {
-    return (
-      this.state.readyState >= ReadyState.HaveCurrentData &&
-      !this.state.seeking &&
-      this.timing.now() - this.lastSeekAt > KEYFRAME_BUILD_PAUSE_AFTER_SEEK_MS &&
-      (this.renderer?.backlog ?? 0) === 0
-    );
+    this.keyframes.afterRebuild(renderer, this.ingest, plan, end, timeMs, this.scheduler.nextIndex === end);
   }
 
   /** What a renderer of its own (video export, thumbnails) reads to rebuild this load's screen at any time. */
   private replaySource(): ReplaySource {
-    const tileBytes = this.tileBytes;
-    return {
-      timeline: this.timeline,
-      keyframes: this.keyframes,
-      decodeTile: this.decodeTile,
-      readBytes: (bytes) => tileBytes.read(bytes),
-      restoreStep: (keyframe) => this.restoreStep(keyframe),
-    };
-  }
-
-  private restoreStep(keyframe: Keyframe): RestoreStep {
-    let released = false;
-    return {
-      kind: 'restore',
-      width: keyframe.width,
-      height: keyframe.height,
-      image: this.keyframes.acquire(keyframe),
-      decoderState: keyframe.decoderState,
-      done: () => {
-        if (released) return;
-        released = true;
-        this.keyframes.release(keyframe);
-      },
-    };
+    const { timeline, readBytes } = this.ingest;
+    return { timeline, keyframes: this.keyframes.store, decodeTile: this.decodeTile, readBytes, restoreStep: this.keyframes.restoreStep };
   }
 
   private async runExport(request: Partial<VideoExportSettings>, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<Blob> {
@@ -671,37 +521,34 @@ export class PlaybackSession {
     if (signal.aborted) throw aborted();
     if (this.options.source === null) throw new DOMException('there is no recording to export (no source)', 'InvalidStateError');
     const wantedMs = request.endMs ?? Infinity;
-    if (!this.loadDone && this.feed?.paced && wantedMs > this.loadedDurationMs) {
+    const ingest = this.ingest;
+    if (!ingest.finished && this.feed?.paced && wantedMs > ingest.durationMs) {
       throw new DOMException(
-        `a server-paced playback websocket sends the recording in real time, so only what has arrived can be exported (up to ${formatMs(this.loadedDurationMs)} so far); export a range within that, or load the recording from its file to export all of it`,
+        `a server-paced playback websocket sends the recording in real time, so only what has arrived can be exported (up to ${formatMs(ingest.durationMs)} so far); export a range within that, or load the recording from its file to export all of it`,
         'InvalidStateError',
       );
     }
     if (this.deferredRead) this.startFeed();
-    if (!this.loadDone && (wantedMs > this.loadedDurationMs || this.state.readyState === ReadyState.HaveNothing)) {
+    if (!ingest.finished && (wantedMs > ingest.durationMs || this.state.readyState === ReadyState.HaveNothing)) {
       // A file still loading: wait for the range (or the end).
-      await new Promise<void>((resolve) => {
-        this.dataWaiters.push({ targetMs: wantedMs, resolve });
-        signal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      await this.dataAt(wantedMs, signal);
       if (signal.aborted) throw aborted();
     }
     const { error } = this.state;
     if (error && !error.partial) throw new DOMException(error.message, 'InvalidStateError');
-    const lengthMs = this.loadDone ? this.state.durationMs : this.loadedDurationMs;
+    const lengthMs = ingest.finished ? this.state.durationMs : ingest.durationMs;
     for (const value of [request.startMs, request.endMs]) if (value !== undefined && !Number.isFinite(value)) throw new TypeError(`cannot export from or to ${value}`);
     const startMs = Math.min(Math.max(0, request.startMs ?? 0), lengthMs);
     const endMs = Math.min(Math.max(0, request.endMs ?? lengthMs), lengthMs);
     if (!(endMs > startMs)) throw new RangeError(`there is nothing to export from ${formatMs(startMs)} to ${formatMs(endMs)} (the recording lasts ${formatMs(lengthMs)})`);
     const { exportVideo } = await import('./export/video-export.js');
-    const source: ExportSource = { ...this.replaySource(), timeMap: this.idleTime, yield: this.timing.yield };
+    const source: ExportSource = { ...this.replaySource(), timeMap: ingest.idleTime, yield: this.timing.yield };
     return exportVideo(source, { ...request, startMs, endMs }, { signal, onProgress });
   }
 
   /** A tile that does not decode is skipped; the first one is reported (`image-decode`), and playback goes on. */
   private noteImageError(timeMs: number, error: unknown): void {
-    this.undecodableTiles += 1;
-    this.state.undecodableTiles = this.undecodableTiles;
+    this.state.undecodableTiles += 1;
     if (this.state.error) return;
     const cause = error instanceof Error ? ` (${error.message.replace(/\.$/, '')})` : '';
     this.state.error = {
@@ -739,7 +586,7 @@ export class PlaybackSession {
 
   /** Playing can go up to here: the end, or while loading, the last moment loaded. */
   private playableEndMs(): number {
-    return this.loadDone ? this.state.durationMs : this.loadedDurationMs;
+    return this.ingest.finished ? this.state.durationMs : this.ingest.durationMs;
   }
 
   private scheduleTick(): void {
@@ -755,7 +602,7 @@ export class PlaybackSession {
     // The last updates before the end (or the loaded edge) are never deferred.
     this.advanceTo(time, time < end);
     if (time >= end) {
-      if (this.loadDone) this.reachEnd();
+      if (this.ingest.finished) this.reachEnd();
       else this.stall();
       return;
     }
@@ -787,10 +634,10 @@ export class PlaybackSession {
 
   /**
    * Playing ran into the end of what has loaded so far: wait for more (`readyState` 2 and
-   * `waiting`, as `<video>`). From a real-time source (a live recording, a server-paced socket)
-   * this is its edge, and the clock runs on while waiting: a quiet desktop sends nothing, and what
-   * comes next is then shown at its time, a little behind the edge, instead of playback falling a
-   * wait further behind each time (or stopping at every message that arrives).
+   * `waiting`, as `<video>`). From a real-time source (a live recording, a paced feed) this is its
+   * edge, and the clock runs on while waiting: a quiet desktop sends nothing, and what comes next is
+   * then shown at its time, a little behind the edge, instead of playback falling a wait further
+   * behind each time (or stopping at every message that arrives).
    */
   private stall(): void {
     const realTime = this.isRealTime();
@@ -798,26 +645,26 @@ export class PlaybackSession {
     if (!realTime) this.clock.set(this.state.currentTimeMs);
   }
 
-  /** The source sends the recording as it happens: a growing live file, or a server that paces it. */
+  /** The recording arrives as it happens: a growing live file, or a feed that paces it. */
   private isRealTime(): boolean {
-    return this.state.live || (this.feed?.paced === true && !this.loadDone);
+    return this.state.live || (this.feed?.paced === true && !this.ingest.finished);
   }
 
   /**
    * A live recording shows its live edge first, like a live stream, when it is to play at once
    * (`autoplay`, or `play()` called) from no given position (`start-at`, `#t=`, or a seek before
-   * metadata): its first frame waits until the source has read everything written so far.
+   * metadata): its first frame waits until the feed has delivered everything written so far.
    */
   private holdsForLiveEdge(): boolean {
     return this.state.live && !this.liveCaughtUp && this.options.startAtMs === 0 && (this.options.autoplay || !this.state.paused);
   }
 
-  /** The live source has read everything written so far; a first frame held for the live edge is painted there. */
+  /** The live feed has delivered everything written so far; a first frame held for the live edge is painted there. */
   private noteLiveCaughtUp(): void {
     const held = this.holdsForLiveEdge();
     this.liveCaughtUp = true;
     if (!held || this.firstFrameStarted || this.state.readyState < ReadyState.HaveMetadata) return;
-    this.state.currentTimeMs = this.loadedDurationMs;
+    this.state.currentTimeMs = this.ingest.durationMs;
     void this.paintFirstFrame();
   }
 
