@@ -2,6 +2,7 @@ import { ErrorReason, RecordingError } from '../format/errors.js';
 import type { RecordedEvent } from '../format/events.js';
 import { TimelineBuilder, type Marker, type RecordingInfo, type TimedEvent } from '../format/timeline.js';
 import { ActivityTrack, type PaintRect } from './activity.js';
+import { formatMs } from './clock.js';
 import { MAX_SCREEN_SIDE } from './fastpath/framebuffer.js';
 import { IdleTimeMap } from './idle-time.js';
 import { ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
@@ -119,7 +120,7 @@ export class Ingest {
       // Refused before any canvas is sized: 9000×9000 alone would be 324 MB of pixels.
       throw new RecordingError(
         ErrorReason.ScreenTooLarge,
-        `the recorded screen is ${width}×${height} pixels at ${Number((timeMs / 1000).toFixed(3))} s; the player shows screens up to ${MAX_SCREEN_SIDE}×${MAX_SCREEN_SIDE}`,
+        `the recorded screen is ${width}×${height} pixels at ${formatMs(timeMs)}; the player shows screens up to ${MAX_SCREEN_SIDE}×${MAX_SCREEN_SIDE}`,
       );
     }
     this.timeline.add({ kind: 'resize', timeMs, width, height });

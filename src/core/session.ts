@@ -1,32 +1,23 @@
 import { ErrorReason, RecordingError } from '../format/errors.js';
-import type { Marker } from '../format/timeline.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackOptions, type PlaybackSnapshot } from '../playback-state.js';
 import { ActivityReports } from './activity-reports.js';
 import type { PaintSurface } from './canvas.js';
-import { PlaybackClock, type Now } from './clock.js';
+import { formatMs, type Now, type PlaybackClock } from './clock.js';
 import { openFeed, type FeedSink, type RecordingFeed, type RecordingSource } from './feeds/index.js';
 import { fastestImageDecode, type DecodedImage } from './image-decode.js';
 import { Ingest } from './ingest.js';
 import { KeyframePolicy } from './keyframe-policy.js';
-import { PlaybackMachine, Phase } from './playback-machine.js';
+import { PlaybackMachine } from './playback-machine.js';
+import { Playhead } from './playhead.js';
 import { CanvasRenderer, type ReplaySource } from './renderer.js';
 import { Scheduler } from './scheduler.js';
 import { Thumbnails } from './thumbnails.js';
 import type { TileImage } from './tile-bytes.js';
-// Types only: the export code and mediabunny load with a dynamic import(), on the first export.
-import type { ExportSource, VideoExportProgress, VideoExportSettings } from './export/video-export.js';
+import { ExportRequests } from './export/export-requests.js';
+import type { VideoExportProgress, VideoExportSettings } from './export/video-export.js';
 
-/** How often `timeupdate` fires while playing, like `<video>` (every 15–250 ms). */
-const TIME_UPDATE_INTERVAL_MS = 250;
 /** How often `progress` fires while the file loads (the HTML spec says about every 350 ms). */
 const PROGRESS_INTERVAL_MS = 350;
-/** Playback steps at about display rate; the clock, not the tick count, decides what is due. */
-const TICK_MS = 16;
-/**
- * Tiles queued but not painted above which playback stops handing out updates until painting
- * catches up; what falls due meanwhile is then coalesced (only the latest tile of each area).
- */
-const MAX_PAINT_BACKLOG = 24;
 /** A player that waited at a real-time source's edge resumes this far behind the newest data (what arrives next has room to land). */
 const LIVE_LAG_MS = 500;
 
@@ -82,6 +73,7 @@ const NO_SOURCE: LoadOptions = { source: null, preload: Preload.Auto, autoplay: 
 export class PlaybackSession {
   private readonly state: PlaybackSnapshot = initialSnapshot();
   private readonly timing: SessionTiming;
+  private readonly playhead: Playhead;
   private readonly clock: PlaybackClock;
   private readonly machine: PlaybackMachine;
   private readonly keyframes: KeyframePolicy;
@@ -91,7 +83,6 @@ export class PlaybackSession {
   private options: LoadOptions = NO_SOURCE;
   // ——— the current load; a new load replaces all of them ———
   private ingest = new Ingest();
-  private scheduler: Scheduler;
   /** Where the events come from; closed by the next load. Undefined before the first read (`preload="none"`). */
   private feed: RecordingFeed | undefined;
   /** `preload="none"`: the feed opens on the first `play()`. */
@@ -103,16 +94,13 @@ export class PlaybackSession {
   private knownDurationMs = 0;
   /** Seeks and exports waiting for the data to reach a time. */
   private dataWaiters: Array<{ targetMs: number; resolve(): void }> = [];
-  /** Video exports running; a new load cancels them. */
-  private readonly exports = new Set<AbortController>();
+  /** Video exports of this load; a new load cancels them. */
+  private readonly exports: ExportRequests;
   /** The hover thumbnails of this load, made at the first one. */
   private thumbnails: Thumbnails | undefined;
   private metadataVersionSeen = -1;
   private metadataChanges = 0;
-  // ——— playing ———
   private seekGeneration = 0;
-  private cancelTick: (() => void) | undefined;
-  private lastTimeUpdateAt = -Infinity;
   private lastProgressAt = -Infinity;
 
   constructor(
@@ -122,17 +110,39 @@ export class PlaybackSession {
     private readonly feedFor: typeof openFeed = openFeed,
   ) {
     this.timing = { ...defaultTiming, ...timing };
-    this.clock = new PlaybackClock(this.timing.now);
     this.keyframes = new KeyframePolicy(
       this.timing,
       () => this.state.readyState < ReadyState.HaveCurrentData || this.state.seeking || (this.renderer?.backlog ?? 0) > 0,
     );
-    this.scheduler = new Scheduler(this.ingest.timeline, this.keyframes.store);
+    const scheduler = new Scheduler(this.ingest.timeline, this.keyframes.store);
+    this.playhead = new Playhead(
+      this.state,
+      this.timing,
+      {
+        emit: (name, detail) => this.host.emit(name, detail),
+        renderer: () => this.renderer,
+        playableEndMs: () => this.playableEndMs(),
+        reachedEdge: () => (this.ingest.finished ? this.reachEnd() : this.stall()),
+      },
+      scheduler,
+    );
+    this.clock = this.playhead.clock;
+    this.exports = new ExportRequests({
+      ingest: () => (this.options.source === null ? null : this.ingest),
+      paced: () => this.feed?.paced === true,
+      error: () => this.state.error,
+      hasMetadata: () => this.state.readyState >= ReadyState.HaveMetadata,
+      durationMs: () => this.state.durationMs,
+      startLoading: () => this.deferredRead && this.startFeed(),
+      dataAt: (timeMs, signal) => this.dataAt(timeMs, signal),
+      replaySource: () => this.replaySource(),
+      yield: this.timing.yield,
+    });
     this.activityReports = new ActivityReports(this.timing, (seconds) => this.host.activity?.(seconds));
     this.machine = new PlaybackMachine(this.state, {
       emit: (name) => this.host.emit(name),
-      run: () => this.startRunning(),
-      halt: (keepClock) => this.halt(keepClock),
+      run: () => this.playhead.run(),
+      halt: (keepClock) => this.playhead.halt(keepClock),
       awaitData: () => {
         // At a real-time source's edge, the clock runs on while waiting (see stall()).
         if (!this.isRealTime()) return;
@@ -259,22 +269,11 @@ export class PlaybackSession {
   }
 
   /**
-   * Renders a range of the recording into a video file (`core/export/video-export.ts`) on canvases
-   * of its own, so playback goes on meanwhile. Waits for the range to load; from a paced feed only
-   * what has arrived can be exported. Aborting `signal`, or a new load, cancels it.
+   * Renders a range of the recording into a video file (`export/`) on canvases of its own, so
+   * playback goes on meanwhile. Aborting `signal`, or a new load, cancels it.
    */
-  async exportVideo(request: Partial<VideoExportSettings>, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<Blob> {
-    const controller = new AbortController();
-    const cancel = (): void => controller.abort(signal.reason);
-    if (signal.aborted) cancel();
-    signal.addEventListener('abort', cancel, { once: true });
-    this.exports.add(controller);
-    try {
-      return await this.runExport(request, onProgress, controller.signal);
-    } finally {
-      signal.removeEventListener('abort', cancel);
-      this.exports.delete(controller);
-    }
+  exportVideo(request: Partial<VideoExportSettings>, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<Blob> {
+    return this.exports.run(request, onProgress, signal);
   }
 
   /**
@@ -303,9 +302,9 @@ export class PlaybackSession {
     this.feed?.close();
     this.feed = undefined;
     for (const waiter of this.dataWaiters.splice(0)) waiter.resolve();
-    for (const running of this.exports) running.abort(new DOMException('a new load started', 'AbortError'));
+    this.exports.cancelAll();
     this.seekGeneration += 1;
-    this.halt(false);
+    this.playhead.halt(false);
   }
 
   /** A new load: a new ingest, scheduler and keyframes; the snapshot as initial (the rate stays). */
@@ -316,7 +315,7 @@ export class PlaybackSession {
     this.clock.set(0);
     this.clock.setRate(rate);
     this.ingest = new Ingest();
-    this.scheduler = new Scheduler(this.ingest.timeline, this.keyframes.store);
+    this.playhead.scheduler = new Scheduler(this.ingest.timeline, this.keyframes.store);
     this.keyframes.reset(this.ingest, this.decodeTile);
     this.thumbnails?.clear();
     this.thumbnails = undefined;
@@ -427,12 +426,12 @@ export class PlaybackSession {
       // A real-time source: the clock ran on while waiting; go on from there, a little behind the newest data.
       const caughtUpMs = this.clock.isRunning ? Math.min(this.clock.timeMs, this.playableEndMs() - (final ? 0 : LIVE_LAG_MS)) : 0;
       this.clock.stop();
-      if (caughtUpMs > this.state.currentTimeMs) this.advanceTo(caughtUpMs);
+      if (caughtUpMs > this.state.currentTimeMs) this.playhead.advanceTo(caughtUpMs);
       this.machine.unstall();
     } else if (this.state.readyState >= ReadyState.HaveCurrentData && !this.state.seeking && !this.clock.isRunning) {
       // Stopped (paused, or waiting at the edge) where more updates of this very moment just came
       // in (a server sends the rest of a millisecond's updates later): they show at once.
-      this.advanceTo(this.state.currentTimeMs);
+      this.playhead.advanceTo(this.state.currentTimeMs);
     }
     this.dataWaiters = this.dataWaiters.filter((waiter) => {
       if (!final && waiter.targetMs > loadedMs) return true;
@@ -479,7 +478,7 @@ export class PlaybackSession {
     }
     // A seek in flight ends with the load: nothing is left to show.
     this.seekGeneration += 1;
-    this.halt(false);
+    this.playhead.halt(false);
     for (const waiter of this.dataWaiters.splice(0)) waiter.resolve();
     this.state.durationMs = NaN;
     this.state.live = false;
@@ -502,48 +501,18 @@ export class PlaybackSession {
   private async rebuildScreen(timeMs: number): Promise<void> {
     const renderer = this.renderer;
     if (!renderer) return;
-    const plan = this.scheduler.seek(timeMs);
-    const end = this.scheduler.nextIndex;
+    const { scheduler } = this.playhead;
+    const plan = scheduler.seek(timeMs);
+    const end = scheduler.nextIndex;
     await renderer.rebuild(plan, this.keyframes.restoreStep);
     // Still showing exactly the first `end` updates (no newer seek, nothing painted since)?
-    this.keyframes.afterRebuild(renderer, this.ingest, plan, end, timeMs, this.scheduler.nextIndex === end);
+    this.keyframes.afterRebuild(renderer, this.ingest, plan, end, timeMs, scheduler.nextIndex === end);
   }
 
   /** What a renderer of its own (video export, thumbnails) reads to rebuild this load's screen at any time. */
   private replaySource(): ReplaySource {
     const { timeline, readBytes } = this.ingest;
     return { timeline, keyframes: this.keyframes.store, decodeTile: this.decodeTile, readBytes, restoreStep: this.keyframes.restoreStep };
-  }
-
-  private async runExport(request: Partial<VideoExportSettings>, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<Blob> {
-    const aborted = (): DOMException =>
-      signal.reason instanceof DOMException && signal.reason.name === 'AbortError' ? signal.reason : new DOMException('the export was cancelled', 'AbortError');
-    if (signal.aborted) throw aborted();
-    if (this.options.source === null) throw new DOMException('there is no recording to export (no source)', 'InvalidStateError');
-    const wantedMs = request.endMs ?? Infinity;
-    const ingest = this.ingest;
-    if (!ingest.finished && this.feed?.paced && wantedMs > ingest.durationMs) {
-      throw new DOMException(
-        `a server-paced playback websocket sends the recording in real time, so only what has arrived can be exported (up to ${formatMs(ingest.durationMs)} so far); export a range within that, or load the recording from its file to export all of it`,
-        'InvalidStateError',
-      );
-    }
-    if (this.deferredRead) this.startFeed();
-    if (!ingest.finished && (wantedMs > ingest.durationMs || this.state.readyState === ReadyState.HaveNothing)) {
-      // A file still loading: wait for the range (or the end).
-      await this.dataAt(wantedMs, signal);
-      if (signal.aborted) throw aborted();
-    }
-    const { error } = this.state;
-    if (error && !error.partial) throw new DOMException(error.message, 'InvalidStateError');
-    const lengthMs = ingest.finished ? this.state.durationMs : ingest.durationMs;
-    for (const value of [request.startMs, request.endMs]) if (value !== undefined && !Number.isFinite(value)) throw new TypeError(`cannot export from or to ${value}`);
-    const startMs = Math.min(Math.max(0, request.startMs ?? 0), lengthMs);
-    const endMs = Math.min(Math.max(0, request.endMs ?? lengthMs), lengthMs);
-    if (!(endMs > startMs)) throw new RangeError(`there is nothing to export from ${formatMs(startMs)} to ${formatMs(endMs)} (the recording lasts ${formatMs(lengthMs)})`);
-    const { exportVideo } = await import('./export/video-export.js');
-    const source: ExportSource = { ...this.replaySource(), timeMap: ingest.idleTime, yield: this.timing.yield };
-    return exportVideo(source, { ...request, startMs, endMs }, { signal, onProgress });
   }
 
   /** A tile that does not decode is skipped; the first one is reported (`image-decode`), and playback goes on. */
@@ -568,68 +537,9 @@ export class PlaybackSession {
 
   // ——— playing ———
 
-  /** Entering `playing`: the clock runs from the current time, and ticks paint what falls due. */
-  private startRunning(): void {
-    this.clock.set(this.state.currentTimeMs);
-    this.clock.start();
-    this.scheduleTick();
-  }
-
-  /** Stops the ticks, and the clock unless `keepClock`; what fell due until then is painted (not while seeking). */
-  private halt(keepClock: boolean): void {
-    this.cancelTick?.();
-    this.cancelTick = undefined;
-    if (keepClock || !this.clock.isRunning) return;
-    this.clock.stop();
-    if (!this.state.seeking) this.advanceTo(Math.min(this.clock.timeMs, this.playableEndMs()));
-  }
-
   /** Playing can go up to here: the end, or while loading, the last moment loaded. */
   private playableEndMs(): number {
     return this.ingest.finished ? this.state.durationMs : this.ingest.durationMs;
-  }
-
-  private scheduleTick(): void {
-    this.cancelTick?.();
-    this.cancelTick = this.timing.schedule(() => this.tick(), TICK_MS);
-  }
-
-  private tick(): void {
-    this.cancelTick = undefined;
-    if (this.machine.phase !== Phase.Playing) return;
-    const end = this.playableEndMs();
-    const time = Math.min(this.clock.timeMs, end);
-    // The last updates before the end (or the loaded edge) are never deferred.
-    this.advanceTo(time, time < end);
-    if (time >= end) {
-      if (this.ingest.finished) this.reachEnd();
-      else this.stall();
-      return;
-    }
-    const now = this.timing.now();
-    if (now - this.lastTimeUpdateAt >= TIME_UPDATE_INTERVAL_MS) {
-      this.lastTimeUpdateAt = now;
-      this.host.emit(MediaEvent.TimeUpdate);
-    }
-    this.scheduleTick();
-  }
-
-  /**
-   * Paints what fell due up to `timeMs` and announces the markers crossed on the way. While
-   * painting lags (`mayDefer`), updates wait and are coalesced on a later call.
-   */
-  private advanceTo(timeMs: number, mayDefer = false): void {
-    const previous = this.state.currentTimeMs;
-    this.state.currentTimeMs = timeMs;
-    if (this.renderer && !(mayDefer && this.renderer.backlog > MAX_PAINT_BACKLOG)) {
-      this.renderer.enqueue(this.scheduler.advance(timeMs));
-      const { due, skipped } = this.scheduler.paintCounts;
-      this.state.tilesDue = due;
-      this.state.tilesSkipped = skipped;
-    }
-    for (const marker of this.state.markers) {
-      if (marker.timeMs > previous && marker.timeMs <= timeMs) this.host.emit(MediaEvent.Marker, marker satisfies Marker);
-    }
   }
 
   /**
@@ -673,8 +583,4 @@ export class PlaybackSession {
     if (this.options.loop) void this.seek(0);
     else this.machine.end();
   }
-}
-
-function formatMs(ms: number): string {
-  return `${Number((ms / 1000).toFixed(3))} s`;
 }

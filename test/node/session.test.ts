@@ -233,6 +233,38 @@ describe('PlaybackSession with a scripted feed and a fake clock', () => {
     await assert.rejects(session.exportVideo({ endMs: 5000 }, () => {}, new AbortController().signal), /only what has arrived can be exported/);
   });
 
+  test('autoplay: play and playing follow the first frame; loop: the end seeks to 0 and plays on without pause or ended', async () => {
+    const { time, load, take, state } = scriptedSession();
+    const feed = load({ autoplay: true, loop: true });
+    feed.deliver(screenEvents(0, 1000));
+    feed.sink!.end();
+    await settle();
+    assert.deepEqual(significant(take()), ['loadstart', 'durationchange', 'loadedmetadata', 'loadeddata', 'canplay', 'canplaythrough', 'play', 'playing']);
+    await time.advance(1100);
+    const looped = significant(take());
+    assert.deepEqual(looped, ['seeking', 'seeked']);
+    assert.equal(state.paused, false);
+    assert.equal(state.ended, false);
+    assert.ok(state.currentTimeMs < 200, `playing again from the start: ${state.currentTimeMs}`);
+  });
+
+  test('a seek before metadata sets the start position; start-at past the end lands on the end', async () => {
+    const { session, load, state } = scriptedSession();
+    const feed = load();
+    await session.seek(1500);
+    assert.equal(state.seeking, false, 'no seek before metadata');
+    feed.deliver(screenEvents(0, 2000));
+    await settle();
+    assert.equal(state.currentTimeMs, 1500);
+
+    const { load: loadOther, state: other } = scriptedSession();
+    const short = loadOther({ startAtMs: 60_000 });
+    short.deliver(screenEvents(0, 2000));
+    short.sink!.end();
+    await settle();
+    assert.equal(other.currentTimeMs, 2000);
+  });
+
   test('the activity track goes to the host empty at a load and once complete at the end', async () => {
     const { load, activity } = scriptedSession();
     const feed = load();
