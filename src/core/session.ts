@@ -66,9 +66,10 @@ const NO_SOURCE: LoadOptions = { source: null, preload: Preload.Auto, autoplay: 
 /**
  * One playback session, composed of: a feed (`feeds/`: where the events come from), an ingest
  * (`ingest.ts`: everything known about the loaded recording), the playback state machine
- * (`playback-machine.ts`: phases and media events), the clock and scheduler, the renderer and the
- * keyframe policy. It turns the feed's deliveries into readiness and duration, and the clock into
- * painted updates, with `HTMLMediaElement` semantics. DOM-free: it runs in the worker.
+ * (`playback-machine.ts`: phases and media events), the playhead (`playhead.ts`: clock and ticks),
+ * the renderer, the keyframe policy and the exports. It turns the feed's deliveries into readiness
+ * and duration, and requests into transitions, with `HTMLMediaElement` semantics. DOM-free: it
+ * runs in the worker.
  */
 export class PlaybackSession {
   private readonly state: PlaybackSnapshot = initialSnapshot();

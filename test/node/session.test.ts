@@ -225,6 +225,26 @@ describe('PlaybackSession with a scripted feed and a fake clock', () => {
     assert.equal(state.currentTimeMs, 8500, 'after a long wait it resumes half a second behind the newest data');
   });
 
+  test('a feed that knows the length before the data (a random-access feed): duration at metadata, and a seek past the delivered edge asks it and waits', async () => {
+    const { session, load, take, state } = scriptedSession();
+    const feed = load();
+    feed.sink!.duration(3_600_000);
+    feed.deliver(screenEvents(0, 2000));
+    await settle();
+    assert.equal(state.durationMs, 3_600_000, 'the whole length at loadedmetadata');
+    take();
+    const seek = session.seek(3_000_000);
+    await settle();
+    assert.deepEqual(feed.wanted, [3_000_000]);
+    assert.equal(state.currentTimeMs, 3_000_000, 'never clamped to what has arrived');
+    assert.equal(state.seeking, true);
+    feed.deliver(screenEvents(3_000_000, 3_001_000));
+    await seek;
+    assert.deepEqual(significant(take()), ['seeking', 'seeked']);
+    assert.equal(state.currentTimeMs, 3_000_000);
+    assert.equal(state.durationMs, 3_600_000);
+  });
+
   test('exporting past what a paced feed delivered is refused with a reason', async () => {
     const { session, load } = scriptedSession(true);
     const feed = load();
