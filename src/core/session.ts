@@ -359,7 +359,7 @@ export class PlaybackSession {
           ? this.renderer.whenIdle()
           : undefined,
       duration: (ms) => {
-        if (!current()) return;
+        if (!current() || !(ms >= 0 && Number.isFinite(ms))) return;
         this.knownDurationMs = ms;
         if (this.state.readyState >= ReadyState.HaveMetadata) this.noteData(false);
       },

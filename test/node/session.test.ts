@@ -228,6 +228,8 @@ describe('PlaybackSession with a scripted feed and a fake clock', () => {
   test('a feed that knows the length before the data (a random-access feed): duration at metadata, and a seek past the delivered edge asks it and waits', async () => {
     const { session, load, take, state } = scriptedSession();
     const feed = load();
+    feed.sink!.duration(NaN);
+    feed.sink!.duration(-5);
     feed.sink!.duration(3_600_000);
     feed.deliver(screenEvents(0, 2000));
     await settle();
