@@ -70,3 +70,8 @@ export class PlaybackClock {
     this.rateValue = rate;
   }
 }
+
+/** Recording milliseconds as people read them in messages: `12.5 s`. */
+export function formatMs(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}

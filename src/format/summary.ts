@@ -30,9 +30,9 @@ export async function summarizeRecording(
   await pumpRecording(reader, source, (events: RecordedEvent[]) => {
     for (const event of events) {
       for (const placed of timeline.add(event)) {
-        const kind = placed.tdp?.kind;
-        if (kind === 'pngFrame' || kind === 'png2Frame') kinds.add('png');
-        if (kind === 'fastPathPdu') kinds.add('fastpath');
+        const kind = placed.screen?.kind;
+        if (kind === 'tile') kinds.add('png');
+        if (kind === 'fastpath') kinds.add('fastpath');
       }
     }
   });

@@ -38,11 +38,54 @@ export interface ScreenSize {
   height: number;
 }
 
-/** One event placed on the timeline; `tdp` is the decoded screen message of a DesktopRecording. */
+/**
+ * What a DesktopRecording's screen message does, whatever carried it (legacy TDP, TDPB, RDP
+ * fast-path): the one place where TDP message kinds are interpreted (`screenChangeOf`).
+ */
+export type ScreenChange =
+  /** A PNG tile whose top-left corner goes at (left, top); right/bottom are exclusive. */
+  | { kind: 'tile'; left: number; top: number; right: number; bottom: number; png: Uint8Array }
+  /** An RDP fast-path update PDU (Teleport 15+). */
+  | { kind: 'fastpath'; pdu: Uint8Array }
+  /** The remote screen took this size. */
+  | { kind: 'resize'; width: number; height: number }
+  | { kind: 'pointer'; x: number; y: number }
+  /** A mouse button went down. */
+  | { kind: 'click'; button: number }
+  /** An alert or error the desktop service showed the user (a marker). */
+  | { kind: 'notice'; type: 'desktop.alert' | 'desktop.error'; severity: 'info' | 'warning' | 'error'; message: string };
+
+/** The screen change a TDP message makes; undefined for messages that change nothing shown (keys, clipboard data…). */
+export function screenChangeOf(tdp: TdpMessage): ScreenChange | undefined {
+  switch (tdp.kind) {
+    case 'pngFrame':
+    case 'png2Frame':
+      return { kind: 'tile', left: tdp.left, top: tdp.top, right: tdp.right, bottom: tdp.bottom, png: tdp.png };
+    case 'fastPathPdu':
+      return { kind: 'fastpath', pdu: tdp.data };
+    case 'screenSpec':
+      return { kind: 'resize', width: tdp.width, height: tdp.height };
+    case 'connectionActivated':
+      return { kind: 'resize', width: tdp.screenWidth, height: tdp.screenHeight };
+    case 'mouseMove':
+      return { kind: 'pointer', x: tdp.x, y: tdp.y };
+    case 'mouseButton':
+      return tdp.pressed ? { kind: 'click', button: tdp.button } : undefined;
+    case 'alert':
+      return { kind: 'notice', type: 'desktop.alert', severity: (['info', 'warning', 'error'] as const)[tdp.severity] ?? 'info', message: tdp.message };
+    case 'error':
+      return { kind: 'notice', type: 'desktop.error', severity: 'error', message: tdp.message };
+    default:
+      return undefined;
+  }
+}
+
+/** One event placed on the timeline; `tdp` is the decoded screen message of a DesktopRecording, `screen` what it changes. */
 export interface TimedEvent {
   timeMs: number;
   event: RecordedEvent;
   tdp?: TdpMessage;
+  screen?: ScreenChange;
 }
 
 /**
@@ -94,8 +137,10 @@ export class TimelineBuilder {
       this.lastDelayMs = timeMs;
       const tdp = this.decodeScreenMessage(event.value);
       this.durationMs = Math.max(this.durationMs, timeMs);
-      if (tdp) this.noteScreenMessage(timeMs, tdp);
-      return tdp ? { timeMs, event: recorded, tdp } : { timeMs, event: recorded };
+      if (!tdp) return { timeMs, event: recorded };
+      const screen = screenChangeOf(tdp);
+      if (screen) this.noteScreenChange(timeMs, screen);
+      return screen ? { timeMs, event: recorded, tdp, screen } : { timeMs, event: recorded, tdp };
     }
     const timeMs = recorded.timeMs === undefined ? this.lastDelayMs : Math.max(0, recorded.timeMs - this.originMs!);
     this.durationMs = Math.max(this.durationMs, timeMs);
@@ -114,27 +159,21 @@ export class TimelineBuilder {
     }
   }
 
-  private noteScreenMessage(timeMs: number, tdp: TdpMessage): void {
-    switch (tdp.kind) {
-      case 'pngFrame':
-      case 'png2Frame':
-      case 'fastPathPdu':
+  private noteScreenChange(timeMs: number, screen: ScreenChange): void {
+    switch (screen.kind) {
+      case 'tile':
+      case 'fastpath':
         this.frames += 1;
         break;
-      case 'screenSpec':
-        this.noteScreen(timeMs, tdp.width, tdp.height);
+      case 'resize':
+        this.noteScreen(timeMs, screen.width, screen.height);
         break;
-      case 'connectionActivated':
-        this.noteScreen(timeMs, tdp.screenWidth, tdp.screenHeight);
-        break;
-      case 'alert': {
-        const level = (['info', 'warning', 'error'] as const)[tdp.severity] ?? 'info';
-        this.markers.push({ timeMs, type: 'desktop.alert', code: '', label: `${capitalize(level)}: ${tdp.message}`, detail: { severity: level, message: tdp.message } });
+      case 'notice': {
+        const { type, severity, message } = screen;
+        const label = type === 'desktop.error' ? `Error: ${message}` : `${capitalize(severity)}: ${message}`;
+        this.markers.push({ timeMs, type, code: '', label, detail: type === 'desktop.error' ? { message } : { severity, message } });
         break;
       }
-      case 'error':
-        this.markers.push({ timeMs, type: 'desktop.error', code: '', label: `Error: ${tdp.message}`, detail: { message: tdp.message } });
-        break;
     }
   }
 

@@ -13,8 +13,17 @@ export interface PlayerEngine {
  * receives every response and event, and what to transfer with it; in a worker it is `postMessage`.
  */
 export function createEngine(post: (message: WorkerMessage, transfer?: Transferable[]) => void): PlayerEngine {
+  /** The session's metadata version the page has (timeupdate 4× a second need not clone the markers). */
+  let metadataSent = -1;
   const session: PlaybackSession = new PlaybackSession({
-    emit: (name, detail) => post({ type: MessageType.Event, name, detail, state: session.snapshot() }),
+    emit: (name, detail) => {
+      const { recording, markers, ...state } = session.snapshot();
+      if (session.metadataVersion !== metadataSent) {
+        metadataSent = session.metadataVersion;
+        post({ type: MessageType.Metadata, recording, markers });
+      }
+      post({ type: MessageType.Event, name, detail, state });
+    },
     activity: (seconds) => post({ type: MessageType.Activity, seconds }),
   });
   /** Running video exports by the page's id, to cancel them. */

@@ -1,7 +1,9 @@
 /**
  * The messages between the element's thread and the player worker. Requests carry an id and get
  * exactly one response with that id. The worker also sends a notification (no id) with every media
- * event it fires, carrying the full state snapshot as it was then, so the page never guesses state.
+ * event it fires, carrying the state as it was then, so the page never guesses state; the
+ * recording's metadata (session info, markers) goes in a message of its own, only when it changed,
+ * and the worker client puts the two back together into one snapshot per event.
  */
 import type { ErrorReason } from '../format/errors.js';
 import type { MediaEvent, PlaybackOptions, PlaybackSnapshot } from '../playback-state.js';
@@ -12,8 +14,10 @@ export type { PlaybackSnapshot } from '../playback-state.js';
 export const MessageType = {
   Request: 'request',
   Response: 'response',
-  /** A media event, with the state as it was when it fired. */
+  /** A media event, with the state as it was when it fired (`EngineEventMessage`). */
   Event: 'event',
+  /** The recording's metadata changed (`MetadataMessage`): sent before the event that first shows it. */
+  Metadata: 'metadata',
   /** How far a running video export is (`ExportProgressMessage`). */
   ExportProgress: 'exportProgress',
   /** The activity track changed (`ActivityMessage`); kept out of the snapshots, it is sent on its own. */
@@ -105,11 +109,27 @@ export type ResponseMessage =
   | { type: typeof MessageType.Response; id: number; ok: true; result: unknown }
   | { type: typeof MessageType.Response; id: number; ok: false; error: ErrorPayload };
 
+/** What the page hears of a media event: its name, detail and the whole snapshot as it was then. */
 export interface EventMessage {
   type: typeof MessageType.Event;
   name: MediaEvent;
   detail?: unknown;
   state: PlaybackSnapshot;
+}
+
+/** The parts of the snapshot that change with the recording's events, not with playback. */
+export type RecordingMetadata = Pick<PlaybackSnapshot, 'recording' | 'markers'>;
+
+/** A media event as the engine posts it: the snapshot without the metadata (`MetadataMessage` carries that). */
+export interface EngineEventMessage {
+  type: typeof MessageType.Event;
+  name: MediaEvent;
+  detail?: unknown;
+  state: Omit<PlaybackSnapshot, keyof RecordingMetadata>;
+}
+
+export interface MetadataMessage extends RecordingMetadata {
+  type: typeof MessageType.Metadata;
 }
 
 export interface ExportProgressMessage {
@@ -131,7 +151,7 @@ export interface ActivityMessage {
   seconds: Float32Array;
 }
 
-export type WorkerMessage = ResponseMessage | EventMessage | ExportProgressMessage | ActivityMessage;
+export type WorkerMessage = ResponseMessage | EngineEventMessage | MetadataMessage | ExportProgressMessage | ActivityMessage;
 
 export function toErrorPayload(error: unknown): ErrorPayload {
   if (error instanceof Error || error instanceof DOMException) {

@@ -7,6 +7,7 @@ import {
   type ExportProgressMessage,
   type ExportVideoParams,
   type ParamsOf,
+  type RecordingMetadata,
   type RequestMessage,
   type ResultOf,
   type WorkerMessage,
@@ -52,6 +53,8 @@ export class EngineClient {
   private nextExportId = 1;
   private terminated = false;
   private heardFrom = false;
+  /** The recording's metadata as last sent; every event's snapshot carries it. */
+  private metadata: RecordingMetadata = { recording: {}, markers: [] };
 
   constructor(private readonly options: EngineClientOptions) {
     this.inPage = options.inPage ?? false;
@@ -127,8 +130,12 @@ export class EngineClient {
   private receive(message: WorkerMessage): void {
     if (this.terminated) return;
     this.heardFrom = true;
+    if (message.type === MessageType.Metadata) {
+      this.metadata = { recording: message.recording, markers: message.markers };
+      return;
+    }
     if (message.type === MessageType.Event) {
-      this.options.onEvent(message);
+      this.options.onEvent({ ...message, state: { ...message.state, ...this.metadata } });
       return;
     }
     if (message.type === MessageType.ExportProgress) {

@@ -46,6 +46,14 @@ describe('architecture', () => {
     });
   }
 
+  test('feeds know nothing of playback, and the playback state table nothing of anything else', () => {
+    // A new feed (another source) then plugs in without touching playback, and the state table stays testable on its own.
+    for (const file of sourceFiles(join(src, 'core', 'feeds'))) {
+      for (const target of importsOf(file)) assert.ok(target.startsWith('core/feeds/') || layerOf(target) === 'format', `${file} imports ${target}`);
+    }
+    for (const target of importsOf(join(src, 'core', 'playback-machine.ts'))) assert.equal(target, 'playback-state', `playback-machine.ts imports ${target}`);
+  });
+
   test('format/ and core/ never use the DOM tree', () => {
     for (const file of [...sourceFiles(join(src, 'format')), ...sourceFiles(join(src, 'core'))]) {
       const code = readFileSync(file, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '');

@@ -1,4 +1,6 @@
-import { ErrorReason, RecordingError } from '../format/errors.js';
+import { ErrorReason, RecordingError } from '../../format/errors.js';
+import { RecordingReader } from '../../format/reader.js';
+import type { FeedSink, RecordingFeed } from './feed.js';
 
 /** Where a recording comes from: an absolute URL (http(s), blob:, data:), or bytes in memory. */
 export type RecordingSource = string | Blob | ArrayBuffer | Uint8Array;
@@ -19,7 +21,79 @@ export const LIVE_HEADER = 'x-recording-live';
  */
 const CAUGHT_UP_WAIT_MS = 80;
 
-/** What a source tells the session besides its bytes. */
+/**
+ * A stream that is already downloaded answers every read in a microtask, so a read loop would
+ * never let a task run: requests, ticks and image decodes would all wait for the whole file.
+ * Reading hands the thread back after this long.
+ */
+const READ_SLICE_MS = 8;
+
+export interface FileFeedTiming {
+  now(): number;
+  /** Resolves in a new task (requests, timers and decodes waiting in the event loop run first). */
+  yield(): Promise<void>;
+}
+
+/**
+ * A recording file read front to back as fast as the session takes it: fetched (streamed, so
+ * playback starts before the download ends), a Blob, or bytes in memory. Its events arrive in
+ * file order; a moment not read yet is reached by reading on (`want` has nothing to do).
+ */
+export class FileFeed implements RecordingFeed {
+  readonly paced = false;
+  private readonly controller = new AbortController();
+
+  constructor(
+    private readonly source: RecordingSource,
+    private readonly timing: FileFeedTiming,
+  ) {}
+
+  start(sink: FeedSink): void {
+    void this.read(sink);
+  }
+
+  steer(): void {}
+
+  want(): void {}
+
+  close(): void {
+    this.controller.abort(new DOMException('a new load started', 'AbortError'));
+  }
+
+  private async read(sink: FeedSink): Promise<void> {
+    const { signal } = this.controller;
+    const reader = new RecordingReader();
+    let sliceStart = this.timing.now();
+    try {
+      const hooks: SourceHooks = { live: () => signal.aborted || sink.live(), caughtUp: () => signal.aborted || sink.caughtUp() };
+      for await (const chunk of readSource(this.source, signal, hooks)) {
+        const result = await reader.push(chunk);
+        const ready = sink.ready();
+        if (ready) {
+          await ready;
+          sliceStart = this.timing.now();
+        } else if (this.timing.now() - sliceStart > READ_SLICE_MS) {
+          await this.timing.yield();
+          sliceStart = this.timing.now();
+        }
+        if (signal.aborted) return;
+        sink.events(result.events);
+        if (result.error) throw result.error;
+      }
+      const result = await reader.end();
+      if (signal.aborted) return;
+      sink.events(result.events);
+      if (result.error) throw result.error;
+      sink.end();
+    } catch (error) {
+      if (signal.aborted) return;
+      reader.cancel();
+      sink.fail(error);
+    }
+  }
+}
+
+/** What a source tells the feed besides its bytes. */
 export interface SourceHooks {
   /** The recording is still being written (HTTP `x-recording-live: true`); called before the first chunk. */
   live?(): void;

@@ -1,8 +1,8 @@
-import { ErrorReason, RecordingError } from '../format/errors.js';
-import type { RecordedEvent } from '../format/events.js';
-import { SERVER_SPEED_RANGE, parsePlaybackFrame, type PlaybackAction } from '../format/playback-frames.js';
+import { ErrorReason, RecordingError } from '../../format/errors.js';
+import type { RecordedEvent } from '../../format/events.js';
+import { SERVER_SPEED_RANGE, parsePlaybackFrame, type PlaybackAction } from '../../format/playback-frames.js';
 
-export interface PlaybackSocketHandlers {
+export interface PlaybackConnectionHandlers {
   /** Events in order, each once (events resent after a reconnect are dropped). */
   onEvents(events: RecordedEvent[]): void;
   /** The server sent every event (`{"message":"end"}`). */
@@ -11,7 +11,7 @@ export interface PlaybackSocketHandlers {
   onError(error: RecordingError): void;
 }
 
-export interface PlaybackSocketOptions {
+export interface PlaybackConnectionOptions {
   /** Sent first as `{"token": …}`; the server's answer is awaited before anything else. */
   token?: string;
   /** Waits between reconnection attempts; after the last one fails, the socket gives up. */
@@ -23,14 +23,14 @@ const DEFAULT_RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
 const RETRIES_BEFORE_FIRST_OPEN = 2;
 
 /**
- * The player's side of a Teleport playback websocket (spec §4). The server paces the events; this
+ * The player's side of a Teleport playback websocket (the recording format's §4), loaded on first use. The server paces the events; this
  * keeps what it wants of the server in sync with the player (playing or paused, speed, position),
  * and when the socket drops before the end it reconnects with backoff and resumes where the events
  * stopped: the server restarts from 0, so the socket asks it to seek there and drops what it
  * already delivered.
  */
-export class PlaybackSocket {
-  private readonly options: PlaybackSocketOptions;
+export class PlaybackConnection {
+  private readonly options: PlaybackConnectionOptions;
   private socket: WebSocket | undefined;
   private closed = false;
   private attempt = 0;
@@ -52,8 +52,8 @@ export class PlaybackSocket {
 
   constructor(
     private readonly url: string,
-    private readonly handlers: PlaybackSocketHandlers,
-    options: Partial<PlaybackSocketOptions> = {},
+    private readonly handlers: PlaybackConnectionHandlers,
+    options: Partial<PlaybackConnectionOptions> = {},
   ) {
     this.options = { retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, ...options };
     this.open();

@@ -1,0 +1,56 @@
+import type { RecordedEvent } from '../../format/events.js';
+
+/**
+ * Where a recording's events come from: a file read front to back (`file-feed.ts`), a server that
+ * paces them over a websocket (`socket-feed.ts`). Playback never asks which: it starts the feed,
+ * tells it what the player does (`steer`) and which moment it needs (`want`), and takes what the
+ * feed reports to its `FeedSink`. A feed that fetches by byte range plugs in as another one.
+ */
+export interface RecordingFeed {
+  /**
+   * The feed delivers in real time (a server paces it): at its edge the clock runs on, a moment
+   * it has not delivered yet cannot be exported, and `duration-hint` stands for the length.
+   */
+  readonly paced: boolean;
+  /** Starts delivering to `sink`; a closed feed never calls it again. */
+  start(sink: FeedSink): void;
+  /** What the player does now; a paced feed sends while playing, and paused, until enough is ahead. */
+  steer(playback: FeedSteering): void;
+  /**
+   * The player needs the moment `timeMs`, which the feed has not delivered yet (a seek past the
+   * delivered edge, a start position): a paced feed asks its server to go there; a random-access
+   * feed fetches what that moment needs. A feed that reads front to back gets there on its own.
+   */
+  want(timeMs: number): void;
+  /** Stops for good (a new load, or the player closed). */
+  close(): void;
+}
+
+export interface FeedSteering {
+  playing: boolean;
+  rate: number;
+  /** The playback position, and how far the feed's events reach (recording ms). */
+  positionMs: number;
+  deliveredMs: number;
+}
+
+/** What a feed reports to the session. */
+export interface FeedSink {
+  /** Events in recording order, each once. */
+  events(events: RecordedEvent[]): void;
+  /**
+   * Resolves when the session takes more: a feed that reads as fast as it can waits for it (the
+   * first frame and seeks are painted before more is read).
+   */
+  ready(): Promise<void> | undefined;
+  /** The full length is known before its events are (the end of the file was read, a server said). */
+  duration(ms: number): void;
+  /** The recording is still being written: its length grows, and playing waits at its edge. */
+  live(): void;
+  /** A live recording: everything written so far has been delivered. */
+  caughtUp(): void;
+  /** Every event has been delivered. */
+  end(): void;
+  /** Delivering failed; what was delivered before stays. */
+  fail(error: unknown): void;
+}

@@ -1,0 +1,94 @@
+import { createOffscreenSurface } from './canvas.js';
+import type { DecodedImage } from './image-decode.js';
+import type { Ingest } from './ingest.js';
+import { KeyframeBuilder, KeyframeStore, type Keyframe } from './keyframes.js';
+import type { CanvasRenderer, RestoreStep } from './renderer.js';
+import { countTiles, type SeekPlan } from './scheduler.js';
+import type { TileImage } from './tile-bytes.js';
+
+/** Keyframes are this many tiles apart: a seek decodes at most this many after restoring one. */
+const TILES_APART = 160;
+/** Fast-path updates between keyframes: a seek replays at most this many (~18 ms a full RemoteFX frame). */
+const FAST_PATH_UPDATES_APART = 24;
+/** A seek that had to decode at least this many tiles leaves a keyframe behind (scrubbing back is then instant). */
+const KEEP_AFTER_SEEK_TILES = 40;
+/** Background keyframe building rests this long after a seek (the next one often follows). */
+const BUILD_PAUSE_AFTER_SEEK_MS = 400;
+
+export interface KeyframeTiming {
+  now(): number;
+  schedule(callback: () => void, delayMs: number): () => void;
+  yield(): Promise<void>;
+}
+
+/**
+ * When keyframes are made and kept: a background builder per load (on a canvas of its own, where
+ * the browser has OffscreenCanvas) that rests while the user waits, and a snapshot left behind by
+ * a seek that decoded many tiles.
+ */
+export class KeyframePolicy {
+  readonly store = new KeyframeStore();
+  private builder: KeyframeBuilder | undefined;
+  private lastSeekAt = -Infinity;
+
+  constructor(
+    private readonly timing: KeyframeTiming,
+    /** True while the user waits for the screen (first frame, a seek) or painting lags: building waits. */
+    private readonly playerBusy: () => boolean,
+  ) {}
+
+  /** A new load: the old keyframes go, and a builder walks the new recording. */
+  reset(ingest: Ingest, decodeTile: (png: TileImage) => Promise<DecodedImage>): void {
+    this.builder?.stop();
+    this.store.clear();
+    // Without OffscreenCanvas there is no canvas to build on: seeks then start from the last resize
+    // (or from a snapshot an earlier seek left).
+    const canvas = createOffscreenSurface();
+    this.builder =
+      canvas &&
+      new KeyframeBuilder(canvas, ingest.timeline, this.store, decodeTile, {
+        tilesApart: TILES_APART,
+        fastPathUpdatesApart: FAST_PATH_UPDATES_APART,
+        readBytes: ingest.readBytes,
+        mayWork: () => !this.playerBusy() && this.timing.now() - this.lastSeekAt > BUILD_PAUSE_AFTER_SEEK_MS,
+        sleep: (delayMs) => (delayMs === 0 ? this.timing.yield() : new Promise((resolve) => this.timing.schedule(resolve, delayMs))),
+      });
+  }
+
+  /** More of the recording arrived, or a canvas did: build on. */
+  wake(): void {
+    this.builder?.wake();
+  }
+
+  /** A seek just ended: seeks come in bursts when scrubbing, so building rests a moment. */
+  noteSeek(): void {
+    this.lastSeekAt = this.timing.now();
+  }
+
+  /**
+   * The screen was rebuilt with `plan` (the first `end` updates). If that decoded many tiles and
+   * the screen still shows exactly that (`unchanged`), a decoded snapshot is kept.
+   */
+  afterRebuild(renderer: CanvasRenderer, ingest: Ingest, plan: SeekPlan, end: number, timeMs: number, unchanged: boolean): void {
+    if (countTiles(plan.updates) >= KEEP_AFTER_SEEK_TILES && !ingest.timeline.hasFastPath && unchanged && renderer.backlog === 0) {
+      renderer.keepKeyframe(this.store, end, timeMs);
+    }
+  }
+
+  /** A keyframe as a renderer step, pinned in the store until it is drawn. */
+  restoreStep = (keyframe: Keyframe): RestoreStep => {
+    let released = false;
+    return {
+      kind: 'restore',
+      width: keyframe.width,
+      height: keyframe.height,
+      image: this.store.acquire(keyframe),
+      decoderState: keyframe.decoderState,
+      done: () => {
+        if (released) return;
+        released = true;
+        this.store.release(keyframe);
+      },
+    };
+  };
+}

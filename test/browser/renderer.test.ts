@@ -1,0 +1,91 @@
+// CanvasRenderer on its own: screen updates painted in time order on OffscreenCanvas layers, the
+// pointer on a layer of its own, bad images skipped and reported, rebuilds that replace queued work.
+import { expect } from '@open-wc/testing';
+import { CanvasRenderer } from '../../src/core/renderer.js';
+import type { ScreenUpdate } from '../../src/core/screen-timeline.js';
+import { solidPng, type Rgb } from '../helpers/screen-recording.js';
+
+const RED: Rgb = [220, 30, 30];
+const GREEN: Rgb = [30, 200, 60];
+const BLUE: Rgb = [30, 60, 220];
+
+function colorAt(canvas: OffscreenCanvas, x: number, y: number): Rgb {
+  const [r, g, b] = canvas.getContext('2d')!.getImageData(x, y, 1, 1).data;
+  return [r!, g!, b!];
+}
+
+function alphaAt(canvas: OffscreenCanvas, x: number, y: number): number {
+  return canvas.getContext('2d')!.getImageData(x, y, 1, 1).data[3]!;
+}
+
+const near = (color: Rgb, expected: Rgb) => color.every((value, index) => Math.abs(value - expected[index]!) <= 6);
+
+async function tile(timeMs: number, left: number, top: number, color: Rgb, size = 64): Promise<ScreenUpdate> {
+  return { kind: 'tile', timeMs, left, top, right: left + size, bottom: top + size, png: await solidPng(color, size, size) };
+}
+
+function renderer() {
+  const screen = new OffscreenCanvas(1, 1);
+  const cursor = new OffscreenCanvas(1, 1);
+  const sizes: Array<[number, number]> = [];
+  const imageErrors: number[] = [];
+  const painter = new CanvasRenderer(screen, cursor, {
+    onScreenSize: (width, height) => sizes.push([width, height]),
+    onImageError: (timeMs) => imageErrors.push(timeMs),
+  });
+  return { painter, screen, cursor, sizes, imageErrors };
+}
+
+describe('CanvasRenderer', () => {
+  it('paints tiles in time order (a later tile over an earlier one) and reports the screen size', async () => {
+    const { painter, screen, sizes } = renderer();
+    painter.enqueue([{ kind: 'resize', timeMs: 0, width: 256, height: 128 }, await tile(0, 0, 0, RED, 128), await tile(10, 64, 0, GREEN), await tile(20, 128, 64, BLUE)]);
+    expect(painter.backlog).to.be.greaterThan(0);
+    await painter.whenIdle();
+    expect(painter.backlog).to.equal(0);
+    expect(sizes).to.deep.equal([[256, 128]]);
+    expect([screen.width, screen.height]).to.deep.equal([256, 128]);
+    expect(near(colorAt(screen, 10, 10), RED), 'the first tile').to.equal(true);
+    expect(near(colorAt(screen, 70, 10), GREEN), 'the later tile paints over it').to.equal(true);
+    expect(near(colorAt(screen, 140, 70), BLUE)).to.equal(true);
+    expect(near(colorAt(screen, 250, 10), [0, 0, 0]), 'unpainted screen is black').to.equal(true);
+    expect(painter.paintedTiles).to.equal(3);
+  });
+
+  it('draws the pointer on its own layer: a captured frame never holds it', async () => {
+    const { painter, screen, cursor } = renderer();
+    painter.enqueue([{ kind: 'resize', timeMs: 0, width: 128, height: 128 }, await tile(0, 0, 0, RED, 128), { kind: 'pointer', timeMs: 5, x: 40, y: 40 }]);
+    await painter.whenIdle();
+    expect(alphaAt(cursor, 42, 48), 'the arrow is on the pointer layer').to.be.greaterThan(0);
+    expect(alphaAt(cursor, 100, 100), 'nothing else is').to.equal(0);
+    expect(near(colorAt(screen, 42, 48), RED), 'the screen layer under the arrow is the tile').to.equal(true);
+    const captured = await createImageBitmap(await painter.capture());
+    const copy = new OffscreenCanvas(captured.width, captured.height);
+    copy.getContext('2d')!.drawImage(captured, 0, 0);
+    expect(near(colorAt(copy, 42, 48), RED), 'the capture has no pointer').to.equal(true);
+  });
+
+  it('skips a tile whose image does not decode, reports its time, and paints the ones after it', async () => {
+    const { painter, screen, imageErrors } = renderer();
+    painter.enqueue([
+      { kind: 'resize', timeMs: 0, width: 128, height: 64 },
+      { kind: 'tile', timeMs: 300, left: 0, top: 0, right: 64, bottom: 64, png: new Uint8Array([1, 2, 3, 4]) },
+      await tile(400, 64, 0, GREEN),
+    ]);
+    await painter.whenIdle();
+    expect(imageErrors).to.deep.equal([300]);
+    expect(near(colorAt(screen, 80, 10), GREEN)).to.equal(true);
+    expect(painter.paintedTiles).to.equal(1);
+  });
+
+  it('a rebuild drops queued work, blanks the layers and paints the plan', async () => {
+    const { painter, screen, cursor } = renderer();
+    painter.enqueue([{ kind: 'resize', timeMs: 0, width: 128, height: 64 }, await tile(0, 0, 0, RED), await tile(0, 64, 0, RED), { kind: 'pointer', timeMs: 1, x: 10, y: 10 }]);
+    await painter.rebuild({ keyframe: undefined, updates: [{ kind: 'resize', timeMs: 0, width: 128, height: 64 }, await tile(0, 64, 0, BLUE)] }, () => {
+      throw new Error('no keyframe in this plan');
+    });
+    expect(near(colorAt(screen, 10, 10), [0, 0, 0]), 'the queued red tile was dropped').to.equal(true);
+    expect(near(colorAt(screen, 80, 10), BLUE)).to.equal(true);
+    expect(alphaAt(cursor, 12, 16), 'the pointer layer was blanked').to.equal(0);
+  });
+});
