@@ -1,5 +1,5 @@
 import { context2d, encodeSurface, type PaintSurface } from './canvas.js';
-import { FastPathDecoder, type FastPathDecoderState, type FramebufferView, type PointerImage, type PointerUpdate } from './fastpath/index.js';
+import { FastPathDecoder, isUndrawableCodecError, type FastPathDecoderState, type FramebufferView, type PointerImage, type PointerUpdate } from './fastpath/index.js';
 import { decodeWithBitmap, type DecodedImage } from './image-decode.js';
 import type { Keyframe, KeyframeStore } from './keyframes.js';
 import type { SeekPlan } from './scheduler.js';
@@ -327,7 +327,9 @@ export class CanvasRenderer {
     this.fastPath ??= new FastPathDecoder(this.screen.width, this.screen.height);
     // A seek replays updates whose pixels are painted over later for their decoder state only.
     const output = this.fastPath.push(pdu, { paint: !update.stateOnly, covered: update.covered });
-    if (output.errors.length > 0) this.options.onImageError(update.timeMs, new Error(output.errors[0]));
+    // Codecs the player cannot draw were reported when the recording was read (the timeline's scan).
+    const error = output.errors.find((line) => !isUndrawableCodecError(line));
+    if (error) this.options.onImageError(update.timeMs, new Error(error));
     for (const { x, y, width, height } of output.dirty) {
       const area = this.fastPathDirty;
       this.fastPathDirty = area

@@ -6,6 +6,7 @@ import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, 
 import { PlaybackClock, type Now } from './clock.js';
 import { createOffscreenSurface, type PaintSurface } from './canvas.js';
 import { ActivityTrack } from './activity.js';
+import { undrawableCodecDetail } from './fastpath/index.js';
 import { IdleTimeMap } from './idle-time.js';
 import { fastestImageDecode, type DecodedImage } from './image-decode.js';
 import { KeyframeBuilder, KeyframeStore, type Keyframe } from './keyframes.js';
@@ -516,10 +517,14 @@ export class PlaybackSession {
           this.timeline.add({ ...tile, png: this.tileBytes.add(tdp.png) });
           break;
         }
-        case 'fastPathPdu':
+        case 'fastPathPdu': {
           // The timeline scans the PDU's headers for what it paints (seeks cull by it; activity measures it).
-          this.addUpdate(this.timeline.fastPath(timeMs, this.tileBytes.add(tdp.data), tdp.data));
+          const update = this.timeline.fastPath(timeMs, this.tileBytes.add(tdp.data), tdp.data);
+          this.addUpdate(update);
+          // A codec the player cannot draw is reported once, when read: the renderer draws nothing of it and says nothing.
+          if (update.undrawableCodec !== undefined) this.noteImageError(timeMs, new Error(undrawableCodecDetail(update.undrawableCodec)));
           break;
+        }
         case 'screenSpec':
           this.addScreen(timeMs, tdp.width, tdp.height);
           break;
