@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { FastPathDecoder, isUndrawableCodecError, undrawableCodecDetail } from '../../src/core/fastpath/index.js';
 import type { PointerUpdate } from '../../src/core/fastpath/index.js';
 import { FastPathScanner, ScanFlag } from '../../src/core/fastpath/paint-rects.js';
+import { ScreenTimeline, planReplay, type ScreenUpdate } from '../../src/core/screen-timeline.js';
 import { decodeQoi } from '../../src/core/fastpath/qoi.js';
 import { decompressZstd } from '../../src/core/fastpath/zstd.js';
 import { Fragment, UpdateCode, concat, fpPdu, fpUpdate, pduOf } from '../fixtures/rdp/build.js';
@@ -162,6 +163,12 @@ describe('QOI', () => {
 
   test('a leading run files the start pixel (0,0,0,255) in the index, as the reference decoder does', () => {
     assert.deepEqual(qoiPixels(qoiOf(3, 1, [0xc0, 0xfe, 5, 5, 5, hash(0, 0, 0, 255)]), 3, 1), [OPAQUE_BLACK, [5, 5, 5, 255], OPAQUE_BLACK]);
+  });
+
+  test('INDEX of an untouched slot gives (0,0,0,0), filed again at slot 0 over what was there, as the reference decoder does', () => {
+    const x = [2, 1, 0, 255] as const;
+    assert.equal(hash(...x), 0);
+    assert.deepEqual(qoiPixels(qoiOf(3, 1, [0xfe, 2, 1, 0, 5, 0]), 3, 1), [[...x], OPAQUE_BLACK, OPAQUE_BLACK]);
   });
 
   test('a synthetic screen round-trips through the reference encoder', () => {
@@ -376,5 +383,44 @@ describe('Linux desktop pointers', () => {
   test('DefaultPointer (a cursor too large for one PDU) asks for the default arrow', () => {
     const decoder = new FastPathDecoder(64, 64);
     assert.deepEqual(decoder.push(pduOf(UpdateCode.PointerDefault, new Uint8Array(0))).pointers, [{ kind: 'default' }]);
+  });
+});
+
+describe('seek plans over QOIZ updates', () => {
+  const width = 640;
+  const height = 400;
+  const full = (seed: number) => qoizPdus(0, 0, width, height, syntheticScreen(width, height, seed), 'raw');
+  const small = (left: number, top: number, seed: number) => qoizPdus(left, top, 64, 48, syntheticScreen(64, 48, seed));
+  const undrawable = pduOf(UpdateCode.SurfaceCommands, qoizSurfaceBits(0, 0, width, height, Uint8Array.of(1, 2, 3, 4), 0x0c));
+  // In time order; a full screen is a fragment run of several PDUs.
+  const steps: Uint8Array[][] = [full(1), small(10, 10, 2), small(300, 200, 3), [undrawable], small(40, 20, 4), full(5), small(500, 300, 6)];
+  const pdus = steps.flat();
+  const timeline = new ScreenTimeline();
+  timeline.add({ kind: 'resize', timeMs: 0, width, height });
+  pdus.forEach((pdu, i) => timeline.add(timeline.fastPath(i + 1, pdu, pdu)));
+
+  function replay(updates: ScreenUpdate[]): FastPathDecoder {
+    const decoder = new FastPathDecoder(width, height);
+    for (const update of updates) if (update.kind === 'fastpath') decoder.push(update.pdu as Uint8Array, { paint: !update.stateOnly, covered: update.covered });
+    return decoder;
+  }
+
+  test('a plan paints what replaying everything paints, culls what a later full screen covers, and an undrawable update hides nothing', () => {
+    for (let end = 1; end <= timeline.length; end++) {
+      const plan = planReplay(timeline, 0, end, 0, 0);
+      const everything = replay(Array.from({ length: end }, (_, i) => timeline.at(i)));
+      assert.equal(Buffer.compare(Buffer.from(replay(plan).framebuffer.pixels), Buffer.from(everything.framebuffer.pixels)), 0, `up to update ${end}`);
+      const painted = plan.flatMap((update) => (update.kind === 'fastpath' && !update.stateOnly ? [pdus.indexOf(update.pdu as Uint8Array)] : []));
+      const firstRun = steps[0]!.length;
+      const undrawableAt = pdus.indexOf(undrawable);
+      const secondFull = pdus.indexOf(steps[5]![0]!);
+      // The timeline holds the resize first: `end - 1` PDUs are in the plan's range.
+      const included = end - 1;
+      if (included > undrawableAt && included <= secondFull) {
+        assert.ok(Array.from({ length: firstRun }, (_, i) => i).every((i) => painted.includes(i)), `up to ${end}: the first full screen is kept whole`);
+        assert.ok(!painted.includes(undrawableAt), 'the undrawable update is not replayed');
+      }
+      if (included >= secondFull + steps[5]!.length) assert.ok(painted.every((i) => i >= secondFull), `up to ${end}: only the last full screen and later (${painted})`);
+    }
   });
 });

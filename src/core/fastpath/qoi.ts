@@ -51,63 +51,74 @@ export function decodeQoi(bytes: Uint8Array, width: number, height: number, out:
   }
   const pixels = width * height;
   if (out.length < pixels) throw new RangeError(`QOI output of ${out.length} pixels is smaller than ${pixels}`);
-  // Packed r | g << 8 | b << 16 | a << 24 per slot, so alpha survives an index round trip.
+  // Slots hold r | g << 8 | b << 16 | a << 24, alpha included for the hash of INDEX'd pixels.
   const index = new Uint32Array(64);
   let r = 0;
   let g = 0;
   let b = 0;
   let a = 255;
+  let word = packRgb(0, 0, 0);
   let at = QOI_HEADER_BYTES;
   const last = bytes.length - QOI_END_MARKER.length;
   let pixel = 0;
   while (pixel < pixels) {
     if (at >= last) throw truncated(`QOI data at pixel ${pixel} of ${pixels}`, QOI_END_MARKER.length + 1, bytes.length - at);
     const op = bytes[at++]!;
-    if (op === QOI_OP_RGB) {
+    const tag = op & QOI_MASK_2;
+    if (tag === QOI_OP_RUN && op < QOI_OP_RGB) {
+      // The previous pixel 1–62 times. The reference decoder files it in the index too (it
+      // matters for a run of the start pixel).
+      const run = (op & 0x3f) + 1;
+      if (pixel + run > pixels) throw malformed(`QOI run of ${run} at pixel ${pixel} goes past the image's ${pixels} pixels`);
+      index[(r * 3 + g * 5 + b * 7 + a * 11) & 63] = (r | (g << 8) | (b << 16) | (a << 24)) >>> 0;
+      if (run < 16) for (let end = pixel + run; pixel < end; pixel++) out[pixel] = word;
+      else {
+        out.fill(word, pixel, pixel + run);
+        pixel += run;
+      }
+      continue;
+    }
+    if (tag === QOI_OP_INDEX) {
+      const packed = index[op]!;
+      r = packed & 0xff;
+      g = (packed >>> 8) & 0xff;
+      b = (packed >>> 16) & 0xff;
+      a = packed >>> 24;
+      // Filed again at its own hash, as the reference decoder does: an untouched slot holds
+      // (0, 0, 0, 0), whose hash is slot 0.
+      index[(r * 3 + g * 5 + b * 7 + a * 11) & 63] = packed;
+      word = packRgb(r, g, b);
+      out[pixel++] = word;
+      continue;
+    }
+    if (tag === QOI_OP_DIFF) {
+      r = (r + ((op >> 4) & 3) - 2) & 0xff;
+      g = (g + ((op >> 2) & 3) - 2) & 0xff;
+      b = (b + (op & 3) - 2) & 0xff;
+    } else if (tag === QOI_OP_LUMA) {
+      if (at + 1 > last) throw truncated('QOI_OP_LUMA', 1, last - at);
+      const second = bytes[at++]!;
+      const dg = (op & 0x3f) - 32;
+      r = (r + dg - 8 + (second >> 4)) & 0xff;
+      g = (g + dg) & 0xff;
+      b = (b + dg - 8 + (second & 0x0f)) & 0xff;
+    } else if (op === QOI_OP_RGB) {
       if (at + 3 > last) throw truncated('QOI_OP_RGB', 3, last - at);
       r = bytes[at]!;
       g = bytes[at + 1]!;
       b = bytes[at + 2]!;
       at += 3;
-    } else if (op === QOI_OP_RGBA) {
+    } else {
       if (at + 4 > last) throw truncated('QOI_OP_RGBA', 4, last - at);
       r = bytes[at]!;
       g = bytes[at + 1]!;
       b = bytes[at + 2]!;
       a = bytes[at + 3]!;
       at += 4;
-    } else {
-      const tag = op & QOI_MASK_2;
-      if (tag === QOI_OP_INDEX) {
-        const packed = index[op]!;
-        r = packed & 0xff;
-        g = (packed >>> 8) & 0xff;
-        b = (packed >>> 16) & 0xff;
-        a = packed >>> 24;
-      } else if (tag === QOI_OP_DIFF) {
-        r = (r + ((op >> 4) & 3) - 2) & 0xff;
-        g = (g + ((op >> 2) & 3) - 2) & 0xff;
-        b = (b + (op & 3) - 2) & 0xff;
-      } else if (tag === QOI_OP_LUMA) {
-        if (at + 1 > last) throw truncated('QOI_OP_LUMA', 1, last - at);
-        const second = bytes[at++]!;
-        const dg = (op & 0x3f) - 32;
-        r = (r + dg - 8 + (second >> 4)) & 0xff;
-        g = (g + dg) & 0xff;
-        b = (b + dg - 8 + (second & 0x0f)) & 0xff;
-      } else {
-        // QOI_OP_RUN: the previous pixel 1–62 times (0xfe and 0xff are the RGB/RGBA tags). The
-        // reference decoder files it in the index too (it matters for a run of the start pixel).
-        const run = (op & 0x3f) + 1;
-        if (pixel + run > pixels) throw malformed(`QOI run of ${run} at pixel ${pixel} goes past the image's ${pixels} pixels`);
-        index[(r * 3 + g * 5 + b * 7 + a * 11) & 63] = (r | (g << 8) | (b << 16) | (a << 24)) >>> 0;
-        out.fill(packRgb(r, g, b), pixel, pixel + run);
-        pixel += run;
-        continue;
-      }
     }
     index[(r * 3 + g * 5 + b * 7 + a * 11) & 63] = (r | (g << 8) | (b << 16) | (a << 24)) >>> 0;
-    out[pixel++] = packRgb(r, g, b);
+    word = packRgb(r, g, b);
+    out[pixel++] = word;
   }
   for (let i = 0; i < QOI_END_MARKER.length; i++) {
     if (bytes[at + i] !== QOI_END_MARKER[i]) throw malformed(`QOI image has no end marker after its ${pixels} pixels (byte ${at} of ${bytes.length})`);
