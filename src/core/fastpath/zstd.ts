@@ -3,6 +3,7 @@
 // the rectangle can hold: a frame that expands without bound is refused, never allocated.
 
 import { Decompress, ZstdErrorCode, type ZstdError } from 'fzstd';
+import { concatBytes } from '../../format/bytes.js';
 import { FastPathError, FastPathErrorReason, malformed, truncated } from './errors.js';
 
 const ZSTD_MAGIC = 0xfd2fb528;
@@ -28,14 +29,7 @@ export function decompressZstd(data: Uint8Array, maxBytes: number): Uint8Array {
     if ((error as Partial<ZstdError>).code === ZstdErrorCode.UnexpectedEOF) throw truncated('zstd frame', data.length + 1, data.length);
     throw malformed(`zstd data: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (blocks.length === 1) return blocks[0]!;
-  const whole = new Uint8Array(length);
-  let at = 0;
-  for (const block of blocks) {
-    whole.set(block, at);
-    at += block.length;
-  }
-  return whole;
+  return concatBytes(blocks);
 }
 
 /**
