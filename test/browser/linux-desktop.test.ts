@@ -13,7 +13,8 @@ import { T0, writeRecording } from '../helpers/recording-bytes.js';
 import { difference, imageDataOf } from '../helpers/reference-screen.js';
 import { blobUrl } from '../helpers/screen-recording.js';
 
-const SAMPLE = '/test/fixtures/linux/linux-desktop.tar';
+const SESSION = '4c6f2a10-5d1e-4b7a-9c3f-8e2d0c0d2026';
+const SAMPLE = `/test/fixtures/linux/${SESSION}.tar`;
 const HOST = '0f6e8c52-3b1d-4e2a-a9c7-5d4b3a2f1e0d';
 
 async function loaded(src: string): Promise<DesktopRecordingPlayer> {
@@ -80,6 +81,33 @@ describe('a Linux desktop recording (QOIZ)', () => {
     await ended;
     const [reference] = await sequentialScreens(bytes, [12000]);
     expect(difference(await imageDataOf(await element.captureFrame()), reference!).pixels).to.equal(0);
+  });
+});
+
+describe('a Linux desktop recording over the playback websocket', () => {
+  it('streams (TDPB messages), and seeks ahead and back show the screens decoded in order', async () => {
+    const bytes = new Uint8Array(await (await fetch(SAMPLE)).arrayBuffer());
+    const { linux } = (await (await fetch('/__playback-servers')).json()) as { linux: string };
+    const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 400px" duration-hint="12"></desktop-recording-player>`);
+    const canplay = nextEvent(element, 'canplay');
+    element.src = `${linux}/webapi/sites/example/desktopplayback/${SESSION}/ws`;
+    await canplay;
+    expect([element.videoWidth, element.videoHeight]).to.deep.equal([800, 480]);
+    // Ahead: the server fast-forwards; then back, and forward within what arrived.
+    const targets = [8.2, 1.5, 6.3];
+    const captures: Blob[] = [];
+    for (const seconds of targets) {
+      await seekTo(element, seconds);
+      captures.push(await element.captureFrame());
+    }
+    // The reference takes its times in ascending order.
+    const ascending = [...targets].sort((a, b) => a - b);
+    const references = await sequentialScreens(bytes, ascending.map((seconds) => seconds * 1000));
+    for (const [i, seconds] of targets.entries()) {
+      const { pixels, first } = difference(await imageDataOf(captures[i]!), references[ascending.indexOf(seconds)]!);
+      expect(pixels, `seek to ${seconds} s: first difference at ${first}`).to.equal(0);
+    }
+    expect(element.error).to.equal(null);
   });
 });
 
