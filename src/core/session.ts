@@ -6,7 +6,7 @@ import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, 
 import { PlaybackClock, type Now } from './clock.js';
 import { createOffscreenSurface, type PaintSurface } from './canvas.js';
 import { ActivityTrack } from './activity.js';
-import { undrawableCodecDetail } from './fastpath/index.js';
+import { undrawableCodecDetail } from './fastpath/updates.js';
 import { IdleTimeMap } from './idle-time.js';
 import { fastestImageDecode, type DecodedImage } from './image-decode.js';
 import { KeyframeBuilder, KeyframeStore, type Keyframe } from './keyframes.js';

@@ -29,12 +29,6 @@ export interface SurfaceContext {
   errors: string[];
 }
 
-/**
- * Whether an error line is the decoder's for surface bits of a codec it cannot draw (the scan
- * flags those as `ScanFlag.UndrawableCodec`, so a player reports them when indexing instead).
- */
-export const isUndrawableCodecError = (line: string): boolean => /^unsupported: surface bits \(codec \d+, [^)]*\): codec id \d+$/.test(line);
-
 /** TS_FP_SURFCMDS: every command in turn; a bad surface-bits command is reported and the next one run. */
 export function decodeSurfaceCommands(reader: ByteReader, context: SurfaceContext): void {
   while (reader.remaining > 0) {
