@@ -244,6 +244,13 @@ describe('zstd frames without content size', () => {
     const bomb = zstdFrame(new Uint8Array(2 << 20), 'rle-and-raw', 128 * 1024);
     assert.ok(bomb.length < 100);
     assert.throws(() => decompressZstd(bomb, 65536), /too-large: zstd data expands past 65536 bytes/);
+    // A single-segment frame (window = content size) declaring 4 GiB − 1: refused before the decoder allocates it.
+    const declared = Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0xa0, 0xff, 0xff, 0xff, 0xff, 0x01, 0x00, 0x00);
+    assert.throws(() => decompressZstd(declared, 65536), /too-large: zstd frame declares 4294967295 bytes, over 65536/);
+    // Declaring what it holds, it decodes (the 23-byte QOI file of Teleport's vector as one raw block).
+    const qoi1x1 = TELEPORT_VECTOR.subarray(36);
+    const exact = concat(Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0x20, qoi1x1.length, (qoi1x1.length << 3) | 1, 0, 0), qoi1x1);
+    assert.deepEqual(decompressZstd(exact, 64), qoi1x1);
   });
 });
 

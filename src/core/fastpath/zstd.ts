@@ -33,21 +33,37 @@ export function decompressZstd(data: Uint8Array, maxBytes: number): Uint8Array {
 }
 
 /**
- * The frame with its window descriptor lowered to the smallest window holding `maxBytes` (when it
- * declares more): no match reaches back further than the output so far, so decoding is unchanged,
- * but the decoder keeps (and shifts through) a window the rectangle's size instead of Teleport's
- * 2 MiB for every 64×64 update. The caller's bytes are not touched.
+ * The frame as the decoder should take it. The decoder allocates its window up front: the whole
+ * declared content size for a single-segment frame (refused here when over `maxBytes`), else the
+ * declared window, lowered (on a copy) to the smallest window holding `maxBytes`. No match reaches
+ * back past the output so far, so decoding is unchanged, but the decoder keeps (and shifts
+ * through) a window the rectangle's size instead of Teleport's 2 MiB for every 64×64 update.
  */
 function withWindowAtMost(data: Uint8Array, maxBytes: number): Uint8Array {
   if (data.length < 6) return data;
   const magic = (data[0]! | (data[1]! << 8) | (data[2]! << 16) | (data[3]! << 24)) >>> 0;
-  if (magic !== ZSTD_MAGIC || data[4]! & SINGLE_SEGMENT) return data;
-  const descriptor = data[5]!;
-  const exponent = descriptor >> 3;
+  if (magic !== ZSTD_MAGIC) return data;
+  const descriptor = data[4]!;
+  if (descriptor & SINGLE_SEGMENT) {
+    const contentSize = declaredContentSize(data, descriptor);
+    if (contentSize > maxBytes) throw new FastPathError(FastPathErrorReason.TooLarge, `zstd frame declares ${contentSize} bytes, over ${maxBytes}`);
+    return data;
+  }
+  const exponent = data[5]! >> 3;
   let needed = 0;
   while (needed < exponent && 1 << (MIN_WINDOW_LOG + needed) < maxBytes) needed += 1;
   if (needed >= exponent) return data;
   const copy = data.slice();
   copy[5] = needed << 3;
   return copy;
+}
+
+/** Frame_Content_Size of a single-segment frame (RFC 8878 3.1.1.1); Infinity when it does not fit a double exactly or is cut off. */
+function declaredContentSize(data: Uint8Array, descriptor: number): number {
+  const sizeBytes = [1, 2, 4, 8][descriptor >> 6]!;
+  const at = 5 + [0, 1, 2, 4][descriptor & 3]!;
+  if (at + sizeBytes > data.length) return Infinity;
+  let size = 0;
+  for (let i = sizeBytes - 1; i >= 0; i--) size = size * 256 + data[at + i]!;
+  return sizeBytes === 2 ? size + 256 : size;
 }
