@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { FastPathDecoder, isUndrawableCodecError, undrawableCodecDetail } from '../../src/core/fastpath/index.js';
 import type { PointerUpdate } from '../../src/core/fastpath/index.js';
 import { FastPathScanner, ScanFlag } from '../../src/core/fastpath/paint-rects.js';
@@ -429,5 +430,46 @@ describe('seek plans over QOIZ updates', () => {
       }
       if (included >= secondFull + steps[5]!.length) assert.ok(painted.every((i) => i >= secondFull), `up to ${end}: only the last full screen and later (${painted})`);
     }
+  });
+});
+
+describe('QOIZ updates with random damage', () => {
+  test('never throw, report only truncated/malformed/unsupported/too-large, stay within memory, and the next good update draws', () => {
+    const width = 256;
+    const height = 256;
+    const frame = new Uint8Array(readFileSync(new URL(`../fixtures/qoiz/${ZSTD_FIXTURES[0].file}`, import.meta.url)));
+    const good = syntheticScreen(32, 32, 12);
+    const goodPdu = qoizPdus(100, 100, 32, 32, good)[0]!;
+    const runs = teleportPdus(UpdateCode.SurfaceCommands, qoizSurfaceBits(0, 0, width, height, frame));
+    const decoder = new FastPathDecoder(width, height);
+    let codecErrors = 0;
+    const damage = fc.record({
+      pdu: fc.integer({ min: 0, max: runs.length - 1 }),
+      edits: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+      cut: fc.option(fc.nat(), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(damage, ({ pdu, edits, cut }) => {
+        decoder.reset(width, height);
+        const damaged = runs.map((bytes, i) => {
+          if (i !== pdu) return bytes;
+          const copy = bytes.slice(0, cut === undefined ? bytes.length : 3 + (cut % (bytes.length - 2)));
+          // Past the PDU's own 3-byte header, so the damage reaches the update.
+          for (const [at, value] of edits) copy[3 + (at % Math.max(1, copy.length - 3))] = value;
+          return copy;
+        });
+        for (const bytes of damaged) {
+          const output = decoder.push(bytes);
+          assert.match(output.errors.join('\n'), /^((truncated|malformed|unsupported|too-large): .*\n?)*$/);
+          if (output.errors.some((line) => /: (zstd|QOI)/.test(line))) codecErrors += 1;
+        }
+        assert.ok(decoder.retainedBytes < 16 << 20, `${decoder.retainedBytes} bytes retained`);
+        decoder.reset(width, height);
+        assert.deepEqual(decoder.push(goodPdu).errors, []);
+        assert.deepEqual(area(decoder, 100, 100, 32, 32), good);
+      }),
+      { seed: 2026, numRuns: 300 },
+    );
+    assert.ok(codecErrors > 30, `the damage reached zstd or QOI ${codecErrors} times`);
   });
 });
