@@ -4,6 +4,7 @@ import { TimelineBuilder, type Marker, type RecordingInfo, type TimedEvent } fro
 import { ActivityTrack, type PaintRect } from './activity.js';
 import { formatMs } from './clock.js';
 import { MAX_SCREEN_SIDE } from './fastpath/framebuffer.js';
+import { undrawableCodecDetail } from './fastpath/updates.js';
 import { IdleTimeMap } from './idle-time.js';
 import { ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
 import { TileBytesStore, type TileImage } from './tile-bytes.js';
@@ -24,10 +25,16 @@ export class Ingest {
   startDateMs: number | null = null;
   private readonly builder = new TimelineBuilder();
   private metadataChanges = 0;
+  /** Told of each screen update whose codec the player cannot draw, when it is read. */
+  private readonly onUndrawable: (timeMs: number, error: Error) => void;
   private complete = false;
 
   /** Reads stored bytes (a tile's PNG, a fast-path PDU) back. */
   readonly readBytes = (bytes: TileImage): Uint8Array | Promise<Uint8Array> => this.tileBytes.read(bytes);
+
+  constructor(hooks: { onUndrawable?: (timeMs: number, error: Error) => void } = {}) {
+    this.onUndrawable = hooks.onUndrawable ?? (() => {});
+  }
 
   /** The latest time of any event so far (the whole length once `finished`). */
   get durationMs(): number {
@@ -113,6 +120,8 @@ export class Ingest {
     this.timeline.paintRects(update, (left, top, right, bottom) => rects.push({ left, top, right, bottom }));
     if (rects.length > 0) this.activity.addChange(update.timeMs, rects);
     else this.activity.addQuiet(update.timeMs);
+    // A codec the player cannot draw is reported when read: the renderer draws nothing of it and says nothing.
+    if (update.undrawableCodec !== undefined) this.onUndrawable(update.timeMs, new Error(undrawableCodecDetail(update.undrawableCodec)));
   }
 
   private addScreen(timeMs: number, width: number, height: number): void {

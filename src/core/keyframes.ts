@@ -1,5 +1,6 @@
 import { context2d, encodeSurface, type PaintSurface } from './canvas.js';
-import { FastPathDecoder, type FastPathDecoderState } from './fastpath/index.js';
+import type { FastPathDecoder, FastPathDecoderState } from './fastpath/decoder.js';
+import { loadFastPathDecoder } from './fastpath/load.js';
 import type { DecodedImage } from './image-decode.js';
 import { countWhile, planReplay, type ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
 import type { TileImage } from './tile-bytes.js';
@@ -315,7 +316,15 @@ export class KeyframeBuilder {
           this.fastPath?.reset(update.width, update.height);
         } else if (update.kind === 'fastpath') {
           if (this.width === 0) continue;
-          this.fastPath ??= new FastPathDecoder(this.width, this.height);
+          if (!this.fastPath) {
+            // The decoder's module did not load: the player reports that; seeks replay from the start.
+            const decoders = await loadFastPathDecoder().catch(() => undefined);
+            if (!decoders) {
+              this.stopped = true;
+              return;
+            }
+            this.fastPath = new decoders.FastPathDecoder(this.width, this.height);
+          }
           // A PDU that cannot be read or decoded is the player's to report; the builder goes on.
           const pdu = await Promise.resolve(this.options.readBytes(update.pdu)).catch(() => undefined);
           if (pdu) this.fastPath.push(pdu, { paint: !update.stateOnly, covered: update.covered });

@@ -1,5 +1,8 @@
 import { context2d, encodeSurface, type PaintSurface } from './canvas.js';
-import { FastPathDecoder, type FastPathDecoderState, type FramebufferView, type PointerImage, type PointerUpdate } from './fastpath/index.js';
+import type { FastPathDecoder, FastPathDecoderState } from './fastpath/decoder.js';
+import { loadFastPathDecoder } from './fastpath/load.js';
+import type { FramebufferView, PointerImage, PointerUpdate } from './fastpath/types.js';
+import { isUndrawableCodecError } from './fastpath/updates.js';
 import { decodeWithBitmap, type DecodedImage } from './image-decode.js';
 import type { Keyframe, KeyframeStore } from './keyframes.js';
 import type { SeekPlan } from './scheduler.js';
@@ -105,6 +108,8 @@ export class CanvasRenderer {
   private pointerHidden = false;
   /** Decodes RDP fast-path updates (Teleport 15+); made at the first one. */
   private fastPath: FastPathDecoder | undefined;
+  /** The decoder's module (a chunk), once the first fast-path update loaded it. */
+  private fastPathModule: typeof import('./fastpath/decoder.js') | undefined;
   private fastPathImage: ImageData | undefined;
   /** What fast-path updates changed since the screen last showed the decoder's pixels. */
   private fastPathDirty: { left: number; top: number; right: number; bottom: number } | undefined;
@@ -230,10 +235,11 @@ export class CanvasRenderer {
         }
         if (item.update.kind === 'fastpath') {
           const pdu = await item.bytes!;
+          const decoders = await this.fastPathDecoders(item.update.timeMs);
           if (generation !== this.generation) continue;
           this.head += 1;
           this.decoding -= 1;
-          if (pdu) this.applyFastPath(item.update, pdu);
+          if (pdu && decoders) this.applyFastPath(item.update, pdu, decoders);
           // A run of updates (a seek replaying many) reaches the screen once, at its end.
           if (this.queue[this.head]?.update.kind !== 'fastpath') this.flushFastPath();
           continue;
@@ -287,10 +293,12 @@ export class CanvasRenderer {
     } catch {
       // The cache lost it (evicted before it was drawn): the tiles after it still paint.
     }
+    // Without the decoder's module (it did not load), the next fast-path update tries again and says so.
+    const decoders = step.decoderState ? await this.fastPathDecoders().catch(() => undefined) : undefined;
     if (generation === this.generation) {
       this.resize(step.width, step.height);
       if (image) this.screenContext.drawImage(image, 0, 0);
-      if (image && step.decoderState) this.restoreFastPath(step.decoderState, step.width, step.height);
+      if (image && step.decoderState && decoders) this.restoreFastPath(step.decoderState, step.width, step.height, decoders);
     }
     step.done();
   }
@@ -313,21 +321,38 @@ export class CanvasRenderer {
     }
   }
 
+  /**
+   * The fast-path decoder's module, loaded by the first update that needs it. One that cannot be
+   * loaded is reported as that update's decode error (with `timeMs`; without, it throws).
+   */
+  private async fastPathDecoders(timeMs?: number): Promise<typeof import('./fastpath/decoder.js') | undefined> {
+    if (this.fastPathModule) return this.fastPathModule;
+    try {
+      return (this.fastPathModule = await loadFastPathDecoder());
+    } catch (error) {
+      if (timeMs === undefined) throw error;
+      this.options.onImageError(timeMs, new Error(`the fast-path decoder could not be loaded: ${error instanceof Error ? error.message : String(error)}`));
+      return undefined;
+    }
+  }
+
   /** Puts the fast-path decoder where the keyframe was: its state, and the screen's pixels as its framebuffer. */
-  private restoreFastPath(state: FastPathDecoderState, width: number, height: number): void {
-    this.fastPath ??= new FastPathDecoder(width, height);
+  private restoreFastPath(state: FastPathDecoderState, width: number, height: number, decoders: typeof import('./fastpath/decoder.js')): void {
+    this.fastPath ??= new decoders.FastPathDecoder(width, height);
     this.fastPath.reset(width, height);
     this.fastPath.restoreState(state);
     this.fastPath.framebuffer.pixels.set(this.screenContext.getImageData(0, 0, width, height).data);
   }
 
   /** Runs one fast-path PDU through the decoder and copies what it changed onto the screen. */
-  private applyFastPath(update: FastPathUpdate, pdu: Uint8Array): void {
+  private applyFastPath(update: FastPathUpdate, pdu: Uint8Array, decoders: typeof import('./fastpath/decoder.js')): void {
     if (this.screen.width === 0) return;
-    this.fastPath ??= new FastPathDecoder(this.screen.width, this.screen.height);
+    this.fastPath ??= new decoders.FastPathDecoder(this.screen.width, this.screen.height);
     // A seek replays updates whose pixels are painted over later for their decoder state only.
     const output = this.fastPath.push(pdu, { paint: !update.stateOnly, covered: update.covered });
-    if (output.errors.length > 0) this.options.onImageError(update.timeMs, new Error(output.errors[0]));
+    // Codecs the player cannot draw were reported when the recording was read (the timeline's scan).
+    const error = output.errors.find((line) => !isUndrawableCodecError(line));
+    if (error) this.options.onImageError(update.timeMs, new Error(error));
     for (const { x, y, width, height } of output.dirty) {
       const area = this.fastPathDirty;
       this.fastPathDirty = area

@@ -18,9 +18,10 @@ export type ScreenUpdate =
    * paint still shows, and those whose decoder state is needed (RemoteFX context, pointer cache,
    * fragment runs: a run is kept or dropped whole) with `stateOnly` set: nothing drawn. `covered`
    * (in a plan) marks the 64×64 cells later updates paint over: RemoteFX tiles there are not
-   * decoded. Without `flags` (made elsewhere), an update is always replayed.
+   * decoded. Without `flags` (made elsewhere), an update is always replayed. `undrawableCodec`: the
+   * id of a codec in it the player cannot draw (`ScanFlag.UndrawableCodec`), reported when read.
    */
-  | { kind: 'fastpath'; timeMs: number; pdu: TileImage; flags?: number; rects?: number; slot?: number; stateOnly?: boolean; covered?: Uint8Array };
+  | { kind: 'fastpath'; timeMs: number; pdu: TileImage; flags?: number; rects?: number; slot?: number; stateOnly?: boolean; covered?: Uint8Array; undrawableCodec?: number };
 
 /** Side of the grid cells used to find tiles that later tiles paint over completely. */
 export const COVERAGE_CELL = 64;
@@ -89,13 +90,14 @@ export class ScreenTimeline {
    * size are followed from one to the next).
    */
   fastPath(timeMs: number, pdu: TileImage, bytes: Uint8Array): Extract<ScreenUpdate, { kind: 'fastpath' }> {
-    const { rects, flags, pointerSlot } = this.scanner.push(bytes);
+    const { rects, flags, pointerSlot, undrawableCodec } = this.scanner.push(bytes);
+    const undrawable = undrawableCodec >= 0 ? { undrawableCodec } : {};
     let at = -1;
     if (rects) {
       at = this.rectPoolLength;
       const needed = at + 1 + rects.length * 4;
       // More than a u16 count of areas (never seen: a tileset has at most a screenful of tiles): always replayed.
-      if (rects.length > 0xffff) return { kind: 'fastpath', timeMs, pdu, flags: flags | ScanFlag.State, rects: -1, slot: pointerSlot };
+      if (rects.length > 0xffff) return { kind: 'fastpath', timeMs, pdu, flags: flags | ScanFlag.State, rects: -1, slot: pointerSlot, ...undrawable };
       if (needed > this.rectPool.length) {
         const grown = new Uint16Array(Math.max(needed, this.rectPool.length * 2));
         grown.set(this.rectPool.subarray(0, this.rectPoolLength));
@@ -112,7 +114,7 @@ export class ScreenTimeline {
       }
       this.rectPoolLength = needed;
     }
-    return { kind: 'fastpath', timeMs, pdu, flags, rects: at, slot: pointerSlot };
+    return { kind: 'fastpath', timeMs, pdu, flags, rects: at, slot: pointerSlot, ...undrawable };
   }
 
   /** Calls `visit` with each area a fast-path update paints (in the pool: valid during the call). */

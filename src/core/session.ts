@@ -83,7 +83,7 @@ export class PlaybackSession {
   private renderer: CanvasRenderer | undefined;
   private options: LoadOptions = NO_SOURCE;
   // ——— the current load; a new load replaces all of them ———
-  private ingest = new Ingest();
+  private ingest = this.newIngest();
   /** Where the events come from; closed by the next load. Undefined before the first read (`preload="none"`). */
   private feed: RecordingFeed | undefined;
   /** `preload="none"`: the feed opens on the first `play()`. */
@@ -315,7 +315,7 @@ export class PlaybackSession {
     this.clock.stop();
     this.clock.set(0);
     this.clock.setRate(rate);
-    this.ingest = new Ingest();
+    this.ingest = this.newIngest();
     this.playhead.scheduler = new Scheduler(this.ingest.timeline, this.keyframes.store);
     this.keyframes.reset(this.ingest, this.decodeTile);
     this.thumbnails?.clear();
@@ -514,6 +514,10 @@ export class PlaybackSession {
   private replaySource(): ReplaySource {
     const { timeline, readBytes } = this.ingest;
     return { timeline, keyframes: this.keyframes.store, decodeTile: this.decodeTile, readBytes, restoreStep: this.keyframes.restoreStep };
+  }
+
+  private newIngest(): Ingest {
+    return new Ingest({ onUndrawable: (timeMs, error) => this.noteImageError(timeMs, error) });
   }
 
   /** A tile that does not decode is skipped; the first one is reported (`image-decode`), and playback goes on. */

@@ -4,7 +4,8 @@ import { OneOfSchema } from '../gen/teleport/legacy/types/events/events_pb.js';
 import type {
   ConnectionMetadata, DesktopClipboardReceive, DesktopClipboardSend, DesktopRecording, DesktopSharedDirectoryRead,
   DesktopSharedDirectoryStart, DesktopSharedDirectoryWrite, Metadata, OneOf, SessionEnd, SessionMetadata, SessionPrint,
-  SessionStart, Status, UserMetadata, WindowsDesktopSessionEnd, WindowsDesktopSessionStart,
+  SessionStart, Status, UserMetadata, WindowsDesktopSessionEnd, WindowsDesktopSessionStart, LinuxDesktopSessionEnd,
+  LinuxDesktopSessionStart,
 } from '../gen/teleport/legacy/types/events/events_pb.js';
 import { EMPTY_BYTES, WireReader, type MessageReader } from './wire.js';
 
@@ -34,6 +35,9 @@ export const AuditEventType: Record<AuditEventCase, { type: string; code: string
   sessionEnd: { type: 'session.end', code: 'T2004I' },
   windowsDesktopSessionStart: { type: 'windows.desktop.session.start', code: 'TDP00I', failureCode: 'TDP00W' },
   windowsDesktopSessionEnd: { type: 'windows.desktop.session.end', code: 'TDP01I' },
+  // Teleport's codes for these were not published with them (RFD 235 names the types only).
+  linuxDesktopSessionStart: { type: 'linux.desktop.session.start', code: '' },
+  linuxDesktopSessionEnd: { type: 'linux.desktop.session.end', code: '' },
   desktopRecording: { type: 'desktop.recording', code: '' },
   desktopClipboardSend: { type: 'desktop.clipboard.send', code: 'TDP02I' },
   desktopClipboardReceive: { type: 'desktop.clipboard.receive', code: 'TDP03I' },
@@ -255,6 +259,47 @@ function readWindowsDesktopSessionEnd(r: WireReader, m?: WindowsDesktopSessionEn
   return m;
 }
 
+function readLinuxDesktopSessionStart(r: WireReader, m?: LinuxDesktopSessionStart): LinuxDesktopSessionStart {
+  m ??= { $typeName: 'events.LinuxDesktopSessionStart', desktopAddr: '', linuxUser: '', desktopLabels: {}, desktopName: '' };
+  while (r.more()) {
+    switch (r.field()) {
+      case 1: m.metadata = r.message(readMetadata, m.metadata); break;
+      case 2: m.user = r.message(readUser, m.user); break;
+      case 3: m.session = r.message(readSession, m.session); break;
+      case 4: m.connection = r.message(readConnection, m.connection); break;
+      case 5: m.status = r.message(readStatus, m.status); break;
+      case 6: m.desktopAddr = r.string(); break;
+      case 7: m.linuxUser = r.string(); break;
+      case 8: r.mapEntry(m.desktopLabels); break;
+      case 9: m.desktopName = r.string(); break;
+      default: r.skip();
+    }
+  }
+  return m;
+}
+
+function readLinuxDesktopSessionEnd(r: WireReader, m?: LinuxDesktopSessionEnd): LinuxDesktopSessionEnd {
+  m ??= { $typeName: 'events.LinuxDesktopSessionEnd', desktopAddr: '', linuxUser: '', desktopLabels: {}, desktopName: '', recorded: false, participants: [] };
+  while (r.more()) {
+    switch (r.field()) {
+      case 1: m.metadata = r.message(readMetadata, m.metadata); break;
+      case 2: m.user = r.message(readUser, m.user); break;
+      case 3: m.session = r.message(readSession, m.session); break;
+      case 4: m.connection = r.message(readConnection, m.connection); break;
+      case 5: m.desktopAddr = r.string(); break;
+      case 6: m.linuxUser = r.string(); break;
+      case 7: r.mapEntry(m.desktopLabels); break;
+      case 8: m.startTime = r.message(readTimestamp, m.startTime); break;
+      case 9: m.endTime = r.message(readTimestamp, m.endTime); break;
+      case 10: m.desktopName = r.string(); break;
+      case 11: m.recorded = r.bool(); break;
+      case 12: m.participants.push(r.string()); break;
+      default: r.skip();
+    }
+  }
+  return m;
+}
+
 function readDesktopRecording(r: WireReader, m?: DesktopRecording): DesktopRecording {
   m ??= { $typeName: 'events.DesktopRecording', message: EMPTY_BYTES, delayMilliseconds: 0n, tdpbMessage: EMPTY_BYTES };
   while (r.more()) {
@@ -359,6 +404,8 @@ const eventMembers: Partial<Record<number, EventMember>> = {
   106: ['desktopSharedDirectoryStart', readDirectoryStart],
   107: ['desktopSharedDirectoryRead', readDirectoryRead],
   108: ['desktopSharedDirectoryWrite', readDirectoryWrite],
+  254: ['linuxDesktopSessionStart', readLinuxDesktopSessionStart],
+  255: ['linuxDesktopSessionEnd', readLinuxDesktopSessionEnd],
 };
 
 /** Decodes one record payload; `undefined` when it holds an event type this reader does not know. Malformed protobuf throws an Error. */

@@ -24,6 +24,10 @@ export interface RecordingInfo {
   desktopAddr?: string;
   windowsDomain?: string;
   windowsUser?: string;
+  /** The Linux user of a Linux desktop session (Teleport 2026). */
+  linuxUser?: string;
+  /** Which kind of desktop the session events are of. */
+  desktopKind?: DesktopKind;
   desktopService?: string;
   labels?: Record<string, string>;
   participants?: string[];
@@ -31,6 +35,14 @@ export interface RecordingInfo {
   sessionStart?: Date;
   sessionEnd?: Date;
 }
+
+/** A Windows desktop (RDP) or a Linux desktop (an X11 desktop run by Teleport, 2026). */
+export type DesktopKind = 'windows' | 'linux';
+
+type DesktopSessionEvent = Extract<
+  AuditEvent,
+  { case: 'windowsDesktopSessionStart' | 'windowsDesktopSessionEnd' | 'linuxDesktopSessionStart' | 'linuxDesktopSessionEnd' }
+>;
 
 export interface ScreenSize {
   timeMs: number;
@@ -178,13 +190,21 @@ export class TimelineBuilder {
   }
 
   /** Desktop fields that session start and end events both carry; the first value seen is kept. */
-  private noteDesktop(v: { desktopName: string; desktopAddr: string; domain: string; windowsUser: string; windowsDesktopService: string; desktopLabels: Record<string, string> }): void {
+  private noteDesktop(event: DesktopSessionEvent): void {
     const info = this.recording;
+    const v = event.value;
+    if (event.case === 'linuxDesktopSessionStart' || event.case === 'linuxDesktopSessionEnd') {
+      info.desktopKind ??= 'linux';
+      info.linuxUser ||= event.value.linuxUser || undefined;
+    } else {
+      info.desktopKind ??= 'windows';
+      info.windowsDomain ||= event.value.domain || undefined;
+      info.windowsUser ||= event.value.windowsUser || undefined;
+      info.desktopService ||= event.value.windowsDesktopService || undefined;
+    }
+    // A Linux desktop's name and address are both the resource's name (its host's id).
     info.desktopName ||= v.desktopName || undefined;
     info.desktopAddr ||= v.desktopAddr || undefined;
-    info.windowsDomain ||= v.domain || undefined;
-    info.windowsUser ||= v.windowsUser || undefined;
-    info.desktopService ||= v.windowsDesktopService || undefined;
     if (Object.keys(v.desktopLabels).length) info.labels ??= { ...v.desktopLabels };
   }
 
@@ -213,19 +233,22 @@ export class TimelineBuilder {
     };
     const failure = failed && 'status' in event.value ? event.value.status?.error || event.value.status?.userMessage || 'failed' : '';
     switch (event.case) {
-      case 'windowsDesktopSessionStart': {
+      case 'windowsDesktopSessionStart':
+      case 'linuxDesktopSessionStart': {
         const v = event.value;
-        this.noteDesktop(v);
+        this.noteDesktop(event);
         const started = timestampToMs(metadata?.time);
         if (started !== undefined) info.sessionStart ??= new Date(started);
+        const desktopUser: Marker['detail'] = event.case === 'linuxDesktopSessionStart' ? { linuxUser: event.value.linuxUser } : { windowsUser: event.value.windowsUser };
         marker(failed ? `Session failed to start: ${failure}` : `Session started by ${v.user?.user || 'unknown user'} on ${v.desktopName || v.desktopAddr || 'the desktop'}`, {
-          user: v.user?.user ?? '', windowsUser: v.windowsUser, desktop: v.desktopName || v.desktopAddr, success: !failed, ...(failed && { error: failure }),
+          user: v.user?.user ?? '', ...desktopUser, desktop: v.desktopName || v.desktopAddr, success: !failed, ...(failed && { error: failure }),
         });
         break;
       }
-      case 'windowsDesktopSessionEnd': {
+      case 'windowsDesktopSessionEnd':
+      case 'linuxDesktopSessionEnd': {
         const v = event.value;
-        this.noteDesktop(v);
+        this.noteDesktop(event);
         if (v.participants.length) info.participants = [...v.participants];
         info.recorded = v.recorded;
         const start = timestampToMs(v.startTime);

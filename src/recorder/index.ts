@@ -5,7 +5,7 @@
 import { MIN_UPLOAD_PART_BYTES } from '../format/container.js';
 import { Recorder, type RecorderOptions } from './recorder.js';
 
-export { Recorder, type RecorderOptions, type RecorderStats, type RecordingMode, type SessionInfo, type MessageSource, type SharedDirectoryEvent } from './recorder.js';
+export { Recorder, type RecorderOptions, type RecorderStats, type RecordingMode, type RecordingProtocol, type SessionInfo, type MessageSource, type SharedDirectoryEvent } from './recorder.js';
 export { memorySink, writableStreamSink, fileSink, type RecorderSink, type MemorySink } from './sinks.js';
 export { recordingPolicy, ClusterRecordingMode, type RecordingPolicy, type RoleRecordingOptions } from './policy.js';
 
@@ -13,6 +13,7 @@ export { recordingPolicy, ClusterRecordingMode, type RecordingPolicy, type RoleR
 export function createRecorder(options: Pick<RecorderOptions, 'sink' | 'session'> & Partial<RecorderOptions>): Recorder {
   return new Recorder({
     mode: 'async',
+    protocol: 'tdp',
     partSize: MIN_UPLOAD_PART_BYTES,
     padParts: false,
     now: () => Date.now(),

@@ -1,6 +1,7 @@
 import { MAX_RECORD_BYTES } from '../format/container.js';
 import { AuditEventType, encodeAuditEvent, timestampOfMs, type AuditEventCase, type AuditEventInit } from '../format/events.js';
-import { decodeTdp, decodeTdpb, isTdpb, TdpMessageType, tdpbPayloadField } from '../format/tdp.js';
+import { decodeTdp, decodeTdpb, encodeTdpb, isTdpb, TdpMessageType, tdpbPayloadField } from '../format/tdp.js';
+import type { DesktopKind } from '../format/timeline.js';
 import { RecordingWriter } from '../format/writer.js';
 import type { RecorderSink } from './sinks.js';
 
@@ -10,9 +11,15 @@ export interface SessionInfo {
   clusterName: string;
   /** Teleport user. */
   user: string;
+  /** For a Linux desktop, the resource's name (its host's id), as Teleport puts it in both. */
   desktopName: string;
   desktopAddr: string;
-  windowsUser: string;
+  /** `windows` (default): Windows desktop session events; `linux`: Linux desktop session events (Teleport 2026). */
+  desktopKind?: DesktopKind;
+  /** The Windows user (Windows desktops). */
+  windowsUser?: string;
+  /** The Linux user (Linux desktops). */
+  linuxUser?: string;
   windowsDomain?: string;
   desktopService?: string;
   labels?: Record<string, string>;
@@ -22,6 +29,13 @@ export interface SessionInfo {
 
 export type RecordingMode = 'sync' | 'async';
 
+/**
+ * How screen messages are written: `tdp` as they come (legacy TDP in `Message`, TDPB in
+ * `TDPBMessage`); `tdpb` as Teleport 2026 writes them, every message in `TDPBMessage` (legacy
+ * ones converted; one without a TDPB form stays legacy).
+ */
+export type RecordingProtocol = 'tdp' | 'tdpb';
+
 export interface RecorderOptions {
   sink: RecorderSink;
   session: SessionInfo;
@@ -30,6 +44,8 @@ export interface RecorderOptions {
    * session. `async` (default): events are buffered locally in parts and uploaded at the end.
    */
   mode: RecordingMode;
+  /** `tdp` (default) or `tdpb`: see RecordingProtocol. */
+  protocol: RecordingProtocol;
   /** Part size in bytes (async mode), default 5 MiB. */
   partSize: number;
   /** Pad non-last parts to `partSize` (object stores with a minimum part size). Default false. */
@@ -98,21 +114,24 @@ export class Recorder {
     this.writer = new RecordingWriter({ partSize: options.partSize, padParts: options.mode === 'async' && options.padParts });
   }
 
-  /** Emits WindowsDesktopSessionStart (at RDP connect; `success: false` for a failed connect). */
+  /**
+   * Emits WindowsDesktopSessionStart, or LinuxDesktopSessionStart for a Linux desktop (at
+   * connect; `success: false` for a failed connect or refused access, with the error).
+   */
   start(result: { success?: boolean; error?: string } = {}): Promise<void> {
     const s = this.options.session;
     const success = result.success ?? true;
     this.startedAt ??= this.options.now();
+    const shared = { connection: this.connection(), status: { success, error: result.error ?? '' }, desktopAddr: s.desktopAddr, desktopLabels: s.labels ?? {}, desktopName: s.desktopName };
+    if (s.desktopKind === 'linux') {
+      return this.emit('linuxDesktopSessionStart', { ...this.common('linuxDesktopSessionStart', success), ...shared, linuxUser: s.linuxUser ?? '' });
+    }
     return this.emit('windowsDesktopSessionStart', {
       ...this.common('windowsDesktopSessionStart', success),
-      connection: { localAddr: s.clientAddr ?? '', remoteAddr: s.desktopAddr, protocol: 'tdp' },
-      status: { success, error: result.error ?? '' },
+      ...shared,
       windowsDesktopService: s.desktopService ?? '',
-      desktopAddr: s.desktopAddr,
       domain: s.windowsDomain ?? '',
-      windowsUser: s.windowsUser,
-      desktopLabels: s.labels ?? {},
-      desktopName: s.desktopName,
+      windowsUser: s.windowsUser ?? '',
     });
   }
 
@@ -139,11 +158,12 @@ export class Recorder {
     }
     const now = this.options.now();
     this.firstRecordedAt ??= now;
+    const written = this.options.protocol === 'tdpb' && !tdpb ? asTdpb(message) : message;
     const event: AuditEventInit = {
       case: 'desktopRecording',
       value: {
         metadata: { index: BigInt(this.nextIndex), type: AuditEventType.desktopRecording.type, time: timestampOfMs(now), clusterName: this.options.session.clusterName },
-        ...(tdpb ? { tdpbMessage: message } : { message }),
+        ...(isTdpb(written) ? { tdpbMessage: written } : { message: written }),
         // Whole milliseconds, whatever clock `now` is (a fractional one would not fit the int64 field).
         delayMilliseconds: BigInt(Math.round(now - this.firstRecordedAt)),
       },
@@ -182,27 +202,35 @@ export class Recorder {
   }
 
   /**
-   * Ends the session: emits WindowsDesktopSessionEnd, closes the last part and completes the
-   * sink (in async mode, uploads every buffered part first, retrying failures).
+   * Ends the session: emits WindowsDesktopSessionEnd (LinuxDesktopSessionEnd for a Linux
+   * desktop), closes the last part and completes the sink (in async mode, uploads every buffered
+   * part first, retrying failures).
    */
   async end(participants: string[] = [this.options.session.user]): Promise<RecorderStats> {
     if (this.ended) throw new Error('the recorder has already ended');
     const s = this.options.session;
     const endedAt = this.options.now();
-    await this.emit('windowsDesktopSessionEnd', {
-      ...this.common('windowsDesktopSessionEnd', true),
-      windowsDesktopService: s.desktopService ?? '',
+    const shared = {
+      connection: this.connection(),
       desktopAddr: s.desktopAddr,
-      domain: s.windowsDomain ?? '',
-      windowsUser: s.windowsUser,
       desktopLabels: s.labels ?? {},
       startTime: timestampOfMs(this.startedAt ?? this.firstRecordedAt ?? endedAt),
       endTime: timestampOfMs(endedAt),
       desktopName: s.desktopName,
       recorded: true,
       participants,
-      connection: this.connection(),
-    });
+    };
+    if (s.desktopKind === 'linux') {
+      await this.emit('linuxDesktopSessionEnd', { ...this.common('linuxDesktopSessionEnd', true), ...shared, linuxUser: s.linuxUser ?? '' });
+    } else {
+      await this.emit('windowsDesktopSessionEnd', {
+        ...this.common('windowsDesktopSessionEnd', true),
+        ...shared,
+        windowsDesktopService: s.desktopService ?? '',
+        domain: s.windowsDomain ?? '',
+        windowsUser: s.windowsUser ?? '',
+      });
+    }
     this.ended = true;
     try {
       if (this.options.mode === 'sync') {
@@ -233,7 +261,7 @@ export class Recorder {
         time: timestampOfMs(this.options.now()),
         clusterName: s.clusterName,
       },
-      user: { user: s.user, login: s.windowsUser },
+      user: { user: s.user, login: (s.desktopKind === 'linux' ? s.linuxUser : s.windowsUser) ?? '' },
       session: { sessionId: s.sessionId },
     };
   }
@@ -312,6 +340,15 @@ export class Recorder {
 
   private settled(): Promise<void> {
     return this.failure !== undefined ? Promise.reject(this.failure) : Promise.resolve();
+  }
+}
+
+/** A legacy TDP message as a framed TDPB one; itself when it has no TDPB form (or does not decode). */
+function asTdpb(message: Uint8Array): Uint8Array {
+  try {
+    return encodeTdpb(decodeTdp(message));
+  } catch {
+    return message;
   }
 }
 

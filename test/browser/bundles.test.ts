@@ -94,3 +94,19 @@ describe('bundle sizes (gzipped)', () => {
     expect(sizes['strings-de.js']).to.be.at.most(STRINGS_DE_BUDGET);
   });
 });
+
+describe('dist/recording.worker.js', () => {
+  it('loads the fast-path decoder (bitmap codecs, RemoteFX, QOIZ with zstd) only with a dynamic import(), as a chunk', async () => {
+    const worker = await (await fetch('/__dist-raw?file=recording.worker.js')).text();
+    const dynamics = [...worker.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g)].map((match) => match[1]!);
+    const decoder = dynamics.find((path) => /player-decoder-[\w-]+\.js$/.test(path));
+    expect(decoder, `dynamic imports: ${dynamics.join(', ')}`).to.be.a('string');
+    expect(worker, 'no static import of the chunk').not.to.match(/import[^(]*["'][^"']*player-decoder-/);
+    // The decoders' texts are in the chunk, not in the worker a PNG-era recording loads.
+    const chunk = await (await fetch(new URL(decoder!, `${location.origin}/dist/`))).text();
+    for (const text of ['QOI magic', 'zstd data expands past', 'interleaved RLE', 'pointer XOR mask']) {
+      expect(chunk.includes(text), `the chunk has "${text}"`).to.equal(true);
+      expect(worker.includes(text), `the worker has "${text}"`).to.equal(false);
+    }
+  });
+});

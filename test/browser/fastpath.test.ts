@@ -4,9 +4,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/define.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
-import { FastPathDecoder } from '../../src/core/fastpath/index.js';
-import { RecordingReader, pumpRecording } from '../../src/format/reader.js';
-import { TimelineBuilder } from '../../src/format/timeline.js';
+import { sequentialScreens } from '../helpers/fastpath-reference.js';
 import { difference, imageDataOf } from '../helpers/reference-screen.js';
 import { nextEvent } from '../helpers/next-event.js';
 
@@ -29,35 +27,6 @@ async function pduTimes(run: string): Promise<number[]> {
   const response = await fetch(`/test/fixtures/rdp/captures/${run}/fastpath.jsonl.gz`);
   const text = await new Response(response.body!.pipeThrough(new DecompressionStream('gzip'))).text();
   return text.trim().split('\n').map((line) => Math.round((JSON.parse(line) as { t_ms: number }).t_ms));
-}
-
-/** The recording's fast-path PDUs and screen size, read the reference's own way. */
-async function pdusOf(bytes: Uint8Array): Promise<{ width: number; height: number; pdus: Array<{ timeMs: number; data: Uint8Array }> }> {
-  const builder = new TimelineBuilder();
-  const pdus: Array<{ timeMs: number; data: Uint8Array }> = [];
-  let screen = { width: 0, height: 0 };
-  const take = (placed: ReturnType<TimelineBuilder['add']>) => {
-    for (const { timeMs, tdp } of placed) {
-      if (tdp?.kind === 'fastPathPdu') pdus.push({ timeMs, data: tdp.data.slice() });
-      else if (tdp?.kind === 'connectionActivated' && screen.width === 0) screen = { width: tdp.screenWidth, height: tdp.screenHeight };
-    }
-  };
-  await pumpRecording(new RecordingReader(), bytes, (events) => events.forEach((event) => take(builder.add(event))));
-  take(builder.finish());
-  return { ...screen, pdus };
-}
-
-/** The reference: one decoder fed every PDU up to each time (ascending), nothing skipped. */
-async function sequentialScreens(bytes: Uint8Array, timesMs: number[]): Promise<ImageData[]> {
-  const { width, height, pdus } = await pdusOf(bytes);
-  const decoder = new FastPathDecoder(width, height);
-  const screens: ImageData[] = [];
-  let next = 0;
-  for (const timeMs of timesMs) {
-    for (; next < pdus.length && pdus[next]!.timeMs <= timeMs; next++) decoder.push(pdus[next]!.data);
-    screens.push(new ImageData(decoder.framebuffer.pixels.slice(), width, height));
-  }
-  return screens;
 }
 
 /** A screenshot's pixels as stored: its gAMA/cHRM/iCCP/sRGB chunks would make the browser change them. */

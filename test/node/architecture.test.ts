@@ -29,8 +29,9 @@ const allowed: Record<string, (target: string) => boolean> = {
   // DOM-free layers.
   format: (t) => ['format', 'gen'].includes(layerOf(t)) || t.startsWith('@bufbuild/') || t === 'fflate',
   recorder: (t) => ['recorder', 'format', 'gen'].includes(layerOf(t)) || t.startsWith('node:'),
-  // mediabunny muxes exported video (core/export, a chunk loaded on the first export).
-  core: (t) => ['core', 'format', 'gen', 'playback-state'].includes(layerOf(t)) || t.startsWith('@bufbuild/') || t === 'fflate' || t === 'mediabunny',
+  // mediabunny muxes exported video (core/export, a chunk loaded on the first export); fzstd
+  // decompresses QOIZ screen updates (core/fastpath).
+  core: (t) => ['core', 'format', 'gen', 'playback-state'].includes(layerOf(t)) || t.startsWith('@bufbuild/') || t === 'fflate' || t === 'mediabunny' || t === 'fzstd',
   // The worker is the boundary: protocol, core, shared vocabulary.
   worker: (t) => ['worker', 'core', 'format', 'playback-state'].includes(layerOf(t)) || t.startsWith('inline-worker:'),
   // The element talks to the worker client and protocol only, never to core.

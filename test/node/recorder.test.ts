@@ -86,6 +86,54 @@ describe('createRecorder()', () => {
     assert.deepEqual(timeline.markers.map((m) => m.code), ['TDP00I', 'TDP03I', 'TDP01I']);
   });
 
+  test('a Linux desktop in TDPB, as Teleport 2026 writes it: Linux session events, every screen message a TDPB envelope', async () => {
+    const clock = manualClock();
+    const sink = memorySink();
+    const host = '0f6e8c52-3b1d-4e2a-a9c7-5d4b3a2f1e0d';
+    const linux: SessionInfo = { sessionId: session.sessionId, clusterName: 'lab', user: 'alice', desktopKind: 'linux', linuxUser: 'alice', desktopName: host, desktopAddr: host, labels: { os: 'debian' } };
+    const recorder = createRecorder({ sink, session: linux, protocol: 'tdpb', now: clock.now });
+    await recorder.start();
+    const fastPath = Uint8Array.of(0, 5, 0x05, 0, 0); // a PointerHidden update
+    for (const message of [{ kind: 'connectionActivated', ioChannelId: 0, userChannelId: 0, screenWidth: 800, screenHeight: 600 }, { kind: 'fastPathPdu', data: fastPath }, { kind: 'mouseMove', x: 3, y: 4 }] as TdpMessage[]) {
+      clock.advance(40);
+      await recorder.record(encodeTdp(message), message.kind === 'mouseMove' ? 'client' : 'server');
+    }
+    await recorder.record(encodeTdp({ kind: 'keyboardButton', keyCode: 0x1e, pressed: true }), 'client');
+    await recorder.record(encodeTdpb({ kind: 'clipboardData', data: new TextEncoder().encode('secret') }), 'client');
+    clock.advance(5000);
+    const stats = await recorder.end();
+    assert.equal(stats.droppedPrivate, 2);
+    const bytes = sink.bytes();
+    assert.equal(Buffer.from(bytes).indexOf('secret'), -1);
+    const { events } = await readRecording(bytes);
+    assert.deepEqual(events.map((e) => e.event.case), ['linuxDesktopSessionStart', 'desktopRecording', 'desktopRecording', 'desktopRecording', 'desktopClipboardSend', 'linuxDesktopSessionEnd']);
+    for (const { event } of events) if (event.case === 'desktopRecording') assert.equal(event.value.message.length, 0, 'no legacy Message');
+    const timeline = new TimelineBuilder();
+    for (const e of events) timeline.add(e);
+    timeline.finish();
+    assert.equal(timeline.recording.desktopKind, 'linux');
+    assert.equal(timeline.recording.linuxUser, 'alice');
+    assert.equal(timeline.recording.login, 'alice');
+    assert.equal(timeline.recording.desktopName, host);
+    assert.deepEqual(timeline.screens, [{ timeMs: 0, width: 800, height: 600 }]);
+    assert.equal(timeline.frames, 1);
+    assert.deepEqual(timeline.markers.map((m) => m.type), ['linux.desktop.session.start', 'desktop.clipboard.send', 'linux.desktop.session.end']);
+    assert.equal(timeline.durationMs, 5080, 'up to the session end');
+  });
+
+  test('a failed Linux start (access denied) is recorded with its error', async () => {
+    const sink = memorySink();
+    const recorder = createRecorder({ sink, session: { ...session, desktopKind: 'linux', linuxUser: 'root' }, protocol: 'tdpb' });
+    await recorder.start({ success: false, error: 'access denied' });
+    await recorder.end();
+    const { events } = await readRecording(sink.bytes());
+    const start = events[0]!.event;
+    assert.equal(start.case, 'linuxDesktopSessionStart');
+    if (start.case === 'linuxDesktopSessionStart') {
+      assert.deepEqual([start.value.status?.success, start.value.status?.error, start.value.linuxUser, start.value.user?.login], [false, 'access denied', 'root', 'root']);
+    }
+  });
+
   test('drops and counts messages over the 64 KiB record limit', async () => {
     const sink = memorySink();
     const recorder = createRecorder({ sink, session });
@@ -185,7 +233,7 @@ describe('createRecorder()', () => {
     }
   });
 
-  test('property: any session reads back identically (sync and async, any part size)', async () => {
+  test('property: any session reads back identically (sync and async, any part size, TDP or TDPB, Windows or Linux)', async () => {
     const message = fc.oneof(
       fc.record({ kind: fc.constant('mouseMove' as const), x: fc.nat(4000), y: fc.nat(3000) }),
       fc.record({ kind: fc.constant('mouseButton' as const), button: fc.integer({ min: 0, max: 2 }), pressed: fc.boolean() }),
@@ -199,36 +247,48 @@ describe('createRecorder()', () => {
     );
     const step = fc.record({ gapMs: fc.nat(5000), message, from: fc.constantFrom('client' as const, 'server' as const) });
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { maxLength: 60 }), fc.constantFrom('sync' as const, 'async' as const), fc.integer({ min: 200, max: 20_000 }), async (steps, mode, partSize) => {
-        const clock = manualClock();
-        const sink = memorySink();
-        const recorder = createRecorder({ sink, session, mode, partSize, now: clock.now });
-        await recorder.start();
-        const expected: string[] = [];
-        let first: number | undefined;
-        for (const { gapMs, message: m, from } of steps) {
-          clock.advance(gapMs);
-          const bytes = encodeTdp(m as TdpMessage);
-          await recorder.record(bytes, from);
-          if (m.kind === 'keyboardButton') continue;
-          if (m.kind === 'clipboardData') {
-            expected.push(`${from === 'client' ? 'desktopClipboardSend' : 'desktopClipboardReceive'}:${m.data.length}`);
-            continue;
+      fc.asyncProperty(
+        fc.array(step, { maxLength: 60 }),
+        fc.constantFrom('sync' as const, 'async' as const),
+        fc.integer({ min: 200, max: 20_000 }),
+        fc.constantFrom('tdp' as const, 'tdpb' as const),
+        fc.constantFrom('windows' as const, 'linux' as const),
+        async (steps, mode, partSize, protocol, desktopKind) => {
+          const clock = manualClock();
+          const sink = memorySink();
+          const recorder = createRecorder({ sink, session: { ...session, desktopKind, linuxUser: 'alice' }, mode, partSize, protocol, now: clock.now });
+          await recorder.start();
+          const expected: string[] = [];
+          let first: number | undefined;
+          for (const { gapMs, message: m, from } of steps) {
+            clock.advance(gapMs);
+            const bytes = encodeTdp(m as TdpMessage);
+            await recorder.record(bytes, from);
+            if (m.kind === 'keyboardButton') continue;
+            if (m.kind === 'clipboardData') {
+              expected.push(`${from === 'client' ? 'desktopClipboardSend' : 'desktopClipboardReceive'}:${m.data.length}`);
+              continue;
+            }
+            first ??= clock.now();
+            const written = protocol === 'tdpb' ? encodeTdpb(m as TdpMessage) : bytes;
+            expected.push(`desktopRecording:${clock.now() - first}:${protocol === 'tdpb' ? 'tdpb' : 'tdp'}:${Buffer.from(written).toString('hex')}`);
           }
-          first ??= clock.now();
-          expected.push(`desktopRecording:${clock.now() - first}:${Buffer.from(bytes).toString('hex')}`);
-        }
-        await recorder.end();
-        const { events, error } = await readRecording(sink.bytes());
-        assert.equal(error, undefined);
-        const actual = events.slice(1, -1).map(({ event }) =>
-          event.case === 'desktopRecording'
-            ? `desktopRecording:${event.value.delayMilliseconds}:${Buffer.from(event.value.message).toString('hex')}`
-            : `${event.case}:${(event.value as { length: number }).length}`,
-        );
-        assert.deepEqual(actual, expected);
-        assert.deepEqual(events.map((e) => e.index), events.map((_, i) => i));
-      }),
+          await recorder.end();
+          const { events, error } = await readRecording(sink.bytes());
+          assert.equal(error, undefined);
+          const actual = events.slice(1, -1).map(({ event }) =>
+            event.case === 'desktopRecording'
+              ? event.value.tdpbMessage.length > 0
+                ? `desktopRecording:${event.value.delayMilliseconds}:tdpb:${Buffer.from(event.value.tdpbMessage).toString('hex')}`
+                : `desktopRecording:${event.value.delayMilliseconds}:tdp:${Buffer.from(event.value.message).toString('hex')}`
+              : `${event.case}:${(event.value as { length: number }).length}`,
+          );
+          assert.deepEqual(actual, expected);
+          assert.deepEqual(events.map((e) => e.index), events.map((_, i) => i));
+          const kindOf = { windows: ['windowsDesktopSessionStart', 'windowsDesktopSessionEnd'], linux: ['linuxDesktopSessionStart', 'linuxDesktopSessionEnd'] }[desktopKind];
+          assert.deepEqual([events[0]!.event.case, events.at(-1)!.event.case], kindOf);
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -4,6 +4,7 @@
 // /__playback-servers/disconnect (to check that players reconnect). A third server, on a
 // temporary folder and with CORS for the test page, runs live sessions:
 // /__playback-servers/live?durationMs=N starts one and answers `{ base, url, sessionId, durationMs }`.
+// A fourth serves the Linux desktop sample of test/fixtures/linux (`linux` in /__playback-servers).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,6 +24,7 @@ export function playbackServerPlugin() {
       const options = { recordingsDir: resolve(root, 'demo/recordings'), root, port: 0, host: '127.0.0.1' };
       servers.open = await serve(options);
       servers.token = await serve({ ...options, token: TEST_TOKEN });
+      servers.linux = await serve({ ...options, recordingsDir: resolve(root, 'test/fixtures/linux') });
       liveDir = await mkdtemp(join(tmpdir(), 'drp-wtr-live-'));
       servers.live = await serve({ ...options, recordingsDir: liveDir, corsOrigin: '*' });
     },
@@ -32,7 +34,7 @@ export function playbackServerPlugin() {
     },
     async serve(context) {
       if (context.path === '/__playback-servers') {
-        return { body: JSON.stringify({ open: address(servers.open), token: address(servers.token), testToken: TEST_TOKEN }), type: 'application/json' };
+        return { body: JSON.stringify({ open: address(servers.open), token: address(servers.token), linux: address(servers.linux), testToken: TEST_TOKEN }), type: 'application/json' };
       }
       if (context.path === '/__playback-servers/live') {
         const base = `http://127.0.0.1:${servers.live.address().port}`;

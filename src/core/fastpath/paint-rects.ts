@@ -10,11 +10,13 @@ import { MAX_SCREEN_SIDE, type ScreenSize, clipRect } from './framebuffer.js';
 import { type RemoteFxState, type RemoteFxTileset, TILE_SIZE, hasRemoteFxHeaders, initialRemoteFxState, readRemoteFxMessage } from './remotefx-blocks.js';
 import {
   CODEC_ID_NONE,
+  CODEC_ID_QOIZ,
   FastPathUpdateCode,
   Fragmentation,
   Reassembler,
   bitmapArea,
   maxReassembly,
+  qoizSurfaceBitsDrawn,
   rawSurfaceBitsDrawn,
   readBitmapRectangle,
   readBitmapUpdateHeader,
@@ -46,6 +48,8 @@ export const ScanFlag = {
   PointerCache: 1 << 5,
   /** A fragment run is still open after this PDU: the next PDU belongs to the same update. */
   OpenAfter: 1 << 6,
+  /** Surface bits of a codec the player cannot draw (`undrawableCodec`): nothing painted, reported when read. */
+  UndrawableCodec: 1 << 7,
 } as const;
 export type ScanFlag = (typeof ScanFlag)[keyof typeof ScanFlag];
 
@@ -57,6 +61,8 @@ export interface FastPathScan {
   flags: number;
   /** Pointer cache slot written (with `ScanFlag.PointerCache`), else -1. */
   pointerSlot: number;
+  /** The first codec id of surface bits the decoder cannot draw (with `ScanFlag.UndrawableCodec`), else -1. */
+  undrawableCodec: number;
 }
 
 /**
@@ -72,6 +78,7 @@ export class FastPathScanner {
   private rects: PaintRect[] = [];
   private flags = 0;
   private pointerSlot = -1;
+  private undrawableCodec = -1;
 
   constructor(
     width = MAX_SCREEN_SIDE,
@@ -91,6 +98,7 @@ export class FastPathScanner {
     this.rects = [];
     this.flags = 0;
     this.pointerSlot = -1;
+    this.undrawableCodec = -1;
     this.errors.length = 0;
     try {
       readUpdates(
@@ -108,7 +116,7 @@ export class FastPathScanner {
       if (!(error instanceof FastPathError)) throw error;
     }
     if (this.fragments.open) this.flags |= ScanFlag.OpenAfter;
-    return { rects: this.rects.length > 0 ? mergeRects(this.rects) : null, flags: this.flags, pointerSlot: this.pointerSlot };
+    return { rects: this.rects.length > 0 ? mergeRects(this.rects) : null, flags: this.flags, pointerSlot: this.pointerSlot, undrawableCodec: this.undrawableCodec };
   }
 
   private scanUpdate(code: number, data: Uint8Array): void {
@@ -179,8 +187,14 @@ export class FastPathScanner {
         } catch (error) {
           if (!(error instanceof FastPathError)) throw error;
         }
-      } else if (codecId === CODEC_ID_NONE && rawSurfaceBitsDrawn(bpp, width, height, data.length, maxPixels)) {
-        this.add(left, top, width, height);
+      } else if (codecId === CODEC_ID_NONE) {
+        if (rawSurfaceBitsDrawn(bpp, width, height, data.length, maxPixels)) this.add(left, top, width, height);
+      } else if (codecId === CODEC_ID_QOIZ) {
+        if (qoizSurfaceBitsDrawn(width, height, data.length, maxPixels)) this.add(left, top, width, height);
+      } else {
+        // Painting nothing, it hides nothing older either.
+        this.flags |= ScanFlag.UndrawableCodec;
+        if (this.undrawableCodec < 0) this.undrawableCodec = codecId;
       }
     }
   }

@@ -7,9 +7,11 @@ import type { BitmapScratch } from './bitmap.js';
 import { nativeToWords } from './interleaved.js';
 import type { RemoteFxDecoder } from './remotefx.js';
 import type { Rect } from './types.js';
-import { CODEC_ID_NONE, readSurfaceCommand } from './updates.js';
+import { decodeQoi, maxQoiBytes } from './qoi.js';
+import { CODEC_ID_NONE, CODEC_ID_QOIZ, readSurfaceCommand } from './updates.js';
+import { decompressZstd } from './zstd.js';
 
-export { CODEC_ID_NONE } from './updates.js';
+export { CODEC_ID_NONE, CODEC_ID_QOIZ } from './updates.js';
 
 export interface SurfaceContext {
   screen: Framebuffer;
@@ -41,6 +43,8 @@ export function decodeSurfaceCommands(reader: ByteReader, context: SurfaceContex
         continue;
       } else if (codecId === CODEC_ID_NONE) {
         drawRaw(data, left, top, width, height, bpp, context);
+      } else if (codecId === CODEC_ID_QOIZ) {
+        drawQoiz(data, left, top, width, height, context);
       } else {
         throw new FastPathError(FastPathErrorReason.Unsupported, `codec id ${codecId}`);
       }
@@ -49,6 +53,19 @@ export function decodeSurfaceCommands(reader: ByteReader, context: SurfaceContex
       context.errors.push(error.describe(`surface bits (codec ${codecId}, ${width}x${height} at ${left},${top})`));
     }
   }
+}
+
+/** QOIZ (Teleport's Linux desktops): a zstd frame of a QOI image, drawn at the destination's top-left corner. */
+function drawQoiz(data: Uint8Array, left: number, top: number, width: number, height: number, context: SurfaceContext): void {
+  const pixels = width * height;
+  if (pixels > context.maxPixels) throw new FastPathError(FastPathErrorReason.TooLarge, `QOIZ surface bits of ${width}x${height} is larger than the screen`);
+  if (pixels === 0) return;
+  const qoi = decompressZstd(data, maxQoiBytes(pixels));
+  const { scratch } = context;
+  scratch.ensure(pixels);
+  decodeQoi(qoi, width, height, scratch.words);
+  const area = context.screen.blit(scratch.words, width, 0, 0, left, top, width, height);
+  if (area) context.dirty.push(area);
 }
 
 /** Codec 0: 32 bpp BGRX pixels, scanlines bottom-up. */

@@ -213,6 +213,8 @@ const EX_COMPRESSED_BITMAP_HEADER_PRESENT = 0x01;
 const EX_COMPRESSED_BITMAP_HEADER_BYTES = 24;
 /** Codec id 0: the bitmap data is raw pixels. */
 export const CODEC_ID_NONE = 0;
+/** Codec id 0x0B (IronRDP's QOIZ, Teleport's Linux desktops): a zstd frame of a QOI image of the rectangle. */
+export const CODEC_ID_QOIZ = 0x0b;
 
 /** One surface command: a frame marker, or set/stream surface bits with its TS_BITMAP_DATA_EX. */
 export type SurfaceCommand =
@@ -246,6 +248,23 @@ export function readSurfaceCommand(reader: ByteReader): SurfaceCommand {
   return { type: 'bits', left, top, bpp, codecId, width, height, data };
 }
 const FRAME_MARKER: SurfaceCommand = { type: 'frameMarker' };
+
+/** Why surface bits of `codecId` are not drawn (the decoder's error and the player's report say the same). */
+export const undrawableCodecDetail = (codecId: number): string =>
+  `codec id 0x${codecId.toString(16).toUpperCase().padStart(2, '0')}, which the player cannot draw: it draws raw, RemoteFX and QOIZ`;
+
+/**
+ * Whether an error line is the decoder's for surface bits of a codec it cannot draw
+ * (`unsupported: surface bits (codec 12, …): codec id 12`): the scan flags those as
+ * `ScanFlag.UndrawableCodec`, so a player reports them when indexing instead.
+ */
+export const isUndrawableCodecError = (line: string): boolean => /^unsupported: surface bits \(codec \d+, [^)]*\): codec id \d+$/.test(line);
+
+/** Whether QOIZ surface bits of this size are drawn when their data decodes (not empty, within `maxPixels`). */
+export function qoizSurfaceBitsDrawn(width: number, height: number, length: number, maxPixels: number): boolean {
+  const pixels = width * height;
+  return pixels > 0 && pixels <= maxPixels && length > 0;
+}
 
 /** Whether codec 0 surface bits of this size and format are drawn (32 bpp, within `maxPixels`, all bytes there). */
 export function rawSurfaceBitsDrawn(bpp: number, width: number, height: number, length: number, maxPixels: number): boolean {

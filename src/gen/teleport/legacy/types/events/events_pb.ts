@@ -19,7 +19,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file teleport/legacy/types/events/events.proto.
  */
 export const file_teleport_legacy_types_events_events: GenFile = /*@__PURE__*/
-  fileDesc("Cil0ZWxlcG9ydC9sZWdhY3kvdHlwZXMvZXZlbnRzL2V2ZW50cy5wcm90bxIGZXZlbnRzIoEBCghNZXRhZGF0YRINCgVpbmRleBgBIAEoAxIMCgR0eXBlGAIgASgJEgoKAmlkGAMgASgJEgwKBGNvZGUYBCABKAkSKAoEdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMY2x1c3Rlcl9uYW1lGAYgASgJIlMKD1Nlc3Npb25NZXRhZGF0YRISCgpzZXNzaW9uX2lkGAEgASgJEhAKCHdpdGhfbWZhGAIgASgJEhoKEnByaXZhdGVfa2V5X3BvbGljeRgDIAEoCSL6AgoMVXNlck1ldGFkYXRhEgwKBHVzZXIYASABKAkSDQoFbG9naW4YAiABKAkSFAoMaW1wZXJzb25hdG9yGAMgASgJEhQKDGF3c19yb2xlX2FybhgEIAEoCRIXCg9hY2Nlc3NfcmVxdWVzdHMYBSADKAkSFgoOYXp1cmVfaWRlbnRpdHkYBiABKAkSGwoTZ2NwX3NlcnZpY2VfYWNjb3VudBgHIAEoCRIjChtyZXF1aXJlZF9wcml2YXRlX2tleV9wb2xpY3kYCSABKAkSEQoJdXNlcl9raW5kGAogASgFEhAKCGJvdF9uYW1lGAsgASgJEhcKD2JvdF9pbnN0YW5jZV9pZBgMIAEoCRITCgt1c2VyX29yaWdpbhgNIAEoBRISCgp1c2VyX3JvbGVzGA4gAygJEhkKEXVzZXJfY2x1c3Rlcl9uYW1lGBAgASgJEg8KB2JlYW1faWQYEiABKAkSGwoTYm90X3Njb3BlX29mX29yaWdpbhgTIAEoCSJPChJDb25uZWN0aW9uTWV0YWRhdGESEgoKbG9jYWxfYWRkchgBIAEoCRITCgtyZW1vdGVfYWRkchgCIAEoCRIQCghwcm90b2NvbBgDIAEoCSI+CgZTdGF0dXMSDwoHc3VjY2VzcxgBIAEoCBINCgVlcnJvchgCIAEoCRIUCgx1c2VyX21lc3NhZ2UYAyABKAkinAIKDFNlc3Npb25TdGFydBIiCghtZXRhZGF0YRgBIAEoCzIQLmV2ZW50cy5NZXRhZGF0YRIiCgR1c2VyGAIgASgLMhQuZXZlbnRzLlVzZXJNZXRhZGF0YRIoCgdzZXNzaW9uGAMgASgLMhcuZXZlbnRzLlNlc3Npb25NZXRhZGF0YRIuCgpjb25uZWN0aW9uGAUgASgLMhouZXZlbnRzLkNvbm5lY3Rpb25NZXRhZGF0YRIVCg10ZXJtaW5hbF9zaXplGAYgASgJEhcKD2luaXRpYWxfY29tbWFuZBgJIAMoCRIZChFzZXNzaW9uX3JlY29yZGluZxgKIAEoCRIPCgdpbnZpdGVkGAwgAygJEg4KBnJlYXNvbhgNIAEoCSKQAQoMU2Vzc2lvblByaW50EiIKCG1ldGFkYXRhGAEgASgLMhAuZXZlbnRzLk1ldGFkYXRhEhMKC2NodW5rX2luZGV4GAIgASgDEgwKBGRhdGEYAyABKAwSDQoFYnl0ZXMYBCABKAMSGgoSZGVsYXlfbWlsbGlzZWNvbmRzGAUgASgDEg4KBm9mZnNldBgGIAEoAyKHAwoKU2Vzc2lvbkVuZBIiCghtZXRhZGF0YRgBIAEoCzIQLmV2ZW50cy5NZXRhZGF0YRIiCgR1c2VyGAIgASgLMhQuZXZlbnRzLlVzZXJNZXRhZGF0YRIoCgdzZXNzaW9uGAMgASgLMhcuZXZlbnRzLlNlc3Npb25NZXRhZGF0YRIuCgpjb25uZWN0aW9uGAQgASgLMhouZXZlbnRzLkNvbm5lY3Rpb25NZXRhZGF0YRIaChJlbmhhbmNlZF9yZWNvcmRpbmcYBiABKAgSEwoLaW50ZXJhY3RpdmUYByABKAgSFAoMcGFydGljaXBhbnRzGAggAygJEi4KCnN0YXJ0X3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIXCg9pbml0aWFsX2NvbW1hbmQYDSADKAkSGQoRc2Vzc2lvbl9yZWNvcmRpbmcYDiABKAkigAQKGldpbmRvd3NEZXNrdG9wU2Vzc2lvblN0YXJ0EiIKCG1ldGFkYXRhGAEgASgLMhAuZXZlbnRzLk1ldGFkYXRhEiIKBHVzZXIYAiABKAsyFC5ldmVudHMuVXNlck1ldGFkYXRhEigKB3Nlc3Npb24YAyABKAsyFy5ldmVudHMuU2Vzc2lvbk1ldGFkYXRhEi4KCmNvbm5lY3Rpb24YBCABKAsyGi5ldmVudHMuQ29ubmVjdGlvbk1ldGFkYXRhEh4KBnN0YXR1cxgFIAEoCzIOLmV2ZW50cy5TdGF0dXMSHwoXd2luZG93c19kZXNrdG9wX3NlcnZpY2UYBiABKAkSFAoMZGVza3RvcF9hZGRyGAcgASgJEg4KBmRvbWFpbhgIIAEoCRIUCgx3aW5kb3dzX3VzZXIYCSABKAkSTQoOZGVza3RvcF9sYWJlbHMYCiADKAsyNS5ldmVudHMuV2luZG93c0Rlc2t0b3BTZXNzaW9uU3RhcnQuRGVza3RvcExhYmVsc0VudHJ5EhQKDGRlc2t0b3BfbmFtZRgLIAEoCRIbChNhbGxvd191c2VyX2NyZWF0aW9uGAwgASgIEgsKA25sYRgNIAEoCBo0ChJEZXNrdG9wTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASK4BAoYV2luZG93c0Rlc2t0b3BTZXNzaW9uRW5kEiIKCG1ldGFkYXRhGAEgASgLMhAuZXZlbnRzLk1ldGFkYXRhEiIKBHVzZXIYAiABKAsyFC5ldmVudHMuVXNlck1ldGFkYXRhEigKB3Nlc3Npb24YAyABKAsyFy5ldmVudHMuU2Vzc2lvbk1ldGFkYXRhEh8KF3dpbmRvd3NfZGVza3RvcF9zZXJ2aWNlGAQgASgJEhQKDGRlc2t0b3BfYWRkchgFIAEoCRIOCgZkb21haW4YBiABKAkSFAoMd2luZG93c191c2VyGAcgASgJEksKDmRlc2t0b3BfbGFiZWxzGAggAygLMjMuZXZlbnRzLldpbmRvd3NEZXNrdG9wU2Vzc2lvbkVuZC5EZXNrdG9wTGFiZWxzRW50cnkSLgoKc3RhcnRfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGRlc2t0b3BfbmFtZRgLIAEoCRIQCghyZWNvcmRlZBgMIAEoCBIUCgxwYXJ0aWNpcGFudHMYDSADKAkSLgoKY29ubmVjdGlvbhgOIAEoCzIaLmV2ZW50cy5Db25uZWN0aW9uTWV0YWRhdGEaNAoSRGVza3RvcExhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEieQoQRGVza3RvcFJlY29yZGluZxIiCghtZXRhZGF0YRgBIAEoCzIQLmV2ZW50cy5NZXRhZGF0YRIPCgdtZXNzYWdlGAIgASgMEhoKEmRlbGF5X21pbGxpc2Vjb25kcxgDIAEoAxIUCgx0ZHBiX21lc3NhZ2UYBCABKAwi9AEKFERlc2t0b3BDbGlwYm9hcmRTZW5kEiIKCG1ldGFkYXRhGAEgASgLMhAuZXZlbnRzLk1ldGFkYXRhEiIKBHVzZXIYAiABKAsyFC5ldmVudHMuVXNlck1ldGFkYXRhEigKB3Nlc3Npb24YAyABKAsyFy5ldmVudHMuU2Vzc2lvbk1ldGFkYXRhEi4KCmNvbm5lY3Rpb24YBCABKAsyGi5ldmVudHMuQ29ubmVjdGlvbk1ldGFkYXRhEhQKDGRlc2t0b3BfYWRkchgFIAEoCRIOCgZsZW5ndGgYBiABKAUSFAoMZGVza3RvcF9uYW1lGAcgASgJIvcBChdEZXNrdG9wQ2xpcGJvYXJkUmVjZWl2ZRIiCghtZXRhZGF0YRgBIAEoCzIQLmV2ZW50cy5NZXRhZGF0YRIiCgR1c2VyGAIgASgLMhQuZXZlbnRzLlVzZXJNZXRhZGF0YRIoCgdzZXNzaW9uGAMgASgLMhcuZXZlbnRzLlNlc3Npb25NZXRhZGF0YRIuCgpjb25uZWN0aW9uGAQgASgLMhouZXZlbnRzLkNvbm5lY3Rpb25NZXRhZGF0YRIUCgxkZXNrdG9wX2FkZHIYBSABKAkSDgoGbGVuZ3RoGAYgASgFEhQKDGRlc2t0b3BfbmFtZRgHIAEoCSK5AgobRGVza3RvcFNoYXJlZERpcmVjdG9yeVN0YXJ0EiIKCG1ldGFkYXRhGAEgASgLMhAuZXZlbnRzLk1ldGFkYXRhEiIKBHVzZXIYAiABKAsyFC5ldmVudHMuVXNlck1ldGFkYXRhEigKB3Nlc3Npb24YAyABKAsyFy5ldmVudHMuU2Vzc2lvbk1ldGFkYXRhEi4KCmNvbm5lY3Rpb24YBCABKAsyGi5ldmVudHMuQ29ubmVjdGlvbk1ldGFkYXRhEh4KBnN0YXR1cxgFIAEoCzIOLmV2ZW50cy5TdGF0dXMSFAoMZGVza3RvcF9hZGRyGAYgASgJEhYKDmRpcmVjdG9yeV9uYW1lGAcgASgJEhQKDGRpcmVjdG9yeV9pZBgIIAEoDRIUCgxkZXNrdG9wX25hbWUYCSABKAki5gIKGkRlc2t0b3BTaGFyZWREaXJlY3RvcnlSZWFkEiIKCG1ldGFkYXRhGAEgASgLMhAuZXZlbnRzLk1ldGFkYXRhEiIKBHVzZXIYAiABKAsyFC5ldmVudHMuVXNlck1ldGFkYXRhEigKB3Nlc3Npb24YAyABKAsyFy5ldmVudHMuU2Vzc2lvbk1ldGFkYXRhEi4KCmNvbm5lY3Rpb24YBCABKAsyGi5ldmVudHMuQ29ubmVjdGlvbk1ldGFkYXRhEh4KBnN0YXR1cxgFIAEoCzIOLmV2ZW50cy5TdGF0dXMSFAoMZGVza3RvcF9hZGRyGAYgASgJEhYKDmRpcmVjdG9yeV9uYW1lGAcgASgJEhQKDGRpcmVjdG9yeV9pZBgIIAEoDRIMCgRwYXRoGAkgASgJEg4KBmxlbmd0aBgKIAEoDRIOCgZvZmZzZXQYCyABKAQSFAoMZGVza3RvcF9uYW1lGAwgASgJIucCChtEZXNrdG9wU2hhcmVkRGlyZWN0b3J5V3JpdGUSIgoIbWV0YWRhdGEYASABKAsyEC5ldmVudHMuTWV0YWRhdGESIgoEdXNlchgCIAEoCzIULmV2ZW50cy5Vc2VyTWV0YWRhdGESKAoHc2Vzc2lvbhgDIAEoCzIXLmV2ZW50cy5TZXNzaW9uTWV0YWRhdGESLgoKY29ubmVjdGlvbhgEIAEoCzIaLmV2ZW50cy5Db25uZWN0aW9uTWV0YWRhdGESHgoGc3RhdHVzGAUgASgLMg4uZXZlbnRzLlN0YXR1cxIUCgxkZXNrdG9wX2FkZHIYBiABKAkSFgoOZGlyZWN0b3J5X25hbWUYByABKAkSFAoMZGlyZWN0b3J5X2lkGAggASgNEgwKBHBhdGgYCSABKAkSDgoGbGVuZ3RoGAogASgNEg4KBm9mZnNldBgLIAEoBBIUCgxkZXNrdG9wX25hbWUYDCABKAki1wUKBU9uZU9mEi0KDXNlc3Npb25fc3RhcnQYBSABKAsyFC5ldmVudHMuU2Vzc2lvblN0YXJ0SAASLQoNc2Vzc2lvbl9wcmludBgHIAEoCzIULmV2ZW50cy5TZXNzaW9uUHJpbnRIABIpCgtzZXNzaW9uX2VuZBgKIAEoCzISLmV2ZW50cy5TZXNzaW9uRW5kSAASSwodd2luZG93c19kZXNrdG9wX3Nlc3Npb25fc3RhcnQYOyABKAsyIi5ldmVudHMuV2luZG93c0Rlc2t0b3BTZXNzaW9uU3RhcnRIABJHCht3aW5kb3dzX2Rlc2t0b3Bfc2Vzc2lvbl9lbmQYPCABKAsyIC5ldmVudHMuV2luZG93c0Rlc2t0b3BTZXNzaW9uRW5kSAASNQoRZGVza3RvcF9yZWNvcmRpbmcYRSABKAsyGC5ldmVudHMuRGVza3RvcFJlY29yZGluZ0gAEj4KFmRlc2t0b3BfY2xpcGJvYXJkX3NlbmQYRiABKAsyHC5ldmVudHMuRGVza3RvcENsaXBib2FyZFNlbmRIABJEChlkZXNrdG9wX2NsaXBib2FyZF9yZWNlaXZlGEcgASgLMh8uZXZlbnRzLkRlc2t0b3BDbGlwYm9hcmRSZWNlaXZlSAASTQoeZGVza3RvcF9zaGFyZWRfZGlyZWN0b3J5X3N0YXJ0GGogASgLMiMuZXZlbnRzLkRlc2t0b3BTaGFyZWREaXJlY3RvcnlTdGFydEgAEksKHWRlc2t0b3Bfc2hhcmVkX2RpcmVjdG9yeV9yZWFkGGsgASgLMiIuZXZlbnRzLkRlc2t0b3BTaGFyZWREaXJlY3RvcnlSZWFkSAASTQoeZGVza3RvcF9zaGFyZWRfZGlyZWN0b3J5X3dyaXRlGGwgASgLMiMuZXZlbnRzLkRlc2t0b3BTaGFyZWREaXJlY3RvcnlXcml0ZUgAQgcKBWV2ZW50YgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("Cil0ZWxlcG9ydC9sZWdhY3kvdHlwZXMvZXZlbnRzL2V2ZW50cy5wcm90bxIGZXZlbnRzIoEBCghNZXRhZGF0YRINCgVpbmRleBgBIAEoAxIMCgR0eXBlGAIgASgJEgoKAmlkGAMgASgJEgwKBGNvZGUYBCABKAkSKAoEdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMY2x1c3Rlcl9uYW1lGAYgASgJIlMKD1Nlc3Npb25NZXRhZGF0YRISCgpzZXNzaW9uX2lkGAEgASgJEhAKCHdpdGhfbWZhGAIgASgJEhoKEnByaXZhdGVfa2V5X3BvbGljeRgDIAEoCSL6AgoMVXNlck1ldGFkYXRhEgwKBHVzZXIYASABKAkSDQoFbG9naW4YAiABKAkSFAoMaW1wZXJzb25hdG9yGAMgASgJEhQKDGF3c19yb2xlX2FybhgEIAEoCRIXCg9hY2Nlc3NfcmVxdWVzdHMYBSADKAkSFgoOYXp1cmVfaWRlbnRpdHkYBiABKAkSGwoTZ2NwX3NlcnZpY2VfYWNjb3VudBgHIAEoCRIjChtyZXF1aXJlZF9wcml2YXRlX2tleV9wb2xpY3kYCSABKAkSEQoJdXNlcl9raW5kGAogASgFEhAKCGJvdF9uYW1lGAsgASgJEhcKD2JvdF9pbnN0YW5jZV9pZBgMIAEoCRITCgt1c2VyX29yaWdpbhgNIAEoBRISCgp1c2VyX3JvbGVzGA4gAygJEhkKEXVzZXJfY2x1c3Rlcl9uYW1lGBAgASgJEg8KB2JlYW1faWQYEiABKAkSGwoTYm90X3Njb3BlX29mX29yaWdpbhgTIAEoCSJPChJDb25uZWN0aW9uTWV0YWRhdGESEgoKbG9jYWxfYWRkchgBIAEoCRITCgtyZW1vdGVfYWRkchgCIAEoCRIQCghwcm90b2NvbBgDIAEoCSI+CgZTdGF0dXMSDwoHc3VjY2VzcxgBIAEoCBINCgVlcnJvchgCIAEoCRIUCgx1c2VyX21lc3NhZ2UYAyABKAkinAIKDFNlc3Npb25TdGFydBIiCghtZXRhZGF0YRgBIAEoCzIQLmV2ZW50cy5NZXRhZGF0YRIiCgR1c2VyGAIgASgLMhQuZXZlbnRzLlVzZXJNZXRhZGF0YRIoCgdzZXNzaW9uGAMgASgLMhcuZXZlbnRzLlNlc3Npb25NZXRhZGF0YRIuCgpjb25uZWN0aW9uGAUgASgLMhouZXZlbnRzLkNvbm5lY3Rpb25NZXRhZGF0YRIVCg10ZXJtaW5hbF9zaXplGAYgASgJEhcKD2luaXRpYWxfY29tbWFuZBgJIAMoCRIZChFzZXNzaW9uX3JlY29yZGluZxgKIAEoCRIPCgdpbnZpdGVkGAwgAygJEg4KBnJlYXNvbhgNIAEoCSKQAQoMU2Vzc2lvblByaW50EiIKCG1ldGFkYXRhGAEgASgLMhAuZXZlbnRzLk1ldGFkYXRhEhMKC2NodW5rX2luZGV4GAIgASgDEgwKBGRhdGEYAyABKAwSDQoFYnl0ZXMYBCABKAMSGgoSZGVsYXlfbWlsbGlzZWNvbmRzGAUgASgDEg4KBm9mZnNldBgGIAEoAyKHAwoKU2Vzc2lvbkVuZBIiCghtZXRhZGF0YRgBIAEoCzIQLmV2ZW50cy5NZXRhZGF0YRIiCgR1c2VyGAIgASgLMhQuZXZlbnRzLlVzZXJNZXRhZGF0YRIoCgdzZXNzaW9uGAMgASgLMhcuZXZlbnRzLlNlc3Npb25NZXRhZGF0YRIuCgpjb25uZWN0aW9uGAQgASgLMhouZXZlbnRzLkNvbm5lY3Rpb25NZXRhZGF0YRIaChJlbmhhbmNlZF9yZWNvcmRpbmcYBiABKAgSEwoLaW50ZXJhY3RpdmUYByABKAgSFAoMcGFydGljaXBhbnRzGAggAygJEi4KCnN0YXJ0X3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIXCg9pbml0aWFsX2NvbW1hbmQYDSADKAkSGQoRc2Vzc2lvbl9yZWNvcmRpbmcYDiABKAkigAQKGldpbmRvd3NEZXNrdG9wU2Vzc2lvblN0YXJ0EiIKCG1ldGFkYXRhGAEgASgLMhAuZXZlbnRzLk1ldGFkYXRhEiIKBHVzZXIYAiABKAsyFC5ldmVudHMuVXNlck1ldGFkYXRhEigKB3Nlc3Npb24YAyABKAsyFy5ldmVudHMuU2Vzc2lvbk1ldGFkYXRhEi4KCmNvbm5lY3Rpb24YBCABKAsyGi5ldmVudHMuQ29ubmVjdGlvbk1ldGFkYXRhEh4KBnN0YXR1cxgFIAEoCzIOLmV2ZW50cy5TdGF0dXMSHwoXd2luZG93c19kZXNrdG9wX3NlcnZpY2UYBiABKAkSFAoMZGVza3RvcF9hZGRyGAcgASgJEg4KBmRvbWFpbhgIIAEoCRIUCgx3aW5kb3dzX3VzZXIYCSABKAkSTQoOZGVza3RvcF9sYWJlbHMYCiADKAsyNS5ldmVudHMuV2luZG93c0Rlc2t0b3BTZXNzaW9uU3RhcnQuRGVza3RvcExhYmVsc0VudHJ5EhQKDGRlc2t0b3BfbmFtZRgLIAEoCRIbChNhbGxvd191c2VyX2NyZWF0aW9uGAwgASgIEgsKA25sYRgNIAEoCBo0ChJEZXNrdG9wTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASK4BAoYV2luZG93c0Rlc2t0b3BTZXNzaW9uRW5kEiIKCG1ldGFkYXRhGAEgASgLMhAuZXZlbnRzLk1ldGFkYXRhEiIKBHVzZXIYAiABKAsyFC5ldmVudHMuVXNlck1ldGFkYXRhEigKB3Nlc3Npb24YAyABKAsyFy5ldmVudHMuU2Vzc2lvbk1ldGFkYXRhEh8KF3dpbmRvd3NfZGVza3RvcF9zZXJ2aWNlGAQgASgJEhQKDGRlc2t0b3BfYWRkchgFIAEoCRIOCgZkb21haW4YBiABKAkSFAoMd2luZG93c191c2VyGAcgASgJEksKDmRlc2t0b3BfbGFiZWxzGAggAygLMjMuZXZlbnRzLldpbmRvd3NEZXNrdG9wU2Vzc2lvbkVuZC5EZXNrdG9wTGFiZWxzRW50cnkSLgoKc3RhcnRfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGRlc2t0b3BfbmFtZRgLIAEoCRIQCghyZWNvcmRlZBgMIAEoCBIUCgxwYXJ0aWNpcGFudHMYDSADKAkSLgoKY29ubmVjdGlvbhgOIAEoCzIaLmV2ZW50cy5Db25uZWN0aW9uTWV0YWRhdGEaNAoSRGVza3RvcExhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEinwMKGExpbnV4RGVza3RvcFNlc3Npb25TdGFydBIiCghtZXRhZGF0YRgBIAEoCzIQLmV2ZW50cy5NZXRhZGF0YRIiCgR1c2VyGAIgASgLMhQuZXZlbnRzLlVzZXJNZXRhZGF0YRIoCgdzZXNzaW9uGAMgASgLMhcuZXZlbnRzLlNlc3Npb25NZXRhZGF0YRIuCgpjb25uZWN0aW9uGAQgASgLMhouZXZlbnRzLkNvbm5lY3Rpb25NZXRhZGF0YRIeCgZzdGF0dXMYBSABKAsyDi5ldmVudHMuU3RhdHVzEhQKDGRlc2t0b3BfYWRkchgGIAEoCRISCgpsaW51eF91c2VyGAcgASgJEksKDmRlc2t0b3BfbGFiZWxzGAggAygLMjMuZXZlbnRzLkxpbnV4RGVza3RvcFNlc3Npb25TdGFydC5EZXNrdG9wTGFiZWxzRW50cnkSFAoMZGVza3RvcF9uYW1lGAkgASgJGjQKEkRlc2t0b3BMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIoEEChZMaW51eERlc2t0b3BTZXNzaW9uRW5kEiIKCG1ldGFkYXRhGAEgASgLMhAuZXZlbnRzLk1ldGFkYXRhEiIKBHVzZXIYAiABKAsyFC5ldmVudHMuVXNlck1ldGFkYXRhEigKB3Nlc3Npb24YAyABKAsyFy5ldmVudHMuU2Vzc2lvbk1ldGFkYXRhEi4KCmNvbm5lY3Rpb24YBCABKAsyGi5ldmVudHMuQ29ubmVjdGlvbk1ldGFkYXRhEhQKDGRlc2t0b3BfYWRkchgFIAEoCRISCgpsaW51eF91c2VyGAYgASgJEkkKDmRlc2t0b3BfbGFiZWxzGAcgAygLMjEuZXZlbnRzLkxpbnV4RGVza3RvcFNlc3Npb25FbmQuRGVza3RvcExhYmVsc0VudHJ5Ei4KCnN0YXJ0X3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxkZXNrdG9wX25hbWUYCiABKAkSEAoIcmVjb3JkZWQYCyABKAgSFAoMcGFydGljaXBhbnRzGAwgAygJGjQKEkRlc2t0b3BMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBInkKEERlc2t0b3BSZWNvcmRpbmcSIgoIbWV0YWRhdGEYASABKAsyEC5ldmVudHMuTWV0YWRhdGESDwoHbWVzc2FnZRgCIAEoDBIaChJkZWxheV9taWxsaXNlY29uZHMYAyABKAMSFAoMdGRwYl9tZXNzYWdlGAQgASgMIvQBChREZXNrdG9wQ2xpcGJvYXJkU2VuZBIiCghtZXRhZGF0YRgBIAEoCzIQLmV2ZW50cy5NZXRhZGF0YRIiCgR1c2VyGAIgASgLMhQuZXZlbnRzLlVzZXJNZXRhZGF0YRIoCgdzZXNzaW9uGAMgASgLMhcuZXZlbnRzLlNlc3Npb25NZXRhZGF0YRIuCgpjb25uZWN0aW9uGAQgASgLMhouZXZlbnRzLkNvbm5lY3Rpb25NZXRhZGF0YRIUCgxkZXNrdG9wX2FkZHIYBSABKAkSDgoGbGVuZ3RoGAYgASgFEhQKDGRlc2t0b3BfbmFtZRgHIAEoCSL3AQoXRGVza3RvcENsaXBib2FyZFJlY2VpdmUSIgoIbWV0YWRhdGEYASABKAsyEC5ldmVudHMuTWV0YWRhdGESIgoEdXNlchgCIAEoCzIULmV2ZW50cy5Vc2VyTWV0YWRhdGESKAoHc2Vzc2lvbhgDIAEoCzIXLmV2ZW50cy5TZXNzaW9uTWV0YWRhdGESLgoKY29ubmVjdGlvbhgEIAEoCzIaLmV2ZW50cy5Db25uZWN0aW9uTWV0YWRhdGESFAoMZGVza3RvcF9hZGRyGAUgASgJEg4KBmxlbmd0aBgGIAEoBRIUCgxkZXNrdG9wX25hbWUYByABKAkiuQIKG0Rlc2t0b3BTaGFyZWREaXJlY3RvcnlTdGFydBIiCghtZXRhZGF0YRgBIAEoCzIQLmV2ZW50cy5NZXRhZGF0YRIiCgR1c2VyGAIgASgLMhQuZXZlbnRzLlVzZXJNZXRhZGF0YRIoCgdzZXNzaW9uGAMgASgLMhcuZXZlbnRzLlNlc3Npb25NZXRhZGF0YRIuCgpjb25uZWN0aW9uGAQgASgLMhouZXZlbnRzLkNvbm5lY3Rpb25NZXRhZGF0YRIeCgZzdGF0dXMYBSABKAsyDi5ldmVudHMuU3RhdHVzEhQKDGRlc2t0b3BfYWRkchgGIAEoCRIWCg5kaXJlY3RvcnlfbmFtZRgHIAEoCRIUCgxkaXJlY3RvcnlfaWQYCCABKA0SFAoMZGVza3RvcF9uYW1lGAkgASgJIuYCChpEZXNrdG9wU2hhcmVkRGlyZWN0b3J5UmVhZBIiCghtZXRhZGF0YRgBIAEoCzIQLmV2ZW50cy5NZXRhZGF0YRIiCgR1c2VyGAIgASgLMhQuZXZlbnRzLlVzZXJNZXRhZGF0YRIoCgdzZXNzaW9uGAMgASgLMhcuZXZlbnRzLlNlc3Npb25NZXRhZGF0YRIuCgpjb25uZWN0aW9uGAQgASgLMhouZXZlbnRzLkNvbm5lY3Rpb25NZXRhZGF0YRIeCgZzdGF0dXMYBSABKAsyDi5ldmVudHMuU3RhdHVzEhQKDGRlc2t0b3BfYWRkchgGIAEoCRIWCg5kaXJlY3RvcnlfbmFtZRgHIAEoCRIUCgxkaXJlY3RvcnlfaWQYCCABKA0SDAoEcGF0aBgJIAEoCRIOCgZsZW5ndGgYCiABKA0SDgoGb2Zmc2V0GAsgASgEEhQKDGRlc2t0b3BfbmFtZRgMIAEoCSLnAgobRGVza3RvcFNoYXJlZERpcmVjdG9yeVdyaXRlEiIKCG1ldGFkYXRhGAEgASgLMhAuZXZlbnRzLk1ldGFkYXRhEiIKBHVzZXIYAiABKAsyFC5ldmVudHMuVXNlck1ldGFkYXRhEigKB3Nlc3Npb24YAyABKAsyFy5ldmVudHMuU2Vzc2lvbk1ldGFkYXRhEi4KCmNvbm5lY3Rpb24YBCABKAsyGi5ldmVudHMuQ29ubmVjdGlvbk1ldGFkYXRhEh4KBnN0YXR1cxgFIAEoCzIOLmV2ZW50cy5TdGF0dXMSFAoMZGVza3RvcF9hZGRyGAYgASgJEhYKDmRpcmVjdG9yeV9uYW1lGAcgASgJEhQKDGRpcmVjdG9yeV9pZBgIIAEoDRIMCgRwYXRoGAkgASgJEg4KBmxlbmd0aBgKIAEoDRIOCgZvZmZzZXQYCyABKAQSFAoMZGVza3RvcF9uYW1lGAwgASgJIucGCgVPbmVPZhItCg1zZXNzaW9uX3N0YXJ0GAUgASgLMhQuZXZlbnRzLlNlc3Npb25TdGFydEgAEi0KDXNlc3Npb25fcHJpbnQYByABKAsyFC5ldmVudHMuU2Vzc2lvblByaW50SAASKQoLc2Vzc2lvbl9lbmQYCiABKAsyEi5ldmVudHMuU2Vzc2lvbkVuZEgAEksKHXdpbmRvd3NfZGVza3RvcF9zZXNzaW9uX3N0YXJ0GDsgASgLMiIuZXZlbnRzLldpbmRvd3NEZXNrdG9wU2Vzc2lvblN0YXJ0SAASRwobd2luZG93c19kZXNrdG9wX3Nlc3Npb25fZW5kGDwgASgLMiAuZXZlbnRzLldpbmRvd3NEZXNrdG9wU2Vzc2lvbkVuZEgAEjUKEWRlc2t0b3BfcmVjb3JkaW5nGEUgASgLMhguZXZlbnRzLkRlc2t0b3BSZWNvcmRpbmdIABI+ChZkZXNrdG9wX2NsaXBib2FyZF9zZW5kGEYgASgLMhwuZXZlbnRzLkRlc2t0b3BDbGlwYm9hcmRTZW5kSAASRAoZZGVza3RvcF9jbGlwYm9hcmRfcmVjZWl2ZRhHIAEoCzIfLmV2ZW50cy5EZXNrdG9wQ2xpcGJvYXJkUmVjZWl2ZUgAEk0KHmRlc2t0b3Bfc2hhcmVkX2RpcmVjdG9yeV9zdGFydBhqIAEoCzIjLmV2ZW50cy5EZXNrdG9wU2hhcmVkRGlyZWN0b3J5U3RhcnRIABJLCh1kZXNrdG9wX3NoYXJlZF9kaXJlY3RvcnlfcmVhZBhrIAEoCzIiLmV2ZW50cy5EZXNrdG9wU2hhcmVkRGlyZWN0b3J5UmVhZEgAEk0KHmRlc2t0b3Bfc2hhcmVkX2RpcmVjdG9yeV93cml0ZRhsIAEoCzIjLmV2ZW50cy5EZXNrdG9wU2hhcmVkRGlyZWN0b3J5V3JpdGVIABJIChtsaW51eF9kZXNrdG9wX3Nlc3Npb25fc3RhcnQY/gEgASgLMiAuZXZlbnRzLkxpbnV4RGVza3RvcFNlc3Npb25TdGFydEgAEkQKGWxpbnV4X2Rlc2t0b3Bfc2Vzc2lvbl9lbmQY/wEgASgLMh4uZXZlbnRzLkxpbnV4RGVza3RvcFNlc3Npb25FbmRIAEIHCgVldmVudGIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * Metadata common to every event (embedded as field 1 of each event).
@@ -600,6 +600,144 @@ export const WindowsDesktopSessionEndSchema: GenMessage<WindowsDesktopSessionEnd
   messageDesc(file_teleport_legacy_types_events_events, 9);
 
 /**
+ * OneOf field 254: a session on a Linux desktop (an X11 desktop run by Teleport, 2026) began, or
+ * was refused (Status.success false, with the error). The first event of its recording.
+ *
+ * @generated from message events.LinuxDesktopSessionStart
+ */
+export type LinuxDesktopSessionStart = Message<"events.LinuxDesktopSessionStart"> & {
+  /**
+   * @generated from field: events.Metadata metadata = 1;
+   */
+  metadata?: Metadata | undefined;
+
+  /**
+   * user.login is the Linux user
+   *
+   * @generated from field: events.UserMetadata user = 2;
+   */
+  user?: UserMetadata | undefined;
+
+  /**
+   * @generated from field: events.SessionMetadata session = 3;
+   */
+  session?: SessionMetadata | undefined;
+
+  /**
+   * @generated from field: events.ConnectionMetadata connection = 4;
+   */
+  connection?: ConnectionMetadata | undefined;
+
+  /**
+   * @generated from field: events.Status status = 5;
+   */
+  status?: Status | undefined;
+
+  /**
+   * the Linux desktop resource's name (a host id), as desktop_name
+   *
+   * @generated from field: string desktop_addr = 6;
+   */
+  desktopAddr: string;
+
+  /**
+   * @generated from field: string linux_user = 7;
+   */
+  linuxUser: string;
+
+  /**
+   * @generated from field: map<string, string> desktop_labels = 8;
+   */
+  desktopLabels: { [key: string]: string };
+
+  /**
+   * @generated from field: string desktop_name = 9;
+   */
+  desktopName: string;
+};
+
+/**
+ * Describes the message events.LinuxDesktopSessionStart.
+ * Use `create(LinuxDesktopSessionStartSchema)` to create a new message.
+ */
+export const LinuxDesktopSessionStartSchema: GenMessage<LinuxDesktopSessionStart> = /*@__PURE__*/
+  messageDesc(file_teleport_legacy_types_events_events, 10);
+
+/**
+ * OneOf field 255: the Linux desktop session ended. The last event of its recording.
+ *
+ * @generated from message events.LinuxDesktopSessionEnd
+ */
+export type LinuxDesktopSessionEnd = Message<"events.LinuxDesktopSessionEnd"> & {
+  /**
+   * @generated from field: events.Metadata metadata = 1;
+   */
+  metadata?: Metadata | undefined;
+
+  /**
+   * @generated from field: events.UserMetadata user = 2;
+   */
+  user?: UserMetadata | undefined;
+
+  /**
+   * @generated from field: events.SessionMetadata session = 3;
+   */
+  session?: SessionMetadata | undefined;
+
+  /**
+   * @generated from field: events.ConnectionMetadata connection = 4;
+   */
+  connection?: ConnectionMetadata | undefined;
+
+  /**
+   * @generated from field: string desktop_addr = 5;
+   */
+  desktopAddr: string;
+
+  /**
+   * @generated from field: string linux_user = 6;
+   */
+  linuxUser: string;
+
+  /**
+   * @generated from field: map<string, string> desktop_labels = 7;
+   */
+  desktopLabels: { [key: string]: string };
+
+  /**
+   * @generated from field: google.protobuf.Timestamp start_time = 8;
+   */
+  startTime?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp end_time = 9;
+   */
+  endTime?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string desktop_name = 10;
+   */
+  desktopName: string;
+
+  /**
+   * @generated from field: bool recorded = 11;
+   */
+  recorded: boolean;
+
+  /**
+   * @generated from field: repeated string participants = 12;
+   */
+  participants: string[];
+};
+
+/**
+ * Describes the message events.LinuxDesktopSessionEnd.
+ * Use `create(LinuxDesktopSessionEndSchema)` to create a new message.
+ */
+export const LinuxDesktopSessionEndSchema: GenMessage<LinuxDesktopSessionEnd> = /*@__PURE__*/
+  messageDesc(file_teleport_legacy_types_events_events, 11);
+
+/**
  * OneOf field 69: one TDP message of the session's screen stream.
  *
  * @generated from message events.DesktopRecording
@@ -637,7 +775,7 @@ export type DesktopRecording = Message<"events.DesktopRecording"> & {
  * Use `create(DesktopRecordingSchema)` to create a new message.
  */
 export const DesktopRecordingSchema: GenMessage<DesktopRecording> = /*@__PURE__*/
-  messageDesc(file_teleport_legacy_types_events_events, 10);
+  messageDesc(file_teleport_legacy_types_events_events, 12);
 
 /**
  * OneOf fields 70 and 71.
@@ -686,7 +824,7 @@ export type DesktopClipboardSend = Message<"events.DesktopClipboardSend"> & {
  * Use `create(DesktopClipboardSendSchema)` to create a new message.
  */
 export const DesktopClipboardSendSchema: GenMessage<DesktopClipboardSend> = /*@__PURE__*/
-  messageDesc(file_teleport_legacy_types_events_events, 11);
+  messageDesc(file_teleport_legacy_types_events_events, 13);
 
 /**
  * @generated from message events.DesktopClipboardReceive
@@ -733,7 +871,7 @@ export type DesktopClipboardReceive = Message<"events.DesktopClipboardReceive"> 
  * Use `create(DesktopClipboardReceiveSchema)` to create a new message.
  */
 export const DesktopClipboardReceiveSchema: GenMessage<DesktopClipboardReceive> = /*@__PURE__*/
-  messageDesc(file_teleport_legacy_types_events_events, 12);
+  messageDesc(file_teleport_legacy_types_events_events, 14);
 
 /**
  * OneOf field 106.
@@ -792,7 +930,7 @@ export type DesktopSharedDirectoryStart = Message<"events.DesktopSharedDirectory
  * Use `create(DesktopSharedDirectoryStartSchema)` to create a new message.
  */
 export const DesktopSharedDirectoryStartSchema: GenMessage<DesktopSharedDirectoryStart> = /*@__PURE__*/
-  messageDesc(file_teleport_legacy_types_events_events, 13);
+  messageDesc(file_teleport_legacy_types_events_events, 15);
 
 /**
  * OneOf fields 107 and 108.
@@ -866,7 +1004,7 @@ export type DesktopSharedDirectoryRead = Message<"events.DesktopSharedDirectoryR
  * Use `create(DesktopSharedDirectoryReadSchema)` to create a new message.
  */
 export const DesktopSharedDirectoryReadSchema: GenMessage<DesktopSharedDirectoryRead> = /*@__PURE__*/
-  messageDesc(file_teleport_legacy_types_events_events, 14);
+  messageDesc(file_teleport_legacy_types_events_events, 16);
 
 /**
  * @generated from message events.DesktopSharedDirectoryWrite
@@ -938,7 +1076,7 @@ export type DesktopSharedDirectoryWrite = Message<"events.DesktopSharedDirectory
  * Use `create(DesktopSharedDirectoryWriteSchema)` to create a new message.
  */
 export const DesktopSharedDirectoryWriteSchema: GenMessage<DesktopSharedDirectoryWrite> = /*@__PURE__*/
-  messageDesc(file_teleport_legacy_types_events_events, 15);
+  messageDesc(file_teleport_legacy_types_events_events, 17);
 
 /**
  * The payload of every record in a recording: exactly one event is set.
@@ -1015,6 +1153,18 @@ export type OneOf = Message<"events.OneOf"> & {
      */
     value: DesktopSharedDirectoryWrite;
     case: "desktopSharedDirectoryWrite";
+  } | {
+    /**
+     * @generated from field: events.LinuxDesktopSessionStart linux_desktop_session_start = 254;
+     */
+    value: LinuxDesktopSessionStart;
+    case: "linuxDesktopSessionStart";
+  } | {
+    /**
+     * @generated from field: events.LinuxDesktopSessionEnd linux_desktop_session_end = 255;
+     */
+    value: LinuxDesktopSessionEnd;
+    case: "linuxDesktopSessionEnd";
   } | { case: undefined; value?: undefined };
 };
 
@@ -1023,5 +1173,5 @@ export type OneOf = Message<"events.OneOf"> & {
  * Use `create(OneOfSchema)` to create a new message.
  */
 export const OneOfSchema: GenMessage<OneOf> = /*@__PURE__*/
-  messageDesc(file_teleport_legacy_types_events_events, 16);
+  messageDesc(file_teleport_legacy_types_events_events, 18);
 
