@@ -4,7 +4,7 @@
 // build, a runner that crashed or a test file that never ran) is no test: it is named on the line before the summary
 // and makes the run exit 1 whatever the counts say.
 //
-// Options: --test-timeout=MS  per node test (default 120000); --step-timeout=MS  per runner (default 1800000).
+// Options: --test-timeout=MS  per node test (default 300000); --step-timeout=MS  per runner (default 1800000).
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { parseBrowserSummary, parseNodeTap } from './test-results.mjs';
@@ -15,7 +15,7 @@ const option = (name, fallback) => {
   if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} takes a whole number of milliseconds, got ${arg}`);
   return value;
 };
-const testTimeout = option('test-timeout', 120_000);
+const testTimeout = option('test-timeout', 300_000);
 const stepTimeout = option('step-timeout', 1_800_000);
 
 const results = { passed: 0, failed: 0, skipped: 0 };
