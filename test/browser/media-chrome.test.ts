@@ -4,6 +4,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import 'media-chrome';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
+import { eventually } from '../helpers/next-event.js';
 import { advanceUntil, PageClock, withEngineInPage } from '../helpers/page-clock.js';
 import { longRecording, nextEvent, revokeUrls, sleep, until, urlOf } from './element-fixtures.js';
 
@@ -82,9 +83,7 @@ describe('<desktop-recording-player> in media-chrome', () => {
     await playing;
     expect(element.paused).to.equal(false);
     await until(() => !button.hasAttribute('mediapaused'), 'the play button shows playing');
-    await nextEvent(element, 'timeupdate');
-    await sleep(300);
-    expect(element.currentTime).to.be.greaterThan(0.2);
+    await eventually(element, 'timeupdate', () => element.currentTime > 0.2, 'time advances past 0.2 s');
     await until(() => Number(control('media-time-range').getAttribute('mediacurrenttime')) > 0, 'the time range follows');
 
     const paused = nextEvent(element, 'pause');

@@ -4,7 +4,7 @@ import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { MediaEvent } from '../../src/playback-state.js';
 import { T0 } from '../helpers/recording-bytes.js';
 import { blobUrl, pixelsOf, screenRecording, type Rgb, type ScreenStep } from '../helpers/screen-recording.js';
-import { nextEvent } from '../helpers/next-event.js';
+import { eventually, nextEvent } from '../helpers/next-event.js';
 import { advanceUntil, PageClock, withEngineInPage } from '../helpers/page-clock.js';
 
 const RED: Rgb = [255, 0, 0];
@@ -101,10 +101,7 @@ describe('<desktop-recording-player>', () => {
     await element.play();
     expect(seen.slice(0, 2)).to.deep.equal(['play', 'playing']);
     expect(element.paused).to.equal(false);
-    await nextEvent(element, 'timeupdate');
-    await sleep(300);
-    await nextEvent(element, 'timeupdate');
-    expect(element.currentTime).to.be.greaterThan(0.2);
+    await eventually(element, 'timeupdate', () => element.currentTime > 0.2, 'time advances past 0.2 s');
     const paused = nextEvent(element, 'pause');
     element.pause();
     await paused;
