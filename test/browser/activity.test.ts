@@ -5,6 +5,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/define.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
+import { advanceUntil, PageClock, withEngineInPage } from '../helpers/page-clock.js';
 import { nextEvent, part, pressAndSeek, until } from './element-fixtures.js';
 
 const SAMPLE = '/demo/recordings/6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720.tar';
@@ -110,17 +111,22 @@ describe('screen-change step and idle skipping use the activity measure', () => 
   });
 
   it('idle-limit plays the caret-only stretch in the limit', async () => {
-    const { element } = await loaded();
+    const { element } = await withEngineInPage(() => loaded());
     const seeked = nextEvent(element, 'seeked');
     element.currentTime = 56;
     await seeked;
     element.idleLimit = 1;
     await element.updateComplete;
-    const started = performance.now();
-    await element.play();
-    await until(() => element.currentTime >= QUIET.to, 'playback passed the quiet stretch', 10_000);
-    element.pause();
-    // 22 s of recording (56 → 78) in about a second of the limit, with room for a slow machine.
-    expect((performance.now() - started) / 1000).to.be.lessThan(5);
+    const clock = PageClock.install();
+    let took: number;
+    try {
+      await element.play();
+      took = await advanceUntil(clock, element, () => element.currentTime >= QUIET.to, 'playback passed the quiet stretch');
+      element.pause();
+    } finally {
+      clock.uninstall();
+    }
+    // 22 s of recording (56 → 78), all of it quiet, in the 1 s limit.
+    expect(took, 'clock milliseconds').to.equal(1000);
   });
 });

@@ -23,8 +23,9 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 /** Waits until `condition()` holds (checked every 20 ms), failing with `what` after `timeoutMs`. */
 export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  for (const started = performance.now(); !condition(); await sleep(20)) {
-    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting until ${what}`);
+  // Date.now: a test's page clock (test/helpers/page-clock.ts) may hold performance.now() still.
+  for (const started = Date.now(); !condition(); await sleep(20)) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting until ${what}`);
   }
 }
 

@@ -6,7 +6,7 @@ import '../../src/define.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { sequentialScreens } from '../helpers/fastpath-reference.js';
 import { difference, imageDataOf } from '../helpers/reference-screen.js';
-import { nextEvent } from '../helpers/next-event.js';
+import { eventually, nextEvent } from '../helpers/next-event.js';
 
 const RECORDINGS = [
   { run: 'shadow-rfx', sessionId: '3b8e5d10-7c2a-4f61-9e0b-15a0c0de0003', tolerance: 2 },
@@ -71,7 +71,7 @@ for (const recording of RECORDINGS) {
       expect([element.videoWidth, element.videoHeight]).to.deep.equal([1024, 768]);
       element.playbackRate = 16;
       await element.play();
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await eventually(element, 'timeupdate', () => element.currentTime >= 8, 'playing at 16× past 8 s');
       element.pause();
       // Time for the background keyframes (decoder state + screen every 24 updates): the seeks
       // below then start from them, not from the first update.

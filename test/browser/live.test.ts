@@ -5,8 +5,10 @@
 import { expect } from '@open-wc/testing';
 import '../../src/define.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
+import { concatBytes } from '../../src/format/bytes.js';
+import { readRecording } from '../../src/format/reader.js';
 import { nextEvent } from '../helpers/next-event.js';
-import { sleep, until } from './element-fixtures.js';
+import { until } from './element-fixtures.js';
 
 /** Planned length of the session: long enough to look around while it is live, short for the run. */
 const SESSION_MS = 8000;
@@ -46,7 +48,19 @@ describe('<desktop-recording-player> on a live recording', () => {
 
   it('starts at the live edge, marked live, and waits there instead of ending', async () => {
     // Some of the session is recorded before the player opens it: it starts at the newest moment, not at 0.
-    await sleep(2500);
+    // Read the growing file until it holds 2 s of screen data.
+    const reader = (await fetch(`${live.base}${live.url}`)).body!.getReader();
+    const chunks: Uint8Array[] = [];
+    const recordedMs = async () => {
+      const { events } = await readRecording(concatBytes(chunks));
+      return Math.max(0, ...events.map((e) => (e.event.case === 'desktopRecording' ? Number(e.event.value.delayMilliseconds) : 0)));
+    };
+    while ((await recordedMs()) < 2000) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error('the live session ended before 2 s were recorded');
+      chunks.push(value);
+    }
+    await reader.cancel();
     element = Object.assign(document.createElement('desktop-recording-player'), { controls: true, autoplay: true });
     element.style.width = '480px';
     document.body.append(element);
@@ -66,7 +80,11 @@ describe('<desktop-recording-player> on a live recording', () => {
     expect(element.currentTime, 'started at the live edge').to.be.greaterThan(1.5);
     expect(element.duration - element.currentTime).to.be.lessThan(1);
 
-    await sleep(1000);
+    // At the newest moment there is nothing ahead: it waits there, playing, instead of ending.
+    const waiting = nextEvent(element, 'waiting');
+    element.currentTime = element.duration;
+    await waiting;
+    expect(waits.length).to.be.greaterThan(0);
     for (const wait of waits) expect(wait, 'waiting at the edge: HAVE_CURRENT_DATA, neither ended nor paused').to.deep.equal({ readyState: 2, ended: false, paused: false });
     expect(element.ended).to.equal(false);
     expect(element.paused).to.equal(false);

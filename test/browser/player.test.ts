@@ -4,7 +4,8 @@ import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { MediaEvent } from '../../src/playback-state.js';
 import { T0 } from '../helpers/recording-bytes.js';
 import { blobUrl, pixelsOf, screenRecording, type Rgb, type ScreenStep } from '../helpers/screen-recording.js';
-import { nextEvent } from '../helpers/next-event.js';
+import { eventually, nextEvent } from '../helpers/next-event.js';
+import { advanceUntil, PageClock, withEngineInPage } from '../helpers/page-clock.js';
 
 const RED: Rgb = [255, 0, 0];
 const GREEN: Rgb = [0, 255, 0];
@@ -100,10 +101,7 @@ describe('<desktop-recording-player>', () => {
     await element.play();
     expect(seen.slice(0, 2)).to.deep.equal(['play', 'playing']);
     expect(element.paused).to.equal(false);
-    await nextEvent(element, 'timeupdate');
-    await sleep(300);
-    await nextEvent(element, 'timeupdate');
-    expect(element.currentTime).to.be.greaterThan(0.2);
+    await eventually(element, 'timeupdate', () => element.currentTime > 0.2, 'time advances past 0.2 s');
     const paused = nextEvent(element, 'pause');
     element.pause();
     await paused;
@@ -370,16 +368,21 @@ describe('<desktop-recording-player>', () => {
     ];
     for (let t = 1500; t < 31_000; t += 500) steps.push({ timeMs: t, tile: { left: 192, top: 64, color: t % 1000 ? BLACK : GREEN } });
     steps.push({ timeMs: 31_000, tile: { left: 0, top: 0, width: 256, height: 64, color: YELLOW } });
-    const element = await player(urlOf(await screenRecording(steps)));
+    const url = urlOf(await screenRecording(steps));
+    const element = await withEngineInPage(() => player(url));
     element.setAttribute('idle-limit', '1');
     const times: number[] = [];
     element.addEventListener('timeupdate', () => times.push(element.currentTime));
-    const started = performance.now();
-    await element.play();
-    await nextEvent(element, 'ended', 15_000);
-    const wallSeconds = (performance.now() - started) / 1000;
-    // 1 s of activity + the 30 s gap in 1 s (+ the caret's first two blinks, which count as activity).
-    expect(wallSeconds).to.be.lessThan(8);
+    const clock = PageClock.install();
+    let took: number;
+    try {
+      await element.play();
+      took = await advanceUntil(clock, element, () => element.ended, 'playing to the end');
+    } finally {
+      clock.uninstall();
+    }
+    // 1 s of activity, the caret's first two blinks (which count as activity) to 2 s, then the 29 s gap in 1 s.
+    expect(took, 'clock milliseconds to play 31 s').to.equal(3000);
     expect(element.duration).to.be.closeTo(31, 0.01);
     const inGap = times.filter((t) => t > 3 && t < 30);
     expect(inGap.length, 'timeupdate fires while the gap plays').to.be.greaterThan(1);

@@ -7,7 +7,7 @@ import '../../src/define.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { difference, imageDataOf, referenceScreens, screenUpdatesOf } from '../helpers/reference-screen.js';
 import { blobUrl, pixelsOf, screenRecording, type ScreenStep } from '../helpers/screen-recording.js';
-import { nextEvent } from '../helpers/next-event.js';
+import { eventually, nextEvent } from '../helpers/next-event.js';
 
 const SAMPLES = [
   { file: '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720.tar', seeks: [61.25, 118.4, 2.5, 95, 30.02, 61.25] },
@@ -41,9 +41,11 @@ for (const sample of SAMPLES) {
         await seeked;
         element.playbackRate = rate;
         await element.play();
-        await new Promise((resolve) => setTimeout(resolve, 1500));
+        // Play through at least a second of recording at this rate, whatever the machine's load.
+        await eventually(element, 'timeupdate', () => element.currentTime >= 20 + rate, `playing at ${rate}× past ${20 + rate} s`);
+        const paused = nextEvent(element, 'pause');
         element.pause();
-        await nextEvent(element, 'pause').catch(() => undefined);
+        await paused;
         captures.push({ label: `played at ${rate}× to ${element.currentTime.toFixed(3)} s`, timeMs: positionMs(element), frame: await element.captureFrame() });
       }
       element.playbackRate = 1;
@@ -77,13 +79,15 @@ describe('the engine under pressure', () => {
     const last = nextEvent(element, 'seeked');
     for (const seconds of [80, 5, 60, 33, 71.5]) element.currentTime = seconds;
     await last;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The capture is answered after every message the worker sent before it: a stale seek's
+    // `seeked` would be in by then.
+    const frame = await element.captureFrame();
     expect(seen.filter((name) => name === 'seeked')).to.have.length(1);
     expect(seen.filter((name) => name === 'seeking').length).to.be.greaterThan(1);
     expect(element.currentTime).to.equal(71.5);
     const bytes = new Uint8Array(await (await fetch(sample)).arrayBuffer());
     const [reference] = await referenceScreens(await screenUpdatesOf(bytes), [71500]);
-    expect(difference(await imageDataOf(await element.captureFrame()), reference!).pixels).to.equal(0);
+    expect(difference(await imageDataOf(frame), reference!).pixels).to.equal(0);
   });
 
   it('never blocks the page: no long task while loading, playing at 16× and seeking', async () => {
@@ -93,7 +97,7 @@ describe('the engine under pressure', () => {
     const element = await loaded(`/demo/recordings/${SAMPLES[0]!.file}`);
     element.playbackRate = 16;
     await element.play();
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await eventually(element, 'timeupdate', () => element.currentTime >= 24, 'playing at 16× past 24 s');
     element.pause();
     for (let index = 0; index < 20; index++) {
       const seeked = nextEvent(element, 'seeked');
@@ -120,9 +124,13 @@ describe('the engine under pressure', () => {
     const ready = nextEvent(element, 'canplaythrough');
     element.src = url;
     await ready;
+    // The bad tile's decode fails on its own schedule: ended may come first on a busy machine.
     const ended = nextEvent(element, 'ended');
+    const failed = nextEvent(element, 'error');
     await element.play();
-    await ended;
+    await Promise.all([ended, failed]);
+    // A capture is answered after every event the engine sent before it: a second error would be in.
+    await element.captureFrame();
     expect(element.error).to.include({ reason: 'image-decode', partial: true, code: 3 });
     expect(element.error!.message).to.match(/0\.1 s/);
     expect(errors).to.equal(1);
@@ -152,7 +160,7 @@ describe('without module workers', () => {
     element.src = url;
     await ready;
     await element.play();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await eventually(element, 'timeupdate', () => element.currentTime >= 0.3, 'playing past 0.3 s');
     element.pause();
     for (const seconds of [40, 100, 3]) {
       const seeked = nextEvent(element, 'seeked');
@@ -195,7 +203,7 @@ describe('without OffscreenCanvas', () => {
       await ready;
       element.playbackRate = 4;
       await element.play();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await eventually(element, 'timeupdate', () => element.currentTime >= 1.2, 'playing at 4× past 1.2 s');
       element.pause();
       for (const seconds of [70.5, 10]) {
         const seeked = nextEvent(element, 'seeked');

@@ -12,3 +12,24 @@ export function nextEvent(target: EventTarget, name: string, timeoutMs = 20_000)
     );
   });
 }
+
+/**
+ * Resolves once `condition()` holds, checked now and at every `name` event (e.g. `timeupdate`), failing after
+ * `timeoutMs` with `what` in the message instead of hanging the run.
+ */
+export function eventually(target: EventTarget, name: string, condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  if (condition()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!condition()) return;
+      clearTimeout(timer);
+      target.removeEventListener(name, check);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      target.removeEventListener(name, check);
+      reject(new Error(`${what}: not reached within ${timeoutMs} ms of ${name} events`));
+    }, timeoutMs);
+    target.addEventListener(name, check);
+  });
+}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import '../helpers/property-seed.js';
 import { FastPathDecoder } from '../../src/core/fastpath/index.js';
 import { Bytes, UpdateCode, bitmapUpdate, concat, frameMarker, paletteUpdate, planarRle, pduOf, surfaceBits, type BitmapRect } from '../fixtures/rdp/build.js';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import '../helpers/property-seed.js';
 import { FastPathDecoder } from '../../src/core/fastpath/index.js';
 import { RlgrMode, rlgrDecode } from '../../src/core/fastpath/rlgr.js';
 import {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import '../helpers/property-seed.js';
 import { readRecording } from '../../src/format/reader.js';
 import { TimelineBuilder } from '../../src/format/timeline.js';
 import { encodeTdp, encodeTdpb, type TdpMessage } from '../../src/format/tdp.js';

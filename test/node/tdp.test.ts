@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fromBinary, toBinary, create } from '@bufbuild/protobuf';
 import fc from 'fast-check';
+import '../helpers/property-seed.js';
 import { RecordingError } from '../../src/format/errors.js';
 import {
   AlertSeverity, decodeTdp, decodeTdpb, encodeTdp, encodeTdpb, isTdpb, MouseButtonKind, TdpMessageType, tdpbPayloadField,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import '../helpers/property-seed.js';
 import { create, fromBinary, ScalarType, toBinary, type DescField, type DescMessage, type Message, type UnknownField } from '@bufbuild/protobuf';
 import { WireType } from '@bufbuild/protobuf/wire';
 import { EnvelopeSchema } from '../../src/gen/teleport/desktop/v1/tdpb_pb.js';
