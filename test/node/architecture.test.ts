@@ -61,4 +61,11 @@ describe('architecture', () => {
       assert.doesNotMatch(code, /\b(document|window|HTMLElement|customElements)\b/, file);
     }
   });
+
+  test('every property test starts from the shared seed (reproducible runs)', () => {
+    for (const file of sourceFiles('test')) {
+      const code = readFileSync(file, 'utf8');
+      if (/\bfc\.(assert|check)\(/.test(code)) assert.match(code, /helpers\/property-seed\.js'/, `${file} runs fast-check without test/helpers/property-seed.ts`);
+    }
+  });
 });

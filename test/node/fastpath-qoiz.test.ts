@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import '../helpers/property-seed.js';
 import { FastPathDecoder, isUndrawableCodecError, undrawableCodecDetail } from '../../src/core/fastpath/index.js';
 import type { PointerUpdate } from '../../src/core/fastpath/index.js';
 import { FastPathScanner, ScanFlag } from '../../src/core/fastpath/paint-rects.js';
