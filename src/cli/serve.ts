@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, resolve, sep } from 'node:path';
 import { RecordingCatalog, parseListQuery, queryList } from './catalog.js';
 import { followRecording, LiveLimitError, LiveSessions, type LiveSession, type Synthesize } from './live-session.js';
-import { isSafeSid, matchPlaybackPath, PlaybackSocketServer, readFileChunks, type RecordingSource } from './playback-socket.js';
+import { isSafeSid, matchPlaybackPath, PlaybackSocketServer, readFileChunks, type RecordingStore } from './playback-socket-server.js';
 
 export type { RecordingListItem, ListPage } from './catalog.js';
 
@@ -70,7 +70,7 @@ export async function serve(options: ServeOptions): Promise<DemoServer> {
   const live = new LiveSessions(dir, options.root, options.synthesize);
   const catalog = new RecordingCatalog(dir, live);
   // A session id names `<sid>.tar`, or else the recording whose events carry that id (catalog.fileFor).
-  const source: RecordingSource = {
+  const store: RecordingStore = {
     async exists(sid) {
       if (!isSafeSid(sid)) return false;
       return live.get(`${sid}.tar`) !== undefined || (await catalog.fileFor(sid)) !== undefined;
@@ -85,7 +85,7 @@ export async function serve(options: ServeOptions): Promise<DemoServer> {
     ? { 'access-control-allow-origin': options.corsOrigin, 'access-control-expose-headers': 'x-recording-live', ...(options.corsOrigin !== '*' && { vary: 'Origin' }) }
     : {};
   const playback = new PlaybackSocketServer({
-    source,
+    store,
     token: options.token,
     ...(options.authGraceMs !== undefined && { authGraceMs: options.authGraceMs }),
     ...(options.highWaterMarkBytes !== undefined && { highWaterMarkBytes: options.highWaterMarkBytes }),

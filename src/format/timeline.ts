@@ -32,6 +32,9 @@ export interface RecordingInfo {
   sessionEnd?: Date;
 }
 
+/** The largest screen side (pixels) the player paints and a recording may declare. */
+export const MAX_SCREEN_SIDE = 8192;
+
 export interface ScreenSize {
   timeMs: number;
   width: number;

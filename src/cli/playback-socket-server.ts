@@ -35,23 +35,23 @@
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Timestamp } from '@bufbuild/protobuf/wkt';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { RecordedEvent } from '../format/events.js';
+import { clampServerSpeed, desktopRecordingJson, END_FRAME, errorFrame, parsePlaybackAction, sessionResponseFrame, type InvalidPlaybackAction, type PlaybackAction } from '../format/playback-frames.js';
 import { RecordingReader } from '../format/reader.js';
+import { tokensMatch } from './access-token.js';
 import type { DesktopRecording } from '../gen/teleport/legacy/types/events/events_pb.js';
 
-
-/** Where a viewer's bytes come from: a finished file, or a live recording that is still growing. */
-export interface RecordingSource {
+/** Where the server's viewers get their bytes from: finished files, or live recordings that still grow. */
+export interface RecordingStore {
   /** Whether recording `sid` exists. */
   exists(sid: string): Promise<boolean>;
   /** The recording's bytes from the start, in chunks; stops early (and frees the file) when `signal` aborts. */
   open(sid: string, signal: AbortSignal): AsyncIterable<Uint8Array>;
 }
 
-export interface PlaybackSocketOptions {
-  source: RecordingSource;
+export interface PlaybackSocketServerOptions {
+  store: RecordingStore;
   /** When set, clients must authenticate with `{"token": token}` (or `?access_token=` on the old path). */
   token?: string;
   /** Without a token: how long to wait for an optional `{"token":…}` before streaming. Default 250 ms. */
@@ -79,8 +79,6 @@ export interface ViewerStats {
   passes: number;
 }
 
-export const MIN_SPEED = 0.25;
-export const MAX_SPEED = 16;
 /**
  * A viewer this far behind schedule (wall ms) re-anchors its clock rather than catching up in a burst.
  * Shorter lateness (a busy event loop: many viewers, bursts of frames, GC) is caught up, so a 1× viewer
@@ -111,12 +109,12 @@ export function isSafeSid(sid: string): boolean {
 
 /** Playback websocket endpoints, attached to an HTTP server through its `upgrade` event. */
 export class PlaybackSocketServer {
-  private readonly options: Required<Omit<PlaybackSocketOptions, 'token'>> & { token: string | undefined };
+  private readonly options: Required<Omit<PlaybackSocketServerOptions, 'token'>> & { token: string | undefined };
   private readonly wss: WebSocketServer;
   private readonly active = new Set<Viewer>();
   private closed = false;
 
-  constructor(options: PlaybackSocketOptions) {
+  constructor(options: PlaybackSocketServerOptions) {
     this.options = {
       authGraceMs: 250,
       authTimeoutMs: 10_000,
@@ -174,8 +172,8 @@ export class PlaybackSocketServer {
 type PassOutcome = 'end' | 'error' | 'restart' | 'closed';
 type Phase = 'auth' | 'grace' | 'open';
 
-/** The playback clock: recording time (ms) advancing at `speed` while not paused. */
-class PlaybackClock {
+/** A viewer's clock: recording time (ms) advancing at `speed` while not paused. */
+class ViewerClock {
   speed = 1;
   paused = false;
   private anchorMs = 0;
@@ -205,7 +203,7 @@ class PlaybackClock {
 
 class Viewer {
   readonly stats: ViewerStats;
-  private readonly clock = new PlaybackClock();
+  private readonly clock = new ViewerClock();
   private phase: Phase;
   private authAnswered = false;
   private receiving = true;
@@ -230,10 +228,10 @@ class Viewer {
     private readonly ws: WebSocket,
     readonly sid: string,
     private readonly queryToken: string | undefined,
-    private readonly options: Required<Omit<PlaybackSocketOptions, 'token'>> & { token: string | undefined },
+    private readonly options: Required<Omit<PlaybackSocketServerOptions, 'token'>> & { token: string | undefined },
   ) {
     this.stats = { sid, fileBytes: 0, frames: 0, bytesSent: 0, queuedBytes: 0, maxQueuedBytes: 0, passes: 0 };
-    this.phase = options.token === undefined ? 'grace' : queryToken === options.token ? 'open' : 'auth';
+    this.phase = options.token === undefined ? 'grace' : queryToken !== undefined && tokensMatch(queryToken, options.token) ? 'open' : 'auth';
     ws.on('message', (data: RawData) => this.onMessage(data));
     ws.on('close', () => this.onClose());
     ws.on('error', () => this.onClose());
@@ -246,7 +244,7 @@ class Viewer {
 
   async run(): Promise<void> {
     if (!(await this.waitForStart())) return;
-    if (!(await this.options.source.exists(this.sid).catch(() => false))) {
+    if (!(await this.options.store.exists(this.sid).catch(() => false))) {
       if (this.closed) return;
       await this.send(errorFrame(`recording ${this.sid} not found`), true);
       this.ws.close(1000);
@@ -288,25 +286,20 @@ class Viewer {
 
   private onMessage(data: RawData): void {
     if (this.closed) return;
-    let message: unknown;
-    try {
-      message = JSON.parse(rawText(data));
-    } catch {
-      message = undefined;
-    }
-    const object = typeof message === 'object' && message !== null && !Array.isArray(message) ? (message as Record<string, unknown>) : undefined;
+    const message = parsePlaybackAction(rawText(data));
+    const token = message && 'token' in message ? message.token : undefined;
     if (this.phase === 'auth') {
-      if (object && typeof object.token === 'string' && object.token === this.options.token) {
+      if (token !== undefined && this.options.token !== undefined && tokensMatch(token, this.options.token)) {
         this.answerAuth();
         this.phase = 'open';
       } else {
-        this.refuse(object && 'token' in object ? 'invalid token' : 'authentication required: send {"token": …} first');
+        this.refuse(token !== undefined ? 'invalid token' : 'authentication required: send {"token": …} first');
       }
       this.startWaiter?.();
       return;
     }
     // Without a configured token, a token message is welcome (first or not) and answered ok.
-    if (object && 'token' in object && !('action' in object) && !this.authAnswered) {
+    if (token !== undefined && !this.authAnswered) {
       this.answerAuth();
       if (this.phase === 'grace') {
         this.phase = 'open';
@@ -316,16 +309,16 @@ class Viewer {
     }
     if (this.phase === 'grace') {
       this.phase = 'open';
-      this.action(object);
+      this.action(message);
       this.startWaiter?.();
       return;
     }
-    this.action(object);
+    this.action(message);
   }
 
   private answerAuth(): void {
     this.authAnswered = true;
-    void this.send(JSON.stringify({ type: 'create_session_response', status: 'ok' }), false);
+    void this.send(sessionResponseFrame(), false);
   }
 
   private refuse(reason: string): void {
@@ -334,28 +327,27 @@ class Viewer {
     const ws = this.ws;
     this.closed = true;
     this.receiving = false;
-    ws.send(JSON.stringify({ type: 'create_session_response', status: 'error', message: reason }), () => ws.close(1008, 'authentication failed'));
+    ws.send(sessionResponseFrame(reason), () => ws.close(1008, 'authentication failed'));
   }
 
   /** One client action (§4.3). */
-  private action(message: Record<string, unknown> | undefined): void {
+  private action(message: PlaybackAction | InvalidPlaybackAction | undefined): void {
     if (!this.receiving) return;
-    switch (message?.action) {
+    // A known action with a value that is not one (`"speed": null`) changes nothing.
+    if (message && 'invalid' in message) return;
+    switch (message && 'action' in message ? message.action : undefined) {
       case 'play/pause':
         this.clock.setPaused(!this.clock.paused);
         break;
-      case 'speed': {
-        const speed = Number(message.speed);
-        if (Number.isFinite(speed)) this.clock.setSpeed(Math.min(MAX_SPEED, Math.max(MIN_SPEED, speed)));
+      case 'speed':
+        this.clock.setSpeed(clampServerSpeed((message as { speed: number }).speed));
         break;
-      }
-      case 'seek': {
-        const pos = Number(message.pos);
-        if (Number.isFinite(pos)) this.seek(Math.max(0, Math.floor(pos)));
+      case 'seek':
+        this.seek(Math.max(0, Math.floor((message as { pos: number }).pos)));
         break;
-      }
       default:
-        // Teleport's ReceivePlaybackActions returns on anything else; playback goes on, unsteerable.
+        // A token again, or anything else: Teleport's ReceivePlaybackActions returns on it;
+        // playback goes on, unsteerable.
         this.receiving = false;
         return;
     }
@@ -403,7 +395,7 @@ class Viewer {
     this.passAbort = abort;
     const reader = new RecordingReader();
     try {
-      for await (const chunk of this.options.source.open(this.sid, abort.signal)) {
+      for await (const chunk of this.options.store.open(this.sid, abort.signal)) {
         this.stats.fileBytes += chunk.length;
         const { events, error } = await reader.push(chunk);
         const outcome = await this.deliverAll(events);
@@ -533,52 +525,9 @@ class Viewer {
   }
 }
 
-const END_FRAME = JSON.stringify({ message: 'end' });
-
-function errorFrame(text: string): string {
-  return JSON.stringify({ message: 'error', errorText: text });
-}
-
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data as ArrayBuffer).toString('utf8');
-}
-
-/**
- * A DesktopRecording event as Teleport's `utils.FastMarshal` writes it (Go `encoding/json` of the
- * gogoproto struct): flattened Metadata (`ei`, `event`, `uid`/`code` when set, `time`,
- * `cluster_name` when set), `message` (base64, `null` when unset), `ms`, and `tdpb_message`
- * (base64) only when the event carries TDPB.
- */
-export function desktopRecordingJson(value: DesktopRecording): string {
-  const m = value.metadata;
-  let json = `{"ei":${m ? m.index.toString() : '0'},"event":${goString(m?.type ?? '')}`;
-  if (m?.id) json += `,"uid":${goString(m.id)}`;
-  if (m?.code) json += `,"code":${goString(m.code)}`;
-  json += `,"time":"${goTime(m?.time)}"`;
-  if (m?.clusterName) json += `,"cluster_name":${goString(m.clusterName)}`;
-  json += `,"message":${value.message.length ? `"${base64(value.message)}"` : 'null'}`;
-  json += `,"ms":${value.delayMilliseconds.toString()}`;
-  if (value.tdpbMessage.length) json += `,"tdpb_message":"${base64(value.tdpbMessage)}"`;
-  return `${json}}`;
-}
-
-/** A JSON string as Go's encoding/json writes it (HTML-safe escapes for <, >, &, U+2028, U+2029). */
-export function goString(text: string): string {
-  return JSON.stringify(text).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** A protobuf Timestamp as Go's `time.Time` marshals to JSON (RFC 3339, nanoseconds without trailing zeros, UTC). */
-export function goTime(timestamp: Timestamp | undefined): string {
-  const seconds = timestamp ? Number(timestamp.seconds) : -62135596800; // Go's zero time
-  const nanos = timestamp?.nanos ?? 0;
-  const whole = new Date(seconds * 1000).toISOString().slice(0, 19);
-  const fraction = nanos > 0 ? `.${String(nanos).padStart(9, '0').replace(/0+$/, '')}` : '';
-  return `${whole}${fraction}Z`;
-}
-
-function base64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
 /** Reads a finished file in chunks (a source's `open` for files that do not grow). */
