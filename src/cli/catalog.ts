@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summarizeRecording, type RecordingSummary } from '../format/summary.js';
+import type { LiveRecordings } from './live-recordings.js';
 
 /** One row of the recordings list, like Teleport's Session Recordings page. */
 export interface RecordingListItem {
@@ -111,11 +112,6 @@ export function queryList(items: RecordingListItem[], query: ListQuery, mtimes: 
   return { total: matching.length, offset: query.offset, limit: query.limit, recordings: matching.slice(query.offset, query.offset + query.limit) };
 }
 
-/** What the catalog needs to know about live recordings. */
-export interface LiveLookup {
-  get(file: string): { committedBytes: number; live: boolean; plannedDurationMs?: number } | undefined;
-}
-
 interface CacheEntry {
   size: number;
   mtimeMs: number;
@@ -127,7 +123,7 @@ export class RecordingCatalog {
   parses = 0;
   private readonly cache = new Map<string, CacheEntry>();
 
-  constructor(private readonly dir: string, private readonly live: LiveLookup = { get: () => undefined }) {}
+  constructor(private readonly dir: string, private readonly live: LiveRecordings = { get: () => undefined }) {}
 
   /** Every recording in the folder, in file-name order, and each file's mtime. */
   async list(): Promise<{ items: RecordingListItem[]; mtimes: Map<string, number> }> {

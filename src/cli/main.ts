@@ -2,13 +2,15 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { summarizeRecording, type RecordingSummary } from '../format/summary.js';
-import { serve } from './serve.js';
+import { serve, type ServerExtension } from './serve.js';
 
 const USAGE = `Usage:
   desktop-recording inspect FILE [--json]   summarize a recording (exit 0 clean, 1 damaged, 2 usage)
-  desktop-recording serve [DIR] [--port N] [--token T]
-                                            demo server: demo page, player, recordings (with Range), their list,
-                                            live sessions and the playback websocket (--token: clients must send it)`;
+  desktop-recording serve DIR [--port N] [--token T]
+                                            recordings server for the <session-id>.tar files in DIR: a page
+                                            listing and playing them, the files (with Range), their list
+                                            (/api/recordings) and the playback websocket (--token: clients
+                                            must send it)`;
 
 /** Runs the CLI; returns the exit status. */
 export async function main(args: string[], out = process.stdout, err = process.stderr): Promise<number> {
@@ -43,7 +45,16 @@ async function inspect(args: string[], out: NodeJS.WritableStream, err: NodeJS.W
   return summary.errors.length ? 1 : 0;
 }
 
-async function serveCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+/**
+ * `desktop-recording serve DIR …`: runs the recordings server until SIGINT; returns the exit status.
+ * A host (the demo's `npm start`) passes `extend` to add to the server what it runs besides.
+ */
+export async function serveCommand(
+  args: string[],
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+  extend?: (recordingsDir: string) => ServerExtension,
+): Promise<number> {
   const valued = new Set(['--port', '--token']);
   const values = new Map<string, string>();
   const dirs: string[] = [];
@@ -56,24 +67,27 @@ async function serveCommand(args: string[], out: NodeJS.WritableStream, err: Nod
   }
   const port = values.has('--port') ? Number(values.get('--port')) : Number(process.env.PORT ?? 8080);
   const token = values.get('--token');
-  if (bad || !Number.isInteger(port) || port < 0 || port > 65535 || dirs.length > 1 || token === '') {
-    err.write(`${USAGE}\n`);
+  if (bad || !Number.isInteger(port) || port < 0 || port > 65535 || dirs.length !== 1 || token === '') {
+    err.write(`${dirs.length === 0 && !bad ? 'serve needs the folder of recordings (DIR)\n' : ''}${USAGE}\n`);
     return 2;
   }
-  const recordingsDir = dirs[0] ?? 'demo/recordings';
+  const recordingsDir = dirs[0]!;
   if (!(await stat(recordingsDir).catch(() => undefined))?.isDirectory()) {
     err.write(`Not a folder: ${recordingsDir}\n`);
     return 2;
   }
-  // dist/cli.js → the package root two levels up holds demo/ and dist/.
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const server = await serve({ recordingsDir, root, port, host: '127.0.0.1', ...(token !== undefined && { token }) });
+  const server = await serve({ recordingsDir, root: packageRoot(), port, host: '127.0.0.1', ...(token !== undefined && { token }), ...(extend && { extension: extend(recordingsDir) }) });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  out.write(`Demo: http://127.0.0.1:${actualPort}/  (recordings from ${recordingsDir}; Ctrl+C stops)\n`);
+  out.write(`Recordings: http://127.0.0.1:${actualPort}/  (from ${recordingsDir}; Ctrl+C stops)\n`);
   out.write(`Playback websocket: ws://127.0.0.1:${actualPort}/webapi/sites/<cluster>/desktopplayback/<session-id>/ws${token ? ' (token required)' : ''}\n`);
   await new Promise<void>((done) => process.once('SIGINT', () => server.close(() => done())));
   return 0;
+}
+
+/** The package root, which holds page/ and dist/: above dist/cli.js when built, two above src/cli/main.ts from the sources. */
+function packageRoot(): string {
+  return fileURLToPath(new URL(/\/src\/cli\/[^/]+$/.test(import.meta.url) ? '../..' : '..', import.meta.url));
 }
 
 function describe(file: string, s: RecordingSummary): string {

@@ -3,15 +3,32 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { RecordingCatalog, parseListQuery, queryList } from './catalog.js';
-import { followRecording, LiveLimitError, LiveSessions, type LiveSession, type Synthesize } from './live-session.js';
+import { followRecording, type GrowingRecording, type LiveRecordings } from './live-recordings.js';
 import { isSafeSid, matchPlaybackPath, PlaybackSocketServer, readFileChunks, type RecordingStore } from './playback-socket-server.js';
 
 export type { RecordingListItem, ListPage } from './catalog.js';
 
+/** A JSON action (`POST /api/<name>`): gets the request's JSON object, answers a status and a JSON body. */
+export type JsonAction = (body: Record<string, unknown>) => Promise<{ status: number; body: unknown }>;
+
+/**
+ * What a host adds to the recordings server (the demo adds its live sessions this way): growing
+ * recordings to serve and list as live, and JSON actions. The server checks every request to an
+ * action (access, origin, content type, size, shape) before the action sees its body.
+ */
+export interface ServerExtension {
+  /** Recordings still being written: streamed as they grow, listed as live. */
+  live?: LiveRecordings;
+  /** `POST /api/<name>` endpoints, by name. */
+  actions?: Record<string, JsonAction>;
+  /** Called when the server closes (before its connections are dropped). */
+  close?(): Promise<void>;
+}
+
 export interface ServeOptions {
   /** Folder of recordings (`<session-id>.tar`). */
   recordingsDir: string;
-  /** Package root: `demo/` and `dist/` are served from here. */
+  /** Package root: the server's page (`page/`) and the built player (`dist/`) are served from here. */
   root: string;
   port: number;
   host: string;
@@ -21,10 +38,8 @@ export interface ServeOptions {
   authGraceMs?: number;
   /** Bytes queued per playback socket before its sending waits (default 1 MiB). */
   highWaterMarkBytes?: number;
-  /** Default length of a live session (`POST /api/live`), ms; default 3 minutes. */
-  liveDurationMs?: number;
-  /** Replaces the demo synthesizer of live sessions (default: demo/samples under `root`). */
-  synthesize?: Synthesize;
+  /** Live recordings and actions a host adds. */
+  extension?: ServerExtension;
   /**
    * `Access-Control-Allow-Origin` of the recording files (`/recordings/…`), for players on other
    * origins (`*` or one origin); their `x-recording-live` header is then exposed to them. Default:
@@ -33,14 +48,15 @@ export interface ServeOptions {
   corsOrigin?: string;
 }
 
-/** The demo server: a `node:http` Server with its playback sockets, recordings list and live sessions. */
-export type DemoServer = Server & {
+/** The recordings server: a `node:http` Server with its playback sockets and recordings list. */
+export type RecordingsServer = Server & {
   readonly playback: PlaybackSocketServer;
   readonly catalog: RecordingCatalog;
-  readonly live: LiveSessions;
 };
+/** @deprecated the former name of RecordingsServer. */
+export type DemoServer = RecordingsServer;
 
-/** Content types by file extension, for the files the demo server (and the test servers) send. */
+/** Content types by file extension, for the files the recordings server (and the test servers) send. */
 export const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -57,17 +73,19 @@ export const contentTypes: Record<string, string> = {
   '.tar': 'application/octet-stream',
 };
 
-const MIN_LIVE_MS = 1_000;
-const MAX_LIVE_MS = 10 * 60_000;
+/** Largest request body (the JSON actions' objects). */
+const MAX_BODY_BYTES = 4096;
 
 /**
- * The demo server (README "Demo server endpoints"): the demo page, the built player, the
- * recordings (with Range; live ones streamed as they grow), their list, live sessions and the
- * Teleport-compatible playback websocket.
+ * The recordings server (`desktop-recording serve`): its page, the built player, the recordings
+ * (with Range; growing ones streamed as they grow), their list, Teleport's `sessionlength` and the
+ * Teleport-compatible playback websocket; plus what an extension adds.
  */
-export async function serve(options: ServeOptions): Promise<DemoServer> {
+export async function serve(options: ServeOptions): Promise<RecordingsServer> {
   const dir = options.recordingsDir;
-  const live = new LiveSessions(dir, options.root, options.synthesize);
+  const extension = options.extension ?? {};
+  const live: LiveRecordings = extension.live ?? { get: () => undefined };
+  const actions = new Map(Object.entries(extension.actions ?? {}));
   const catalog = new RecordingCatalog(dir, live);
   // A session id names `<sid>.tar`, or else the recording whose events carry that id (catalog.fileFor).
   const store: RecordingStore = {
@@ -107,17 +125,23 @@ export async function serve(options: ServeOptions): Promise<DemoServer> {
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const path = decodeURIComponent(url.pathname);
-    if (path === '/api/live') {
+    const action = /^\/api\/([a-z][a-z0-9-]*)$/.exec(path)?.[1];
+    if (action && actions.has(action)) {
       if (request.method !== 'POST') {
         response.writeHead(405, { allow: 'POST' }).end();
         return;
       }
-      return startLive(request, response);
+      return runAction(request, response, actions.get(action)!);
+    }
+    if (action && action !== 'recordings' && action !== 'server') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
+    if (path === '/api/server') return sendJson(request, response, 200, { actions: [...actions.keys()] });
     if (path === '/api/recordings') {
       const query = parseListQuery(url.searchParams);
       if (typeof query === 'string') return sendJson(request, response, 400, { error: query });
@@ -139,7 +163,7 @@ export async function serve(options: ServeOptions): Promise<DemoServer> {
       response.writeHead(426, { upgrade: 'websocket', 'content-type': 'text/plain' }).end('this is a websocket endpoint');
       return;
     }
-    if (path === '/' || path === '/index.html') return sendFile(request, response, join(options.root, 'demo', 'index.html'), 'no-cache');
+    if (path === '/' || path === '/index.html') return sendFile(request, response, join(options.root, 'page', 'index.html'), 'no-cache');
     if (path.startsWith('/recordings/')) {
       let name = path.slice('/recordings/'.length);
       const session = live.get(name);
@@ -150,38 +174,22 @@ export async function serve(options: ServeOptions): Promise<DemoServer> {
       return sendFile(request, response, inside(dir, name), 'public, max-age=3600', corsHeaders);
     }
     if (path.startsWith('/dist/')) return sendFile(request, response, inside(join(options.root, 'dist'), path.slice('/dist/'.length)), 'no-cache');
-    if (path.startsWith('/demo/')) return sendFile(request, response, inside(join(options.root, 'demo'), path.slice('/demo/'.length)), 'no-cache');
+    if (path.startsWith('/page/')) return sendFile(request, response, inside(join(options.root, 'page'), path.slice('/page/'.length)), 'no-cache');
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   }
 
-  /** `POST /api/live` with an optional JSON body `{ "durationMs": n, "seed": n }`. */
-  async function startLive(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  /** A JSON action: an optional JSON object in, the action's answer out. */
+  async function runAction(request: IncomingMessage, response: ServerResponse, run: JsonAction): Promise<void> {
     let body: Record<string, unknown> = {};
     try {
-      const text = await readBody(request, 4096);
+      const text = await readBody(request, MAX_BODY_BYTES);
       if (text.trim()) body = JSON.parse(text) as Record<string, unknown>;
-      if (typeof body !== 'object' || body === null) throw new Error('not an object');
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('not an object');
     } catch {
-      return sendJson(request, response, 400, { error: 'the body must be empty or a JSON object { "durationMs"?: number, "seed"?: number }' });
+      return sendJson(request, response, 400, { error: 'the body must be empty or a JSON object' });
     }
-    const requested = Number(body.durationMs ?? options.liveDurationMs ?? 180_000);
-    if (!Number.isFinite(requested)) return sendJson(request, response, 400, { error: 'durationMs must be a number' });
-    const durationMs = Math.round(Math.min(MAX_LIVE_MS, Math.max(MIN_LIVE_MS, requested)));
-    const seed = Number.isInteger(body.seed) ? (body.seed as number) : undefined;
-    let session: LiveSession;
-    try {
-      session = await live.start({ durationMs, ...(seed !== undefined && { seed }) });
-    } catch (error) {
-      if (error instanceof LiveLimitError) return sendJson(request, response, 429, { error: error.message });
-      return sendJson(request, response, 501, { error: `live sessions need the development checkout (demo/samples, @napi-rs/canvas): ${error instanceof Error ? error.message : String(error)}` });
-    }
-    const sid = session.sessionId;
-    return sendJson(request, response, 201, {
-      sessionId: sid,
-      url: `/recordings/${session.file}`,
-      wsPath: `/webapi/sites/demo.example.com/desktopplayback/${sid}/ws`,
-      durationMs,
-    });
+    const { status, body: answer } = await run(body);
+    return sendJson(request, response, status, answer);
   }
 
   await new Promise<void>((done) => server.listen(options.port, options.host, done));
@@ -198,10 +206,10 @@ export async function serve(options: ServeOptions): Promise<DemoServer> {
     closing = true;
     closeServer(callback);
     playback.close();
-    void live.stopAll().finally(() => server.closeAllConnections());
+    void (extension.close?.() ?? Promise.resolve()).catch(() => undefined).finally(() => server.closeAllConnections());
     return server;
   }) as Server['close'];
-  return Object.assign(server, { playback, catalog, live });
+  return Object.assign(server, { playback, catalog });
 }
 
 function sendJson(request: IncomingMessage, response: ServerResponse, status: number, value: unknown): void {
@@ -232,7 +240,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
  * A live recording: streamed as it grows (chunked, no Content-Length), one complete part at a
  * time, and finished once the session has ended. `Range` is not supported while it is live.
  */
-async function sendLive(request: IncomingMessage, response: ServerResponse, session: LiveSession, extraHeaders: Record<string, string>): Promise<void> {
+async function sendLive(request: IncomingMessage, response: ServerResponse, session: GrowingRecording, extraHeaders: Record<string, string>): Promise<void> {
   response.writeHead(200, { ...extraHeaders, 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'x-recording-live': 'true' });
   if (request.method === 'HEAD') {
     response.end();

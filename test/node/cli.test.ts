@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { encodeTdp } from '../../src/format/tdp.js';
 import { createRecorder, memorySink } from '../../src/recorder/index.js';
+import { startCommand } from '../helpers/serve-process.js';
 
 // Runs the real command (bin → dist/cli.js); `npm test` builds dist before the Node tests.
 const run = (...args: string[]) => spawnSync('node', ['bin/desktop-recording.mjs', ...args], { encoding: 'utf8' });
@@ -98,4 +99,41 @@ describe('the committed sample recordings', () => {
       assert.equal(summary.skipped.badMessages, 0);
     });
   }
+});
+
+describe('desktop-recording serve (the built command)', () => {
+  test('without a folder of recordings it is a usage error that says so', () => {
+    const result = spawnSync('node', ['bin/desktop-recording.mjs', 'serve', '--port', '0'], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^serve needs the folder of recordings \(DIR\)\nUsage:/);
+  });
+
+  test('serves its page, the player and the recordings; runs no demo parts', async () => {
+    const server = await startCommand(['demo/recordings', '--port', '0']);
+    try {
+      const page = await fetch(`${server.base}/`);
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get('content-type')!, /^text\/html/);
+      const html = await page.text();
+      for (const asset of [...html.matchAll(/(?:href|src)="(\/(?:page|dist)\/[^"]+)"/g)].map((m) => m[1]!)) {
+        assert.equal((await fetch(`${server.base}${asset}`)).status, 200, asset);
+      }
+      assert.match(await (await fetch(`${server.base}/page/page.js`)).text(), /\/dist\/desktop-recording-player\.js/);
+      assert.equal((await fetch(`${server.base}/dist/desktop-recording-player.js`)).status, 200);
+      assert.deepEqual(await (await fetch(`${server.base}/api/server`)).json(), { actions: [] }, 'no live sessions: they are the demo’s');
+      const live = await fetch(`${server.base}/api/live`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.base }, body: '{}' });
+      assert.equal(live.status, 404);
+      assert.equal((await (await fetch(`${server.base}/api/recordings`)).json()).total, 6);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('the package ships the command, its page and the built player, and no demo', () => {
+    const result = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(result.status, 0, result.stderr);
+    const files = new Set((JSON.parse(result.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path));
+    for (const path of ['bin/desktop-recording.mjs', 'page/index.html', 'page/page.js', 'page/page.css', 'dist/cli.js', 'dist/desktop-recording-player.js']) assert.ok(files.has(path), path);
+    assert.ok(![...files].some((path) => path.startsWith('demo/')), 'nothing of the demo');
+  });
 });

@@ -1,6 +1,7 @@
-// End to end: the demo page (demo/index.html) on the real demo server (src/cli/serve.ts, started
-// here on port 0 on a temporary folder holding copies of the two committed PNG-tile samples, so
-// the list is known and live sessions write there), driven in headless Chromium (playwright-core).
+// End to end: the server's page (page/index.html) on the real recordings server (src/cli/serve.ts)
+// with the demo's live sessions (demo/live-sessions.ts), started here on port 0 on a temporary
+// folder holding copies of the two committed PNG-tile samples (so the list is known and live
+// sessions write there), driven in headless Chromium (playwright-core).
 // The list and its sorting, filters and pages; a recording chosen, played, paused and sought, its
 // frame checked against a reference painted in the page from the file's own tiles; the player's
 // copy-link reopening the page at the same frame; the websocket mode; a live session.
@@ -14,7 +15,8 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { serve, type DemoServer } from '../../src/cli/serve.js';
+import { liveSessionsExtension } from '../../demo/live-sessions.js';
+import { serve, type RecordingsServer } from '../../src/cli/serve.js';
 import { loopbackUrl } from '../helpers/loopback.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -51,7 +53,7 @@ function logPlayerEvents(): void {
 
 describe('the demo page, end to end', { skip: executablePath ? false : `no Chromium found. ${tools.missingChromiumMessage().replace(/\s*\n\s*/g, ' ')}` }, () => {
   let dir = '';
-  let server: DemoServer;
+  let server: RecordingsServer;
   let base = '';
   let browser: Browser;
   let context: BrowserContext;
@@ -65,7 +67,7 @@ describe('the demo page, end to end', { skip: executablePath ? false : `no Chrom
     assert.ok(existsSync(join(root, 'dist/desktop-recording-player.js')), 'dist/ is not built: run `npm run build` first');
     dir = await mkdtemp(join(tmpdir(), 'drp-e2e-'));
     for (const sid of [HD, SD]) await copyFile(join(root, 'demo/recordings', `${sid}.tar`), join(dir, `${sid}.tar`));
-    server = await serve({ recordingsDir: dir, root, port: 0, host: '127.0.0.1', liveDurationMs: LIVE_MS });
+    server = await serve({ recordingsDir: dir, root, port: 0, host: '127.0.0.1', extension: liveSessionsExtension(dir, { defaultDurationMs: LIVE_MS }) });
     base = loopbackUrl(server);
     // The reference the browser tests use: every tile of the file painted in order (no player code).
     const bundled = await build({

@@ -4,22 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
-import { serve, type DemoServer, type ListPage } from '../../src/cli/serve.js';
+import { liveSessionsExtension } from '../../demo/live-sessions.js';
+import { serve, type RecordingsServer, type ListPage } from '../../src/cli/serve.js';
 import { concatBytes } from '../../src/format/bytes.js';
 import { readRecording } from '../../src/format/reader.js';
 import { loopbackUrl as baseOf } from '../helpers/loopback.js';
 
 
-const closeServer = (server: DemoServer) => new Promise<void>((resolve) => server.close(() => resolve()));
+const closeServer = (server: RecordingsServer) => new Promise<void>((resolve) => server.close(() => resolve()));
 
 describe('live sessions', () => {
   let dir = '';
-  let server: DemoServer;
+  let server: RecordingsServer;
   let base = '';
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'drp-live-'));
-    server = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1' });
+    server = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1', extension: liveSessionsExtension(dir) });
     base = baseOf(server);
   });
   after(async () => {
@@ -117,7 +118,7 @@ describe('live sessions', () => {
   });
 
   test('with corsOrigin, a live recording is readable from other origins, its live mark exposed', async () => {
-    const other = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1', corsOrigin: '*' });
+    const other = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1', corsOrigin: '*', extension: liveSessionsExtension(dir) });
     try {
       const { url } = await (await fetch(`${baseOf(other)}/api/live`, { method: 'POST', body: '{"durationMs":1000}' })).json();
       const response = await fetch(`${baseOf(other)}${url}`);
@@ -140,7 +141,8 @@ describe('live sessions', () => {
   });
 
   test('closing the server ends its live sessions with complete recordings', async () => {
-    const other = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1' });
+    const extension = liveSessionsExtension(dir);
+    const other = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1', extension });
     const { sessionId, url } = await (await fetch(`${baseOf(other)}/api/live`, { method: 'POST', body: '{"durationMs":60000}' })).json();
     const response = await fetch(`${baseOf(other)}${url}`);
     const body = response.arrayBuffer().catch(() => undefined);
@@ -152,6 +154,6 @@ describe('live sessions', () => {
     const { events, error } = await readRecording(new Uint8Array(await readFile(join(dir, `${sessionId}.tar`))));
     assert.equal(error, undefined);
     assert.ok(events.some((e) => e.event.case === 'windowsDesktopSessionEnd'), 'the session end was written');
-    assert.equal(other.live.size, 0);
+    assert.equal(extension.sessions.size, 0);
   });
 });

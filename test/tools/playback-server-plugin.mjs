@@ -1,8 +1,8 @@
-// A @web/test-runner plugin: the project's own demo server (src/cli/serve.ts, with its playback
+// A @web/test-runner plugin: the project's own recordings server (src/cli/serve.ts, with its playback
 // websocket) on loopback while the browser tests run, once without and once with a token. Tests
 // read the addresses from /__playback-servers and can drop every socket through
 // /__playback-servers/disconnect (to check that players reconnect). A third server, on a
-// temporary folder and with CORS for the test page, runs live sessions:
+// temporary folder and with CORS for the test page, runs the demo's live sessions:
 // /__playback-servers/live?durationMs=N starts one and answers `{ base, url, sessionId, durationMs }`.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,11 +20,12 @@ export function playbackServerPlugin() {
     name: 'playback-server',
     async serverStart() {
       const { serve } = await tsImport('../../src/cli/serve.ts', import.meta.url);
+      const { liveSessionsExtension } = await tsImport('../../demo/live-sessions.ts', import.meta.url);
       const options = { recordingsDir: resolve(root, 'demo/recordings'), root, port: 0, host: '127.0.0.1' };
       servers.open = await serve(options);
       servers.token = await serve({ ...options, token: TEST_TOKEN });
       liveDir = await mkdtemp(join(tmpdir(), 'drp-wtr-live-'));
-      servers.live = await serve({ ...options, recordingsDir: liveDir, corsOrigin: '*' });
+      servers.live = await serve({ ...options, recordingsDir: liveDir, corsOrigin: '*', extension: liveSessionsExtension(liveDir) });
     },
     async serverStop() {
       await Promise.all(Object.values(servers).map((server) => new Promise((done) => server.close(() => done()))));
