@@ -32,7 +32,7 @@
  * the socket (counted through `send` callbacks), so a slow client holds back the file reading
  * instead of making the server buffer the recording. Closing the socket stops the reading.
  */
-import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -530,9 +530,9 @@ function rawText(data: RawData): string {
   return Buffer.from(data as ArrayBuffer).toString('utf8');
 }
 
-/** Reads a finished file in chunks (a source's `open` for files that do not grow). */
-export async function* readFileChunks(path: string, signal: AbortSignal): AsyncGenerator<Uint8Array> {
-  const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
+/** Reads an opened finished file in chunks (a store's `open` for files that do not grow), then closes it. */
+export async function* readFileChunks(file: { handle: FileHandle }, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+  const stream = file.handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES, autoClose: true });
   const stop = () => stream.destroy();
   signal.addEventListener('abort', stop, { once: true });
   try {

@@ -1,8 +1,7 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, join, resolve, sep } from 'node:path';
+import { extname, join } from 'node:path';
 import { RecordingCatalog, parseListQuery, queryList } from './catalog.js';
+import { FileRefusal, openInside, openRecording, recordingExists, type OpenedFile } from './files.js';
 import { followRecording, type GrowingRecording, type LiveRecordings } from './live-recordings.js';
 import { isSafeSid, matchPlaybackPath, PlaybackSocketServer, readFileChunks, type RecordingStore } from './playback-socket-server.js';
 
@@ -96,7 +95,7 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
     async *open(sid, signal) {
       const session = live.get(`${sid}.tar`);
       if (session) return yield* followRecording(session, signal);
-      yield* readFileChunks(inside(dir, (await catalog.fileFor(sid)) ?? `${sid}.tar`)!, signal);
+      yield* readFileChunks(await openRecording(dir, (await catalog.fileFor(sid)) ?? `${sid}.tar`), signal);
     },
   };
   const corsHeaders: Record<string, string> = options.corsOrigin
@@ -124,7 +123,13 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const path = decodeURIComponent(url.pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      response.writeHead(400, { 'content-type': 'text/plain' }).end('bad percent-encoding in the path');
+      return;
+    }
     const action = /^\/api\/([a-z][a-z0-9-]*)$/.exec(path)?.[1];
     if (action && actions.has(action)) {
       if (request.method !== 'POST') {
@@ -163,7 +168,7 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
       response.writeHead(426, { upgrade: 'websocket', 'content-type': 'text/plain' }).end('this is a websocket endpoint');
       return;
     }
-    if (path === '/' || path === '/index.html') return sendFile(request, response, join(options.root, 'page', 'index.html'), 'no-cache');
+    if (path === '/' || path === '/index.html') return sendFile(request, response, openInside(join(options.root, 'page'), 'index.html'), 'no-cache');
     if (path.startsWith('/recordings/')) {
       let name = path.slice('/recordings/'.length);
       const session = live.get(name);
@@ -171,10 +176,10 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
       if (session?.live) return sendLive(request, response, session, corsHeaders);
       const sid = name.endsWith('.tar') ? name.slice(0, -'.tar'.length) : '';
       if (isSafeSid(sid)) name = (await catalog.fileFor(sid)) ?? name;
-      return sendFile(request, response, inside(dir, name), 'public, max-age=3600', corsHeaders);
+      return sendFile(request, response, openRecording(dir, name), 'public, max-age=3600', corsHeaders);
     }
-    if (path.startsWith('/dist/')) return sendFile(request, response, inside(join(options.root, 'dist'), path.slice('/dist/'.length)), 'no-cache');
-    if (path.startsWith('/page/')) return sendFile(request, response, inside(join(options.root, 'page'), path.slice('/page/'.length)), 'no-cache');
+    if (path.startsWith('/dist/')) return sendFile(request, response, openInside(join(options.root, 'dist'), path.slice('/dist/'.length)), 'no-cache');
+    if (path.startsWith('/page/')) return sendFile(request, response, openInside(join(options.root, 'page'), path.slice('/page/'.length)), 'no-cache');
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   }
 
@@ -265,20 +270,20 @@ async function sendLive(request: IncomingMessage, response: ServerResponse, sess
   response.end();
 }
 
-/** `name` resolved inside `dir`, or undefined when it would leave it. */
-function inside(dir: string, name: string): string | undefined {
-  const base = resolve(dir);
-  const path = resolve(base, name);
-  return path.startsWith(base + sep) ? path : undefined;
-}
-
-/** Sends a file with ETag/Last-Modified validation and single-range `Range` support. */
-async function sendFile(request: IncomingMessage, response: ServerResponse, path: string | undefined, cacheControl: string, extraHeaders: Record<string, string> = {}): Promise<void> {
-  const info = path ? await stat(path).catch(() => undefined) : undefined;
-  if (!path || !info?.isFile()) {
-    response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+/**
+ * Sends a file with ETag/Last-Modified validation and single-range `Range` support. A file that
+ * cannot be opened is a 404 or 500; one that fails while it is read ends the response early.
+ */
+async function sendFile(request: IncomingMessage, response: ServerResponse, opening: Promise<OpenedFile>, cacheControl: string, extraHeaders: Record<string, string> = {}): Promise<void> {
+  let file: OpenedFile;
+  try {
+    file = await opening;
+  } catch (error) {
+    const status = error instanceof FileRefusal ? error.status : 500;
+    response.writeHead(status, { 'content-type': 'text/plain' }).end(status === 404 ? 'not found' : (error as Error).message);
     return;
   }
+  const { handle, info, path } = file;
   const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
   const headers: Record<string, string | number> = {
     ...extraHeaders,
@@ -288,11 +293,13 @@ async function sendFile(request: IncomingMessage, response: ServerResponse, path
     etag,
     'last-modified': new Date(info.mtimeMs).toUTCString(),
   };
+  const range = parseRange(request.headers.range, info.size);
+  const bodyless = request.headers['if-none-match'] === etag || range === 'unsatisfiable' || request.method === 'HEAD' || info.size === 0;
+  if (bodyless) await handle.close().catch(() => undefined);
   if (request.headers['if-none-match'] === etag) {
     response.writeHead(304, headers).end();
     return;
   }
-  const range = parseRange(request.headers.range, info.size);
   if (range === 'unsatisfiable') {
     response.writeHead(416, { ...headers, 'content-range': `bytes */${info.size}` }).end();
     return;
@@ -302,11 +309,14 @@ async function sendFile(request: IncomingMessage, response: ServerResponse, path
   if (range) headers['content-range'] = `bytes ${start}-${end}/${info.size}`;
   headers['content-length'] = Math.max(0, end - start + 1);
   response.writeHead(status, headers);
-  if (request.method === 'HEAD' || info.size === 0) {
+  if (bodyless) {
     response.end();
     return;
   }
-  createReadStream(path, { start, end }).pipe(response);
+  const stream = handle.createReadStream({ start, end, autoClose: true });
+  stream.on('error', () => response.destroy());
+  response.on('close', () => stream.destroy());
+  stream.pipe(response);
 }
 
 /** One `bytes=a-b`, `bytes=a-` or `bytes=-n` range; multiple ranges are answered with the whole file. */
