@@ -1,16 +1,25 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { TOKEN_ENV } from './access-token.js';
 import { summarizeRecording, type RecordingSummary } from '../format/summary.js';
 import { serve, type ServerExtension } from './serve.js';
 
 const USAGE = `Usage:
   desktop-recording inspect FILE [--json]   summarize a recording (exit 0 clean, 1 damaged, 2 usage)
-  desktop-recording serve DIR [--port N] [--token T]
-                                            recordings server for the <session-id>.tar files in DIR: a page
+  desktop-recording serve DIR [options]     recordings server for the <session-id>.tar files in DIR: a page
                                             listing and playing them, the files (with Range), their list
-                                            (/api/recordings) and the playback websocket (--token: clients
-                                            must send it)`;
+                                            (/api/recordings) and the playback websocket
+    --port N            port (default $PORT or 8080)
+    --host H            address to listen on (default 127.0.0.1)
+    --token-file F      access token, first line of F; or --token T, or $DESKTOP_RECORDING_TOKEN
+                        (then every request needs it; the page asks for it once)
+    --allow-url-token   also accept it as ?access_token= on Teleport's legacy websocket path
+    --allow-host NAME   answer to this host name too (IP addresses and localhost always)
+    --allow-origin O    let pages of origin O use the playback websocket
+    --max-viewers N     playback websockets at once (default 100)
+    --max-restarts N    restarts (backward seeks) per websocket per minute (default 30)`;
 
 /** Runs the CLI; returns the exit status. */
 export async function main(args: string[], out = process.stdout, err = process.stderr): Promise<number> {
@@ -55,34 +64,85 @@ export async function serveCommand(
   err: NodeJS.WritableStream,
   extend?: (recordingsDir: string) => ServerExtension,
 ): Promise<number> {
-  const valued = new Set(['--port', '--token']);
-  const values = new Map<string, string>();
-  const dirs: string[] = [];
-  let bad = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (valued.has(arg) && i + 1 < args.length) values.set(arg, args[++i]!);
-    else if (arg.startsWith('--')) bad = true;
-    else dirs.push(arg);
-  }
-  const port = values.has('--port') ? Number(values.get('--port')) : Number(process.env.PORT ?? 8080);
-  const token = values.get('--token');
-  if (bad || !Number.isInteger(port) || port < 0 || port > 65535 || dirs.length !== 1 || token === '') {
-    err.write(`${dirs.length === 0 && !bad ? 'serve needs the folder of recordings (DIR)\n' : ''}${USAGE}\n`);
+  const usage = (problem: string) => {
+    err.write(`${problem}\n${USAGE}\n`);
     return 2;
+  };
+  let parsed: ReturnType<typeof parseServeArgs>;
+  try {
+    parsed = parseServeArgs(args);
+  } catch (error) {
+    return usage((error as Error).message);
   }
-  const recordingsDir = dirs[0]!;
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) return usage('serve needs the folder of recordings (DIR)');
+  if (positionals.length > 1) return usage(`serve takes one folder, not ${positionals.length}`);
+  const port = Number(values.port ?? process.env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be a port number, not ${JSON.stringify(values.port)}`);
+  const counts: Record<'max-viewers' | 'max-restarts', number | undefined> = { 'max-viewers': undefined, 'max-restarts': undefined };
+  for (const name of ['max-viewers', 'max-restarts'] as const) {
+    const text = values[name];
+    if (text === undefined) continue;
+    if (!/^[1-9]\d{0,6}$/.test(text)) return usage(`--${name} must be a positive whole number, not ${JSON.stringify(text)}`);
+    counts[name] = Number(text);
+  }
+  if (values.token !== undefined && values['token-file'] !== undefined) return usage('give the token once: --token or --token-file');
+  let token = values.token ?? process.env[TOKEN_ENV];
+  if (values['token-file'] !== undefined) {
+    try {
+      token = (await readFile(values['token-file'], 'utf8')).split(/\r?\n/)[0]!.trim();
+    } catch (error) {
+      err.write(`Cannot read the token file ${values['token-file']}: ${(error as Error).message}\n`);
+      return 2;
+    }
+  }
+  if (token === '') return usage(values['token-file'] !== undefined ? `the token file ${values['token-file']} is empty` : 'the token must not be empty');
+  const recordingsDir = positionals[0]!;
   if (!(await stat(recordingsDir).catch(() => undefined))?.isDirectory()) {
     err.write(`Not a folder: ${recordingsDir}\n`);
     return 2;
   }
-  const server = await serve({ recordingsDir, root: packageRoot(), port, host: '127.0.0.1', ...(token !== undefined && { token }), ...(extend && { extension: extend(recordingsDir) }) });
+  const host = values.host ?? '127.0.0.1';
+  const server = await serve({
+    recordingsDir, root: packageRoot(), port, host,
+    ...(token !== undefined && { token }),
+    allowUrlToken: values['allow-url-token'] ?? false,
+    allowedHosts: values['allow-host'] ?? [],
+    allowedOrigins: values['allow-origin'] ?? [],
+    ...(counts['max-viewers'] !== undefined && { maxViewers: counts['max-viewers'] }),
+    ...(counts['max-restarts'] !== undefined && { maxRestartsPerMinute: counts['max-restarts'] }),
+    ...(extend && { extension: extend(recordingsDir) }),
+  });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  out.write(`Recordings: http://127.0.0.1:${actualPort}/  (from ${recordingsDir}; Ctrl+C stops)\n`);
-  out.write(`Playback websocket: ws://127.0.0.1:${actualPort}/webapi/sites/<cluster>/desktopplayback/<session-id>/ws${token ? ' (token required)' : ''}\n`);
-  await new Promise<void>((done) => process.once('SIGINT', () => server.close(() => done())));
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  out.write(`Recordings: http://${shown}:${actualPort}/  (from ${recordingsDir}; Ctrl+C stops)\n`);
+  out.write(`Playback websocket: ws://${shown}:${actualPort}/webapi/sites/<cluster>/desktopplayback/<session-id>/ws${token ? ' (token required)' : ''}\n`);
+  await new Promise<void>((done) => {
+    const stop = () => server.close(() => done());
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   return 0;
+}
+
+function parseServeArgs(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      token: { type: 'string' },
+      'token-file': { type: 'string' },
+      'allow-url-token': { type: 'boolean' },
+      'allow-host': { type: 'string', multiple: true },
+      'allow-origin': { type: 'string', multiple: true },
+      'max-viewers': { type: 'string' },
+      'max-restarts': { type: 'string' },
+    },
+  });
 }
 
 /** The package root, which holds page/ and dist/: above dist/cli.js when built, two above src/cli/main.ts from the sources. */

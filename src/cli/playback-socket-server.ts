@@ -52,8 +52,18 @@ export interface RecordingStore {
 
 export interface PlaybackSocketServerOptions {
   store: RecordingStore;
-  /** When set, clients must authenticate with `{"token": token}` (or `?access_token=` on the old path). */
+  /** When set, clients must authenticate with `{"token": token}` (or `?access_token=` on the old path, when allowed). */
   token?: string;
+  /** Accept the token in `?access_token=` on Teleport's legacy path (URLs end up in logs and history). Default false. */
+  allowUrlToken?: boolean;
+  /** Sockets open at once; more are answered 503. Default 100. */
+  maxViewers?: number;
+  /**
+   * Restarts from the beginning (backward seeks) one socket may make per minute, with as many at
+   * once; more wait their turn, so a client seeking back and forth cannot make the server read and
+   * send the file again and again. Default 30.
+   */
+  maxRestartsPerMinute?: number;
   /** Without a token: how long to wait for an optional `{"token":…}` before streaming. Default 250 ms. */
   authGraceMs?: number;
   /** With a token: how long to wait for it. Default 10 s. */
@@ -77,6 +87,8 @@ export interface ViewerStats {
   maxQueuedBytes: number;
   /** Times the stream started from the beginning (1 + backward seeks). */
   passes: number;
+  /** Restarts that waited for the restart budget. */
+  throttledRestarts: number;
 }
 
 /**
@@ -119,9 +131,13 @@ export class PlaybackSocketServer {
       authGraceMs: 250,
       authTimeoutMs: 10_000,
       highWaterMarkBytes: 1024 * 1024,
+      allowUrlToken: false,
+      maxViewers: 100,
+      maxRestartsPerMinute: 30,
       ...options,
       token: options.token || undefined,
     };
+    if (!(this.options.maxRestartsPerMinute >= 1) || !(this.options.maxViewers >= 1)) throw new RangeError('maxRestartsPerMinute and maxViewers must be at least 1');
     // Client messages are small JSON actions; screen data never flows client → server.
     this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024 });
   }
@@ -133,23 +149,26 @@ export class PlaybackSocketServer {
 
   /**
    * Takes an `upgrade` request. Returns false (and leaves the socket alone) when the path is not a
-   * playback path; answers 404 itself for a malformed session id.
+   * playback path; answers 404 itself for a malformed session id, 503 when closed or full.
+   * `authorized`: the request already showed the token (header or session cookie).
    */
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, authorized = false): boolean {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const route = matchPlaybackPath(url.pathname);
     if (!route) return false;
-    if (this.closed || !isSafeSid(route.sid)) {
-      socket.end(`HTTP/1.1 ${this.closed ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const refusal = this.closed || this.active.size >= this.options.maxViewers ? '503 Service Unavailable' : !isSafeSid(route.sid) ? '404 Not Found' : undefined;
+    if (refusal) {
+      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return true;
     }
-    const queryToken = route.legacy ? url.searchParams.get('access_token') ?? undefined : undefined;
+    const queryToken = route.legacy && this.options.allowUrlToken ? url.searchParams.get('access_token') ?? undefined : undefined;
+    const admitted = authorized || (queryToken !== undefined && this.options.token !== undefined && tokensMatch(queryToken, this.options.token));
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       if (this.closed) {
         ws.terminate();
         return;
       }
-      const viewer = new Viewer(ws, route.sid, queryToken, this.options);
+      const viewer = new Viewer(ws, route.sid, admitted, this.options);
       this.active.add(viewer);
       void viewer.run().finally(() => this.active.delete(viewer));
     });
@@ -223,15 +242,19 @@ class Viewer {
   private readonly drainWaiters: (() => void)[] = [];
   private passAbort: AbortController | undefined;
   private startWaiter: (() => void) | undefined;
+  /** Restarts this socket may make now (a bucket refilled at maxRestartsPerMinute). */
+  private restartTokens: number;
+  private restartTokensAt = performance.now();
 
   constructor(
     private readonly ws: WebSocket,
     readonly sid: string,
-    private readonly queryToken: string | undefined,
+    admitted: boolean,
     private readonly options: Required<Omit<PlaybackSocketServerOptions, 'token'>> & { token: string | undefined },
   ) {
-    this.stats = { sid, fileBytes: 0, frames: 0, bytesSent: 0, queuedBytes: 0, maxQueuedBytes: 0, passes: 0 };
-    this.phase = options.token === undefined ? 'grace' : queryToken !== undefined && tokensMatch(queryToken, options.token) ? 'open' : 'auth';
+    this.stats = { sid, fileBytes: 0, frames: 0, bytesSent: 0, queuedBytes: 0, maxQueuedBytes: 0, passes: 0, throttledRestarts: 0 };
+    this.restartTokens = options.maxRestartsPerMinute;
+    this.phase = options.token === undefined ? 'grace' : admitted ? 'open' : 'auth';
     ws.on('message', (data: RawData) => this.onMessage(data));
     ws.on('close', () => this.onClose());
     ws.on('error', () => this.onClose());
@@ -253,11 +276,33 @@ class Viewer {
     for (;;) {
       const outcome = await this.pass();
       if (outcome === 'closed' || this.closed) return;
-      if (outcome === 'restart') continue;
-      // Finished (end or error): wait for a seek that restarts, or for the client to leave.
-      while (this.restartTo === undefined && !this.closed) await this.changed();
-      if (this.closed) return;
-      this.finalFrame = undefined;
+      if (outcome !== 'restart') {
+        // Finished (end or error): wait for a seek that restarts, or for the client to leave.
+        while (this.restartTo === undefined && !this.closed) await this.changed();
+        if (this.closed) return;
+        this.finalFrame = undefined;
+      }
+      if (!(await this.takeRestart())) return;
+    }
+  }
+
+  /** Waits until the restart budget allows one more pass; false when the socket closed meanwhile. */
+  private async takeRestart(): Promise<boolean> {
+    const perMs = this.options.maxRestartsPerMinute / 60_000;
+    let throttled = false;
+    for (;;) {
+      if (this.closed) return false;
+      const now = performance.now();
+      this.restartTokens = Math.min(this.options.maxRestartsPerMinute, this.restartTokens + (now - this.restartTokensAt) * perMs);
+      this.restartTokensAt = now;
+      if (this.restartTokens >= 1) {
+        this.restartTokens -= 1;
+        return true;
+      }
+      if (!throttled) this.stats.throttledRestarts += 1;
+      throttled = true;
+      // Seeks meanwhile only move the restart's target (the latest wins).
+      await this.changed((1 - this.restartTokens) / perMs);
     }
   }
 

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import { extname, join } from 'node:path';
 import { RecordingCatalog, parseListQuery, queryList } from './catalog.js';
+import { AccessGate } from './access-token.js';
 import { FileRefusal, openInside, openRecording, recordingExists, type OpenedFile } from './files.js';
 import { followRecording, type GrowingRecording, type LiveRecordings } from './live-recordings.js';
 import { isSafeSid, matchPlaybackPath, PlaybackSocketServer, readFileChunks, type RecordingStore } from './playback-socket-server.js';
@@ -31,8 +33,30 @@ export interface ServeOptions {
   root: string;
   port: number;
   host: string;
-  /** Playback websocket token: clients must send `{"token": token}` first. Default: none needed. */
+  /**
+   * Access token. When set, every request must show it (`Authorization: Bearer`, or the HttpOnly
+   * session cookie the page gets from `POST /api/session`), and playback websockets that did not
+   * must send `{"token": token}` first. Default: none needed.
+   */
   token?: string;
+  /** Accept the token in `?access_token=` on Teleport's legacy websocket path. Default false. */
+  allowUrlToken?: boolean;
+  /**
+   * Host names the server answers to besides IP addresses and `localhost` (the `Host` header is
+   * checked, against DNS rebinding). Default none.
+   */
+  allowedHosts?: string[];
+  /**
+   * Origins whose pages may use the playback websocket besides this server's own and loopback
+   * ones (`*`: any). `corsOrigin` counts as one. Default none.
+   */
+  allowedOrigins?: string[];
+  /** Playback sockets open at once (more are answered 503). Default 100. */
+  maxViewers?: number;
+  /** Restarts (backward seeks) per playback socket per minute; more wait their turn. Default 30. */
+  maxRestartsPerMinute?: number;
+  /** How long a request body may take to arrive (408 after). Default 10 s. */
+  bodyTimeoutMs?: number;
   /** Without a token: how long a new playback socket waits for an optional `{"token":…}` (default 250 ms). */
   authGraceMs?: number;
   /** Bytes queued per playback socket before its sending waits (default 1 MiB). */
@@ -101,9 +125,16 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
   const corsHeaders: Record<string, string> = options.corsOrigin
     ? { 'access-control-allow-origin': options.corsOrigin, 'access-control-expose-headers': 'x-recording-live', ...(options.corsOrigin !== '*' && { vary: 'Origin' }) }
     : {};
+  const gate = new AccessGate(options.token || undefined);
+  const allowedHosts = new Set((options.allowedHosts ?? []).map((host) => host.toLowerCase()));
+  const allowedOrigins = new Set([...(options.allowedOrigins ?? []), ...(options.corsOrigin ? [options.corsOrigin] : [])]);
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
   const playback = new PlaybackSocketServer({
     store,
-    token: options.token,
+    token: gate.token,
+    allowUrlToken: options.allowUrlToken ?? false,
+    ...(options.maxViewers !== undefined && { maxViewers: options.maxViewers }),
+    ...(options.maxRestartsPerMinute !== undefined && { maxRestartsPerMinute: options.maxRestartsPerMinute }),
     ...(options.authGraceMs !== undefined && { authGraceMs: options.authGraceMs }),
     ...(options.highWaterMarkBytes !== undefined && { highWaterMarkBytes: options.highWaterMarkBytes }),
   });
@@ -114,14 +145,26 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
       response.end(`internal error: ${error instanceof Error ? error.message : String(error)}`);
     });
   });
+  // Slow or stalled clients do not hold connections open: whole requests within 30 s, headers within 10 s.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
   server.on('upgrade', (request, socket, head) => {
     socket.on('error', () => socket.destroy());
-    if (!playback.handleUpgrade(request, socket, head)) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    }
+    const refuse = (status: string) => socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const host = request.headers.host;
+    if (!hostAllowed(host, allowedHosts)) return refuse('403 Forbidden');
+    // Browsers always send Origin on websockets: a page of another site is refused (the socket
+    // would carry the session cookie). Clients that are not browsers send none.
+    const origin = request.headers.origin;
+    if (origin !== undefined && !socketOriginAllowed(origin, host!, allowedOrigins)) return refuse('403 Forbidden');
+    if (!playback.handleUpgrade(request, socket, head, gate.required && gate.admits(request))) refuse('404 Not Found');
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!hostAllowed(request.headers.host, allowedHosts)) {
+      response.writeHead(403, { 'content-type': 'text/plain' }).end(`this server does not answer to the host ${JSON.stringify(request.headers.host ?? '')}: start it with --allow-host NAME`);
+      return;
+    }
     const url = new URL(request.url ?? '/', 'http://localhost');
     let path: string;
     try {
@@ -129,6 +172,14 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
     } catch {
       response.writeHead(400, { 'content-type': 'text/plain' }).end('bad percent-encoding in the path');
       return;
+    }
+    const pageDir = join(options.root, 'page');
+    if (!gate.admits(request)) {
+      // Without the token: the sign-in page and what it needs, nothing else.
+      if (path === '/' || path === '/index.html') return sendFile(request, response, openInside(pageDir, 'sign-in.html'), 'no-store', {}, 401);
+      if (path === '/page/sign-in.js' || path === '/page/page.css') return sendFile(request, response, openInside(pageDir, path.slice('/page/'.length)), 'no-cache');
+      if (path === '/api/session' && request.method === 'POST') return signIn(request, response);
+      return sendJson(request, response, 401, { error: 'this server needs its access token (Authorization: Bearer, or sign in on its page)' });
     }
     const action = /^\/api\/([a-z][a-z0-9-]*)$/.exec(path)?.[1];
     if (action && actions.has(action)) {
@@ -168,7 +219,7 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
       response.writeHead(426, { upgrade: 'websocket', 'content-type': 'text/plain' }).end('this is a websocket endpoint');
       return;
     }
-    if (path === '/' || path === '/index.html') return sendFile(request, response, openInside(join(options.root, 'page'), 'index.html'), 'no-cache');
+    if (path === '/' || path === '/index.html') return sendFile(request, response, openInside(pageDir, 'index.html'), 'no-cache');
     if (path.startsWith('/recordings/')) {
       let name = path.slice('/recordings/'.length);
       const session = live.get(name);
@@ -179,22 +230,65 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
       return sendFile(request, response, openRecording(dir, name), 'public, max-age=3600', corsHeaders);
     }
     if (path.startsWith('/dist/')) return sendFile(request, response, openInside(join(options.root, 'dist'), path.slice('/dist/'.length)), 'no-cache');
-    if (path.startsWith('/page/')) return sendFile(request, response, openInside(join(options.root, 'page'), path.slice('/page/'.length)), 'no-cache');
+    if (path.startsWith('/page/')) return sendFile(request, response, openInside(pageDir, path.slice('/page/'.length)), 'no-cache');
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  }
+
+  /**
+   * The JSON object a POST carries (an empty body is `{}`), or undefined once it has answered the
+   * request itself: a cross-site form cannot send one (the content type must be JSON, so a browser
+   * asks first, and this server never says yes; the Origin must be this server's own), nor can a
+   * body that is too big (413), too slow (408) or not an object (400).
+   */
+  async function jsonBody(request: IncomingMessage, response: ServerResponse): Promise<Record<string, unknown> | undefined> {
+    const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json') {
+      sendJson(request, response, 415, { error: 'the body must be JSON (content-type: application/json)' });
+      return undefined;
+    }
+    const origin = request.headers.origin;
+    if (origin === undefined || !sameOrigin(origin, request.headers.host!, allowedOrigins)) {
+      sendJson(request, response, 403, { error: 'requests to this endpoint must come from this server\'s page (Origin)' });
+      return undefined;
+    }
+    let text: string;
+    try {
+      text = await readBody(request, MAX_BODY_BYTES, bodyTimeoutMs);
+    } catch (error) {
+      const status = error instanceof BodyError ? error.status : 400;
+      response.shouldKeepAlive = false;
+      // A client still dribbling its body is cut once it had a moment to read the answer.
+      if (status === 408) response.once('finish', () => setTimeout(() => request.destroy(), 500).unref());
+      sendJson(request, response, status, { error: (error as Error).message });
+      return undefined;
+    }
+    let body: unknown = {};
+    try {
+      if (text.trim()) body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      sendJson(request, response, 400, { error: 'the body must be empty or a JSON object' });
+      return undefined;
+    }
+    return body as Record<string, unknown>;
   }
 
   /** A JSON action: an optional JSON object in, the action's answer out. */
   async function runAction(request: IncomingMessage, response: ServerResponse, run: JsonAction): Promise<void> {
-    let body: Record<string, unknown> = {};
-    try {
-      const text = await readBody(request, MAX_BODY_BYTES);
-      if (text.trim()) body = JSON.parse(text) as Record<string, unknown>;
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('not an object');
-    } catch {
-      return sendJson(request, response, 400, { error: 'the body must be empty or a JSON object' });
-    }
+    const body = await jsonBody(request, response);
+    if (!body) return;
     const { status, body: answer } = await run(body);
     return sendJson(request, response, status, answer);
+  }
+
+  /** `POST /api/session` `{"token": …}`: the right token gets the session cookie. */
+  async function signIn(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await jsonBody(request, response);
+    if (!body) return;
+    if (typeof body.token !== 'string' || !gate.matches(body.token)) return sendJson(request, response, 401, { error: 'wrong token' });
+    response.writeHead(204, { 'set-cookie': gate.sessionCookie(), 'cache-control': 'no-store' }).end();
   }
 
   await new Promise<void>((done) => server.listen(options.port, options.host, done));
@@ -223,22 +317,87 @@ function sendJson(request: IncomingMessage, response: ServerResponse, status: nu
   response.end(request.method === 'HEAD' ? undefined : body);
 }
 
-function readBody(request: IncomingMessage, limit: number): Promise<string> {
+class BodyError extends Error {
+  constructor(readonly status: 408 | 413, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * A request body as text: at most `limit` bytes (413, told by Content-Length or counted), arriving
+ * within `timeoutMs` (408). After a refusal the rest is read and dropped until the time is up, then
+ * the connection is cut, so a client that keeps sending cannot hold it.
+ */
+function readBody(request: IncomingMessage, limit: number, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let settled = false;
+    const timer = setTimeout(() => {
+      // Still arriving: refused (the caller answers, then cuts); refused before and still sending: cut now.
+      if (!settled) fail(new BodyError(408, `the body did not arrive within ${timeoutMs} ms`));
+      else request.destroy();
+    }, timeoutMs);
+    const fail = (error: Error) => {
+      settled = true;
+      chunks.length = 0;
+      reject(error);
+    };
+    const declared = Number(request.headers['content-length']);
+    if (declared > limit) fail(new BodyError(413, `the body is larger than ${limit} bytes`));
     request.on('data', (chunk: Buffer) => {
+      if (settled) return;
       size += chunk.length;
-      if (size > limit) {
-        reject(new Error('body too large'));
-        request.destroy();
-        return;
-      }
+      if (size > limit) return fail(new BodyError(413, `the body is larger than ${limit} bytes`));
       chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
+    request.on('end', () => {
+      clearTimeout(timer);
+      if (!settled) {
+        settled = true;
+        resolve(Buffer.concat(chunks).toString('utf8'));
+      }
+    });
+    request.on('error', (error) => {
+      clearTimeout(timer);
+      if (!settled) fail(error);
+    });
   });
+}
+
+/** Whether the `Host` header names this server: an IP address, `localhost`, or an allowed name. */
+function hostAllowed(host: string | undefined, allowed: ReadonlySet<string>): boolean {
+  if (!host) return false;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${host}`).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  const bare = hostname.replace(/^\[(.*)\]$/, '$1');
+  return isIP(bare) !== 0 || hostname === 'localhost' || allowed.has(hostname);
+}
+
+/** Whether `origin` is this server's own (the page's scheme and the request's `Host`), or allowed. */
+function sameOrigin(origin: string, host: string, allowed: ReadonlySet<string>): boolean {
+  if (allowed.has(origin)) return true;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === new URL(`http://${host}`).host;
+  } catch {
+    return false;
+  }
+}
+
+/** Websockets: also pages served from this machine (a loopback origin), and any origin with `*`. */
+function socketOriginAllowed(origin: string, host: string, allowed: ReadonlySet<string>): boolean {
+  if (allowed.has('*') || sameOrigin(origin, host, allowed)) return true;
+  try {
+    const hostname = new URL(origin).hostname.replace(/^\[(.*)\]$/, '$1');
+    return hostname === 'localhost' || hostname === '::1' || (isIP(hostname) === 4 && hostname.startsWith('127.'));
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -274,7 +433,7 @@ async function sendLive(request: IncomingMessage, response: ServerResponse, sess
  * Sends a file with ETag/Last-Modified validation and single-range `Range` support. A file that
  * cannot be opened is a 404 or 500; one that fails while it is read ends the response early.
  */
-async function sendFile(request: IncomingMessage, response: ServerResponse, opening: Promise<OpenedFile>, cacheControl: string, extraHeaders: Record<string, string> = {}): Promise<void> {
+async function sendFile(request: IncomingMessage, response: ServerResponse, opening: Promise<OpenedFile>, cacheControl: string, extraHeaders: Record<string, string> = {}, okStatus = 200): Promise<void> {
   let file: OpenedFile;
   try {
     file = await opening;
@@ -305,7 +464,7 @@ async function sendFile(request: IncomingMessage, response: ServerResponse, open
     return;
   }
   const [start, end] = range ?? [0, info.size - 1];
-  const status = range ? 206 : 200;
+  const status = range ? 206 : okStatus;
   if (range) headers['content-range'] = `bytes ${start}-${end}/${info.size}`;
   headers['content-length'] = Math.max(0, end - start + 1);
   response.writeHead(status, headers);

@@ -11,6 +11,9 @@ import { readRecording } from '../../src/format/reader.js';
 import { loopbackUrl as baseOf } from '../helpers/loopback.js';
 
 
+/** `POST /api/live` as the server's page sends it: JSON, from the server's own origin. */
+const postLive = (base: string, body: string) =>
+  fetch(`${base}/api/live`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body });
 const closeServer = (server: RecordingsServer) => new Promise<void>((resolve) => server.close(() => resolve()));
 
 describe('live sessions', () => {
@@ -29,7 +32,7 @@ describe('live sessions', () => {
   });
 
   test('POST /api/live records a synthetic session; its file streams as it grows, in whole parts, until the session ends', async () => {
-    const started = await fetch(`${base}/api/live`, { method: 'POST', body: JSON.stringify({ durationMs: 4000, seed: 7 }) });
+    const started = await postLive(base, JSON.stringify({ durationMs: 4000, seed: 7 }));
     assert.equal(started.status, 201);
     const { sessionId, url, wsPath, durationMs } = await started.json();
     assert.match(sessionId, /^[0-9a-f-]{36}$/);
@@ -120,7 +123,7 @@ describe('live sessions', () => {
   test('with corsOrigin, a live recording is readable from other origins, its live mark exposed', async () => {
     const other = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1', corsOrigin: '*', extension: liveSessionsExtension(dir) });
     try {
-      const { url } = await (await fetch(`${baseOf(other)}/api/live`, { method: 'POST', body: '{"durationMs":1000}' })).json();
+      const { url } = await (await postLive(baseOf(other), '{"durationMs":1000}')).json();
       const response = await fetch(`${baseOf(other)}${url}`);
       assert.equal(response.headers.get('x-recording-live'), 'true');
       assert.equal(response.headers.get('access-control-allow-origin'), '*');
@@ -136,14 +139,14 @@ describe('live sessions', () => {
 
   test('bad requests', async () => {
     assert.equal((await fetch(`${base}/api/live`)).status, 405);
-    assert.equal((await fetch(`${base}/api/live`, { method: 'POST', body: '[1,' })).status, 400);
-    assert.equal((await fetch(`${base}/api/live`, { method: 'POST', body: '{"durationMs":"soon"}' })).status, 400);
+    assert.equal((await postLive(base, '[1,')).status, 400);
+    assert.equal((await postLive(base, '{"durationMs":"soon"}')).status, 400);
   });
 
   test('closing the server ends its live sessions with complete recordings', async () => {
     const extension = liveSessionsExtension(dir);
     const other = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1', extension });
-    const { sessionId, url } = await (await fetch(`${baseOf(other)}/api/live`, { method: 'POST', body: '{"durationMs":60000}' })).json();
+    const { sessionId, url } = await (await postLive(baseOf(other), '{"durationMs":60000}')).json();
     const response = await fetch(`${baseOf(other)}${url}`);
     const body = response.arrayBuffer().catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 500));

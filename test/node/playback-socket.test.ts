@@ -455,7 +455,7 @@ describe('playback websocket with a token', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'drp-ws-token-'));
     await writeFile(join(dir, 'pacing.tar'), await makeRecording(moves([0, 20, 40])));
-    server = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1', token: 'sekret' });
+    server = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1', token: 'sekret', allowUrlToken: true });
     base = `ws://127.0.0.1:${portOf(server)}`;
   });
 
@@ -485,7 +485,7 @@ describe('playback websocket with a token', () => {
     }
   });
 
-  test('the older path with ?access_token= needs no token message', async () => {
+  test('the older path with ?access_token= needs no token message (opted in: allowUrlToken)', async () => {
     const client = await Client.open(`${base}/webapi/sites/c/desktopplayback/pacing?access_token=sekret`);
     await client.waitForEnd();
     assert.deepEqual(client.frames.map((f) => f.json.ms ?? f.json.message), [0, 20, 40, 'end']);

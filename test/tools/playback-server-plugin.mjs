@@ -38,7 +38,7 @@ export function playbackServerPlugin() {
       if (context.path === '/__playback-servers/live') {
         const base = `http://127.0.0.1:${servers.live.address().port}`;
         const durationMs = Number(context.query.durationMs) || 8000;
-        const started = await fetch(`${base}/api/live`, { method: 'POST', body: JSON.stringify({ durationMs, seed: 11 }) });
+        const started = await fetch(`${base}/api/live`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: JSON.stringify({ durationMs, seed: 11 }) });
         return { body: JSON.stringify({ base, ...(await started.json()) }), type: 'application/json' };
       }
       if (context.path === '/__playback-servers/disconnect') {
