@@ -26,8 +26,8 @@ export function startCommand(args: string[], options: SpawnOptions = {}): Promis
   return start(process.execPath, [fileURLToPath(new URL('../../bin/desktop-recording.mjs', import.meta.url)), 'serve', ...args], options);
 }
 
-/** Runs `serve(options)` from the sources in a child process (port 0, 127.0.0.1 unless given). */
-export function startServerModule(options: Partial<ServeOptions> & { recordingsDir: string }, spawnOptions: SpawnOptions = {}): Promise<ServerProcess> {
+/** Runs `serve(options)` from the sources in a child process (port 0, 127.0.0.1 unless given; `withLiveSessions`: the demo's). */
+export function startServerModule(options: Partial<ServeOptions> & { recordingsDir: string; withLiveSessions?: boolean }, spawnOptions: SpawnOptions = {}): Promise<ServerProcess> {
   const child = fileURLToPath(new URL('./serve-child.ts', import.meta.url));
   return start(process.execPath, ['--import', 'tsx', child, JSON.stringify({ root, port: 0, host: '127.0.0.1', ...options })], spawnOptions);
 }

@@ -322,3 +322,280 @@ describe('recordings server: the access token', () => {
     assert.equal(run('--token', 'a', '--token-file', join(dir, 'token.txt')).status, 2);
   });
 });
+
+describe('recordings server: JSON actions (POST /api/live of the demo)', () => {
+  let dir = '';
+  let server: ServerProcess;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-actions-'));
+    await writeFile(join(dir, 'ok.tar'), await recording('ok'));
+    // The server module with the demo's live sessions, and a body timeout a test can wait out.
+    server = await startServerModule({ recordingsDir: dir, bodyTimeoutMs: 1500, withLiveSessions: true });
+  });
+  after(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const post = (body: string, headers: Record<string, string>) => rawRequest(server.port, '/api/live', headers, 'POST', body);
+  const json = () => ({ 'content-type': 'application/json', origin: server.base });
+
+  test('a cross-site form post is refused: it has no JSON content type, or another Origin', async () => {
+    assert.equal((await post('{"durationMs":1000}', { 'content-type': 'text/plain', origin: server.base })).status, 415);
+    assert.equal((await post('durationMs=1000', { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://evil.example' })).status, 415);
+    assert.equal((await post('{"durationMs":1000}', { 'content-type': 'application/json', origin: 'http://evil.example' })).status, 403);
+    assert.equal((await post('{"durationMs":1000}', { 'content-type': 'application/json', origin: 'null' })).status, 403);
+    assert.equal((await post('{"durationMs":1000}', { 'content-type': 'application/json' })).status, 403, 'no Origin');
+    const list = (await (await fetch(`${server.base}/api/recordings`)).json()) as { total: number };
+    assert.equal(list.total, 1, 'no session was started');
+  });
+
+  test('the body must be a JSON object', async () => {
+    for (const body of ['[1]', '1', '"x"', 'null', '{', 'true']) assert.equal((await post(body, json())).status, 400, body);
+    const started = await post('{"durationMs":1000,"seed":3}', { ...json(), 'content-type': 'application/json; charset=utf-8' });
+    assert.equal(started.status, 201, started.body);
+  });
+
+  test('a body over 4 KiB answers 413 (told or counted), and the server goes on', async () => {
+    const big = JSON.stringify({ durationMs: 1000, pad: 'x'.repeat(5000) });
+    assert.equal((await post(big, json())).status, 413);
+    // Chunked: no Content-Length, counted as it arrives.
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest({ host: '127.0.0.1', port: server.port, path: '/api/live', method: 'POST', headers: { ...json(), 'transfer-encoding': 'chunked' } }, (response) => {
+        response.resume();
+        resolve(response.statusCode!);
+      });
+      request.on('error', reject);
+      request.write(big.slice(0, 3000));
+      request.write(big.slice(3000));
+      request.end();
+    });
+    assert.equal(chunked, 413);
+    await assertServing(server);
+  });
+
+  test('a body that dribbles in is cut off: 408, and the connection is closed', async () => {
+    const socket = connect(server.port, '127.0.0.1');
+    let answer = '';
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('error', () => {});
+    socket.write(`POST /api/live HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${server.base}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
+    // One byte now and then, never the whole body.
+    const dribble = setInterval(() => socket.write(' '), 200);
+    try {
+      await closed;
+    } finally {
+      clearInterval(dribble);
+    }
+    assert.match(answer, /^HTTP\/1\.1 408 /);
+    await assertServing(server);
+  });
+
+  test('live recordings are kept within a disk budget: the oldest finished ones are removed', async () => {
+    const { LiveSessions } = await import('../../demo/live-sessions.js');
+    const budgetDir = await mkdtemp(join(tmpdir(), 'drp-budget-'));
+    try {
+      const sessions = new LiveSessions(budgetDir, { maxBytes: 1 });
+      const files: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const session = await sessions.start({ durationMs: 1000, seed: i, width: 320, height: 200 });
+        await session.stop();
+        files.push(session.file);
+      }
+      const { readdir } = await import('node:fs/promises');
+      assert.deepEqual(await readdir(budgetDir), [files[2]], 'only the newest is left (each alone is over the budget)');
+      const roomy = new LiveSessions(budgetDir, { maxBytes: 1 << 30 });
+      const kept = await roomy.start({ durationMs: 1000, seed: 9, width: 320, height: 200 });
+      await kept.stop();
+      assert.equal((await readdir(budgetDir)).length, 2, 'within the budget nothing is removed, and never a recording it did not write');
+    } finally {
+      await rm(budgetDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('recordings server: Host and Origin (DNS rebinding, cross-site websockets)', () => {
+  let dir = '';
+  let server: ServerProcess;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-hosts-'));
+    await writeFile(join(dir, 'ok.tar'), await recording('ok'));
+    server = await startCommand([dir, '--port', '0', '--allow-host', 'recordings.corp.example', '--allow-origin', 'https://portal.corp.example']);
+  });
+  after(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('HTTP: IP addresses, localhost and allowed names only', async () => {
+    for (const host of ['127.0.0.1', `127.0.0.1:${server.port}`, `localhost:${server.port}`, `[::1]:${server.port}`, `recordings.corp.example:${server.port}`, 'RECORDINGS.corp.example']) {
+      assert.equal((await rawRequest(server.port, '/api/recordings', { host })).status, 200, host);
+    }
+    for (const host of [`evil.example:${server.port}`, 'rebind.attacker.example', 'localhost.evil.example', '']) {
+      const answer = await rawRequest(server.port, '/recordings/ok.tar', { host });
+      assert.equal(answer.status, 403, host);
+      assert.equal((await rawRequest(server.port, '/api/recordings', { host })).status, 403, host);
+    }
+    await assertServing(server);
+  });
+
+  test('websocket: no Origin (not a browser), its own, loopback pages and allowed origins only', async () => {
+    const path = '/webapi/sites/c/desktopplayback/ok/ws';
+    assert.equal(await upgradeStatus(server.port, path, {}), 101);
+    for (const origin of [server.base, 'http://localhost:6006', 'http://127.0.0.1:8000', 'https://portal.corp.example']) {
+      assert.equal(await upgradeStatus(server.port, path, { Origin: origin }), 101, origin);
+    }
+    for (const origin of ['http://evil.example', 'https://portal.corp.example.evil', 'null', `http://evil.example:${server.port}`]) {
+      assert.equal(await upgradeStatus(server.port, path, { Origin: origin }), 403, origin);
+    }
+    assert.equal(await upgradeStatus(server.port, path, { Host: `evil.example:${server.port}` }), 403, 'rebound host');
+    await assertServing(server);
+  });
+});
+
+describe('recordings server: playback websocket limits', () => {
+  let dir = '';
+  let server: ServerProcess;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-limits-'));
+    // 200 events: a forward seek to the end sends them all.
+    await writeFile(join(dir, 'long.tar'), await recording('long', 20_000, 100));
+    await writeFile(join(dir, 'ok.tar'), await recording('ok'));
+    server = await startCommand([dir, '--port', '0', '--max-viewers', '3', '--max-restarts', '4']);
+  });
+  after(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const open = (sid: string) => new Promise<WebSocket>((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/webapi/sites/c/desktopplayback/${sid}/ws`);
+    ws.on('open', () => resolve(ws));
+    ws.on('error', reject);
+  });
+
+  test('viewers are capped: one more is answered 503 until one leaves', async () => {
+    const sockets = await Promise.all([open('ok'), open('ok'), open('ok')]);
+    try {
+      assert.equal(await upgradeStatus(server.port, '/webapi/sites/c/desktopplayback/ok/ws', {}), 503);
+      const left = sockets.pop()!;
+      const gone = new Promise((resolve) => left.on('close', resolve));
+      left.close();
+      await gone;
+      // The server notices the close a moment later: wait for the slot, not a time.
+      let code = 0;
+      for (let i = 0; i < 100 && code !== 101; i++) {
+        code = await upgradeStatus(server.port, '/webapi/sites/c/desktopplayback/ok/ws', {});
+        if (code !== 101) await new Promise((resolve) => setImmediate(resolve));
+      }
+      assert.equal(code, 101);
+    } finally {
+      for (const ws of sockets) ws.close();
+    }
+  });
+
+  test('a client seeking back and forth cannot make the server restart the file more than its budget', async () => {
+    const ws = await open('long');
+    let passes = 0;
+    let lastMs = -1;
+    let events = 0;
+    let ended: (() => void) | undefined;
+    ws.on('message', (data) => {
+      const frame = JSON.parse(data.toString());
+      if (frame.message === 'end') ended?.();
+      if (frame.event === undefined) return;
+      events += 1;
+      // A pass starts again at the first event (ms 0).
+      if (frame.ms < lastMs || lastMs === -1) passes += 1;
+      lastMs = frame.ms;
+    });
+    const roundTrip = () => new Promise<void>((resolve) => {
+      ws.once('pong', () => resolve());
+      ws.ping();
+    });
+    // The whole file once: the server has played it to the end.
+    await new Promise<void>((resolve) => {
+      ended = resolve;
+      ws.send(JSON.stringify({ action: 'seek', pos: 1e9 }));
+    });
+    const started = performance.now();
+    // Then 12 rounds of seek 0 / seek to the end: each asks for the whole file again. A round is
+    // over at the end frame, or when the server sends nothing for 30 round trips (a ping's pong
+    // comes after the messages before it): it is holding the restart back.
+    let endedThisRound = false;
+    ended = () => (endedThisRound = true);
+    for (let round = 0; round < 12; round++) {
+      endedThisRound = false;
+      ws.send(JSON.stringify({ action: 'seek', pos: 0 }));
+      ws.send(JSON.stringify({ action: 'seek', pos: 1e9 }));
+      for (let quiet = 0, seen = events; !endedThisRound && quiet < 30; ) {
+        await roundTrip();
+        quiet = events === seen ? quiet + 1 : 0;
+        seen = events;
+      }
+    }
+    await roundTrip();
+    const elapsedMinutes = (performance.now() - started) / 60_000;
+    ws.close();
+    // The budget: 4 at once, refilled at 4 a minute, besides the first pass.
+    const allowed = 1 + 4 + Math.ceil(4 * elapsedMinutes);
+    assert.ok(passes <= allowed, `${passes} passes (allowed ${allowed})`);
+    assert.ok(passes >= 2, `the budget allows restarts (${passes} passes)`);
+    assert.ok(events <= allowed * 201, `${events} events sent`);
+    await assertServing(server);
+  });
+});
+
+describe('recordings server: malformed requests', () => {
+  let dir = '';
+  let server: ServerProcess;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-malformed-'));
+    await writeFile(join(dir, 'ok.tar'), await recording('ok'));
+    await writeFile(join(dir, 'slow.tar'), await recording('slow', 600, 600));
+    server = await startCommand([dir, '--port', '0']);
+  });
+  after(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('bad percent-encoding answers 400', async () => {
+    for (const path of ['/recordings/%E0%A4%A', '/%', '/api/recordings%FF', '/webapi/sites/c/sessionlength/%C0']) {
+      assert.equal((await rawRequest(server.port, path, {})).status, 400, path);
+    }
+    await assertServing(server);
+  });
+
+  test('{"action":"speed","speed":null} changes nothing: the stream goes on at 1×, still steerable', async () => {
+    // Two viewers of a file with events at 0 and 600 ms: one sends speed null, the other 0.25×. The
+    // first must get the 600 ms event long before the second (1× against 0.25×: 600 against 2400 ms).
+    const order: string[] = [];
+    const watch = (name: string, first: object) => new Promise<WebSocket>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/webapi/sites/c/desktopplayback/slow/ws`);
+      ws.on('open', () => {
+        ws.send(JSON.stringify(first));
+        resolve(ws);
+      });
+      ws.on('message', (data) => {
+        const frame = JSON.parse(data.toString());
+        if (frame.ms === 600) order.push(name);
+        if (frame.message === 'end') order.push(`${name} end`);
+      });
+    });
+    const nulled = await watch('null', { action: 'speed', speed: null });
+    const slow = await watch('quarter', { action: 'speed', speed: 0.25 });
+    while (!order.includes('null end')) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(order.slice(0, 2), ['null', 'null end'], `order: ${order.join(', ')}`);
+    // Still steerable after the bad value: a seek to the end of the other file's stream is obeyed.
+    slow.send(JSON.stringify({ action: 'seek', pos: 1e9 }));
+    while (!order.includes('quarter end')) await new Promise((resolve) => setTimeout(resolve, 20));
+    nulled.close();
+    slow.close();
+  });
+});
