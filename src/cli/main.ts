@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TOKEN_ENV } from './access-token.js';
@@ -43,16 +43,56 @@ async function inspect(args: string[], out: NodeJS.WritableStream, err: NodeJS.W
     return 2;
   }
   const file = files[0]!;
-  try {
-    if (!(await stat(file)).isFile()) throw new Error('not a file');
-  } catch (error) {
-    err.write(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}\n`);
+  // Exit 1 means "damaged": a file that cannot be read at all is a usage problem (2), in one line.
+  const cannotRead = (error: unknown) => {
+    err.write(`Cannot read ${terminalSafe(file)}: ${describeFileError(error)}\n`);
     return 2;
+  };
+  let handle: FileHandle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return cannotRead(error);
   }
-  const summary = await summarizeRecording(createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Uint8Array>);
-  out.write(json ? `${JSON.stringify(summary, null, 2)}\n` : describe(file, summary));
+  let summary: RecordingSummary;
+  try {
+    if (!(await handle.stat()).isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOTFILE' });
+    summary = await summarizeRecording(handle.createReadStream({ highWaterMark: 256 * 1024, autoClose: false }) as AsyncIterable<Uint8Array>);
+  } catch (error) {
+    return cannotRead(error);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+  // Text from the recording never reaches the terminal raw (escape sequences could retitle or clear it).
+  out.write(json ? `${terminalSafeJson(JSON.stringify(summary, null, 2))}\n` : describe(file, summary));
   return summary.errors.length ? 1 : 0;
 }
+
+function describeFileError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const known: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EPERM: 'permission denied', EISDIR: 'it is a folder', ENOTFILE: 'not a file', ELOOP: 'too many symbolic links' };
+  return (code && known[code]) ?? terminalSafe(error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
+/**
+ * `text` with the characters a terminal acts on written as escapes: C0 and C1 controls (ESC starts
+ * the sequences that retitle or clear a terminal), DEL, and the bidirectional overrides that
+ * reorder what is shown.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE_FOR_TERMINALS, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** JSON text whose strings hold no character a terminal acts on (JSON.stringify escapes C0 but leaves DEL, C1 and bidi controls raw). */
+function terminalSafeJson(json: string): string {
+  return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const UNSAFE_FOR_TERMINALS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * `desktop-recording serve DIR …`: runs the recordings server until SIGINT; returns the exit status.
@@ -170,7 +210,7 @@ function describe(file: string, s: RecordingSummary): string {
   const skipped = s.skipped.duplicates + s.skipped.unknownEvents + s.skipped.badMessages;
   if (skipped) lines.push(`  skipped    ${s.skipped.duplicates} repeated, ${s.skipped.unknownEvents} unknown events, ${s.skipped.badMessages} undecodable screen messages`);
   for (const e of s.errors) lines.push(`  DAMAGED    ${e.reason} at byte ${e.atByte}: ${e.message}`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(terminalSafe).join('\n')}\n`;
 }
 
 function formatDuration(ms: number): string {
