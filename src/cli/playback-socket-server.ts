@@ -64,6 +64,8 @@ export interface PlaybackSocketServerOptions {
    * send the file again and again. Default 30.
    */
   maxRestartsPerMinute?: number;
+  /** The time viewers pace by. Default: the real one. */
+  time?: ServerTime;
   /** Without a token: how long to wait for an optional `{"token":…}` before streaming. Default 250 ms. */
   authGraceMs?: number;
   /** With a token: how long to wait for it. Default 10 s. */
@@ -71,6 +73,20 @@ export interface PlaybackSocketServerOptions {
   /** Bytes queued on a socket above which sending waits. Default 1 MiB. */
   highWaterMarkBytes?: number;
 }
+
+/** The time the viewers pace by: the real one, or one a test moves by hand. */
+export interface ServerTime {
+  /** Milliseconds, monotonic. */
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const REAL_TIME: ServerTime = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 /** What one connected viewer did so far (tests, diagnostics). */
 export interface ViewerStats {
@@ -134,6 +150,7 @@ export class PlaybackSocketServer {
       allowUrlToken: false,
       maxViewers: 100,
       maxRestartsPerMinute: 30,
+      time: REAL_TIME,
       ...options,
       token: options.token || undefined,
     };
@@ -198,23 +215,25 @@ class ViewerClock {
   private anchorMs = 0;
   private anchorWall = 0;
 
-  position(now = performance.now()): number {
+  constructor(private readonly time: ServerTime) {}
+
+  position(now = this.time.now()): number {
     return this.paused ? this.anchorMs : this.anchorMs + (now - this.anchorWall) * this.speed;
   }
 
-  set(positionMs: number, now = performance.now()): void {
+  set(positionMs: number, now = this.time.now()): void {
     this.anchorMs = positionMs;
     this.anchorWall = now;
   }
 
   setSpeed(speed: number): void {
-    const now = performance.now();
+    const now = this.time.now();
     this.set(this.position(now), now);
     this.speed = speed;
   }
 
   setPaused(paused: boolean): void {
-    const now = performance.now();
+    const now = this.time.now();
     this.set(this.position(now), now);
     this.paused = paused;
   }
@@ -222,7 +241,7 @@ class ViewerClock {
 
 class Viewer {
   readonly stats: ViewerStats;
-  private readonly clock = new ViewerClock();
+  private readonly clock: ViewerClock;
   private phase: Phase;
   private authAnswered = false;
   private receiving = true;
@@ -238,13 +257,13 @@ class Viewer {
   /** The last frame of a finished pass (end or error), repeated for a seek that does not restart. */
   private finalFrame: string | undefined;
   private wake: (() => void) | undefined;
-  private wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  private wakeTimer: unknown;
   private readonly drainWaiters: (() => void)[] = [];
   private passAbort: AbortController | undefined;
   private startWaiter: (() => void) | undefined;
   /** Restarts this socket may make now (a bucket refilled at maxRestartsPerMinute). */
   private restartTokens: number;
-  private restartTokensAt = performance.now();
+  private restartTokensAt: number;
 
   constructor(
     private readonly ws: WebSocket,
@@ -254,6 +273,8 @@ class Viewer {
   ) {
     this.stats = { sid, fileBytes: 0, frames: 0, bytesSent: 0, queuedBytes: 0, maxQueuedBytes: 0, passes: 0, throttledRestarts: 0 };
     this.restartTokens = options.maxRestartsPerMinute;
+    this.restartTokensAt = options.time.now();
+    this.clock = new ViewerClock(options.time);
     this.phase = options.token === undefined ? 'grace' : admitted ? 'open' : 'auth';
     ws.on('message', (data: RawData) => this.onMessage(data));
     ws.on('close', () => this.onClose());
@@ -292,7 +313,7 @@ class Viewer {
     let throttled = false;
     for (;;) {
       if (this.closed) return false;
-      const now = performance.now();
+      const now = this.options.time.now();
       this.restartTokens = Math.min(this.options.maxRestartsPerMinute, this.restartTokens + (now - this.restartTokensAt) * perMs);
       this.restartTokensAt = now;
       if (this.restartTokens >= 1) {
@@ -313,7 +334,7 @@ class Viewer {
     if (this.phase === 'open') return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
       const timeout = this.phase === 'auth' ? this.options.authTimeoutMs : this.options.authGraceMs;
-      const timer = setTimeout(() => {
+      const timer = this.options.time.setTimeout(() => {
         if (this.phase === 'auth') {
           this.refuse('authentication timed out: send {"token": …} first');
         } else {
@@ -322,7 +343,7 @@ class Viewer {
         this.startWaiter?.();
       }, timeout);
       this.startWaiter = () => {
-        clearTimeout(timer);
+        this.options.time.clearTimeout(timer);
         this.startWaiter = undefined;
         resolve(this.phase === 'open' && !this.closed);
       };
@@ -524,7 +545,7 @@ class Viewer {
       if (fastForward) {
         this.needsAnchor = true;
       } else {
-        const now = performance.now();
+        const now = this.options.time.now();
         // Behind schedule by more than the tolerance (slow socket or disk): continue from here.
         if ((this.clock.position(now) - ms) / this.clock.speed > LATE_TOLERANCE_MS) this.clock.set(ms, now);
       }
@@ -536,12 +557,12 @@ class Viewer {
   private changed(timeoutMs?: number): Promise<void> {
     return new Promise<void>((resolve) => {
       this.wake = resolve;
-      if (timeoutMs !== undefined) this.wakeTimer = setTimeout(() => this.notify(), timeoutMs);
+      if (timeoutMs !== undefined) this.wakeTimer = this.options.time.setTimeout(() => this.notify(), timeoutMs);
     });
   }
 
   private notify(): void {
-    clearTimeout(this.wakeTimer);
+    if (this.wakeTimer !== undefined) this.options.time.clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
     const wake = this.wake;
     this.wake = undefined;

@@ -5,7 +5,7 @@ import { RecordingCatalog, parseListQuery, queryList } from './catalog.js';
 import { AccessGate } from './access-token.js';
 import { FileRefusal, openInside, openRecording, recordingExists, type OpenedFile } from './files.js';
 import { followRecording, type GrowingRecording, type LiveRecordings } from './live-recordings.js';
-import { isSafeSid, matchPlaybackPath, PlaybackSocketServer, readFileChunks, type RecordingStore } from './playback-socket-server.js';
+import { isSafeSid, matchPlaybackPath, PlaybackSocketServer, readFileChunks, type RecordingStore, type ServerTime } from './playback-socket-server.js';
 
 export type { RecordingListItem, ListPage } from './catalog.js';
 
@@ -57,6 +57,8 @@ export interface ServeOptions {
   maxRestartsPerMinute?: number;
   /** How long a request body may take to arrive (408 after). Default 10 s. */
   bodyTimeoutMs?: number;
+  /** The time playback sockets pace by (tests move it by hand). Default: the real one. */
+  playbackTime?: ServerTime;
   /** Without a token: how long a new playback socket waits for an optional `{"token":…}` (default 250 ms). */
   authGraceMs?: number;
   /** Bytes queued per playback socket before its sending waits (default 1 MiB). */
@@ -135,6 +137,7 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
     allowUrlToken: options.allowUrlToken ?? false,
     ...(options.maxViewers !== undefined && { maxViewers: options.maxViewers }),
     ...(options.maxRestartsPerMinute !== undefined && { maxRestartsPerMinute: options.maxRestartsPerMinute }),
+    ...(options.playbackTime && { time: options.playbackTime }),
     ...(options.authGraceMs !== undefined && { authGraceMs: options.authGraceMs }),
     ...(options.highWaterMarkBytes !== undefined && { highWaterMarkBytes: options.highWaterMarkBytes }),
   });

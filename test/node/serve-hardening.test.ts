@@ -278,8 +278,9 @@ describe('recordings server: the access token', () => {
     const file = join(dir, 'token.txt');
     await writeFile(file, `${TOKEN}\nsecond line ignored\n`);
     const server = await startCommand([dir, '--port', '0', '--token-file', file]);
-    const legacy = (token: string) => new Promise<string[]>((resolve) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/webapi/sites/c/desktopplayback/ok?access_token=${token}`);
+    /** The frames a viewer on Teleport's legacy path with `?access_token=` gets. */
+    const legacy = (port: number, token: string) => new Promise<string[]>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/webapi/sites/c/desktopplayback/ok?access_token=${token}`);
       const frames: string[] = [];
       ws.on('message', (data) => {
         const frame = JSON.parse(data.toString());
@@ -294,22 +295,13 @@ describe('recordings server: the access token', () => {
       await checkProtected(server);
       const ps = execFileSync('ps', ['-o', 'args=', '-p', String(server.child.pid)], { encoding: 'utf8' });
       assert.ok(!ps.includes(TOKEN), `the token is not in the process arguments: ${ps}`);
-      assert.deepEqual(await legacy(TOKEN), ['session error'], 'not opted in: the URL token is not taken (the first message is not a token)');
+      assert.deepEqual(await legacy(server.port, TOKEN), ['session error'], 'not opted in: the URL token is not taken (the first message is not a token)');
     } finally {
       await server.stop();
     }
     const optedIn = await startCommand([dir, '--port', '0', '--token-file', file, '--allow-url-token']);
     try {
-      const frames = await new Promise<string[]>((resolve) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${optedIn.port}/webapi/sites/c/desktopplayback/ok?access_token=${TOKEN}`);
-        const seen: string[] = [];
-        ws.on('message', (data) => {
-          const frame = JSON.parse(data.toString());
-          seen.push(frame.event ? 'event' : frame.message);
-          if (frame.message === 'end') ws.close();
-        });
-        ws.on('close', () => resolve(seen));
-      });
+      const frames = await legacy(optedIn.port, TOKEN);
       assert.equal(frames.at(-1), 'end');
     } finally {
       await optedIn.stop();
