@@ -324,6 +324,49 @@ describe('the demo page, end to end', { skip: executablePath ? false : `no Chrom
     assert.ok(Math.abs((await playerState()).duration - LIVE_MS / 1000) < 0.6);
   });
 
+  test('with a token, the page asks for it once; list, files and websocket then go by an HttpOnly cookie, and the token is in no URL', async () => {
+    const TOKEN = 'e2e-token-7c1d-0b9e';
+    const guarded = await serve({ recordingsDir: dir, root, port: 0, host: '127.0.0.1', token: TOKEN });
+    const guardedBase = loopbackUrl(guarded);
+    const signInPage = await context.newPage();
+    const errors: string[] = [];
+    signInPage.on('pageerror', (error) => errors.push(error.message));
+    // The refused requests (401) are logged by Chromium as failed loads: expected here.
+    signInPage.on('console', (message) => {
+      if (message.type() === 'error' && !/status of 401/.test(message.text())) errors.push(message.text());
+    });
+    const urls: string[] = [];
+    signInPage.on('request', (request) => urls.push(request.url()));
+    signInPage.on('websocket', (socket) => urls.push(socket.url()));
+    try {
+      await signInPage.goto(`${guardedBase}/?sid=${SD}&mode=ws`);
+      await signInPage.waitForSelector('#sign-in');
+      assert.equal(await signInPage.$('#rows'), null, 'no list before signing in');
+      await signInPage.fill('#token', 'not-the-token');
+      await signInPage.click('#sign-in button[type="submit"]');
+      await signInPage.waitForSelector('#sign-in-error:not([hidden])');
+      await signInPage.fill('#token', TOKEN);
+      await signInPage.click('#sign-in button[type="submit"]');
+      // Signed in, the same address is the recordings list, and the recording plays from the websocket.
+      await signInPage.waitForSelector(`#rows tr[data-sid="${SD}"]`);
+      await playerEvent('canplay', 0, signInPage);
+      assert.equal(await signInPage.evaluate(() => (document.querySelector('desktop-recording-player') as unknown as { error: unknown }).error), null);
+      const cookies = await context.cookies(guardedBase);
+      const session = cookies.find((cookie) => cookie.name === 'desktop-recording-session');
+      assert.ok(session, 'a session cookie');
+      assert.equal(session.httpOnly, true);
+      assert.equal(session.sameSite, 'Strict');
+      assert.equal(await signInPage.evaluate(() => document.cookie), '', 'page scripts cannot read it');
+      assert.ok(urls.some((url) => url.includes('/desktopplayback/')), 'the websocket was used');
+      assert.deepEqual(urls.filter((url) => url.includes(TOKEN)), [], 'the token is in no URL');
+      assert.deepEqual(errors, []);
+    } finally {
+      await signInPage.close();
+      await context.clearCookies();
+      await new Promise((done) => guarded.close(done));
+    }
+  });
+
   test('no page errors', () => {
     assert.deepEqual(pageErrors, []);
   });
