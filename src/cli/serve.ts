@@ -68,7 +68,7 @@ export interface ServeOptions {
   /**
    * `Access-Control-Allow-Origin` of the recording files (`/recordings/…`), for players on other
    * origins (`*` or one origin); their `x-recording-live` header is then exposed to them. Default:
-   * none (the demo page and its player are on this server's origin).
+   * none (the server's page and its player are on this server's origin).
    */
   corsOrigin?: string;
 }

@@ -342,6 +342,12 @@ describe('the demo page, end to end', { skip: executablePath ? false : `no Chrom
       await signInPage.goto(`${guardedBase}/?sid=${SD}&mode=ws`);
       await signInPage.waitForSelector('#sign-in');
       assert.equal(await signInPage.$('#rows'), null, 'no list before signing in');
+      await signInPage.addScriptTag({ content: readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8') });
+      const violations = await signInPage.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(context: Node): Promise<{ violations: { id: string }[] }> } }).axe;
+        return (await axe.run(document)).violations.map((violation) => violation.id);
+      });
+      assert.deepEqual(violations, [], 'the sign-in page has no accessibility violations axe can find');
       await signInPage.fill('#token', 'not-the-token');
       await signInPage.click('#sign-in button[type="submit"]');
       await signInPage.waitForSelector('#sign-in-error:not([hidden])');
