@@ -170,7 +170,12 @@ export class PlaybackSocketServer {
    * `authorized`: the request already showed the token (header or session cookie).
    */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, authorized = false): boolean {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://localhost');
+    } catch {
+      return false;
+    }
     const route = matchPlaybackPath(url.pathname);
     if (!route) return false;
     const refusal = this.closed || this.active.size >= this.options.maxViewers ? '503 Service Unavailable' : !isSafeSid(route.sid) ? '404 Not Found' : undefined;

@@ -154,6 +154,7 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
   server.on('upgrade', (request, socket, head) => {
     socket.on('error', () => socket.destroy());
     const refuse = (status: string) => socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    if (!requestUrl(request)) return refuse('400 Bad Request');
     const host = request.headers.host;
     if (!hostAllowed(host, allowedHosts)) return refuse('403 Forbidden');
     // Browsers always send Origin on websockets: a page of another site is refused (the socket
@@ -168,12 +169,15 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
       response.writeHead(403, { 'content-type': 'text/plain' }).end(`this server does not answer to the host ${JSON.stringify(request.headers.host ?? '')}: start it with --allow-host NAME`);
       return;
     }
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    let path: string;
+    const url = requestUrl(request);
+    let path: string | undefined;
     try {
-      path = decodeURIComponent(url.pathname);
+      path = url && decodeURIComponent(url.pathname);
     } catch {
-      response.writeHead(400, { 'content-type': 'text/plain' }).end('bad percent-encoding in the path');
+      path = undefined;
+    }
+    if (!url || path === undefined) {
+      response.writeHead(400, { 'content-type': 'text/plain' }).end('the request path is not a URL path (or its percent-encoding is bad)');
       return;
     }
     const pageDir = join(options.root, 'page');
@@ -366,6 +370,15 @@ function readBody(request: IncomingMessage, limit: number, timeoutMs: number): P
       if (!settled) fail(error);
     });
   });
+}
+
+/** The request's URL, or undefined when its target is not one (`//[`). */
+function requestUrl(request: IncomingMessage): URL | undefined {
+  try {
+    return new URL(request.url ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether the `Host` header names this server: an IP address, `localhost`, or an allowed name. */

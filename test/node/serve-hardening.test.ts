@@ -564,6 +564,13 @@ describe('recordings server: malformed requests', () => {
     await assertServing(server);
   });
 
+  test('a request target that is not a URL answers 400, as a request and as a websocket upgrade', async () => {
+    assert.equal((await rawRequest(server.port, '//[', {})).status, 400);
+    assert.equal(await upgradeStatus(server.port, '//[', {}), 400);
+    assert.equal(await upgradeStatus(server.port, 'http://[/webapi/sites/c/desktopplayback/ok/ws', {}), 400);
+    await assertServing(server);
+  });
+
   test('{"action":"speed","speed":null} changes nothing: the stream goes on at 1×, still steerable', async () => {
     // Two viewers of a file with events at 0 and 600 ms: one sends speed null, the other 0.25×. The
     // first must get the 600 ms event long before the second (1× against 0.25×: 600 against 2400 ms).
