@@ -598,3 +598,65 @@ describe('recordings server: malformed requests', () => {
     slow.close();
   });
 });
+
+describe('recordings server: random requests and websocket messages (seeded)', () => {
+  let dir = '';
+  let server: ServerProcess;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-fuzz-'));
+    await writeFile(join(dir, 'ok.tar'), await recording('ok', 2000, 100));
+    server = await startCommand([dir, '--port', '0', '--token', 'fuzz-token']);
+  });
+  after(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('no request or message takes the server down or makes it answer 500', async () => {
+    const seed = Number(process.env.SEED ?? Date.now() % 100_000);
+    const random = prng(seed);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const pieces = ['/', 'recordings', 'ok.tar', 'api', 'recordings', 'live', 'session', 'server', 'webapi', 'sites', 'c', 'sessionlength', 'desktopplayback', 'ok', 'ws', 'v1', 'dist', 'page', '..', '%2e%2e', '%2F', '%00', '%E0%A4', '%', '?', '#', '~', 'x'.repeat(300), ';', '\\\\', '%ZZ', 'index.html'];
+    const randomPath = () => `/${Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick(pieces)).join(pick(['/', '', '/']))}`;
+    const auth = () => pick<Record<string, string>>([{}, { authorization: 'Bearer fuzz-token' }, { authorization: 'Bearer x' }, { authorization: 'Basic Zm9v' }, { cookie: 'desktop-recording-session=abc' }, { cookie: ';;=;' }]);
+    for (let i = 0; i < 250; i++) {
+      const method = pick(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']);
+      const headers: Record<string, string> = { ...auth() };
+      if (random() < 0.3) headers.range = pick(['bytes=0-', 'bytes=-5', 'bytes=99999999-', 'bytes=5-1', 'bytes=a-b', 'bytes=0-1,3-4', 'items=0-1']);
+      if (random() < 0.3) headers['content-type'] = pick(['application/json', 'text/plain', 'application/json; charset=utf-8', '']);
+      if (random() < 0.3) headers.origin = pick([server.base, 'http://evil.example', 'null', '']);
+      if (random() < 0.2) headers['if-none-match'] = pick(['*', '"x"', '']);
+      const body = method === 'POST' || method === 'PUT' ? pick(['', '{}', '[1]', '{"token":"fuzz-token"}', '{"token":5}', 'x'.repeat(5000), '{"durationMs":1e999}']) : undefined;
+      const answer = await rawRequest(server.port, randomPath(), headers, method, body).catch((error: Error) => ({ status: 0, body: error.message, headers: {} }));
+      assert.ok(answer.status >= 200 && answer.status < 500, `seed ${seed}, request ${i}: ${method} → ${answer.status} ${answer.body.slice(0, 200)}`);
+      assert.ok(server.alive(), `seed ${seed}, request ${i}: the server died: ${server.stderr()}`);
+    }
+    // Websocket messages of every shape, on an authenticated socket.
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/webapi/sites/c/desktopplayback/ok/ws`);
+    await new Promise<void>((resolve, reject) => {
+      ws.on('open', () => resolve());
+      ws.on('error', reject);
+    });
+    ws.on('error', () => {});
+    ws.send(JSON.stringify({ token: 'fuzz-token' }));
+    const values = [null, -1, 0, 1e308, -1e308, 'x', '', [], {}, true, 1.5, 2 ** 53, Number.MAX_SAFE_INTEGER];
+    for (let i = 0; i < 200 && ws.readyState === WebSocket.OPEN; i++) {
+      const message = pick([
+        () => JSON.stringify({ action: pick(['seek', 'speed', 'play/pause', 'x']), pos: pick(values), speed: pick(values) }),
+        () => JSON.stringify(pick(values)),
+        () => 'not json {',
+        () => JSON.stringify({ token: pick(values) }),
+        () => '{"action":"seek","pos":' + '9'.repeat(400) + '}',
+      ])();
+      ws.send(message);
+      if (i % 20 === 0) await new Promise<void>((resolve) => {
+        ws.once('pong', () => resolve());
+        ws.ping();
+      });
+    }
+    ws.close();
+    assert.ok(server.alive(), `seed ${seed}: the server died: ${server.stderr()}`);
+    assert.equal(await status(`${server.base}/recordings/ok.tar`, { headers: { authorization: 'Bearer fuzz-token' } }), 200);
+  });
+});
