@@ -5,9 +5,14 @@
  * Per connection (a "viewer"):
  * - Auth (§4.1): with a configured token the first client message must be `{"token":"T"}`; the
  *   answer is a text frame `{"type":"create_session_response","status":"ok"}` or `…"status":"error",
- *   "message":…}` followed by a close. The older `…/desktopplayback/:sid?access_token=T` form is
- *   accepted too. Without a configured token, a first `{"token":…}` is answered `ok` and a client
- *   that sends nothing gets the stream after `authGraceMs` (any first message starts it at once).
+ *   "message":…}` followed by a close. A socket whose upgrade already showed the token (the
+ *   server's session cookie or a Bearer header) needs no token message; the older
+ *   `…/desktopplayback/:sid?access_token=T` form only with `allowUrlToken`. Without a configured
+ *   token, a first `{"token":…}` is answered `ok` and a client that sends nothing gets the stream
+ *   after `authGraceMs` (any first message starts it at once).
+ * - Limits: at most `maxViewers` sockets; restarts (backward seeks) per socket are budgeted at
+ *   `maxRestartsPerMinute`, so seeking back and forth cannot make the server send the file again
+ *   and again; a known action with a bad value (`"speed": null`) is ignored.
  * - Stream (§4.2): every `DesktopRecording` event of `<sid>.tar`, in file order, as a binary frame
  *   of its Go `encoding/json` form; then `{"message":"end"}`, or `{"message":"error","errorText":…}`
  *   after the last event that decoded from a damaged file.
