@@ -19,7 +19,7 @@ const USAGE = `Usage:
     --allow-host NAME   answer to this host name too (IP addresses and localhost always)
     --allow-origin O    let pages of origin O use the playback websocket
     --max-viewers N     playback websockets at once (default 100)
-    --max-restarts N    restarts (backward seeks) per websocket per minute (default 30)`;
+    --max-restarts N    restarts (backward seeks) per websocket per minute (default 10)`;
 
 /** Runs the CLI; returns the exit status. */
 export async function main(args: string[], out = process.stdout, err = process.stderr): Promise<number> {

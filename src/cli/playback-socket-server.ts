@@ -66,7 +66,7 @@ export interface PlaybackSocketServerOptions {
   /**
    * Restarts from the beginning (backward seeks) one socket may make per minute, with as many at
    * once; more wait their turn, so a client seeking back and forth cannot make the server read and
-   * send the file again and again. Default 30.
+   * send the file again and again. Default 10 (the player itself seeks the server only forward).
    */
   maxRestartsPerMinute?: number;
   /** The time viewers pace by. Default: the real one. */
@@ -154,7 +154,7 @@ export class PlaybackSocketServer {
       highWaterMarkBytes: 1024 * 1024,
       allowUrlToken: false,
       maxViewers: 100,
-      maxRestartsPerMinute: 30,
+      maxRestartsPerMinute: 10,
       time: REAL_TIME,
       ...options,
       token: options.token || undefined,

@@ -53,7 +53,7 @@ export interface ServeOptions {
   allowedOrigins?: string[];
   /** Playback sockets open at once (more are answered 503). Default 100. */
   maxViewers?: number;
-  /** Restarts (backward seeks) per playback socket per minute; more wait their turn. Default 30. */
+  /** Restarts (backward seeks) per playback socket per minute; more wait their turn. Default 10. */
   maxRestartsPerMinute?: number;
   /** How long a request body may take to arrive (408 after). Default 10 s. */
   bodyTimeoutMs?: number;
