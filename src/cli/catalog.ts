@@ -4,10 +4,10 @@
  * pagination. Summaries are cached per file by (size, mtime) — for a live recording by its
  * committed size — so the files are not parsed again on every request.
  */
-import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { summarizeRecording, type RecordingSummary } from '../format/summary.js';
+import { isRecordingName, openRecording, recordingExists } from './files.js';
+import type { LiveRecordings } from './live-recordings.js';
 
 /** One row of the recordings list, like Teleport's Session Recordings page. */
 export interface RecordingListItem {
@@ -111,11 +111,6 @@ export function queryList(items: RecordingListItem[], query: ListQuery, mtimes: 
   return { total: matching.length, offset: query.offset, limit: query.limit, recordings: matching.slice(query.offset, query.offset + query.limit) };
 }
 
-/** What the catalog needs to know about live recordings. */
-export interface LiveLookup {
-  get(file: string): { committedBytes: number; live: boolean; plannedDurationMs?: number } | undefined;
-}
-
 interface CacheEntry {
   size: number;
   mtimeMs: number;
@@ -127,11 +122,11 @@ export class RecordingCatalog {
   parses = 0;
   private readonly cache = new Map<string, CacheEntry>();
 
-  constructor(private readonly dir: string, private readonly live: LiveLookup = { get: () => undefined }) {}
+  constructor(private readonly dir: string, private readonly live: LiveRecordings = { get: () => undefined }) {}
 
   /** Every recording in the folder, in file-name order, and each file's mtime. */
   async list(): Promise<{ items: RecordingListItem[]; mtimes: Map<string, number> }> {
-    const names = (await readdir(this.dir)).filter((name) => name.endsWith('.tar')).sort();
+    const names = (await readdir(this.dir)).filter(isRecordingName).sort();
     for (const name of this.cache.keys()) if (!names.includes(name)) this.cache.delete(name);
     const items: RecordingListItem[] = [];
     const mtimes = new Map<string, number>();
@@ -150,7 +145,7 @@ export class RecordingCatalog {
    */
   async fileFor(sid: string): Promise<string | undefined> {
     const named = `${sid}.tar`;
-    if ((await stat(join(this.dir, named)).catch(() => undefined))?.isFile()) return named;
+    if (await recordingExists(this.dir, named)) return named;
     const { items } = await this.list();
     return items.find((item) => item.sessionId === sid)?.file;
   }
@@ -161,9 +156,8 @@ export class RecordingCatalog {
   }
 
   private async item(name: string): Promise<{ item: RecordingListItem; summary: RecordingSummary; mtimeMs: number }> {
-    const path = join(this.dir, name);
-    const info = await stat(path);
-    if (!info.isFile()) throw new Error('not a file');
+    // Only regular files inside the folder (no symlink out of it), read through the handle checked.
+    const { handle, info } = await openRecording(this.dir, name);
     const live = this.live.get(name);
     const isLive = live?.live ?? false;
     // A live file is read up to its last complete part; it is keyed by that size alone.
@@ -172,10 +166,13 @@ export class RecordingCatalog {
     let cached = this.cache.get(name);
     if (!cached || cached.size !== size || cached.mtimeMs !== mtimeMs) {
       this.parses += 1;
-      const source = size === 0 ? new Uint8Array(0) : (createReadStream(path, { start: 0, end: size - 1, highWaterMark: 256 * 1024 }) as AsyncIterable<Uint8Array>);
-      cached = { size, mtimeMs, summary: summarizeRecording(source) };
+      const source = size === 0 ? new Uint8Array(0) : (handle.createReadStream({ start: 0, end: size - 1, highWaterMark: 256 * 1024, autoClose: true }) as AsyncIterable<Uint8Array>);
+      const summary = summarizeRecording(source).finally(() => handle.close().catch(() => undefined));
+      cached = { size, mtimeMs, summary };
       this.cache.set(name, cached);
       cached.summary.catch(() => this.cache.delete(name));
+    } else {
+      await handle.close();
     }
     const summary = await cached.summary;
     const r = summary.recording;

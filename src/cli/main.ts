@@ -1,14 +1,25 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { TOKEN_ENV } from './access-token.js';
 import { summarizeRecording, type RecordingSummary } from '../format/summary.js';
-import { serve } from './serve.js';
+import { serve, type ServerExtension } from './serve.js';
 
 const USAGE = `Usage:
   desktop-recording inspect FILE [--json]   summarize a recording (exit 0 clean, 1 damaged, 2 usage)
-  desktop-recording serve [DIR] [--port N] [--token T]
-                                            demo server: demo page, player, recordings (with Range), their list,
-                                            live sessions and the playback websocket (--token: clients must send it)`;
+  desktop-recording serve DIR [options]     recordings server for the <session-id>.tar files in DIR: a page
+                                            listing and playing them, the files (with Range), their list
+                                            (/api/recordings) and the playback websocket
+    --port N            port (default $PORT or 8080)
+    --host H            address to listen on (default 127.0.0.1)
+    --token-file F      access token, first line of F; or --token T, or $DESKTOP_RECORDING_TOKEN
+                        (then every request needs it; the page asks for it once)
+    --allow-url-token   also accept it as ?access_token= on Teleport's legacy websocket path
+    --allow-host NAME   answer to this host name too (IP addresses and localhost always)
+    --allow-origin O    let pages of origin O use the playback websocket
+    --max-viewers N     playback websockets at once (default 100)
+    --max-restarts N    restarts (backward seeks) per websocket per minute (default 10)`;
 
 /** Runs the CLI; returns the exit status. */
 export async function main(args: string[], out = process.stdout, err = process.stderr): Promise<number> {
@@ -32,48 +43,151 @@ async function inspect(args: string[], out: NodeJS.WritableStream, err: NodeJS.W
     return 2;
   }
   const file = files[0]!;
-  try {
-    if (!(await stat(file)).isFile()) throw new Error('not a file');
-  } catch (error) {
-    err.write(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}\n`);
+  // Exit 1 means "damaged": a file that cannot be read at all is a usage problem (2), in one line.
+  const cannotRead = (error: unknown) => {
+    err.write(`Cannot read ${terminalSafe(file)}: ${describeFileError(error)}\n`);
     return 2;
+  };
+  let handle: FileHandle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return cannotRead(error);
   }
-  const summary = await summarizeRecording(createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Uint8Array>);
-  out.write(json ? `${JSON.stringify(summary, null, 2)}\n` : describe(file, summary));
+  let summary: RecordingSummary;
+  try {
+    if (!(await handle.stat()).isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOTFILE' });
+    summary = await summarizeRecording(handle.createReadStream({ highWaterMark: 256 * 1024, autoClose: false }) as AsyncIterable<Uint8Array>);
+  } catch (error) {
+    return cannotRead(error);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+  // Text from the recording never reaches the terminal raw (escape sequences could retitle or clear it).
+  out.write(json ? `${terminalSafeJson(JSON.stringify(summary, null, 2))}\n` : describe(file, summary));
   return summary.errors.length ? 1 : 0;
 }
 
-async function serveCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const valued = new Set(['--port', '--token']);
-  const values = new Map<string, string>();
-  const dirs: string[] = [];
-  let bad = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (valued.has(arg) && i + 1 < args.length) values.set(arg, args[++i]!);
-    else if (arg.startsWith('--')) bad = true;
-    else dirs.push(arg);
-  }
-  const port = values.has('--port') ? Number(values.get('--port')) : Number(process.env.PORT ?? 8080);
-  const token = values.get('--token');
-  if (bad || !Number.isInteger(port) || port < 0 || port > 65535 || dirs.length > 1 || token === '') {
-    err.write(`${USAGE}\n`);
+function describeFileError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const known: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EPERM: 'permission denied', EISDIR: 'it is a folder', ENOTFILE: 'not a file', ELOOP: 'too many symbolic links' };
+  return (code && known[code]) ?? terminalSafe(error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
+/**
+ * `text` with the characters a terminal acts on written as escapes: C0 and C1 controls (ESC starts
+ * the sequences that retitle or clear a terminal), DEL, and the bidirectional overrides that
+ * reorder what is shown.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE_FOR_TERMINALS, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** JSON text whose strings hold no character a terminal acts on (JSON.stringify escapes C0 but leaves DEL, C1 and bidi controls raw). */
+function terminalSafeJson(json: string): string {
+  return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const UNSAFE_FOR_TERMINALS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `desktop-recording serve DIR …`: runs the recordings server until SIGINT; returns the exit status.
+ * A host (the demo's `npm start`) passes `extend` to add to the server what it runs besides.
+ */
+export async function serveCommand(
+  args: string[],
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+  extend?: (recordingsDir: string) => ServerExtension,
+): Promise<number> {
+  const usage = (problem: string) => {
+    err.write(`${problem}\n${USAGE}\n`);
     return 2;
+  };
+  let parsed: ReturnType<typeof parseServeArgs>;
+  try {
+    parsed = parseServeArgs(args);
+  } catch (error) {
+    return usage((error as Error).message);
   }
-  const recordingsDir = dirs[0] ?? 'demo/recordings';
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) return usage('serve needs the folder of recordings (DIR)');
+  if (positionals.length > 1) return usage(`serve takes one folder, not ${positionals.length}`);
+  const port = Number(values.port ?? process.env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be a port number, not ${JSON.stringify(values.port)}`);
+  const counts: Record<'max-viewers' | 'max-restarts', number | undefined> = { 'max-viewers': undefined, 'max-restarts': undefined };
+  for (const name of ['max-viewers', 'max-restarts'] as const) {
+    const text = values[name];
+    if (text === undefined) continue;
+    if (!/^[1-9]\d{0,6}$/.test(text)) return usage(`--${name} must be a positive whole number, not ${JSON.stringify(text)}`);
+    counts[name] = Number(text);
+  }
+  if (values.token !== undefined && values['token-file'] !== undefined) return usage('give the token once: --token or --token-file');
+  let token = values.token ?? process.env[TOKEN_ENV];
+  if (values['token-file'] !== undefined) {
+    try {
+      token = (await readFile(values['token-file'], 'utf8')).split(/\r?\n/)[0]!.trim();
+    } catch (error) {
+      err.write(`Cannot read the token file ${values['token-file']}: ${(error as Error).message}\n`);
+      return 2;
+    }
+  }
+  if (token === '') return usage(values['token-file'] !== undefined ? `the token file ${values['token-file']} is empty` : 'the token must not be empty');
+  const recordingsDir = positionals[0]!;
   if (!(await stat(recordingsDir).catch(() => undefined))?.isDirectory()) {
     err.write(`Not a folder: ${recordingsDir}\n`);
     return 2;
   }
-  // dist/cli.js → the package root two levels up holds demo/ and dist/.
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const server = await serve({ recordingsDir, root, port, host: '127.0.0.1', ...(token !== undefined && { token }) });
+  const host = values.host ?? '127.0.0.1';
+  const server = await serve({
+    recordingsDir, root: packageRoot(), port, host,
+    ...(token !== undefined && { token }),
+    allowUrlToken: values['allow-url-token'] ?? false,
+    allowedHosts: values['allow-host'] ?? [],
+    allowedOrigins: values['allow-origin'] ?? [],
+    ...(counts['max-viewers'] !== undefined && { maxViewers: counts['max-viewers'] }),
+    ...(counts['max-restarts'] !== undefined && { maxRestartsPerMinute: counts['max-restarts'] }),
+    ...(extend && { extension: extend(recordingsDir) }),
+  });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  out.write(`Demo: http://127.0.0.1:${actualPort}/  (recordings from ${recordingsDir}; Ctrl+C stops)\n`);
-  out.write(`Playback websocket: ws://127.0.0.1:${actualPort}/webapi/sites/<cluster>/desktopplayback/<session-id>/ws${token ? ' (token required)' : ''}\n`);
-  await new Promise<void>((done) => process.once('SIGINT', () => server.close(() => done())));
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  out.write(`Recordings: http://${shown}:${actualPort}/  (from ${recordingsDir}; Ctrl+C stops)\n`);
+  out.write(`Playback websocket: ws://${shown}:${actualPort}/webapi/sites/<cluster>/desktopplayback/<session-id>/ws${token ? ' (token required)' : ''}\n`);
+  await new Promise<void>((done) => {
+    const stop = () => server.close(() => done());
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   return 0;
+}
+
+function parseServeArgs(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      token: { type: 'string' },
+      'token-file': { type: 'string' },
+      'allow-url-token': { type: 'boolean' },
+      'allow-host': { type: 'string', multiple: true },
+      'allow-origin': { type: 'string', multiple: true },
+      'max-viewers': { type: 'string' },
+      'max-restarts': { type: 'string' },
+    },
+  });
+}
+
+/** The package root, which holds page/ and dist/: above dist/cli.js when built, two above src/cli/main.ts from the sources. */
+function packageRoot(): string {
+  return fileURLToPath(new URL(/\/src\/cli\/[^/]+$/.test(import.meta.url) ? '../..' : '..', import.meta.url));
 }
 
 function describe(file: string, s: RecordingSummary): string {
@@ -96,7 +210,7 @@ function describe(file: string, s: RecordingSummary): string {
   const skipped = s.skipped.duplicates + s.skipped.unknownEvents + s.skipped.badMessages;
   if (skipped) lines.push(`  skipped    ${s.skipped.duplicates} repeated, ${s.skipped.unknownEvents} unknown events, ${s.skipped.badMessages} undecodable screen messages`);
   for (const e of s.errors) lines.push(`  DAMAGED    ${e.reason} at byte ${e.atByte}: ${e.message}`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(terminalSafe).join('\n')}\n`;
 }
 
 function formatDuration(ms: number): string {

@@ -1,46 +1,87 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, join, resolve, sep } from 'node:path';
+import { isIP } from 'node:net';
+import { extname, join } from 'node:path';
 import { RecordingCatalog, parseListQuery, queryList } from './catalog.js';
-import { followRecording, LiveLimitError, LiveSessions, type LiveSession, type Synthesize } from './live-session.js';
-import { isSafeSid, matchPlaybackPath, PlaybackSocketServer, readFileChunks, type RecordingSource } from './playback-socket.js';
+import { AccessGate } from './access-token.js';
+import { FileRefusal, openInside, openRecording, recordingExists, type OpenedFile } from './files.js';
+import { followRecording, type GrowingRecording, type LiveRecordings } from './live-recordings.js';
+import { isSafeSid, matchPlaybackPath, PlaybackSocketServer, readFileChunks, type RecordingStore, type ServerTime } from './playback-socket-server.js';
 
 export type { RecordingListItem, ListPage } from './catalog.js';
+
+/** A JSON action (`POST /api/<name>`): gets the request's JSON object, answers a status and a JSON body. */
+export type JsonAction = (body: Record<string, unknown>) => Promise<{ status: number; body: unknown }>;
+
+/**
+ * What a host adds to the recordings server (the demo adds its live sessions this way): growing
+ * recordings to serve and list as live, and JSON actions. The server checks every request to an
+ * action (access, origin, content type, size, shape) before the action sees its body.
+ */
+export interface ServerExtension {
+  /** Recordings still being written: streamed as they grow, listed as live. */
+  live?: LiveRecordings;
+  /** `POST /api/<name>` endpoints, by name. */
+  actions?: Record<string, JsonAction>;
+  /** Called when the server closes (before its connections are dropped). */
+  close?(): Promise<void>;
+}
 
 export interface ServeOptions {
   /** Folder of recordings (`<session-id>.tar`). */
   recordingsDir: string;
-  /** Package root: `demo/` and `dist/` are served from here. */
+  /** Package root: the server's page (`page/`) and the built player (`dist/`) are served from here. */
   root: string;
   port: number;
   host: string;
-  /** Playback websocket token: clients must send `{"token": token}` first. Default: none needed. */
+  /**
+   * Access token. When set, every request must show it (`Authorization: Bearer`, or the HttpOnly
+   * session cookie the page gets from `POST /api/session`), and playback websockets that did not
+   * must send `{"token": token}` first. Default: none needed.
+   */
   token?: string;
+  /** Accept the token in `?access_token=` on Teleport's legacy websocket path. Default false. */
+  allowUrlToken?: boolean;
+  /**
+   * Host names the server answers to besides IP addresses and `localhost` (the `Host` header is
+   * checked, against DNS rebinding). Default none.
+   */
+  allowedHosts?: string[];
+  /**
+   * Origins whose pages may use the playback websocket besides this server's own and loopback
+   * ones (`*`: any). `corsOrigin` counts as one. Default none.
+   */
+  allowedOrigins?: string[];
+  /** Playback sockets open at once (more are answered 503). Default 100. */
+  maxViewers?: number;
+  /** Restarts (backward seeks) per playback socket per minute; more wait their turn. Default 10. */
+  maxRestartsPerMinute?: number;
+  /** How long a request body may take to arrive (408 after). Default 10 s. */
+  bodyTimeoutMs?: number;
+  /** The time playback sockets pace by (tests move it by hand). Default: the real one. */
+  playbackTime?: ServerTime;
   /** Without a token: how long a new playback socket waits for an optional `{"token":…}` (default 250 ms). */
   authGraceMs?: number;
   /** Bytes queued per playback socket before its sending waits (default 1 MiB). */
   highWaterMarkBytes?: number;
-  /** Default length of a live session (`POST /api/live`), ms; default 3 minutes. */
-  liveDurationMs?: number;
-  /** Replaces the demo synthesizer of live sessions (default: demo/samples under `root`). */
-  synthesize?: Synthesize;
+  /** Live recordings and actions a host adds. */
+  extension?: ServerExtension;
   /**
    * `Access-Control-Allow-Origin` of the recording files (`/recordings/…`), for players on other
    * origins (`*` or one origin); their `x-recording-live` header is then exposed to them. Default:
-   * none (the demo page and its player are on this server's origin).
+   * none (the server's page and its player are on this server's origin).
    */
   corsOrigin?: string;
 }
 
-/** The demo server: a `node:http` Server with its playback sockets, recordings list and live sessions. */
-export type DemoServer = Server & {
+/** The recordings server: a `node:http` Server with its playback sockets and recordings list. */
+export type RecordingsServer = Server & {
   readonly playback: PlaybackSocketServer;
   readonly catalog: RecordingCatalog;
-  readonly live: LiveSessions;
 };
+/** @deprecated the former name of RecordingsServer. */
+export type DemoServer = RecordingsServer;
 
-/** Content types by file extension, for the files the demo server (and the test servers) send. */
+/** Content types by file extension, for the files the recordings server (and the test servers) send. */
 export const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -57,20 +98,22 @@ export const contentTypes: Record<string, string> = {
   '.tar': 'application/octet-stream',
 };
 
-const MIN_LIVE_MS = 1_000;
-const MAX_LIVE_MS = 10 * 60_000;
+/** Largest request body (the JSON actions' objects). */
+const MAX_BODY_BYTES = 4096;
 
 /**
- * The demo server (README "Demo server endpoints"): the demo page, the built player, the
- * recordings (with Range; live ones streamed as they grow), their list, live sessions and the
- * Teleport-compatible playback websocket.
+ * The recordings server (`desktop-recording serve`): its page, the built player, the recordings
+ * (with Range; growing ones streamed as they grow), their list, Teleport's `sessionlength` and the
+ * Teleport-compatible playback websocket; plus what an extension adds.
  */
-export async function serve(options: ServeOptions): Promise<DemoServer> {
+export async function serve(options: ServeOptions): Promise<RecordingsServer> {
   const dir = options.recordingsDir;
-  const live = new LiveSessions(dir, options.root, options.synthesize);
+  const extension = options.extension ?? {};
+  const live: LiveRecordings = extension.live ?? { get: () => undefined };
+  const actions = new Map(Object.entries(extension.actions ?? {}));
   const catalog = new RecordingCatalog(dir, live);
   // A session id names `<sid>.tar`, or else the recording whose events carry that id (catalog.fileFor).
-  const source: RecordingSource = {
+  const store: RecordingStore = {
     async exists(sid) {
       if (!isSafeSid(sid)) return false;
       return live.get(`${sid}.tar`) !== undefined || (await catalog.fileFor(sid)) !== undefined;
@@ -78,15 +121,23 @@ export async function serve(options: ServeOptions): Promise<DemoServer> {
     async *open(sid, signal) {
       const session = live.get(`${sid}.tar`);
       if (session) return yield* followRecording(session, signal);
-      yield* readFileChunks(inside(dir, (await catalog.fileFor(sid)) ?? `${sid}.tar`)!, signal);
+      yield* readFileChunks(await openRecording(dir, (await catalog.fileFor(sid)) ?? `${sid}.tar`), signal);
     },
   };
   const corsHeaders: Record<string, string> = options.corsOrigin
     ? { 'access-control-allow-origin': options.corsOrigin, 'access-control-expose-headers': 'x-recording-live', ...(options.corsOrigin !== '*' && { vary: 'Origin' }) }
     : {};
+  const gate = new AccessGate(options.token || undefined);
+  const allowedHosts = new Set((options.allowedHosts ?? []).map((host) => host.toLowerCase()));
+  const allowedOrigins = new Set([...(options.allowedOrigins ?? []), ...(options.corsOrigin ? [options.corsOrigin] : [])]);
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
   const playback = new PlaybackSocketServer({
-    source,
-    token: options.token,
+    store,
+    token: gate.token,
+    allowUrlToken: options.allowUrlToken ?? false,
+    ...(options.maxViewers !== undefined && { maxViewers: options.maxViewers }),
+    ...(options.maxRestartsPerMinute !== undefined && { maxRestartsPerMinute: options.maxRestartsPerMinute }),
+    ...(options.playbackTime && { time: options.playbackTime }),
     ...(options.authGraceMs !== undefined && { authGraceMs: options.authGraceMs }),
     ...(options.highWaterMarkBytes !== undefined && { highWaterMarkBytes: options.highWaterMarkBytes }),
   });
@@ -97,27 +148,63 @@ export async function serve(options: ServeOptions): Promise<DemoServer> {
       response.end(`internal error: ${error instanceof Error ? error.message : String(error)}`);
     });
   });
+  // Slow or stalled clients do not hold connections open: whole requests within 30 s, headers within 10 s.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
   server.on('upgrade', (request, socket, head) => {
     socket.on('error', () => socket.destroy());
-    if (!playback.handleUpgrade(request, socket, head)) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    }
+    const refuse = (status: string) => socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    if (!requestUrl(request)) return refuse('400 Bad Request');
+    const host = request.headers.host;
+    if (!hostAllowed(host, allowedHosts)) return refuse('403 Forbidden');
+    // Browsers always send Origin on websockets: a page of another site is refused (the socket
+    // would carry the session cookie). Clients that are not browsers send none.
+    const origin = request.headers.origin;
+    if (origin !== undefined && !socketOriginAllowed(origin, host!, allowedOrigins)) return refuse('403 Forbidden');
+    if (!playback.handleUpgrade(request, socket, head, gate.required && gate.admits(request))) refuse('404 Not Found');
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const path = decodeURIComponent(url.pathname);
-    if (path === '/api/live') {
+    if (!hostAllowed(request.headers.host, allowedHosts)) {
+      response.writeHead(403, { 'content-type': 'text/plain' }).end(`this server does not answer to the host ${JSON.stringify(request.headers.host ?? '')}: start it with --allow-host NAME`);
+      return;
+    }
+    const url = requestUrl(request);
+    let path: string | undefined;
+    try {
+      path = url && decodeURIComponent(url.pathname);
+    } catch {
+      path = undefined;
+    }
+    if (!url || path === undefined) {
+      response.writeHead(400, { 'content-type': 'text/plain' }).end('the request path is not a URL path (or its percent-encoding is bad)');
+      return;
+    }
+    const pageDir = join(options.root, 'page');
+    if (!gate.admits(request)) {
+      // Without the token: the sign-in page and what it needs, nothing else.
+      if (path === '/' || path === '/index.html') return sendFile(request, response, openInside(pageDir, 'sign-in.html'), 'no-store', {}, 401);
+      if (path === '/page/sign-in.js' || path === '/page/page.css') return sendFile(request, response, openInside(pageDir, path.slice('/page/'.length)), 'no-cache');
+      if (path === '/api/session' && request.method === 'POST') return signIn(request, response);
+      return sendJson(request, response, 401, { error: 'this server needs its access token (Authorization: Bearer, or sign in on its page)' });
+    }
+    const action = /^\/api\/([a-z][a-z0-9-]*)$/.exec(path)?.[1];
+    if (action && actions.has(action)) {
       if (request.method !== 'POST') {
         response.writeHead(405, { allow: 'POST' }).end();
         return;
       }
-      return startLive(request, response);
+      return runAction(request, response, actions.get(action)!);
+    }
+    if (action && action !== 'recordings' && action !== 'server') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
+    if (path === '/api/server') return sendJson(request, response, 200, { actions: [...actions.keys()] });
     if (path === '/api/recordings') {
       const query = parseListQuery(url.searchParams);
       if (typeof query === 'string') return sendJson(request, response, 400, { error: query });
@@ -139,7 +226,7 @@ export async function serve(options: ServeOptions): Promise<DemoServer> {
       response.writeHead(426, { upgrade: 'websocket', 'content-type': 'text/plain' }).end('this is a websocket endpoint');
       return;
     }
-    if (path === '/' || path === '/index.html') return sendFile(request, response, join(options.root, 'demo', 'index.html'), 'no-cache');
+    if (path === '/' || path === '/index.html') return sendFile(request, response, openInside(pageDir, 'index.html'), 'no-cache');
     if (path.startsWith('/recordings/')) {
       let name = path.slice('/recordings/'.length);
       const session = live.get(name);
@@ -147,41 +234,68 @@ export async function serve(options: ServeOptions): Promise<DemoServer> {
       if (session?.live) return sendLive(request, response, session, corsHeaders);
       const sid = name.endsWith('.tar') ? name.slice(0, -'.tar'.length) : '';
       if (isSafeSid(sid)) name = (await catalog.fileFor(sid)) ?? name;
-      return sendFile(request, response, inside(dir, name), 'public, max-age=3600', corsHeaders);
+      return sendFile(request, response, openRecording(dir, name), 'public, max-age=3600', corsHeaders);
     }
-    if (path.startsWith('/dist/')) return sendFile(request, response, inside(join(options.root, 'dist'), path.slice('/dist/'.length)), 'no-cache');
-    if (path.startsWith('/demo/')) return sendFile(request, response, inside(join(options.root, 'demo'), path.slice('/demo/'.length)), 'no-cache');
+    if (path.startsWith('/dist/')) return sendFile(request, response, openInside(join(options.root, 'dist'), path.slice('/dist/'.length)), 'no-cache');
+    if (path.startsWith('/page/')) return sendFile(request, response, openInside(pageDir, path.slice('/page/'.length)), 'no-cache');
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   }
 
-  /** `POST /api/live` with an optional JSON body `{ "durationMs": n, "seed": n }`. */
-  async function startLive(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    let body: Record<string, unknown> = {};
-    try {
-      const text = await readBody(request, 4096);
-      if (text.trim()) body = JSON.parse(text) as Record<string, unknown>;
-      if (typeof body !== 'object' || body === null) throw new Error('not an object');
-    } catch {
-      return sendJson(request, response, 400, { error: 'the body must be empty or a JSON object { "durationMs"?: number, "seed"?: number }' });
+  /**
+   * The JSON object a POST carries (an empty body is `{}`), or undefined once it has answered the
+   * request itself: a cross-site form cannot send one (the content type must be JSON, so a browser
+   * asks first, and this server never says yes; the Origin must be this server's own), nor can a
+   * body that is too big (413), too slow (408) or not an object (400).
+   */
+  async function jsonBody(request: IncomingMessage, response: ServerResponse): Promise<Record<string, unknown> | undefined> {
+    const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json') {
+      sendJson(request, response, 415, { error: 'the body must be JSON (content-type: application/json)' });
+      return undefined;
     }
-    const requested = Number(body.durationMs ?? options.liveDurationMs ?? 180_000);
-    if (!Number.isFinite(requested)) return sendJson(request, response, 400, { error: 'durationMs must be a number' });
-    const durationMs = Math.round(Math.min(MAX_LIVE_MS, Math.max(MIN_LIVE_MS, requested)));
-    const seed = Number.isInteger(body.seed) ? (body.seed as number) : undefined;
-    let session: LiveSession;
+    const origin = request.headers.origin;
+    if (origin === undefined || !sameOrigin(origin, request.headers.host!, allowedOrigins)) {
+      sendJson(request, response, 403, { error: 'requests to this endpoint must come from this server\'s page (Origin)' });
+      return undefined;
+    }
+    let text: string;
     try {
-      session = await live.start({ durationMs, ...(seed !== undefined && { seed }) });
+      text = await readBody(request, MAX_BODY_BYTES, bodyTimeoutMs);
     } catch (error) {
-      if (error instanceof LiveLimitError) return sendJson(request, response, 429, { error: error.message });
-      return sendJson(request, response, 501, { error: `live sessions need the development checkout (demo/samples, @napi-rs/canvas): ${error instanceof Error ? error.message : String(error)}` });
+      const status = error instanceof BodyError ? error.status : 400;
+      response.shouldKeepAlive = false;
+      // A client still dribbling its body is cut once it had a moment to read the answer.
+      if (status === 408) response.once('finish', () => setTimeout(() => request.destroy(), 500).unref());
+      sendJson(request, response, status, { error: (error as Error).message });
+      return undefined;
     }
-    const sid = session.sessionId;
-    return sendJson(request, response, 201, {
-      sessionId: sid,
-      url: `/recordings/${session.file}`,
-      wsPath: `/webapi/sites/demo.example.com/desktopplayback/${sid}/ws`,
-      durationMs,
-    });
+    let body: unknown = {};
+    try {
+      if (text.trim()) body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      sendJson(request, response, 400, { error: 'the body must be empty or a JSON object' });
+      return undefined;
+    }
+    return body as Record<string, unknown>;
+  }
+
+  /** A JSON action: an optional JSON object in, the action's answer out. */
+  async function runAction(request: IncomingMessage, response: ServerResponse, run: JsonAction): Promise<void> {
+    const body = await jsonBody(request, response);
+    if (!body) return;
+    const { status, body: answer } = await run(body);
+    return sendJson(request, response, status, answer);
+  }
+
+  /** `POST /api/session` `{"token": …}`: the right token gets the session cookie. */
+  async function signIn(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await jsonBody(request, response);
+    if (!body) return;
+    if (typeof body.token !== 'string' || !gate.matches(body.token)) return sendJson(request, response, 401, { error: 'wrong token' });
+    response.writeHead(204, { 'set-cookie': gate.sessionCookie(), 'cache-control': 'no-store' }).end();
   }
 
   await new Promise<void>((done) => server.listen(options.port, options.host, done));
@@ -198,10 +312,10 @@ export async function serve(options: ServeOptions): Promise<DemoServer> {
     closing = true;
     closeServer(callback);
     playback.close();
-    void live.stopAll().finally(() => server.closeAllConnections());
+    void (extension.close?.() ?? Promise.resolve()).catch(() => undefined).finally(() => server.closeAllConnections());
     return server;
   }) as Server['close'];
-  return Object.assign(server, { playback, catalog, live });
+  return Object.assign(server, { playback, catalog });
 }
 
 function sendJson(request: IncomingMessage, response: ServerResponse, status: number, value: unknown): void {
@@ -210,29 +324,103 @@ function sendJson(request: IncomingMessage, response: ServerResponse, status: nu
   response.end(request.method === 'HEAD' ? undefined : body);
 }
 
-function readBody(request: IncomingMessage, limit: number): Promise<string> {
+class BodyError extends Error {
+  constructor(readonly status: 408 | 413, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * A request body as text: at most `limit` bytes (413, told by Content-Length or counted), arriving
+ * within `timeoutMs` (408). After a refusal the rest is read and dropped until the time is up, then
+ * the connection is cut, so a client that keeps sending cannot hold it.
+ */
+function readBody(request: IncomingMessage, limit: number, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let settled = false;
+    const timer = setTimeout(() => {
+      // Still arriving: refused (the caller answers, then cuts); refused before and still sending: cut now.
+      if (!settled) fail(new BodyError(408, `the body did not arrive within ${timeoutMs} ms`));
+      else request.destroy();
+    }, timeoutMs);
+    const fail = (error: Error) => {
+      settled = true;
+      chunks.length = 0;
+      reject(error);
+    };
+    const declared = Number(request.headers['content-length']);
+    if (declared > limit) fail(new BodyError(413, `the body is larger than ${limit} bytes`));
     request.on('data', (chunk: Buffer) => {
+      if (settled) return;
       size += chunk.length;
-      if (size > limit) {
-        reject(new Error('body too large'));
-        request.destroy();
-        return;
-      }
+      if (size > limit) return fail(new BodyError(413, `the body is larger than ${limit} bytes`));
       chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
+    request.on('end', () => {
+      clearTimeout(timer);
+      if (!settled) {
+        settled = true;
+        resolve(Buffer.concat(chunks).toString('utf8'));
+      }
+    });
+    request.on('error', (error) => {
+      clearTimeout(timer);
+      if (!settled) fail(error);
+    });
   });
+}
+
+/** The request's URL, or undefined when its target is not one (`//[`). */
+function requestUrl(request: IncomingMessage): URL | undefined {
+  try {
+    return new URL(request.url ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the `Host` header names this server: an IP address, `localhost`, or an allowed name. */
+function hostAllowed(host: string | undefined, allowed: ReadonlySet<string>): boolean {
+  if (!host) return false;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${host}`).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  const bare = hostname.replace(/^\[(.*)\]$/, '$1');
+  return isIP(bare) !== 0 || hostname === 'localhost' || allowed.has(hostname);
+}
+
+/** Whether `origin` is this server's own (the page's scheme and the request's `Host`), or allowed. */
+function sameOrigin(origin: string, host: string, allowed: ReadonlySet<string>): boolean {
+  if (allowed.has(origin)) return true;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === new URL(`http://${host}`).host;
+  } catch {
+    return false;
+  }
+}
+
+/** Websockets: also pages served from this machine (a loopback origin), and any origin with `*`. */
+function socketOriginAllowed(origin: string, host: string, allowed: ReadonlySet<string>): boolean {
+  if (allowed.has('*') || sameOrigin(origin, host, allowed)) return true;
+  try {
+    const hostname = new URL(origin).hostname.replace(/^\[(.*)\]$/, '$1');
+    return hostname === 'localhost' || hostname === '::1' || (isIP(hostname) === 4 && hostname.startsWith('127.'));
+  } catch {
+    return false;
+  }
 }
 
 /**
  * A live recording: streamed as it grows (chunked, no Content-Length), one complete part at a
  * time, and finished once the session has ended. `Range` is not supported while it is live.
  */
-async function sendLive(request: IncomingMessage, response: ServerResponse, session: LiveSession, extraHeaders: Record<string, string>): Promise<void> {
+async function sendLive(request: IncomingMessage, response: ServerResponse, session: GrowingRecording, extraHeaders: Record<string, string>): Promise<void> {
   response.writeHead(200, { ...extraHeaders, 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'x-recording-live': 'true' });
   if (request.method === 'HEAD') {
     response.end();
@@ -257,20 +445,20 @@ async function sendLive(request: IncomingMessage, response: ServerResponse, sess
   response.end();
 }
 
-/** `name` resolved inside `dir`, or undefined when it would leave it. */
-function inside(dir: string, name: string): string | undefined {
-  const base = resolve(dir);
-  const path = resolve(base, name);
-  return path.startsWith(base + sep) ? path : undefined;
-}
-
-/** Sends a file with ETag/Last-Modified validation and single-range `Range` support. */
-async function sendFile(request: IncomingMessage, response: ServerResponse, path: string | undefined, cacheControl: string, extraHeaders: Record<string, string> = {}): Promise<void> {
-  const info = path ? await stat(path).catch(() => undefined) : undefined;
-  if (!path || !info?.isFile()) {
-    response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+/**
+ * Sends a file with ETag/Last-Modified validation and single-range `Range` support. A file that
+ * cannot be opened is a 404 or 500; one that fails while it is read ends the response early.
+ */
+async function sendFile(request: IncomingMessage, response: ServerResponse, opening: Promise<OpenedFile>, cacheControl: string, extraHeaders: Record<string, string> = {}, okStatus = 200): Promise<void> {
+  let file: OpenedFile;
+  try {
+    file = await opening;
+  } catch (error) {
+    const status = error instanceof FileRefusal ? error.status : 500;
+    response.writeHead(status, { 'content-type': 'text/plain' }).end(status === 404 ? 'not found' : (error as Error).message);
     return;
   }
+  const { handle, info, path } = file;
   const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
   const headers: Record<string, string | number> = {
     ...extraHeaders,
@@ -280,25 +468,30 @@ async function sendFile(request: IncomingMessage, response: ServerResponse, path
     etag,
     'last-modified': new Date(info.mtimeMs).toUTCString(),
   };
+  const range = parseRange(request.headers.range, info.size);
+  const bodyless = request.headers['if-none-match'] === etag || range === 'unsatisfiable' || request.method === 'HEAD' || info.size === 0;
+  if (bodyless) await handle.close().catch(() => undefined);
   if (request.headers['if-none-match'] === etag) {
     response.writeHead(304, headers).end();
     return;
   }
-  const range = parseRange(request.headers.range, info.size);
   if (range === 'unsatisfiable') {
     response.writeHead(416, { ...headers, 'content-range': `bytes */${info.size}` }).end();
     return;
   }
   const [start, end] = range ?? [0, info.size - 1];
-  const status = range ? 206 : 200;
+  const status = range ? 206 : okStatus;
   if (range) headers['content-range'] = `bytes ${start}-${end}/${info.size}`;
   headers['content-length'] = Math.max(0, end - start + 1);
   response.writeHead(status, headers);
-  if (request.method === 'HEAD' || info.size === 0) {
+  if (bodyless) {
     response.end();
     return;
   }
-  createReadStream(path, { start, end }).pipe(response);
+  const stream = handle.createReadStream({ start, end, autoClose: true });
+  stream.on('error', () => response.destroy());
+  response.on('close', () => stream.destroy());
+  stream.pipe(response);
 }
 
 /** One `bytes=a-b`, `bytes=a-` or `bytes=-n` range; multiple ranges are answered with the whole file. */

@@ -1,9 +1,8 @@
 import { ErrorReason, RecordingError } from '../format/errors.js';
 import type { RecordedEvent } from '../format/events.js';
-import { TimelineBuilder, type Marker, type RecordingInfo, type TimedEvent } from '../format/timeline.js';
+import { MAX_SCREEN_SIDE, TimelineBuilder, type Marker, type RecordingInfo, type TimedEvent } from '../format/timeline.js';
 import { ActivityTrack, type PaintRect } from './activity.js';
 import { formatMs } from './clock.js';
-import { MAX_SCREEN_SIDE } from './fastpath/framebuffer.js';
 import { undrawableCodecDetail } from './fastpath/updates.js';
 import { IdleTimeMap } from './idle-time.js';
 import { ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';

@@ -44,6 +44,9 @@ type DesktopSessionEvent = Extract<
   { case: 'windowsDesktopSessionStart' | 'windowsDesktopSessionEnd' | 'linuxDesktopSessionStart' | 'linuxDesktopSessionEnd' }
 >;
 
+/** The largest screen side (pixels) the player paints and a recording may declare. */
+export const MAX_SCREEN_SIDE = 8192;
+
 export interface ScreenSize {
   timeMs: number;
   width: number;

@@ -36,6 +36,8 @@ const allowed: Record<string, (target: string) => boolean> = {
   worker: (t) => ['worker', 'core', 'format', 'playback-state'].includes(layerOf(t)) || t.startsWith('inline-worker:'),
   // The element talks to the worker client and protocol only, never to core.
   element: (t) => ['element', 'worker', 'format', 'playback-state'].includes(layerOf(t)) || t.startsWith('lit'),
+  // The command: the format layer, Node built-ins and `ws`; never the player, the recorder or the demo.
+  cli: (t) => ['cli', 'format', 'gen'].includes(layerOf(t)) || t.startsWith('node:') || t === 'ws',
 };
 
 describe('architecture', () => {
@@ -53,6 +55,19 @@ describe('architecture', () => {
       for (const target of importsOf(file)) assert.ok(target.startsWith('core/feeds/') || layerOf(target) === 'format', `${file} imports ${target}`);
     }
     for (const target of importsOf(join(src, 'core', 'playback-machine.ts'))) assert.equal(target, 'playback-state', `playback-machine.ts imports ${target}`);
+  });
+
+  test('nothing in src/ imports from outside src/ (the demo, tests, tools), nor loads TypeScript at run time', () => {
+    const files = sourceFiles(src);
+    assert.ok(files.some((file) => file.startsWith(join(src, 'cli'))), 'src/cli is covered');
+    for (const file of files) {
+      for (const target of importsOf(file)) {
+        assert.ok(!target.startsWith('..'), `${file} imports ${target}`);
+        assert.ok(!/^tsx(\/|$)/.test(target), `${file} imports ${target}`);
+      }
+      const code = readFileSync(file, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '');
+      assert.doesNotMatch(code, /['"`]tsx(\/[^'"`]*)?['"`]|\bdemo\//, `${file} names tsx or demo/`);
+    }
   });
 
   test('format/ and core/ never use the DOM tree', () => {

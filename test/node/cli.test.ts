@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { concatBytes } from '../../src/format/bytes.js';
+import { encodePartHeader } from '../../src/format/container.js';
 import { encodeTdp } from '../../src/format/tdp.js';
 import { createRecorder, memorySink } from '../../src/recorder/index.js';
+import { startCommand } from '../helpers/serve-process.js';
 
 // Runs the real command (bin → dist/cli.js); `npm test` builds dist before the Node tests.
 const run = (...args: string[]) => spawnSync('node', ['bin/desktop-recording.mjs', ...args], { encoding: 'utf8' });
@@ -79,6 +83,92 @@ describe('desktop-recording inspect', () => {
   });
 });
 
+describe('desktop-recording inspect: hostile and unreadable files', () => {
+  let dir = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-inspect-'));
+    await chmod(dir, 0o755);
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  /** A recording whose session fields are `fields`, with a `width`×`height` screen. */
+  async function write(name: string, fields: { user?: string; desktopName?: string }, width = 1024, height = 768): Promise<string> {
+    const sink = memorySink();
+    const recorder = createRecorder({
+      sink, now: () => Date.UTC(2026, 0, 1),
+      session: { sessionId: 'sid-x', clusterName: 'c', user: fields.user ?? 'u', desktopName: fields.desktopName ?? 'd', desktopAddr: '10.0.0.1:3389', windowsUser: 'w' },
+    });
+    await recorder.start();
+    await recorder.record(encodeTdp({ kind: 'screenSpec', width, height }), 'client');
+    await recorder.end();
+    const path = join(dir, name);
+    await writeFile(path, sink.bytes());
+    return path;
+  }
+
+  const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+  test('control characters from the recording are escaped, in text and in JSON', async () => {
+    const user = 'mallory\u001b]0;pwned\u0007\u001b[2J\u001b[H';
+    const desktopName = 'pc\u202e\u007f\u009b31m';
+    const file = await write('hostile.tar', { user, desktopName });
+    const text = run('inspect', file);
+    assert.equal(text.status, 0, text.stderr);
+    assert.doesNotMatch(text.stdout, UNSAFE, 'no raw control character reaches the terminal');
+    assert.match(text.stdout, /user {7}mallory\\x1b\]0;pwned\\x07\\x1b\[2J\\x1b\[H/);
+    assert.match(text.stdout, /desktop {4}pc\\u202e\\x7f\\x9b31m/);
+    const json = run('inspect', file, '--json');
+    assert.equal(json.status, 0);
+    assert.doesNotMatch(json.stdout, UNSAFE);
+    const summary = JSON.parse(json.stdout);
+    assert.equal(summary.recording.user, user, 'the JSON still reads back as the recorded text');
+    assert.equal(summary.recording.desktopName, desktopName);
+  });
+
+  test('a file that cannot be read: exit 2 and one line, no stack trace', async () => {
+    const locked = await write('locked.tar', {});
+    await chmod(locked, 0o000);
+    const folder = join(dir, 'folder.tar');
+    await mkdir(folder);
+    const fifo = join(dir, 'fifo.tar');
+    execFileSync('mkfifo', [fifo]);
+    // As root, permissions do not stop reading: the command runs as nobody then.
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const cases: [string, RegExp][] = [[locked, /permission denied/], [folder, /folder|not a file/], [fifo, /not a file/], [join(dir, 'missing.tar'), /no such file/]];
+    for (const [path, reason] of cases) {
+      const result = spawnSync('node', ['bin/desktop-recording.mjs', 'inspect', path], { encoding: 'utf8', timeout: 20_000, ...asNobody });
+      assert.equal(result.status, 2, `${path}: ${result.stderr}`);
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, /^Cannot read .+: .+\n$/, 'one line');
+      assert.match(result.stderr, reason);
+    }
+  });
+
+  test('a recording with no events is not clean', async () => {
+    const gz = gzipSync(new Uint8Array(0));
+    const empty = join(dir, 'no-events.tar');
+    await writeFile(empty, concatBytes([encodePartHeader(gz.length, 0), gz]));
+    const result = run('inspect', empty, '--json');
+    assert.equal(result.status, 1, result.stdout);
+    const summary = JSON.parse(result.stdout);
+    assert.equal(summary.events, 0);
+    assert.deepEqual(summary.errors.map((e: { reason: string }) => e.reason), ['not-a-recording']);
+    assert.match(run('inspect', empty).stdout, /DAMAGED {4}not-a-recording at byte 0: the recording holds no events/);
+  });
+
+  test('a 100000×100000 screen is reported: screen-too-large', async () => {
+    const file = await write('huge.tar', {}, 100_000, 100_000);
+    const result = run('inspect', file, '--json');
+    assert.equal(result.status, 1);
+    const summary = JSON.parse(result.stdout);
+    assert.deepEqual(summary.screen, { width: 100_000, height: 100_000 });
+    assert.equal(summary.errors.length, 1);
+    assert.equal(summary.errors[0].reason, 'screen-too-large');
+    assert.match(summary.errors[0].message, /100000×100000/);
+    assert.match(run('inspect', file).stdout, /DAMAGED {4}screen-too-large/);
+  });
+});
+
 describe('the committed sample recordings', () => {
   const samples = [
     { file: 'demo/recordings/6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720.tar', screen: { width: 1280, height: 720 }, user: 'alice@example.com' },
@@ -98,4 +188,41 @@ describe('the committed sample recordings', () => {
       assert.equal(summary.skipped.badMessages, 0);
     });
   }
+});
+
+describe('desktop-recording serve (the built command)', () => {
+  test('without a folder of recordings it is a usage error that says so', () => {
+    const result = spawnSync('node', ['bin/desktop-recording.mjs', 'serve', '--port', '0'], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^serve needs the folder of recordings \(DIR\)\nUsage:/);
+  });
+
+  test('serves its page, the player and the recordings; runs no demo parts', async () => {
+    const server = await startCommand(['demo/recordings', '--port', '0']);
+    try {
+      const page = await fetch(`${server.base}/`);
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get('content-type')!, /^text\/html/);
+      const html = await page.text();
+      for (const asset of [...html.matchAll(/(?:href|src)="(\/(?:page|dist)\/[^"]+)"/g)].map((m) => m[1]!)) {
+        assert.equal((await fetch(`${server.base}${asset}`)).status, 200, asset);
+      }
+      assert.match(await (await fetch(`${server.base}/page/page.js`)).text(), /\/dist\/desktop-recording-player\.js/);
+      assert.equal((await fetch(`${server.base}/dist/desktop-recording-player.js`)).status, 200);
+      assert.deepEqual(await (await fetch(`${server.base}/api/server`)).json(), { actions: [] }, 'no live sessions: they are the demo’s');
+      const live = await fetch(`${server.base}/api/live`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.base }, body: '{}' });
+      assert.equal(live.status, 404);
+      assert.equal((await (await fetch(`${server.base}/api/recordings`)).json()).total, 6);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('the package ships the command, its page and the built player, and no demo', () => {
+    const result = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(result.status, 0, result.stderr);
+    const files = new Set((JSON.parse(result.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path));
+    for (const path of ['bin/desktop-recording.mjs', 'page/index.html', 'page/page.js', 'page/page.css', 'dist/cli.js', 'dist/desktop-recording-player.js']) assert.ok(files.has(path), path);
+    assert.ok(![...files].some((path) => path.startsWith('demo/')), 'nothing of the demo');
+  });
 });

@@ -1,6 +1,7 @@
-// End to end: the demo page (demo/index.html) on the real demo server (src/cli/serve.ts, started
-// here on port 0 on a temporary folder holding copies of the two committed PNG-tile samples, so
-// the list is known and live sessions write there), driven in headless Chromium (puppeteer-core).
+// End to end: the server's page (page/index.html) on the real recordings server (src/cli/serve.ts)
+// with the demo's live sessions (demo/live-sessions.ts), started here on port 0 on a temporary
+// folder holding copies of the two committed PNG-tile samples (so the list is known and live
+// sessions write there), driven in headless Chromium (puppeteer-core).
 // The list and its sorting, filters and pages; a recording chosen, played, paused and sought, its
 // frame checked against a reference painted in the page from the file's own tiles; the player's
 // copy-link reopening the page at the same frame; the websocket mode; a live session.
@@ -14,7 +15,8 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
-import { serve, type DemoServer } from '../../src/cli/serve.js';
+import { liveSessionsExtension } from '../../demo/live-sessions.js';
+import { serve, type RecordingsServer } from '../../src/cli/serve.js';
 import { chromiumMissing, launchChromium } from '../helpers/chromium.js';
 import { loopbackUrl } from '../helpers/loopback.js';
 
@@ -46,7 +48,7 @@ function logPlayerEvents(): void {
 
 describe('the demo page, end to end', { skip: chromiumMissing }, () => {
   let dir = '';
-  let server: DemoServer;
+  let server: RecordingsServer;
   let base = '';
   let browser: Browser;
   let context: BrowserContext;
@@ -60,7 +62,7 @@ describe('the demo page, end to end', { skip: chromiumMissing }, () => {
     assert.ok(existsSync(join(root, 'dist/desktop-recording-player.js')), 'dist/ is not built: run `npm run build` first');
     dir = await mkdtemp(join(tmpdir(), 'drp-e2e-'));
     for (const sid of [HD, SD]) await copyFile(join(root, 'demo/recordings', `${sid}.tar`), join(dir, `${sid}.tar`));
-    server = await serve({ recordingsDir: dir, root, port: 0, host: '127.0.0.1', liveDurationMs: LIVE_MS });
+    server = await serve({ recordingsDir: dir, root, port: 0, host: '127.0.0.1', extension: liveSessionsExtension(dir, { defaultDurationMs: LIVE_MS }) });
     base = loopbackUrl(server);
     // The reference the browser tests use: every tile of the file painted in order (no player code).
     const bundled = await build({
@@ -336,6 +338,59 @@ describe('the demo page, end to end', { skip: chromiumMissing }, () => {
     // The player read the file as it grew (live), and has the whole recording now.
     await page.waitForFunction(() => (document.querySelector('desktop-recording-player') as unknown as { live: boolean }).live === false);
     assert.ok(Math.abs((await playerState()).duration - LIVE_MS / 1000) < 0.6);
+  });
+
+  test('with a token, the page asks for it once; list, files and websocket then go by an HttpOnly cookie, and the token is in no URL', async () => {
+    const TOKEN = 'e2e-token-7c1d-0b9e';
+    const guarded = await serve({ recordingsDir: dir, root, port: 0, host: '127.0.0.1', token: TOKEN });
+    const guardedBase = loopbackUrl(guarded);
+    // Not newPage(): its refused requests (401) are expected here, so its errors are checked by this test alone.
+    const signInPage = await context.newPage();
+    await signInPage.evaluateOnNewDocument(logPlayerEvents);
+    const errors: string[] = [];
+    signInPage.on('pageerror', (error) => errors.push(error instanceof Error ? error.message : String(error)));
+    // The refused requests (401) are logged by Chromium as failed loads: expected here.
+    signInPage.on('console', (message) => {
+      if (message.type() === 'error' && !/status of 401/.test(message.text())) errors.push(message.text());
+    });
+    const urls: string[] = [];
+    signInPage.on('request', (request) => urls.push(request.url()));
+    try {
+      await signInPage.goto(`${guardedBase}/?sid=${SD}&mode=ws`);
+      await signInPage.waitForSelector('#sign-in');
+      assert.equal(await signInPage.$('#rows'), null, 'no list before signing in');
+      await signInPage.addScriptTag({ content: readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8') });
+      const violations = await signInPage.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(context: Node): Promise<{ violations: { id: string }[] }> } }).axe;
+        return (await axe.run(document)).violations.map((violation) => violation.id);
+      });
+      assert.deepEqual(violations, [], 'the sign-in page has no accessibility violations axe can find');
+      await signInPage.locator('#token').fill('not-the-token');
+      await signInPage.click('#sign-in button[type="submit"]');
+      await signInPage.waitForSelector('#sign-in-error:not([hidden])');
+      await signInPage.locator('#token').fill(TOKEN);
+      await signInPage.click('#sign-in button[type="submit"]');
+      // Signed in, the same address is the recordings list, and the recording plays from the websocket.
+      await signInPage.waitForSelector(`#rows tr[data-sid="${SD}"]`);
+      await playerEvent('canplay', 0, signInPage);
+      assert.equal(await signInPage.evaluate(() => (document.querySelector('desktop-recording-player') as unknown as { error: unknown }).error), null);
+      const cookies = await context.cookies();
+      const session = cookies.find((cookie) => cookie.name === 'desktop-recording-session');
+      assert.ok(session, 'a session cookie');
+      assert.equal(session.httpOnly, true);
+      assert.equal(session.sameSite, 'Strict');
+      assert.equal(await signInPage.evaluate(() => document.cookie), '', 'page scripts cannot read it');
+      // The websocket is opened by the player's worker, whose traffic the page's request events do not show: its URL is the player's source.
+      const source = await signInPage.evaluate(() => (document.querySelector('desktop-recording-player') as unknown as { src: string }).src);
+      assert.match(source, /^ws:\/\/.*\/desktopplayback\//, 'the websocket was used');
+      urls.push(source);
+      assert.deepEqual(urls.filter((url) => url.includes(TOKEN)), [], 'the token is in no URL');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.deleteCookie(...(await context.cookies()));
+      await signInPage.close();
+      await new Promise((done) => guarded.close(done));
+    }
   });
 
   test('no page errors', () => {

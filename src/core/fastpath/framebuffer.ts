@@ -1,7 +1,8 @@
+import { MAX_SCREEN_SIDE } from '../../format/timeline.js';
 import type { FramebufferView, Rect } from './types.js';
 
-/** Largest screen side accepted (RDP's own limit is 8192). */
-export const MAX_SCREEN_SIDE = 8192;
+// One limit for every layer: the format refuses larger screens, the framebuffer never allocates one.
+export { MAX_SCREEN_SIDE };
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const R_SHIFT = LITTLE_ENDIAN ? 0 : 24;

@@ -1,4 +1,4 @@
-// The demo page: a portal's "Session Recordings" view over `desktop-recording serve`.
+// The page of `desktop-recording serve`: a portal's "Session Recordings" view of its recordings.
 //
 // The list comes from GET /api/recordings (sorting, filters and pages are the API's own); a row
 // plays in the <desktop-recording-player> beside it, from the file over HTTP or from the server-paced
@@ -572,6 +572,13 @@ for (const radio of document.querySelectorAll('input[name="mode"]')) {
 // ---------------------------------------------------------------------------------------------
 // Live sessions
 
+/** The live-session button shows only where the server runs live sessions (the demo's `npm start`). */
+async function showServerActions() {
+  const response = await fetch('/api/server', { cache: 'no-store' }).catch(() => undefined);
+  const info = response?.ok ? await response.json().catch(() => ({})) : {};
+  liveButton.hidden = !(Array.isArray(info.actions) && info.actions.includes('live'));
+}
+
 liveButton.addEventListener('click', async () => {
   const label = liveButton.querySelector('.label');
   // aria-disabled, not disabled: the button keeps keyboard focus while the session starts.
@@ -628,5 +635,6 @@ addEventListener('popstate', () => {
 readLocation();
 syncControls();
 renderSort();
+void showServerActions();
 await loadList();
 if (state.sid) await loadPlayer({ startAt: fragmentStart(location.hash) });

@@ -1,26 +1,25 @@
 /**
- * Live demo sessions for `desktop-recording serve` (`POST /api/live`).
+ * The demo's live sessions: `POST /api/live` on the server `npm start` runs (demo/server.ts),
+ * plugged into the recordings server as an extension (a JSON action and the growing recordings).
  *
- * A live session plays a synthetic desktop (demo/samples: `synthesizeSession`, 1280×720) in real
- * time and records it through the recorder shim (sync mode, file sink) into `<dir>/<sid>.tar`
- * while it happens. Every recorder flush appends one complete protostream part to the file; the
- * session counts the bytes of complete parts (`committedBytes`) and wakes the followers.
- *
- * Followers (`followRecording`) read the file up to `committedBytes` only, so whatever they have
- * sent is always a whole number of parts, then wait for the next part; once the session ended
- * (recorder closed: session end event written) they read the rest and finish. The HTTP route
- * streams that as a chunked response; the playback websocket reads it as its source.
+ * A live session plays a synthetic desktop (samples/desktop-scene.ts: `synthesizeSession`,
+ * 1280×720) in real time and records it through the recorder shim (sync mode, file sink) into
+ * `<dir>/<sid>.tar` while it happens. Every recorder flush appends one complete protostream part
+ * to the file; the session counts the bytes of complete parts (`committedBytes`) and wakes the
+ * followers (the server's `followRecording`).
  *
  * Sessions end after their duration, or early on `stop()` (server close). A failure (synthesizer
- * or disk) ends the session; the file then holds what was recorded before it.
+ * or disk) ends the session; the file then holds what was recorded before it. The recordings the
+ * sessions wrote are kept up to a disk budget: past it, the oldest finished ones are removed.
  */
 import { randomUUID } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { SceneOptions, SessionStep } from '../../demo/samples/desktop-scene.js';
-import { encodeTdp } from '../format/tdp.js';
-import { createRecorder, fileSink, type RecorderSink, type SessionInfo } from '../recorder/index.js';
+import type { ServerExtension } from '../src/cli/serve.js';
+import type { GrowingRecording, LiveRecordings } from '../src/cli/live-recordings.js';
+import { encodeTdp } from '../src/format/tdp.js';
+import { createRecorder, fileSink, type RecorderSink, type SessionInfo } from '../src/recorder/index.js';
+import { synthesizeSession, type SceneOptions, type SessionStep } from './samples/desktop-scene.js';
 
 export type Synthesize = (options: SceneOptions) => AsyncIterable<SessionStep>;
 
@@ -33,11 +32,10 @@ export interface LiveStartOptions {
   height?: number;
 }
 
-const READ_CHUNK_BYTES = 64 * 1024;
 /** Longest time steps wait to be written (one part per batch). */
 const FLUSH_MS = 200;
 
-export class LiveSession {
+export class LiveSession implements GrowingRecording {
   readonly sessionId = randomUUID();
   readonly file = `${this.sessionId}.tar`;
   readonly path: string;
@@ -156,16 +154,32 @@ export class LiveSession {
   }
 }
 
-/** The live sessions of one server. */
-export class LiveSessions {
-  private readonly sessions = new Map<string, LiveSession>();
-  private synthesizer: Promise<Synthesize> | undefined;
-
+export interface LiveSessionsOptions {
+  /** Sessions recording at once. Default 4. */
+  maxSessions?: number;
   /**
-   * @param root package root (demo/samples is loaded from there on the first start)
-   * @param synthesize replaces the demo synthesizer (hosts and tests)
+   * Disk budget (bytes) of the recordings these sessions wrote: when a new session starts, the
+   * oldest finished ones are removed until the rest fit. Default 512 MiB.
    */
-  constructor(private readonly dir: string, private readonly root: string, private readonly synthesize?: Synthesize, readonly maxSessions = 4) {}
+  maxBytes?: number;
+  /** Replaces the synthetic desktop (tests). */
+  synthesize?: Synthesize;
+}
+
+/** The live sessions of one server. */
+export class LiveSessions implements LiveRecordings {
+  private readonly sessions = new Map<string, LiveSession>();
+  /** Files of the sessions that have ended, oldest first. */
+  private readonly finished: string[] = [];
+  readonly maxSessions: number;
+  readonly maxBytes: number;
+  private readonly synthesize: Synthesize;
+
+  constructor(private readonly dir: string, options: LiveSessionsOptions = {}) {
+    this.maxSessions = options.maxSessions ?? 4;
+    this.maxBytes = options.maxBytes ?? 512 * 1024 * 1024;
+    this.synthesize = options.synthesize ?? synthesizeSession;
+  }
 
   /** The session writing `file` (`<sid>.tar`), while it is live. */
   get(file: string): LiveSession | undefined {
@@ -178,39 +192,35 @@ export class LiveSessions {
 
   async start(options: LiveStartOptions): Promise<LiveSession> {
     if (this.sessions.size >= this.maxSessions) throw new LiveLimitError(`at most ${this.maxSessions} live sessions at once`);
-    const synthesize = await (this.synthesizer ??= this.synthesize ? Promise.resolve(this.synthesize) : loadDemoSynthesizer(this.root));
-    const session = new LiveSession(this.dir, synthesize, options);
+    await this.makeRoom();
+    const session = new LiveSession(this.dir, this.synthesize, options);
     this.sessions.set(session.file, session);
-    void session.done.then(() => this.sessions.delete(session.file));
+    void session.done.then(() => {
+      this.sessions.delete(session.file);
+      this.finished.push(session.path);
+    });
     return session;
   }
 
   async stopAll(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((session) => session.stop()));
   }
+
+  /** Removes the oldest finished recordings until those left (and the live ones) fit the budget. */
+  private async makeRoom(): Promise<void> {
+    const sizeOf = async (path: string) => (await stat(path).catch(() => undefined))?.size ?? 0;
+    const live = [...this.sessions.values()].reduce((sum, session) => sum + session.committedBytes, 0);
+    const sizes = await Promise.all(this.finished.map(sizeOf));
+    let total = live + sizes.reduce((sum, size) => sum + size, 0);
+    while (this.finished.length && total > this.maxBytes) {
+      const path = this.finished.shift()!;
+      total -= sizes.shift()!;
+      await rm(path, { force: true });
+    }
+  }
 }
 
 export class LiveLimitError extends Error {}
-
-/**
- * Loads `synthesizeSession` from `<root>/demo/samples/desktop-scene.ts` (a development checkout:
- * it needs @napi-rs/canvas). Under tsx it is imported directly; from the built CLI through tsx's
- * `tsImport`. The specifiers are not literals, so the CLI bundle leaves them to Node.
- */
-async function loadDemoSynthesizer(root: string): Promise<Synthesize> {
-  const url = pathToFileURL(join(root, 'demo', 'samples', 'desktop-scene.ts')).href;
-  type SceneModule = { synthesizeSession: Synthesize };
-  let module: SceneModule;
-  try {
-    module = (await import(url)) as SceneModule;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
-    const tsxApi = 'tsx/esm/api';
-    const { tsImport } = (await import(tsxApi)) as { tsImport: (specifier: string, parent: string) => Promise<unknown> };
-    module = (await tsImport(url, import.meta.url)) as SceneModule;
-  }
-  return module.synthesizeSession;
-}
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
@@ -225,31 +235,44 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+const MIN_LIVE_MS = 1_000;
+const MAX_LIVE_MS = 10 * 60_000;
+
+export interface LiveExtensionOptions extends LiveSessionsOptions {
+  /** Length of a session whose request names none, ms. Default 3 minutes. */
+  defaultDurationMs?: number;
+}
+
 /**
- * The bytes of a live recording as they are committed: waits for each new part and finishes once
- * the session has ended and everything was read. Stops early when `signal` aborts.
+ * The recordings server extension of the demo: `POST /api/live` with a JSON object
+ * `{ "durationMs"?: n, "seed"?: n }` starts a session (201 `{ sessionId, url, wsPath, durationMs }`),
+ * 429 when too many run; their recordings are served and listed as live while they grow.
  */
-export async function* followRecording(session: LiveSession, signal: AbortSignal): AsyncGenerator<Uint8Array> {
-  let handle: FileHandle | undefined;
-  let offset = 0;
-  try {
-    for (;;) {
-      if (signal.aborted) return;
-      const ended = session.ended;
-      const committed = session.committedBytes;
-      while (offset < committed) {
-        handle ??= await open(session.path, 'r');
-        const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, committed - offset));
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
-        if (bytesRead === 0) break;
-        offset += bytesRead;
-        yield buffer.subarray(0, bytesRead);
-        if (signal.aborted) return;
-      }
-      if (ended && offset >= committed) return;
-      await session.changed(signal);
-    }
-  } finally {
-    await handle?.close();
-  }
+export function liveSessionsExtension(dir: string, options: LiveExtensionOptions = {}): ServerExtension & { sessions: LiveSessions } {
+  const sessions = new LiveSessions(dir, options);
+  return {
+    sessions,
+    live: sessions,
+    actions: {
+      async live(body) {
+        const requested = body.durationMs ?? options.defaultDurationMs ?? 180_000;
+        if (typeof requested !== 'number' || !Number.isFinite(requested)) return { status: 400, body: { error: 'durationMs must be a number' } };
+        if (body.seed !== undefined && !Number.isSafeInteger(body.seed)) return { status: 400, body: { error: 'seed must be an integer' } };
+        const durationMs = Math.round(Math.min(MAX_LIVE_MS, Math.max(MIN_LIVE_MS, requested)));
+        let session: LiveSession;
+        try {
+          session = await sessions.start({ durationMs, ...(body.seed !== undefined && { seed: body.seed as number }) });
+        } catch (error) {
+          if (error instanceof LiveLimitError) return { status: 429, body: { error: error.message } };
+          throw error;
+        }
+        const sid = session.sessionId;
+        return {
+          status: 201,
+          body: { sessionId: sid, url: `/recordings/${session.file}`, wsPath: `/webapi/sites/demo.example.com/desktopplayback/${sid}/ws`, durationMs },
+        };
+      },
+    },
+    close: () => sessions.stopAll(),
+  };
 }

@@ -5,9 +5,14 @@
  * Per connection (a "viewer"):
  * - Auth (§4.1): with a configured token the first client message must be `{"token":"T"}`; the
  *   answer is a text frame `{"type":"create_session_response","status":"ok"}` or `…"status":"error",
- *   "message":…}` followed by a close. The older `…/desktopplayback/:sid?access_token=T` form is
- *   accepted too. Without a configured token, a first `{"token":…}` is answered `ok` and a client
- *   that sends nothing gets the stream after `authGraceMs` (any first message starts it at once).
+ *   "message":…}` followed by a close. A socket whose upgrade already showed the token (the
+ *   server's session cookie or a Bearer header) needs no token message; the older
+ *   `…/desktopplayback/:sid?access_token=T` form only with `allowUrlToken`. Without a configured
+ *   token, a first `{"token":…}` is answered `ok` and a client that sends nothing gets the stream
+ *   after `authGraceMs` (any first message starts it at once).
+ * - Limits: at most `maxViewers` sockets; restarts (backward seeks) per socket are budgeted at
+ *   `maxRestartsPerMinute`, so seeking back and forth cannot make the server send the file again
+ *   and again; a known action with a bad value (`"speed": null`) is ignored.
  * - Stream (§4.2): every `DesktopRecording` event of `<sid>.tar`, in file order, as a binary frame
  *   of its Go `encoding/json` form; then `{"message":"end"}`, or `{"message":"error","errorText":…}`
  *   after the last event that decoded from a damaged file.
@@ -32,28 +37,40 @@
  * the socket (counted through `send` callbacks), so a slow client holds back the file reading
  * instead of making the server buffer the recording. Closing the socket stops the reading.
  */
-import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Timestamp } from '@bufbuild/protobuf/wkt';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { RecordedEvent } from '../format/events.js';
+import { clampServerSpeed, desktopRecordingJson, END_FRAME, errorFrame, parsePlaybackAction, sessionResponseFrame, type InvalidPlaybackAction, type PlaybackAction } from '../format/playback-frames.js';
 import { RecordingReader } from '../format/reader.js';
+import { tokensMatch } from './access-token.js';
 import type { DesktopRecording } from '../gen/teleport/legacy/types/events/events_pb.js';
 
-
-/** Where a viewer's bytes come from: a finished file, or a live recording that is still growing. */
-export interface RecordingSource {
+/** Where the server's viewers get their bytes from: finished files, or live recordings that still grow. */
+export interface RecordingStore {
   /** Whether recording `sid` exists. */
   exists(sid: string): Promise<boolean>;
   /** The recording's bytes from the start, in chunks; stops early (and frees the file) when `signal` aborts. */
   open(sid: string, signal: AbortSignal): AsyncIterable<Uint8Array>;
 }
 
-export interface PlaybackSocketOptions {
-  source: RecordingSource;
-  /** When set, clients must authenticate with `{"token": token}` (or `?access_token=` on the old path). */
+export interface PlaybackSocketServerOptions {
+  store: RecordingStore;
+  /** When set, clients must authenticate with `{"token": token}` (or `?access_token=` on the old path, when allowed). */
   token?: string;
+  /** Accept the token in `?access_token=` on Teleport's legacy path (URLs end up in logs and history). Default false. */
+  allowUrlToken?: boolean;
+  /** Sockets open at once; more are answered 503. Default 100. */
+  maxViewers?: number;
+  /**
+   * Restarts from the beginning (backward seeks) one socket may make per minute, with as many at
+   * once; more wait their turn, so a client seeking back and forth cannot make the server read and
+   * send the file again and again. Default 10 (the player itself seeks the server only forward).
+   */
+  maxRestartsPerMinute?: number;
+  /** The time viewers pace by. Default: the real one. */
+  time?: ServerTime;
   /** Without a token: how long to wait for an optional `{"token":…}` before streaming. Default 250 ms. */
   authGraceMs?: number;
   /** With a token: how long to wait for it. Default 10 s. */
@@ -61,6 +78,20 @@ export interface PlaybackSocketOptions {
   /** Bytes queued on a socket above which sending waits. Default 1 MiB. */
   highWaterMarkBytes?: number;
 }
+
+/** The time the viewers pace by: the real one, or one a test moves by hand. */
+export interface ServerTime {
+  /** Milliseconds, monotonic. */
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const REAL_TIME: ServerTime = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 /** What one connected viewer did so far (tests, diagnostics). */
 export interface ViewerStats {
@@ -77,10 +108,10 @@ export interface ViewerStats {
   maxQueuedBytes: number;
   /** Times the stream started from the beginning (1 + backward seeks). */
   passes: number;
+  /** Restarts that waited for the restart budget. */
+  throttledRestarts: number;
 }
 
-export const MIN_SPEED = 0.25;
-export const MAX_SPEED = 16;
 /**
  * A viewer this far behind schedule (wall ms) re-anchors its clock rather than catching up in a burst.
  * Shorter lateness (a busy event loop: many viewers, bursts of frames, GC) is caught up, so a 1× viewer
@@ -111,19 +142,24 @@ export function isSafeSid(sid: string): boolean {
 
 /** Playback websocket endpoints, attached to an HTTP server through its `upgrade` event. */
 export class PlaybackSocketServer {
-  private readonly options: Required<Omit<PlaybackSocketOptions, 'token'>> & { token: string | undefined };
+  private readonly options: Required<Omit<PlaybackSocketServerOptions, 'token'>> & { token: string | undefined };
   private readonly wss: WebSocketServer;
   private readonly active = new Set<Viewer>();
   private closed = false;
 
-  constructor(options: PlaybackSocketOptions) {
+  constructor(options: PlaybackSocketServerOptions) {
     this.options = {
       authGraceMs: 250,
       authTimeoutMs: 10_000,
       highWaterMarkBytes: 1024 * 1024,
+      allowUrlToken: false,
+      maxViewers: 100,
+      maxRestartsPerMinute: 10,
+      time: REAL_TIME,
       ...options,
       token: options.token || undefined,
     };
+    if (!(this.options.maxRestartsPerMinute >= 1) || !(this.options.maxViewers >= 1)) throw new RangeError('maxRestartsPerMinute and maxViewers must be at least 1');
     // Client messages are small JSON actions; screen data never flows client → server.
     this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024 });
   }
@@ -135,23 +171,31 @@ export class PlaybackSocketServer {
 
   /**
    * Takes an `upgrade` request. Returns false (and leaves the socket alone) when the path is not a
-   * playback path; answers 404 itself for a malformed session id.
+   * playback path; answers 404 itself for a malformed session id, 503 when closed or full.
+   * `authorized`: the request already showed the token (header or session cookie).
    */
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, authorized = false): boolean {
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://localhost');
+    } catch {
+      return false;
+    }
     const route = matchPlaybackPath(url.pathname);
     if (!route) return false;
-    if (this.closed || !isSafeSid(route.sid)) {
-      socket.end(`HTTP/1.1 ${this.closed ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const refusal = this.closed || this.active.size >= this.options.maxViewers ? '503 Service Unavailable' : !isSafeSid(route.sid) ? '404 Not Found' : undefined;
+    if (refusal) {
+      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return true;
     }
-    const queryToken = route.legacy ? url.searchParams.get('access_token') ?? undefined : undefined;
+    const queryToken = route.legacy && this.options.allowUrlToken ? url.searchParams.get('access_token') ?? undefined : undefined;
+    const admitted = authorized || (queryToken !== undefined && this.options.token !== undefined && tokensMatch(queryToken, this.options.token));
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       if (this.closed) {
         ws.terminate();
         return;
       }
-      const viewer = new Viewer(ws, route.sid, queryToken, this.options);
+      const viewer = new Viewer(ws, route.sid, admitted, this.options);
       this.active.add(viewer);
       void viewer.run().finally(() => this.active.delete(viewer));
     });
@@ -174,30 +218,32 @@ export class PlaybackSocketServer {
 type PassOutcome = 'end' | 'error' | 'restart' | 'closed';
 type Phase = 'auth' | 'grace' | 'open';
 
-/** The playback clock: recording time (ms) advancing at `speed` while not paused. */
-class PlaybackClock {
+/** A viewer's clock: recording time (ms) advancing at `speed` while not paused. */
+class ViewerClock {
   speed = 1;
   paused = false;
   private anchorMs = 0;
   private anchorWall = 0;
 
-  position(now = performance.now()): number {
+  constructor(private readonly time: ServerTime) {}
+
+  position(now = this.time.now()): number {
     return this.paused ? this.anchorMs : this.anchorMs + (now - this.anchorWall) * this.speed;
   }
 
-  set(positionMs: number, now = performance.now()): void {
+  set(positionMs: number, now = this.time.now()): void {
     this.anchorMs = positionMs;
     this.anchorWall = now;
   }
 
   setSpeed(speed: number): void {
-    const now = performance.now();
+    const now = this.time.now();
     this.set(this.position(now), now);
     this.speed = speed;
   }
 
   setPaused(paused: boolean): void {
-    const now = performance.now();
+    const now = this.time.now();
     this.set(this.position(now), now);
     this.paused = paused;
   }
@@ -205,7 +251,7 @@ class PlaybackClock {
 
 class Viewer {
   readonly stats: ViewerStats;
-  private readonly clock = new PlaybackClock();
+  private readonly clock: ViewerClock;
   private phase: Phase;
   private authAnswered = false;
   private receiving = true;
@@ -221,19 +267,25 @@ class Viewer {
   /** The last frame of a finished pass (end or error), repeated for a seek that does not restart. */
   private finalFrame: string | undefined;
   private wake: (() => void) | undefined;
-  private wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  private wakeTimer: unknown;
   private readonly drainWaiters: (() => void)[] = [];
   private passAbort: AbortController | undefined;
   private startWaiter: (() => void) | undefined;
+  /** Restarts this socket may make now (a bucket refilled at maxRestartsPerMinute). */
+  private restartTokens: number;
+  private restartTokensAt: number;
 
   constructor(
     private readonly ws: WebSocket,
     readonly sid: string,
-    private readonly queryToken: string | undefined,
-    private readonly options: Required<Omit<PlaybackSocketOptions, 'token'>> & { token: string | undefined },
+    admitted: boolean,
+    private readonly options: Required<Omit<PlaybackSocketServerOptions, 'token'>> & { token: string | undefined },
   ) {
-    this.stats = { sid, fileBytes: 0, frames: 0, bytesSent: 0, queuedBytes: 0, maxQueuedBytes: 0, passes: 0 };
-    this.phase = options.token === undefined ? 'grace' : queryToken === options.token ? 'open' : 'auth';
+    this.stats = { sid, fileBytes: 0, frames: 0, bytesSent: 0, queuedBytes: 0, maxQueuedBytes: 0, passes: 0, throttledRestarts: 0 };
+    this.restartTokens = options.maxRestartsPerMinute;
+    this.restartTokensAt = options.time.now();
+    this.clock = new ViewerClock(options.time);
+    this.phase = options.token === undefined ? 'grace' : admitted ? 'open' : 'auth';
     ws.on('message', (data: RawData) => this.onMessage(data));
     ws.on('close', () => this.onClose());
     ws.on('error', () => this.onClose());
@@ -246,7 +298,7 @@ class Viewer {
 
   async run(): Promise<void> {
     if (!(await this.waitForStart())) return;
-    if (!(await this.options.source.exists(this.sid).catch(() => false))) {
+    if (!(await this.options.store.exists(this.sid).catch(() => false))) {
       if (this.closed) return;
       await this.send(errorFrame(`recording ${this.sid} not found`), true);
       this.ws.close(1000);
@@ -255,11 +307,33 @@ class Viewer {
     for (;;) {
       const outcome = await this.pass();
       if (outcome === 'closed' || this.closed) return;
-      if (outcome === 'restart') continue;
-      // Finished (end or error): wait for a seek that restarts, or for the client to leave.
-      while (this.restartTo === undefined && !this.closed) await this.changed();
-      if (this.closed) return;
-      this.finalFrame = undefined;
+      if (outcome !== 'restart') {
+        // Finished (end or error): wait for a seek that restarts, or for the client to leave.
+        while (this.restartTo === undefined && !this.closed) await this.changed();
+        if (this.closed) return;
+        this.finalFrame = undefined;
+      }
+      if (!(await this.takeRestart())) return;
+    }
+  }
+
+  /** Waits until the restart budget allows one more pass; false when the socket closed meanwhile. */
+  private async takeRestart(): Promise<boolean> {
+    const perMs = this.options.maxRestartsPerMinute / 60_000;
+    let throttled = false;
+    for (;;) {
+      if (this.closed) return false;
+      const now = this.options.time.now();
+      this.restartTokens = Math.min(this.options.maxRestartsPerMinute, this.restartTokens + (now - this.restartTokensAt) * perMs);
+      this.restartTokensAt = now;
+      if (this.restartTokens >= 1) {
+        this.restartTokens -= 1;
+        return true;
+      }
+      if (!throttled) this.stats.throttledRestarts += 1;
+      throttled = true;
+      // Seeks meanwhile only move the restart's target (the latest wins).
+      await this.changed((1 - this.restartTokens) / perMs);
     }
   }
 
@@ -270,7 +344,7 @@ class Viewer {
     if (this.phase === 'open') return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
       const timeout = this.phase === 'auth' ? this.options.authTimeoutMs : this.options.authGraceMs;
-      const timer = setTimeout(() => {
+      const timer = this.options.time.setTimeout(() => {
         if (this.phase === 'auth') {
           this.refuse('authentication timed out: send {"token": …} first');
         } else {
@@ -279,7 +353,7 @@ class Viewer {
         this.startWaiter?.();
       }, timeout);
       this.startWaiter = () => {
-        clearTimeout(timer);
+        this.options.time.clearTimeout(timer);
         this.startWaiter = undefined;
         resolve(this.phase === 'open' && !this.closed);
       };
@@ -288,25 +362,20 @@ class Viewer {
 
   private onMessage(data: RawData): void {
     if (this.closed) return;
-    let message: unknown;
-    try {
-      message = JSON.parse(rawText(data));
-    } catch {
-      message = undefined;
-    }
-    const object = typeof message === 'object' && message !== null && !Array.isArray(message) ? (message as Record<string, unknown>) : undefined;
+    const message = parsePlaybackAction(rawText(data));
+    const token = message && 'token' in message ? message.token : undefined;
     if (this.phase === 'auth') {
-      if (object && typeof object.token === 'string' && object.token === this.options.token) {
+      if (token !== undefined && this.options.token !== undefined && tokensMatch(token, this.options.token)) {
         this.answerAuth();
         this.phase = 'open';
       } else {
-        this.refuse(object && 'token' in object ? 'invalid token' : 'authentication required: send {"token": …} first');
+        this.refuse(token !== undefined ? 'invalid token' : 'authentication required: send {"token": …} first');
       }
       this.startWaiter?.();
       return;
     }
     // Without a configured token, a token message is welcome (first or not) and answered ok.
-    if (object && 'token' in object && !('action' in object) && !this.authAnswered) {
+    if (token !== undefined && !this.authAnswered) {
       this.answerAuth();
       if (this.phase === 'grace') {
         this.phase = 'open';
@@ -316,16 +385,16 @@ class Viewer {
     }
     if (this.phase === 'grace') {
       this.phase = 'open';
-      this.action(object);
+      this.action(message);
       this.startWaiter?.();
       return;
     }
-    this.action(object);
+    this.action(message);
   }
 
   private answerAuth(): void {
     this.authAnswered = true;
-    void this.send(JSON.stringify({ type: 'create_session_response', status: 'ok' }), false);
+    void this.send(sessionResponseFrame(), false);
   }
 
   private refuse(reason: string): void {
@@ -334,28 +403,27 @@ class Viewer {
     const ws = this.ws;
     this.closed = true;
     this.receiving = false;
-    ws.send(JSON.stringify({ type: 'create_session_response', status: 'error', message: reason }), () => ws.close(1008, 'authentication failed'));
+    ws.send(sessionResponseFrame(reason), () => ws.close(1008, 'authentication failed'));
   }
 
   /** One client action (§4.3). */
-  private action(message: Record<string, unknown> | undefined): void {
+  private action(message: PlaybackAction | InvalidPlaybackAction | undefined): void {
     if (!this.receiving) return;
-    switch (message?.action) {
+    // A known action with a value that is not one (`"speed": null`) changes nothing.
+    if (message && 'invalid' in message) return;
+    switch (message && 'action' in message ? message.action : undefined) {
       case 'play/pause':
         this.clock.setPaused(!this.clock.paused);
         break;
-      case 'speed': {
-        const speed = Number(message.speed);
-        if (Number.isFinite(speed)) this.clock.setSpeed(Math.min(MAX_SPEED, Math.max(MIN_SPEED, speed)));
+      case 'speed':
+        this.clock.setSpeed(clampServerSpeed((message as { speed: number }).speed));
         break;
-      }
-      case 'seek': {
-        const pos = Number(message.pos);
-        if (Number.isFinite(pos)) this.seek(Math.max(0, Math.floor(pos)));
+      case 'seek':
+        this.seek(Math.max(0, Math.floor((message as { pos: number }).pos)));
         break;
-      }
       default:
-        // Teleport's ReceivePlaybackActions returns on anything else; playback goes on, unsteerable.
+        // A token again, or anything else: Teleport's ReceivePlaybackActions returns on it;
+        // playback goes on, unsteerable.
         this.receiving = false;
         return;
     }
@@ -403,7 +471,7 @@ class Viewer {
     this.passAbort = abort;
     const reader = new RecordingReader();
     try {
-      for await (const chunk of this.options.source.open(this.sid, abort.signal)) {
+      for await (const chunk of this.options.store.open(this.sid, abort.signal)) {
         this.stats.fileBytes += chunk.length;
         const { events, error } = await reader.push(chunk);
         const outcome = await this.deliverAll(events);
@@ -487,7 +555,7 @@ class Viewer {
       if (fastForward) {
         this.needsAnchor = true;
       } else {
-        const now = performance.now();
+        const now = this.options.time.now();
         // Behind schedule by more than the tolerance (slow socket or disk): continue from here.
         if ((this.clock.position(now) - ms) / this.clock.speed > LATE_TOLERANCE_MS) this.clock.set(ms, now);
       }
@@ -499,12 +567,12 @@ class Viewer {
   private changed(timeoutMs?: number): Promise<void> {
     return new Promise<void>((resolve) => {
       this.wake = resolve;
-      if (timeoutMs !== undefined) this.wakeTimer = setTimeout(() => this.notify(), timeoutMs);
+      if (timeoutMs !== undefined) this.wakeTimer = this.options.time.setTimeout(() => this.notify(), timeoutMs);
     });
   }
 
   private notify(): void {
-    clearTimeout(this.wakeTimer);
+    if (this.wakeTimer !== undefined) this.options.time.clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
     const wake = this.wake;
     this.wake = undefined;
@@ -533,57 +601,14 @@ class Viewer {
   }
 }
 
-const END_FRAME = JSON.stringify({ message: 'end' });
-
-function errorFrame(text: string): string {
-  return JSON.stringify({ message: 'error', errorText: text });
-}
-
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data as ArrayBuffer).toString('utf8');
 }
 
-/**
- * A DesktopRecording event as Teleport's `utils.FastMarshal` writes it (Go `encoding/json` of the
- * gogoproto struct): flattened Metadata (`ei`, `event`, `uid`/`code` when set, `time`,
- * `cluster_name` when set), `message` (base64, `null` when unset), `ms`, and `tdpb_message`
- * (base64) only when the event carries TDPB.
- */
-export function desktopRecordingJson(value: DesktopRecording): string {
-  const m = value.metadata;
-  let json = `{"ei":${m ? m.index.toString() : '0'},"event":${goString(m?.type ?? '')}`;
-  if (m?.id) json += `,"uid":${goString(m.id)}`;
-  if (m?.code) json += `,"code":${goString(m.code)}`;
-  json += `,"time":"${goTime(m?.time)}"`;
-  if (m?.clusterName) json += `,"cluster_name":${goString(m.clusterName)}`;
-  json += `,"message":${value.message.length ? `"${base64(value.message)}"` : 'null'}`;
-  json += `,"ms":${value.delayMilliseconds.toString()}`;
-  if (value.tdpbMessage.length) json += `,"tdpb_message":"${base64(value.tdpbMessage)}"`;
-  return `${json}}`;
-}
-
-/** A JSON string as Go's encoding/json writes it (HTML-safe escapes for <, >, &, U+2028, U+2029). */
-export function goString(text: string): string {
-  return JSON.stringify(text).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** A protobuf Timestamp as Go's `time.Time` marshals to JSON (RFC 3339, nanoseconds without trailing zeros, UTC). */
-export function goTime(timestamp: Timestamp | undefined): string {
-  const seconds = timestamp ? Number(timestamp.seconds) : -62135596800; // Go's zero time
-  const nanos = timestamp?.nanos ?? 0;
-  const whole = new Date(seconds * 1000).toISOString().slice(0, 19);
-  const fraction = nanos > 0 ? `.${String(nanos).padStart(9, '0').replace(/0+$/, '')}` : '';
-  return `${whole}${fraction}Z`;
-}
-
-function base64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
-
-/** Reads a finished file in chunks (a source's `open` for files that do not grow). */
-export async function* readFileChunks(path: string, signal: AbortSignal): AsyncGenerator<Uint8Array> {
-  const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
+/** Reads an opened finished file in chunks (a store's `open` for files that do not grow), then closes it. */
+export async function* readFileChunks(file: { handle: FileHandle }, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+  const stream = file.handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES, autoClose: true });
   const stop = () => stream.destroy();
   signal.addEventListener('abort', stop, { once: true });
   try {

@@ -1,0 +1,64 @@
+// A recordings server in a process of its own, on loopback: the built command
+// (`bin/desktop-recording.mjs serve …`) or the server module with options the command does not
+// take (`serve-child.ts`). Tests see what a user or an attacker sees: status codes, and whether
+// the process is still alive.
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ServeOptions } from '../../src/cli/serve.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  /** `http://127.0.0.1:<port>`. */
+  readonly base: string;
+  readonly port: number;
+  /** What the process wrote to stderr so far. */
+  stderr(): string;
+  /** Whether the process is still running. */
+  alive(): boolean;
+  /** Ends the process (SIGINT: the command closes its server) and waits for it. */
+  stop(): Promise<void>;
+}
+
+/** Runs `desktop-recording serve …args` (the built command; `npm run build` first). */
+export function startCommand(args: string[], options: SpawnOptions = {}): Promise<ServerProcess> {
+  return start(process.execPath, [fileURLToPath(new URL('../../bin/desktop-recording.mjs', import.meta.url)), 'serve', ...args], options);
+}
+
+/** Runs `serve(options)` from the sources in a child process (port 0, 127.0.0.1 unless given; `withLiveSessions`: the demo's). */
+export function startServerModule(options: Partial<ServeOptions> & { recordingsDir: string; withLiveSessions?: boolean }, spawnOptions: SpawnOptions = {}): Promise<ServerProcess> {
+  const child = fileURLToPath(new URL('./serve-child.ts', import.meta.url));
+  return start(process.execPath, ['--import', 'tsx', child, JSON.stringify({ root, port: 0, host: '127.0.0.1', ...options })], spawnOptions);
+}
+
+function start(command: string, args: string[], options: SpawnOptions): Promise<ServerProcess> {
+  const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  let stdout = '';
+  let stderr = '';
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => {
+    exited = true;
+    resolve();
+  }));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise<ServerProcess>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const port = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout)?.[1];
+      if (!port) return;
+      resolve({
+        child,
+        base: `http://127.0.0.1:${port}`,
+        port: Number(port),
+        stderr: () => stderr,
+        alive: () => !exited,
+        async stop() {
+          if (!exited) child.kill('SIGINT');
+          await exit;
+        },
+      });
+    });
+    void exit.then(() => reject(new Error(`the server process exited before listening: ${stderr || stdout}`)));
+  });
+}

@@ -1,0 +1,662 @@
+// The recordings server under attack and misuse (issue: "a recordings server that survives
+// attack"): every check runs against a real server process on loopback (the built command, or the
+// server module in a child process) and real files, and asserts the answer and that the process
+// is still serving afterwards.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import { encodeTdp } from '../../src/format/tdp.js';
+import { createRecorder, memorySink } from '../../src/recorder/index.js';
+import { startCommand, startServerModule, type ServerProcess } from '../helpers/serve-process.js';
+
+/** A small valid recording (`durationMs` long, events every `stepMs`). */
+async function recording(sessionId: string, durationMs = 1000, stepMs = 100): Promise<Uint8Array> {
+  let now = Date.UTC(2026, 0, 2, 3, 4, 5);
+  const sink = memorySink();
+  const recorder = createRecorder({ sink, now: () => now, session: { sessionId, clusterName: 'c', user: 'u', desktopName: 'd', desktopAddr: '10.0.0.1:3389', windowsUser: 'w' } });
+  await recorder.start();
+  await recorder.record(encodeTdp({ kind: 'screenSpec', width: 64, height: 64 }), 'client');
+  for (let at = stepMs; at <= durationMs; at += stepMs) {
+    now += stepMs;
+    await recorder.record(encodeTdp({ kind: 'mouseMove', x: at % 64, y: 1 }), 'client');
+  }
+  await recorder.end();
+  return sink.bytes();
+}
+
+/** A seeded PRNG (mulberry32), so a failing randomized run can be repeated. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const status = async (url: string, init?: RequestInit) => (await fetch(url, init)).status;
+
+/** Asserts the server process still answers. */
+async function assertServing(server: ServerProcess, file = 'ok.tar'): Promise<void> {
+  assert.ok(server.alive(), `the server process died: ${server.stderr()}`);
+  assert.equal(await status(`${server.base}/recordings/${file}`), 200, 'and it still serves');
+}
+
+const asRoot = process.getuid?.() === 0;
+/** As root, permissions do not stop reading: the server runs as nobody, so a mode-000 file is unreadable to it. */
+const unprivileged = asRoot ? { uid: 65534, gid: 65534 } : {};
+
+describe('recordings server: files it cannot or must not send', () => {
+  let dir = '';
+  let outside = '';
+  let server: ServerProcess;
+  let ok: Uint8Array;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-files-'));
+    outside = await mkdtemp(join(tmpdir(), 'drp-outside-'));
+    ok = await recording('ok');
+    await writeFile(join(dir, 'ok.tar'), ok);
+    await writeFile(join(dir, 'locked.tar'), await recording('locked'));
+    await chmod(join(dir, 'locked.tar'), 0o000);
+    execFileSync('mkfifo', [join(dir, 'fifo.tar')]);
+    await mkdir(join(dir, 'folder.tar'));
+    await symlink(join(dir, 'missing.tar'), join(dir, 'dangling.tar'));
+    // Symlinks out of the folder: to the root, to a file, to a recording elsewhere.
+    await symlink('/', join(dir, 'x'));
+    await symlink('/etc/passwd', join(dir, 'passwd.tar'));
+    await writeFile(join(outside, 'secret.tar'), await recording('secret'));
+    await symlink(join(outside, 'secret.tar'), join(dir, 'secret.tar'));
+    // A symlink that stays inside is fine.
+    await symlink('ok.tar', join(dir, 'alias.tar'));
+    await writeFile(join(dir, 'notes.txt'), 'not a recording');
+    await chmod(dir, 0o755);
+    await chmod(outside, 0o755);
+    server = await startServerModule({ recordingsDir: dir }, unprivileged);
+  });
+  after(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+    await rm(outside, { recursive: true, force: true });
+  });
+
+  test('an unreadable file (EACCES) answers 500; a FIFO, a folder and a dangling link answer 404; the server keeps serving', async () => {
+    assert.equal(await status(`${server.base}/recordings/locked.tar`), 500);
+    await assertServing(server);
+    for (const name of ['fifo.tar', 'folder.tar', 'dangling.tar']) {
+      assert.equal(await status(`${server.base}/recordings/${name}`), 404, name);
+      assert.equal(await status(`${server.base}/recordings/${name}`, { method: 'HEAD' }), 404, name);
+      await assertServing(server);
+    }
+    assert.equal(await status(`${server.base}/webapi/sites/c/sessionlength/fifo`), 404);
+    assert.equal(await status(`${server.base}/webapi/sites/c/sessionlength/locked`), 404);
+    await assertServing(server);
+  });
+
+  test('the list shows the readable regular recordings inside the folder only', async () => {
+    const { recordings } = (await (await fetch(`${server.base}/api/recordings`)).json()) as { recordings: { file: string }[] };
+    assert.deepEqual(recordings.map((r) => r.file).sort(), ['alias.tar', 'ok.tar']);
+    await assertServing(server);
+  });
+
+  test('symlinks out of the folder are not followed; only .tar files are served', async () => {
+    for (const path of ['/recordings/x/etc/passwd', '/recordings/x%2Fetc%2Fpasswd', '/recordings/passwd.tar', '/recordings/secret.tar', '/recordings/notes.txt', '/recordings/..%2Fpackage.json', '/recordings/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd']) {
+      assert.equal(await status(`${server.base}${path}`), 404, path);
+    }
+    const alias = await fetch(`${server.base}/recordings/alias.tar`);
+    assert.equal(alias.status, 200);
+    assert.deepEqual(new Uint8Array(await alias.arrayBuffer()), ok);
+    await assertServing(server);
+  });
+
+  test('the playback websocket refuses the same files with an error frame', async () => {
+    for (const sid of ['locked', 'fifo', 'secret', 'passwd']) {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/webapi/sites/c/desktopplayback/${sid}/ws`);
+      const frames: { event?: string; message?: string; errorText?: string }[] = [];
+      await new Promise<void>((resolve) => {
+        ws.on('open', () => ws.send(JSON.stringify({ action: 'seek', pos: 1e9 })));
+        ws.on('message', (data) => {
+          const frame = JSON.parse(data.toString());
+          frames.push(frame);
+          if (frame.message === 'error' || frame.message === 'end') resolve();
+        });
+        ws.on('close', () => resolve());
+        ws.on('error', () => resolve());
+      });
+      ws.close();
+      assert.equal(frames.at(-1)?.message, 'error', `${sid}: ${JSON.stringify(frames)}`);
+      assert.equal(frames.filter((f) => f.event !== undefined).length, 0, `${sid}: no events`);
+    }
+    await assertServing(server);
+  });
+
+  test('a file replaced, removed or swapped for a link while it is requested: 200 with the whole file, or 404 (seeded)', async () => {
+    const seed = Number(process.env.SEED ?? Date.now() % 100_000);
+    const random = prng(seed);
+    const flip = join(dir, 'flip.tar');
+    let running = true;
+    const churn = (async () => {
+      while (running) {
+        const choice = Math.floor(random() * 5);
+        // A recording appears whole (written beside it, then renamed), as a recorder's sink does.
+        if (choice <= 1) await writeFile(`${flip}.new`, ok);
+        await rm(flip, { recursive: true, force: true });
+        if (choice <= 1) await rename(`${flip}.new`, flip);
+        else if (choice === 2) await symlink(join(outside, 'secret.tar'), flip);
+        else if (choice === 3) await mkdir(flip);
+        else execFileSync('mkfifo', [flip]);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    const seen = new Map<number, number>();
+    try {
+      for (let i = 0; i < 150; i++) {
+        const response = await fetch(`${server.base}/recordings/flip.tar`);
+        const body = new Uint8Array(await response.arrayBuffer());
+        seen.set(response.status, (seen.get(response.status) ?? 0) + 1);
+        assert.ok(response.status === 200 || response.status === 404, `seed ${seed}: status ${response.status}`);
+        if (response.status === 200) assert.deepEqual(body, ok, `seed ${seed}: a 200 carries the whole recording`);
+      }
+    } finally {
+      running = false;
+      await churn;
+    }
+    await assertServing(server);
+  });
+});
+
+/** A raw HTTP request (for headers fetch will not let a page set, such as Host). */
+function rawRequest(port: number, path: string, headers: Record<string, string>, method = 'GET', body?: string): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: '127.0.0.1', port, path, method, headers, setHost: !('host' in headers) }, (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode!, body: text, headers: response.headers }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** The status line of a websocket upgrade (101 when accepted). */
+function upgradeStatus(port: number, path: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      const lines = [`GET ${path} HTTP/1.1`, 'Connection: Upgrade', 'Upgrade: websocket', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+      if (!('Host' in headers)) lines.push(`Host: 127.0.0.1:${port}`);
+      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    });
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk.toString('latin1');
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(text)?.[1];
+      if (status) {
+        socket.destroy();
+        resolve(Number(status));
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(0));
+  });
+}
+
+describe('recordings server: the access token', () => {
+  const TOKEN = 'tok-3f9a-long-enough';
+  let dir = '';
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-token-'));
+    await writeFile(join(dir, 'ok.tar'), await recording('ok', 300));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  /** Every route a client can reach, with what it needs besides the token. */
+  const routes = ['/recordings/ok.tar', '/api/recordings', '/api/server', '/webapi/sites/c/sessionlength/ok', '/v1/webapi/sites/c/sessionlength/ok', '/dist/desktop-recording-player.js', '/page/page.js', '/webapi/sites/c/desktopplayback/ok/ws'];
+
+  async function checkProtected(server: ServerProcess): Promise<void> {
+    for (const path of routes) {
+      assert.equal(await status(`${server.base}${path}`), 401, `${path} without the token`);
+      assert.equal(await status(`${server.base}${path}`, { headers: { authorization: 'Bearer wrong' } }), 401, `${path} with a wrong token`);
+      assert.notEqual(await status(`${server.base}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } }), 401, `${path} with the token`);
+    }
+    // The page without the token is the sign-in page; it and its assets need no token.
+    const page = await fetch(`${server.base}/`);
+    assert.equal(page.status, 401);
+    assert.match(await page.text(), /id="sign-in"/);
+    assert.equal(await status(`${server.base}/page/sign-in.js`), 200);
+  }
+
+  test('from the environment: every route needs it, as a header or the session cookie from signing in', async () => {
+    const server = await startCommand([dir, '--port', '0'], { env: { ...process.env, DESKTOP_RECORDING_TOKEN: TOKEN } });
+    try {
+      await checkProtected(server);
+      const json = { 'content-type': 'application/json', origin: server.base };
+      const wrong = await fetch(`${server.base}/api/session`, { method: 'POST', headers: json, body: JSON.stringify({ token: 'nope' }) });
+      assert.equal(wrong.status, 401);
+      assert.equal(wrong.headers.get('set-cookie'), null);
+      const signedIn = await fetch(`${server.base}/api/session`, { method: 'POST', headers: json, body: JSON.stringify({ token: TOKEN }) });
+      assert.equal(signedIn.status, 204);
+      const cookie = signedIn.headers.get('set-cookie')!;
+      assert.match(cookie, /^desktop-recording-session=[^;]+; HttpOnly; SameSite=Strict; Path=\//);
+      assert.ok(!cookie.includes(TOKEN), 'the cookie does not carry the token itself');
+      const session = cookie.split(';')[0]!;
+      for (const path of routes) assert.notEqual(await status(`${server.base}${path}`, { headers: { cookie: session } }), 401, `${path} with the cookie`);
+      const page = await fetch(`${server.base}/`, { headers: { cookie: session } });
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /id="rows"/, 'signed in, the page is the recordings list');
+      assert.equal(await status(`${server.base}/api/recordings`, { headers: { cookie: `${session.slice(0, -2)}xx` } }), 401, 'a forged cookie');
+      // A websocket with the cookie needs no token message.
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/webapi/sites/c/desktopplayback/ok/ws`, { headers: { cookie: session } });
+      const frames: string[] = [];
+      await new Promise<void>((resolve, reject) => {
+        ws.on('message', (data) => {
+          const frame = JSON.parse(data.toString());
+          frames.push(frame.event ? 'event' : frame.message);
+          if (frames.at(-1) === 'end') resolve();
+        });
+        ws.on('open', () => ws.send(JSON.stringify({ action: 'seek', pos: 1e9 })));
+        ws.on('error', reject);
+      });
+      ws.close();
+      assert.equal(frames.at(-1), 'end');
+      assert.ok(frames.filter((f) => f === 'event').length > 1, `frames: ${frames.join()}`);
+      // The playback websocket's own first-message token (Teleport's) still works without a cookie.
+      assert.equal(await upgradeStatus(server.port, '/webapi/sites/c/desktopplayback/ok/ws', {}), 101);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('from a file (first line), not argv; ?access_token= only when opted in', async () => {
+    const file = join(dir, 'token.txt');
+    await writeFile(file, `${TOKEN}\nsecond line ignored\n`);
+    const server = await startCommand([dir, '--port', '0', '--token-file', file]);
+    /** The frames a viewer on Teleport's legacy path with `?access_token=` gets. */
+    const legacy = (port: number, token: string) => new Promise<string[]>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/webapi/sites/c/desktopplayback/ok?access_token=${token}`);
+      const frames: string[] = [];
+      ws.on('message', (data) => {
+        const frame = JSON.parse(data.toString());
+        frames.push(frame.type === 'create_session_response' ? `session ${frame.status}` : frame.event ? 'event' : frame.message);
+        if (frame.message === 'end') ws.close();
+      });
+      ws.on('open', () => ws.send(JSON.stringify({ action: 'seek', pos: 1e9 })));
+      ws.on('close', () => resolve(frames));
+      ws.on('error', () => resolve(frames));
+    });
+    try {
+      await checkProtected(server);
+      const ps = execFileSync('ps', ['-o', 'args=', '-p', String(server.child.pid)], { encoding: 'utf8' });
+      assert.ok(!ps.includes(TOKEN), `the token is not in the process arguments: ${ps}`);
+      assert.deepEqual(await legacy(server.port, TOKEN), ['session error'], 'not opted in: the URL token is not taken (the first message is not a token)');
+    } finally {
+      await server.stop();
+    }
+    const optedIn = await startCommand([dir, '--port', '0', '--token-file', file, '--allow-url-token']);
+    try {
+      const frames = await legacy(optedIn.port, TOKEN);
+      assert.equal(frames.at(-1), 'end');
+    } finally {
+      await optedIn.stop();
+    }
+  });
+
+  test('bad token options are usage errors', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, ['bin/desktop-recording.mjs', 'serve', dir, ...args], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(run('--token-file', join(dir, 'missing.txt')).status, 2);
+    assert.equal(run('--token', 'a', '--token-file', join(dir, 'token.txt')).status, 2);
+  });
+});
+
+describe('recordings server: JSON actions (POST /api/live of the demo)', () => {
+  let dir = '';
+  let server: ServerProcess;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-actions-'));
+    await writeFile(join(dir, 'ok.tar'), await recording('ok'));
+    // The server module with the demo's live sessions, and a body timeout a test can wait out.
+    server = await startServerModule({ recordingsDir: dir, bodyTimeoutMs: 1500, withLiveSessions: true });
+  });
+  after(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const post = (body: string, headers: Record<string, string>) => rawRequest(server.port, '/api/live', headers, 'POST', body);
+  const json = () => ({ 'content-type': 'application/json', origin: server.base });
+
+  test('a cross-site form post is refused: it has no JSON content type, or another Origin', async () => {
+    assert.equal((await post('{"durationMs":1000}', { 'content-type': 'text/plain', origin: server.base })).status, 415);
+    assert.equal((await post('durationMs=1000', { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://evil.example' })).status, 415);
+    assert.equal((await post('{"durationMs":1000}', { 'content-type': 'application/json', origin: 'http://evil.example' })).status, 403);
+    assert.equal((await post('{"durationMs":1000}', { 'content-type': 'application/json', origin: 'null' })).status, 403);
+    assert.equal((await post('{"durationMs":1000}', { 'content-type': 'application/json' })).status, 403, 'no Origin');
+    const list = (await (await fetch(`${server.base}/api/recordings`)).json()) as { total: number };
+    assert.equal(list.total, 1, 'no session was started');
+  });
+
+  test('the body must be a JSON object', async () => {
+    for (const body of ['[1]', '1', '"x"', 'null', '{', 'true']) assert.equal((await post(body, json())).status, 400, body);
+    const started = await post('{"durationMs":1000,"seed":3}', { ...json(), 'content-type': 'application/json; charset=utf-8' });
+    assert.equal(started.status, 201, started.body);
+  });
+
+  test('a body over 4 KiB answers 413 (told or counted), and the server goes on', async () => {
+    const big = JSON.stringify({ durationMs: 1000, pad: 'x'.repeat(5000) });
+    assert.equal((await post(big, json())).status, 413);
+    // Chunked: no Content-Length, counted as it arrives.
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest({ host: '127.0.0.1', port: server.port, path: '/api/live', method: 'POST', headers: { ...json(), 'transfer-encoding': 'chunked' } }, (response) => {
+        response.resume();
+        resolve(response.statusCode!);
+      });
+      request.on('error', reject);
+      request.write(big.slice(0, 3000));
+      request.write(big.slice(3000));
+      request.end();
+    });
+    assert.equal(chunked, 413);
+    await assertServing(server);
+  });
+
+  test('a body that dribbles in is cut off: 408, and the connection is closed', async () => {
+    const socket = connect(server.port, '127.0.0.1');
+    let answer = '';
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('error', () => {});
+    socket.write(`POST /api/live HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${server.base}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
+    // One byte now and then, never the whole body.
+    const dribble = setInterval(() => socket.write(' '), 200);
+    try {
+      await closed;
+    } finally {
+      clearInterval(dribble);
+    }
+    assert.match(answer, /^HTTP\/1\.1 408 /);
+    await assertServing(server);
+  });
+
+  test('live recordings are kept within a disk budget: the oldest finished ones are removed', async () => {
+    const { LiveSessions } = await import('../../demo/live-sessions.js');
+    const budgetDir = await mkdtemp(join(tmpdir(), 'drp-budget-'));
+    try {
+      const sessions = new LiveSessions(budgetDir, { maxBytes: 1 });
+      const files: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const session = await sessions.start({ durationMs: 1000, seed: i, width: 320, height: 200 });
+        await session.stop();
+        files.push(session.file);
+      }
+      const { readdir } = await import('node:fs/promises');
+      assert.deepEqual(await readdir(budgetDir), [files[2]], 'only the newest is left (each alone is over the budget)');
+      const roomy = new LiveSessions(budgetDir, { maxBytes: 1 << 30 });
+      const kept = await roomy.start({ durationMs: 1000, seed: 9, width: 320, height: 200 });
+      await kept.stop();
+      assert.equal((await readdir(budgetDir)).length, 2, 'within the budget nothing is removed, and never a recording it did not write');
+    } finally {
+      await rm(budgetDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('recordings server: Host and Origin (DNS rebinding, cross-site websockets)', () => {
+  let dir = '';
+  let server: ServerProcess;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-hosts-'));
+    await writeFile(join(dir, 'ok.tar'), await recording('ok'));
+    server = await startCommand([dir, '--port', '0', '--allow-host', 'recordings.corp.example', '--allow-origin', 'https://portal.corp.example']);
+  });
+  after(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('HTTP: IP addresses, localhost and allowed names only', async () => {
+    for (const host of ['127.0.0.1', `127.0.0.1:${server.port}`, `localhost:${server.port}`, `[::1]:${server.port}`, `recordings.corp.example:${server.port}`, 'RECORDINGS.corp.example']) {
+      assert.equal((await rawRequest(server.port, '/api/recordings', { host })).status, 200, host);
+    }
+    for (const host of [`evil.example:${server.port}`, 'rebind.attacker.example', 'localhost.evil.example', '']) {
+      const answer = await rawRequest(server.port, '/recordings/ok.tar', { host });
+      assert.equal(answer.status, 403, host);
+      assert.equal((await rawRequest(server.port, '/api/recordings', { host })).status, 403, host);
+    }
+    await assertServing(server);
+  });
+
+  test('websocket: no Origin (not a browser), its own, loopback pages and allowed origins only', async () => {
+    const path = '/webapi/sites/c/desktopplayback/ok/ws';
+    assert.equal(await upgradeStatus(server.port, path, {}), 101);
+    for (const origin of [server.base, 'http://localhost:6006', 'http://127.0.0.1:8000', 'https://portal.corp.example']) {
+      assert.equal(await upgradeStatus(server.port, path, { Origin: origin }), 101, origin);
+    }
+    for (const origin of ['http://evil.example', 'https://portal.corp.example.evil', 'null', `http://evil.example:${server.port}`]) {
+      assert.equal(await upgradeStatus(server.port, path, { Origin: origin }), 403, origin);
+    }
+    assert.equal(await upgradeStatus(server.port, path, { Host: `evil.example:${server.port}` }), 403, 'rebound host');
+    await assertServing(server);
+  });
+});
+
+describe('recordings server: playback websocket limits', () => {
+  let dir = '';
+  let server: ServerProcess;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-limits-'));
+    // 200 events: a forward seek to the end sends them all.
+    await writeFile(join(dir, 'long.tar'), await recording('long', 20_000, 100));
+    await writeFile(join(dir, 'ok.tar'), await recording('ok'));
+    server = await startCommand([dir, '--port', '0', '--max-viewers', '3', '--max-restarts', '4']);
+  });
+  after(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const open = (sid: string) => new Promise<WebSocket>((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/webapi/sites/c/desktopplayback/${sid}/ws`);
+    ws.on('open', () => resolve(ws));
+    ws.on('error', reject);
+  });
+
+  test('viewers are capped: one more is answered 503 until one leaves', async () => {
+    const sockets = await Promise.all([open('ok'), open('ok'), open('ok')]);
+    try {
+      assert.equal(await upgradeStatus(server.port, '/webapi/sites/c/desktopplayback/ok/ws', {}), 503);
+      const left = sockets.pop()!;
+      const gone = new Promise((resolve) => left.on('close', resolve));
+      left.close();
+      await gone;
+      // The server notices the close a moment later: wait for the slot, not a time.
+      let code = 0;
+      for (const until = performance.now() + 10_000; code !== 101 && performance.now() < until; ) {
+        code = await upgradeStatus(server.port, '/webapi/sites/c/desktopplayback/ok/ws', {});
+        assert.ok(code === 101 || code === 503, `status ${code}`);
+      }
+      assert.equal(code, 101);
+    } finally {
+      for (const ws of sockets) ws.close();
+    }
+  });
+
+  test('a client seeking back and forth cannot make the server restart the file more than its budget', async () => {
+    const ws = await open('long');
+    let passes = 0;
+    let lastMs = -1;
+    let events = 0;
+    let ended: (() => void) | undefined;
+    ws.on('message', (data) => {
+      const frame = JSON.parse(data.toString());
+      if (frame.message === 'end') ended?.();
+      if (frame.event === undefined) return;
+      events += 1;
+      // A pass starts again at the first event (ms 0).
+      if (frame.ms < lastMs || lastMs === -1) passes += 1;
+      lastMs = frame.ms;
+    });
+    const roundTrip = () => new Promise<void>((resolve) => {
+      ws.once('pong', () => resolve());
+      ws.ping();
+    });
+    // The whole file once: the server has played it to the end.
+    await new Promise<void>((resolve) => {
+      ended = resolve;
+      ws.send(JSON.stringify({ action: 'seek', pos: 1e9 }));
+    });
+    const started = performance.now();
+    // Then 12 rounds of seek 0 / seek to the end: each asks for the whole file again. A round is
+    // over at the end frame, or when the server sends nothing for 30 round trips (a ping's pong
+    // comes after the messages before it): it is holding the restart back.
+    let endedThisRound = false;
+    ended = () => (endedThisRound = true);
+    for (let round = 0; round < 12; round++) {
+      endedThisRound = false;
+      ws.send(JSON.stringify({ action: 'seek', pos: 0 }));
+      ws.send(JSON.stringify({ action: 'seek', pos: 1e9 }));
+      for (let quiet = 0, seen = events; !endedThisRound && quiet < 30; ) {
+        await roundTrip();
+        quiet = events === seen ? quiet + 1 : 0;
+        seen = events;
+      }
+    }
+    await roundTrip();
+    const elapsedMinutes = (performance.now() - started) / 60_000;
+    ws.close();
+    // The budget: 4 at once, refilled at 4 a minute, besides the first pass.
+    const allowed = 1 + 4 + Math.ceil(4 * elapsedMinutes);
+    assert.ok(passes <= allowed, `${passes} passes (allowed ${allowed})`);
+    assert.ok(passes >= 2, `the budget allows restarts (${passes} passes)`);
+    assert.ok(events <= allowed * 201, `${events} events sent`);
+    await assertServing(server);
+  });
+});
+
+describe('recordings server: malformed requests', () => {
+  let dir = '';
+  let server: ServerProcess;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-malformed-'));
+    await writeFile(join(dir, 'ok.tar'), await recording('ok'));
+    await writeFile(join(dir, 'slow.tar'), await recording('slow', 600, 600));
+    server = await startCommand([dir, '--port', '0']);
+  });
+  after(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('bad percent-encoding answers 400', async () => {
+    for (const path of ['/recordings/%E0%A4%A', '/%', '/api/recordings%FF', '/webapi/sites/c/sessionlength/%C0']) {
+      assert.equal((await rawRequest(server.port, path, {})).status, 400, path);
+    }
+    await assertServing(server);
+  });
+
+  test('a request target that is not a URL answers 400, as a request and as a websocket upgrade', async () => {
+    assert.equal((await rawRequest(server.port, '//[', {})).status, 400);
+    assert.equal(await upgradeStatus(server.port, '//[', {}), 400);
+    assert.equal(await upgradeStatus(server.port, 'http://[/webapi/sites/c/desktopplayback/ok/ws', {}), 400);
+    await assertServing(server);
+  });
+
+  test('{"action":"speed","speed":null} changes nothing: the stream goes on at 1×, still steerable', async () => {
+    // Two viewers of a file with events at 0 and 600 ms: one sends speed null, the other 0.25×. The
+    // first must get the 600 ms event long before the second (1× against 0.25×: 600 against 2400 ms).
+    const order: string[] = [];
+    const watch = (name: string, first: object) => new Promise<WebSocket>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/webapi/sites/c/desktopplayback/slow/ws`);
+      ws.on('open', () => {
+        ws.send(JSON.stringify(first));
+        resolve(ws);
+      });
+      ws.on('message', (data) => {
+        const frame = JSON.parse(data.toString());
+        if (frame.ms === 600) order.push(name);
+        if (frame.message === 'end') order.push(`${name} end`);
+      });
+    });
+    const nulled = await watch('null', { action: 'speed', speed: null });
+    const slow = await watch('quarter', { action: 'speed', speed: 0.25 });
+    while (!order.includes('null end')) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(order.slice(0, 2), ['null', 'null end'], `order: ${order.join(', ')}`);
+    // Still steerable after the bad value: a seek to the end of the other file's stream is obeyed.
+    slow.send(JSON.stringify({ action: 'seek', pos: 1e9 }));
+    while (!order.includes('quarter end')) await new Promise((resolve) => setTimeout(resolve, 20));
+    nulled.close();
+    slow.close();
+  });
+});
+
+describe('recordings server: random requests and websocket messages (seeded)', () => {
+  let dir = '';
+  let server: ServerProcess;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-fuzz-'));
+    await writeFile(join(dir, 'ok.tar'), await recording('ok', 2000, 100));
+    server = await startCommand([dir, '--port', '0', '--token', 'fuzz-token']);
+  });
+  after(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('no request or message takes the server down or makes it answer 500', async () => {
+    const seed = Number(process.env.SEED ?? Date.now() % 100_000);
+    const random = prng(seed);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const pieces = ['/', 'recordings', 'ok.tar', 'api', 'recordings', 'live', 'session', 'server', 'webapi', 'sites', 'c', 'sessionlength', 'desktopplayback', 'ok', 'ws', 'v1', 'dist', 'page', '..', '%2e%2e', '%2F', '%00', '%E0%A4', '%', '?', '#', '~', 'x'.repeat(300), ';', '\\\\', '%ZZ', 'index.html'];
+    const randomPath = () => `/${Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick(pieces)).join(pick(['/', '', '/']))}`;
+    const auth = () => pick<Record<string, string>>([{}, { authorization: 'Bearer fuzz-token' }, { authorization: 'Bearer x' }, { authorization: 'Basic Zm9v' }, { cookie: 'desktop-recording-session=abc' }, { cookie: ';;=;' }]);
+    for (let i = 0; i < 250; i++) {
+      const method = pick(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']);
+      const headers: Record<string, string> = { ...auth() };
+      if (random() < 0.3) headers.range = pick(['bytes=0-', 'bytes=-5', 'bytes=99999999-', 'bytes=5-1', 'bytes=a-b', 'bytes=0-1,3-4', 'items=0-1']);
+      if (random() < 0.3) headers['content-type'] = pick(['application/json', 'text/plain', 'application/json; charset=utf-8', '']);
+      if (random() < 0.3) headers.origin = pick([server.base, 'http://evil.example', 'null', '']);
+      if (random() < 0.2) headers['if-none-match'] = pick(['*', '"x"', '']);
+      const body = method === 'POST' || method === 'PUT' ? pick(['', '{}', '[1]', '{"token":"fuzz-token"}', '{"token":5}', 'x'.repeat(5000), '{"durationMs":1e999}']) : undefined;
+      const answer = await rawRequest(server.port, randomPath(), headers, method, body).catch((error: Error) => ({ status: 0, body: error.message, headers: {} }));
+      assert.ok(answer.status >= 200 && answer.status < 500, `seed ${seed}, request ${i}: ${method} → ${answer.status} ${answer.body.slice(0, 200)}`);
+      assert.ok(server.alive(), `seed ${seed}, request ${i}: the server died: ${server.stderr()}`);
+    }
+    // Websocket messages of every shape, on an authenticated socket.
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/webapi/sites/c/desktopplayback/ok/ws`);
+    await new Promise<void>((resolve, reject) => {
+      ws.on('open', () => resolve());
+      ws.on('error', reject);
+    });
+    ws.on('error', () => {});
+    ws.send(JSON.stringify({ token: 'fuzz-token' }));
+    const values = [null, -1, 0, 1e308, -1e308, 'x', '', [], {}, true, 1.5, 2 ** 53, Number.MAX_SAFE_INTEGER];
+    for (let i = 0; i < 200 && ws.readyState === WebSocket.OPEN; i++) {
+      const message = pick([
+        () => JSON.stringify({ action: pick(['seek', 'speed', 'play/pause', 'x']), pos: pick(values), speed: pick(values) }),
+        () => JSON.stringify(pick(values)),
+        () => 'not json {',
+        () => JSON.stringify({ token: pick(values) }),
+        () => '{"action":"seek","pos":' + '9'.repeat(400) + '}',
+      ])();
+      ws.send(message);
+      if (i % 20 === 0) await new Promise<void>((resolve) => {
+        ws.once('pong', () => resolve());
+        ws.ping();
+      });
+    }
+    ws.close();
+    assert.ok(server.alive(), `seed ${seed}: the server died: ${server.stderr()}`);
+    assert.equal(await status(`${server.base}/recordings/ok.tar`, { headers: { authorization: 'Bearer fuzz-token' } }), 200);
+  });
+});
