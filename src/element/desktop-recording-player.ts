@@ -332,6 +332,9 @@ export class DesktopRecordingPlayer extends LitElement {
     this.requestUpdate();
   });
   #focusPanel = false;
+  /** The rail's ticks as last computed (`#ticks`), and for what: marker count, duration, columns; emptied for a new recording. */
+  #tickIndexes: number[] = [];
+  #ticksKey: number[] = [];
 
   /** The worker's state, as of its last notification; never changed here ahead of it. */
   private snapshot: PlaybackSnapshot = initialSnapshot();
@@ -624,6 +627,7 @@ export class DesktopRecordingPlayer extends LitElement {
     switch (name) {
       case MediaEvent.LoadStart:
       case MediaEvent.Emptied:
+        this.#ticksKey = [];
         this.#waiting = false;
         this.#dismissedError = '';
         break;
@@ -1360,7 +1364,11 @@ export class DesktopRecordingPlayer extends LitElement {
     const markers = this.snapshot.markers;
     // Before the rail is measured: as many columns as the screen is wide, which it cannot exceed.
     const columns = Math.round(this.#activitySize[0] / devicePixelRatio) || screen.width;
-    const ticks: number[] = [];
+    // Markers are only added while a recording loads: the same count, length and width, the same ticks.
+    const key = [markers.length, this.snapshot.durationMs, columns];
+    if (key.every((value, index) => value === this.#ticksKey[index])) return this.#tickIndexes;
+    this.#ticksKey = key;
+    const ticks: number[] = (this.#tickIndexes = []);
     markers.forEach((marker, index) => {
       const column = Math.min(columns - 1, Math.floor((percent(marker.timeMs / 1000) * columns) / 100));
       if (ticks[column] === undefined || markerGroup(marker) === 'alert') ticks[column] = index;

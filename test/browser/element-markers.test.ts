@@ -1,11 +1,12 @@
 // A recording with 100,000 markers: the timeline draws at most one tick per pixel column of its
 // rail, and every marker stays reachable by `[` / `]`.
 import { expect } from '@open-wc/testing';
+import { timestampOfMs, type AuditEventInit } from '../../src/format/events.js';
 import { encodeTdp } from '../../src/format/tdp.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
-import { desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
+import { T0, desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
 import { screenMessages } from '../helpers/screen-recording.js';
-import { RED, nextEvent, pressAndSeek, revokeUrls, until, urlOf } from './element-fixtures.js';
+import { RED, nextEvent, player, pressAndSeek, revokeUrls, until, urlOf } from './element-fixtures.js';
 
 const MARKERS = 100_000;
 /** The alerts come every 36 ms: one hour of recording. */
@@ -76,5 +77,39 @@ describe('<desktop-recording-player> with 100,000 markers', function () {
     // Back: to the marker before, a little before the position (so `[` can go on back).
     await pressAndSeek(element, '[');
     expect(element.currentTime).to.be.closeTo(99.792, 0.0005);
+  });
+});
+
+describe('<desktop-recording-player> marker ticks of one recording after another', () => {
+  after(revokeUrls);
+
+  /** 128×64, 3 s: markers at 1 s and 2 s, alerts or clipboard events, then the screen changes at 3 s. */
+  async function twoMarkers(kind: 'alert' | 'clipboard'): Promise<Uint8Array> {
+    const screen = await screenMessages([
+      { timeMs: 0, screen: { width: 128, height: 64 } },
+      { timeMs: 0, tile: { left: 0, top: 0, color: RED } },
+    ]);
+    const events: AuditEventInit[] = screen.map(({ message }, index) => desktopRecording(index, 0, encodeTdp(message)));
+    for (const timeMs of [1000, 2000]) {
+      events.push(
+        kind === 'alert'
+          ? desktopRecording(events.length, timeMs, encodeTdp({ kind: 'alert', message: 'Low disk space', severity: 1 }))
+          : { case: 'desktopClipboardSend', value: { metadata: { index: BigInt(events.length), type: 'desktop.clipboard.send', code: 'TDP02I', time: timestampOfMs(T0 + timeMs), clusterName: 'example' }, length: 7 } },
+      );
+    }
+    events.push(desktopRecording(events.length, 3000, encodeTdp(screen[1]!.message)));
+    return writeRecording(events);
+  }
+
+  it('are those of the new recording, even with as many markers over the same length', async () => {
+    const groups = (element: DesktopRecordingPlayer) => [...element.shadowRoot!.querySelectorAll('[part~=tick]')].map((tick) => tick.getAttribute('part'));
+    const element = await player(urlOf(await twoMarkers('alert')));
+    expect(groups(element)).to.deep.equal(['tick tick-alert', 'tick tick-alert']);
+    const loaded = nextEvent(element, 'canplaythrough');
+    element.src = urlOf(await twoMarkers('clipboard'));
+    await loaded;
+    await element.updateComplete;
+    expect(element.duration).to.equal(3);
+    expect(groups(element)).to.deep.equal(['tick tick-clipboard', 'tick tick-clipboard']);
   });
 });
