@@ -191,7 +191,7 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @csspart timeline - The seek slider with its marker ticks and tooltip.
  * @csspart slider - The seek slider (`role="slider"`); its rail shows the played and buffered ranges.
  * @csspart activity - The activity heatmap under the slider's rail (a canvas; decoration, hidden from assistive technology): how much of the screen changed, second by second.
- * @csspart tick - A marker on the timeline; each also has one of the four parts below.
+ * @csspart tick - A marker on the timeline, at most one a pixel column of the rail (where markers lie closer, an alert among them, else the first); each also has one of the four parts below.
  * @csspart tick-clipboard - A clipboard marker.
  * @csspart tick-directory - A shared-directory marker.
  * @csspart tick-session - A session start or end marker.
