@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValu
 import { mediaErrorCodeOf, type ErrorReason, type MediaErrorCode } from '../format/errors.js';
 import type { Marker, RecordingInfo } from '../format/timeline.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackSnapshot } from '../playback-state.js';
-import { RequestMethod, type EventMessage, type ExportProgressMessage, type LoadParams, type SourceParam } from '../worker/protocol.js';
+import { RequestMethod, type EventMessage, type ExportProgressMessage, type LoadParams, type ParamsOf, type SourceParam } from '../worker/protocol.js';
 import { EngineClient } from '../worker/worker-client.js';
 import { styles } from './desktop-recording-player.styles.js';
 import { describePosition, fileStamp, formatClock, formatWallClock, mediaFragmentStart, parseTimeOffset } from './format-time.js';
@@ -85,10 +85,20 @@ function canTransferCanvases(): boolean {
 
 /** The speed menu and the `<` / `>` keys step through these. */
 const SPEEDS = [0.25, 0.5, 1, 1.5, 2, 4, 8, 16, 32];
-/** Seconds moved by ←/→ (and ↑/↓ on the slider), by j/l, and by PageUp/PageDown on the slider. */
-const ARROW_STEP = 5;
-const JL_STEP = 10;
-const PAGE_STEP = 60;
+/**
+ * The keys that move the position: seconds, and whether only on the seek slider (the APG slider's
+ * keys). ←/→ (and ↑/↓ on the slider) 5 s, j/l 10 s, PageUp/PageDown on the slider a minute.
+ */
+const SEEK_KEYS: Record<string, [seconds: number, sliderOnly?: true]> = {
+  ArrowLeft: [-5],
+  ArrowRight: [5],
+  ArrowDown: [-5, true],
+  ArrowUp: [5, true],
+  j: [-10],
+  l: [10],
+  PageDown: [-60, true],
+  PageUp: [60, true],
+};
 /** While playing, the controls hide after this long without pointer, touch or keyboard activity. */
 const HIDE_CONTROLS_AFTER_MS = 2500;
 /** While the seek slider is dragged, at most one seek per this long (the engine drops stale seeks). */
@@ -115,6 +125,15 @@ const clamp = (value: number, min: number, max: number): number => Math.min(Math
  * it, so no key acts twice, and keeps the rest (Home, End, 0–9, `,` `.`, `[` `]`, Escape).
  */
 const SKIN_KEYS = [' ', 'k', 'j', 'l', 'f', '<', '>', '?', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown'];
+
+/** Saves a file the player made (a frame, a video) through the browser's downloads. */
+function download(blob: Blob, name: string): void {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+}
 
 /** Players in a document, re-rendered when a language's texts are registered. */
 const connectedPlayers = new Set<DesktopRecordingPlayer>();
@@ -172,7 +191,7 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @csspart timeline - The seek slider with its marker ticks and tooltip.
  * @csspart slider - The seek slider (`role="slider"`); its rail shows the played and buffered ranges.
  * @csspart activity - The activity heatmap under the slider's rail (a canvas; decoration, hidden from assistive technology): how much of the screen changed, second by second.
- * @csspart tick - A marker on the timeline; each also has one of the four parts below.
+ * @csspart tick - A marker on the timeline, at most one a pixel column of the rail (where markers lie closer, an alert among them, else the first); each also has one of the four parts below.
  * @csspart tick-clipboard - A clipboard marker.
  * @csspart tick-directory - A shared-directory marker.
  * @csspart tick-session - A session start or end marker.
@@ -309,9 +328,13 @@ export class DesktopRecordingPlayer extends LitElement {
     this.#activitySize = box
       ? [box.inlineSize, box.blockSize]
       : [Math.round(entry.contentRect.width * devicePixelRatio), Math.round(entry.contentRect.height * devicePixelRatio)];
-    this.#drawActivity();
+    // The ticks follow the rail's width too; `updated()` redraws the strip.
+    this.requestUpdate();
   });
   #focusPanel = false;
+  /** The rail's ticks as last computed (`#ticks`), and for what: marker count, duration, columns; emptied for a new recording. */
+  #tickIndexes: number[] = [];
+  #ticksKey: number[] = [];
 
   /** The worker's state, as of its last notification; never changed here ahead of it. */
   private snapshot: PlaybackSnapshot = initialSnapshot();
@@ -394,7 +417,7 @@ export class DesktopRecordingPlayer extends LitElement {
       throw new DOMException(`playback rate ${rate} is not supported (${PLAYBACK_RATE_RANGE.min}–${PLAYBACK_RATE_RANGE.max})`, 'NotSupportedError');
     }
     this.#requestedRate = rate;
-    this.#client?.request(RequestMethod.SetRate, { rate }).catch(() => {});
+    this.#tell(RequestMethod.SetRate, { rate });
   }
 
   constructor() {
@@ -437,8 +460,8 @@ export class DesktopRecordingPlayer extends LitElement {
   }
 
   protected override updated(changed: PropertyValues): void {
-    if (changed.has('loop') && this.#client) this.#client.request(RequestMethod.SetLoop, { loop: this.loop }).catch(() => {});
-    if (changed.has('idleLimit') && this.#client) this.#client.request(RequestMethod.SetIdleLimit, { idleLimitMs: this.#idleLimitMs() }).catch(() => {});
+    if (changed.has('loop')) this.#tell(RequestMethod.SetLoop, { loop: this.loop });
+    if (changed.has('idleLimit')) this.#tell(RequestMethod.SetIdleLimit, { idleLimitMs: this.#idleLimitMs() });
     if (this.#focusPanel) {
       this.#focusPanel = false;
       this.renderRoot.querySelector<HTMLElement>('.panel')?.focus();
@@ -550,7 +573,7 @@ export class DesktopRecordingPlayer extends LitElement {
     const [screen, cursor] = canvases();
     if (!canTransferCanvases()) {
       // No OffscreenCanvas: the in-page engine paints on the elements themselves.
-      this.#client.request(RequestMethod.Attach, { screen, cursor }).catch(() => {});
+      this.#tell(RequestMethod.Attach, { screen, cursor });
       return;
     }
     const transferred = { screen: screen.transferControlToOffscreen(), cursor: cursor.transferControlToOffscreen() };
@@ -572,6 +595,11 @@ export class DesktopRecordingPlayer extends LitElement {
       authToken: this.authToken,
     };
     client.request(RequestMethod.Load, params).catch(() => {});
+  }
+
+  /** Sends a request whose answer nobody waits for (a stopped engine answers nothing). */
+  #tell<M extends RequestMethod>(method: M, params: ParamsOf<M>): void {
+    this.#client?.request(method, params).catch(() => {});
   }
 
   #idleLimitMs(): number {
@@ -599,6 +627,7 @@ export class DesktopRecordingPlayer extends LitElement {
     switch (name) {
       case MediaEvent.LoadStart:
       case MediaEvent.Emptied:
+        this.#ticksKey = [];
         this.#waiting = false;
         this.#dismissedError = '';
         break;
@@ -716,28 +745,16 @@ export class DesktopRecordingPlayer extends LitElement {
     if (origin instanceof HTMLButtonElement && (key === ' ' || key === 'Enter')) return;
     const onSlider = origin.classList?.contains('slider');
     const duration = Number.isFinite(this.duration) ? this.duration : 0;
+    const step = SEEK_KEYS[key];
+    if (step) {
+      if (step[1] && !onSlider) return;
+      this.#seekBy(step[0]);
+      return event.preventDefault();
+    }
     switch (key) {
       case ' ':
       case 'k':
         this.#togglePlay();
-        break;
-      case 'ArrowLeft':
-      case 'ArrowRight':
-        this.#seekBy(key === 'ArrowLeft' ? -ARROW_STEP : ARROW_STEP);
-        break;
-      case 'ArrowDown':
-      case 'ArrowUp':
-        if (!onSlider) return;
-        this.#seekBy(key === 'ArrowDown' ? -ARROW_STEP : ARROW_STEP);
-        break;
-      case 'PageDown':
-      case 'PageUp':
-        if (!onSlider) return;
-        this.#seekBy(key === 'PageDown' ? -PAGE_STEP : PAGE_STEP);
-        break;
-      case 'j':
-      case 'l':
-        this.#seekBy(key === 'j' ? -JL_STEP : JL_STEP);
         break;
       case 'Home':
         this.#seekWithin(0);
@@ -862,12 +879,7 @@ export class DesktopRecordingPlayer extends LitElement {
   #capture = async (): Promise<void> => {
     const name = `${this.recording.sessionId || 'recording'}-${fileStamp(this.currentTime)}.png`;
     const frame = await this.captureFrame().catch(() => undefined);
-    if (!frame) return;
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(frame);
-    link.download = name;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+    if (frame) download(frame, name);
   };
 
   /**
@@ -886,12 +898,7 @@ export class DesktopRecordingPlayer extends LitElement {
     const name = `${this.recording.sessionId || 'recording'}-${fileStamp(0)}-${fileStamp(this.duration)}.mp4`;
     clearTimeout(this.#toastTimer);
     try {
-      const video = await this.exportVideo({ signal: controller.signal, onProgress: (fraction) => (this.exporting = fraction) });
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(video);
-      link.download = name;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+      download(await this.exportVideo({ signal: controller.signal, onProgress: (fraction) => (this.exporting = fraction) }), name);
       this.toast = { text: s.exported };
     } catch (error) {
       this.toast = { text: error instanceof DOMException && error.name === 'AbortError' ? s.exportCancelled : fill(s.exportFailed, error instanceof Error ? error.message : String(error)) };
@@ -961,8 +968,7 @@ export class DesktopRecordingPlayer extends LitElement {
   }
 
   #onHover = (event: PointerEvent): void => {
-    const index = (event.target as HTMLElement).dataset.index;
-    const marker = index === undefined ? undefined : this.snapshot.markers[Number(index)];
+    const marker = this.#tickMarker(event);
     const time = marker ? marker.timeMs / 1000 : this.#timeAt(event);
     const duration = this.duration;
     const slider = this.renderRoot.querySelector('.slider')!.getBoundingClientRect();
@@ -1017,10 +1023,15 @@ export class DesktopRecordingPlayer extends LitElement {
   }
 
   #onTickClick = (event: Event): void => {
-    const index = (event.target as HTMLElement).dataset.index;
-    const marker = index === undefined ? undefined : this.snapshot.markers[Number(index)];
+    const marker = this.#tickMarker(event);
     if (marker) this.#seekWithin(marker.timeMs / 1000);
   };
+
+  /** The marker of the tick an event is on, if it is on one. */
+  #tickMarker(event: Event): Marker | undefined {
+    const index = (event.target as HTMLElement).dataset.index;
+    return index === undefined ? undefined : this.snapshot.markers[Number(index)];
+  }
 
   /** A position as the time display shows it: elapsed, or the time of day when that is on and known. */
   #clockAt(seconds: number): string {
@@ -1151,7 +1162,7 @@ export class DesktopRecordingPlayer extends LitElement {
 
   /** Pauses playback; `pause` fires. */
   pause(): void {
-    this.#client?.request(RequestMethod.Pause, undefined).catch(() => {});
+    this.#tell(RequestMethod.Pause, undefined);
   }
 
   /** Loads the source again from the start. */
@@ -1301,7 +1312,8 @@ export class DesktopRecordingPlayer extends LitElement {
             @pointercancel=${this.#onScrubEnd}
           ></div>
           <div class="ticks" aria-hidden="true" @click=${this.#onTickClick}>
-            ${snapshot.markers.map((marker, index) => {
+            ${this.#ticks(percent).flatMap((index) => {
+              const marker = snapshot.markers[index]!;
               const group = markerGroup(marker);
               return html`<span class="tick tick--${group}" part="tick tick-${group}" data-index=${index} .style=${`left:${percent(marker.timeMs / 1000)}%`}></span>`;
             })}
@@ -1324,8 +1336,8 @@ export class DesktopRecordingPlayer extends LitElement {
             ${speeds.map((speed) => html`<option value=${speed} ?selected=${speed === rate}>${speed}×</option>`)}
           </select>
           ${this.#button('idle', s.idle, icons.idle, this.#toggleIdle, { pressed: this.idleLimit > 0 })}
-          ${this.#button('markers', s.markers, icons.markers, () => this.#togglePanel('markers'), { expanded: this.panel === 'markers' })}
-          ${this.#button('info', s.info, icons.info, () => this.#togglePanel('info'), { expanded: this.panel === 'info' })}
+          ${this.#panelButton('markers', s)}
+          ${this.#panelButton('info', s)}
           ${this.#button('capture', s.capture, icons.capture, this.#capture, { disabled: snapshot.readyState < ReadyState.HaveCurrentData })}
           ${typeof VideoEncoder === 'function' // no WebCodecs here, no export in the worker either
             ? this.#button('export', this.exporting === undefined ? s.exportVideo : s.cancelExport, icons.exportVideo, this.#toggleExport, {
@@ -1334,13 +1346,34 @@ export class DesktopRecordingPlayer extends LitElement {
               })
             : nothing}
           ${this.#button('link', s.link, icons.link, this.#copyLink, { disabled: noMedia })}
-          ${this.#button('help', s.help, icons.help, () => this.#togglePanel('help'), { expanded: this.panel === 'help' })}
+          ${this.#panelButton('help', s)}
           ${document.fullscreenEnabled
             ? this.#button('fullscreen', fullscreen ? s.exitFullscreen : s.fullscreen, fullscreen ? icons.exitFullscreen : icons.fullscreen, this.#toggleFullscreen, { pressed: fullscreen })
             : nothing}
         </div>
       </div>
     `;
+  }
+
+  /**
+   * The markers the rail shows: one a pixel column of it (a long recording can have more markers
+   * than the rail has pixels), an alert or failure rather than any other marker in the same column.
+   * Column → index of the marker (a sparse array: columns without a marker are holes).
+   */
+  #ticks(percent: (seconds: number) => number): number[] {
+    const markers = this.snapshot.markers;
+    // Before the rail is measured: as many columns as the screen is wide, which it cannot exceed.
+    const columns = Math.round(this.#activitySize[0] / devicePixelRatio) || screen.width;
+    // Markers are only added while a recording loads: the same count, length and width, the same ticks.
+    const key = [markers.length, this.snapshot.durationMs, columns];
+    if (key.every((value, index) => value === this.#ticksKey[index])) return this.#tickIndexes;
+    this.#ticksKey = key;
+    const ticks: number[] = (this.#tickIndexes = []);
+    markers.forEach((marker, index) => {
+      const column = Math.min(columns - 1, Math.floor((percent(marker.timeMs / 1000) * columns) / 100));
+      if (ticks[column] === undefined || markerGroup(marker) === 'alert') ticks[column] = index;
+    });
+    return ticks;
   }
 
   /** The live badge: "Live" at the live edge (not actionable there), else a "Go live" button. */
@@ -1378,6 +1411,11 @@ export class DesktopRecordingPlayer extends LitElement {
     >
       ${icon}
     </button>`;
+  }
+
+  /** The button that opens (and closes) a panel. */
+  #panelButton(panel: Panel, s: Strings): TemplateResult {
+    return this.#button(panel, s[panel], icons[panel], () => this.#togglePanel(panel), { expanded: this.panel === panel });
   }
 
   #renderPanel(panel: Panel, s: Strings): TemplateResult {
