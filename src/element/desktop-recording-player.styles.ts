@@ -380,6 +380,9 @@ export const styles = css`
     width: 100%;
     padding: 0.4em;
     text-align: start;
+    /* One line a row: the list renders only the rows in view, and places them by their height. */
+    white-space: nowrap;
+    overflow: hidden;
   }
   .panel ol .tick {
     position: static;

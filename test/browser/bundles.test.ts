@@ -11,10 +11,16 @@ interface PlayerLike extends HTMLElement {
 }
 
 /**
- * Gzipped bytes the element's bundle may take (the worker, the engine's, is not counted): 17.5 KB
- * before the export button, the activity strip, the live badge and localized markers (19.5 KB).
+ * Gzipped bytes the element's bundle may take: 17.5 KB before the export button, the activity
+ * strip, the live badge and localized markers (19.5 KB); 21.3 KB once split into controllers and
+ * template modules with a virtualized marker list (about 1.2 KB of that is the split itself).
  */
-const ELEMENT_BUDGET = 20 * 1024;
+const ELEMENT_BUDGET = 22 * 1024;
+/**
+ * What every page downloads before the first frame: the element and the worker (chunks load on
+ * first use). 57.2 KB before the fast-path decoders became a chunk; it may only shrink.
+ */
+const INITIAL_DOWNLOAD_BUDGET = 56 * 1024;
 /** The opt-in German texts. */
 const STRINGS_DE_BUDGET = 1.5 * 1024;
 
@@ -82,15 +88,15 @@ describe('dist/desktop-recording-player.iife.js', () => {
 });
 
 describe('bundle sizes (gzipped)', () => {
-  it(`keeps the element bundle within ${ELEMENT_BUDGET / 1024} KB and German within ${STRINGS_DE_BUDGET / 1024} KB`, async () => {
+  it(`keeps the element bundle within ${ELEMENT_BUDGET / 1024} KB, element and worker within ${INITIAL_DOWNLOAD_BUDGET / 1024} KB and German within ${STRINGS_DE_BUDGET / 1024} KB`, async () => {
     const sizes = Object.fromEntries(
       await Promise.all(
         ['desktop-recording-player.js', 'recording.worker.js', 'desktop-recording-player.iife.js', 'strings-de.js'].map(async (file) => [file, await gzippedSize(file)] as const),
       ),
     );
-    // For the record (the worker is the engine's to keep small).
     console.log(`gzipped: ${Object.entries(sizes).map(([file, size]) => `${file} ${(size / 1024).toFixed(1)} KB`).join(', ')}`);
     expect(sizes['desktop-recording-player.js']).to.be.at.most(ELEMENT_BUDGET);
+    expect(sizes['desktop-recording-player.js']! + sizes['recording.worker.js']!).to.be.at.most(INITIAL_DOWNLOAD_BUDGET);
     expect(sizes['strings-de.js']).to.be.at.most(STRINGS_DE_BUDGET);
   });
 });

@@ -1,12 +1,14 @@
 // A recording with 100,000 markers: the timeline draws at most one tick per pixel column of its
-// rail, and every marker stays reachable by `[` / `]`.
+// rail, the marker list renders only the rows in view, and every marker stays reachable by
+// keyboard (Tab through the list) and by `[` / `]`.
 import { expect } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import { timestampOfMs, type AuditEventInit } from '../../src/format/events.js';
 import { encodeTdp } from '../../src/format/tdp.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { T0, desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
 import { screenMessages } from '../helpers/screen-recording.js';
-import { RED, nextEvent, player, pressAndSeek, revokeUrls, until, urlOf } from './element-fixtures.js';
+import { RED, nextEvent, part, player, pressAndSeek, revokeUrls, until, urlOf } from './element-fixtures.js';
 
 const MARKERS = 100_000;
 /** The alerts come every 36 ms: one hour of recording. */
@@ -21,6 +23,25 @@ async function alertStorm(): Promise<Uint8Array> {
   }
   return writeRecording(events);
 }
+
+/** A small seeded generator (mulberry32), so a failing run can be repeated. */
+function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Until the element has rendered and asks for no further render (the list measures its rows once shown). */
+async function settled(element: DesktopRecordingPlayer): Promise<void> {
+  while (!(await element.updateComplete));
+}
+
+const rows = (panel: HTMLElement) => [...panel.querySelectorAll<HTMLButtonElement>('li button')];
+/** The marker number a list row shows ("0:00 Warning: Alert 17" → 17). */
+const rowNumber = (row: Element) => Number(/Alert (\d+)/.exec(row.textContent!)![1]);
 
 describe('<desktop-recording-player> with 100,000 markers', function () {
   this.timeout(120_000);
@@ -67,7 +88,65 @@ describe('<desktop-recording-player> with 100,000 markers', function () {
     await until(() => element.shadowRoot!.querySelectorAll('[part~=tick]').length > narrow, 'the ticks follow the wider rail again');
   });
 
+  it('lists only the rows in view, and scrolling shows the others', async () => {
+    part<HTMLButtonElement>(element, 'markers-button').click();
+    await settled(element);
+    const panel = part(element, 'markers-panel');
+    const list = panel.querySelector('ol')!;
+    const shown = rows(panel);
+    expect(shown.length).to.be.greaterThan(0);
+    expect(shown.length).to.be.below(200);
+    expect(rowNumber(shown[0]!)).to.equal(0);
+    // The list is as tall as all its rows: the scroll bar tells where in the list one is.
+    const rowHeight = shown[0]!.closest('li')!.getBoundingClientRect().height;
+    expect(list.scrollHeight).to.be.closeTo(rowHeight * MARKERS, rowHeight * 2);
+    // Items tell their place in the whole list.
+    expect(shown[0]!.closest('li')!.getAttribute('aria-posinset')).to.equal('1');
+    expect(shown[0]!.closest('li')!.getAttribute('aria-setsize')).to.equal(String(MARKERS));
+    for (const target of [50_000, MARKERS - 1, 12_345]) {
+      panel.scrollTop = list.offsetTop + target * rowHeight;
+      await until(() => rows(panel).some((row) => rowNumber(row) === target), `row ${target} is rendered`);
+      expect(rows(panel).length).to.be.below(200);
+    }
+    // A row seeks to its marker.
+    const seeked = nextEvent(element, 'seeked');
+    rows(panel).find((row) => rowNumber(row) === 12_345)!.click();
+    await seeked;
+    expect(element.currentTime).to.be.closeTo((STEP_MS * 12_346) / 1000, 0.001);
+  });
+
+  it('Tab and Shift+Tab go through the list row by row, far past the rows first rendered', async () => {
+    const panel = part(element, 'markers-panel');
+    const random = seeded(12);
+    for (const start of [0, Math.floor(random() * MARKERS), MARKERS - 150]) {
+      panel.scrollTop = panel.querySelector('ol')!.offsetTop + start * rows(panel)[0]!.closest('li')!.getBoundingClientRect().height;
+      await until(() => rows(panel).some((row) => rowNumber(row) === start), `row ${start} is rendered`);
+      rows(panel).find((row) => rowNumber(row) === start)!.focus();
+      const focused = () => rowNumber(element.shadowRoot!.activeElement!);
+      for (let step = 1; step <= 120; step++) {
+        await sendKeys({ press: 'Tab' });
+        await settled(element);
+        if (start + step === MARKERS) {
+          // Past the last row, Tab leaves the list.
+          expect(element.shadowRoot!.activeElement?.closest('li')).to.equal(null);
+          break;
+        }
+        expect(focused(), `Tab ${step} from row ${start}`).to.equal(start + step);
+      }
+      if (start + 120 >= MARKERS) continue;
+      await sendKeys({ down: 'Shift' });
+      for (let step = 119; step >= 100; step--) {
+        await sendKeys({ press: 'Tab' });
+        await settled(element);
+        expect(focused(), `Shift+Tab back to row ${start + step}`).to.equal(start + step);
+      }
+      await sendKeys({ up: 'Shift' });
+    }
+  });
+
   it('[ and ] still go from marker to marker', async () => {
+    part<HTMLButtonElement>(element, 'close-button').click();
+    await element.updateComplete;
     element.currentTime = 100;
     await nextEvent(element, 'seeked');
     await pressAndSeek(element, ']');

@@ -1,0 +1,107 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Marker } from '../../format/timeline.js';
+import { RequestMethod } from '../../worker/protocol.js';
+import type { EngineConnection } from './engine-connection.js';
+import { clamp, timeOnSlider, type Scrubbing } from './scrubbing.js';
+
+/** CSS pixels: the width of the screen thumbnail in the tooltip. */
+const THUMBNAIL_WIDTH = 160;
+
+export interface ThumbnailHost extends ReactiveControllerHost {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+}
+
+/**
+ * The tooltip over the timeline: the time (and marker) under the pointer, and a thumbnail of the
+ * screen there, rendered by the engine at the slider's pixel resolution.
+ */
+export class Thumbnails implements ReactiveController {
+  /** Where the tooltip points (px from the timeline's left) and its text; undefined: hidden. */
+  hover: { x: number; text: string } | undefined;
+  #host: ThumbnailHost;
+  #engine: EngineConnection;
+  #scrubbing: Scrubbing;
+  #describe: (seconds: number, marker: Marker | undefined) => string;
+  /** The time wanted (ms; -1 none), the one asked for last, and whether a request is out. */
+  #want = -1;
+  #asked = -1;
+  #busy = false;
+  #placed = true;
+
+  /** `describe`: the tooltip's text for a time, and the marker there if the pointer is on one. */
+  constructor(host: ThumbnailHost, engine: EngineConnection, scrubbing: Scrubbing, describe: (seconds: number, marker: Marker | undefined) => string) {
+    this.#host = host;
+    this.#engine = engine;
+    this.#scrubbing = scrubbing;
+    this.#describe = describe;
+    host.addController(this);
+  }
+
+  hostUpdated(): void {
+    if (this.#placed || !this.hover) return;
+    this.#placed = true;
+    // Centred on the pointer, but kept inside the timeline.
+    const tooltip = this.#host.renderRoot.querySelector<HTMLElement>('.tooltip')!;
+    const width = tooltip.parentElement!.clientWidth;
+    tooltip.style.left = `${clamp(this.hover.x - tooltip.offsetWidth / 2, 0, width - tooltip.offsetWidth)}px`;
+  }
+
+  /** The pointer moved over the timeline; over a tick (`marker`), the tooltip names that marker. */
+  point(event: PointerEvent, marker: Marker | undefined): void {
+    const duration = this.#engine.snapshot.durationMs / 1000;
+    const time = marker ? marker.timeMs / 1000 : timeOnSlider(this.#host.renderRoot, event, duration);
+    const slider = this.#host.renderRoot.querySelector('.slider')!.getBoundingClientRect();
+    const timeline = (event.currentTarget as Element).getBoundingClientRect();
+    this.#show({ x: slider.left - timeline.left + (duration > 0 ? time / duration : 0) * slider.width, text: this.#describe(time, marker) });
+    // At the slider's pixel resolution; while dragging, the screen itself shows where the pointer is.
+    const perPixel = duration / slider.width;
+    this.#thumb(this.#scrubbing.dragging || !(perPixel > 0) ? -1 : Math.round(Math.round(time / perPixel) * perPixel * 1000));
+  }
+
+  leave = (): void => {
+    this.#show(undefined);
+    this.#thumb(-1);
+  };
+
+  #show(hover: { x: number; text: string } | undefined): void {
+    this.hover = hover;
+    this.#placed = false;
+    this.#host.requestUpdate();
+  }
+
+  /**
+   * Shows the screen at `ms` (-1 hides it) above the tooltip's time. One request at a time: when it
+   * returns, the latest time wanted goes next, and the last thumbnail stays until a new one comes.
+   */
+  #thumb(ms: number): void {
+    const canvas = this.#host.renderRoot.querySelector<HTMLCanvasElement>('.thumbnail')!;
+    const client = this.#engine.client;
+    this.#want = ms;
+    if (ms < 0) {
+      canvas.hidden = true;
+      this.#asked = -1;
+    }
+    if (ms < 0 || ms === this.#asked || this.#busy || !client) return;
+    this.#busy = true;
+    this.#asked = ms;
+    client
+      .request(RequestMethod.Thumbnail, { timeMs: ms, width: Math.round(THUMBNAIL_WIDTH * devicePixelRatio) })
+      .then(
+        (bitmap) => {
+          const shown = bitmap && this.#want >= 0;
+          canvas.hidden = !shown;
+          if (!shown) return bitmap?.close();
+          canvas.width = bitmap.width;
+          canvas.height = bitmap.height;
+          canvas.getContext('bitmaprenderer')!.transferFromImageBitmap(bitmap);
+          // The tooltip grew: centre it again.
+          if (this.hover) this.#show(this.hover);
+        },
+        () => {},
+      )
+      .finally(() => {
+        this.#busy = false;
+        this.#thumb(this.#want);
+      });
+  }
+}

@@ -1,0 +1,56 @@
+import type { Marker } from '../format/timeline.js';
+import { formatClock, formatWallClock } from './format-time.js';
+import { markerLabel } from './marker-labels.js';
+import type { PlayerMarker } from './player-types.js';
+import { stringsFor, type Strings } from './strings.js';
+
+/**
+ * The element's language — its own `lang`, else its nearest ancestor's — and what follows from
+ * it: the texts, the Intl locale, markers as the page sees them (labels in that language), and
+ * positions as the time display shows them.
+ */
+export class PlayerLocale {
+  #host: HTMLElement & { wallClock: boolean };
+  #startDateMs: () => number | null;
+  /** Number formatting for marker labels, made once per language (labels are built on every render). */
+  #numbers: { locale: string | undefined; format: Intl.NumberFormat } | undefined;
+
+  /** `startDateMs`: the wall-clock time of position 0, when known. */
+  constructor(host: HTMLElement & { wallClock: boolean }, startDateMs: () => number | null) {
+    this.#host = host;
+    this.#startDateMs = startDateMs;
+  }
+
+  /** The texts of the element's language (English for a language with none registered). */
+  strings(): Strings {
+    return stringsFor(this.#lang());
+  }
+
+  /** The element's language as an Intl locale; undefined (the browser's) when `lang` is empty or not a valid tag. */
+  locale(): string | undefined {
+    try {
+      return Intl.getCanonicalLocales(this.#lang() || [])[0];
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A marker as the page sees it: seconds, and its label in the element's language. */
+  playerMarker(marker: Marker): PlayerMarker {
+    const locale = this.locale();
+    const cached = this.#numbers;
+    const numbers = cached && cached.locale === locale ? cached.format : (this.#numbers = { locale, format: new Intl.NumberFormat(locale) }).format;
+    const label = markerLabel(marker, this.strings(), (value) => numbers.format(value));
+    return { time: marker.timeMs / 1000, type: marker.type, code: marker.code, label, detail: marker.detail };
+  }
+
+  /** A position as the time display shows it: elapsed, or the time of day when that is on and known. */
+  clockAt(seconds: number): string {
+    const start = this.#startDateMs();
+    return this.#host.wallClock && start !== null ? formatWallClock(start + seconds * 1000) : formatClock(seconds);
+  }
+
+  #lang(): string {
+    return this.#host.closest('[lang]')?.getAttribute('lang') ?? '';
+  }
+}

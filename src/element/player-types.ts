@@ -1,0 +1,69 @@
+import type { MediaErrorCode, ErrorReason } from '../format/errors.js';
+
+/** `error` of the element: `MediaError`'s `code` and `message`, plus the contract's `reason` and `partial`. */
+export interface PlayerError {
+  code: MediaErrorCode;
+  message: string;
+  reason: ErrorReason;
+  /** Part of the recording decoded before the failure; that part stays playable and seekable. */
+  partial: boolean;
+}
+
+/** A point of interest on the timeline (contract §3.2); `time` in seconds. */
+export interface PlayerMarker {
+  time: number;
+  type: string;
+  code: string;
+  label: string;
+  detail: Record<string, string | number | boolean>;
+}
+
+/** `buffered` / `seekable`, shaped like `TimeRanges`. */
+export interface TimeRangesLike {
+  readonly length: number;
+  start(index: number): number;
+  end(index: number): number;
+}
+
+export interface CaptureFrameOptions {
+  /** Image type, default `image/png`. */
+  type?: string;
+  /** 0–1, for lossy types. */
+  quality?: number;
+}
+
+/** What `exportVideo()` renders, and how. */
+export interface ExportVideoOptions {
+  /** Seconds, like `currentTime`: where the video starts (default 0). */
+  start?: number;
+  /** Seconds: where it ends (default the end of the recording). */
+  end?: number;
+  /** `video/mp4` (H.264, default), `video/webm;codecs=vp9`, `video/webm;codecs=av1`, … */
+  type?: string;
+  /** Width in pixels, default the recorded width; the height keeps the aspect (even). */
+  width?: number;
+  /** Frame-rate cap, default 30: a frame is written only when the screen or the pointer changed. */
+  fps?: number;
+  /** How far the export is: `fraction` 0–1 of the video's duration, `frames` encoded so far. */
+  onProgress?: (fraction: number, frames: number) => void;
+  /** Aborting it cancels the export: the promise rejects with an `AbortError`. */
+  signal?: AbortSignal;
+}
+
+/** What `getVideoPlaybackQuality()` returns: `VideoPlaybackQuality`'s fields, counted in screen tiles. */
+export interface PlaybackQuality {
+  readonly creationTime: number;
+  readonly totalVideoFrames: number;
+  readonly droppedVideoFrames: number;
+  readonly corruptedVideoFrames: number;
+}
+
+export type Fit = 'contain' | 'cover' | 'fill' | 'none';
+
+/** The events of `<desktop-recording-player>`: those of any element, the media events, `marker` and `activitychange`. */
+export interface DesktopRecordingPlayerEventMap extends HTMLElementEventMap {
+  /** Playback crossed a marker. */
+  marker: CustomEvent<PlayerMarker>;
+  /** `activity` changed. */
+  activitychange: Event;
+}
