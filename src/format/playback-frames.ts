@@ -1,6 +1,6 @@
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
 import type { DesktopRecording } from '../gen/teleport/legacy/types/events/events_pb.js';
-import { EMPTY_BYTES } from './wire.js';
+import { EMPTY_BYTES } from './wire/wire-reader.js';
 import type { AuditEvent, RecordedEvent } from './events.js';
 
 /**
