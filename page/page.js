@@ -22,8 +22,19 @@ const DEFAULT_LIMIT = 20;
 /** How often the list is read again while a recording in it is live. */
 const POLL_MS = 2000;
 const SID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const DESKTOP_ICON =
-  '<svg class="desktop-icon" viewBox="0 0 24 24" aria-hidden="true"><rect x="2.5" y="3.5" width="19" height="12.5" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.7"/><path d="M8 20.5h8M12 16v4.5" stroke="currentColor" stroke-width="1.7" stroke-linecap="round"/></svg>';
+// A screen with what tells the desktops apart inside it: four window panes (Windows), a shell prompt (Linux).
+const SCREEN = '<rect x="2.5" y="3.5" width="19" height="12.5" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.7"/><path d="M8 20.5h8M12 16v4.5" stroke="currentColor" stroke-width="1.7" stroke-linecap="round"/>';
+const DESKTOP_KINDS = {
+  windows: {
+    label: 'Windows desktop',
+    icon: `<svg class="desktop-icon" viewBox="0 0 24 24" aria-hidden="true">${SCREEN}<path d="M8 7h3.5v2.5H8zM12.5 7H16v2.5h-3.5zM8 10.5h3.5V13H8zM12.5 10.5H16V13h-3.5z" fill="currentColor"/></svg>`,
+  },
+  linux: {
+    label: 'Linux desktop',
+    icon: `<svg class="desktop-icon" viewBox="0 0 24 24" aria-hidden="true">${SCREEN}<path d="M7 7.5l2.5 2.25L7 12M11 12.5h5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round"/></svg>`,
+  },
+};
+const desktopKindOf = (row) => DESKTOP_KINDS[row.desktopKind] ?? DESKTOP_KINDS.windows;
 
 const $ = (id) => document.getElementById(id);
 const player = $('player');
@@ -54,7 +65,7 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 const sidOf = (row) => row.sessionId || row.file.replace(/\.tar$/, '');
 const userOf = (row) => row.user || 'unknown user';
 const desktopOf = (row) => row.desktopName || row.desktopAddr || 'unknown desktop';
-const accountOf = (row) => (row.windowsUser ? `${row.windowsDomain ? `${row.windowsDomain}\\` : ''}${row.windowsUser}` : '');
+const accountOf = (row) => row.linuxUser || (row.windowsUser ? `${row.windowsDomain ? `${row.windowsDomain}\\` : ''}${row.windowsUser}` : '');
 
 /** `m:ss` or `h:mm:ss`, as the player shows times. */
 function clock(ms) {
@@ -287,10 +298,10 @@ function rowElement(row) {
 
   const desktop = element('td');
   const desktopCell = element('div', 'desktop-cell');
-  desktopCell.innerHTML = DESKTOP_ICON;
+  desktopCell.innerHTML = desktopKindOf(row).icon;
   const desktopText = element('div', 'cell');
-  desktopText.append(element('span', 'primary', desktopOf(row)));
-  desktopText.title = [desktopOf(row), row.desktopName && row.desktopAddr].filter(Boolean).join(' · ');
+  desktopText.append(element('span', 'primary', desktopOf(row)), element('span', 'visually-hidden', ` (${desktopKindOf(row).label})`));
+  desktopText.title = [desktopKindOf(row).label, desktopOf(row), row.desktopName && row.desktopAddr].filter(Boolean).join(' · ');
   if (row.desktopName && row.desktopAddr) desktopText.append(element('span', 'secondary', row.desktopAddr));
   desktopCell.append(desktopText);
   desktop.append(desktopCell);
@@ -522,7 +533,7 @@ function renderNowPlaying() {
   const recording = player.recording;
   const row = rowFor(sid) ?? (recording && {
     user: recording.user, desktopName: recording.desktopName, desktopAddr: recording.desktopAddr,
-    windowsUser: recording.windowsUser, windowsDomain: recording.windowsDomain,
+    windowsUser: recording.windowsUser, windowsDomain: recording.windowsDomain, linuxUser: recording.linuxUser, desktopKind: recording.desktopKind,
     start: recording.sessionStart?.toISOString(), durationMs: Number.isFinite(player.duration) ? player.duration * 1000 : undefined,
     screen: player.videoWidth ? { width: player.videoWidth, height: player.videoHeight } : null,
   });

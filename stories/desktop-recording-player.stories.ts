@@ -313,6 +313,16 @@ export const RdpFastPath: Story = {
   args: { src: sampleRecordings[2]!.url, autoplay: true },
 };
 
+/**
+ * Teleport 2026: a Linux desktop. TDPB envelopes whose screen updates are QOIZ (zstd-compressed QOI
+ * images of the X damage rectangles, fragmented across events), 32 bpp cursors, and the Linux session
+ * events (the info panel shows the Linux account; the desktop is named by its host id).
+ */
+export const LinuxDesktop: Story = {
+  name: 'Teleport 2026 (Linux desktop, QOIZ)',
+  args: { src: sampleRecordings[4]!.url, autoplay: true },
+};
+
 interface StreamingArgs extends PlayerArgs {
   /** Port of the demo server (`npm start`) on 127.0.0.1. */
   port: number;

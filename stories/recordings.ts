@@ -5,4 +5,6 @@ export const sampleRecordings = [
   // Teleport 15+ (RDP fast-path screen data), from real RDP captures: see demo/recordings/README.md.
   { url: 'recordings/3b8e5d10-7c2a-4f61-9e0b-15a0c0de0003.tar', label: 'Teleport 15+, RemoteFX (FreeRDP shadow), 1024×768, 19 s' },
   { url: 'recordings/a5f09e37-61d4-4c28-9d7a-33c0c0de0001.tar', label: 'Teleport 15+, planar bitmaps, 1024×768, 20 s' },
+  // Teleport 2026 Linux desktop (TDPB, QOIZ screen updates): see demo/recordings/README.md.
+  { url: 'recordings/4c6f2a10-5d1e-4b7a-9c3f-8e2d0c0d2026.tar', label: 'Teleport 2026, Linux desktop (QOIZ), 800×480, 12 s' },
 ] as const;

@@ -16,6 +16,8 @@ export interface RecordingListItem {
   /** Session id from the recording's events (the file name without `.tar` when none). */
   sessionId: string;
   kind: 'desktop';
+  /** A Windows desktop (RDP) or a Linux desktop (Teleport 2026), as `recording.desktopKind` of the player. */
+  desktopKind: 'windows' | 'linux';
   clusterName?: string;
   /** Teleport user. */
   user?: string;
@@ -23,6 +25,8 @@ export interface RecordingListItem {
   desktopAddr?: string;
   windowsUser?: string;
   windowsDomain?: string;
+  /** The account on a Linux desktop. */
+  linuxUser?: string;
   /** ISO 8601. */
   start?: string;
   end?: string;
@@ -95,7 +99,7 @@ export function queryList(items: RecordingListItem[], query: ListQuery, mtimes: 
   const contains = (value: string | undefined, needle: string) => (value ?? '').toLowerCase().includes(needle.toLowerCase());
   const matching = items.filter(
     (item) =>
-      (!query.user || contains(item.user, query.user) || contains(item.windowsUser, query.user)) &&
+      (!query.user || contains(item.user, query.user) || contains(item.windowsUser, query.user) || contains(item.linuxUser, query.user)) &&
       (!query.desktop || contains(item.desktopName, query.desktop) || contains(item.desktopAddr, query.desktop)),
   );
   const startOf = (item: RecordingListItem) => (item.start ? Date.parse(item.start) : mtimes.get(item.file) ?? 0);
@@ -181,12 +185,14 @@ export class RecordingCatalog {
       file: name,
       sessionId: r.sessionId ?? stem,
       kind: 'desktop',
+      desktopKind: r.desktopKind ?? 'windows',
       clusterName: r.clusterName,
       user: r.user,
       desktopName: r.desktopName,
       desktopAddr: r.desktopAddr,
       windowsUser: r.windowsUser,
       windowsDomain: r.windowsDomain,
+      linuxUser: r.linuxUser,
       start: r.sessionStart?.toISOString(),
       end: isLive ? undefined : r.sessionEnd?.toISOString(),
       durationMs: summary.durationMs,

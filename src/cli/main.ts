@@ -200,8 +200,12 @@ function describe(file: string, s: RecordingSummary): string {
     `  screen     ${s.screen ? `${s.screen.width}×${s.screen.height}` : 'unknown'}`,
   ];
   if (r.sessionId) lines.push(`  session    ${r.sessionId}`);
-  if (r.user) lines.push(`  user       ${r.user}${r.windowsUser ? ` as ${r.windowsDomain ? `${r.windowsDomain}\\` : ''}${r.windowsUser}` : ''}`);
-  if (r.desktopName || r.desktopAddr) lines.push(`  desktop    ${[r.desktopName, r.desktopAddr && `(${r.desktopAddr})`].filter(Boolean).join(' ')}`);
+  const account = r.linuxUser ?? (r.windowsUser && `${r.windowsDomain ? `${r.windowsDomain}\\` : ''}${r.windowsUser}`);
+  if (r.user) lines.push(`  user       ${r.user}${account ? ` as ${account}` : ''}`);
+  // A Linux desktop's name and address are both its host id: said once.
+  const address = r.desktopAddr && r.desktopAddr !== r.desktopName ? `(${r.desktopAddr})` : undefined;
+  if (r.desktopName || r.desktopAddr) lines.push(`  desktop    ${[r.desktopName, address].filter(Boolean).join(' ')}`);
+  if (r.desktopKind) lines.push(`  kind       ${r.desktopKind === 'linux' ? 'Linux' : 'Windows'} desktop`);
   if (r.sessionStart) lines.push(`  started    ${r.sessionStart.toISOString()}`);
   if (r.sessionEnd) lines.push(`  ended      ${r.sessionEnd.toISOString()}`);
   if (r.participants?.length) lines.push(`  participants ${r.participants.join(', ')}`);

@@ -62,6 +62,14 @@ describe('desktop-recording inspect', () => {
     assert.match(result.stdout, /carol/);
   });
 
+  test('text output tells a Linux desktop, named once by its host id, with its Linux account', () => {
+    const { status, stdout } = run('inspect', 'test/fixtures/linux/4c6f2a10-5d1e-4b7a-9c3f-8e2d0c0d2026.tar');
+    assert.equal(status, 0);
+    assert.match(stdout, /^ {2}user {7}alice@example\.com as alice$/m);
+    assert.match(stdout, /^ {2}desktop {4}0f6e8c52-3b1d-4e2a-a9c7-5d4b3a2f1e0d$/m);
+    assert.match(stdout, /^ {2}kind {7}Linux desktop$/m);
+  });
+
   test('a damaged file prints what could be read and exits 1', async () => {
     const bytes = await readFile(file);
     const damaged = join(dir, 'damaged.tar');

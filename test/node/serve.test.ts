@@ -194,6 +194,7 @@ describe('GET /api/recordings', () => {
       file: `${SAMPLES.alice}.tar`,
       sessionId: SAMPLES.alice,
       kind: 'desktop',
+      desktopKind: 'windows',
       clusterName: 'teleport.example.com',
       user: 'alice@example.com',
       desktopName: 'win-dev-01',
@@ -273,5 +274,36 @@ describe('GET /api/recordings', () => {
     assert.equal(server.catalog.parses, parses + 1, 'only the changed file');
     assert.equal(carol.desktopName, 'build-08');
     assert.equal(carol.durationMs, 12_000);
+  });
+});
+
+describe('GET /api/recordings with a Linux desktop', () => {
+  const LINUX = '4c6f2a10-5d1e-4b7a-9c3f-8e2d0c0d2026';
+  const WINDOWS = '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720';
+  let dir = '';
+  let server: DemoServer;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-linux-'));
+    await copyFile(join('test', 'fixtures', 'linux', `${LINUX}.tar`), join(dir, `${LINUX}.tar`));
+    await copyFile(join('demo', 'recordings', `${WINDOWS}.tar`), join(dir, `${WINDOWS}.tar`));
+    server = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1' });
+  });
+
+  after(async () => {
+    await new Promise((done) => server.close(done));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('tells Windows and Linux desktops apart, with the Linux account', async () => {
+    const list = async (query = '') => (await (await fetch(`${loopbackUrl(server)}/api/recordings${query}`)).json()) as ListPage;
+    const rows = new Map((await list()).recordings.map((row) => [row.sessionId, row]));
+    const linux = rows.get(LINUX)!;
+    assert.equal(linux.desktopKind, 'linux');
+    assert.equal(linux.linuxUser, 'alice');
+    assert.equal(linux.windowsUser, undefined);
+    assert.equal(linux.desktopName, '0f6e8c52-3b1d-4e2a-a9c7-5d4b3a2f1e0d', 'a Linux desktop is named by its host id');
+    assert.equal(linux.durationMs, 12_000, 'to the session end');
+    assert.equal(rows.get(WINDOWS)!.desktopKind, 'windows');
   });
 });
