@@ -5,6 +5,7 @@ import { FileFeed, LIVE_HEADER } from '../../src/core/feeds/file-feed.js';
 import type { FeedSink } from '../../src/core/feeds/feed.js';
 import { ErrorReason, RecordingError } from '../../src/format/errors.js';
 import { concatBytes } from '../../src/format/bytes.js';
+import { readRecording } from '../../src/format/reader.js';
 import { portOf } from '../helpers/loopback.js';
 import { sampleEvents, writeRecording } from '../helpers/recording-bytes.js';
 
@@ -44,6 +45,9 @@ describe('FileFeed', () => {
   let server: Server;
   let base: string;
   const recording = bytes(3000);
+  const half = recording.length >> 1;
+  let releaseLiveRest!: () => void;
+  const liveRest = new Promise<void>((resolve) => (releaseLiveRest = resolve));
 
   before(async () => {
     server = createServer((request, response) => {
@@ -51,11 +55,10 @@ describe('FileFeed', () => {
         response.writeHead(200, { 'content-type': 'application/octet-stream' });
         response.end(recording);
       } else if (request.url === '/live') {
-        // A live recording: what was written so far at once, the rest as the session goes on.
+        // A live recording: what was written so far at once, the rest when the test says the session went on.
         response.writeHead(200, { [LIVE_HEADER]: 'true' });
-        const half = recording.length >> 1;
         response.write(recording.subarray(0, half));
-        setTimeout(() => response.end(recording.subarray(half)), 300);
+        void liveRest.then(() => response.end(recording.subarray(half)));
       } else {
         response.writeHead(404, 'Not Found');
         response.end();
@@ -127,8 +130,14 @@ describe('FileFeed', () => {
   });
 
   test('a live recording (x-recording-live): live before the events, caughtUp once a read had to wait, end when the response ends', async () => {
-    const { sink, calls, done } = recordingSink();
+    const { sink, calls, done, count } = recordingSink();
     new FileFeed(`${base}/live`, timing).start(sink);
+    // Once every event written so far is delivered, the feed waits for the session: the rest comes
+    // only after that wait has lasted longer than a read of bytes already there could.
+    const written = (await readRecording(recording.subarray(0, half))).events.length;
+    while (count() < written) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    releaseLiveRest();
     await done;
     assert.equal(calls[0], 'live');
     assert.equal(calls.at(-1), 'end');

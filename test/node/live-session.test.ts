@@ -76,6 +76,8 @@ describe('live sessions', () => {
     assert.ok(midway.events.some((e) => e.event.case === 'windowsDesktopSessionStart'));
     assert.ok(!midway.events.some((e) => e.event.case === 'windowsDesktopSessionEnd'), 'the session has not ended yet');
 
+    // Asked before the list: a row still live in the list was live when its length was asked too.
+    const length = await (await fetch(`${base}/webapi/sites/demo/sessionlength/${sessionId}`)).json();
     const listed = (await (await fetch(`${base}/api/recordings`)).json()) as ListPage;
     const item = listed.recordings.find((r) => r.sessionId === sessionId)!;
     assert.equal(item.live, true);
@@ -84,7 +86,6 @@ describe('live sessions', () => {
     assert.deepEqual(item.screen, { width: 1280, height: 720 });
     assert.equal(item.plannedDurationMs, 4000, 'a live row says how long the session is planned to run');
     assert.ok(item.durationMs < 4000, `and how much is recorded so far (${item.durationMs} ms)`);
-    const length = await (await fetch(`${base}/webapi/sites/demo/sessionlength/${sessionId}`)).json();
     assert.equal(length.durationMs, 4000, 'sessionlength of a live session: its planned length');
 
     for (;;) {
