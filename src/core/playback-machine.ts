@@ -213,9 +213,28 @@ export class PlaybackMachine {
     if (fromEdge) this.unstall();
   }
 
-  /** The screen shows the target: `timeupdate`, `seeked`, then playback resumes as `paused` says. */
+  /**
+   * The seek's target has not arrived yet: readyState 1 (no data for the position) and `waiting`,
+   * as a `<video>` seeking into what it has not downloaded; a seek that interrupted playing fires
+   * `playing` again once it is done.
+   */
+  seekAwaitsData(): void {
+    if (this.current !== Phase.Seeking || this.state.readyState < ReadyState.HaveCurrentData) return;
+    this.state.readyState = ReadyState.HaveMetadata;
+    this.playingThrough = false;
+    this.effects.emit(MediaEvent.Waiting);
+  }
+
+  /**
+   * The screen shows the target: `canplay` if the seek had to wait for data, `timeupdate`,
+   * `seeked`, then playback resumes as `paused` says.
+   */
   seeked(): void {
     this.expect(Transition.Seeked);
+    if (this.shown && this.state.readyState < ReadyState.HaveCurrentData) {
+      this.state.readyState = ReadyState.HaveFutureData;
+      this.effects.emit(MediaEvent.CanPlay);
+    }
     this.state.seeking = false;
     this.effects.emit(MediaEvent.TimeUpdate);
     this.effects.emit(MediaEvent.Seeked);

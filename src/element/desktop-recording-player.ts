@@ -558,6 +558,7 @@ export class DesktopRecordingPlayer extends LitElement {
   }
 
   #sendLoad(client: EngineClient): void {
+    this.#seekTarget = undefined;
     const source: SourceParam = this.#srcObjectValue ?? (this.#srcValue ? new URL(this.#srcValue, document.baseURI).href : null);
     const startAt = parseTimeOffset(this.startAt) ?? (this.#srcObjectValue ? undefined : mediaFragmentStart(this.#srcValue)) ?? 0;
     const params: LoadParams = {
@@ -1030,7 +1031,11 @@ export class DesktopRecordingPlayer extends LitElement {
 
   /** The position in seconds; setting it seeks. */
   get currentTime(): number {
-    return this.snapshot.currentTimeMs / 1000;
+    const pending = this.#seekTarget;
+    if (pending === undefined || this.readyState === ReadyState.HaveNothing) return this.snapshot.currentTimeMs / 1000;
+    // A seek reads its target at once, as <video>'s does, clamped as the engine will: at 0, and at a final duration.
+    const target = Math.max(0, pending);
+    return this.readyState === ReadyState.HaveEnoughData ? Math.min(target, this.duration) : target;
   }
   set currentTime(seconds: number) {
     void this.#seek(seconds);
