@@ -370,6 +370,7 @@ export class PlaybackSession {
         this.knownDurationMs = ms;
         if (this.state.readyState >= ReadyState.HaveMetadata) this.noteData(false);
       },
+      rangeReads: (status, detail) => current() && Object.assign(this.state, { rangeReads: status, rangeReadsDetail: detail }),
       live: () => current() && (this.state.live = true),
       caughtUp: () => current() && this.noteLiveCaughtUp(),
       end: () => current() && this.finishLoad(),

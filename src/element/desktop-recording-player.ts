@@ -1126,9 +1126,9 @@ export class DesktopRecordingPlayer extends LitElement {
     return timeRanges(this.snapshot.readyState >= ReadyState.HaveMetadata ? this.snapshot.bufferedMs / 1000 : undefined);
   }
 
-  /** Where a seek can go: what has been read (the same range as `buffered`). */
+  /** Where a seek can go: the whole duration (a seek past what has been read waits for it, never clamped there). */
   get seekable(): TimeRangesLike {
-    return this.buffered;
+    return timeRanges(this.snapshot.readyState >= ReadyState.HaveMetadata && Number.isFinite(this.duration) ? this.duration : undefined);
   }
 
   /**

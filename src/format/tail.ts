@@ -5,12 +5,12 @@ import { RecordingReader } from './reader.js';
 /**
  * Reading a recording from its end (a Range read of the tail, or a slice of a Blob): parts are
  * self-delimiting only from the front (`docs/recording-format.md` §1.2), so the last part is found
- * in a window of the file's end by a header whose part ends exactly at the end of the file, with a
+ * in the last bytes of the file by a header whose part ends exactly at the end of the file, with a
  * gzip member where its data starts; decoding it proves it. Pure byte work: the fetching lives in
  * the feeds.
  */
 
-/** A part located by its header inside a window of the file. */
+/** A part located by its header inside bytes read from the file. */
 export interface LocatedPart {
   /** File offset of the part header. */
   offset: number;
@@ -23,38 +23,38 @@ export interface LocatedPart {
 const GZIP_START = [0x1f, 0x8b, 0x08];
 
 /**
- * Headers in `window` (the bytes of the file from `windowStart`) whose part ends at `endOffset`,
+ * Headers in `tailBytes` (the bytes of the file from `tailStart`) whose part ends at `endOffset`,
  * latest first (the smallest part is the likeliest and the cheapest to prove). A candidate is only
  * a candidate: bytes inside compressed data can look like a header; `decodeTailPart` proves it.
  */
-export function partsEndingAt(window: Uint8Array, windowStart: number, endOffset: number): LocatedPart[] {
-  const view = new DataView(window.buffer, window.byteOffset, window.byteLength);
+export function partsEndingAt(tailBytes: Uint8Array, tailStart: number, endOffset: number): LocatedPart[] {
+  const view = new DataView(tailBytes.buffer, tailBytes.byteOffset, tailBytes.byteLength);
   const found: LocatedPart[] = [];
-  for (let at = window.length - V1_HEADER_BYTES; at >= 0; at--) {
+  for (let at = tailBytes.length - V1_HEADER_BYTES; at >= 0; at--) {
     // The u64 version: seven zero bytes, then 1 or 2.
-    const version = window[at + 7];
+    const version = tailBytes[at + 7];
     if ((version !== ProtoStreamVersion.V1 && version !== ProtoStreamVersion.V2) || readUint64(view, at) !== version) continue;
     const headerBytes = headerBytesOf(version);
-    if (at + headerBytes > window.length) continue;
+    if (at + headerBytes > tailBytes.length) continue;
     const partSize = readUint64(view, at + 8);
     const paddingSize = readUint64(view, at + 16);
-    if (windowStart + at + headerBytes + partSize + paddingSize !== endOffset) continue;
-    const flags = version === ProtoStreamVersion.V2 ? window[at + 24]! : 0;
-    if (version === ProtoStreamVersion.V2 && window.subarray(at + 25, at + 32).some((byte) => byte !== 0)) continue;
+    if (tailStart + at + headerBytes + partSize + paddingSize !== endOffset) continue;
+    const flags = version === ProtoStreamVersion.V2 ? tailBytes[at + 24]! : 0;
+    if (version === ProtoStreamVersion.V2 && tailBytes.subarray(at + 25, at + 32).some((byte) => byte !== 0)) continue;
     const data = at + headerBytes;
-    if (partSize > 0 && !(flags & FLAG_ENCRYPTED) && data + 3 <= window.length && GZIP_START.some((byte, i) => window[data + i] !== byte)) continue;
-    found.push({ offset: windowStart + at, end: endOffset, header: { version, partSize, paddingSize, flags, headerBytes } });
+    if (partSize > 0 && !(flags & FLAG_ENCRYPTED) && data + 3 <= tailBytes.length && GZIP_START.some((byte, i) => tailBytes[data + i] !== byte)) continue;
+    found.push({ offset: tailStart + at, end: endOffset, header: { version, partSize, paddingSize, flags, headerBytes } });
   }
   return found;
 }
 
 /**
- * The events of the part `located`, whose bytes `window` holds; undefined when they do not decode as
+ * The events of the part `located`, whose bytes `tailBytes` holds; undefined when they do not decode as
  * a whole part (a false candidate, a damaged or encrypted part).
  */
-export async function decodeTailPart(window: Uint8Array, windowStart: number, located: LocatedPart): Promise<RecordedEvent[] | undefined> {
+export async function decodeTailPart(tailBytes: Uint8Array, tailStart: number, located: LocatedPart): Promise<RecordedEvent[] | undefined> {
   if (located.header.flags & FLAG_ENCRYPTED) return undefined;
-  const bytes = window.subarray(located.offset - windowStart, located.end - windowStart);
+  const bytes = tailBytes.subarray(located.offset - tailStart, located.end - tailStart);
   const reader = new RecordingReader();
   const first = await reader.push(bytes);
   const last = await reader.end();
@@ -62,26 +62,26 @@ export async function decodeTailPart(window: Uint8Array, windowStart: number, lo
   return [...first.events, ...last.events];
 }
 
-/** The last part found in a window of a file's end, and what its events tell of the timeline. */
+/** The last part found in the last bytes of a file, and what its events tell of the timeline. */
 export interface TailPart {
   located: LocatedPart;
   times: TailTimes;
 }
 
 /**
- * Finds the last part of a file of `fileLength` bytes in `window` (its bytes from `windowStart`)
+ * Finds the last part of a file of `fileLength` bytes in `tailBytes` (its bytes from `tailStart`)
  * and decodes it; when it holds no event that places on the timeline (only untimed events), the
- * part before it too, and so on while the window holds them. Undefined when no whole part ending
- * at the end of the file is in the window: a larger window may hold it.
+ * part before it too, and so on while `tailBytes` holds them. Undefined when no whole part ending
+ * at the end of the file is in the tailBytes: a larger tailBytes may hold it.
  */
-export async function readTailParts(window: Uint8Array, windowStart: number, fileLength: number): Promise<TailPart | undefined> {
+export async function readTailParts(tailBytes: Uint8Array, tailStart: number, fileLength: number): Promise<TailPart | undefined> {
   let endOffset = fileLength;
   let times: TailTimes | undefined;
   let last: LocatedPart | undefined;
-  while (endOffset > windowStart) {
+  while (endOffset > tailStart) {
     let decoded: { located: LocatedPart; events: RecordedEvent[] } | undefined;
-    for (const candidate of partsEndingAt(window, windowStart, endOffset)) {
-      const events = await decodeTailPart(window, windowStart, candidate);
+    for (const candidate of partsEndingAt(tailBytes, tailStart, endOffset)) {
+      const events = await decodeTailPart(tailBytes, tailStart, candidate);
       if (events) {
         decoded = { located: candidate, events };
         break;

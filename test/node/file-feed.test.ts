@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { FileFeed, LIVE_HEADER } from '../../src/core/feeds/file-feed.js';
 import type { FeedSink } from '../../src/core/feeds/feed.js';
 import { ErrorReason, RecordingError } from '../../src/format/errors.js';
 import { concatBytes } from '../../src/format/bytes.js';
+import { readRecording } from '../../src/format/reader.js';
+import { TimelineBuilder } from '../../src/format/timeline.js';
 import { portOf } from '../helpers/loopback.js';
 import { sampleEvents, writeRecording } from '../helpers/recording-bytes.js';
 
@@ -13,6 +15,8 @@ const timing = { now: () => performance.now(), yield: () => new Promise<void>((r
 /** A sink that records what the feed said, in order; `ready` can hold the feed back. */
 function recordingSink(ready: () => Promise<void> | undefined = () => undefined) {
   const calls: string[] = [];
+  const durations: number[] = [];
+  const rangeReads: Array<{ status: string; detail: string }> = [];
   let events = 0;
   let settle!: () => void;
   const done = new Promise<void>((resolve) => (settle = resolve));
@@ -22,7 +26,11 @@ function recordingSink(ready: () => Promise<void> | undefined = () => undefined)
       if (batch.length) calls.push('events');
     },
     ready,
-    duration: () => calls.push('duration'),
+    duration: (ms) => {
+      calls.push('duration');
+      durations.push(ms);
+    },
+    rangeReads: (status, detail) => rangeReads.push({ status, detail }),
     live: () => calls.push('live'),
     caughtUp: () => calls.push('caughtUp'),
     end: () => {
@@ -34,7 +42,36 @@ function recordingSink(ready: () => Promise<void> | undefined = () => undefined)
       settle();
     },
   };
-  return { sink, calls, done, count: () => events };
+  return { sink, calls, durations, rangeReads, done, count: () => events };
+}
+
+/**
+ * Serves `body`, answering Range requests (`bytes=a-b`) as `mode` says: `honest`; `no-length` (no
+ * Content-Length on the whole file: chunked); `wrong-range` (another range's Content-Range);
+ * `truncated` (a 206 cut short); `416` (every range refused).
+ */
+function serveRanges(request: IncomingMessage, response: ServerResponse, body: Uint8Array, mode: string): void {
+  const range = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? '');
+  if (!range) {
+    response.writeHead(200, mode === 'no-length' ? { 'accept-ranges': 'bytes' } : { 'accept-ranges': 'bytes', 'content-length': body.length });
+    response.end(body);
+    return;
+  }
+  const start = Number(range[1]);
+  const end = Math.min(Number(range[2]), body.length - 1);
+  if (mode === '416') {
+    response.writeHead(416, { 'content-range': `bytes */${body.length}` });
+    response.end();
+  } else if (mode === 'wrong-range') {
+    response.writeHead(206, { 'content-range': `bytes ${start + 100}-${end + 100}/${body.length}` });
+    response.end(body.subarray(start, end + 1));
+  } else if (mode === 'truncated') {
+    response.writeHead(206, { 'content-range': `bytes ${start}-${end}/${body.length}` });
+    response.end(body.subarray(start, start + ((end + 1 - start) >> 1)));
+  } else {
+    response.writeHead(206, { 'content-range': `bytes ${start}-${end}/${body.length}`, 'content-length': end + 1 - start });
+    response.end(body.subarray(start, end + 1));
+  }
 }
 
 /** A recording of `count` events, large enough to come in several chunks. */
@@ -44,12 +81,19 @@ describe('FileFeed', () => {
   let server: Server;
   let base: string;
   const recording = bytes(3000);
+  let recordingDurationMs = 0;
 
   before(async () => {
+    const timeline = new TimelineBuilder();
+    for (const event of (await readRecording(recording)).events) timeline.add(event);
+    timeline.finish();
+    recordingDurationMs = timeline.durationMs;
     server = createServer((request, response) => {
       if (request.url === '/recording') {
         response.writeHead(200, { 'content-type': 'application/octet-stream' });
         response.end(recording);
+      } else if (request.url?.startsWith('/ranges/')) {
+        serveRanges(request, response, recording, request.url.slice('/ranges/'.length));
       } else if (request.url === '/live') {
         // A live recording: what was written so far at once, the rest as the session goes on.
         response.writeHead(200, { [LIVE_HEADER]: 'true' });
@@ -67,20 +111,63 @@ describe('FileFeed', () => {
 
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  for (const [kind, source] of [
-    ['bytes', () => recording.slice().buffer],
-    ['a Blob', () => new Blob([recording as Uint8Array<ArrayBuffer>])],
-    ['an http URL', () => `${base}/recording`],
+  for (const [kind, source, local] of [
+    ['bytes', () => recording.slice().buffer, true],
+    ['a Blob', () => new Blob([recording as Uint8Array<ArrayBuffer>]), true],
+    ['an http URL whose server ignores Range', () => `${base}/recording`, false],
   ] as const) {
-    test(`reads ${kind} front to back: every event in order, then end`, async () => {
-      const { sink, calls, done, count } = recordingSink();
+    test(`reads ${kind} front to back: every event in order, then end${local ? '; the duration from its end first' : ''}`, async () => {
+      const { sink, calls, durations, rangeReads, done, count } = recordingSink();
       const feed = new FileFeed(source() as ArrayBuffer | Blob | string, timing);
       assert.equal(feed.paced, false);
       feed.start(sink);
       await done;
       assert.equal(count(), 3000);
       assert.equal(calls.at(-1), 'end');
-      assert.ok(calls.slice(0, -1).every((call) => call === 'events'));
+      if (local) {
+        assert.equal(calls[0], 'duration', 'the duration before any event');
+        assert.deepEqual(durations, [recordingDurationMs]);
+        assert.deepEqual(rangeReads, [{ status: 'local', detail: 'the whole file is at hand' }]);
+      } else {
+        assert.deepEqual(durations, []);
+        assert.deepEqual(rangeReads.map((report) => report.status), ['unsupported']);
+        assert.match(rangeReads[0]!.detail, /ignores Range/);
+      }
+      assert.ok(calls.slice(local ? 1 : 0, -1).every((call) => call === 'events'));
+    });
+  }
+
+  for (const mode of ['honest', 'no-length'] as const) {
+    test(`a server that answers Range (${mode === 'honest' ? 'with a Content-Length' : 'without a Content-Length: a one-byte range tells it'}): the duration from the file's end before any event`, async () => {
+      const { sink, calls, durations, rangeReads, done, count } = recordingSink();
+      const feed = new FileFeed(`${base}/ranges/${mode}`, timing);
+      feed.start(sink);
+      await done;
+      assert.equal(count(), 3000);
+      assert.equal(calls[0], 'duration');
+      assert.deepEqual(durations, [recordingDurationMs]);
+      assert.deepEqual(rangeReads.map((report) => report.status), ['used']);
+      assert.match(rangeReads[0]!.detail, /its end was read first \(\d+ bytes in 1 request\)/);
+      assert.equal(feed.tailRead?.reads, 1);
+      assert.ok(feed.tailRead!.bytes <= 256 * 1024);
+    });
+  }
+
+  for (const [mode, said] of [
+    ['wrong-range', /Content-Range "bytes \d+-\d+\/\d+"/],
+    ['truncated', /cut .* short/],
+    ['416', /answered 416/],
+  ] as const) {
+    test(`a server that answers a range wrongly (${mode}): reported once as unreliable, no duration from it, and the whole file still streams`, async () => {
+      const { sink, calls, durations, rangeReads, done, count } = recordingSink();
+      new FileFeed(`${base}/ranges/${mode}`, timing).start(sink);
+      await done;
+      assert.equal(count(), 3000);
+      assert.equal(calls.at(-1), 'end');
+      assert.deepEqual(durations, []);
+      assert.deepEqual(rangeReads.map((report) => report.status), ['unreliable']);
+      assert.match(rangeReads[0]!.detail, said);
+      assert.match(rangeReads[0]!.detail, /streamed from its start instead/);
     });
   }
 

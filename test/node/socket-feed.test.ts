@@ -27,6 +27,7 @@ function sink() {
     },
     ready: () => undefined,
     duration: () => {},
+    rangeReads: () => {},
     live: () => {},
     caughtUp: () => {},
     end: () => {

@@ -32,7 +32,7 @@ function random(seed: number): () => number {
 
 describe('reading a recording from its end', () => {
   for (const name of samples) {
-    test(`${name}: the last part found in a growing tail window gives the duration of the whole file`, async () => {
+    test(`${name}: the last part found in a growing tail gives the duration of the whole file`, async () => {
       const bytes = new Uint8Array(await readFile(new URL(name, recordings)));
       const whole = await readRecording(bytes);
       const timeline = new TimelineBuilder();
@@ -41,11 +41,11 @@ describe('reading a recording from its end', () => {
 
       let windowBytes = 64 * 1024;
       let tail;
-      let windowStart = 0;
+      let tailStart = 0;
       for (;;) {
-        windowStart = Math.max(0, bytes.length - windowBytes);
-        tail = await readTailParts(bytes.subarray(windowStart), windowStart, bytes.length);
-        if (tail || windowStart === 0) break;
+        tailStart = Math.max(0, bytes.length - windowBytes);
+        tail = await readTailParts(bytes.subarray(tailStart), tailStart, bytes.length);
+        if (tail || tailStart === 0) break;
         windowBytes *= 4;
       }
       assert.ok(tail, 'the last part is found');
@@ -56,12 +56,12 @@ describe('reading a recording from its end', () => {
     });
   }
 
-  test('a window that cuts the last part finds nothing (a larger window is needed)', async () => {
+  test('a tail that cuts the last part finds nothing (more of the end is needed)', async () => {
     const bytes = new Uint8Array(await readFile(new URL(samples[0]!, recordings)));
     const last = partOffsets(bytes).at(-1)!;
-    const windowStart = last + 1;
-    assert.equal(await readTailParts(bytes.subarray(windowStart), windowStart, bytes.length), undefined);
-    assert.deepEqual(partsEndingAt(bytes.subarray(windowStart), windowStart, bytes.length), []);
+    const tailStart = last + 1;
+    assert.equal(await readTailParts(bytes.subarray(tailStart), tailStart, bytes.length), undefined);
+    assert.deepEqual(partsEndingAt(bytes.subarray(tailStart), tailStart, bytes.length), []);
   });
 
   test('damaged tails and random bytes never throw, and never yield a part that does not decode', async () => {

@@ -1,0 +1,82 @@
+import { concatBytes } from '../../format/bytes.js';
+import type { RecordedEvent } from '../../format/events.js';
+import { originWallMsOf, readTailParts, tailDurationMs, type TailTimes } from '../../format/tail.js';
+import type { ReadRange } from './byte-ranges.js';
+
+/** The first read of a file's end; the demo samples' last parts are 4 KB–770 KB. */
+const FIRST_TAIL_BYTES = 256 * 1024;
+/**
+ * Past this, the last part is not looked for: Teleport's parts are about 5 MiB at most (object
+ * store uploads), so a tail this large that holds none is no recording's end.
+ */
+const MAX_TAIL_BYTES = 16 * 1024 * 1024;
+
+/** What reading a file's end found, and what it cost. */
+export interface TailRead {
+  /** What the last part's events tell of the timeline; undefined when no last part was found. */
+  times: TailTimes | undefined;
+  /** Bytes read, and reads made (round trips over HTTP). */
+  bytes: number;
+  reads: number;
+}
+
+/**
+ * Reads the end of a file of `length` bytes through `read` in windows that grow fourfold (each read
+ * fetches only the bytes before the previous tailBytes) until the last part is found and decodes.
+ */
+export async function readTail(read: ReadRange, length: number): Promise<TailRead> {
+  let tailBytes: Uint8Array = new Uint8Array(0);
+  let tailStart = length;
+  let size = FIRST_TAIL_BYTES;
+  let reads = 0;
+  while (tailStart > 0) {
+    const start = Math.max(0, length - size);
+    tailBytes = concatBytes([await read(start, tailStart), tailBytes]);
+    tailStart = start;
+    reads += 1;
+    const tail = await readTailParts(tailBytes, tailStart, length);
+    if (tail) return { times: tail.times, bytes: tailBytes.length, reads };
+    if (size >= MAX_TAIL_BYTES) break;
+    size *= 4;
+  }
+  return { times: undefined, bytes: tailBytes.length, reads };
+}
+
+/** Events kept from the front of the file while looking for the timeline's origin (it is among the first few). */
+const MAX_FRONT_EVENTS = 256;
+
+/**
+ * Turns what the tail told into the duration: an audit event among the last ones is placed by the
+ * origin, which the front of the file gives (the first DesktopRecording event).
+ */
+export class TailDuration {
+  private times: TailTimes | undefined;
+  private front: RecordedEvent[] | undefined = [];
+  private originWallMs: number | undefined;
+  private told = false;
+
+  constructor(private readonly tell: (durationMs: number) => void) {}
+
+  /** The tail was read. */
+  noteTail(times: TailTimes): void {
+    this.times = times;
+    this.tellOnceKnown();
+  }
+
+  /** Events from the front, before they are delivered (so the duration comes first). */
+  noteFront(events: readonly RecordedEvent[]): void {
+    if (!this.front || events.length === 0) return;
+    this.front.push(...events);
+    this.originWallMs = originWallMsOf(this.front);
+    if (this.originWallMs !== undefined || this.front.length > MAX_FRONT_EVENTS) this.front = undefined;
+    this.tellOnceKnown();
+  }
+
+  private tellOnceKnown(): void {
+    if (this.told || !this.times) return;
+    const durationMs = tailDurationMs(this.times, this.originWallMs);
+    if (durationMs === undefined) return;
+    this.told = true;
+    this.tell(durationMs);
+  }
+}
