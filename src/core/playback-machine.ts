@@ -102,6 +102,8 @@ export class PlaybackMachine {
   private shown = false;
   /** A seek interrupted playing: once it is done, playing goes on without a new `playing`. */
   private playingThrough = false;
+  /** The seek in progress waits for its target's data (`waiting` fired once for it). */
+  private seekWaits = false;
 
   constructor(
     private readonly state: PlaybackSnapshot,
@@ -219,8 +221,9 @@ export class PlaybackMachine {
    * `playing` again once it is done.
    */
   seekAwaitsData(): void {
-    if (this.current !== Phase.Seeking || this.state.readyState < ReadyState.HaveCurrentData) return;
-    this.state.readyState = ReadyState.HaveMetadata;
+    if (this.current !== Phase.Seeking || this.seekWaits) return;
+    this.seekWaits = true;
+    this.state.readyState = Math.min(this.state.readyState, ReadyState.HaveMetadata) as ReadyState;
     this.playingThrough = false;
     this.effects.emit(MediaEvent.Waiting);
   }
@@ -231,6 +234,7 @@ export class PlaybackMachine {
    */
   seeked(): void {
     this.expect(Transition.Seeked);
+    this.seekWaits = false;
     if (this.shown && this.state.readyState < ReadyState.HaveCurrentData) {
       this.state.readyState = ReadyState.HaveFutureData;
       this.effects.emit(MediaEvent.CanPlay);
@@ -304,6 +308,7 @@ export class PlaybackMachine {
   private leave(next: Phase, keepClock = false): void {
     const from = this.current;
     this.current = next;
+    if (next !== Phase.Seeking) this.seekWaits = false;
     if (from === Phase.Playing || from === Phase.Waiting || from === Phase.Seeking) this.effects.halt(keepClock);
   }
 

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { mediaErrorCodeOf, type ErrorReason, type MediaErrorCode } from '../format/errors.js';
 import type { Marker, RecordingInfo } from '../format/timeline.js';
-import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackSnapshot } from '../playback-state.js';
+import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackSnapshot, type RangeReadStatus } from '../playback-state.js';
 import { RequestMethod, type EventMessage, type ExportProgressMessage, type LoadParams, type SourceParam } from '../worker/protocol.js';
 import { EngineClient } from '../worker/worker-client.js';
 import { styles } from './desktop-recording-player.styles.js';
@@ -1119,6 +1119,18 @@ export class DesktopRecordingPlayer extends LitElement {
   /** Wall-clock time of position 0, when the file says. */
   get startDate(): Date | null {
     return this.snapshot.startDateMs === null ? null : new Date(this.snapshot.startDateMs);
+  }
+
+  /**
+   * How the recording file is read out of order, and why: `status` is `pending` (not known yet, or a
+   * websocket), `used` (the server answers HTTP Range requests: the file's end, and so the whole
+   * duration, was read first), `unsupported` (it does not, or the recording is still being written:
+   * the duration grows as the file streams in), `local` (a Blob, bytes, a blob: or data: URL) or
+   * `unreliable` (the server answered a range wrongly: the file is only streamed); `detail` says it
+   * in words.
+   */
+  get rangeReads(): { status: RangeReadStatus; detail: string } {
+    return { status: this.snapshot.rangeReads, detail: this.snapshot.rangeReadsDetail };
   }
 
   /** What has been read of the recording, from 0 (one range once metadata is known). */
