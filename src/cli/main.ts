@@ -3,12 +3,14 @@ import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { summarizeRecording, type RecordingSummary } from '../format/summary.js';
 import { serve } from './serve.js';
+import { parseRate } from './throttle.js';
 
 const USAGE = `Usage:
   desktop-recording inspect FILE [--json]   summarize a recording (exit 0 clean, 1 damaged, 2 usage)
-  desktop-recording serve [DIR] [--port N] [--token T]
+  desktop-recording serve [DIR] [--port N] [--token T] [--throttle RATE]
                                             demo server: demo page, player, recordings (with Range), their list,
-                                            live sessions and the playback websocket (--token: clients must send it)`;
+                                            live sessions and the playback websocket (--token: clients must send it;
+                                            --throttle: recordings pass a link of RATE, e.g. 20mbit)`;
 
 /** Runs the CLI; returns the exit status. */
 export async function main(args: string[], out = process.stdout, err = process.stderr): Promise<number> {
@@ -44,7 +46,7 @@ async function inspect(args: string[], out: NodeJS.WritableStream, err: NodeJS.W
 }
 
 async function serveCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const valued = new Set(['--port', '--token']);
+  const valued = new Set(['--port', '--token', '--throttle']);
   const values = new Map<string, string>();
   const dirs: string[] = [];
   let bad = false;
@@ -60,6 +62,11 @@ async function serveCommand(args: string[], out: NodeJS.WritableStream, err: Nod
     err.write(`${USAGE}\n`);
     return 2;
   }
+  const throttle = values.has('--throttle') ? parseRate(values.get('--throttle')!) : undefined;
+  if (typeof throttle === 'string') {
+    err.write(`--throttle: ${throttle}\n`);
+    return 2;
+  }
   const recordingsDir = dirs[0] ?? 'demo/recordings';
   if (!(await stat(recordingsDir).catch(() => undefined))?.isDirectory()) {
     err.write(`Not a folder: ${recordingsDir}\n`);
@@ -67,10 +74,11 @@ async function serveCommand(args: string[], out: NodeJS.WritableStream, err: Nod
   }
   // dist/cli.js → the package root two levels up holds demo/ and dist/.
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const server = await serve({ recordingsDir, root, port, host: '127.0.0.1', ...(token !== undefined && { token }) });
+  const server = await serve({ recordingsDir, root, port, host: '127.0.0.1', ...(token !== undefined && { token }), ...(throttle !== undefined && { throttleBytesPerSecond: throttle }) });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   out.write(`Demo: http://127.0.0.1:${actualPort}/  (recordings from ${recordingsDir}; Ctrl+C stops)\n`);
+  if (throttle !== undefined) out.write(`Recordings are paced at ${((throttle * 8) / 1e6).toFixed(3).replace(/\.?0+$/, '')} Mbit/s\n`);
   out.write(`Playback websocket: ws://127.0.0.1:${actualPort}/webapi/sites/<cluster>/desktopplayback/<session-id>/ws${token ? ' (token required)' : ''}\n`);
   await new Promise<void>((done) => process.once('SIGINT', () => server.close(() => done())));
   return 0;

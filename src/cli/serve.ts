@@ -1,10 +1,13 @@
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { RecordingCatalog, parseListQuery, queryList } from './catalog.js';
 import { followRecording, LiveLimitError, LiveSessions, type LiveSession, type Synthesize } from './live-session.js';
 import { isSafeSid, matchPlaybackPath, PlaybackSocketServer, readFileChunks, type RecordingSource } from './playback-socket.js';
+import { PacedLinks, type PacedLink } from './throttle.js';
 
 export type { RecordingListItem, ListPage } from './catalog.js';
 
@@ -31,6 +34,11 @@ export interface ServeOptions {
    * none (the demo page and its player are on this server's origin).
    */
   corsOrigin?: string;
+  /**
+   * Recording files pass a link of this many bytes per second (`--throttle`; Range answers too);
+   * a recording URL's `?throttle=20mbit` sets it per request. Default: unpaced.
+   */
+  throttleBytesPerSecond?: number;
 }
 
 /** The demo server: a `node:http` Server with its playback sockets, recordings list and live sessions. */
@@ -81,6 +89,7 @@ export async function serve(options: ServeOptions): Promise<DemoServer> {
       yield* readFileChunks(inside(dir, (await catalog.fileFor(sid)) ?? `${sid}.tar`)!, signal);
     },
   };
+  const links = new PacedLinks(options.throttleBytesPerSecond);
   const corsHeaders: Record<string, string> = options.corsOrigin
     ? { 'access-control-allow-origin': options.corsOrigin, 'access-control-expose-headers': 'x-recording-live', ...(options.corsOrigin !== '*' && { vary: 'Origin' }) }
     : {};
@@ -147,7 +156,9 @@ export async function serve(options: ServeOptions): Promise<DemoServer> {
       if (session?.live) return sendLive(request, response, session, corsHeaders);
       const sid = name.endsWith('.tar') ? name.slice(0, -'.tar'.length) : '';
       if (isSafeSid(sid)) name = (await catalog.fileFor(sid)) ?? name;
-      return sendFile(request, response, inside(dir, name), 'public, max-age=3600', corsHeaders);
+      const link = links.for(url.searchParams);
+      if (typeof link === 'string') return sendJson(request, response, 400, { error: `throttle: ${link}` });
+      return sendFile(request, response, inside(dir, name), 'public, max-age=3600', corsHeaders, link);
     }
     if (path.startsWith('/dist/')) return sendFile(request, response, inside(join(options.root, 'dist'), path.slice('/dist/'.length)), 'no-cache');
     if (path.startsWith('/demo/')) return sendFile(request, response, inside(join(options.root, 'demo'), path.slice('/demo/'.length)), 'no-cache');
@@ -264,8 +275,15 @@ function inside(dir: string, name: string): string | undefined {
   return path.startsWith(base + sep) ? path : undefined;
 }
 
-/** Sends a file with ETag/Last-Modified validation and single-range `Range` support. */
-async function sendFile(request: IncomingMessage, response: ServerResponse, path: string | undefined, cacheControl: string, extraHeaders: Record<string, string> = {}): Promise<void> {
+/** Sends a file with ETag/Last-Modified validation and single-range `Range` support, through `link` when paced. */
+async function sendFile(
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string | undefined,
+  cacheControl: string,
+  extraHeaders: Record<string, string> = {},
+  link?: PacedLink,
+): Promise<void> {
   const info = path ? await stat(path).catch(() => undefined) : undefined;
   if (!path || !info?.isFile()) {
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -298,7 +316,13 @@ async function sendFile(request: IncomingMessage, response: ServerResponse, path
     response.end();
     return;
   }
-  createReadStream(path, { start, end }).pipe(response);
+  const file = createReadStream(path, { start, end });
+  if (!link) {
+    file.pipe(response);
+    return;
+  }
+  // A client that goes away ends the pacing and the file reading with it.
+  await pipeline(Readable.from(link.pace(file)), response).catch(() => file.destroy());
 }
 
 /** One `bytes=a-b`, `bytes=a-` or `bytes=-n` range; multiple ranges are answered with the whole file. */

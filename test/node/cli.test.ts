@@ -76,6 +76,9 @@ describe('desktop-recording inspect', () => {
     assert.equal(run('inspect', join(dir, 'missing.tar')).status, 2);
     assert.equal(run('inspect', file, '--yaml').status, 2);
     assert.equal(run('frobnicate').status, 2);
+    const throttle = run('serve', '--throttle', 'warp9');
+    assert.equal(throttle.status, 2);
+    assert.match(throttle.stderr, /--throttle: a rate like 20mbit/);
   });
 });
 
