@@ -10,6 +10,7 @@ import { readRecording } from '../../src/format/reader.js';
 import { TimelineBuilder } from '../../src/format/timeline.js';
 import { difference, imageDataOf, referenceScreens, screenUpdatesOf } from '../helpers/reference-screen.js';
 import { nextEvent } from '../helpers/next-event.js';
+import { press } from './element-fixtures.js';
 
 const PNG_SAMPLE = '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720.tar';
 const REMOTEFX_SAMPLE = '3b8e5d10-7c2a-4f61-9e0b-15a0c0de0003.tar';
@@ -118,6 +119,24 @@ describe('a recording whose server answers Range requests, on a paced link', () 
       expect(log.filter((request) => request.range !== null).map((request) => request.status), 'the tail read, and no other range').to.deep.equal(Array(Number(tailReads)).fill(206));
     });
   }
+
+  it('the keyboard: End past what arrived seeks to the whole duration, waits, and shows the last screen', async () => {
+    const served = await serve(PNG_SAMPLE, 'honest');
+    const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player controls style="width: 480px"></desktop-recording-player>`);
+    const metadata = nextEvent(element, 'loadedmetadata');
+    element.src = served.url;
+    await metadata;
+    const waiting = nextEvent(element, 'waiting');
+    const seeked = nextEvent(element, 'seeked');
+    expect(press(element, 'End'), 'End is handled').to.equal(true);
+    expect(element.currentTime).to.equal(served.durationMs / 1000);
+    await waiting;
+    expect(element.seeking).to.equal(true);
+    await served.release();
+    await seeked;
+    expect(element.currentTime).to.equal(served.durationMs / 1000);
+    await expectScreenAt(element, served.bytes, served.durationMs);
+  });
 
   it('start-at past what arrived: loadedmetadata at the start position with the whole duration, the first frame exactly there', async () => {
     const served = await serve(PNG_SAMPLE, 'honest');
