@@ -51,14 +51,15 @@ function recordingSink(ready: () => Promise<void> | undefined = () => undefined)
  * `truncated` (a 206 cut short); `416` (every range refused).
  */
 function serveRanges(request: IncomingMessage, response: ServerResponse, body: Uint8Array, mode: string): void {
-  const range = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? '');
-  if (!range) {
+  const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '');
+  if (!range || (range[1] === '' && range[2] === '')) {
     response.writeHead(200, mode === 'no-length' ? { 'accept-ranges': 'bytes' } : { 'accept-ranges': 'bytes', 'content-length': body.length });
     response.end(body);
     return;
   }
-  const start = Number(range[1]);
-  const end = Math.min(Number(range[2]), body.length - 1);
+  // `bytes=-n`: the last n bytes.
+  const start = range[1] === '' ? Math.max(0, body.length - Number(range[2])) : Number(range[1]);
+  const end = range[1] === '' || range[2] === '' ? body.length - 1 : Math.min(Number(range[2]), body.length - 1);
   if (mode === '416') {
     response.writeHead(416, { 'content-range': `bytes */${body.length}` });
     response.end();
@@ -82,16 +83,29 @@ describe('FileFeed', () => {
   let base: string;
   const recording = bytes(3000);
   let recordingDurationMs = 0;
+  /** Larger than the first read of the end: its front is fetched after its end. */
+  const large = bytes(30_000);
+  let largeDurationMs = 0;
+  /** The Range header of each request to a path, in order (null: none). */
+  const requests = new Map<string, Array<string | null>>();
 
   before(async () => {
     const timeline = new TimelineBuilder();
     for (const event of (await readRecording(recording)).events) timeline.add(event);
     timeline.finish();
     recordingDurationMs = timeline.durationMs;
+    const largeTimeline = new TimelineBuilder();
+    for (const event of (await readRecording(large)).events) largeTimeline.add(event);
+    largeTimeline.finish();
+    largeDurationMs = largeTimeline.durationMs;
     server = createServer((request, response) => {
+      const path = request.url ?? '';
+      requests.set(path, [...(requests.get(path) ?? []), request.headers.range ?? null]);
       if (request.url === '/recording') {
         response.writeHead(200, { 'content-type': 'application/octet-stream' });
         response.end(recording);
+      } else if (request.url === '/large') {
+        serveRanges(request, response, large, 'honest');
       } else if (request.url?.startsWith('/ranges/')) {
         serveRanges(request, response, recording, request.url.slice('/ranges/'.length));
       } else if (request.url === '/live') {
@@ -132,6 +146,7 @@ describe('FileFeed', () => {
         assert.deepEqual(durations, []);
         assert.deepEqual(rangeReads.map((report) => report.status), ['unsupported']);
         assert.match(rangeReads[0]!.detail, /ignores Range/);
+        assert.deepEqual(requests.get('/recording'), ['bytes=-262144'], 'the whole file that answered the range request is the one streamed: no second request');
       }
       assert.ok(calls.slice(local ? 1 : 0, -1).every((call) => call === 'events'));
     });
@@ -149,9 +164,22 @@ describe('FileFeed', () => {
       assert.deepEqual(rangeReads.map((report) => report.status), ['used']);
       assert.match(rangeReads[0]!.detail, /its end was read first \(\d+ bytes in 1 request\)/);
       assert.equal(feed.tailRead?.reads, 1);
-      assert.ok(feed.tailRead!.bytes <= 256 * 1024);
+      assert.deepEqual(requests.get(`/ranges/${mode}`), ['bytes=-262144'], 'a file no longer than the end read is not fetched again');
     });
   }
+
+  test("a file larger than the first read of its end: the end first (one suffix range), then the front; the duration before any event", async () => {
+    const { sink, calls, durations, rangeReads, done, count } = recordingSink();
+    const feed = new FileFeed(`${base}/large`, timing);
+    feed.start(sink);
+    await done;
+    assert.equal(count(), 30_000);
+    assert.equal(calls[0], 'duration');
+    assert.deepEqual(durations, [largeDurationMs]);
+    assert.deepEqual(rangeReads.map((report) => report.status), ['used']);
+    assert.deepEqual(requests.get('/large'), ['bytes=-262144', null]);
+    assert.deepEqual({ reads: feed.tailRead?.reads, bytes: feed.tailRead?.bytes }, { reads: 1, bytes: 262_144 });
+  });
 
   for (const [mode, said] of [
     ['wrong-range', /Content-Range "bytes \d+-\d+\/\d+"/],

@@ -64,7 +64,7 @@ export function pacedRangeMiddleware() {
 
 function serve(context, file) {
   const { bytes, ranges } = file;
-  const asked = /^bytes=(\d+)-(\d*)$/.exec(context.get('range') ?? '');
+  const asked = /^bytes=(\d*)-(\d*)$/.exec(context.get('range') ?? '');
   context.set('cache-control', 'no-store');
   context.type = 'application/octet-stream';
   const entry = { range: context.get('range') || null, status: 200, bytes: 0 };
@@ -76,8 +76,9 @@ function serve(context, file) {
     context.body = paced(bytes, file, entry, file.hold);
     return undefined;
   }
-  const start = Number(asked[1]);
-  const end = Math.min(asked[2] === '' ? bytes.length - 1 : Number(asked[2]), bytes.length - 1);
+  // `bytes=-n`: the last n bytes.
+  const start = asked[1] === '' ? Math.max(0, bytes.length - Number(asked[2])) : Number(asked[1]);
+  const end = asked[1] === '' || asked[2] === '' ? bytes.length - 1 : Math.min(Number(asked[2]), bytes.length - 1);
   context.set('accept-ranges', 'bytes');
   if (ranges === '416' || start >= bytes.length) {
     entry.status = 416;

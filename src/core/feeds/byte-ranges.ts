@@ -7,69 +7,87 @@
 /** Reads `[start, end)` of the file. */
 export type ReadRange = (start: number, end: number) => Promise<Uint8Array>;
 
-/** The server answered with the whole file (200): it does not serve ranges. */
-export class RangesIgnored extends Error {}
+/** The server answered with the whole file (200): it does not serve ranges. Its `response` is that file. */
+export class RangesIgnored extends Error {
+  constructor(
+    message: string,
+    readonly response: Response,
+  ) {
+    super(message);
+  }
+}
 
 /** The server answered a range wrongly (another range, a short or long body, 416, an error status). */
 export class RangeAnsweredWrongly extends Error {}
 
-/** What a file's first response says about reading it by ranges. */
-export interface RangeSupport {
-  /** The file's length, when the response says it (`Content-Length`, uncompressed in transit). */
-  length: number | undefined;
-  /** Why ranges cannot be used, when the response already says (`Accept-Ranges: none`, compressed in transit). */
-  refusal: string | undefined;
-}
-
-export function rangeSupportOf(response: Response): RangeSupport {
-  const encoding = response.headers.get('content-encoding')?.trim().toLowerCase();
-  if (encoding && encoding !== 'identity') return { length: undefined, refusal: `the server compresses the file in transit (${encoding}), so byte ranges do not address it` };
-  if (response.headers.get('accept-ranges')?.trim().toLowerCase() === 'none') return { length: undefined, refusal: 'the server does not serve byte ranges (Accept-Ranges: none)' };
-  const length = Number(response.headers.get('content-length') ?? NaN);
-  return { length: Number.isSafeInteger(length) && length >= 0 ? length : undefined, refusal: undefined };
-}
-
 /** `Content-Range: bytes first-last/total` (total may be `*`). */
 const CONTENT_RANGE = /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i;
 
+/** A range as the server answered it: its bytes, where they start, and the file's length when said. */
+export interface RangeAnswer {
+  bytes: Uint8Array;
+  start: number;
+  length: number | undefined;
+}
+
 /**
- * Fetches `[start, end)` of `url` with a Range request and checks the answer. Resolves with the bytes
- * and the file's length as `Content-Range` tells it; throws `RangesIgnored` for a 200 answer and
- * `RangeAnsweredWrongly` for any answer that is not exactly that range.
+ * Fetches `[start, end)` of `url` with a Range request and checks the answer: throws `RangesIgnored`
+ * for a 200 answer and `RangeAnsweredWrongly` for any answer that is not exactly that range.
  */
-export async function fetchRange(url: string, start: number, end: number, signal: AbortSignal): Promise<{ bytes: Uint8Array; length: number | undefined }> {
-  const asked = `bytes ${start}–${end - 1}`;
+export function fetchRange(url: string, start: number, end: number, signal: AbortSignal): Promise<RangeAnswer> {
+  return fetchChecked(url, `bytes=${start}-${end - 1}`, `bytes ${start}–${end - 1}`, signal, (first, last) => first === start && last === end - 1);
+}
+
+/**
+ * Fetches the last `count` bytes of `url` (`bytes=-count`): the first request for a file whose
+ * length is not known yet, which `Content-Range` then tells. Throws as `fetchRange` does.
+ */
+export async function fetchSuffix(url: string, count: number, signal: AbortSignal): Promise<RangeAnswer & { length: number }> {
+  const isAsked = (first: number, last: number, length: number | undefined) => length !== undefined && last === length - 1 && first === Math.max(0, length - count);
+  const answer = await fetchChecked(url, `bytes=-${count}`, `the last ${count} bytes`, signal, isAsked);
+  return { ...answer, length: answer.length! };
+}
+
+async function fetchChecked(
+  url: string,
+  range: string,
+  asked: string,
+  signal: AbortSignal,
+  isAsked: (first: number, last: number, length: number | undefined) => boolean,
+): Promise<RangeAnswer> {
   let response: Response;
   try {
-    response = await fetch(url, { signal, headers: { range: `bytes=${start}-${end - 1}` } });
+    response = await fetch(url, { signal, headers: { range } });
   } catch (error) {
     signal.throwIfAborted();
     throw new RangeAnsweredWrongly(`the request for ${asked} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (response.status === 200) {
+  if (response.status === 200) throw new RangesIgnored('the server ignores Range requests (it answered a range request with the whole file)', response);
+  const refuse = (reason: string): never => {
     void response.body?.cancel().catch(() => {});
-    throw new RangesIgnored('the server ignores Range requests (it answered a range request with the whole file)');
-  }
-  if (response.status !== 206) {
-    void response.body?.cancel().catch(() => {});
-    throw new RangeAnsweredWrongly(`the server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''} to a request for ${asked}`);
-  }
+    throw new RangeAnsweredWrongly(reason);
+  };
+  if (response.status !== 206) refuse(`the server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''} to a request for ${asked}`);
+  const encoding = response.headers.get('content-encoding')?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity') refuse(`the server compresses ranges in transit (${encoding}), so they do not address the file's bytes`);
   const contentRange = response.headers.get('content-range');
   const match = contentRange ? CONTENT_RANGE.exec(contentRange.trim()) : null;
-  if (!match || Number(match[1]) !== start || Number(match[2]) !== end - 1) {
-    void response.body?.cancel().catch(() => {});
-    throw new RangeAnsweredWrongly(
+  if (!match) {
+    return refuse(
       contentRange
         ? `the server answered a request for ${asked} with Content-Range "${contentRange}"`
         : `the server answered a request for ${asked} without a readable Content-Range (a server on another origin has to list it in Access-Control-Expose-Headers)`,
     );
   }
-  const bytes = await readExactly(response, end - start, asked);
-  return { bytes, length: match[3] === '*' ? undefined : Number(match[3]) };
+  const first = Number(match[1]);
+  const last = Number(match[2]);
+  const length = match[3] === '*' ? undefined : Number(match[3]);
+  if (last < first || !isAsked(first, last, length)) refuse(`the server answered a request for ${asked} with Content-Range "${contentRange}"`);
+  return { bytes: await readExactly(response, last + 1 - first, asked, signal), start: first, length };
 }
 
 /** The whole body, which must be exactly `expected` bytes (read no further than one byte past it). */
-async function readExactly(response: Response, expected: number, asked: string): Promise<Uint8Array> {
+async function readExactly(response: Response, expected: number, asked: string, signal: AbortSignal): Promise<Uint8Array> {
   const bytes = new Uint8Array(expected);
   let received = 0;
   const reader = response.body?.getReader();
@@ -82,6 +100,7 @@ async function readExactly(response: Response, expected: number, asked: string):
       received += chunk.value.length;
     }
   } catch (error) {
+    signal.throwIfAborted();
     if (error instanceof RangeAnsweredWrongly) throw error;
     throw new RangeAnsweredWrongly(`reading ${asked} failed after ${received} bytes: ${error instanceof Error ? error.message : String(error)}`);
   } finally {

@@ -1,8 +1,8 @@
 import { ErrorReason, RecordingError } from '../../format/errors.js';
 import { RecordingReader } from '../../format/reader.js';
-import { RangeAnsweredWrongly, RangesIgnored, fetchRange, rangeSupportOf, type RangeSupport, type ReadRange } from './byte-ranges.js';
+import { RangeAnsweredWrongly, RangesIgnored, fetchRange, fetchSuffix, type ReadRange } from './byte-ranges.js';
 import type { FeedSink, RecordingFeed } from './feed.js';
-import { TailDuration, readTail, type TailRead } from './tail-read.js';
+import { FIRST_TAIL_BYTES, TailDuration, readTail, type TailRead } from './tail-read.js';
 
 /** Where a recording comes from: an absolute URL (http(s), blob:, data:), or bytes in memory. */
 export type RecordingSource = string | Blob | ArrayBuffer | Uint8Array;
@@ -41,10 +41,11 @@ export interface FileFeedTiming {
  * playback starts before the download ends), a Blob, or bytes in memory. Its events arrive in
  * file order; a moment not read yet is reached by reading on (`want` has nothing to do).
  *
- * Its end is read first where it can be (`tail-read.ts`): a slice of a Blob or of bytes, or HTTP
- * Range requests when the server answers them; the first events wait for it, so the session knows
- * the whole duration at `loadedmetadata`. A server that ignores Range or answers a range wrongly
- * is reported once (`rangeReads`), and the file is then only streamed.
+ * Its end is read before its front (`tail-read.ts`): a slice of a Blob or of bytes, or HTTP Range
+ * requests when the server answers them, so the session knows the whole duration at
+ * `loadedmetadata`. The front is fetched only then, so the two do not share the link. A server that
+ * ignores Range or answers a range wrongly is reported once (`rangeReads`), and the file is then
+ * only streamed.
  */
 export class FileFeed implements RecordingFeed {
   readonly paced = false;
@@ -73,12 +74,10 @@ export class FileFeed implements RecordingFeed {
     const { signal } = this.controller;
     const reader = new RecordingReader();
     const duration = new TailDuration((ms) => signal.aborted || sink.duration(ms));
-    /** Reading the end; the first events wait for it. */
-    let endRead: Promise<void> | undefined;
     let sliceStart = this.timing.now();
     try {
       const hooks: SourceHooks = {
-        opened: (access) => (endRead = this.readEnd(access, sink, duration)),
+        readEnd: (access) => this.readEnd(access, sink, duration),
         live: () => signal.aborted || sink.live(),
         caughtUp: () => signal.aborted || sink.caughtUp(),
       };
@@ -92,16 +91,11 @@ export class FileFeed implements RecordingFeed {
           await this.timing.yield();
           sliceStart = this.timing.now();
         }
-        if (endRead) {
-          await endRead;
-          endRead = undefined;
-        }
         if (signal.aborted) return;
         duration.noteFront(result.events);
         sink.events(result.events);
         if (result.error) throw result.error;
       }
-      await endRead;
       const result = await reader.end();
       if (signal.aborted) return;
       duration.noteFront(result.events);
@@ -116,70 +110,70 @@ export class FileFeed implements RecordingFeed {
   }
 
   /**
-   * Reads the file's end and tells the duration it gives; says once how the file can be read out of
-   * order. Never throws: what goes wrong here leaves the file to be read front to back.
+   * Reads the file's end before its front, tells the duration it gives, and says once how the file
+   * can be read out of order. Over HTTP the first request asks for the last bytes (which also tells
+   * the length): a server that ignores Range answers with the whole file, which is then streamed
+   * (no request is wasted); one that answers wrongly is reported, and the file is fetched whole.
+   * Never throws but for an abort: what goes wrong here leaves the file to be read front to back.
    */
-  private async readEnd(access: SourceAccess, sink: FeedSink, duration: TailDuration): Promise<void> {
+  private async readEnd(access: SourceAccess, sink: FeedSink, duration: TailDuration): Promise<Response | undefined> {
     const { signal } = this.controller;
-    try {
-      const ranges = access.local ? { read: access.read, length: access.length } : await this.httpRanges(access, sink);
-      if (!ranges || signal.aborted) return;
-      if (access.local) sink.rangeReads('local', 'the whole file is at hand');
-      const tail = await readTail(ranges.read, ranges.length);
-      if (signal.aborted) return;
+    if (access.local) {
+      sink.rangeReads('local', 'the whole file is at hand');
+      const tail = await readTail(access.read, access.length).catch(() => undefined);
+      signal.throwIfAborted();
       this.tailRead = tail;
-      if (!access.local) {
-        const found = tail.times ? 'its end was read first' : 'no part ending at the end of the file was found in its end';
-        sink.rangeReads('used', `the server answers Range requests: ${found} (${tail.bytes} bytes in ${tail.reads} ${tail.reads === 1 ? 'request' : 'requests'})`);
-      }
-      if (tail.times) duration.noteTail(tail.times);
+      if (tail?.times) duration.noteTail(tail.times);
+      return undefined;
+    }
+    const { url } = access;
+    const unreliable = (error: unknown): undefined => {
+      signal.throwIfAborted();
+      sink.rangeReads('unreliable', `${error instanceof Error ? error.message : String(error)}; the file is streamed from its start instead`);
+      return undefined;
+    };
+    let first: Awaited<ReturnType<typeof fetchSuffix>>;
+    try {
+      first = await fetchSuffix(url, FIRST_TAIL_BYTES, signal);
     } catch (error) {
-      if (signal.aborted) return;
-      if (error instanceof RangesIgnored) sink.rangeReads('unsupported', `${error.message}: the file is streamed from its start`);
-      else sink.rangeReads('unreliable', `${error instanceof Error ? error.message : String(error)}; the file is streamed from its start instead`);
+      if (!(error instanceof RangesIgnored)) return unreliable(error);
+      const live = error.response.headers.get(LIVE_HEADER)?.trim().toLowerCase() === 'true';
+      sink.rangeReads('unsupported', live ? 'the recording is still being written: it has no end to read yet' : `${error.message}: the file is streamed from its start`);
+      return error.response;
     }
-  }
-
-  /** Range reads of an HTTP file, or undefined (said to the sink) where its first response rules them out. */
-  private async httpRanges(access: HttpAccess, sink: FeedSink): Promise<{ read: ReadRange; length: number } | undefined> {
-    const { signal } = this.controller;
-    if (access.live) {
-      sink.rangeReads('unsupported', 'the recording is still being written: it has no end to read yet');
-      return undefined;
-    }
-    if (access.support.refusal) {
-      sink.rangeReads('unsupported', access.support.refusal);
-      return undefined;
-    }
-    // Without a Content-Length, a one-byte range tells the length (and whether ranges work at all).
-    const length = access.support.length ?? (await fetchRange(access.url, 0, 1, signal)).length;
-    if (length === undefined) throw new RangeAnsweredWrongly("the server did not tell the file's length in Content-Range");
+    const { length } = first;
     const read: ReadRange = async (start, end) => {
-      const answer = await fetchRange(access.url, start, end, signal);
+      const answer = await fetchRange(url, start, end, signal);
       if (answer.length !== undefined && answer.length !== length) {
         throw new RangeAnsweredWrongly(`the server gave the file's length as ${length} bytes, then as ${answer.length} in Content-Range`);
       }
       return answer.bytes;
     };
-    return { read, length };
+    let tail: TailRead;
+    try {
+      tail = await readTail(read, length, first);
+    } catch (error) {
+      return unreliable(error);
+    }
+    this.tailRead = tail;
+    const found = tail.times ? 'its end was read first' : 'no part ending at the end of the file was found in its end';
+    sink.rangeReads('used', `the server answers Range requests: ${found} (${tail.bytes} bytes in ${tail.reads} ${tail.reads === 1 ? 'request' : 'requests'})`);
+    if (tail.times) duration.noteTail(tail.times);
+    // A file no longer than its end read is all here already.
+    return first.start === 0 ? new Response(first.bytes as Uint8Array<ArrayBuffer>) : undefined;
   }
 }
 
-/** How a source's bytes can be read out of order, known once it is open. */
-export type SourceAccess = { local: true; length: number; read: ReadRange } | HttpAccess;
-
-interface HttpAccess {
-  local: false;
-  url: string;
-  support: RangeSupport;
-  /** The recording is still being written (`LIVE_HEADER`). */
-  live: boolean;
-}
+/** How a source's bytes can be read out of order, before its front is read. */
+export type SourceAccess = { local: true; length: number; read: ReadRange } | { local: false; url: string };
 
 /** What a source tells the feed besides its bytes. */
 export interface SourceHooks {
-  /** The source is open; called before the first chunk. */
-  opened?(access: SourceAccess): void;
+  /**
+   * Reads the end of the file before its first byte is read. For a URL it may answer with a response
+   * to stream instead of fetching the file (a server that ignored the range sent the whole file).
+   */
+  readEnd?(access: SourceAccess): Promise<Response | undefined>;
   /** The recording is still being written (HTTP `x-recording-live: true`); called before the first chunk. */
   live?(): void;
   /** A live recording: everything written so far has been read (called once). */
@@ -198,11 +192,11 @@ export async function* readSource(source: RecordingSource, signal: AbortSignal, 
   } else if (typeof source === 'string' || source instanceof Blob) {
     // A blob: or data: URL names bytes already in this browser: read as the Blob it is.
     const blob = typeof source === 'string' ? await fetchLocal(source, signal) : source;
-    hooks.opened?.({ local: true, length: blob.size, read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()) });
+    await hooks.readEnd?.({ local: true, length: blob.size, read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()) });
     yield* readStream(blob.stream(), signal, typeof source === 'string' ? describeUrl(source) : 'file');
   } else {
     const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
-    hooks.opened?.({ local: true, length: bytes.length, read: async (start, end) => bytes.subarray(start, end) });
+    await hooks.readEnd?.({ local: true, length: bytes.length, read: async (start, end) => bytes.subarray(start, end) });
     for (let at = 0; at < bytes.length; at += MEMORY_CHUNK_BYTES) {
       signal.throwIfAborted();
       yield bytes.subarray(at, at + MEMORY_CHUNK_BYTES);
@@ -211,9 +205,9 @@ export async function* readSource(source: RecordingSource, signal: AbortSignal, 
 }
 
 async function* readUrl(url: string, signal: AbortSignal, hooks: SourceHooks): AsyncGenerator<Uint8Array> {
-  let response: Response;
+  let response = await hooks.readEnd?.({ local: false, url });
   try {
-    response = await fetch(url, { signal });
+    response ??= await fetch(url, { signal });
   } catch (error) {
     signal.throwIfAborted();
     throw new RecordingError(ErrorReason.Network, `the recording could not be downloaded from ${describeUrl(url)}: ${errorText(error)}`);
@@ -225,7 +219,6 @@ async function* readUrl(url: string, signal: AbortSignal, hooks: SourceHooks): A
   }
   const live = response.headers.get(LIVE_HEADER)?.trim().toLowerCase() === 'true';
   if (live) hooks.live?.();
-  hooks.opened?.({ local: false, url: response.url || url, support: rangeSupportOf(response), live });
   if (!response.body) return;
   yield* readStream(response.body, signal, describeUrl(url), live ? hooks.caughtUp : undefined);
 }

@@ -4,7 +4,7 @@ import { originWallMsOf, readTailParts, tailDurationMs, type TailTimes } from '.
 import type { ReadRange } from './byte-ranges.js';
 
 /** The first read of a file's end; the demo samples' last parts are 4 KB–770 KB. */
-const FIRST_TAIL_BYTES = 256 * 1024;
+export const FIRST_TAIL_BYTES = 256 * 1024;
 /**
  * Past this, the last part is not looked for: Teleport's parts are about 5 MiB at most (object
  * store uploads), so a tail this large that holds none is no recording's end.
@@ -21,25 +21,27 @@ export interface TailRead {
 }
 
 /**
- * Reads the end of a file of `length` bytes through `read` in windows that grow fourfold (each read
- * fetches only the bytes before the previous tailBytes) until the last part is found and decodes.
+ * Reads the end of a file of `length` bytes through `read` in tails that grow fourfold (each read
+ * fetches only the bytes before the previous one) until the last part is found and decodes.
+ * `first`: the end read already (an HTTP suffix range that also told the length).
  */
-export async function readTail(read: ReadRange, length: number): Promise<TailRead> {
-  let tailBytes: Uint8Array = new Uint8Array(0);
-  let tailStart = length;
-  let size = FIRST_TAIL_BYTES;
-  let reads = 0;
-  while (tailStart > 0) {
-    const start = Math.max(0, length - size);
-    tailBytes = concatBytes([await read(start, tailStart), tailBytes]);
-    tailStart = start;
-    reads += 1;
+export async function readTail(read: ReadRange, length: number, first?: { start: number; bytes: Uint8Array }): Promise<TailRead> {
+  let tailBytes: Uint8Array = first?.bytes ?? new Uint8Array(0);
+  let tailStart = first?.start ?? length;
+  let reads = first ? 1 : 0;
+  let size = Math.max(FIRST_TAIL_BYTES, length - tailStart);
+  for (;;) {
+    if (tailStart > Math.max(0, length - size)) {
+      const start = Math.max(0, length - size);
+      tailBytes = concatBytes([await read(start, tailStart), tailBytes]);
+      tailStart = start;
+      reads += 1;
+    }
     const tail = await readTailParts(tailBytes, tailStart, length);
     if (tail) return { times: tail.times, bytes: tailBytes.length, reads };
-    if (size >= MAX_TAIL_BYTES) break;
+    if (tailStart === 0 || size >= MAX_TAIL_BYTES) return { times: undefined, bytes: tailBytes.length, reads };
     size *= 4;
   }
-  return { times: undefined, bytes: tailBytes.length, reads };
 }
 
 /** Events kept from the front of the file while looking for the timeline's origin (it is among the first few). */
