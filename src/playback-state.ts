@@ -76,7 +76,7 @@ export interface PlaybackError {
 /** Everything the element shows, as the worker last knew it. Times in milliseconds. */
 export interface PlaybackSnapshot {
   currentTimeMs: number;
-  /** NaN before metadata; grows while a file streams in. */
+  /** NaN before metadata; the whole length where the feed knows it early (the file's end read first), else it grows while a file streams in. */
   durationMs: number;
   paused: boolean;
   ended: boolean;

@@ -1041,7 +1041,12 @@ export class DesktopRecordingPlayer extends LitElement {
     void this.#seek(seconds);
   }
 
-  /** Length in seconds: NaN before metadata, grows while a file streams in, final once `canplaythrough` fired. */
+  /**
+   * Length in seconds: NaN before metadata; from `loadedmetadata` on, the whole length where it can
+   * be known (a server that answers Range requests: the file's end is read first; a Blob, bytes;
+   * `duration-hint`), else it grows as the file streams in (`durationchange`) and is final once
+   * `canplaythrough` fired.
+   */
   get duration(): number {
     return this.snapshot.durationMs / 1000;
   }
