@@ -30,8 +30,9 @@ export interface ServeOptions {
   synthesize?: Synthesize;
   /**
    * `Access-Control-Allow-Origin` of the recording files (`/recordings/…`), for players on other
-   * origins (`*` or one origin); their `x-recording-live` header is then exposed to them. Default:
-   * none (the demo page and its player are on this server's origin).
+   * origins (`*` or one origin); their `x-recording-live` and `Content-Range` headers are then
+   * exposed to them, and a preflight for `Range` is answered. Default: none (the demo page and its
+   * player are on this server's origin).
    */
   corsOrigin?: string;
   /**
@@ -91,7 +92,7 @@ export async function serve(options: ServeOptions): Promise<DemoServer> {
   };
   const links = new PacedLinks(options.throttleBytesPerSecond);
   const corsHeaders: Record<string, string> = options.corsOrigin
-    ? { 'access-control-allow-origin': options.corsOrigin, 'access-control-expose-headers': 'x-recording-live', ...(options.corsOrigin !== '*' && { vary: 'Origin' }) }
+    ? { 'access-control-allow-origin': options.corsOrigin, 'access-control-expose-headers': 'x-recording-live, content-range', ...(options.corsOrigin !== '*' && { vary: 'Origin' }) }
     : {};
   const playback = new PlaybackSocketServer({
     source,
@@ -122,6 +123,11 @@ export async function serve(options: ServeOptions): Promise<DemoServer> {
         return;
       }
       return startLive(request, response);
+    }
+    if (request.method === 'OPTIONS' && path.startsWith('/recordings/') && options.corsOrigin) {
+      // The preflight of a player on another origin reading the file's end first (`Range: bytes=-n`).
+      response.writeHead(204, { ...corsHeaders, 'access-control-allow-methods': 'GET, HEAD', 'access-control-allow-headers': 'range', 'access-control-max-age': '600' }).end();
+      return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
