@@ -222,6 +222,8 @@ describe('FileFeed', () => {
     new FileFeed(`${base}/missing`, timing).start(missing.sink);
     await missing.done;
     assert.deepEqual(missing.calls, [`fail:${ErrorReason.HttpStatus}`]);
+    assert.deepEqual(missing.rangeReads, [], 'nothing said of ranges');
+    assert.deepEqual(requests.get('/missing'), ['bytes=-262144'], 'the error answer to the range request is the one reported: no second request');
 
     const closed = recordingSink();
     const feed = new FileFeed(`${base}/recording`, timing);

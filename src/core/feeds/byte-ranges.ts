@@ -7,7 +7,10 @@
 /** Reads `[start, end)` of the file. */
 export type ReadRange = (start: number, end: number) => Promise<Uint8Array>;
 
-/** The server answered with the whole file (200): it does not serve ranges. Its `response` is that file. */
+/**
+ * The server did not answer with a range: with the whole file (200: it does not serve ranges), or
+ * with an error the whole file would get too (404, 403, 5xx). Its `response` is that answer.
+ */
 export class RangesIgnored extends Error {
   constructor(
     message: string,
@@ -63,6 +66,8 @@ async function fetchChecked(
     throw new RangeAnsweredWrongly(`the request for ${asked} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (response.status === 200) throw new RangesIgnored('the server ignores Range requests (it answered a range request with the whole file)', response);
+  // A missing file, a refusal, a server error: the answer the whole file would get too.
+  if (!response.ok && response.status !== 416) throw new RangesIgnored(`the server answered ${response.status} to a range request`, response);
   const refuse = (reason: string): never => {
     void response.body?.cancel().catch(() => {});
     throw new RangeAnsweredWrongly(reason);

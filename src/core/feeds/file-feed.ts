@@ -137,6 +137,8 @@ export class FileFeed implements RecordingFeed {
       first = await fetchSuffix(url, FIRST_TAIL_BYTES, signal);
     } catch (error) {
       if (!(error instanceof RangesIgnored)) return unreliable(error);
+      // An error answer fails the load as the whole file's would (http-status).
+      if (!error.response.ok) return error.response;
       const live = error.response.headers.get(LIVE_HEADER)?.trim().toLowerCase() === 'true';
       sink.rangeReads('unsupported', live ? 'the recording is still being written: it has no end to read yet' : `${error.message}: the file is streamed from its start`);
       return error.response;
