@@ -217,13 +217,22 @@ describe('a server that answers a range wrongly', () => {
 });
 
 describe('local sources', () => {
-  it('a Blob (srcObject) and a blob: URL: the whole duration at loadedmetadata, rangeReads local', async () => {
-    const bytes = new Uint8Array(await (await fetch(`/demo/recordings/${PNG_SAMPLE}`)).arrayBuffer());
+  it('a Blob (srcObject), a blob: URL and a data: URL: the whole duration at loadedmetadata, rangeReads local', async () => {
+    const bytes = new Uint8Array(await (await fetch(`/demo/recordings/${REMOTEFX_SAMPLE}`)).arrayBuffer());
     const timeline = new TimelineBuilder();
     for (const event of (await readRecording(bytes)).events) timeline.add(event);
     timeline.finish();
     const blob = new Blob([bytes as BlobPart]);
-    for (const assign of [(element: DesktopRecordingPlayer) => (element.srcObject = blob), (element: DesktopRecordingPlayer) => (element.src = URL.createObjectURL(blob))]) {
+    const dataUrl = await new Promise<string>((resolve) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result as string);
+      reader.readAsDataURL(blob);
+    });
+    for (const assign of [
+      (element: DesktopRecordingPlayer) => (element.srcObject = blob),
+      (element: DesktopRecordingPlayer) => (element.src = URL.createObjectURL(blob)),
+      (element: DesktopRecordingPlayer) => (element.src = dataUrl),
+    ]) {
       const element = await player();
       const metadata = nextEvent(element, 'loadedmetadata');
       assign(element);
