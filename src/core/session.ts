@@ -370,6 +370,7 @@ export class PlaybackSession {
         this.knownDurationMs = ms;
         if (this.state.readyState >= ReadyState.HaveMetadata) this.noteData(false);
       },
+      sessionEnds: (events) => current() && this.ingest.noteSessionEnds(events),
       rangeReads: (status, detail) => current() && Object.assign(this.state, { rangeReads: status, rangeReadsDetail: detail }),
       live: () => current() && (this.state.live = true),
       caughtUp: () => current() && this.noteLiveCaughtUp(),

@@ -66,6 +66,8 @@ export async function decodeTailPart(tailBytes: Uint8Array, tailStart: number, l
 export interface TailPart {
   located: LocatedPart;
   times: TailTimes;
+  /** Its session-end events (`noteSessionEnd` takes the recording's metadata from them). */
+  sessionEnds: RecordedEvent[];
 }
 
 /**
@@ -78,6 +80,7 @@ export async function readTailParts(tailBytes: Uint8Array, tailStart: number, fi
   let endOffset = fileLength;
   let times: TailTimes | undefined;
   let last: LocatedPart | undefined;
+  const sessionEnds: RecordedEvent[] = [];
   while (endOffset > tailStart) {
     let decoded: { located: LocatedPart; events: RecordedEvent[] } | undefined;
     for (const candidate of partsEndingAt(tailBytes, tailStart, endOffset)) {
@@ -90,7 +93,8 @@ export async function readTailParts(tailBytes: Uint8Array, tailStart: number, fi
     if (!decoded) return undefined;
     last ??= decoded.located;
     times = mergeTailTimes(times, tailTimesOf(decoded.events));
-    if (times.lastDelayMs !== undefined || times.lastWallMs !== undefined || decoded.located.offset === 0) return { located: last, times };
+    sessionEnds.unshift(...decoded.events.filter(({ event }) => event.case === 'windowsDesktopSessionEnd' || event.case === 'sessionEnd'));
+    if (times.lastDelayMs !== undefined || times.lastWallMs !== undefined || decoded.located.offset === 0) return { located: last, times, sessionEnds };
     endOffset = decoded.located.offset;
   }
   return undefined;

@@ -95,6 +95,8 @@ describe('a recording whose server answers Range requests, on a paced link', () 
       const [, tailReads] = /its end was read first \(\d+ bytes in (\d+) requests?\)/.exec(element.rangeReads.detail) ?? [];
       expect(Number(tailReads), element.rangeReads.detail).to.be.within(1, 2);
       expect(element.seekable.end(0)).to.equal(element.duration);
+      expect(element.recording.sessionEnd, 'the session end, read from the end of the file').to.be.instanceOf(Date);
+      const endAtMetadata = { participants: element.recording.participants, sessionEnd: element.recording.sessionEnd?.getTime() };
 
       const target = Math.floor(served.durationMs * 0.9) / 1000;
       const waiting = nextEvent(element, 'waiting');
@@ -114,6 +116,9 @@ describe('a recording whose server answers Range requests, on a paced link', () 
       expect(fromMetadata.filter((name) => name === 'durationchange'), 'the duration never changed after loadedmetadata').to.deep.equal([]);
       expect(fromMetadata.filter((name) => ['seeking', 'waiting', 'seeked'].includes(name))).to.deep.equal(['seeking', 'waiting', 'seeked']);
       expect(seen).to.not.include('error');
+      const complete = element.readyState === 4 ? Promise.resolve() : nextEvent(element, 'canplaythrough');
+      await complete;
+      expect(endAtMetadata, 'what the end said ahead is what the whole file says').to.deep.equal({ participants: element.recording.participants, sessionEnd: element.recording.sessionEnd?.getTime() });
       await expectScreenAt(element, served.bytes, target * 1000, file === REMOTEFX_SAMPLE);
       const log = await served.log();
       expect(log.filter((request) => request.range !== null).map((request) => request.status), 'the tail read, and no other range').to.deep.equal(Array(Number(tailReads)).fill(206));

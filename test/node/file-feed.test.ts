@@ -31,6 +31,7 @@ function recordingSink(ready: () => Promise<void> | undefined = () => undefined)
       durations.push(ms);
     },
     rangeReads: (status, detail) => rangeReads.push({ status, detail }),
+    sessionEnds: () => calls.push('sessionEnds'),
     live: () => calls.push('live'),
     caughtUp: () => calls.push('caughtUp'),
     end: () => {

@@ -28,6 +28,7 @@ function sink() {
     ready: () => undefined,
     duration: () => {},
     rangeReads: () => {},
+    sessionEnds: () => {},
     live: () => {},
     caughtUp: () => {},
     end: () => {

@@ -3,7 +3,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { readRecording } from '../../src/format/reader.js';
 import { originWallMsOf, partsEndingAt, readTailParts, tailDurationMs } from '../../src/format/tail.js';
-import { TimelineBuilder } from '../../src/format/timeline.js';
+import { TimelineBuilder, noteSessionEnd, type RecordingInfo } from '../../src/format/timeline.js';
 
 const recordings = new URL('../../demo/recordings/', import.meta.url);
 const samples = (await readdir(recordings)).filter((name) => name.endsWith('.tar')).sort();
@@ -53,6 +53,11 @@ describe('reading a recording from its end', () => {
       assert.equal(tail.located.end, bytes.length);
       const front = whole.events.slice(0, 50);
       assert.equal(tailDurationMs(tail.times, originWallMsOf(front)), timeline.durationMs);
+      // The session-end metadata, ahead of its turn, is what the whole file gives.
+      assert.ok(tail.sessionEnds.length > 0, 'the session end is among the last events');
+      const ahead: RecordingInfo = {};
+      for (const { event } of tail.sessionEnds) noteSessionEnd(ahead, event);
+      for (const field of ['participants', 'recorded', 'sessionEnd', 'sessionStart'] as const) assert.deepEqual(ahead[field], timeline.recording[field], field);
     });
   }
 

@@ -46,6 +46,11 @@ export interface FeedSink {
   /** The full length is known before its events are (the end of the file was read, a server said). */
   duration(ms: number): void;
   /**
+   * Session-end events read ahead from the end of the file, for the recording's metadata
+   * (participants, end time) before their turn; they are delivered again in order with the rest.
+   */
+  sessionEnds(events: RecordedEvent[]): void;
+  /**
    * How the file can be read out of order, said once, before the first events: its end (and so
    * the duration) is read first where it can be.
    */

@@ -123,6 +123,7 @@ export class FileFeed implements RecordingFeed {
       const tail = await readTail(access.read, access.length).catch(() => undefined);
       signal.throwIfAborted();
       this.tailRead = tail;
+      if (tail?.sessionEnds.length) sink.sessionEnds(tail.sessionEnds);
       if (tail?.times) duration.noteTail(tail.times);
       return undefined;
     }
@@ -160,6 +161,7 @@ export class FileFeed implements RecordingFeed {
     this.tailRead = tail;
     const found = tail.times ? 'its end was read first' : 'no part ending at the end of the file was found in its end';
     sink.rangeReads('used', `the server answers Range requests: ${found} (${tail.bytes} bytes in ${tail.reads} ${tail.reads === 1 ? 'request' : 'requests'})`);
+    if (tail.sessionEnds.length) sink.sessionEnds(tail.sessionEnds);
     if (tail.times) duration.noteTail(tail.times);
     // A file no longer than its end read is all here already.
     return first.start === 0 ? new Response(first.bytes as Uint8Array<ArrayBuffer>) : undefined;

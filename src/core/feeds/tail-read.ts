@@ -15,6 +15,8 @@ const MAX_TAIL_BYTES = 16 * 1024 * 1024;
 export interface TailRead {
   /** What the last part's events tell of the timeline; undefined when no last part was found. */
   times: TailTimes | undefined;
+  /** The session-end events among the last ones. */
+  sessionEnds: RecordedEvent[];
   /** Bytes read, and reads made (round trips over HTTP). */
   bytes: number;
   reads: number;
@@ -38,8 +40,8 @@ export async function readTail(read: ReadRange, length: number, first?: { start:
       reads += 1;
     }
     const tail = await readTailParts(tailBytes, tailStart, length);
-    if (tail) return { times: tail.times, bytes: tailBytes.length, reads };
-    if (tailStart === 0 || size >= MAX_TAIL_BYTES) return { times: undefined, bytes: tailBytes.length, reads };
+    if (tail) return { times: tail.times, sessionEnds: tail.sessionEnds, bytes: tailBytes.length, reads };
+    if (tailStart === 0 || size >= MAX_TAIL_BYTES) return { times: undefined, sessionEnds: [], bytes: tailBytes.length, reads };
     size *= 4;
   }
 }
