@@ -275,6 +275,8 @@ export class DesktopRecordingPlayer extends LitElement {
   #requestedRate: number | undefined;
   /** Where the last seek asked for goes, until it is done: repeated keys add up from there. */
   #seekTarget: number | undefined;
+  /** Seeks asked of the engine and not answered yet. */
+  #seeksOut = 0;
   #dragging = false;
   /** The hover thumbnail: the time wanted (ms; -1 none), the one asked for last, and whether a request is out. */
   #thumbWant = -1;
@@ -583,7 +585,9 @@ export class DesktopRecordingPlayer extends LitElement {
   #seek(seconds: number): Promise<void> {
     if (!Number.isFinite(seconds)) throw new TypeError(`cannot seek to ${seconds}`);
     this.#seekTarget = seconds;
+    this.#seeksOut += 1;
     const done = () => {
+      this.#seeksOut -= 1;
       if (this.#seekTarget === seconds) this.#seekTarget = undefined;
     };
     return (this.#client?.request(RequestMethod.Seek, { timeMs: seconds * 1000 }) ?? Promise.resolve()).then(done, done);
@@ -592,6 +596,8 @@ export class DesktopRecordingPlayer extends LitElement {
   #handleWorkerEvent({ name, detail, state }: EventMessage): void {
     const wasLive = this.snapshot.live;
     this.snapshot = state;
+    // The seek asked for last is done (its answer follows the event): the engine's position stands.
+    if (name === MediaEvent.Seeked && this.#seekTarget !== undefined && (this.#seeksOut <= 1 || state.currentTimeMs === this.#seekTarget * 1000)) this.#seekTarget = undefined;
     const s = this.#strings();
     if (wasLive && !state.live && !state.error && name !== MediaEvent.Emptied) {
       this.#liveEndedAt = performance.now();
@@ -1063,7 +1069,8 @@ export class DesktopRecordingPlayer extends LitElement {
 
   /** A seek is in progress: the screen is being rebuilt at the new position. */
   get seeking(): boolean {
-    return this.snapshot.seeking;
+    // True from the assignment on, as <video>'s, not only once the engine said so.
+    return this.snapshot.seeking || (this.#seekTarget !== undefined && this.readyState !== ReadyState.HaveNothing);
   }
 
   /** 0–4, as `HTMLMediaElement.readyState`. */

@@ -103,6 +103,7 @@ describe('a recording whose server answers Range requests, on a paced link', () 
       const seeked = nextEvent(element, 'seeked');
       element.currentTime = target;
       expect(element.currentTime, 'currentTime reads the target right after the assignment').to.equal(target);
+      expect(element.seeking, 'seeking is true right after the assignment').to.equal(true);
       await waiting;
       expect(element.seeking).to.equal(true);
       expect(element.currentTime).to.equal(target);
