@@ -7,6 +7,7 @@ import { playbackServerPlugin } from './test/tools/playback-server-plugin.mjs';
 import { cspPagePlugin } from './test/tools/csp-page-plugin.mjs';
 import { distRawPlugin } from './test/tools/dist-raw-plugin.mjs';
 import { heldStreamMiddleware } from './test/tools/held-stream-middleware.mjs';
+import { pacedRangeMiddleware } from './test/tools/paced-range-middleware.mjs';
 
 export default {
   files: 'test/browser/**/*.test.ts',
@@ -28,6 +29,7 @@ export default {
       return next();
     },
     heldStreamMiddleware(),
+    pacedRangeMiddleware(),
   ],
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), playbackServerPlugin(), cspPagePlugin(), distRawPlugin()],
   testFramework: { config: { timeout: 60000 } },

@@ -45,7 +45,7 @@ const filterDesktop = $('filter-desktop');
 const liveButton = $('start-live');
 
 /** What the address says: the list's view and the recording in the player. */
-const state = { sort: DEFAULT_SORT, user: '', desktop: '', offset: 0, limit: DEFAULT_LIMIT, sid: null, mode: 'http' };
+const state = { sort: DEFAULT_SORT, user: '', desktop: '', offset: 0, limit: DEFAULT_LIMIT, sid: null, mode: 'http', throttle: '' };
 /** The rows on the current page, and how many match in all. */
 let rows = [];
 let total = 0;
@@ -149,6 +149,9 @@ function readLocation() {
   state.desktop = params.get('desktop') ?? '';
   state.limit = Math.min(500, count('limit', DEFAULT_LIMIT, 1));
   state.offset = count('offset', 0, 0);
+  // `?throttle=20mbit`: the demo server paces the recording's bytes (Range reads too), as a slow link would.
+  const throttle = params.get('throttle');
+  state.throttle = throttle && /^\d+(\.\d+)?\s*[kmg]?(bit|bps|b)?$/i.test(throttle) ? throttle : '';
 }
 
 /** This page's address for `state` (with `changes`), defaults left out. */
@@ -162,6 +165,7 @@ function pageUrl(changes = {}) {
   if (s.desktop.trim()) params.set('desktop', s.desktop.trim());
   if (s.offset) params.set('offset', String(s.offset));
   if (s.limit !== DEFAULT_LIMIT) params.set('limit', String(s.limit));
+  if (s.throttle) params.set('throttle', s.throttle);
   const query = params.toString();
   return `${location.pathname}${query ? `?${query}` : ''}`;
 }
@@ -492,6 +496,7 @@ async function loadPlayer({ autoplay = false, startAt } = {}) {
     src = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`;
   } else {
     src = row?.url ?? `/recordings/${encodeURIComponent(sid)}.tar`;
+    if (state.throttle) src += `${src.includes('?') ? '&' : '?'}throttle=${encodeURIComponent(state.throttle)}`;
   }
   $('placeholder').hidden = true;
   player.hidden = false;

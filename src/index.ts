@@ -16,7 +16,7 @@ export {
   type PlayerMarker,
   type TimeRangesLike,
 } from './element/desktop-recording-player.js';
-export { MediaEvent, ReadyState, Preload, type PlaybackError } from './playback-state.js';
+export { MediaEvent, ReadyState, Preload, type PlaybackError, type RangeReadStatus } from './playback-state.js';
 /** The shape of a language's texts, for `DesktopRecordingPlayer.registerStrings()`. */
 export type { Strings } from './element/strings.js';
 export { ErrorReason, MediaErrorCode } from './format/errors.js';

@@ -76,7 +76,7 @@ export interface PlaybackError {
 /** Everything the element shows, as the worker last knew it. Times in milliseconds. */
 export interface PlaybackSnapshot {
   currentTimeMs: number;
-  /** NaN before metadata; grows while a file streams in. */
+  /** NaN before metadata; the whole length where the feed knows it early (the file's end read first), else it grows while a file streams in. */
   durationMs: number;
   paused: boolean;
   ended: boolean;
@@ -105,7 +105,18 @@ export interface PlaybackSnapshot {
    * once the stream ends (the session is over, `duration` is final).
    */
   live: boolean;
+  /**
+   * How the file is read out of order (its end first, for the whole duration at metadata):
+   * `pending` until known (and for a websocket); `used` (the server answers HTTP Range requests);
+   * `unsupported` (it does not, or the recording is still being written); `local` (a Blob, bytes,
+   * a blob: or data: URL); `unreliable` (it answered a range wrongly: the file is only streamed).
+   */
+  rangeReads: RangeReadStatus;
+  /** What `rangeReads` rests on, in words (what the server did, what the end read cost). */
+  rangeReadsDetail: string;
 }
+
+export type RangeReadStatus = 'pending' | 'used' | 'unsupported' | 'local' | 'unreliable';
 
 export function initialSnapshot(): PlaybackSnapshot {
   return {
@@ -127,5 +138,7 @@ export function initialSnapshot(): PlaybackSnapshot {
     tilesSkipped: 0,
     undecodableTiles: 0,
     live: false,
+    rangeReads: 'pending',
+    rangeReadsDetail: '',
   };
 }

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { TOKEN_ENV } from './access-token.js';
 import { summarizeRecording, type RecordingSummary } from '../format/summary.js';
 import { serve, type ServerExtension } from './serve.js';
+import { parseRate } from './throttle.js';
 
 const USAGE = `Usage:
   desktop-recording inspect FILE [--json]   summarize a recording (exit 0 clean, 1 damaged, 2 usage)
@@ -19,7 +20,9 @@ const USAGE = `Usage:
     --allow-host NAME   answer to this host name too (IP addresses and localhost always)
     --allow-origin O    let pages of origin O use the playback websocket
     --max-viewers N     playback websockets at once (default 100)
-    --max-restarts N    restarts (backward seeks) per websocket per minute (default 10)`;
+    --max-restarts N    restarts (backward seeks) per websocket per minute (default 10)
+    --throttle RATE     recordings pass a link of RATE (e.g. 20mbit, 512kbit, 2mb), Range answers too:
+                        to see how the player behaves on a slow link`;
 
 /** Runs the CLI; returns the exit status. */
 export async function main(args: string[], out = process.stdout, err = process.stderr): Promise<number> {
@@ -115,6 +118,8 @@ export async function serveCommand(
     return usage((error as Error).message);
   }
   const { values, positionals } = parsed;
+  const throttle = values.throttle !== undefined ? parseRate(values.throttle) : undefined;
+  if (typeof throttle === 'string') return usage(`--throttle: ${throttle}`);
   if (positionals.length === 0) return usage('serve needs the folder of recordings (DIR)');
   if (positionals.length > 1) return usage(`serve takes one folder, not ${positionals.length}`);
   const port = Number(values.port ?? process.env.PORT ?? 8080);
@@ -152,11 +157,13 @@ export async function serveCommand(
     ...(counts['max-viewers'] !== undefined && { maxViewers: counts['max-viewers'] }),
     ...(counts['max-restarts'] !== undefined && { maxRestartsPerMinute: counts['max-restarts'] }),
     ...(extend && { extension: extend(recordingsDir) }),
+    ...(throttle !== undefined && { throttleBytesPerSecond: throttle }),
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   out.write(`Recordings: http://${shown}:${actualPort}/  (from ${recordingsDir}; Ctrl+C stops)\n`);
+  if (throttle !== undefined) out.write(`Recordings are paced at ${((throttle * 8) / 1e6).toFixed(3).replace(/\.?0+$/, '')} Mbit/s\n`);
   out.write(`Playback websocket: ws://${shown}:${actualPort}/webapi/sites/<cluster>/desktopplayback/<session-id>/ws${token ? ' (token required)' : ''}\n`);
   await new Promise<void>((done) => {
     const stop = () => server.close(() => done());
@@ -181,6 +188,7 @@ function parseServeArgs(args: string[]) {
       'allow-origin': { type: 'string', multiple: true },
       'max-viewers': { type: 'string' },
       'max-restarts': { type: 'string' },
+      throttle: { type: 'string' },
     },
   });
 }

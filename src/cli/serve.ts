@@ -1,11 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { extname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { RecordingCatalog, parseListQuery, queryList } from './catalog.js';
 import { AccessGate } from './access-token.js';
 import { FileRefusal, openInside, openRecording, recordingExists, type OpenedFile } from './files.js';
 import { followRecording, type GrowingRecording, type LiveRecordings } from './live-recordings.js';
 import { isSafeSid, matchPlaybackPath, PlaybackSocketServer, readFileChunks, type RecordingStore, type ServerTime } from './playback-socket-server.js';
+import { PacedLinks, type PacedLink } from './throttle.js';
 
 export type { RecordingListItem, ListPage } from './catalog.js';
 
@@ -67,10 +70,16 @@ export interface ServeOptions {
   extension?: ServerExtension;
   /**
    * `Access-Control-Allow-Origin` of the recording files (`/recordings/…`), for players on other
-   * origins (`*` or one origin); their `x-recording-live` header is then exposed to them. Default:
-   * none (the server's page and its player are on this server's origin).
+   * origins (`*` or one origin); their `x-recording-live` and `Content-Range` headers are then
+   * exposed to them, and a preflight for `Range` is answered. Default: none (the server's page and
+   * its player are on this server's origin).
    */
   corsOrigin?: string;
+  /**
+   * Recording files pass a link of this many bytes per second (`--throttle`; Range answers too);
+   * a recording URL's `?throttle=20mbit` sets it per request. Default: unpaced.
+   */
+  throttleBytesPerSecond?: number;
 }
 
 /** The recordings server: a `node:http` Server with its playback sockets and recordings list. */
@@ -124,8 +133,9 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
       yield* readFileChunks(await openRecording(dir, (await catalog.fileFor(sid)) ?? `${sid}.tar`), signal);
     },
   };
+  const links = new PacedLinks(options.throttleBytesPerSecond);
   const corsHeaders: Record<string, string> = options.corsOrigin
-    ? { 'access-control-allow-origin': options.corsOrigin, 'access-control-expose-headers': 'x-recording-live', ...(options.corsOrigin !== '*' && { vary: 'Origin' }) }
+    ? { 'access-control-allow-origin': options.corsOrigin, 'access-control-expose-headers': 'x-recording-live, content-range', ...(options.corsOrigin !== '*' && { vary: 'Origin' }) }
     : {};
   const gate = new AccessGate(options.token || undefined);
   const allowedHosts = new Set((options.allowedHosts ?? []).map((host) => host.toLowerCase()));
@@ -181,6 +191,12 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
       return;
     }
     const pageDir = join(options.root, 'page');
+    if (request.method === 'OPTIONS' && path.startsWith('/recordings/') && options.corsOrigin) {
+      // The preflight of a player on another origin reading the file's end first (`Range: bytes=-n`);
+      // preflights carry no credentials, and this one reveals nothing.
+      response.writeHead(204, { ...corsHeaders, 'access-control-allow-methods': 'GET, HEAD', 'access-control-allow-headers': 'range', 'access-control-max-age': '600' }).end();
+      return;
+    }
     if (!gate.admits(request)) {
       // Without the token: the sign-in page and what it needs, nothing else.
       if (path === '/' || path === '/index.html') return sendFile(request, response, openInside(pageDir, 'sign-in.html'), 'no-store', {}, 401);
@@ -234,7 +250,9 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
       if (session?.live) return sendLive(request, response, session, corsHeaders);
       const sid = name.endsWith('.tar') ? name.slice(0, -'.tar'.length) : '';
       if (isSafeSid(sid)) name = (await catalog.fileFor(sid)) ?? name;
-      return sendFile(request, response, openRecording(dir, name), 'public, max-age=3600', corsHeaders);
+      const link = links.for(url.searchParams);
+      if (typeof link === 'string') return sendJson(request, response, 400, { error: `throttle: ${link}` });
+      return sendFile(request, response, openRecording(dir, name), 'public, max-age=3600', corsHeaders, 200, link);
     }
     if (path.startsWith('/dist/')) return sendFile(request, response, openInside(join(options.root, 'dist'), path.slice('/dist/'.length)), 'no-cache');
     if (path.startsWith('/page/')) return sendFile(request, response, openInside(pageDir, path.slice('/page/'.length)), 'no-cache');
@@ -446,10 +464,19 @@ async function sendLive(request: IncomingMessage, response: ServerResponse, sess
 }
 
 /**
- * Sends a file with ETag/Last-Modified validation and single-range `Range` support. A file that
- * cannot be opened is a 404 or 500; one that fails while it is read ends the response early.
+ * Sends a file with ETag/Last-Modified validation and single-range `Range` support, through `link`
+ * when paced. A file that cannot be opened is a 404 or 500; one that fails while it is read ends the
+ * response early.
  */
-async function sendFile(request: IncomingMessage, response: ServerResponse, opening: Promise<OpenedFile>, cacheControl: string, extraHeaders: Record<string, string> = {}, okStatus = 200): Promise<void> {
+async function sendFile(
+  request: IncomingMessage,
+  response: ServerResponse,
+  opening: Promise<OpenedFile>,
+  cacheControl: string,
+  extraHeaders: Record<string, string> = {},
+  okStatus = 200,
+  link?: PacedLink,
+): Promise<void> {
   let file: OpenedFile;
   try {
     file = await opening;
@@ -489,6 +516,11 @@ async function sendFile(request: IncomingMessage, response: ServerResponse, open
     return;
   }
   const stream = handle.createReadStream({ start, end, autoClose: true });
+  if (link) {
+    // A client that goes away ends the pacing and the file reading with it.
+    await pipeline(Readable.from(link.pace(stream)), response).catch(() => stream.destroy());
+    return;
+  }
   stream.on('error', () => response.destroy());
   response.on('close', () => stream.destroy());
   stream.pipe(response);

@@ -1,6 +1,6 @@
 import { ErrorReason, RecordingError } from '../format/errors.js';
 import type { RecordedEvent } from '../format/events.js';
-import { MAX_SCREEN_SIDE, TimelineBuilder, type Marker, type RecordingInfo, type TimedEvent } from '../format/timeline.js';
+import { MAX_SCREEN_SIDE, TimelineBuilder, noteSessionEnd, type Marker, type RecordingInfo, type TimedEvent } from '../format/timeline.js';
 import { ActivityTrack, type PaintRect } from './activity.js';
 import { formatMs } from './clock.js';
 import { undrawableCodecDetail } from './fastpath/updates.js';
@@ -67,6 +67,14 @@ export class Ingest {
       if (this.startDateMs === null && event.event.case === 'desktopRecording' && event.timeMs !== undefined) this.startDateMs = event.timeMs;
       this.index(this.builder.add(event));
     }
+  }
+
+  /**
+   * Session-end events read ahead from the end of the file: the recording's metadata they carry
+   * (participants, whether it was recorded, start and end) is known before their turn.
+   */
+  noteSessionEnds(events: readonly RecordedEvent[]): void {
+    for (const { event } of events) if (noteSessionEnd(this.builder.recording, event)) this.metadataChanges += 1;
   }
 
   /** No more events: those waiting for time 0 are placed, and the activity track and idle map close at the end. */

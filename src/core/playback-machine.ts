@@ -102,6 +102,8 @@ export class PlaybackMachine {
   private shown = false;
   /** A seek interrupted playing: once it is done, playing goes on without a new `playing`. */
   private playingThrough = false;
+  /** The seek in progress waits for its target's data (`waiting` fired once for it). */
+  private seekWaits = false;
 
   constructor(
     private readonly state: PlaybackSnapshot,
@@ -213,9 +215,30 @@ export class PlaybackMachine {
     if (fromEdge) this.unstall();
   }
 
-  /** The screen shows the target: `timeupdate`, `seeked`, then playback resumes as `paused` says. */
+  /**
+   * The seek's target has not arrived yet: readyState 1 (no data for the position) and `waiting`,
+   * as a `<video>` seeking into what it has not downloaded; a seek that interrupted playing fires
+   * `playing` again once it is done.
+   */
+  seekAwaitsData(): void {
+    if (this.current !== Phase.Seeking || this.seekWaits) return;
+    this.seekWaits = true;
+    this.state.readyState = Math.min(this.state.readyState, ReadyState.HaveMetadata) as ReadyState;
+    this.playingThrough = false;
+    this.effects.emit(MediaEvent.Waiting);
+  }
+
+  /**
+   * The screen shows the target: `canplay` if the seek had to wait for data, `timeupdate`,
+   * `seeked`, then playback resumes as `paused` says.
+   */
   seeked(): void {
     this.expect(Transition.Seeked);
+    this.seekWaits = false;
+    if (this.shown && this.state.readyState < ReadyState.HaveCurrentData) {
+      this.state.readyState = ReadyState.HaveFutureData;
+      this.effects.emit(MediaEvent.CanPlay);
+    }
     this.state.seeking = false;
     this.effects.emit(MediaEvent.TimeUpdate);
     this.effects.emit(MediaEvent.Seeked);
@@ -285,6 +308,7 @@ export class PlaybackMachine {
   private leave(next: Phase, keepClock = false): void {
     const from = this.current;
     this.current = next;
+    if (next !== Phase.Seeking) this.seekWaits = false;
     if (from === Phase.Playing || from === Phase.Waiting || from === Phase.Seeking) this.effects.halt(keepClock);
   }
 

@@ -213,22 +213,29 @@ export class PlaybackSession {
       this.options.startAtMs = Math.max(0, timeMs);
       return;
     }
-    const target = Math.min(Math.max(0, timeMs), this.state.durationMs);
+    // Clamped to the final duration only: a length that still grows (or a paced feed's hint) is no limit.
+    const limitMs = this.ingest.finished || this.feed?.paced === true || this.knownDurationMs > 0 ? this.state.durationMs : Infinity;
+    let target = Math.min(Math.max(0, timeMs), limitMs);
     const generation = ++this.seekGeneration;
     this.state.currentTimeMs = target;
     this.clock.set(target);
     this.machine.seek();
     if (!this.ingest.finished && target > this.ingest.durationMs) {
-      // Past what has arrived (a duration known ahead): ask the feed for it and wait.
+      // Past what has arrived: ask the feed for it and wait (`waiting`), as <video> does.
+      this.machine.seekAwaitsData();
       this.feed?.want(target);
       await this.dataAt(target);
       if (generation !== this.seekGeneration) return;
+      // The recording ended before the target: the seek lands on its end.
+      target = Math.min(target, this.state.durationMs);
+      this.state.currentTimeMs = target;
     }
     await this.rebuildScreen(target);
     this.keyframes.noteSeek();
     if (generation !== this.seekGeneration) return;
     // Playback resumes from the target, not from where the clock ran while the screen was rebuilt.
     this.machine.seeked();
+    if (this.ingest.finished) this.machine.enoughData();
   }
 
   setPlaybackRate(rate: number): void {
@@ -363,6 +370,8 @@ export class PlaybackSession {
         this.knownDurationMs = ms;
         if (this.state.readyState >= ReadyState.HaveMetadata) this.noteData(false);
       },
+      sessionEnds: (events) => current() && this.ingest.noteSessionEnds(events),
+      rangeReads: (status, detail) => current() && Object.assign(this.state, { rangeReads: status, rangeReadsDetail: detail }),
       live: () => current() && (this.state.live = true),
       caughtUp: () => current() && this.noteLiveCaughtUp(),
       end: () => current() && this.finishLoad(),

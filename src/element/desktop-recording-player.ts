@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { mediaErrorCodeOf } from '../format/errors.js';
 import type { Marker, RecordingInfo } from '../format/timeline.js';
-import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, type PlaybackSnapshot } from '../playback-state.js';
+import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, type PlaybackSnapshot, type RangeReadStatus } from '../playback-state.js';
 import { RequestMethod, type ExportProgressMessage, type LoadParams } from '../worker/protocol.js';
 import { ActivityStrip } from './activity-strip.js';
 import { MarkerRail } from './marker-rail.js';
@@ -350,13 +350,22 @@ export class DesktopRecordingPlayer extends LitElement {
 
   /** The position in seconds; setting it seeks. */
   get currentTime(): number {
-    return this.#engine.snapshot.currentTimeMs / 1000;
+    const pending = this.#engine.pendingSeek;
+    if (pending === undefined) return this.#engine.snapshot.currentTimeMs / 1000;
+    // A seek reads its target at once, as <video>'s does, clamped as the engine will: at 0, and at a final duration.
+    const target = Math.max(0, pending);
+    return this.readyState === ReadyState.HaveEnoughData ? Math.min(target, this.duration) : target;
   }
   set currentTime(seconds: number) {
     void this.#engine.seek(seconds);
   }
 
-  /** Length in seconds: NaN before metadata, grows while a file streams in, final once `canplaythrough` fired. */
+  /**
+   * Length in seconds: NaN before metadata; from `loadedmetadata` on, the whole length where it can
+   * be known (a server that answers Range requests: the file's end is read first; a Blob, bytes;
+   * `duration-hint`), else it grows as the file streams in (`durationchange`) and is final once
+   * `canplaythrough` fired.
+   */
   get duration(): number {
     return this.#engine.snapshot.durationMs / 1000;
   }
@@ -373,7 +382,8 @@ export class DesktopRecordingPlayer extends LitElement {
 
   /** A seek is in progress: the screen is being rebuilt at the new position. */
   get seeking(): boolean {
-    return this.#engine.snapshot.seeking;
+    // True from the assignment on, as <video>'s, not only once the engine said so.
+    return this.#engine.snapshot.seeking || this.#engine.pendingSeek !== undefined;
   }
 
   /** 0–4, as `HTMLMediaElement.readyState`. */
@@ -441,9 +451,21 @@ export class DesktopRecordingPlayer extends LitElement {
     return timeRanges(this.#engine.snapshot.readyState >= ReadyState.HaveMetadata ? this.#engine.snapshot.bufferedMs / 1000 : undefined);
   }
 
-  /** Where a seek can go: what has been read (the same range as `buffered`). */
+  /** Where a seek can go: the whole duration (a seek past what has been read waits for it, never clamped there). */
   get seekable(): TimeRangesLike {
-    return this.buffered;
+    return timeRanges(this.#engine.snapshot.readyState >= ReadyState.HaveMetadata && Number.isFinite(this.duration) ? this.duration : undefined);
+  }
+
+  /**
+   * How the recording file is read out of order, and why: `status` is `pending` (not known yet, or a
+   * websocket), `used` (the server answers HTTP Range requests: the file's end, and so the whole
+   * duration, was read first), `unsupported` (it does not, or the recording is still being written:
+   * the duration grows as the file streams in), `local` (a Blob, bytes, a blob: or data: URL) or
+   * `unreliable` (the server answered a range wrongly: the file is only streamed); `detail` says it
+   * in words.
+   */
+  get rangeReads(): { status: RangeReadStatus; detail: string } {
+    return { status: this.#engine.snapshot.rangeReads, detail: this.#engine.snapshot.rangeReadsDetail };
   }
 
   /**

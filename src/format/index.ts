@@ -12,3 +12,4 @@ export * from './writer.js';
 export * from './tdp.js';
 export * from './timeline.js';
 export * from './summary.js';
+export * from './tail.js';

@@ -252,12 +252,7 @@ export class TimelineBuilder {
       case 'linuxDesktopSessionEnd': {
         const v = event.value;
         this.noteDesktop(event);
-        if (v.participants.length) info.participants = [...v.participants];
-        info.recorded = v.recorded;
-        const start = timestampToMs(v.startTime);
-        const end = timestampToMs(v.endTime) ?? timestampToMs(metadata?.time);
-        if (start !== undefined) info.sessionStart = new Date(start);
-        if (end !== undefined) info.sessionEnd = new Date(end);
+        noteSessionEnd(info, event);
         marker('Session ended', { participants: v.participants.join(', ') });
         break;
       }
@@ -265,11 +260,7 @@ export class TimelineBuilder {
         marker('Session started', {});
         break;
       case 'sessionEnd': {
-        const start = timestampToMs(event.value.startTime);
-        const end = timestampToMs(event.value.endTime);
-        if (start !== undefined) info.sessionStart ??= new Date(start);
-        if (end !== undefined) info.sessionEnd ??= new Date(end);
-        if (event.value.participants.length) info.participants ??= [...event.value.participants];
+        noteSessionEnd(info, event);
         marker('Session ended', {});
         break;
       }
@@ -295,6 +286,33 @@ export class TimelineBuilder {
       }
     }
   }
+}
+
+/**
+ * What a session-end event tells of the recording (contract §3.1): a Windows desktop session's end
+ * sets the participants, whether it was recorded, its start and end; a generic one fills only what
+ * is missing. False for any other event.
+ */
+export function noteSessionEnd(info: RecordingInfo, event: AuditEvent): boolean {
+  if (event.case === 'windowsDesktopSessionEnd' || event.case === 'linuxDesktopSessionEnd') {
+    const v = event.value;
+    if (v.participants.length) info.participants = [...v.participants];
+    info.recorded = v.recorded;
+    const start = timestampToMs(v.startTime);
+    const end = timestampToMs(v.endTime) ?? timestampToMs(v.metadata?.time);
+    if (start !== undefined) info.sessionStart = new Date(start);
+    if (end !== undefined) info.sessionEnd = new Date(end);
+    return true;
+  }
+  if (event.case === 'sessionEnd') {
+    const start = timestampToMs(event.value.startTime);
+    const end = timestampToMs(event.value.endTime);
+    if (start !== undefined) info.sessionStart ??= new Date(start);
+    if (end !== undefined) info.sessionEnd ??= new Date(end);
+    if (event.value.participants.length) info.participants ??= [...event.value.participants];
+    return true;
+  }
+  return false;
 }
 
 function bytes(count: number): string {

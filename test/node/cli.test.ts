@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
@@ -88,6 +89,9 @@ describe('desktop-recording inspect', () => {
     assert.equal(run('inspect', join(dir, 'missing.tar')).status, 2);
     assert.equal(run('inspect', file, '--yaml').status, 2);
     assert.equal(run('frobnicate').status, 2);
+    const throttle = run('serve', '--throttle', 'warp9');
+    assert.equal(throttle.status, 2);
+    assert.match(throttle.stderr, /--throttle: a rate like 20mbit/);
   });
 });
 
@@ -220,7 +224,7 @@ describe('desktop-recording serve (the built command)', () => {
       assert.deepEqual(await (await fetch(`${server.base}/api/server`)).json(), { actions: [] }, 'no live sessions: they are the demo’s');
       const live = await fetch(`${server.base}/api/live`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.base }, body: '{}' });
       assert.equal(live.status, 404);
-      assert.equal((await (await fetch(`${server.base}/api/recordings`)).json()).total, 6);
+      assert.equal((await (await fetch(`${server.base}/api/recordings`)).json()).total, readdirSync('demo/recordings').filter((name) => name.endsWith('.tar')).length);
     } finally {
       await server.stop();
     }

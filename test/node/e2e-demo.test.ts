@@ -393,6 +393,23 @@ describe('the demo page, end to end', { skip: chromiumMissing }, () => {
     }
   });
 
+  test('?throttle=20mbit paces the recording as a slow link would; the player reads its end first, so the whole length is there at loadedmetadata', async () => {
+    const slow = await newPage();
+    try {
+      const length = (await (await fetch(`${base}/webapi/sites/demo/sessionlength/${SD}`)).json()) as { durationMs: number };
+      await slow.goto(`${base}/?sid=${SD}&throttle=20mbit`);
+      const metadata = await playerEvent('loadedmetadata', 0, slow);
+      assert.equal(metadata.src, `/recordings/${SD}.tar?throttle=20mbit`);
+      const state = await playerState(slow);
+      assert.equal(state.duration, length.durationMs / 1000, 'the final duration at loadedmetadata');
+      const rangeReads = await slow.$eval(PLAYER, (element) => (element as unknown as { rangeReads: { status: string } }).rangeReads.status);
+      assert.equal(rangeReads, 'used');
+      assert.equal(new URL(slow.url()).searchParams.get('throttle'), '20mbit', 'the page address keeps the throttle');
+    } finally {
+      await slow.close();
+    }
+  });
+
   test('no page errors', () => {
     assert.deepEqual(pageErrors, []);
   });

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { FileFeed, LIVE_HEADER } from '../../src/core/feeds/file-feed.js';
 import type { FeedSink } from '../../src/core/feeds/feed.js';
 import { ErrorReason, RecordingError } from '../../src/format/errors.js';
 import { concatBytes } from '../../src/format/bytes.js';
 import { readRecording } from '../../src/format/reader.js';
+import { TimelineBuilder } from '../../src/format/timeline.js';
 import { portOf } from '../helpers/loopback.js';
 import { sampleEvents, writeRecording } from '../helpers/recording-bytes.js';
 
@@ -14,6 +15,8 @@ const timing = { now: () => performance.now(), yield: () => new Promise<void>((r
 /** A sink that records what the feed said, in order; `ready` can hold the feed back. */
 function recordingSink(ready: () => Promise<void> | undefined = () => undefined) {
   const calls: string[] = [];
+  const durations: number[] = [];
+  const rangeReads: Array<{ status: string; detail: string }> = [];
   let events = 0;
   let settle!: () => void;
   const done = new Promise<void>((resolve) => (settle = resolve));
@@ -23,7 +26,12 @@ function recordingSink(ready: () => Promise<void> | undefined = () => undefined)
       if (batch.length) calls.push('events');
     },
     ready,
-    duration: () => calls.push('duration'),
+    duration: (ms) => {
+      calls.push('duration');
+      durations.push(ms);
+    },
+    rangeReads: (status, detail) => rangeReads.push({ status, detail }),
+    sessionEnds: () => calls.push('sessionEnds'),
     live: () => calls.push('live'),
     caughtUp: () => calls.push('caughtUp'),
     end: () => {
@@ -35,7 +43,37 @@ function recordingSink(ready: () => Promise<void> | undefined = () => undefined)
       settle();
     },
   };
-  return { sink, calls, done, count: () => events };
+  return { sink, calls, durations, rangeReads, done, count: () => events };
+}
+
+/**
+ * Serves `body`, answering Range requests (`bytes=a-b`) as `mode` says: `honest`; `no-length` (no
+ * Content-Length on the whole file: chunked); `wrong-range` (another range's Content-Range);
+ * `truncated` (a 206 cut short); `416` (every range refused).
+ */
+function serveRanges(request: IncomingMessage, response: ServerResponse, body: Uint8Array, mode: string): void {
+  const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '');
+  if (!range || (range[1] === '' && range[2] === '')) {
+    response.writeHead(200, mode === 'no-length' ? { 'accept-ranges': 'bytes' } : { 'accept-ranges': 'bytes', 'content-length': body.length });
+    response.end(body);
+    return;
+  }
+  // `bytes=-n`: the last n bytes.
+  const start = range[1] === '' ? Math.max(0, body.length - Number(range[2])) : Number(range[1]);
+  const end = range[1] === '' || range[2] === '' ? body.length - 1 : Math.min(Number(range[2]), body.length - 1);
+  if (mode === '416') {
+    response.writeHead(416, { 'content-range': `bytes */${body.length}` });
+    response.end();
+  } else if (mode === 'wrong-range') {
+    response.writeHead(206, { 'content-range': `bytes ${start + 100}-${end + 100}/${body.length}` });
+    response.end(body.subarray(start, end + 1));
+  } else if (mode === 'truncated') {
+    response.writeHead(206, { 'content-range': `bytes ${start}-${end}/${body.length}` });
+    response.end(body.subarray(start, start + ((end + 1 - start) >> 1)));
+  } else {
+    response.writeHead(206, { 'content-range': `bytes ${start}-${end}/${body.length}`, 'content-length': end + 1 - start });
+    response.end(body.subarray(start, end + 1));
+  }
 }
 
 /** A recording of `count` events, large enough to come in several chunks. */
@@ -48,12 +86,32 @@ describe('FileFeed', () => {
   const half = recording.length >> 1;
   let releaseLiveRest!: () => void;
   const liveRest = new Promise<void>((resolve) => (releaseLiveRest = resolve));
+  let recordingDurationMs = 0;
+  /** Larger than the first read of the end: its front is fetched after its end. */
+  const large = bytes(30_000);
+  let largeDurationMs = 0;
+  /** The Range header of each request to a path, in order (null: none). */
+  const requests = new Map<string, Array<string | null>>();
 
   before(async () => {
+    const timeline = new TimelineBuilder();
+    for (const event of (await readRecording(recording)).events) timeline.add(event);
+    timeline.finish();
+    recordingDurationMs = timeline.durationMs;
+    const largeTimeline = new TimelineBuilder();
+    for (const event of (await readRecording(large)).events) largeTimeline.add(event);
+    largeTimeline.finish();
+    largeDurationMs = largeTimeline.durationMs;
     server = createServer((request, response) => {
+      const path = request.url ?? '';
+      requests.set(path, [...(requests.get(path) ?? []), request.headers.range ?? null]);
       if (request.url === '/recording') {
         response.writeHead(200, { 'content-type': 'application/octet-stream' });
         response.end(recording);
+      } else if (request.url === '/large') {
+        serveRanges(request, response, large, 'honest');
+      } else if (request.url?.startsWith('/ranges/')) {
+        serveRanges(request, response, recording, request.url.slice('/ranges/'.length));
       } else if (request.url === '/live') {
         // A live recording: what was written so far at once, the rest when the test says the session went on.
         response.writeHead(200, { [LIVE_HEADER]: 'true' });
@@ -70,20 +128,77 @@ describe('FileFeed', () => {
 
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  for (const [kind, source] of [
-    ['bytes', () => recording.slice().buffer],
-    ['a Blob', () => new Blob([recording as Uint8Array<ArrayBuffer>])],
-    ['an http URL', () => `${base}/recording`],
+  for (const [kind, source, local] of [
+    ['bytes', () => recording.slice().buffer, true],
+    ['a Blob', () => new Blob([recording as Uint8Array<ArrayBuffer>]), true],
+    ['an http URL whose server ignores Range', () => `${base}/recording`, false],
   ] as const) {
-    test(`reads ${kind} front to back: every event in order, then end`, async () => {
-      const { sink, calls, done, count } = recordingSink();
+    test(`reads ${kind} front to back: every event in order, then end${local ? '; the duration from its end first' : ''}`, async () => {
+      const { sink, calls, durations, rangeReads, done, count } = recordingSink();
       const feed = new FileFeed(source() as ArrayBuffer | Blob | string, timing);
       assert.equal(feed.paced, false);
       feed.start(sink);
       await done;
       assert.equal(count(), 3000);
       assert.equal(calls.at(-1), 'end');
-      assert.ok(calls.slice(0, -1).every((call) => call === 'events'));
+      if (local) {
+        assert.equal(calls[0], 'duration', 'the duration before any event');
+        assert.deepEqual(durations, [recordingDurationMs]);
+        assert.deepEqual(rangeReads, [{ status: 'local', detail: 'the whole file is at hand' }]);
+      } else {
+        assert.deepEqual(durations, []);
+        assert.deepEqual(rangeReads.map((report) => report.status), ['unsupported']);
+        assert.match(rangeReads[0]!.detail, /ignores Range/);
+        assert.deepEqual(requests.get('/recording'), ['bytes=-262144'], 'the whole file that answered the range request is the one streamed: no second request');
+      }
+      assert.ok(calls.slice(local ? 1 : 0, -1).every((call) => call === 'events'));
+    });
+  }
+
+  for (const mode of ['honest', 'no-length'] as const) {
+    test(`a server that answers Range (${mode === 'honest' ? 'with a Content-Length' : 'without a Content-Length: a one-byte range tells it'}): the duration from the file's end before any event`, async () => {
+      const { sink, calls, durations, rangeReads, done, count } = recordingSink();
+      const feed = new FileFeed(`${base}/ranges/${mode}`, timing);
+      feed.start(sink);
+      await done;
+      assert.equal(count(), 3000);
+      assert.equal(calls[0], 'duration');
+      assert.deepEqual(durations, [recordingDurationMs]);
+      assert.deepEqual(rangeReads.map((report) => report.status), ['used']);
+      assert.match(rangeReads[0]!.detail, /its end was read first \(\d+ bytes in 1 request\)/);
+      assert.equal(feed.tailRead?.reads, 1);
+      assert.deepEqual(requests.get(`/ranges/${mode}`), ['bytes=-262144'], 'a file no longer than the end read is not fetched again');
+    });
+  }
+
+  test("a file larger than the first read of its end: the end first (one suffix range), then the front; the duration before any event", async () => {
+    const { sink, calls, durations, rangeReads, done, count } = recordingSink();
+    const feed = new FileFeed(`${base}/large`, timing);
+    feed.start(sink);
+    await done;
+    assert.equal(count(), 30_000);
+    assert.equal(calls[0], 'duration');
+    assert.deepEqual(durations, [largeDurationMs]);
+    assert.deepEqual(rangeReads.map((report) => report.status), ['used']);
+    assert.deepEqual(requests.get('/large'), ['bytes=-262144', null]);
+    assert.deepEqual({ reads: feed.tailRead?.reads, bytes: feed.tailRead?.bytes }, { reads: 1, bytes: 262_144 });
+  });
+
+  for (const [mode, said] of [
+    ['wrong-range', /Content-Range "bytes \d+-\d+\/\d+"/],
+    ['truncated', /cut .* short/],
+    ['416', /answered 416/],
+  ] as const) {
+    test(`a server that answers a range wrongly (${mode}): reported once as unreliable, no duration from it, and the whole file still streams`, async () => {
+      const { sink, calls, durations, rangeReads, done, count } = recordingSink();
+      new FileFeed(`${base}/ranges/${mode}`, timing).start(sink);
+      await done;
+      assert.equal(count(), 3000);
+      assert.equal(calls.at(-1), 'end');
+      assert.deepEqual(durations, []);
+      assert.deepEqual(rangeReads.map((report) => report.status), ['unreliable']);
+      assert.match(rangeReads[0]!.detail, said);
+      assert.match(rangeReads[0]!.detail, /streamed from its start instead/);
     });
   }
 
@@ -110,6 +225,8 @@ describe('FileFeed', () => {
     new FileFeed(`${base}/missing`, timing).start(missing.sink);
     await missing.done;
     assert.deepEqual(missing.calls, [`fail:${ErrorReason.HttpStatus}`]);
+    assert.deepEqual(missing.rangeReads, [], 'nothing said of ranges');
+    assert.deepEqual(requests.get('/missing'), ['bytes=-262144'], 'the error answer to the range request is the one reported: no second request');
 
     const closed = recordingSink();
     const feed = new FileFeed(`${base}/recording`, timing);

@@ -131,11 +131,16 @@ describe('live sessions', () => {
       const response = await fetch(`${baseOf(other)}${url}`);
       assert.equal(response.headers.get('x-recording-live'), 'true');
       assert.equal(response.headers.get('access-control-allow-origin'), '*');
-      assert.equal(response.headers.get('access-control-expose-headers'), 'x-recording-live');
+      assert.equal(response.headers.get('access-control-expose-headers'), 'x-recording-live, content-range');
       await response.arrayBuffer();
       const finished = await fetch(`${baseOf(other)}${url}`);
       assert.equal(finished.headers.get('access-control-allow-origin'), '*', 'finished files too');
       await finished.arrayBuffer();
+      // A player on another origin reads the file's end first: the preflight for Range is answered.
+      const preflight = await fetch(`${baseOf(other)}${url}`, { method: 'OPTIONS', headers: { origin: 'http://elsewhere.example', 'access-control-request-headers': 'range' } });
+      assert.equal(preflight.status, 204);
+      assert.equal(preflight.headers.get('access-control-allow-headers'), 'range');
+      assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
     } finally {
       await closeServer(other);
     }

@@ -199,7 +199,7 @@ describe('PlaybackSession with a scripted feed and a fake clock', () => {
     assert.equal(state.currentTimeMs, 40_000, 'currentTime reads the target at once');
     feed.deliver(screenEvents(40_000, 41_000));
     await seek;
-    assert.deepEqual(significant(take()), ['seeking', 'seeked']);
+    assert.deepEqual(significant(take()), ['seeking', 'waiting', 'canplay', 'seeked']);
     assert.equal(state.currentTimeMs, 40_000);
     void time;
   });
@@ -240,11 +240,50 @@ describe('PlaybackSession with a scripted feed and a fake clock', () => {
     assert.deepEqual(feed.wanted, [3_000_000]);
     assert.equal(state.currentTimeMs, 3_000_000, 'never clamped to what has arrived');
     assert.equal(state.seeking, true);
+    assert.equal(state.readyState, ReadyState.HaveMetadata, 'no data for the position yet');
     feed.deliver(screenEvents(3_000_000, 3_001_000));
     await seek;
-    assert.deepEqual(significant(take()), ['seeking', 'seeked']);
+    assert.deepEqual(significant(take()), ['seeking', 'waiting', 'canplay', 'seeked']);
+    assert.equal(state.readyState, ReadyState.HaveFutureData);
     assert.equal(state.currentTimeMs, 3_000_000);
     assert.equal(state.durationMs, 3_600_000);
+  });
+
+  test('a file whose length is not known yet: a seek past the loaded edge is not clamped, waits while the duration grows, and lands exactly', async () => {
+    const { session, load, take, state } = scriptedSession();
+    const feed = load();
+    feed.deliver(screenEvents(0, 2000));
+    await settle();
+    assert.equal(state.durationMs, 2000, 'the loaded length stands for the duration');
+    take();
+    const seek = session.seek(9000);
+    assert.equal(state.currentTimeMs, 9000, 'currentTime reads the target at once, past the duration so far');
+    assert.equal(state.seeking, true);
+    feed.deliver(screenEvents(2500, 6000));
+    await settle();
+    assert.equal(state.seeking, true, 'still short of the target');
+    assert.equal(state.currentTimeMs, 9000);
+    feed.deliver(screenEvents(6500, 12_000));
+    await seek;
+    assert.deepEqual(significant(take()), ['seeking', 'waiting', 'durationchange', 'durationchange', 'canplay', 'seeked']);
+    assert.equal(state.currentTimeMs, 9000);
+    assert.equal(state.durationMs, 12_000);
+  });
+
+  test('a seek past the end of a recording still loading lands on its end once it is complete; playing through waits, then plays', async () => {
+    const { session, load, take, state } = scriptedSession();
+    const feed = load();
+    feed.deliver(screenEvents(0, 2000));
+    await settle();
+    await session.play();
+    take();
+    const seek = session.seek(60_000);
+    assert.equal(state.currentTimeMs, 60_000);
+    feed.deliver(screenEvents(2500, 5000));
+    feed.sink!.end();
+    await seek;
+    assert.equal(state.currentTimeMs, 5000, 'clamped to the final duration only');
+    assert.deepEqual(significant(take()), ['seeking', 'waiting', 'durationchange', 'canplay', 'seeked', 'playing', 'canplaythrough']);
   });
 
   test('exporting past what a paced feed delivered is refused with a reason', async () => {

@@ -27,6 +27,8 @@ function sink() {
     },
     ready: () => undefined,
     duration: () => {},
+    rangeReads: () => {},
+    sessionEnds: () => {},
     live: () => {},
     caughtUp: () => {},
     end: () => {

@@ -45,6 +45,16 @@ export interface FeedSink {
   ready(): Promise<void> | undefined;
   /** The full length is known before its events are (the end of the file was read, a server said). */
   duration(ms: number): void;
+  /**
+   * Session-end events read ahead from the end of the file, for the recording's metadata
+   * (participants, end time) before their turn; they are delivered again in order with the rest.
+   */
+  sessionEnds(events: RecordedEvent[]): void;
+  /**
+   * How the file can be read out of order, said once, before the first events: its end (and so
+   * the duration) is read first where it can be.
+   */
+  rangeReads(status: RangeReadStatus, detail: string): void;
   /** The recording is still being written: its length grows, and playing waits at its edge. */
   live(): void;
   /** A live recording: everything written so far has been delivered. */
@@ -54,3 +64,10 @@ export interface FeedSink {
   /** Delivering failed; what was delivered before stays. */
   fail(error: unknown): void;
 }
+
+/**
+ * `used`: the server answered Range requests (the end was read first); `unsupported`: it does not
+ * serve ranges, or the recording is still being written; `local`: a Blob or bytes, all at hand;
+ * `unreliable`: the server answered a range wrongly, so the file is read front to back only.
+ */
+export type RangeReadStatus = 'used' | 'unsupported' | 'local' | 'unreliable';

@@ -1,6 +1,8 @@
 import { ErrorReason, RecordingError } from '../../format/errors.js';
 import { RecordingReader } from '../../format/reader.js';
+import { RangeAnsweredWrongly, RangesIgnored, fetchRange, fetchSuffix, type ReadRange } from './byte-ranges.js';
 import type { FeedSink, RecordingFeed } from './feed.js';
+import { FIRST_TAIL_BYTES, TailDuration, readTail, type TailRead } from './tail-read.js';
 
 /** Where a recording comes from: an absolute URL (http(s), blob:, data:), or bytes in memory. */
 export type RecordingSource = string | Blob | ArrayBuffer | Uint8Array;
@@ -38,10 +40,18 @@ export interface FileFeedTiming {
  * A recording file read front to back as fast as the session takes it: fetched (streamed, so
  * playback starts before the download ends), a Blob, or bytes in memory. Its events arrive in
  * file order; a moment not read yet is reached by reading on (`want` has nothing to do).
+ *
+ * Its end is read before its front (`tail-read.ts`): a slice of a Blob or of bytes, or HTTP Range
+ * requests when the server answers them, so the session knows the whole duration at
+ * `loadedmetadata`. The front is fetched only then, so the two do not share the link. A server that
+ * ignores Range or answers a range wrongly is reported once (`rangeReads`), and the file is then
+ * only streamed.
  */
 export class FileFeed implements RecordingFeed {
   readonly paced = false;
   private readonly controller = new AbortController();
+  /** What reading the end cost (bytes, reads), once it was read. */
+  tailRead: TailRead | undefined;
 
   constructor(
     private readonly source: RecordingSource,
@@ -63,9 +73,14 @@ export class FileFeed implements RecordingFeed {
   private async read(sink: FeedSink): Promise<void> {
     const { signal } = this.controller;
     const reader = new RecordingReader();
+    const duration = new TailDuration((ms) => signal.aborted || sink.duration(ms));
     let sliceStart = this.timing.now();
     try {
-      const hooks: SourceHooks = { live: () => signal.aborted || sink.live(), caughtUp: () => signal.aborted || sink.caughtUp() };
+      const hooks: SourceHooks = {
+        readEnd: (access) => this.readEnd(access, sink, duration),
+        live: () => signal.aborted || sink.live(),
+        caughtUp: () => signal.aborted || sink.caughtUp(),
+      };
       for await (const chunk of readSource(this.source, signal, hooks)) {
         const result = await reader.push(chunk);
         const ready = sink.ready();
@@ -77,11 +92,13 @@ export class FileFeed implements RecordingFeed {
           sliceStart = this.timing.now();
         }
         if (signal.aborted) return;
+        duration.noteFront(result.events);
         sink.events(result.events);
         if (result.error) throw result.error;
       }
       const result = await reader.end();
       if (signal.aborted) return;
+      duration.noteFront(result.events);
       sink.events(result.events);
       if (result.error) throw result.error;
       sink.end();
@@ -91,10 +108,76 @@ export class FileFeed implements RecordingFeed {
       sink.fail(error);
     }
   }
+
+  /**
+   * Reads the file's end before its front, tells the duration it gives, and says once how the file
+   * can be read out of order. Over HTTP the first request asks for the last bytes (which also tells
+   * the length): a server that ignores Range answers with the whole file, which is then streamed
+   * (no request is wasted); one that answers wrongly is reported, and the file is fetched whole.
+   * Never throws but for an abort: what goes wrong here leaves the file to be read front to back.
+   */
+  private async readEnd(access: SourceAccess, sink: FeedSink, duration: TailDuration): Promise<Response | undefined> {
+    const { signal } = this.controller;
+    if (access.local) {
+      sink.rangeReads('local', 'the whole file is at hand');
+      const tail = await readTail(access.read, access.length).catch(() => undefined);
+      signal.throwIfAborted();
+      this.tailRead = tail;
+      if (tail?.sessionEnds.length) sink.sessionEnds(tail.sessionEnds);
+      if (tail?.times) duration.noteTail(tail.times);
+      return undefined;
+    }
+    const { url } = access;
+    const unreliable = (error: unknown): undefined => {
+      signal.throwIfAborted();
+      sink.rangeReads('unreliable', `${error instanceof Error ? error.message : String(error)}; the file is streamed from its start instead`);
+      return undefined;
+    };
+    let first: Awaited<ReturnType<typeof fetchSuffix>>;
+    try {
+      first = await fetchSuffix(url, FIRST_TAIL_BYTES, signal);
+    } catch (error) {
+      if (!(error instanceof RangesIgnored)) return unreliable(error);
+      // An error answer fails the load as the whole file's would (http-status).
+      if (!error.response.ok) return error.response;
+      const live = error.response.headers.get(LIVE_HEADER)?.trim().toLowerCase() === 'true';
+      sink.rangeReads('unsupported', live ? 'the recording is still being written: it has no end to read yet' : `${error.message}: the file is streamed from its start`);
+      return error.response;
+    }
+    const { length } = first;
+    const read: ReadRange = async (start, end) => {
+      const answer = await fetchRange(url, start, end, signal);
+      if (answer.length !== undefined && answer.length !== length) {
+        throw new RangeAnsweredWrongly(`the server gave the file's length as ${length} bytes, then as ${answer.length} in Content-Range`);
+      }
+      return answer.bytes;
+    };
+    let tail: TailRead;
+    try {
+      tail = await readTail(read, length, first);
+    } catch (error) {
+      return unreliable(error);
+    }
+    this.tailRead = tail;
+    const found = tail.times ? 'its end was read first' : 'no part ending at the end of the file was found in its end';
+    sink.rangeReads('used', `the server answers Range requests: ${found} (${tail.bytes} bytes in ${tail.reads} ${tail.reads === 1 ? 'request' : 'requests'})`);
+    if (tail.sessionEnds.length) sink.sessionEnds(tail.sessionEnds);
+    if (tail.times) duration.noteTail(tail.times);
+    // A file no longer than its end read is all here already.
+    return first.start === 0 ? new Response(first.bytes as Uint8Array<ArrayBuffer>) : undefined;
+  }
 }
+
+/** How a source's bytes can be read out of order, before its front is read. */
+export type SourceAccess = { local: true; length: number; read: ReadRange } | { local: false; url: string };
 
 /** What a source tells the feed besides its bytes. */
 export interface SourceHooks {
+  /**
+   * Reads the end of the file before its first byte is read. For a URL it may answer with a response
+   * to stream instead of fetching the file (a server that ignored the range sent the whole file).
+   */
+  readEnd?(access: SourceAccess): Promise<Response | undefined>;
   /** The recording is still being written (HTTP `x-recording-live: true`); called before the first chunk. */
   live?(): void;
   /** A live recording: everything written so far has been read (called once). */
@@ -108,12 +191,16 @@ export interface SourceHooks {
  * A response marked live (`LIVE_HEADER`) is reported through `hooks`.
  */
 export async function* readSource(source: RecordingSource, signal: AbortSignal, hooks: SourceHooks = {}): AsyncGenerator<Uint8Array> {
-  if (typeof source === 'string') {
+  if (typeof source === 'string' && !isLocalUrl(source)) {
     yield* readUrl(source, signal, hooks);
-  } else if (source instanceof Blob) {
-    yield* readStream(source.stream(), signal, 'file');
+  } else if (typeof source === 'string' || source instanceof Blob) {
+    // A blob: or data: URL names bytes already in this browser: read as the Blob it is.
+    const blob = typeof source === 'string' ? await fetchLocal(source, signal) : source;
+    await hooks.readEnd?.({ local: true, length: blob.size, read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()) });
+    yield* readStream(blob.stream(), signal, typeof source === 'string' ? describeUrl(source) : 'file');
   } else {
     const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
+    await hooks.readEnd?.({ local: true, length: bytes.length, read: async (start, end) => bytes.subarray(start, end) });
     for (let at = 0; at < bytes.length; at += MEMORY_CHUNK_BYTES) {
       signal.throwIfAborted();
       yield bytes.subarray(at, at + MEMORY_CHUNK_BYTES);
@@ -122,9 +209,9 @@ export async function* readSource(source: RecordingSource, signal: AbortSignal, 
 }
 
 async function* readUrl(url: string, signal: AbortSignal, hooks: SourceHooks): AsyncGenerator<Uint8Array> {
-  let response: Response;
+  let response = await hooks.readEnd?.({ local: false, url });
   try {
-    response = await fetch(url, { signal });
+    response ??= await fetch(url, { signal });
   } catch (error) {
     signal.throwIfAborted();
     throw new RecordingError(ErrorReason.Network, `the recording could not be downloaded from ${describeUrl(url)}: ${errorText(error)}`);
@@ -173,6 +260,21 @@ async function* readStream(stream: ReadableStream<Uint8Array>, signal: AbortSign
     // The reader stopped early (failure downstream, or abort): stop the download too.
     if (!finished) void reader.cancel().catch(() => {});
     reader.releaseLock();
+  }
+}
+
+function isLocalUrl(url: string): boolean {
+  return /^(blob|data):/i.test(url);
+}
+
+async function fetchLocal(url: string, signal: AbortSignal): Promise<Blob> {
+  try {
+    const response = await fetch(url, { signal });
+    if (!response.ok) throw new Error(`${response.status}`);
+    return await response.blob();
+  } catch (error) {
+    signal.throwIfAborted();
+    throw new RecordingError(ErrorReason.Network, `the recording could not be read from ${describeUrl(url)}: ${errorText(error)}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { MediaEvent, initialSnapshot, type PlaybackSnapshot } from '../../playback-state.js';
+import { MediaEvent, ReadyState, initialSnapshot, type PlaybackSnapshot } from '../../playback-state.js';
 import { RequestMethod, type LoadParams, type ParamsOf } from '../../worker/protocol.js';
 import { EngineClient } from '../../worker/worker-client.js';
 
@@ -45,6 +45,8 @@ export class EngineConnection implements ReactiveController {
   #canvasesSpent = false;
   /** Where the last seek asked for goes, until it is done: repeated keys add up from there. */
   #seekTarget: number | undefined;
+  /** Seeks asked of the engine and not answered yet. */
+  #seeksOut = 0;
 
   constructor(host: EngineHost, options: EngineConnectionOptions) {
     this.#host = host;
@@ -60,6 +62,11 @@ export class EngineConnection implements ReactiveController {
   /** Where the position is going: the pending seek's target, else the current time. */
   get position(): number {
     return this.#seekTarget ?? this.snapshot.currentTimeMs / 1000;
+  }
+
+  /** The target of a seek not answered yet, once metadata is known (a `<video>` reads it at once). */
+  get pendingSeek(): number | undefined {
+    return this.snapshot.readyState === ReadyState.HaveNothing ? undefined : this.#seekTarget;
   }
 
   hostConnected(): void {
@@ -100,7 +107,9 @@ export class EngineConnection implements ReactiveController {
   seek(seconds: number): Promise<void> {
     if (!Number.isFinite(seconds)) throw new TypeError(`cannot seek to ${seconds}`);
     this.#seekTarget = seconds;
+    this.#seeksOut += 1;
     const done = () => {
+      this.#seeksOut -= 1;
       if (this.#seekTarget === seconds) this.#seekTarget = undefined;
     };
     return (this.#client?.request(RequestMethod.Seek, { timeMs: seconds * 1000 }) ?? Promise.resolve()).then(done, done);
@@ -134,6 +143,8 @@ export class EngineConnection implements ReactiveController {
   #mirror(name: MediaEvent, state: PlaybackSnapshot, detail?: unknown): void {
     const previous = this.snapshot;
     this.snapshot = state;
+    // The seek asked for last is done (its answer follows the event): the engine's position stands.
+    if (name === MediaEvent.Seeked && this.#seekTarget !== undefined && (this.#seeksOut <= 1 || state.currentTimeMs === this.#seekTarget * 1000)) this.#seekTarget = undefined;
     // Before the event fires: a listener that awaits `updateComplete` sees the new state rendered.
     this.#host.requestUpdate();
     // The listeners still see whether playback had stalled before this event.
@@ -185,6 +196,7 @@ export class EngineConnection implements ReactiveController {
   }
 
   #sendLoad(client: EngineClient): void {
+    this.#seekTarget = undefined;
     client.request(RequestMethod.Load, this.#options.loadParams()).catch(() => {});
   }
 }

@@ -1,0 +1,115 @@
+// A @web/test-runner middleware that serves a recording the way a slow static server or object
+// store does: its bytes paced (a throttled link), Range requests answered, or ignored, or answered
+// wrongly, as the test asks. The whole-file download can also stop partway until the test lets it go,
+// so a test can act while the data has certainly not arrived (it never waits on elapsed time).
+//   POST /__paced?rate=B&hold=N&ranges=M   body: the bytes; answers { url }
+//        rate: bytes per second (default: unpaced); hold: the whole-file download stops after N
+//        bytes until released; ranges: honest (default) | ignore (200 with the whole file) |
+//        wrong-range (206 with another range's Content-Range) | truncated (206 cut short) | 416
+//   GET  <url>                            the file (Range honoured as `ranges` says)
+//   POST <url>/release                    lets held downloads go on
+//   GET  <url>/log                        the requests served: [{ range, status, bytes }]
+import { Readable } from 'node:stream';
+
+const CHUNK_BYTES = 16 * 1024;
+
+export function pacedRangeMiddleware() {
+  const files = new Map();
+  let nextId = 1;
+  const readBody = async (request) => {
+    const chunks = [];
+    for await (const chunk of request) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  };
+  const json = (context, value) => {
+    context.status = 200;
+    context.type = 'application/json';
+    context.set('cache-control', 'no-store');
+    context.body = JSON.stringify(value);
+  };
+  return async (context, next) => {
+    if (!context.path.startsWith('/__paced')) return next();
+    if (context.path === '/__paced' && context.method === 'POST') {
+      const query = context.URL.searchParams;
+      const bytes = await readBody(context.req);
+      const id = nextId++;
+      let release;
+      const released = new Promise((resolve) => (release = resolve));
+      files.set(id, {
+        bytes,
+        rate: Number(query.get('rate') ?? 0) || Infinity,
+        hold: Number(query.get('hold') ?? bytes.length),
+        ranges: query.get('ranges') ?? 'honest',
+        released,
+        release,
+        log: [],
+      });
+      return json(context, { url: `/__paced/${id}` });
+    }
+    const match = /^\/__paced\/(\d+)(\/release|\/log)?$/.exec(context.path);
+    const file = match && files.get(Number(match[1]));
+    if (!file) {
+      context.status = 404;
+      context.body = 'no such file';
+      return undefined;
+    }
+    if (match[2] === '/release') {
+      file.release();
+      return json(context, 'released');
+    }
+    if (match[2] === '/log') return json(context, file.log);
+    return serve(context, file);
+  };
+}
+
+function serve(context, file) {
+  const { bytes, ranges } = file;
+  const asked = /^bytes=(\d*)-(\d*)$/.exec(context.get('range') ?? '');
+  context.set('cache-control', 'no-store');
+  context.type = 'application/octet-stream';
+  const entry = { range: context.get('range') || null, status: 200, bytes: 0 };
+  file.log.push(entry);
+  if (!asked || ranges === 'ignore') {
+    if (ranges !== 'ignore') context.set('accept-ranges', 'bytes');
+    context.status = 200;
+    context.length = bytes.length;
+    context.body = paced(bytes, file, entry, file.hold);
+    return undefined;
+  }
+  // `bytes=-n`: the last n bytes.
+  const start = asked[1] === '' ? Math.max(0, bytes.length - Number(asked[2])) : Number(asked[1]);
+  const end = asked[1] === '' || asked[2] === '' ? bytes.length - 1 : Math.min(Number(asked[2]), bytes.length - 1);
+  context.set('accept-ranges', 'bytes');
+  if (ranges === '416' || start >= bytes.length) {
+    entry.status = 416;
+    context.status = 416;
+    context.set('content-range', `bytes */${bytes.length}`);
+    context.body = '';
+    return undefined;
+  }
+  entry.status = 206;
+  context.status = 206;
+  const shift = ranges === 'wrong-range' ? 100 : 0;
+  context.set('content-range', `bytes ${start + shift}-${end + shift}/${bytes.length}`);
+  const body = bytes.subarray(start, ranges === 'truncated' ? start + ((end + 1 - start) >> 1) : end + 1);
+  if (ranges !== 'truncated') context.length = body.length;
+  context.body = paced(body, file, entry, Infinity);
+  return undefined;
+}
+
+/** `bytes` as a stream at the file's rate, stopping after `hold` bytes until the file is released. */
+function paced(bytes, file, entry, hold) {
+  return Readable.from(
+    (async function* () {
+      for (let at = 0; at < bytes.length; ) {
+        if (at >= hold) await file.released;
+        const end = Math.min(bytes.length, at + CHUNK_BYTES, at < hold ? hold : Infinity);
+        if (Number.isFinite(file.rate)) await new Promise((resolve) => setTimeout(resolve, ((end - at) / file.rate) * 1000));
+        entry.bytes += end - at;
+        yield bytes.subarray(at, end);
+        at = end;
+      }
+    })(),
+    { objectMode: false },
+  );
+}
