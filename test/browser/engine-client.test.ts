@@ -46,7 +46,7 @@ for (const inPage of [false, true]) {
       await loaded;
       expect(engine.started).to.equal(true);
       const names = events.map((event) => event.name).filter((name) => name !== 'progress');
-      expect(names).to.deep.equal(['loadstart', 'durationchange', 'loadedmetadata', 'loadeddata', 'canplay', 'canplaythrough']);
+      expect(names).to.deep.equal(['loadstart', 'durationchange', 'resize', 'loadedmetadata', 'loadeddata', 'canplay', 'canplaythrough']);
       const last = events.at(-1)!.state;
       expect(last.durationMs).to.equal(2000);
       expect(last.markers.map((marker) => marker.type)).to.deep.equal(['desktop.clipboard.send']);

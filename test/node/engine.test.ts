@@ -123,7 +123,7 @@ describe('the engine handler table', () => {
     const events = posted.filter((m) => m.type === MessageType.Event).map((m) => m.type === MessageType.Event && m.name);
     assert.deepEqual(
       events.filter((name) => name !== 'progress'),
-      ['loadstart', 'durationchange', 'loadedmetadata', 'loadeddata', 'canplay', 'canplaythrough'],
+      ['loadstart', 'durationchange', 'resize', 'loadedmetadata', 'loadeddata', 'canplay', 'canplaythrough'],
     );
     const metadata = posted.filter((m) => m.type === MessageType.Metadata);
     assert.ok(metadata.length >= 1 && metadata.length <= 3, `metadata sent when it changed: ${metadata.length} times`);
