@@ -66,7 +66,7 @@ export class FileFeed implements RecordingFeed {
     let sliceStart = this.timing.now();
     try {
       const hooks: SourceHooks = { live: () => signal.aborted || sink.live(), caughtUp: () => signal.aborted || sink.caughtUp() };
-      for await (const chunk of readSource(this.source, signal, hooks)) {
+      for await (const chunk of inPieces(readSource(this.source, signal, hooks))) {
         const result = await reader.push(chunk);
         const ready = sink.ready();
         if (ready) {
@@ -99,6 +99,16 @@ export interface SourceHooks {
   live?(): void;
   /** A live recording: everything written so far has been read (called once). */
   caughtUp?(): void;
+}
+
+/**
+ * Chunks of at most MEMORY_CHUNK_BYTES: a `blob:` URL or a Blob may come in one piece, and events,
+ * metadata and yields then come as they would from a network, not once at the end of the file.
+ */
+async function* inPieces(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    for (let at = 0; at < chunk.length; at += MEMORY_CHUNK_BYTES) yield chunk.subarray(at, at + MEMORY_CHUNK_BYTES);
+  }
 }
 
 /**
