@@ -186,17 +186,19 @@ const markerRows = (m) => [
   { benchmark: `renderer memory added by ${m.count} markers (load peak − idle page)`, result: `${m.extraMB} MB (${m.markers.addedMB} MB with, ${m.baseline.addedMB} MB without)`, baseline: `${m.baseline.addedMB} MB without markers`, ratio: ratio(m.markers.addedMB, m.baseline.addedMB), target: '< 50 MB', met: m.extraMB < 50 ? 'yes' : 'NO' },
 ];
 
-if (markersOnly) {
+/** BENCH_ONLY=<key>: runs that one step, prints its summary rows, writes .bench/results-<key>.json and exits. */
+async function runAlone(key, step, rows) {
   try {
-    results.markers = await markerStep(null);
-    console.table(markerRows(results.markers));
-    writeFileSync(join(root, '.bench/results-markers.json'), JSON.stringify(results, null, 2));
+    results[key] = await step(null);
+    console.table(rows(results[key]));
+    writeFileSync(join(root, `.bench/results-${key}.json`), JSON.stringify(results, null, 2));
   } finally {
     await browser.close();
     await server.close();
   }
   process.exit(0);
 }
+if (markersOnly) await runAlone('markers', markerStep, markerRows);
 
 if (fastPathOnly) {
   try {
@@ -220,17 +222,7 @@ if (fastPathOnly) {
   process.exit(0);
 }
 
-if (exportOnly) {
-  try {
-    results.export = await exportStep(null);
-    console.table(exportRows(results.export));
-    writeFileSync(join(root, '.bench/results-export.json'), JSON.stringify(results, null, 2));
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-  process.exit(0);
-}
+if (exportOnly) await runAlone('export', exportStep, exportRows);
 
 try {
   // ——— 1. No player: reader and tile baselines, on the page's main thread ———
