@@ -142,11 +142,16 @@ export class PlaybackMachine {
     this.effects.emit(MediaEvent.LoadStart);
   }
 
-  /** readyState 1: `durationchange`, `loadedmetadata` (the caller set the duration and screen size). */
+  /**
+   * readyState 1: `durationchange`, `resize` when there is a screen, `loadedmetadata` (the caller
+   * set the duration and screen size). HTML's order: its resize task is queued with the dimensions,
+   * before readyState becomes HAVE_METADATA, and a listener already reads HAVE_METADATA.
+   */
   metadata(): void {
     this.expect(Transition.Metadata);
     this.state.readyState = ReadyState.HaveMetadata;
     this.effects.emit(MediaEvent.DurationChange);
+    if (this.state.videoWidth > 0 && this.state.videoHeight > 0) this.effects.emit(MediaEvent.Resize);
     this.effects.emit(MediaEvent.LoadedMetadata);
   }
 

@@ -10,6 +10,7 @@ import type {
 } from '../gen/teleport/desktop/v1/tdpb_pb.js';
 import { ErrorReason, RecordingError } from './errors.js';
 import { decodeTdpbEnvelope, isEnvelopePayloadField } from './wire/tdpb-envelope.js';
+import { shortAscii } from './wire/wire-reader.js';
 
 /** Legacy TDP message type bytes (the full table 1..38 of §3.2). */
 export const TdpMessageType = {
@@ -175,7 +176,9 @@ class LegacyReader {
   }
 
   string(field: string, limit: number): string {
-    return utf8Decoder.decode(this.lengthPrefixed(field, limit));
+    const bytes = this.lengthPrefixed(field, limit);
+    // An alert storm is 100,000 short ASCII messages: a TextDecoder call for each costs about 3× as much.
+    return shortAscii(bytes) ?? utf8Decoder.decode(bytes);
   }
 
   rest(): Uint8Array {

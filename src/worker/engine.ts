@@ -15,12 +15,18 @@ export interface PlayerEngine {
 export function createEngine(post: (message: WorkerMessage, transfer?: Transferable[]) => void): PlayerEngine {
   /** The session's metadata version the page has (timeupdate 4× a second need not clone the markers). */
   let metadataSent = -1;
+  /** The marker list the page has the first `markersSent` of: a load's list only grows, a new load makes a new one. */
+  let markersOfPage: unknown[] | undefined;
+  let markersSent = 0;
   const session: PlaybackSession = new PlaybackSession({
     emit: (name, detail) => {
       const { recording, markers, ...state } = session.snapshot();
       if (session.metadataVersion !== metadataSent) {
         metadataSent = session.metadataVersion;
-        post({ type: MessageType.Metadata, recording, markers });
+        const markersFrom = markers === markersOfPage ? markersSent : 0;
+        markersOfPage = markers;
+        markersSent = markers.length;
+        post({ type: MessageType.Metadata, recording, markersFrom, markers: markers.slice(markersFrom) });
       }
       post({ type: MessageType.Event, name, detail, state });
     },

@@ -3,7 +3,9 @@
  * exactly one response with that id. The worker also sends a notification (no id) with every media
  * event it fires, carrying the state as it was then, so the page never guesses state; the
  * recording's metadata (session info, markers) goes in a message of its own, only when it changed,
- * and the worker client puts the two back together into one snapshot per event.
+ * and the worker client puts the two back together into one snapshot per event. Markers only grow
+ * during a load, so each metadata message carries only those added since the last one: a recording
+ * with 100,000 markers sends each once, not the growing list again with every event.
  */
 import type { ErrorReason } from '../format/errors.js';
 import type { MediaEvent, PlaybackOptions, PlaybackSnapshot } from '../playback-state.js';
@@ -128,8 +130,16 @@ export interface EngineEventMessage {
   state: Omit<PlaybackSnapshot, keyof RecordingMetadata>;
 }
 
-export interface MetadataMessage extends RecordingMetadata {
+export interface MetadataMessage {
   type: typeof MessageType.Metadata;
+  recording: PlaybackSnapshot['recording'];
+  /**
+   * Where `markers` go in the load's list: the count the page already has, or 0 when a new load
+   * starts the list afresh (then `markers` is the whole list).
+   */
+  markersFrom: number;
+  /** The markers from `markersFrom` on, in order. */
+  markers: PlaybackSnapshot['markers'];
 }
 
 export interface ExportProgressMessage {

@@ -131,7 +131,10 @@ export class EngineClient {
     if (this.terminated) return;
     this.heardFrom = true;
     if (message.type === MessageType.Metadata) {
-      this.metadata = { recording: message.recording, markers: message.markers };
+      const { markersFrom, markers: added } = message;
+      // A new list (not the old one grown) for new markers: snapshots already handed out keep theirs.
+      const markers = markersFrom === 0 ? added : added.length > 0 ? this.metadata.markers.slice(0, markersFrom).concat(added) : this.metadata.markers;
+      this.metadata = { recording: message.recording, markers };
       return;
     }
     if (message.type === MessageType.Event) {

@@ -185,14 +185,16 @@ describe('contract: events', () => {
   });
 
   // Contract §3: events with the semantics of HTMLMediaElement, which fires resize when the size first becomes known.
-  it.skip('resize fires when the remote screen size first becomes known (not met yet: no resize at loadedmetadata)', async () => {
+  it('resize fires when the remote screen size first becomes known: after durationchange, before loadedmetadata', async () => {
     const element = await emptyPlayer();
     const sizes: string[] = [];
-    element.addEventListener('resize', () => sizes.push(`${element.videoWidth}×${element.videoHeight}`));
+    element.addEventListener('resize', () => sizes.push(`${element.videoWidth}×${element.videoHeight} readyState ${element.readyState}`));
+    const seen = recordEvents(element);
     const ready = nextEvent(element, 'canplaythrough');
     element.srcObject = new Blob([bytes as Uint8Array<ArrayBuffer>]);
     await ready;
-    expect(sizes).to.deep.equal(['128×64']);
+    expect(sizes).to.deep.equal(['128×64 readyState 1']);
+    expect(seen.filter((name) => ['durationchange', 'resize', 'loadedmetadata'].includes(name))).to.deep.equal(['durationchange', 'resize', 'loadedmetadata']);
   });
 
   it('emptied fires when a loaded source is replaced, before the new loadstart, with the state reset', async () => {

@@ -4,6 +4,9 @@ import { expect } from '@open-wc/testing';
 import { EngineClient } from '../../src/worker/worker-client.js';
 import { RequestMethod, type EventMessage, type LoadParams } from '../../src/worker/protocol.js';
 import { Preload } from '../../src/playback-state.js';
+import { encodeTdp } from '../../src/format/tdp.js';
+import type { AuditEventInit } from '../../src/format/events.js';
+import { desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
 import { screenRecording } from '../helpers/screen-recording.js';
 import { nextEvent } from '../helpers/next-event.js';
 
@@ -43,7 +46,7 @@ for (const inPage of [false, true]) {
       await loaded;
       expect(engine.started).to.equal(true);
       const names = events.map((event) => event.name).filter((name) => name !== 'progress');
-      expect(names).to.deep.equal(['loadstart', 'durationchange', 'loadedmetadata', 'loadeddata', 'canplay', 'canplaythrough']);
+      expect(names).to.deep.equal(['loadstart', 'durationchange', 'resize', 'loadedmetadata', 'loadeddata', 'canplay', 'canplaythrough']);
       const last = events.at(-1)!.state;
       expect(last.durationMs).to.equal(2000);
       expect(last.markers.map((marker) => marker.type)).to.deep.equal(['desktop.clipboard.send']);
@@ -56,6 +59,29 @@ for (const inPage of [false, true]) {
       expect(seeked.name).to.equal('seeked');
       expect(seeked.state.currentTimeMs).to.equal(1500);
       expect(seeked.state.markers, 'unchanged metadata is the same object').to.equal(last.markers);
+      engine.terminate();
+    });
+
+    it('markers that arrive over the load add up to the whole list, in order; a snapshot handed out keeps its own', async () => {
+      const count = 50_000;
+      const events: AuditEventInit[] = [desktopRecording(0, 0, encodeTdp({ kind: 'screenSpec', width: 128, height: 64 }))];
+      for (let i = 0; i < count; i++) events.push(desktopRecording(events.length, 36 * (i + 1), encodeTdp({ kind: 'alert', message: `Alert ${i}`, severity: 1 })));
+      const { engine, events: seen, target } = client(inPage);
+      const loaded = nextEvent(target, 'canplaythrough', 60_000);
+      await engine.request(RequestMethod.Load, load(writeRecording(events).slice().buffer as ArrayBuffer));
+      await loaded;
+      // What each event's snapshot had when it came: the list only grows, and an earlier one is not changed later.
+      const lengths = seen.map((event) => event.state.markers.length);
+      expect(lengths.some((length) => length > 0 && length < count), 'markers arrived over several events').to.equal(true);
+      const markers = seen.at(-1)!.state.markers;
+      expect(markers.length).to.equal(count);
+      markers.forEach((marker, i) => {
+        if (marker.timeMs !== 36 * (i + 1) || marker.label !== `Warning: Alert ${i}`) expect.fail(`marker ${i}: ${marker.timeMs} ms, ${marker.label}`);
+      });
+      seen.forEach((event, i) => {
+        expect(event.state.markers.length, `${event.name} keeps its markers`).to.equal(lengths[i]);
+        expect(event.state.markers.every((marker, j) => marker.label === markers[j]!.label), `${event.name}: a prefix of the whole list`).to.equal(true);
+      });
       engine.terminate();
     });
 

@@ -81,7 +81,7 @@ describe('<desktop-recording-player>', () => {
     const loaded = nextEvent(element, 'canplaythrough');
     element.src = sampleUrl;
     await loaded;
-    const order = ['loadstart', 'durationchange', 'loadedmetadata', 'loadeddata', 'canplay', 'canplaythrough'];
+    const order = ['loadstart', 'durationchange', 'resize', 'loadedmetadata', 'loadeddata', 'canplay', 'canplaythrough'];
     expect(seen.filter((name) => order.includes(name))).to.deep.equal(order);
     expect(element.duration).to.equal(2);
     expect([element.videoWidth, element.videoHeight]).to.deep.equal([256, 128]);

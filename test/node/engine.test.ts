@@ -5,6 +5,7 @@ import { encodeTdp } from '../../src/format/tdp.js';
 import { createEngine } from '../../src/worker/engine.js';
 import { MessageType, RequestMethod, type ParamsOf, type RequestMessage, type WorkerMessage } from '../../src/worker/protocol.js';
 import { Preload } from '../../src/playback-state.js';
+import type { Marker } from '../../src/format/timeline.js';
 import { T0, desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
 
 /** A recording of `seconds` s: a 800×600 screen, a pointer move every 100 ms and one clipboard marker at 1.5 s. */
@@ -32,11 +33,35 @@ function engine() {
     void running.handle({ type: MessageType.Request, id, method, params } as RequestMessage);
     return answered;
   };
-  const until = async (holds: () => boolean, what: string): Promise<void> => {
-    for (let i = 0; i < 2000 && !holds(); i++) await new Promise((resolve) => setTimeout(resolve, 2));
+  const until = async (holds: () => boolean, what: string, tries = 2000): Promise<void> => {
+    for (let i = 0; i < tries && !holds(); i++) await new Promise((resolve) => setTimeout(resolve, 2));
     assert.ok(holds(), what);
   };
   return { posted, request, until };
+}
+
+/**
+ * The marker list as the page puts it together from the metadata messages from `start` on: each
+ * message continues the list where the page has it, or (`markersFrom` 0) starts a new one.
+ */
+function markersFrom(posted: readonly WorkerMessage[], start = 0): { markers: Marker[]; sent: number } {
+  let markers: Marker[] = [];
+  let sent = 0;
+  for (const message of posted.slice(start)) {
+    if (message.type !== MessageType.Metadata) continue;
+    assert.ok(message.markersFrom === 0 || message.markersFrom === markers.length, `markers continue the list (${message.markersFrom} of ${markers.length})`);
+    markers = [...markers.slice(0, message.markersFrom), ...message.markers];
+    sent += message.markers.length;
+  }
+  return { markers, sent };
+}
+
+/** A 128×64 screen, then `count` alerts `Alert 0`, `Alert 1`, … one every 36 ms. */
+function alertStorm(count: number): ArrayBuffer {
+  const events: AuditEventInit[] = [desktopRecording(0, 0, encodeTdp({ kind: 'screenSpec', width: 128, height: 64 }))];
+  for (let i = 0; i < count; i++) events.push(desktopRecording(events.length, 36 * (i + 1), encodeTdp({ kind: 'alert', message: `Alert ${i}`, severity: 1 })));
+  const bytes = writeRecording(events);
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
 const load = (source: ArrayBuffer | null): ParamsOf<'load'> => ({ source, preload: Preload.Auto, autoplay: false, loop: false, startAtMs: 0, playbackRate: 1, idleLimitMs: 0, durationHintMs: 0 });
@@ -98,14 +123,13 @@ describe('the engine handler table', () => {
     const events = posted.filter((m) => m.type === MessageType.Event).map((m) => m.type === MessageType.Event && m.name);
     assert.deepEqual(
       events.filter((name) => name !== 'progress'),
-      ['loadstart', 'durationchange', 'loadedmetadata', 'loadeddata', 'canplay', 'canplaythrough'],
+      ['loadstart', 'durationchange', 'resize', 'loadedmetadata', 'loadeddata', 'canplay', 'canplaythrough'],
     );
     const metadata = posted.filter((m) => m.type === MessageType.Metadata);
     assert.ok(metadata.length >= 1 && metadata.length <= 3, `metadata sent when it changed: ${metadata.length} times`);
-    const last = metadata.at(-1)!;
-    assert.ok(last.type === MessageType.Metadata);
-    assert.equal(last.markers.length, 1);
-    assert.equal(last.markers[0]!.type, 'desktop.clipboard.send');
+    const { markers } = markersFrom(posted);
+    assert.equal(markers.length, 1);
+    assert.equal(markers[0]!.type, 'desktop.clipboard.send');
     for (const message of posted) {
       if (message.type !== MessageType.Event) continue;
       assert.equal('markers' in message.state, false, 'events carry no markers');
@@ -139,6 +163,39 @@ describe('the engine handler table', () => {
     assert.deepEqual(after.filter((m) => m.type === MessageType.Event).map((m) => m.type === MessageType.Event && m.name), ['emptied']);
     const answer = await request(RequestMethod.Dispose, undefined);
     assert.ok(answer.type === MessageType.Response && answer.ok);
+  });
+
+  test('100,000 markers: each crosses to the page once, in order, the list goes on where the page has it; a new load starts it afresh', async () => {
+    const count = 100_000;
+    const { posted, request, until } = engine();
+    await request(RequestMethod.Load, load(alertStorm(count)));
+    await until(() => posted.some((m) => m.type === MessageType.Event && m.name === 'canplaythrough'), 'the recording loads', 60_000);
+    const { markers, sent } = markersFrom(posted);
+    const continued = posted.filter((m) => m.type === MessageType.Metadata && m.markersFrom > 0 && m.markers.length > 0);
+    assert.ok(continued.length > 0, 'the markers came in several messages, each continuing the list');
+    assert.equal(sent, count, 'every marker sent once');
+    assert.equal(markers.length, count);
+    markers.forEach((marker, i) => {
+      if (marker.timeMs !== 36 * (i + 1) || marker.label !== `Warning: Alert ${i}`) assert.fail(`marker ${i}: ${marker.timeMs} ms, ${marker.label}`);
+    });
+    // Playback still crosses them: the marker events name consecutive markers.
+    const before = posted.length;
+    await request(RequestMethod.Seek, { timeMs: 100_000 });
+    await request(RequestMethod.SetRate, { rate: 4 });
+    await request(RequestMethod.Play, undefined);
+    const crossed = () => posted.slice(before).flatMap((m) => (m.type === MessageType.Event && m.name === 'marker' ? [m.detail as Marker] : []));
+    await until(() => crossed().length >= 5, 'five markers crossed');
+    await request(RequestMethod.Pause, undefined);
+    const first = markers.findIndex((marker) => marker.timeMs > 100_000);
+    assert.deepEqual(crossed().slice(0, 5), markers.slice(first, first + 5));
+    assert.equal(posted.slice(before).filter((m) => m.type === MessageType.Metadata).length, 0, 'no metadata while only playback changed');
+    // Another load: its list starts at 0.
+    const again = posted.length;
+    await request(RequestMethod.Load, load(recordingBytes(2)));
+    await until(() => posted.slice(again).some((m) => m.type === MessageType.Event && m.name === 'canplaythrough'), 'the second recording loads');
+    const firstOfNew = posted.slice(again).find((m) => m.type === MessageType.Metadata);
+    assert.ok(firstOfNew?.type === MessageType.Metadata && firstOfNew.markersFrom === 0);
+    assert.deepEqual(markersFrom(posted, again).markers.map((marker) => marker.type), ['desktop.clipboard.send']);
   });
 
   test('bytes that are not a recording: an error event with the reason, and play() rejects', async () => {

@@ -202,6 +202,20 @@ describe('FileFeed', () => {
     });
   }
 
+  test('a source that hands over the whole file in one chunk (a data: URL) still delivers its events in several batches', async () => {
+    const big = writeRecording(sampleEvents(100_000));
+    assert.ok(big.length > 4 * 64 * 1024, `the file is larger than four pieces (${big.length} bytes)`);
+    const url = `data:application/octet-stream;base64,${Buffer.from(big).toString('base64')}`;
+    const body = (await fetch(url)).body!.getReader();
+    assert.equal((await body.read()).value?.length, big.length, 'fetch gives the data: URL whole');
+    await body.cancel();
+    const { sink, calls, done, count } = recordingSink();
+    new FileFeed(url, timing).start(sink);
+    await done;
+    assert.equal(count(), 100_000);
+    assert.ok(calls.filter((call) => call === 'events').length >= 3, `events came in ${calls.filter((call) => call === 'events').length} batches`);
+  });
+
   test('waits for the session between chunks when it is busy (back-pressure)', async () => {
     let holds = 0;
     let release: (() => void) | undefined;

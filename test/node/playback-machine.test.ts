@@ -60,6 +60,16 @@ describe('playback state machine', () => {
     assert.deepEqual(take(), [], 'canplaythrough fires once');
   });
 
+  test('metadata with a screen size: resize between durationchange and loadedmetadata, readyState already HAVE_METADATA (HTML order)', () => {
+    const state = initialSnapshot();
+    const seen: Array<[string, number]> = [];
+    const m = new PlaybackMachine(state, { emit: (name: MediaEvent) => seen.push([name, state.readyState]), run: () => {}, halt: () => {}, awaitData: () => {} });
+    m.load(true, false);
+    Object.assign(state, { durationMs: 3000, videoWidth: 128, videoHeight: 64 });
+    m.metadata();
+    assert.deepEqual(seen, [['loadstart', ReadyState.HaveNothing], ['durationchange', ReadyState.HaveMetadata], ['resize', ReadyState.HaveMetadata], ['loadedmetadata', ReadyState.HaveMetadata]]);
+  });
+
   test('play() before the first frame waits, then plays once the frame is painted, and resolves then', async () => {
     const { m, clock, take } = machine();
     m.load(true, false);

@@ -15,7 +15,7 @@ describe('PlaybackSession with a scripted feed and a fake clock', () => {
     feed.deliver(screenEvents(0, 3000));
     feed.sink!.end();
     await settle();
-    assert.deepEqual(significant(take()), ['durationchange', 'loadedmetadata', 'loadeddata', 'canplay', 'canplaythrough']);
+    assert.deepEqual(significant(take()), ['durationchange', 'resize', 'loadedmetadata', 'loadeddata', 'canplay', 'canplaythrough']);
     assert.equal(state.durationMs, 3000);
     assert.equal(state.readyState, ReadyState.HaveEnoughData);
     assert.deepEqual([state.videoWidth, state.videoHeight], [1024, 768]);
@@ -300,7 +300,7 @@ describe('PlaybackSession with a scripted feed and a fake clock', () => {
     feed.deliver(screenEvents(0, 1000));
     feed.sink!.end();
     await settle();
-    assert.deepEqual(significant(take()), ['loadstart', 'durationchange', 'loadedmetadata', 'loadeddata', 'canplay', 'canplaythrough', 'play', 'playing']);
+    assert.deepEqual(significant(take()), ['loadstart', 'durationchange', 'resize', 'loadedmetadata', 'loadeddata', 'canplay', 'canplaythrough', 'play', 'playing']);
     await time.advance(1100);
     const looped = significant(take());
     assert.deepEqual(looped, ['seeking', 'seeked']);

@@ -14,7 +14,11 @@
 //      long tasks counted per phase
 //   6. video export: the committed 1080p sample exported whole and as a 1-minute clip (H.264 at
 //      1920×1080), against a bare VideoEncoder encoding the same frames
-// `BENCH_ONLY=export npm run bench` runs step 6 alone (no 1-hour samples needed).
+//   7. markers: a 1-hour recording with 100,000 alerts (522 KB) against one of the same screen and
+//      length without them, each loaded on a fresh page: time to loadedmetadata and canplaythrough,
+//      and the page renderer's memory (VmRSS peak over the load, minus the idle page)
+// `BENCH_ONLY=export npm run bench` runs step 6 alone (no 1-hour samples needed); `BENCH_ONLY=markers`
+// step 7 alone.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -42,16 +46,17 @@ const STRETCH_S = (PLAY_WALL_MS / 1000) * RATE + 8; // what 4 s at 16× plays, w
 const FIRST_FRAME_RUNS = 3;
 
 const exportOnly = process.env.BENCH_ONLY === 'export';
+const markersOnly = process.env.BENCH_ONLY === 'markers';
 // BENCH_ONLY=fastpath: only the fast-path seeks on the 1-hour RemoteFX recording (20 right after loading, 20 with keyframes).
 const fastPathOnly = process.env.BENCH_ONLY === 'fastpath';
-if (!exportOnly && !fastPathOnly && !existsSync(join(root, longSample))) {
+if (!exportOnly && !markersOnly && !fastPathOnly && !existsSync(join(root, longSample))) {
   console.log(`Generating ${longSample} (1 hour, 1920×1080); this takes a few minutes…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
 }
 // The fast-path (Teleport 15+) benchmark recording: the RemoteFX capture looped to 1 hour.
 const rfxSample = 'demo/recordings/long-1h-rfx.tar';
-if (!exportOnly && !existsSync(join(root, rfxSample))) {
+if (!exportOnly && !markersOnly && !existsSync(join(root, rfxSample))) {
   console.log(`Generating ${rfxSample} (the RemoteFX capture looped to 1 hour)…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long-rfx'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
@@ -94,7 +99,7 @@ const median = (values) => {
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
-const globals = ['runReaderBench', 'runNaiveSeeks', 'runTileBaseline', 'runPlayerSeeks', 'loadPlayer', 'runPlay', 'longTaskSummary', 'longTaskSelfTest', 'removePlayers', 'runExportBench'];
+const globals = ['runMarkerLoad', 'runReaderBench', 'runNaiveSeeks', 'runTileBaseline', 'runPlayerSeeks', 'loadPlayer', 'runPlay', 'longTaskSummary', 'longTaskSelfTest', 'removePlayers', 'runExportBench'];
 
 /** A new tab on the bench page; the previous one is closed and its renderer given time to exit. */
 async function freshPage(previous) {
@@ -132,6 +137,69 @@ const exportRows = (run) => [
   { benchmark: 'video export, 1-minute 1080p clip size', result: `${round(run.minute.bytes / 1e6, 2)} MB (${run.minute.frames} frames)`, baseline: `${round(run.whole.bytes / 1e6, 2)} MB whole ${run.durationS} s`, ratio: ratio(run.minute.bytes, run.whole.bytes), target: '— (info)', met: '—' },
 ];
 
+/** As many alerts as the element's 100,000-marker test: one every 36 ms, one hour. */
+const MARKER_COUNT = 100_000;
+const MARKER_RUNS = 3;
+
+/**
+ * Step 7: the alert storm and its baseline (same screen and length, no alerts), alternating, each
+ * on a fresh page whose renderer memory is sampled from before `src` is set to `canplaythrough`.
+ */
+async function markerStep(previous) {
+  let page = previous;
+  const runs = { markers: [], baseline: [] };
+  const loadOnce = async (alerts) => {
+    page = await freshPage(page);
+    await page.evaluate((count, length) => globalThis.makeMarkerRecording(count, length), alerts, MARKER_COUNT);
+    await sleep(500); // the page settles after making the file (its garbage is left to the idle sample)
+    const idle = memory.sample();
+    memory.samples = [];
+    memory.start();
+    const load = await page.evaluate((count) => globalThis.runMarkerLoad(count), alerts);
+    memory.stop();
+    const peak = Math.max(...memory.samples.map((s) => s.largestBytes));
+    return {
+      markers: load.markers, bytes: load.bytes, durationS: round(load.durationS, 1),
+      loadedMetadataMs: round(load.loadedMetadataAt - load.srcSetAt), canPlayThroughMs: round(load.canPlayThroughAt - load.srcSetAt),
+      idleMB: RendererMemory.mb(idle.largestBytes), peakMB: RendererMemory.mb(peak), addedMB: RendererMemory.mb(peak - idle.largestBytes),
+    };
+  };
+  await loadOnce(0); // warm-up: worker script, code caches
+  for (let i = 0; i < MARKER_RUNS; i++) {
+    runs.baseline.push(await loadOnce(0));
+    runs.markers.push(await loadOnce(MARKER_COUNT));
+  }
+  await page.close();
+  const of = (list, key) => median(list.map((r) => r[key]));
+  const figures = (list) => ({ loadedMetadataMs: of(list, 'loadedMetadataMs'), canPlayThroughMs: of(list, 'canPlayThroughMs'), addedMB: round(of(list, 'addedMB'), 1), peakMB: round(of(list, 'peakMB'), 1) });
+  const result = { count: MARKER_COUNT, runs, markers: figures(runs.markers), baseline: figures(runs.baseline) };
+  result.extraMB = round(result.markers.addedMB - result.baseline.addedMB, 1);
+  console.log(`\nMarkers: a 1-hour recording with ${MARKER_COUNT} alerts (${round(runs.markers[0].bytes / 1e3)} KB) against the same screen and length without them ` +
+    `(${round(runs.baseline[0].bytes / 1e3, 1)} KB), ${MARKER_RUNS} runs each, alternating, each on a fresh page; memory = page renderer VmRSS peak over the load − idle page\n`);
+  console.table([['100,000 alerts', runs.markers], ['no alerts (baseline)', runs.baseline]].flatMap(([file, list]) => list.map((r) => ({
+    file, markers: r.markers, 'loadedmetadata ms': r.loadedMetadataMs, 'canplaythrough ms': r.canPlayThroughMs, 'idle MB': r.idleMB, 'peak MB': r.peakMB, 'added MB': r.addedMB,
+  }))));
+  return result;
+}
+const markerRows = (m) => [
+  { benchmark: `load with ${m.count} markers (1 hour), to canplaythrough (median of ${MARKER_RUNS})`, result: `${m.markers.canPlayThroughMs} ms (loadedmetadata ${m.markers.loadedMetadataMs} ms)`, baseline: `${m.baseline.canPlayThroughMs} ms (loadedmetadata ${m.baseline.loadedMetadataMs} ms) without markers`, ratio: ratio(m.markers.canPlayThroughMs, m.baseline.canPlayThroughMs), target: '< 1000 ms', met: m.markers.canPlayThroughMs < 1000 ? 'yes' : 'NO' },
+  { benchmark: `renderer memory added by ${m.count} markers (load peak − idle page)`, result: `${m.extraMB} MB (${m.markers.addedMB} MB with, ${m.baseline.addedMB} MB without)`, baseline: `${m.baseline.addedMB} MB without markers`, ratio: ratio(m.markers.addedMB, m.baseline.addedMB), target: '< 50 MB', met: m.extraMB < 50 ? 'yes' : 'NO' },
+];
+
+/** BENCH_ONLY=<key>: runs that one step, prints its summary rows, writes .bench/results-<key>.json and exits. */
+async function runAlone(key, step, rows) {
+  try {
+    results[key] = await step(null);
+    console.table(rows(results[key]));
+    writeFileSync(join(root, `.bench/results-${key}.json`), JSON.stringify(results, null, 2));
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  process.exit(0);
+}
+if (markersOnly) await runAlone('markers', markerStep, markerRows);
+
 if (fastPathOnly) {
   try {
     const page = await freshPage(null);
@@ -154,17 +222,7 @@ if (fastPathOnly) {
   process.exit(0);
 }
 
-if (exportOnly) {
-  try {
-    results.export = await exportStep(null);
-    console.table(exportRows(results.export));
-    writeFileSync(join(root, '.bench/results-export.json'), JSON.stringify(results, null, 2));
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-  process.exit(0);
-}
+if (exportOnly) await runAlone('export', exportStep, exportRows);
 
 try {
   // ——— 1. No player: reader and tile baselines, on the page's main thread ———
@@ -431,6 +489,9 @@ try {
   // ——— 6. Video export ———
   results.export = await exportStep(null);
 
+  // ——— 7. Markers ———
+  results.markers = await markerStep(null);
+
   // ——— Summary ———
   const nativeRow = reader.rows.find((r) => r.name.startsWith('RecordingReader, native'));
   const inflateRow = reader.rows[0];
@@ -464,6 +525,7 @@ try {
     { benchmark: 'peak memory, 1-hour file (load + play): page renderer RSS', result: `${memLong.page.peakLoadPlayMB} MB (idle page ${memLong.page.idleMB} MB; all renderers ${memLong.all.peakLoadPlayMB} MB)`, baseline: `${memShort.page.peakLoadPlayMB} MB short file (all renderers ${memShort.all.peakLoadPlayMB} MB)`, ratio: ratio(memLong.page.peakLoadPlayMB, memShort.page.peakLoadPlayMB), target: '— (info: whole process)', met: '—' },
     { benchmark: 'page renderer memory, 25 % → 100 % of the bytes', result: `${memLong.page.atBytes['25%']} → ${memLong.page.atBytes['100%']} MB`, baseline: '—', ratio: growth, target: '— (info: whole process)', met: '—' },
     ...exportRows(results.export),
+    ...markerRows(results.markers),
     { benchmark: 'worker memory peak (CDP Runtime.getHeapUsage)', result: memLong.workerHeap.peakUsedMB === null ? `n/a (${memLong.workerHeap.error})` : `${memLong.workerHeap.peakUsedMB} MB JS heap + ${memLong.workerHeap.peakBackingStorageMB ?? '?'} MB ArrayBuffers`, baseline: memShort.workerHeap.peakUsedMB === null ? 'n/a' : `${memShort.workerHeap.peakUsedMB} + ${memShort.workerHeap.peakBackingStorageMB ?? '?'} MB short file`, ratio: ratio(workerMB(memLong), workerMB(memShort)), target: '— (info)', met: '—' },
   ].map((row) => ({ ...row, ratio: row.ratio ?? '—' }));
   results.summary = summary;

@@ -26,7 +26,7 @@ function decodeString(bytes: Uint8Array): string {
   if (length > SHORT_STRING_BYTES) return utf8.decode(bytes);
   const recent = recentBytes[length];
   if (recent !== undefined && sameBytes(recent, bytes)) return recentText[length]!;
-  const text = isAscii(bytes) ? String.fromCharCode.apply(null, bytes as unknown as number[]) : utf8.decode(bytes);
+  const text = shortAscii(bytes) ?? utf8.decode(bytes);
   recentBytes[length] = bytes.slice();
   recentText[length] = text;
   return text;
@@ -37,9 +37,11 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-function isAscii(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return false;
-  return true;
+/** The text of up to SHORT_STRING_BYTES ASCII bytes, built without a TextDecoder; undefined for longer or other bytes. */
+export function shortAscii(bytes: Uint8Array): string | undefined {
+  if (bytes.length > SHORT_STRING_BYTES) return undefined;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return undefined;
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
 
 /** The zero value of bytes fields: one shared empty array, as fromBinary does. */
