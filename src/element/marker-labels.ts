@@ -1,4 +1,5 @@
 import type { Marker } from '../format/timeline.js';
+import { fileName, formatClock, sizeIn } from '../format/transfers.js';
 import { fill, type Strings } from './strings.js';
 
 /**
@@ -13,6 +14,13 @@ export function markerLabel(marker: Marker, s: Strings, formatNumber: (value: nu
     const count = Number(detail[key] ?? 0);
     return count === 1 ? s.markerOneByte : fill(s.markerBytes, formatNumber(count));
   };
+  const transfer = marker.transfer;
+  if (transfer && transfer.count > 1) {
+    const [value, unit] = sizeIn(transfer.bytes);
+    const size = unit !== 'bytes' ? `${formatNumber(value)} ${unit}` : value === 1 ? s.markerOneByte : fill(s.markerBytes, formatNumber(value));
+    const template = transfer.direction === 'read' ? s.markerTransferRead : s.markerTransferWritten;
+    return fill(template, fileName(transfer.path), size, formatNumber(transfer.count), formatClock(transfer.startMs / 1000), formatClock(transfer.endMs / 1000));
+  }
   switch (marker.type) {
     case 'windows.desktop.session.start':
       return failed ? fill(s.markerSessionFailed, text('error')) : fill(s.markerSessionStartedBy, text('user') || s.markerUnknownUser, text('desktop') || s.markerTheDesktop);

@@ -12,3 +12,4 @@ export * from './writer.js';
 export * from './tdp.js';
 export * from './timeline.js';
 export * from './summary.js';
+export { TRANSFER_GAP_MS, fileName, sizeIn, type Transfer } from './transfers.js';
