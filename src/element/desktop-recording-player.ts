@@ -4,6 +4,7 @@ import type { Marker, RecordingInfo } from '../format/timeline.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, type PlaybackSnapshot } from '../playback-state.js';
 import { RequestMethod, type ExportProgressMessage, type LoadParams } from '../worker/protocol.js';
 import { ActivityStrip } from './activity-strip.js';
+import { LaneLoader } from './lane-loader.js';
 import { MarkerRail } from './marker-rail.js';
 import { Announcer } from './controllers/announcer.js';
 import { AutoHide } from './controllers/auto-hide.js';
@@ -23,7 +24,7 @@ import { MarkerList } from './templates/marker-list.js';
 import { Panels, panelTemplate } from './templates/panels.js';
 import type { PlayerView } from './templates/view.js';
 
-export type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, ExportVideoOptions, Fit, PlaybackQuality, PlayerError, PlayerMarker, TimeRangesLike } from './player-types.js';
+export type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, ExportVideoOptions, Fit, PlaybackQuality, PlayerError, PlayerMarker, PlayerTransfer, TimeRangesLike } from './player-types.js';
 
 /** Players in a document, re-rendered when a language's texts are registered. */
 const connectedPlayers = new Set<DesktopRecordingPlayer>();
@@ -183,6 +184,7 @@ export class DesktopRecordingPlayer extends LitElement {
   #thumbnails = new Thumbnails(this, this.#engine, this.#scrubbing, (seconds, marker) => `${marker ? `${this.#locale.playerMarker(marker).label} · ` : ''}${this.#locale.clockAt(seconds)}`);
   #autoHide = new AutoHide(this, () => !this.#engine.snapshot.paused && !this.#panels.open && !this.#scrubbing.dragging);
   #markerRail = new MarkerRail();
+  #markerLanes = new LaneLoader(this);
   #activity = new ActivityStrip(this, () => this.#engine.snapshot.durationMs / 1000);
   #panels = new Panels(this, () => this.#autoHide.activity());
   #markerList = new MarkerList(this);
@@ -199,6 +201,7 @@ export class DesktopRecordingPlayer extends LitElement {
     autoHide: this.#autoHide,
     activity: this.#activity,
     markerRail: this.#markerRail,
+    markerLanes: this.#markerLanes,
     panels: this.#panels,
     markerList: this.#markerList,
     output: this.#output,

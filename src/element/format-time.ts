@@ -1,9 +1,15 @@
 /** Pure helpers for time in the UI: clock labels, spoken durations, and parsing start positions. */
 import { en, fill, type Strings } from './strings.js';
 
-export { formatClock } from '../format/transfers.js';
-
 const pad = (value: number): string => String(value).padStart(2, '0');
+
+/** "1:05", "12:00", "1:02:03"; "0:00" for anything not a finite time. */
+export function formatClock(seconds: number): string {
+  const whole = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor((whole % 3600) / 60);
+  return hours > 0 ? `${hours}:${pad(minutes)}:${pad(whole % 60)}` : `${minutes}:${pad(whole % 60)}`;
+}
 
 /** "1 minute 5 seconds", "2 hours 3 seconds", "0 seconds": a duration as a screen reader should say it. */
 export function describeDuration(seconds: number, s: Strings = en): string {

@@ -1,5 +1,6 @@
 import type { Marker } from '../format/timeline.js';
-import { fileName, formatClock, sizeIn } from '../format/transfers.js';
+import { fileName, sizeIn } from '../format/transfers.js';
+import { formatClock } from './format-time.js';
 import { fill, type Strings } from './strings.js';
 
 /**
@@ -17,9 +18,9 @@ export function markerLabel(marker: Marker, s: Strings, formatNumber: (value: nu
   const transfer = marker.transfer;
   if (transfer && transfer.count > 1) {
     const [value, unit] = sizeIn(transfer.bytes);
-    const size = unit !== 'bytes' ? `${formatNumber(value)} ${unit}` : value === 1 ? s.markerOneByte : fill(s.markerBytes, formatNumber(value));
-    const template = transfer.direction === 'read' ? s.markerTransferRead : s.markerTransferWritten;
-    return fill(template, fileName(transfer.path), size, formatNumber(transfer.count), formatClock(transfer.startMs / 1000), formatClock(transfer.endMs / 1000));
+    // "report.pdf — read 786 KB in 12 reads, 0:25–0:27"; `detail.length` of a transfer is its bytes.
+    const done = fill(s.transfer.split('|')[transfer.direction === 'read' ? 0 : 1]!, unit === 'bytes' ? bytes('length') : `${formatNumber(value)} ${unit}`, formatNumber(transfer.count));
+    return `${fileName(transfer.path)} — ${done}, ${formatClock(marker.timeMs / 1000)}–${formatClock(transfer.endMs / 1000)}`;
   }
   switch (marker.type) {
     case 'windows.desktop.session.start':

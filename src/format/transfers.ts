@@ -46,30 +46,30 @@ export class TransferGrouper {
    * (whose marker it updated).
    */
   add(operation: Marker, direction: Transfer['direction']): Marker | undefined {
-    const { path, directoryId, length, offset, success } = operation.detail;
-    const key = `${direction}\u0000${directoryId}\u0000${path}`;
-    if (success === false) {
+    const { path, directoryId, length, offset, success } = operation.detail as { path: string; directoryId: number; length: number; offset: number; success: boolean };
+    const { timeMs } = operation;
+    // Unambiguous: neither the direction nor the directory id has a space.
+    const key = `${direction} ${directoryId} ${path}`;
+    if (!success) {
       this.#open.delete(key);
       return operation;
     }
-    const start = Number(offset);
-    const end = start + Number(length);
     const open = this.#open.get(key);
-    if (open && start >= open.from && start <= open.to && operation.timeMs - open.marker.transfer.endMs <= TRANSFER_GAP_MS) {
-      const transfer = open.marker.transfer;
+    const transfer = open?.marker.transfer;
+    if (transfer && offset >= open.from && offset <= open.to && timeMs - transfer.endMs <= TRANSFER_GAP_MS) {
       transfer.operations.push(operation);
       transfer.count += 1;
-      transfer.bytes += Number(length);
-      transfer.endMs = Math.max(transfer.endMs, operation.timeMs);
-      open.to = Math.max(open.to, end);
-      open.marker.detail = { ...open.marker.detail, length: transfer.bytes, count: transfer.count };
+      transfer.bytes += length;
+      transfer.endMs = Math.max(transfer.endMs, timeMs);
+      open.to = Math.max(open.to, offset + length);
+      open.marker.detail.length = transfer.bytes;
       open.marker.label = transferLabel(transfer);
       return undefined;
     }
-    const transfer: Transfer = { path: String(path), direction, bytes: Number(length), count: 1, startMs: operation.timeMs, endMs: operation.timeMs, operations: [operation] };
+    const started: Transfer = { path, direction, bytes: length, count: 1, startMs: timeMs, endMs: timeMs, operations: [operation] };
     // One operation reads as itself; the label says "transfer" once a second one joins.
-    const marker = { ...operation, detail: { ...operation.detail, count: 1 }, transfer };
-    this.#open.set(key, { marker, from: start, to: end });
+    const marker = { ...operation, detail: { ...operation.detail }, transfer: started };
+    this.#open.set(key, { marker, from: offset, to: offset + length });
     return marker;
   }
 }
@@ -79,31 +79,15 @@ export function fileName(path: string): string {
   return path.split(/[\\/]/).filter(Boolean).pop() ?? path;
 }
 
-/** A size in the unit people read it in: [value (rounded to 3 significant digits at most), unit]. */
+/** A size in the unit people read it in (the player's transfer labels): [value (rounded to 3 significant digits at most), unit]. */
 export function sizeIn(bytes: number): [value: number, unit: 'bytes' | 'KB' | 'MB' | 'GB'] {
-  const units = ['bytes', 'KB', 'MB', 'GB'] as const;
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return [unit === 0 || value >= 10 ? Math.round(value) : Math.round(value * 10) / 10, units[unit]!];
+  const unit = Math.min(3, Math.floor(Math.log2(Math.max(1, bytes)) / 10));
+  const value = bytes / 1024 ** unit;
+  return [unit && value < 10 ? Math.round(value * 10) / 10 : Math.round(value), (['bytes', 'KB', 'MB', 'GB'] as const)[unit]!];
 }
 
-/** "1:05", "12:00", "1:02:03"; "0:00" for anything not a finite time. */
-export function formatClock(seconds: number): string {
-  const pad = (value: number): string => String(value).padStart(2, '0');
-  const whole = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;
-  const hours = Math.floor(whole / 3600);
-  const minutes = Math.floor((whole % 3600) / 60);
-  return hours > 0 ? `${hours}:${pad(minutes)}:${pad(whole % 60)}` : `${minutes}:${pad(whole % 60)}`;
-}
-
-/** The English label of a transfer of more than one operation: "report.pdf — read 786 KB in 12 reads, 0:25–0:27". */
-function transferLabel({ path, direction, bytes, count, startMs, endMs }: Transfer): string {
-  const [value, unit] = sizeIn(bytes);
-  const size = value === 1 && unit === 'bytes' ? '1 byte' : `${value} ${unit}`;
-  const range = `${formatClock(startMs / 1000)}–${formatClock(endMs / 1000)}`;
-  return direction === 'read' ? `${fileName(path)} — read ${size} in ${count} reads, ${range}` : `${fileName(path)} — wrote ${size} in ${count} writes, ${range}`;
+/** The English label of a transfer of more than one operation: "File read: C:\\report.pdf (585248 bytes in 10 reads)". */
+function transferLabel({ path, direction, bytes, count }: Transfer): string {
+  const read = direction === 'read';
+  return `File ${read ? 'read' : 'written'}: ${path} (${bytes} bytes in ${count} ${read ? 'reads' : 'writes'})`;
 }

@@ -63,9 +63,9 @@ describe('shared-directory transfers', () => {
     assert.deepEqual(transfer.operations.map((o) => o.detail.offset), [0, 4096, 69632, 135168, 200704, 266240, 331776, 397312, 462848, 528384]);
     assert.equal(marker!.type, 'desktop.directory.read');
     assert.equal(marker!.code, 'TDP05I');
-    assert.equal(marker!.label, 'report.pdf — read 572 KB in 10 reads, 0:25–0:25');
-    assert.equal(markerLabel(marker!, en, String), marker!.label);
-    assert.equal(markerLabel(marker!, de, (value) => value.toLocaleString('de')), 'report.pdf — 572 KB in 10 Lesevorgängen gelesen, 0:25–0:25');
+    assert.equal(marker!.label, 'File read: C:\\Users\\alice\\Shared\\report.pdf (585256 bytes in 10 reads)');
+    assert.equal(markerLabel(marker!, en, String), 'report.pdf — read 572 KB in 10 reads, 0:25–0:25');
+    assert.equal(markerLabel(marker!, de, (value) => value.toLocaleString('de')), 'report.pdf — 572 KB gelesen, 0:25–0:25');
     // Everything else stays as it was: 14 markers before grouping, 10 reads became one.
     assert.equal(markers.length, 14 - 9);
   });
@@ -73,7 +73,7 @@ describe('shared-directory transfers', () => {
   test('the 90-second sample: 5 reads of report.pdf, one transfer of 226 KB', async () => {
     const markers = await markersOf(new Uint8Array(readFileSync('demo/recordings/9a7f3c21-0b4e-4f8a-8c3d-5e6f7a8b1080.tar')));
     assert.deepEqual(shape(markers.filter((m) => m.transfer)), [[25253, 'C:\\Users\\alice\\Shared\\report.pdf', 'read', 5, 231486, 25324]]);
-    assert.equal(markers.find((m) => m.transfer)!.label, 'report.pdf — read 226 KB in 5 reads, 0:25–0:25');
+    assert.equal(markerLabel(markers.find((m) => m.transfer)!, en, String), 'report.pdf — read 226 KB in 5 reads, 0:25–0:25');
   });
 
   test('a single read stays a marker of one operation, labelled as before', async () => {
@@ -125,8 +125,9 @@ describe('shared-directory transfers', () => {
       [2, 'a.bin', 'write', 2, 60, 6],
       [3, 'a.bin', 'read', 2, 80, 7],
     ]);
-    assert.equal(markers[2]!.label, 'a.bin — wrote 60 bytes in 2 writes, 0:00–0:00');
-    assert.equal(markerLabel(markers[2]!, de, String), 'a.bin — 60 bytes in 2 Schreibvorgängen geschrieben, 0:00–0:00'.replace('bytes', 'Byte'));
+    assert.equal(markers[2]!.label, 'File written: a.bin (60 bytes in 2 writes)');
+    assert.equal(markerLabel(markers[2]!, en, String), 'a.bin — wrote 60 bytes in 2 writes, 0:00–0:00');
+    assert.equal(markerLabel(markers[2]!, de, String), 'a.bin — 60 Byte geschrieben, 0:00–0:00');
   });
 
   test('a failure stays a marker of its own (an alert) and ends the transfer of its file', async () => {
