@@ -138,7 +138,7 @@ export class TransferTracks {
   }
 }
 
-const trackStyles = css`
+export const trackStyles = css`
   /* The transfer and clipboard lanes, under the rail and above the activity strip. */
   .timeline:has(.lanes) {
     height: 34px;
