@@ -141,7 +141,7 @@ export class TransferTracks {
 export const trackStyles = css`
   /* The transfer and clipboard lanes, under the rail and above the activity strip. */
   .timeline:has(.lanes) {
-    height: 34px;
+    height: 38px;
   }
   .lanes {
     position: absolute;
@@ -152,12 +152,14 @@ export const trackStyles = css`
   }
   .lane {
     position: relative;
-    height: 3px;
+    height: 4px;
   }
   .lane__bar {
     position: absolute;
     inset-block: 0;
-    min-width: 2px;
+    /* A short transfer still shows: at least 4px wide, around its time. */
+    min-width: 4px;
+    translate: -1px;
     border-radius: 1px;
     pointer-events: auto;
     cursor: pointer;
