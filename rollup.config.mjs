@@ -169,7 +169,9 @@ export default [
     // The element. It starts its worker with new URL('./recording.worker.js', import.meta.url),
     // which rollup leaves alone, so the worker must sit beside it under that name.
     input: 'src/index.ts',
-    output: { file: 'dist/desktop-recording-player.js', format: 'es' },
+    // What only some recordings need (the transfer and clipboard lanes…) is a chunk, loaded on first use.
+    output: { dir: 'dist', format: 'es', entryFileNames: 'desktop-recording-player.js', chunkFileNames: 'chunks/element-[name]-[hash].js' },
+    preserveEntrySignatures: 'allow-extension',
     plugins: [...browserPlugins(), indexReexport()],
     onwarn,
   },
@@ -187,7 +189,7 @@ export default [
   {
     // One classic script for <script src> embedding in any portal: element and worker in one file.
     input: 'src/index.ts',
-    output: { file: 'dist/desktop-recording-player.iife.js', format: 'iife', name: 'DesktopRecordingPlayer' },
+    output: { file: 'dist/desktop-recording-player.iife.js', format: 'iife', name: 'DesktopRecordingPlayer', inlineDynamicImports: true },
     plugins: [inlineWorkerFactory(), inlineWorker(), ...browserPlugins()],
     onwarn,
   },

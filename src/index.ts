@@ -14,6 +14,7 @@ export {
   type PlayerError,
   type PlaybackQuality,
   type PlayerMarker,
+  type PlayerTransfer,
   type TimeRangesLike,
 } from './element/desktop-recording-player.js';
 export { MediaEvent, ReadyState, Preload, type PlaybackError, type RangeReadStatus } from './playback-state.js';

@@ -123,6 +123,32 @@ export const Markers: Story = {
   play: async ({ canvasElement }) => clickPart(await readyPlayer(canvasElement), 'markers-button'),
 };
 
+/**
+ * Transfers and clipboard as tracks: the 10 reads of report.pdf at 0:25 are one transfer marker
+ * ("report.pdf — read 572 KB in 10 reads, 0:25–0:25"), drawn with the clipboard receive at 0:51 as
+ * lanes under the rail (hover a bar for its label, click to seek); the marker list is open with the
+ * transfer's reads shown under it. The lanes take the `--drp-lane-*` colours.
+ */
+export const TransfersAndClipboard: Story = {
+  render: (args) => html`
+    <style>
+      .lanes-demo desktop-recording-player {
+        --drp-lane-read: #e8590c;
+        --drp-lane-receive: #1c7ed6;
+      }
+    </style>
+    <div class="lanes-demo">${meta.render(args)}</div>
+  `,
+  play: async ({ canvasElement }) => {
+    const element = await readyPlayer(canvasElement);
+    clickPart(element, 'markers-button');
+    await element.updateComplete;
+    // The transfer rows come with the lanes' chunk.
+    for (let tries = 0; tries < 100 && !element.shadowRoot!.querySelector('.marker-list__expand'); tries++) await new Promise(requestAnimationFrame);
+    element.shadowRoot!.querySelector<HTMLButtonElement>('.marker-list__expand')?.click();
+  },
+};
+
 /** The session info panel: user, desktop, Windows account, start and end, participants. */
 export const InfoPanel: Story = {
   play: async ({ canvasElement }) => clickPart(await readyPlayer(canvasElement), 'info-button'),

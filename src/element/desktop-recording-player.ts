@@ -4,6 +4,7 @@ import type { Marker, RecordingInfo } from '../format/timeline.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, type PlaybackSnapshot, type RangeReadStatus } from '../playback-state.js';
 import { RequestMethod, type ExportProgressMessage, type LoadParams } from '../worker/protocol.js';
 import { ActivityStrip } from './activity-strip.js';
+import { LaneLoader } from './lane-loader.js';
 import { MarkerRail } from './marker-rail.js';
 import { Announcer } from './controllers/announcer.js';
 import { AutoHide } from './controllers/auto-hide.js';
@@ -23,7 +24,7 @@ import { MarkerList } from './templates/marker-list.js';
 import { Panels, panelTemplate } from './templates/panels.js';
 import type { PlayerView } from './templates/view.js';
 
-export type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, ExportVideoOptions, Fit, PlaybackQuality, PlayerError, PlayerMarker, TimeRangesLike } from './player-types.js';
+export type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, ExportVideoOptions, Fit, PlaybackQuality, PlayerError, PlayerMarker, PlayerTransfer, TimeRangesLike } from './player-types.js';
 
 /** Players in a document, re-rendered when a language's texts are registered. */
 const connectedPlayers = new Set<DesktopRecordingPlayer>();
@@ -86,6 +87,15 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @csspart tick-directory - A shared-directory marker.
  * @csspart tick-session - A session start or end marker.
  * @csspart tick-alert - An alert, an error or a failed operation.
+ * @csspart lanes - The transfer and clipboard lanes under the slider's rail (when the recording has such markers).
+ * @csspart lane - A lane; each also has one of the two parts below.
+ * @csspart lane-transfers - File transfers: bars from a transfer's first read or write to its last.
+ * @csspart lane-clipboard - Clipboard sends and receives.
+ * @csspart lane-bar - A bar in a lane (at most one a pixel column); each also has one of the four parts below.
+ * @csspart lane-bar-read - A file read by the desktop.
+ * @csspart lane-bar-write - A file written by the desktop.
+ * @csspart lane-bar-send - Clipboard sent to the desktop.
+ * @csspart lane-bar-receive - Clipboard received from the desktop.
  * @csspart tooltip - The time (and marker) at the pointer over the timeline.
  * @csspart thumbnail - The screen at that time, small (160 CSS px wide), in the tooltip above the time (a canvas; shown once rendered, hidden while dragging).
  * @csspart button - Every button; each also has its own part below.
@@ -125,6 +135,10 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @cssprop --drp-marker-directory - Ticks of shared-directory markers.
  * @cssprop --drp-marker-session - Ticks of session start / end markers.
  * @cssprop --drp-marker-alert - Ticks of alerts, errors and failed operations.
+ * @cssprop --drp-lane-read - Transfer bars of files read (default: `--drp-marker-directory`).
+ * @cssprop --drp-lane-write - Transfer bars of files written.
+ * @cssprop --drp-lane-send - Clipboard bars, sent to the desktop (default: `--drp-marker-clipboard`).
+ * @cssprop --drp-lane-receive - Clipboard bars, received from the desktop.
  * @cssprop --drp-live-color - The live badge at the live edge (theme-dependent red).
  */
 export class DesktopRecordingPlayer extends LitElement {
@@ -183,6 +197,7 @@ export class DesktopRecordingPlayer extends LitElement {
   #thumbnails = new Thumbnails(this, this.#engine, this.#scrubbing, (seconds, marker) => `${marker ? `${this.#locale.playerMarker(marker).label} · ` : ''}${this.#locale.clockAt(seconds)}`);
   #autoHide = new AutoHide(this, () => !this.#engine.snapshot.paused && !this.#panels.open && !this.#scrubbing.dragging);
   #markerRail = new MarkerRail();
+  #markerLanes = new LaneLoader(this);
   #activity = new ActivityStrip(this, () => this.#engine.snapshot.durationMs / 1000);
   #panels = new Panels(this, () => this.#autoHide.activity());
   #markerList = new MarkerList(this);
@@ -199,6 +214,7 @@ export class DesktopRecordingPlayer extends LitElement {
     autoHide: this.#autoHide,
     activity: this.#activity,
     markerRail: this.#markerRail,
+    markerLanes: this.#markerLanes,
     panels: this.#panels,
     markerList: this.#markerList,
     output: this.#output,
@@ -412,7 +428,7 @@ export class DesktopRecordingPlayer extends LitElement {
     return this.#engine.snapshot.recording;
   }
 
-  /** Audit events on the timeline (clipboard, shared directories, session start/end, alerts), times in seconds. */
+  /** Audit events on the timeline (clipboard, shared-directory transfers with their reads or writes in `transfer`, session start/end, alerts), times in seconds. */
   get markers(): PlayerMarker[] {
     return this.#engine.snapshot.markers.map((marker) => this.#locale.playerMarker(marker));
   }

@@ -1,4 +1,6 @@
 import type { Marker } from '../format/timeline.js';
+import { fileName, sizeIn } from '../format/transfers.js';
+import { formatClock } from './format-time.js';
 import { fill, type Strings } from './strings.js';
 
 /**
@@ -13,6 +15,13 @@ export function markerLabel(marker: Marker, s: Strings, formatNumber: (value: nu
     const count = Number(detail[key] ?? 0);
     return count === 1 ? s.markerOneByte : fill(s.markerBytes, formatNumber(count));
   };
+  const transfer = marker.transfer;
+  if (transfer && transfer.count > 1) {
+    const [value, unit] = sizeIn(transfer.bytes);
+    // "report.pdf — read 786 KB in 12 reads, 0:25–0:27"; `detail.length` of a transfer is its bytes.
+    const done = fill(s.transfer.split('|')[transfer.direction === 'read' ? 0 : 1]!, unit === 'bytes' ? bytes('length') : `${formatNumber(value)} ${unit}`, formatNumber(transfer.count));
+    return `${fileName(transfer.path)} — ${done}, ${formatClock(marker.timeMs / 1000)}–${formatClock(transfer.endMs / 1000)}`;
+  }
   switch (marker.type) {
     case 'windows.desktop.session.start':
       return failed ? fill(s.markerSessionFailed, text('error')) : fill(s.markerSessionStartedBy, text('user') || s.markerUnknownUser, text('desktop') || s.markerTheDesktop);

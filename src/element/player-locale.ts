@@ -41,7 +41,13 @@ export class PlayerLocale {
     const cached = this.#numbers;
     const numbers = cached && cached.locale === locale ? cached.format : (this.#numbers = { locale, format: new Intl.NumberFormat(locale) }).format;
     const label = markerLabel(marker, this.strings(), (value) => numbers.format(value));
-    return { time: marker.timeMs / 1000, type: marker.type, code: marker.code, label, detail: marker.detail };
+    const { timeMs, type, code, detail, transfer } = marker;
+    const player: PlayerMarker = { time: timeMs / 1000, type, code, label, detail };
+    if (transfer) {
+      const { startMs, endMs, operations, ...rest } = transfer;
+      player.transfer = { ...rest, start: startMs / 1000, end: endMs / 1000, operations: operations.map((operation) => this.playerMarker(operation)) };
+    }
+    return player;
   }
 
   /** A position as the time display shows it: elapsed, or the time of day when that is on and known. */

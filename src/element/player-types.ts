@@ -16,6 +16,23 @@ export interface PlayerMarker {
   code: string;
   label: string;
   detail: Record<string, string | number | boolean>;
+  /** On a shared-directory read or write marker: the file transfer it stands for (reads or writes of one file, grouped). */
+  transfer?: PlayerTransfer;
+}
+
+/** Reads or writes of one file of a shared directory, grouped; times in seconds. */
+export interface PlayerTransfer {
+  path: string;
+  /** `read`: the desktop read the file from the user's machine; `write`: it wrote the file there. */
+  direction: 'read' | 'write';
+  /** Bytes of all the operations. */
+  bytes: number;
+  count: number;
+  /** Times of the first and the last operation. */
+  start: number;
+  end: number;
+  /** Each read or write, as a marker of its own. */
+  operations: PlayerMarker[];
 }
 
 /** `buffered` / `seekable`, shaped like `TimeRanges`. */

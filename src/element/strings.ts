@@ -74,6 +74,8 @@ export const en = {
   markerInfo: 'Info: {0}',
   markerWarning: 'Warning: {0}',
   markerAlertError: 'Error: {0}',
+  /** A transfer: read, written (size, count), and its expand button's name (count), split at `|`. */
+  transfer: 'read {0} in {1} reads|wrote {0} in {1} writes|{1} operations',
   error: 'Error: {0}',
   user: 'User',
   login: 'Login',
@@ -178,6 +180,7 @@ export const de: Strings = {
   markerInfo: 'Info: {0}',
   markerWarning: 'Warnung: {0}',
   markerAlertError: 'Fehler: {0}',
+  transfer: '{0} gelesen|{0} geschrieben|{1}×',
   error: 'Fehler: {0}',
   user: 'Benutzer',
   login: 'Anmeldename',

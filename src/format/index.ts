@@ -13,3 +13,4 @@ export * from './tdp.js';
 export * from './timeline.js';
 export * from './summary.js';
 export * from './tail.js';
+export { TRANSFER_GAP_MS, fileName, sizeIn, type Transfer } from './transfers.js';

@@ -1,5 +1,6 @@
 import { AuditEventType, timestampToMs, type AuditEvent, type RecordedEvent } from './events.js';
 import { decodeTdp, decodeTdpb, isTdpb, type TdpMessage } from './tdp.js';
+import { TransferGrouper, type Transfer } from './transfers.js';
 
 /** A point of interest on the timeline: every audit event that is not screen data (contract §3.2). */
 export interface Marker {
@@ -12,6 +13,11 @@ export interface Marker {
   /** One line for people, e.g. "Clipboard sent to the desktop (42 bytes)". */
   label: string;
   detail: Record<string, string | number | boolean>;
+  /**
+   * On a shared-directory read or write marker: the transfer it stands for, the reads (or writes)
+   * of one file grouped (`format/transfers.ts`); `detail.length` is then the bytes of all of them.
+   */
+  transfer?: Transfer;
 }
 
 /** Session metadata from the events in the file (contract §3.1); absent fields stay undefined. */
@@ -121,6 +127,7 @@ export class TimelineBuilder {
   private originMs: number | undefined;
   private waiting: RecordedEvent[] = [];
   private lastDelayMs = 0;
+  private transfers = new TransferGrouper();
 
   /** Adds an event; returns the events whose time became known, in order. */
   add(event: RecordedEvent): TimedEvent[] {
@@ -278,10 +285,14 @@ export class TimelineBuilder {
       case 'desktopSharedDirectoryRead':
       case 'desktopSharedDirectoryWrite': {
         const v = event.value;
-        const verb = event.case === 'desktopSharedDirectoryRead' ? 'read' : 'written';
-        marker(failed ? `File ${event.case === 'desktopSharedDirectoryRead' ? 'read' : 'write'} failed: ${v.path} (${failure})` : `File ${verb}: ${v.path} (${bytes(v.length)} at offset ${v.offset})`, {
-          path: v.path, directoryName: v.directoryName, directoryId: v.directoryId, length: v.length, offset: Number(v.offset), success: !failed, ...(failed && { error: failure }),
-        });
+        const read = event.case === 'desktopSharedDirectoryRead';
+        const operation: Marker = {
+          timeMs, type, code,
+          label: failed ? `File ${read ? 'read' : 'write'} failed: ${v.path} (${failure})` : `File ${read ? 'read' : 'written'}: ${v.path} (${bytes(v.length)} at offset ${v.offset})`,
+          detail: { path: v.path, directoryName: v.directoryName, directoryId: v.directoryId, length: v.length, offset: Number(v.offset), success: !failed, ...(failed && { error: failure }) },
+        };
+        const added = this.transfers.add(operation, read ? 'read' : 'write');
+        if (added) this.markers.push(added);
         break;
       }
     }

@@ -3,7 +3,8 @@
 import { expect } from '@open-wc/testing';
 import { DesktopRecordingPlayer } from '../../src/index.js';
 import { MediaEvent } from '../../src/playback-state.js';
-import { part, player, revokeUrls, richRecording, urlOf } from './element-fixtures.js';
+import { trackStyles } from '../../src/element/transfer-tracks.js';
+import { part, player, revokeUrls, richRecording, until, urlOf } from './element-fixtures.js';
 
 interface Documented {
   name: string;
@@ -59,7 +60,8 @@ describe('custom-elements.json', () => {
   });
 
   it('has every --drp-* custom property the styles read, each described', () => {
-    const styles = [DesktopRecordingPlayer.styles].flat().map((style) => String((style as { cssText: string }).cssText)).join('\n');
+    // With the styles of the lazy chunk of the transfer and clipboard lanes.
+    const styles = [DesktopRecordingPlayer.styles, trackStyles].flat().map((style) => String((style as { cssText: string }).cssText)).join('\n');
     const read = [...new Set(styles.match(/--drp-[\w-]+/g))].sort();
     expect(names(declaration.cssProperties)).to.deep.equal(read);
     expect(undocumented(declaration.cssProperties)).to.deep.equal([]);
@@ -69,6 +71,8 @@ describe('custom-elements.json', () => {
     const element = await player(urlOf(await richRecording()), { poster: 'data:image/gif;base64,R0lGODlhAQABAAAAACw=' });
     const seen = new Set<string>();
     const collect = () => element.shadowRoot!.querySelectorAll('[part]').forEach((node) => node.getAttribute('part')!.split(/\s+/).forEach((name) => seen.add(name)));
+    // Its clipboard send brings the lanes (a chunk, loaded once the recording has such a marker).
+    await until(() => !!element.shadowRoot!.querySelector('[part~=lanes]'), 'the lanes');
     collect();
     for (const panel of ['markers', 'info', 'help']) {
       part<HTMLButtonElement>(element, `${panel}-button`).click();
@@ -78,8 +82,9 @@ describe('custom-elements.json', () => {
     const documented = new Set(names(declaration.cssParts));
     expect([...seen].filter((name) => !documented.has(name))).to.deep.equal([]);
     // The ones this run cannot show (poster before load, dismiss of a damaged recording, the live
-    // badge, a running export's progress and its cancel button) are documented too.
-    expect([...documented].filter((name) => !seen.has(name)).sort()).to.deep.equal(['cancel-button', 'dismiss-button', 'export-progress', 'live', 'poster']);
+    // badge, a running export's progress and its cancel button, lane bars of the kinds it has none
+    // of: files read or written, clipboard received) are documented too.
+    expect([...documented].filter((name) => !seen.has(name)).sort()).to.deep.equal(['cancel-button', 'dismiss-button', 'export-progress', 'lane-bar-read', 'lane-bar-receive', 'lane-bar-write', 'live', 'poster']);
     expect(undocumented(declaration.cssParts)).to.deep.equal([]);
   });
 });

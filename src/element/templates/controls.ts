@@ -26,6 +26,10 @@ export function controlsTemplate(view: PlayerView, hidden: boolean): TemplateRes
   const fullscreen = document.fullscreenElement === host;
   const start = snapshot.startDateMs;
   const markers = snapshot.markers;
+  const seekToMarker = (event: Event): void => {
+    const marker = markerOfTick(markers, event);
+    if (marker) actions.seekWithin(marker.timeMs / 1000);
+  };
   const panelButton = (name: 'markers' | 'info' | 'help', icon = icons[name]) =>
     button(name, s[name], icon, () => panels.toggle(name), { expanded: panels.open === name });
   // Styles that change go in as properties (`.style=`, set through the CSSOM): a bound `style`
@@ -56,10 +60,8 @@ export function controlsTemplate(view: PlayerView, hidden: boolean): TemplateRes
           @pointerup=${scrubbing.end}
           @pointercancel=${scrubbing.end}
         ></div>
-        ${view.markerRail.render(markers, snapshot.durationMs, percent, view.activity.columns, (event) => {
-          const marker = markerOfTick(markers, event);
-          if (marker) actions.seekWithin(marker.timeMs / 1000);
-        })}
+        ${view.markerRail.render(markers, snapshot.durationMs, percent, view.activity.columns, seekToMarker)}
+        ${view.markerLanes.render(markers, snapshot.durationMs, view.activity.columns, seekToMarker)}
         <div class="tooltip" part="tooltip" aria-hidden="true" ?hidden=${!thumbnails.hover}><canvas class="thumbnail" part="thumbnail" hidden></canvas>${thumbnails.hover?.text}</div>
       </div>
       <div class="bar">

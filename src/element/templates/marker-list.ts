@@ -16,7 +16,7 @@ export class MarkerList implements ReactiveController {
   #host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment; readonly shadowRoot: ShadowRoot | null };
   /** A row's height (px), as last measured. */
   #rowHeight = 30;
-  /** The marker whose row has focus, if one has. */
+  /** The row that has focus, if one has. */
   #focused = -1;
 
   constructor(host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment; readonly shadowRoot: ShadowRoot | null }) {
@@ -35,28 +35,31 @@ export class MarkerList implements ReactiveController {
   }
 
   /** The list, for the panel that scrolls it (`scroller`, the panel: its head above the list is less than the rows rendered beyond the view). */
-  render({ engine, actions }: PlayerView, scroller: HTMLElement | null): TemplateResult {
-    const markers = engine.snapshot.markers;
+  render({ engine, actions, s, markerLanes: lanes }: PlayerView, scroller: HTMLElement | null): TemplateResult {
+    // Under an opened transfer, a row for each of its reads or writes (once the tracks' chunk is there).
+    const tracks = lanes.loaded?.rows;
+    const rows = tracks?.rows(engine.snapshot.markers) ?? engine.snapshot.markers;
     const height = this.#rowHeight;
     const top = Math.floor((scroller?.scrollTop ?? 0) / height);
-    const first = clamp(top - OVERSCAN, 0, markers.length);
-    const end = clamp(top + Math.ceil((scroller?.clientHeight ?? innerHeight) / height) + OVERSCAN, 0, markers.length);
+    const first = clamp(top - OVERSCAN, 0, rows.length);
+    const end = clamp(top + Math.ceil((scroller?.clientHeight ?? innerHeight) / height) + OVERSCAN, 0, rows.length);
     return html`<ol
       class="marker-list"
-      .style=${`padding:${first * height}px 0 ${(markers.length - end) * height}px`}
+      .style=${`padding:${first * height}px 0 ${(rows.length - end) * height}px`}
       @focusin=${(event: Event) => {
         this.#focused = Number((event.target as HTMLElement).dataset.row);
         this.#host.requestUpdate();
       }}
     >
-      ${markers.slice(first, end).map(
+      ${rows.slice(first, end).map(
         (marker, offset) =>
-          html`<li aria-posinset=${first + offset + 1} aria-setsize=${markers.length}>
-            <button type="button" data-row=${first + offset} @click=${() => actions.seekWithin(marker.timeMs / 1000)}>
-              <span class="tick tick--${markerGroup(marker)}"></span><span class="marker-list__time">${actions.clockAt(marker.timeMs / 1000)}</span>
-              ${actions.markerLabel(marker)}
-            </button>
-          </li>`,
+          html`<li aria-posinset=${first + offset + 1} aria-setsize=${rows.length} class=${tracks?.rowClass(marker)}>
+          <button type="button" data-row=${first + offset} @click=${() => actions.seekWithin(marker.timeMs / 1000)}>
+            <span class="tick tick--${markerGroup(marker)}"></span><span class="marker-list__time">${actions.clockAt(marker.timeMs / 1000)}</span>
+            ${actions.markerLabel(marker)}
+          </button>
+          ${tracks?.expandButton(marker, s)}
+        </li>`,
       )}
     </ol>`;
   }

@@ -6,6 +6,7 @@ import type { Output } from '../controllers/output.js';
 import type { Scrubbing } from '../controllers/scrubbing.js';
 import type { Thumbnails } from '../controllers/thumbnails.js';
 import type { DesktopRecordingPlayer } from '../desktop-recording-player.js';
+import type { LaneLoader } from '../lane-loader.js';
 import type { MarkerRail } from '../marker-rail.js';
 import type { ShortcutActions } from '../shortcuts.js';
 import type { Strings } from '../strings.js';
@@ -37,6 +38,7 @@ export interface PlayerView {
   readonly autoHide: AutoHide;
   readonly activity: ActivityStrip;
   readonly markerRail: MarkerRail;
+  readonly markerLanes: LaneLoader;
   readonly panels: Panels;
   readonly markerList: MarkerList;
   readonly output: Output;
