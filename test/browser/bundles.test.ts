@@ -13,15 +13,17 @@ interface PlayerLike extends HTMLElement {
 /**
  * Gzipped bytes the element's bundle may take: 17.5 KB before the export button, the activity
  * strip, the live badge and localized markers (19.5 KB); 21.3 KB once split into controllers and
- * template modules with a virtualized marker list (about 1.2 KB of that is the split itself).
+ * template modules with a virtualized marker list (about 1.2 KB of that is the split itself); about
+ * 22.1 KB with transfer rows and lanes (their rendering is a lazy chunk) and seeks that read at once.
  */
-const ELEMENT_BUDGET = 22 * 1024;
+const ELEMENT_BUDGET = 22.5 * 1024;
 /**
  * What every page downloads before the first frame: the element and the worker (chunks load on
  * first use). 57.2 KB before the fast-path decoders became a chunk (−10 KB), the element was split
- * into controllers and the worker learnt to read a file's end first by HTTP Range; 57.8 KB after.
+ * into controllers, the worker learnt to read a file's end first by HTTP Range and to send markers
+ * as deltas, and transfers were grouped: about 58.9 KB after. The goal is 35 KB.
  */
-const INITIAL_DOWNLOAD_BUDGET = 58 * 1024;
+const INITIAL_DOWNLOAD_BUDGET = 59.5 * 1024;
 /** The opt-in German texts. */
 const STRINGS_DE_BUDGET = 1.5 * 1024;
 

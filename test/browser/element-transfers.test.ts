@@ -13,6 +13,8 @@ describe('<desktop-recording-player> transfers and clipboard', function () {
 
   beforeEach(async () => {
     element = await player(SAMPLE);
+    // The lanes and transfer rows are a chunk loaded once the markers show a transfer: wait for it to be drawn.
+    while (!element.shadowRoot!.querySelector("[part~='lanes']")) await new Promise((resolve) => requestAnimationFrame(resolve));
   });
 
   it('has one transfer marker for the 10 reads of report.pdf, with the reads in it', () => {
