@@ -14,7 +14,10 @@
 //      long tasks counted per phase
 //   6. video export: the committed 1080p sample exported whole and as a 1-minute clip (H.264 at
 //      1920×1080), against a bare VideoEncoder encoding the same frames
-// `BENCH_ONLY=export npm run bench` runs step 6 alone (no 1-hour samples needed).
+//   7. memory against length: 10-minute, 1-hour and 3-hour 1080p samples of the same scene (made
+//      on first run, never committed), renderer and browser process, peak and settled
+// `BENCH_ONLY=export npm run bench` runs step 6 alone (no 1-hour samples needed);
+// `BENCH_ONLY=memory` runs step 7 alone.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -42,16 +45,33 @@ const STRETCH_S = (PLAY_WALL_MS / 1000) * RATE + 8; // what 4 s at 16× plays, w
 const FIRST_FRAME_RUNS = 3;
 
 const exportOnly = process.env.BENCH_ONLY === 'export';
+// BENCH_ONLY=memory: only memory against length (the 10-minute, 1-hour and 3-hour 1080p samples).
+const memoryOnly = process.env.BENCH_ONLY === 'memory';
+// Memory against length: the same desktop scene recorded for 10 minutes, 1 hour and 3 hours.
+// BENCH_LENGTHS=10m,1h measures only those.
+const LENGTH_SAMPLES = [['10 min', '10m'], ['1 hour', '1h'], ['3 hours', '3h']]
+  .filter(([, length]) => !process.env.BENCH_LENGTHS || process.env.BENCH_LENGTHS.split(',').includes(length))
+  .map(([label, length]) => ({ label, length, path: `demo/recordings/long-${length}-1080p.tar` }));
+/** Idle time after canplaythrough before the settled sample (the background keyframe building runs meanwhile). */
+const MEMORY_SETTLE_MS = 20_000;
 // BENCH_ONLY=fastpath: only the fast-path seeks on the 1-hour RemoteFX recording (20 right after loading, 20 with keyframes).
 const fastPathOnly = process.env.BENCH_ONLY === 'fastpath';
-if (!exportOnly && !fastPathOnly && !existsSync(join(root, longSample))) {
+if (!exportOnly && !fastPathOnly && !memoryOnly && !existsSync(join(root, longSample))) {
   console.log(`Generating ${longSample} (1 hour, 1920×1080); this takes a few minutes…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
 }
+if (!exportOnly && !fastPathOnly) {
+  for (const { label, length, path } of LENGTH_SAMPLES) {
+    if (existsSync(join(root, path))) continue;
+    console.log(`Generating ${path} (${label}, 1920×1080); this takes a few minutes…`);
+    const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', `--long=${length}`], { cwd: root, stdio: 'inherit' });
+    if (made.status !== 0) process.exit(made.status ?? 1);
+  }
+}
 // The fast-path (Teleport 15+) benchmark recording: the RemoteFX capture looped to 1 hour.
 const rfxSample = 'demo/recordings/long-1h-rfx.tar';
-if (!exportOnly && !existsSync(join(root, rfxSample))) {
+if (!exportOnly && !memoryOnly && !existsSync(join(root, rfxSample))) {
   console.log(`Generating ${rfxSample} (the RemoteFX capture looped to 1 hour)…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long-rfx'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
@@ -131,6 +151,85 @@ const exportRows = (run) => [
   { benchmark: 'video export, 1080p sample → H.264 1920×1080 (recording s per wall s)', result: `${run.whole.timesRealTime}× real time (${run.whole.frames} frames in ${run.whole.ms} ms)`, baseline: `${run.rawEncoder.encodeFramesPerS} frames/s bare VideoEncoder`, ratio: ratio(run.exportFramesPerS, run.rawEncoder.encodeFramesPerS), target: '> 1× real time', met: run.whole.timesRealTime > 1 ? 'yes' : 'NO' },
   { benchmark: 'video export, 1-minute 1080p clip size', result: `${round(run.minute.bytes / 1e6, 2)} MB (${run.minute.frames} frames)`, baseline: `${round(run.whole.bytes / 1e6, 2)} MB whole ${run.durationS} s`, ratio: ratio(run.minute.bytes, run.whole.bytes), target: '— (info)', met: '—' },
 ];
+
+/**
+ * Step 7: memory against length. Each sample on a fresh page: the resident memory (VmRSS) of the
+ * page's renderer and of the browser process (which holds Blob storage), sampled every 100 ms from
+ * `src` to canplaythrough and on (peak), and after MEMORY_SETTLE_MS idle and a garbage collection
+ * (settled); the worker's live JS heap and ArrayBuffers after that collection. Prints a table.
+ */
+async function memoryByLengthStep(previous) {
+  const rows = [];
+  let page = previous;
+  for (const { label, path } of LENGTH_SAMPLES) {
+    page = await freshPage(page);
+    const url = urlOf(path, `memory-${label.replace(' ', '-')}`);
+    const idle = memory.sample();
+    memory.samples = [];
+    memory.start(() => ({ bytes: sentFor(url)?.bytes ?? 0 }));
+    const loading = page.evaluate((u) => globalThis.loadPlayer(u, { untilCanPlayThrough: true, timeoutMs: 900_000 }), url);
+    const worker = await waitForPlayerWorker(page);
+    const load = await loading;
+    await sleep(MEMORY_SETTLE_MS);
+    const live = worker ? await new WorkerHeap(worker).afterGarbageCollection() : null;
+    const pageSession = await page.createCDPSession();
+    await pageSession.send('HeapProfiler.collectGarbage').catch(() => {});
+    await pageSession.detach().catch(() => {});
+    await sleep(1000); // freed pages go back to the system
+    memory.stop();
+    const settled = memory.sample();
+    const mb = (bytes) => RendererMemory.mb(bytes);
+    const peakOf = (field) => mb(RendererMemory.peak(memory.samples, field)?.[field]);
+    rows.push({
+      label, path, bytes: sentFor(url)?.size ?? null, durationS: round(load.durationS), loadMs: round(load.canPlayThroughAt - load.srcSetAt),
+      renderer: { idleMB: mb(idle.largestBytes), peakMB: peakOf('largestBytes'), settledMB: mb(settled.largestBytes) },
+      browser: { idleMB: mb(idle.browserBytes), peakMB: peakOf('browserBytes'), settledMB: mb(settled.browserBytes) },
+      workerLiveMB: live ? mb(live.usedSize + (live.backingStorageSize ?? 0)) : null,
+    });
+  }
+  await page.close();
+  console.log(`\nMemory against length (1920×1080, the same desktop scene): resident memory (VmRSS) from src until settled (peak), ` +
+    `and after ${MEMORY_SETTLE_MS / 1000} s idle past canplaythrough and a garbage collection (settled); the worker's live JS heap + ArrayBuffers then\n`);
+  console.table(rows.map((r) => ({
+    recording: `${r.label}, ${round(r.bytes / 1e6, 1)} MB`, 'load ms': r.loadMs,
+    'renderer peak MB': r.renderer.peakMB, 'renderer settled MB': r.renderer.settledMB, 'renderer idle MB': r.renderer.idleMB,
+    'browser peak MB': r.browser.peakMB, 'browser settled MB': r.browser.settledMB, 'browser idle MB': r.browser.idleMB,
+    'worker live MB': r.workerLiveMB,
+  })));
+  return rows;
+}
+/** The summary rows of step 7: one per length, and the growth from the shortest to the longest. */
+const memoryRows = (rows) => {
+  const both = (r, key) => round(r.renderer[key] + r.browser[key]);
+  const first = rows[0];
+  const last = rows.at(-1);
+  const growth = ratio(both(last, 'peakMB'), both(first, 'peakMB'));
+  return [
+    ...rows.map((r) => ({
+      benchmark: `memory, ${r.label} 1080p (${round(r.bytes / 1e6, 1)} MB): renderer + browser process, peak (settled)`,
+      result: `${both(r, 'peakMB')} MB (${both(r, 'settledMB')} MB): renderer ${r.renderer.peakMB} (${r.renderer.settledMB}), browser ${r.browser.peakMB} (${r.browser.settledMB})`,
+      baseline: `${both(r, 'idleMB')} MB idle page`, ratio: null, target: '— (info)', met: '—',
+    })),
+    {
+      benchmark: `memory growth, ${first.label} → ${last.label} (${round(last.bytes / first.bytes, 1)}× the bytes): renderer + browser peak`,
+      result: `${both(first, 'peakMB')} → ${both(last, 'peakMB')} MB`, baseline: `${round((last.bytes - first.bytes) / 1e6, 1)} MB more recording`,
+      ratio: growth, target: 'flat with length (≤ 1.15)', met: growth === null ? '—' : growth <= 1.15 ? 'yes' : 'NO',
+    },
+  ];
+};
+
+if (memoryOnly) {
+  try {
+    results.memoryByLength = await memoryByLengthStep(null);
+    console.table(memoryRows(results.memoryByLength).map((r) => ({ ...r, ratio: r.ratio ?? '—' })));
+    writeFileSync(join(root, '.bench/results-memory.json'), JSON.stringify(results, null, 2));
+  } finally {
+    memory.stop();
+    await browser.close();
+    await server.close();
+  }
+  process.exit(0);
+}
 
 if (fastPathOnly) {
   try {
@@ -431,6 +530,9 @@ try {
   // ——— 6. Video export ———
   results.export = await exportStep(null);
 
+  // ——— 7. Memory against length ———
+  results.memoryByLength = await memoryByLengthStep(null);
+
   // ——— Summary ———
   const nativeRow = reader.rows.find((r) => r.name.startsWith('RecordingReader, native'));
   const inflateRow = reader.rows[0];
@@ -464,6 +566,7 @@ try {
     { benchmark: 'peak memory, 1-hour file (load + play): page renderer RSS', result: `${memLong.page.peakLoadPlayMB} MB (idle page ${memLong.page.idleMB} MB; all renderers ${memLong.all.peakLoadPlayMB} MB)`, baseline: `${memShort.page.peakLoadPlayMB} MB short file (all renderers ${memShort.all.peakLoadPlayMB} MB)`, ratio: ratio(memLong.page.peakLoadPlayMB, memShort.page.peakLoadPlayMB), target: '— (info: whole process)', met: '—' },
     { benchmark: 'page renderer memory, 25 % → 100 % of the bytes', result: `${memLong.page.atBytes['25%']} → ${memLong.page.atBytes['100%']} MB`, baseline: '—', ratio: growth, target: '— (info: whole process)', met: '—' },
     ...exportRows(results.export),
+    ...memoryRows(results.memoryByLength),
     { benchmark: 'worker memory peak (CDP Runtime.getHeapUsage)', result: memLong.workerHeap.peakUsedMB === null ? `n/a (${memLong.workerHeap.error})` : `${memLong.workerHeap.peakUsedMB} MB JS heap + ${memLong.workerHeap.peakBackingStorageMB ?? '?'} MB ArrayBuffers`, baseline: memShort.workerHeap.peakUsedMB === null ? 'n/a' : `${memShort.workerHeap.peakUsedMB} + ${memShort.workerHeap.peakBackingStorageMB ?? '?'} MB short file`, ratio: ratio(workerMB(memLong), workerMB(memShort)), target: '— (info)', met: '—' },
   ].map((row) => ({ ...row, ratio: row.ratio ?? '—' }));
   results.summary = summary;
