@@ -169,9 +169,12 @@ async function memoryByLengthStep(previous) {
     memory.start(() => ({ bytes: sentFor(url)?.bytes ?? 0 }));
     const loading = page.evaluate((u) => globalThis.loadPlayer(u, { untilCanPlayThrough: true, timeoutMs: 900_000 }), url);
     const worker = await waitForPlayerWorker(page);
+    const heap = worker ? new WorkerHeap(worker) : null;
+    heap?.start();
     const load = await loading;
     await sleep(MEMORY_SETTLE_MS);
-    const live = worker ? await new WorkerHeap(worker).afterGarbageCollection() : null;
+    await heap?.stop();
+    const live = (await heap?.afterGarbageCollection()) ?? null;
     const pageSession = await page.createCDPSession();
     await pageSession.send('HeapProfiler.collectGarbage').catch(() => {});
     await pageSession.detach().catch(() => {});
@@ -185,16 +188,18 @@ async function memoryByLengthStep(previous) {
       renderer: { idleMB: mb(idle.largestBytes), peakMB: peakOf('largestBytes'), settledMB: mb(settled.largestBytes) },
       browser: { idleMB: mb(idle.browserBytes), peakMB: peakOf('browserBytes'), settledMB: mb(settled.browserBytes) },
       workerLiveMB: live ? mb(live.usedSize + (live.backingStorageSize ?? 0)) : null,
+      workerPeakMB: heap?.samples.length ? mb(Math.max(...heap.samples.map((h) => h.usedSize + (h.backingStorageSize ?? 0)))) : null,
     });
   }
   await page.close();
   console.log(`\nMemory against length (1920×1080, the same desktop scene): resident memory (VmRSS) from src until settled (peak), ` +
-    `and after ${MEMORY_SETTLE_MS / 1000} s idle past canplaythrough and a garbage collection (settled); the worker's live JS heap + ArrayBuffers then\n`);
+    `and after ${MEMORY_SETTLE_MS / 1000} s idle past canplaythrough and a garbage collection (settled); the worker's JS heap + ArrayBuffers, ` +
+    `polled every 200 ms (peak) and after that collection (live)\n`);
   console.table(rows.map((r) => ({
     recording: `${r.label}, ${round(r.bytes / 1e6, 1)} MB`, 'load ms': r.loadMs,
     'renderer peak MB': r.renderer.peakMB, 'renderer settled MB': r.renderer.settledMB, 'renderer idle MB': r.renderer.idleMB,
     'browser peak MB': r.browser.peakMB, 'browser settled MB': r.browser.settledMB, 'browser idle MB': r.browser.idleMB,
-    'worker live MB': r.workerLiveMB,
+    'worker peak MB': r.workerPeakMB, 'worker live MB': r.workerLiveMB,
   })));
   return rows;
 }
