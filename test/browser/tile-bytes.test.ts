@@ -10,12 +10,12 @@ async function spillDirectory(): Promise<FileSystemDirectoryHandle> {
   return (await navigator.storage.getDirectory()).getDirectoryHandle(SPILL_DIRECTORY, { create: true });
 }
 
-function runInWorker(seed: number, tiles: number): Promise<SpillRun> {
+function runInWorker(tiles: number): Promise<SpillRun> {
   const worker = new Worker(new URL('./workers/tile-bytes-spill.worker.ts', import.meta.url), { type: 'module' });
   return new Promise<SpillRun>((resolve, reject) => {
     worker.onmessage = (event: MessageEvent<SpillRun>) => resolve(event.data);
     worker.onerror = (event) => reject(new Error(`worker failed: ${event.message}`));
-    worker.postMessage({ seed, tiles });
+    worker.postMessage({ tiles });
   }).finally(() => worker.terminate());
 }
 
@@ -27,7 +27,7 @@ describe('TileBytesStore in a worker', () => {
     await writable.write(new Uint8Array(1000));
     await writable.close();
 
-    const run = await runInWorker(0x5eed, 3000);
+    const run = await runInWorker(3000);
     expect(run.spillsToFile, 'segments go to a file').to.equal(true);
     expect(run.bytes).to.be.greaterThan(200 * run.segmentBytes);
     expect(run.maxResidentBytes, 'only the open segment is held').to.be.at.most(run.segmentBytes);

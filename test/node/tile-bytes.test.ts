@@ -4,10 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { FileSpill, TileBytesStore, type SyncFile } from '../../src/core/tile-bytes.js';
+import { FileSpill, TileBytesStore, type StoredBytes, type SyncFile } from '../../src/core/tile-bytes.js';
 import '../helpers/property-seed.js';
 
 const tileOf = (seed: number, length: number) => Uint8Array.from({ length }, (_, i) => (seed * 31 + i) & 0xff);
+
+/** Checks that every stored tile reads back as it went in; returns how many reads had to wait. */
+async function readsBack(store: TileBytesStore, stored: StoredBytes[], tiles: Uint8Array[]): Promise<number> {
+  let waited = 0;
+  for (const [index, ref] of stored.entries()) {
+    const bytes = store.read(ref);
+    if (bytes instanceof Promise) waited += 1;
+    assert.deepEqual(await bytes, tiles[index], `tile ${index}`);
+  }
+  return waited;
+}
 
 describe('TileBytesStore', () => {
   test('gives back every tile, from the open segment, the cache and sealed Blobs read back', async () => {
@@ -15,12 +26,7 @@ describe('TileBytesStore', () => {
     const tiles = Array.from({ length: 40 }, (_, i) => tileOf(i, 150 + i * 7));
     const stored = tiles.map((tile) => store.add(tile));
     assert.ok(stored.at(-1)!.segment >= 8, 'spread over many segments');
-    let waited = 0;
-    for (const [index, ref] of stored.entries()) {
-      const bytes = store.read(ref);
-      if (bytes instanceof Promise) waited += 1;
-      assert.deepEqual(await bytes, tiles[index], `tile ${index}`);
-    }
+    const waited = await readsBack(store, stored, tiles);
     assert.ok(waited > 0, 'old segments were evicted and read back from their Blobs');
     // Memory held here stays within the open segment and the cache budget, however many tiles.
     assert.ok(store.residentBytes <= 1000 + 2000 + 1000);
@@ -130,13 +136,7 @@ describe('TileBytesStore spilling', () => {
     const tiles = Array.from({ length: 80 }, (_, i) => tileOf(i, 300));
     const stored = tiles.map((tile) => store.add(tile));
     assert.equal(store.spillsToFile, false);
-    let fromBlobs = 0;
-    for (const [index, ref] of stored.entries()) {
-      const bytes = store.read(ref);
-      if (bytes instanceof Promise) fromBlobs += 1;
-      assert.deepEqual(await bytes, tiles[index], `tile ${index}`);
-    }
-    assert.ok(fromBlobs > 0, 'evicted Blob segments were read back');
+    assert.ok((await readsBack(store, stored, tiles)) > 0, 'evicted Blob segments were read back');
     assert.ok(store.residentBytes <= 1000 + 2000 + 1000);
     store.close();
   });

@@ -26,26 +26,14 @@ async function files(): Promise<{ name: string; size: number }[]> {
   return found;
 }
 
-/** Mulberry32: the same tiles every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const tileOf = (seed: number, length: number) => Uint8Array.from({ length }, (_, i) => (seed * 31 + i * 7) & 0xff);
 
-self.onmessage = async (message: MessageEvent<{ seed: number; tiles: number }>) => {
+self.onmessage = async (message: MessageEvent<{ tiles: number }>) => {
   const segmentBytes = 64 * 1024;
   const store = new TileBytesStore({ segmentBytes, cacheBytes: 4 * segmentBytes });
   await store.ready;
-  const random = seeded(message.data.seed);
-  const lengths = Array.from({ length: message.data.tiles }, () => 200 + Math.floor(random() * 12_000));
+  // Tile sizes spread over 200 B – 12 KB, the same every run.
+  const lengths = Array.from({ length: message.data.tiles }, (_, index) => 200 + ((index * 7919) % 12_000));
   let maxResidentBytes = 0;
   const stored = lengths.map((length, index) => {
     const ref = store.add(tileOf(index, length));
