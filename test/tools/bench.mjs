@@ -54,6 +54,8 @@ const LENGTH_SAMPLES = [['10 min', '10m'], ['1 hour', '1h'], ['3 hours', '3h']]
   .map(([label, length]) => ({ label, length, path: `demo/recordings/long-${length}-1080p.tar` }));
 /** Idle time after canplaythrough before the settled sample (the background keyframe building runs meanwhile). */
 const MEMORY_SETTLE_MS = 20_000;
+/** Random seeks after the settled sample (seeded): their peak memory counts, and their time shows what reading tile bytes back costs. */
+const MEMORY_SEEKS = 20;
 // BENCH_ONLY=fastpath: only the fast-path seeks on the 1-hour RemoteFX recording (20 right after loading, 20 with keyframes).
 const fastPathOnly = process.env.BENCH_ONLY === 'fastpath';
 if (!exportOnly && !fastPathOnly && !memoryOnly && !existsSync(join(root, longSample))) {
@@ -179,27 +181,33 @@ async function memoryByLengthStep(previous) {
     await pageSession.send('HeapProfiler.collectGarbage').catch(() => {});
     await pageSession.detach().catch(() => {});
     await sleep(1000); // freed pages go back to the system
-    memory.stop();
     const settled = memory.sample();
+    // Seeks all over the recording read tile bytes back from wherever they were kept.
+    const random = seededRandom(SEED);
+    const targets = Array.from({ length: MEMORY_SEEKS }, () => round(random() * load.durationS, 1));
+    const seeks = await page.evaluate((positions) => globalThis.runPlayerSeeks(positions, 'memory seeks'), targets);
+    memory.stop();
     const mb = (bytes) => RendererMemory.mb(bytes);
     const peakOf = (field) => mb(RendererMemory.peak(memory.samples, field)?.[field]);
+    const seekMs = seeks.map((seek) => seek.ms);
     rows.push({
       label, path, bytes: sentFor(url)?.size ?? null, durationS: round(load.durationS), loadMs: round(load.canPlayThroughAt - load.srcSetAt),
       renderer: { idleMB: mb(idle.largestBytes), peakMB: peakOf('largestBytes'), settledMB: mb(settled.largestBytes) },
       browser: { idleMB: mb(idle.browserBytes), peakMB: peakOf('browserBytes'), settledMB: mb(settled.browserBytes) },
       workerLiveMB: live ? mb(live.usedSize + (live.backingStorageSize ?? 0)) : null,
+      seeks: { count: seekMs.length, medianMs: round(median(seekMs), 1), maxMs: round(Math.max(...seekMs), 1) },
       workerPeakMB: heap?.samples.length ? mb(Math.max(...heap.samples.map((h) => h.usedSize + (h.backingStorageSize ?? 0)))) : null,
     });
   }
   await page.close();
   console.log(`\nMemory against length (1920×1080, the same desktop scene): resident memory (VmRSS) from src until settled (peak), ` +
-    `and after ${MEMORY_SETTLE_MS / 1000} s idle past canplaythrough and a garbage collection (settled); the worker's JS heap + ArrayBuffers, ` +
-    `polled every 200 ms (peak) and after that collection (live)\n`);
+    `and after ${MEMORY_SETTLE_MS / 1000} s idle past canplaythrough and a garbage collection (settled), then ${MEMORY_SEEKS} random seeks (in the peak); ` +
+    `the worker's JS heap + ArrayBuffers, polled every 200 ms until the collection (peak) and after it (live)\n`);
   console.table(rows.map((r) => ({
     recording: `${r.label}, ${round(r.bytes / 1e6, 1)} MB`, 'load ms': r.loadMs,
     'renderer peak MB': r.renderer.peakMB, 'renderer settled MB': r.renderer.settledMB, 'renderer idle MB': r.renderer.idleMB,
     'browser peak MB': r.browser.peakMB, 'browser settled MB': r.browser.settledMB, 'browser idle MB': r.browser.idleMB,
-    'worker peak MB': r.workerPeakMB, 'worker live MB': r.workerLiveMB,
+    'worker peak MB': r.workerPeakMB, 'worker live MB': r.workerLiveMB, [`${MEMORY_SEEKS} seeks median ms`]: r.seeks.medianMs, 'seeks max ms': r.seeks.maxMs,
   })));
   return rows;
 }
