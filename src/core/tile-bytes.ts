@@ -323,9 +323,11 @@ function sweptSpillDirectory(storage: StorageManager): Promise<FileSystemDirecto
  * closing (a closed tab) are removed first, once per worker.
  */
 export async function openFileSpill(): Promise<FileSpill | null> {
+  // Sync access handles exist in dedicated workers only: the in-page engine keeps Blobs.
+  const workerScope = (globalThis as { DedicatedWorkerGlobalScope?: abstract new () => unknown }).DedicatedWorkerGlobalScope;
   const storage = (globalThis as { navigator?: Navigator }).navigator?.storage;
   const handleType = (globalThis as { FileSystemFileHandle?: { prototype: object } }).FileSystemFileHandle;
-  if (!storage?.getDirectory || !handleType || !('createSyncAccessHandle' in handleType.prototype)) return null;
+  if (!workerScope || !(globalThis instanceof workerScope) || !storage?.getDirectory || !handleType || !('createSyncAccessHandle' in handleType.prototype)) return null;
   // Another player's first sweep may remove a file between its creation and its opening: try again.
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
