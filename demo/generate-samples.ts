@@ -1,7 +1,8 @@
 // `npm run samples`: writes the sample recordings in demo/recordings/ through the recorder shim,
 // from synthesized desktop sessions drawn with a real rasterizer (demo/samples/desktop-scene.ts).
-// `npm run samples -- --long` writes the 1-hour 1920×1080 benchmark recording instead, and
-// `-- --long-rfx` the 1-hour RemoteFX one (the RDP capture looped); neither is committed.
+// `npm run samples -- --long` writes the 1-hour 1920×1080 benchmark recording instead
+// (`--long=10m` and `--long=3h` the 10-minute and 3-hour ones), and `-- --long-rfx` the 1-hour
+// RemoteFX one (the RDP capture looped); none is committed.
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeTdp } from '../src/format/tdp.js';
@@ -41,12 +42,21 @@ const samples: Sample[] = [
   },
 ];
 
-const long: Sample = {
-  file: 'long-1h-1080p.tar',
-  scene: { width: 1920, height: 1080, durationMs: 3_600_000, seed: 3600 },
-  session: { ...samples[1]!.session, sessionId: '0f1e2d3c-4b5a-4968-8776-655443322110', user: 'carol@example.com', windowsUser: 'carol' },
-  startedAt: Date.UTC(2026, 10, 19, 8, 0, 0),
-};
+/** The 1920×1080 benchmark recordings by length: the 1-hour one, and 10-minute and 3-hour ones for memory against length. */
+const LONG_LENGTHS = { '10m': 600_000, '1h': 3_600_000, '3h': 10_800_000 } as const;
+type LongLength = keyof typeof LONG_LENGTHS;
+
+function longSample(length: LongLength): Sample {
+  const durationMs = LONG_LENGTHS[length];
+  // The 1-hour sample keeps its seed and session id: its bytes are those earlier results were measured on.
+  const suffix = length === '1h' ? '655443322110' : `6554433${String(durationMs / 60_000).padStart(5, '0')}`;
+  return {
+    file: `long-${length}-1080p.tar`,
+    scene: { width: 1920, height: 1080, durationMs, seed: durationMs / 1000 },
+    session: { ...samples[1]!.session, sessionId: `0f1e2d3c-4b5a-4968-8776-${suffix}`, user: 'carol@example.com', windowsUser: 'carol' },
+    startedAt: Date.UTC(2026, 10, 19, 8, 0, 0),
+  };
+}
 
 async function writeSample(dir: string, sample: Sample): Promise<void> {
   const started = performance.now();
@@ -78,8 +88,14 @@ async function writeSample(dir: string, sample: Sample): Promise<void> {
 
 const dir = new URL('./recordings/', import.meta.url).pathname;
 await mkdir(dir, { recursive: true });
-if (process.argv.includes('--long')) {
-  await writeSample(dir, long);
+const longArgument = process.argv.find((argument) => argument === '--long' || argument.startsWith('--long='));
+if (longArgument) {
+  const length = longArgument === '--long' ? '1h' : longArgument.slice('--long='.length);
+  if (!(length in LONG_LENGTHS)) {
+    console.error(`--long=${length}: the lengths are ${Object.keys(LONG_LENGTHS).join(', ')}`);
+    process.exit(2);
+  }
+  await writeSample(dir, longSample(length as LongLength));
 } else if (process.argv.includes('--long-rfx')) {
   // The fast-path benchmark recording: the RemoteFX capture looped to 1 hour (not committed), as a
   // session of its own (the demo list must not take it for the capture's own sample).

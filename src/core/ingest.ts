@@ -35,6 +35,11 @@ export class Ingest {
     this.onUndrawable = hooks.onUndrawable ?? (() => {});
   }
 
+  /** Frees what the recording holds outside the heap (its spilled tile bytes); a new load or the end of the player. */
+  close(): void {
+    this.tileBytes.close();
+  }
+
   /** The latest time of any event so far (the whole length once `finished`). */
   get durationMs(): number {
     return this.builder.durationMs;

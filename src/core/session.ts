@@ -298,6 +298,7 @@ export class PlaybackSession {
   dispose(): void {
     this.stop();
     this.machine.close();
+    this.ingest.close();
   }
 
   // ——— loading ———
@@ -322,6 +323,7 @@ export class PlaybackSession {
     this.clock.stop();
     this.clock.set(0);
     this.clock.setRate(rate);
+    this.ingest.close();
     this.ingest = this.newIngest();
     this.playhead.scheduler = new Scheduler(this.ingest.timeline, this.keyframes.store);
     this.keyframes.reset(this.ingest, this.decodeTile);

@@ -9,58 +9,193 @@ export interface StoredBytes {
 export type TileImage = Uint8Array | StoredBytes;
 
 export interface TileBytesBudget {
-  /** Tiles are packed into segments of this size, each handed to the browser as one Blob. */
+  /** Tiles are packed into segments of this size; a full segment is spilled out of the heap. */
   segmentBytes: number;
-  /** Segments kept readable in memory (the open one, recently sealed and recently read ones). */
+  /**
+   * Segments kept readable in memory when they spill to Blobs (the recently sealed and recently
+   * read ones); also the most that waits in memory while the spill file opens.
+   */
   cacheBytes: number;
 }
 
 /**
- * 2 MiB segments, read back in about 2 ms each. 96 MiB of them stay in memory (about 40 minutes of
- * busy full-HD desktop): a seek with no keyframe near reads tiles from all over the recording, and
- * reading them back would cost more than decoding them.
+ * 2 MiB segments. Spilled to a file, a tile is read back alone, synchronously, and nothing is
+ * cached. Spilled to Blobs (no file storage here), a segment is read back whole (about 2 ms) and 96
+ * MiB of them stay in memory (about 40 minutes of busy full-HD desktop): a seek with no keyframe
+ * near reads tiles from all over the recording, and reading them back would cost more than
+ * decoding them.
  */
 export const DEFAULT_TILE_BYTES_BUDGET: TileBytesBudget = { segmentBytes: 2 * 1024 * 1024, cacheBytes: 96 * 1024 * 1024 };
 
+/** Where sealed segments go: somewhere outside this heap they can be read back from. */
+export interface SegmentSpill {
+  /** Keeps a sealed segment; the caller never writes `bytes` again. Throws when it cannot (disk full). */
+  write(segment: number, bytes: Uint8Array): void;
+  /** `length` bytes at `offset` of a written segment. */
+  read(segment: number, offset: number, length: number): Uint8Array | Promise<Uint8Array>;
+  /** Bytes of written segments held in this process. */
+  readonly residentBytes: number;
+  /** Frees what it holds (a file is removed); reads fail afterwards. */
+  close(): void;
+}
+
 /**
- * The PNG bytes of every tile, kept out of the worker's heap so that memory stays flat however
- * long the recording: tiles are packed into segments, and a full segment becomes a Blob, which the
- * browser holds outside this process (and may page to disk). Reading a tile back costs one read of
- * its whole segment (about 2 ms per 2 MiB; reading tiles one by one is 10× slower), cached in a
- * small LRU, so playback and seeks from a keyframe, which read tiles close together, rarely wait.
+ * The PNG bytes of every tile (and fast-path PDU), kept out of the worker's heap so that memory
+ * stays flat however long the recording: tiles are packed into segments, and a full segment is
+ * spilled. Where the page may keep files (the origin private file system, in the player's worker),
+ * segments go to one file on disk and are read back tile by tile, synchronously: neither this
+ * process nor the browser process holds them. Elsewhere they become Blobs, which the browser
+ * process holds, read back a segment at a time through a small LRU. While the file opens, sealed
+ * segments wait in memory (at most `cacheBytes`; beyond, they go to Blobs).
  */
 export class TileBytesStore {
-  private readonly sealed: Blob[] = [];
   private open: Uint8Array;
   private openUsed = 0;
-  /** Readable segments by index, least recently used first (Map keeps insertion order). */
-  private readonly cache = new Map<number, Uint8Array>();
-  private cachedBytes = 0;
-  private readonly loading = new Map<number, Promise<Uint8Array>>();
+  private sealedCount = 0;
+  /** Where each sealed segment went. */
+  private readonly homes: SegmentSpill[] = [];
+  private file: SegmentSpill | null = null;
+  /** No write fails until one does (the disk is full): then later segments go to Blobs. */
+  private fileWritable = true;
+  private opening: boolean;
+  private readonly waiting = new Map<number, Uint8Array>();
+  private waitingBytes = 0;
+  private blobSpill: BlobSpill | null = null;
+  private closed = false;
+  /** Settles once the spill file is open, or known to be unavailable. */
+  readonly ready: Promise<void>;
 
-  constructor(private readonly budget: TileBytesBudget = DEFAULT_TILE_BYTES_BUDGET) {
+  /** `openSpill` gives the file to spill to, or null when there is none (then segments become Blobs). */
+  constructor(
+    private readonly budget: TileBytesBudget = DEFAULT_TILE_BYTES_BUDGET,
+    openSpill: () => Promise<SegmentSpill | null> = openFileSpill,
+  ) {
     this.open = new Uint8Array(budget.segmentBytes);
+    this.opening = true;
+    this.ready = openSpill().then(
+      (file) => this.opened(file),
+      () => this.opened(null),
+    );
   }
 
-  /** Bytes held in this process (the open segment and the cache). */
+  /** Bytes held in this process (the open segment, segments waiting for the file, and cached ones). */
   get residentBytes(): number {
-    return this.open.byteLength + this.cachedBytes;
+    return this.open.byteLength + this.waitingBytes + (this.blobSpill?.residentBytes ?? 0) + (this.file?.residentBytes ?? 0);
+  }
+
+  /** Segments are going to a file (false: to Blobs, or still waiting for the file to open). */
+  get spillsToFile(): boolean {
+    return this.file !== null && this.fileWritable;
   }
 
   /** Copies `bytes` into the store. */
   add(bytes: Uint8Array): StoredBytes {
     if (this.openUsed + bytes.length > this.open.length) this.seal(bytes.length);
-    const stored = { segment: this.sealed.length, offset: this.openUsed, length: bytes.length };
+    const stored = { segment: this.sealedCount, offset: this.openUsed, length: bytes.length };
     this.open.set(bytes, this.openUsed);
     this.openUsed += bytes.length;
     return stored;
   }
 
-  /** The bytes of `image`: at once when its segment is in memory, else once the segment is read back. */
+  /** The bytes of `image`: at once when its segment is in memory or in the file, else once read back. */
   read(image: TileImage): Uint8Array | Promise<Uint8Array> {
     if (image instanceof Uint8Array) return image;
     const { segment, offset, length } = image;
-    if (segment === this.sealed.length) return this.open.subarray(offset, offset + length);
+    if (this.closed) throw new RangeError('the tile bytes of this recording were released (a new load or the player closed)');
+    if (segment === this.sealedCount) return this.open.subarray(offset, offset + length);
+    const waiting = this.waiting.get(segment);
+    if (waiting) return waiting.subarray(offset, offset + length);
+    const home = this.homes[segment];
+    if (!home) throw new RangeError(`no tile bytes segment ${segment}`);
+    return home.read(segment, offset, length);
+  }
+
+  /** Frees the spilled bytes (the file is removed); the store is not read again. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.file?.close();
+    this.blobSpill?.close();
+    this.waiting.clear();
+    this.waitingBytes = 0;
+    this.open = new Uint8Array(0);
+    this.openUsed = 0;
+  }
+
+  private opened(file: SegmentSpill | null): void {
+    this.opening = false;
+    if (this.closed) {
+      file?.close();
+      return;
+    }
+    this.file = file;
+    for (const [segment, bytes] of this.waiting) this.spill(segment, bytes);
+    this.waiting.clear();
+    this.waitingBytes = 0;
+  }
+
+  private seal(nextLength: number): void {
+    if (this.openUsed === 0) {
+      // Nothing to seal: the open segment only grows to hold one tile larger than a segment.
+      this.open = new Uint8Array(Math.max(this.budget.segmentBytes, nextLength));
+      return;
+    }
+    const segment = this.sealedCount;
+    const filled = this.open.subarray(0, this.openUsed);
+    this.sealedCount += 1;
+    this.open = new Uint8Array(Math.max(this.budget.segmentBytes, nextLength));
+    this.openUsed = 0;
+    if (this.opening && this.waitingBytes + filled.buffer.byteLength <= this.budget.cacheBytes) {
+      this.waiting.set(segment, filled);
+      this.waitingBytes += filled.buffer.byteLength;
+    } else {
+      this.spill(segment, filled);
+    }
+  }
+
+  private spill(segment: number, bytes: Uint8Array): void {
+    if (this.file && this.fileWritable) {
+      try {
+        this.file.write(segment, bytes);
+        this.homes[segment] = this.file;
+        return;
+      } catch {
+        // Out of disk or quota: what is in the file stays readable; the rest goes to Blobs.
+        this.fileWritable = false;
+      }
+    }
+    this.blobSpill ??= new BlobSpill(this.budget.cacheBytes);
+    this.blobSpill.write(segment, bytes);
+    this.homes[segment] = this.blobSpill;
+  }
+}
+
+/**
+ * Segments as Blobs, which the browser holds outside this process. Reading a tile back costs one
+ * read of its whole segment (about 2 ms per 2 MiB; reading tiles one by one is 10× slower), cached
+ * in an LRU of `cacheBytes`, so playback and seeks from a keyframe, which read tiles close
+ * together, rarely wait.
+ */
+export class BlobSpill implements SegmentSpill {
+  private readonly blobs: Blob[] = [];
+  /** Readable segments by index, least recently used first (Map keeps insertion order). */
+  private readonly cache = new Map<number, Uint8Array>();
+  private cachedBytes = 0;
+  private readonly loading = new Map<number, Promise<Uint8Array>>();
+
+  constructor(private readonly cacheBytes: number) {}
+
+  get residentBytes(): number {
+    return this.cachedBytes;
+  }
+
+  write(segment: number, bytes: Uint8Array): void {
+    // The Blob copies the bytes out of this process; the filled buffer stays as the cached copy.
+    this.blobs[segment] = new Blob([bytes as Uint8Array<ArrayBuffer>]);
+    this.keep(segment, bytes);
+  }
+
+  read(segment: number, offset: number, length: number): Uint8Array | Promise<Uint8Array> {
     const cached = this.cache.get(segment);
     if (cached) {
       this.cache.delete(segment);
@@ -70,24 +205,18 @@ export class TileBytesStore {
     return this.load(segment).then((bytes) => bytes.subarray(offset, offset + length));
   }
 
-  private seal(nextLength: number): void {
-    if (this.openUsed === 0) {
-      // Nothing to seal: the open segment only grows to hold one tile larger than a segment.
-      this.open = new Uint8Array(Math.max(this.budget.segmentBytes, nextLength));
-      return;
-    }
-    const filled = this.open.subarray(0, this.openUsed);
-    // The Blob copies the bytes out of this process; the filled buffer stays as the cached copy.
-    this.sealed.push(new Blob([filled as Uint8Array<ArrayBuffer>]));
-    this.keep(this.sealed.length - 1, filled);
-    this.open = new Uint8Array(Math.max(this.budget.segmentBytes, nextLength));
-    this.openUsed = 0;
+  close(): void {
+    this.blobs.length = 0;
+    this.cache.clear();
+    this.cachedBytes = 0;
   }
 
   private load(segment: number): Promise<Uint8Array> {
     let pending = this.loading.get(segment);
     if (!pending) {
-      pending = this.sealed[segment]!.arrayBuffer().then((buffer) => {
+      const blob = this.blobs[segment];
+      if (!blob) return Promise.reject(new RangeError(`no tile bytes segment ${segment}`));
+      pending = blob.arrayBuffer().then((buffer) => {
         this.loading.delete(segment);
         const bytes = new Uint8Array(buffer);
         this.keep(segment, bytes);
@@ -103,9 +232,113 @@ export class TileBytesStore {
     this.cache.set(segment, bytes);
     this.cachedBytes += bytes.buffer.byteLength;
     for (const [oldest, oldBytes] of this.cache) {
-      if (this.cachedBytes <= this.budget.cacheBytes || oldest === segment) break;
+      if (this.cachedBytes <= this.cacheBytes || oldest === segment) break;
       this.cache.delete(oldest);
       this.cachedBytes -= oldBytes.buffer.byteLength;
     }
   }
+}
+
+/** The part of `FileSystemSyncAccessHandle` (dedicated workers only) the file spill uses. */
+export interface SyncFile {
+  write(buffer: Uint8Array, options: { at: number }): number;
+  read(buffer: Uint8Array, options: { at: number }): number;
+  flush?(): void;
+  close(): void;
+}
+
+/**
+ * Segments one after the other in one file, read back tile by tile with synchronous positioned
+ * reads: nothing is held in memory, and the operating system's page cache keeps recent reads fast.
+ */
+export class FileSpill implements SegmentSpill {
+  /** Where each segment starts in the file. */
+  private readonly starts: number[] = [];
+  private end = 0;
+  private closed = false;
+
+  constructor(
+    private readonly file: SyncFile,
+    private readonly onClose: () => void = () => {},
+  ) {}
+
+  get residentBytes(): number {
+    return 0;
+  }
+
+  write(segment: number, bytes: Uint8Array): void {
+    const written = this.file.write(bytes, { at: this.end });
+    if (written !== bytes.length) throw new Error(`wrote ${written} of ${bytes.length} bytes of tile segment ${segment}`);
+    this.starts[segment] = this.end;
+    this.end += bytes.length;
+  }
+
+  read(segment: number, offset: number, length: number): Uint8Array {
+    const start = this.starts[segment];
+    if (start === undefined || this.closed) throw new RangeError(`no tile bytes segment ${segment}`);
+    const bytes = new Uint8Array(length);
+    const read = this.file.read(bytes, { at: start + offset });
+    if (read !== length) throw new RangeError(`read ${read} of ${length} bytes of tile segment ${segment}`);
+    return bytes;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.file.close();
+    } finally {
+      this.onClose();
+    }
+  }
+}
+
+/** The directory of the origin private file system that holds the players' spill files. */
+export const SPILL_DIRECTORY = 'desktop-recording-player-tiles';
+
+interface SyncAccessible {
+  createSyncAccessHandle(): Promise<SyncFile>;
+}
+
+/** The spill directory, once per worker, after files left by players that ended without closing are removed. */
+let spillDirectory: Promise<FileSystemDirectoryHandle> | undefined;
+
+function sweptSpillDirectory(storage: StorageManager): Promise<FileSystemDirectoryHandle> {
+  spillDirectory ??= (async () => {
+    const root = await storage.getDirectory();
+    const directory = await root.getDirectoryHandle(SPILL_DIRECTORY, { create: true });
+    const names: string[] = [];
+    for await (const name of (directory as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+    // A file still open in another player is locked: removing it fails, and it stays.
+    await Promise.all(names.map((name) => directory.removeEntry(name).catch(() => {})));
+    return directory;
+  })();
+  spillDirectory.catch(() => (spillDirectory = undefined));
+  return spillDirectory;
+}
+
+/**
+ * A new spill file in the origin private file system, or null where there is none (no secure
+ * context, not a dedicated worker, storage refused). Files left by players that ended without
+ * closing (a closed tab) are removed first, once per worker.
+ */
+export async function openFileSpill(): Promise<FileSpill | null> {
+  // Sync access handles exist in dedicated workers only: the in-page engine keeps Blobs.
+  const workerScope = (globalThis as { DedicatedWorkerGlobalScope?: abstract new () => unknown }).DedicatedWorkerGlobalScope;
+  const storage = (globalThis as { navigator?: Navigator }).navigator?.storage;
+  const handleType = (globalThis as { FileSystemFileHandle?: { prototype: object } }).FileSystemFileHandle;
+  if (!workerScope || !(globalThis instanceof workerScope) || !storage?.getDirectory || !handleType || !('createSyncAccessHandle' in handleType.prototype)) return null;
+  // Another player's first sweep may remove a file between its creation and its opening: try again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const directory = await sweptSpillDirectory(storage);
+      const name = `${crypto.randomUUID()}.tiles`;
+      const handle = await directory.getFileHandle(name, { create: true });
+      const file = await (handle as unknown as SyncAccessible).createSyncAccessHandle();
+      return new FileSpill(file, () => void directory.removeEntry(name).catch(() => {}));
+    } catch {
+      // Storage refused or the file went away: the next attempt, then Blobs.
+    }
+  }
+  return null;
 }

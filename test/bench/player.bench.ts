@@ -26,12 +26,13 @@ export interface LoadTiming {
  * Creates a player, sets `src` and waits for `loadeddata` (and `canplaythrough` when asked). With
  * `phase`, the load sits between the marks `bench:<phase>:start` and `…:end`.
  */
-export async function loadPlayer(url: string, options: { untilCanPlayThrough: boolean; phase?: string }): Promise<LoadTiming> {
+export async function loadPlayer(url: string, options: { untilCanPlayThrough: boolean; phase?: string; timeoutMs?: number }): Promise<LoadTiming> {
   const player = await createPlayer();
+  const timeoutMs = options.timeoutMs ?? 120_000;
   // Listeners first: the events come from the worker, after `src` is set.
   const loadedData = once(player, 'loadeddata').then(epochNow);
-  const canPlayThrough = once(player, 'canplaythrough', 120_000).then(epochNow);
-  const failed = once(player, 'error', 120_000).then(() => {
+  const canPlayThrough = once(player, 'canplaythrough', timeoutMs).then(epochNow);
+  const failed = once(player, 'error', timeoutMs).then(() => {
     throw new Error(`the player failed to load ${url}`);
   });
   if (options.phase) performance.mark(`bench:${options.phase}:start`);

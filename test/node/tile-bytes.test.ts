@@ -1,8 +1,24 @@
 import assert from 'node:assert/strict';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { TileBytesStore } from '../../src/core/tile-bytes.js';
+import fc from 'fast-check';
+import { FileSpill, TileBytesStore, type StoredBytes, type SyncFile } from '../../src/core/tile-bytes.js';
+import '../helpers/property-seed.js';
 
 const tileOf = (seed: number, length: number) => Uint8Array.from({ length }, (_, i) => (seed * 31 + i) & 0xff);
+
+/** Checks that every stored tile reads back as it went in; returns how many reads had to wait. */
+async function readsBack(store: TileBytesStore, stored: StoredBytes[], tiles: Uint8Array[]): Promise<number> {
+  let waited = 0;
+  for (const [index, ref] of stored.entries()) {
+    const bytes = store.read(ref);
+    if (bytes instanceof Promise) waited += 1;
+    assert.deepEqual(await bytes, tiles[index], `tile ${index}`);
+  }
+  return waited;
+}
 
 describe('TileBytesStore', () => {
   test('gives back every tile, from the open segment, the cache and sealed Blobs read back', async () => {
@@ -10,12 +26,7 @@ describe('TileBytesStore', () => {
     const tiles = Array.from({ length: 40 }, (_, i) => tileOf(i, 150 + i * 7));
     const stored = tiles.map((tile) => store.add(tile));
     assert.ok(stored.at(-1)!.segment >= 8, 'spread over many segments');
-    let waited = 0;
-    for (const [index, ref] of stored.entries()) {
-      const bytes = store.read(ref);
-      if (bytes instanceof Promise) waited += 1;
-      assert.deepEqual(await bytes, tiles[index], `tile ${index}`);
-    }
+    const waited = await readsBack(store, stored, tiles);
     assert.ok(waited > 0, 'old segments were evicted and read back from their Blobs');
     // Memory held here stays within the open segment and the cache budget, however many tiles.
     assert.ok(store.residentBytes <= 1000 + 2000 + 1000);
@@ -36,5 +47,106 @@ describe('TileBytesStore', () => {
     const store = new TileBytesStore();
     const bytes = tileOf(9, 10);
     assert.equal(store.read(bytes), bytes);
+  });
+});
+
+/** A real file on disk through positioned reads and writes, as the origin private file system's handle gives them. */
+function diskFile(): { file: SyncFile; path: string; removed: () => boolean } {
+  const dir = mkdtempSync(join(tmpdir(), 'tile-bytes-'));
+  const path = join(dir, 'spill.tiles');
+  const fd = openSync(path, 'w+');
+  let removed = false;
+  return {
+    path,
+    removed: () => removed,
+    file: {
+      write: (buffer, { at }) => writeSync(fd, buffer, 0, buffer.length, at),
+      read: (buffer, { at }) => readSync(fd, buffer, 0, buffer.length, at),
+      close: () => {
+        closeSync(fd);
+        rmSync(dir, { recursive: true });
+        removed = true;
+      },
+    },
+  };
+}
+
+describe('TileBytesStore spilling', () => {
+  test('a long recording: memory held stays within one segment while every tile reads back from the file', async () => {
+    const disk = diskFile();
+    const segmentBytes = 4096;
+    const store = new TileBytesStore({ segmentBytes, cacheBytes: 3 * segmentBytes }, async () => new FileSpill(disk.file));
+    await store.ready;
+    assert.equal(store.spillsToFile, true);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 200, maxLength: 600 }), (lengths) => {
+        const stored = lengths.map((length, index) => {
+          const ref = store.add(tileOf(index + length, length));
+          // Nothing but the open segment stays in this process, however many segments are sealed.
+          assert.ok(store.residentBytes <= segmentBytes, `held ${store.residentBytes} bytes after tile ${index}`);
+          return ref;
+        });
+        for (const [index, ref] of stored.entries()) {
+          const bytes = store.read(ref);
+          assert.ok(bytes instanceof Uint8Array, 'a file read is synchronous');
+          assert.deepEqual(bytes, tileOf(index + lengths[index]!, lengths[index]!), `tile ${index}`);
+        }
+      }),
+      { numRuns: 5 },
+    );
+    assert.ok(statSync(disk.path).size > 100 * segmentBytes, 'the sealed segments are in the file');
+    store.close();
+    assert.equal(disk.removed(), true, 'closing removes the file');
+    assert.throws(() => store.read({ segment: 0, offset: 0, length: 1 }), /released/);
+  });
+
+  test('segments sealed while the file opens wait in memory, within the budget, then go to the file', async () => {
+    const disk = diskFile();
+    let open!: (spill: FileSpill) => void;
+    const store = new TileBytesStore({ segmentBytes: 1000, cacheBytes: 3000 }, () => new Promise((resolve) => (open = resolve)));
+    const tiles = Array.from({ length: 60 }, (_, i) => tileOf(i, 400));
+    const stored = tiles.map((tile) => {
+      const ref = store.add(tile);
+      // The open segment, the waiting ones within the budget, and the Blob cache within it: beyond, segments did not wait.
+      assert.ok(store.residentBytes <= 1000 + 3000 + 3000, `held ${store.residentBytes} bytes`);
+      return ref;
+    });
+    for (const [index, ref] of stored.entries()) assert.deepEqual(await store.read(ref), tiles[index]);
+    open(new FileSpill(disk.file));
+    await store.ready;
+    assert.equal(store.spillsToFile, true);
+    const later = tiles.map((tile) => store.add(tile));
+    for (const [index, ref] of [...stored, ...later].entries()) assert.deepEqual(await store.read(ref), tiles[index % tiles.length], `tile ${index}`);
+    store.close();
+  });
+
+  test('a full disk: what is in the file stays readable, later segments go to Blobs', async () => {
+    const disk = diskFile();
+    let room = 5000;
+    const quota: SyncFile = {
+      ...disk.file,
+      write: (buffer, options) => {
+        if (buffer.length > room) return 0;
+        room -= buffer.length;
+        return disk.file.write(buffer, options);
+      },
+    };
+    const store = new TileBytesStore({ segmentBytes: 1000, cacheBytes: 2000 }, async () => new FileSpill(quota));
+    await store.ready;
+    const tiles = Array.from({ length: 80 }, (_, i) => tileOf(i, 300));
+    const stored = tiles.map((tile) => store.add(tile));
+    assert.equal(store.spillsToFile, false);
+    assert.ok((await readsBack(store, stored, tiles)) > 0, 'evicted Blob segments were read back');
+    assert.ok(store.residentBytes <= 1000 + 2000 + 1000);
+    store.close();
+  });
+
+  test('no file storage (Node has no origin private file system): segments become Blobs', async () => {
+    const store = new TileBytesStore({ segmentBytes: 1000, cacheBytes: 2000 });
+    await store.ready;
+    assert.equal(store.spillsToFile, false);
+    const ref = store.add(tileOf(1, 900));
+    store.add(tileOf(2, 900));
+    assert.deepEqual(await store.read(ref), tileOf(1, 900));
   });
 });

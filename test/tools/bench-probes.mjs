@@ -108,7 +108,7 @@ const MB = 1024 * 1024;
 
 /**
  * Samples the resident memory (VmRSS) of the browser's renderer processes every `intervalMs`: their
- * sum, and the largest one (the page's own renderer). `extra()` is stored with each sample (e.g.
+ * sum, and the largest one (the page's own renderer); and that of the browser process itself. `extra()` is stored with each sample (e.g.
  * the bytes the server has sent so far). The renderer list is refreshed every 500 ms.
  */
 export class RendererMemory {
@@ -126,7 +126,8 @@ export class RendererMemory {
       this.listedAt = performance.now();
     }
     const perPid = this.pids.map((pid) => rssKb(pid) * 1024);
-    const sample = { at: epochNow(), totalBytes: perPid.reduce((a, b) => a + b, 0), largestBytes: Math.max(0, ...perPid), renderers: perPid.filter((b) => b > 0).length, ...extra };
+    // The browser process holds what the renderers hand it: Blob storage among others.
+    const sample = { at: epochNow(), totalBytes: perPid.reduce((a, b) => a + b, 0), largestBytes: Math.max(0, ...perPid), renderers: perPid.filter((b) => b > 0).length, browserBytes: rssKb(this.rootPid) * 1024, ...extra };
     this.samples.push(sample);
     return sample;
   }

@@ -17,8 +17,10 @@
 //   7. markers: a 1-hour recording with 100,000 alerts (522 KB) against one of the same screen and
 //      length without them, each loaded on a fresh page: time to loadedmetadata and canplaythrough,
 //      and the page renderer's memory (VmRSS peak over the load, minus the idle page)
+//   8. memory against length: 10-minute, 1-hour and 3-hour 1080p samples of the same scene (made
+//      on first run, never committed), renderer and browser process, peak and settled
 // `BENCH_ONLY=export npm run bench` runs step 6 alone (no 1-hour samples needed); `BENCH_ONLY=markers`
-// step 7 alone.
+// step 7 alone; `BENCH_ONLY=memory` step 8 alone.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -47,16 +49,35 @@ const FIRST_FRAME_RUNS = 3;
 
 const exportOnly = process.env.BENCH_ONLY === 'export';
 const markersOnly = process.env.BENCH_ONLY === 'markers';
+// BENCH_ONLY=memory: only memory against length (the 10-minute, 1-hour and 3-hour 1080p samples).
+const memoryOnly = process.env.BENCH_ONLY === 'memory';
+// Memory against length: the same desktop scene recorded for 10 minutes, 1 hour and 3 hours.
+// BENCH_LENGTHS=10m,1h measures only those.
+const LENGTH_SAMPLES = [['10 min', '10m'], ['1 hour', '1h'], ['3 hours', '3h']]
+  .filter(([, length]) => !process.env.BENCH_LENGTHS || process.env.BENCH_LENGTHS.split(',').includes(length))
+  .map(([label, length]) => ({ label, length, path: `demo/recordings/long-${length}-1080p.tar` }));
+/** Idle time after canplaythrough before the settled sample (the background keyframe building runs meanwhile). */
+const MEMORY_SETTLE_MS = 20_000;
+/** Random seeks after the settled sample (seeded): their peak memory counts, and their time shows what reading tile bytes back costs. */
+const MEMORY_SEEKS = 20;
 // BENCH_ONLY=fastpath: only the fast-path seeks on the 1-hour RemoteFX recording (20 right after loading, 20 with keyframes).
 const fastPathOnly = process.env.BENCH_ONLY === 'fastpath';
-if (!exportOnly && !markersOnly && !fastPathOnly && !existsSync(join(root, longSample))) {
+if (!exportOnly && !markersOnly && !fastPathOnly && !memoryOnly && !existsSync(join(root, longSample))) {
   console.log(`Generating ${longSample} (1 hour, 1920×1080); this takes a few minutes…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
 }
+if (!exportOnly && !fastPathOnly) {
+  for (const { label, length, path } of LENGTH_SAMPLES) {
+    if (existsSync(join(root, path))) continue;
+    console.log(`Generating ${path} (${label}, 1920×1080); this takes a few minutes…`);
+    const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', `--long=${length}`], { cwd: root, stdio: 'inherit' });
+    if (made.status !== 0) process.exit(made.status ?? 1);
+  }
+}
 // The fast-path (Teleport 15+) benchmark recording: the RemoteFX capture looped to 1 hour.
 const rfxSample = 'demo/recordings/long-1h-rfx.tar';
-if (!exportOnly && !markersOnly && !existsSync(join(root, rfxSample))) {
+if (!exportOnly && !markersOnly && !memoryOnly && !existsSync(join(root, rfxSample))) {
   console.log(`Generating ${rfxSample} (the RemoteFX capture looped to 1 hour)…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long-rfx'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
@@ -186,6 +207,83 @@ const markerRows = (m) => [
   { benchmark: `renderer memory added by ${m.count} markers (load peak − idle page)`, result: `${m.extraMB} MB (${m.markers.addedMB} MB with, ${m.baseline.addedMB} MB without)`, baseline: `${m.baseline.addedMB} MB without markers`, ratio: ratio(m.markers.addedMB, m.baseline.addedMB), target: '< 50 MB', met: m.extraMB < 50 ? 'yes' : 'NO' },
 ];
 
+/**
+ * Step 8: memory against length. Each sample on a fresh page: the resident memory (VmRSS) of the
+ * page's renderer and of the browser process (which holds Blob storage), sampled every 100 ms from
+ * `src` to canplaythrough and on (peak), and after MEMORY_SETTLE_MS idle and a garbage collection
+ * (settled); the worker's live JS heap and ArrayBuffers after that collection. Prints a table.
+ */
+async function memoryByLengthStep(previous) {
+  const rows = [];
+  let page = previous;
+  for (const { label, path } of LENGTH_SAMPLES) {
+    page = await freshPage(page);
+    const url = urlOf(path, `memory-${label.replace(' ', '-')}`);
+    const idle = memory.sample();
+    memory.samples = [];
+    memory.start(() => ({ bytes: sentFor(url)?.bytes ?? 0 }));
+    const loading = page.evaluate((u) => globalThis.loadPlayer(u, { untilCanPlayThrough: true, timeoutMs: 900_000 }), url);
+    const worker = await waitForPlayerWorker(page);
+    const heap = worker ? new WorkerHeap(worker) : null;
+    heap?.start();
+    const load = await loading;
+    await sleep(MEMORY_SETTLE_MS);
+    await heap?.stop();
+    const live = (await heap?.afterGarbageCollection()) ?? null;
+    const pageSession = await page.createCDPSession();
+    await pageSession.send('HeapProfiler.collectGarbage').catch(() => {});
+    await pageSession.detach().catch(() => {});
+    await sleep(1000); // freed pages go back to the system
+    const settled = memory.sample();
+    // Seeks all over the recording read tile bytes back from wherever they were kept.
+    const random = seededRandom(SEED);
+    const targets = Array.from({ length: MEMORY_SEEKS }, () => round(random() * load.durationS, 1));
+    const seeks = await page.evaluate((positions) => globalThis.runPlayerSeeks(positions, 'memory seeks'), targets);
+    memory.stop();
+    const mb = (bytes) => RendererMemory.mb(bytes);
+    const peakOf = (field) => mb(RendererMemory.peak(memory.samples, field)?.[field]);
+    const seekMs = seeks.map((seek) => seek.ms);
+    rows.push({
+      label, path, bytes: sentFor(url)?.size ?? null, durationS: round(load.durationS), loadMs: round(load.canPlayThroughAt - load.srcSetAt),
+      renderer: { idleMB: mb(idle.largestBytes), peakMB: peakOf('largestBytes'), settledMB: mb(settled.largestBytes) },
+      browser: { idleMB: mb(idle.browserBytes), peakMB: peakOf('browserBytes'), settledMB: mb(settled.browserBytes) },
+      workerLiveMB: live ? mb(live.usedSize + (live.backingStorageSize ?? 0)) : null,
+      seeks: { count: seekMs.length, medianMs: round(median(seekMs), 1), maxMs: round(Math.max(...seekMs), 1) },
+      workerPeakMB: heap?.samples.length ? mb(Math.max(...heap.samples.map((h) => h.usedSize + (h.backingStorageSize ?? 0)))) : null,
+    });
+  }
+  await page.close();
+  console.log(`\nMemory against length (1920×1080, the same desktop scene): resident memory (VmRSS) from src until settled (peak), ` +
+    `and after ${MEMORY_SETTLE_MS / 1000} s idle past canplaythrough and a garbage collection (settled), then ${MEMORY_SEEKS} random seeks (in the peak); ` +
+    `the worker's JS heap + ArrayBuffers, polled every 200 ms until the collection (peak) and after it (live)\n`);
+  console.table(rows.map((r) => ({
+    recording: `${r.label}, ${round(r.bytes / 1e6, 1)} MB`, 'load ms': r.loadMs,
+    'renderer peak MB': r.renderer.peakMB, 'renderer settled MB': r.renderer.settledMB, 'renderer idle MB': r.renderer.idleMB,
+    'browser peak MB': r.browser.peakMB, 'browser settled MB': r.browser.settledMB, 'browser idle MB': r.browser.idleMB,
+    'worker peak MB': r.workerPeakMB, 'worker live MB': r.workerLiveMB, [`${MEMORY_SEEKS} seeks median ms`]: r.seeks.medianMs, 'seeks max ms': r.seeks.maxMs,
+  })));
+  return rows;
+}
+/** The summary rows of step 8: one per length, and the growth from the shortest to the longest. */
+const memoryRows = (rows) => {
+  const both = (r, key) => round(r.renderer[key] + r.browser[key]);
+  const first = rows[0];
+  const last = rows.at(-1);
+  const growth = ratio(both(last, 'peakMB'), both(first, 'peakMB'));
+  return [
+    ...rows.map((r) => ({
+      benchmark: `memory, ${r.label} 1080p (${round(r.bytes / 1e6, 1)} MB): renderer + browser process, peak (settled)`,
+      result: `${both(r, 'peakMB')} MB (${both(r, 'settledMB')} MB): renderer ${r.renderer.peakMB} (${r.renderer.settledMB}), browser ${r.browser.peakMB} (${r.browser.settledMB})`,
+      baseline: `${both(r, 'idleMB')} MB idle page`, ratio: null, target: '— (info)', met: '—',
+    })),
+    {
+      benchmark: `memory growth, ${first.label} → ${last.label} (${round(last.bytes / first.bytes, 1)}× the bytes): renderer + browser peak`,
+      result: `${both(first, 'peakMB')} → ${both(last, 'peakMB')} MB`, baseline: `${round((last.bytes - first.bytes) / 1e6, 1)} MB more recording`,
+      ratio: growth, target: 'flat with length (≤ 1.15)', met: growth === null ? '—' : growth <= 1.15 ? 'yes' : 'NO',
+    },
+  ];
+};
+
 /** BENCH_ONLY=<key>: runs that one step, prints its summary rows, writes .bench/results-<key>.json and exits. */
 async function runAlone(key, step, rows) {
   try {
@@ -193,12 +291,14 @@ async function runAlone(key, step, rows) {
     console.table(rows(results[key]));
     writeFileSync(join(root, `.bench/results-${key}.json`), JSON.stringify(results, null, 2));
   } finally {
+    memory.stop();
     await browser.close();
     await server.close();
   }
   process.exit(0);
 }
 if (markersOnly) await runAlone('markers', markerStep, markerRows);
+if (memoryOnly) await runAlone('memoryByLength', memoryByLengthStep, memoryRows);
 
 if (fastPathOnly) {
   try {
@@ -492,6 +592,9 @@ try {
   // ——— 7. Markers ———
   results.markers = await markerStep(null);
 
+  // ——— 8. Memory against length ———
+  results.memoryByLength = await memoryByLengthStep(null);
+
   // ——— Summary ———
   const nativeRow = reader.rows.find((r) => r.name.startsWith('RecordingReader, native'));
   const inflateRow = reader.rows[0];
@@ -526,6 +629,7 @@ try {
     { benchmark: 'page renderer memory, 25 % → 100 % of the bytes', result: `${memLong.page.atBytes['25%']} → ${memLong.page.atBytes['100%']} MB`, baseline: '—', ratio: growth, target: '— (info: whole process)', met: '—' },
     ...exportRows(results.export),
     ...markerRows(results.markers),
+    ...memoryRows(results.memoryByLength),
     { benchmark: 'worker memory peak (CDP Runtime.getHeapUsage)', result: memLong.workerHeap.peakUsedMB === null ? `n/a (${memLong.workerHeap.error})` : `${memLong.workerHeap.peakUsedMB} MB JS heap + ${memLong.workerHeap.peakBackingStorageMB ?? '?'} MB ArrayBuffers`, baseline: memShort.workerHeap.peakUsedMB === null ? 'n/a' : `${memShort.workerHeap.peakUsedMB} + ${memShort.workerHeap.peakBackingStorageMB ?? '?'} MB short file`, ratio: ratio(workerMB(memLong), workerMB(memShort)), target: '— (info)', met: '—' },
   ].map((row) => ({ ...row, ratio: row.ratio ?? '—' }));
   results.summary = summary;

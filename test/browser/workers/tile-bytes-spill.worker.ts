@@ -1,0 +1,71 @@
+/// <reference lib="webworker" />
+// Runs a TileBytesStore where the player does, in a dedicated worker: tiles of a long synthetic
+// recording go in, every one is read back, and the store's file in the origin private file system
+// is listed before and after closing. Posts what it saw.
+import { SPILL_DIRECTORY, TileBytesStore } from '../../../src/core/tile-bytes.js';
+
+export interface SpillRun {
+  spillsToFile: boolean;
+  tiles: number;
+  bytes: number;
+  maxResidentBytes: number;
+  segmentBytes: number;
+  synchronousReads: number;
+  mismatches: number[];
+  filesWhileOpen: { name: string; size: number }[];
+  filesAfterClose: string[];
+  readAfterClose: string;
+}
+
+async function files(): Promise<{ name: string; size: number }[]> {
+  const directory = await (await navigator.storage.getDirectory()).getDirectoryHandle(SPILL_DIRECTORY, { create: true });
+  const found: { name: string; size: number }[] = [];
+  for await (const name of (directory as unknown as { keys(): AsyncIterable<string> }).keys()) {
+    found.push({ name, size: (await (await directory.getFileHandle(name)).getFile()).size });
+  }
+  return found;
+}
+
+const tileOf = (seed: number, length: number) => Uint8Array.from({ length }, (_, i) => (seed * 31 + i * 7) & 0xff);
+
+self.onmessage = async (message: MessageEvent<{ tiles: number }>) => {
+  const segmentBytes = 64 * 1024;
+  const store = new TileBytesStore({ segmentBytes, cacheBytes: 4 * segmentBytes });
+  await store.ready;
+  // Tile sizes spread over 200 B – 12 KB, the same every run.
+  const lengths = Array.from({ length: message.data.tiles }, (_, index) => 200 + ((index * 7919) % 12_000));
+  let maxResidentBytes = 0;
+  const stored = lengths.map((length, index) => {
+    const ref = store.add(tileOf(index, length));
+    maxResidentBytes = Math.max(maxResidentBytes, store.residentBytes);
+    return ref;
+  });
+  let synchronousReads = 0;
+  const mismatches: number[] = [];
+  for (const [index, ref] of stored.entries()) {
+    const read = store.read(ref);
+    if (read instanceof Uint8Array) synchronousReads += 1;
+    const bytes = await read;
+    const expected = tileOf(index, lengths[index]!);
+    if (bytes.length !== expected.length || bytes.some((byte, at) => byte !== expected[at])) mismatches.push(index);
+  }
+  const filesWhileOpen = await files();
+  store.close();
+  let readAfterClose = '';
+  try {
+    store.read(stored[0]!);
+  } catch (error) {
+    readAfterClose = String(error);
+  }
+  // The file is removed right after its handle closes: wait for that state.
+  let filesAfterClose = (await files()).map((file) => file.name);
+  for (let tries = 0; tries < 1000 && filesAfterClose.length > 0; tries++) {
+    await new Promise((resolve) => setTimeout(resolve));
+    filesAfterClose = (await files()).map((file) => file.name);
+  }
+  const run: SpillRun = {
+    spillsToFile: store.spillsToFile, tiles: stored.length, bytes: lengths.reduce((a, b) => a + b, 0), maxResidentBytes, segmentBytes,
+    synchronousReads, mismatches, filesWhileOpen, filesAfterClose, readAfterClose,
+  };
+  postMessage(run);
+};
