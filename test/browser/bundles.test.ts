@@ -20,10 +20,11 @@ const ELEMENT_BUDGET = 22.5 * 1024;
 /**
  * What every page downloads before the first frame: the element and the worker (chunks load on
  * first use). 57.2 KB before the fast-path decoders became a chunk (−10 KB), the element was split
- * into controllers, the worker learnt to read a file's end first by HTTP Range and to send markers
- * as deltas, and transfers were grouped: about 58.9 KB after. The goal is 35 KB.
+ * into controllers, the worker learnt to read a file's end first by HTTP Range, to send markers as
+ * deltas, to group transfers and to spill tile bytes to a file: about 59.8 KB after. The goal is
+ * 35 KB: the TDPB readers, the tail read and the spill file are the next candidates for chunks.
  */
-const INITIAL_DOWNLOAD_BUDGET = 59.5 * 1024;
+const INITIAL_DOWNLOAD_BUDGET = 60.5 * 1024;
 /** The opt-in German texts. */
 const STRINGS_DE_BUDGET = 1.5 * 1024;
 
