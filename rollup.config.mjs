@@ -161,7 +161,7 @@ export default [
     // CommonJS `ws` package, a dependency, stay external).
     input: { format: 'src/format/index.ts', recorder: 'src/recorder/index.ts', cli: 'src/cli/main.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
-    external: (id) => id.startsWith('node:') || id === 'ws',
+    external: (id) => id.startsWith('node:') || id === 'ws' || id === 'tesseract.js',
     plugins: plugins(),
     onwarn,
   },

@@ -1,11 +1,15 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { summarizeRecording, type RecordingSummary } from '../format/summary.js';
 import { serve } from './serve.js';
+import { serializeTextIndex } from '../core/text-index/format.js';
 
 const USAGE = `Usage:
   desktop-recording inspect FILE [--json]   summarize a recording (exit 0 clean, 1 damaged, 2 usage)
+  desktop-recording index FILE [--out FILE.text.json]
+                                            recognise the text on the screen (OCR) and write the text index
+                                            (default: FILE.text.json beside the recording; progress on stderr)
   desktop-recording serve [DIR] [--port N] [--token T]
                                             demo server: demo page, player, recordings (with Range), their list,
                                             live sessions and the playback websocket (--token: clients must send it)`;
@@ -15,6 +19,7 @@ export async function main(args: string[], out = process.stdout, err = process.s
   const [command, ...rest] = args;
   if (command === 'inspect') return inspect(rest, out, err);
   if (command === 'serve') return serveCommand(rest, out, err);
+  if (command === 'index') return indexCommand(rest, out, err);
   if (command === '--help' || command === '-h' || command === 'help') {
     out.write(`${USAGE}\n`);
     return 0;
@@ -41,6 +46,58 @@ async function inspect(args: string[], out: NodeJS.WritableStream, err: NodeJS.W
   const summary = await summarizeRecording(createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Uint8Array>);
   out.write(json ? `${JSON.stringify(summary, null, 2)}\n` : describe(file, summary));
   return summary.errors.length ? 1 : 0;
+}
+
+async function indexCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const files: string[] = [];
+  let target: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--out' && i + 1 < args.length && !target) target = args[++i]!;
+    else if (arg.startsWith('-')) {
+      err.write(`Unknown option: ${arg}\n${USAGE}\n`);
+      return 2;
+    } else files.push(arg);
+  }
+  if (files.length !== 1) {
+    err.write(`${USAGE}\n`);
+    return 2;
+  }
+  const file = files[0]!;
+  try {
+    if (!(await stat(file)).isFile()) throw new Error('not a file');
+  } catch (error) {
+    err.write(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}\n`);
+    return 2;
+  }
+  const outFile = target ?? `${file.replace(/\.tar$/, '')}.text.json`;
+  const started = performance.now();
+  const abort = new AbortController();
+  const stop = () => abort.abort(new Error('interrupted'));
+  process.once('SIGINT', stop);
+  try {
+    const { indexRecordingFile } = await import('./text-index.js');
+    let lastReport = 0;
+    const { index, readError } = await indexRecordingFile(file, {
+      signal: abort.signal,
+      onProgress: (p) => {
+        if (performance.now() - lastReport < 1000 && p.coveredMs < p.durationMs) return;
+        lastReport = performance.now();
+        err.write(`indexed ${formatDuration(p.coveredMs)} of ${formatDuration(p.durationMs)}: ${p.screens} screens, ${p.regions} regions, ${p.words} words\n`);
+      },
+    });
+    const json = serializeTextIndex(index);
+    await writeFile(outFile, json);
+    const seconds = (performance.now() - started) / 1000;
+    out.write(`${outFile}: ${index.words.length} words over ${formatDuration(index.durationMs)}, ${(json.length / 1024).toFixed(1)} KiB, in ${seconds.toFixed(1)} s\n`);
+    if (readError) err.write(`DAMAGED: indexed up to the damage: ${readError.message}\n`);
+    return readError ? 1 : 0;
+  } catch (error) {
+    err.write(`Cannot index ${file}: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', stop);
+  }
 }
 
 async function serveCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
