@@ -14,6 +14,9 @@ export {
   type PlayerError,
   type PlaybackQuality,
   type PlayerMarker,
+  type TextIndexProgress,
+  type TextSearchHit,
+  type TextSearchOptions,
   type TimeRangesLike,
 } from './element/desktop-recording-player.js';
 export { MediaEvent, ReadyState, Preload, type PlaybackError } from './playback-state.js';

@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValu
 import { mediaErrorCodeOf, type ErrorReason, type MediaErrorCode } from '../format/errors.js';
 import type { Marker, RecordingInfo } from '../format/timeline.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackSnapshot } from '../playback-state.js';
-import { RequestMethod, type EventMessage, type ExportProgressMessage, type LoadParams, type SourceParam } from '../worker/protocol.js';
+import { RequestMethod, type EventMessage, type ExportProgressMessage, type LoadParams, type SourceParam, type TextSearchHit, type TextSearchOptions } from '../worker/protocol.js';
 import { EngineClient } from '../worker/worker-client.js';
 import { styles } from './desktop-recording-player.styles.js';
 import { describePosition, fileStamp, formatClock, formatWallClock, mediaFragmentStart, parseTimeOffset } from './format-time.js';
@@ -76,7 +76,19 @@ export interface DesktopRecordingPlayerEventMap extends HTMLElementEventMap {
   marker: CustomEvent<PlayerMarker>;
   /** `activity` changed. */
   activitychange: Event;
+  /** The text index searches read was loaded (or grew): how much of the recording it covers. */
+  textindexprogress: CustomEvent<TextIndexProgress>;
 }
+
+/** `textindexprogress`'s detail: seconds of the recording the text index covers, of its length. */
+export interface TextIndexProgress {
+  covered: number;
+  duration: number;
+  /** The whole recording is indexed. */
+  complete: boolean;
+}
+
+export type { TextSearchHit, TextSearchOptions };
 
 /** OffscreenCanvas, and handing a page canvas over to one (every current browser; Safari since 16.4). */
 function canTransferCanvases(): boolean {
@@ -160,6 +172,7 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @fires emptied - The previous recording was unloaded.
  * @fires resize - The remote screen size changed.
  * @fires {CustomEvent<PlayerMarker>} marker - Playback crossed a marker; `detail` is the `PlayerMarker`.
+ * @fires {CustomEvent<TextIndexProgress>} textindexprogress - The text index that `search()` reads was loaded: `detail.covered` of `detail.duration` seconds are indexed.
  * @fires activitychange - `activity` changed: more of the recording was measured (at most twice a second while it loads, once when it is loaded), or a new recording began (empty).
  *
  * @csspart screen - The canvas with the remote screen.
@@ -236,6 +249,7 @@ export class DesktopRecordingPlayer extends LitElement {
     theme: { reflect: true },
     poster: { reflect: true },
     workerSrc: { attribute: 'worker-src' },
+    textIndex: { attribute: 'text-index' },
     src: { reflect: true },
     srcObject: { attribute: false },
     playbackRate: { attribute: 'playbackrate', type: Number },
@@ -362,6 +376,11 @@ export class DesktopRecordingPlayer extends LitElement {
   poster: string | undefined;
   /** URL of the worker script, for pages whose CSP or bundling needs it. */
   workerSrc: string | undefined;
+  /**
+   * URL of the recording's text index (`*.text.json`, from `desktop-recording index`): what
+   * `search()` reads. Loaded on the first search, not before.
+   */
+  textIndex: string | undefined;
   /** The rate `playbackRate` starts at for a recording when it was never set. */
   defaultPlaybackRate = 1;
 
@@ -1206,6 +1225,24 @@ export class DesktopRecordingPlayer extends LitElement {
       onProgress && ((progress: ExportProgressMessage) => onProgress(progress.fraction, progress.frames)),
       signal,
     );
+  }
+
+  /**
+   * Where `query` was on the screen: `[{ time, endTime, text, box }]`, earliest first — seconds
+   * while it showed, the line it was on, and its box in screen pixels. Case-insensitive; the words
+   * of a query match consecutive words of one line; words of 5+ letters match with one typo (OCR
+   * noise) unless `exact`. Reads the text index at `text-index`; rejects with a
+   * `NotSupportedError` without one, and with an `Error` when it cannot be loaded or read.
+   *
+   * @example
+   * const [first] = await player.search('ssh prod-db');
+   * if (first) player.currentTime = first.time;
+   */
+  async search(query: string, options: TextSearchOptions = {}): Promise<TextSearchHit[]> {
+    const indexUrl = this.textIndex ? new URL(this.textIndex, document.baseURI).href : '';
+    const { hits, progress } = await this.#worker().request(RequestMethod.SearchText, { indexUrl, query: `${query}`, ...options });
+    if (progress) this.dispatchEvent(new CustomEvent('textindexprogress', { detail: progress }));
+    return hits;
   }
 
   protected override render() {

@@ -1,4 +1,6 @@
 import { PlaybackSession } from '../core/session.js';
+import { searchTextIndex } from '../core/text-index/search.js';
+import { SidecarTextIndex } from '../core/text-index/sidecar.js';
 import { MessageType, toErrorPayload, type ParamsOf, type RequestMessage, type RequestMethod, type ResultOf, type WorkerMessage } from './protocol.js';
 
 type Handlers = { [M in RequestMethod]: (params: ParamsOf<M>) => ResultOf<M> | Promise<ResultOf<M>> };
@@ -26,6 +28,8 @@ export function createEngine(post: (message: WorkerMessage, transfer?: Transfera
     },
     activity: (seconds) => post({ type: MessageType.Activity, seconds }),
   });
+  /** The sidecar text index searches read (fetched on the first search). */
+  const textIndex = new SidecarTextIndex();
   /** Running video exports by the page's id, to cancel them. */
   const exports = new Map<number, AbortController>();
   const handlers: Handlers = {
@@ -50,6 +54,13 @@ export function createEngine(post: (message: WorkerMessage, transfer?: Transfera
       }
     },
     cancelExport: ({ exportId }) => exports.get(exportId)?.abort(new DOMException('the export was cancelled', 'AbortError')),
+    searchText: async ({ indexUrl, query, exact, limit }) => {
+      if (!indexUrl) throw new DOMException('there is no text index to search: set text-index to the recording’s .text.json', 'NotSupportedError');
+      const { index, fresh } = await textIndex.load(indexUrl);
+      const hits = searchTextIndex(index, query, { exact, limit });
+      if (!fresh) return { hits };
+      return { hits, progress: { covered: index.coveredMs / 1000, duration: index.durationMs / 1000, complete: index.coveredMs >= index.durationMs } };
+    },
     dispose: () => session.dispose(),
   };
   return {

@@ -5,6 +5,7 @@
  * recording's metadata (session info, markers) goes in a message of its own, only when it changed,
  * and the worker client puts the two back together into one snapshot per event.
  */
+import type { TextSearchHit, TextSearchOptions } from '../core/text-index/search.js';
 import type { ErrorReason } from '../format/errors.js';
 import type { MediaEvent, PlaybackOptions, PlaybackSnapshot } from '../playback-state.js';
 
@@ -45,6 +46,8 @@ export const RequestMethod = {
   ExportVideo: 'exportVideo',
   /** Cancels the export with that `exportId`; it rejects with an AbortError. */
   CancelExport: 'cancelExport',
+  /** Searches the text on the screen, in the sidecar text index at `indexUrl` (loaded once). */
+  SearchText: 'searchText',
   /** Stops loading and playback for good (an in-page engine has no worker to terminate). */
   Dispose: 'dispose',
 } as const;
@@ -69,6 +72,21 @@ export interface ExportVideoParams {
   fps?: number;
 }
 
+/** A search of the screen's text (`TextSearchOptions` besides the query and the index). */
+export interface SearchTextParams extends TextSearchOptions {
+  /** Absolute URL of the recording's text index (`*.text.json`); empty: none (NotSupportedError). */
+  indexUrl: string;
+  query: string;
+}
+
+export interface SearchTextResult {
+  hits: TextSearchHit[];
+  /** How much of the recording the index covers (`textindexprogress`'s detail), when it was just loaded. */
+  progress?: { covered: number; duration: number; complete: boolean };
+}
+
+export type { TextSearchHit, TextSearchOptions };
+
 /** Parameters and result of each request. */
 export interface RequestSignatures {
   /** OffscreenCanvases (transferred); the in-page engine in a browser without OffscreenCanvas gets the canvas elements. */
@@ -86,6 +104,7 @@ export interface RequestSignatures {
   thumbnail: { params: { timeMs: number; width: number }; result: ImageBitmap | null };
   exportVideo: { params: ExportVideoParams; result: Blob };
   cancelExport: { params: { exportId: number }; result: void };
+  searchText: { params: SearchTextParams; result: SearchTextResult };
   dispose: { params: void; result: void };
 }
 export type ParamsOf<M extends RequestMethod> = RequestSignatures[M]['params'];
