@@ -185,6 +185,14 @@ export default [
     onwarn,
   },
   {
+    // The text index worker (OCR), started only when a page asks for text search; the OCR engine
+    // itself is not bundled: the worker imports it from the deployment's URLs.
+    input: 'src/worker/text-index.worker.ts',
+    output: { file: 'dist/text-index.worker.js', format: 'es', inlineDynamicImports: true },
+    plugins: browserPlugins(),
+    onwarn,
+  },
+  {
     // One classic script for <script src> embedding in any portal: element and worker in one file.
     input: 'src/index.ts',
     output: { file: 'dist/desktop-recording-player.iife.js', format: 'iife', name: 'DesktopRecordingPlayer' },

@@ -27,7 +27,8 @@ export interface TextIndexOptions {
   settleMs?: number;
   /** Stops the build (it rejects with the signal's reason). */
   signal?: AbortSignal;
-  onProgress?(progress: TextIndexProgress): void;
+  /** `partial()` is the index as far as it goes (words still showing end at `coveredMs`). */
+  onProgress?(progress: TextIndexProgress, partial: () => TextIndex): void;
   /** More words than this is refused: memory stays bounded whatever the recording. */
   maxWords?: number;
 }
@@ -137,7 +138,13 @@ export async function buildTextIndex(source: TextIndexSource, recognizer: TextRe
     if (lastChangeMs >= 0 && (dirtyCount > 0 || wholeScreen) && update.timeMs - lastChangeMs >= settleMs) {
       await indexSettled();
       progress.coveredMs = update.timeMs;
-      options.onProgress?.({ ...progress });
+      const coveredMs = update.timeMs;
+      const openWords = open.slice();
+      const closedCount = closed.length;
+      options.onProgress?.({ ...progress }, () => ({
+        durationMs, coveredMs, screen: { width: screen.pixels.width, height: screen.pixels.height }, engine: recognizer.engine,
+        words: [...closed.slice(0, closedCount), ...openWords.map((word) => ({ ...stripTouch(word), endMs: word.touchedMs ?? coveredMs }))].sort((a, b) => a.startMs - b.startMs),
+      }));
     }
     options.signal?.throwIfAborted();
     if (update.kind === 'resize') {
@@ -168,9 +175,10 @@ export async function buildTextIndex(source: TextIndexSource, recognizer: TextRe
   closed.sort((a, b) => a.startMs - b.startMs || a.box.y - b.box.y || a.box.x - b.box.x);
   progress.coveredMs = endMs;
   progress.words = closed.length;
-  options.onProgress?.({ ...progress });
   const { width, height } = screen.pixels;
-  return { durationMs: endMs, coveredMs: endMs, screen: width ? { width, height } : null, engine: recognizer.engine, words: closed };
+  const index: TextIndex = { durationMs: endMs, coveredMs: endMs, screen: width ? { width, height } : null, engine: recognizer.engine, words: closed };
+  options.onProgress?.({ ...progress }, () => index);
+  return index;
 }
 
 function stripTouch(word: OpenWord): IndexedWord {
