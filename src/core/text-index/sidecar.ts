@@ -39,9 +39,11 @@ async function fetchTextIndex(url: string): Promise<TextIndex> {
   } catch (error) {
     throw new Error(`the text index could not be loaded from ${url}: ${(error as Error).message}`);
   }
-  if (!response.ok) throw new Error(`the text index could not be loaded from ${url}: HTTP ${response.status}`);
   const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > MAX_TEXT_INDEX_BYTES) throw new Error(`the text index at ${url} is larger than ${MAX_TEXT_INDEX_BYTES} bytes`);
+  if (!response.ok || declared > MAX_TEXT_INDEX_BYTES) {
+    await response.body?.cancel().catch(() => {});
+    throw new Error(response.ok ? `the text index at ${url} is larger than ${MAX_TEXT_INDEX_BYTES} bytes` : `the text index could not be loaded from ${url}: HTTP ${response.status}`);
+  }
   const reader = response.body?.getReader();
   if (!reader) return parseTextIndex(await response.text());
   const chunks: Uint8Array[] = [];
