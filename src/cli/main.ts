@@ -37,12 +37,7 @@ async function inspect(args: string[], out: NodeJS.WritableStream, err: NodeJS.W
     return 2;
   }
   const file = files[0]!;
-  try {
-    if (!(await stat(file)).isFile()) throw new Error('not a file');
-  } catch (error) {
-    err.write(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}\n`);
-    return 2;
-  }
+  if (!(await isReadableFile(file, err))) return 2;
   const summary = await summarizeRecording(createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Uint8Array>);
   out.write(json ? `${JSON.stringify(summary, null, 2)}\n` : describe(file, summary));
   return summary.errors.length ? 1 : 0;
@@ -64,12 +59,7 @@ async function indexCommand(args: string[], out: NodeJS.WritableStream, err: Nod
     return 2;
   }
   const file = files[0]!;
-  try {
-    if (!(await stat(file)).isFile()) throw new Error('not a file');
-  } catch (error) {
-    err.write(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}\n`);
-    return 2;
-  }
+  if (!(await isReadableFile(file, err))) return 2;
   const outFile = target ?? `${file.replace(/\.tar$/, '')}.text.json`;
   const started = performance.now();
   const abort = new AbortController();
@@ -97,6 +87,17 @@ async function indexCommand(args: string[], out: NodeJS.WritableStream, err: Nod
     return 1;
   } finally {
     process.off('SIGINT', stop);
+  }
+}
+
+/** Whether `file` is a file; if not, says why on `err`. */
+async function isReadableFile(file: string, err: NodeJS.WritableStream): Promise<boolean> {
+  try {
+    if (!(await stat(file)).isFile()) throw new Error('not a file');
+    return true;
+  } catch (error) {
+    err.write(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}\n`);
+    return false;
   }
 }
 
