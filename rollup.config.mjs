@@ -161,7 +161,7 @@ export default [
     // CommonJS `ws` package, a dependency, stay external).
     input: { format: 'src/format/index.ts', recorder: 'src/recorder/index.ts', cli: 'src/cli/main.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
-    external: (id) => id.startsWith('node:') || id === 'ws',
+    external: (id) => id.startsWith('node:') || id === 'ws' || id === 'tesseract.js',
     plugins: plugins(),
     onwarn,
   },
@@ -183,6 +183,14 @@ export default [
     output: { dir: 'dist', format: 'es', entryFileNames: 'recording.worker.js', chunkFileNames: 'chunks/player-[name]-[hash].js' },
     // The chunks import what they share from the worker itself, not from a facade chunk.
     preserveEntrySignatures: 'allow-extension',
+    plugins: browserPlugins(),
+    onwarn,
+  },
+  {
+    // The text index worker (OCR), started only when a page asks for text search; the OCR engine
+    // itself is not bundled: the worker imports it from the deployment's URLs.
+    input: 'src/worker/text-index.worker.ts',
+    output: { file: 'dist/text-index.worker.js', format: 'es', inlineDynamicImports: true },
     plugins: browserPlugins(),
     onwarn,
   },

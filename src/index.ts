@@ -15,6 +15,9 @@ export {
   type PlaybackQuality,
   type PlayerMarker,
   type PlayerTransfer,
+  type TextIndexProgress,
+  type TextSearchHit,
+  type TextSearchOptions,
   type TimeRangesLike,
 } from './element/desktop-recording-player.js';
 export { MediaEvent, ReadyState, Preload, type PlaybackError, type RangeReadStatus } from './playback-state.js';

@@ -8,6 +8,7 @@
 import { createCanvas } from '@napi-rs/canvas';
 import type { Canvas, SKRSContext2D } from '@napi-rs/canvas';
 import { Prng, hashString } from './prng.js';
+import { trackClip, type ScreenTextLog } from './text-log.js';
 
 export interface Rect { x: number; y: number; w: number; h: number }
 export interface Point { x: number; y: number }
@@ -254,7 +255,10 @@ export class DesktopScene {
     height: number,
     rng: Prng,
     private readonly markDirty: (r: Rect) => void,
+    /** Records every word drawn and when it is painted over (for quality tests of the text index). */
+    private readonly textLog?: ScreenTextLog,
   ) {
+    this.currentClip = textLog && trackClip(ctx);
     this.width = width;
     this.height = height;
     this.mouse = { x: Math.round(width * 0.55), y: Math.round(height * 0.6) };
@@ -846,6 +850,7 @@ export class DesktopScene {
     ctx.textBaseline = 'alphabetic';
     ctx.textAlign = 'left';
     this.clip = clip;
+    this.textLog?.beginRender(clip);
     // Occlusion: nothing below the topmost window that covers the whole area is visible.
     let first = -1;
     for (let i = this.windows.length - 1; i >= 0 && first < 0; i--) {
@@ -872,17 +877,31 @@ export class DesktopScene {
     }
     for (let i = first; i < this.windows.length; i++) {
       const w = this.windows[i] as Win;
-      if (intersects(this.windowBounds(w), clip)) this.drawWindow(w, clip);
+      if (intersects(this.windowBounds(w), clip)) {
+        this.textLog?.cover(this.windowBounds(w));
+        this.drawWindow(w, clip);
+      }
     }
     const menu = this.menuRect();
-    if (menu && intersects(inflate(menu, SHADOW), clip)) this.drawMenu(menu);
-    if (clip.y + clip.h > this.height - TASKBAR_H) this.drawTaskbar(clip);
-    if (this.startMenuOpen && intersects(inflate(this.startMenuRect(), SHADOW), clip)) this.drawStartMenu();
+    if (menu && intersects(inflate(menu, SHADOW), clip)) {
+      this.textLog?.cover(menu);
+      this.drawMenu(menu);
+    }
+    if (clip.y + clip.h > this.height - TASKBAR_H) {
+      this.textLog?.cover({ x: 0, y: this.height - TASKBAR_H, w: this.width, h: TASKBAR_H });
+      this.drawTaskbar(clip);
+    }
+    if (this.startMenuOpen && intersects(inflate(this.startMenuRect(), SHADOW), clip)) {
+      this.textLog?.cover(this.startMenuRect());
+      this.drawStartMenu();
+    }
     ctx.restore();
   }
 
   /** The area being drawn: text entirely outside it is skipped (fillText costs even when clipped). */
   private clip: Rect = { x: 0, y: 0, w: 0, h: 0 };
+  /** With a text log: the canvas's clip rectangle now (a word cut by it is logged as partial). */
+  private readonly currentClip: (() => Rect | undefined) | undefined;
 
   private text(s: string, x: number, y: number, color: string, font: string, align: CanvasTextAlign = 'left'): void {
     const c = this.clip;
@@ -894,6 +913,25 @@ export class DesktopScene {
     ctx.textAlign = align;
     ctx.fillText(s, x, y);
     ctx.textAlign = 'left';
+    if (this.textLog) this.logWords(s, x, y, font, align);
+  }
+
+  /** Each word of `s` drawn at (x, y) with its box, when it reaches into the area drawn. */
+  private logWords(s: string, x: number, y: number, font: string, align: CanvasTextAlign): void {
+    const ctx = this.ctx;
+    const size = Number(/(\d+)px/.exec(font)?.[1] ?? 12);
+    ctx.font = font;
+    const total = ctx.measureText(s).width;
+    const left = align === 'right' ? x - total : align === 'center' ? x - total / 2 : x;
+    for (const match of s.matchAll(/\S+/g)) {
+      const from = left + ctx.measureText(s.slice(0, match.index)).width;
+      const box = { x: from, y: y - size * 0.8, w: ctx.measureText(match[0]).width, h: size * 1.05 };
+      const c = this.clip;
+      const inner = this.currentClip?.() ?? c;
+      const shown = Math.min(box.x + box.w, inner.x + inner.w) - Math.max(box.x, inner.x);
+      const partial = shown < box.w - 1 || box.y < inner.y - 2 || box.y + box.h > inner.y + inner.h + 2;
+      if (shown > 0 && box.x < c.x + c.w && c.x < box.x + box.w && box.y < c.y + c.h && c.y < box.y + box.h) this.textLog!.drawn(match[0], box, partial);
+    }
   }
 
   private drawWallpaper(clip: Rect): void {
@@ -968,6 +1006,7 @@ export class DesktopScene {
       ctx.fillText(line, r.x + r.w / 2 + 1, y + 1);
       ctx.fillStyle = '#ffffff';
       ctx.fillText(line, r.x + r.w / 2, y);
+      if (this.textLog) this.logWords(line, r.x + r.w / 2, y, `12px ${UI_FONT}`, 'center');
     });
     ctx.textAlign = 'left';
   }

@@ -18,6 +18,7 @@ import { Actor } from './desktop-script.js';
 import { Prng } from './prng.js';
 import { TileDiffer } from './tiles.js';
 import type { TileStats } from './tiles.js';
+import type { ScreenTextLog } from './text-log.js';
 
 export { CELL, MAX_TILE_CELLS, MAX_TILE_PNG_BYTES } from './tiles.js';
 export type { TileStats } from './tiles.js';
@@ -47,6 +48,8 @@ export interface SceneOptions {
   fps?: number;
   /** Receives the tiler's counters when the session ends (for benchmarks). */
   onStats?: (stats: TileStats) => void;
+  /** Receives every word drawn and when it is painted over (quality tests of the text index). */
+  textLog?: ScreenTextLog;
 }
 
 /** Streams the steps of a synthetic session, in non-decreasing `atMs`, deterministic for a seed. */
@@ -61,7 +64,7 @@ export async function* synthesizeSession(options: SceneOptions): AsyncGenerator<
   const ctx = canvas.getContext('2d');
   const tiler = new TileDiffer(ctx, width, height);
   const rng = new Prng(options.seed);
-  const scene = new DesktopScene(ctx, width, height, rng.fork(1), (r) => tiler.markDirty(r));
+  const scene = new DesktopScene(ctx, width, height, rng.fork(1), (r) => tiler.markDirty(r), options.textLog);
   const script = new Actor(scene, rng.fork(2)).session();
 
   yield { atMs: 0, from: 'client', message: { kind: 'screenSpec', width, height } };
@@ -70,6 +73,7 @@ export async function* synthesizeSession(options: SceneOptions): AsyncGenerator<
   let tick = 0;
   const frame = async function* (t: number): AsyncGenerator<SessionStep> {
     scene.advance(t);
+    if (options.textLog) options.textLog.frameMs = t;
     const before = tiler.stats.frames;
     const tiles = tiler.flush((clip) => scene.render(clip));
     for (const tile of tiles) {

@@ -1,14 +1,18 @@
 import { constants } from 'node:fs';
-import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
+import { open, readFile, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TOKEN_ENV } from './access-token.js';
 import { summarizeRecording, type RecordingSummary } from '../format/summary.js';
+import { serializeTextIndex } from '../core/text-index/format.js';
 import { serve, type ServerExtension } from './serve.js';
 import { parseRate } from './throttle.js';
 
 const USAGE = `Usage:
   desktop-recording inspect FILE [--json]   summarize a recording (exit 0 clean, 1 damaged, 2 usage)
+  desktop-recording index FILE [--out FILE.text.json]
+                                            recognise the text on the screen (OCR) and write the text index
+                                            (default: FILE.text.json beside the recording; progress on stderr)
   desktop-recording serve DIR [options]     recordings server for the <session-id>.tar files in DIR: a page
                                             listing and playing them, the files (with Range), their list
                                             (/api/recordings) and the playback websocket
@@ -28,6 +32,7 @@ const USAGE = `Usage:
 export async function main(args: string[], out = process.stdout, err = process.stderr): Promise<number> {
   const [command, ...rest] = args;
   if (command === 'inspect') return inspect(rest, out, err);
+  if (command === 'index') return indexCommand(rest, out, err);
   if (command === 'serve') return serveCommand(rest, out, err);
   if (command === '--help' || command === '-h' || command === 'help') {
     out.write(`${USAGE}\n`);
@@ -69,6 +74,64 @@ async function inspect(args: string[], out: NodeJS.WritableStream, err: NodeJS.W
   // Text from the recording never reaches the terminal raw (escape sequences could retitle or clear it).
   out.write(json ? `${terminalSafeJson(JSON.stringify(summary, null, 2))}\n` : describe(file, summary));
   return summary.errors.length ? 1 : 0;
+}
+
+async function indexCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const files: string[] = [];
+  let target: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--out' && i + 1 < args.length && !target) target = args[++i]!;
+    else if (arg.startsWith('-')) {
+      err.write(`Unknown option: ${arg}\n${USAGE}\n`);
+      return 2;
+    } else files.push(arg);
+  }
+  if (files.length !== 1) {
+    err.write(`${USAGE}\n`);
+    return 2;
+  }
+  const file = files[0]!;
+  if (!(await isReadableFile(file, err))) return 2;
+  const outFile = target ?? `${file.replace(/\.tar$/, '')}.text.json`;
+  const started = performance.now();
+  const abort = new AbortController();
+  const stop = () => abort.abort(new Error('interrupted'));
+  process.once('SIGINT', stop);
+  try {
+    const { indexRecordingFile } = await import('./text-index.js');
+    let lastReport = 0;
+    const { index, readError } = await indexRecordingFile(file, {
+      signal: abort.signal,
+      onProgress: (p) => {
+        if (performance.now() - lastReport < 1000 && p.coveredMs < p.durationMs) return;
+        lastReport = performance.now();
+        err.write(`indexed ${formatDuration(p.coveredMs)} of ${formatDuration(p.durationMs)}: ${p.screens} screens, ${p.regions} regions, ${p.words} words\n`);
+      },
+    });
+    const json = serializeTextIndex(index);
+    await writeFile(outFile, json);
+    const seconds = (performance.now() - started) / 1000;
+    out.write(`${outFile}: ${index.words.length} words over ${formatDuration(index.durationMs)}, ${(json.length / 1024).toFixed(1)} KiB, in ${seconds.toFixed(1)} s\n`);
+    if (readError) err.write(`DAMAGED: indexed up to the damage: ${readError.message}\n`);
+    return readError ? 1 : 0;
+  } catch (error) {
+    err.write(`Cannot index ${terminalSafe(file)}: ${terminalSafe((error as Error).message)}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', stop);
+  }
+}
+
+/** Whether `file` is a file; if not, says why on `err`. */
+async function isReadableFile(file: string, err: NodeJS.WritableStream): Promise<boolean> {
+  try {
+    if (!(await stat(file)).isFile()) throw new Error('not a file');
+    return true;
+  } catch (error) {
+    err.write(`Cannot read ${terminalSafe(file)}: ${describeFileError(error)}\n`);
+    return false;
+  }
 }
 
 function describeFileError(error: unknown): string {

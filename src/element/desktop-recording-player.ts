@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValu
 import { mediaErrorCodeOf } from '../format/errors.js';
 import type { Marker, RecordingInfo } from '../format/timeline.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, type PlaybackSnapshot, type RangeReadStatus } from '../playback-state.js';
-import { RequestMethod, type ExportProgressMessage, type LoadParams } from '../worker/protocol.js';
+import { RequestMethod, type ExportProgressMessage, type LoadParams, type TextSearchHit, type TextSearchOptions } from '../worker/protocol.js';
 import { ActivityStrip } from './activity-strip.js';
 import { LaneLoader } from './lane-loader.js';
 import { MarkerRail } from './marker-rail.js';
@@ -24,7 +24,8 @@ import { MarkerList } from './templates/marker-list.js';
 import { Panels, panelTemplate } from './templates/panels.js';
 import type { PlayerView } from './templates/view.js';
 
-export type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, ExportVideoOptions, Fit, PlaybackQuality, PlayerError, PlayerMarker, PlayerTransfer, TimeRangesLike } from './player-types.js';
+export type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, ExportVideoOptions, Fit, PlaybackQuality, PlayerError, PlayerMarker, PlayerTransfer, TextIndexProgress, TimeRangesLike } from './player-types.js';
+export type { TextSearchHit, TextSearchOptions };
 
 /** Players in a document, re-rendered when a language's texts are registered. */
 const connectedPlayers = new Set<DesktopRecordingPlayer>();
@@ -70,6 +71,7 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @fires emptied - The previous recording was unloaded.
  * @fires resize - The remote screen size changed.
  * @fires {CustomEvent<PlayerMarker>} marker - Playback crossed a marker; `detail` is the `PlayerMarker`.
+ * @fires {CustomEvent<TextIndexProgress>} textindexprogress - The text index that `search()` reads was loaded: `detail.covered` of `detail.duration` seconds are indexed.
  * @fires activitychange - `activity` changed: more of the recording was measured (at most twice a second while it loads, once when it is loaded), or a new recording began (empty).
  *
  * @csspart screen - The canvas with the remote screen.
@@ -159,6 +161,7 @@ export class DesktopRecordingPlayer extends LitElement {
     theme: { reflect: true },
     poster: { reflect: true },
     workerSrc: { attribute: 'worker-src' },
+    textIndex: { attribute: 'text-index' },
     src: { reflect: true },
     srcObject: { attribute: false },
     playbackRate: { attribute: 'playbackrate', type: Number },
@@ -254,6 +257,11 @@ export class DesktopRecordingPlayer extends LitElement {
   poster: string | undefined;
   /** URL of the worker script, for pages whose CSP or bundling needs it. */
   workerSrc: string | undefined;
+  /**
+   * URL of the recording's text index (`*.text.json`, from `desktop-recording index`): what
+   * `search()` reads. Loaded on the first search, not before.
+   */
+  textIndex: string | undefined;
   /** The rate `playbackRate` starts at for a recording when it was never set. */
   defaultPlaybackRate = 1;
 
@@ -562,6 +570,24 @@ export class DesktopRecordingPlayer extends LitElement {
       onProgress && ((progress: ExportProgressMessage) => onProgress(progress.fraction, progress.frames)),
       signal,
     );
+  }
+
+  /**
+   * Where `query` was on the screen: `[{ time, endTime, text, box }]`, earliest first — seconds
+   * while it showed, the line it was on, and its box in screen pixels. Case-insensitive; the words
+   * of a query match consecutive words of one line; words of 5+ letters match with one typo (OCR
+   * noise) unless `exact`. Reads the text index at `text-index`; rejects with a
+   * `NotSupportedError` without one, and with an `Error` when it cannot be loaded or read.
+   *
+   * @example
+   * const [first] = await player.search('ssh prod-db');
+   * if (first) player.currentTime = first.time;
+   */
+  async search(query: string, options: TextSearchOptions = {}): Promise<TextSearchHit[]> {
+    const indexUrl = this.textIndex ? new URL(this.textIndex, document.baseURI).href : '';
+    const { hits, progress } = await this.#engine.ensure().request(RequestMethod.SearchText, { indexUrl, query: `${query}`, ...options });
+    if (progress) this.dispatchEvent(new CustomEvent('textindexprogress', { detail: progress }));
+    return hits;
   }
 
   protected override render() {

@@ -83,4 +83,14 @@ export interface DesktopRecordingPlayerEventMap extends HTMLElementEventMap {
   marker: CustomEvent<PlayerMarker>;
   /** `activity` changed. */
   activitychange: Event;
+  /** The text index searches read was loaded (or grew): how much of the recording it covers. */
+  textindexprogress: CustomEvent<TextIndexProgress>;
+}
+
+/** `textindexprogress`'s detail: seconds of the recording the text index covers, of its length. */
+export interface TextIndexProgress {
+  covered: number;
+  duration: number;
+  /** The whole recording is indexed. */
+  complete: boolean;
 }

@@ -245,3 +245,8 @@ function crc32Update(crc: number, data: Uint8Array): number {
 function crc32Final(crc: number): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
+
+/** The CRC-32 of gzip and PNG. */
+export function crc32(data: Uint8Array): number {
+  return crc32Final(crc32Update(crc32Init(), data));
+}

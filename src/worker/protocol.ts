@@ -7,6 +7,7 @@
  * during a load, so each metadata message carries only those added since the last one: a recording
  * with 100,000 markers sends each once, not the growing list again with every event.
  */
+import type { TextSearchHit, TextSearchOptions } from '../core/text-index/search.js';
 import type { ErrorReason } from '../format/errors.js';
 import type { MediaEvent, PlaybackOptions, PlaybackSnapshot } from '../playback-state.js';
 
@@ -47,6 +48,8 @@ export const RequestMethod = {
   ExportVideo: 'exportVideo',
   /** Cancels the export with that `exportId`; it rejects with an AbortError. */
   CancelExport: 'cancelExport',
+  /** Searches the text on the screen, in the sidecar text index at `indexUrl` (loaded once). */
+  SearchText: 'searchText',
   /** Stops loading and playback for good (an in-page engine has no worker to terminate). */
   Dispose: 'dispose',
 } as const;
@@ -71,6 +74,21 @@ export interface ExportVideoParams {
   fps?: number;
 }
 
+/** A search of the screen's text (`TextSearchOptions` besides the query and the index). */
+export interface SearchTextParams extends TextSearchOptions {
+  /** Absolute URL of the recording's text index (`*.text.json`); empty: none (NotSupportedError). */
+  indexUrl: string;
+  query: string;
+}
+
+export interface SearchTextResult {
+  hits: TextSearchHit[];
+  /** How much of the recording the index covers (`textindexprogress`'s detail), when it was just loaded. */
+  progress?: { covered: number; duration: number; complete: boolean };
+}
+
+export type { TextSearchHit, TextSearchOptions };
+
 /** Parameters and result of each request. */
 export interface RequestSignatures {
   /** OffscreenCanvases (transferred); the in-page engine in a browser without OffscreenCanvas gets the canvas elements. */
@@ -88,6 +106,7 @@ export interface RequestSignatures {
   thumbnail: { params: { timeMs: number; width: number }; result: ImageBitmap | null };
   exportVideo: { params: ExportVideoParams; result: Blob };
   cancelExport: { params: { exportId: number }; result: void };
+  searchText: { params: SearchTextParams; result: SearchTextResult };
   dispose: { params: void; result: void };
 }
 export type ParamsOf<M extends RequestMethod> = RequestSignatures[M]['params'];

@@ -54,8 +54,8 @@ describe('custom-elements.json', () => {
     expect(undocumented(declaration.members)).to.deep.equal([]);
   });
 
-  it('has every media event and marker, and activitychange, each described', () => {
-    expect(names(declaration.events)).to.deep.equal([...Object.values(MediaEvent), 'activitychange'].sort());
+  it('has every media event and marker, activitychange and textindexprogress, each described', () => {
+    expect(names(declaration.events)).to.deep.equal([...Object.values(MediaEvent), 'activitychange', 'textindexprogress'].sort());
     expect(undocumented(declaration.events)).to.deep.equal([]);
   });
 

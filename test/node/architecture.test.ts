@@ -37,7 +37,8 @@ const allowed: Record<string, (target: string) => boolean> = {
   // The element talks to the worker client and protocol only, never to core.
   element: (t) => ['element', 'worker', 'format', 'playback-state'].includes(layerOf(t)) || t.startsWith('lit'),
   // The command: the format layer, Node built-ins and `ws`; never the player, the recorder or the demo.
-  cli: (t) => ['cli', 'format', 'gen'].includes(layerOf(t)) || t.startsWith('node:') || t === 'ws',
+  // The command indexes a recording's text with the player's own DOM-free engine parts (core: ingest, text index).
+  cli: (t) => ['cli', 'core', 'format', 'gen'].includes(layerOf(t)) || t.startsWith('node:') || t === 'ws' || t === 'tesseract.js',
 };
 
 describe('architecture', () => {

@@ -238,3 +238,56 @@ describe('desktop-recording serve (the built command)', () => {
     assert.ok(![...files].some((path) => path.startsWith('demo/')), 'nothing of the demo');
   });
 });
+
+describe('desktop-recording index', () => {
+  let dir = '';
+  let file = '';
+  before(async () => {
+    const { createCanvas } = await import('@napi-rs/canvas');
+    dir = await mkdtemp(join(tmpdir(), 'drp-cli-index-'));
+    file = join(dir, 'session.tar');
+    let now = Date.UTC(2026, 5, 1, 10);
+    const sink = memorySink();
+    const recorder = createRecorder({ sink, now: () => now, session: { sessionId: 'sid-2', clusterName: 'c', user: 'dave', desktopName: 'ws-8', desktopAddr: '10.1.1.8:3389', windowsUser: 'dave' } });
+    await recorder.start();
+    await recorder.record(encodeTdp({ kind: 'screenSpec', width: 512, height: 128 }), 'client');
+    for (const [row, text] of [[0, 'Quarterly invoices approved'], [1, '']] as const) {
+      const canvas = createCanvas(512, 64);
+      const ctx = canvas.getContext('2d');
+      ctx.fillStyle = '#ffffff';
+      ctx.fillRect(0, 0, 512, 64);
+      ctx.fillStyle = '#000000';
+      ctx.font = '13px "Liberation Sans", "DejaVu Sans", sans-serif';
+      ctx.fillText(text, 8, 36);
+      await recorder.record(encodeTdp({ kind: 'pngFrame', left: 0, top: row * 64, right: 512, bottom: row * 64 + 64, png: new Uint8Array(canvas.toBuffer('image/png')) }), 'server');
+    }
+    now += 3000;
+    await recorder.end();
+    await writeFile(file, sink.bytes());
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  test('writes FILE.text.json beside the recording (or --out), with the words and their times', async () => {
+    const result = run('index', file);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /session\.text\.json: \d+ words over 0:03\.0/);
+    const index = JSON.parse(await readFile(join(dir, 'session.text.json'), 'utf8'));
+    assert.equal(index.format, 'desktop-recording-text-index');
+    const words = index.words.map((word: unknown[]) => String(word[0]).toLowerCase());
+    assert.ok(words.includes('invoices') && words.includes('approved'), words.join(' '));
+    const other = join(dir, 'elsewhere.json');
+    assert.equal(run('index', file, '--out', other).status, 0);
+    assert.deepEqual(JSON.parse(await readFile(other, 'utf8')).words, index.words, 'the same recording gives the same index');
+  });
+
+  test('usage errors exit 2; a file that is not a recording exits 1 with a clear message', async () => {
+    assert.equal(run('index').status, 2);
+    assert.equal(run('index', file, '--fast').status, 2);
+    assert.match(run('index', join(dir, 'missing.tar')).stderr, /no such file/);
+    const junk = join(dir, 'junk.tar');
+    await writeFile(junk, 'not a recording');
+    const result = run('index', junk);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /Cannot index/);
+  });
+});

@@ -84,6 +84,8 @@ describe('the engine handler table', () => {
       thumbnail: { timeMs: 0, width: 160 },
       exportVideo: { exportId: 1 },
       cancelExport: { exportId: 99 },
+      // Nothing listens on the discard port: the load fails at once.
+      searchText: { indexUrl: 'http://127.0.0.1:9/none.text.json', query: 'password' },
       dispose: undefined,
     };
     for (const method of Object.values(RequestMethod)) {
@@ -113,6 +115,7 @@ describe('the engine handler table', () => {
     assert.equal(error('captureFrame').name, 'InvalidStateError');
     assert.equal(ok('thumbnail'), null);
     assert.equal(error('exportVideo').name, 'InvalidStateError');
+    assert.match(error('searchText').message, /the text index could not be loaded from http:\/\/127\.0\.0\.1:9\/none\.text\.json/);
     assert.equal(ok('cancelExport'), undefined);
   });
 

@@ -1,0 +1,79 @@
+/**
+ * Builds a recording's text index in a worker of its own, apart from playback's: reads the
+ * recording again, composes the screens and recognises their text with tesseract.js loaded from
+ * the deployment's own URLs (see TextSearchAssets), and answers searches with what is done so far.
+ */
+import { Ingest } from '../core/ingest.js';
+import { buildTextIndex, type TextIndexProgress } from '../core/text-index/builder.js';
+import type { TextIndex } from '../core/text-index/format.js';
+import { tesseractRecognizer, type TesseractWorkerLike } from '../core/text-index/recognizer.js';
+import { searchTextIndex } from '../core/text-index/search.js';
+import { pumpRecording, RecordingReader } from '../format/reader.js';
+import type { TextIndexReply, TextIndexRequest, TextSearchAssets } from './text-index-protocol.js';
+
+interface TesseractModule {
+  createWorker(langs: string, oem: number, options: object): Promise<TesseractWorkerLike & { terminate(): Promise<unknown> }>;
+}
+
+/** Names what recognised the text in the index (the language data is @tesseract.js-data/eng 4.0.0). */
+const ENGINE = 'tesseract.js 7.0.0 eng 4.0.0';
+/** tesseract's LSTM engine only: the smaller core. */
+const OEM_LSTM_ONLY = 1;
+
+const scope = self as unknown as { postMessage(message: TextIndexReply): void; onmessage: ((event: MessageEvent<TextIndexRequest>) => void) | null };
+const post = (message: TextIndexReply) => scope.postMessage(message);
+let abort: AbortController | undefined;
+let partial: () => TextIndex | undefined = () => undefined;
+
+scope.onmessage = ({ data }) => {
+  if (data.type === 'build') void build(data.source, data.assets);
+  else if (data.type === 'cancel') abort?.abort(new DOMException('text indexing was cancelled', 'AbortError'));
+  else if (data.type === 'search') {
+    const index = partial();
+    post({ type: 'hits', id: data.id, hits: index ? searchTextIndex(index, data.query, data.options) : [], coveredMs: index?.coveredMs ?? 0 });
+  }
+};
+
+async function build(source: string | Blob | ArrayBuffer, assets: TextSearchAssets): Promise<void> {
+  abort?.abort();
+  const controller = (abort = new AbortController());
+  let engine: { terminate(): Promise<unknown> } | undefined;
+  let last: TextIndexProgress | undefined;
+  try {
+    const ingest = new Ingest();
+    const reader = new RecordingReader();
+    await pumpRecording(reader, await bytesOf(source), (events) => ingest.add(events));
+    if (reader.error && ingest.timeline.length === 0) throw reader.error;
+    ingest.finish();
+    controller.signal.throwIfAborted();
+    const tesseract = ((await import(/* @vite-ignore */ assets.engine)) as { default: TesseractModule }).default;
+    const worker = await tesseract.createWorker('eng', OEM_LSTM_ONLY, {
+      workerPath: assets.worker, corePath: assets.core, langPath: assets.lang, gzip: true, workerBlobURL: false, cacheMethod: 'none',
+    });
+    engine = worker;
+    controller.signal.throwIfAborted();
+    const index = await buildTextIndex({ timeline: ingest.timeline, readBytes: ingest.readBytes, durationMs: ingest.durationMs }, tesseractRecognizer(worker, ENGINE), {
+      signal: controller.signal,
+      onProgress: (progress, snapshot) => {
+        last = progress;
+        let kept: TextIndex | undefined;
+        partial = () => (kept ??= snapshot());
+        post({ type: 'progress', progress });
+      },
+    });
+    partial = () => index;
+    post({ type: 'done', progress: last ?? { coveredMs: index.coveredMs, durationMs: index.durationMs, screens: 0, regions: 0, words: index.words.length } });
+  } catch (error) {
+    if (abort === controller) post({ type: 'error', name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) });
+  } finally {
+    await engine?.terminate();
+  }
+}
+
+async function bytesOf(source: string | Blob | ArrayBuffer): Promise<Uint8Array> {
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  if (source instanceof Blob) return new Uint8Array(await source.arrayBuffer());
+  const response = await fetch(source);
+  if (!response.ok) throw new Error(`the recording could not be loaded for indexing: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
