@@ -146,7 +146,10 @@ export class LiveSession implements GrowingRecording {
       // The desktop stays up (idle) for the rest of the session's length.
       await sleep(t0 + this.options.durationMs - performance.now(), signal);
     } finally {
-      now = this.startedAt + Math.round(performance.now() - t0);
+      // A session that ran its course ends at its planned length at least (a timer may fire a
+      // fraction of a millisecond early); one stopped early ends when it was stopped.
+      const elapsed = Math.round(performance.now() - t0);
+      now = this.startedAt + (signal.aborted ? elapsed : Math.max(this.options.durationMs, elapsed));
       await recorder.end().catch((error: unknown) => {
         this.failure ??= error;
       });
