@@ -45,12 +45,11 @@ async function makeRecording(steps: Step[], options: { clusterName?: string; par
 const moves = (times: number[]): Step[] => times.map((at, i) => ({ at, message: { kind: 'mouseMove', x: i, y: i }, from: 'client' }));
 
 interface Frame {
-  t: number;
   binary: boolean;
   json: Record<string, unknown>;
 }
 
-/** A real `ws` client that keeps every frame with its arrival time. */
+/** A real `ws` client that keeps every frame (pacing is checked by the `ms` in frames and the server's controlled time, never by arrival). */
 class Client {
   readonly frames: Frame[] = [];
   readonly closed: Promise<number>;
@@ -58,7 +57,7 @@ class Client {
 
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data, binary) => {
-      this.frames.push({ t: performance.now(), binary, json: JSON.parse(data.toString()) });
+      this.frames.push({ binary, json: JSON.parse(data.toString()) });
       for (const wake of this.waiters.splice(0)) wake();
     });
     this.closed = new Promise((resolve) => ws.on('close', (code) => {
