@@ -13,7 +13,7 @@ import { CanvasRenderer, type ReplaySource } from './renderer.js';
 import { Scheduler } from './scheduler.js';
 import { Thumbnails } from './thumbnails.js';
 import type { TileImage } from './tile-bytes.js';
-import { ExportRequests } from './export/export-requests.js';
+import { ExportRequests, type EvidenceExportRequest } from './export/export-requests.js';
 import type { VideoExportProgress, VideoExportSettings } from './export/video-export.js';
 
 /** How often `progress` fires while the file loads (the HTML spec says about every 350 ms). */
@@ -131,6 +131,8 @@ export class PlaybackSession {
     this.exports = new ExportRequests({
       ingest: () => (this.options.source === null ? null : this.ingest),
       paced: () => this.feed?.paced === true,
+      live: () => this.state.live,
+      source: () => this.options.source,
       error: () => this.state.error,
       hasMetadata: () => this.state.readyState >= ReadyState.HaveMetadata,
       durationMs: () => this.state.durationMs,
@@ -282,6 +284,14 @@ export class PlaybackSession {
    */
   exportVideo(request: Partial<VideoExportSettings>, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<Blob> {
     return this.exports.run(request, onProgress, signal);
+  }
+
+  /**
+   * Makes an evidence bundle of a range (`export/evidence-bundle.ts`): a ZIP with the video, the
+   * screen at each note, the events, the session and SHA256SUMS. Aborting `signal`, or a new load, cancels it.
+   */
+  exportEvidence(request: EvidenceExportRequest, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<File> {
+    return this.exports.runEvidence(request, onProgress, signal);
   }
 
   /**

@@ -89,7 +89,7 @@ export class LatestRenderQueue<Image extends { close(): void }> {
 }
 
 /** Only what shows on the screen layer: no pointer moves, no click ripples. */
-const paintsScreen = (update: ScreenUpdate): boolean => update.kind !== 'pointer' && update.kind !== 'click';
+export const paintsScreen = (update: ScreenUpdate): boolean => update.kind !== 'pointer' && update.kind !== 'click';
 
 /** The screen at any time of one load, scaled down, as an ImageBitmap. Where OffscreenCanvas is missing, none. */
 export class Thumbnails {

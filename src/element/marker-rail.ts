@@ -1,11 +1,9 @@
 import { html, type TemplateResult } from 'lit';
+import { markerGroup } from '../format/marker-group.js';
 import type { Marker } from '../format/timeline.js';
 
-/** The colour group of a marker (`--drp-marker-<group>`): failures, alerts and errors first. */
-export function markerGroup({ type, detail }: Marker): string {
-  if (detail.success === false || /alert|error/.test(type)) return 'alert';
-  return /clipboard/.test(type) ? 'clipboard' : /directory/.test(type) ? 'directory' : 'session';
-}
+// The colour group of a marker (`--drp-marker-<group>`).
+export { markerGroup };
 
 /**
  * The markers as ticks over the seek slider, at `percent(seconds)` of its width: at most one a

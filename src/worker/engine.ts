@@ -37,8 +37,17 @@ export function createEngine(post: (message: WorkerMessage, transfer?: Transfera
    * search (most players never search), the index fetched then too.
    */
   let textSearch: Promise<{ index: import('../core/text-index/sidecar.js').SidecarTextIndex; search: typeof import('../core/text-index/search.js').searchTextIndex }> | undefined;
-  /** Running video exports by the page's id, to cancel them. */
+  /** Running exports (video, evidence) by the page's id, to cancel them. */
   const exports = new Map<number, AbortController>();
+  const runExport = async <T>(exportId: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    const controller = new AbortController();
+    exports.set(exportId, controller);
+    try {
+      return await run(controller.signal);
+    } finally {
+      exports.delete(exportId);
+    }
+  };
   const handlers: Handlers = {
     attach: ({ screen, cursor }) => session.attach(screen, cursor),
     load: (params) => session.load(params),
@@ -51,15 +60,10 @@ export function createEngine(post: (message: WorkerMessage, transfer?: Transfera
     setIdleLimit: ({ idleLimitMs }) => session.setIdleLimit(idleLimitMs),
     captureFrame: ({ type, quality }) => session.captureFrame(type, quality),
     thumbnail: ({ timeMs, width }) => session.thumbnail(timeMs, width),
-    exportVideo: async ({ exportId, ...request }) => {
-      const controller = new AbortController();
-      exports.set(exportId, controller);
-      try {
-        return await session.exportVideo(request, (progress) => post({ type: MessageType.ExportProgress, exportId, ...progress }), controller.signal);
-      } finally {
-        exports.delete(exportId);
-      }
-    },
+    exportVideo: ({ exportId, ...request }) =>
+      runExport(exportId, (signal) => session.exportVideo(request, (progress) => post({ type: MessageType.ExportProgress, exportId, ...progress }), signal)),
+    exportEvidence: ({ exportId, ...request }) =>
+      runExport(exportId, (signal) => session.exportEvidence(request, (fraction) => post({ type: MessageType.ExportProgress, exportId, fraction, frames: 0 }), signal)),
     cancelExport: ({ exportId }) => exports.get(exportId)?.abort(new DOMException('the export was cancelled', 'AbortError')),
     searchText: async ({ indexUrl, query, exact, limit }) => {
       if (!indexUrl) throw new DOMException('there is no text index to search: set text-index to the recording’s .text.json', 'NotSupportedError');

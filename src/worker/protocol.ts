@@ -7,6 +7,7 @@
  * during a load, so each metadata message carries only those added since the last one: a recording
  * with 100,000 markers sends each once, not the growing list again with every event.
  */
+import type { EvidenceNote } from '../core/export/evidence-log.js';
 import type { TextSearchHit, TextSearchOptions } from '../core/text-index/search.js';
 import type { ErrorReason } from '../format/errors.js';
 import type { MediaEvent, PlaybackOptions, PlaybackSnapshot } from '../playback-state.js';
@@ -21,7 +22,7 @@ export const MessageType = {
   Event: 'event',
   /** The recording's metadata changed (`MetadataMessage`): sent before the event that first shows it. */
   Metadata: 'metadata',
-  /** How far a running video export is (`ExportProgressMessage`). */
+  /** How far a running video export or evidence bundle is (`ExportProgressMessage`). */
   ExportProgress: 'exportProgress',
   /** The activity track changed (`ActivityMessage`); kept out of the snapshots, it is sent on its own. */
   Activity: 'activity',
@@ -46,6 +47,8 @@ export const RequestMethod = {
   Thumbnail: 'thumbnail',
   /** Renders a range into a video file (progress comes as `ExportProgress` messages with its `exportId`). */
   ExportVideo: 'exportVideo',
+  /** Makes an evidence bundle (a ZIP) of a range; progress and cancellation as for `ExportVideo`. */
+  ExportEvidence: 'exportEvidence',
   /** Cancels the export with that `exportId`; it rejects with an AbortError. */
   CancelExport: 'cancelExport',
   /** Searches the text on the screen, in the sidecar text index at `indexUrl` (loaded once). */
@@ -74,6 +77,17 @@ export interface ExportVideoParams {
   fps?: number;
 }
 
+/** An evidence bundle (`core/export/evidence-bundle.ts`): times in recording milliseconds, default the whole recording. */
+export interface ExportEvidenceParams {
+  /** As for a video export: progress and cancellation name it. */
+  exportId: number;
+  startMs?: number;
+  endMs?: number;
+  notes: EvidenceNote[];
+  /** The recording's SHA-256 (hex) when the page has it; else the worker reads the file again for it. */
+  recordingSha256?: string;
+}
+
 /** A search of the screen's text (`TextSearchOptions` besides the query and the index). */
 export interface SearchTextParams extends TextSearchOptions {
   /** Absolute URL of the recording's text index (`*.text.json`); empty: none (NotSupportedError). */
@@ -87,7 +101,7 @@ export interface SearchTextResult {
   progress?: { covered: number; duration: number; complete: boolean };
 }
 
-export type { TextSearchHit, TextSearchOptions };
+export type { EvidenceNote, TextSearchHit, TextSearchOptions };
 
 /** Parameters and result of each request. */
 export interface RequestSignatures {
@@ -105,6 +119,8 @@ export interface RequestSignatures {
   /** `width` in pixels (the height keeps the screen's aspect ratio); the bitmap is transferred. */
   thumbnail: { params: { timeMs: number; width: number }; result: ImageBitmap | null };
   exportVideo: { params: ExportVideoParams; result: Blob };
+  /** A ZIP named `<session-id>-evidence-<hh-mm-ss>-<hh-mm-ss>.zip`. */
+  exportEvidence: { params: ExportEvidenceParams; result: File };
   cancelExport: { params: { exportId: number }; result: void };
   searchText: { params: SearchTextParams; result: SearchTextResult };
   dispose: { params: void; result: void };

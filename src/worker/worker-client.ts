@@ -4,6 +4,7 @@ import {
   fromErrorPayload,
   type ActivityMessage,
   type EventMessage,
+  type ExportEvidenceParams,
   type ExportProgressMessage,
   type ExportVideoParams,
   type ParamsOf,
@@ -81,12 +82,26 @@ export class EngineClient {
    * `signal` cancels it (the promise then rejects with an AbortError).
    */
   exportVideo(params: Omit<ExportVideoParams, 'exportId'>, onProgress?: (progress: ExportProgressMessage) => void, signal?: AbortSignal): Promise<Blob> {
+    return this.runExport(RequestMethod.ExportVideo, params, onProgress, signal);
+  }
+
+  /** Makes an evidence bundle in the engine; progress and cancellation as for `exportVideo`. */
+  exportEvidence(params: Omit<ExportEvidenceParams, 'exportId'>, onProgress?: (progress: ExportProgressMessage) => void, signal?: AbortSignal): Promise<File> {
+    return this.runExport(RequestMethod.ExportEvidence, params, onProgress, signal);
+  }
+
+  private runExport<M extends typeof RequestMethod.ExportVideo | typeof RequestMethod.ExportEvidence>(
+    method: M,
+    params: Omit<ParamsOf<M>, 'exportId'>,
+    onProgress?: (progress: ExportProgressMessage) => void,
+    signal?: AbortSignal,
+  ): Promise<ResultOf<M>> {
     if (signal?.aborted) return Promise.reject(signal.reason instanceof DOMException ? signal.reason : new DOMException('the export was cancelled', 'AbortError'));
     const exportId = this.nextExportId++;
     if (onProgress) this.exportProgress.set(exportId, onProgress);
     const cancel = (): void => void this.request(RequestMethod.CancelExport, { exportId }).catch(() => {});
     signal?.addEventListener('abort', cancel, { once: true });
-    return this.request(RequestMethod.ExportVideo, { ...params, exportId }).finally(() => {
+    return this.request(method, { ...params, exportId } as ParamsOf<M>).finally(() => {
       this.exportProgress.delete(exportId);
       signal?.removeEventListener('abort', cancel);
     });

@@ -30,8 +30,10 @@ const allowed: Record<string, (target: string) => boolean> = {
   format: (t) => ['format', 'gen'].includes(layerOf(t)) || t.startsWith('@bufbuild/') || t === 'fflate',
   recorder: (t) => ['recorder', 'format', 'gen'].includes(layerOf(t)) || t.startsWith('node:'),
   // mediabunny muxes exported video (core/export, a chunk loaded on the first export); fzstd
-  // decompresses QOIZ screen updates (core/fastpath).
-  core: (t) => ['core', 'format', 'gen', 'playback-state'].includes(layerOf(t)) || t.startsWith('@bufbuild/') || t === 'fflate' || t === 'mediabunny' || t === 'fzstd',
+  // decompresses QOIZ screen updates (core/fastpath); @noble/hashes hashes recordings incrementally
+  // (the evidence bundle's SHA-256, also a chunk).
+  core: (t) =>
+    ['core', 'format', 'gen', 'playback-state'].includes(layerOf(t)) || t.startsWith('@bufbuild/') || t === 'fflate' || t === 'mediabunny' || t === 'fzstd' || t.startsWith('@noble/hashes/'),
   // The worker is the boundary: protocol, core, shared vocabulary.
   worker: (t) => ['worker', 'core', 'format', 'playback-state'].includes(layerOf(t)) || t.startsWith('inline-worker:'),
   // The element talks to the worker client and protocol only, never to core.

@@ -83,6 +83,7 @@ describe('the engine handler table', () => {
       captureFrame: {},
       thumbnail: { timeMs: 0, width: 160 },
       exportVideo: { exportId: 1 },
+      exportEvidence: { exportId: 2, notes: [] },
       cancelExport: { exportId: 99 },
       // Nothing listens on the discard port: the load fails at once.
       searchText: { indexUrl: 'http://127.0.0.1:9/none.text.json', query: 'password' },
@@ -115,6 +116,8 @@ describe('the engine handler table', () => {
     assert.equal(error('captureFrame').name, 'InvalidStateError');
     assert.equal(ok('thumbnail'), null);
     assert.equal(error('exportVideo').name, 'InvalidStateError');
+    assert.equal(error('exportEvidence').name, 'InvalidStateError');
+    assert.match(error('exportEvidence').message, /no recording to export/);
     assert.match(error('searchText').message, /the text index could not be loaded from http:\/\/127\.0\.0\.1:9\/none\.text\.json/);
     assert.equal(ok('cancelExport'), undefined);
   });

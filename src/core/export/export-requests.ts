@@ -1,9 +1,26 @@
 import type { PlaybackError } from '../../playback-state.js';
 import { formatMs } from '../clock.js';
+import type { RecordingSource } from '../feeds/index.js';
 import type { Ingest } from '../ingest.js';
 import type { ReplaySource } from '../renderer.js';
-// Types only: the export code and mediabunny load with a dynamic import(), on the first export.
+// Types only: the export code and mediabunny (and the evidence bundle with its ZIP writer and
+// SHA-256) load with a dynamic import(), on the first export.
+import type { EvidenceNote } from './evidence-log.js';
 import type { ExportSource, VideoExportProgress, VideoExportSettings } from './video-export.js';
+
+/** What an evidence bundle is asked for (`evidence-bundle.ts`); times in recording milliseconds, default the whole recording. */
+export interface EvidenceExportRequest {
+  startMs?: number;
+  endMs?: number;
+  notes?: readonly EvidenceNote[];
+  /** The recording's SHA-256 (hex) when the page has it. */
+  recordingSha256?: string;
+}
+
+/** The AbortError an export rejects with when `signal` aborted: its reason when that is one. */
+export function abortErrorOf(signal: AbortSignal): DOMException {
+  return signal.reason instanceof DOMException && signal.reason.name === 'AbortError' ? signal.reason : new DOMException('the export was cancelled', 'AbortError');
+}
 
 /** What an export needs of the session's current load. */
 export interface ExportContext {
@@ -11,6 +28,10 @@ export interface ExportContext {
   ingest(): Ingest | null;
   /** The feed delivers in real time: what has not arrived cannot be exported. */
   paced(): boolean;
+  /** The recording is still being written (a live file). */
+  live(): boolean;
+  /** What was loaded (an evidence bundle reads a file again for its hash); null without a source. */
+  source(): RecordingSource | null;
   error(): PlaybackError | null;
   /** Duration and screen size are known (readyState ≥ 1). */
   hasMetadata(): boolean;
@@ -25,8 +46,9 @@ export interface ExportContext {
 }
 
 /**
- * Video exports of the current load (`video-export.ts`): each checks and clamps its range, waits
- * for the data to reach it, and renders on canvases of its own, so playback goes on meanwhile.
+ * Video exports and evidence bundles of the current load (`video-export.ts`, `evidence-bundle.ts`):
+ * each checks and clamps its range, waits for the data to reach it, and renders on canvases of its
+ * own, so playback goes on meanwhile.
  * Aborting an export's signal, or a new load (`cancelAll`), cancels it.
  */
 export class ExportRequests {
@@ -34,14 +56,24 @@ export class ExportRequests {
 
   constructor(private readonly context: ExportContext) {}
 
-  async run(request: Partial<VideoExportSettings>, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<Blob> {
+  run(request: Partial<VideoExportSettings>, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<Blob> {
+    return this.track(signal, (tracked) => this.export(request, onProgress, tracked));
+  }
+
+  /** Makes an evidence bundle of a range (`evidence-bundle.ts`): a ZIP file. */
+  runEvidence(request: EvidenceExportRequest, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<File> {
+    return this.track(signal, (tracked) => this.evidence(request, onProgress, tracked));
+  }
+
+  /** Runs an export with a signal of its own, which `signal` and `cancelAll()` abort. */
+  private async track<T>(signal: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     const cancel = (): void => controller.abort(signal.reason);
     if (signal.aborted) cancel();
     signal.addEventListener('abort', cancel, { once: true });
     this.running.add(controller);
     try {
-      return await this.export(request, onProgress, controller.signal);
+      return await work(controller.signal);
     } finally {
       signal.removeEventListener('abort', cancel);
       this.running.delete(controller);
@@ -53,13 +85,53 @@ export class ExportRequests {
   }
 
   private async export(request: Partial<VideoExportSettings>, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<Blob> {
-    const aborted = (): DOMException =>
-      signal.reason instanceof DOMException && signal.reason.name === 'AbortError' ? signal.reason : new DOMException('the export was cancelled', 'AbortError');
-    if (signal.aborted) throw aborted();
+    const { ingest, startMs, endMs } = await this.range(request, signal, false);
+    // Named with its folder: the one-file build replaces the module it finds at `/export/video-export.js`.
+    const { exportVideo } = await import('../export/video-export.js');
+    const source: ExportSource = { ...this.context.replaySource(), timeMap: ingest.idleTime, yield: this.context.yield };
+    return exportVideo(source, { ...request, startMs, endMs }, { signal, onProgress });
+  }
+
+  private async evidence(request: EvidenceExportRequest, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<File> {
+    const { context } = this;
+    // The bundle names the whole session and hashes the whole file: it waits for all of it.
+    const { ingest, startMs, endMs } = await this.range(request, signal, true);
+    const { makeEvidenceBundle } = await import('./evidence-bundle.js');
+    const paced = context.paced();
+    return makeEvidenceBundle(
+      {
+        markers: ingest.markers,
+        recording: ingest.recording,
+        startDateMs: ingest.startDateMs,
+        durationMs: context.durationMs(),
+        replay: context.replaySource(),
+        original: paced ? null : context.source(),
+        ...(paced ? { originalMissing: 'the recording was played from a playback websocket, which sends its events, not its file' } : {}),
+        yield: context.yield,
+      },
+      { startMs, endMs, notes: request.notes ?? [], recordingSha256: request.recordingSha256 },
+      { signal, onProgress },
+    );
+  }
+
+  /**
+   * Checks and clamps an export's range, and waits for the data to reach it (`whole`: for the
+   * whole recording). Rejects where there is nothing to export, or it cannot be had.
+   */
+  private async range(request: { startMs?: number; endMs?: number }, signal: AbortSignal, whole: boolean): Promise<{ ingest: Ingest; startMs: number; endMs: number }> {
+    if (signal.aborted) throw abortErrorOf(signal);
     const { context } = this;
     const ingest = context.ingest();
     if (!ingest) throw new DOMException('there is no recording to export (no source)', 'InvalidStateError');
-    const wantedMs = request.endMs ?? Infinity;
+    if (whole && !ingest.finished && (context.paced() || context.live())) {
+      throw new DOMException(
+        context.paced()
+          ? 'the playback websocket is still sending the recording (in real time): an evidence bundle needs all of it; wait for the end, or load the recording from its file'
+          : 'the recording is still being written: an evidence bundle can be made once the session has ended',
+        'InvalidStateError',
+      );
+    }
+    const wantedMs = whole ? Infinity : (request.endMs ?? Infinity);
     if (!ingest.finished && context.paced() && wantedMs > ingest.durationMs) {
       throw new DOMException(
         `a server-paced playback websocket sends the recording in real time, so only what has arrived can be exported (up to ${formatMs(ingest.durationMs)} so far); export a range within that, or load the recording from its file to export all of it`,
@@ -70,7 +142,7 @@ export class ExportRequests {
     if (!ingest.finished && (wantedMs > ingest.durationMs || !context.hasMetadata())) {
       // A file still loading: wait for the range (or the end).
       await context.dataAt(wantedMs, signal);
-      if (signal.aborted) throw aborted();
+      if (signal.aborted) throw abortErrorOf(signal);
     }
     const error = context.error();
     if (error && !error.partial) throw new DOMException(error.message, 'InvalidStateError');
@@ -79,9 +151,6 @@ export class ExportRequests {
     const startMs = Math.min(Math.max(0, request.startMs ?? 0), lengthMs);
     const endMs = Math.min(Math.max(0, request.endMs ?? lengthMs), lengthMs);
     if (!(endMs > startMs)) throw new RangeError(`there is nothing to export from ${formatMs(startMs)} to ${formatMs(endMs)} (the recording lasts ${formatMs(lengthMs)})`);
-    // Named with its folder: the one-file build replaces the module it finds at `/export/video-export.js`.
-    const { exportVideo } = await import('../export/video-export.js');
-    const source: ExportSource = { ...context.replaySource(), timeMap: ingest.idleTime, yield: context.yield };
-    return exportVideo(source, { ...request, startMs, endMs }, { signal, onProgress });
+    return { ingest, startMs, endMs };
   }
 }
