@@ -9,6 +9,8 @@ export {
   DesktopRecordingPlayer,
   type CaptureFrameOptions,
   type DesktopRecordingPlayerEventMap,
+  type EvidenceNoteInput,
+  type ExportEvidenceOptions,
   type ExportVideoOptions,
   type Fit,
   type PlayerError,

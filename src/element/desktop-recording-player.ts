@@ -14,7 +14,7 @@ import { Scrubbing } from './controllers/scrubbing.js';
 import { Thumbnails } from './controllers/thumbnails.js';
 import { styles } from './desktop-recording-player.styles.js';
 import { mediaFragmentStart, parseTimeOffset } from './format-time.js';
-import type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, ExportVideoOptions, Fit, PlaybackQuality, PlayerError, PlayerMarker, TimeRangesLike } from './player-types.js';
+import type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, ExportEvidenceOptions, ExportVideoOptions, Fit, PlaybackQuality, PlayerError, PlayerMarker, TimeRangesLike } from './player-types.js';
 import { runShortcut } from './shortcuts.js';
 import { playerActions } from './player-actions.js';
 import { PlayerLocale } from './player-locale.js';
@@ -24,7 +24,7 @@ import { MarkerList } from './templates/marker-list.js';
 import { Panels, panelTemplate } from './templates/panels.js';
 import type { PlayerView } from './templates/view.js';
 
-export type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, ExportVideoOptions, Fit, PlaybackQuality, PlayerError, PlayerMarker, PlayerTransfer, TextIndexProgress, TimeRangesLike } from './player-types.js';
+export type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, EvidenceNoteInput, ExportEvidenceOptions, ExportVideoOptions, Fit, PlaybackQuality, PlayerError, PlayerMarker, PlayerTransfer, TextIndexProgress, TimeRangesLike } from './player-types.js';
 export type { TextSearchHit, TextSearchOptions };
 
 /** Players in a document, re-rendered when a language's texts are registered. */
@@ -570,6 +570,23 @@ export class DesktopRecordingPlayer extends LitElement {
       onProgress && ((progress: ExportProgressMessage) => onProgress(progress.fraction, progress.frames)),
       signal,
     );
+  }
+
+  /**
+   * Makes an evidence bundle of `start`–`end` (seconds; default the whole recording): one ZIP file
+   * named `<session-id>-evidence-<hh-mm-ss>-<hh-mm-ss>.zip` with the range's video, the screen at
+   * each review note (`notes`, default `reviewNotes`), every event of the range, the session's
+   * metadata, a README and `SHA256SUMS` covering every file and the original recording (see
+   * docs/evidence-bundle.md). Waits for the whole recording to load. Rejects with an
+   * `InvalidStateError` while a playback websocket or a live recording is still arriving, a
+   * `RangeError` for a range outside the recording, and an `AbortError` when `signal` aborts.
+   *
+   * @example
+   * const zip = await player.exportEvidence({ start: 60, end: 120, onProgress: (f) => console.log(f) });
+   */
+  exportEvidence(options: ExportEvidenceOptions = {}): Promise<File> {
+    // A chunk of its own: most players never make a bundle.
+    return import('./evidence-export.js').then(({ exportEvidence }) => exportEvidence(this, this.#engine.ensure(), options));
   }
 
   /**

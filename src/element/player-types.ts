@@ -67,6 +67,33 @@ export interface ExportVideoOptions {
   signal?: AbortSignal;
 }
 
+/** A review note as `exportEvidence()` takes it (the shape of the player's review notes); times in seconds. */
+export interface EvidenceNoteInput {
+  id: string;
+  time: number;
+  /** Set for a note on a range. */
+  endTime?: number;
+  severity: 'info' | 'warning' | 'critical';
+  text: string;
+  /** When it was written: an ISO 8601 string, or Unix milliseconds. */
+  created: string | number;
+  author?: string;
+}
+
+/** What `exportEvidence()` bundles, and how it reports. */
+export interface ExportEvidenceOptions {
+  /** Seconds: where the range starts (default 0). */
+  start?: number;
+  /** Seconds: where it ends (default the end of the recording). */
+  end?: number;
+  /** The review notes; default the player's `reviewNotes`, else none. */
+  notes?: readonly EvidenceNoteInput[];
+  /** How far the bundle is, 0–1. */
+  onProgress?: (fraction: number) => void;
+  /** Aborting it cancels the bundle: the promise rejects with an `AbortError`, and nothing is made. */
+  signal?: AbortSignal;
+}
+
 /** What `getVideoPlaybackQuality()` returns: `VideoPlaybackQuality`'s fields, counted in screen tiles. */
 export interface PlaybackQuality {
   readonly creationTime: number;

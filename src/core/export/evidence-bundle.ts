@@ -28,7 +28,7 @@ import {
   sha256Sums,
   type EvidenceNote,
 } from './evidence-log.js';
-import { abortErrorOf } from './export-requests.js';
+import { abortErrorOf, type EvidenceExportRequest, type ExportContext, type ExportRequests } from './export-requests.js';
 import type { ExportSource } from './video-export.js';
 
 /** What a bundle reads of the loaded recording; it changes none of it. */
@@ -76,6 +76,45 @@ interface BundleFile {
   /** Stored as it is (PNG and MP4 are compressed already), or deflated (text). */
   store: boolean;
   description: string;
+}
+
+/**
+ * `exportEvidence` of the session (`ExportRequests.runEvidence`): checks that the recording can be
+ * had whole (not while a playback websocket or a live recording still arrives), waits for all of
+ * it, and makes the bundle of the range.
+ */
+export async function exportEvidence(
+  context: ExportContext,
+  requests: ExportRequests,
+  request: EvidenceExportRequest,
+  onProgress: (fraction: number) => void,
+  signal: AbortSignal,
+): Promise<File> {
+  const paced = context.paced();
+  if (!context.ingest()?.finished && (paced || context.live())) {
+    throw new DOMException(
+      paced
+        ? 'the playback websocket is still sending the recording (in real time): an evidence bundle needs all of it; wait for the end, or load the recording from its file'
+        : 'the recording is still being written: an evidence bundle can be made once the session has ended',
+      'InvalidStateError',
+    );
+  }
+  // The bundle names the whole session and hashes the whole file: it waits for all of it.
+  const { ingest, startMs, endMs } = await requests.range(request, signal, true);
+  return makeEvidenceBundle(
+    {
+      markers: ingest.markers,
+      recording: ingest.recording,
+      startDateMs: ingest.startDateMs,
+      durationMs: context.durationMs(),
+      replay: context.replaySource(),
+      original: paced ? null : context.source(),
+      ...(paced ? { originalMissing: 'the recording was played from a playback websocket, which sends its events, not its file' } : {}),
+      yield: context.yield,
+    },
+    { startMs, endMs, notes: request.notes ?? [], recordingSha256: request.recordingSha256 },
+    { signal, onProgress },
+  );
 }
 
 /**

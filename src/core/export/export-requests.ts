@@ -60,9 +60,9 @@ export class ExportRequests {
     return this.track(signal, (tracked) => this.export(request, onProgress, tracked));
   }
 
-  /** Makes an evidence bundle of a range (`evidence-bundle.ts`): a ZIP file. */
+  /** Makes an evidence bundle of a range (`evidence-bundle.ts`, a chunk like the video export): a ZIP file. */
   runEvidence(request: EvidenceExportRequest, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<File> {
-    return this.track(signal, (tracked) => this.evidence(request, onProgress, tracked));
+    return this.track(signal, async (tracked) => (await import('./evidence-bundle.js')).exportEvidence(this.context, this, request, onProgress, tracked));
   }
 
   /** Runs an export with a signal of its own, which `signal` and `cancelAll()` abort. */
@@ -92,45 +92,15 @@ export class ExportRequests {
     return exportVideo(source, { ...request, startMs, endMs }, { signal, onProgress });
   }
 
-  private async evidence(request: EvidenceExportRequest, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<File> {
-    const { context } = this;
-    // The bundle names the whole session and hashes the whole file: it waits for all of it.
-    const { ingest, startMs, endMs } = await this.range(request, signal, true);
-    const { makeEvidenceBundle } = await import('./evidence-bundle.js');
-    const paced = context.paced();
-    return makeEvidenceBundle(
-      {
-        markers: ingest.markers,
-        recording: ingest.recording,
-        startDateMs: ingest.startDateMs,
-        durationMs: context.durationMs(),
-        replay: context.replaySource(),
-        original: paced ? null : context.source(),
-        ...(paced ? { originalMissing: 'the recording was played from a playback websocket, which sends its events, not its file' } : {}),
-        yield: context.yield,
-      },
-      { startMs, endMs, notes: request.notes ?? [], recordingSha256: request.recordingSha256 },
-      { signal, onProgress },
-    );
-  }
-
   /**
    * Checks and clamps an export's range, and waits for the data to reach it (`whole`: for the
    * whole recording). Rejects where there is nothing to export, or it cannot be had.
    */
-  private async range(request: { startMs?: number; endMs?: number }, signal: AbortSignal, whole: boolean): Promise<{ ingest: Ingest; startMs: number; endMs: number }> {
+  async range(request: { startMs?: number; endMs?: number }, signal: AbortSignal, whole: boolean): Promise<{ ingest: Ingest; startMs: number; endMs: number }> {
     if (signal.aborted) throw abortErrorOf(signal);
     const { context } = this;
     const ingest = context.ingest();
     if (!ingest) throw new DOMException('there is no recording to export (no source)', 'InvalidStateError');
-    if (whole && !ingest.finished && (context.paced() || context.live())) {
-      throw new DOMException(
-        context.paced()
-          ? 'the playback websocket is still sending the recording (in real time): an evidence bundle needs all of it; wait for the end, or load the recording from its file'
-          : 'the recording is still being written: an evidence bundle can be made once the session has ended',
-        'InvalidStateError',
-      );
-    }
     const wantedMs = whole ? Infinity : (request.endMs ?? Infinity);
     if (!ingest.finished && context.paced() && wantedMs > ingest.durationMs) {
       throw new DOMException(

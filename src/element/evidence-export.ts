@@ -1,0 +1,58 @@
+/**
+ * The page's side of `exportEvidence()`, a chunk loaded on the first bundle: the notes and the
+ * recording's hash the player has, checked and put in the worker's terms (milliseconds); the
+ * bundle itself is made in the worker (`core/export/evidence-bundle.ts`).
+ */
+import type { EngineClient } from '../worker/worker-client.js';
+import type { EvidenceNote } from '../worker/protocol.js';
+import type { EvidenceNoteInput, ExportEvidenceOptions } from './player-types.js';
+
+/** What the bundle reads of the element: its review notes and the recording's hash, where it has them. */
+interface EvidencePlayer {
+  readonly reviewNotes?: unknown;
+  readonly recordingSha256?: unknown;
+}
+
+const SEVERITIES: ReadonlySet<string> = new Set(['info', 'warning', 'critical']);
+
+/** A note in the worker's terms; a TypeError that names the note for one the bundle cannot place. */
+function toEvidenceNote(note: EvidenceNoteInput, index: number): EvidenceNote {
+  const which = `review note ${index + 1}${typeof note?.id === 'string' ? ` (${note.id})` : ''}`;
+  if (!note || typeof note !== 'object') throw new TypeError(`${which} is not an object`);
+  const { id, time, endTime, severity, text, created, author } = note;
+  if (!(typeof time === 'number' && Number.isFinite(time) && time >= 0)) throw new TypeError(`${which} has no time (seconds from the recording's start): ${String(time)}`);
+  if (endTime !== undefined && !(typeof endTime === 'number' && Number.isFinite(endTime) && endTime >= time)) throw new TypeError(`${which} ends before it starts: ${String(endTime)}`);
+  if (!SEVERITIES.has(severity)) throw new TypeError(`${which} has severity "${String(severity)}"; it is one of info, warning, critical`);
+  const createdAt = typeof created === 'number' ? new Date(created) : undefined;
+  return {
+    id: String(id),
+    timeMs: time * 1000,
+    ...(endTime !== undefined ? { endTimeMs: endTime * 1000 } : {}),
+    severity,
+    text: String(text ?? ''),
+    created: createdAt ? (Number.isFinite(createdAt.getTime()) ? createdAt.toISOString() : '') : String(created ?? ''),
+    ...(author !== undefined ? { author: String(author) } : {}),
+  };
+}
+
+export function exportEvidence(element: object, engine: EngineClient, options: ExportEvidenceOptions): Promise<File> {
+  const { start, end, onProgress, signal } = options;
+  const player = element as EvidencePlayer;
+  // The player's review notes and hash when it has them (a build without them has neither).
+  const notes = options.notes ?? player.reviewNotes ?? [];
+  if (!Array.isArray(notes)) return Promise.reject(new TypeError('notes must be an array of review notes'));
+  let evidenceNotes: EvidenceNote[];
+  try {
+    evidenceNotes = (notes as EvidenceNoteInput[]).map(toEvidenceNote);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const hash = player.recordingSha256;
+  const recordingSha256 = typeof hash === 'string' && /^[0-9a-f]{64}$/i.test(hash) ? hash.toLowerCase() : undefined;
+  const seconds = (value: number | undefined) => (value === undefined ? undefined : value * 1000);
+  return engine.exportEvidence(
+    { startMs: seconds(start), endMs: seconds(end), notes: evidenceNotes, ...(recordingSha256 ? { recordingSha256 } : {}) },
+    onProgress && ((progress) => onProgress(progress.fraction)),
+    signal,
+  );
+}
