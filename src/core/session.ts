@@ -13,7 +13,8 @@ import { CanvasRenderer, type ReplaySource } from './renderer.js';
 import { Scheduler } from './scheduler.js';
 import { Thumbnails } from './thumbnails.js';
 import type { TileImage } from './tile-bytes.js';
-import { ExportRequests, type EvidenceExportRequest } from './export/export-requests.js';
+// Types only: the exports' code is a chunk, loaded on the first export.
+import type { EvidenceExportRequest, ExportRequests } from './export/export-requests.js';
 import type { VideoExportProgress, VideoExportSettings } from './export/video-export.js';
 
 /** How often `progress` fires while the file loads (the HTML spec says about every 350 ms). */
@@ -95,8 +96,8 @@ export class PlaybackSession {
   private knownDurationMs = 0;
   /** Seeks and exports waiting for the data to reach a time. */
   private dataWaiters: Array<{ targetMs: number; resolve(): void }> = [];
-  /** Video exports of this load; a new load cancels them. */
-  private readonly exports: ExportRequests;
+  /** Video exports and evidence bundles (`export/export-requests.ts`, a chunk loaded on the first); a new load cancels them. */
+  private exports: Promise<ExportRequests> | undefined;
   /** The hover thumbnails of this load, made at the first one. */
   private thumbnails: Thumbnails | undefined;
   private metadataVersionSeen = -1;
@@ -128,19 +129,6 @@ export class PlaybackSession {
       scheduler,
     );
     this.clock = this.playhead.clock;
-    this.exports = new ExportRequests({
-      ingest: () => (this.options.source === null ? null : this.ingest),
-      paced: () => this.feed?.paced === true,
-      live: () => this.state.live,
-      source: () => this.options.source,
-      error: () => this.state.error,
-      hasMetadata: () => this.state.readyState >= ReadyState.HaveMetadata,
-      durationMs: () => this.state.durationMs,
-      startLoading: () => this.deferredRead && this.startFeed(),
-      dataAt: (timeMs, signal) => this.dataAt(timeMs, signal),
-      replaySource: () => this.replaySource(),
-      yield: this.timing.yield,
-    });
     this.activityReports = new ActivityReports(this.timing, (seconds) => this.host.activity?.(seconds));
     this.machine = new PlaybackMachine(this.state, {
       emit: (name) => this.host.emit(name),
@@ -282,16 +270,35 @@ export class PlaybackSession {
    * Renders a range of the recording into a video file (`export/`) on canvases of its own, so
    * playback goes on meanwhile. Aborting `signal`, or a new load, cancels it.
    */
-  exportVideo(request: Partial<VideoExportSettings>, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<Blob> {
-    return this.exports.run(request, onProgress, signal);
+  async exportVideo(request: Partial<VideoExportSettings>, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<Blob> {
+    return (await this.exportRequests()).run(request, onProgress, signal);
   }
 
   /**
    * Makes an evidence bundle of a range (`export/evidence-bundle.ts`): a ZIP with the video, the
    * screen at each note, the events, the session and SHA256SUMS. Aborting `signal`, or a new load, cancels it.
    */
-  exportEvidence(request: EvidenceExportRequest, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<File> {
-    return this.exports.runEvidence(request, onProgress, signal);
+  async exportEvidence(request: EvidenceExportRequest, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<File> {
+    return (await this.exportRequests()).runEvidence(request, onProgress, signal);
+  }
+
+  /** The exports of this session, made at the first (most players never export). */
+  private exportRequests(): Promise<ExportRequests> {
+    return (this.exports ??= import('./export/export-requests.js').then(
+      ({ ExportRequests }) =>
+        new ExportRequests({
+          ingest: () => (this.options.source === null ? null : this.ingest),
+          paced: () => this.feed?.paced === true,
+          source: () => this.options.source,
+          error: () => this.state.error,
+          hasMetadata: () => this.state.readyState >= ReadyState.HaveMetadata,
+          durationMs: () => this.state.durationMs,
+          startLoading: () => this.deferredRead && this.startFeed(),
+          dataAt: (timeMs, signal) => this.dataAt(timeMs, signal),
+          replaySource: () => this.replaySource(),
+          yield: this.timing.yield,
+        }),
+    ));
   }
 
   /**
@@ -321,7 +328,7 @@ export class PlaybackSession {
     this.feed?.close();
     this.feed = undefined;
     for (const waiter of this.dataWaiters.splice(0)) waiter.resolve();
-    this.exports.cancelAll();
+    void this.exports?.then((exports) => exports.cancelAll());
     this.seekGeneration += 1;
     this.playhead.halt(false);
   }

@@ -109,6 +109,7 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @csspart info-button - Opens the session info.
  * @csspart capture-button - Saves the current frame as PNG.
  * @csspart export-button - Exports the recording as an MP4 video (pressed while exporting; pressing it again cancels).
+ * @csspart evidence-button - Makes the evidence bundle of the whole recording, a ZIP (pressed while it is made; pressing it again cancels). Shown once the recording can be shown (its code is a chunk).
  * @csspart export-progress - The export's progress, with its cancel button (also a `toast`).
  * @csspart cancel-button - Cancels the export.
  * @csspart link-button - Copies a link to the current time.
@@ -586,7 +587,7 @@ export class DesktopRecordingPlayer extends LitElement {
    */
   exportEvidence(options: ExportEvidenceOptions = {}): Promise<File> {
     // A chunk of its own: most players never make a bundle.
-    return import('./evidence-export.js').then(({ exportEvidence }) => exportEvidence(this, this.#engine.ensure(), options));
+    return import('./evidence.js').then(({ exportEvidence }) => exportEvidence(this, this.#engine.ensure(), options));
   }
 
   /**

@@ -108,7 +108,12 @@ export const en = {
   helpClose: 'Close a panel',
 };
 
-export type Strings = typeof en;
+/**
+ * The texts of a language. Features in chunks of their own bring their texts' English and German
+ * defaults with them, and read a table's key for them first: `evidence` (the evidence bundle's
+ * button, progress, done, cancelled and failed, separated by `|`).
+ */
+export type Strings = typeof en & { evidence?: string };
 
 /** German; registered by `src/strings/de.ts` (`desktop-recording-player/strings/de`), not built into the player. */
 export const de: Strings = {

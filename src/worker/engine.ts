@@ -39,11 +39,15 @@ export function createEngine(post: (message: WorkerMessage, transfer?: Transfera
   let textSearch: Promise<{ index: import('../core/text-index/sidecar.js').SidecarTextIndex; search: typeof import('../core/text-index/search.js').searchTextIndex }> | undefined;
   /** Running exports (video, evidence) by the page's id, to cancel them. */
   const exports = new Map<number, AbortController>();
-  const runExport = async <T>(exportId: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+  /** Runs an export of the session under the page's id, its progress posted with that id. */
+  const runExport = async <P extends { exportId: number }, T>(
+    { exportId, ...request }: P,
+    exporter: (request: Omit<P, 'exportId'>, onProgress: (progress: { fraction: number; frames: number }) => void, signal: AbortSignal) => Promise<T>,
+  ): Promise<T> => {
     const controller = new AbortController();
     exports.set(exportId, controller);
     try {
-      return await run(controller.signal);
+      return await exporter(request, (progress) => post({ type: MessageType.ExportProgress, exportId, ...progress }), controller.signal);
     } finally {
       exports.delete(exportId);
     }
@@ -60,10 +64,8 @@ export function createEngine(post: (message: WorkerMessage, transfer?: Transfera
     setIdleLimit: ({ idleLimitMs }) => session.setIdleLimit(idleLimitMs),
     captureFrame: ({ type, quality }) => session.captureFrame(type, quality),
     thumbnail: ({ timeMs, width }) => session.thumbnail(timeMs, width),
-    exportVideo: ({ exportId, ...request }) =>
-      runExport(exportId, (signal) => session.exportVideo(request, (progress) => post({ type: MessageType.ExportProgress, exportId, ...progress }), signal)),
-    exportEvidence: ({ exportId, ...request }) =>
-      runExport(exportId, (signal) => session.exportEvidence(request, (fraction) => post({ type: MessageType.ExportProgress, exportId, fraction, frames: 0 }), signal)),
+    exportVideo: (params) => runExport(params, session.exportVideo.bind(session)),
+    exportEvidence: (params) => runExport(params, session.exportEvidence.bind(session)),
     cancelExport: ({ exportId }) => exports.get(exportId)?.abort(new DOMException('the export was cancelled', 'AbortError')),
     searchText: async ({ indexUrl, query, exact, limit }) => {
       if (!indexUrl) throw new DOMException('there is no text index to search: set text-index to the recording’s .text.json', 'NotSupportedError');

@@ -5,6 +5,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { unzipSync } from 'fflate';
 import '../../src/define.js';
+import '../../src/strings/de.js';
 import type { DesktopRecordingPlayer, EvidenceNoteInput } from '../../src/index.js';
 import { nextEvent } from '../helpers/next-event.js';
 import { pixelsOf } from '../helpers/screen-recording.js';
@@ -150,5 +151,33 @@ describe('exportEvidence()', function () {
       .then(() => undefined, (error: unknown) => error as Error);
     expect(badNote).to.be.instanceOf(TypeError);
     expect(badNote?.message).to.contain('review note 1 (x)');
+  });
+
+  it('is made from the controls: "Export evidence…" shows progress, then says the bundle was saved; German where the player speaks it', async () => {
+    const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player controls style="width: 480px"></desktop-recording-player>`);
+    const ready = nextEvent(element, 'canplaythrough');
+    element.src = '/demo/recordings/4c6f2a10-5d1e-4b7a-9c3f-8e2d0c0d2026.tar'; // 12 s
+    await ready;
+    const part = (name: string) => element.shadowRoot!.querySelector<HTMLElement>(`[part~='${name}']`);
+    const until = async (holds: () => boolean, what: string) => {
+      for (let waited = 0; !holds(); waited += 20) {
+        if (waited > 60_000) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    // The button's code is a chunk, loaded once the recording shows.
+    await until(() => part('evidence-button') !== null, 'the evidence button');
+    expect(part('evidence-button')!.getAttribute('aria-label')).to.equal('Export evidence…');
+    part('evidence-button')!.click();
+    await until(() => part('export-progress') !== null, 'the progress');
+    expect(part('evidence-button')!.getAttribute('aria-pressed')).to.equal('true');
+    expect(part('export-progress')!.textContent).to.contain('Making the evidence bundle…');
+    // One export at a time: the video export waits.
+    expect(part('export-button')?.hasAttribute('disabled') ?? true).to.equal(true);
+    await until(() => part('export-progress') === null, 'the end of the bundle');
+    expect(part('toast')!.textContent!.trim()).to.equal('Evidence bundle saved');
+    element.lang = 'de';
+    await element.updateComplete;
+    expect(part('evidence-button')!.getAttribute('aria-label')).to.equal('Beweispaket exportieren…');
   });
 });

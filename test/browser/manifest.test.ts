@@ -73,6 +73,8 @@ describe('custom-elements.json', () => {
     const collect = () => element.shadowRoot!.querySelectorAll('[part]').forEach((node) => node.getAttribute('part')!.split(/\s+/).forEach((name) => seen.add(name)));
     // Its clipboard send brings the lanes (a chunk, loaded once the recording has such a marker).
     await until(() => !!element.shadowRoot!.querySelector('[part~=lanes]'), 'the lanes');
+    // The evidence button is a chunk too, loaded once the recording shows.
+    await until(() => !!element.shadowRoot!.querySelector('[part~=evidence-button]'), 'the evidence button');
     collect();
     for (const panel of ['markers', 'info', 'help']) {
       part<HTMLButtonElement>(element, `${panel}-button`).click();

@@ -29,7 +29,7 @@ import {
   type EvidenceNote,
 } from './evidence-log.js';
 import { abortErrorOf, type EvidenceExportRequest, type ExportContext, type ExportRequests } from './export-requests.js';
-import type { ExportSource } from './video-export.js';
+import type { ExportSource, VideoExportProgress } from './video-export.js';
 
 /** What a bundle reads of the loaded recording; it changes none of it. */
 export interface EvidenceSource {
@@ -57,8 +57,8 @@ export interface EvidenceRequest {
 
 export interface EvidenceHooks {
   signal: AbortSignal;
-  /** 0–1 of the whole bundle. */
-  onProgress(fraction: number): void;
+  /** `fraction`: 0–1 of the whole bundle; `frames`: the video's frames encoded so far. */
+  onProgress(progress: VideoExportProgress): void;
 }
 
 /** Hashing and zipping hand the thread back after this long. */
@@ -80,26 +80,25 @@ interface BundleFile {
 
 /**
  * `exportEvidence` of the session (`ExportRequests.runEvidence`): checks that the recording can be
- * had whole (not while a playback websocket or a live recording still arrives), waits for all of
- * it, and makes the bundle of the range.
+ * had whole (not while a playback websocket still sends it), waits for all of it, and makes the
+ * bundle of the range.
  */
 export async function exportEvidence(
   context: ExportContext,
   requests: ExportRequests,
   request: EvidenceExportRequest,
-  onProgress: (fraction: number) => void,
+  onProgress: (progress: VideoExportProgress) => void,
   signal: AbortSignal,
 ): Promise<File> {
   const paced = context.paced();
-  if (!context.ingest()?.finished && (paced || context.live())) {
+  if (paced && !context.ingest()?.finished) {
     throw new DOMException(
-      paced
-        ? 'the playback websocket is still sending the recording (in real time): an evidence bundle needs all of it; wait for the end, or load the recording from its file'
-        : 'the recording is still being written: an evidence bundle can be made once the session has ended',
+      'the playback websocket is still sending the recording (in real time): an evidence bundle needs all of it; wait for the end, or load the recording from its file',
       'InvalidStateError',
     );
   }
-  // The bundle names the whole session and hashes the whole file: it waits for all of it.
+  // The bundle names the whole session and hashes the whole file: it waits for all of it (a live
+  // recording, for the session's end).
   const { ingest, startMs, endMs } = await requests.range(request, signal, true);
   return makeEvidenceBundle(
     {
@@ -135,14 +134,16 @@ export async function makeEvidenceBundle(source: EvidenceSource, request: Eviden
   const hashing = request.recordingSha256 === undefined && source.original !== null;
   const steps = (hashing ? WEIGHTS.hash : 0) + WEIGHTS.captures + WEIGHTS.video + WEIGHTS.zip;
   let done = 0;
-  const progress = (weight: number) => (fraction: number) => hooks.onProgress(Math.min(1, (done + weight * Math.min(1, Math.max(0, fraction))) / steps));
+  let frames = 0;
+  const report = (fraction: number): void => hooks.onProgress({ fraction: Math.min(1, fraction), frames });
+  const progress = (weight: number) => (fraction: number) => report((done + weight * Math.min(1, Math.max(0, fraction))) / steps);
   const finish = (weight: number): void => {
     done += weight;
-    hooks.onProgress(Math.min(1, done / steps));
+    report(done / steps);
   };
 
   try {
-    hooks.onProgress(0);
+    report(0);
     const { sessionId } = source.recording;
     const recordingName = recordingFileName(sessionId);
     let recordingSha256: string | null = request.recordingSha256 ?? null;
@@ -160,7 +161,11 @@ export async function makeEvidenceBundle(source: EvidenceSource, request: Eviden
     let video: { file: string } | { missing: string };
     let videoBytes: Uint8Array | undefined;
     try {
-      videoBytes = await renderVideo(source, startMs, endMs, signal, progress(WEIGHTS.video));
+      const videoProgress = progress(WEIGHTS.video);
+      videoBytes = await renderVideo(source, startMs, endMs, signal, (video) => {
+        frames = video.frames;
+        videoProgress(video.fraction);
+      });
       video = { file: VIDEO_FILE };
     } catch (error) {
       checkAbort();
@@ -302,12 +307,12 @@ async function captureNotes(source: EvidenceSource, notes: readonly EvidenceNote
 }
 
 /** The range as H.264 MP4 by the video export (its own chunk), in recording time: evidence skips no idle time. */
-async function renderVideo(source: EvidenceSource, startMs: number, endMs: number, signal: AbortSignal, onProgress: (fraction: number) => void): Promise<Uint8Array> {
+async function renderVideo(source: EvidenceSource, startMs: number, endMs: number, signal: AbortSignal, onProgress: (progress: VideoExportProgress) => void): Promise<Uint8Array> {
   // Named with its folder: the one-file build replaces the module it finds at `/export/video-export.js`.
   const { exportVideo } = await import('../export/video-export.js');
   const identity = (ms: number): number => ms;
   const exportSource: ExportSource = { ...source.replay, timeMap: { toCompressed: identity, toMedia: identity }, yield: source.yield };
-  const blob = await exportVideo(exportSource, { startMs, endMs, type: 'video/mp4' }, { signal, onProgress: ({ fraction }) => onProgress(fraction) });
+  const blob = await exportVideo(exportSource, { startMs, endMs, type: 'video/mp4' }, { signal, onProgress });
   return new Uint8Array(await blob.arrayBuffer());
 }
 

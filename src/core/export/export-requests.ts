@@ -28,8 +28,6 @@ export interface ExportContext {
   ingest(): Ingest | null;
   /** The feed delivers in real time: what has not arrived cannot be exported. */
   paced(): boolean;
-  /** The recording is still being written (a live file). */
-  live(): boolean;
   /** What was loaded (an evidence bundle reads a file again for its hash); null without a source. */
   source(): RecordingSource | null;
   error(): PlaybackError | null;
@@ -61,7 +59,7 @@ export class ExportRequests {
   }
 
   /** Makes an evidence bundle of a range (`evidence-bundle.ts`, a chunk like the video export): a ZIP file. */
-  runEvidence(request: EvidenceExportRequest, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<File> {
+  runEvidence(request: EvidenceExportRequest, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<File> {
     return this.track(signal, async (tracked) => (await import('./evidence-bundle.js')).exportEvidence(this.context, this, request, onProgress, tracked));
   }
 

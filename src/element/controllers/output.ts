@@ -1,7 +1,8 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { fileStamp } from '../format-time.js';
-import type { CaptureFrameOptions, ExportVideoOptions } from '../player-types.js';
+import type { CaptureFrameOptions, ExportEvidenceOptions, ExportVideoOptions } from '../player-types.js';
 import { fill, type Strings } from '../strings.js';
+import type { PlayerView } from '../templates/view.js';
 
 /** What the output needs of the element: its public API and its texts. */
 export interface OutputHost extends ReactiveControllerHost, HTMLElement {
@@ -11,7 +12,11 @@ export interface OutputHost extends ReactiveControllerHost, HTMLElement {
   readonly recording: { sessionId?: string };
   captureFrame(options?: CaptureFrameOptions): Promise<Blob>;
   exportVideo(options?: ExportVideoOptions): Promise<Blob>;
+  exportEvidence(options?: ExportEvidenceOptions): Promise<File>;
 }
+
+/** What an export of the controls says: while it runs (`{0}`: the percentage), done, cancelled, failed (`{0}`: the error's message). */
+export type ExportTexts = [progress: string, done: string, cancelled: string, failed: string];
 
 /** How long a confirmation stays (ms): a copied link, a finished export. */
 const LINK_TOAST_MS = 2500;
@@ -34,6 +39,8 @@ export class Output implements ReactiveController {
   toast: { text: string; url?: string } | undefined;
   /** While the controls' export runs: how far it is, 0–1. */
   exporting: number | undefined;
+  /** While the controls' export runs: what it makes (`video`, `evidence`) and its progress text. */
+  running: { kind: string; progress: string } | undefined;
   #host: OutputHost;
   #strings: () => Strings;
   #say: (text: string) => void;
@@ -41,6 +48,9 @@ export class Output implements ReactiveController {
   /** Cancels the export the controls started, while it runs. */
   #exportController: AbortController | undefined;
   #selectLink = false;
+  /** The evidence bundle's button and texts (`evidence.ts`), a chunk loaded once a recording shows. */
+  #evidence: typeof import('../evidence.js') | undefined;
+  #evidenceLoading: Promise<void> | undefined;
 
   constructor(host: OutputHost, strings: () => Strings, say: (text: string) => void) {
     this.#host = host;
@@ -79,31 +89,51 @@ export class Output implements ReactiveController {
    * Exports the whole recording as H.264 MP4 and downloads it as `<sessionId or 'recording'>-<start>-<end>.mp4`
    * (times as hh-mm-ss), with progress shown; pressed again (or Cancel), cancels it.
    */
-  toggleExport = async (): Promise<void> => {
+  toggleExport = (): Promise<void> => {
+    const host = this.#host;
+    const s = this.#strings();
+    const name = `${host.recording.sessionId || 'recording'}-${fileStamp(0)}-${fileStamp(host.duration)}.mp4`;
+    return this.run('video', [s.exporting, s.exported, s.exportCancelled, s.exportFailed], async (signal, onProgress) => new File([await host.exportVideo({ signal, onProgress })], name));
+  };
+
+  /** The evidence bundle's button, once its chunk is there (the first call loads it). */
+  evidenceButton(view: PlayerView): TemplateResult | typeof nothing {
+    this.#evidenceLoading ??= import('../evidence.js').then((module) => {
+      this.#evidence = module;
+      this.#host.requestUpdate();
+    });
+    return this.#evidence?.evidenceButton(view) ?? nothing;
+  }
+
+  /**
+   * Runs an export of the controls and downloads the file it makes, with progress shown, then a
+   * toast; one at a time: called while one runs (its button pressed again, or Cancel), cancels it.
+   */
+  async run(kind: string, [progress, done, cancelled, failed]: ExportTexts, make: (signal: AbortSignal, onProgress: (fraction: number) => void) => Promise<File>): Promise<void> {
     if (this.#exportController) {
       this.#exportController.abort();
       return;
     }
-    const host = this.#host;
-    const s = this.#strings();
     const controller = new AbortController();
     this.#exportController = controller;
+    this.running = { kind, progress };
     this.#progress(0);
-    const name = `${host.recording.sessionId || 'recording'}-${fileStamp(0)}-${fileStamp(host.duration)}.mp4`;
     clearTimeout(this.#toastTimer);
     let toast: { text: string };
     try {
-      download(await host.exportVideo({ signal: controller.signal, onProgress: (fraction) => this.#progress(fraction) }), name);
-      toast = { text: s.exported };
+      const file = await make(controller.signal, (fraction) => this.#progress(fraction));
+      download(file, file.name);
+      toast = { text: done };
     } catch (error) {
-      toast = { text: error instanceof DOMException && error.name === 'AbortError' ? s.exportCancelled : fill(s.exportFailed, error instanceof Error ? error.message : String(error)) };
+      toast = { text: error instanceof DOMException && error.name === 'AbortError' ? cancelled : fill(failed, error instanceof Error ? error.message : String(error)) };
     } finally {
       this.#exportController = undefined;
     }
+    this.running = undefined;
     this.#progress(undefined);
     this.#show(toast, EXPORT_TOAST_MS);
     this.#say(toast.text);
-  };
+  }
 
   /** Copies this page's address with `#t=<seconds>`; where the clipboard refuses, shows the link to copy by hand. */
   copyLink = async (): Promise<void> => {

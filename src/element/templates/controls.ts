@@ -80,11 +80,12 @@ export function controlsTemplate(view: PlayerView, hidden: boolean): TemplateRes
         ${panelButton('info')}
         ${button('capture', s.capture, icons.capture, output.capture, { disabled: snapshot.readyState < ReadyState.HaveCurrentData })}
         ${typeof VideoEncoder === 'function' // no WebCodecs here, no export in the worker either
-          ? button('export', output.exporting === undefined ? s.exportVideo : s.cancelExport, icons.exportVideo, output.toggleExport, {
-              pressed: output.exporting !== undefined,
-              disabled: snapshot.readyState < ReadyState.HaveCurrentData,
+          ? button('export', output.running?.kind === 'video' ? s.cancelExport : s.exportVideo, icons.exportVideo, output.toggleExport, {
+              pressed: output.running?.kind === 'video',
+              disabled: snapshot.readyState < ReadyState.HaveCurrentData || (!!output.running && output.running.kind !== 'video'),
             })
           : nothing}
+        ${snapshot.readyState < ReadyState.HaveCurrentData ? nothing : output.evidenceButton(view)}
         ${button('link', s.link, icons.link, output.copyLink, { disabled: noMedia })}
         ${panelButton('help')}
         ${document.fullscreenEnabled
@@ -109,7 +110,7 @@ export function exportProgress({ output, s }: PlayerView): TemplateResult | type
   return fraction === undefined
     ? nothing
     : html`<div class="toast toast--export" part="toast export-progress">
-        <label>${fill(s.exporting, `${Math.floor(fraction * 100)} %`)} <progress max="1" .value=${fraction}></progress></label>
+        <label>${fill(output.running!.progress, `${Math.floor(fraction * 100)} %`)} <progress max="1" .value=${fraction}></progress></label>
         <button type="button" part="button cancel-button" @click=${output.toggleExport}>${s.cancel}</button>
       </div>`;
 }

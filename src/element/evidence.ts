@@ -1,11 +1,47 @@
 /**
- * The page's side of `exportEvidence()`, a chunk loaded on the first bundle: the notes and the
- * recording's hash the player has, checked and put in the worker's terms (milliseconds); the
- * bundle itself is made in the worker (`core/export/evidence-bundle.ts`).
+ * The page's side of the evidence bundle, a chunk of its own: `exportEvidence()` (the notes and
+ * the recording's hash the player has, checked and put in the worker's terms; the bundle itself
+ * is made in the worker, `core/export/evidence-bundle.ts`), and the controls' button for it with
+ * its texts.
  */
+import { svg, type TemplateResult } from 'lit';
 import type { EngineClient } from '../worker/worker-client.js';
+import type { ExportTexts } from './controllers/output.js';
 import type { EvidenceNote } from '../worker/protocol.js';
 import type { EvidenceNoteInput, ExportEvidenceOptions } from './player-types.js';
+import { en } from './strings.js';
+import { button } from './templates/button.js';
+import type { PlayerView } from './templates/view.js';
+
+/**
+ * The texts (button, progress, done, cancelled, failed), English and German: a language's table
+ * may give its own as `evidence`. They come with this chunk so the player's first download and
+ * the German table stay as they are.
+ */
+const TEXTS = {
+  en: 'Export evidence…|Making the evidence bundle… {0}|Evidence bundle saved|Evidence bundle cancelled|The evidence bundle could not be made: {0}',
+  de: 'Beweispaket exportieren…|Beweispaket wird erstellt… {0}|Beweispaket gespeichert|Beweispaket abgebrochen|Das Beweispaket konnte nicht erstellt werden: {0}',
+};
+
+// A package with a check mark.
+const icon = svg`<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M2 5l6-3 6 3v7l-6 3-6-3zM5.5 8.5l2 2 3.5-4" /></svg>`;
+
+/**
+ * The controls' "Export evidence…" button: makes the bundle of the whole recording and downloads
+ * it (`<session-id>-evidence-<start>-<end>.zip`), with progress; pressed again, cancels it.
+ */
+export function evidenceButton({ host, output, actions, s }: PlayerView): TemplateResult {
+  // German where the player speaks it (its German table is registered), else English.
+  const [label, ...texts] = (s.evidence ?? (s !== en && /^de\b/i.test(actions.locale() ?? '') ? TEXTS.de : TEXTS.en)).split('|') as [string, ...ExportTexts];
+  const running = output.running?.kind;
+  return button(
+    'evidence',
+    running === 'evidence' ? s.cancel : label,
+    icon,
+    () => output.run('evidence', texts, (signal, onProgress) => host.exportEvidence({ signal, onProgress })),
+    { pressed: running === 'evidence', disabled: !!running && running !== 'evidence' },
+  );
+}
 
 /** What the bundle reads of the element: its review notes and the recording's hash, where it has them. */
 interface EvidencePlayer {
