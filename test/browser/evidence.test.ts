@@ -180,4 +180,14 @@ describe('exportEvidence()', function () {
     await element.updateComplete;
     expect(part('evidence-button')!.getAttribute('aria-label')).to.equal('Beweispaket exportieren…');
   });
+
+  it('refuses with an InvalidStateError while a playback websocket still sends the recording', async () => {
+    const servers = (await (await fetch('/__playback-servers')).json()) as { open: string };
+    const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 480px"></desktop-recording-player>`);
+    element.src = `${servers.open}/webapi/sites/demo/desktopplayback/9a7f3c21-0b4e-4f8a-8c3d-5e6f7a8b1080/ws`;
+    await nextEvent(element, 'canplay');
+    const refused = await element.exportEvidence({ start: 0, end: 1 }).then(() => undefined, (error: unknown) => error as DOMException);
+    expect(refused?.name).to.equal('InvalidStateError');
+    expect(refused?.message).to.contain('playback websocket');
+  });
 });

@@ -174,7 +174,8 @@ export async function makeEvidenceBundle(source: EvidenceSource, request: Eviden
     }
     finish(WEIGHTS.video);
 
-    const events = eventLog(source.markers, notes, startMs, endMs, source.startDateMs);
+    const capturedAt = new Set(captures.map((capture) => capture.time.ms));
+    const events = eventLog(source.markers, notes, startMs, endMs, source.startDateMs, (timeMs) => capturedAt.has(evidenceTime(timeMs, null).ms));
     const range = { start: time(startMs), end: time(endMs) };
     const recordingHashMissing = recordingSha256 ? undefined : (source.originalMissing ?? 'the recording could not be read again');
     const json = (value: unknown): Uint8Array => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);

@@ -45,7 +45,8 @@ export interface EvidenceEvent {
   label?: string;
   detail?: Record<string, string | number | boolean>;
   transfer?: { path: string; direction: 'read' | 'write'; bytes: number; count: number; operations: EvidenceEvent[] };
-  note?: { id: string; severity: EvidenceNote['severity']; text: string; created: string; author?: string; capture: string };
+  /** `capture`: the file in `captures/` that shows the note's moment; null where there is none (before the first screen). */
+  note?: { id: string; severity: EvidenceNote['severity']; text: string; created: string; author?: string; capture: string | null };
 }
 
 /** `65432.1` → `"00:01:05.432"` (hours grow past 99 as needed). */
@@ -114,7 +115,15 @@ function markerEvent(marker: Marker, startDateMs: number | null): EvidenceEvent 
  * shared directory, clipboard, alerts and failures, as markers), file transfers with each of their
  * operations, and the notes (with the capture that shows each).
  */
-export function eventLog(markers: readonly Marker[], notes: readonly EvidenceNote[], startMs: number, endMs: number, startDateMs: number | null): EvidenceEvent[] {
+export function eventLog(
+  markers: readonly Marker[],
+  notes: readonly EvidenceNote[],
+  startMs: number,
+  endMs: number,
+  startDateMs: number | null,
+  /** Whether the capture of a moment is in the bundle (there is none before the first screen, nor without OffscreenCanvas). */
+  captured: (timeMs: number) => boolean = () => true,
+): EvidenceEvent[] {
   const events: EvidenceEvent[] = [];
   for (const marker of markers) {
     const from = marker.transfer?.startMs ?? marker.timeMs;
@@ -123,11 +132,12 @@ export function eventLog(markers: readonly Marker[], notes: readonly EvidenceNot
   }
   for (const note of notesInRange(notes, startMs, endMs)) {
     const { id, severity, text, created, author } = note;
+    const captureMs = captureTimeOf(note, startMs, endMs);
     events.push({
       kind: 'note',
       time: evidenceTime(note.timeMs, startDateMs),
       ...(note.endTimeMs !== undefined ? { endTime: evidenceTime(note.endTimeMs, startDateMs) } : {}),
-      note: { id, severity, text, created, ...(author !== undefined ? { author } : {}), capture: captureFileName(captureTimeOf(note, startMs, endMs)) },
+      note: { id, severity, text, created, ...(author !== undefined ? { author } : {}), capture: captured(captureMs) ? captureFileName(captureMs) : null },
     });
   }
   // Stable: events of one moment stay in recording order, notes after them.
