@@ -149,6 +149,69 @@ export const TransfersAndClipboard: Story = {
   },
 };
 
+/** Review notes the "Evidence bundle" story bundles (seconds, like `currentTime`). */
+const evidenceNotes = [
+  { id: 'note-1', time: 25.8, severity: 'warning' as const, text: 'Reads report.pdf from the shared folder', created: '2026-12-07T09:00:00.000Z', author: 'reviewer@example.com' },
+  { id: 'note-2', time: 51.4, endTime: 53, severity: 'critical' as const, text: 'Copies text out of the desktop', created: '2026-12-07T09:02:00.000Z', author: 'reviewer@example.com' },
+];
+
+/**
+ * The evidence bundle: "Export evidence…" in the controls bundles the whole recording; the form
+ * below calls `exportEvidence({ start, end, notes })` for a range with two review notes, shows its
+ * progress (and cancels it), then lists the ZIP's files, unzipped in the page with fflate, and its
+ * `SHA256SUMS`, with a link to download it. See docs/evidence-bundle.md.
+ */
+export const EvidenceBundle: Story = {
+  render: (args) => {
+    const story = (event: Event) => (event.target as Element).closest('.evidence-story')!;
+    let controller: AbortController | undefined;
+    const make = async (event: Event) => {
+      const root = story(event);
+      const player = root.querySelector('desktop-recording-player')!;
+      const output = root.querySelector('output')!;
+      const list = root.querySelector('pre')!;
+      const value = (name: string) => Number(root.querySelector<HTMLInputElement>(`input[name=${name}]`)!.value);
+      if (controller) return controller.abort();
+      controller = new AbortController();
+      list.textContent = '';
+      try {
+        const zip = await player.exportEvidence({
+          start: value('start'),
+          end: value('end'),
+          notes: evidenceNotes,
+          signal: controller.signal,
+          onProgress: (fraction) => void (output.textContent = `Making the bundle… ${Math.floor(fraction * 100)} %`),
+        });
+        const { unzipSync } = await import('fflate');
+        const files = unzipSync(new Uint8Array(await zip.arrayBuffer()));
+        output.innerHTML = '';
+        const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(zip), download: zip.name, textContent: `${zip.name} (${(zip.size / 1e6).toFixed(2)} MB)` });
+        output.append(link);
+        list.textContent = `${Object.entries(files).map(([name, bytes]) => `${name.padEnd(32)} ${bytes.length.toLocaleString()} bytes`).join('\n')}\n\nSHA256SUMS:\n${new TextDecoder().decode(files['SHA256SUMS'])}`;
+      } catch (error) {
+        output.textContent = `exportEvidence() rejected: ${(error as Error).name}: ${(error as Error).message}`;
+      } finally {
+        controller = undefined;
+      }
+    };
+    return html`
+      <div class="evidence-story" style=${storyLayout}>
+        ${meta.render(args)}
+        <div style="display: flex; flex-wrap: wrap; gap: 0.75em; align-items: center">
+          <label>start <input name="start" type="number" value="20" min="0" style="width: 5em" /> s</label>
+          <label>end <input name="end" type="number" value="60" min="0" style="width: 5em" /> s</label>
+          <button type="button" @click=${make}>exportEvidence() / cancel</button>
+        </div>
+        <ul style="margin: 0">
+          ${evidenceNotes.map((note) => html`<li>${note.time} s, ${note.severity}: ${note.text}</li>`)}
+        </ul>
+        <output></output>
+        <pre style=${logStyle}></pre>
+      </div>
+    `;
+  },
+};
+
 /** The session info panel: user, desktop, Windows account, start and end, participants. */
 export const InfoPanel: Story = {
   play: async ({ canvasElement }) => clickPart(await readyPlayer(canvasElement), 'info-button'),

@@ -9,17 +9,10 @@ import '../../src/strings/de.js';
 import type { DesktopRecordingPlayer, EvidenceNoteInput } from '../../src/index.js';
 import { nextEvent } from '../helpers/next-event.js';
 import { pixelsOf } from '../helpers/screen-recording.js';
+import { player as loadedPlayer, until } from './element-fixtures.js';
 
 const SESSION = '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720';
 const SAMPLE = `/demo/recordings/${SESSION}.tar`; // 1280×720, 2 min: report.pdf read at 0:25.715, clipboard at 0:51.333
-
-async function loadedPlayer(src: string): Promise<DesktopRecordingPlayer> {
-  const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 480px"></desktop-recording-player>`);
-  const ready = nextEvent(element, 'canplaythrough');
-  element.src = src;
-  await ready;
-  return element;
-}
 
 async function sha256Hex(bytes: Uint8Array | ArrayBuffer): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes as BufferSource);
@@ -154,27 +147,18 @@ describe('exportEvidence()', function () {
   });
 
   it('is made from the controls: "Export evidence…" shows progress, then says the bundle was saved; German where the player speaks it', async () => {
-    const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player controls style="width: 480px"></desktop-recording-player>`);
-    const ready = nextEvent(element, 'canplaythrough');
-    element.src = '/demo/recordings/4c6f2a10-5d1e-4b7a-9c3f-8e2d0c0d2026.tar'; // 12 s
-    await ready;
+    const element = await loadedPlayer('/demo/recordings/4c6f2a10-5d1e-4b7a-9c3f-8e2d0c0d2026.tar'); // 12 s
     const part = (name: string) => element.shadowRoot!.querySelector<HTMLElement>(`[part~='${name}']`);
-    const until = async (holds: () => boolean, what: string) => {
-      for (let waited = 0; !holds(); waited += 20) {
-        if (waited > 60_000) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    };
     // The button's code is a chunk, loaded once the recording shows.
-    await until(() => part('evidence-button') !== null, 'the evidence button');
+    await until(() => part('evidence-button') !== null, 'the evidence button is there');
     expect(part('evidence-button')!.getAttribute('aria-label')).to.equal('Export evidence…');
     part('evidence-button')!.click();
-    await until(() => part('export-progress') !== null, 'the progress');
+    await until(() => part('export-progress') !== null, 'the progress shows');
     expect(part('evidence-button')!.getAttribute('aria-pressed')).to.equal('true');
     expect(part('export-progress')!.textContent).to.contain('Making the evidence bundle…');
     // One export at a time: the video export waits.
     expect(part('export-button')?.hasAttribute('disabled') ?? true).to.equal(true);
-    await until(() => part('export-progress') === null, 'the end of the bundle');
+    await until(() => part('export-progress') === null, 'the bundle is made', 60_000);
     expect(part('toast')!.textContent!.trim()).to.equal('Evidence bundle saved');
     element.lang = 'de';
     await element.updateComplete;
