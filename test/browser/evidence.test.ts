@@ -9,7 +9,7 @@ import '../../src/strings/de.js';
 import type { DesktopRecordingPlayer, EvidenceNoteInput } from '../../src/index.js';
 import { nextEvent } from '../helpers/next-event.js';
 import { pixelsOf } from '../helpers/screen-recording.js';
-import { player as loadedPlayer, until } from './element-fixtures.js';
+import { player as loadedPlayer, richRecording, until, urlOf } from './element-fixtures.js';
 
 const SESSION = '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720';
 const SAMPLE = `/demo/recordings/${SESSION}.tar`; // 1280×720, 2 min: report.pdf read at 0:25.715, clipboard at 0:51.333
@@ -31,7 +31,7 @@ interface EvidenceEvent {
   endTime?: EvidenceTime;
   type?: string;
   transfer?: { path: string; direction: string; bytes: number; count: number; operations: EvidenceEvent[] };
-  note?: { id: string; severity: string; text: string; capture: string };
+  note?: { id: string; severity: string; text: string; capture: string | null };
 }
 
 const notes: EvidenceNoteInput[] = [
@@ -173,5 +173,17 @@ describe('exportEvidence()', function () {
     const refused = await element.exportEvidence({ start: 0, end: 1 }).then(() => undefined, (error: unknown) => error as DOMException);
     expect(refused?.name).to.equal('InvalidStateError');
     expect(refused?.message).to.contain('playback websocket');
+  });
+
+  it('makes at most 100 captures, of the earliest notes; the later ones say capture: null', async () => {
+    const player = await loadedPlayer(urlOf(await richRecording())); // 6 s, 256×128
+    const many: EvidenceNoteInput[] = Array.from({ length: 101 }, (_, index) => ({ id: `n${index}`, time: 0.5 + index * 0.05, severity: 'info', text: `${index}`, created: 0 }));
+    const files = unzipSync(new Uint8Array(await (await player.exportEvidence({ notes: many })).arrayBuffer()));
+    expect(Object.keys(files).filter((name) => name.startsWith('captures/')).length).to.equal(100);
+    const log = JSON.parse(new TextDecoder().decode(files['events.json'])) as { events: EvidenceEvent[] };
+    const captures = log.events.filter((event) => event.kind === 'note').map((event) => event.note!.capture);
+    expect(captures.slice(0, 100).every((capture) => capture !== null && capture in files)).to.equal(true);
+    expect(captures[100]).to.equal(null);
+    expect(JSON.parse(new TextDecoder().decode(files['manifest.json'])).capturesLimit).to.contain('at most 100');
   });
 });

@@ -66,6 +66,11 @@ const SLICE_MS = 8;
 /** The video goes into the ZIP in pieces this large, so a cancel is heard in between. */
 const ZIP_PIECE_BYTES = 1 << 20;
 const VIDEO_FILE = 'video.mp4';
+/**
+ * Captures in one bundle at most (the earliest moments): full-size PNGs of a 1080p screen are up
+ * to about 1 MB each, and the whole bundle is made in memory. Notes past it have no capture.
+ */
+export const MAX_CAPTURES = 100;
 
 /** Relative work of the steps, for one progress fraction: the video dominates. */
 const WEIGHTS = { hash: 0.2, captures: 0.15, video: 0.6, zip: 0.05 };
@@ -220,6 +225,7 @@ export async function makeEvidenceBundle(source: EvidenceSource, request: Eviden
       range,
       video: 'file' in video ? { file: video.file, type: 'video/mp4', codec: 'H.264', pointer: true, idleSkipping: false } : { file: null, reason: video.missing },
       captures: captures.map(({ file, time: at, noteIds }) => ({ file, time: at, notes: noteIds, pointer: false })),
+      ...(captures.length === MAX_CAPTURES ? { capturesLimit: `at most ${MAX_CAPTURES} captures are made, of the earliest notes; later notes have none (capture: null in events.json)` } : {}),
       notes: notes.length,
       events: events.length,
       files: [
@@ -279,7 +285,9 @@ async function captureNotes(source: EvidenceSource, notes: readonly EvidenceNote
   const byTime = new Map<number, string[]>();
   for (const note of notes) {
     const at = captureTimeOf(note, startMs, endMs);
-    byTime.set(at, [...(byTime.get(at) ?? []), note.id]);
+    const ids = byTime.get(at);
+    if (ids) ids.push(note.id);
+    else if (byTime.size < MAX_CAPTURES) byTime.set(at, [note.id]);
   }
   const screen = createOffscreenSurface();
   const cursor = createOffscreenSurface();
