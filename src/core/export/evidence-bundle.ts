@@ -80,7 +80,8 @@ interface BundleFile {
   bytes: Uint8Array;
   /** Stored as it is (PNG and MP4 are compressed already), or deflated (text). */
   store: boolean;
-  description: string;
+  /** For the manifest. */
+  description?: string;
 }
 
 /**
@@ -179,8 +180,8 @@ export async function makeEvidenceBundle(source: EvidenceSource, request: Eviden
     }
     finish(WEIGHTS.video);
 
-    const capturedAt = new Set(captures.map((capture) => capture.time.ms));
-    const events = eventLog(source.markers, notes, startMs, endMs, source.startDateMs, (timeMs) => capturedAt.has(evidenceTime(timeMs, null).ms));
+    const capturedAt = new Set(captures.map((capture) => capture.timeMs));
+    const events = eventLog(source.markers, notes, startMs, endMs, source.startDateMs, (timeMs) => capturedAt.has(timeMs));
     const range = { start: time(startMs), end: time(endMs) };
     const recordingHashMissing = recordingSha256 ? undefined : (source.originalMissing ?? 'the recording could not be read again');
     const json = (value: unknown): Uint8Array => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
@@ -234,14 +235,13 @@ export async function makeEvidenceBundle(source: EvidenceSource, request: Eviden
         { name: 'SHA256SUMS', description: 'SHA-256 of every other file and of the original recording (sha256sum -c format).' },
       ],
     };
-    files.splice(1, 0, { name: 'manifest.json', bytes: json(manifest), store: false, description: 'What the bundle holds.' });
+    files.splice(1, 0, { name: 'manifest.json', bytes: json(manifest), store: false });
     checkAbort();
 
-    const sums = files.map(({ name, bytes }) => ({ name, sha256: bytesToHex(sha256(bytes)) }));
-    if (recordingSha256) sums.push({ name: recordingName, sha256: recordingSha256 });
-    files.push({ name: 'SHA256SUMS', bytes: new TextEncoder().encode(sha256Sums(sums)), store: false, description: '' });
-
-    const zipped = await zipFiles(files, created, signal, source.yield, progress(WEIGHTS.zip));
+    // SHA256SUMS: every file above, then the original recording.
+    const sums = (hashes: Array<{ name: string; sha256: string }>): Uint8Array =>
+      new TextEncoder().encode(sha256Sums(recordingSha256 ? [...hashes, { name: recordingName, sha256: recordingSha256 }] : hashes));
+    const zipped = await zipFiles(files, sums, created, signal, source.yield, progress(WEIGHTS.zip));
     finish(WEIGHTS.zip);
     return new File(zipped as BlobPart[], evidenceFileName(sessionId, startMs, endMs), { type: 'application/zip', lastModified: created.getTime() });
   } catch (error) {
@@ -269,6 +269,7 @@ async function hashRecording(original: RecordingSource, signal: AbortSignal, yie
 }
 
 interface Capture {
+  timeMs: number;
   file: string;
   time: ReturnType<typeof evidenceTime>;
   noteIds: string[];
@@ -305,7 +306,7 @@ async function captureNotes(source: EvidenceSource, notes: readonly EvidenceNote
         const plan = scheduler.seek(timeMs);
         await renderer.rebuild({ ...plan, updates: plan.updates.filter(paintsScreen) }, (keyframe) => replay.restoreStep(keyframe));
         const image = await renderer.capture('image/png');
-        captures.push({ file: captureFileName(timeMs), time: evidenceTime(timeMs, source.startDateMs), noteIds, bytes: new Uint8Array(await image.arrayBuffer()) });
+        captures.push({ timeMs, file: captureFileName(timeMs), time: evidenceTime(timeMs, source.startDateMs), noteIds, bytes: new Uint8Array(await image.arrayBuffer()) });
       }
       onProgress(++rendered / byTime.size);
     }
@@ -325,8 +326,19 @@ async function renderVideo(source: EvidenceSource, startMs: number, endMs: numbe
   return new Uint8Array(await blob.arrayBuffer());
 }
 
-/** The files into one ZIP with fflate's streaming writer: text deflated, PNG and MP4 stored. */
-async function zipFiles(files: readonly BundleFile[], mtime: Date, signal: AbortSignal, yieldThread: () => Promise<void>, onProgress: (fraction: number) => void): Promise<Uint8Array[]> {
+/**
+ * The files into one ZIP with fflate's streaming writer (text deflated, PNG and MP4 stored),
+ * hashing each as it goes, then `SHA256SUMS` (made by `sums` from those hashes) last. Big files go
+ * in pieces, with the thread handed back in between.
+ */
+async function zipFiles(
+  files: readonly BundleFile[],
+  sums: (hashes: Array<{ name: string; sha256: string }>) => Uint8Array,
+  mtime: Date,
+  signal: AbortSignal,
+  yieldThread: () => Promise<void>,
+  onProgress: (fraction: number) => void,
+): Promise<Uint8Array[]> {
   const chunks: Uint8Array[] = [];
   let failure: unknown;
   const zip = new Zip((error, chunk) => {
@@ -335,10 +347,12 @@ async function zipFiles(files: readonly BundleFile[], mtime: Date, signal: Abort
   });
   const total = files.reduce((sum, file) => sum + file.bytes.length, 0) || 1;
   let written = 0;
-  for (const { name, bytes, store } of files) {
+  const hashes: Array<{ name: string; sha256: string }> = [];
+  const write = async ({ name, bytes, store }: BundleFile): Promise<string> => {
     const entry: ZipInputFile & { push(chunk: Uint8Array, final?: boolean): void } = store ? new ZipPassThrough(name) : new ZipDeflate(name, { level: 9 });
     entry.mtime = mtime;
     zip.add(entry);
+    const hash = sha256.create();
     if (bytes.length === 0) entry.push(bytes, true);
     for (let at = 0; at < bytes.length; at += ZIP_PIECE_BYTES) {
       if (signal.aborted) {
@@ -346,13 +360,17 @@ async function zipFiles(files: readonly BundleFile[], mtime: Date, signal: Abort
         throw abortErrorOf(signal);
       }
       const piece = bytes.subarray(at, at + ZIP_PIECE_BYTES);
+      hash.update(piece);
       entry.push(piece, at + piece.length >= bytes.length);
       written += piece.length;
       onProgress(written / total);
       await yieldThread();
     }
     if (failure) throw failure;
-  }
+    return bytesToHex(hash.digest());
+  };
+  for (const file of files) hashes.push({ name: file.name, sha256: await write(file) });
+  await write({ name: 'SHA256SUMS', bytes: sums(hashes), store: false });
   zip.end();
   if (failure) throw failure;
   return chunks;
