@@ -98,10 +98,14 @@ export class Output implements ReactiveController {
 
   /** The evidence bundle's button, once its chunk is there (the first call loads it). */
   evidenceButton(view: PlayerView): TemplateResult | typeof nothing {
-    this.#evidenceLoading ??= import('../evidence.js').then((module) => {
-      this.#evidence = module;
-      this.#host.requestUpdate();
-    });
+    // A chunk that cannot load leaves the button out (exportEvidence() says why when called).
+    this.#evidenceLoading ??= import('../evidence.js').then(
+      (module) => {
+        this.#evidence = module;
+        this.#host.requestUpdate();
+      },
+      () => {},
+    );
     return this.#evidence?.evidenceButton(view) ?? nothing;
   }
 
