@@ -4,6 +4,7 @@ import { ActivityReports } from './activity-reports.js';
 import type { PaintSurface } from './canvas.js';
 import { formatMs, type Now, type PlaybackClock } from './clock.js';
 import { openFeed, type FeedSink, type RecordingFeed, type RecordingSource } from './feeds/index.js';
+import { fastPathGate } from './fast-path-gate.js';
 import { fastestImageDecode, type DecodedImage } from './image-decode.js';
 import { Ingest } from './ingest.js';
 import { KeyframePolicy } from './keyframe-policy.js';
@@ -379,7 +380,7 @@ export class PlaybackSession {
       end: () => current() && this.finishLoad(),
       fail: (error) => current() && this.failLoad(error),
     };
-    feed.start(sink);
+    feed.start(fastPathGate(sink));
     this.steerFeed();
     if (this.options.startAtMs > 0) feed.want(this.options.startAtMs);
   }
