@@ -12,9 +12,10 @@ import { PlaybackMachine } from './playback-machine.js';
 import { Playhead } from './playhead.js';
 import { CanvasRenderer, type ReplaySource } from './renderer.js';
 import { Scheduler } from './scheduler.js';
-import { Thumbnails } from './thumbnails.js';
+import type { Thumbnails } from './thumbnails.js';
 import type { TileImage } from './tile-bytes.js';
-import { ExportRequests } from './export/export-requests.js';
+// Loaded on first use (chunks): the hover thumbnails and video export requests.
+import type { ExportContext, ExportRequests } from './export/export-requests.js';
 import type { VideoExportProgress, VideoExportSettings } from './export/video-export.js';
 
 /** How often `progress` fires while the file loads (the HTML spec says about every 350 ms). */
@@ -96,10 +97,14 @@ export class PlaybackSession {
   private knownDurationMs = 0;
   /** Seeks and exports waiting for the data to reach a time. */
   private dataWaiters: Array<{ targetMs: number; resolve(): void }> = [];
-  /** Video exports of this load; a new load cancels them. */
-  private readonly exports: ExportRequests;
-  /** The hover thumbnails of this load, made at the first one. */
-  private thumbnails: Thumbnails | undefined;
+  /** What video exports read of the current load. */
+  private readonly exportContext: ExportContext;
+  /** Video exports (a chunk, loaded at the first); a new load cancels them. */
+  private exports: Promise<ExportRequests> | undefined;
+  /** Bumped by each new load: an export asked for before its chunk loaded belongs to the load it was asked in. */
+  private exportGeneration = 0;
+  /** The hover thumbnails of this load (a chunk), made at the first one. */
+  private thumbnails: Promise<Thumbnails> | undefined;
   private metadataVersionSeen = -1;
   private metadataChanges = 0;
   private seekGeneration = 0;
@@ -129,7 +134,7 @@ export class PlaybackSession {
       scheduler,
     );
     this.clock = this.playhead.clock;
-    this.exports = new ExportRequests({
+    this.exportContext = {
       ingest: () => (this.options.source === null ? null : this.ingest),
       paced: () => this.feed?.paced === true,
       error: () => this.state.error,
@@ -139,7 +144,7 @@ export class PlaybackSession {
       dataAt: (timeMs, signal) => this.dataAt(timeMs, signal),
       replaySource: () => this.replaySource(),
       yield: this.timing.yield,
-    });
+    };
     this.activityReports = new ActivityReports(this.timing, (seconds) => this.host.activity?.(seconds));
     this.machine = new PlaybackMachine(this.state, {
       emit: (name) => this.host.emit(name),
@@ -281,8 +286,18 @@ export class PlaybackSession {
    * Renders a range of the recording into a video file (`export/`) on canvases of its own, so
    * playback goes on meanwhile. Aborting `signal`, or a new load, cancels it.
    */
-  exportVideo(request: Partial<VideoExportSettings>, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<Blob> {
-    return this.exports.run(request, onProgress, signal);
+  async exportVideo(request: Partial<VideoExportSettings>, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<Blob> {
+    const generation = this.exportGeneration;
+    this.exports ??= import('./export/export-requests.js').then(
+      ({ ExportRequests }) => new ExportRequests(this.exportContext),
+      (error: unknown) => {
+        this.exports = undefined;
+        throw error;
+      },
+    );
+    const exports = await this.exports;
+    if (generation !== this.exportGeneration) throw new DOMException('a new load started', 'AbortError');
+    return exports.run(request, onProgress, signal);
   }
 
   /**
@@ -291,8 +306,16 @@ export class PlaybackSession {
    */
   thumbnail(timeMs: number, width: number): Promise<ImageBitmap | null> {
     if (this.state.readyState === ReadyState.HaveNothing || !(timeMs >= 0 && timeMs <= this.ingest.durationMs)) return Promise.resolve(null);
-    this.thumbnails ??= new Thumbnails(this.replaySource());
-    return this.thumbnails.render(timeMs, width);
+    // The source is this load's, even if a new load starts while the chunk arrives.
+    const source = this.replaySource();
+    const thumbnails = (this.thumbnails ??= import('./thumbnails.js').then(
+      ({ Thumbnails }) => new Thumbnails(source),
+      (error: unknown) => {
+        if (this.thumbnails === thumbnails) this.thumbnails = undefined;
+        throw error;
+      },
+    ));
+    return thumbnails.then((made) => made.render(timeMs, width));
   }
 
   /** Stops loading and playback for good. */
@@ -312,7 +335,8 @@ export class PlaybackSession {
     this.feed?.close();
     this.feed = undefined;
     for (const waiter of this.dataWaiters.splice(0)) waiter.resolve();
-    this.exports.cancelAll();
+    this.exportGeneration += 1;
+    void this.exports?.then((exports) => exports.cancelAll(), () => {});
     this.seekGeneration += 1;
     this.playhead.halt(false);
   }
@@ -328,7 +352,7 @@ export class PlaybackSession {
     this.ingest = this.newIngest();
     this.playhead.scheduler = new Scheduler(this.ingest.timeline, this.keyframes.store);
     this.keyframes.reset(this.ingest, this.decodeTile);
-    this.thumbnails?.clear();
+    void this.thumbnails?.then((thumbnails) => thumbnails.clear(), () => {});
     this.thumbnails = undefined;
     this.activityReports.follow(this.ingest.activity);
     this.activityReports.report(true);
