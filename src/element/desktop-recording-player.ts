@@ -20,8 +20,7 @@ import { playerActions } from './player-actions.js';
 import { PlayerLocale } from './player-locale.js';
 import { addStrings, fill, type Strings } from './strings.js';
 import { controlsTemplate, exportProgress } from './templates/controls.js';
-import { MarkerList } from './templates/marker-list.js';
-import { Panels, panelTemplate } from './templates/panels.js';
+import { Panels } from './templates/panels.js';
 import type { PlayerView } from './templates/view.js';
 
 export type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, ExportVideoOptions, Fit, PlaybackQuality, PlayerError, PlayerMarker, PlayerTransfer, TextIndexProgress, TimeRangesLike } from './player-types.js';
@@ -203,7 +202,6 @@ export class DesktopRecordingPlayer extends LitElement {
   #markerLanes = new LaneLoader(this);
   #activity = new ActivityStrip(this, () => this.#engine.snapshot.durationMs / 1000);
   #panels = new Panels(this, () => this.#autoHide.activity());
-  #markerList = new MarkerList(this);
   #output = new Output(this, () => this.#locale.strings(), (text) => this.#announcer.say(text));
 
   /** What the keys, the controls and the panels do. */
@@ -219,7 +217,6 @@ export class DesktopRecordingPlayer extends LitElement {
     markerRail: this.#markerRail,
     markerLanes: this.#markerLanes,
     panels: this.#panels,
-    markerList: this.#markerList,
     output: this.#output,
     actions: this.#actions,
     s: this.#locale.strings(),
@@ -329,6 +326,16 @@ export class DesktopRecordingPlayer extends LitElement {
   protected override updated(changed: PropertyValues): void {
     if (changed.has('loop')) this.#engine.tell(RequestMethod.SetLoop, { loop: this.loop });
     if (changed.has('idleLimit')) this.#engine.tell(RequestMethod.SetIdleLimit, { idleLimitMs: this.#idleLimitMs() });
+  }
+
+  /** Complete once an open panel shows, its chunk loaded (`Panels`). */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let complete = await super.getUpdateComplete();
+    while (this.#panels.loading) {
+      await this.#panels.loading;
+      complete = await super.getUpdateComplete();
+    }
+    return complete;
   }
 
   #hasSource(): boolean {
@@ -628,7 +635,7 @@ export class DesktopRecordingPlayer extends LitElement {
             : nothing}
         </div>
         ${this.controls ? controlsTemplate(this.#view, hidden) : nothing}
-        ${this.#panels.open ? panelTemplate(this.#view, this.#panels.open) : nothing}
+        ${this.#panels.render(this.#view)}
         ${exportProgress(this.#view)}
         <div class="toast" part="toast" ?hidden=${!toast}>${toast?.url ? html`<label>${toast.text} <input readonly .value=${toast.url} /></label>` : toast?.text}</div>
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.#announcer.text}</div>
