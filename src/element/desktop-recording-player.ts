@@ -18,7 +18,7 @@ import type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, ExportVideoOp
 import { runShortcut } from './shortcuts.js';
 import { playerActions } from './player-actions.js';
 import { PlayerLocale } from './player-locale.js';
-import { addStrings, fill, type Strings } from './strings.js';
+import { addStrings, fill, type AllStrings } from './strings.js';
 import { controlsTemplate, exportProgress } from './templates/controls.js';
 import { Panels } from './templates/panels.js';
 import type { PlayerView } from './templates/view.js';
@@ -171,7 +171,7 @@ export class DesktopRecordingPlayer extends LitElement {
    * keys missing from `table` stay English. Players on the page switch at once. English is built
    * in; German comes with `desktop-recording-player/strings/de` (`dist/strings-de.js`), which calls this.
    */
-  static registerStrings(lang: string, table: Partial<Strings>): void {
+  static registerStrings(lang: string, table: Partial<AllStrings>): void {
     addStrings(lang, table);
     for (const player of connectedPlayers) player.requestUpdate();
   }

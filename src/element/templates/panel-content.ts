@@ -3,9 +3,10 @@
 import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { icons } from '../icons.js';
 import { shortcutHelp } from '../shortcuts.js';
-import type { Strings } from '../strings.js';
+import { withStrings, type Strings } from '../strings.js';
 import { button } from './button.js';
 import { MarkerList } from './marker-list.js';
+import { enPanels, type PanelStrings } from './panel-strings.js';
 import type { Panel } from './panels.js';
 import type { PlayerView } from './view.js';
 
@@ -23,8 +24,8 @@ export class PanelContent {
 
 /** The open panel: a dialog with its title, a close button and its body. */
 function panelTemplate(view: PlayerView, panel: Panel, list: MarkerList): TemplateResult {
-  const { s } = view;
-  const body = panel === 'markers' ? markerList(view, list) : panel === 'info' ? sessionInfo(view) : keyboardHelp(s);
+  const s = withStrings(view.s, enPanels);
+  const body = panel === 'markers' ? markerList(view, list, s) : panel === 'info' ? sessionInfo(view, s) : keyboardHelp(s);
   return html`
     <div class="panel" part="panel ${panel}-panel" role="dialog" aria-labelledby="panel-title" tabindex="-1" @scroll=${() => view.host.requestUpdate()}>
       <div class="panel__head">
@@ -36,11 +37,11 @@ function panelTemplate(view: PlayerView, panel: Panel, list: MarkerList): Templa
   `;
 }
 
-function markerList(view: PlayerView, list: MarkerList): TemplateResult {
-  return view.engine.snapshot.markers.length ? list.render(view, view.host.renderRoot.querySelector('.panel')) : html`<p>${view.s.noMarkers}</p>`;
+function markerList(view: PlayerView, list: MarkerList, s: PanelStrings): TemplateResult {
+  return view.engine.snapshot.markers.length ? list.render(view, view.host.renderRoot.querySelector('.panel')) : html`<p>${s.noMarkers}</p>`;
 }
 
-function sessionInfo({ engine, actions, s }: PlayerView): TemplateResult {
+function sessionInfo({ engine, actions }: PlayerView, s: Strings & PanelStrings): TemplateResult {
   const r = engine.snapshot.recording;
   const dates = new Intl.DateTimeFormat(actions.locale(), { dateStyle: 'medium', timeStyle: 'long' });
   const when = (date?: Date) => date && dates.format(date);
@@ -63,6 +64,6 @@ function sessionInfo({ engine, actions, s }: PlayerView): TemplateResult {
   return rows.length ? html`<dl>${rows.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`)}</dl>` : html`<p>${s.noInfo}</p>`;
 }
 
-function keyboardHelp(s: Strings): TemplateResult {
+function keyboardHelp(s: PanelStrings): TemplateResult {
   return html`<dl class="keys">${shortcutHelp(s).map(([keys, does]) => html`<dt><kbd>${keys}</kbd></dt><dd>${does}</dd>`)}</dl>`;
 }
