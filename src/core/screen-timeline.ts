@@ -1,7 +1,7 @@
+import { MAX_SCREEN_SIDE } from '../format/timeline.js';
 import { fastPathModule } from './fastpath/load.js';
 import type { FastPathScanner } from './fastpath/paint-rects.js';
 import { ScanFlag } from './fastpath/scan-flags.js';
-import { MAX_SCREEN_SIDE } from '../format/timeline.js';
 import type { TileImage } from './tile-bytes.js';
 
 /** What the renderer applies, in time order: the screen-changing part of a recording. */
