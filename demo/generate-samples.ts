@@ -1,12 +1,14 @@
 // `npm run samples`: writes the sample recordings in demo/recordings/ through the recorder shim,
 // from synthesized desktop sessions drawn with a real rasterizer (demo/samples/desktop-scene.ts).
 // `npm run samples -- --long` writes the 1-hour 1920×1080 benchmark recording instead
-// (`--long=10m` and `--long=3h` the 10-minute and 3-hour ones), and `-- --long-rfx` the 1-hour
-// RemoteFX one (the RDP capture looped); none is committed.
+// (`--long=10m` and `--long=3h` the 10-minute and 3-hour ones), `-- --long-rfx` the 1-hour
+// RemoteFX one (the RDP capture looped) and `-- --long-linux` the 1-hour Linux one (QOIZ, the
+// Linux sample looped); none is committed.
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeTdp } from '../src/format/tdp.js';
 import { createRecorder, fileSink, type SessionInfo } from '../src/recorder/index.js';
+import { writeLongLinuxSample } from './generate-linux-samples.js';
 import { RDP_CAPTURES, writeRdpSample } from './generate-rdp-samples.js';
 import { synthesizeSession, type SceneOptions } from './samples/desktop-scene.js';
 
@@ -101,6 +103,8 @@ if (longArgument) {
   // session of its own (the demo list must not take it for the capture's own sample).
   const capture = { ...RDP_CAPTURES[0]!, sessionId: '3b8e5d10-7c2a-4f61-9e0b-15a0c0de3600' };
   await writeRdpSample(dir, capture, { file: 'long-1h-rfx.tar', loopToMs: 3_600_000 });
+} else if (process.argv.includes('--long-linux')) {
+  await writeLongLinuxSample(dir);
 } else {
   for (const sample of samples) await writeSample(dir, sample);
   for (const capture of RDP_CAPTURES) await writeRdpSample(dir, capture);

@@ -24,6 +24,6 @@ export {
 } from './element/desktop-recording-player.js';
 export { MediaEvent, ReadyState, Preload, type PlaybackError, type RangeReadStatus } from './playback-state.js';
 /** The shape of a language's texts, for `DesktopRecordingPlayer.registerStrings()`. */
-export type { Strings } from './element/strings.js';
+export type { AllStrings as Strings } from './element/strings.js';
 export { ErrorReason, MediaErrorCode } from './format/errors.js';
 export type { RecordingInfo } from './format/timeline.js';

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { loadFastPathDecoder } from '../core/fastpath/load.js';
 import { Ingest } from '../core/ingest.js';
 import { buildTextIndex, type TextIndexProgress } from '../core/text-index/builder.js';
 import type { TextIndex } from '../core/text-index/format.js';
@@ -23,6 +24,8 @@ export interface IndexFileOptions {
  * of it could be read.
  */
 export async function indexRecordingFile(file: string, options: IndexFileOptions = {}): Promise<{ index: TextIndex; readError?: Error }> {
+  // The timeline indexes fast-path updates with the scan in the decoder's module.
+  await loadFastPathDecoder();
   const ingest = new Ingest();
   const reader = new RecordingReader();
   await pumpRecording(reader, createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Uint8Array>, (events) => ingest.add(events));

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../format/events.js';
 import { MAX_SCREEN_SIDE, TimelineBuilder, noteSessionEnd, type Marker, type RecordingInfo, type TimedEvent } from '../format/timeline.js';
 import { ActivityTrack, type PaintRect } from './activity.js';
 import { formatMs } from './clock.js';
-import { undrawableCodecDetail } from './fastpath/updates.js';
+import { undrawableCodecDetail } from './fastpath/scan-flags.js';
 import { IdleTimeMap } from './idle-time.js';
 import { ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
 import { TileBytesStore, type TileImage } from './tile-bytes.js';

@@ -1,7 +1,8 @@
 import { createOffscreenSurface } from './canvas.js';
 import type { DecodedImage } from './image-decode.js';
 import type { Ingest } from './ingest.js';
-import { KeyframeBuilder, KeyframeStore, type Keyframe } from './keyframes.js';
+import type { KeyframeBuilder } from './keyframe-builder.js';
+import { KeyframeStore, type Keyframe } from './keyframes.js';
 import type { CanvasRenderer, RestoreStep } from './renderer.js';
 import { countTiles, type SeekPlan } from './scheduler.js';
 import type { TileImage } from './tile-bytes.js';
@@ -29,6 +30,8 @@ export interface KeyframeTiming {
 export class KeyframePolicy {
   readonly store = new KeyframeStore();
   private builder: KeyframeBuilder | undefined;
+  /** Bumped by each load: a builder whose chunk arrives after a newer load is not started. */
+  private loads = 0;
   private lastSeekAt = -Infinity;
 
   constructor(
@@ -40,19 +43,29 @@ export class KeyframePolicy {
   /** A new load: the old keyframes go, and a builder walks the new recording. */
   reset(ingest: Ingest, decodeTile: (png: TileImage) => Promise<DecodedImage>): void {
     this.builder?.stop();
+    this.builder = undefined;
     this.store.clear();
+    const load = ++this.loads;
     // Without OffscreenCanvas there is no canvas to build on: seeks then start from the last resize
     // (or from a snapshot an earlier seek left).
     const canvas = createOffscreenSurface();
-    this.builder =
-      canvas &&
-      new KeyframeBuilder(canvas, ingest.timeline, this.store, decodeTile, {
-        tilesApart: TILES_APART,
-        fastPathUpdatesApart: FAST_PATH_UPDATES_APART,
-        readBytes: ingest.readBytes,
-        mayWork: () => !this.playerBusy() && this.timing.now() - this.lastSeekAt > BUILD_PAUSE_AFTER_SEEK_MS,
-        sleep: (delayMs) => (delayMs === 0 ? this.timing.yield() : new Promise((resolve) => this.timing.schedule(resolve, delayMs))),
-      });
+    if (!canvas) return;
+    // The builder is a chunk: it starts once loaded, with what has arrived by then (a failed load
+    // leaves this recording without background keyframes; seeks still work from resizes).
+    void import('./keyframe-builder.js').then(
+      ({ KeyframeBuilder }) => {
+        if (load !== this.loads) return;
+        this.builder = new KeyframeBuilder(canvas, ingest.timeline, this.store, decodeTile, {
+          tilesApart: TILES_APART,
+          fastPathUpdatesApart: FAST_PATH_UPDATES_APART,
+          readBytes: ingest.readBytes,
+          mayWork: () => !this.playerBusy() && this.timing.now() - this.lastSeekAt > BUILD_PAUSE_AFTER_SEEK_MS,
+          sleep: (delayMs) => (delayMs === 0 ? this.timing.yield() : new Promise((resolve) => this.timing.schedule(resolve, delayMs))),
+        });
+        this.builder.wake();
+      },
+      () => {},
+    );
   }
 
   /** More of the recording arrived, or a canvas did: build on. */

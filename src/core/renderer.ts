@@ -2,7 +2,7 @@ import { context2d, encodeSurface, type PaintSurface } from './canvas.js';
 import type { FastPathDecoder, FastPathDecoderState } from './fastpath/decoder.js';
 import { loadFastPathDecoder } from './fastpath/load.js';
 import type { FramebufferView, PointerImage, PointerUpdate } from './fastpath/types.js';
-import { isUndrawableCodecError } from './fastpath/updates.js';
+import { isUndrawableCodecError } from './fastpath/scan-flags.js';
 import { decodeWithBitmap, type DecodedImage } from './image-decode.js';
 import type { Keyframe, KeyframeStore } from './keyframes.js';
 import type { SeekPlan } from './scheduler.js';

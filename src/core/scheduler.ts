@@ -1,5 +1,5 @@
 import type { Keyframe, KeyframeStore } from './keyframes.js';
-import { ScanFlag } from './fastpath/paint-rects.js';
+import { ScanFlag } from './fastpath/scan-flags.js';
 import { planReplay, type ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
 
 /** Above this many due updates, the overpainted ones are dropped before painting (catch-up, high rates). */

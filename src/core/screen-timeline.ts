@@ -1,4 +1,7 @@
-import { FastPathScanner, ScanFlag } from './fastpath/paint-rects.js';
+import { MAX_SCREEN_SIDE } from '../format/timeline.js';
+import { fastPathModule } from './fastpath/load.js';
+import type { FastPathScanner } from './fastpath/paint-rects.js';
+import { ScanFlag } from './fastpath/scan-flags.js';
 import type { TileImage } from './tile-bytes.js';
 
 /** What the renderer applies, in time order: the screen-changing part of a recording. */
@@ -42,7 +45,10 @@ export class ScreenTimeline {
   /** Fast-path paint areas: at each update's `rects`, a count, then left, top, right, bottom per area. */
   private rectPool = new Uint16Array(4096);
   private rectPoolLength = 0;
-  private readonly scanner = new FastPathScanner();
+  /** Made at the first fast-path update (its module is a chunk, loaded by then), for the last screen size. */
+  private scanner: FastPathScanner | undefined;
+  private screenWidth = MAX_SCREEN_SIDE;
+  private screenHeight = MAX_SCREEN_SIDE;
 
   get length(): number {
     return this.list.length;
@@ -75,7 +81,9 @@ export class ScreenTimeline {
     if (update.timeMs < this.lastTimeMs) throw new RangeError(`screen update at ${update.timeMs} ms is before the last one (${this.lastTimeMs} ms)`);
     if (update.kind === 'resize') {
       this.resizes.push(this.list.length);
-      this.scanner.reset(update.width, update.height);
+      this.screenWidth = update.width;
+      this.screenHeight = update.height;
+      this.scanner?.reset(update.width, update.height);
     } else if (update.kind === 'pointer') this.pointers.push(this.list.length);
     else if (update.kind === 'fastpath') {
       this.fastPathUpdates += 1;
@@ -90,6 +98,7 @@ export class ScreenTimeline {
    * size are followed from one to the next).
    */
   fastPath(timeMs: number, pdu: TileImage, bytes: Uint8Array): Extract<ScreenUpdate, { kind: 'fastpath' }> {
+    this.scanner ??= new (fastPathModule().FastPathScanner)(this.screenWidth, this.screenHeight);
     const { rects, flags, pointerSlot, undrawableCodec } = this.scanner.push(bytes);
     const undrawable = undrawableCodec >= 0 ? { undrawableCodec } : {};
     let at = -1;

@@ -4,6 +4,7 @@ import { ActivityReports } from './activity-reports.js';
 import type { PaintSurface } from './canvas.js';
 import { formatMs, type Now, type PlaybackClock } from './clock.js';
 import { openFeed, type FeedSink, type RecordingFeed, type RecordingSource } from './feeds/index.js';
+import { fastPathGate } from './fast-path-gate.js';
 import { fastestImageDecode, type DecodedImage } from './image-decode.js';
 import { Ingest } from './ingest.js';
 import { KeyframePolicy } from './keyframe-policy.js';
@@ -11,10 +12,10 @@ import { PlaybackMachine } from './playback-machine.js';
 import { Playhead } from './playhead.js';
 import { CanvasRenderer, type ReplaySource } from './renderer.js';
 import { Scheduler } from './scheduler.js';
-import { Thumbnails } from './thumbnails.js';
+import type { Thumbnails } from './thumbnails.js';
 import type { TileImage } from './tile-bytes.js';
-// Types only: the exports' code is a chunk, loaded on the first export.
-import type { EvidenceExportRequest, ExportRequests } from './export/export-requests.js';
+// Types only: the exports' code is a chunk, loaded on the first export; so are the hover thumbnails.
+import type { EvidenceExportRequest, ExportContext, ExportRequests } from './export/export-requests.js';
 import type { VideoExportProgress, VideoExportSettings } from './export/video-export.js';
 
 /** How often `progress` fires while the file loads (the HTML spec says about every 350 ms). */
@@ -96,10 +97,14 @@ export class PlaybackSession {
   private knownDurationMs = 0;
   /** Seeks and exports waiting for the data to reach a time. */
   private dataWaiters: Array<{ targetMs: number; resolve(): void }> = [];
-  /** Video exports and evidence bundles (`export/export-requests.ts`, a chunk loaded on the first); a new load cancels them. */
+  /** What video exports read of the current load. */
+  private readonly exportContext: ExportContext;
+  /** Video exports and evidence bundles (`export/export-requests.ts`, a chunk loaded at the first); a new load cancels them. */
   private exports: Promise<ExportRequests> | undefined;
-  /** The hover thumbnails of this load, made at the first one. */
-  private thumbnails: Thumbnails | undefined;
+  /** Bumped by each new load: an export asked for before its chunk loaded belongs to the load it was asked in. */
+  private exportGeneration = 0;
+  /** The hover thumbnails of this load (a chunk), made at the first one. */
+  private thumbnails: Promise<Thumbnails> | undefined;
   private metadataVersionSeen = -1;
   private metadataChanges = 0;
   private seekGeneration = 0;
@@ -129,6 +134,18 @@ export class PlaybackSession {
       scheduler,
     );
     this.clock = this.playhead.clock;
+    this.exportContext = {
+      ingest: () => (this.options.source === null ? null : this.ingest),
+      paced: () => this.feed?.paced === true,
+      source: () => this.options.source,
+      error: () => this.state.error,
+      hasMetadata: () => this.state.readyState >= ReadyState.HaveMetadata,
+      durationMs: () => this.state.durationMs,
+      startLoading: () => this.deferredRead && this.startFeed(),
+      dataAt: (timeMs, signal) => this.dataAt(timeMs, signal),
+      replaySource: () => this.replaySource(),
+      yield: this.timing.yield,
+    };
     this.activityReports = new ActivityReports(this.timing, (seconds) => this.host.activity?.(seconds));
     this.machine = new PlaybackMachine(this.state, {
       emit: (name) => this.host.emit(name),
@@ -271,7 +288,10 @@ export class PlaybackSession {
    * playback goes on meanwhile. Aborting `signal`, or a new load, cancels it.
    */
   async exportVideo(request: Partial<VideoExportSettings>, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<Blob> {
-    return (await this.exportRequests()).run(request, onProgress, signal);
+    const generation = this.exportGeneration;
+    const exports = await this.exportRequests();
+    if (generation !== this.exportGeneration) throw new DOMException('a new load started', 'AbortError');
+    return exports.run(request, onProgress, signal);
   }
 
   /**
@@ -279,25 +299,20 @@ export class PlaybackSession {
    * screen at each note, the events, the session and SHA256SUMS. Aborting `signal`, or a new load, cancels it.
    */
   async exportEvidence(request: EvidenceExportRequest, onProgress: (progress: VideoExportProgress) => void, signal: AbortSignal): Promise<File> {
-    return (await this.exportRequests()).runEvidence(request, onProgress, signal);
+    const generation = this.exportGeneration;
+    const exports = await this.exportRequests();
+    if (generation !== this.exportGeneration) throw new DOMException('a new load started', 'AbortError');
+    return exports.runEvidence(request, onProgress, signal);
   }
 
-  /** The exports of this session, made at the first (most players never export). */
+  /** The exports of this session, made at the first (most players never export); a failed chunk load is retried next time. */
   private exportRequests(): Promise<ExportRequests> {
     return (this.exports ??= import('./export/export-requests.js').then(
-      ({ ExportRequests }) =>
-        new ExportRequests({
-          ingest: () => (this.options.source === null ? null : this.ingest),
-          paced: () => this.feed?.paced === true,
-          source: () => this.options.source,
-          error: () => this.state.error,
-          hasMetadata: () => this.state.readyState >= ReadyState.HaveMetadata,
-          durationMs: () => this.state.durationMs,
-          startLoading: () => this.deferredRead && this.startFeed(),
-          dataAt: (timeMs, signal) => this.dataAt(timeMs, signal),
-          replaySource: () => this.replaySource(),
-          yield: this.timing.yield,
-        }),
+      ({ ExportRequests }) => new ExportRequests(this.exportContext),
+      (error: unknown) => {
+        this.exports = undefined;
+        throw error;
+      },
     ));
   }
 
@@ -307,8 +322,16 @@ export class PlaybackSession {
    */
   thumbnail(timeMs: number, width: number): Promise<ImageBitmap | null> {
     if (this.state.readyState === ReadyState.HaveNothing || !(timeMs >= 0 && timeMs <= this.ingest.durationMs)) return Promise.resolve(null);
-    this.thumbnails ??= new Thumbnails(this.replaySource());
-    return this.thumbnails.render(timeMs, width);
+    // The source is this load's, even if a new load starts while the chunk arrives.
+    const source = this.replaySource();
+    const thumbnails = (this.thumbnails ??= import('./thumbnails.js').then(
+      ({ Thumbnails }) => new Thumbnails(source),
+      (error: unknown) => {
+        if (this.thumbnails === thumbnails) this.thumbnails = undefined;
+        throw error;
+      },
+    ));
+    return thumbnails.then((made) => made.render(timeMs, width));
   }
 
   /** Stops loading and playback for good. */
@@ -328,7 +351,8 @@ export class PlaybackSession {
     this.feed?.close();
     this.feed = undefined;
     for (const waiter of this.dataWaiters.splice(0)) waiter.resolve();
-    void this.exports?.then((exports) => exports.cancelAll());
+    this.exportGeneration += 1;
+    void this.exports?.then((exports) => exports.cancelAll(), () => {});
     this.seekGeneration += 1;
     this.playhead.halt(false);
   }
@@ -344,7 +368,7 @@ export class PlaybackSession {
     this.ingest = this.newIngest();
     this.playhead.scheduler = new Scheduler(this.ingest.timeline, this.keyframes.store);
     this.keyframes.reset(this.ingest, this.decodeTile);
-    this.thumbnails?.clear();
+    void this.thumbnails?.then((thumbnails) => thumbnails.clear(), () => {});
     this.thumbnails = undefined;
     this.activityReports.follow(this.ingest.activity);
     this.activityReports.report(true);
@@ -396,7 +420,7 @@ export class PlaybackSession {
       end: () => current() && this.finishLoad(),
       fail: (error) => current() && this.failLoad(error),
     };
-    feed.start(sink);
+    feed.start(fastPathGate(sink));
     this.steerFeed();
     if (this.options.startAtMs > 0) feed.want(this.options.startAtMs);
   }

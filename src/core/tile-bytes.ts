@@ -27,6 +27,9 @@ export interface TileBytesBudget {
  */
 export const DEFAULT_TILE_BYTES_BUDGET: TileBytesBudget = { segmentBytes: 2 * 1024 * 1024, cacheBytes: 96 * 1024 * 1024 };
 
+/** The spill file (`tile-spill-file.ts`) is a chunk: segments wait in memory while it loads and opens, as they wait for the file. */
+const openSpillFile = (): Promise<SegmentSpill | null> => import('./tile-spill-file.js').then(({ openFileSpill }) => openFileSpill());
+
 /** Where sealed segments go: somewhere outside this heap they can be read back from. */
 export interface SegmentSpill {
   /** Keeps a sealed segment; the caller never writes `bytes` again. Throws when it cannot (disk full). */
@@ -68,7 +71,7 @@ export class TileBytesStore {
   /** `openSpill` gives the file to spill to, or null when there is none (then segments become Blobs). */
   constructor(
     private readonly budget: TileBytesBudget = DEFAULT_TILE_BYTES_BUDGET,
-    openSpill: () => Promise<SegmentSpill | null> = openFileSpill,
+    openSpill: () => Promise<SegmentSpill | null> = openSpillFile,
   ) {
     this.open = new Uint8Array(budget.segmentBytes);
     this.opening = true;
@@ -237,108 +240,4 @@ export class BlobSpill implements SegmentSpill {
       this.cachedBytes -= oldBytes.buffer.byteLength;
     }
   }
-}
-
-/** The part of `FileSystemSyncAccessHandle` (dedicated workers only) the file spill uses. */
-export interface SyncFile {
-  write(buffer: Uint8Array, options: { at: number }): number;
-  read(buffer: Uint8Array, options: { at: number }): number;
-  flush?(): void;
-  close(): void;
-}
-
-/**
- * Segments one after the other in one file, read back tile by tile with synchronous positioned
- * reads: nothing is held in memory, and the operating system's page cache keeps recent reads fast.
- */
-export class FileSpill implements SegmentSpill {
-  /** Where each segment starts in the file. */
-  private readonly starts: number[] = [];
-  private end = 0;
-  private closed = false;
-
-  constructor(
-    private readonly file: SyncFile,
-    private readonly onClose: () => void = () => {},
-  ) {}
-
-  get residentBytes(): number {
-    return 0;
-  }
-
-  write(segment: number, bytes: Uint8Array): void {
-    const written = this.file.write(bytes, { at: this.end });
-    if (written !== bytes.length) throw new Error(`wrote ${written} of ${bytes.length} bytes of tile segment ${segment}`);
-    this.starts[segment] = this.end;
-    this.end += bytes.length;
-  }
-
-  read(segment: number, offset: number, length: number): Uint8Array {
-    const start = this.starts[segment];
-    if (start === undefined || this.closed) throw new RangeError(`no tile bytes segment ${segment}`);
-    const bytes = new Uint8Array(length);
-    const read = this.file.read(bytes, { at: start + offset });
-    if (read !== length) throw new RangeError(`read ${read} of ${length} bytes of tile segment ${segment}`);
-    return bytes;
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    try {
-      this.file.close();
-    } finally {
-      this.onClose();
-    }
-  }
-}
-
-/** The directory of the origin private file system that holds the players' spill files. */
-export const SPILL_DIRECTORY = 'desktop-recording-player-tiles';
-
-interface SyncAccessible {
-  createSyncAccessHandle(): Promise<SyncFile>;
-}
-
-/** The spill directory, once per worker, after files left by players that ended without closing are removed. */
-let spillDirectory: Promise<FileSystemDirectoryHandle> | undefined;
-
-function sweptSpillDirectory(storage: StorageManager): Promise<FileSystemDirectoryHandle> {
-  spillDirectory ??= (async () => {
-    const root = await storage.getDirectory();
-    const directory = await root.getDirectoryHandle(SPILL_DIRECTORY, { create: true });
-    const names: string[] = [];
-    for await (const name of (directory as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
-    // A file still open in another player is locked: removing it fails, and it stays.
-    await Promise.all(names.map((name) => directory.removeEntry(name).catch(() => {})));
-    return directory;
-  })();
-  spillDirectory.catch(() => (spillDirectory = undefined));
-  return spillDirectory;
-}
-
-/**
- * A new spill file in the origin private file system, or null where there is none (no secure
- * context, not a dedicated worker, storage refused). Files left by players that ended without
- * closing (a closed tab) are removed first, once per worker.
- */
-export async function openFileSpill(): Promise<FileSpill | null> {
-  // Sync access handles exist in dedicated workers only: the in-page engine keeps Blobs.
-  const workerScope = (globalThis as { DedicatedWorkerGlobalScope?: abstract new () => unknown }).DedicatedWorkerGlobalScope;
-  const storage = (globalThis as { navigator?: Navigator }).navigator?.storage;
-  const handleType = (globalThis as { FileSystemFileHandle?: { prototype: object } }).FileSystemFileHandle;
-  if (!workerScope || !(globalThis instanceof workerScope) || !storage?.getDirectory || !handleType || !('createSyncAccessHandle' in handleType.prototype)) return null;
-  // Another player's first sweep may remove a file between its creation and its opening: try again.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const directory = await sweptSpillDirectory(storage);
-      const name = `${crypto.randomUUID()}.tiles`;
-      const handle = await directory.getFileHandle(name, { create: true });
-      const file = await (handle as unknown as SyncAccessible).createSyncAccessHandle();
-      return new FileSpill(file, () => void directory.removeEntry(name).catch(() => {}));
-    } catch {
-      // Storage refused or the file went away: the next attempt, then Blobs.
-    }
-  }
-  return null;
 }

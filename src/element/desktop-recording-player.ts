@@ -18,10 +18,9 @@ import type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, ExportEvidenc
 import { runShortcut } from './shortcuts.js';
 import { playerActions } from './player-actions.js';
 import { PlayerLocale } from './player-locale.js';
-import { addStrings, fill, type Strings } from './strings.js';
+import { addStrings, fill, type AllStrings } from './strings.js';
 import { controlsTemplate, exportProgress } from './templates/controls.js';
-import { MarkerList } from './templates/marker-list.js';
-import { Panels, panelTemplate } from './templates/panels.js';
+import { Panels } from './templates/panels.js';
 import type { PlayerView } from './templates/view.js';
 
 export type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, EvidenceNoteInput, ExportEvidenceOptions, ExportVideoOptions, Fit, PlaybackQuality, PlayerError, PlayerMarker, PlayerTransfer, TextIndexProgress, TimeRangesLike } from './player-types.js';
@@ -173,7 +172,7 @@ export class DesktopRecordingPlayer extends LitElement {
    * keys missing from `table` stay English. Players on the page switch at once. English is built
    * in; German comes with `desktop-recording-player/strings/de` (`dist/strings-de.js`), which calls this.
    */
-  static registerStrings(lang: string, table: Partial<Strings>): void {
+  static registerStrings(lang: string, table: Partial<AllStrings>): void {
     addStrings(lang, table);
     for (const player of connectedPlayers) player.requestUpdate();
   }
@@ -204,7 +203,6 @@ export class DesktopRecordingPlayer extends LitElement {
   #markerLanes = new LaneLoader(this);
   #activity = new ActivityStrip(this, () => this.#engine.snapshot.durationMs / 1000);
   #panels = new Panels(this, () => this.#autoHide.activity());
-  #markerList = new MarkerList(this);
   #output = new Output(this, () => this.#locale.strings(), (text) => this.#announcer.say(text));
 
   /** What the keys, the controls and the panels do. */
@@ -220,7 +218,6 @@ export class DesktopRecordingPlayer extends LitElement {
     markerRail: this.#markerRail,
     markerLanes: this.#markerLanes,
     panels: this.#panels,
-    markerList: this.#markerList,
     output: this.#output,
     actions: this.#actions,
     s: this.#locale.strings(),
@@ -330,6 +327,16 @@ export class DesktopRecordingPlayer extends LitElement {
   protected override updated(changed: PropertyValues): void {
     if (changed.has('loop')) this.#engine.tell(RequestMethod.SetLoop, { loop: this.loop });
     if (changed.has('idleLimit')) this.#engine.tell(RequestMethod.SetIdleLimit, { idleLimitMs: this.#idleLimitMs() });
+  }
+
+  /** Complete once an open panel shows, its chunk loaded (`Panels`). */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let complete = await super.getUpdateComplete();
+    while (this.#panels.loading) {
+      await this.#panels.loading;
+      complete = await super.getUpdateComplete();
+    }
+    return complete;
   }
 
   #hasSource(): boolean {
@@ -646,7 +653,7 @@ export class DesktopRecordingPlayer extends LitElement {
             : nothing}
         </div>
         ${this.controls ? controlsTemplate(this.#view, hidden) : nothing}
-        ${this.#panels.open ? panelTemplate(this.#view, this.#panels.open) : nothing}
+        ${this.#panels.render(this.#view)}
         ${exportProgress(this.#view)}
         <div class="toast" part="toast" ?hidden=${!toast}>${toast?.url ? html`<label>${toast.text} <input readonly .value=${toast.url} /></label>` : toast?.text}</div>
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.#announcer.text}</div>

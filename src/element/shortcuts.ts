@@ -1,4 +1,4 @@
-import type { Strings } from './strings.js';
+import type { PanelStrings } from './templates/panel-strings.js';
 
 /** Seconds moved by ←/→ (and ↑/↓ on the slider), by j/l, and by PageUp/PageDown on the slider. */
 const ARROW_STEP = 5;
@@ -28,7 +28,7 @@ interface Shortcut {
   /** `KeyboardEvent.key`, lower case for one character. */
   keys: string[];
   /** Its row in the keyboard help: the keys as shown, and what they do. */
-  help?: [keys: (s: Strings) => string, does: keyof Strings];
+  help?: [keys: (s: PanelStrings) => string, does: keyof PanelStrings];
   /** Only on the seek slider (the APG slider's keys). */
   slider?: true;
   /**
@@ -81,6 +81,6 @@ export function runShortcut(event: KeyboardEvent, actions: ShortcutActions, asSk
 }
 
 /** The keyboard help: each shortcut's keys as shown, and what they do, in the element's language. */
-export function shortcutHelp(s: Strings): Array<[keys: string, does: string]> {
+export function shortcutHelp(s: PanelStrings): Array<[keys: string, does: string]> {
   return SHORTCUTS.flatMap(({ help }) => (help ? [[help[0](s), s[help[1]]] as [string, string]] : []));
 }

@@ -1,5 +1,9 @@
+import type { PanelStrings } from './templates/panel-strings.js';
+
 /**
- * Every word the element shows or speaks, in one table per language, keyed by id. `{0}`, `{1}` are
+ * Every word the element shows or speaks, in one table per language, keyed by id. Only what the
+ * element shows before any chunk loads is in `en`; a lazy chunk brings its own English texts (the
+ * panels': `panel-strings.ts`) and reads them with `withStrings()`. `{0}`, `{1}` are
  * filled in by `fill()`. The element picks the table from its own `lang` or its nearest ancestor's
  * (`en` when none matches). Only English is in the player's bundle: other languages are registered
  * with `DesktopRecordingPlayer.registerStrings()` (German by `src/strings/de.ts`, built as
@@ -22,9 +26,7 @@ export const en = {
   speed: 'Playback speed',
   idle: 'Skip idle time',
   markers: 'Markers',
-  noMarkers: 'This recording has no markers.',
   info: 'Session info',
-  noInfo: 'This recording carries no session details.',
   capture: 'Save this frame as PNG',
   exportVideo: 'Export video…',
   cancelExport: 'Cancel the video export',
@@ -77,35 +79,6 @@ export const en = {
   /** A transfer: read, written (size, count), and its expand button's name (count), split at `|`. */
   transfer: 'read {0} in {1} reads|wrote {0} in {1} writes|{1} operations',
   error: 'Error: {0}',
-  user: 'User',
-  login: 'Login',
-  desktop: 'Desktop',
-  address: 'Address',
-  windowsUser: 'Windows user',
-  windowsDomain: 'Windows domain',
-  sessionStart: 'Session start',
-  sessionEnd: 'Session end',
-  participants: 'Participants',
-  recorded: 'Recorded',
-  yes: 'Yes',
-  no: 'No',
-  sessionId: 'Session ID',
-  cluster: 'Cluster',
-  keySpace: 'Space',
-  keyHome: 'Home',
-  keyEnd: 'End',
-  keyEsc: 'Esc',
-  helpPlay: 'Play or pause',
-  helpSeek5: 'Back or forward 5 seconds',
-  helpSeek10: 'Back or forward 10 seconds',
-  helpEnds: 'Start or end',
-  helpPercent: 'Jump to 0 %–90 %',
-  helpStep: 'Previous or next screen change (paused)',
-  helpSpeed: 'Slower or faster',
-  helpMarker: 'Previous or next marker',
-  helpFullscreen: 'Full screen',
-  helpHelp: 'These shortcuts',
-  helpClose: 'Close a panel',
 };
 
 /**
@@ -115,8 +88,11 @@ export const en = {
  */
 export type Strings = typeof en & { evidence?: string };
 
+/** Every text, with those of the lazy chunks (`panel-strings.ts`): what a language's table holds. */
+export type AllStrings = Strings & PanelStrings;
+
 /** German; registered by `src/strings/de.ts` (`desktop-recording-player/strings/de`), not built into the player. */
-export const de: Strings = {
+export const de: AllStrings = {
   player: 'Aufzeichnung einer Desktop-Sitzung',
   playerOf: 'Aufzeichnung einer Desktop-Sitzung: {0} auf {1}',
   play: 'Wiedergeben',
@@ -133,9 +109,7 @@ export const de: Strings = {
   speed: 'Wiedergabegeschwindigkeit',
   idle: 'Leerlauf überspringen',
   markers: 'Markierungen',
-  noMarkers: 'Diese Aufzeichnung hat keine Markierungen.',
   info: 'Sitzungsdetails',
-  noInfo: 'Diese Aufzeichnung enthält keine Sitzungsdetails.',
   capture: 'Dieses Bild als PNG speichern',
   exportVideo: 'Video exportieren…',
   cancelExport: 'Videoexport abbrechen',
@@ -187,6 +161,9 @@ export const de: Strings = {
   markerAlertError: 'Fehler: {0}',
   transfer: '{0} gelesen|{0} geschrieben|{1}×',
   error: 'Fehler: {0}',
+  // The panels' texts (`panel-strings.ts`).
+  noMarkers: 'Diese Aufzeichnung hat keine Markierungen.',
+  noInfo: 'Diese Aufzeichnung enthält keine Sitzungsdetails.',
   user: 'Benutzer',
   login: 'Anmeldename',
   desktop: 'Desktop',
@@ -221,13 +198,21 @@ export const de: Strings = {
 const tables: Record<string, Strings> = { en };
 
 /** Adds or replaces the table of a language (`de`, not `de-AT`); missing keys stay English. */
-export function addStrings(lang: string, table: Partial<Strings>): void {
+export function addStrings(lang: string, table: Partial<AllStrings>): void {
   tables[lang.toLowerCase()] = { ...en, ...table };
 }
 
 /** The table for a language tag (`de-CH` → `de`; `de_CH` too); English for anything else. */
 export function stringsFor(lang: string): Strings {
   return tables[lang.toLowerCase().split(/[-_]/)[0]!] ?? en;
+}
+
+/**
+ * The texts of a lazy chunk: its English `defaults`, under what the language's table has of them
+ * (a registered language holds every text, `AllStrings`; English keeps them in their chunk).
+ */
+export function withStrings<Extra extends Record<string, string>>(s: Strings, defaults: Extra): Strings & Extra {
+  return { ...defaults, ...s };
 }
 
 /** `fill('{0} of {1}', 'a', 'b')` → `'a of b'`. */

@@ -3,6 +3,7 @@
  * recording again, composes the screens and recognises their text with tesseract.js loaded from
  * the deployment's own URLs (see TextSearchAssets), and answers searches with what is done so far.
  */
+import { loadFastPathDecoder } from '../core/fastpath/load.js';
 import { Ingest } from '../core/ingest.js';
 import { buildTextIndex, type TextIndexProgress } from '../core/text-index/builder.js';
 import type { TextIndex } from '../core/text-index/format.js';
@@ -40,6 +41,8 @@ async function build(source: string | Blob | ArrayBuffer, assets: TextSearchAsse
   let engine: { terminate(): Promise<unknown> } | undefined;
   let last: TextIndexProgress | undefined;
   try {
+    // The timeline indexes fast-path updates with the scan in the decoder's module.
+    await loadFastPathDecoder();
     const ingest = new Ingest();
     const reader = new RecordingReader();
     await pumpRecording(reader, await bytesOf(source), (events) => ingest.add(events));

@@ -5,8 +5,11 @@
 // Run: node --expose-gc --import tsx test/bench/fastpath-seek.node.ts (without --expose-gc the heap figure includes garbage)
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { FastPathDecoder } from '../../src/core/fastpath/index.js';
+import { FastPathDecoder, loadFastPathDecoder } from '../../src/core/fastpath/index.js';
 import { ScreenTimeline, planReplay } from '../../src/core/screen-timeline.js';
+
+// The timeline indexes fast-path updates with the scan from the decoder's chunk, loaded first as a player does.
+await loadFastPathDecoder();
 
 const RUN = 'test/fixtures/rdp/captures/shadow-rfx/fastpath.jsonl.gz';
 const HOUR_MS = 3_600_000;

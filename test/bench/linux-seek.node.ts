@@ -4,9 +4,12 @@
 // makes from the start and from the player's keyframes (every 24 fast-path updates), and the time
 // its replay takes on a FastPathDecoder (decoding only: no canvas, no byte store).
 // Run: npx tsx test/bench/linux-seek.node.ts
-import { FastPathDecoder } from '../../src/core/fastpath/index.js';
+import { FastPathDecoder, loadFastPathDecoder } from '../../src/core/fastpath/index.js';
 import { ScreenTimeline, planReplay } from '../../src/core/screen-timeline.js';
 import { qoizPdus, syntheticScreen } from '../helpers/qoiz.js';
+
+// The timeline indexes fast-path updates with the scan from the decoder's chunk, loaded first as a player does.
+await loadFastPathDecoder();
 
 const HOUR_MS = 3_600_000;
 const WIDTH = 1920;

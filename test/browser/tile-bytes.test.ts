@@ -3,7 +3,7 @@
 // process holds them; every tile reads back, synchronously; a file left behind by a player that
 // ended without closing is removed; closing removes the store's own file.
 import { expect } from '@open-wc/testing';
-import { SPILL_DIRECTORY } from '../../src/core/tile-bytes.js';
+import { SPILL_DIRECTORY } from '../../src/core/tile-spill-file.js';
 import type { SpillRun } from './workers/tile-bytes-spill.worker.js';
 
 async function spillDirectory(): Promise<FileSystemDirectoryHandle> {

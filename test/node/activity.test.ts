@@ -6,6 +6,7 @@ import { IdleTimeMap } from '../../src/core/idle-time.js';
 import { ScreenTimeline } from '../../src/core/screen-timeline.js';
 import { readRecording } from '../../src/format/reader.js';
 import { TimelineBuilder } from '../../src/format/timeline.js';
+import { loadFastPathDecoder } from '../../src/core/fastpath/load.js';
 
 /** A 64×64 cell of a 1280×720 screen at column `column`, row `row`. */
 const cell = (column: number, row = 0): PaintRect => ({ left: column * 64, top: row * 64, right: column * 64 + 64, bottom: row * 64 + 64 });
@@ -20,6 +21,9 @@ function track(): { track: ActivityTrack; active: number[] } {
   result.setScreen(1280, 720);
   return { track: result, active };
 }
+
+// The timeline indexes fast-path updates with the scan from the decoder's chunk, loaded first as a player does.
+await loadFastPathDecoder();
 
 describe('ActivityClassifier', () => {
   test('a blinking caret (a small tile toggling between two images) is ambient; typing is not', () => {

@@ -14,6 +14,7 @@ import { decompressZstd } from '../../src/core/fastpath/zstd.js';
 import { Fragment, UpdateCode, concat, fpPdu, fpUpdate, pduOf } from '../fixtures/rdp/build.js';
 import { ZSTD_FIXTURES } from '../fixtures/qoiz/build.js';
 import { QOIZ_CHUNK_BYTES, encodeQoi, newPointer32, qoizPdus, qoizSurfaceBits, syntheticScreen, teleportPdus, zstdFrame } from '../helpers/qoiz.js';
+import { loadFastPathDecoder } from '../../src/core/fastpath/load.js';
 
 /** Teleport's `encode_qoiz_single` vector: a 1×1 white pixel at (0, 0) (lib/srv/desktop/rdp/rdpclient/src/linux_desktop_encoder.rs). */
 const TELEPORT_VECTOR = Uint8Array.from([
@@ -64,6 +65,9 @@ function blockTypes(frame: Uint8Array): number[] {
     }
   }
 }
+
+// The timeline indexes fast-path updates with the scan from the decoder's chunk, loaded first as a player does.
+await loadFastPathDecoder();
 
 describe('QOIZ surface bits', () => {
   test("Teleport's 1×1 vector decodes to one white pixel, byte for byte", () => {

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { FastPathDecoder, type PointerUpdate } from '../../src/core/fastpath/index.js';
 import { ScreenTimeline, planReplay, type ScreenUpdate } from '../../src/core/screen-timeline.js';
 import { UpdateCode, bitmapUpdate, fragmentedPdus, pduOf, readCapture } from '../fixtures/rdp/build.js';
+import { loadFastPathDecoder } from '../../src/core/fastpath/load.js';
 
 // Seek plans for fast-path recordings (planReplay culling painted-over updates), replayed on a
 // decoder, against replaying every PDU in order: the same pixels, pointer shape and position, the
@@ -61,6 +62,9 @@ function assertSameScreen(actual: Screen, expected: Screen, where: string): void
 }
 
 const describePointer = (p: PointerUpdate) => (p.kind === 'shape' ? { kind: p.kind, cacheIndex: p.cacheIndex, pixels: Buffer.from(p.image.pixels).toString('base64') } : p);
+
+// The timeline indexes fast-path updates with the scan from the decoder's chunk, loaded first as a player does.
+await loadFastPathDecoder();
 
 describe('fast-path seek plans (planReplay) against replaying every PDU', () => {
   for (const run of RUNS) {

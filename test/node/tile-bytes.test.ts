@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { FileSpill, TileBytesStore, type StoredBytes, type SyncFile } from '../../src/core/tile-bytes.js';
+import { TileBytesStore, type StoredBytes } from '../../src/core/tile-bytes.js';
+import { FileSpill, type SyncFile } from '../../src/core/tile-spill-file.js';
 import '../helpers/property-seed.js';
 
 const tileOf = (seed: number, length: number) => Uint8Array.from({ length }, (_, i) => (seed * 31 + i) & 0xff);

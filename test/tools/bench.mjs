@@ -12,6 +12,8 @@
 //   4. the 1-hour file loaded, played at 16× through the busiest stretch and seeked 50 times,
 //      with renderer memory sampled every 100 ms, the worker's JS heap over CDP and the page's
 //      long tasks counted per phase
+//   5. fast-path seeks in the 1-hour RemoteFX recording; 5b. the same in the 1-hour Linux (QOIZ)
+//      one (the committed Linux sample's damage looped), each against decoding from the start
 //   6. video export: the committed 1080p sample exported whole and as a 1-minute clip (H.264 at
 //      1920×1080), against a bare VideoEncoder encoding the same frames
 //   7. markers: a 1-hour recording with 100,000 alerts (522 KB) against one of the same screen and
@@ -20,7 +22,7 @@
 //   8. memory against length: 10-minute, 1-hour and 3-hour 1080p samples of the same scene (made
 //      on first run, never committed), renderer and browser process, peak and settled
 // `BENCH_ONLY=export npm run bench` runs step 6 alone (no 1-hour samples needed); `BENCH_ONLY=markers`
-// step 7 alone; `BENCH_ONLY=memory` step 8 alone.
+// step 7 alone; `BENCH_ONLY=memory` step 8 alone; `BENCH_ONLY=linux` step 5b alone.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -62,12 +64,14 @@ const MEMORY_SETTLE_MS = 20_000;
 const MEMORY_SEEKS = 20;
 // BENCH_ONLY=fastpath: only the fast-path seeks on the 1-hour RemoteFX recording (20 right after loading, 20 with keyframes).
 const fastPathOnly = process.env.BENCH_ONLY === 'fastpath';
-if (!exportOnly && !markersOnly && !fastPathOnly && !memoryOnly && !existsSync(join(root, longSample))) {
+// BENCH_ONLY=linux: the same seeks on the 1-hour Linux (TDPB, QOIZ) recording, against the built player.
+const linuxOnly = process.env.BENCH_ONLY === 'linux';
+if (!exportOnly && !markersOnly && !fastPathOnly && !memoryOnly && !linuxOnly && !existsSync(join(root, longSample))) {
   console.log(`Generating ${longSample} (1 hour, 1920×1080); this takes a few minutes…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
 }
-if (!exportOnly && !fastPathOnly) {
+if (!exportOnly && !fastPathOnly && !linuxOnly) {
   for (const { label, length, path } of LENGTH_SAMPLES) {
     if (existsSync(join(root, path))) continue;
     console.log(`Generating ${path} (${label}, 1920×1080); this takes a few minutes…`);
@@ -77,9 +81,16 @@ if (!exportOnly && !fastPathOnly) {
 }
 // The fast-path (Teleport 15+) benchmark recording: the RemoteFX capture looped to 1 hour.
 const rfxSample = 'demo/recordings/long-1h-rfx.tar';
-if (!exportOnly && !markersOnly && !memoryOnly && !existsSync(join(root, rfxSample))) {
+if (!exportOnly && !markersOnly && !memoryOnly && !linuxOnly && !existsSync(join(root, rfxSample))) {
   console.log(`Generating ${rfxSample} (the RemoteFX capture looped to 1 hour)…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long-rfx'], { cwd: root, stdio: 'inherit' });
+  if (made.status !== 0) process.exit(made.status ?? 1);
+}
+// The Linux (Teleport 2026: TDPB, QOIZ) benchmark recording: the committed Linux sample's damage looped to 1 hour.
+const linuxSample = 'demo/recordings/long-1h-linux.tar';
+if (!exportOnly && !markersOnly && !memoryOnly && !fastPathOnly && !existsSync(join(root, linuxSample))) {
+  console.log(`Generating ${linuxSample} (the Linux sample looped to 1 hour)…`);
+  const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long-linux'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
 }
 const benchStarted = performance.now();
@@ -300,6 +311,48 @@ async function runAlone(key, step, rows) {
 if (markersOnly) await runAlone('markers', markerStep, markerRows);
 if (memoryOnly) await runAlone('memoryByLength', memoryByLengthStep, memoryRows);
 
+/**
+ * On a fresh page: a 1-hour fast-path recording loaded to canplaythrough, 20 seeded random seeks
+ * right after, and the same targets again once the background keyframes had time to build.
+ */
+async function fastPathSeekStep(previous, sample, label) {
+  const page = await freshPage(previous);
+  const load = await page.evaluate((u) => globalThis.loadPlayer(u, { untilCanPlayThrough: true }), urlOf(sample, label));
+  const random = seededRandom(SEED);
+  const targets = Array.from({ length: 20 }, () => round(random() * load.durationS, 1));
+  const early = await page.evaluate((positions, name) => globalThis.runPlayerSeeks(positions, `${name} seeks`), targets, label);
+  await new Promise((resolve) => setTimeout(resolve, KEYFRAME_SETTLE_MS));
+  const settled = await page.evaluate((positions, name) => globalThis.runPlayerSeeks(positions, `${name} settled seeks`), targets, label);
+  // The baseline: decoding every PDU from the start up to the early targets.
+  const naive = await page.evaluate((u, positions) => globalThis.runFastPathNaiveSeeks(u, positions), urlOf(sample, label), targets.filter((t) => t <= NAIVE_UP_TO_S).concat([60, 300]));
+  await page.close();
+  const figures = (seeks) => ({ medianMs: round(median(seeks.map((s) => s.ms)), 1), maxMs: round(Math.max(...seeks.map((s) => s.ms)), 1) });
+  return {
+    loadMs: round(load.canPlayThroughAt - load.srcSetAt), durationS: load.durationS, targets, early: figures(early), settled: figures(settled), seeks: { early, settled },
+    naive, naiveMedianMs: round(median(naive.map((r) => r.ms)), 1),
+  };
+}
+
+/** Prints the fast-path seek tables of one recording. */
+function printFastPathSeeks(title, sample, run) {
+  console.log(`\n${title}: seeks on ${sample} (${round(run.durationS / 60, 1)} min, loaded in ${run.loadMs} ms)\n`);
+  console.table([['right after loading', run.early], [`after ${KEYFRAME_SETTLE_MS / 1000} s for keyframes`, run.settled]].map(([when, f]) => ({ when, 'median ms': f.medianMs, 'max ms': f.maxMs, target: '< 100 (max < 250)' })));
+  console.table(run.targets.map((t, i) => ({ 'target s': t, 'after loading ms': round(run.seeks.early[i]?.ms, 1), 'with keyframes ms': round(run.seeks.settled[i]?.ms, 1) })));
+  console.log(`Baseline, decoding every PDU from the start: ${run.naive.map((r) => `${r.positionS} s ${r.ms} ms`).join(', ')}`);
+}
+
+if (linuxOnly) {
+  try {
+    results.linux = await fastPathSeekStep(null, linuxSample, 'linux');
+    printFastPathSeeks('Linux desktop (TDPB, QOIZ)', linuxSample, results.linux);
+    writeFileSync(join(root, '.bench/results-linux.json'), JSON.stringify(results, null, 2));
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  process.exit(0);
+}
+
 if (fastPathOnly) {
   try {
     const page = await freshPage(null);
@@ -464,6 +517,11 @@ try {
     `Baseline, decoding every PDU from the start: ${rfxNaive.map((r) => `${r.positionS} s ${r.ms} ms`).join(', ')}\n`);
   console.log(decoderLines.join('\n'));
 
+  // ——— 5b. Linux desktops (Teleport 2026: TDPB, QOIZ): seeks in the 1-hour Linux recording ———
+  const linux = await fastPathSeekStep(null, linuxSample, 'linux');
+  results.linux = linux;
+  printFastPathSeeks('Linux desktop (TDPB, QOIZ)', linuxSample, linux);
+
   // ——— Seeks ———
   const playerSeeks = longMemory.seeks;
   const randomSeeks = playerSeeks.slice(WARM_UP_SEEKS, WARM_UP_SEEKS + RANDOM_SEEKS);
@@ -621,6 +679,7 @@ try {
     ...[['load', 'load'], ['play', `play at ${RATE}×`], ['seeks', `${seekOrder.length} seeks`]].map(([phase, label]) => ({
       benchmark: `main-thread long tasks: ${label}`, result: lt(phase) ? `${lt(phase).count} (${lt(phase).totalMs} ms)` : 'n/a', baseline: '—', ratio: null, target: '0', met: yes(lt(phase) && longTasks.observed && longTaskObserverWorks ? lt(phase).count === 0 : null),
     })),
+    { benchmark: 'Linux desktop seek, median of 20 random targets, 1-hour QOIZ (keyframes built)', result: `${linux.settled.medianMs} ms (max ${linux.settled.maxMs} ms; right after loading ${linux.early.medianMs} / ${linux.early.maxMs} ms)`, baseline: `${linux.naiveMedianMs} ms decoding from the start (targets ≤ ${NAIVE_UP_TO_S} s)`, ratio: ratio(linux.settled.medianMs, linux.naiveMedianMs), target: '< 100 ms (max < 250)', met: yes(linux.settled.medianMs < 100 && linux.settled.maxMs < 250) },
     { benchmark: 'fast-path seek, median of 20 random targets, 1-hour RemoteFX (keyframes built)', result: `${fastPath.settled.medianMs} ms (max ${fastPath.settled.maxMs} ms; right after loading ${fastPath.early.medianMs} / ${fastPath.early.maxMs} ms)`, baseline: `${fastPath.naiveMedianMs} ms decoding from the start (targets ≤ ${NAIVE_UP_TO_S} s)`, ratio: ratio(fastPath.settled.medianMs, fastPath.naiveMedianMs), target: '< 100 ms (max < 250)', met: yes(fastPath.settled.medianMs < 100 && fastPath.settled.maxMs < 250) },
     { benchmark: 'RemoteFX decode (Node): per 64×64 tile, per full 1024×768 frame', result: `${fastPath.decoder.perTileMs} ms, ${fastPath.decoder.perFrameMs} ms (${fastPath.decoder.tilesPerS} tiles/s)`, baseline: '16.7 ms frame budget at 60 fps', ratio: ratio(fastPath.decoder.perFrameMs, 16.7), target: 'a full frame well within 1× playback', met: '—' },
     { benchmark: 'peak memory, 1-hour file: worker heap + ArrayBuffers (polled) + bitmaps', result: `${issueMemory(memLong)} MB`, baseline: `${issueMemory(memShort)} MB short file`, ratio: ratio(issueMemory(memLong), issueMemory(memShort)), target: '< 300 MB', met: yes(issueMemory(memLong) === null ? null : issueMemory(memLong) < 300) },

@@ -12,6 +12,8 @@ import type { FastPathOutput, FramebufferView, PointerImage, PointerUpdate } fro
 import { FastPathUpdateCode, Fragmentation, Reassembler, maxReassembly, nameOf, readUpdates } from './updates.js';
 
 export { FastPathUpdateCode, Fragmentation } from './updates.js';
+// The header scan rides in the same chunk (load.ts): a player needs both from the first fast-path update.
+export { FastPathScanner } from './paint-rects.js';
 
 /** RemoteFX's codec id as Teleport's (IronRDP) and FreeRDP's clients assign it. */
 export const DEFAULT_REMOTEFX_CODEC_ID = 3;

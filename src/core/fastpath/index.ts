@@ -3,5 +3,6 @@ export type { FastPathDecoderOptions, FastPathDecoderState, FastPathPushOptions 
 export { FastPathError, FastPathErrorReason } from './errors.js';
 export type { RemoteFxState } from './remotefx.js';
 export type { FastPathOutput, FramebufferView, PointerImage, PointerUpdate, Rect } from './types.js';
-export { CODEC_ID_QOIZ, isUndrawableCodecError, undrawableCodecDetail } from './updates.js';
-export { loadFastPathDecoder } from './load.js';
+export { CODEC_ID_QOIZ } from './updates.js';
+export { ScanFlag, isUndrawableCodecError, undrawableCodecDetail } from './scan-flags.js';
+export { fastPathModule, loadFastPathDecoder } from './load.js';

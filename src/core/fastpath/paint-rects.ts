@@ -5,6 +5,7 @@
 // when decoding) can make the decoder paint less than reported here.
 
 import { ByteReader } from './byte-reader.js';
+import { ScanFlag } from './scan-flags.js';
 import { FastPathError } from './errors.js';
 import { MAX_SCREEN_SIDE, type ScreenSize, clipRect } from './framebuffer.js';
 import { type RemoteFxState, type RemoteFxTileset, TILE_SIZE, hasRemoteFxHeaders, initialRemoteFxState, readRemoteFxMessage } from './remotefx-blocks.js';
@@ -32,26 +33,7 @@ export interface PaintRect {
   bottom: number;
 }
 
-/** What a PDU does besides painting (`FastPathScan.flags`). */
-export const ScanFlag = {
-  /** Decoder state a seek must replay in order: a palette, or something a scan cannot place. */
-  State: 1 << 0,
-  /** RemoteFX TS_RFX_CHANNELS or TS_RFX_CONTEXT (sent once a session): later RemoteFX frames need them. */
-  RemoteFxHeaders: 1 << 1,
-  /** Paints with RemoteFX (so needs the header state in effect). */
-  RemoteFx: 1 << 2,
-  /** Sets the cursor's image or hides/shows it (the last one before a moment wins). */
-  PointerShape: 1 << 3,
-  /** Moves the cursor. */
-  PointerPosition: 1 << 4,
-  /** Writes one pointer cache slot (`pointerSlot`); several writes count as `State`. */
-  PointerCache: 1 << 5,
-  /** A fragment run is still open after this PDU: the next PDU belongs to the same update. */
-  OpenAfter: 1 << 6,
-  /** Surface bits of a codec the player cannot draw (`undrawableCodec`): nothing painted, reported when read. */
-  UndrawableCodec: 1 << 7,
-} as const;
-export type ScanFlag = (typeof ScanFlag)[keyof typeof ScanFlag];
+export { ScanFlag };
 
 /** One PDU's scan. */
 export interface FastPathScan {

@@ -249,17 +249,6 @@ export function readSurfaceCommand(reader: ByteReader): SurfaceCommand {
 }
 const FRAME_MARKER: SurfaceCommand = { type: 'frameMarker' };
 
-/** Why surface bits of `codecId` are not drawn (the decoder's error and the player's report say the same). */
-export const undrawableCodecDetail = (codecId: number): string =>
-  `codec id 0x${codecId.toString(16).toUpperCase().padStart(2, '0')}, which the player cannot draw: it draws raw, RemoteFX and QOIZ`;
-
-/**
- * Whether an error line is the decoder's for surface bits of a codec it cannot draw
- * (`unsupported: surface bits (codec 12, …): codec id 12`): the scan flags those as
- * `ScanFlag.UndrawableCodec`, so a player reports them when indexing instead.
- */
-export const isUndrawableCodecError = (line: string): boolean => /^unsupported: surface bits \(codec \d+, [^)]*\): codec id \d+$/.test(line);
-
 /** Whether QOIZ surface bits of this size are drawn when their data decodes (not empty, within `maxPixels`). */
 export function qoizSurfaceBitsDrawn(width: number, height: number, length: number, maxPixels: number): boolean {
   const pixels = width * height;
@@ -271,4 +260,3 @@ export function rawSurfaceBitsDrawn(bpp: number, width: number, height: number, 
   const pixels = width * height;
   return bpp === 32 && pixels > 0 && pixels <= maxPixels && length >= pixels * 4;
 }
-

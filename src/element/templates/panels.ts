@@ -1,17 +1,22 @@
-import { html, type ReactiveController, type TemplateResult } from 'lit';
+import { nothing, type ReactiveController, type TemplateResult } from 'lit';
 import type { AutoHideHost } from '../controllers/auto-hide.js';
-import { icons } from '../icons.js';
-import { shortcutHelp } from '../shortcuts.js';
-import type { Strings } from '../strings.js';
-import { button } from './button.js';
+import type { PanelContent } from './panel-content.js';
 import type { PlayerView } from './view.js';
 
 /** The panels the controls open; each name is also the id of its title in the strings table. */
 export type Panel = 'markers' | 'info' | 'help';
 
-/** Which panel is open (at most one), and the focus: into the panel when it opens, back to its opener when it closes. */
+/**
+ * Which panel is open (at most one), and the focus: into the panel when it opens, back to its
+ * opener when it closes. What the panels show (`panel-content.ts`: the marker list, session info,
+ * keyboard help) is a chunk, loaded when one first opens; the element's `updateComplete` waits
+ * for it (`loading`), so a panel is there once the update that opened it is complete.
+ */
 export class Panels implements ReactiveController {
   open: Panel | '' = '';
+  /** While the panels' chunk loads for an open panel. */
+  loading: Promise<void> | undefined;
+  #content: PanelContent | undefined;
   #host: AutoHideHost;
   #closed: () => void;
   /** What had focus when a panel opened. */
@@ -27,8 +32,33 @@ export class Panels implements ReactiveController {
 
   hostUpdated(): void {
     if (!this.#focus) return;
+    // A panel whose chunk is still loading takes the focus once it shows.
+    const panel = this.#host.renderRoot.querySelector<HTMLElement>('.panel');
+    if (!panel) return;
     this.#focus = false;
-    this.#host.renderRoot.querySelector<HTMLElement>('.panel')?.focus();
+    panel.focus();
+  }
+
+  /** The open panel, once its chunk is there (asking for it the first time). */
+  render(view: PlayerView): TemplateResult | typeof nothing {
+    if (!this.open) return nothing;
+    if (this.#content) return this.#content.render(view, this.open);
+    this.loading ??= import('./panel-content.js').then(
+      ({ PanelContent }) => {
+        this.#content = new PanelContent(this.#host);
+        this.loading = undefined;
+        this.#host.requestUpdate();
+      },
+      (error: unknown) => {
+        // Nothing to show: the panel stays closed, and the next toggle tries again.
+        this.loading = undefined;
+        this.open = '';
+        this.#focus = false;
+        this.#host.requestUpdate();
+        console.error('desktop-recording-player: the panels could not be loaded', error);
+      },
+    );
+    return nothing;
   }
 
   toggle(panel: Panel): void {
@@ -46,50 +76,4 @@ export class Panels implements ReactiveController {
     this.#opener?.focus();
     this.#closed();
   };
-}
-
-/** The open panel: a dialog with its title, a close button and its body. */
-export function panelTemplate(view: PlayerView, panel: Panel): TemplateResult {
-  const { s } = view;
-  const body = panel === 'markers' ? markerList(view) : panel === 'info' ? sessionInfo(view) : keyboardHelp(s);
-  return html`
-    <div class="panel" part="panel ${panel}-panel" role="dialog" aria-labelledby="panel-title" tabindex="-1" @scroll=${() => view.host.requestUpdate()}>
-      <div class="panel__head">
-        <span id="panel-title">${s[panel]}</span>
-        ${button('close', s.close, icons.close, view.panels.close)}
-      </div>
-      ${body}
-    </div>
-  `;
-}
-
-function markerList(view: PlayerView): TemplateResult {
-  return view.engine.snapshot.markers.length ? view.markerList.render(view, view.host.renderRoot.querySelector('.panel')) : html`<p>${view.s.noMarkers}</p>`;
-}
-
-function sessionInfo({ engine, actions, s }: PlayerView): TemplateResult {
-  const r = engine.snapshot.recording;
-  const dates = new Intl.DateTimeFormat(actions.locale(), { dateStyle: 'medium', timeStyle: 'long' });
-  const when = (date?: Date) => date && dates.format(date);
-  const rows = (
-    [
-      [s.user, r.user],
-      [s.login, r.login],
-      [s.desktop, r.desktopName],
-      [s.address, r.desktopAddr],
-      [s.windowsUser, r.windowsUser],
-      [s.windowsDomain, r.windowsDomain],
-      [s.sessionStart, when(r.sessionStart)],
-      [s.sessionEnd, when(r.sessionEnd)],
-      [s.participants, r.participants?.join(', ')],
-      [s.recorded, r.recorded === undefined ? undefined : r.recorded ? s.yes : s.no],
-      [s.sessionId, r.sessionId],
-      [s.cluster, r.clusterName],
-    ] as const
-  ).filter(([, value]) => value);
-  return rows.length ? html`<dl>${rows.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`)}</dl>` : html`<p>${s.noInfo}</p>`;
-}
-
-function keyboardHelp(s: Strings): TemplateResult {
-  return html`<dl class="keys">${shortcutHelp(s).map(([keys, does]) => html`<dt><kbd>${keys}</kbd></dt><dd>${does}</dd>`)}</dl>`;
 }

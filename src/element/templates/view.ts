@@ -10,7 +10,6 @@ import type { LaneLoader } from '../lane-loader.js';
 import type { MarkerRail } from '../marker-rail.js';
 import type { ShortcutActions } from '../shortcuts.js';
 import type { Strings } from '../strings.js';
-import type { MarkerList } from './marker-list.js';
 import type { Panels } from './panels.js';
 
 /** What the controls and panels do besides the element's public API. */
@@ -40,7 +39,6 @@ export interface PlayerView {
   readonly markerRail: MarkerRail;
   readonly markerLanes: LaneLoader;
   readonly panels: Panels;
-  readonly markerList: MarkerList;
   readonly output: Output;
   readonly actions: PlayerActions;
   /** The texts of the element's language, as of this render. */

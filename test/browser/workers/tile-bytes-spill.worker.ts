@@ -2,7 +2,8 @@
 // Runs a TileBytesStore where the player does, in a dedicated worker: tiles of a long synthetic
 // recording go in, every one is read back, and the store's file in the origin private file system
 // is listed before and after closing. Posts what it saw.
-import { SPILL_DIRECTORY, TileBytesStore } from '../../../src/core/tile-bytes.js';
+import { TileBytesStore } from '../../../src/core/tile-bytes.js';
+import { SPILL_DIRECTORY } from '../../../src/core/tile-spill-file.js';
 
 export interface SpillRun {
   spillsToFile: boolean;

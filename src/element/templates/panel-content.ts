@@ -1,0 +1,69 @@
+// What the panels show, a chunk of its own (`Panels` in panels.ts loads it when one first opens):
+// the marker list, the session info and the keyboard help.
+import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { icons } from '../icons.js';
+import { shortcutHelp } from '../shortcuts.js';
+import { withStrings, type Strings } from '../strings.js';
+import { button } from './button.js';
+import { MarkerList } from './marker-list.js';
+import { enPanels, type PanelStrings } from './panel-strings.js';
+import type { Panel } from './panels.js';
+import type { PlayerView } from './view.js';
+
+export class PanelContent {
+  #markerList: MarkerList;
+
+  constructor(host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment; readonly shadowRoot: ShadowRoot | null }) {
+    this.#markerList = new MarkerList(host);
+  }
+
+  render(view: PlayerView, panel: Panel): TemplateResult {
+    return panelTemplate(view, panel, this.#markerList);
+  }
+}
+
+/** The open panel: a dialog with its title, a close button and its body. */
+function panelTemplate(view: PlayerView, panel: Panel, list: MarkerList): TemplateResult {
+  const s = withStrings(view.s, enPanels);
+  const body = panel === 'markers' ? markerList(view, list, s) : panel === 'info' ? sessionInfo(view, s) : keyboardHelp(s);
+  return html`
+    <div class="panel" part="panel ${panel}-panel" role="dialog" aria-labelledby="panel-title" tabindex="-1" @scroll=${() => view.host.requestUpdate()}>
+      <div class="panel__head">
+        <span id="panel-title">${s[panel]}</span>
+        ${button('close', s.close, icons.close, view.panels.close)}
+      </div>
+      ${body}
+    </div>
+  `;
+}
+
+function markerList(view: PlayerView, list: MarkerList, s: PanelStrings): TemplateResult {
+  return view.engine.snapshot.markers.length ? list.render(view, view.host.renderRoot.querySelector('.panel')) : html`<p>${s.noMarkers}</p>`;
+}
+
+function sessionInfo({ engine, actions }: PlayerView, s: Strings & PanelStrings): TemplateResult {
+  const r = engine.snapshot.recording;
+  const dates = new Intl.DateTimeFormat(actions.locale(), { dateStyle: 'medium', timeStyle: 'long' });
+  const when = (date?: Date) => date && dates.format(date);
+  const rows = (
+    [
+      [s.user, r.user],
+      [s.login, r.login],
+      [s.desktop, r.desktopName],
+      [s.address, r.desktopAddr],
+      [s.windowsUser, r.windowsUser],
+      [s.windowsDomain, r.windowsDomain],
+      [s.sessionStart, when(r.sessionStart)],
+      [s.sessionEnd, when(r.sessionEnd)],
+      [s.participants, r.participants?.join(', ')],
+      [s.recorded, r.recorded === undefined ? undefined : r.recorded ? s.yes : s.no],
+      [s.sessionId, r.sessionId],
+      [s.cluster, r.clusterName],
+    ] as const
+  ).filter(([, value]) => value);
+  return rows.length ? html`<dl>${rows.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`)}</dl>` : html`<p>${s.noInfo}</p>`;
+}
+
+function keyboardHelp(s: PanelStrings): TemplateResult {
+  return html`<dl class="keys">${shortcutHelp(s).map(([keys, does]) => html`<dt><kbd>${keys}</kbd></dt><dd>${does}</dd>`)}</dl>`;
+}
