@@ -6,7 +6,7 @@
 import { Ingest } from '../core/ingest.js';
 import { buildTextIndex, type TextIndexProgress } from '../core/text-index/builder.js';
 import type { TextIndex } from '../core/text-index/format.js';
-import { tesseractRecognizer, type TesseractWorkerLike } from '../core/text-index/recognizer.js';
+import { tesseractRecognizer, type TextRecognizer, type TesseractWorkerLike } from '../core/text-index/recognizer.js';
 import { searchTextIndex } from '../core/text-index/search.js';
 import { pumpRecording, RecordingReader } from '../format/reader.js';
 import type { TextIndexReply, TextIndexRequest, TextSearchAssets } from './text-index-protocol.js';
@@ -24,10 +24,15 @@ const scope = self as unknown as { postMessage(message: TextIndexReply): void; o
 const post = (message: TextIndexReply) => scope.postMessage(message);
 let abort: AbortController | undefined;
 let partial: () => TextIndex | undefined = () => undefined;
+/** Set while the page holds recognition; resolved when it lets it go on. */
+let held: { promise: Promise<void>; release(): void } | undefined;
 
 scope.onmessage = ({ data }) => {
   if (data.type === 'build') void build(data.source, data.assets);
-  else if (data.type === 'cancel') abort?.abort(new DOMException('text indexing was cancelled', 'AbortError'));
+  else if (data.type === 'cancel') {
+    abort?.abort(new DOMException('text indexing was cancelled', 'AbortError'));
+    hold(false);
+  } else if (data.type === 'pause') hold(data.paused);
   else if (data.type === 'search') {
     const index = partial();
     post({ type: 'hits', id: data.id, hits: index ? searchTextIndex(index, data.query, data.options) : [], coveredMs: index?.coveredMs ?? 0 });
@@ -52,7 +57,7 @@ async function build(source: string | Blob | ArrayBuffer, assets: TextSearchAsse
     });
     engine = worker;
     controller.signal.throwIfAborted();
-    const index = await buildTextIndex({ timeline: ingest.timeline, readBytes: ingest.readBytes, durationMs: ingest.durationMs }, tesseractRecognizer(worker, ENGINE), {
+    const index = await buildTextIndex({ timeline: ingest.timeline, readBytes: ingest.readBytes, durationMs: ingest.durationMs }, heldBetweenRegions(tesseractRecognizer(worker, ENGINE)), {
       signal: controller.signal,
       onProgress: (progress, snapshot) => {
         last = progress;
@@ -76,4 +81,26 @@ async function bytesOf(source: string | Blob | ArrayBuffer): Promise<Uint8Array>
   const response = await fetch(source);
   if (!response.ok) throw new Error(`the recording could not be loaded for indexing: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
+}
+
+function hold(paused: boolean): void {
+  if (paused) {
+    if (held) return;
+    let release = () => {};
+    held = { promise: new Promise<void>((resolve) => (release = resolve)), release: () => release() };
+  } else {
+    held?.release();
+    held = undefined;
+  }
+}
+
+/** The recognizer, waiting before each region while the page holds recognition. */
+function heldBetweenRegions(recognizer: TextRecognizer): TextRecognizer {
+  return {
+    engine: recognizer.engine,
+    async recognize(screen, region) {
+      while (held) await held.promise;
+      return recognizer.recognize(screen, region);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { html, type ReactiveController, type TemplateResult } from 'lit';
 import type { AutoHideHost } from '../controllers/auto-hide.js';
 import { icons } from '../icons.js';
-import { shortcutHelp } from '../shortcuts.js';
+import { shortcutHelp, type ShortcutActions } from '../shortcuts.js';
 import type { Strings } from '../strings.js';
 import { button } from './button.js';
 import type { PlayerView } from './view.js';
@@ -51,7 +51,7 @@ export class Panels implements ReactiveController {
 /** The open panel: a dialog with its title, a close button and its body. */
 export function panelTemplate(view: PlayerView, panel: Panel): TemplateResult {
   const { s } = view;
-  const body = panel === 'markers' ? markerList(view) : panel === 'info' ? sessionInfo(view) : keyboardHelp(s);
+  const body = panel === 'markers' ? markerList(view) : panel === 'info' ? sessionInfo(view) : keyboardHelp(s, view.actions);
   return html`
     <div class="panel" part="panel ${panel}-panel" role="dialog" aria-labelledby="panel-title" tabindex="-1" @scroll=${() => view.host.requestUpdate()}>
       <div class="panel__head">
@@ -90,6 +90,6 @@ function sessionInfo({ engine, actions, s }: PlayerView): TemplateResult {
   return rows.length ? html`<dl>${rows.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`)}</dl>` : html`<p>${s.noInfo}</p>`;
 }
 
-function keyboardHelp(s: Strings): TemplateResult {
-  return html`<dl class="keys">${shortcutHelp(s).map(([keys, does]) => html`<dt><kbd>${keys}</kbd></dt><dd>${does}</dd>`)}</dl>`;
+function keyboardHelp(s: Strings, actions: ShortcutActions): TemplateResult {
+  return html`<dl class="keys">${shortcutHelp(s, actions).map(([keys, does]) => html`<dt><kbd>${keys}</kbd></dt><dd>${does}</dd>`)}</dl>`;
 }
