@@ -36,6 +36,9 @@ export class TextSearch implements ReactiveController {
   /** The sidecar could not be read: the index is built here instead. */
   #sidecarFailed = false;
   #progress: TextIndexProgress | undefined;
+  /** What stopped the index built here: searches reject with it. */
+  #failure: Error | undefined;
+  /** What the search box says went wrong. */
   #error = '';
   /** The search box is open. */
   open = false;
@@ -98,6 +101,7 @@ export class TextSearch implements ReactiveController {
       }
     }
     if (!this.#host.textSearchSrc) throw new DOMException(this.#s().needsSrc, 'NotSupportedError');
+    if (this.#failure) throw this.#failure;
     return this.#client ? (await this.#client.search(query, options)).hits : [];
   }
 
@@ -251,7 +255,8 @@ export class TextSearch implements ReactiveController {
   }
 
   #built(client: TextIndexClient, { coveredMs, durationMs }: TextIndexBuildProgress): void {
-    if (client !== this.#client) return;
+    // The last progress comes again with the end of the build: told once.
+    if (client !== this.#client || this.#progress?.complete) return;
     const detail: TextIndexProgress = { covered: coveredMs / 1000, duration: durationMs / 1000, complete: coveredMs >= durationMs };
     this.#host.dispatchEvent(new CustomEvent('textindexprogress', { detail }));
   }
@@ -264,6 +269,7 @@ export class TextSearch implements ReactiveController {
   }
 
   #fail(error: Error): void {
+    this.#failure = new Error(`the text index could not be built: ${error.message}`);
     this.#error = fill(this.#s().failed, error.message);
     this.#stop();
     this.#host.requestUpdate();
@@ -279,6 +285,7 @@ export class TextSearch implements ReactiveController {
     this.#stop();
     this.#sidecarFailed = false;
     this.#progress = undefined;
+    this.#failure = undefined;
     this.#error = '';
     this.#hits = [];
     this.#active = -1;
@@ -301,7 +308,7 @@ export class TextSearch implements ReactiveController {
       try {
         hits = await this.#host.search(query);
       } catch (error) {
-        if (id === this.#searchId) this.#error = (error as Error).message;
+        if (id === this.#searchId) this.#error ||= (error as Error).message;
       }
     }
     if (id !== this.#searchId) return;

@@ -51,6 +51,7 @@ async function build(source: string | Blob | ArrayBuffer, assets: TextSearchAsse
     if (reader.error && ingest.timeline.length === 0) throw reader.error;
     ingest.finish();
     controller.signal.throwIfAborted();
+    await canCompileWebAssembly();
     const tesseract = ((await import(/* @vite-ignore */ assets.engine)) as { default: TesseractModule }).default;
     const worker = await tesseract.createWorker('eng', OEM_LSTM_ONLY, {
       workerPath: assets.worker, corePath: assets.core, langPath: assets.lang, gzip: true, workerBlobURL: false, cacheMethod: 'none',
@@ -103,4 +104,22 @@ function heldBetweenRegions(recognizer: TextRecognizer): TextRecognizer {
       return recognizer.recognize(screen, region);
     },
   };
+}
+
+/** The smallest WebAssembly module: a magic number and a version. */
+const EMPTY_WASM_MODULE = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+
+/**
+ * The OCR engine is WebAssembly. Where the Content-Security-Policy forbids compiling it, the
+ * engine's own worker would wait forever; this says why at once instead (the engine's worker is
+ * served by the same deployment, under the same policy as a rule).
+ */
+async function canCompileWebAssembly(): Promise<void> {
+  try {
+    await WebAssembly.compile(EMPTY_WASM_MODULE);
+  } catch (error) {
+    throw new Error(
+      `the OCR engine cannot run here: WebAssembly may not be compiled (${error instanceof Error ? error.message : String(error)}). A Content-Security-Policy needs 'wasm-unsafe-eval' in script-src for text search.`,
+    );
+  }
 }

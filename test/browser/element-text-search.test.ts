@@ -217,6 +217,15 @@ describe('text search: the index built by the player', function () {
     expect(await element.search('invoices')).to.have.length(1);
   });
 
+  it('text-search-src where there are no OCR files: the build fails at once, and says so', async () => {
+    const element = await player(urlOf(await richRecording()), { 'text-search': '', 'text-search-src': '/no/ocr/here/' });
+    press(element, '/');
+    await until(() => !!element.shadowRoot!.querySelector('[part~=search-status]'), 'the search box');
+    await until(() => part(element, 'search-status').textContent!.includes('could not be read'), 'the failure is shown', 60_000);
+    const error = await element.search('x').catch((e: Error) => e);
+    expect((error as Error).message).to.contain('the text index could not be built');
+  });
+
   it('search() without text-search-src or a sidecar says what is missing', async () => {
     const element = await player(urlOf(await richRecording()), { 'text-search': '' });
     const error = await element.search('x').catch((e: DOMException) => e);
