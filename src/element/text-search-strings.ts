@@ -13,7 +13,8 @@ const en = {
   /** While indexing: how much of the recording the results come from. */
   searched: 'searched {0} of the recording',
   indexing: 'Reading the screen’s text… {0}',
-  indexed: 'the whole recording is searched',
+  /** While indexing and playing (reading waits for a pause). */
+  searchedPlaying: 'searched {0} of the recording; the rest is read while playback is paused',
   needsSrc: 'Text search needs text-search-src: the URL of the self-hosted OCR files.',
   failed: 'The screen’s text could not be read: {0}',
   helpSearch: 'Search the text on the screen',
@@ -31,7 +32,7 @@ const de: SearchStrings = {
   manyResults: '{0} Treffer',
   searched: '{0} der Aufzeichnung durchsucht',
   indexing: 'Text des Bildschirms wird gelesen… {0}',
-  indexed: 'die ganze Aufzeichnung ist durchsucht',
+  searchedPlaying: '{0} der Aufzeichnung durchsucht; der Rest wird gelesen, während die Wiedergabe pausiert',
   needsSrc: 'Die Textsuche braucht text-search-src: die URL der selbst gehosteten OCR-Dateien.',
   failed: 'Der Text des Bildschirms konnte nicht gelesen werden: {0}',
   helpSearch: 'Text auf dem Bildschirm suchen',

@@ -14,6 +14,8 @@ import { searchStringsFor, type SearchStrings } from './text-search-strings.js';
 
 /** How long the matched words stay outlined after a jump. */
 const OUTLINE_MS = 2500;
+/** Recognition goes on this long after the player paused or the last seek ended, if it stayed so. */
+const QUIET_MS = 1500;
 /** Results listed at most (the rail shows them all). */
 const LISTED = 200;
 /** The name of the text index worker, beside the player's worker. */
@@ -50,6 +52,7 @@ export class TextSearch implements ReactiveController {
   #searchId = 0;
   #outline: { box: TextSearchHit['box']; width: number; height: number } | undefined;
   #outlineTimer: ReturnType<typeof setTimeout> | undefined;
+  #resumeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(view: PlayerView) {
     const host = (this.#host = view.host);
@@ -60,9 +63,11 @@ export class TextSearch implements ReactiveController {
     host.addEventListener('canplaythrough', () => void this.#start());
     host.addEventListener('loadstart', () => this.#reset());
     host.addEventListener('emptied', () => this.#reset());
-    // Seeks come first: recognition waits between two regions until the screen is there.
-    host.addEventListener('seeking', () => this.#client?.pause(true));
-    host.addEventListener('seeked', () => this.#client?.pause(false));
+    // Playback and seeks come first: recognition waits between two regions while the player plays
+    // or seeks, and goes on a moment after it paused or the last seek ended (a user scrubbing or
+    // stepping seeks again soon; a region being read then would slow that seek down).
+    for (const busy of ['play', 'seeking']) host.addEventListener(busy, () => this.#hold());
+    for (const idle of ['pause', 'ended', 'seeked']) host.addEventListener(idle, () => this.#hold(QUIET_MS));
     host.addEventListener('textindexprogress', (event) => this.#told((event as CustomEvent<TextIndexProgress>).detail));
     host.addController(this);
     host.requestUpdate();
@@ -217,10 +222,11 @@ export class TextSearch implements ReactiveController {
   #coverage(s: SearchStrings): string {
     if (this.#error) return this.#error;
     const progress = this.#progress;
-    if (!progress) return this.#host.textSearchSrc || this.#host.textIndex ? fill(s.indexing, '0 %') : s.needsSrc;
-    if (progress.complete) return '';
-    const percent = progress.duration > 0 ? Math.floor((progress.covered / progress.duration) * 100) : 0;
-    return fill(s.searched, `${percent} %`);
+    if (progress?.complete) return '';
+    if (!progress && !this.#client) return this.#host.textSearchSrc || this.#host.textIndex ? fill(s.indexing, '0 %') : s.needsSrc;
+    const percent = progress && progress.duration > 0 ? Math.floor((progress.covered / progress.duration) * 100) : 0;
+    // Reading waits while the player plays (the index worker is told so): the status says why it stands still.
+    return fill(this.#client && !this.#host.paused ? s.searchedPlaying : s.searched, `${percent} %`);
   }
 
   /** Starts indexing once the recording is loaded: the sidecar if it reads, else a build here. */
@@ -248,7 +254,7 @@ export class TextSearch implements ReactiveController {
       return;
     }
     const client = (this.#client = new TextIndexClient((progress) => this.#built(client, progress), workerUrl));
-    if (host.seeking) client.pause(true);
+    if (!this.#idle()) client.pause(true);
     client.build(source, textSearchAssets(new URL(host.textSearchSrc, document.baseURI).href)).catch((error: Error) => {
       if (client === this.#client && error.name !== 'AbortError') this.#fail(error);
     });
@@ -268,6 +274,19 @@ export class TextSearch implements ReactiveController {
     this.#host.requestUpdate();
   }
 
+  /** Holds recognition; with `resumeAfterMs`, lets it go on after that long if the player is idle then. */
+  #hold(resumeAfterMs?: number): void {
+    clearTimeout(this.#resumeTimer);
+    const client = this.#client;
+    client?.pause(true);
+    if (resumeAfterMs !== undefined) this.#resumeTimer = setTimeout(() => this.#idle() && client?.pause(false), resumeAfterMs);
+  }
+
+  /** Neither playing nor seeking: recognition may run. */
+  #idle(): boolean {
+    return this.#host.paused && !this.#host.seeking;
+  }
+
   #fail(error: Error): void {
     this.#failure = new Error(`the text index could not be built: ${error.message}`);
     this.#error = fill(this.#s().failed, error.message);
@@ -276,6 +295,7 @@ export class TextSearch implements ReactiveController {
   }
 
   #stop(): void {
+    clearTimeout(this.#resumeTimer);
     this.#client?.terminate();
     this.#client = undefined;
   }

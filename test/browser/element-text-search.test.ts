@@ -194,6 +194,23 @@ describe('text search: the index built by the player', function () {
     expect((await element.search('termnal connected')).map((hit) => hit.text)).to.deep.equal(['Terminal connected']);
   });
 
+  it('reads nothing while the player plays (the status says so), and goes on once it paused', async () => {
+    const element = await player(urlOf(new Uint8Array(await (await twoScreens()).arrayBuffer())), { 'text-search-src': '/text-search/' });
+    const told: Array<TextIndexProgress & { paused: boolean }> = [];
+    element.addEventListener('textindexprogress', (event) => told.push({ ...event.detail, paused: element.paused }));
+    await element.play();
+    // Turned on while playing: the index worker starts held.
+    element.textSearch = true;
+    await until(() => !!element.shadowRoot!.querySelector('[part~=search-button]'), 'the search button');
+    press(element, '/');
+    await until(() => !!element.shadowRoot!.querySelector('[part~=search-status]'), 'the search box');
+    await until(() => part(element, 'search-status').textContent!.includes('read while playback is paused'), 'the status says why');
+    await nextEvent(element, 'ended', 30_000);
+    expect(told, 'nothing was read while playing').to.deep.equal([]);
+    await until(() => told.some(({ complete }) => complete), 'indexed once paused', 120_000);
+    expect(told.every(({ paused }) => paused)).to.equal(true);
+  });
+
   it('a new src ends the indexing of the old recording and indexes the new one', async () => {
     const long = await textRecording(
       Array.from({ length: 12 }, (_, index) => [index * 1000, `Invoice number ${index + 1} approved`] as [number, string]),
