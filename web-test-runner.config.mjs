@@ -8,6 +8,7 @@ import { cspPagePlugin } from './test/tools/csp-page-plugin.mjs';
 import { distRawPlugin } from './test/tools/dist-raw-plugin.mjs';
 import { heldStreamMiddleware } from './test/tools/held-stream-middleware.mjs';
 import { pacedRangeMiddleware } from './test/tools/paced-range-middleware.mjs';
+import { textSearchMiddleware } from './test/tools/text-search-middleware.mjs';
 
 export default {
   files: 'test/browser/**/*.test.ts',
@@ -30,6 +31,7 @@ export default {
     },
     heldStreamMiddleware(),
     pacedRangeMiddleware(),
+    textSearchMiddleware(),
   ],
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), playbackServerPlugin(), cspPagePlugin(), distRawPlugin()],
   testFramework: { config: { timeout: 60000 } },

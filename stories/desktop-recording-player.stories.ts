@@ -212,6 +212,50 @@ export const EvidenceBundle: Story = {
   },
 };
 
+/** What the "Text search" story types: a word shown several times in the 1280×720 sample. */
+const SEARCHED = 'roadmap';
+
+/**
+ * Searching what was on the screen (`text-search`), from the text index precomputed for this
+ * recording with `desktop-recording index` (`text-index`, the sidecar beside it), so nothing is
+ * recognised here: the search box (`/` or Ctrl+F) lists each place with its time and line, ↑/↓
+ * move through them, Enter jumps there and outlines the words on the screen for a moment; the
+ * hits show on the seek rail in `--drp-search-hit-color`. Without a sidecar the player would build
+ * the index itself from the OCR files at `text-search-src`.
+ */
+export const TextSearch: Story = {
+  render: (args) => html`
+    <desktop-recording-player
+      style="width: 100%; max-width: 960px; aspect-ratio: 16 / 9; display: block"
+      src=${args.src}
+      controls
+      text-search
+      text-index=${args.src.replace(/\.tar$/, '.text.json')}
+      fit=${args.fit}
+      theme=${args.theme || nothing}
+      lang=${args.lang || nothing}
+    ></desktop-recording-player>
+  `,
+  play: async ({ canvasElement }) => {
+    const element = await readyPlayer(canvasElement);
+    element.focus();
+    element.dispatchEvent(new KeyboardEvent('keydown', { key: '/', bubbles: true, composed: true, cancelable: true }));
+    await element.updateComplete;
+    const input = element.shadowRoot!.querySelector<HTMLInputElement>('[part~=search-input]');
+    if (!input) return;
+    input.value = SEARCHED;
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+    // Jump to the first result once it is listed (Enter in the box does the same).
+    const first = await new Promise<HTMLElement | null>((resolve) => {
+      const look = () => element.shadowRoot!.querySelector<HTMLElement>('[part~=search-result]');
+      const observer = new MutationObserver(() => look() && (observer.disconnect(), resolve(look())));
+      observer.observe(element.shadowRoot!, { subtree: true, childList: true });
+      if (look()) (observer.disconnect(), resolve(look()));
+    });
+    first?.click();
+  },
+};
+
 /** The session info panel: user, desktop, Windows account, start and end, participants. */
 export const InfoPanel: Story = {
   play: async ({ canvasElement }) => clickPart(await readyPlayer(canvasElement), 'info-button'),

@@ -9,6 +9,7 @@ import { FileRefusal, openInside, openRecording, recordingExists, type OpenedFil
 import { followRecording, type GrowingRecording, type LiveRecordings } from './live-recordings.js';
 import { isSafeSid, matchPlaybackPath, PlaybackSocketServer, readFileChunks, type RecordingStore, type ServerTime } from './playback-socket-server.js';
 import { PacedLinks, type PacedLink } from './throttle.js';
+import { textSearchFile } from './text-search-files.js';
 
 export type { RecordingListItem, ListPage } from './catalog.js';
 
@@ -255,6 +256,9 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
       return sendFile(request, response, openRecording(dir, name), 'public, max-age=3600', corsHeaders, 200, link);
     }
     if (path.startsWith('/dist/')) return sendFile(request, response, openInside(join(options.root, 'dist'), path.slice('/dist/'.length)), 'no-cache');
+    const ocrFile = path.startsWith('/text-search/') ? textSearchFile(path.slice('/text-search/'.length)) : undefined;
+    // The OCR engine of the player's text search, from the installed packages (immutable per version).
+    if (ocrFile) return sendFile(request, response, openInside(ocrFile.dir, ocrFile.file), 'public, max-age=86400');
     if (path.startsWith('/page/')) return sendFile(request, response, openInside(pageDir, path.slice('/page/'.length)), 'no-cache');
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   }

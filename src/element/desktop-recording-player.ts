@@ -22,6 +22,7 @@ import { addStrings, fill, type AllStrings } from './strings.js';
 import { controlsTemplate, exportProgress } from './templates/controls.js';
 import { Panels } from './templates/panels.js';
 import type { PlayerView } from './templates/view.js';
+import type { TextSearch } from './text-search.js';
 
 export type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, EvidenceNoteInput, ExportEvidenceOptions, ExportVideoOptions, Fit, PlaybackQuality, PlayerError, PlayerMarker, PlayerTransfer, TextIndexProgress, TimeRangesLike } from './player-types.js';
 export type { TextSearchHit, TextSearchOptions };
@@ -70,7 +71,7 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @fires emptied - The previous recording was unloaded.
  * @fires resize - The remote screen size changed.
  * @fires {CustomEvent<PlayerMarker>} marker - Playback crossed a marker; `detail` is the `PlayerMarker`.
- * @fires {CustomEvent<TextIndexProgress>} textindexprogress - The text index that `search()` reads was loaded: `detail.covered` of `detail.duration` seconds are indexed.
+ * @fires {CustomEvent<TextIndexProgress>} textindexprogress - The text index that `search()` reads was loaded, or grew while the player builds it (`text-search`): `detail.covered` of `detail.duration` seconds are indexed, `detail.complete` once it is all.
  * @fires activitychange - `activity` changed: more of the recording was measured (at most twice a second while it loads, once when it is loaded), or a new recording began (empty).
  *
  * @csspart screen - The canvas with the remote screen.
@@ -121,6 +122,15 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @csspart close-button - A panel's close button.
  * @csspart dismiss-button - Hides the message about a partly damaged recording.
  * @csspart toast - The confirmation after copying a link (or the link to copy by hand).
+ * @csspart search-button - Opens the search of the screen's text (with `text-search`; pressed while open).
+ * @csspart search - The search box with its status and results, above the timeline.
+ * @csspart search-input - The search field (`role="combobox"`; ↑/↓ move through the results, Enter jumps, Escape closes).
+ * @csspart search-status - How many results, and how much of the recording is searched while it is being indexed.
+ * @csspart search-results - The results (`role="listbox"`).
+ * @csspart search-result - A result: when the text showed, and its line with the query's words marked.
+ * @csspart search-hits - The results on the seek rail, under it.
+ * @csspart search-hit - A result's time on the screen on the rail (at most one a pixel column; click jumps there).
+ * @csspart search-outline - The words jumped to, outlined on the screen for a moment.
  * @csspart live - The live badge of a recording still being written: "Live" at the live edge, a "Go live" button behind it.
  *
  * @cssprop --drp-background - Behind the screen (default black).
@@ -141,6 +151,7 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @cssprop --drp-lane-write - Transfer bars of files written.
  * @cssprop --drp-lane-send - Clipboard bars, sent to the desktop (default: `--drp-marker-clipboard`).
  * @cssprop --drp-lane-receive - Clipboard bars, received from the desktop.
+ * @cssprop --drp-search-hit-color - Search results on the seek rail, the outline of the words jumped to and the marked words of a result (default yellow).
  * @cssprop --drp-live-color - The live badge at the live edge (theme-dependent red).
  */
 export class DesktopRecordingPlayer extends LitElement {
@@ -162,6 +173,8 @@ export class DesktopRecordingPlayer extends LitElement {
     poster: { reflect: true },
     workerSrc: { attribute: 'worker-src' },
     textIndex: { attribute: 'text-index' },
+    textSearch: { attribute: 'text-search', type: Boolean },
+    textSearchSrc: { attribute: 'text-search-src' },
     src: { reflect: true },
     srcObject: { attribute: false },
     playbackRate: { attribute: 'playbackrate', type: Number },
@@ -187,6 +200,7 @@ export class DesktopRecordingPlayer extends LitElement {
   #requestedRate: number | undefined;
   /** The partial error the user hid. */
   #dismissedError = '';
+  #textSearchLoading: Promise<TextSearch> | undefined;
 
   #locale = new PlayerLocale(this, () => this.#engine.snapshot.startDateMs);
   #engine = new EngineConnection(this, {
@@ -206,7 +220,7 @@ export class DesktopRecordingPlayer extends LitElement {
   #output = new Output(this, () => this.#locale.strings(), (text) => this.#announcer.say(text));
 
   /** What the keys, the controls and the panels do. */
-  #actions = playerActions(this, { engine: this.#engine, panels: this.#panels, output: this.#output, locale: this.#locale, hasSource: () => this.#hasSource() });
+  #actions = playerActions(this, { engine: this.#engine, panels: this.#panels, output: this.#output, locale: this.#locale, textSearch: () => this.#view.textSearch, hasSource: () => this.#hasSource() });
 
   #view: PlayerView = {
     host: this,
@@ -219,6 +233,7 @@ export class DesktopRecordingPlayer extends LitElement {
     markerLanes: this.#markerLanes,
     panels: this.#panels,
     output: this.#output,
+    announcer: this.#announcer,
     actions: this.#actions,
     s: this.#locale.strings(),
   };
@@ -260,6 +275,18 @@ export class DesktopRecordingPlayer extends LitElement {
    * `search()` reads. Loaded on the first search, not before.
    */
   textIndex: string | undefined;
+  /**
+   * Search the screen's text: a search box in the controls (`/`, Ctrl+F), hits on the seek rail,
+   * and `search()` over the sidecar at `text-index`, or else over an index the player builds itself
+   * (OCR in a worker of its own, from the files at `text-search-src`) once the recording is loaded.
+   * Off by default: none of it is downloaded until it is on.
+   */
+  textSearch = false;
+  /**
+   * Base URL of the self-hosted OCR files the player builds the text index with:
+   * `tesseract.esm.min.js`, `worker.min.js`, `core/` and `lang/` (see docs/text-index.md).
+   */
+  textSearchSrc: string | undefined;
   /** The rate `playbackRate` starts at for a recording when it was never set. */
   defaultPlaybackRate = 1;
 
@@ -327,6 +354,7 @@ export class DesktopRecordingPlayer extends LitElement {
   protected override updated(changed: PropertyValues): void {
     if (changed.has('loop')) this.#engine.tell(RequestMethod.SetLoop, { loop: this.loop });
     if (changed.has('idleLimit')) this.#engine.tell(RequestMethod.SetIdleLimit, { idleLimitMs: this.#idleLimitMs() });
+    if (this.textSearch) void this.#loadTextSearch();
   }
 
   /** Complete once an open panel shows, its chunk loaded (`Panels`). */
@@ -601,18 +629,28 @@ export class DesktopRecordingPlayer extends LitElement {
    * Where `query` was on the screen: `[{ time, endTime, text, box }]`, earliest first — seconds
    * while it showed, the line it was on, and its box in screen pixels. Case-insensitive; the words
    * of a query match consecutive words of one line; words of 5+ letters match with one typo (OCR
-   * noise) unless `exact`. Reads the text index at `text-index`; rejects with a
-   * `NotSupportedError` without one, and with an `Error` when it cannot be loaded or read.
+   * noise) unless `exact`. Reads the text index at `text-index`; with `text-search` on and no
+   * readable sidecar, the index the player builds, as far as it goes. Rejects with a
+   * `NotSupportedError` without either, and with an `Error` when the sidecar cannot be loaded or read.
    *
    * @example
    * const [first] = await player.search('ssh prod-db');
    * if (first) player.currentTime = first.time;
    */
   async search(query: string, options: TextSearchOptions = {}): Promise<TextSearchHit[]> {
-    const indexUrl = this.textIndex ? new URL(this.textIndex, document.baseURI).href : '';
-    const { hits, progress } = await this.#engine.ensure().request(RequestMethod.SearchText, { indexUrl, query: `${query}`, ...options });
-    if (progress) this.dispatchEvent(new CustomEvent('textindexprogress', { detail: progress }));
-    return hits;
+    const sidecar = async () => {
+      const indexUrl = this.textIndex ? new URL(this.textIndex, document.baseURI).href : '';
+      const { hits, progress } = await this.#engine.ensure().request(RequestMethod.SearchText, { indexUrl, query: `${query}`, ...options });
+      if (progress) this.dispatchEvent(new CustomEvent('textindexprogress', { detail: progress }));
+      return hits;
+    };
+    // With text search on, its chunk chooses: the sidecar while it reads, else the index built here.
+    return this.textSearch ? (await this.#loadTextSearch()).search(`${query}`, options, sidecar) : sidecar();
+  }
+
+  /** Text search is a chunk of its own, loaded when `text-search` is first on: a page without it downloads none of it. */
+  #loadTextSearch(): Promise<TextSearch> {
+    return (this.#textSearchLoading ??= import('./text-search.js').then(({ TextSearch }) => new TextSearch(this.#view)));
   }
 
   protected override render() {
@@ -640,6 +678,7 @@ export class DesktopRecordingPlayer extends LitElement {
           <canvas class="screen" part="screen"></canvas>
           <canvas class="cursor" part="cursor"></canvas>
         </div>
+        ${this.#view.textSearch?.outline()}
         ${this.poster && snapshot.readyState < ReadyState.HaveCurrentData ? html`<img class="poster" part="poster" src=${this.poster} alt="" />` : nothing}
         <div class="status status--${busy}" part="status loading" ?hidden=${!busy || !!showError}>${busy && s[busy]}</div>
         <div class="error" part="error" ?hidden=${!showError}>

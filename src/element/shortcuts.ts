@@ -1,3 +1,4 @@
+import type { TextSearch } from './text-search.js';
 import type { PanelStrings } from './templates/panel-strings.js';
 
 /** Seconds moved by ←/→ (and ↑/↓ on the slider), by j/l, and by PageUp/PageDown on the slider. */
@@ -20,6 +21,8 @@ export interface ShortcutActions {
   stepMarker(forward: boolean): void;
   toggleFullscreen(): void;
   toggleHelp(): void;
+  /** Text search, once its chunk is loaded (`text-search`). */
+  textSearch(): TextSearch | undefined;
   /** Closes the open panel or the toast; false when there was none. */
   dismiss(): boolean;
 }
@@ -27,8 +30,10 @@ export interface ShortcutActions {
 interface Shortcut {
   /** `KeyboardEvent.key`, lower case for one character. */
   keys: string[];
-  /** Its row in the keyboard help: the keys as shown, and what they do. */
-  help?: [keys: (s: PanelStrings) => string, does: keyof PanelStrings];
+  /** Its row in the keyboard help: the keys as shown, and what they do (no row while that says nothing). */
+  help?: [keys: (s: PanelStrings) => string, does: keyof PanelStrings | ((a: ShortcutActions) => string | undefined)];
+  /** Keys that act with Ctrl (or ⌘) held; `keys` act without. */
+  ctrlKeys?: string[];
   /** Only on the seek slider (the APG slider's keys). */
   slider?: true;
   /**
@@ -57,6 +62,7 @@ const SHORTCUTS: Shortcut[] = [
   { keys: ['<', '>'], help: [pair('<', '>'), 'helpSpeed'], skin: true, run: (a, key) => a.stepSpeed(key === '>') },
   { keys: ['[', ']'], help: [pair('[', ']'), 'helpMarker'], run: (a, key) => a.stepMarker(key === ']') },
   { keys: ['f'], help: [() => 'F', 'helpFullscreen'], skin: true, run: (a) => a.toggleFullscreen() },
+  { keys: ['/'], ctrlKeys: ['f'], help: [() => '/ · Ctrl+F', (a) => a.textSearch()?.help()], run: (a) => a.textSearch()?.openBox() ?? false },
   { keys: ['?'], help: [() => '?', 'helpHelp'], skin: true, run: (a) => a.toggleHelp() },
   { keys: ['Escape'], help: [(s) => s.keyEsc, 'helpClose'], anywhere: true, run: (a) => a.dismiss() },
 ];
@@ -66,9 +72,10 @@ const SHORTCUTS: Shortcut[] = [
  * the browser's default). `asSkinMedia`: the element is a skin's `slot="media"`.
  */
 export function runShortcut(event: KeyboardEvent, actions: ShortcutActions, asSkinMedia: boolean): boolean {
-  if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return false;
+  if (event.defaultPrevented || event.altKey) return false;
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
-  const shortcut = SHORTCUTS.find(({ keys }) => keys.includes(key));
+  const withCtrl = event.ctrlKey || event.metaKey;
+  const shortcut = SHORTCUTS.find(({ keys, ctrlKeys }) => (withCtrl ? ctrlKeys : keys)?.includes(key));
   if (!shortcut || (asSkinMedia && shortcut.skin)) return false;
   const origin = event.composedPath()[0] as HTMLElement;
   if (!shortcut.anywhere) {
@@ -81,6 +88,9 @@ export function runShortcut(event: KeyboardEvent, actions: ShortcutActions, asSk
 }
 
 /** The keyboard help: each shortcut's keys as shown, and what they do, in the element's language. */
-export function shortcutHelp(s: PanelStrings): Array<[keys: string, does: string]> {
-  return SHORTCUTS.flatMap(({ help }) => (help ? [[help[0](s), s[help[1]]] as [string, string]] : []));
+export function shortcutHelp(s: PanelStrings, actions: ShortcutActions): Array<[keys: string, does: string]> {
+  return SHORTCUTS.flatMap(({ help }) => {
+    const does = help && (typeof help[1] === 'function' ? help[1](actions) : s[help[1]]);
+    return help && does ? [[help[0](s), does] as [string, string]] : [];
+  });
 }

@@ -42,6 +42,11 @@ export class TextIndexClient {
     });
   }
 
+  /** Holds recognition between two regions (true) or lets it go on (false); searches still answer. */
+  pause(paused: boolean): void {
+    this.send({ type: 'pause', paused });
+  }
+
   /** Stops the build between two regions; `build()`'s promise rejects with an AbortError. */
   cancel(): void {
     this.send({ type: 'cancel' });

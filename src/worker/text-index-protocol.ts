@@ -1,6 +1,9 @@
 import type { TextIndexProgress } from '../core/text-index/builder.js';
 import type { TextSearchHit, TextSearchOptions } from '../core/text-index/search.js';
 
+/** The builder's progress, as the page's side of the worker reports it. */
+export type { TextIndexProgress as TextIndexBuildProgress };
+
 /**
  * Where the OCR engine's files are, all served by the deployment (nothing is fetched from anyone
  * else): tesseract.js's ESM build and its worker script, the folder of tesseract.js-core's
@@ -27,6 +30,8 @@ export type TextIndexRequest =
   /** Reads the recording (URL or bytes) and indexes it; progress comes as it goes. */
   | { type: 'build'; source: string | Blob | ArrayBuffer; assets: TextSearchAssets }
   | { type: 'search'; id: number; query: string; options: TextSearchOptions }
+  /** Holds recognition between two regions (the page is seeking: playback comes first), or lets it go on. */
+  | { type: 'pause'; paused: boolean }
   | { type: 'cancel' };
 
 /** Text index worker → page. */

@@ -7,7 +7,7 @@ import { loadFastPathDecoder } from '../core/fastpath/load.js';
 import { Ingest } from '../core/ingest.js';
 import { buildTextIndex, type TextIndexProgress } from '../core/text-index/builder.js';
 import type { TextIndex } from '../core/text-index/format.js';
-import { tesseractRecognizer, type TesseractWorkerLike } from '../core/text-index/recognizer.js';
+import { tesseractRecognizer, type TextRecognizer, type TesseractWorkerLike } from '../core/text-index/recognizer.js';
 import { searchTextIndex } from '../core/text-index/search.js';
 import { pumpRecording, RecordingReader } from '../format/reader.js';
 import type { TextIndexReply, TextIndexRequest, TextSearchAssets } from './text-index-protocol.js';
@@ -25,10 +25,15 @@ const scope = self as unknown as { postMessage(message: TextIndexReply): void; o
 const post = (message: TextIndexReply) => scope.postMessage(message);
 let abort: AbortController | undefined;
 let partial: () => TextIndex | undefined = () => undefined;
+/** Set while the page holds recognition; resolved when it lets it go on. */
+let held: { promise: Promise<void>; release(): void } | undefined;
 
 scope.onmessage = ({ data }) => {
   if (data.type === 'build') void build(data.source, data.assets);
-  else if (data.type === 'cancel') abort?.abort(new DOMException('text indexing was cancelled', 'AbortError'));
+  else if (data.type === 'cancel') {
+    abort?.abort(new DOMException('text indexing was cancelled', 'AbortError'));
+    hold(false);
+  } else if (data.type === 'pause') hold(data.paused);
   else if (data.type === 'search') {
     const index = partial();
     post({ type: 'hits', id: data.id, hits: index ? searchTextIndex(index, data.query, data.options) : [], coveredMs: index?.coveredMs ?? 0 });
@@ -49,13 +54,14 @@ async function build(source: string | Blob | ArrayBuffer, assets: TextSearchAsse
     if (reader.error && ingest.timeline.length === 0) throw reader.error;
     ingest.finish();
     controller.signal.throwIfAborted();
+    await canCompileWebAssembly();
     const tesseract = ((await import(/* @vite-ignore */ assets.engine)) as { default: TesseractModule }).default;
     const worker = await tesseract.createWorker('eng', OEM_LSTM_ONLY, {
       workerPath: assets.worker, corePath: assets.core, langPath: assets.lang, gzip: true, workerBlobURL: false, cacheMethod: 'none',
     });
     engine = worker;
     controller.signal.throwIfAborted();
-    const index = await buildTextIndex({ timeline: ingest.timeline, readBytes: ingest.readBytes, durationMs: ingest.durationMs }, tesseractRecognizer(worker, ENGINE), {
+    const index = await buildTextIndex({ timeline: ingest.timeline, readBytes: ingest.readBytes, durationMs: ingest.durationMs }, heldBetweenRegions(tesseractRecognizer(worker, ENGINE)), {
       signal: controller.signal,
       onProgress: (progress, snapshot) => {
         last = progress;
@@ -79,4 +85,44 @@ async function bytesOf(source: string | Blob | ArrayBuffer): Promise<Uint8Array>
   const response = await fetch(source);
   if (!response.ok) throw new Error(`the recording could not be loaded for indexing: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
+}
+
+function hold(paused: boolean): void {
+  if (paused) {
+    if (held) return;
+    let release = () => {};
+    held = { promise: new Promise<void>((resolve) => (release = resolve)), release: () => release() };
+  } else {
+    held?.release();
+    held = undefined;
+  }
+}
+
+/** The recognizer, waiting before each region while the page holds recognition. */
+function heldBetweenRegions(recognizer: TextRecognizer): TextRecognizer {
+  return {
+    engine: recognizer.engine,
+    async recognize(screen, region) {
+      while (held) await held.promise;
+      return recognizer.recognize(screen, region);
+    },
+  };
+}
+
+/** The smallest WebAssembly module: a magic number and a version. */
+const EMPTY_WASM_MODULE = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+
+/**
+ * The OCR engine is WebAssembly. Where the Content-Security-Policy forbids compiling it, the
+ * engine's own worker would wait forever; this says why at once instead (the engine's worker is
+ * served by the same deployment, under the same policy as a rule).
+ */
+async function canCompileWebAssembly(): Promise<void> {
+  try {
+    await WebAssembly.compile(EMPTY_WASM_MODULE);
+  } catch (error) {
+    throw new Error(
+      `the OCR engine cannot run here: WebAssembly may not be compiled (${error instanceof Error ? error.message : String(error)}). A Content-Security-Policy needs 'wasm-unsafe-eval' in script-src for text search.`,
+    );
+  }
 }

@@ -6,6 +6,8 @@ import { expect } from '@open-wc/testing';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { blobUrl, pixelsOf, screenRecording, type Rgb } from '../helpers/screen-recording.js';
 import { nextEvent } from '../helpers/next-event.js';
+import { until } from './element-fixtures.js';
+import { twoScreens } from './text-recordings.js';
 
 interface Violation {
   directive: string;
@@ -142,3 +144,40 @@ async function expectPlaysRejected(player: DesktopRecordingPlayer): Promise<void
   // A DOMException of the page's realm, not this one's.
   expect((rejected as DOMException | undefined)?.name, 'play() rejects').to.equal('NotSupportedError');
 }
+
+describe('text search under a strict Content-Security-Policy', function () {
+  // OCR of two small screens, on a loaded machine.
+  this.timeout(180_000);
+  let recording: string;
+
+  before(async () => {
+    // From the page's origin, like a deployment's recordings (a paced test file, sent at once).
+    const body = await twoScreens();
+    recording = ((await (await fetch('/__paced?ranges=honest', { method: 'POST', body })).json()) as { url: string }).url;
+  });
+  afterEach(() => frames.splice(0).forEach((frame) => frame.remove()));
+
+  it("builds the index from self-hosted OCR files with 'wasm-unsafe-eval' added to script-src, every worker under the policy too", async () => {
+    const { win, player } = await cspPage('text-search');
+    await expectStrictPolicy(win);
+    const complete = new Promise<void>((resolve) => player.addEventListener('textindexprogress', (event) => event.detail.complete && resolve()));
+    player.src = new URL(recording, location.href).href;
+    await complete;
+    expect((await player.search('invoices')).map((hit) => [hit.time, hit.endTime])).to.deep.equal([[0, 3]]);
+    expect(win.cspViolations).to.deep.equal([]);
+  });
+
+  it('without it, the OCR engine cannot compile its WebAssembly: search() and the search box say why', async () => {
+    const { win, player } = await cspPage('text-search-strict');
+    player.src = new URL(recording, location.href).href;
+    await until(() => !!player.shadowRoot!.querySelector('[part~=search-button]'), 'the search button');
+    (player.shadowRoot!.querySelector('[part~=search-button]') as HTMLElement).click();
+    await player.updateComplete;
+    const status = () => player.shadowRoot!.querySelector('[part~=search-status]')!.textContent!;
+    await until(() => status().includes('could not be read'), 'the search box says the build failed', 170_000);
+    expect(status()).to.match(/WebAssembly|wasm/i);
+    const failure = await player.search('invoices').then(() => undefined, (error: Error) => error);
+    expect(failure?.message).to.match(/text index could not be built.*(WebAssembly|wasm)/i);
+    expect(win.cspViolations, 'the page itself blocked nothing').to.deep.equal([]);
+  });
+});

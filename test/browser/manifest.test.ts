@@ -3,6 +3,8 @@
 import { expect } from '@open-wc/testing';
 import { DesktopRecordingPlayer } from '../../src/index.js';
 import { MediaEvent } from '../../src/playback-state.js';
+import { searchStyles } from '../../src/element/text-search.js';
+import { serializeTextIndex } from '../../src/core/text-index/format.js';
 import { trackStyles } from '../../src/element/transfer-tracks.js';
 import { part, player, revokeUrls, richRecording, until, urlOf } from './element-fixtures.js';
 
@@ -60,15 +62,21 @@ describe('custom-elements.json', () => {
   });
 
   it('has every --drp-* custom property the styles read, each described', () => {
-    // With the styles of the lazy chunk of the transfer and clipboard lanes.
-    const styles = [DesktopRecordingPlayer.styles, trackStyles].flat().map((style) => String((style as { cssText: string }).cssText)).join('\n');
+    // With the styles of the lazy chunks of the transfer and clipboard lanes and of text search.
+    const styles = [DesktopRecordingPlayer.styles, trackStyles, searchStyles].flat().map((style) => String((style as { cssText: string }).cssText)).join('\n');
     const read = [...new Set(styles.match(/--drp-[\w-]+/g))].sort();
     expect(names(declaration.cssProperties)).to.deep.equal(read);
     expect(undocumented(declaration.cssProperties)).to.deep.equal([]);
   });
 
   it('has every part the shadow DOM shows, each described', async () => {
-    const element = await player(urlOf(await richRecording()), { poster: 'data:image/gif;base64,R0lGODlhAQABAAAAACw=' });
+    // Text search on, with a sidecar index: its button, box, results, rail hits and outline (a chunk too).
+    const index = serializeTextIndex({ durationMs: 6000, coveredMs: 6000, screen: { width: 256, height: 128 }, engine: 'test', words: [{ text: 'invoices', startMs: 1000, endMs: 3000, box: { x: 10, y: 10, width: 50, height: 12 }, line: 0, confidence: 90 }] });
+    const element = await player(urlOf(await richRecording()), {
+      poster: 'data:image/gif;base64,R0lGODlhAQABAAAAACw=',
+      'text-search': '',
+      'text-index': urlOf(new TextEncoder().encode(index)),
+    });
     const seen = new Set<string>();
     const collect = () => element.shadowRoot!.querySelectorAll('[part]').forEach((node) => node.getAttribute('part')!.split(/\s+/).forEach((name) => seen.add(name)));
     // Its clipboard send brings the lanes (a chunk, loaded once the recording has such a marker).
@@ -81,6 +89,16 @@ describe('custom-elements.json', () => {
       await element.updateComplete;
       collect();
     }
+    await until(() => !!element.shadowRoot!.querySelector('[part~=search-button]'), 'the search button');
+    part<HTMLButtonElement>(element, 'search-button').click();
+    await element.updateComplete;
+    const input = part<HTMLInputElement>(element, 'search-input');
+    input.value = 'invoices';
+    input.dispatchEvent(new InputEvent('input'));
+    await until(() => !!element.shadowRoot!.querySelector('[part~=search-result]'), 'a result');
+    element.shadowRoot!.querySelector<HTMLElement>('[part~=search-result]')!.click();
+    await element.updateComplete;
+    collect();
     const documented = new Set(names(declaration.cssParts));
     expect([...seen].filter((name) => !documented.has(name))).to.deep.equal([]);
     // The ones this run cannot show (poster before load, dismiss of a damaged recording, the live

@@ -2,11 +2,10 @@
 // this origin (here the installed packages under /node_modules/; a deployment serves the same
 // files under its text-search-src).
 import { expect } from '@open-wc/testing';
-import { encodeTdp } from '../../src/format/tdp.js';
-import { createRecorder, memorySink } from '../../src/recorder/index.js';
 import type { TextIndexProgress } from '../../src/core/text-index/builder.js';
 import { TextIndexClient } from '../../src/worker/text-index-client.js';
 import type { TextSearchAssets } from '../../src/worker/text-index-protocol.js';
+import { twoScreens as recording } from './text-recordings.js';
 
 const assets: TextSearchAssets = {
   engine: new URL('/node_modules/tesseract.js/dist/tesseract.esm.min.js', location.href).href,
@@ -15,32 +14,6 @@ const assets: TextSearchAssets = {
   lang: new URL('/node_modules/@tesseract.js-data/eng/4.0.0/', location.href).href,
 };
 const workerUrl = new URL('../../src/worker/text-index.worker.js', import.meta.url);
-
-async function textTile(text: string): Promise<Uint8Array> {
-  const canvas = new OffscreenCanvas(512, 64);
-  const ctx = canvas.getContext('2d')!;
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, 512, 64);
-  ctx.fillStyle = '#000000';
-  ctx.font = '14px sans-serif';
-  ctx.fillText(text, 8, 36);
-  return new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
-}
-
-/** 512×64: "Quarterly invoices approved" from 0 s, "Terminal connected" from 3 s, to 6 s. */
-async function recording(): Promise<Blob> {
-  let now = Date.UTC(2026, 5, 1);
-  const sink = memorySink();
-  const recorder = createRecorder({ sink, now: () => now, session: { sessionId: 's', clusterName: 'c', user: 'u', desktopName: 'd', desktopAddr: 'a:3389', windowsUser: 'w' } });
-  await recorder.start();
-  await recorder.record(encodeTdp({ kind: 'screenSpec', width: 512, height: 64 }), 'client');
-  await recorder.record(encodeTdp({ kind: 'pngFrame', left: 0, top: 0, right: 512, bottom: 64, png: await textTile('Quarterly invoices approved') }), 'server');
-  now += 3000;
-  await recorder.record(encodeTdp({ kind: 'pngFrame', left: 0, top: 0, right: 512, bottom: 64, png: await textTile('Terminal connected') }), 'server');
-  now += 3000;
-  await recorder.end();
-  return new Blob([sink.bytes() as Uint8Array<ArrayBuffer>]);
-}
 
 describe('the text index worker', function () {
   this.timeout(120_000);

@@ -96,6 +96,24 @@ describe('serve()', () => {
     assert.equal((await fetch(`${base}/etc/passwd`)).status, 404);
   });
 
+  test("serves the OCR engine's files of text search under /text-search/, from the installed packages, and nothing else there", async () => {
+    const { readFile } = await import('node:fs/promises');
+    for (const [path, installed, type] of [
+      ['tesseract.esm.min.js', 'node_modules/tesseract.js/dist/tesseract.esm.min.js', 'text/javascript; charset=utf-8'],
+      ['worker.min.js', 'node_modules/tesseract.js/dist/worker.min.js', 'text/javascript; charset=utf-8'],
+      ['core/tesseract-core-simd-lstm.wasm.js', 'node_modules/tesseract.js-core/tesseract-core-simd-lstm.wasm.js', 'text/javascript; charset=utf-8'],
+      ['lang/eng.traineddata.gz', 'node_modules/@tesseract.js-data/eng/4.0.0/eng.traineddata.gz', undefined],
+    ] as const) {
+      const response = await fetch(`${base}/text-search/${path}`);
+      assert.equal(response.status, 200, path);
+      if (type) assert.equal(response.headers.get('content-type'), type, path);
+      assert.deepEqual(new Uint8Array(await response.arrayBuffer()), new Uint8Array(await readFile(installed)), path);
+    }
+    for (const path of ['core/index.js', 'core/../package.json', 'core/..%2Fpackage.json', 'lang/deu.traineddata.gz', 'tesseract.js', '']) {
+      assert.equal((await fetch(`${base}/text-search/${path}`)).status, 404, path);
+    }
+  });
+
   test('serve command: bad options are usage errors', async () => {
     for (const args of [['serve', '--token'], ['serve', '--token', ''], ['serve', '--bogus'], ['serve', 'a', 'b'], ['serve', '--port', 'x']]) {
       const err = new PassThrough();

@@ -41,6 +41,7 @@ export function controlsTemplate(view: PlayerView, hidden: boolean): TemplateRes
       @pointerenter=${() => autoHide.pointerInControls(true)}
       @pointerleave=${() => autoHide.pointerInControls(false)}
     >
+      ${view.textSearch?.box()}
       <div class="timeline" part="timeline" @pointermove=${(event: PointerEvent) => thumbnails.point(event, markerOfTick(markers, event))} @pointerleave=${thumbnails.leave}>
         ${view.activity.render()}
         <div
@@ -62,6 +63,7 @@ export function controlsTemplate(view: PlayerView, hidden: boolean): TemplateRes
         ></div>
         ${view.markerRail.render(markers, snapshot.durationMs, percent, view.activity.columns, seekToMarker)}
         ${view.markerLanes.render(markers, snapshot.durationMs, view.activity.columns, seekToMarker)}
+        ${view.textSearch?.railHits(snapshot.durationMs, view.activity.columns)}
         <div class="tooltip" part="tooltip" aria-hidden="true" ?hidden=${!thumbnails.hover}><canvas class="thumbnail" part="thumbnail" hidden></canvas>${thumbnails.hover?.text}</div>
       </div>
       <div class="bar">
@@ -76,6 +78,7 @@ export function controlsTemplate(view: PlayerView, hidden: boolean): TemplateRes
           ${speeds.map((speed) => html`<option value=${speed} ?selected=${speed === rate}>${speed}×</option>`)}
         </select>
         ${button('idle', s.idle, icons.idle, actions.toggleIdle, { pressed: host.idleLimit > 0 })}
+        ${view.textSearch?.button()}
         ${panelButton('markers')}
         ${panelButton('info')}
         ${button('capture', s.capture, icons.capture, output.capture, { disabled: snapshot.readyState < ReadyState.HaveCurrentData })}

@@ -2,7 +2,7 @@
 // the marker list, the session info and the keyboard help.
 import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { icons } from '../icons.js';
-import { shortcutHelp } from '../shortcuts.js';
+import { shortcutHelp, type ShortcutActions } from '../shortcuts.js';
 import { withStrings, type Strings } from '../strings.js';
 import { button } from './button.js';
 import { MarkerList } from './marker-list.js';
@@ -25,7 +25,7 @@ export class PanelContent {
 /** The open panel: a dialog with its title, a close button and its body. */
 function panelTemplate(view: PlayerView, panel: Panel, list: MarkerList): TemplateResult {
   const s = withStrings(view.s, enPanels);
-  const body = panel === 'markers' ? markerList(view, list, s) : panel === 'info' ? sessionInfo(view, s) : keyboardHelp(s);
+  const body = panel === 'markers' ? markerList(view, list, s) : panel === 'info' ? sessionInfo(view, s) : keyboardHelp(s, view.actions);
   return html`
     <div class="panel" part="panel ${panel}-panel" role="dialog" aria-labelledby="panel-title" tabindex="-1" @scroll=${() => view.host.requestUpdate()}>
       <div class="panel__head">
@@ -64,6 +64,6 @@ function sessionInfo({ engine, actions }: PlayerView, s: Strings & PanelStrings)
   return rows.length ? html`<dl>${rows.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`)}</dl>` : html`<p>${s.noInfo}</p>`;
 }
 
-function keyboardHelp(s: PanelStrings): TemplateResult {
-  return html`<dl class="keys">${shortcutHelp(s).map(([keys, does]) => html`<dt><kbd>${keys}</kbd></dt><dd>${does}</dd>`)}</dl>`;
+function keyboardHelp(s: PanelStrings, actions: ShortcutActions): TemplateResult {
+  return html`<dl class="keys">${shortcutHelp(s, actions).map(([keys, does]) => html`<dt><kbd>${keys}</kbd></dt><dd>${does}</dd>`)}</dl>`;
 }

@@ -1,5 +1,6 @@
 import type { Marker } from '../../format/timeline.js';
 import type { ActivityStrip } from '../activity-strip.js';
+import type { Announcer } from '../controllers/announcer.js';
 import type { AutoHide } from '../controllers/auto-hide.js';
 import type { EngineConnection } from '../controllers/engine-connection.js';
 import type { Output } from '../controllers/output.js';
@@ -10,6 +11,7 @@ import type { LaneLoader } from '../lane-loader.js';
 import type { MarkerRail } from '../marker-rail.js';
 import type { ShortcutActions } from '../shortcuts.js';
 import type { Strings } from '../strings.js';
+import type { TextSearch } from '../text-search.js';
 import type { Panels } from './panels.js';
 
 /** What the controls and panels do besides the element's public API. */
@@ -40,6 +42,9 @@ export interface PlayerView {
   readonly markerLanes: LaneLoader;
   readonly panels: Panels;
   readonly output: Output;
+  /** Text search, once its chunk is loaded (`text-search`). */
+  textSearch?: TextSearch;
+  readonly announcer: Announcer;
   readonly actions: PlayerActions;
   /** The texts of the element's language, as of this render. */
   s: Strings;
