@@ -493,6 +493,15 @@ export class DesktopRecordingPlayer extends LitElement {
   }
 
   /**
+   * The SHA-256 of the recording file (lowercase hex), over its exact bytes, taken while it is read:
+   * null until the whole file has been read (`canplaythrough`), after a load that failed, and for a
+   * websocket source (no file). Read-only; review notes and evidence name the recording by it.
+   */
+  get recordingSha256(): string | null {
+    return this.#engine.snapshot.recordingSha256;
+  }
+
+  /**
    * Always true: a desktop recording has no sound. Setting it changes nothing, and `volumechange`
    * never fires (skins such as media-chrome show their mute button as muted).
    */

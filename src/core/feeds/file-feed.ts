@@ -2,6 +2,7 @@ import { ErrorReason, RecordingError } from '../../format/errors.js';
 import { RecordingReader } from '../../format/reader.js';
 import { RangeAnsweredWrongly, RangesIgnored, fetchRange, fetchSuffix, type ReadRange } from './byte-ranges.js';
 import type { FeedSink, RecordingFeed } from './feed.js';
+import { FileDigest } from './file-digest.js';
 import { FIRST_TAIL_BYTES, TailDuration, readTail, type TailRead } from './tail-read.js';
 
 /** Where a recording comes from: an absolute URL (http(s), blob:, data:), or bytes in memory. */
@@ -78,6 +79,8 @@ export class FileFeed implements RecordingFeed {
   private async read(sink: FeedSink): Promise<void> {
     const { signal } = this.controller;
     const reader = new RecordingReader();
+    // Over the bytes read front to back only (the end read first is not part of it): the whole file, in order.
+    const digest = new FileDigest();
     const duration = new TailDuration((ms) => signal.aborted || sink.duration(ms));
     let sliceStart = this.timing.now();
     try {
@@ -87,6 +90,7 @@ export class FileFeed implements RecordingFeed {
         caughtUp: () => signal.aborted || sink.caughtUp(),
       };
       for await (const chunk of inPieces(readSource(this.source, signal, hooks))) {
+        digest.update(chunk);
         const result = await reader.push(chunk);
         const ready = sink.ready();
         if (ready) {
@@ -106,7 +110,9 @@ export class FileFeed implements RecordingFeed {
       duration.noteFront(result.events);
       sink.events(result.events);
       if (result.error) throw result.error;
-      sink.end();
+      const sha256 = await digest.hex().catch(() => undefined);
+      if (signal.aborted) return;
+      sink.end(sha256);
     } catch (error) {
       if (signal.aborted) return;
       reader.cancel();
