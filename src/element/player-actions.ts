@@ -5,6 +5,7 @@ import { clamp } from './controllers/scrubbing.js';
 import type { DesktopRecordingPlayer } from './desktop-recording-player.js';
 import type { PlayerLocale } from './player-locale.js';
 import { LIVE_EDGE_SLACK, SPEEDS } from './templates/controls.js';
+import type { ReviewLoader } from './review-loader.js';
 import type { Panels } from './templates/panels.js';
 import type { PlayerActions } from './templates/view.js';
 
@@ -17,6 +18,7 @@ export interface ActionParts {
   panels: Panels;
   output: Output;
   locale: PlayerLocale;
+  review: ReviewLoader;
   /** `src` or `srcObject` is set. */
   hasSource(): boolean;
 }
@@ -25,7 +27,7 @@ export interface ActionParts {
  * What the keys, the controls and the panels do, through the element's public API where it has
  * one (a control does what a page's script could do), else through its parts.
  */
-export function playerActions(player: DesktopRecordingPlayer, { engine, panels, output, locale, hasSource }: ActionParts): PlayerActions {
+export function playerActions(player: DesktopRecordingPlayer, { engine, panels, output, locale, review, hasSource }: ActionParts): PlayerActions {
   /** The page's `idle-limit`, restored when the skip-idle button turns skipping back on. */
   let idleLimitOn = 0;
   const actions: PlayerActions = {
@@ -51,6 +53,7 @@ export function playerActions(player: DesktopRecordingPlayer, { engine, panels, 
     },
     toggleFullscreen: () => (document.fullscreenElement === player ? document.exitFullscreen() : player.requestFullscreen()).catch(() => {}),
     toggleHelp: () => panels.toggle('help'),
+    keyNote: (end) => void review.load().then((tools) => tools.keyNote(end)),
     dismiss: () => {
       const open = !!panels.open;
       panels.close();

@@ -20,6 +20,8 @@ export interface ShortcutActions {
   stepMarker(forward: boolean): void;
   toggleFullscreen(): void;
   toggleHelp(): void;
+  /** A review note at the current time; `end`: the last such note ends here instead (a range). */
+  keyNote(end: boolean): void;
   /** Closes the open panel or the toast; false when there was none. */
   dismiss(): boolean;
 }
@@ -27,8 +29,8 @@ export interface ShortcutActions {
 interface Shortcut {
   /** `KeyboardEvent.key`, lower case for one character. */
   keys: string[];
-  /** Its row in the keyboard help: the keys as shown, and what they do. */
-  help?: [keys: (s: Strings) => string, does: keyof Strings];
+  /** Its row in the keyboard help: the keys as shown, and what they do (a text of a chunk: `LazyHelp`). */
+  help?: [keys: (s: Strings) => string, does: keyof Strings | LazyHelp];
   /** Only on the seek slider (the APG slider's keys). */
   slider?: true;
   /**
@@ -39,8 +41,11 @@ interface Shortcut {
   /** Also from fields, menus and buttons (which keep every other key). */
   anywhere?: true;
   /** Acts; false when the key did nothing (the browser keeps it). */
-  run(actions: ShortcutActions, key: string): boolean | void;
+  run(actions: ShortcutActions, key: string, event: KeyboardEvent): boolean | void;
 }
+
+/** Help texts that come with a chunk (the review tools' own texts); the help lists the row once it is loaded. */
+export type LazyHelp = 'helpNote';
 
 const pair = (first: string, second: string) => () => `${first} / ${second}`;
 
@@ -56,6 +61,7 @@ const SHORTCUTS: Shortcut[] = [
   { keys: [',', '.'], help: [pair(',', '.'), 'helpStep'], run: (a, key) => a.stepScreen(key === ',' ? -1 : 1) },
   { keys: ['<', '>'], help: [pair('<', '>'), 'helpSpeed'], skin: true, run: (a, key) => a.stepSpeed(key === '>') },
   { keys: ['[', ']'], help: [pair('[', ']'), 'helpMarker'], run: (a, key) => a.stepMarker(key === ']') },
+  { keys: ['b'], help: [() => 'B / Shift+B', 'helpNote'], run: (a, _, event) => a.keyNote(event.shiftKey) },
   { keys: ['f'], help: [() => 'F', 'helpFullscreen'], skin: true, run: (a) => a.toggleFullscreen() },
   { keys: ['?'], help: [() => '?', 'helpHelp'], skin: true, run: (a) => a.toggleHelp() },
   { keys: ['Escape'], help: [(s) => s.keyEsc, 'helpClose'], anywhere: true, run: (a) => a.dismiss() },
@@ -73,14 +79,15 @@ export function runShortcut(event: KeyboardEvent, actions: ShortcutActions, asSk
   const origin = event.composedPath()[0] as HTMLElement;
   if (!shortcut.anywhere) {
     // Fields and menus keep their own keys; buttons keep Space (and Enter, no shortcut).
-    if (origin instanceof HTMLInputElement || origin instanceof HTMLSelectElement) return false;
+    if (origin instanceof HTMLInputElement || origin instanceof HTMLSelectElement || origin instanceof HTMLTextAreaElement) return false;
     if (origin instanceof HTMLButtonElement && key === ' ') return false;
     if (shortcut.slider && !origin.classList?.contains('slider')) return false;
   }
-  return shortcut.run(actions, key) !== false;
+  return shortcut.run(actions, key, event) !== false;
 }
 
-/** The keyboard help: each shortcut's keys as shown, and what they do, in the element's language. */
-export function shortcutHelp(s: Strings): Array<[keys: string, does: string]> {
-  return SHORTCUTS.flatMap(({ help }) => (help ? [[help[0](s), s[help[1]]] as [string, string]] : []));
+/** The keyboard help: each shortcut's keys as shown, and what they do, in the element's language (`lazy`: the chunks' texts loaded so far). */
+export function shortcutHelp(s: Strings, lazy: Partial<Record<LazyHelp, string>> = {}): Array<[keys: string, does: string]> {
+  const texts: Partial<Record<string, string>> = { ...lazy, ...s };
+  return SHORTCUTS.flatMap(({ help }) => (help && texts[help[1]] ? [[help[0](s), texts[help[1]]] as [string, string]] : []));
 }

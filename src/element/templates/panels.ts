@@ -7,7 +7,7 @@ import { button } from './button.js';
 import type { PlayerView } from './view.js';
 
 /** The panels the controls open; each name is also the id of its title in the strings table. */
-export type Panel = 'markers' | 'info' | 'help';
+export type Panel = 'markers' | 'info' | 'help' | 'notes';
 
 /** Which panel is open (at most one), and the focus: into the panel when it opens, back to its opener when it closes. */
 export class Panels implements ReactiveController {
@@ -51,11 +51,13 @@ export class Panels implements ReactiveController {
 /** The open panel: a dialog with its title, a close button and its body. */
 export function panelTemplate(view: PlayerView, panel: Panel): TemplateResult {
   const { s } = view;
-  const body = panel === 'markers' ? markerList(view) : panel === 'info' ? sessionInfo(view) : keyboardHelp(s);
+  // The session info and the notes come with the review tools' chunk.
+  const review = view.review.loaded;
+  const body = panel === 'markers' ? markerList(view) : panel === 'info' ? review?.sessionInfo(view) : panel === 'notes' ? review?.panel() : keyboardHelp(view);
   return html`
     <div class="panel" part="panel ${panel}-panel" role="dialog" aria-labelledby="panel-title" tabindex="-1" @scroll=${() => view.host.requestUpdate()}>
       <div class="panel__head">
-        <span id="panel-title">${s[panel]}</span>
+        <span id="panel-title">${panel === 'notes' ? review?.title() : s[panel]}</span>
         ${button('close', s.close, icons.close, view.panels.close)}
       </div>
       ${body}
@@ -67,29 +69,8 @@ function markerList(view: PlayerView): TemplateResult {
   return view.engine.snapshot.markers.length ? view.markerList.render(view, view.host.renderRoot.querySelector('.panel')) : html`<p>${view.s.noMarkers}</p>`;
 }
 
-function sessionInfo({ engine, actions, s }: PlayerView): TemplateResult {
-  const r = engine.snapshot.recording;
-  const dates = new Intl.DateTimeFormat(actions.locale(), { dateStyle: 'medium', timeStyle: 'long' });
-  const when = (date?: Date) => date && dates.format(date);
-  const rows = (
-    [
-      [s.user, r.user],
-      [s.login, r.login],
-      [s.desktop, r.desktopName],
-      [s.address, r.desktopAddr],
-      [s.windowsUser, r.windowsUser],
-      [s.windowsDomain, r.windowsDomain],
-      [s.sessionStart, when(r.sessionStart)],
-      [s.sessionEnd, when(r.sessionEnd)],
-      [s.participants, r.participants?.join(', ')],
-      [s.recorded, r.recorded === undefined ? undefined : r.recorded ? s.yes : s.no],
-      [s.sessionId, r.sessionId],
-      [s.cluster, r.clusterName],
-    ] as const
-  ).filter(([, value]) => value);
-  return rows.length ? html`<dl>${rows.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`)}</dl>` : html`<p>${s.noInfo}</p>`;
-}
-
-function keyboardHelp(s: Strings): TemplateResult {
-  return html`<dl class="keys">${shortcutHelp(s).map(([keys, does]) => html`<dt><kbd>${keys}</kbd></dt><dd>${does}</dd>`)}</dl>`;
+function keyboardHelp({ s, review }: PlayerView): TemplateResult {
+  // The review tools' key is listed with their texts.
+  if (!review.loaded) void review.load();
+  return html`<dl class="keys">${shortcutHelp(s, review.loaded?.strings()).map(([keys, does]) => html`<dt><kbd>${keys}</kbd></dt><dd>${does}</dd>`)}</dl>`;
 }

@@ -6,8 +6,8 @@ import type { Output } from '../controllers/output.js';
 import type { Scrubbing } from '../controllers/scrubbing.js';
 import type { Thumbnails } from '../controllers/thumbnails.js';
 import type { DesktopRecordingPlayer } from '../desktop-recording-player.js';
-import type { LaneLoader } from '../lane-loader.js';
 import type { MarkerRail } from '../marker-rail.js';
+import type { ReviewLoader } from '../review-loader.js';
 import type { ShortcutActions } from '../shortcuts.js';
 import type { Strings } from '../strings.js';
 import type { MarkerList } from './marker-list.js';
@@ -38,10 +38,10 @@ export interface PlayerView {
   readonly autoHide: AutoHide;
   readonly activity: ActivityStrip;
   readonly markerRail: MarkerRail;
-  readonly markerLanes: LaneLoader;
   readonly panels: Panels;
   readonly markerList: MarkerList;
   readonly output: Output;
+  readonly review: ReviewLoader;
   readonly actions: PlayerActions;
   /** The texts of the element's language, as of this render. */
   s: Strings;
