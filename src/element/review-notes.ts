@@ -29,8 +29,8 @@ export interface ReviewNotesChangeDetail {
   change: ReviewNotesChange;
 }
 
-const isTime = (value: unknown): value is number => typeof value === 'number' && value >= 0 && value < Infinity;
-const isText = (value: unknown): value is string => typeof value === 'string';
+export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
 /**
  * Notes from outside (the `reviewNotes` property, a sidecar), checked and copied: sorted by time,
@@ -39,30 +39,27 @@ const isText = (value: unknown): value is string => typeof value === 'string';
 export function checkNotes(value: unknown, what = 'reviewNotes'): ReviewNote[] {
   if (!Array.isArray(value)) throw new TypeError(`${what} must be an array of notes`);
   const ids = new Set<string>();
-  return sortNotes(
-    value.map((note: Partial<ReviewNote> | null, index): ReviewNote => {
-      const { id, time, endTime, severity, text, created, author } = note ?? {};
-      const valid =
-        isText(id) &&
-        id &&
-        !ids.has(id) &&
-        isTime(time) &&
-        (endTime === undefined || (isTime(endTime) && endTime >= time)) &&
-        NOTE_SEVERITIES.includes(severity!) &&
-        isText(text) &&
-        isText(created) &&
-        !Number.isNaN(Date.parse(created)) &&
-        (author === undefined || isText(author));
-      if (!valid) {
-        throw new TypeError(
-          `${what}[${index}] is not a note: { id (unique), time (seconds ≥ 0), endTime? (≥ time), severity (${NOTE_SEVERITIES.join(' | ')}), text, created (ISO 8601), author? }`,
-        );
-      }
-      ids.add(id);
-      // Only the note's own fields, in this order.
-      return JSON.parse(JSON.stringify({ id, time, endTime, severity, text, created, author })) as ReviewNote;
-    }),
-  );
+  const notes = value.map((note: unknown, index): ReviewNote => {
+    const fail = (why: string): never => {
+      throw new TypeError(`${what}[${index}] ${why}`);
+    };
+    if (!isObject(note)) return fail('is not a note object');
+    const { id, time, endTime, severity, text, created, author } = note;
+    if (typeof id !== 'string' || !id) fail('has no id (a non-empty string)');
+    if (ids.has(id as string)) fail(`has the id "${id}" of another note`);
+    ids.add(id as string);
+    if (!isTime(time)) fail('has no time (seconds, a finite number ≥ 0)');
+    if (endTime !== undefined && !(isTime(endTime) && endTime >= (time as number))) fail('has an endTime that is not a time at or after its time');
+    if (!NOTE_SEVERITIES.includes(severity as NoteSeverity)) fail(`has the severity ${JSON.stringify(severity)}: it must be one of ${NOTE_SEVERITIES.join(', ')}`);
+    if (typeof text !== 'string') fail('has no text (a string)');
+    if (typeof created !== 'string' || Number.isNaN(Date.parse(created))) fail('has no created date (an ISO 8601 string)');
+    if (author !== undefined && typeof author !== 'string') fail('has an author that is not a string');
+    const copy: ReviewNote = { id: id as string, time: time as number, severity: severity as NoteSeverity, text: text as string, created: created as string };
+    if (endTime !== undefined) copy.endTime = endTime as number;
+    if (author !== undefined) copy.author = author as string;
+    return copy;
+  });
+  return sortNotes(notes);
 }
 
 /** By time, then by end (a moment before a range starting with it), then by creation. */

@@ -1,5 +1,5 @@
 import { checkRanges, type SecondRange } from './review-coverage.js';
-import { checkNotes, type ReviewNote } from './review-notes.js';
+import { checkNotes, isObject, type ReviewNote } from './review-notes.js';
 
 /** The notes sidecar, `<session-id>.review.json`: notes and coverage that belong to one recording file. */
 export interface ReviewSidecar {
@@ -15,8 +15,6 @@ export interface ReviewSidecar {
 
 export const SIDECAR_FORMAT = 'desktop-recording-review';
 export const SIDECAR_VERSION = 1;
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The sidecar of a recording's notes and coverage. */
 export function makeSidecar(sessionId: string | null, recordingSha256: string | null, notes: readonly ReviewNote[], coverage: readonly SecondRange[]): ReviewSidecar {

@@ -175,7 +175,7 @@ describe('review notes', function () {
     expect(changes).to.deep.equal([]);
     await element.updateComplete;
     expect([...element.shadowRoot!.querySelectorAll("[part~='note']")].map((note) => note.getAttribute('part'))).to.deep.equal(['note note-critical note-range', 'note note-warning']);
-    expect(() => (element.reviewNotes = [{ ...notes[0]!, severity: 'urgent' as 'info' }])).to.throw(TypeError, /reviewNotes\[0\] is not a note/);
+    expect(() => (element.reviewNotes = [{ ...notes[0]!, severity: 'urgent' as 'info' }])).to.throw(TypeError, /reviewNotes\[0\] has the severity "urgent"/);
     expect(element.reviewNotes).to.have.length(2);
   });
 
