@@ -1,5 +1,6 @@
 import { css, html, nothing, svg, type ReactiveController, type TemplateResult } from 'lit';
 import { MediaEvent, ReadyState, type PlaybackSnapshot } from '../playback-state.js';
+import { download } from './controllers/output.js';
 import { clamp, timeOnSlider } from './controllers/scrubbing.js';
 import { formatClock } from './format-time.js';
 import { CoverageTracker, coveredFraction } from './review-coverage.js';
@@ -232,11 +233,7 @@ export class ReviewTools implements ReactiveController {
 
   #download(): void {
     const sidecar = this.exportSidecar();
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([JSON.stringify(sidecar, null, 2)], { type: 'application/json' }));
-    link.download = `${sidecar.sessionId || 'recording'}.review.json`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+    download(new Blob([JSON.stringify(sidecar, null, 2)], { type: 'application/json' }), `${sidecar.sessionId || 'recording'}.review.json`);
   }
 
   async #importFile(input: HTMLInputElement): Promise<void> {

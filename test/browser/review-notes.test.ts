@@ -217,6 +217,16 @@ describe('review notes', function () {
     expect(part(element, 'notes-panel').querySelector('[role=status]')!.textContent).to.contain('The notes could not be loaded').and.contain('another recording file');
   });
 
+  it('speaks German in the notes panel and on the rail with lang="de"', async () => {
+    const german = await player(SAMPLE, { lang: 'de' });
+    german.reviewNotes = [{ id: 'a', time: 25, severity: 'critical', text: 'Bericht gelesen', created: '2026-12-07T02:00:00.000Z' }];
+    part<HTMLButtonElement>(german, 'notes-button').click();
+    await german.updateComplete;
+    expect(part(german, 'notes-button').getAttribute('aria-label')).to.equal('Prüfnotizen');
+    expect(part(german, 'notes-panel').textContent).to.contain('Prüfnotizen').and.contain('Notiz hier hinzufügen').and.contain('Geprüft: 0');
+    expect(part(german, 'note-critical').getAttribute('aria-label')).to.equal('Notiz (Kritisch) bei 0:25: Bericht gelesen');
+  });
+
   it('names the transfer and clipboard lanes and their bars', async () => {
     await until(() => !!element.shadowRoot!.querySelector("[part~='lanes']"), 'the lanes are drawn');
     expect(part(element, 'lane-transfers').getAttribute('aria-label')).to.equal('File transfers');
@@ -262,6 +272,21 @@ describe('review coverage', function () {
       await advanceUntil(clock, element, () => element.currentTime >= 50, 'played 30–50 s at 8×');
       element.pause();
       await nextEvent(element, 'pause');
+      expect(element.reviewCoverage).to.be.closeTo(expected, 1e-9);
+      // A hidden page (another tab in front): not on screen.
+      element.playbackRate = 1;
+      await seekTo(element, 80);
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+      try {
+        await element.play();
+        await advanceUntil(clock, element, () => element.currentTime >= 90, 'played 80–90 s, hidden');
+        element.pause();
+        await nextEvent(element, 'pause');
+      } finally {
+        delete (document as { visibilityState?: unknown }).visibilityState;
+        document.dispatchEvent(new Event('visibilitychange'));
+      }
       expect(element.reviewCoverage).to.be.closeTo(expected, 1e-9);
       expect((await element.exportReviewNotes()).coverage).to.deep.equal(covered);
     } finally {
