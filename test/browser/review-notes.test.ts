@@ -1,6 +1,9 @@
 // Review notes, review coverage and the recording's SHA-256 on the 2-minute sample (alice, 1280×720:
 // typing, window work, a quiet stretch of caret blinks, report.pdf read at 0:25, clipboard at 0:51).
 import { expect, fixture, html } from '@open-wc/testing';
+// axe-core sets `window.axe` (one UMD file, served unbundled).
+import 'axe-core';
+import type AxeCore from 'axe-core';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { DesktopRecordingPlayer, ReviewNote, ReviewNotesChangeDetail, ReviewSidecar } from '../../src/index.js';
@@ -39,6 +42,8 @@ function sliderPoint(element: DesktopRecordingPlayer, seconds: number): [number,
   const rect = part(element, 'slider').getBoundingClientRect();
   return [Math.round(rect.left + (rect.width * seconds) / element.duration), Math.round(rect.top + rect.height / 2)];
 }
+
+const axe = (globalThis as unknown as { axe: typeof AxeCore }).axe;
 
 const rows = (element: DesktopRecordingPlayer) => [...element.shadowRoot!.querySelectorAll<HTMLLIElement>("[part~='note-row']")];
 
@@ -225,6 +230,24 @@ describe('review notes', function () {
     expect(part(german, 'notes-button').getAttribute('aria-label')).to.equal('Prüfnotizen');
     expect(part(german, 'notes-panel').textContent).to.contain('Prüfnotizen').and.contain('Notiz hier hinzufügen').and.contain('Geprüft: 0');
     expect(part(german, 'note-critical').getAttribute('aria-label')).to.equal('Notiz (Kritisch) bei 0:25: Bericht gelesen');
+  });
+
+  it('has no accessibility violations with notes on the rail, coverage under it and the notes panel open', async () => {
+    const sidecar = await element.exportReviewNotes();
+    const created = '2026-12-07T02:00:00.000Z';
+    await element.importReviewNotes({
+      ...sidecar,
+      notes: [
+        { id: 'a', time: 3, severity: 'info', text: 'signs in', created },
+        { id: 'b', time: 25, endTime: 27, severity: 'critical', text: 'report.pdf', created },
+        { id: 'c', time: 51, severity: 'warning', text: '', created },
+      ],
+      coverage: [[0, 40]],
+    });
+    part<HTMLButtonElement>(element, 'notes-button').click();
+    await element.updateComplete;
+    const results = await axe.run(element, { resultTypes: ['violations'] });
+    expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' > ')).join(', ')}`)).to.deep.equal([]);
   });
 
   it('names the transfer and clipboard lanes and their bars', async () => {
