@@ -86,10 +86,11 @@ export interface PlaybackSample {
 }
 
 /**
- * Follows playback and collects coverage: between two samples in a row that both count (playing,
- * visible, at `MAX_REVIEW_RATE` or slower), the stretch played between them was on screen. A sample
- * that does not count, `interrupt()` (a seek), or a position that went back (a loop) ends the
- * stretch; a paused frame covers nothing, not even its own second.
+ * Follows playback and collects coverage: from a sample that counts (playing, visible, at
+ * `MAX_REVIEW_RATE` or slower) to the next sample, the stretch played was on screen — up to a pause,
+ * a change of speed or a hidden page too, whose sample ends the stretch there. `interrupt()` (a
+ * seek, whose sample is already at the target) or a position that went back (a loop) ends it
+ * without it; a paused frame covers nothing, not even its own second.
  */
 export class CoverageTracker {
   ranges: SecondRange[] = [];
@@ -101,7 +102,7 @@ export class CoverageTracker {
     const counts = playing && visible && rate > 0 && rate <= MAX_REVIEW_RATE && Number.isFinite(position);
     const from = this.#from;
     this.#from = counts ? position : undefined;
-    if (from === undefined || !counts || !(position > from)) return false;
+    if (from === undefined || !(position > from)) return false;
     const before = this.ranges;
     this.ranges = addRange(before, from, position);
     return this.ranges.length !== before.length || this.ranges.some(([start, end], index) => start !== before[index]![0] || end !== before[index]![1]);

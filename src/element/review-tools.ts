@@ -76,8 +76,9 @@ export class ReviewTools implements ReactiveController {
     host.requestUpdate();
   }
 
-  // Hidden or shown again: what was played until now counts (or not), from here on.
-  #visibility = (): void => this.#sample(this.#view.engine.snapshot);
+  // Hidden: what played until the last known position counts, nothing after it. Shown again: the next
+  // sample starts a stretch (the position known now may be behind, in time played while hidden).
+  #visibility = (): void => (document.visibilityState === 'visible' ? this.#coverage.interrupt() : this.#sample(this.#view.engine.snapshot));
 
   hostConnected(): void {
     document.addEventListener('visibilitychange', this.#visibility);

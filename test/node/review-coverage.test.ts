@@ -101,6 +101,26 @@ describe('review coverage', () => {
     ]);
   });
 
+  test('a pause, a change of speed or a hidden page ends the stretch where it happened: what played until then counts', () => {
+    const tracker = new CoverageTracker();
+    tracker.sample({ position: 10, playing: true, rate: 1, visible: true });
+    tracker.sample({ position: 10.2, playing: false, rate: 1, visible: true });
+    tracker.sample({ position: 20, playing: true, rate: 2, visible: true });
+    tracker.sample({ position: 20.4, playing: true, rate: 8, visible: true });
+    tracker.sample({ position: 30, playing: true, rate: 1, visible: true });
+    tracker.sample({ position: 30.1, playing: true, rate: 1, visible: false });
+    tracker.sample({ position: 35, playing: true, rate: 1, visible: false });
+    assert.deepEqual(tracker.ranges, [
+      [10, 10.2],
+      [20, 20.4],
+      [30, 30.1],
+    ]);
+    tracker.sample({ position: 40, playing: true, rate: 1, visible: true });
+    tracker.interrupt();
+    tracker.sample({ position: 50, playing: true, rate: 1, visible: true });
+    assert.deepEqual(tracker.ranges.at(-1), [30, 30.1], 'a seek covers nothing');
+  });
+
   test('a seek ends the stretch: the seconds jumped over are not covered; a loop back starts a new one', () => {
     const playback = new ClockedPlayback();
     playback.play();
