@@ -114,6 +114,11 @@ export interface PlaybackSnapshot {
   rangeReads: RangeReadStatus;
   /** What `rangeReads` rests on, in words (what the server did, what the end read cost). */
   rangeReadsDetail: string;
+  /**
+   * Lowercase hex SHA-256 of the recording file, over its exact bytes in order: null until the whole
+   * file was read (and for a websocket, which has no file).
+   */
+  recordingSha256: string | null;
 }
 
 export type RangeReadStatus = 'pending' | 'used' | 'unsupported' | 'local' | 'unreliable';
@@ -140,5 +145,6 @@ export function initialSnapshot(): PlaybackSnapshot {
     live: false,
     rangeReads: 'pending',
     rangeReadsDetail: '',
+    recordingSha256: null,
   };
 }

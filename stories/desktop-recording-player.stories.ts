@@ -149,6 +149,63 @@ export const TransfersAndClipboard: Story = {
   },
 };
 
+/** Notes of a review of the 2-minute sample, as a `.review.json` sidecar would bring them. */
+const reviewNotes = [
+  { id: 'logon', time: 2, severity: 'info', text: 'Signs in; opens the file share.', created: '2026-12-07T09:00:00.000Z', author: 'reviewer@example.com' },
+  { id: 'report', time: 25.2, endTime: 27, severity: 'critical', text: 'Reads report.pdf (572 KB) from the shared directory.', created: '2026-12-07T09:02:00.000Z', author: 'reviewer@example.com' },
+  { id: 'clipboard', time: 51.3, severity: 'warning', text: 'Copies text out of the desktop.', created: '2026-12-07T09:03:00.000Z', author: 'reviewer@example.com' },
+] as const;
+
+/**
+ * Imports a sidecar of this recording: the player's own (its SHA-256, session ID) with `notes` and
+ * `coverage` in it, as a file saved from another player would be.
+ */
+async function importSidecar(element: DesktopRecordingPlayer, coverage: Array<[number, number]>): Promise<void> {
+  const sidecar = await element.exportReviewNotes();
+  await element.importReviewNotes(JSON.stringify({ ...sidecar, notes: reviewNotes, coverage }));
+  await element.updateComplete;
+}
+
+/**
+ * Review notes, loaded from a `.review.json` sidecar (tied to this file by its SHA-256): flags and
+ * a range bar on the rail in the severity colours, the notes panel open (edit text and severity in
+ * place, delete, Enter goes to a note). `B` adds a note at the current time, `Shift+B` ends it
+ * there as a range, a Shift- or Alt-drag on the rail marks a range; "Save notes" downloads the sidecar.
+ */
+export const ReviewNotes: Story = {
+  play: async ({ canvasElement }) => {
+    const element = await readyPlayer(canvasElement);
+    await importSidecar(element, [[0, 30]]);
+    clickPart(element, 'notes-button');
+  },
+};
+
+/**
+ * Review coverage: the green band under the rail is what was on screen at 4× or slower with the
+ * page visible (here from a sidecar: 0:00–0:40 and 1:20–1:45); the notes panel says how much of the
+ * recording's active time that is. Idle stretches count for nothing either way. Colours from
+ * `--drp-coverage-color` and `--drp-note-*`.
+ */
+export const ReviewCoverage: Story = {
+  render: (args) => html`
+    <style>
+      .coverage-demo desktop-recording-player {
+        --drp-coverage-color: #2f9e44;
+        --drp-note-critical: #e03131;
+      }
+    </style>
+    <div class="coverage-demo">${meta.render(args)}</div>
+  `,
+  play: async ({ canvasElement }) => {
+    const element = await readyPlayer(canvasElement);
+    await importSidecar(element, [
+      [0, 40],
+      [80, 105],
+    ]);
+    clickPart(element, 'notes-button');
+  },
+};
+
 /** Review notes the "Evidence bundle" story bundles (seconds, like `currentTime`). */
 const evidenceNotes = [
   { id: 'note-1', time: 25.8, severity: 'warning' as const, text: 'Reads report.pdf from the shared folder', created: '2026-12-07T09:00:00.000Z', author: 'reviewer@example.com' },

@@ -417,7 +417,11 @@ export class PlaybackSession {
       rangeReads: (status, detail) => current() && Object.assign(this.state, { rangeReads: status, rangeReadsDetail: detail }),
       live: () => current() && (this.state.live = true),
       caughtUp: () => current() && this.noteLiveCaughtUp(),
-      end: () => current() && this.finishLoad(),
+      end: (fileSha256) => {
+        if (!current()) return;
+        this.state.recordingSha256 = fileSha256 ?? null;
+        this.finishLoad();
+      },
       fail: (error) => current() && this.failLoad(error),
     };
     feed.start(fastPathGate(sink));

@@ -4,7 +4,6 @@ import type { Marker, RecordingInfo } from '../format/timeline.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, type PlaybackSnapshot, type RangeReadStatus } from '../playback-state.js';
 import { RequestMethod, type ExportProgressMessage, type LoadParams, type TextSearchHit, type TextSearchOptions } from '../worker/protocol.js';
 import { ActivityStrip } from './activity-strip.js';
-import { LaneLoader } from './lane-loader.js';
 import { MarkerRail } from './marker-rail.js';
 import { Announcer } from './controllers/announcer.js';
 import { AutoHide } from './controllers/auto-hide.js';
@@ -18,7 +17,10 @@ import type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, ExportEvidenc
 import { runShortcut } from './shortcuts.js';
 import { playerActions } from './player-actions.js';
 import { PlayerLocale } from './player-locale.js';
-import { addStrings, fill, type AllStrings } from './strings.js';
+import { ReviewLoader } from './review-loader.js';
+import type { ReviewNote } from './review-notes.js';
+import type { ReviewSidecar } from './review-sidecar.js';
+import { addStrings, fill, type AllStrings, type Strings } from './strings.js';
 import { controlsTemplate, exportProgress } from './templates/controls.js';
 import { Panels } from './templates/panels.js';
 import type { PlayerView } from './templates/view.js';
@@ -26,6 +28,8 @@ import type { TextSearch } from './text-search.js';
 
 export type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, EvidenceNoteInput, ExportEvidenceOptions, ExportVideoOptions, Fit, PlaybackQuality, PlayerError, PlayerMarker, PlayerTransfer, TextIndexProgress, TimeRangesLike } from './player-types.js';
 export type { TextSearchHit, TextSearchOptions };
+export type { NoteSeverity, ReviewNote, ReviewNotesChange, ReviewNotesChangeDetail } from './review-notes.js';
+export type { ReviewSidecar } from './review-sidecar.js';
 
 /** Players in a document, re-rendered when a language's texts are registered. */
 const connectedPlayers = new Set<DesktopRecordingPlayer>();
@@ -72,6 +76,7 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @fires resize - The remote screen size changed.
  * @fires {CustomEvent<PlayerMarker>} marker - Playback crossed a marker; `detail` is the `PlayerMarker`.
  * @fires {CustomEvent<TextIndexProgress>} textindexprogress - The text index that `search()` reads was loaded, or grew while the player builds it (`text-search`): `detail.covered` of `detail.duration` seconds are indexed, `detail.complete` once it is all.
+ * @fires {CustomEvent<ReviewNotesChangeDetail>} reviewnoteschange - A review note was added, edited or deleted in the controls, or notes were imported: `detail.notes` are all of them now, `detail.change` says what changed (`{ type: 'add' | 'update' | 'delete' | 'import', note? }`).
  * @fires activitychange - `activity` changed: more of the recording was measured (at most twice a second while it loads, once when it is loaded), or a new recording began (empty).
  *
  * @csspart screen - The canvas with the remote screen.
@@ -98,6 +103,21 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @csspart lane-bar-write - A file written by the desktop.
  * @csspart lane-bar-send - Clipboard sent to the desktop.
  * @csspart lane-bar-receive - Clipboard received from the desktop.
+ * @csspart coverage - The review coverage band under the rail: the stretches played on screen at 4× or slower.
+ * @csspart note - A review note on the rail (a flag at its time, or a bar over its range); each also has one of the parts below.
+ * @csspart note-info - A note of severity info.
+ * @csspart note-warning - A note of severity warning.
+ * @csspart note-critical - A note of severity critical.
+ * @csspart note-range - A note over a range.
+ * @csspart note-selection - The range being marked by an Alt- or Shift-drag on the rail.
+ * @csspart notes-button - Opens the review notes.
+ * @csspart notes-panel - The review notes: coverage, add / save / load, the notes.
+ * @csspart notes-list - The list of notes in the panel.
+ * @csspart note-row - A note in the list (time, severity, delete, text).
+ * @csspart add-note-button - Adds a note at the current time.
+ * @csspart export-notes-button - Saves the notes as `<session-id>.review.json`.
+ * @csspart import-notes-button - Loads notes from a `.review.json` file.
+ * @csspart delete-note-button - Deletes a note.
  * @csspart tooltip - The time (and marker) at the pointer over the timeline.
  * @csspart thumbnail - The screen at that time, small (160 CSS px wide), in the tooltip above the time (a canvas; shown once rendered, hidden while dragging).
  * @csspart button - Every button; each also has its own part below.
@@ -152,6 +172,10 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @cssprop --drp-lane-send - Clipboard bars, sent to the desktop (default: `--drp-marker-clipboard`).
  * @cssprop --drp-lane-receive - Clipboard bars, received from the desktop.
  * @cssprop --drp-search-hit-color - Search results on the seek rail, the outline of the words jumped to and the marked words of a result (default yellow).
+ * @cssprop --drp-note-info - Review notes of severity info (default blue).
+ * @cssprop --drp-note-warning - Review notes of severity warning (default amber).
+ * @cssprop --drp-note-critical - Review notes of severity critical (default red).
+ * @cssprop --drp-coverage-color - The review coverage band (default green).
  * @cssprop --drp-live-color - The live badge at the live edge (theme-dependent red).
  */
 export class DesktopRecordingPlayer extends LitElement {
@@ -214,13 +238,13 @@ export class DesktopRecordingPlayer extends LitElement {
   #thumbnails = new Thumbnails(this, this.#engine, this.#scrubbing, (seconds, marker) => `${marker ? `${this.#locale.playerMarker(marker).label} · ` : ''}${this.#locale.clockAt(seconds)}`);
   #autoHide = new AutoHide(this, () => !this.#engine.snapshot.paused && !this.#panels.open && !this.#scrubbing.dragging);
   #markerRail = new MarkerRail();
-  #markerLanes = new LaneLoader(this);
   #activity = new ActivityStrip(this, () => this.#engine.snapshot.durationMs / 1000);
   #panels = new Panels(this, () => this.#autoHide.activity());
   #output = new Output(this, () => this.#locale.strings(), (text) => this.#announcer.say(text));
+  #review = new ReviewLoader(() => this.#view, (text) => this.#announcer.say(text));
 
   /** What the keys, the controls and the panels do. */
-  #actions = playerActions(this, { engine: this.#engine, panels: this.#panels, output: this.#output, locale: this.#locale, textSearch: () => this.#view.textSearch, hasSource: () => this.#hasSource() });
+  #actions = playerActions(this, { engine: this.#engine, panels: this.#panels, output: this.#output, locale: this.#locale, textSearch: () => this.#view.textSearch, review: this.#review, hasSource: () => this.#hasSource() });
 
   #view: PlayerView = {
     host: this,
@@ -230,10 +254,10 @@ export class DesktopRecordingPlayer extends LitElement {
     autoHide: this.#autoHide,
     activity: this.#activity,
     markerRail: this.#markerRail,
-    markerLanes: this.#markerLanes,
     panels: this.#panels,
     output: this.#output,
     announcer: this.#announcer,
+    review: this.#review,
     actions: this.#actions,
     s: this.#locale.strings(),
   };
@@ -357,11 +381,11 @@ export class DesktopRecordingPlayer extends LitElement {
     if (this.textSearch) void this.#loadTextSearch();
   }
 
-  /** Complete once an open panel shows, its chunk loaded (`Panels`). */
+  /** Complete once what the chunks render shows: an open panel (`Panels`), the review tools' notes and lanes. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let complete = await super.getUpdateComplete();
-    while (this.#panels.loading) {
-      await this.#panels.loading;
+    for (let loading = this.#panels.loading ?? this.#review.loading; loading; loading = this.#panels.loading ?? this.#review.loading) {
+      await loading;
       complete = await super.getUpdateComplete();
     }
     return complete;
@@ -405,6 +429,7 @@ export class DesktopRecordingPlayer extends LitElement {
     }
     this.#announcer.mediaEvent(name, state, previous, this.#locale.strings(), this.#engine.waiting, this.#scrubbing.dragging, marker);
     if (name === MediaEvent.Play) this.#autoHide.activity();
+    this.#review.mediaEvent(name, state);
     this.dispatchEvent(marker ? new CustomEvent(name, { detail: marker }) : new Event(name));
   }
 
@@ -529,6 +554,15 @@ export class DesktopRecordingPlayer extends LitElement {
   }
 
   /**
+   * The SHA-256 of the recording file (lowercase hex), over its exact bytes, taken while it is read:
+   * null until the whole file has been read (`canplaythrough`), after a load that failed, and for a
+   * websocket source (no file). Read-only; review notes and evidence name the recording by it.
+   */
+  get recordingSha256(): string | null {
+    return this.#engine.snapshot.recordingSha256;
+  }
+
+  /**
    * Always true: a desktop recording has no sound. Setting it changes nothing, and `volumechange`
    * never fires (skins such as media-chrome show their mute button as muted).
    */
@@ -542,6 +576,47 @@ export class DesktopRecordingPlayer extends LitElement {
     return 0;
   }
   set volume(_: number) {}
+
+  /**
+   * The reviewer's notes on this recording, sorted by time: `{ id, time, endTime?, severity, text,
+   * created, author? }` (seconds; `severity` is `info`, `warning` or `critical`). Setting replaces
+   * them all (checked: a TypeError names the first that is not a note) and fires nothing; notes
+   * added, edited or deleted in the controls fire `reviewnoteschange`. A new recording keeps them:
+   * set `[]` with a new `src` when they belong to the old one. A new array each time.
+   */
+  get reviewNotes(): ReviewNote[] {
+    return this.#review.notes.map((note) => ({ ...note }));
+  }
+  set reviewNotes(notes: ReviewNote[]) {
+    this.#review.set(notes);
+  }
+
+  /**
+   * How much of the recording's active time (the seconds `activity` shows a screen change in) was
+   * reviewed: played on screen at 4× or slower while the page was visible, here or in an imported
+   * sidecar, 0–1. Idle seconds count for nothing either way; a paused frame covers nothing. The
+   * controls draw it under the rail (part `coverage`).
+   */
+  get reviewCoverage(): number {
+    return this.#review.loaded?.coverage() ?? 0;
+  }
+
+  /**
+   * The notes and coverage as a `.review.json` sidecar object (`{ format: 'desktop-recording-review',
+   * version: 1, sessionId, recordingSha256, notes, coverage }`); `JSON.stringify` it to save it.
+   */
+  async exportReviewNotes(): Promise<ReviewSidecar> {
+    return (await this.#review.load()).exportSidecar();
+  }
+
+  /**
+   * Replaces the notes with a sidecar's (its JSON text or object) and adds its coverage; fires
+   * `reviewnoteschange`. Rejects, changing nothing, when it is not a sidecar this player reads or
+   * belongs to another recording file (another SHA-256; without a hash, another session ID).
+   */
+  async importReviewNotes(sidecar: string | ReviewSidecar): Promise<void> {
+    (await this.#review.load()).importSidecar(sidecar);
+  }
 
   /** Starts playback; resolves when it runs and rejects, as `<video>` does, when there is nothing to play. */
   play(): Promise<void> {

@@ -5,6 +5,7 @@ import { clamp } from './controllers/scrubbing.js';
 import type { DesktopRecordingPlayer } from './desktop-recording-player.js';
 import type { PlayerLocale } from './player-locale.js';
 import { LIVE_EDGE_SLACK, SPEEDS } from './templates/controls.js';
+import type { ReviewLoader } from './review-loader.js';
 import type { Panels } from './templates/panels.js';
 import type { TextSearch } from './text-search.js';
 import type { PlayerActions } from './templates/view.js';
@@ -19,6 +20,7 @@ export interface ActionParts {
   output: Output;
   locale: PlayerLocale;
   textSearch(): TextSearch | undefined;
+  review: ReviewLoader;
   /** `src` or `srcObject` is set. */
   hasSource(): boolean;
 }
@@ -27,7 +29,7 @@ export interface ActionParts {
  * What the keys, the controls and the panels do, through the element's public API where it has
  * one (a control does what a page's script could do), else through its parts.
  */
-export function playerActions(player: DesktopRecordingPlayer, { engine, panels, output, locale, textSearch, hasSource }: ActionParts): PlayerActions {
+export function playerActions(player: DesktopRecordingPlayer, { engine, panels, output, locale, textSearch, review, hasSource }: ActionParts): PlayerActions {
   /** The page's `idle-limit`, restored when the skip-idle button turns skipping back on. */
   let idleLimitOn = 0;
   const actions: PlayerActions = {
@@ -54,6 +56,11 @@ export function playerActions(player: DesktopRecordingPlayer, { engine, panels, 
     toggleFullscreen: () => (document.fullscreenElement === player ? document.exitFullscreen() : player.requestFullscreen()).catch(() => {}),
     toggleHelp: () => panels.toggle('help'),
     textSearch,
+    keyNote: (end) => void review.load().then((tools) => tools.keyNote(end)),
+    noteHelp: () => {
+      if (!review.loaded) void review.load().then(() => player.requestUpdate());
+      return review.loaded?.strings().helpNote;
+    },
     dismiss: () => {
       const open = !!panels.open;
       panels.close();

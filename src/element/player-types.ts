@@ -1,4 +1,5 @@
 import type { MediaErrorCode, ErrorReason } from '../format/errors.js';
+import type { ReviewNotesChangeDetail } from './review-notes.js';
 
 /** `error` of the element: `MediaError`'s `code` and `message`, plus the contract's `reason` and `partial`. */
 export interface PlayerError {
@@ -112,6 +113,8 @@ export interface DesktopRecordingPlayerEventMap extends HTMLElementEventMap {
   activitychange: Event;
   /** The text index searches read was loaded (or grew): how much of the recording it covers. */
   textindexprogress: CustomEvent<TextIndexProgress>;
+  /** A review note was added, edited or deleted in the controls, or notes were imported. */
+  reviewnoteschange: CustomEvent<ReviewNotesChangeDetail>;
 }
 
 /** `textindexprogress`'s detail: seconds of the recording the text index covers, of its length. */

@@ -23,6 +23,10 @@ export interface ShortcutActions {
   toggleHelp(): void;
   /** Text search, once its chunk is loaded (`text-search`). */
   textSearch(): TextSearch | undefined;
+  /** A review note at the current time; `end`: the last such note ends here instead (a range). */
+  keyNote(end: boolean): void;
+  /** The help's text for the note keys, once the review tools (a chunk) are loaded; asking loads them. */
+  noteHelp(): string | undefined;
   /** Closes the open panel or the toast; false when there was none. */
   dismiss(): boolean;
 }
@@ -44,7 +48,7 @@ interface Shortcut {
   /** Also from fields, menus and buttons (which keep every other key). */
   anywhere?: true;
   /** Acts; false when the key did nothing (the browser keeps it). */
-  run(actions: ShortcutActions, key: string): boolean | void;
+  run(actions: ShortcutActions, key: string, event: KeyboardEvent): boolean | void;
 }
 
 const pair = (first: string, second: string) => () => `${first} / ${second}`;
@@ -61,6 +65,7 @@ const SHORTCUTS: Shortcut[] = [
   { keys: [',', '.'], help: [pair(',', '.'), 'helpStep'], run: (a, key) => a.stepScreen(key === ',' ? -1 : 1) },
   { keys: ['<', '>'], help: [pair('<', '>'), 'helpSpeed'], skin: true, run: (a, key) => a.stepSpeed(key === '>') },
   { keys: ['[', ']'], help: [pair('[', ']'), 'helpMarker'], run: (a, key) => a.stepMarker(key === ']') },
+  { keys: ['b'], help: [() => 'B / Shift+B', (a) => a.noteHelp()], run: (a, _, event) => a.keyNote(event.shiftKey) },
   { keys: ['f'], help: [() => 'F', 'helpFullscreen'], skin: true, run: (a) => a.toggleFullscreen() },
   { keys: ['/'], ctrlKeys: ['f'], help: [() => '/ · Ctrl+F', (a) => a.textSearch()?.help()], run: (a) => a.textSearch()?.openBox() ?? false },
   { keys: ['?'], help: [() => '?', 'helpHelp'], skin: true, run: (a) => a.toggleHelp() },
@@ -80,11 +85,11 @@ export function runShortcut(event: KeyboardEvent, actions: ShortcutActions, asSk
   const origin = event.composedPath()[0] as HTMLElement;
   if (!shortcut.anywhere) {
     // Fields and menus keep their own keys; buttons keep Space (and Enter, no shortcut).
-    if (origin instanceof HTMLInputElement || origin instanceof HTMLSelectElement) return false;
+    if (origin instanceof HTMLInputElement || origin instanceof HTMLSelectElement || origin instanceof HTMLTextAreaElement) return false;
     if (origin instanceof HTMLButtonElement && key === ' ') return false;
     if (shortcut.slider && !origin.classList?.contains('slider')) return false;
   }
-  return shortcut.run(actions, key) !== false;
+  return shortcut.run(actions, key, event) !== false;
 }
 
 /** The keyboard help: each shortcut's keys as shown, and what they do, in the element's language. */

@@ -26,18 +26,33 @@ export class MarkerLanes {
   #lanes: Record<'transfers' | 'clipboard', Bar[]> = { transfers: [], clipboard: [] };
   #key: unknown[] = [];
 
-  render(markers: readonly Marker[], durationMs: number, columns: number, onClick: (event: Event) => void): TemplateResult | typeof nothing {
+  /** `names`: each lane's accessible name; `label`: a marker's (a bar is named after its first marker). */
+  render(
+    markers: readonly Marker[],
+    durationMs: number,
+    columns: number,
+    onClick: (event: Event) => void,
+    names: Record<'transfers' | 'clipboard', string>,
+    label: (marker: Marker) => string,
+  ): TemplateResult | typeof nothing {
     columns ||= screen.width;
     const lanes = this.#bars(markers, durationMs, columns);
     if (!lanes.transfers.length && !lanes.clipboard.length) return nothing;
     const lane = (name: 'transfers' | 'clipboard') =>
-      html`<div class="lane" part="lane lane-${name}">
+      html`<div class="lane" part="lane lane-${name}" role="group" aria-label=${names[name]}>
         ${lanes[name].map(
           ([from, to, kind, index]) =>
-            html`<span class="lane__bar lane__bar--${kind}" part="lane-bar lane-bar-${kind}" data-index=${index} .style=${`left:${(from / columns) * 100}%;width:${((to - from + 1) / columns) * 100}%`}></span>`,
+            html`<span
+              class="lane__bar lane__bar--${kind}"
+              part="lane-bar lane-bar-${kind}"
+              role="img"
+              aria-label=${label(markers[index]!)}
+              data-index=${index}
+              .style=${`left:${(from / columns) * 100}%;width:${((to - from + 1) / columns) * 100}%`}
+            ></span>`,
         )}
       </div>`;
-    return html`<div class="lanes" part="lanes" aria-hidden="true" @click=${onClick}>${lane('transfers')}${lane('clipboard')}</div>`;
+    return html`<div class="lanes" part="lanes" @click=${onClick}>${lane('transfers')}${lane('clipboard')}</div>`;
   }
 
   #bars(markers: readonly Marker[], durationMs: number, columns: number): Record<'transfers' | 'clipboard', Bar[]> {

@@ -35,7 +35,7 @@ describe('<desktop-recording-player> accessibility and languages', () => {
 
     it('finds none with each panel open', async () => {
       const element = await player(rich);
-      for (const panel of ['markers', 'info', 'help']) {
+      for (const panel of ['markers', 'notes', 'info', 'help']) {
         part<HTMLButtonElement>(element, `${panel}-button`).click();
         await element.updateComplete;
         expect(element.shadowRoot!.querySelector(`[part~=${panel}-panel]`), panel).to.exist;
@@ -60,7 +60,7 @@ describe('<desktop-recording-player> accessibility and languages', () => {
     const element = await player(rich);
     const focusable = [...element.shadowRoot!.querySelectorAll<HTMLElement>('[tabindex="0"], button:not([disabled]), select')];
     const names = focusable.map((node) => (node instanceof HTMLSelectElement ? node.labels[0]!.textContent : (node.getAttribute('aria-label') ?? node.textContent))!.trim());
-    expect(names).to.deep.equal(['Seek', 'Play', '0:00 / 0:06', 'Playback speed', 'Skip idle time', 'Markers', 'Session info', 'Save this frame as PNG', 'Export video…', 'Copy a link to this time', 'Keyboard shortcuts', 'Full screen']);
+    expect(names).to.deep.equal(['Seek', 'Play', '0:00 / 0:06', 'Playback speed', 'Skip idle time', 'Markers', 'Review notes', 'Session info', 'Save this frame as PNG', 'Export video…', 'Copy a link to this time', 'Keyboard shortcuts', 'Full screen']);
   });
 
   describe('strings', () => {
@@ -172,10 +172,10 @@ describe('<desktop-recording-player> accessibility and languages', () => {
 
     it('names its parts for ::part() styling', async () => {
       const element = await player(rich);
-      for (const name of ['screen', 'controls', 'timeline', 'slider', 'tooltip', 'tick', 'play-button', 'time-button', 'speed', 'idle-button', 'markers-button', 'info-button', 'capture-button', 'export-button', 'link-button', 'help-button', 'fullscreen-button', 'activity', 'status', 'error', 'toast']) {
+      for (const name of ['screen', 'controls', 'timeline', 'slider', 'tooltip', 'tick', 'play-button', 'time-button', 'speed', 'idle-button', 'markers-button', 'notes-button', 'info-button', 'capture-button', 'export-button', 'link-button', 'help-button', 'fullscreen-button', 'activity', 'status', 'error', 'toast']) {
         expect(() => part(element, name), name).not.to.throw();
       }
-      expect(element.shadowRoot!.querySelectorAll('[part~=button]').length).to.equal(10);
+      expect(element.shadowRoot!.querySelectorAll('[part~=button]').length).to.equal(11);
     });
   });
 

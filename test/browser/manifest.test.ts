@@ -5,6 +5,7 @@ import { DesktopRecordingPlayer } from '../../src/index.js';
 import { MediaEvent } from '../../src/playback-state.js';
 import { searchStyles } from '../../src/element/text-search.js';
 import { serializeTextIndex } from '../../src/core/text-index/format.js';
+import { reviewStyles } from '../../src/element/review-tools.js';
 import { trackStyles } from '../../src/element/transfer-tracks.js';
 import { part, player, revokeUrls, richRecording, until, urlOf } from './element-fixtures.js';
 
@@ -57,13 +58,13 @@ describe('custom-elements.json', () => {
   });
 
   it('has every media event and marker, activitychange and textindexprogress, each described', () => {
-    expect(names(declaration.events)).to.deep.equal([...Object.values(MediaEvent), 'activitychange', 'textindexprogress'].sort());
+    expect(names(declaration.events)).to.deep.equal([...Object.values(MediaEvent), 'activitychange', 'textindexprogress', 'reviewnoteschange'].sort());
     expect(undocumented(declaration.events)).to.deep.equal([]);
   });
 
   it('has every --drp-* custom property the styles read, each described', () => {
-    // With the styles of the lazy chunks of the transfer and clipboard lanes and of text search.
-    const styles = [DesktopRecordingPlayer.styles, trackStyles, searchStyles].flat().map((style) => String((style as { cssText: string }).cssText)).join('\n');
+    // With the styles of the lazy chunks: the transfer and clipboard lanes, text search, the review tools.
+    const styles = [DesktopRecordingPlayer.styles, trackStyles, searchStyles, reviewStyles].flat().map((style) => String((style as { cssText: string }).cssText)).join('\n');
     const read = [...new Set(styles.match(/--drp-[\w-]+/g))].sort();
     expect(names(declaration.cssProperties)).to.deep.equal(read);
     expect(undocumented(declaration.cssProperties)).to.deep.equal([]);
@@ -83,8 +84,20 @@ describe('custom-elements.json', () => {
     await until(() => !!element.shadowRoot!.querySelector('[part~=lanes]'), 'the lanes');
     // The evidence button is a chunk too, loaded once the recording shows.
     await until(() => !!element.shadowRoot!.querySelector('[part~=evidence-button]'), 'the evidence button');
+    // Notes of each severity, one over a range, and coverage (from a sidecar of this recording).
+    const created = '2026-12-07T00:00:00.000Z';
+    await element.importReviewNotes({
+      ...(await element.exportReviewNotes()),
+      notes: [
+        { id: '1', time: 1, severity: 'info', text: 'a', created },
+        { id: '2', time: 2, severity: 'warning', text: 'b', created },
+        { id: '3', time: 3, endTime: 4, severity: 'critical', text: 'c', created },
+      ],
+      coverage: [[0, 2]],
+    });
+    await element.updateComplete;
     collect();
-    for (const panel of ['markers', 'info', 'help']) {
+    for (const panel of ['markers', 'notes', 'info', 'help']) {
       part<HTMLButtonElement>(element, `${panel}-button`).click();
       await element.updateComplete;
       collect();
@@ -103,8 +116,18 @@ describe('custom-elements.json', () => {
     expect([...seen].filter((name) => !documented.has(name))).to.deep.equal([]);
     // The ones this run cannot show (poster before load, dismiss of a damaged recording, the live
     // badge, a running export's progress and its cancel button, lane bars of the kinds it has none
-    // of: files read or written, clipboard received) are documented too.
-    expect([...documented].filter((name) => !seen.has(name)).sort()).to.deep.equal(['cancel-button', 'dismiss-button', 'export-progress', 'lane-bar-read', 'lane-bar-receive', 'lane-bar-write', 'live', 'poster']);
+    // of: files read or written, clipboard received; a range being marked on the rail) are documented too.
+    expect([...documented].filter((name) => !seen.has(name)).sort()).to.deep.equal([
+      'cancel-button',
+      'dismiss-button',
+      'export-progress',
+      'lane-bar-read',
+      'lane-bar-receive',
+      'lane-bar-write',
+      'live',
+      'note-selection',
+      'poster',
+    ]);
     expect(undocumented(declaration.cssParts)).to.deep.equal([]);
   });
 });

@@ -59,8 +59,11 @@ export interface FeedSink {
   live(): void;
   /** A live recording: everything written so far has been delivered. */
   caughtUp(): void;
-  /** Every event has been delivered. */
-  end(): void;
+  /**
+   * Every event has been delivered. `fileSha256`: the lowercase hex SHA-256 of the file, when the
+   * feed read every byte of it in order (a file feed; a websocket has no file to hash).
+   */
+  end(fileSha256?: string): void;
   /** Delivering failed; what was delivered before stays. */
   fail(error: unknown): void;
 }

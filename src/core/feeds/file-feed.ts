@@ -2,6 +2,7 @@ import { ErrorReason, RecordingError } from '../../format/errors.js';
 import { RecordingReader } from '../../format/reader.js';
 import { RangeAnsweredWrongly, RangesIgnored, fetchRange, fetchSuffix, type ReadRange } from './byte-ranges.js';
 import type { FeedSink, RecordingFeed } from './feed.js';
+import type { Sha256 } from './sha256.js';
 import { FIRST_TAIL_BYTES, TailDuration, readTail, type TailRead } from './tail-read.js';
 
 /** Where a recording comes from: an absolute URL (http(s), blob:, data:), or bytes in memory. */
@@ -78,6 +79,9 @@ export class FileFeed implements RecordingFeed {
   private async read(sink: FeedSink): Promise<void> {
     const { signal } = this.controller;
     const reader = new RecordingReader();
+    // The file's SHA-256, over the bytes read front to back (the end read first is not part of it):
+    // the whole file, in order. The hash code is a chunk; chunks read before it is here wait in order.
+    let hashing: Promise<Sha256> = import('./sha256.js').then(({ createSha256 }) => createSha256());
     const duration = new TailDuration((ms) => signal.aborted || sink.duration(ms));
     let sliceStart = this.timing.now();
     try {
@@ -87,6 +91,7 @@ export class FileFeed implements RecordingFeed {
         caughtUp: () => signal.aborted || sink.caughtUp(),
       };
       for await (const chunk of inPieces(readSource(this.source, signal, hooks))) {
+        hashing = hashing.then((hash) => (hash.update(chunk), hash));
         const result = await reader.push(chunk);
         const ready = sink.ready();
         if (ready) {
@@ -106,7 +111,9 @@ export class FileFeed implements RecordingFeed {
       duration.noteFront(result.events);
       sink.events(result.events);
       if (result.error) throw result.error;
-      sink.end();
+      const sha256 = await hashing.then((hash) => hash.hex()).catch(() => undefined);
+      if (signal.aborted) return;
+      sink.end(sha256);
     } catch (error) {
       if (signal.aborted) return;
       reader.cancel();

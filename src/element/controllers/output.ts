@@ -22,7 +22,8 @@ export type ExportTexts = [progress: string, done: string, cancelled: string, fa
 const LINK_TOAST_MS = 2500;
 const EXPORT_TOAST_MS = 4000;
 
-function download(blob: Blob, name: string): void {
+/** Saves `blob` as a download named `name`. */
+export function download(blob: Blob, name: string): void {
   const link = document.createElement('a');
   link.href = URL.createObjectURL(blob);
   link.download = name;

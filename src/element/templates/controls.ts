@@ -62,7 +62,8 @@ export function controlsTemplate(view: PlayerView, hidden: boolean): TemplateRes
           @pointercancel=${scrubbing.end}
         ></div>
         ${view.markerRail.render(markers, snapshot.durationMs, percent, view.activity.columns, seekToMarker)}
-        ${view.markerLanes.render(markers, snapshot.durationMs, view.activity.columns, seekToMarker)}
+        ${view.review.loaded?.lanes(markers, snapshot.durationMs, view.activity.columns, seekToMarker)}
+        ${view.review.loaded?.rail(percent)}
         ${view.textSearch?.railHits(snapshot.durationMs, view.activity.columns)}
         <div class="tooltip" part="tooltip" aria-hidden="true" ?hidden=${!thumbnails.hover}><canvas class="thumbnail" part="thumbnail" hidden></canvas>${thumbnails.hover?.text}</div>
       </div>
@@ -80,6 +81,7 @@ export function controlsTemplate(view: PlayerView, hidden: boolean): TemplateRes
         ${button('idle', s.idle, icons.idle, actions.toggleIdle, { pressed: host.idleLimit > 0 })}
         ${view.textSearch?.button()}
         ${panelButton('markers')}
+        ${view.review.loaded?.button()}
         ${panelButton('info')}
         ${button('capture', s.capture, icons.capture, output.capture, { disabled: snapshot.readyState < ReadyState.HaveCurrentData })}
         ${typeof VideoEncoder === 'function' // no WebCodecs here, no export in the worker either

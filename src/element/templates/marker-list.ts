@@ -35,9 +35,9 @@ export class MarkerList implements ReactiveController {
   }
 
   /** The list, for the panel that scrolls it (`scroller`, the panel: its head above the list is less than the rows rendered beyond the view). */
-  render({ engine, actions, s, markerLanes: lanes }: PlayerView, scroller: HTMLElement | null): TemplateResult {
+  render({ engine, actions, s, review }: PlayerView, scroller: HTMLElement | null): TemplateResult {
     // Under an opened transfer, a row for each of its reads or writes (once the tracks' chunk is there).
-    const tracks = lanes.loaded?.rows;
+    const tracks = review.loaded?.transfers?.rows;
     const rows = tracks?.rows(engine.snapshot.markers) ?? engine.snapshot.markers;
     const height = this.#rowHeight;
     const top = Math.floor((scroller?.scrollTop ?? 0) / height);

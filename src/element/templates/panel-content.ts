@@ -25,11 +25,13 @@ export class PanelContent {
 /** The open panel: a dialog with its title, a close button and its body. */
 function panelTemplate(view: PlayerView, panel: Panel, list: MarkerList): TemplateResult {
   const s = withStrings(view.s, enPanels);
-  const body = panel === 'markers' ? markerList(view, list, s) : panel === 'info' ? sessionInfo(view, s) : keyboardHelp(s, view.actions);
+  // The notes come with the review tools' chunk.
+  const review = view.review.loaded;
+  const body = panel === 'markers' ? markerList(view, list, s) : panel === 'info' ? sessionInfo(view, s) : panel === 'notes' ? review?.panel() : keyboardHelp(s, view.actions);
   return html`
     <div class="panel" part="panel ${panel}-panel" role="dialog" aria-labelledby="panel-title" tabindex="-1" @scroll=${() => view.host.requestUpdate()}>
       <div class="panel__head">
-        <span id="panel-title">${s[panel]}</span>
+        <span id="panel-title">${panel === 'notes' ? review?.title() : s[panel]}</span>
         ${button('close', s.close, icons.close, view.panels.close)}
       </div>
       ${body}

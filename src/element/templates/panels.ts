@@ -4,7 +4,7 @@ import type { PanelContent } from './panel-content.js';
 import type { PlayerView } from './view.js';
 
 /** The panels the controls open; each name is also the id of its title in the strings table. */
-export type Panel = 'markers' | 'info' | 'help';
+export type Panel = 'markers' | 'info' | 'help' | 'notes';
 
 /**
  * Which panel is open (at most one), and the focus: into the panel when it opens, back to its

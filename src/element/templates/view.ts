@@ -7,8 +7,8 @@ import type { Output } from '../controllers/output.js';
 import type { Scrubbing } from '../controllers/scrubbing.js';
 import type { Thumbnails } from '../controllers/thumbnails.js';
 import type { DesktopRecordingPlayer } from '../desktop-recording-player.js';
-import type { LaneLoader } from '../lane-loader.js';
 import type { MarkerRail } from '../marker-rail.js';
+import type { ReviewLoader } from '../review-loader.js';
 import type { ShortcutActions } from '../shortcuts.js';
 import type { Strings } from '../strings.js';
 import type { TextSearch } from '../text-search.js';
@@ -39,12 +39,12 @@ export interface PlayerView {
   readonly autoHide: AutoHide;
   readonly activity: ActivityStrip;
   readonly markerRail: MarkerRail;
-  readonly markerLanes: LaneLoader;
   readonly panels: Panels;
   readonly output: Output;
   /** Text search, once its chunk is loaded (`text-search`). */
   textSearch?: TextSearch;
   readonly announcer: Announcer;
+  readonly review: ReviewLoader;
   readonly actions: PlayerActions;
   /** The texts of the element's language, as of this render. */
   s: Strings;
