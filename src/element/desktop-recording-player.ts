@@ -436,9 +436,12 @@ export class DesktopRecordingPlayer extends LitElement {
     return this.#engine.snapshot.recording;
   }
 
-  /** Audit events on the timeline (clipboard, shared-directory transfers with their reads or writes in `transfer`, session start/end, alerts), times in seconds. */
-  get markers(): PlayerMarker[] {
-    return this.#engine.snapshot.markers.map((marker) => this.#locale.playerMarker(marker));
+  /**
+   * Audit events on the timeline (clipboard, shared-directory transfers with their reads or writes in `transfer`, session start/end, alerts), times in seconds.
+   * The same frozen array until the markers or the element's language change.
+   */
+  get markers(): readonly PlayerMarker[] {
+    return this.#locale.playerMarkers(this.#engine.snapshot.markers);
   }
 
   /**
