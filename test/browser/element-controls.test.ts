@@ -1,5 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
+import { autoHideTimer } from '../../src/element/controllers/auto-hide.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { T0 } from '../helpers/recording-bytes.js';
 import {
@@ -38,6 +39,31 @@ function ticks(element: DesktopRecordingPlayer) {
 
 function controlsHidden(element: DesktopRecordingPlayer): boolean {
   return part(element, 'controls').classList.contains('controls--hidden');
+}
+
+/**
+ * Holds the controls' hide timer: `elapse()` runs the hide it scheduled last, as if its delay had
+ * passed (failing when none is scheduled), so no test waits out the delay.
+ */
+function holdHideTimer() {
+  const real = { ...autoHideTimer };
+  let scheduled: { id: number; hide: () => void } | undefined;
+  let ids = 0;
+  autoHideTimer.set = (hide) => (scheduled = { id: ++ids, hide }).id;
+  autoHideTimer.clear = (id) => {
+    if (scheduled?.id === id) scheduled = undefined;
+  };
+  return {
+    elapse(): void {
+      const due = scheduled;
+      scheduled = undefined;
+      if (!due) throw new Error('no hide is scheduled');
+      due.hide();
+    },
+    restore(): void {
+      Object.assign(autoHideTimer, real);
+    },
+  };
 }
 
 describe('<desktop-recording-player controls>', () => {
@@ -440,21 +466,36 @@ describe('<desktop-recording-player controls>', () => {
   });
 
   describe('auto-hide', () => {
+    let hideTimer: ReturnType<typeof holdHideTimer>;
+    beforeEach(() => (hideTimer = holdHideTimer()));
+    afterEach(() => hideTimer.restore());
+
+    /** The hide delay passes; resolves once the element rendered what follows. */
+    const inactivityPasses = async (element: DesktopRecordingPlayer): Promise<void> => {
+      hideTimer.elapse();
+      await element.updateComplete;
+    };
+
     it('hides the controls while playing without activity; pointer, keys and taps bring them back', async () => {
       const element = await player(long, { loop: '' });
       await element.play();
-      await until(() => controlsHidden(element), 'the controls hide');
+      await element.updateComplete;
+      expect(controlsHidden(element), 'not before the delay').to.equal(false);
+      await inactivityPasses(element);
+      expect(controlsHidden(element), 'the controls hide').to.equal(true);
       expect(part(element, 'controls').getBoundingClientRect().height, 'still laid out (fades only)').to.be.greaterThan(0);
 
       element.dispatchEvent(new PointerEvent('pointermove', { bubbles: true, composed: true }));
       await element.updateComplete;
       expect(controlsHidden(element), 'after a pointer move').to.equal(false);
-      await until(() => controlsHidden(element), 'the controls hide again');
+      await inactivityPasses(element);
+      expect(controlsHidden(element), 'the controls hide again').to.equal(true);
 
       press(element, 'x');
       await element.updateComplete;
       expect(controlsHidden(element), 'after a key').to.equal(false);
-      await until(() => controlsHidden(element), 'the controls hide once more');
+      await inactivityPasses(element);
+      expect(controlsHidden(element), 'the controls hide once more').to.equal(true);
 
       const screen = part(element, 'screen');
       screen.dispatchEvent(new PointerEvent('pointerdown', { pointerType: 'touch', bubbles: true, composed: true }));
@@ -476,7 +517,7 @@ describe('<desktop-recording-player controls>', () => {
       await element.play();
       part<HTMLButtonElement>(element, 'help-button').click();
       await element.updateComplete;
-      await sleep(3500);
+      await inactivityPasses(element);
       expect(controlsHidden(element)).to.equal(false);
       element.pause();
     });
@@ -487,7 +528,7 @@ describe('<desktop-recording-player controls>', () => {
       await sendKeys({ press: 'Tab' });
       expect(element.shadowRoot!.activeElement).to.equal(part(element, 'slider'));
       await element.play();
-      await sleep(3500);
+      await inactivityPasses(element);
       expect(controlsHidden(element)).to.equal(false);
       element.pause();
     });

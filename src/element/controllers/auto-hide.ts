@@ -3,6 +3,12 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 /** While playing, the controls hide after this long without pointer, touch or keyboard activity. */
 const HIDE_CONTROLS_AFTER_MS = 2500;
 
+/** Schedules the hide; tests replace it to run the hide when they choose rather than wait for it. */
+export const autoHideTimer = {
+  set: (hide: () => void, ms: number): number => window.setTimeout(hide, ms),
+  clear: (id: number): void => window.clearTimeout(id),
+};
+
 export interface AutoHideHost extends ReactiveControllerHost, HTMLElement {
   readonly shadowRoot: ShadowRoot | null;
   readonly renderRoot: HTMLElement | DocumentFragment;
@@ -32,7 +38,7 @@ export class AutoHide implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    clearTimeout(this.#timer);
+    autoHideTimer.clear(this.#timer);
   }
 
   /** The controls are hidden now. */
@@ -43,8 +49,8 @@ export class AutoHide implements ReactiveController {
   /** Any pointer, touch, focus or key activity: the controls show, and hide again after a while if they may. */
   activity = (): void => {
     this.#setInactive(false);
-    clearTimeout(this.#timer);
-    this.#timer = window.setTimeout(() => this.#setInactive(true), HIDE_CONTROLS_AFTER_MS);
+    autoHideTimer.clear(this.#timer);
+    this.#timer = autoHideTimer.set(() => this.#setInactive(true), HIDE_CONTROLS_AFTER_MS);
   };
 
   /** The pointer entered (true) or left the controls. */
@@ -64,7 +70,7 @@ export class AutoHide implements ReactiveController {
     if (event.pointerType !== 'touch' || onControls || !this.#host.controls) return this.activity();
     if (this.hidden) this.activity();
     else if (this.#mayHideNow()) {
-      clearTimeout(this.#timer);
+      autoHideTimer.clear(this.#timer);
       this.#setInactive(true);
     }
   };
