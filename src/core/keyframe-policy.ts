@@ -1,7 +1,7 @@
 import { createOffscreenSurface } from './canvas.js';
 import type { DecodedImage } from './image-decode.js';
 import type { Ingest } from './ingest.js';
-import { KeyframeBuilder, KeyframeStore, type Keyframe } from './keyframes.js';
+import { KeyframeBuilder, KeyframeStore, type Keyframe, type KeyframeProgress } from './keyframes.js';
 import type { CanvasRenderer, RestoreStep } from './renderer.js';
 import { countTiles, type SeekPlan } from './scheduler.js';
 import type { TileImage } from './tile-bytes.js';
@@ -35,6 +35,8 @@ export class KeyframePolicy {
     private readonly timing: KeyframeTiming,
     /** True while the user waits for the screen (first frame, a seek) or painting lags: building waits. */
     private readonly playerBusy: () => boolean,
+    /** Background building went on (a keyframe, or caught up with what is loaded), or a new load began. */
+    private readonly onProgress: (progress: KeyframeProgress) => void = () => {},
   ) {}
 
   /** A new load: the old keyframes go, and a builder walks the new recording. */
@@ -44,7 +46,8 @@ export class KeyframePolicy {
     // Without OffscreenCanvas there is no canvas to build on: seeks then start from the last resize
     // (or from a snapshot an earlier seek left).
     const canvas = createOffscreenSurface();
-    this.builder =
+    this.onProgress({ count: 0, builtUntilMs: 0, caughtUp: false });
+    const builder: KeyframeBuilder | undefined =
       canvas &&
       new KeyframeBuilder(canvas, ingest.timeline, this.store, decodeTile, {
         tilesApart: TILES_APART,
@@ -52,7 +55,9 @@ export class KeyframePolicy {
         readBytes: ingest.readBytes,
         mayWork: () => !this.playerBusy() && this.timing.now() - this.lastSeekAt > BUILD_PAUSE_AFTER_SEEK_MS,
         sleep: (delayMs) => (delayMs === 0 ? this.timing.yield() : new Promise((resolve) => this.timing.schedule(resolve, delayMs))),
+        onProgress: (caughtUp) => this.onProgress({ count: this.store.count, builtUntilMs: builder!.builtUntilMs, caughtUp }),
       });
+    this.builder = builder;
   }
 
   /** More of the recording arrived, or a canvas did: build on. */

@@ -7,6 +7,7 @@ import { openFeed, type FeedSink, type RecordingFeed, type RecordingSource } fro
 import { fastestImageDecode, type DecodedImage } from './image-decode.js';
 import { Ingest } from './ingest.js';
 import { KeyframePolicy } from './keyframe-policy.js';
+import type { KeyframeProgress } from './keyframes.js';
 import { PlaybackMachine } from './playback-machine.js';
 import { Playhead } from './playhead.js';
 import { CanvasRenderer, type ReplaySource } from './renderer.js';
@@ -30,6 +31,8 @@ export interface SessionHost {
   emit(name: MediaEvent, detail?: unknown): void;
   /** The activity track changed (`activity.ts`): changed screen area per second, 0–1. */
   activity?(seconds: Float32Array): void;
+  /** Background keyframe building went on, or restarted with a new load. */
+  keyframes?(progress: KeyframeProgress): void;
 }
 
 export interface SessionTiming {
@@ -114,6 +117,7 @@ export class PlaybackSession {
     this.keyframes = new KeyframePolicy(
       this.timing,
       () => this.state.readyState < ReadyState.HaveCurrentData || this.state.seeking || (this.renderer?.backlog ?? 0) > 0,
+      (progress) => this.host.keyframes?.(progress),
     );
     const scheduler = new Scheduler(this.ingest.timeline, this.keyframes.store);
     this.playhead = new Playhead(

@@ -7,11 +7,13 @@
  * during a load, so each metadata message carries only those added since the last one: a recording
  * with 100,000 markers sends each once, not the growing list again with every event.
  */
+import type { KeyframeProgress } from '../core/keyframes.js';
 import type { TextSearchHit, TextSearchOptions } from '../core/text-index/search.js';
 import type { ErrorReason } from '../format/errors.js';
 import type { MediaEvent, PlaybackOptions, PlaybackSnapshot } from '../playback-state.js';
 
 export type { PlaybackSnapshot } from '../playback-state.js';
+export type { KeyframeProgress } from '../core/keyframes.js';
 
 /** The kinds of message that cross the boundary. */
 export const MessageType = {
@@ -25,6 +27,8 @@ export const MessageType = {
   ExportProgress: 'exportProgress',
   /** The activity track changed (`ActivityMessage`); kept out of the snapshots, it is sent on its own. */
   Activity: 'activity',
+  /** Background keyframe building went on (`KeyframesMessage`). */
+  Keyframes: 'keyframes',
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -180,7 +184,12 @@ export interface ActivityMessage {
   seconds: Float32Array;
 }
 
-export type WorkerMessage = ResponseMessage | EngineEventMessage | MetadataMessage | ExportProgressMessage | ActivityMessage;
+/** How far the background keyframes (screens that seeks repaint from) reach: after each one, when building caught up, and at 0 when a load begins. */
+export interface KeyframesMessage extends KeyframeProgress {
+  type: typeof MessageType.Keyframes;
+}
+
+export type WorkerMessage = ResponseMessage | EngineEventMessage | MetadataMessage | ExportProgressMessage | ActivityMessage | KeyframesMessage;
 
 export function toErrorPayload(error: unknown): ErrorPayload {
   if (error instanceof Error || error instanceof DOMException) {

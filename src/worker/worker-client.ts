@@ -6,6 +6,7 @@ import {
   type EventMessage,
   type ExportProgressMessage,
   type ExportVideoParams,
+  type KeyframesMessage,
   type ParamsOf,
   type RecordingMetadata,
   type RequestMessage,
@@ -27,6 +28,8 @@ export interface EngineClientOptions {
   onEvent(message: EventMessage): void;
   /** The activity track changed (throttled while loading; see `ActivityMessage`). */
   onActivity?(message: ActivityMessage): void;
+  /** Background keyframe building went on. */
+  onKeyframes?(message: KeyframesMessage): void;
   /** The engine could not start or crashed; every pending request was rejected. */
   onFailure(error: Error): void;
 }
@@ -147,6 +150,10 @@ export class EngineClient {
     }
     if (message.type === MessageType.Activity) {
       this.options.onActivity?.(message);
+      return;
+    }
+    if (message.type === MessageType.Keyframes) {
+      this.options.onKeyframes?.(message);
       return;
     }
     const pending = this.pending.get(message.id);

@@ -7,6 +7,7 @@ import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { sequentialScreens } from '../helpers/fastpath-reference.js';
 import { difference, imageDataOf } from '../helpers/reference-screen.js';
 import { eventually, nextEvent } from '../helpers/next-event.js';
+import { until } from './element-fixtures.js';
 
 const RECORDINGS = [
   { run: 'shadow-rfx', sessionId: '3b8e5d10-7c2a-4f61-9e0b-15a0c0de0003', tolerance: 2 },
@@ -73,9 +74,11 @@ for (const recording of RECORDINGS) {
       await element.play();
       await eventually(element, 'timeupdate', () => element.currentTime >= 8, 'playing at 16× past 8 s');
       element.pause();
-      // Time for the background keyframes (decoder state + screen every 24 updates): the seeks
-      // below then start from them, not from the first update.
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      // The background keyframes (decoder state + screen every 24 updates) cover the whole
+      // recording: the seeks below start from them, not from the first update.
+      await until(() => element.keyframes.complete, 'keyframes cover the recording', 60_000);
+      expect(element.keyframes.count).to.be.greaterThan(0);
+      expect(element.keyframes.builtUntil).to.be.greaterThan(0).and.at.most(element.duration);
       // Latest shot first, then back to the earlier one: both directions.
       for (const shot of [...shots].reverse()) {
         const seeked = nextEvent(element, 'seeked');
@@ -103,8 +106,9 @@ for (const recording of RECORDINGS) {
       const captures: Array<{ label: string; timeMs: number; frame: Blob }> = [];
       for (const [round, { label, targets }] of rounds.entries()) {
         if (round === 1) {
-          // Time for the background keyframes (decoder state + screen every 24 updates).
-          await new Promise((resolve) => setTimeout(resolve, 2500));
+          // The background keyframes (decoder state + screen every 24 updates) cover the whole recording.
+          await until(() => element.keyframes.complete, 'keyframes cover the recording', 60_000);
+          expect(element.keyframes.count).to.be.greaterThan(0);
         }
         for (const seconds of targets) {
           const seeked = nextEvent(element, 'seeked');
