@@ -1,4 +1,4 @@
-import { ErrorReason, RecordingError } from '../format/errors.js';
+import { ErrorReason, RecordingError, transferFailure } from '../format/errors.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackOptions, type PlaybackSnapshot } from '../playback-state.js';
 import { ActivityReports } from './activity-reports.js';
 import type { PaintSurface } from './canvas.js';
@@ -482,13 +482,15 @@ export class PlaybackSession {
   }
 
   private failLoad(error: unknown): void {
-    const failure = error instanceof RecordingError ? error : new RecordingError(ErrorReason.Network, `loading the recording failed: ${error instanceof Error ? error.message : String(error)}`);
+    const failure = error instanceof RecordingError ? error : transferFailure(error, `loading the recording failed: ${error instanceof Error ? error.message : String(error)}`);
     const partial = this.ingest.timeline.length > 0;
     this.state.error = { reason: failure.reason, message: failure.message, partial };
     this.feed?.close();
+    // As on `<video>`, a download cancelled from outside fires `abort`, not `error`.
+    const event = failure.reason === ErrorReason.Aborted ? MediaEvent.Abort : MediaEvent.Error;
     if (partial) {
       // What decoded stays playable: the load ends here, as if the recording ended.
-      this.host.emit(MediaEvent.Error);
+      this.host.emit(event);
       this.finishLoad();
       return;
     }
@@ -499,7 +501,7 @@ export class PlaybackSession {
     this.state.durationMs = NaN;
     this.state.live = false;
     this.renderer?.clear();
-    this.machine.fail(failure.message);
+    this.machine.fail(failure.message, event);
   }
 
   private async paintFirstFrame(): Promise<void> {

@@ -312,6 +312,44 @@ describe('contract: errors', () => {
     expect(await tileColor(element)).to.deep.equal(GREEN);
   });
 
+  it('a download cancelled from outside the player before anything arrived: aborted (code 1), an abort event and no error event', async () => {
+    // The server holds its answer back; the page's own fetch layer cancels the request (an
+    // AbortError, as a browser's stop gives where it reports one). The frame's player runs its
+    // engine in the page (no module workers there), so its downloads go through that layer.
+    const held = (await (await fetch('/__held-stream?headers=held', { method: 'POST', body: new Blob([bytes as Uint8Array<ArrayBuffer>]) })).json()) as { url: string };
+    const frame = document.createElement('iframe');
+    document.body.append(frame);
+    try {
+      const page = frame.contentWindow! as Window & typeof globalThis;
+      (page as { Worker?: unknown }).Worker = undefined;
+      const cancel = new page.AbortController();
+      const pageFetch = page.fetch.bind(page);
+      page.fetch = (input, init) => pageFetch(input, { ...init, signal: init?.signal ? page.AbortSignal.any([init.signal, cancel.signal]) : cancel.signal });
+      const script = page.document.createElement('script');
+      script.type = 'module';
+      script.src = '/src/define.ts';
+      page.document.head.append(script);
+      await page.customElements.whenDefined('desktop-recording-player');
+      const element = page.document.createElement('desktop-recording-player') as DesktopRecordingPlayer;
+      page.document.body.append(element);
+      const seen = recordEvents(element);
+      element.src = new URL(held.url, location.href).href;
+      await fetch(`${held.url}/requested`);
+      const aborted = nextEvent(element, 'abort');
+      cancel.abort();
+      await aborted;
+      expect(element.error).to.include({ code: 1, reason: 'aborted', partial: false });
+      expect(element.readyState).to.equal(0);
+      expect(seen).to.deep.equal(['loadstart', 'abort']);
+      let rejected: unknown;
+      await element.play().catch((error: unknown) => (rejected = error));
+      expect(rejected).to.be.instanceOf(page.DOMException);
+    } finally {
+      await fetch(`${held.url}/release`, { method: 'POST' });
+      frame.remove();
+    }
+  });
+
   it('a load replaced by another is abandoned without an error', async () => {
     const held = (await (await fetch(`/__held-stream?at=${Math.floor(bytes.length / 2)}`, { method: 'POST', body: new Blob([bytes as Uint8Array<ArrayBuffer>]) })).json()) as { url: string };
     const element = await emptyPlayer();
