@@ -496,16 +496,6 @@ export class DesktopRecordingPlayer extends LitElement {
   }
 
   /**
-   * How far seeks are sped up: the player snapshots the screen in the background while it idles,
-   * and a seek repaints from the nearest snapshot before its target. `count` snapshots are kept,
-   * they reach `builtUntil` seconds, and `complete` says the whole recording has them.
-   */
-  get keyframes(): { count: number; builtUntil: number; complete: boolean } {
-    const { count, builtUntilMs, caughtUp } = this.#engine.keyframes;
-    return { count, builtUntil: builtUntilMs / 1000, complete: caughtUp && this.readyState === ReadyState.HaveEnoughData };
-  }
-
-  /**
    * Always true: a desktop recording has no sound. Setting it changes nothing, and `volumechange`
    * never fires (skins such as media-chrome show their mute button as muted).
    */

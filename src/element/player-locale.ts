@@ -12,8 +12,10 @@ import { stringsFor, type Strings } from './strings.js';
 export class PlayerLocale {
   #host: HTMLElement & { wallClock: boolean };
   #startDateMs: () => number | null;
-  /** Number formatting for marker labels, made once per language (labels are built on every render). */
-  #numbers: { locale: string | undefined; format: Intl.NumberFormat } | undefined;
+  /** Marker conversion for the language last asked for (labels are built on every render). */
+  #conversion: { strings: Strings; locale: string | undefined; convert: (marker: Marker) => PlayerMarker } | undefined;
+  /** The list `playerMarkers` built last, and from what. */
+  #built: [readonly Marker[], (marker: Marker) => PlayerMarker, readonly PlayerMarker[]] | undefined;
 
   /** `startDateMs`: the wall-clock time of position 0, when known. */
   constructor(host: HTMLElement & { wallClock: boolean }, startDateMs: () => number | null) {
@@ -37,7 +39,7 @@ export class PlayerLocale {
 
   /** A marker as the page sees it: seconds, and its label in the element's language. */
   playerMarker(marker: Marker): PlayerMarker {
-    return this.#toPlayer(this.strings(), this.#numberFormat())(marker);
+    return this.#converter()(marker);
   }
 
   /**
@@ -45,27 +47,18 @@ export class PlayerLocale {
    * page may read `markers` on every event, and 100,000 labels take a while to build.
    */
   playerMarkers(markers: readonly Marker[]): readonly PlayerMarker[] {
+    const convert = this.#converter();
+    if (this.#built?.[0] !== markers || this.#built[1] !== convert) this.#built = [markers, convert, Object.freeze(markers.map(convert))];
+    return this.#built[2];
+  }
+
+  /** Converts markers in the element's language; its texts and number format are looked up once per language, not per marker. */
+  #converter(): (marker: Marker) => PlayerMarker {
     const strings = this.strings();
-    const numbers = this.#numberFormat();
-    const built = this.#built;
-    if (built && built.markers === markers && built.strings === strings && built.numbers === numbers) return built.list;
-    const list = Object.freeze(markers.map(this.#toPlayer(strings, numbers)));
-    this.#built = { markers, strings, numbers, list };
-    return list;
-  }
-
-  /** The last list `playerMarkers` built, and what from. */
-  #built: { markers: readonly Marker[]; strings: Strings; numbers: Intl.NumberFormat; list: readonly PlayerMarker[] } | undefined;
-
-  /** Number formatting of the element's language, made once per language. */
-  #numberFormat(): Intl.NumberFormat {
     const locale = this.locale();
-    const cached = this.#numbers;
-    return cached && cached.locale === locale ? cached.format : (this.#numbers = { locale, format: new Intl.NumberFormat(locale) }).format;
-  }
-
-  /** Converts markers with the given texts and number format (looked up once, not per marker). */
-  #toPlayer(strings: Strings, numbers: Intl.NumberFormat): (marker: Marker) => PlayerMarker {
+    const cached = this.#conversion;
+    if (cached?.strings === strings && cached.locale === locale) return cached.convert;
+    const numbers = new Intl.NumberFormat(locale);
     const formatNumber = (value: number): string => numbers.format(value);
     const convert = (marker: Marker): PlayerMarker => {
       const { timeMs, type, code, detail, transfer } = marker;
@@ -76,6 +69,7 @@ export class PlayerLocale {
       }
       return player;
     };
+    this.#conversion = { strings, locale, convert };
     return convert;
   }
 

@@ -184,7 +184,11 @@ export interface ActivityMessage {
   seconds: Float32Array;
 }
 
-/** How far the background keyframes (screens that seeks repaint from) reach: after each one, when building caught up, and at 0 when a load begins. */
+/**
+ * How far the background keyframes (screens that seeks repaint from) are: after each one, and
+ * when building caught up with what is loaded. The element does not use it; it lets whoever
+ * watches the engine (tests) wait for keyframes instead of for a time.
+ */
 export interface KeyframesMessage extends KeyframeProgress {
   type: typeof MessageType.Keyframes;
 }

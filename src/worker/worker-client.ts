@@ -6,7 +6,6 @@ import {
   type EventMessage,
   type ExportProgressMessage,
   type ExportVideoParams,
-  type KeyframesMessage,
   type ParamsOf,
   type RecordingMetadata,
   type RequestMessage,
@@ -28,8 +27,6 @@ export interface EngineClientOptions {
   onEvent(message: EventMessage): void;
   /** The activity track changed (throttled while loading; see `ActivityMessage`). */
   onActivity?(message: ActivityMessage): void;
-  /** Background keyframe building went on. */
-  onKeyframes?(message: KeyframesMessage): void;
   /** The engine could not start or crashed; every pending request was rejected. */
   onFailure(error: Error): void;
 }
@@ -152,10 +149,8 @@ export class EngineClient {
       this.options.onActivity?.(message);
       return;
     }
-    if (message.type === MessageType.Keyframes) {
-      this.options.onKeyframes?.(message);
-      return;
-    }
+    // Keyframe progress is for whoever watches the engine (the tests); the element does not use it.
+    if (message.type === MessageType.Keyframes) return;
     const pending = this.pending.get(message.id);
     if (!pending) return;
     this.pending.delete(message.id);

@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
-import { autoHideTimer } from '../../src/element/controllers/auto-hide.js';
+import { HIDE_CONTROLS_AFTER_MS } from '../../src/element/controllers/auto-hide.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { T0 } from '../helpers/recording-bytes.js';
 import {
@@ -42,17 +42,25 @@ function controlsHidden(element: DesktopRecordingPlayer): boolean {
 }
 
 /**
- * Holds the controls' hide timer: `elapse()` runs the hide it scheduled last, as if its delay had
- * passed (failing when none is scheduled), so no test waits out the delay.
+ * Holds the controls' hide timer (the page's timers of its delay): `elapse()` runs the hide
+ * scheduled last, as if its delay had passed (failing when none is scheduled), so no test waits
+ * out the delay. Other timers run as usual.
  */
 function holdHideTimer() {
-  const real = { ...autoHideTimer };
+  const realSet = window.setTimeout;
+  const realClear = window.clearTimeout;
   let scheduled: { id: number; hide: () => void } | undefined;
   let ids = 0;
-  autoHideTimer.set = (hide) => (scheduled = { id: ++ids, hide }).id;
-  autoHideTimer.clear = (id) => {
-    if (scheduled?.id === id) scheduled = undefined;
-  };
+  window.setTimeout = ((handler: TimerHandler, ms?: number, ...rest: unknown[]): number => {
+    if (ms !== HIDE_CONTROLS_AFTER_MS || typeof handler !== 'function') return realSet(handler, ms, ...rest);
+    // Ids below zero are never the browser's.
+    scheduled = { id: --ids, hide: handler as () => void };
+    return scheduled.id;
+  }) as typeof window.setTimeout;
+  window.clearTimeout = ((id?: number): void => {
+    if (scheduled && scheduled.id === id) scheduled = undefined;
+    else realClear(id);
+  }) as typeof window.clearTimeout;
   return {
     elapse(): void {
       const due = scheduled;
@@ -61,7 +69,8 @@ function holdHideTimer() {
       due.hide();
     },
     restore(): void {
-      Object.assign(autoHideTimer, real);
+      window.setTimeout = realSet;
+      window.clearTimeout = realClear;
     },
   };
 }

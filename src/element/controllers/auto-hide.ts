@@ -1,13 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 /** While playing, the controls hide after this long without pointer, touch or keyboard activity. */
-const HIDE_CONTROLS_AFTER_MS = 2500;
-
-/** Schedules the hide; tests replace it to run the hide when they choose rather than wait for it. */
-export const autoHideTimer = {
-  set: (hide: () => void, ms: number): number => window.setTimeout(hide, ms),
-  clear: (id: number): void => window.clearTimeout(id),
-};
+export const HIDE_CONTROLS_AFTER_MS = 2500;
 
 export interface AutoHideHost extends ReactiveControllerHost, HTMLElement {
   readonly shadowRoot: ShadowRoot | null;
@@ -38,7 +32,7 @@ export class AutoHide implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    autoHideTimer.clear(this.#timer);
+    clearTimeout(this.#timer);
   }
 
   /** The controls are hidden now. */
@@ -49,8 +43,8 @@ export class AutoHide implements ReactiveController {
   /** Any pointer, touch, focus or key activity: the controls show, and hide again after a while if they may. */
   activity = (): void => {
     this.#setInactive(false);
-    autoHideTimer.clear(this.#timer);
-    this.#timer = autoHideTimer.set(() => this.#setInactive(true), HIDE_CONTROLS_AFTER_MS);
+    clearTimeout(this.#timer);
+    this.#timer = window.setTimeout(() => this.#setInactive(true), HIDE_CONTROLS_AFTER_MS);
   };
 
   /** The pointer entered (true) or left the controls. */
@@ -70,7 +64,7 @@ export class AutoHide implements ReactiveController {
     if (event.pointerType !== 'touch' || onControls || !this.#host.controls) return this.activity();
     if (this.hidden) this.activity();
     else if (this.#mayHideNow()) {
-      autoHideTimer.clear(this.#timer);
+      clearTimeout(this.#timer);
       this.#setInactive(true);
     }
   };

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { MediaEvent, ReadyState, initialSnapshot, type PlaybackSnapshot } from '../../playback-state.js';
-import { RequestMethod, type KeyframeProgress, type LoadParams, type ParamsOf } from '../../worker/protocol.js';
+import { RequestMethod, type LoadParams, type ParamsOf } from '../../worker/protocol.js';
 import { EngineClient } from '../../worker/worker-client.js';
 
 /** What the connection needs of the element: its shadow root (the canvases) and what to load. */
@@ -34,8 +34,6 @@ export function canTransferCanvases(): boolean {
  */
 export class EngineConnection implements ReactiveController {
   snapshot: PlaybackSnapshot = initialSnapshot();
-  /** How far background keyframe building has come, as last reported. */
-  keyframes: KeyframeProgress = { count: 0, builtUntilMs: 0, caughtUp: false };
   waiting = false;
   #host: EngineHost;
   #options: EngineConnectionOptions;
@@ -123,7 +121,6 @@ export class EngineConnection implements ReactiveController {
       inPage: this.#engineInPage,
       onEvent: ({ name, detail, state }) => this.#mirror(name, state, detail),
       onActivity: ({ seconds }) => this.#options.onActivity(seconds),
-      onKeyframes: ({ type, ...progress }) => (this.keyframes = progress),
       onFailure: (error) => this.#failed(error),
     });
     this.#client = client;
@@ -140,7 +137,6 @@ export class EngineConnection implements ReactiveController {
     this.#canvasesSpent = this.#canvasesAttached;
     this.#canvasesAttached = false;
     this.snapshot = initialSnapshot();
-    this.keyframes = { count: 0, builtUntilMs: 0, caughtUp: false };
     this.#options.onActivity(new Float32Array(0));
   }
 

@@ -1,0 +1,158 @@
+import { context2d } from './canvas.js';
+import type { FastPathDecoder } from './fastpath/decoder.js';
+import { loadFastPathDecoder } from './fastpath/load.js';
+import type { DecodedImage } from './image-decode.js';
+import type { KeyframeStore } from './keyframes.js';
+import { planReplay, type ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
+import type { TileImage } from './tile-bytes.js';
+
+// The background keyframe builder is a chunk of its own: it starts after the first frame, so the
+// worker's first download need not carry it.
+
+export interface KeyframeBuilderOptions {
+  /** Tiles painted between two keyframes: a seek decodes at most this many after restoring one. */
+  tilesApart: number;
+  /** Fast-path updates between two keyframes (each is replayed by a seek; a full RemoteFX frame is ~18 ms). */
+  fastPathUpdatesApart: number;
+  /** Reads stored bytes (fast-path PDUs). */
+  readBytes(bytes: TileImage): Uint8Array | Promise<Uint8Array>;
+  /** False while the player needs the decoder (seeking, catching up); building waits. */
+  mayWork(): boolean;
+  /** Waits `delayMs` (a timer; the builder never holds the thread for long). */
+  sleep(delayMs: number): Promise<void>;
+  /** A keyframe was made (`caughtUp` false), or everything loaded so far has its keyframes (true). */
+  onProgress?(caughtUp: boolean): void;
+}
+
+/** How many PNG decodes the builder keeps in flight: fewer than playback, which comes first. */
+const BUILDER_DECODES_IN_FLIGHT = 2;
+
+/**
+ * Builds keyframes in the background, walking the timeline once from the start on a canvas of its
+ * own: every `tilesApart` tiles it snapshots the screen into the store. It paints only the tiles
+ * still visible at the next snapshot, and pauses whenever the player needs the decoder.
+ */
+export class KeyframeBuilder {
+  private readonly context: OffscreenCanvasRenderingContext2D;
+  private builtTo = 0;
+  private width = 0;
+  private height = 0;
+  private running = false;
+  private stopped = false;
+  /** What `onProgress` last said about catching up. */
+  private caughtUp = false;
+  /** Fast-path recordings: the builder's own decoder, walking the PDUs in order. */
+  private fastPath: FastPathDecoder | undefined;
+
+  constructor(
+    private readonly canvas: OffscreenCanvas,
+    private readonly timeline: ScreenTimeline,
+    private readonly store: KeyframeStore,
+    private readonly decodeTile: (png: TileImage) => Promise<DecodedImage>,
+    private readonly options: KeyframeBuilderOptions,
+  ) {
+    this.context = context2d(this.canvas, { alpha: false });
+  }
+
+  /** More of the timeline arrived: build what can be built (no-op while already building). */
+  wake(): void {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    void this.run().finally(() => (this.running = false));
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private reportCaughtUp(caughtUp: boolean): void {
+    if (caughtUp === this.caughtUp) return;
+    this.caughtUp = caughtUp;
+    this.options.onProgress?.(caughtUp);
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const end = this.nextEnd();
+      if (end === undefined) return this.reportCaughtUp(true);
+      // More arrived since it last caught up: it no longer has.
+      this.reportCaughtUp(false);
+      await this.paint(planReplay(this.timeline, this.builtTo, end, this.width, this.height));
+      if (this.stopped) return;
+      this.builtTo = end;
+      // A fast-path keyframe carries the decoder's state, and never falls inside a fragment run.
+      const decoderState = this.fastPath && !this.fastPath.inFragment ? this.fastPath.saveState() : undefined;
+      if (this.width > 0 && (!this.fastPath || decoderState)) this.store.capture(this.canvas, end, this.timeline.at(end - 1).timeMs, decoderState);
+      this.options.onProgress?.(false);
+      this.caughtUp = false;
+      // Between keyframes the thread is handed back, so requests and playback go first.
+      await this.options.sleep(0);
+    }
+  }
+
+  /** Where the next keyframe goes: `tilesApart` tiles (or fast-path updates) on, if the timeline has them yet. */
+  private nextEnd(): number | undefined {
+    let tiles = 0;
+    let fastPathUpdates = 0;
+    for (let index = this.builtTo; index < this.timeline.length; index++) {
+      const kind = this.timeline.at(index).kind;
+      if (kind === 'tile' && ++tiles >= this.options.tilesApart) return index + 1;
+      if (kind === 'fastpath' && ++fastPathUpdates >= this.options.fastPathUpdatesApart) return index + 1;
+    }
+    return undefined;
+  }
+
+  private async paint(plan: ScreenUpdate[]): Promise<void> {
+    const decodes: Array<Promise<DecodedImage | undefined> | undefined> = plan.map(() => undefined);
+    let next = 0;
+    const startDecodes = (upTo: number): void => {
+      for (; next < plan.length && next < upTo; next++) {
+        const update = plan[next]!;
+        // A tile that cannot be decoded is the player's to report; the builder paints around it.
+        if (update.kind === 'tile') decodes[next] = this.decodeTile(update.png).catch(() => undefined);
+      }
+    };
+    try {
+      for (let index = 0; index < plan.length; index++) {
+        while (!this.options.mayWork() && !this.stopped) await this.options.sleep(50);
+        if (this.stopped) return;
+        startDecodes(index + BUILDER_DECODES_IN_FLIGHT);
+        const update = plan[index]!;
+        if (update.kind === 'resize') {
+          this.width = this.canvas.width = update.width;
+          this.height = this.canvas.height = update.height;
+          this.fastPath?.reset(update.width, update.height);
+        } else if (update.kind === 'fastpath') {
+          if (this.width === 0) continue;
+          if (!this.fastPath) {
+            // The decoder's module did not load: the player reports that; seeks replay from the start.
+            const decoders = await loadFastPathDecoder().catch(() => undefined);
+            if (!decoders) {
+              this.stopped = true;
+              return;
+            }
+            this.fastPath = new decoders.FastPathDecoder(this.width, this.height);
+          }
+          // A PDU that cannot be read or decoded is the player's to report; the builder goes on.
+          const pdu = await Promise.resolve(this.options.readBytes(update.pdu)).catch(() => undefined);
+          if (pdu) this.fastPath.push(pdu, { paint: !update.stateOnly, covered: update.covered });
+        } else if (update.kind === 'tile') {
+          const image = await decodes[index];
+          decodes[index] = undefined;
+          if (image) {
+            this.context.drawImage(image, update.left, update.top);
+            image.close();
+          }
+        }
+      }
+      if (this.fastPath && this.width > 0) {
+        const { pixels, width, height } = this.fastPath.framebuffer;
+        this.context.putImageData(new ImageData(pixels as Uint8ClampedArray<ArrayBuffer>, width, height), 0, 0);
+      }
+    } finally {
+      // Stopped halfway: close what was decoded ahead.
+      for (const pending of decodes) void pending?.then((image) => image?.close());
+    }
+  }
+}
