@@ -70,7 +70,7 @@ if (!exportOnly && !markersOnly && !fastPathOnly && !memoryOnly && !inPageOnly &
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
 }
-if (!exportOnly && !fastPathOnly && !inPageOnly) {
+if (!exportOnly && !fastPathOnly && !inPageOnly && !markersOnly) {
   for (const { label, length, path } of LENGTH_SAMPLES) {
     if (existsSync(join(root, path))) continue;
     console.log(`Generating ${path} (${label}, 1920×1080); this takes a few minutes…`);
