@@ -68,6 +68,7 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @fires ratechange - `playbackRate` changed.
  * @fires ended - Playback reached the end.
  * @fires error - Loading failed; see `error`.
+ * @fires abort - The download was cancelled from outside the player before it finished; `error.code` is 1 (no `error` event).
  * @fires emptied - The previous recording was unloaded.
  * @fires resize - The remote screen size changed.
  * @fires {CustomEvent<PlayerMarker>} marker - Playback crossed a marker; `detail` is the `PlayerMarker`.
