@@ -25,6 +25,8 @@ export const MediaEvent = {
   RateChange: 'ratechange',
   Ended: 'ended',
   Error: 'error',
+  /** Loading was cancelled from outside the player (`error.code` 1, no `error` event), as on `<video>`. */
+  Abort: 'abort',
   Emptied: 'emptied',
   Resize: 'resize',
   /** Playback crossed a marker; the event's detail is the marker. */

@@ -19,6 +19,8 @@ export interface KeyframeBuilderOptions {
   mayWork(): boolean;
   /** Waits `delayMs` (a timer; the builder never holds the thread for long). */
   sleep(delayMs: number): Promise<void>;
+  /** A keyframe was made (`caughtUp` false), or everything loaded so far has its keyframes (true). */
+  onProgress?(caughtUp: boolean): void;
 }
 
 /** How many PNG decodes the builder keeps in flight: fewer than playback, which comes first. */
@@ -36,6 +38,8 @@ export class KeyframeBuilder {
   private height = 0;
   private running = false;
   private stopped = false;
+  /** What `onProgress` last said about catching up. */
+  private caughtUp = false;
   /** Fast-path recordings: the builder's own decoder, walking the PDUs in order. */
   private fastPath: FastPathDecoder | undefined;
 
@@ -60,16 +64,27 @@ export class KeyframeBuilder {
     this.stopped = true;
   }
 
+  private reportCaughtUp(caughtUp: boolean): void {
+    if (caughtUp === this.caughtUp) return;
+    this.caughtUp = caughtUp;
+    this.options.onProgress?.(caughtUp);
+  }
+
   private async run(): Promise<void> {
     for (;;) {
+      if (this.stopped) return;
       const end = this.nextEnd();
-      if (end === undefined || this.stopped) return;
+      if (end === undefined) return this.reportCaughtUp(true);
+      // More arrived since it last caught up: it no longer has.
+      this.reportCaughtUp(false);
       await this.paint(planReplay(this.timeline, this.builtTo, end, this.width, this.height));
       if (this.stopped) return;
       this.builtTo = end;
       // A fast-path keyframe carries the decoder's state, and never falls inside a fragment run.
       const decoderState = this.fastPath && !this.fastPath.inFragment ? this.fastPath.saveState() : undefined;
       if (this.width > 0 && (!this.fastPath || decoderState)) this.store.capture(this.canvas, end, this.timeline.at(end - 1).timeMs, decoderState);
+      this.options.onProgress?.(false);
+      this.caughtUp = false;
       // Between keyframes the thread is handed back, so requests and playback go first.
       await this.options.sleep(0);
     }

@@ -2,7 +2,7 @@ import { createOffscreenSurface } from './canvas.js';
 import type { DecodedImage } from './image-decode.js';
 import type { Ingest } from './ingest.js';
 import type { KeyframeBuilder } from './keyframe-builder.js';
-import { KeyframeStore, type Keyframe } from './keyframes.js';
+import { KeyframeStore, type Keyframe, type KeyframeProgress } from './keyframes.js';
 import type { CanvasRenderer, RestoreStep } from './renderer.js';
 import { countTiles, type SeekPlan } from './scheduler.js';
 import type { TileImage } from './tile-bytes.js';
@@ -15,6 +15,17 @@ const FAST_PATH_UPDATES_APART = 24;
 const KEEP_AFTER_SEEK_TILES = 40;
 /** Background keyframe building rests this long after a seek (the next one often follows). */
 const BUILD_PAUSE_AFTER_SEEK_MS = 400;
+
+let builderModule: Promise<typeof import('./keyframe-builder.js')> | undefined;
+
+/** The builder's module (a chunk); the first call starts loading it, later ones share that load (a failed one is tried again). */
+function loadKeyframeBuilder(): Promise<typeof import('./keyframe-builder.js')> {
+  builderModule ??= import('./keyframe-builder.js').catch((error: unknown) => {
+    builderModule = undefined;
+    throw error;
+  });
+  return builderModule;
+}
 
 export interface KeyframeTiming {
   now(): number;
@@ -30,46 +41,49 @@ export interface KeyframeTiming {
 export class KeyframePolicy {
   readonly store = new KeyframeStore();
   private builder: KeyframeBuilder | undefined;
-  /** Bumped by each load: a builder whose chunk arrives after a newer load is not started. */
+  /** Loads begun, so a builder that arrives for an older one is dropped. */
   private loads = 0;
+  /** Building was asked for before the builder's module arrived. */
+  private woken = false;
   private lastSeekAt = -Infinity;
 
   constructor(
     private readonly timing: KeyframeTiming,
     /** True while the user waits for the screen (first frame, a seek) or painting lags: building waits. */
     private readonly playerBusy: () => boolean,
+    /** Background building went on: a keyframe, or caught up with what is loaded. */
+    private readonly onProgress: (progress: KeyframeProgress) => void = () => {},
   ) {}
 
   /** A new load: the old keyframes go, and a builder walks the new recording. */
   reset(ingest: Ingest, decodeTile: (png: TileImage) => Promise<DecodedImage>): void {
     this.builder?.stop();
     this.builder = undefined;
+    this.woken = false;
     this.store.clear();
-    const load = ++this.loads;
+    const load = (this.loads += 1);
     // Without OffscreenCanvas there is no canvas to build on: seeks then start from the last resize
     // (or from a snapshot an earlier seek left).
     const canvas = createOffscreenSurface();
     if (!canvas) return;
-    // The builder is a chunk: it starts once loaded, with what has arrived by then (a failed load
-    // leaves this recording without background keyframes; seeks still work from resizes).
-    void import('./keyframe-builder.js').then(
-      ({ KeyframeBuilder }) => {
-        if (load !== this.loads) return;
-        this.builder = new KeyframeBuilder(canvas, ingest.timeline, this.store, decodeTile, {
-          tilesApart: TILES_APART,
-          fastPathUpdatesApart: FAST_PATH_UPDATES_APART,
-          readBytes: ingest.readBytes,
-          mayWork: () => !this.playerBusy() && this.timing.now() - this.lastSeekAt > BUILD_PAUSE_AFTER_SEEK_MS,
-          sleep: (delayMs) => (delayMs === 0 ? this.timing.yield() : new Promise((resolve) => this.timing.schedule(resolve, delayMs))),
-        });
-        this.builder.wake();
-      },
-      () => {},
-    );
+    // A builder that cannot be loaded leaves seeks to replay from the last resize, as above.
+    void loadKeyframeBuilder().then(({ KeyframeBuilder }) => {
+      if (load !== this.loads) return;
+      this.builder = new KeyframeBuilder(canvas, ingest.timeline, this.store, decodeTile, {
+        tilesApart: TILES_APART,
+        fastPathUpdatesApart: FAST_PATH_UPDATES_APART,
+        readBytes: ingest.readBytes,
+        mayWork: () => !this.playerBusy() && this.timing.now() - this.lastSeekAt > BUILD_PAUSE_AFTER_SEEK_MS,
+        sleep: (delayMs) => (delayMs === 0 ? this.timing.yield() : new Promise((resolve) => this.timing.schedule(resolve, delayMs))),
+        onProgress: (caughtUp) => this.onProgress({ count: this.store.count, caughtUp }),
+      });
+      if (this.woken) this.builder.wake();
+    }, () => {});
   }
 
   /** More of the recording arrived, or a canvas did: build on. */
   wake(): void {
+    this.woken = true;
     this.builder?.wake();
   }
 

@@ -21,6 +21,14 @@ export interface Keyframe {
   readonly decoderState?: FastPathDecoderState;
 }
 
+/** How far background keyframe building has come. */
+export interface KeyframeProgress {
+  /** Keyframes kept now. */
+  count: number;
+  /** The builder has walked everything loaded so far: it waits for more of the recording. */
+  caughtUp: boolean;
+}
+
 export interface KeyframeBudget {
   /** Bytes of decoded screens kept (4 bytes per pixel); the least recently used go first. */
   decodedBytes: number;

@@ -279,13 +279,13 @@ export class PlaybackMachine {
     this.effects.emit(MediaEvent.Ended);
   }
 
-  /** Nothing playable could be read: readyState 0, `error`; pending and later `play()`s reject. */
-  fail(message: string): void {
+  /** Nothing playable could be read: readyState 0, `error` (or `abort`); pending and later `play()`s reject. */
+  fail(message: string, event: typeof MediaEvent.Error | typeof MediaEvent.Abort = MediaEvent.Error): void {
     this.expect(Transition.Fail);
     this.leave(Phase.Errored);
     this.state.readyState = ReadyState.HaveNothing;
     this.state.seeking = false;
-    this.effects.emit(MediaEvent.Error);
+    this.effects.emit(event);
     this.settlePlays(new DOMException(message, 'NotSupportedError'));
   }
 

@@ -1,4 +1,4 @@
-import { ErrorReason, RecordingError } from '../format/errors.js';
+import { ErrorReason, RecordingError, transferFailure } from '../format/errors.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackOptions, type PlaybackSnapshot } from '../playback-state.js';
 import { ActivityReports } from './activity-reports.js';
 import type { PaintSurface } from './canvas.js';
@@ -8,6 +8,7 @@ import { fastPathGate } from './fast-path-gate.js';
 import { fastestImageDecode, type DecodedImage } from './image-decode.js';
 import { Ingest } from './ingest.js';
 import { KeyframePolicy } from './keyframe-policy.js';
+import type { KeyframeProgress } from './keyframes.js';
 import { PlaybackMachine } from './playback-machine.js';
 import { Playhead } from './playhead.js';
 import { CanvasRenderer, type ReplaySource } from './renderer.js';
@@ -32,6 +33,8 @@ export interface SessionHost {
   emit(name: MediaEvent, detail?: unknown): void;
   /** The activity track changed (`activity.ts`): changed screen area per second, 0–1. */
   activity?(seconds: Float32Array): void;
+  /** Background keyframe building went on, or restarted with a new load. */
+  keyframes?(progress: KeyframeProgress): void;
 }
 
 export interface SessionTiming {
@@ -120,6 +123,7 @@ export class PlaybackSession {
     this.keyframes = new KeyframePolicy(
       this.timing,
       () => this.state.readyState < ReadyState.HaveCurrentData || this.state.seeking || (this.renderer?.backlog ?? 0) > 0,
+      (progress) => this.host.keyframes?.(progress),
     );
     const scheduler = new Scheduler(this.ingest.timeline, this.keyframes.store);
     this.playhead = new Playhead(
@@ -523,13 +527,15 @@ export class PlaybackSession {
   }
 
   private failLoad(error: unknown): void {
-    const failure = error instanceof RecordingError ? error : new RecordingError(ErrorReason.Network, `loading the recording failed: ${error instanceof Error ? error.message : String(error)}`);
+    const failure = error instanceof RecordingError ? error : transferFailure(error, `loading the recording failed: ${error instanceof Error ? error.message : String(error)}`);
     const partial = this.ingest.timeline.length > 0;
     this.state.error = { reason: failure.reason, message: failure.message, partial };
     this.feed?.close();
+    // As on `<video>`, a download cancelled from outside fires `abort`, not `error`.
+    const event = failure.reason === ErrorReason.Aborted ? MediaEvent.Abort : MediaEvent.Error;
     if (partial) {
       // What decoded stays playable: the load ends here, as if the recording ended.
-      this.host.emit(MediaEvent.Error);
+      this.host.emit(event);
       this.finishLoad();
       return;
     }
@@ -540,7 +546,7 @@ export class PlaybackSession {
     this.state.durationMs = NaN;
     this.state.live = false;
     this.renderer?.clear();
-    this.machine.fail(failure.message);
+    this.machine.fail(failure.message, event);
   }
 
   private async paintFirstFrame(): Promise<void> {

@@ -105,7 +105,8 @@ export class TileBytesStore {
     if (image instanceof Uint8Array) return image;
     const { segment, offset, length } = image;
     if (this.closed) throw new RangeError('the tile bytes of this recording were released (a new load or the player closed)');
-    if (segment === this.sealedCount) return this.open.subarray(offset, offset + length);
+    // A copy: the open segment's buffer is filled again once it went to the file.
+    if (segment === this.sealedCount) return this.open.slice(offset, offset + length);
     const waiting = this.waiting.get(segment);
     if (waiting) return waiting.subarray(offset, offset + length);
     const home = this.homes[segment];
@@ -146,22 +147,26 @@ export class TileBytesStore {
     const segment = this.sealedCount;
     const filled = this.open.subarray(0, this.openUsed);
     this.sealedCount += 1;
-    this.open = new Uint8Array(Math.max(this.budget.segmentBytes, nextLength));
     this.openUsed = 0;
+    const size = Math.max(this.budget.segmentBytes, nextLength);
     if (this.opening && this.waitingBytes + filled.buffer.byteLength <= this.budget.cacheBytes) {
       this.waiting.set(segment, filled);
       this.waitingBytes += filled.buffer.byteLength;
-    } else {
-      this.spill(segment, filled);
+    } else if (this.spill(segment, filled) && this.open.length >= size) {
+      // The file took a copy: the buffer is filled again, so loading a long recording does not
+      // leave a segment-sized buffer behind for the collector every 2 MiB of tiles.
+      return;
     }
+    this.open = new Uint8Array(size);
   }
 
-  private spill(segment: number, bytes: Uint8Array): void {
+  /** Sends a sealed segment out of the heap; true when it went to the file (which copied it). */
+  private spill(segment: number, bytes: Uint8Array): boolean {
     if (this.file && this.fileWritable) {
       try {
         this.file.write(segment, bytes);
         this.homes[segment] = this.file;
-        return;
+        return true;
       } catch {
         // Out of disk or quota: what is in the file stays readable; the rest goes to Blobs.
         this.fileWritable = false;
@@ -170,6 +175,7 @@ export class TileBytesStore {
     this.blobSpill ??= new BlobSpill(this.budget.cacheBytes);
     this.blobSpill.write(segment, bytes);
     this.homes[segment] = this.blobSpill;
+    return false;
   }
 }
 

@@ -72,6 +72,7 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @fires ratechange - `playbackRate` changed.
  * @fires ended - Playback reached the end.
  * @fires error - Loading failed; see `error`.
+ * @fires abort - The download was cancelled from outside the player before it finished; `error.code` is 1 (no `error` event).
  * @fires emptied - The previous recording was unloaded.
  * @fires resize - The remote screen size changed.
  * @fires {CustomEvent<PlayerMarker>} marker - Playback crossed a marker; `detail` is the `PlayerMarker`.
@@ -497,9 +498,12 @@ export class DesktopRecordingPlayer extends LitElement {
     return this.#engine.snapshot.recording;
   }
 
-  /** Audit events on the timeline (clipboard, shared-directory transfers with their reads or writes in `transfer`, session start/end, alerts), times in seconds. */
-  get markers(): PlayerMarker[] {
-    return this.#engine.snapshot.markers.map((marker) => this.#locale.playerMarker(marker));
+  /**
+   * Audit events on the timeline (clipboard, shared-directory transfers with their reads or writes in `transfer`, session start/end, alerts), times in seconds.
+   * The same frozen array until the markers or the element's language change.
+   */
+  get markers(): readonly PlayerMarker[] {
+    return this.#locale.playerMarkers(this.#engine.snapshot.markers);
   }
 
   /**

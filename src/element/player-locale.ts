@@ -12,8 +12,10 @@ import { stringsFor, type Strings } from './strings.js';
 export class PlayerLocale {
   #host: HTMLElement & { wallClock: boolean };
   #startDateMs: () => number | null;
-  /** Number formatting for marker labels, made once per language (labels are built on every render). */
-  #numbers: { locale: string | undefined; format: Intl.NumberFormat } | undefined;
+  /** Marker conversion for the language last asked for (labels are built on every render). */
+  #conversion: { strings: Strings; locale: string | undefined; convert: (marker: Marker) => PlayerMarker } | undefined;
+  /** The list `playerMarkers` built last, and from what. */
+  #built: [readonly Marker[], (marker: Marker) => PlayerMarker, readonly PlayerMarker[]] | undefined;
 
   /** `startDateMs`: the wall-clock time of position 0, when known. */
   constructor(host: HTMLElement & { wallClock: boolean }, startDateMs: () => number | null) {
@@ -37,17 +39,38 @@ export class PlayerLocale {
 
   /** A marker as the page sees it: seconds, and its label in the element's language. */
   playerMarker(marker: Marker): PlayerMarker {
+    return this.#converter()(marker);
+  }
+
+  /**
+   * The markers as the page sees them, frozen, and built once per marker list and language: a
+   * page may read `markers` on every event, and 100,000 labels take a while to build.
+   */
+  playerMarkers(markers: readonly Marker[]): readonly PlayerMarker[] {
+    const convert = this.#converter();
+    if (this.#built?.[0] !== markers || this.#built[1] !== convert) this.#built = [markers, convert, Object.freeze(markers.map(convert))];
+    return this.#built[2];
+  }
+
+  /** Converts markers in the element's language; its texts and number format are looked up once per language, not per marker. */
+  #converter(): (marker: Marker) => PlayerMarker {
+    const strings = this.strings();
     const locale = this.locale();
-    const cached = this.#numbers;
-    const numbers = cached && cached.locale === locale ? cached.format : (this.#numbers = { locale, format: new Intl.NumberFormat(locale) }).format;
-    const label = markerLabel(marker, this.strings(), (value) => numbers.format(value));
-    const { timeMs, type, code, detail, transfer } = marker;
-    const player: PlayerMarker = { time: timeMs / 1000, type, code, label, detail };
-    if (transfer) {
-      const { startMs, endMs, operations, ...rest } = transfer;
-      player.transfer = { ...rest, start: startMs / 1000, end: endMs / 1000, operations: operations.map((operation) => this.playerMarker(operation)) };
-    }
-    return player;
+    const cached = this.#conversion;
+    if (cached?.strings === strings && cached.locale === locale) return cached.convert;
+    const numbers = new Intl.NumberFormat(locale);
+    const formatNumber = (value: number): string => numbers.format(value);
+    const convert = (marker: Marker): PlayerMarker => {
+      const { timeMs, type, code, detail, transfer } = marker;
+      const player: PlayerMarker = { time: timeMs / 1000, type, code, label: markerLabel(marker, strings, formatNumber), detail };
+      if (transfer) {
+        const { startMs, endMs, operations, ...rest } = transfer;
+        player.transfer = { ...rest, start: startMs / 1000, end: endMs / 1000, operations: operations.map(convert) };
+      }
+      return player;
+    };
+    this.#conversion = { strings, locale, convert };
+    return convert;
   }
 
   /** A position as the time display shows it: elapsed, or the time of day when that is on and known. */

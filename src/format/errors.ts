@@ -15,6 +15,8 @@ export const ErrorReason = {
   ImageDecode: 'image-decode',
   Websocket: 'websocket',
   Server: 'server',
+  /** The download was cancelled from outside the player (the page or the browser stopped it). */
+  Aborted: 'aborted',
 } as const;
 export type ErrorReason = (typeof ErrorReason)[keyof typeof ErrorReason];
 
@@ -35,7 +37,22 @@ export const mediaErrorCodeOf: Record<ErrorReason, MediaErrorCode> = {
   'record-too-large': MediaErrorCode.Decode,
   'screen-too-large': MediaErrorCode.Decode,
   'image-decode': MediaErrorCode.Decode,
+  aborted: MediaErrorCode.Aborted,
 };
+
+/**
+ * A download or read that failed: `aborted` when something outside the player cancelled it (an
+ * AbortError the player's own signal did not cause: the page stopped loading, the browser did),
+ * else `network`.
+ */
+export function transferFailure(error: unknown, message: string, atByte = -1): RecordingError {
+  return new RecordingError(isAbort(error) ? ErrorReason.Aborted : ErrorReason.Network, message, atByte);
+}
+
+/** A DOMException of the AbortError kind (a cancelled fetch, an aborted signal). */
+export function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}
 
 /** A failure with a contract reason and, for file data, the byte offset where it was found. */
 export class RecordingError extends Error {

@@ -31,6 +31,7 @@ export function createEngine(post: (message: WorkerMessage, transfer?: Transfera
       post({ type: MessageType.Event, name, detail, state });
     },
     activity: (seconds) => post({ type: MessageType.Activity, seconds }),
+    keyframes: (progress) => post({ type: MessageType.Keyframes, ...progress }),
   });
   /**
    * The sidecar text index searches read, and the search itself: a chunk loaded on the first

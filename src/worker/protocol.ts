@@ -8,11 +8,13 @@
  * with 100,000 markers sends each once, not the growing list again with every event.
  */
 import type { EvidenceNote } from '../core/export/evidence-log.js';
+import type { KeyframeProgress } from '../core/keyframes.js';
 import type { TextSearchHit, TextSearchOptions } from '../core/text-index/search.js';
 import type { ErrorReason } from '../format/errors.js';
 import type { MediaEvent, PlaybackOptions, PlaybackSnapshot } from '../playback-state.js';
 
 export type { PlaybackSnapshot } from '../playback-state.js';
+export type { KeyframeProgress } from '../core/keyframes.js';
 
 /** The kinds of message that cross the boundary. */
 export const MessageType = {
@@ -26,6 +28,8 @@ export const MessageType = {
   ExportProgress: 'exportProgress',
   /** The activity track changed (`ActivityMessage`); kept out of the snapshots, it is sent on its own. */
   Activity: 'activity',
+  /** Background keyframe building went on (`KeyframesMessage`). */
+  Keyframes: 'keyframes',
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -196,7 +200,16 @@ export interface ActivityMessage {
   seconds: Float32Array;
 }
 
-export type WorkerMessage = ResponseMessage | EngineEventMessage | MetadataMessage | ExportProgressMessage | ActivityMessage;
+/**
+ * How far the background keyframes (screens that seeks repaint from) are: after each one, and
+ * when building caught up with what is loaded. The element does not use it; it lets whoever
+ * watches the engine (tests) wait for keyframes instead of for a time.
+ */
+export interface KeyframesMessage extends KeyframeProgress {
+  type: typeof MessageType.Keyframes;
+}
+
+export type WorkerMessage = ResponseMessage | EngineEventMessage | MetadataMessage | ExportProgressMessage | ActivityMessage | KeyframesMessage;
 
 export function toErrorPayload(error: unknown): ErrorPayload {
   if (error instanceof Error || error instanceof DOMException) {

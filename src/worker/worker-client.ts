@@ -164,6 +164,8 @@ export class EngineClient {
       this.options.onActivity?.(message);
       return;
     }
+    // Keyframe progress is for whoever watches the engine (the tests); the element does not use it.
+    if (message.type === MessageType.Keyframes) return;
     const pending = this.pending.get(message.id);
     if (!pending) return;
     this.pending.delete(message.id);

@@ -165,4 +165,38 @@ export async function longTaskSelfTest(ms = 80): Promise<boolean> {
   return seen;
 }
 
-Object.assign(globalThis, { loadPlayer, runPlay, longTaskSummary, longTaskSelfTest, removePlayers });
+/**
+ * The engine in the page (module workers hidden when the player starts, as where none can run):
+ * loads `url`, plays 0.5 s of wall time, pauses and seeks to each of `seeksS`, each stretch between
+ * bench marks, so `longTaskSummary` gives the page's long tasks while it shares the thread.
+ */
+export async function runInPageEngine(url: string, seeksS: number[]): Promise<{ phases: string[] }> {
+  const realWorker = window.Worker;
+  let player: Player;
+  try {
+    (window as { Worker?: unknown }).Worker = undefined;
+    player = await createPlayer();
+    const loaded = once(player, 'canplaythrough', 120_000);
+    performance.mark('bench:in-page load:start');
+    player.src = url;
+    await loaded;
+    performance.mark('bench:in-page load:end');
+  } finally {
+    window.Worker = realWorker;
+  }
+  performance.mark('bench:in-page play:start');
+  await player.play();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  player.pause();
+  performance.mark('bench:in-page play:end');
+  performance.mark('bench:in-page seeks:start');
+  for (const seconds of seeksS) {
+    const seeked = once(player, 'seeked', 60_000);
+    player.currentTime = seconds;
+    await seeked;
+  }
+  performance.mark('bench:in-page seeks:end');
+  return { phases: ['in-page load', 'in-page play', 'in-page seeks'] };
+}
+
+Object.assign(globalThis, { loadPlayer, runPlay, longTaskSummary, longTaskSelfTest, removePlayers, runInPageEngine });

@@ -312,6 +312,72 @@ describe('contract: errors', () => {
     expect(await tileColor(element)).to.deep.equal(GREEN);
   });
 
+  /**
+   * A player in a frame whose engine runs in the page (no module workers there), so its downloads go
+   * through the frame's fetch, which the frame's own layer can cancel (an AbortError, as a browser's
+   * stop gives where it reports one). The player loads `url`.
+   */
+  async function playerInFrame(url: string): Promise<{ element: DesktopRecordingPlayer; page: Window & typeof globalThis; cancel: AbortController; seen: string[]; frame: HTMLIFrameElement }> {
+    const frame = document.createElement('iframe');
+    document.body.append(frame);
+    const page = frame.contentWindow! as Window & typeof globalThis;
+    (page as { Worker?: unknown }).Worker = undefined;
+    const cancel = new page.AbortController();
+    const pageFetch = page.fetch.bind(page);
+    page.fetch = (input, init) => pageFetch(input, { ...init, signal: init?.signal ? page.AbortSignal.any([init.signal, cancel.signal]) : cancel.signal });
+    const script = page.document.createElement('script');
+    script.type = 'module';
+    script.src = '/src/define.ts';
+    page.document.head.append(script);
+    await page.customElements.whenDefined('desktop-recording-player');
+    const element = page.document.createElement('desktop-recording-player') as DesktopRecordingPlayer;
+    page.document.body.append(element);
+    const seen = recordEvents(element);
+    element.src = new URL(url, location.href).href;
+    return { element, page, cancel, seen, frame };
+  }
+
+  it('a download cancelled from outside the player before anything arrived: aborted (code 1), an abort event and no error event', async () => {
+    // The server holds its answer back.
+    const held = (await (await fetch('/__held-stream?headers=held', { method: 'POST', body: new Blob([bytes as Uint8Array<ArrayBuffer>]) })).json()) as { url: string };
+    const { element, page, cancel, seen, frame } = await playerInFrame(held.url);
+    try {
+      await fetch(`${held.url}/requested`);
+      const aborted = nextEvent(element, 'abort');
+      cancel.abort();
+      await aborted;
+      expect(element.error).to.include({ code: 1, reason: 'aborted', partial: false });
+      expect(element.readyState).to.equal(0);
+      expect(seen).to.deep.equal(['loadstart', 'abort']);
+      let rejected: unknown;
+      await element.play().catch((error: unknown) => (rejected = error));
+      expect(rejected).to.be.instanceOf(page.DOMException);
+    } finally {
+      await fetch(`${held.url}/release`, { method: 'POST' });
+      frame.remove();
+    }
+  });
+
+  it('a download cancelled from outside the player partway: aborted (code 1), an abort event, what arrived plays', async () => {
+    // In small parts; the first half arrives (the red screen at least), the rest is held back.
+    const parts = await screenRecording(STEPS, { partSize: 256 });
+    const held = (await (await fetch(`/__held-stream?at=${Math.floor(parts.length / 2)}`, { method: 'POST', body: new Blob([parts as Uint8Array<ArrayBuffer>]) })).json()) as { url: string };
+    const { element, cancel, seen, frame } = await playerInFrame(held.url);
+    try {
+      await nextEvent(element, 'loadedmetadata');
+      const aborted = nextEvent(element, 'abort');
+      cancel.abort();
+      await aborted;
+      expect(element.error).to.include({ code: 1, reason: 'aborted', partial: true });
+      expect(seen).not.to.include('error');
+      await seekTo(element, 0.2);
+      expect(await tileColor(element)).to.deep.equal(RED);
+    } finally {
+      await fetch(`${held.url}/release`, { method: 'POST' });
+      frame.remove();
+    }
+  });
+
   it('a load replaced by another is abandoned without an error', async () => {
     const held = (await (await fetch(`/__held-stream?at=${Math.floor(bytes.length / 2)}`, { method: 'POST', body: new Blob([bytes as Uint8Array<ArrayBuffer>]) })).json()) as { url: string };
     const element = await emptyPlayer();

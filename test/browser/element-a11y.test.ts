@@ -83,8 +83,10 @@ describe('<desktop-recording-player> accessibility and languages', () => {
         'Warning: Low disk space',
         'Session ended',
       ]);
+      const englishList = element.markers;
       element.lang = 'de';
       await element.updateComplete;
+      expect(element.markers, 'a new list in the new language').to.not.equal(englishList);
       expect(element.markers.map((marker) => marker.label)).to.deep.equal([
         'Sitzung von alice@example.com auf win-dev-01 gestartet',
         'Zwischenablage an den Desktop gesendet (42 Byte)',

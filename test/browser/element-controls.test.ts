@@ -1,5 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
+import { HIDE_CONTROLS_AFTER_MS } from '../../src/element/controllers/auto-hide.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { T0 } from '../helpers/recording-bytes.js';
 import {
@@ -38,6 +39,40 @@ function ticks(element: DesktopRecordingPlayer) {
 
 function controlsHidden(element: DesktopRecordingPlayer): boolean {
   return part(element, 'controls').classList.contains('controls--hidden');
+}
+
+/**
+ * Holds the controls' hide timer (the page's timers of its delay): `elapse()` runs the hide
+ * scheduled last, as if its delay had passed (failing when none is scheduled), so no test waits
+ * out the delay. Other timers run as usual.
+ */
+function holdHideTimer() {
+  const realSet = window.setTimeout;
+  const realClear = window.clearTimeout;
+  let scheduled: { id: number; hide: () => void } | undefined;
+  let ids = 0;
+  window.setTimeout = ((handler: TimerHandler, ms?: number, ...rest: unknown[]): number => {
+    if (ms !== HIDE_CONTROLS_AFTER_MS || typeof handler !== 'function') return realSet(handler, ms, ...rest);
+    // Ids below zero are never the browser's.
+    scheduled = { id: --ids, hide: handler as () => void };
+    return scheduled.id;
+  }) as typeof window.setTimeout;
+  window.clearTimeout = ((id?: number): void => {
+    if (scheduled && scheduled.id === id) scheduled = undefined;
+    else realClear(id);
+  }) as typeof window.clearTimeout;
+  return {
+    elapse(): void {
+      const due = scheduled;
+      scheduled = undefined;
+      if (!due) throw new Error('no hide is scheduled');
+      due.hide();
+    },
+    restore(): void {
+      window.setTimeout = realSet;
+      window.clearTimeout = realClear;
+    },
+  };
 }
 
 describe('<desktop-recording-player controls>', () => {
@@ -440,21 +475,36 @@ describe('<desktop-recording-player controls>', () => {
   });
 
   describe('auto-hide', () => {
+    let hideTimer: ReturnType<typeof holdHideTimer>;
+    beforeEach(() => (hideTimer = holdHideTimer()));
+    afterEach(() => hideTimer.restore());
+
+    /** The hide delay passes; resolves once the element rendered what follows. */
+    const inactivityPasses = async (element: DesktopRecordingPlayer): Promise<void> => {
+      hideTimer.elapse();
+      await element.updateComplete;
+    };
+
     it('hides the controls while playing without activity; pointer, keys and taps bring them back', async () => {
       const element = await player(long, { loop: '' });
       await element.play();
-      await until(() => controlsHidden(element), 'the controls hide');
+      await element.updateComplete;
+      expect(controlsHidden(element), 'not before the delay').to.equal(false);
+      await inactivityPasses(element);
+      expect(controlsHidden(element), 'the controls hide').to.equal(true);
       expect(part(element, 'controls').getBoundingClientRect().height, 'still laid out (fades only)').to.be.greaterThan(0);
 
       element.dispatchEvent(new PointerEvent('pointermove', { bubbles: true, composed: true }));
       await element.updateComplete;
       expect(controlsHidden(element), 'after a pointer move').to.equal(false);
-      await until(() => controlsHidden(element), 'the controls hide again');
+      await inactivityPasses(element);
+      expect(controlsHidden(element), 'the controls hide again').to.equal(true);
 
       press(element, 'x');
       await element.updateComplete;
       expect(controlsHidden(element), 'after a key').to.equal(false);
-      await until(() => controlsHidden(element), 'the controls hide once more');
+      await inactivityPasses(element);
+      expect(controlsHidden(element), 'the controls hide once more').to.equal(true);
 
       const screen = part(element, 'screen');
       screen.dispatchEvent(new PointerEvent('pointerdown', { pointerType: 'touch', bubbles: true, composed: true }));
@@ -476,7 +526,7 @@ describe('<desktop-recording-player controls>', () => {
       await element.play();
       part<HTMLButtonElement>(element, 'help-button').click();
       await element.updateComplete;
-      await sleep(3500);
+      await inactivityPasses(element);
       expect(controlsHidden(element)).to.equal(false);
       element.pause();
     });
@@ -487,7 +537,7 @@ describe('<desktop-recording-player controls>', () => {
       await sendKeys({ press: 'Tab' });
       expect(element.shadowRoot!.activeElement).to.equal(part(element, 'slider'));
       await element.play();
-      await sleep(3500);
+      await inactivityPasses(element);
       expect(controlsHidden(element)).to.equal(false);
       element.pause();
     });

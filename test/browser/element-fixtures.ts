@@ -22,6 +22,18 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 
 /** Waits until `condition()` holds (checked every 20 ms), failing with `what` after `timeoutMs`. */
+/**
+ * Resolves once the engine has handled every request the element sent before the call, and the
+ * page has every event those requests fired right away: the engine answers requests in order, and
+ * posts an event before the answer of the request that fired it. Proves that something did not
+ * happen without waiting for a time.
+ */
+export async function engineCaughtUp(element: DesktopRecordingPlayer): Promise<void> {
+  // Property changes reach the engine when the element updates.
+  await element.updateComplete;
+  await element.captureFrame().catch(() => undefined);
+}
+
 export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   // Date.now: a test's page clock (test/helpers/page-clock.ts) may hold performance.now() still.
   for (const started = Date.now(); !condition(); await sleep(20)) {

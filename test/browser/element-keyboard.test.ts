@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
-import { longRecording, nextEvent, part, player, press, pressAndSeek, revokeUrls, richRecording, sleep, urlOf } from './element-fixtures.js';
+import { engineCaughtUp, longRecording, nextEvent, part, player, press, pressAndSeek, revokeUrls, richRecording, urlOf } from './element-fixtures.js';
 
 let rich: string;
 let long: string;
@@ -80,9 +80,12 @@ describe('<desktop-recording-player> keyboard', () => {
     }
     element.playbackRate = 0.25;
     await nextEvent(element, 'ratechange');
+    let rateChanges = 0;
+    element.addEventListener('ratechange', () => rateChanges++);
     expect(press(element, '<'), 'at the slowest, < does nothing').to.equal(true);
-    await sleep(100);
+    await engineCaughtUp(element);
     expect(element.playbackRate).to.equal(0.25);
+    expect(rateChanges, 'no ratechange').to.equal(0);
   });
 
   it('[ and ] go to markers (see element-controls for positions)', async () => {
@@ -142,11 +145,14 @@ describe('<desktop-recording-player> keyboard', () => {
     const element = await player(long);
     const outside = await fixture<HTMLInputElement>(html`<input aria-label="elsewhere" />`);
     outside.focus();
+    const seen: string[] = [];
+    for (const name of ['play', 'seeking', 'ratechange']) element.addEventListener(name, () => seen.push(name));
     await sendKeys({ type: 'k l' });
     await sendKeys({ press: 'ArrowRight' });
-    await sleep(200);
+    await engineCaughtUp(element);
     expect(outside.value).to.equal('k l');
     expect([element.paused, element.currentTime]).to.deep.equal([true, 0]);
+    expect(seen).to.deep.equal([]);
 
     // Inside the speed menu, arrows and letters belong to the menu.
     const select = part<HTMLSelectElement>(element, 'speed');

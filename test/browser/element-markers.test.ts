@@ -67,6 +67,9 @@ describe('<desktop-recording-player> with 100,000 markers', function () {
 
   it('has every marker, and at most one tick per pixel column of the rail', async () => {
     expect(element.markers.length).to.equal(MARKERS);
+    // Built once: reading the property again gives the same frozen list, not 100,000 new objects.
+    expect(element.markers).to.equal(element.markers);
+    expect(Object.isFrozen(element.markers)).to.equal(true);
     const rail = element.shadowRoot!.querySelector<HTMLElement>('.ticks')!;
     const ticks = element.shadowRoot!.querySelectorAll<HTMLElement>('[part~=tick]');
     expect(ticks.length).to.be.greaterThan(0);

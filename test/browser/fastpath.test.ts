@@ -7,6 +7,8 @@ import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { sequentialScreens } from '../helpers/fastpath-reference.js';
 import { difference, imageDataOf } from '../helpers/reference-screen.js';
 import { eventually, nextEvent } from '../helpers/next-event.js';
+import { watchKeyframes } from '../helpers/engine-messages.js';
+import { until } from './element-fixtures.js';
 
 const RECORDINGS = [
   { run: 'shadow-rfx', sessionId: '3b8e5d10-7c2a-4f61-9e0b-15a0c0de0003', tolerance: 2 },
@@ -66,16 +68,19 @@ for (const recording of RECORDINGS) {
       const times = await pduTimes(recording.run);
       const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 512px"></desktop-recording-player>`);
       const ready = nextEvent(element, 'canplaythrough');
+      const keyframes = watchKeyframes();
       element.src = `/demo/recordings/${recording.sessionId}.tar`;
       await ready;
+      keyframes.stop();
       expect([element.videoWidth, element.videoHeight]).to.deep.equal([1024, 768]);
       element.playbackRate = 16;
       await element.play();
       await eventually(element, 'timeupdate', () => element.currentTime >= 8, 'playing at 16× past 8 s');
       element.pause();
-      // Time for the background keyframes (decoder state + screen every 24 updates): the seeks
-      // below then start from them, not from the first update.
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      // The background keyframes (decoder state + screen every 24 updates) cover the whole
+      // recording: the seeks below start from them, not from the first update.
+      await until(() => keyframes.progress.caughtUp && element.readyState === 4, 'keyframes cover the recording', 60_000);
+      expect(keyframes.progress.count).to.be.greaterThan(0);
       // Latest shot first, then back to the earlier one: both directions.
       for (const shot of [...shots].reverse()) {
         const seeked = nextEvent(element, 'seeked');
@@ -93,8 +98,10 @@ for (const recording of RECORDINGS) {
       const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
       const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 512px"></desktop-recording-player>`);
       const ready = nextEvent(element, 'canplaythrough');
+      const keyframes = watchKeyframes();
       element.src = url;
       await ready;
+      keyframes.stop();
       // Targets fall anywhere: inside fragment runs, between RemoteFX frame begin/end PDUs, on pointer updates.
       const rounds = [
         { label: 'right after loading', targets: [17.3, 3.05, 12.71, 19.9, 0.4, 8.23, 15.02] },
@@ -103,8 +110,9 @@ for (const recording of RECORDINGS) {
       const captures: Array<{ label: string; timeMs: number; frame: Blob }> = [];
       for (const [round, { label, targets }] of rounds.entries()) {
         if (round === 1) {
-          // Time for the background keyframes (decoder state + screen every 24 updates).
-          await new Promise((resolve) => setTimeout(resolve, 2500));
+          // The background keyframes (decoder state + screen every 24 updates) cover the whole recording.
+          await until(() => keyframes.progress.caughtUp && element.readyState === 4, 'keyframes cover the recording', 60_000);
+          expect(keyframes.progress.count).to.be.greaterThan(0);
         }
         for (const seconds of targets) {
           const seeked = nextEvent(element, 'seeked');

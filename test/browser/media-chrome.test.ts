@@ -6,7 +6,7 @@ import 'media-chrome';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { eventually } from '../helpers/next-event.js';
 import { advanceUntil, PageClock, withEngineInPage } from '../helpers/page-clock.js';
-import { longRecording, nextEvent, revokeUrls, sleep, until, urlOf } from './element-fixtures.js';
+import { engineCaughtUp, longRecording, nextEvent, revokeUrls, sleep, until, urlOf } from './element-fixtures.js';
 
 let long: string;
 
@@ -180,16 +180,20 @@ describe('<desktop-recording-player> in media-chrome', () => {
     const { element, control } = await skin();
     element.focus();
     // Space: played once (media-chrome), not toggled twice (by the element too).
+    const toggles: string[] = [];
+    for (const name of ['play', 'pause']) element.addEventListener(name, () => toggles.push(name));
     const playing = nextEvent(element, 'playing');
     await sendKeys({ press: 'Space' });
     await playing;
-    await sleep(300);
+    await engineCaughtUp(element);
     expect(element.paused).to.equal(false);
+    expect(toggles, 'Space: one play').to.deep.equal(['play']);
     const paused = nextEvent(element, 'pause');
     await sendKeys({ press: 'k' });
     await paused;
-    await sleep(200);
+    await engineCaughtUp(element);
     expect(element.paused).to.equal(true);
+    expect(toggles, 'k: one pause').to.deep.equal(['play', 'pause']);
 
     // Home is the element's (media-chrome has no Home key); → is media-chrome's 10 s step.
     element.currentTime = 100;
@@ -199,10 +203,15 @@ describe('<desktop-recording-player> in media-chrome', () => {
     await seeked;
     expect(element.currentTime).to.equal(0);
     seeked = nextEvent(element, 'seeked');
+    let seeks = 0;
+    const countSeek = () => seeks++;
+    element.addEventListener('seeking', countSeek);
     await sendKeys({ press: 'ArrowRight' });
     await seeked;
-    await sleep(200);
+    await engineCaughtUp(element);
+    element.removeEventListener('seeking', countSeek);
     expect(element.currentTime).to.equal(10);
+    expect(seeks, '→: one seek').to.equal(1);
     // 5 is the element's: 50 %.
     seeked = nextEvent(element, 'seeked');
     await sendKeys({ press: '5' });

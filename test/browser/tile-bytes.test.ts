@@ -31,6 +31,7 @@ describe('TileBytesStore in a worker', () => {
     expect(run.spillsToFile, 'segments go to a file').to.equal(true);
     expect(run.bytes).to.be.greaterThan(200 * run.segmentBytes);
     expect(run.maxResidentBytes, 'only the open segment is held').to.be.at.most(run.segmentBytes);
+    expect(run.heldReadIntact, 'a tile read from the open segment is not changed by later tiles').to.equal(true);
     expect(run.mismatches).to.deep.equal([]);
     expect(run.synchronousReads, 'reads from the file are synchronous').to.equal(run.tiles);
     expect(run.filesWhileOpen.map((file) => file.name)).to.not.include('left-by-a-closed-tab.tiles');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ErrorReason, RecordingError } from '../../src/format/errors.js';
+import { ErrorReason, MediaErrorCode, RecordingError, mediaErrorCodeOf } from '../../src/format/errors.js';
 import { ReadyState } from '../../src/playback-state.js';
 import { clipboardEvent, screenEvent, screenEvents, scriptedSession, settle } from '../helpers/scripted-session.js';
 
@@ -138,6 +138,34 @@ describe('PlaybackSession with a scripted feed and a fake clock', () => {
     assert.equal(state.readyState, ReadyState.HaveNothing);
     assert.ok(Number.isNaN(state.durationMs));
     assert.equal(((await played) as DOMException).name, 'NotSupportedError');
+    await assert.rejects(session.play(), { name: 'NotSupportedError' });
+  });
+
+  test('a download cancelled from outside after some data: abort (not error), aborted with partial, what decoded plays', async () => {
+    const { session, time, load, take, state } = scriptedSession();
+    const feed = load();
+    feed.deliver(screenEvents(0, 2000));
+    await settle();
+    take();
+    feed.sink!.fail(new DOMException('The user aborted a request.', 'AbortError'));
+    await settle();
+    assert.deepEqual(significant(take()), ['abort', 'canplaythrough']);
+    assert.equal(state.error?.reason, ErrorReason.Aborted);
+    assert.equal(state.error?.partial, true);
+    assert.equal(mediaErrorCodeOf[state.error!.reason], MediaErrorCode.Aborted);
+    await session.play();
+    await time.advance(2500);
+    assert.equal(state.ended, true);
+  });
+
+  test('a download cancelled from outside before any data: abort, readyState 0, play() rejects', async () => {
+    const { session, load, take, state } = scriptedSession();
+    const feed = load();
+    feed.sink!.fail(new DOMException('The user aborted a request.', 'AbortError'));
+    await settle();
+    assert.deepEqual(take(), ['loadstart', 'abort']);
+    assert.deepEqual(state.error, { reason: ErrorReason.Aborted, message: 'loading the recording failed: The user aborted a request.', partial: false });
+    assert.equal(state.readyState, ReadyState.HaveNothing);
     await assert.rejects(session.play(), { name: 'NotSupportedError' });
   });
 

@@ -22,7 +22,8 @@
 //   8. memory against length: 10-minute, 1-hour and 3-hour 1080p samples of the same scene (made
 //      on first run, never committed), renderer and browser process, peak and settled
 // `BENCH_ONLY=export npm run bench` runs step 6 alone (no 1-hour samples needed); `BENCH_ONLY=markers`
-// step 7 alone; `BENCH_ONLY=memory` step 8 alone; `BENCH_ONLY=linux` step 5b alone.
+// step 7 alone; `BENCH_ONLY=memory` step 8 alone; `BENCH_ONLY=linux` step 5b alone; `BENCH_ONLY=inpage` the
+// engine run in the page (the page's long tasks while the engine shares its thread), which the full run leaves out.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -62,16 +63,18 @@ const LENGTH_SAMPLES = [['10 min', '10m'], ['1 hour', '1h'], ['3 hours', '3h']]
 const MEMORY_SETTLE_MS = 20_000;
 /** Random seeks after the settled sample (seeded): their peak memory counts, and their time shows what reading tile bytes back costs. */
 const MEMORY_SEEKS = 20;
+// BENCH_ONLY=inpage: only the engine run in the page (no module workers): the page's long tasks while it shares the thread.
+const inPageOnly = process.env.BENCH_ONLY === 'inpage';
 // BENCH_ONLY=fastpath: only the fast-path seeks on the 1-hour RemoteFX recording (20 right after loading, 20 with keyframes).
 const fastPathOnly = process.env.BENCH_ONLY === 'fastpath';
 // BENCH_ONLY=linux: the same seeks on the 1-hour Linux (TDPB, QOIZ) recording, against the built player.
 const linuxOnly = process.env.BENCH_ONLY === 'linux';
-if (!exportOnly && !markersOnly && !fastPathOnly && !memoryOnly && !linuxOnly && !existsSync(join(root, longSample))) {
+if (!exportOnly && !markersOnly && !fastPathOnly && !memoryOnly && !linuxOnly && !inPageOnly && !existsSync(join(root, longSample))) {
   console.log(`Generating ${longSample} (1 hour, 1920×1080); this takes a few minutes…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
 }
-if (!exportOnly && !fastPathOnly && !linuxOnly) {
+if (!exportOnly && !fastPathOnly && !linuxOnly && !inPageOnly && !markersOnly) {
   for (const { label, length, path } of LENGTH_SAMPLES) {
     if (existsSync(join(root, path))) continue;
     console.log(`Generating ${path} (${label}, 1920×1080); this takes a few minutes…`);
@@ -81,7 +84,7 @@ if (!exportOnly && !fastPathOnly && !linuxOnly) {
 }
 // The fast-path (Teleport 15+) benchmark recording: the RemoteFX capture looped to 1 hour.
 const rfxSample = 'demo/recordings/long-1h-rfx.tar';
-if (!exportOnly && !markersOnly && !memoryOnly && !linuxOnly && !existsSync(join(root, rfxSample))) {
+if (!exportOnly && !markersOnly && !memoryOnly && !linuxOnly && !inPageOnly && !existsSync(join(root, rfxSample))) {
   console.log(`Generating ${rfxSample} (the RemoteFX capture looped to 1 hour)…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long-rfx'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
@@ -131,7 +134,7 @@ const median = (values) => {
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
-const globals = ['runMarkerLoad', 'runReaderBench', 'runNaiveSeeks', 'runTileBaseline', 'runPlayerSeeks', 'loadPlayer', 'runPlay', 'longTaskSummary', 'longTaskSelfTest', 'removePlayers', 'runExportBench'];
+const globals = ['runInPageEngine', 'runMarkerLoad', 'runReaderBench', 'runNaiveSeeks', 'runTileBaseline', 'runPlayerSeeks', 'loadPlayer', 'runPlay', 'longTaskSummary', 'longTaskSelfTest', 'removePlayers', 'runExportBench'];
 
 /** A new tab on the bench page; the previous one is closed and its renderer given time to exit. */
 async function freshPage(previous) {
@@ -308,6 +311,25 @@ async function runAlone(key, step, rows) {
   }
   process.exit(0);
 }
+/**
+ * The engine in the page, on the committed 1080p sample: load, 0.5 s of play, three seeks (the
+ * in-page test's), and the page's long tasks in each (it works in slices; a keyframe's PNG encoding
+ * is one task of 10–20 ms, which a busy machine stretches).
+ */
+async function inPageStep(previous) {
+  const page = await freshPage(previous);
+  const { phases } = await page.evaluate((url) => globalThis.runInPageEngine(url, [40, 100, 3]), urlOf(shortSample, 'in-page'));
+  const summary = await page.evaluate((names) => globalThis.longTaskSummary(names), phases);
+  await page.close();
+  console.log(`\nThe engine in the page (no module workers) on ${shortSample}: the page's long tasks (> 50 ms) per phase\n`);
+  console.table(phases.map((phase) => ({ phase, 'long tasks': summary.phases[phase]?.count ?? null, 'total ms': summary.phases[phase]?.totalMs ?? null, 'longest ms': summary.phases[phase]?.longestMs ?? null })));
+  return { observed: summary.observed, phases: summary.phases };
+}
+const inPageRows = (run) => Object.entries(run.phases).map(([phase, figures]) => ({
+  benchmark: `main-thread long tasks, engine in the page: ${phase}`, result: figures ? `${figures.count} (longest ${figures.longestMs} ms)` : 'n/a', baseline: '—', ratio: null,
+  target: 'longest < 150 ms', met: !figures || !run.observed ? '—' : figures.longestMs < 150 ? 'yes' : 'NO',
+}));
+if (inPageOnly) await runAlone('inPage', inPageStep, inPageRows);
 if (markersOnly) await runAlone('markers', markerStep, markerRows);
 if (memoryOnly) await runAlone('memoryByLength', memoryByLengthStep, memoryRows);
 

@@ -2,7 +2,9 @@
 // sent, and this one must arrive in two goes). It serves bytes that stop partway until the test
 // lets them go, the way a slow or stalled network delivers a recording.
 //   POST /__held-stream?at=N            body: the bytes; answers { url }
+//   POST /__held-stream?headers=held    the same, but no answer at all (not even its headers) until the release
 //   GET  <url>                          the first N bytes at once, the rest after the release
+//   GET  <url>/requested                answers once <url> has been asked for
 //   POST <url>/release                  sends the rest and ends the response
 import { PassThrough } from 'node:stream';
 
@@ -28,15 +30,28 @@ export function heldStreamMiddleware() {
       const id = nextId++;
       let release;
       const released = new Promise((resolve) => (release = resolve));
-      streams.set(id, { bytes, at, released, release });
+      let requested;
+      const asked = new Promise((resolve) => (requested = resolve));
+      const headersHeld = context.URL.searchParams.get('headers') === 'held';
+      streams.set(id, { bytes, at, released, release, asked, requested, headersHeld });
       return respond(context, 200, 'application/json', JSON.stringify({ url: `/__held-stream/${id}` }));
     }
-    const match = /^\/__held-stream\/(\d+)(\/release)?$/.exec(context.path);
+    const match = /^\/__held-stream\/(\d+)(\/release|\/requested)?$/.exec(context.path);
     const stream = match && streams.get(Number(match[1]));
     if (!stream) return respond(context, 404, 'text/plain', 'no such stream');
-    if (match[2]) {
+    if (match[2] === '/release') {
       stream.release();
       return respond(context, 200, 'text/plain', 'released');
+    }
+    if (match[2] === '/requested') {
+      await stream.asked;
+      return respond(context, 200, 'text/plain', 'requested');
+    }
+    stream.requested();
+    if (stream.headersHeld) {
+      await stream.released;
+      streams.delete(Number(match[1]));
+      return respond(context, 200, 'application/octet-stream', stream.bytes);
     }
     const body = new PassThrough();
     body.write(stream.bytes.subarray(0, stream.at));

@@ -1,4 +1,4 @@
-import { ErrorReason, RecordingError } from '../../format/errors.js';
+import { ErrorReason, RecordingError, isAbort, transferFailure } from '../../format/errors.js';
 import { RecordingReader } from '../../format/reader.js';
 import { RangeAnsweredWrongly, RangesIgnored, fetchRange, fetchSuffix, type ReadRange } from './byte-ranges.js';
 import type { FeedSink, RecordingFeed } from './feed.js';
@@ -126,7 +126,8 @@ export class FileFeed implements RecordingFeed {
    * can be read out of order. Over HTTP the first request asks for the last bytes (which also tells
    * the length): a server that ignores Range answers with the whole file, which is then streamed
    * (no request is wasted); one that answers wrongly is reported, and the file is fetched whole.
-   * Never throws but for an abort: what goes wrong here leaves the file to be read front to back.
+   * Never throws but for an abort (the player's, or one from outside that cancels the load): what
+   * else goes wrong here leaves the file to be read front to back.
    */
   private async readEnd(access: SourceAccess, sink: FeedSink, duration: TailDuration): Promise<Response | undefined> {
     const { signal } = this.controller;
@@ -142,6 +143,7 @@ export class FileFeed implements RecordingFeed {
     const { url } = access;
     const unreliable = (error: unknown): undefined => {
       signal.throwIfAborted();
+      if (isAbort(error)) throw error;
       sink.rangeReads('unreliable', `${error instanceof Error ? error.message : String(error)}; the file is streamed from its start instead`);
       return undefined;
     };
@@ -209,7 +211,8 @@ async function* inPieces(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint
 /**
  * The recording's bytes as they arrive. A URL is streamed with `fetch`, so playback can start before
  * the download ends. Failures are `RecordingError`s: `http-status` for an answer other than 2xx,
- * `network` when the connection fails; aborting through `signal` ends with the signal's reason.
+ * `network` when the connection fails, `aborted` when something outside the player cancelled the
+ * download; aborting through `signal` ends with the signal's reason.
  * A response marked live (`LIVE_HEADER`) is reported through `hooks`.
  */
 export async function* readSource(source: RecordingSource, signal: AbortSignal, hooks: SourceHooks = {}): AsyncGenerator<Uint8Array> {
@@ -236,7 +239,7 @@ async function* readUrl(url: string, signal: AbortSignal, hooks: SourceHooks): A
     response ??= await fetch(url, { signal });
   } catch (error) {
     signal.throwIfAborted();
-    throw new RecordingError(ErrorReason.Network, `the recording could not be downloaded from ${describeUrl(url)}: ${errorText(error)}`);
+    throw transferFailure(error, `the recording could not be downloaded from ${describeUrl(url)}: ${errorText(error)}`);
   }
   if (!response.ok) {
     void response.body?.cancel();
@@ -267,7 +270,7 @@ async function* readStream(stream: ReadableStream<Uint8Array>, signal: AbortSign
         }
       } catch (error) {
         signal.throwIfAborted();
-        throw new RecordingError(ErrorReason.Network, `reading ${what} failed after ${received} bytes: ${errorText(error)}`, received);
+        throw transferFailure(error, `reading ${what} failed after ${received} bytes: ${errorText(error)}`, received);
       }
       signal.throwIfAborted();
       if (chunk.done) {
@@ -296,7 +299,7 @@ async function fetchLocal(url: string, signal: AbortSignal): Promise<Blob> {
     return await response.blob();
   } catch (error) {
     signal.throwIfAborted();
-    throw new RecordingError(ErrorReason.Network, `the recording could not be read from ${describeUrl(url)}: ${errorText(error)}`);
+    throw transferFailure(error, `the recording could not be read from ${describeUrl(url)}: ${errorText(error)}`);
   }
 }
 

@@ -60,6 +60,7 @@ export class Announcer {
         if (!scrubbing && !state.seeking) this.say(fill(s.at, formatClock(state.currentTimeMs / 1000)));
         break;
       case MediaEvent.Error:
+      case MediaEvent.Abort:
         this.say(fill(s.error, state.error?.message ?? ''));
         break;
       case MediaEvent.Marker:

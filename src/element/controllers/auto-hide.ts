@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 /** While playing, the controls hide after this long without pointer, touch or keyboard activity. */
-const HIDE_CONTROLS_AFTER_MS = 2500;
+export const HIDE_CONTROLS_AFTER_MS = 2500;
 
 export interface AutoHideHost extends ReactiveControllerHost, HTMLElement {
   readonly shadowRoot: ShadowRoot | null;

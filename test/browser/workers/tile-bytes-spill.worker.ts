@@ -11,6 +11,8 @@ export interface SpillRun {
   bytes: number;
   maxResidentBytes: number;
   segmentBytes: number;
+  /** A tile read from the open segment kept its bytes after that segment spilled and more were stored. */
+  heldReadIntact: boolean;
   synchronousReads: number;
   mismatches: number[];
   filesWhileOpen: { name: string; size: number }[];
@@ -36,11 +38,16 @@ self.onmessage = async (message: MessageEvent<{ tiles: number }>) => {
   // Tile sizes spread over 200 B – 12 KB, the same every run.
   const lengths = Array.from({ length: message.data.tiles }, (_, index) => 200 + ((index * 7919) % 12_000));
   let maxResidentBytes = 0;
+  // A tile read while its segment is still open, held while many more segments fill and spill.
+  let held: { index: number; bytes: Uint8Array } | undefined;
   const stored = lengths.map((length, index) => {
     const ref = store.add(tileOf(index, length));
     maxResidentBytes = Math.max(maxResidentBytes, store.residentBytes);
+    if (index === 10) held = { index, bytes: store.read(ref) as Uint8Array };
     return ref;
   });
+  const heldExpected = tileOf(held!.index, lengths[held!.index]!);
+  const heldReadIntact = held!.bytes.length === heldExpected.length && held!.bytes.every((byte, at) => byte === heldExpected[at]);
   let synchronousReads = 0;
   const mismatches: number[] = [];
   for (const [index, ref] of stored.entries()) {
@@ -66,7 +73,7 @@ self.onmessage = async (message: MessageEvent<{ tiles: number }>) => {
   }
   const run: SpillRun = {
     spillsToFile: store.spillsToFile, tiles: stored.length, bytes: lengths.reduce((a, b) => a + b, 0), maxResidentBytes, segmentBytes,
-    synchronousReads, mismatches, filesWhileOpen, filesAfterClose, readAfterClose,
+    synchronousReads, mismatches, filesWhileOpen, filesAfterClose, readAfterClose, heldReadIntact,
   };
   postMessage(run);
 };
