@@ -60,7 +60,7 @@ export function fastPathGate(sink: FeedSink, load: () => Promise<unknown> = load
     rangeReads: (status, detail) => deliver(() => sink.rangeReads(status, detail)),
     live: () => deliver(() => sink.live()),
     caughtUp: () => deliver(() => sink.caughtUp()),
-    end: () => deliver(() => sink.end()),
+    end: (fileSha256) => deliver(() => sink.end(fileSha256)),
     fail: (error) => deliver(() => sink.fail(error)),
   };
 }

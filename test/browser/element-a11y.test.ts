@@ -9,7 +9,7 @@ import { de, en } from '../../src/element/strings.js';
 import { enPanels } from '../../src/element/templates/panel-strings.js';
 // German is opt-in (not in the player's bundle): registered by this module.
 import '../../src/strings/de.js';
-import { nextEvent, part, player, press, pressAndSeek, revokeUrls, richRecording, urlOf } from './element-fixtures.js';
+import { nextEvent, part, player, press, pressAndSeek, revokeUrls, richRecording, until, urlOf } from './element-fixtures.js';
 
 const axe = (globalThis as unknown as { axe: typeof AxeCore }).axe;
 
@@ -58,9 +58,11 @@ describe('<desktop-recording-player> accessibility and languages', () => {
 
   it('labels every control, in tab order along the bar', async () => {
     const element = await player(rich);
+    // The evidence button is a chunk, loaded once the recording shows.
+    await until(() => !!element.shadowRoot!.querySelector('[part~=evidence-button]'), 'the evidence button');
     const focusable = [...element.shadowRoot!.querySelectorAll<HTMLElement>('[tabindex="0"], button:not([disabled]), select')];
     const names = focusable.map((node) => (node instanceof HTMLSelectElement ? node.labels[0]!.textContent : (node.getAttribute('aria-label') ?? node.textContent))!.trim());
-    expect(names).to.deep.equal(['Seek', 'Play', '0:00 / 0:06', 'Playback speed', 'Skip idle time', 'Markers', 'Review notes', 'Session info', 'Save this frame as PNG', 'Export video…', 'Copy a link to this time', 'Keyboard shortcuts', 'Full screen']);
+    expect(names).to.deep.equal(['Seek', 'Play', '0:00 / 0:06', 'Playback speed', 'Skip idle time', 'Markers', 'Review notes', 'Session info', 'Save this frame as PNG', 'Export video…', 'Export evidence…', 'Copy a link to this time', 'Keyboard shortcuts', 'Full screen']);
   });
 
   describe('strings', () => {
@@ -174,10 +176,11 @@ describe('<desktop-recording-player> accessibility and languages', () => {
 
     it('names its parts for ::part() styling', async () => {
       const element = await player(rich);
-      for (const name of ['screen', 'controls', 'timeline', 'slider', 'tooltip', 'tick', 'play-button', 'time-button', 'speed', 'idle-button', 'markers-button', 'notes-button', 'info-button', 'capture-button', 'export-button', 'link-button', 'help-button', 'fullscreen-button', 'activity', 'status', 'error', 'toast']) {
+      await until(() => !!element.shadowRoot!.querySelector('[part~=evidence-button]'), 'the evidence button');
+      for (const name of ['screen', 'controls', 'timeline', 'slider', 'tooltip', 'tick', 'play-button', 'time-button', 'speed', 'idle-button', 'markers-button', 'notes-button', 'info-button', 'capture-button', 'export-button', 'evidence-button', 'link-button', 'help-button', 'fullscreen-button', 'activity', 'status', 'error', 'toast']) {
         expect(() => part(element, name), name).not.to.throw();
       }
-      expect(element.shadowRoot!.querySelectorAll('[part~=button]').length).to.equal(11);
+      expect(element.shadowRoot!.querySelectorAll('[part~=button]').length).to.equal(12);
     });
   });
 
