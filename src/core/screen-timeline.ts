@@ -217,8 +217,8 @@ export function countWhile(length: number, holds: (index: number) => boolean): n
 /**
  * The updates in [from, end) that still matter once all of them are applied: the last resize
  * (everything before it is wiped), the tiles and fast-path updates some part of which nothing later
- * paints over, and the last pointer position. Coverage is tracked per 64×64 cell and a cell only
- * counts as covered when one later area contains all of it, so nothing visible is ever dropped.
+ * paints over, and the last pointer position. Coverage is exact to the pixel (`CoverageGrid`): an
+ * update is dropped only when later kept updates paint every one of its pixels.
  * Fast-path updates that paint nothing visible are still replayed, with `stateOnly`, when the
  * decoder needs what they carry (`FastPathNeeds`); a fragment run is kept or dropped whole.
  *
@@ -323,12 +323,24 @@ function keepFastPathUnit(timeline: ScreenTimeline, last: number, from: number, 
 
 const openAfter = (update: ScreenUpdate): boolean => update.kind === 'fastpath' && ((update.flags ?? 0) & ScanFlag.OpenAfter) !== 0;
 
-/** Which 64×64 cells of the screen later tiles have painted over completely. */
+/** 32-bit words in a cell's pixel mask: two per row of 64 pixels. */
+const MASK_WORDS = (COVERAGE_CELL * COVERAGE_CELL) / 32;
+
+/**
+ * Which pixels of the screen later updates have painted over, walking back in time. Per 64×64
+ * cell: a byte set once the cell is covered completely (what `snapshot()` hands to RemoteFX), and,
+ * for cells only partly painted, a 64×64-bit mask made on first touch and dropped once the cell
+ * fills (at most 512 bytes per cell of the screen). Glyph-sized damage thus adds up to cover.
+ */
 export class CoverageGrid {
   private readonly columns: number;
   private readonly rows: number;
   private readonly covered: Uint8Array;
   private uncovered: number;
+  /** Per partly painted cell: bit x % 32 of word (y * 2 + x / 32) is the cell's pixel (x, y). */
+  private readonly masks: (Uint32Array | undefined)[];
+  /** Per cell: how many of its pixels the mask has set. */
+  private readonly paintedPixels: Uint16Array;
 
   constructor(
     private readonly width: number,
@@ -338,6 +350,8 @@ export class CoverageGrid {
     this.rows = Math.ceil(height / COVERAGE_CELL);
     this.covered = new Uint8Array(this.columns * this.rows);
     this.uncovered = this.covered.length;
+    this.masks = new Array<Uint32Array | undefined>(this.covered.length);
+    this.paintedPixels = new Uint16Array(this.covered.length);
   }
 
   get full(): boolean {
@@ -348,6 +362,7 @@ export class CoverageGrid {
   fill(): void {
     this.covered.fill(1);
     this.uncovered = 0;
+    this.masks.fill(undefined);
   }
 
   /** No cell covered yet. */
@@ -355,36 +370,95 @@ export class CoverageGrid {
     return this.uncovered === this.covered.length;
   }
 
-  /** A copy of the covered cells (one byte per cell, row-major). */
+  /** A copy of the completely covered cells (one byte per cell, row-major). */
   snapshot(): Uint8Array {
     return this.covered.slice();
   }
 
-  /** Walking back in time: notes the cells `tile` contains; true if it shows in some cell not yet covered. */
+  /** Walking back in time: notes the pixels `tile` paints; true if some of them are not painted over yet. */
   paint(tile: { left: number; top: number; right: number; bottom: number }): boolean {
     return this.paintArea(tile.left, tile.top, tile.right, tile.bottom);
   }
 
-  paintArea(left: number, top: number, right: number, bottom: number): boolean {
-    const firstColumn = Math.max(0, Math.floor(left / COVERAGE_CELL));
-    const endColumn = Math.min(this.columns, Math.ceil(right / COVERAGE_CELL));
-    const firstRow = Math.max(0, Math.floor(top / COVERAGE_CELL));
-    const endRow = Math.min(this.rows, Math.ceil(bottom / COVERAGE_CELL));
+  /** Walking back in time: notes the pixels of an area (right/bottom exclusive); true if some of them show. */
+  paintArea(areaLeft: number, areaTop: number, areaRight: number, areaBottom: number): boolean {
+    const left = Math.max(0, areaLeft);
+    const top = Math.max(0, areaTop);
+    const right = Math.min(this.width, areaRight);
+    const bottom = Math.min(this.height, areaBottom);
+    if (left >= right || top >= bottom) return false;
+    const firstColumn = Math.floor(left / COVERAGE_CELL);
+    const endColumn = Math.ceil(right / COVERAGE_CELL);
+    const firstRow = Math.floor(top / COVERAGE_CELL);
+    const endRow = Math.ceil(bottom / COVERAGE_CELL);
     let visible = false;
     for (let row = firstRow; row < endRow; row++) {
       const cellTop = row * COVERAGE_CELL;
-      const containsRow = top <= cellTop && bottom >= Math.min(cellTop + COVERAGE_CELL, this.height);
+      const cellBottom = Math.min(cellTop + COVERAGE_CELL, this.height);
+      const containsRow = top <= cellTop && bottom >= cellBottom;
       for (let column = firstColumn; column < endColumn; column++) {
         const cell = row * this.columns + column;
         if (this.covered[cell]) continue;
-        visible = true;
         const cellLeft = column * COVERAGE_CELL;
-        if (containsRow && left <= cellLeft && right >= Math.min(cellLeft + COVERAGE_CELL, this.width)) {
-          this.covered[cell] = 1;
-          this.uncovered -= 1;
+        const cellRight = Math.min(cellLeft + COVERAGE_CELL, this.width);
+        if (containsRow && left <= cellLeft && right >= cellRight) {
+          visible = true;
+          this.cover(cell);
+          continue;
         }
+        const cellPixels = (cellRight - cellLeft) * (cellBottom - cellTop);
+        if (this.paintInCell(cell, Math.max(left, cellLeft) - cellLeft, Math.max(top, cellTop) - cellTop, Math.min(right, cellRight) - cellLeft, Math.min(bottom, cellBottom) - cellTop, cellPixels)) visible = true;
       }
     }
     return visible;
   }
+
+  private cover(cell: number): void {
+    this.covered[cell] = 1;
+    this.uncovered -= 1;
+    this.masks[cell] = undefined;
+  }
+
+  /** Sets a rectangle of one cell's mask (cell coordinates, right/bottom exclusive); true if some pixel was not set. */
+  private paintInCell(cell: number, left: number, top: number, right: number, bottom: number, cellPixels: number): boolean {
+    let mask = this.masks[cell];
+    if (!mask) this.masks[cell] = mask = new Uint32Array(MASK_WORDS);
+    const lowBits = rowBits(left, right, 0);
+    const highBits = rowBits(left, right, 32);
+    let added = 0;
+    for (let y = top, word = top * 2; y < bottom; y++, word += 2) {
+      if (lowBits !== 0) {
+        const fresh = lowBits & ~mask[word]!;
+        if (fresh !== 0) {
+          added += bitCount(fresh);
+          mask[word] |= fresh;
+        }
+      }
+      if (highBits !== 0) {
+        const fresh = highBits & ~mask[word + 1]!;
+        if (fresh !== 0) {
+          added += bitCount(fresh);
+          mask[word + 1] |= fresh;
+        }
+      }
+    }
+    if (added === 0) return false;
+    this.paintedPixels[cell] += added;
+    if (this.paintedPixels[cell] === cellPixels) this.cover(cell);
+    return true;
+  }
+}
+
+/** The bits of pixels [left, right) in the 32-pixel word starting at `wordLeft` (an int32). */
+function rowBits(left: number, right: number, wordLeft: number): number {
+  const from = Math.max(left, wordLeft) - wordLeft;
+  const to = Math.min(right, wordLeft + 32) - wordLeft;
+  if (to <= from) return 0;
+  return to - from === 32 ? -1 : ((1 << (to - from)) - 1) << from;
+}
+
+function bitCount(bits: number): number {
+  let v = bits - ((bits >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
