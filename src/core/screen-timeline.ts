@@ -325,12 +325,15 @@ const openAfter = (update: ScreenUpdate): boolean => update.kind === 'fastpath' 
 
 /** 32-bit words in a cell's pixel mask: two per row of 64 pixels. */
 const MASK_WORDS = (COVERAGE_CELL * COVERAGE_CELL) / 32;
+const CELL_PIXELS = COVERAGE_CELL * COVERAGE_CELL;
 
 /**
  * Which pixels of the screen later updates have painted over, walking back in time. Per 64×64
  * cell: a byte set once the cell is covered completely (what `snapshot()` hands to RemoteFX), and,
  * for cells only partly painted, a 64×64-bit mask made on first touch and dropped once the cell
  * fills (at most 512 bytes per cell of the screen). Glyph-sized damage thus adds up to cover.
+ * Each cell also keeps the bounds of its pixels not painted yet, so the many areas a seek meets
+ * that fall on painted pixels only are turned away without reading the mask.
  */
 export class CoverageGrid {
   private readonly columns: number;
@@ -339,8 +342,10 @@ export class CoverageGrid {
   private uncovered: number;
   /** Per partly painted cell: bit x % 32 of word (y * 2 + x / 32) is the cell's pixel (x, y). */
   private readonly masks: (Uint32Array | undefined)[];
-  /** Per cell: how many of its pixels the mask has set. */
+  /** Per cell: how many of its mask's bits are set (pixels off screen count as set). */
   private readonly paintedPixels: Uint16Array;
+  /** Per cell, 4 bytes: left, top, right, bottom (exclusive) of its pixels not painted yet, in the cell. */
+  private readonly openBounds: Uint8Array;
 
   constructor(
     private readonly width: number,
@@ -352,6 +357,12 @@ export class CoverageGrid {
     this.uncovered = this.covered.length;
     this.masks = new Array<Uint32Array | undefined>(this.covered.length);
     this.paintedPixels = new Uint16Array(this.covered.length);
+    this.openBounds = new Uint8Array(this.covered.length * 4);
+    for (let cell = 0; cell < this.covered.length; cell++) {
+      const row = Math.floor(cell / this.columns);
+      this.openBounds[cell * 4 + 2] = Math.min(COVERAGE_CELL, width - (cell - row * this.columns) * COVERAGE_CELL);
+      this.openBounds[cell * 4 + 3] = Math.min(COVERAGE_CELL, height - row * COVERAGE_CELL);
+    }
   }
 
   get full(): boolean {
@@ -406,8 +417,13 @@ export class CoverageGrid {
           this.cover(cell);
           continue;
         }
-        const cellPixels = (cellRight - cellLeft) * (cellBottom - cellTop);
-        if (this.paintInCell(cell, Math.max(left, cellLeft) - cellLeft, Math.max(top, cellTop) - cellTop, Math.min(right, cellRight) - cellLeft, Math.min(bottom, cellBottom) - cellTop, cellPixels)) visible = true;
+        // Only the part within the cell's unpainted bounds can show.
+        const bounds = this.openBounds;
+        const inLeft = Math.max(left - cellLeft, bounds[cell * 4]!);
+        const inTop = Math.max(top - cellTop, bounds[cell * 4 + 1]!);
+        const inRight = Math.min(right - cellLeft, bounds[cell * 4 + 2]!);
+        const inBottom = Math.min(bottom - cellTop, bounds[cell * 4 + 3]!);
+        if (inLeft < inRight && inTop < inBottom && this.paintInCell(cell, inLeft, inTop, inRight, inBottom)) visible = true;
       }
     }
     return visible;
@@ -420,9 +436,8 @@ export class CoverageGrid {
   }
 
   /** Sets a rectangle of one cell's mask (cell coordinates, right/bottom exclusive); true if some pixel was not set. */
-  private paintInCell(cell: number, left: number, top: number, right: number, bottom: number, cellPixels: number): boolean {
-    let mask = this.masks[cell];
-    if (!mask) this.masks[cell] = mask = new Uint32Array(MASK_WORDS);
+  private paintInCell(cell: number, left: number, top: number, right: number, bottom: number): boolean {
+    const mask = this.masks[cell] ?? this.newMask(cell);
     const lowBits = rowBits(left, right, 0);
     const highBits = rowBits(left, right, 32);
     let added = 0;
@@ -444,8 +459,44 @@ export class CoverageGrid {
     }
     if (added === 0) return false;
     this.paintedPixels[cell] += added;
-    if (this.paintedPixels[cell] === cellPixels) this.cover(cell);
+    if (this.paintedPixels[cell] === CELL_PIXELS) this.cover(cell);
+    else this.shrinkOpenBounds(cell, mask);
     return true;
+  }
+
+  /** A cell's mask with its pixels off screen (past the right or bottom edge) set. */
+  private newMask(cell: number): Uint32Array {
+    const mask = new Uint32Array(MASK_WORDS);
+    const width = this.openBounds[cell * 4 + 2]!;
+    const height = this.openBounds[cell * 4 + 3]!;
+    const [lowBits, highBits] = [rowBits(width, COVERAGE_CELL, 0), rowBits(width, COVERAGE_CELL, 32)];
+    for (let y = 0, word = 0; y < COVERAGE_CELL; y++, word += 2) {
+      mask[word] = y < height ? lowBits : -1;
+      mask[word + 1] = y < height ? highBits : -1;
+    }
+    this.paintedPixels[cell] = CELL_PIXELS - width * height;
+    this.masks[cell] = mask;
+    return mask;
+  }
+
+  /** Recomputes a cell's unpainted bounds from its mask (only after new pixels were set: rare). */
+  private shrinkOpenBounds(cell: number, mask: Uint32Array): void {
+    let [top, bottom, lowOpen, highOpen] = [COVERAGE_CELL, 0, 0, 0];
+    for (let y = 0, word = 0; y < COVERAGE_CELL; y++, word += 2) {
+      const low = ~mask[word]!;
+      const high = ~mask[word + 1]!;
+      if ((low | high) === 0) continue;
+      top = Math.min(top, y);
+      bottom = y + 1;
+      lowOpen |= low;
+      highOpen |= high;
+    }
+    const lowestBit = (bits: number): number => 31 - Math.clz32(bits & -bits);
+    const bounds = this.openBounds;
+    bounds[cell * 4] = lowOpen !== 0 ? lowestBit(lowOpen) : 32 + lowestBit(highOpen);
+    bounds[cell * 4 + 1] = top;
+    bounds[cell * 4 + 2] = highOpen !== 0 ? 64 - Math.clz32(highOpen) : 32 - Math.clz32(lowOpen);
+    bounds[cell * 4 + 3] = bottom;
   }
 }
 
