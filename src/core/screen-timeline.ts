@@ -217,8 +217,8 @@ export function countWhile(length: number, holds: (index: number) => boolean): n
 /**
  * The updates in [from, end) that still matter once all of them are applied: the last resize
  * (everything before it is wiped), the tiles and fast-path updates some part of which nothing later
- * paints over, and the last pointer position. Coverage is tracked per 64×64 cell and a cell only
- * counts as covered when one later area contains all of it, so nothing visible is ever dropped.
+ * paints over, and the last pointer position. Coverage is exact to the pixel (`CoverageGrid`): an
+ * update is dropped only when later kept updates paint every one of its pixels.
  * Fast-path updates that paint nothing visible are still replayed, with `stateOnly`, when the
  * decoder needs what they carry (`FastPathNeeds`); a fragment run is kept or dropped whole.
  *
@@ -323,12 +323,29 @@ function keepFastPathUnit(timeline: ScreenTimeline, last: number, from: number, 
 
 const openAfter = (update: ScreenUpdate): boolean => update.kind === 'fastpath' && ((update.flags ?? 0) & ScanFlag.OpenAfter) !== 0;
 
-/** Which 64×64 cells of the screen later tiles have painted over completely. */
+/** 32-bit words in a cell's pixel mask: two per row of 64 pixels. */
+const MASK_WORDS = (COVERAGE_CELL * COVERAGE_CELL) / 32;
+const CELL_PIXELS = COVERAGE_CELL * COVERAGE_CELL;
+
+/**
+ * Which pixels of the screen later updates have painted over, walking back in time. Per 64×64
+ * cell: a byte set once the cell is covered completely (what `snapshot()` hands to RemoteFX), and,
+ * for cells only partly painted, a 64×64-bit mask made on first touch and dropped once the cell
+ * fills (at most 512 bytes per cell of the screen). Glyph-sized damage thus adds up to cover.
+ * Each cell also keeps the bounds of its pixels not painted yet, so the many areas a seek meets
+ * that fall on painted pixels only are turned away without reading the mask.
+ */
 export class CoverageGrid {
   private readonly columns: number;
   private readonly rows: number;
   private readonly covered: Uint8Array;
   private uncovered: number;
+  /** Per partly painted cell: bit x % 32 of word (y * 2 + x / 32) is the cell's pixel (x, y). */
+  private readonly masks: (Uint32Array | undefined)[];
+  /** Per cell: how many of its mask's bits are set (pixels off screen count as set). */
+  private readonly paintedPixels: Uint16Array;
+  /** Per cell, 4 bytes: left, top, right, bottom (exclusive) of its pixels not painted yet, in the cell. */
+  private readonly openBounds: Uint8Array;
 
   constructor(
     private readonly width: number,
@@ -338,6 +355,14 @@ export class CoverageGrid {
     this.rows = Math.ceil(height / COVERAGE_CELL);
     this.covered = new Uint8Array(this.columns * this.rows);
     this.uncovered = this.covered.length;
+    this.masks = new Array<Uint32Array | undefined>(this.covered.length);
+    this.paintedPixels = new Uint16Array(this.covered.length);
+    this.openBounds = new Uint8Array(this.covered.length * 4);
+    for (let cell = 0; cell < this.covered.length; cell++) {
+      const row = Math.floor(cell / this.columns);
+      this.openBounds[cell * 4 + 2] = Math.min(COVERAGE_CELL, width - (cell - row * this.columns) * COVERAGE_CELL);
+      this.openBounds[cell * 4 + 3] = Math.min(COVERAGE_CELL, height - row * COVERAGE_CELL);
+    }
   }
 
   get full(): boolean {
@@ -348,6 +373,7 @@ export class CoverageGrid {
   fill(): void {
     this.covered.fill(1);
     this.uncovered = 0;
+    this.masks.fill(undefined);
   }
 
   /** No cell covered yet. */
@@ -355,36 +381,135 @@ export class CoverageGrid {
     return this.uncovered === this.covered.length;
   }
 
-  /** A copy of the covered cells (one byte per cell, row-major). */
+  /** A copy of the completely covered cells (one byte per cell, row-major). */
   snapshot(): Uint8Array {
     return this.covered.slice();
   }
 
-  /** Walking back in time: notes the cells `tile` contains; true if it shows in some cell not yet covered. */
+  /** Walking back in time: notes the pixels `tile` paints; true if some of them are not painted over yet. */
   paint(tile: { left: number; top: number; right: number; bottom: number }): boolean {
     return this.paintArea(tile.left, tile.top, tile.right, tile.bottom);
   }
 
-  paintArea(left: number, top: number, right: number, bottom: number): boolean {
-    const firstColumn = Math.max(0, Math.floor(left / COVERAGE_CELL));
-    const endColumn = Math.min(this.columns, Math.ceil(right / COVERAGE_CELL));
-    const firstRow = Math.max(0, Math.floor(top / COVERAGE_CELL));
-    const endRow = Math.min(this.rows, Math.ceil(bottom / COVERAGE_CELL));
+  /** Walking back in time: notes the pixels of an area (right/bottom exclusive); true if some of them show. */
+  paintArea(areaLeft: number, areaTop: number, areaRight: number, areaBottom: number): boolean {
+    const left = Math.max(0, areaLeft);
+    const top = Math.max(0, areaTop);
+    const right = Math.min(this.width, areaRight);
+    const bottom = Math.min(this.height, areaBottom);
+    if (left >= right || top >= bottom) return false;
+    const firstColumn = Math.floor(left / COVERAGE_CELL);
+    const endColumn = Math.ceil(right / COVERAGE_CELL);
+    const firstRow = Math.floor(top / COVERAGE_CELL);
+    const endRow = Math.ceil(bottom / COVERAGE_CELL);
     let visible = false;
     for (let row = firstRow; row < endRow; row++) {
       const cellTop = row * COVERAGE_CELL;
-      const containsRow = top <= cellTop && bottom >= Math.min(cellTop + COVERAGE_CELL, this.height);
+      const cellBottom = Math.min(cellTop + COVERAGE_CELL, this.height);
+      const containsRow = top <= cellTop && bottom >= cellBottom;
       for (let column = firstColumn; column < endColumn; column++) {
         const cell = row * this.columns + column;
         if (this.covered[cell]) continue;
-        visible = true;
         const cellLeft = column * COVERAGE_CELL;
-        if (containsRow && left <= cellLeft && right >= Math.min(cellLeft + COVERAGE_CELL, this.width)) {
-          this.covered[cell] = 1;
-          this.uncovered -= 1;
+        const cellRight = Math.min(cellLeft + COVERAGE_CELL, this.width);
+        if (containsRow && left <= cellLeft && right >= cellRight) {
+          visible = true;
+          this.cover(cell);
+          continue;
         }
+        // Only the part within the cell's unpainted bounds can show.
+        const bounds = this.openBounds;
+        const inLeft = Math.max(left - cellLeft, bounds[cell * 4]!);
+        const inTop = Math.max(top - cellTop, bounds[cell * 4 + 1]!);
+        const inRight = Math.min(right - cellLeft, bounds[cell * 4 + 2]!);
+        const inBottom = Math.min(bottom - cellTop, bounds[cell * 4 + 3]!);
+        if (inLeft < inRight && inTop < inBottom && this.paintInCell(cell, inLeft, inTop, inRight, inBottom)) visible = true;
       }
     }
     return visible;
   }
+
+  private cover(cell: number): void {
+    this.covered[cell] = 1;
+    this.uncovered -= 1;
+    this.masks[cell] = undefined;
+  }
+
+  /** Sets a rectangle of one cell's mask (cell coordinates, right/bottom exclusive); true if some pixel was not set. */
+  private paintInCell(cell: number, left: number, top: number, right: number, bottom: number): boolean {
+    const mask = this.masks[cell] ?? this.newMask(cell);
+    const lowBits = rowBits(left, right, 0);
+    const highBits = rowBits(left, right, 32);
+    let added = 0;
+    for (let y = top, word = top * 2; y < bottom; y++, word += 2) {
+      if (lowBits !== 0) {
+        const fresh = lowBits & ~mask[word]!;
+        if (fresh !== 0) {
+          added += bitCount(fresh);
+          mask[word] |= fresh;
+        }
+      }
+      if (highBits !== 0) {
+        const fresh = highBits & ~mask[word + 1]!;
+        if (fresh !== 0) {
+          added += bitCount(fresh);
+          mask[word + 1] |= fresh;
+        }
+      }
+    }
+    if (added === 0) return false;
+    this.paintedPixels[cell] += added;
+    if (this.paintedPixels[cell] === CELL_PIXELS) this.cover(cell);
+    else this.shrinkOpenBounds(cell, mask);
+    return true;
+  }
+
+  /** A cell's mask with its pixels off screen (past the right or bottom edge) set. */
+  private newMask(cell: number): Uint32Array {
+    const mask = new Uint32Array(MASK_WORDS);
+    const width = this.openBounds[cell * 4 + 2]!;
+    const height = this.openBounds[cell * 4 + 3]!;
+    const [lowBits, highBits] = [rowBits(width, COVERAGE_CELL, 0), rowBits(width, COVERAGE_CELL, 32)];
+    for (let y = 0, word = 0; y < COVERAGE_CELL; y++, word += 2) {
+      mask[word] = y < height ? lowBits : -1;
+      mask[word + 1] = y < height ? highBits : -1;
+    }
+    this.paintedPixels[cell] = CELL_PIXELS - width * height;
+    this.masks[cell] = mask;
+    return mask;
+  }
+
+  /** Recomputes a cell's unpainted bounds from its mask (only after new pixels were set: rare). */
+  private shrinkOpenBounds(cell: number, mask: Uint32Array): void {
+    let [top, bottom, lowOpen, highOpen] = [COVERAGE_CELL, 0, 0, 0];
+    for (let y = 0, word = 0; y < COVERAGE_CELL; y++, word += 2) {
+      const low = ~mask[word]!;
+      const high = ~mask[word + 1]!;
+      if ((low | high) === 0) continue;
+      top = Math.min(top, y);
+      bottom = y + 1;
+      lowOpen |= low;
+      highOpen |= high;
+    }
+    const lowestBit = (bits: number): number => 31 - Math.clz32(bits & -bits);
+    const bounds = this.openBounds;
+    bounds[cell * 4] = lowOpen !== 0 ? lowestBit(lowOpen) : 32 + lowestBit(highOpen);
+    bounds[cell * 4 + 1] = top;
+    bounds[cell * 4 + 2] = highOpen !== 0 ? 64 - Math.clz32(highOpen) : 32 - Math.clz32(lowOpen);
+    bounds[cell * 4 + 3] = bottom;
+  }
+}
+
+/** The bits of pixels [left, right) in the 32-pixel word starting at `wordLeft` (an int32). */
+function rowBits(left: number, right: number, wordLeft: number): number {
+  const from = Math.max(left, wordLeft) - wordLeft;
+  const to = Math.min(right, wordLeft + 32) - wordLeft;
+  if (to <= from) return 0;
+  return to - from === 32 ? -1 : ((1 << (to - from)) - 1) << from;
+}
+
+function bitCount(bits: number): number {
+  let v = bits - ((bits >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }

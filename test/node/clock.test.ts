@@ -161,12 +161,13 @@ describe('KeyframeStore and seeking from keyframes', () => {
     // An encoded keyframe costs more than the 4 tiles it would save: still from nothing.
     assert.equal(scheduler.seek(200).keyframe, undefined);
     // Far enough along, the keyframe wins: one tile after it, and the pointer put back.
-    const longTimeline = timelineOf([...updates, ...Array.from({ length: 100 }, (_, i) => tile(300 + i, 0, 0, 32))]);
+    // 100 small tiles side by side (4×4 pixels on a 10×10 grid): none paints over another.
+    const longTimeline = timelineOf([...updates, ...Array.from({ length: 100 }, (_, i) => tile(300 + i, (i % 10) * 4, Math.floor(i / 10) * 4, 4))]);
     const longStore = new KeyframeStore();
     const longScheduler = new Scheduler(longTimeline, longStore);
     const full = longScheduler.seek(400);
     assert.equal(full.keyframe, undefined);
-    // The small tiles never cover a whole cell, so all 100 stay, plus the last tile of each 64×64 cell.
+    // Each small tile still shows, so all 100 stay, plus the last tile of each 64×64 cell (partly painted over).
     assert.equal(full.updates.filter((update) => update.kind === 'tile').length, 104);
     longStore.add({ end: longTimeline.indexAfter(398), timeMs: 398, width: 128, height: 128 }, undefined, encoded(100));
     await settle();

@@ -363,10 +363,18 @@ function printFastPathSeeks(title, sample, run) {
   console.log(`Baseline, decoding every PDU from the start: ${run.naive.map((r) => `${r.positionS} s ${r.ms} ms`).join(', ')}`);
 }
 
+/** Seek planning against decoding on the Linux sample, in Node (test/bench/linux-plan.node.ts): its summary line. */
+function printLinuxPlanning() {
+  const run = spawnSync('npx', ['tsx', 'test/bench/linux-plan.node.ts', linuxSample], { cwd: root, encoding: 'utf8' });
+  const summary = (run.stdout ?? '').trim().split('\n').find((line) => line.startsWith('planning from the start'));
+  console.log(`Linux sample in Node, ${summary ?? `no figures (${(run.stderr ?? '').trim().split('\n').at(-1)})`}`);
+}
+
 if (linuxOnly) {
   try {
     results.linux = await fastPathSeekStep(null, linuxSample, 'linux');
     printFastPathSeeks('Linux desktop (TDPB, QOIZ)', linuxSample, results.linux);
+    printLinuxPlanning();
     writeFileSync(join(root, '.bench/results-linux.json'), JSON.stringify(results, null, 2));
   } finally {
     await browser.close();
@@ -543,6 +551,7 @@ try {
   const linux = await fastPathSeekStep(null, linuxSample, 'linux');
   results.linux = linux;
   printFastPathSeeks('Linux desktop (TDPB, QOIZ)', linuxSample, linux);
+  printLinuxPlanning();
 
   // ——— Seeks ———
   const playerSeeks = longMemory.seeks;
