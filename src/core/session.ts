@@ -88,6 +88,11 @@ export class PlaybackSession {
   private feed: RecordingFeed | undefined;
   /** `preload="none"`: the feed opens on the first `play()`. */
   private deferredRead = false;
+  /**
+   * `preload="metadata"`: once the first frame is painted, reading waits here until playback,
+   * a seek or an export needs more (`resumeLoading`).
+   */
+  private loadingHeld: { promise: Promise<void>; release(): void } | undefined;
   private firstFrameStarted = false;
   /** A live recording: everything written so far has been read once (the feed said so). */
   private liveCaughtUp = false;
@@ -134,7 +139,10 @@ export class PlaybackSession {
       error: () => this.state.error,
       hasMetadata: () => this.state.readyState >= ReadyState.HaveMetadata,
       durationMs: () => this.state.durationMs,
-      startLoading: () => this.deferredRead && this.startFeed(),
+      startLoading: () => {
+        if (this.deferredRead) this.startFeed();
+        this.resumeLoading();
+      },
       dataAt: (timeMs, signal) => this.dataAt(timeMs, signal),
       replaySource: () => this.replaySource(),
       yield: this.timing.yield,
@@ -192,6 +200,7 @@ export class PlaybackSession {
     if (error && !error.partial) return Promise.reject(new DOMException(error.message, 'NotSupportedError'));
     if (this.options.source === null) return Promise.reject(new DOMException('there is no recording to play (no source)', 'NotSupportedError'));
     if (this.deferredRead) this.startFeed();
+    this.resumeLoading();
     if (this.state.ended || (this.ingest.finished && this.state.currentTimeMs >= this.state.durationMs)) void this.seek(0);
     const wasPaused = this.state.paused;
     const played = this.machine.play();
@@ -217,6 +226,7 @@ export class PlaybackSession {
     const limitMs = this.ingest.finished || this.feed?.paced === true || this.knownDurationMs > 0 ? this.state.durationMs : Infinity;
     let target = Math.min(Math.max(0, timeMs), limitMs);
     const generation = ++this.seekGeneration;
+    this.resumeLoading();
     this.state.currentTimeMs = target;
     this.clock.set(target);
     this.machine.seek();
@@ -333,6 +343,7 @@ export class PlaybackSession {
     this.activityReports.report(true);
     this.setIdleLimit(this.options.idleLimitMs);
     this.deferredRead = false;
+    this.resumeLoading();
     this.firstFrameStarted = false;
     this.liveCaughtUp = false;
     this.knownDurationMs = 0;
@@ -364,9 +375,10 @@ export class PlaybackSession {
       },
       // The first frame and seeks are what the user waits for: reading waits for them.
       ready: () =>
-        this.renderer && this.state.readyState >= ReadyState.HaveMetadata && (this.state.readyState < ReadyState.HaveCurrentData || this.state.seeking)
+        this.loadingHeld?.promise ??
+        (this.renderer && this.state.readyState >= ReadyState.HaveMetadata && (this.state.readyState < ReadyState.HaveCurrentData || this.state.seeking)
           ? this.renderer.whenIdle()
-          : undefined,
+          : undefined),
       duration: (ms) => {
         if (!current() || !(ms >= 0 && Number.isFinite(ms))) return;
         this.knownDurationMs = ms;
@@ -460,6 +472,21 @@ export class PlaybackSession {
     });
   }
 
+  /** Reading waits (`preload="metadata"` after the first frame) until `resumeLoading`. */
+  private holdLoading(): void {
+    if (this.loadingHeld) return;
+    let release!: () => void;
+    const promise = new Promise<void>((resolve) => (release = resolve));
+    this.loadingHeld = { promise, release };
+  }
+
+  /** Reading goes on: playback, a seek or an export needs more than the first frame. */
+  private resumeLoading(): void {
+    const held = this.loadingHeld;
+    this.loadingHeld = undefined;
+    held?.release();
+  }
+
   private finishLoad(): void {
     // A live recording ends as a normal one: its duration is final (durationchange even if unchanged).
     const liveDurationMs = this.state.live ? this.state.durationMs : undefined;
@@ -500,6 +527,8 @@ export class PlaybackSession {
 
   private async paintFirstFrame(): Promise<void> {
     this.firstFrameStarted = true;
+    // preload="metadata": the first frame is all that is read before it is needed.
+    if (this.options.preload === Preload.Metadata && !this.options.autoplay && this.state.paused) this.holdLoading();
     const ingest = this.ingest;
     await this.rebuildScreen(this.state.currentTimeMs);
     // A seek meanwhile queued its own rebuild; wait for the latest one.
