@@ -11,6 +11,8 @@ import { PlaybackMachine } from './playback-machine.js';
 import { Playhead } from './playhead.js';
 import { CanvasRenderer, type ReplaySource } from './renderer.js';
 import { Scheduler } from './scheduler.js';
+import { ScanFlag } from './fastpath/paint-rects.js';
+import { SeekIsland } from './seek-island.js';
 import { Thumbnails } from './thumbnails.js';
 import type { TileImage } from './tile-bytes.js';
 import { ExportRequests } from './export/export-requests.js';
@@ -18,6 +20,10 @@ import type { VideoExportProgress, VideoExportSettings } from './export/video-ex
 
 /** How often `progress` fires while the file loads (the HTML spec says about every 350 ms). */
 const PROGRESS_INTERVAL_MS = 350;
+/** A seek composes its screen from at most this many parts read out of order; past them, it waits for the download in order. */
+const MAX_ISLAND_PARTS = 8;
+/** RemoteFX header PDUs of the front carried into an island (channels and context; a few resizes). */
+const MAX_REMOTEFX_HEADERS = 8;
 /** A player that waited at a real-time source's edge resumes this far behind the newest data (what arrives next has room to land). */
 const LIVE_LAG_MS = 500;
 
@@ -104,6 +110,13 @@ export class PlaybackSession {
   private readonly exports: ExportRequests;
   /** The hover thumbnails of this load, made at the first one. */
   private thumbnails: Thumbnails | undefined;
+  /** A seek past what has arrived, composed from parts the feed reads out of order (random access). */
+  private island: { island: SeekIsland; resolve(island: SeekIsland | undefined): void } | undefined;
+  /**
+   * The screen shows an island's moment, ahead of the download in order: once that reaches it, the
+   * screen is rebuilt from the ingest (the same pixels), and playback goes on from there.
+   */
+  private islandShownMs: number | undefined;
   private metadataVersionSeen = -1;
   private metadataChanges = 0;
   private seekGeneration = 0;
@@ -233,9 +246,14 @@ export class PlaybackSession {
     if (!this.ingest.finished && target > this.ingest.durationMs) {
       // Past what has arrived: ask the feed for it and wait (`waiting`), as <video> does.
       this.machine.seekAwaitsData();
-      this.feed?.want(target);
-      await this.dataAt(target);
+      const arrived = this.dataAt(target);
+      // A feed with random access reads the parts that moment needs; whichever comes first shows it.
+      const island = await this.openIsland(target);
       if (generation !== this.seekGeneration) return;
+      this.feed?.want(target);
+      const shown = await Promise.race([arrived.then(() => undefined), island.covered.then((found) => found ?? arrived.then(() => undefined))]);
+      if (generation !== this.seekGeneration) return;
+      if (shown && target > this.ingest.durationMs && (await this.showIsland(shown, generation))) return;
       // The recording ended before the target: the seek lands on its end.
       target = Math.min(target, this.state.durationMs);
       this.state.currentTimeMs = target;
@@ -344,6 +362,8 @@ export class PlaybackSession {
     this.setIdleLimit(this.options.idleLimitMs);
     this.deferredRead = false;
     this.resumeLoading();
+    this.closeIsland();
+    this.islandShownMs = undefined;
     this.firstFrameStarted = false;
     this.liveCaughtUp = false;
     this.knownDurationMs = 0;
@@ -385,6 +405,28 @@ export class PlaybackSession {
         if (this.state.readyState >= ReadyState.HaveMetadata) this.noteData(false);
       },
       sessionEnds: (events) => current() && this.ingest.noteSessionEnds(events),
+      seekPart: (targetMs, part) => {
+        const pending = this.island;
+        if (!current() || pending?.island.targetMs !== targetMs) return false;
+        let covered: boolean;
+        try {
+          covered = pending.island.add(part);
+        } catch {
+          covered = false;
+        }
+        // Reading further back is unlikely to cover the rest: the seek waits for the download in order.
+        if (covered || pending.island.stalledCoverage || pending.island.partCount >= MAX_ISLAND_PARTS) {
+          this.island = undefined;
+          pending.resolve(covered ? pending.island : undefined);
+          return false;
+        }
+        return true;
+      },
+      seekPartFailed: (error) => {
+        if (!current()) return;
+        this.closeIsland();
+        this.noteSeekPartError(error);
+      },
       rangeReads: (status, detail) => current() && Object.assign(this.state, { rangeReads: status, rangeReadsDetail: detail }),
       live: () => current() && (this.state.live = true),
       caughtUp: () => current() && this.noteLiveCaughtUp(),
@@ -443,6 +485,11 @@ export class PlaybackSession {
     if (this.renderer) this.keyframes.wake();
     const positionLoaded = final || ingest.timeline.lastTimeMs > this.state.currentTimeMs;
     if (!this.firstFrameStarted && positionLoaded && !this.holdsForLiveEdge()) void this.paintFirstFrame();
+    if (this.islandShownMs !== undefined && (final || loadedMs >= this.islandShownMs)) {
+      // The download in order reached the moment an island showed: the ingest takes over from here.
+      this.islandShownMs = undefined;
+      if (!this.state.seeking) void this.rebuildScreen(this.state.currentTimeMs);
+    }
     // At a real-time source's edge, playback goes on once LIVE_LAG_MS has arrived beyond it: then it
     // trails the edge by that much, instead of stopping again at every message.
     const resumeBeyondMs = this.isRealTime() && !final ? LIVE_LAG_MS : 0;
@@ -452,7 +499,7 @@ export class PlaybackSession {
       this.clock.stop();
       if (caughtUpMs > this.state.currentTimeMs) this.playhead.advanceTo(caughtUpMs);
       this.machine.unstall();
-    } else if (this.state.readyState >= ReadyState.HaveCurrentData && !this.state.seeking && !this.clock.isRunning) {
+    } else if (this.state.readyState >= ReadyState.HaveCurrentData && !this.state.seeking && !this.clock.isRunning && this.islandShownMs === undefined) {
       // Stopped (paused, or waiting at the edge) where more updates of this very moment just came
       // in (a server sends the rest of a millisecond's updates later): they show at once.
       this.playhead.advanceTo(this.state.currentTimeMs);
@@ -470,6 +517,55 @@ export class PlaybackSession {
       this.dataWaiters.push({ targetMs: timeMs, resolve });
       signal?.addEventListener('abort', () => resolve(), { once: true });
     });
+  }
+
+  /**
+   * Starts composing the screen at `targetMs` from parts the feed reads out of order. Resolves with
+   * the island once the screen there is covered, or undefined when it is not to be (no screen size
+   * yet, a newer seek, too many parts, a part that does not decode).
+   */
+  private async openIsland(targetMs: number): Promise<{ covered: Promise<SeekIsland | undefined> }> {
+    this.closeIsland();
+    const { timeline } = this.ingest;
+    const screen = timeline.lastResizeBefore(timeline.length)?.update;
+    if (!screen || screen.width === 0 || screen.height === 0) return { covered: Promise.resolve(undefined) };
+    // RemoteFX frames need the header blocks a session sends once: the front's, when the island has none.
+    const headers: Array<Uint8Array | Promise<Uint8Array>> = [];
+    if (timeline.hasFastPath) {
+      for (let index = timeline.length - 1; index >= 0 && headers.length < MAX_REMOTEFX_HEADERS; index--) {
+        const update = timeline.at(index);
+        if (update.kind === 'fastpath' && (update.flags ?? 0) & ScanFlag.RemoteFxHeaders) headers.unshift(this.ingest.readBytes(update.pdu));
+      }
+    }
+    const island = new SeekIsland(targetMs, { width: screen.width, height: screen.height, remoteFxHeaders: await Promise.all(headers) });
+    return { covered: new Promise((resolve) => (this.island = { island, resolve })) };
+  }
+
+  /** Paints the island's moment; false when a newer seek took over or there is nothing to paint on. */
+  private async showIsland(island: SeekIsland, generation: number): Promise<boolean> {
+    if (!this.renderer) return false;
+    // The ingest's plan moves on to the target too, so nothing it loads before it is painted over the island's screen.
+    this.playhead.scheduler.seek(island.targetMs);
+    this.islandShownMs = island.targetMs;
+    await this.renderer.rebuild(island.plan(), this.keyframes.restoreStep);
+    if (generation !== this.seekGeneration) return true;
+    this.keyframes.noteSeek();
+    this.machine.seeked();
+    return true;
+  }
+
+  private closeIsland(): void {
+    const pending = this.island;
+    this.island = undefined;
+    pending?.resolve(undefined);
+  }
+
+  /** A part read for a seek does not decode: reported once (`partial`), and the seek waits for the download in order. */
+  private noteSeekPartError(error: unknown): void {
+    if (this.state.error) return;
+    const failure = error instanceof RecordingError ? error : new RecordingError(ErrorReason.Corrupt, error instanceof Error ? error.message : String(error));
+    this.state.error = { reason: failure.reason, message: failure.message, partial: true };
+    this.host.emit(MediaEvent.Error);
   }
 
   /** Reading waits (`preload="metadata"` after the first frame) until `resumeLoading`. */

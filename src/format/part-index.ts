@@ -1,4 +1,5 @@
 import { FLAG_ENCRYPTED } from './container.js';
+import { ErrorReason, RecordingError } from './errors.js';
 import type { RecordedEvent } from './events.js';
 import { RecordingReader } from './reader.js';
 import { partHeaderAt, partsEndingAt, type LocatedPart } from './tail.js';
@@ -59,7 +60,8 @@ export class PartIndex {
   /**
    * The part whose events span `timeMs`: the last part whose first event is at or before it (the
    * first part for a time before every part). Undefined for an empty file or one whose first part
-   * cannot be read.
+   * cannot be read; throws a `corrupt` RecordingError when the part after the one found does not
+   * decode (the moment may lie in it).
    */
   async partAt(timeMs: number): Promise<IndexedPart | undefined> {
     const first = await this.partStartingAt(0);
@@ -83,7 +85,7 @@ export class PartIndex {
         next = (await this.partFrom(this.guessOffset(timeMs, lo, hi), gapEnd)) ?? (hi ? await this.partBefore(hi) : undefined);
         next ??= await this.partStartingAt(lo.end);
       }
-      if (!next) return lo;
+      if (!next) throw new RecordingError(ErrorReason.Corrupt, `no readable part at byte ${lo.end}, where the part before it ends`, lo.end);
     }
   }
 

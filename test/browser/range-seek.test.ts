@@ -11,6 +11,7 @@ import { TimelineBuilder } from '../../src/format/timeline.js';
 import { difference, imageDataOf, referenceScreens, screenUpdatesOf } from '../helpers/reference-screen.js';
 import { nextEvent } from '../helpers/next-event.js';
 import { press } from './element-fixtures.js';
+import { TILE, screenRecording, type ScreenStep } from '../helpers/screen-recording.js';
 
 const PNG_SAMPLE = '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720.tar';
 const REMOTEFX_SAMPLE = '3b8e5d10-7c2a-4f61-9e0b-15a0c0de0003.tar';
@@ -29,9 +30,9 @@ interface Served {
   log(): Promise<Array<{ range: string | null; status: number; bytes: number }>>;
 }
 
-async function serve(file: string, ranges: RangeMode): Promise<Served> {
-  const bytes = new Uint8Array(await (await fetch(`/demo/recordings/${file}`)).arrayBuffer());
-  const response = await fetch(`/__paced?rate=${RATE}&hold=${HOLD_BYTES}&ranges=${ranges}`, { method: 'POST', body: new Blob([bytes as BlobPart]) });
+async function serve(file: string | Uint8Array, ranges: RangeMode, holdBytes = HOLD_BYTES): Promise<Served> {
+  const bytes = typeof file === 'string' ? new Uint8Array(await (await fetch(`/demo/recordings/${file}`)).arrayBuffer()) : file;
+  const response = await fetch(`/__paced?rate=${RATE}&hold=${holdBytes}&ranges=${ranges}`, { method: 'POST', body: new Blob([bytes as BlobPart]) });
   const { url } = (await response.json()) as { url: string };
   const timeline = new TimelineBuilder();
   for (const event of (await readRecording(bytes)).events) timeline.add(event);
@@ -43,6 +44,16 @@ async function serve(file: string, ranges: RangeMode): Promise<Served> {
     release: async () => void (await fetch(`${url}/release`, { method: 'POST' })),
     log: async () => (await fetch(`${url}/log`)).json(),
   };
+}
+
+/** The byte ranges asked (`bytes=a-b`, `bytes=-n`) never overlap: no byte of the file is fetched twice by range. */
+function expectNoByteTwice(ranges: Array<{ range: string | null }>, length: number): void {
+  const spans = ranges.map(({ range }) => {
+    const [, first, last] = /^bytes=(\d*)-(\d*)$/.exec(range!)!;
+    return first === '' ? [length - Number(last), length] : [Number(first), Number(last) + 1];
+  });
+  spans.sort((a, b) => a[0]! - b[0]!);
+  for (let i = 1; i < spans.length; i++) expect(spans[i]![0], `range ${spans[i]} overlaps ${spans[i - 1]}`).to.be.at.least(spans[i - 1]![1]!);
 }
 
 /** The media events of interest, in the order they fired. */
@@ -121,8 +132,10 @@ describe('a recording whose server answers Range requests, on a paced link', () 
       await complete;
       expect(endAtMetadata, 'what the end said ahead is what the whole file says').to.deep.equal({ participants: element.recording.participants, sessionEnd: element.recording.sessionEnd?.getTime() });
       await expectScreenAt(element, served.bytes, target * 1000, file === REMOTEFX_SAMPLE);
-      const log = await served.log();
-      expect(log.filter((request) => request.range !== null).map((request) => request.status), 'the tail read, and no other range').to.deep.equal(Array(Number(tailReads)).fill(206));
+      const ranges = (await served.log()).filter((request) => request.range !== null);
+      expect(ranges.slice(0, Number(tailReads)).map((request) => request.range), 'the tail read first').to.satisfy((asked: string[]) => asked[0]!.startsWith('bytes=-'));
+      expect(ranges.map((request) => request.status), 'every range answered').to.deep.equal(Array(ranges.length).fill(206));
+      expectNoByteTwice(ranges, served.bytes.length);
     });
   }
 
@@ -246,5 +259,113 @@ describe('local sources', () => {
       expect(element.duration * 1000).to.equal(timeline.durationMs);
       expect(element.rangeReads.status).to.equal('local');
     }
+  });
+});
+
+/** Part offsets by chaining headers from the front. */
+function partOffsets(bytes: Uint8Array): number[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const offsets: number[] = [];
+  for (let at = 0; at < bytes.length; at += (view.getUint32(at + 4) === 2 ? 32 : 24) + view.getUint32(at + 12) + view.getUint32(at + 20)) offsets.push(at);
+  return offsets;
+}
+
+/** A 64×64 PNG of seeded noise (about 16 KB: it does not compress, so parts hold a few tiles each). */
+async function noisePng(seed: number): Promise<Uint8Array> {
+  const canvas = new OffscreenCanvas(TILE, TILE);
+  const context = canvas.getContext('2d')!;
+  const image = context.createImageData(TILE, TILE);
+  for (let i = 0; i < image.data.length; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) | 0;
+    image.data[i] = i % 4 === 3 ? 255 : (seed >>> 16) & 0xff;
+  }
+  context.putImageData(image, 0, 0);
+  return new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+}
+
+/**
+ * A 256×128 desktop (eight 64×64 cells) repainted cell by cell, one tile every 200 ms for a minute,
+ * in parts of about 64 KB (4.8 MB): the screen at any moment is covered by the last parts before it.
+ */
+async function repaintingRecording(): Promise<Uint8Array> {
+  const pngs = await Promise.all(Array.from({ length: 9 }, (_, i) => noisePng(i + 1)));
+  const steps: ScreenStep[] = [{ timeMs: 0, screen: { width: 256, height: 128 } }];
+  for (let i = 0; i < 300; i++) {
+    const cell = i % 8;
+    steps.push({ timeMs: i * 200, tile: { left: (cell % 4) * 64, top: (cell >> 2) * 64, color: [0, 0, 0], png: pngs[i % pngs.length] } });
+  }
+  return screenRecording(steps, { partSize: 64 * 1024 });
+}
+
+describe('random access: a seek past what arrived reads only the parts that moment needs', () => {
+  it('PNG tiles: the seek lands exactly while the download in order is held, from far fewer bytes than lie before the target', async () => {
+    const bytes = await repaintingRecording();
+    const offsets = partOffsets(bytes);
+    expect(offsets.length, 'many small parts').to.be.above(20);
+    const served = await serve(bytes, 'honest', offsets[2]!);
+    const element = await player();
+    const seen = recordEvents(element);
+    const metadata = nextEvent(element, 'loadedmetadata');
+    element.src = served.url;
+    await metadata;
+    expect(element.duration * 1000).to.equal(served.durationMs);
+    const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
+    const seeked = nextEvent(element, 'seeked');
+    element.currentTime = target;
+    expect([element.currentTime, element.seeking]).to.deep.equal([target, true]);
+    // Never released: only range reads can bring the target.
+    await seeked;
+    expect(element.currentTime).to.equal(target);
+    expect(seen.slice(seen.indexOf('seeking'))).to.deep.equal(['seeking', 'waiting', 'seeked']);
+    await expectScreenAt(element, served.bytes, target * 1000);
+    const log = await served.log();
+    const ranges = log.filter((request) => request.range !== null);
+    expectNoByteTwice(ranges, bytes.length);
+    const rangeBytes = ranges.reduce((sum, request) => sum + request.bytes, 0);
+    const beforeTarget = Math.floor(bytes.length * 0.85);
+    expect(rangeBytes, `${rangeBytes} bytes by range (tail read included) against ${beforeTarget} before the target`).to.be.below(beforeTarget / 4);
+
+    // The download in order takes over at the target: playing goes on from there, to the end.
+    const complete = nextEvent(element, 'canplaythrough');
+    await served.release();
+    await complete;
+    await expectScreenAt(element, served.bytes, target * 1000);
+    const ended = nextEvent(element, 'ended');
+    element.playbackRate = 16;
+    await element.play();
+    await ended;
+    expect(element.currentTime * 1000).to.equal(served.durationMs);
+    await expectScreenAt(element, served.bytes, served.durationMs);
+  });
+
+  it('a damaged part read by a seek: error with partial true, and what decoded stays playable', async () => {
+    const bytes = await repaintingRecording();
+    const offsets = partOffsets(bytes);
+    // The part holding a moment 62 % of the way in: a seek there reads it first.
+    const targetMs = 36_100;
+    const holding = (await readRecording(bytes)).events.find(({ event }) => event.case === 'desktopRecording' && Number(event.value.delayMilliseconds) >= targetMs)!;
+    const damagedPart = offsets.indexOf(holding.partOffset);
+    expect(damagedPart, 'the part holding the target').to.be.above(2);
+    const intact = bytes.slice();
+    for (let at = offsets[damagedPart]! + 24 + 20; at < offsets[damagedPart + 1]! - 8; at += 3) bytes[at] ^= 0x5a;
+    const served = await serve(bytes, 'honest', offsets[2]!);
+    const element = await player();
+    const metadata = nextEvent(element, 'loadedmetadata');
+    element.src = served.url;
+    await metadata;
+    const error = nextEvent(element, 'error');
+    const target = targetMs / 1000;
+    element.currentTime = target;
+    await error;
+    expect(element.error).to.include({ partial: true });
+    expect(element.seeking, 'the seek waits for the download in order').to.equal(true);
+    const seeked = nextEvent(element, 'seeked');
+    await served.release();
+    await seeked;
+    // What decoded before the damage plays.
+    const early = nextEvent(element, 'seeked');
+    element.currentTime = 5;
+    await early;
+    await expectScreenAt(element, intact, 5000);
   });
 });

@@ -103,15 +103,20 @@ describe('part index: the part holding a moment, found without reading the file 
     const garbage = Uint8Array.from({ length: 300_000 }, () => Math.floor(next() * 256));
     assert.equal(await (await indexOver(garbage)).index.partAt(5000), undefined, 'garbage has no part');
     const cut = bytes.slice(0, parts[2]!.offset + 1000);
-    const inCut = await (await indexOver(cut)).index.partAt(Infinity);
-    assert.equal(inCut?.offset, parts[1]!.offset, 'a file cut inside a part: the last whole one');
+    await assert.rejects((await indexOver(cut)).index.partAt(Infinity), { reason: 'corrupt', atByte: parts[2]!.offset }, 'a file cut inside a part: where it is cut');
+    assert.equal((await (await indexOver(cut)).index.partAt(100))?.offset, 0, 'and before the cut, the part');
     const damaged = bytes.slice();
     for (let at = parts[2]!.offset + 24 + 20; at < parts[3]!.offset; at += 3) damaged[at] ^= 0x5a;
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 12; i++) {
       const timeMs = Math.floor(next() * 130_000);
-      const part = await (await indexOver(damaged)).index.partAt(timeMs);
-      assert.ok(part, `a part for ${timeMs} ms`);
-      assert.ok(parts.some((candidate) => candidate.offset === part.offset), 'at a real part boundary');
+      const expected = expectedPart(parts, timeMs);
+      const search = (await indexOver(damaged)).index.partAt(timeMs);
+      if (expected === parts[1]!.offset || expected === parts[2]!.offset) {
+        // The moment may lie in the damaged part (the one after the part before it cannot be read past).
+        await assert.rejects(search, { reason: 'corrupt', atByte: parts[2]!.offset });
+      } else {
+        assert.equal((await search)?.offset, expected, `the part for ${timeMs} ms`);
+      }
     }
   });
 

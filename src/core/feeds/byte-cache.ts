@@ -41,6 +41,11 @@ export class ByteCache {
     return this.held(start, end)!;
   };
 
+  /** Keeps bytes fetched elsewhere (the tail read's first answer), as if read through the cache. */
+  keep(start: number, bytes: Uint8Array): void {
+    for (const [gapStart, gapEnd] of this.missing(start, start + bytes.length)) this.hold(gapStart, bytes.subarray(gapStart - start, gapEnd - start));
+  }
+
   /** The bytes `[start, end)` when all of them are held, without fetching. */
   held(start: number, end: number): Uint8Array | undefined {
     const span = this.spans.find((candidate) => candidate.start <= start && candidate.start + candidate.bytes.length >= end);

@@ -2,6 +2,7 @@ import { ErrorReason, RecordingError } from '../../format/errors.js';
 import { RecordingReader } from '../../format/reader.js';
 import { RangeAnsweredWrongly, RangesIgnored, fetchRange, fetchSuffix, type ReadRange } from './byte-ranges.js';
 import type { FeedSink, RecordingFeed } from './feed.js';
+import { SeekReads } from './seek-reads.js';
 import { FIRST_TAIL_BYTES, TailDuration, readTail, type TailRead } from './tail-read.js';
 
 /** Where a recording comes from: an absolute URL (http(s), blob:, data:), or bytes in memory. */
@@ -65,15 +66,31 @@ export class FileFeed implements RecordingFeed {
     private readonly timing: FileFeedTiming,
   ) {}
 
+  /** Random access for seeks past what has arrived: a server that answers Range requests, once its end was read. */
+  private seekReads: SeekReads | undefined;
+  private sink: FeedSink | undefined;
+  /** Bytes of the file the download in order has taken so far. */
+  private frontBytes = 0;
+
   start(sink: FeedSink): void {
+    this.sink = sink;
     void this.read(sink);
   }
 
   steer(): void {}
 
-  want(): void {}
+  /** A moment past what has arrived: read the parts it needs by range, while the download in order waits. */
+  want(timeMs: number): void {
+    const { sink, seekReads } = this;
+    if (!sink || !seekReads || this.controller.signal.aborted) return;
+    seekReads.seek(timeMs, {
+      part: (part) => !this.controller.signal.aborted && (sink.seekPart?.(timeMs, part) ?? false),
+      fail: (error) => this.controller.signal.aborted || sink.seekPartFailed?.(error),
+    });
+  }
 
   close(): void {
+    this.seekReads?.cancel();
     this.controller.abort(new DOMException('a new load started', 'AbortError'));
   }
 
@@ -89,7 +106,11 @@ export class FileFeed implements RecordingFeed {
         caughtUp: () => signal.aborted || sink.caughtUp(),
       };
       for await (const chunk of inPieces(readSource(this.source, signal, hooks))) {
+        this.frontBytes += chunk.length;
         const result = await reader.push(chunk);
+        // A seek reading parts out of order goes first on the link.
+        const seeking = this.seekReads?.idle;
+        if (seeking) await seeking;
         const ready = sink.ready();
         if (ready) {
           await ready;
@@ -159,13 +180,17 @@ export class FileFeed implements RecordingFeed {
       }
       return answer.bytes;
     };
+    const seekReads = new SeekReads(read, length, () => duration.originMs, () => this.frontBytes);
+    seekReads.cache.keep(first.start, first.bytes);
     let tail: TailRead;
     try {
-      tail = await readTail(read, length, first);
+      tail = await readTail(seekReads.cache.read, length, first);
     } catch (error) {
       return unreliable(error);
     }
     this.tailRead = tail;
+    // Parts can be found by their headers only when the file's end is one.
+    if (tail.times) this.seekReads = seekReads;
     const found = tail.times ? 'its end was read first' : 'no part ending at the end of the file was found in its end';
     sink.rangeReads('used', `the server answers Range requests: ${found} (${tail.bytes} bytes in ${tail.reads} ${tail.reads === 1 ? 'request' : 'requests'})`);
     if (tail.sessionEnds.length) sink.sessionEnds(tail.sessionEnds);

@@ -61,6 +61,11 @@ export class TailDuration {
 
   constructor(private readonly tell: (durationMs: number) => void) {}
 
+  /** The wall-clock time of timeline 0, once the front told it. */
+  get originMs(): number | undefined {
+    return this.originWallMs;
+  }
+
   /** The tail was read. */
   noteTail(times: TailTimes): void {
     this.times = times;
