@@ -12,6 +12,8 @@ import { difference, imageDataOf, referenceScreens, screenUpdatesOf } from '../h
 import { nextEvent } from '../helpers/next-event.js';
 import { press } from './element-fixtures.js';
 import { TILE, screenRecording, type ScreenStep } from '../helpers/screen-recording.js';
+import { desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
+import type { AuditEventInit } from '../../src/format/events.js';
 
 const PNG_SAMPLE = '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720.tar';
 const REMOTEFX_SAMPLE = '3b8e5d10-7c2a-4f61-9e0b-15a0c0de0003.tar';
@@ -297,6 +299,26 @@ async function repaintingRecording(): Promise<Uint8Array> {
   return screenRecording(steps, { partSize: 64 * 1024 });
 }
 
+/**
+ * A fast-path sample's screen updates played `times` times in a row (the screen size once, at the
+ * start), in parts of about 64 KB: each repeat starts with full frames, whose RemoteFX frames need
+ * the header blocks of the first.
+ */
+async function repeatedFastPath(file: string, times: number): Promise<Uint8Array> {
+  const sample = new Uint8Array(await (await fetch(`/demo/recordings/${file}`)).arrayBuffer());
+  const updates = (await readRecording(sample)).events.flatMap(({ event }) => (event.case === 'desktopRecording' ? [{ delayMs: Number(event.value.delayMilliseconds), message: event.value.message }] : []));
+  const periodMs = updates.at(-1)!.delayMs + 1000;
+  const events: AuditEventInit[] = [];
+  for (let repeat = 0; repeat < times; repeat++) {
+    for (const { delayMs, message } of updates) {
+      // TDP 31 ConnectionActivated sets the screen size: once.
+      if (repeat > 0 && message[0] === 31) continue;
+      events.push(desktopRecording(events.length, repeat * periodMs + delayMs, message));
+    }
+  }
+  return writeRecording(events, { partSize: 64 * 1024 });
+}
+
 describe('random access: a seek past what arrived reads only the parts that moment needs', () => {
   it('PNG tiles: the seek lands exactly while the download in order is held, from far fewer bytes than lie before the target', async () => {
     const bytes = await repaintingRecording();
@@ -336,6 +358,31 @@ describe('random access: a seek past what arrived reads only the parts that mome
     await ended;
     expect(element.currentTime * 1000).to.equal(served.durationMs);
     await expectScreenAt(element, served.bytes, served.durationMs);
+  });
+
+  it('RemoteFX: the seek lands exactly with the decoder state the front gave (RemoteFX headers), from far fewer bytes than lie before the target', async () => {
+    const bytes = await repeatedFastPath(REMOTEFX_SAMPLE, 4);
+    const served = await serve(bytes, 'honest', partOffsets(bytes)[2]!);
+    const element = await player();
+    const metadata = nextEvent(element, 'loadedmetadata');
+    element.src = served.url;
+    await metadata;
+    expect(element.duration * 1000).to.equal(served.durationMs);
+    // Two seconds into the last repeat: its first frames cover the screen.
+    const target = Math.floor(served.durationMs * 0.75 + 2000) / 1000;
+    const seeked = nextEvent(element, 'seeked');
+    element.currentTime = target;
+    await seeked;
+    expect(element.currentTime).to.equal(target);
+    const ranges = (await served.log()).filter((request) => request.range !== null);
+    expectNoByteTwice(ranges, bytes.length);
+    const rangeBytes = ranges.reduce((sum, request) => sum + request.bytes, 0);
+    expect(rangeBytes, `${rangeBytes} bytes by range against ${Math.floor(bytes.length * 0.75)} before the target`).to.be.below(bytes.length * 0.75 * 0.4);
+    const captured = await imageDataOf(await element.captureFrame());
+    await served.release();
+    await expectScreenAt(element, served.bytes, target * 1000, true);
+    const { pixels } = difference(captured, await imageDataOf(await element.captureFrame()));
+    expect(pixels, 'the screen the island showed is the one the whole file gives').to.equal(0);
   });
 
   it('a damaged part read by a seek: error with partial true, and what decoded stays playable', async () => {
