@@ -4,7 +4,12 @@ import type { ReadRange } from './byte-ranges.js';
 interface HeldSpan {
   start: number;
   bytes: Uint8Array;
+  /** When it was last added to (a count): the oldest go first past the budget. */
+  added: number;
 }
+
+/** What a cache holds at most by default: the parts of a few dozen seeks. */
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
 /** What reading through a `ByteCache` cost: bytes and reads (round trips over HTTP) that went to the source. */
 export interface ByteCacheStats {
@@ -20,11 +25,14 @@ export interface ByteCacheStats {
  */
 export class ByteCache {
   private spans: HeldSpan[] = [];
+  private additions = 0;
   readonly stats: ByteCacheStats = { fetchedBytes: 0, fetches: 0 };
 
   constructor(
     private readonly source: ReadRange,
     readonly length: number,
+    /** Past this, the spans added longest ago are dropped (a read of them fetches them again). */
+    private readonly maxBytes = DEFAULT_MAX_BYTES,
   ) {}
 
   /** The file's `[start, end)` (clamped to the file), fetching only what is not held. */
@@ -38,7 +46,9 @@ export class ByteCache {
       this.stats.fetches += 1;
       this.hold(gapStart, bytes);
     }
-    return this.held(start, end)!;
+    const held = this.held(start, end)!;
+    this.trim();
+    return held;
   };
 
   /** Keeps bytes fetched elsewhere (the tail read's first answer), as if read through the cache. */
@@ -87,8 +97,8 @@ export class ByteCache {
         kept.push(span);
         continue;
       }
-      if (span.start < start) kept.push({ start: span.start, bytes: span.bytes.subarray(0, start - span.start) });
-      if (spanEnd > end) kept.push({ start: end, bytes: span.bytes.subarray(end - span.start) });
+      if (span.start < start) kept.push({ start: span.start, bytes: span.bytes.subarray(0, start - span.start), added: span.added });
+      if (spanEnd > end) kept.push({ start: end, bytes: span.bytes.subarray(end - span.start), added: span.added });
     }
     this.spans = kept;
   }
@@ -104,6 +114,16 @@ export class ByteCache {
     const merged = new Uint8Array(mergedEnd - mergedStart);
     for (const span of touching) merged.set(span.bytes, span.start - mergedStart);
     merged.set(bytes, start - mergedStart);
-    this.spans = [...before, { start: mergedStart, bytes: merged }, ...after];
+    this.spans = [...before, { start: mergedStart, bytes: merged, added: ++this.additions }, ...after];
+  }
+
+  /** Drops the spans added longest ago while more than `maxBytes` are held (never the newest). */
+  private trim(): void {
+    let held = this.heldBytes;
+    while (held > this.maxBytes && this.spans.length > 1) {
+      const oldest = this.spans.reduce((a, b) => (b.added < a.added ? b : a));
+      this.spans = this.spans.filter((span) => span !== oldest);
+      held -= oldest.bytes.length;
+    }
   }
 }
