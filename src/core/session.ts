@@ -1,4 +1,5 @@
 import { ErrorReason, RecordingError } from '../format/errors.js';
+import type { RecordedEvent } from '../format/events.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackOptions, type PlaybackSnapshot } from '../playback-state.js';
 import { ActivityReports } from './activity-reports.js';
 import type { PaintSurface } from './canvas.js';
@@ -117,6 +118,8 @@ export class PlaybackSession {
    * screen is rebuilt from the ingest (the same pixels), and playback goes on from there.
    */
   private islandShownMs: number | undefined;
+  /** Parts read out of order for seeks: their bytes and time spans, merged where they touch (`bufferedAheadMs`). */
+  private heldParts: Array<{ offset: number; end: number; fromMs: number; toMs: number }> = [];
   private metadataVersionSeen = -1;
   private metadataChanges = 0;
   private seekGeneration = 0;
@@ -364,6 +367,7 @@ export class PlaybackSession {
     this.resumeLoading();
     this.closeIsland();
     this.islandShownMs = undefined;
+    this.heldParts = [];
     this.firstFrameStarted = false;
     this.liveCaughtUp = false;
     this.knownDurationMs = 0;
@@ -406,8 +410,10 @@ export class PlaybackSession {
       },
       sessionEnds: (events) => current() && this.ingest.noteSessionEnds(events),
       seekPart: (targetMs, part) => {
+        if (!current()) return false;
+        this.noteHeldPart(part);
         const pending = this.island;
-        if (!current() || pending?.island.targetMs !== targetMs) return false;
+        if (pending?.island.targetMs !== targetMs) return false;
         let covered: boolean;
         try {
           covered = pending.island.add(part);
@@ -460,6 +466,7 @@ export class PlaybackSession {
     const hintStands = !final || this.feed?.paced === true;
     const durationMs = Math.max(loadedMs, hintStands ? this.options.durationHintMs : 0, this.knownDurationMs);
     const firstScreen = ingest.timeline.firstScreen;
+    if (this.heldParts.some((part) => part.toMs <= loadedMs)) this.showHeldParts();
     if (this.state.readyState === ReadyState.HaveNothing) {
       // Metadata = the screen size is known (or the recording ended without one).
       if (!firstScreen && !final) return;
@@ -558,6 +565,35 @@ export class PlaybackSession {
     const pending = this.island;
     this.island = undefined;
     pending?.resolve(undefined);
+  }
+
+  /** A part read for a seek: its time span is held (`buffered`), merged with the parts it touches. */
+  private noteHeldPart(part: { offset: number; end: number; events: readonly RecordedEvent[]; untilMs: number | undefined }): void {
+    let fromMs = Infinity;
+    let toMs = -Infinity;
+    for (const { event } of part.events) {
+      if (event.case !== 'desktopRecording') continue;
+      fromMs = Math.min(fromMs, Number(event.value.delayMilliseconds));
+      toMs = Math.max(toMs, Number(event.value.delayMilliseconds));
+    }
+    if (fromMs > toMs) return;
+    if (part.untilMs !== undefined && part.untilMs > toMs) toMs = part.untilMs;
+    let held = { offset: part.offset, end: part.end, fromMs, toMs };
+    const kept = [];
+    for (const other of this.heldParts) {
+      if (other.end < held.offset || other.offset > held.end) kept.push(other);
+      else held = { offset: Math.min(other.offset, held.offset), end: Math.max(other.end, held.end), fromMs: Math.min(other.fromMs, held.fromMs), toMs: Math.max(other.toMs, held.toMs) };
+    }
+    this.heldParts = [...kept, held].sort((a, b) => a.offset - b.offset);
+    this.showHeldParts();
+    this.host.emit(MediaEvent.Progress);
+  }
+
+  /** `bufferedAheadMs`: the held parts' time spans beyond what has loaded in order. */
+  private showHeldParts(): void {
+    const loadedMs = this.ingest.durationMs;
+    this.heldParts = this.heldParts.filter((part) => part.toMs > loadedMs);
+    this.state.bufferedAheadMs = this.heldParts.map((part) => [part.fromMs, part.toMs]);
   }
 
   /** A part read for a seek does not decode: reported once (`partial`), and the seek waits for the download in order. */

@@ -50,6 +50,8 @@ export class PartIndex {
     private readonly read: ReadBytes,
     readonly length: number,
     private readonly originWallMs?: number,
+    /** Bytes below this are another reader's (a download in order): never read here. */
+    private readonly floor: () => number = () => 0,
   ) {}
 
   /** The parts located so far, in file order. */
@@ -64,13 +66,17 @@ export class PartIndex {
    * decode (the moment may lie in it).
    */
   async partAt(timeMs: number): Promise<IndexedPart | undefined> {
-    const first = await this.partStartingAt(0);
+    const floor = this.floor();
+    const first = floor === 0 ? await this.partStartingAt(0) : await this.partFrom(floor, this.length);
     if (!first) return undefined;
+    // The moment lies before the first part above the floor: it is the other reader's.
+    if (floor > 0 && (first.firstMs === undefined || first.firstMs > timeMs)) return undefined;
     // The last part bounds the search and gives the times to interpolate between (its bytes are
     // those the tail read fetched first, when a cache holds them).
     if (!this.parts.some((part) => part.end === this.length)) await this.partBefore({ offset: this.length });
     for (let probes = 0; ; probes++) {
-      const lo = this.lastAtOrBefore(timeMs) ?? first;
+      const found = this.lastAtOrBefore(timeMs);
+      const lo = found && found.offset >= first.offset ? found : first;
       const hi = this.parts[this.parts.indexOf(lo) + 1];
       const gapEnd = hi?.offset ?? this.length;
       if (lo.end >= gapEnd) return lo;
@@ -100,20 +106,27 @@ export class PartIndex {
 
   /**
    * The part that ends where `part` starts (reading a recording backwards), found in windows that
-   * grow back from it; undefined for the first part, or when none is found within 16 MiB.
+   * grow back from it; undefined for the first part, or when none is found within 16 MiB. Throws a
+   * `corrupt` RecordingError when a header ends there but its data does not decode.
    */
   async partBefore(part: Pick<LocatedPart, 'offset'>): Promise<IndexedPart | undefined> {
     if (part.offset === 0) return undefined;
     const known = this.parts.find((candidate) => candidate.end === part.offset);
     if (known) return known;
+    const floor = this.floor();
+    if (part.offset <= floor) return undefined;
     for (let size = FIRST_WINDOW_BYTES; ; size = Math.min(size * 4, MAX_PART_BYTES)) {
-      const start = Math.max(0, part.offset - size);
+      const start = Math.max(floor, part.offset - size);
       const bytes = await this.read(start, part.offset);
       for (const candidate of partsEndingAt(bytes, start, part.offset)) {
         const proven = await this.prove(candidate);
         if (proven) return proven;
+        // A header that ends exactly there and whose data is not a record stream: the part is damaged.
+        if (candidate.end === part.offset && part.offset < this.length) {
+          throw new RecordingError(ErrorReason.Corrupt, `the part at byte ${candidate.offset} does not decode`, candidate.offset);
+        }
       }
-      if (start === 0 || size >= MAX_PART_BYTES) return undefined;
+      if (start === floor || size >= MAX_PART_BYTES) return undefined;
     }
   }
 

@@ -96,6 +96,19 @@ describe('part index: the part holding a moment, found without reading the file 
     assert.ok(held < bytes.length, `held ${held} of ${bytes.length} bytes`);
   });
 
+  test('a floor (what the download in order has asked for): nothing below it is read, and a moment below the first part above it is left to that download', async () => {
+    const bytes = new Uint8Array(await readFile(new URL(samples.find((name) => name.startsWith('6c0e'))!, recordings)));
+    const parts = await partsOf(bytes);
+    const floor = parts[1]!.offset + 100;
+    const asked: Array<[number, number]> = [];
+    const cache = new ByteCache(async (start, end) => (asked.push([start, end]), bytes.slice(start, end)), bytes.length);
+    const index = new PartIndex(cache.read, bytes.length, undefined, () => floor);
+    assert.equal(await index.partAt(parts[1]!.firstMs! + 10), undefined, 'in the part the floor cuts: not found here');
+    assert.equal((await index.partAt(parts[3]!.firstMs! + 10))?.offset, parts[3]!.offset);
+    assert.equal(await index.partBefore(parts[2]!), undefined, 'the part before the first above the floor is below it');
+    assert.ok(asked.every(([start]) => start >= floor), `no read below ${floor}: ${JSON.stringify(asked)}`);
+  });
+
   test('damage never crashes or hangs a search: garbage, a cut file, a damaged middle part', async () => {
     const bytes = new Uint8Array(await readFile(new URL(samples.find((name) => name.startsWith('6c0e'))!, recordings)));
     const parts = await partsOf(bytes);

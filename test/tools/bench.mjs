@@ -20,7 +20,9 @@
 //   8. memory against length: 10-minute, 1-hour and 3-hour 1080p samples of the same scene (made
 //      on first run, never committed), renderer and browser process, peak and settled
 // `BENCH_ONLY=export npm run bench` runs step 6 alone (no 1-hour samples needed); `BENCH_ONLY=markers`
-// step 7 alone; `BENCH_ONLY=memory` step 8 alone.
+// step 7 alone; `BENCH_ONLY=memory` step 8 alone; `BENCH_ONLY=random` the seeks right after loadedmetadata
+// over a paced link (test/tools/paced-server.mjs: 20 and 100 Mbit/s, 40 ms RTT, the player's worker
+// fetches included), on the 1-hour 1080p and RemoteFX samples, against the same file streamed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -28,6 +30,7 @@ import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { chromiumFlags, chromiumPath } from './chromium.mjs';
 import { RendererMemory, WorkerHeap, epochNow, seededRandom, startServer, waitForPlayerWorker, workerResourceTiming } from './bench-probes.mjs';
+import { startPacedServer } from './paced-server.mjs';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 // BENCH_RECORDING=path/inside/the/repo.tar measures another file.
@@ -62,12 +65,14 @@ const MEMORY_SETTLE_MS = 20_000;
 const MEMORY_SEEKS = 20;
 // BENCH_ONLY=fastpath: only the fast-path seeks on the 1-hour RemoteFX recording (20 right after loading, 20 with keyframes).
 const fastPathOnly = process.env.BENCH_ONLY === 'fastpath';
+// BENCH_ONLY=random: seeks right after loadedmetadata over a paced link (20 and 100 Mbit/s, 40 ms RTT), random access against streaming.
+const randomOnly = process.env.BENCH_ONLY === 'random';
 if (!exportOnly && !markersOnly && !fastPathOnly && !memoryOnly && !existsSync(join(root, longSample))) {
   console.log(`Generating ${longSample} (1 hour, 1920×1080); this takes a few minutes…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
 }
-if (!exportOnly && !fastPathOnly) {
+if (!exportOnly && !fastPathOnly && !randomOnly) {
   for (const { label, length, path } of LENGTH_SAMPLES) {
     if (existsSync(join(root, path))) continue;
     console.log(`Generating ${path} (${label}, 1920×1080); this takes a few minutes…`);
@@ -323,6 +328,70 @@ if (fastPathOnly) {
 }
 
 if (exportOnly) await runAlone('export', exportStep, exportRows);
+
+/** Seeks right after loadedmetadata over a paced link, each against the same file streamed (ranges ignored) on the same link. */
+const RANDOM_SEEKS_AT_METADATA = 10;
+const RANDOM_RTT_MS = 40;
+async function randomAccessStep() {
+  const rows = [];
+  const random = seededRandom(SEED);
+  const fractions = Array.from({ length: RANDOM_SEEKS_AT_METADATA }, () => random());
+  const bytesOf = (chunks, ranged) => chunks.filter((chunk) => (chunk.range !== null) === ranged).reduce((sum, chunk) => sum + chunk.bytes, 0);
+  for (const [label, file] of [['1-hour 1080p (PNG tiles)', longSample], ['1-hour RemoteFX', rfxSample]]) {
+    for (const mbit of [20, 100]) {
+      const paced = await startPacedServer(root, { bitsPerSecond: mbit * 1e6, rttMs: RANDOM_RTT_MS });
+      const page = await browser.newPage();
+      try {
+        await page.goto(`${paced.base}/.bench/index.html`);
+        await page.waitForFunction(() => typeof globalThis.runRandomSeeks === 'function');
+        const url = `${paced.base}/${file}`;
+        const run = await page.evaluate((u, f) => globalThis.runRandomSeeks(u, f), url, fractions);
+        await sleep(500);
+        const streamedFrom = epochNow();
+        const streamed = await page.evaluate((u, t) => globalThis.runStreamedArrivals(u, t), `${url}?ranges=ignore`, run.seeks.map((seek) => seek.targetS));
+        const baselineChunks = paced.sentBetween(streamedFrom);
+        const seeks = run.seeks.map((seek, i) => {
+          const during = paced.sentBetween(seek.startAt, seek.seekedAt);
+          return {
+            targetS: seek.targetS,
+            exact: seek.landedS === seek.targetS,
+            ms: round(seek.seekedAt - seek.startAt),
+            rangeBytes: bytesOf(during, true),
+            streamBytes: bytesOf(during, false),
+            baselineMs: round(streamed.reachedAt[i] - streamed.srcSetAt),
+            bytesBeforeTarget: baselineChunks.filter((chunk) => chunk.at <= streamed.reachedAt[i]).reduce((sum, chunk) => sum + chunk.bytes, 0),
+          };
+        });
+        const row = {
+          label, mbit,
+          metadataMs: round(run.metadataAt - run.srcSetAt),
+          durationFinalAtMetadata: run.durationAtMetadataS === run.finalDurationS,
+          seekMedianMs: round(median(seeks.map((s) => s.ms))), seekMaxMs: round(Math.max(...seeks.map((s) => s.ms))),
+          baselineMedianMs: round(median(seeks.map((s) => s.baselineMs))), baselineMaxMs: round(Math.max(...seeks.map((s) => s.baselineMs))),
+          rangeBytesMedian: median(seeks.map((s) => s.rangeBytes)), rangeBytesMax: Math.max(...seeks.map((s) => s.rangeBytes)),
+          allBytesMedian: median(seeks.map((s) => s.rangeBytes + s.streamBytes)),
+          bytesBeforeMedian: median(seeks.map((s) => s.bytesBeforeTarget)), bytesBeforeMax: Math.max(...seeks.map((s) => s.bytesBeforeTarget)),
+          seeks,
+        };
+        rows.push(row);
+        console.log(`\n${label} at ${mbit} Mbit/s, ${RANDOM_RTT_MS} ms RTT: loadedmetadata after ${row.metadataMs} ms (duration final: ${row.durationFinalAtMetadata})`);
+        console.table(seeks.map((s) => ({ 'target s': s.targetS, exact: s.exact, 'seek ms': s.ms, 'streamed ms': s.baselineMs, 'range bytes': s.rangeBytes, 'stream bytes meanwhile': s.streamBytes, 'bytes before target': s.bytesBeforeTarget })));
+      } finally {
+        await page.close();
+        await paced.close();
+      }
+    }
+  }
+  return rows;
+}
+const randomRows = (rows) => rows.map((r) => ({
+  recording: r.label, link: `${r.mbit} Mbit/s, ${RANDOM_RTT_MS} ms`,
+  'loadedmetadata ms': r.metadataMs, 'final duration': r.durationFinalAtMetadata,
+  'seek median / max ms': `${r.seekMedianMs} / ${r.seekMaxMs}`, 'streamed median / max ms': `${r.baselineMedianMs} / ${r.baselineMaxMs}`,
+  'range bytes median / max': `${r.rangeBytesMedian} / ${r.rangeBytesMax}`, 'all bytes median': r.allBytesMedian,
+  'bytes before target median / max': `${r.bytesBeforeMedian} / ${r.bytesBeforeMax}`,
+}));
+if (randomOnly) await runAlone('randomAccess', randomAccessStep, randomRows);
 
 try {
   // ——— 1. No player: reader and tile baselines, on the page's main thread ———

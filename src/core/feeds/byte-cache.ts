@@ -62,6 +62,18 @@ export class ByteCache {
     return span?.bytes.subarray(start - span.start, end - span.start);
   }
 
+  /** The end of the held span that holds byte `at`; undefined when it is not held. */
+  heldEndAt(at: number): number | undefined {
+    const span = this.spans.find((candidate) => candidate.start <= at && candidate.start + candidate.bytes.length > at);
+    return span && span.start + span.bytes.length;
+  }
+
+  /** The first held byte at or after `at`; undefined when none is held there. */
+  nextHeldStart(at: number): number | undefined {
+    const span = this.spans.find((candidate) => candidate.start + candidate.bytes.length > at);
+    return span && Math.max(span.start, at);
+  }
+
   /** The sub-ranges of `[start, end)` not held, in order. */
   missing(start: number, end: number): Array<[number, number]> {
     const gaps: Array<[number, number]> = [];

@@ -3,6 +3,7 @@ import { RecordingReader } from '../../format/reader.js';
 import { RangeAnsweredWrongly, RangesIgnored, fetchRange, fetchSuffix, type ReadRange } from './byte-ranges.js';
 import type { FeedSink, RecordingFeed } from './feed.js';
 import { SeekReads } from './seek-reads.js';
+import { readFrontByRanges } from './front-reads.js';
 import { FIRST_TAIL_BYTES, TailDuration, readTail, type TailRead } from './tail-read.js';
 
 /** Where a recording comes from: an absolute URL (http(s), blob:, data:), or bytes in memory. */
@@ -71,6 +72,8 @@ export class FileFeed implements RecordingFeed {
   private sink: FeedSink | undefined;
   /** Bytes of the file the download in order has taken so far. */
   private frontBytes = 0;
+  /** How far the download in order has asked for the file (by range): a seek does not fetch those bytes again. */
+  private frontRequested = 0;
 
   start(sink: FeedSink): void {
     this.sink = sink;
@@ -144,7 +147,7 @@ export class FileFeed implements RecordingFeed {
    * (no request is wasted); one that answers wrongly is reported, and the file is fetched whole.
    * Never throws but for an abort: what goes wrong here leaves the file to be read front to back.
    */
-  private async readEnd(access: SourceAccess, sink: FeedSink, duration: TailDuration): Promise<Response | undefined> {
+  private async readEnd(access: SourceAccess, sink: FeedSink, duration: TailDuration): Promise<Response | AsyncIterable<Uint8Array> | undefined> {
     const { signal } = this.controller;
     if (access.local) {
       sink.rangeReads('local', 'the whole file is at hand');
@@ -180,7 +183,7 @@ export class FileFeed implements RecordingFeed {
       }
       return answer.bytes;
     };
-    const seekReads = new SeekReads(read, length, () => duration.originMs, () => this.frontBytes);
+    const seekReads = new SeekReads(read, length, () => duration.originMs, () => Math.max(this.frontBytes, this.frontRequested));
     seekReads.cache.keep(first.start, first.bytes);
     let tail: TailRead;
     try {
@@ -196,7 +199,10 @@ export class FileFeed implements RecordingFeed {
     if (tail.sessionEnds.length) sink.sessionEnds(tail.sessionEnds);
     if (tail.times) duration.noteTail(tail.times);
     // A file no longer than its end read is all here already.
-    return first.start === 0 ? new Response(first.bytes as Uint8Array<ArrayBuffer>) : undefined;
+    if (first.start === 0) return new Response(first.bytes as Uint8Array<ArrayBuffer>);
+    // The front by ranges that skip what seeks read (and the tail read): no byte fetched twice.
+    if (!tail.times) return undefined;
+    return readFrontByRanges(url, seekReads.cache, signal, { turn: () => seekReads.idle, requested: (end) => (this.frontRequested = end) });
   }
 }
 
@@ -209,7 +215,7 @@ export interface SourceHooks {
    * Reads the end of the file before its first byte is read. For a URL it may answer with a response
    * to stream instead of fetching the file (a server that ignored the range sent the whole file).
    */
-  readEnd?(access: SourceAccess): Promise<Response | undefined>;
+  readEnd?(access: SourceAccess): Promise<Response | AsyncIterable<Uint8Array> | undefined>;
   /** The recording is still being written (HTTP `x-recording-live: true`); called before the first chunk. */
   live?(): void;
   /** A live recording: everything written so far has been read (called once). */
@@ -260,7 +266,12 @@ export async function* readSource(source: RecordingSource, signal: AbortSignal, 
 }
 
 async function* readUrl(url: string, signal: AbortSignal, hooks: SourceHooks): AsyncGenerator<Uint8Array> {
-  let response = await hooks.readEnd?.({ local: false, url });
+  const read = await hooks.readEnd?.({ local: false, url });
+  if (read && !(read instanceof Response)) {
+    yield* read;
+    return;
+  }
+  let response = read;
   try {
     response ??= await fetch(url, { signal });
   } catch (error) {

@@ -13,6 +13,8 @@ export interface SeekPart {
   offset: number;
   end: number;
   events: RecordedEvent[];
+  /** The first time of the part after it, when located: nothing happens between its last event and then. */
+  untilMs: number | undefined;
 }
 
 /** Where a seek's parts go: `part` answers whether the one before it is wanted too. */
@@ -40,7 +42,7 @@ export class SeekReads {
     length: number,
     /** The wall-clock time of timeline 0, once the front told it (it places parts that start with an audit event). */
     private readonly originWallMs: () => number | undefined,
-    /** Bytes the download in order has received: a part that starts before them is not fetched again. */
+    /** Bytes the download in order has received or asked for: a part that starts before them is not fetched again. */
     private readonly frontBytes: () => number,
   ) {
     this.cache = new ByteCache(read, length);
@@ -70,11 +72,13 @@ export class SeekReads {
   }
 
   private async readFor(targetMs: number, sink: SeekPartSink, current: () => boolean): Promise<void> {
-    this.index ??= new PartIndex(this.cache.read, this.cache.length, this.originWallMs());
+    // The part index reads nothing the download in order has asked for (those bytes would come twice).
+    this.index ??= new PartIndex(this.cache.read, this.cache.length, this.originWallMs(), this.frontBytes);
     let part = await this.index.partAt(targetMs);
     for (let count = 0; part && count < MAX_SEEK_PARTS && current() && part.offset >= this.frontBytes(); count++) {
       const events = await decodePart(await this.cache.read(part.offset, part.end), part.offset);
-      if (!current() || !sink.part({ offset: part.offset, end: part.end, events })) return;
+      const untilMs = this.index.located.find((after) => after.offset === part!.end)?.firstMs;
+      if (!current() || !sink.part({ offset: part.offset, end: part.end, events, untilMs })) return;
       part = await this.index.partBefore(part);
     }
   }
