@@ -4,16 +4,18 @@
 // streamed from its start, where a moment can be shown only once the download reached it.
 import { createPlayer, epochNow, once, removePlayers, type Player } from './bench-util.js';
 
-export interface RandomSeeks {
+export interface SeekAfterMetadata {
   srcSetAt: number;
   metadataAt: number;
   durationAtMetadataS: number;
-  seeks: Array<{ targetS: number; startAt: number; seekedAt: number; landedS: number }>;
-  finalDurationS: number;
+  targetS: number;
+  startAt: number;
+  seekedAt: number;
+  landedS: number;
 }
 
-/** Loads `url`, and right after `loadedmetadata` seeks in turn to each fraction of the duration (times in epoch ms). */
-export async function runRandomSeeks(url: string, fractions: number[]): Promise<RandomSeeks> {
+/** A fresh player loads `url` and, right after `loadedmetadata`, seeks to `fraction` of the duration (times in epoch ms). */
+export async function runSeekAfterMetadata(url: string, fraction: number): Promise<SeekAfterMetadata> {
   removePlayers();
   const player = await createPlayer();
   const metadata = once(player, 'loadedmetadata', 120_000);
@@ -22,22 +24,19 @@ export async function runRandomSeeks(url: string, fractions: number[]): Promise<
   await metadata;
   const metadataAt = epochNow();
   const durationAtMetadataS = player.duration;
-  const seeks: RandomSeeks['seeks'] = [];
-  for (const fraction of fractions) {
-    const targetS = Math.round(fraction * durationAtMetadataS * 10) / 10;
-    const seeked = once(player, 'seeked', 300_000);
-    const startAt = epochNow();
-    player.currentTime = targetS;
-    await seeked;
-    seeks.push({ targetS, startAt, seekedAt: epochNow(), landedS: player.currentTime });
-  }
-  const finalDurationS = player.duration;
+  const targetS = Math.round(fraction * durationAtMetadataS * 10) / 10;
+  const seeked = once(player, 'seeked', 300_000);
+  const startAt = epochNow();
+  player.currentTime = targetS;
+  await seeked;
+  const seekedAt = epochNow();
+  const landedS = player.currentTime;
   removePlayers();
-  return { srcSetAt, metadataAt, durationAtMetadataS, seeks, finalDurationS };
+  return { srcSetAt, metadataAt, durationAtMetadataS, targetS, startAt, seekedAt, landedS };
 }
 
 /** Loads `url` streamed and notes when what has arrived (`buffered`) first reaches each target (epoch ms). */
-export async function runStreamedArrivals(url: string, targetsS: number[]): Promise<{ srcSetAt: number; reachedAt: number[] }> {
+export async function runStreamedArrivals(url: string, targetsS: number[]): Promise<{ srcSetAt: number; reachedAt: number[]; durationS: number }> {
   removePlayers();
   const player = (await createPlayer()) as Player & { readonly buffered: TimeRanges };
   const reachedAt: number[] = targetsS.map(() => NaN);
@@ -57,8 +56,9 @@ export async function runStreamedArrivals(url: string, targetsS: number[]): Prom
   await complete;
   note();
   clearInterval(polling);
+  const durationS = player.duration;
   removePlayers();
-  return { srcSetAt, reachedAt };
+  return { srcSetAt, reachedAt, durationS };
 }
 
-Object.assign(globalThis, { runRandomSeeks, runStreamedArrivals });
+Object.assign(globalThis, { runSeekAfterMetadata, runStreamedArrivals });

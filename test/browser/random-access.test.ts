@@ -9,7 +9,8 @@ import { readRecording } from '../../src/format/reader.js';
 import { desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
 import { nextEvent } from '../helpers/next-event.js';
 import { difference, imageDataOf } from '../helpers/reference-screen.js';
-import { REMOTEFX_SAMPLE, expectNoByteTwice, expectScreenAt, player, rangeStart, recordEvents, serve } from '../helpers/range-serve.js';
+import { REMOTEFX_SAMPLE, expectNoByteTwice, expectScreenAt, player, rangeStart, recordEvents, serve, type Served } from '../helpers/range-serve.js';
+import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { TILE, screenRecording, type ScreenStep } from '../helpers/screen-recording.js';
 
 /** Part offsets by chaining headers from the front. */
@@ -67,18 +68,24 @@ async function repeatedFastPath(file: string, times: number): Promise<Uint8Array
   return writeRecording(events, { partSize: 64 * 1024 });
 }
 
+/** A player that loaded `served` up to loadedmetadata, with the whole duration (`durationMs`: the file's, read past any damage). */
+async function loadedPlayer(served: Served, durationMs = served.durationMs): Promise<DesktopRecordingPlayer> {
+  const element = await player();
+  const metadata = nextEvent(element, 'loadedmetadata');
+  element.src = served.url;
+  await metadata;
+  expect(element.duration * 1000, 'the whole duration at loadedmetadata').to.equal(durationMs);
+  return element;
+}
+
 describe('random access: a seek past what arrived reads only the parts that moment needs', () => {
   it('PNG tiles: the seek lands exactly while the download in order is held, from far fewer bytes than lie before the target', async () => {
     const bytes = await repaintingRecording();
     const offsets = partOffsets(bytes);
     expect(offsets.length, 'many small parts').to.be.above(20);
     const served = await serve(bytes, 'honest', offsets[2]!);
-    const element = await player();
+    const element = await loadedPlayer(served);
     const seen = recordEvents(element);
-    const metadata = nextEvent(element, 'loadedmetadata');
-    element.src = served.url;
-    await metadata;
-    expect(element.duration * 1000).to.equal(served.durationMs);
     const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
     const seeked = nextEvent(element, 'seeked');
     element.currentTime = target;
@@ -123,11 +130,7 @@ describe('random access: a seek past what arrived reads only the parts that mome
   it('RemoteFX: the seek lands exactly with the decoder state the front gave (RemoteFX headers), from far fewer bytes than lie before the target', async () => {
     const bytes = await repeatedFastPath(REMOTEFX_SAMPLE, 4);
     const served = await serve(bytes, 'honest', partOffsets(bytes)[2]!);
-    const element = await player();
-    const metadata = nextEvent(element, 'loadedmetadata');
-    element.src = served.url;
-    await metadata;
-    expect(element.duration * 1000).to.equal(served.durationMs);
+    const element = await loadedPlayer(served);
     // Two seconds into the last repeat: its first frames cover the screen.
     const target = Math.floor(served.durationMs * 0.75 + 2000) / 1000;
     const seeked = nextEvent(element, 'seeked');
@@ -156,10 +159,8 @@ describe('random access: a seek past what arrived reads only the parts that mome
     const intact = bytes.slice();
     for (let at = offsets[damagedPart]! + 24 + 20; at < offsets[damagedPart + 1]! - 8; at += 3) bytes[at] ^= 0x5a;
     const served = await serve(bytes, 'honest', offsets[2]!);
-    const element = await player();
-    const metadata = nextEvent(element, 'loadedmetadata');
-    element.src = served.url;
-    await metadata;
+    // The end read gives the length past the damage: the last tile's time.
+    const element = await loadedPlayer(served, 299 * 200);
     const error = nextEvent(element, 'error');
     const target = targetMs / 1000;
     element.currentTime = target;

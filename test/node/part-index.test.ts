@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { describe, test } from 'node:test';
+import { seededRandom as random } from '../helpers/seeded-random.js';
 import { ByteCache } from '../../src/core/feeds/byte-cache.js';
 import { PartIndex } from '../../src/format/part-index.js';
 import { RecordingReader, readRecording } from '../../src/format/reader.js';
@@ -11,16 +12,6 @@ const recordings = new URL('../../demo/recordings/', import.meta.url);
 /** The committed samples (the long ones are made by `npm run samples -- --long`, not committed). */
 const samples = (await readdir(recordings)).filter((name) => name.endsWith('.tar') && !name.startsWith('long-')).sort();
 const LONG_SAMPLE = new URL('long-1h-1080p.tar', recordings);
-
-/** Seeded pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Each part by chaining headers from the front, with the time of its first DesktopRecording event (decoded whole). */
 async function partsOf(bytes: Uint8Array): Promise<Array<{ offset: number; firstMs: number | undefined }>> {
