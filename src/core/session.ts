@@ -13,7 +13,7 @@ import { Playhead } from './playhead.js';
 import { CanvasRenderer, type ReplaySource } from './renderer.js';
 import { Scheduler } from './scheduler.js';
 import { ScanFlag } from './fastpath/paint-rects.js';
-import { SeekIsland } from './seek-island.js';
+import type { SeekIsland } from './seek-island.js';
 import { Thumbnails } from './thumbnails.js';
 import type { TileImage } from './tile-bytes.js';
 import { ExportRequests } from './export/export-requests.js';
@@ -118,6 +118,8 @@ export class PlaybackSession {
    * screen is rebuilt from the ingest (the same pixels), and playback goes on from there.
    */
   private islandShownMs: number | undefined;
+  /** The seek-island chunk, loaded once a server answers Range requests; without it, seeks wait for the download in order. */
+  private islandChunk: Promise<typeof import('./seek-island.js') | undefined> | undefined;
   /** Parts read out of order for seeks: their bytes and time spans, merged where they touch (`bufferedAheadMs`). */
   private heldParts: Array<{ offset: number; end: number; fromMs: number; toMs: number }> = [];
   private metadataVersionSeen = -1;
@@ -433,7 +435,12 @@ export class PlaybackSession {
         this.closeIsland();
         this.noteSeekPartError(error);
       },
-      rangeReads: (status, detail) => current() && Object.assign(this.state, { rangeReads: status, rangeReadsDetail: detail }),
+      rangeReads: (status, detail) => {
+        if (!current()) return;
+        Object.assign(this.state, { rangeReads: status, rangeReadsDetail: detail });
+        // Seeks past what has arrived can then be composed from parts read out of order: that code is a chunk, loaded now.
+        if (status === 'used') this.islandChunk ??= import('./seek-island.js').catch(() => undefined);
+      },
       live: () => current() && (this.state.live = true),
       caughtUp: () => current() && this.noteLiveCaughtUp(),
       end: () => current() && this.finishLoad(),
@@ -544,7 +551,9 @@ export class PlaybackSession {
         if (update.kind === 'fastpath' && (update.flags ?? 0) & ScanFlag.RemoteFxHeaders) headers.unshift(this.ingest.readBytes(update.pdu));
       }
     }
-    const island = new SeekIsland(targetMs, { width: screen.width, height: screen.height, remoteFxHeaders: await Promise.all(headers) });
+    const chunk = this.islandChunk && (await this.islandChunk);
+    if (!chunk) return { covered: Promise.resolve(undefined) };
+    const island = new chunk.SeekIsland(targetMs, { width: screen.width, height: screen.height, remoteFxHeaders: await Promise.all(headers) });
     return { covered: new Promise((resolve) => (this.island = { island, resolve })) };
   }
 

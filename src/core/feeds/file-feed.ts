@@ -2,8 +2,7 @@ import { ErrorReason, RecordingError } from '../../format/errors.js';
 import { RecordingReader } from '../../format/reader.js';
 import { RangeAnsweredWrongly, RangesIgnored, fetchRange, fetchSuffix, type ReadRange } from './byte-ranges.js';
 import type { FeedSink, RecordingFeed } from './feed.js';
-import { SeekReads } from './seek-reads.js';
-import { readFrontByRanges } from './front-reads.js';
+import type { SeekReads } from './seek-reads.js';
 import { FIRST_TAIL_BYTES, TailDuration, readTail, type TailRead } from './tail-read.js';
 
 /** Where a recording comes from: an absolute URL (http(s), blob:, data:), or bytes in memory. */
@@ -175,6 +174,8 @@ export class FileFeed implements RecordingFeed {
       sink.rangeReads('unsupported', live ? 'the recording is still being written: it has no end to read yet' : `${error.message}: the file is streamed from its start`);
       return error.response;
     }
+    // Random access is a chunk: it loads beside the tail read.
+    const randomAccess = import('./random-access.js').catch(() => undefined);
     const { length } = first;
     const read: ReadRange = async (start, end) => {
       const answer = await fetchRange(url, start, end, signal);
@@ -183,17 +184,20 @@ export class FileFeed implements RecordingFeed {
       }
       return answer.bytes;
     };
-    const seekReads = new SeekReads(read, length, () => duration.originMs, () => Math.max(this.frontBytes, this.frontRequested));
-    seekReads.cache.keep(first.start, first.bytes);
+    // What the tail read fetches is kept for the random access (no byte fetched twice).
+    const fetched: Array<{ start: number; bytes: Uint8Array }> = [{ start: first.start, bytes: first.bytes }];
+    const keptRead: ReadRange = async (start, end) => {
+      const bytes = await read(start, end);
+      fetched.push({ start, bytes });
+      return bytes;
+    };
     let tail: TailRead;
     try {
-      tail = await readTail(seekReads.cache.read, length, first);
+      tail = await readTail(keptRead, length, first);
     } catch (error) {
       return unreliable(error);
     }
     this.tailRead = tail;
-    // Parts can be found by their headers only when the file's end is one.
-    if (tail.times) this.seekReads = seekReads;
     const found = tail.times ? 'its end was read first' : 'no part ending at the end of the file was found in its end';
     sink.rangeReads('used', `the server answers Range requests: ${found} (${tail.bytes} bytes in ${tail.reads} ${tail.reads === 1 ? 'request' : 'requests'})`);
     if (tail.sessionEnds.length) sink.sessionEnds(tail.sessionEnds);
@@ -201,8 +205,14 @@ export class FileFeed implements RecordingFeed {
     // A file no longer than its end read is all here already.
     if (first.start === 0) return new Response(first.bytes as Uint8Array<ArrayBuffer>);
     // The front by ranges that skip what seeks read (and the tail read): no byte fetched twice.
-    if (!tail.times) return undefined;
-    return readFrontByRanges(url, seekReads.cache, signal, { turn: () => seekReads.idle, requested: (end) => (this.frontRequested = end) });
+    // Parts can be found by their headers only when the file's end is one.
+    const chunk = tail.times ? await randomAccess : undefined;
+    signal.throwIfAborted();
+    if (!chunk) return undefined;
+    const seekReads = new chunk.SeekReads(read, length, () => duration.originMs, () => Math.max(this.frontBytes, this.frontRequested));
+    for (const { start, bytes } of fetched) seekReads.cache.keep(start, bytes);
+    this.seekReads = seekReads;
+    return chunk.readFrontByRanges(url, seekReads.cache, signal, { turn: () => seekReads.idle, requested: (end) => (this.frontRequested = end) });
   }
 }
 
