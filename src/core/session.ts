@@ -1,5 +1,4 @@
 import { ErrorReason, RecordingError } from '../format/errors.js';
-import type { RecordedEvent } from '../format/events.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackOptions, type PlaybackSnapshot } from '../playback-state.js';
 import { ActivityReports } from './activity-reports.js';
 import type { PaintSurface } from './canvas.js';
@@ -12,8 +11,8 @@ import { PlaybackMachine } from './playback-machine.js';
 import { Playhead } from './playhead.js';
 import { CanvasRenderer, type ReplaySource } from './renderer.js';
 import { Scheduler } from './scheduler.js';
-import { ScanFlag } from './fastpath/paint-rects.js';
 import type { SeekIsland } from './seek-island.js';
+import type { SeekIslands } from './seek-islands.js';
 import { Thumbnails } from './thumbnails.js';
 import type { TileImage } from './tile-bytes.js';
 import { ExportRequests } from './export/export-requests.js';
@@ -21,10 +20,6 @@ import type { VideoExportProgress, VideoExportSettings } from './export/video-ex
 
 /** How often `progress` fires while the file loads (the HTML spec says about every 350 ms). */
 const PROGRESS_INTERVAL_MS = 350;
-/** A seek composes its screen from at most this many parts read out of order; past them, it waits for the download in order. */
-const MAX_ISLAND_PARTS = 8;
-/** RemoteFX header PDUs of the front carried into an island (channels and context; a few resizes). */
-const MAX_REMOTEFX_HEADERS = 8;
 /** A player that waited at a real-time source's edge resumes this far behind the newest data (what arrives next has room to land). */
 const LIVE_LAG_MS = 500;
 
@@ -112,16 +107,14 @@ export class PlaybackSession {
   /** The hover thumbnails of this load, made at the first one. */
   private thumbnails: Thumbnails | undefined;
   /** A seek past what has arrived, composed from parts the feed reads out of order (random access). */
-  private island: { island: SeekIsland; resolve(island: SeekIsland | undefined): void } | undefined;
+  private islands: SeekIslands | undefined;
   /**
    * The screen shows an island's moment, ahead of the download in order: once that reaches it, the
    * screen is rebuilt from the ingest (the same pixels), and playback goes on from there.
    */
   private islandShownMs: number | undefined;
-  /** The seek-island chunk, loaded once a server answers Range requests; without it, seeks wait for the download in order. */
-  private islandChunk: Promise<typeof import('./seek-island.js') | undefined> | undefined;
-  /** Parts read out of order for seeks: their bytes and time spans, merged where they touch (`bufferedAheadMs`). */
-  private heldParts: Array<{ offset: number; end: number; fromMs: number; toMs: number }> = [];
+  /** The seek islands' chunk, loaded once a server answers Range requests; without it, seeks wait for the download in order. */
+  private islandsChunk: Promise<typeof import('./seek-islands.js') | undefined> | undefined;
   private metadataVersionSeen = -1;
   private metadataChanges = 0;
   private seekGeneration = 0;
@@ -253,7 +246,7 @@ export class PlaybackSession {
       this.machine.seekAwaitsData();
       const arrived = this.dataAt(target);
       // A feed with random access reads the parts that moment needs; whichever comes first shows it.
-      const island = await this.openIsland(target);
+      const island = (await this.islands?.open(target, this.ingest)) ?? { covered: Promise.resolve(undefined) };
       if (generation !== this.seekGeneration) return;
       this.feed?.want(target);
       const shown = await Promise.race([arrived.then(() => undefined), island.covered.then((found) => found ?? arrived.then(() => undefined))]);
@@ -367,9 +360,9 @@ export class PlaybackSession {
     this.setIdleLimit(this.options.idleLimitMs);
     this.deferredRead = false;
     this.resumeLoading();
-    this.closeIsland();
+    this.islands?.close();
+    this.islands = undefined;
     this.islandShownMs = undefined;
-    this.heldParts = [];
     this.firstFrameStarted = false;
     this.liveCaughtUp = false;
     this.knownDurationMs = 0;
@@ -412,34 +405,24 @@ export class PlaybackSession {
       },
       sessionEnds: (events) => current() && this.ingest.noteSessionEnds(events),
       seekPart: (targetMs, part) => {
-        if (!current()) return false;
-        this.noteHeldPart(part);
-        const pending = this.island;
-        if (pending?.island.targetMs !== targetMs) return false;
-        let covered: boolean;
-        try {
-          covered = pending.island.add(part);
-        } catch {
-          covered = false;
-        }
-        // Reading further back is unlikely to cover the rest: the seek waits for the download in order.
-        if (covered || pending.island.stalledCoverage || pending.island.partCount >= MAX_ISLAND_PARTS) {
-          this.island = undefined;
-          pending.resolve(covered ? pending.island : undefined);
-          return false;
-        }
-        return true;
+        if (!current() || !this.islands) return false;
+        const wanted = this.islands.part(targetMs, part);
+        this.state.bufferedAheadMs = this.islands.heldBeyond(this.ingest.durationMs);
+        this.host.emit(MediaEvent.Progress);
+        return wanted;
       },
       seekPartFailed: (error) => {
         if (!current()) return;
-        this.closeIsland();
+        this.islands?.close();
         this.noteSeekPartError(error);
       },
       rangeReads: (status, detail) => {
         if (!current()) return;
         Object.assign(this.state, { rangeReads: status, rangeReadsDetail: detail });
         // Seeks past what has arrived can then be composed from parts read out of order: that code is a chunk, loaded now.
-        if (status === 'used') this.islandChunk ??= import('./seek-island.js').catch(() => undefined);
+        if (status !== 'used') return;
+        this.islandsChunk ??= import('./seek-islands.js').catch(() => undefined);
+        void this.islandsChunk.then((chunk) => current() && chunk && (this.islands ??= new chunk.SeekIslands()));
       },
       live: () => current() && (this.state.live = true),
       caughtUp: () => current() && this.noteLiveCaughtUp(),
@@ -473,7 +456,7 @@ export class PlaybackSession {
     const hintStands = !final || this.feed?.paced === true;
     const durationMs = Math.max(loadedMs, hintStands ? this.options.durationHintMs : 0, this.knownDurationMs);
     const firstScreen = ingest.timeline.firstScreen;
-    if (this.heldParts.some((part) => part.toMs <= loadedMs)) this.showHeldParts();
+    if (this.islands) this.state.bufferedAheadMs = this.islands.heldBeyond(loadedMs);
     if (this.state.readyState === ReadyState.HaveNothing) {
       // Metadata = the screen size is known (or the recording ended without one).
       if (!firstScreen && !final) return;
@@ -533,30 +516,6 @@ export class PlaybackSession {
     });
   }
 
-  /**
-   * Starts composing the screen at `targetMs` from parts the feed reads out of order. Resolves with
-   * the island once the screen there is covered, or undefined when it is not to be (no screen size
-   * yet, a newer seek, too many parts, a part that does not decode).
-   */
-  private async openIsland(targetMs: number): Promise<{ covered: Promise<SeekIsland | undefined> }> {
-    this.closeIsland();
-    const { timeline } = this.ingest;
-    const screen = timeline.lastResizeBefore(timeline.length)?.update;
-    if (!screen || screen.width === 0 || screen.height === 0) return { covered: Promise.resolve(undefined) };
-    // RemoteFX frames need the header blocks a session sends once: the front's, when the island has none.
-    const headers: Array<Uint8Array | Promise<Uint8Array>> = [];
-    if (timeline.hasFastPath) {
-      for (let index = timeline.length - 1; index >= 0 && headers.length < MAX_REMOTEFX_HEADERS; index--) {
-        const update = timeline.at(index);
-        if (update.kind === 'fastpath' && (update.flags ?? 0) & ScanFlag.RemoteFxHeaders) headers.unshift(this.ingest.readBytes(update.pdu));
-      }
-    }
-    const chunk = this.islandChunk && (await this.islandChunk);
-    if (!chunk) return { covered: Promise.resolve(undefined) };
-    const island = new chunk.SeekIsland(targetMs, { width: screen.width, height: screen.height, remoteFxHeaders: await Promise.all(headers) });
-    return { covered: new Promise((resolve) => (this.island = { island, resolve })) };
-  }
-
   /** Paints the island's moment; false when a newer seek took over or there is nothing to paint on. */
   private async showIsland(island: SeekIsland, generation: number): Promise<boolean> {
     if (!this.renderer) return false;
@@ -568,41 +527,6 @@ export class PlaybackSession {
     this.keyframes.noteSeek();
     this.machine.seeked();
     return true;
-  }
-
-  private closeIsland(): void {
-    const pending = this.island;
-    this.island = undefined;
-    pending?.resolve(undefined);
-  }
-
-  /** A part read for a seek: its time span is held (`buffered`), merged with the parts it touches. */
-  private noteHeldPart(part: { offset: number; end: number; events: readonly RecordedEvent[]; untilMs: number | undefined }): void {
-    let fromMs = Infinity;
-    let toMs = -Infinity;
-    for (const { event } of part.events) {
-      if (event.case !== 'desktopRecording') continue;
-      fromMs = Math.min(fromMs, Number(event.value.delayMilliseconds));
-      toMs = Math.max(toMs, Number(event.value.delayMilliseconds));
-    }
-    if (fromMs > toMs) return;
-    if (part.untilMs !== undefined && part.untilMs > toMs) toMs = part.untilMs;
-    let held = { offset: part.offset, end: part.end, fromMs, toMs };
-    const kept = [];
-    for (const other of this.heldParts) {
-      if (other.end < held.offset || other.offset > held.end) kept.push(other);
-      else held = { offset: Math.min(other.offset, held.offset), end: Math.max(other.end, held.end), fromMs: Math.min(other.fromMs, held.fromMs), toMs: Math.max(other.toMs, held.toMs) };
-    }
-    this.heldParts = [...kept, held].sort((a, b) => a.offset - b.offset);
-    this.showHeldParts();
-    this.host.emit(MediaEvent.Progress);
-  }
-
-  /** `bufferedAheadMs`: the held parts' time spans beyond what has loaded in order. */
-  private showHeldParts(): void {
-    const loadedMs = this.ingest.durationMs;
-    this.heldParts = this.heldParts.filter((part) => part.toMs > loadedMs);
-    this.state.bufferedAheadMs = this.heldParts.map((part) => [part.fromMs, part.toMs]);
   }
 
   /** A part read for a seek does not decode: reported once (`partial`), and the seek waits for the download in order. */

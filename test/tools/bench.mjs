@@ -341,7 +341,9 @@ async function randomAccessStep() {
   const rows = [];
   const random = seededRandom(SEED);
   const fractions = Array.from({ length: RANDOM_SEEKS_AT_METADATA }, () => random());
-  for (const [label, file] of [['1-hour 1080p (PNG tiles)', longSample], ['1-hour RemoteFX', rfxSample]]) {
+  // BENCH_RANDOM=png or =rfx: that recording's rows only.
+  const recordings = [['png', '1-hour 1080p (PNG tiles)', longSample], ['rfx', '1-hour RemoteFX', rfxSample]].filter(([key]) => !process.env.BENCH_RANDOM || process.env.BENCH_RANDOM === key);
+  for (const [, label, file] of recordings) {
     for (const mbit of [20, 100]) {
       const paced = await startPacedServer(root, { bitsPerSecond: mbit * 1e6, rttMs: RANDOM_RTT_MS });
       const page = await browser.newPage();

@@ -3,8 +3,14 @@ import type { ByteCache } from './byte-cache.js';
 
 /** The first bytes read in order are also kept in the cache (the first part headers, for the part index). */
 const FRONT_KEPT_BYTES = 64 * 1024;
-/** The first range of the download in order, and the first after each seek; each next one doubles, up to MAX_RANGE_BYTES. */
+/**
+ * The ranges of the download in order last about RANGE_MS each at the rate the last one came in
+ * (within MIN_RANGE_BYTES–MAX_RANGE_BYTES): a seek waits for at most that much of it on the link,
+ * and the round trip between two ranges costs a few percent of the download.
+ */
+const RANGE_MS = 600;
 const FIRST_RANGE_BYTES = 1024 * 1024;
+const MIN_RANGE_BYTES = 256 * 1024;
 const MAX_RANGE_BYTES = 8 * 1024 * 1024;
 
 /** How the download in order shares the link with seeks. */
@@ -17,10 +23,9 @@ export interface FrontTurns {
 
 /**
  * The download in order, over a server that answers Range requests: the file from its start to
- * its end, in ranges of 1 MiB growing to 8 MiB that stop where bytes read out of order for seeks
- * are held. Those come from the cache instead (and leave it: the reader has them then), so no byte
- * is fetched twice. Before each range, a seek still reading goes first, and the ranges start small
- * again after it, so that a seek waits for at most a small range in flight.
+ * its end, in ranges of about RANGE_MS that stop where bytes read out of order for seeks are held.
+ * Those come from the cache instead (and leave it: the reader has them then), so no byte is fetched
+ * twice. Before each range, a seek still reading goes first.
  */
 export async function* readFrontByRanges(url: string, cache: ByteCache, signal: AbortSignal, turns: FrontTurns): AsyncGenerator<Uint8Array> {
   const { length } = cache;
@@ -31,7 +36,6 @@ export async function* readFrontByRanges(url: string, cache: ByteCache, signal: 
     if (waiting) {
       await waiting;
       signal.throwIfAborted();
-      rangeBytes = FIRST_RANGE_BYTES;
     }
     const heldEnd = cache.heldEndAt(at);
     if (heldEnd !== undefined) {
@@ -42,8 +46,9 @@ export async function* readFrontByRanges(url: string, cache: ByteCache, signal: 
       continue;
     }
     const end = Math.min(cache.nextHeldStart(at) ?? length, at + rangeBytes);
-    rangeBytes = Math.min(rangeBytes * 2, MAX_RANGE_BYTES);
     turns.requested(end);
+    const asked = performance.now();
+    const rangeStart = at;
     const reader = await openRange(url, at, end, signal);
     try {
       while (at < end) {
@@ -68,6 +73,9 @@ export async function* readFrontByRanges(url: string, cache: ByteCache, signal: 
     } finally {
       void reader.cancel().catch(() => {});
     }
+    // The rate it came in at (what the reader took: the link, or the decoding when that is slower).
+    const bytesPerMs = (at - rangeStart) / Math.max(1, performance.now() - asked);
+    if (at - rangeStart >= MIN_RANGE_BYTES) rangeBytes = Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, Math.round(bytesPerMs * RANGE_MS)));
   }
 }
 
