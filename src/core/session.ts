@@ -115,6 +115,8 @@ export class PlaybackSession {
   private islandShownMs: number | undefined;
   /** The seek islands' chunk, loaded once a server answers Range requests; without it, seeks wait for the download in order. */
   private islandsChunk: Promise<typeof import('./seek-islands.js') | undefined> | undefined;
+  /** This load's seek islands once their chunk is in (a seek right after the end was read waits for it). */
+  private islandsReady: Promise<SeekIslands | undefined> | undefined;
   private metadataVersionSeen = -1;
   private metadataChanges = 0;
   private seekGeneration = 0;
@@ -246,7 +248,9 @@ export class PlaybackSession {
       this.machine.seekAwaitsData();
       const arrived = this.dataAt(target);
       // A feed with random access reads the parts that moment needs; whichever comes first shows it.
-      const island = (await this.islands?.open(target, this.ingest)) ?? { covered: Promise.resolve(undefined) };
+      const islands = await this.islandsReady;
+      if (generation !== this.seekGeneration) return;
+      const island = (await islands?.open(target, this.ingest)) ?? { covered: Promise.resolve(undefined) };
       if (generation !== this.seekGeneration) return;
       this.feed?.want(target);
       const shown = await Promise.race([arrived.then(() => undefined), island.covered.then((found) => found ?? arrived.then(() => undefined))]);
@@ -362,6 +366,7 @@ export class PlaybackSession {
     this.resumeLoading();
     this.islands?.close();
     this.islands = undefined;
+    this.islandsReady = undefined;
     this.islandShownMs = undefined;
     this.firstFrameStarted = false;
     this.liveCaughtUp = false;
@@ -422,7 +427,7 @@ export class PlaybackSession {
         // Seeks past what has arrived can then be composed from parts read out of order: that code is a chunk, loaded now.
         if (status !== 'used') return;
         this.islandsChunk ??= import('./seek-islands.js').catch(() => undefined);
-        void this.islandsChunk.then((chunk) => current() && chunk && (this.islands ??= new chunk.SeekIslands()));
+        this.islandsReady = this.islandsChunk.then((chunk) => (current() && chunk ? (this.islands ??= new chunk.SeekIslands()) : undefined));
       },
       live: () => current() && (this.state.live = true),
       caughtUp: () => current() && this.noteLiveCaughtUp(),

@@ -1,9 +1,9 @@
 import { ErrorReason, RecordingError } from '../../format/errors.js';
 import { RecordingReader } from '../../format/reader.js';
-import { RangeAnsweredWrongly, RangesIgnored, fetchRange, fetchSuffix, type ReadRange } from './byte-ranges.js';
+import { FIRST_TAIL_BYTES, RangeAnsweredWrongly, RangesIgnored, fetchRange, fetchSuffix, type ReadRange } from './byte-ranges.js';
 import type { FeedSink, RecordingFeed } from './feed.js';
 import type { SeekReads } from './seek-reads.js';
-import { FIRST_TAIL_BYTES, TailDuration, readTail, type TailRead } from './tail-read.js';
+import type { TailDuration, TailRead } from './tail-read.js';
 
 /** Where a recording comes from: an absolute URL (http(s), blob:, data:), or bytes in memory. */
 export type RecordingSource = string | Blob | ArrayBuffer | Uint8Array;
@@ -69,6 +69,8 @@ export class FileFeed implements RecordingFeed {
   /** Random access for seeks past what has arrived: a server that answers Range requests, once its end was read. */
   private seekReads: SeekReads | undefined;
   private sink: FeedSink | undefined;
+  /** Places the last events the end read gave, once the front gives the origin (loaded with the end read). */
+  private tailDuration: TailDuration | undefined;
   /** Bytes of the file the download in order has taken so far. */
   private frontBytes = 0;
   /** How far the download in order has asked for the file (by range): a seek does not fetch those bytes again. */
@@ -99,11 +101,10 @@ export class FileFeed implements RecordingFeed {
   private async read(sink: FeedSink): Promise<void> {
     const { signal } = this.controller;
     const reader = new RecordingReader();
-    const duration = new TailDuration((ms) => signal.aborted || sink.duration(ms));
     let sliceStart = this.timing.now();
     try {
       const hooks: SourceHooks = {
-        readEnd: (access) => this.readEnd(access, sink, duration),
+        readEnd: (access) => this.readEnd(access, sink),
         live: () => signal.aborted || sink.live(),
         caughtUp: () => signal.aborted || sink.caughtUp(),
       };
@@ -122,13 +123,13 @@ export class FileFeed implements RecordingFeed {
           sliceStart = this.timing.now();
         }
         if (signal.aborted) return;
-        duration.noteFront(result.events);
+        this.tailDuration?.noteFront(result.events);
         sink.events(result.events);
         if (result.error) throw result.error;
       }
       const result = await reader.end();
       if (signal.aborted) return;
-      duration.noteFront(result.events);
+      this.tailDuration?.noteFront(result.events);
       sink.events(result.events);
       if (result.error) throw result.error;
       sink.end();
@@ -146,15 +147,24 @@ export class FileFeed implements RecordingFeed {
    * (no request is wasted); one that answers wrongly is reported, and the file is fetched whole.
    * Never throws but for an abort: what goes wrong here leaves the file to be read front to back.
    */
-  private async readEnd(access: SourceAccess, sink: FeedSink, duration: TailDuration): Promise<Response | AsyncIterable<Uint8Array> | undefined> {
+  private async readEnd(access: SourceAccess, sink: FeedSink): Promise<Response | AsyncIterable<Uint8Array> | undefined> {
     const { signal } = this.controller;
+    // Reading the end, and random access, are a chunk: it loads beside the first request.
+    const loading = import('./random-access.js').catch(() => undefined);
+    const tailDuration = async (): Promise<TailDuration | undefined> => {
+      const chunk = await loading;
+      signal.throwIfAborted();
+      this.tailDuration = chunk && new chunk.TailDuration((ms) => signal.aborted || sink.duration(ms));
+      return this.tailDuration;
+    };
     if (access.local) {
       sink.rangeReads('local', 'the whole file is at hand');
-      const tail = await readTail(access.read, access.length).catch(() => undefined);
+      const duration = await tailDuration();
+      const tail = duration && (await (await loading)!.readTail(access.read, access.length).catch(() => undefined));
       signal.throwIfAborted();
       this.tailRead = tail;
       if (tail?.sessionEnds.length) sink.sessionEnds(tail.sessionEnds);
-      if (tail?.times) duration.noteTail(tail.times);
+      if (tail?.times) duration!.noteTail(tail.times);
       return undefined;
     }
     const { url } = access;
@@ -174,8 +184,9 @@ export class FileFeed implements RecordingFeed {
       sink.rangeReads('unsupported', live ? 'the recording is still being written: it has no end to read yet' : `${error.message}: the file is streamed from its start`);
       return error.response;
     }
-    // Random access is a chunk: it loads beside the tail read.
-    const randomAccess = import('./random-access.js').catch(() => undefined);
+    const duration = await tailDuration();
+    const chunk = await loading;
+    if (!duration || !chunk) return unreliable(new Error('the code that reads its end did not load'));
     const { length } = first;
     const read: ReadRange = async (start, end) => {
       const answer = await fetchRange(url, start, end, signal);
@@ -193,7 +204,7 @@ export class FileFeed implements RecordingFeed {
     };
     let tail: TailRead;
     try {
-      tail = await readTail(keptRead, length, first);
+      tail = await chunk.readTail(keptRead, length, first);
     } catch (error) {
       return unreliable(error);
     }
@@ -206,9 +217,7 @@ export class FileFeed implements RecordingFeed {
     if (first.start === 0) return new Response(first.bytes as Uint8Array<ArrayBuffer>);
     // The front by ranges that skip what seeks read (and the tail read): no byte fetched twice.
     // Parts can be found by their headers only when the file's end is one.
-    const chunk = tail.times ? await randomAccess : undefined;
-    signal.throwIfAborted();
-    if (!chunk) return undefined;
+    if (!tail.times) return undefined;
     const seekReads = new chunk.SeekReads(read, length, () => duration.originMs, () => Math.max(this.frontBytes, this.frontRequested));
     for (const { start, bytes } of fetched) seekReads.cache.keep(start, bytes);
     this.seekReads = seekReads;
