@@ -90,6 +90,8 @@ export interface PlaybackSnapshot {
   videoHeight: number;
   /** The recording is loaded from 0 up to this time. */
   bufferedMs: number;
+  /** Time ranges held beyond that, in order (parts read out of order for seeks): [start, end] ms each. */
+  bufferedAheadMs: Array<[number, number]>;
   error: PlaybackError | null;
   recording: RecordingInfo;
   markers: Marker[];
@@ -137,6 +139,7 @@ export function initialSnapshot(): PlaybackSnapshot {
     videoWidth: 0,
     videoHeight: 0,
     bufferedMs: 0,
+    bufferedAheadMs: [],
     error: null,
     recording: {},
     markers: [],

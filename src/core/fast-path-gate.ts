@@ -62,5 +62,8 @@ export function fastPathGate(sink: FeedSink, load: () => Promise<unknown> = load
     caughtUp: () => deliver(() => sink.caughtUp()),
     end: (fileSha256) => deliver(() => sink.end(fileSha256)),
     fail: (error) => deliver(() => sink.fail(error)),
+    // A seek's parts read out of order answer at once (whether more are wanted); they are composed apart from the ingest.
+    ...(sink.seekPart && { seekPart: sink.seekPart.bind(sink) }),
+    ...(sink.seekPartFailed && { seekPartFailed: sink.seekPartFailed.bind(sink) }),
   };
 }

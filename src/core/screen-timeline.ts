@@ -369,6 +369,11 @@ export class CoverageGrid {
     return this.uncovered === 0;
   }
 
+  /** Cells not covered yet. */
+  get uncoveredCells(): number {
+    return this.uncovered;
+  }
+
   /** Every cell covered (a resize wiped what came before). */
   fill(): void {
     this.covered.fill(1);

@@ -13,6 +13,8 @@ import { PlaybackMachine } from './playback-machine.js';
 import { Playhead } from './playhead.js';
 import { CanvasRenderer, type ReplaySource } from './renderer.js';
 import { Scheduler } from './scheduler.js';
+import type { SeekIsland } from './seek-island.js';
+import type { SeekIslands } from './seek-islands.js';
 import type { Thumbnails } from './thumbnails.js';
 import type { TileImage } from './tile-bytes.js';
 // Types only: the exports' code is a chunk, loaded on the first export; so are the hover thumbnails.
@@ -93,6 +95,11 @@ export class PlaybackSession {
   private feed: RecordingFeed | undefined;
   /** `preload="none"`: the feed opens on the first `play()`. */
   private deferredRead = false;
+  /**
+   * `preload="metadata"`: once the first frame is painted, reading waits here until playback,
+   * a seek or an export needs more (`resumeLoading`).
+   */
+  private loadingHeld: { promise: Promise<void>; release(): void } | undefined;
   private firstFrameStarted = false;
   /** A live recording: everything written so far has been read once (the feed said so). */
   private liveCaughtUp = false;
@@ -108,6 +115,17 @@ export class PlaybackSession {
   private exportGeneration = 0;
   /** The hover thumbnails of this load (a chunk), made at the first one. */
   private thumbnails: Promise<Thumbnails> | undefined;
+  /** A seek past what has arrived, composed from parts the feed reads out of order (random access). */
+  private islands: SeekIslands | undefined;
+  /**
+   * The screen shows an island's moment, ahead of the download in order: once that reaches it, the
+   * screen is rebuilt from the ingest (the same pixels), and playback goes on from there.
+   */
+  private islandShownMs: number | undefined;
+  /** The seek islands' chunk, loaded once a server answers Range requests; without it, seeks wait for the download in order. */
+  private islandsChunk: Promise<typeof import('./seek-islands.js') | undefined> | undefined;
+  /** This load's seek islands once their chunk is in (a seek right after the end was read waits for it). */
+  private islandsReady: Promise<SeekIslands | undefined> | undefined;
   private metadataVersionSeen = -1;
   private metadataChanges = 0;
   private seekGeneration = 0;
@@ -145,7 +163,10 @@ export class PlaybackSession {
       error: () => this.state.error,
       hasMetadata: () => this.state.readyState >= ReadyState.HaveMetadata,
       durationMs: () => this.state.durationMs,
-      startLoading: () => this.deferredRead && this.startFeed(),
+      startLoading: () => {
+        if (this.deferredRead) this.startFeed();
+        this.resumeLoading();
+      },
       dataAt: (timeMs, signal) => this.dataAt(timeMs, signal),
       replaySource: () => this.replaySource(),
       yield: this.timing.yield,
@@ -203,6 +224,7 @@ export class PlaybackSession {
     if (error && !error.partial) return Promise.reject(new DOMException(error.message, 'NotSupportedError'));
     if (this.options.source === null) return Promise.reject(new DOMException('there is no recording to play (no source)', 'NotSupportedError'));
     if (this.deferredRead) this.startFeed();
+    this.resumeLoading();
     if (this.state.ended || (this.ingest.finished && this.state.currentTimeMs >= this.state.durationMs)) void this.seek(0);
     const wasPaused = this.state.paused;
     const played = this.machine.play();
@@ -228,15 +250,25 @@ export class PlaybackSession {
     const limitMs = this.ingest.finished || this.feed?.paced === true || this.knownDurationMs > 0 ? this.state.durationMs : Infinity;
     let target = Math.min(Math.max(0, timeMs), limitMs);
     const generation = ++this.seekGeneration;
+    this.resumeLoading();
     this.state.currentTimeMs = target;
     this.clock.set(target);
     this.machine.seek();
     if (!this.ingest.finished && target > this.ingest.durationMs) {
       // Past what has arrived: ask the feed for it and wait (`waiting`), as <video> does.
       this.machine.seekAwaitsData();
-      this.feed?.want(target);
-      await this.dataAt(target);
+      const arrived = this.dataAt(target);
+      // A feed with random access reads the parts that moment needs; whichever comes first shows it.
+      const islands = await this.islandsReady;
       if (generation !== this.seekGeneration) return;
+      const composing = islands && !islands.givenUp ? islands : undefined;
+      const island = (await composing?.open(target, this.ingest)) ?? { covered: Promise.resolve(undefined) };
+      if (generation !== this.seekGeneration) return;
+      // A recording whose seeks cannot be composed reads no parts for them (the download goes on alone).
+      if (!islands || composing) this.feed?.want(target);
+      const shown = await Promise.race([arrived.then(() => undefined), island.covered.then((found) => found ?? arrived.then(() => undefined))]);
+      if (generation !== this.seekGeneration) return;
+      if (shown && target > this.ingest.durationMs && (await this.showIsland(shown, generation))) return;
       // The recording ended before the target: the seek lands on its end.
       target = Math.min(target, this.state.durationMs);
       this.state.currentTimeMs = target;
@@ -378,6 +410,11 @@ export class PlaybackSession {
     this.activityReports.report(true);
     this.setIdleLimit(this.options.idleLimitMs);
     this.deferredRead = false;
+    this.resumeLoading();
+    this.islands?.close();
+    this.islands = undefined;
+    this.islandsReady = undefined;
+    this.islandShownMs = undefined;
     this.firstFrameStarted = false;
     this.liveCaughtUp = false;
     this.knownDurationMs = 0;
@@ -409,16 +446,36 @@ export class PlaybackSession {
       },
       // The first frame and seeks are what the user waits for: reading waits for them.
       ready: () =>
-        this.renderer && this.state.readyState >= ReadyState.HaveMetadata && (this.state.readyState < ReadyState.HaveCurrentData || this.state.seeking)
+        this.loadingHeld?.promise ??
+        (this.renderer && this.state.readyState >= ReadyState.HaveMetadata && (this.state.readyState < ReadyState.HaveCurrentData || this.state.seeking)
           ? this.renderer.whenIdle()
-          : undefined,
+          : undefined),
       duration: (ms) => {
         if (!current() || !(ms >= 0 && Number.isFinite(ms))) return;
         this.knownDurationMs = ms;
         if (this.state.readyState >= ReadyState.HaveMetadata) this.noteData(false);
       },
       sessionEnds: (events) => current() && this.ingest.noteSessionEnds(events),
-      rangeReads: (status, detail) => current() && Object.assign(this.state, { rangeReads: status, rangeReadsDetail: detail }),
+      seekPart: (targetMs, part) => {
+        if (!current() || !this.islands) return false;
+        const wanted = this.islands.part(targetMs, part);
+        this.state.bufferedAheadMs = this.islands.heldBeyond(this.ingest.durationMs);
+        this.host.emit(MediaEvent.Progress);
+        return wanted;
+      },
+      seekPartFailed: (error) => {
+        if (!current()) return;
+        this.islands?.close();
+        this.noteSeekPartError(error);
+      },
+      rangeReads: (status, detail) => {
+        if (!current()) return;
+        Object.assign(this.state, { rangeReads: status, rangeReadsDetail: detail });
+        // Seeks past what has arrived can then be composed from parts read out of order: that code is a chunk, loaded now.
+        if (status !== 'used') return;
+        this.islandsChunk ??= import('./seek-islands.js').catch(() => undefined);
+        this.islandsReady = this.islandsChunk.then((chunk) => (current() && chunk ? (this.islands ??= new chunk.SeekIslands()) : undefined));
+      },
       live: () => current() && (this.state.live = true),
       caughtUp: () => current() && this.noteLiveCaughtUp(),
       end: (fileSha256) => {
@@ -455,6 +512,7 @@ export class PlaybackSession {
     const hintStands = !final || this.feed?.paced === true;
     const durationMs = Math.max(loadedMs, hintStands ? this.options.durationHintMs : 0, this.knownDurationMs);
     const firstScreen = ingest.timeline.firstScreen;
+    if (this.islands) this.state.bufferedAheadMs = this.islands.heldBeyond(loadedMs);
     if (this.state.readyState === ReadyState.HaveNothing) {
       // Metadata = the screen size is known (or the recording ended without one).
       if (!firstScreen && !final) return;
@@ -480,6 +538,11 @@ export class PlaybackSession {
     if (this.renderer) this.keyframes.wake();
     const positionLoaded = final || ingest.timeline.lastTimeMs > this.state.currentTimeMs;
     if (!this.firstFrameStarted && positionLoaded && !this.holdsForLiveEdge()) void this.paintFirstFrame();
+    if (this.islandShownMs !== undefined && (final || loadedMs >= this.islandShownMs)) {
+      // The download in order reached the moment an island showed: the ingest takes over from here.
+      this.islandShownMs = undefined;
+      if (!this.state.seeking) void this.rebuildScreen(this.state.currentTimeMs);
+    }
     // At a real-time source's edge, playback goes on once LIVE_LAG_MS has arrived beyond it: then it
     // trails the edge by that much, instead of stopping again at every message.
     const resumeBeyondMs = this.isRealTime() && !final ? LIVE_LAG_MS : 0;
@@ -489,7 +552,7 @@ export class PlaybackSession {
       this.clock.stop();
       if (caughtUpMs > this.state.currentTimeMs) this.playhead.advanceTo(caughtUpMs);
       this.machine.unstall();
-    } else if (this.state.readyState >= ReadyState.HaveCurrentData && !this.state.seeking && !this.clock.isRunning) {
+    } else if (this.state.readyState >= ReadyState.HaveCurrentData && !this.state.seeking && !this.clock.isRunning && this.islandShownMs === undefined) {
       // Stopped (paused, or waiting at the edge) where more updates of this very moment just came
       // in (a server sends the rest of a millisecond's updates later): they show at once.
       this.playhead.advanceTo(this.state.currentTimeMs);
@@ -507,6 +570,42 @@ export class PlaybackSession {
       this.dataWaiters.push({ targetMs: timeMs, resolve });
       signal?.addEventListener('abort', () => resolve(), { once: true });
     });
+  }
+
+  /** Paints the island's moment; false when a newer seek took over or there is nothing to paint on. */
+  private async showIsland(island: SeekIsland, generation: number): Promise<boolean> {
+    if (!this.renderer) return false;
+    // The ingest's plan moves on to the target too, so nothing it loads before it is painted over the island's screen.
+    this.playhead.scheduler.seek(island.targetMs);
+    this.islandShownMs = island.targetMs;
+    await this.renderer.rebuild(island.plan(), this.keyframes.restoreStep);
+    if (generation !== this.seekGeneration) return true;
+    this.keyframes.noteSeek();
+    this.machine.seeked();
+    return true;
+  }
+
+  /** A part read for a seek does not decode: reported once (`partial`), and the seek waits for the download in order. */
+  private noteSeekPartError(error: unknown): void {
+    if (this.state.error) return;
+    const failure = error instanceof RecordingError ? error : new RecordingError(ErrorReason.Corrupt, error instanceof Error ? error.message : String(error));
+    this.state.error = { reason: failure.reason, message: failure.message, partial: true };
+    this.host.emit(MediaEvent.Error);
+  }
+
+  /** Reading waits (`preload="metadata"` after the first frame) until `resumeLoading`. */
+  private holdLoading(): void {
+    if (this.loadingHeld) return;
+    let release!: () => void;
+    const promise = new Promise<void>((resolve) => (release = resolve));
+    this.loadingHeld = { promise, release };
+  }
+
+  /** Reading goes on: playback, a seek or an export needs more than the first frame. */
+  private resumeLoading(): void {
+    const held = this.loadingHeld;
+    this.loadingHeld = undefined;
+    held?.release();
   }
 
   private finishLoad(): void {
@@ -551,6 +650,8 @@ export class PlaybackSession {
 
   private async paintFirstFrame(): Promise<void> {
     this.firstFrameStarted = true;
+    // preload="metadata": the first frame is all that is read before it is needed.
+    if (this.options.preload === Preload.Metadata && !this.options.autoplay && this.state.paused) this.holdLoading();
     const ingest = this.ingest;
     await this.rebuildScreen(this.state.currentTimeMs);
     // A seek meanwhile queued its own rebuild; wait for the latest one.

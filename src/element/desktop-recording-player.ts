@@ -535,9 +535,11 @@ export class DesktopRecordingPlayer extends LitElement {
     return this.#engine.snapshot.startDateMs === null ? null : new Date(this.#engine.snapshot.startDateMs);
   }
 
-  /** What has been read of the recording, from 0 (one range once metadata is known). */
+  /** What has been read of the recording: from 0 once metadata is known, and the stretches read ahead for seeks. */
   get buffered(): TimeRangesLike {
-    return timeRanges(this.#engine.snapshot.readyState >= ReadyState.HaveMetadata ? this.#engine.snapshot.bufferedMs / 1000 : undefined);
+    const { readyState, bufferedMs, bufferedAheadMs } = this.#engine.snapshot;
+    if (readyState < ReadyState.HaveMetadata) return timeRanges(undefined);
+    return rangesOf([[0, bufferedMs / 1000], ...bufferedAheadMs.filter(([, end]) => end > bufferedMs).map(([start, end]) => [Math.max(start, bufferedMs) / 1000, end / 1000] as const)]);
   }
 
   /** Where a seek can go: the whole duration (a seek past what has been read waits for it, never clamped there). */
@@ -798,7 +800,11 @@ export interface DesktopRecordingPlayer {
 
 
 function timeRanges(end: number | undefined): TimeRangesLike {
-  const ranges = end === undefined ? [] : [[0, end] as const];
+  return rangesOf(end === undefined ? [] : [[0, end]]);
+}
+
+/** Time ranges (seconds, in order, not overlapping) as `TimeRanges` reads them. */
+function rangesOf(ranges: ReadonlyArray<readonly [number, number]>): TimeRangesLike {
   const at = (index: number): readonly [number, number] => {
     const range = ranges[index];
     if (!range) throw new DOMException(`no time range at index ${index}`, 'IndexSizeError');

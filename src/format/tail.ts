@@ -28,24 +28,36 @@ const GZIP_START = [0x1f, 0x8b, 0x08];
  * a candidate: bytes inside compressed data can look like a header; `decodeTailPart` proves it.
  */
 export function partsEndingAt(tailBytes: Uint8Array, tailStart: number, endOffset: number): LocatedPart[] {
-  const view = new DataView(tailBytes.buffer, tailBytes.byteOffset, tailBytes.byteLength);
   const found: LocatedPart[] = [];
   for (let at = tailBytes.length - V1_HEADER_BYTES; at >= 0; at--) {
-    // The u64 version: seven zero bytes, then 1 or 2.
-    const version = tailBytes[at + 7];
-    if ((version !== ProtoStreamVersion.V1 && version !== ProtoStreamVersion.V2) || readUint64(view, at) !== version) continue;
-    const headerBytes = headerBytesOf(version);
-    if (at + headerBytes > tailBytes.length) continue;
-    const partSize = readUint64(view, at + 8);
-    const paddingSize = readUint64(view, at + 16);
-    if (tailStart + at + headerBytes + partSize + paddingSize !== endOffset) continue;
-    const flags = version === ProtoStreamVersion.V2 ? tailBytes[at + 24]! : 0;
-    if (version === ProtoStreamVersion.V2 && tailBytes.subarray(at + 25, at + 32).some((byte) => byte !== 0)) continue;
-    const data = at + headerBytes;
-    if (partSize > 0 && !(flags & FLAG_ENCRYPTED) && data + 3 <= tailBytes.length && GZIP_START.some((byte, i) => tailBytes[data + i] !== byte)) continue;
-    found.push({ offset: tailStart + at, end: endOffset, header: { version, partSize, paddingSize, flags, headerBytes } });
+    const located = partHeaderAt(tailBytes, tailStart, at, endOffset);
+    if (located?.end === endOffset) found.push(located);
   }
   return found;
+}
+
+/**
+ * A part header that may start at `bytes[at]` (the file's byte `bytesStart + at`): a known version,
+ * zero reserved bytes, a part that ends no later than `fileLength`, and a gzip member where its data
+ * starts (when that is in `bytes`). Only a candidate: compressed data can look like this by chance.
+ */
+export function partHeaderAt(bytes: Uint8Array, bytesStart: number, at: number, fileLength: number): LocatedPart | undefined {
+  // The u64 version: seven zero bytes, then 1 or 2.
+  const version = bytes[at + 7];
+  if (version !== ProtoStreamVersion.V1 && version !== ProtoStreamVersion.V2) return undefined;
+  const headerBytes = headerBytesOf(version);
+  if (at + headerBytes > bytes.length) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (readUint64(view, at) !== version) return undefined;
+  const partSize = readUint64(view, at + 8);
+  const paddingSize = readUint64(view, at + 16);
+  const end = bytesStart + at + headerBytes + partSize + paddingSize;
+  if (!(end <= fileLength)) return undefined;
+  const flags = version === ProtoStreamVersion.V2 ? bytes[at + 24]! : 0;
+  if (version === ProtoStreamVersion.V2 && bytes.subarray(at + 25, at + 32).some((byte) => byte !== 0)) return undefined;
+  const data = at + headerBytes;
+  if (partSize > 0 && !(flags & FLAG_ENCRYPTED) && data + 3 <= bytes.length && GZIP_START.some((byte, i) => bytes[data + i] !== byte)) return undefined;
+  return { offset: bytesStart + at, end, header: { version, partSize, paddingSize, flags, headerBytes } };
 }
 
 /**

@@ -15,9 +15,10 @@ interface PlayerLike extends HTMLElement {
  * strip, the live badge and localized markers (19.5 KB); 21.3 KB once split into controllers and
  * template modules with a virtualized marker list (about 1.2 KB of that is the split itself); about
  * 22.1 KB with transfer rows and lanes (their rendering is a lazy chunk) and seeks that read at once;
- * 21.2 KB once what the panels show (and their English texts) became a chunk.
+ * 21.2 KB once what the panels show (and their English texts) became a chunk; 22.3 KB with the
+ * hooks that load text search, review notes and coverage, and the evidence bundle (each a chunk).
  */
-const ELEMENT_BUDGET = 21.6 * 1024;
+const ELEMENT_BUDGET = 22.5 * 1024;
 /**
  * What every page downloads before the first frame: the element and the worker (chunks load on
  * first use). 57.2 KB before the fast-path decoders became a chunk (−10 KB), the element was split
@@ -25,9 +26,11 @@ const ELEMENT_BUDGET = 21.6 * 1024;
  * deltas, to group transfers and to spill tile bytes to a file: about 59.8 KB after. 52.7 KB once
  * the fast-path header scan joined the decoders' chunk, the keyframe builder, thumbnails, export
  * requests, the spill file and the panels' content and texts became chunks, and builds stopped keeping
- * protobuf descriptors now and then. The goal is 35 KB.
+ * protobuf descriptors now and then; 55.0 KB with the hooks of text search, review notes, the
+ * recording's SHA-256, evidence bundles, random access and error code 1 (their code is chunks).
+ * The goal is 35 KB.
  */
-const INITIAL_DOWNLOAD_BUDGET = 53.2 * 1024;
+const INITIAL_DOWNLOAD_BUDGET = 55.5 * 1024;
 /** The opt-in German texts. */
 const STRINGS_DE_BUDGET = 1.5 * 1024;
 

@@ -230,8 +230,8 @@ describe('contract: properties', () => {
     expect(element.playbackRate, 'still 2 at the end').to.equal(2);
   });
 
-  // Contract §2: preload none / metadata / auto. "metadata" is read like "auto" today.
-  it.skip('preload="metadata" reads what loadedmetadata needs, and the rest only once playback starts (not met yet: it reads the whole file)', async () => {
+  // Contract §2: preload none / metadata / auto.
+  it('preload="metadata" reads what loadedmetadata needs, and the rest only once playback starts', async () => {
     const big = await screenRecording(Array.from({ length: 120 }, (_, i): ScreenStep => (i === 0 ? STEPS[0]! : { timeMs: i * 50, tile: { left: (i % 2) * 64, top: 0, color: i % 3 ? RED : GREEN } })), { partSize: 2048 });
     const url = URL.createObjectURL(new Blob([big as Uint8Array<ArrayBuffer>]));
     const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player preload="metadata" style="width: 320px"></desktop-recording-player>`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ErrorReason, MediaErrorCode, RecordingError, mediaErrorCodeOf } from '../../src/format/errors.js';
-import { ReadyState } from '../../src/playback-state.js';
+import { Preload, ReadyState } from '../../src/playback-state.js';
 import { clipboardEvent, screenEvent, screenEvents, scriptedSession, settle } from '../helpers/scripted-session.js';
 
 /** Event names without the ones that depend on pacing (progress, timeupdate while playing). */
@@ -201,6 +201,35 @@ describe('PlaybackSession with a scripted feed and a fake clock', () => {
     void session.play();
     assert.equal(feeds.length, 1);
     void load;
+  });
+
+  test('preload="metadata": reading waits after the first frame until play(), a seek, or a new load', async () => {
+    const { session, load } = scriptedSession();
+    const feed = load({ preload: Preload.Metadata });
+    assert.equal(feed.sink!.ready(), undefined, 'nothing held before the first frame');
+    feed.deliver(screenEvents(0, 1000));
+    await settle();
+    const held = (ready: Promise<void> | undefined): Promise<boolean> =>
+      Promise.race([ready!.then(() => false), settle().then(() => true)]);
+    const afterFirstFrame = feed.sink!.ready();
+    assert.ok(afterFirstFrame, 'reading waits once the first frame is painted');
+    assert.equal(await held(afterFirstFrame), true, 'and keeps waiting while nothing needs more');
+    void session.play().catch(() => {});
+    assert.equal(await held(afterFirstFrame), false, 'play() lets it go on');
+    assert.equal(feed.sink!.ready(), undefined);
+
+    const second = load({ preload: Preload.Metadata });
+    second.deliver(screenEvents(0, 1000));
+    await settle();
+    const waiting = second.sink!.ready();
+    assert.equal(await held(waiting), true);
+    void session.seek(500);
+    assert.equal(await held(waiting), false, 'a seek lets it go on');
+
+    const third = load({ preload: Preload.Metadata, autoplay: true });
+    third.deliver(screenEvents(0, 1000));
+    await settle();
+    assert.equal(third.sink!.ready(), undefined, 'autoplay reads on');
   });
 
   test('a paced feed: steered by play, pause and rate; asked for a start position and for a seek past its edge', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { describe, test } from 'node:test';
+import { seededRandom as random } from '../helpers/seeded-random.js';
 import { readRecording } from '../../src/format/reader.js';
 import { originWallMsOf, partsEndingAt, readTailParts, tailDurationMs } from '../../src/format/tail.js';
 import { TimelineBuilder, noteSessionEnd, type RecordingInfo } from '../../src/format/timeline.js';
@@ -18,16 +19,6 @@ function partOffsets(bytes: Uint8Array): number[] {
     at += (version === 2 ? 32 : 24) + view.getUint32(at + 12) + view.getUint32(at + 20);
   }
   return offsets;
-}
-
-/** Seeded pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('reading a recording from its end', () => {

@@ -24,6 +24,8 @@
 // `BENCH_ONLY=export npm run bench` runs step 6 alone (no 1-hour samples needed); `BENCH_ONLY=markers`
 // step 7 alone; `BENCH_ONLY=memory` step 8 alone; `BENCH_ONLY=linux` step 5b alone; `BENCH_ONLY=inpage` the
 // engine run in the page (the page's long tasks while the engine shares its thread), which the full run leaves out.
+// `BENCH_ONLY=random` the seeks right after loadedmetadata over a paced link (test/tools/paced-server.mjs: 20 and
+// 100 Mbit/s, 40 ms RTT, the player's worker fetches included), on the 1-hour 1080p and RemoteFX samples, against the same file streamed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -31,6 +33,7 @@ import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { chromiumFlags, chromiumPath } from './chromium.mjs';
 import { RendererMemory, WorkerHeap, epochNow, seededRandom, startServer, waitForPlayerWorker, workerResourceTiming } from './bench-probes.mjs';
+import { startPacedServer } from './paced-server.mjs';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 // BENCH_RECORDING=path/inside/the/repo.tar measures another file.
@@ -69,12 +72,14 @@ const inPageOnly = process.env.BENCH_ONLY === 'inpage';
 const fastPathOnly = process.env.BENCH_ONLY === 'fastpath';
 // BENCH_ONLY=linux: the same seeks on the 1-hour Linux (TDPB, QOIZ) recording, against the built player.
 const linuxOnly = process.env.BENCH_ONLY === 'linux';
+// BENCH_ONLY=random: seeks right after loadedmetadata over a paced link (20 and 100 Mbit/s, 40 ms RTT), random access against streaming.
+const randomOnly = process.env.BENCH_ONLY === 'random';
 if (!exportOnly && !markersOnly && !fastPathOnly && !memoryOnly && !linuxOnly && !inPageOnly && !existsSync(join(root, longSample))) {
   console.log(`Generating ${longSample} (1 hour, 1920×1080); this takes a few minutes…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
 }
-if (!exportOnly && !fastPathOnly && !linuxOnly && !inPageOnly && !markersOnly) {
+if (!exportOnly && !fastPathOnly && !linuxOnly && !inPageOnly && !markersOnly && !randomOnly) {
   for (const { label, length, path } of LENGTH_SAMPLES) {
     if (existsSync(join(root, path))) continue;
     console.log(`Generating ${path} (${label}, 1920×1080); this takes a few minutes…`);
@@ -406,6 +411,81 @@ if (fastPathOnly) {
 }
 
 if (exportOnly) await runAlone('export', exportStep, exportRows);
+
+/**
+ * Seeks right after loadedmetadata over a paced link, each on a fresh load, against the same file
+ * streamed (ranges ignored) on the same link: the baseline is the time and bytes until what had
+ * arrived reached the target. "exact" is the position landed on; the pixels are checked by the
+ * browser tests (random-access.test.ts), not here.
+ */
+const RANDOM_SEEKS_AT_METADATA = 10;
+const RANDOM_RTT_MS = 40;
+async function randomAccessStep() {
+  const rows = [];
+  const random = seededRandom(SEED);
+  const fractions = Array.from({ length: RANDOM_SEEKS_AT_METADATA }, () => random());
+  // BENCH_RANDOM=png or =rfx: that recording's rows only.
+  const recordings = [['png', '1-hour 1080p (PNG tiles)', longSample], ['rfx', '1-hour RemoteFX', rfxSample]].filter(([key]) => !process.env.BENCH_RANDOM || process.env.BENCH_RANDOM === key);
+  for (const [, label, file] of recordings) {
+    for (const mbit of [20, 100]) {
+      const paced = await startPacedServer(root, { bitsPerSecond: mbit * 1e6, rttMs: RANDOM_RTT_MS });
+      const page = await browser.newPage();
+      try {
+        await page.goto(`${paced.base}/.bench/index.html`);
+        await page.waitForFunction(() => typeof globalThis.runSeekAfterMetadata === 'function');
+        const url = `${paced.base}/${file}`;
+        // Each seek on a fresh load, right after loadedmetadata (nothing of the target has arrived).
+        const runs = [];
+        for (const fraction of fractions) {
+          runs.push(await page.evaluate((u, f) => globalThis.runSeekAfterMetadata(u, f), url, fraction));
+          await sleep(300);
+        }
+        const streamedFrom = epochNow();
+        const streamed = await page.evaluate((u, t) => globalThis.runStreamedArrivals(u, t), `${url}?ranges=ignore`, runs.map((run) => run.targetS));
+        const baselineChunks = paced.sentBetween(streamedFrom);
+        const seeks = runs.map((run, i) => {
+          const during = paced.sentBetween(run.startAt, run.seekedAt);
+          return {
+            targetS: run.targetS,
+            exact: run.landedS === run.targetS,
+            metadataMs: round(run.metadataAt - run.srcSetAt),
+            durationFinal: run.durationAtMetadataS === streamed.durationS,
+            ms: round(run.seekedAt - run.startAt),
+            bytes: during.reduce((sum, chunk) => sum + chunk.bytes, 0),
+            baselineMs: round(streamed.reachedAt[i] - streamed.srcSetAt),
+            bytesBeforeTarget: baselineChunks.filter((chunk) => chunk.at <= streamed.reachedAt[i]).reduce((sum, chunk) => sum + chunk.bytes, 0),
+          };
+        });
+        const row = {
+          label, mbit,
+          metadataMs: round(median(seeks.map((s) => s.metadataMs))),
+          metadataMaxMs: round(Math.max(...seeks.map((s) => s.metadataMs))),
+          durationFinalAtMetadata: seeks.every((s) => s.durationFinal),
+          seekMedianMs: round(median(seeks.map((s) => s.ms))), seekMaxMs: round(Math.max(...seeks.map((s) => s.ms))),
+          baselineMedianMs: round(median(seeks.map((s) => s.baselineMs))), baselineMaxMs: round(Math.max(...seeks.map((s) => s.baselineMs))),
+          bytesMedian: median(seeks.map((s) => s.bytes)), bytesMax: Math.max(...seeks.map((s) => s.bytes)),
+          bytesBeforeMedian: median(seeks.map((s) => s.bytesBeforeTarget)), bytesBeforeMax: Math.max(...seeks.map((s) => s.bytesBeforeTarget)),
+          seeks,
+        };
+        rows.push(row);
+        console.log(`\n${label} at ${mbit} Mbit/s, ${RANDOM_RTT_MS} ms RTT: loadedmetadata after ${row.metadataMs} ms median, ${row.metadataMaxMs} max (duration final: ${row.durationFinalAtMetadata})`);
+        console.table(seeks.map((s) => ({ 'target s': s.targetS, exact: s.exact, 'metadata ms': s.metadataMs, 'seek ms': s.ms, 'streamed ms': s.baselineMs, 'bytes during the seek': s.bytes, 'bytes before target': s.bytesBeforeTarget })));
+      } finally {
+        await page.close();
+        await paced.close();
+      }
+    }
+  }
+  return rows;
+}
+const randomRows = (rows) => rows.map((r) => ({
+  recording: r.label, link: `${r.mbit} Mbit/s, ${RANDOM_RTT_MS} ms`,
+  'loadedmetadata median / max ms': `${r.metadataMs} / ${r.metadataMaxMs}`, 'final duration': r.durationFinalAtMetadata,
+  'seek median / max ms': `${r.seekMedianMs} / ${r.seekMaxMs}`, 'streamed median / max ms': `${r.baselineMedianMs} / ${r.baselineMaxMs}`,
+  'bytes per seek median / max': `${r.bytesMedian} / ${r.bytesMax}`,
+  'bytes before target median / max': `${r.bytesBeforeMedian} / ${r.bytesBeforeMax}`,
+}));
+if (randomOnly) await runAlone('randomAccess', randomAccessStep, randomRows);
 
 try {
   // ——— 1. No player: reader and tile baselines, on the page's main thread ———

@@ -3,8 +3,8 @@
 // wrongly, as the test asks. The whole-file download can also stop partway until the test lets it go,
 // so a test can act while the data has certainly not arrived (it never waits on elapsed time).
 //   POST /__paced?rate=B&hold=N&ranges=M   body: the bytes; answers { url }
-//        rate: bytes per second (default: unpaced); hold: the whole-file download stops after N
-//        bytes until released; ranges: honest (default) | ignore (200 with the whole file) |
+//        rate: bytes per second (default: unpaced); hold: a download that started before byte N
+//        (the whole file, or a range) stops there until released; ranges: honest (default) | ignore (200 with the whole file) |
 //        wrong-range (206 with another range's Content-Range) | truncated (206 cut short) | 416
 //   GET  <url>                            the file (Range honoured as `ranges` says)
 //   POST <url>/release                    lets held downloads go on
@@ -93,7 +93,8 @@ function serve(context, file) {
   context.set('content-range', `bytes ${start + shift}-${end + shift}/${bytes.length}`);
   const body = bytes.subarray(start, ranges === 'truncated' ? start + ((end + 1 - start) >> 1) : end + 1);
   if (ranges !== 'truncated') context.length = body.length;
-  context.body = paced(body, file, entry, Infinity);
+  // The hold is a place in the file: a range that starts before it stops there too (a download in order by ranges).
+  context.body = paced(body, file, entry, start < file.hold ? file.hold - start : Infinity);
   return undefined;
 }
 

@@ -4,6 +4,9 @@
  * that ignores Range or answers wrongly is detected instead of its bytes being taken for others.
  */
 
+/** The first read of a file's end (`tail-read.ts`); the demo samples' last parts are 4 KB–770 KB. */
+export const FIRST_TAIL_BYTES = 256 * 1024;
+
 /** Reads `[start, end)` of the file. */
 export type ReadRange = (start: number, end: number) => Promise<Uint8Array>;
 

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../../format/events.js';
+import type { SeekPart } from './seek-reads.js';
 
 /**
  * Where a recording's events come from: a file read front to back (`file-feed.ts`), a server that
@@ -55,6 +56,13 @@ export interface FeedSink {
    * the duration) is read first where it can be.
    */
   rangeReads(status: RangeReadStatus, detail: string): void;
+  /**
+   * A part read out of order for a seek to `targetMs` (random access): the one holding the moment
+   * first, then each one before it. Answers whether the part before it is wanted too.
+   */
+  seekPart?(targetMs: number, part: SeekPart): boolean;
+  /** A part read for a seek did not decode; the seek waits for the download in order. */
+  seekPartFailed?(error: unknown): void;
   /** The recording is still being written: its length grows, and playing waits at its edge. */
   live(): void;
   /** A live recording: everything written so far has been delivered. */

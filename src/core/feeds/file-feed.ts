@@ -1,9 +1,10 @@
 import { ErrorReason, RecordingError, isAbort, transferFailure } from '../../format/errors.js';
 import { RecordingReader } from '../../format/reader.js';
-import { RangeAnsweredWrongly, RangesIgnored, fetchRange, fetchSuffix, type ReadRange } from './byte-ranges.js';
+import { FIRST_TAIL_BYTES, RangeAnsweredWrongly, RangesIgnored, fetchRange, fetchSuffix, type ReadRange } from './byte-ranges.js';
 import type { FeedSink, RecordingFeed } from './feed.js';
+import type { SeekReads } from './seek-reads.js';
 import type { Sha256 } from './sha256.js';
-import { FIRST_TAIL_BYTES, TailDuration, readTail, type TailRead } from './tail-read.js';
+import type { TailDuration, TailRead } from './tail-read.js';
 
 /** Where a recording comes from: an absolute URL (http(s), blob:, data:), or bytes in memory. */
 export type RecordingSource = string | Blob | ArrayBuffer | Uint8Array;
@@ -15,6 +16,8 @@ export type RecordingSource = string | Blob | ArrayBuffer | Uint8Array;
  * with 256 KiB chunks, and canplaythrough in 0.9 s instead of 1.0–1.4 s.
  */
 const MEMORY_CHUNK_BYTES = 64 * 1024;
+/** The first MEMORY_CHUNK_BYTES go in pieces of this size. */
+const FRONT_PIECE_BYTES = 8 * 1024;
 
 /**
  * The response header that marks a recording still being written (`desktop-recording serve` sends
@@ -64,15 +67,35 @@ export class FileFeed implements RecordingFeed {
     private readonly timing: FileFeedTiming,
   ) {}
 
+  /** Random access for seeks past what has arrived: a server that answers Range requests, once its end was read. */
+  private seekReads: SeekReads | undefined;
+  private sink: FeedSink | undefined;
+  /** Places the last events the end read gave, once the front gives the origin (loaded with the end read). */
+  private tailDuration: TailDuration | undefined;
+  /** Bytes of the file the download in order has taken so far. */
+  private frontBytes = 0;
+  /** How far the download in order has asked for the file (by range): a seek does not fetch those bytes again. */
+  private frontRequested = 0;
+
   start(sink: FeedSink): void {
+    this.sink = sink;
     void this.read(sink);
   }
 
   steer(): void {}
 
-  want(): void {}
+  /** A moment past what has arrived: read the parts it needs by range, while the download in order waits. */
+  want(timeMs: number): void {
+    const { sink, seekReads } = this;
+    if (!sink || !seekReads || this.controller.signal.aborted) return;
+    seekReads.seek(timeMs, {
+      part: (part) => !this.controller.signal.aborted && (sink.seekPart?.(timeMs, part) ?? false),
+      fail: (error) => this.controller.signal.aborted || sink.seekPartFailed?.(error),
+    });
+  }
 
   close(): void {
+    this.seekReads?.cancel();
     this.controller.abort(new DOMException('a new load started', 'AbortError'));
   }
 
@@ -82,17 +105,20 @@ export class FileFeed implements RecordingFeed {
     // The file's SHA-256, over the bytes read front to back (the end read first is not part of it):
     // the whole file, in order. The hash code is a chunk; chunks read before it is here wait in order.
     let hashing: Promise<Sha256> = import('./sha256.js').then(({ createSha256 }) => createSha256());
-    const duration = new TailDuration((ms) => signal.aborted || sink.duration(ms));
     let sliceStart = this.timing.now();
     try {
       const hooks: SourceHooks = {
-        readEnd: (access) => this.readEnd(access, sink, duration),
+        readEnd: (access) => this.readEnd(access, sink),
         live: () => signal.aborted || sink.live(),
         caughtUp: () => signal.aborted || sink.caughtUp(),
       };
       for await (const chunk of inPieces(readSource(this.source, signal, hooks))) {
         hashing = hashing.then((hash) => (hash.update(chunk), hash));
+        this.frontBytes += chunk.length;
         const result = await reader.push(chunk);
+        // A seek reading parts out of order goes first on the link.
+        const seeking = this.seekReads?.idle;
+        if (seeking) await seeking;
         const ready = sink.ready();
         if (ready) {
           await ready;
@@ -102,13 +128,13 @@ export class FileFeed implements RecordingFeed {
           sliceStart = this.timing.now();
         }
         if (signal.aborted) return;
-        duration.noteFront(result.events);
+        this.tailDuration?.noteFront(result.events);
         sink.events(result.events);
         if (result.error) throw result.error;
       }
       const result = await reader.end();
       if (signal.aborted) return;
-      duration.noteFront(result.events);
+      this.tailDuration?.noteFront(result.events);
       sink.events(result.events);
       if (result.error) throw result.error;
       const sha256 = await hashing.then((hash) => hash.hex()).catch(() => undefined);
@@ -129,15 +155,24 @@ export class FileFeed implements RecordingFeed {
    * Never throws but for an abort (the player's, or one from outside that cancels the load): what
    * else goes wrong here leaves the file to be read front to back.
    */
-  private async readEnd(access: SourceAccess, sink: FeedSink, duration: TailDuration): Promise<Response | undefined> {
+  private async readEnd(access: SourceAccess, sink: FeedSink): Promise<Response | AsyncIterable<Uint8Array> | undefined> {
     const { signal } = this.controller;
+    // Reading the end, and random access, are a chunk: it loads beside the first request.
+    const loading = import('./random-access.js').catch(() => undefined);
+    const tailDuration = async (): Promise<TailDuration | undefined> => {
+      const chunk = await loading;
+      signal.throwIfAborted();
+      this.tailDuration = chunk && new chunk.TailDuration((ms) => signal.aborted || sink.duration(ms));
+      return this.tailDuration;
+    };
     if (access.local) {
       sink.rangeReads('local', 'the whole file is at hand');
-      const tail = await readTail(access.read, access.length).catch(() => undefined);
+      const duration = await tailDuration();
+      const tail = duration && (await (await loading)!.readTail(access.read, access.length).catch(() => undefined));
       signal.throwIfAborted();
       this.tailRead = tail;
       if (tail?.sessionEnds.length) sink.sessionEnds(tail.sessionEnds);
-      if (tail?.times) duration.noteTail(tail.times);
+      if (tail?.times) duration!.noteTail(tail.times);
       return undefined;
     }
     const { url } = access;
@@ -158,6 +193,9 @@ export class FileFeed implements RecordingFeed {
       sink.rangeReads('unsupported', live ? 'the recording is still being written: it has no end to read yet' : `${error.message}: the file is streamed from its start`);
       return error.response;
     }
+    const duration = await tailDuration();
+    const chunk = await loading;
+    if (!duration || !chunk) return unreliable(new Error('the code that reads its end did not load'));
     const { length } = first;
     const read: ReadRange = async (start, end) => {
       const answer = await fetchRange(url, start, end, signal);
@@ -166,9 +204,16 @@ export class FileFeed implements RecordingFeed {
       }
       return answer.bytes;
     };
+    // What the tail read fetches is kept for the random access (no byte fetched twice).
+    const fetched: Array<{ start: number; bytes: Uint8Array }> = [{ start: first.start, bytes: first.bytes }];
+    const keptRead: ReadRange = async (start, end) => {
+      const bytes = await read(start, end);
+      fetched.push({ start, bytes });
+      return bytes;
+    };
     let tail: TailRead;
     try {
-      tail = await readTail(read, length, first);
+      tail = await chunk.readTail(keptRead, length, first);
     } catch (error) {
       return unreliable(error);
     }
@@ -178,7 +223,14 @@ export class FileFeed implements RecordingFeed {
     if (tail.sessionEnds.length) sink.sessionEnds(tail.sessionEnds);
     if (tail.times) duration.noteTail(tail.times);
     // A file no longer than its end read is all here already.
-    return first.start === 0 ? new Response(first.bytes as Uint8Array<ArrayBuffer>) : undefined;
+    if (first.start === 0) return new Response(first.bytes as Uint8Array<ArrayBuffer>);
+    // The front by ranges that skip what seeks read (and the tail read): no byte fetched twice.
+    // Parts can be found by their headers only when the file's end is one.
+    if (!tail.times) return undefined;
+    const seekReads = new chunk.SeekReads(read, length, () => duration.originMs, () => Math.max(this.frontBytes, this.frontRequested));
+    for (const { start, bytes } of fetched) seekReads.cache.keep(start, bytes);
+    this.seekReads = seekReads;
+    return chunk.readFrontByRanges(url, seekReads.cache, signal, { turn: () => seekReads.idle, requested: (end) => (this.frontRequested = end) });
   }
 }
 
@@ -191,7 +243,7 @@ export interface SourceHooks {
    * Reads the end of the file before its first byte is read. For a URL it may answer with a response
    * to stream instead of fetching the file (a server that ignored the range sent the whole file).
    */
-  readEnd?(access: SourceAccess): Promise<Response | undefined>;
+  readEnd?(access: SourceAccess): Promise<Response | AsyncIterable<Uint8Array> | undefined>;
   /** The recording is still being written (HTTP `x-recording-live: true`); called before the first chunk. */
   live?(): void;
   /** A live recording: everything written so far has been read (called once). */
@@ -203,8 +255,17 @@ export interface SourceHooks {
  * metadata and yields then come as they would from a network, not once at the end of the file.
  */
 async function* inPieces(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let read = 0;
   for await (const chunk of chunks) {
-    for (let at = 0; at < chunk.length; at += MEMORY_CHUNK_BYTES) yield chunk.subarray(at, at + MEMORY_CHUNK_BYTES);
+    for (let at = 0; at < chunk.length; ) {
+      // The front in smaller pieces: the first frame needs only the first records, and with
+      // preload="metadata" reading stops right after it.
+      const size = read < MEMORY_CHUNK_BYTES ? FRONT_PIECE_BYTES : MEMORY_CHUNK_BYTES;
+      const piece = chunk.subarray(at, at + size);
+      at += piece.length;
+      read += piece.length;
+      yield piece;
+    }
   }
 }
 
@@ -234,7 +295,12 @@ export async function* readSource(source: RecordingSource, signal: AbortSignal, 
 }
 
 async function* readUrl(url: string, signal: AbortSignal, hooks: SourceHooks): AsyncGenerator<Uint8Array> {
-  let response = await hooks.readEnd?.({ local: false, url });
+  const read = await hooks.readEnd?.({ local: false, url });
+  if (read && !(read instanceof Response)) {
+    yield* read;
+    return;
+  }
+  let response = read;
   try {
     response ??= await fetch(url, { signal });
   } catch (error) {

@@ -1,10 +1,8 @@
 import { concatBytes } from '../../format/bytes.js';
 import type { RecordedEvent } from '../../format/events.js';
 import { originWallMsOf, readTailParts, tailDurationMs, type TailTimes } from '../../format/tail.js';
-import type { ReadRange } from './byte-ranges.js';
+import { FIRST_TAIL_BYTES, type ReadRange } from './byte-ranges.js';
 
-/** The first read of a file's end; the demo samples' last parts are 4 KB–770 KB. */
-export const FIRST_TAIL_BYTES = 256 * 1024;
 /**
  * Past this, the last part is not looked for: Teleport's parts are about 5 MiB at most (object
  * store uploads), so a tail this large that holds none is no recording's end.
@@ -60,6 +58,11 @@ export class TailDuration {
   private told = false;
 
   constructor(private readonly tell: (durationMs: number) => void) {}
+
+  /** The wall-clock time of timeline 0, once the front told it. */
+  get originMs(): number | undefined {
+    return this.originWallMs;
+  }
 
   /** The tail was read. */
   noteTail(times: TailTimes): void {

@@ -1,0 +1,97 @@
+import { ErrorReason, RecordingError } from '../../format/errors.js';
+import type { ByteCache } from './byte-cache.js';
+
+/** The first bytes read in order are also kept in the cache (the first part headers, for the part index). */
+const FRONT_KEPT_BYTES = 64 * 1024;
+/**
+ * The ranges of the download in order last about RANGE_MS each at the rate the last one came in
+ * (within MIN_RANGE_BYTES–MAX_RANGE_BYTES): a seek waits for at most that much of it on the link,
+ * and the round trip between two ranges costs a few percent of the download.
+ */
+const RANGE_MS = 600;
+const FIRST_RANGE_BYTES = 1024 * 1024;
+const MIN_RANGE_BYTES = 256 * 1024;
+const MAX_RANGE_BYTES = 8 * 1024 * 1024;
+
+/** How the download in order shares the link with seeks. */
+export interface FrontTurns {
+  /** Resolves when the next range may be asked for (a seek reading goes first); undefined: at once. */
+  turn(): Promise<void> | undefined;
+  /** The download in order has asked for the file up to `end`: seeks leave those bytes to it. */
+  requested(end: number): void;
+}
+
+/**
+ * The download in order, over a server that answers Range requests: the file from its start to
+ * its end, in ranges of about RANGE_MS that stop where bytes read out of order for seeks are held.
+ * Those come from the cache instead (and leave it: the reader has them then), so no byte is fetched
+ * twice. Before each range, a seek still reading goes first.
+ */
+export async function* readFrontByRanges(url: string, cache: ByteCache, signal: AbortSignal, turns: FrontTurns): AsyncGenerator<Uint8Array> {
+  const { length } = cache;
+  let at = 0;
+  let rangeBytes = FIRST_RANGE_BYTES;
+  while (at < length) {
+    const waiting = turns.turn();
+    if (waiting) {
+      await waiting;
+      signal.throwIfAborted();
+    }
+    const heldEnd = cache.heldEndAt(at);
+    if (heldEnd !== undefined) {
+      const bytes = cache.held(at, heldEnd)!;
+      cache.forget(at, heldEnd);
+      at = heldEnd;
+      yield bytes;
+      continue;
+    }
+    const end = Math.min(cache.nextHeldStart(at) ?? length, at + rangeBytes);
+    turns.requested(end);
+    const asked = performance.now();
+    const rangeStart = at;
+    const reader = await openRange(url, at, end, signal);
+    try {
+      while (at < end) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (error) {
+          signal.throwIfAborted();
+          throw new RecordingError(ErrorReason.Network, `reading ${url} failed at byte ${at}: ${error instanceof Error ? error.message : String(error)}`, at);
+        }
+        signal.throwIfAborted();
+        if (chunk.done) throw new RecordingError(ErrorReason.Network, `the server cut bytes ${at}–${end - 1} of ${url} short`, at);
+        // Held meanwhile (a seek read it): stop before it.
+        const stop = Math.min(end, cache.nextHeldStart(at) ?? end);
+        const piece = chunk.value.subarray(0, stop - at);
+        // The first part headers stay at hand for the part index (a seek's search starts from the first part).
+        if (at < FRONT_KEPT_BYTES) cache.keep(at, piece.slice(0, FRONT_KEPT_BYTES - at));
+        at += piece.length;
+        if (piece.length > 0) yield piece;
+        if (at >= stop) break;
+      }
+    } finally {
+      void reader.cancel().catch(() => {});
+    }
+    // The rate it came in at (what the reader took: the link, or the decoding when that is slower).
+    const bytesPerMs = (at - rangeStart) / Math.max(1, performance.now() - asked);
+    if (at - rangeStart >= MIN_RANGE_BYTES) rangeBytes = Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, Math.round(bytesPerMs * RANGE_MS)));
+  }
+}
+
+/** A streaming reader of `[start, end)` of `url`, checked to be that range. */
+async function openRange(url: string, start: number, end: number, signal: AbortSignal): Promise<ReadableStreamDefaultReader<Uint8Array>> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal, headers: { range: `bytes=${start}-${end - 1}` } });
+  } catch (error) {
+    signal.throwIfAborted();
+    throw new RecordingError(ErrorReason.Network, `the recording could not be downloaded from ${url}: ${error instanceof Error ? error.message : String(error)}`, start);
+  }
+  const contentRange = response.headers.get('content-range')?.trim() ?? '';
+  if (response.status !== 206 || !contentRange.startsWith(`bytes ${start}-`) || !response.body) {
+    void response.body?.cancel().catch(() => {});
+    throw new RecordingError(ErrorReason.Network, `the server answered ${response.status} ${contentRange} to a request for bytes ${start}–${end - 1} of ${url}`, start);
+  }
+  return response.body.getReader();
+}

@@ -1,0 +1,9 @@
+/**
+ * Reading a recording out of order, a chunk loaded beside the first request of a load: the end
+ * read first (the whole duration), and over HTTP Range, seeks that read the parts a moment needs,
+ * the download in order that skips them, and the cache they share.
+ */
+export { TailDuration, readTail } from './tail-read.js';
+export { ByteCache } from './byte-cache.js';
+export { SeekReads } from './seek-reads.js';
+export { readFrontByRanges } from './front-reads.js';

@@ -1,0 +1,95 @@
+import { RecordingError } from '../../format/errors.js';
+import type { RecordedEvent } from '../../format/events.js';
+import { PartIndex } from '../../format/part-index.js';
+import { RecordingReader } from '../../format/reader.js';
+import { ByteCache } from './byte-cache.js';
+import type { ReadRange } from './byte-ranges.js';
+
+/** A seek reads back at most this many parts before it leaves the moment to the download in order. */
+export const MAX_SEEK_PARTS = 8;
+
+/** A part read for a seek: its place in the file and its events. */
+export interface SeekPart {
+  offset: number;
+  end: number;
+  events: RecordedEvent[];
+  /** The first time of the part after it, when located: nothing happens between its last event and then. */
+  untilMs: number | undefined;
+}
+
+/** Where a seek's parts go: `part` answers whether the one before it is wanted too. */
+export interface SeekPartSink {
+  part(part: SeekPart): boolean;
+  /** A part read for the seek does not decode: what decoded before it stays. */
+  fail(error: unknown): void;
+}
+
+/**
+ * Random access for seeks past what the download in order has reached: the part holding the
+ * moment is found by its header (`format/part-index.ts`), read and decoded, then the parts before
+ * it, one by one, while the sink wants them (until the screen at the moment is covered). Every
+ * byte goes through one `ByteCache`, so nothing is fetched twice (the tail read's bytes are in it
+ * from the start); one seek reads at a time, and a newer one takes over.
+ */
+export class SeekReads {
+  readonly cache: ByteCache;
+  private index: PartIndex | undefined;
+  private generation = 0;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    read: ReadRange,
+    length: number,
+    /** The wall-clock time of timeline 0, once the front told it (it places parts that start with an audit event). */
+    private readonly originWallMs: () => number | undefined,
+    /** Bytes the download in order has received or asked for: a part that starts before them is not fetched again. */
+    private readonly frontBytes: () => number,
+  ) {
+    this.cache = new ByteCache(read, length);
+  }
+
+  /** Resolves when no seek is reading (the download in order waits for it: the seek's bytes go first). */
+  get idle(): Promise<void> | undefined {
+    return this.running;
+  }
+
+  /** Reads the parts for a seek to `targetMs`, replacing any seek still reading. */
+  seek(targetMs: number, sink: SeekPartSink): void {
+    const generation = ++this.generation;
+    const current = () => generation === this.generation;
+    const run = this.readFor(targetMs, sink, current).catch((error: unknown) => {
+      if (current()) sink.fail(error);
+    });
+    const tracked: Promise<void> = run.finally(() => {
+      if (this.running === tracked) this.running = undefined;
+    });
+    this.running = tracked;
+  }
+
+  /** Stops the seek reading (its results are dropped). */
+  cancel(): void {
+    this.generation += 1;
+  }
+
+  private async readFor(targetMs: number, sink: SeekPartSink, current: () => boolean): Promise<void> {
+    // The part index reads nothing the download in order has asked for (those bytes would come twice).
+    this.index ??= new PartIndex(this.cache.read, this.cache.length, this.originWallMs(), this.frontBytes);
+    let part = await this.index.partAt(targetMs);
+    for (let count = 0; part && count < MAX_SEEK_PARTS && current() && part.offset >= this.frontBytes(); count++) {
+      const events = await decodePart(await this.cache.read(part.offset, part.end), part.offset);
+      const untilMs = this.index.located.find((after) => after.offset === part!.end)?.firstMs;
+      if (!current() || !sink.part({ offset: part.offset, end: part.end, events, untilMs })) return;
+      part = await this.index.partBefore(part);
+    }
+  }
+}
+
+/** The events of one whole part (`bytes` from its header to its end); throws the reader's error when it does not decode. */
+async function decodePart(bytes: Uint8Array, offset: number): Promise<RecordedEvent[]> {
+  const reader = new RecordingReader();
+  const first = await reader.push(bytes.slice());
+  const last = await reader.end();
+  const error = first.error ?? last.error;
+  if (error) throw new RecordingError(error.reason, `the part at byte ${offset}, read for a seek, does not decode: ${error.message}`, offset);
+  return [...first.events, ...last.events].map((event) => ({ ...event, partOffset: offset }));
+}

@@ -1,0 +1,139 @@
+import type { RecordedEvent } from '../format/events.js';
+import { TimelineBuilder } from '../format/timeline.js';
+import { ScanFlag } from './fastpath/paint-rects.js';
+import type { SeekPlan } from './scheduler.js';
+import { CoverageGrid, ScreenTimeline, planReplay, type ScreenUpdate } from './screen-timeline.js';
+
+/** Parts of the file read out of order for a seek: `[offset, end)` and their events, in file order. */
+export interface IslandPart {
+  offset: number;
+  end: number;
+  events: readonly RecordedEvent[];
+}
+
+/** What the front of the file (read in order) tells an island about the moments before it. */
+export interface IslandContext {
+  /** The screen size in effect (the last one the front gave). */
+  width: number;
+  height: number;
+  /** RDP fast-path PDUs from the front carrying RemoteFX header blocks (sent once a session), in order. */
+  remoteFxHeaders: readonly Uint8Array[];
+}
+
+/**
+ * The screen at a moment not reached by reading the file in order, composed from parts read
+ * backwards from the one holding it: each earlier part is added until every 64×64 cell of the
+ * screen is painted at or before the target by the island's own updates (the coverage rule
+ * `planReplay` uses), or a resize in it clears the screen. The gap between the front and the
+ * island is unknown, so a cell nothing in the island paints is not known, and the island is not
+ * used for it until it is covered (a seek then waits for the front, as before).
+ *
+ * Decoder state from before the island: the RemoteFX header blocks come from the front (a session
+ * sends them once, after each resize); the screen size from the front too. A palette or a pointer
+ * shape set in the gap is not known: the pointer shows from its next shape in the island.
+ */
+export class SeekIsland {
+  private readonly parts: IslandPart[] = [];
+  private built: ScreenTimeline | undefined;
+  private coveredAtTarget = false;
+  /** Cells of the screen nothing in the island paints at or before the target. */
+  private uncoveredCells = Infinity;
+  /** The last part added painted no cell the later ones left uncovered. */
+  private stalled = false;
+
+  constructor(
+    readonly targetMs: number,
+    private readonly context: IslandContext,
+  ) {}
+
+  /** The file offset the island starts at (its first part's). */
+  get startOffset(): number {
+    return this.parts[0]?.offset ?? Infinity;
+  }
+
+  get partCount(): number {
+    return this.parts.length;
+  }
+
+  /**
+   * The part read last painted nothing still missing: the cells left are ones the recording
+   * rarely repaints (a wallpaper, a taskbar), and reading further back is unlikely to find them.
+   */
+  get stalledCoverage(): boolean {
+    return this.stalled;
+  }
+
+  /** The screen at the target is fully known from the island. */
+  get covered(): boolean {
+    return this.coveredAtTarget;
+  }
+
+  /**
+   * Adds a part: the one holding the target first, then each one before the island (reading
+   * backwards). Returns whether the screen at the target is now covered.
+   */
+  add(part: IslandPart): boolean {
+    if (this.parts.length > 0 && part.end !== this.startOffset) throw new RangeError(`part [${part.offset}, ${part.end}) does not end where the island starts (${this.startOffset})`);
+    this.parts.unshift(part);
+    this.built = this.build();
+    const uncovered = this.uncoveredAt(this.built);
+    this.stalled = this.parts.length > 1 && uncovered >= this.uncoveredCells;
+    this.uncoveredCells = uncovered;
+    this.coveredAtTarget = uncovered === 0;
+    return this.coveredAtTarget;
+  }
+
+  /** What rebuilds the screen at the target from the island alone (the caller clears the screen first). */
+  plan(): SeekPlan {
+    const timeline = this.built ?? this.build();
+    const end = timeline.indexAfter(this.targetMs);
+    return { keyframe: undefined, updates: planReplay(timeline, 0, end, this.context.width, this.context.height) };
+  }
+
+  /** The island's updates in time order: the screen size in effect, the front's RemoteFX headers, then its parts' screen changes. */
+  private build(): ScreenTimeline {
+    const timeline = new ScreenTimeline();
+    const builder = new TimelineBuilder();
+    const placed = this.parts.flatMap((part) => part.events.flatMap((event) => builder.add(event)));
+    placed.push(...builder.finish());
+    const startMs = placed.find((event) => event.screen)?.timeMs ?? 0;
+    timeline.add({ kind: 'resize', timeMs: startMs, width: this.context.width, height: this.context.height });
+    if (placed.some((event) => event.screen?.kind === 'fastpath')) {
+      for (const pdu of this.context.remoteFxHeaders) timeline.add(timeline.fastPath(startMs, pdu, pdu));
+    }
+    for (const { timeMs, screen } of placed) {
+      switch (screen?.kind) {
+        case 'tile': {
+          const { left, top, right, bottom, png } = screen;
+          timeline.add({ kind: 'tile', timeMs, left, top, right, bottom, png });
+          break;
+        }
+        case 'fastpath':
+          timeline.add(timeline.fastPath(timeMs, screen.pdu, screen.pdu));
+          break;
+        case 'resize':
+          timeline.add({ kind: 'resize', timeMs, width: screen.width, height: screen.height });
+          break;
+        case 'pointer':
+          timeline.add({ kind: 'pointer', timeMs, x: screen.x, y: screen.y });
+          break;
+      }
+    }
+    return timeline;
+  }
+
+  /** How many cells of the screen the island's updates leave unpainted at the target (none after a resize of its own). */
+  private uncoveredAt(timeline: ScreenTimeline): number {
+    const end = timeline.indexAfter(this.targetMs);
+    const resize = timeline.lastResizeBefore(end);
+    // The first resize is the front's size standing in for the gap: only a resize read in the island clears the screen.
+    if (resize && resize.index > 0) return 0;
+    const grid = new CoverageGrid(this.context.width, this.context.height);
+    for (let index = end - 1; index > 0 && !grid.full; index--) {
+      const update: ScreenUpdate = timeline.at(index);
+      if (update.kind === 'tile') grid.paint(update);
+      else if (update.kind === 'fastpath' && !((update.flags ?? 0) & ScanFlag.UndrawableCodec)) timeline.paintRectsOn(update, grid);
+    }
+    return grid.uncoveredCells;
+  }
+}

@@ -1,0 +1,116 @@
+import type { RecordedEvent } from '../format/events.js';
+import { ScanFlag } from './fastpath/paint-rects.js';
+import type { Ingest } from './ingest.js';
+import { SeekIsland, type IslandPart } from './seek-island.js';
+
+/** A seek composes its screen from at most this many parts read out of order; past them, it waits for the download in order. */
+const MAX_ISLAND_PARTS = 8;
+/** RemoteFX header PDUs of the front carried into an island (channels and context; a few resizes). */
+const MAX_REMOTEFX_HEADERS = 8;
+
+/** A part read for a seek, as the feed hands it over (`feeds/seek-reads.ts`). */
+export interface HeldPart extends IslandPart {
+  events: readonly RecordedEvent[];
+  /** The first time of the part after it, when known: nothing happens between its last event and then. */
+  untilMs: number | undefined;
+}
+
+/**
+ * The seeks of one load that go past what has arrived (a chunk, loaded once a server answers
+ * Range requests): the island being composed for the latest one, and the stretches of time the
+ * parts read for them hold (`buffered`).
+ */
+export class SeekIslands {
+  /** Islands composed, and islands given up in a row since the last one composed. */
+  private composed = 0;
+  private missesInARow = 0;
+  private pending: { island: SeekIsland; resolve(island: SeekIsland | undefined): void } | undefined;
+  /** Parts read for seeks, merged where their bytes touch, with the time they span. */
+  private held: Array<{ offset: number; end: number; fromMs: number; toMs: number }> = [];
+
+  /**
+   * Starts composing the screen at `targetMs` (a newer seek replaces an older one). `covered`
+   * resolves with the island once the screen there is covered, or undefined when it is not to be
+   * (no screen size yet, a newer seek, too many parts, a part that does not decode).
+   */
+  async open(targetMs: number, ingest: Ingest): Promise<{ covered: Promise<SeekIsland | undefined> }> {
+    this.close();
+    const { timeline } = ingest;
+    const screen = timeline.lastResizeBefore(timeline.length)?.update;
+    if (!screen || screen.width === 0 || screen.height === 0) return { covered: Promise.resolve(undefined) };
+    // RemoteFX frames need the header blocks a session sends once: the front's, when the island has none.
+    const headers: Array<Uint8Array | Promise<Uint8Array>> = [];
+    if (timeline.hasFastPath) {
+      for (let index = timeline.length - 1; index >= 0 && headers.length < MAX_REMOTEFX_HEADERS; index--) {
+        const update = timeline.at(index);
+        if (update.kind === 'fastpath' && (update.flags ?? 0) & ScanFlag.RemoteFxHeaders) headers.unshift(ingest.readBytes(update.pdu));
+      }
+    }
+    const island = new SeekIsland(targetMs, { width: screen.width, height: screen.height, remoteFxHeaders: await Promise.all(headers) });
+    return { covered: new Promise((resolve) => (this.pending = { island, resolve })) };
+  }
+
+  /** A part read for the seek to `targetMs`: held, and added to its island. Answers whether the part before it is wanted. */
+  part(targetMs: number, part: HeldPart): boolean {
+    this.hold(part);
+    const pending = this.pending;
+    if (pending?.island.targetMs !== targetMs) return false;
+    let covered: boolean;
+    try {
+      covered = pending.island.add(part);
+    } catch {
+      covered = false;
+    }
+    // Reading further back is unlikely to cover the rest: the seek waits for the download in order.
+    if (covered || pending.island.stalledCoverage || pending.island.partCount >= MAX_ISLAND_PARTS) {
+      this.pending = undefined;
+      if (covered) this.composed += 1;
+      this.missesInARow = covered ? 0 : this.missesInARow + 1;
+      pending.resolve(covered ? pending.island : undefined);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Seeks of this recording are left to the download in order: its screen could not be composed
+   * from nearby parts (a recording that never repaints some of its screen, such as a wallpaper
+   * painted once, never can), so reading parts for it would only hold the download back. After
+   * one miss when none was composed yet, else after two in a row.
+   */
+  get givenUp(): boolean {
+    return this.missesInARow >= (this.composed > 0 ? 2 : 1);
+  }
+
+  /** The island being composed is not wanted any more. */
+  close(): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.resolve(undefined);
+  }
+
+  /** The time spans held beyond `loadedMs` (what the download in order has reached), in order. */
+  heldBeyond(loadedMs: number): Array<[number, number]> {
+    this.held = this.held.filter((part) => part.toMs > loadedMs);
+    return this.held.map((part) => [part.fromMs, part.toMs]);
+  }
+
+  private hold(part: HeldPart): void {
+    let fromMs = Infinity;
+    let toMs = -Infinity;
+    for (const { event } of part.events) {
+      if (event.case !== 'desktopRecording') continue;
+      fromMs = Math.min(fromMs, Number(event.value.delayMilliseconds));
+      toMs = Math.max(toMs, Number(event.value.delayMilliseconds));
+    }
+    if (fromMs > toMs) return;
+    if (part.untilMs !== undefined && part.untilMs > toMs) toMs = part.untilMs;
+    let merged = { offset: part.offset, end: part.end, fromMs, toMs };
+    const kept = [];
+    for (const other of this.held) {
+      if (other.end < merged.offset || other.offset > merged.end) kept.push(other);
+      else merged = { offset: Math.min(other.offset, merged.offset), end: Math.max(other.end, merged.end), fromMs: Math.min(other.fromMs, merged.fromMs), toMs: Math.max(other.toMs, merged.toMs) };
+    }
+    this.held = [...kept, merged].sort((a, b) => a.offset - b.offset);
+  }
+}

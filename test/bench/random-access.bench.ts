@@ -1,0 +1,64 @@
+// Runs in headless Chromium (see test/tools/bench.mjs, BENCH_ONLY=random): the built player loading
+// a recording from a paced server (test/tools/paced-server.mjs), as a reviewer opening it at a
+// moment would — seeks issued right after loadedmetadata — against the baseline of the same file
+// streamed from its start, where a moment can be shown only once the download reached it.
+import { createPlayer, epochNow, once, removePlayers, type Player } from './bench-util.js';
+
+export interface SeekAfterMetadata {
+  srcSetAt: number;
+  metadataAt: number;
+  durationAtMetadataS: number;
+  targetS: number;
+  startAt: number;
+  seekedAt: number;
+  landedS: number;
+}
+
+/** A fresh player loads `url` and, right after `loadedmetadata`, seeks to `fraction` of the duration (times in epoch ms). */
+export async function runSeekAfterMetadata(url: string, fraction: number): Promise<SeekAfterMetadata> {
+  removePlayers();
+  const player = await createPlayer();
+  const metadata = once(player, 'loadedmetadata', 120_000);
+  const srcSetAt = epochNow();
+  player.src = url;
+  await metadata;
+  const metadataAt = epochNow();
+  const durationAtMetadataS = player.duration;
+  const targetS = Math.round(fraction * durationAtMetadataS * 10) / 10;
+  const seeked = once(player, 'seeked', 300_000);
+  const startAt = epochNow();
+  player.currentTime = targetS;
+  await seeked;
+  const seekedAt = epochNow();
+  const landedS = player.currentTime;
+  removePlayers();
+  return { srcSetAt, metadataAt, durationAtMetadataS, targetS, startAt, seekedAt, landedS };
+}
+
+/** Loads `url` streamed and notes when what has arrived (`buffered`) first reaches each target (epoch ms). */
+export async function runStreamedArrivals(url: string, targetsS: number[]): Promise<{ srcSetAt: number; reachedAt: number[]; durationS: number }> {
+  removePlayers();
+  const player = (await createPlayer()) as Player & { readonly buffered: TimeRanges };
+  const reachedAt: number[] = targetsS.map(() => NaN);
+  const note = (): void => {
+    // Streamed: one range, from 0.
+    const edge = player.buffered.length ? player.buffered.end(0) : 0;
+    const now = epochNow();
+    targetsS.forEach((target, i) => {
+      if (Number.isNaN(reachedAt[i]) && edge >= target) reachedAt[i] = now;
+    });
+  };
+  const complete = once(player, 'canplaythrough', 600_000);
+  player.addEventListener('progress', note);
+  const polling = setInterval(note, 20);
+  const srcSetAt = epochNow();
+  player.src = url;
+  await complete;
+  note();
+  clearInterval(polling);
+  const durationS = player.duration;
+  removePlayers();
+  return { srcSetAt, reachedAt, durationS };
+}
+
+Object.assign(globalThis, { runSeekAfterMetadata, runStreamedArrivals });

@@ -1,0 +1,180 @@
+// Random access: a seek past what the download in order has reached reads the part holding the
+// moment and the parts before it by range, until the screen there is covered, and paints it
+// exactly while that download is held (test/tools/paced-range-middleware.mjs); what it fetched, and
+// what it did not fetch twice, is read from the middleware's log; never elapsed time.
+import { expect } from '@open-wc/testing';
+import '../../src/define.js';
+import type { AuditEventInit } from '../../src/format/events.js';
+import { readRecording } from '../../src/format/reader.js';
+import { desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
+import { nextEvent } from '../helpers/next-event.js';
+import { difference, imageDataOf } from '../helpers/reference-screen.js';
+import { REMOTEFX_SAMPLE, expectNoByteTwice, expectScreenAt, player, rangeStart, recordEvents, serve, type Served } from '../helpers/range-serve.js';
+import type { DesktopRecordingPlayer } from '../../src/index.js';
+import { TILE, screenRecording, type ScreenStep } from '../helpers/screen-recording.js';
+
+/** Part offsets by chaining headers from the front. */
+function partOffsets(bytes: Uint8Array): number[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const offsets: number[] = [];
+  for (let at = 0; at < bytes.length; at += (view.getUint32(at + 4) === 2 ? 32 : 24) + view.getUint32(at + 12) + view.getUint32(at + 20)) offsets.push(at);
+  return offsets;
+}
+
+/** A 64×64 PNG of seeded noise (about 16 KB: it does not compress, so parts hold a few tiles each). */
+async function noisePng(seed: number): Promise<Uint8Array> {
+  const canvas = new OffscreenCanvas(TILE, TILE);
+  const context = canvas.getContext('2d')!;
+  const image = context.createImageData(TILE, TILE);
+  for (let i = 0; i < image.data.length; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) | 0;
+    image.data[i] = i % 4 === 3 ? 255 : (seed >>> 16) & 0xff;
+  }
+  context.putImageData(image, 0, 0);
+  return new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+}
+
+/**
+ * A 256×128 desktop (eight 64×64 cells) repainted cell by cell, one tile every 200 ms for a minute,
+ * in parts of about 64 KB (4.8 MB): the screen at any moment is covered by the last parts before it.
+ */
+async function repaintingRecording(): Promise<Uint8Array> {
+  const pngs = await Promise.all(Array.from({ length: 9 }, (_, i) => noisePng(i + 1)));
+  const steps: ScreenStep[] = [{ timeMs: 0, screen: { width: 256, height: 128 } }];
+  for (let i = 0; i < 300; i++) {
+    const cell = i % 8;
+    steps.push({ timeMs: i * 200, tile: { left: (cell % 4) * 64, top: (cell >> 2) * 64, color: [0, 0, 0], png: pngs[i % pngs.length] } });
+  }
+  return screenRecording(steps, { partSize: 64 * 1024 });
+}
+
+/**
+ * A fast-path sample's screen updates played `times` times in a row (the screen size once, at the
+ * start), in parts of about 64 KB: each repeat starts with full frames, whose RemoteFX frames need
+ * the header blocks of the first.
+ */
+async function repeatedFastPath(file: string, times: number): Promise<Uint8Array> {
+  const sample = new Uint8Array(await (await fetch(`/demo/recordings/${file}`)).arrayBuffer());
+  const updates = (await readRecording(sample)).events.flatMap(({ event }) => (event.case === 'desktopRecording' ? [{ delayMs: Number(event.value.delayMilliseconds), message: event.value.message }] : []));
+  const periodMs = updates.at(-1)!.delayMs + 1000;
+  const events: AuditEventInit[] = [];
+  for (let repeat = 0; repeat < times; repeat++) {
+    for (const { delayMs, message } of updates) {
+      // TDP 31 ConnectionActivated sets the screen size: once.
+      if (repeat > 0 && message[0] === 31) continue;
+      events.push(desktopRecording(events.length, repeat * periodMs + delayMs, message));
+    }
+  }
+  return writeRecording(events, { partSize: 64 * 1024 });
+}
+
+/** A player that loaded `served` up to loadedmetadata, with the whole duration (`durationMs`: the file's, read past any damage). */
+async function loadedPlayer(served: Served, durationMs = served.durationMs): Promise<DesktopRecordingPlayer> {
+  const element = await player();
+  const metadata = nextEvent(element, 'loadedmetadata');
+  element.src = served.url;
+  await metadata;
+  expect(element.duration * 1000, 'the whole duration at loadedmetadata').to.equal(durationMs);
+  return element;
+}
+
+describe('random access: a seek past what arrived reads only the parts that moment needs', () => {
+  it('PNG tiles: the seek lands exactly while the download in order is held, from far fewer bytes than lie before the target', async () => {
+    const bytes = await repaintingRecording();
+    const offsets = partOffsets(bytes);
+    expect(offsets.length, 'many small parts').to.be.above(20);
+    const served = await serve(bytes, 'honest', offsets[2]!);
+    const element = await loadedPlayer(served);
+    const seen = recordEvents(element);
+    const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
+    const seeked = nextEvent(element, 'seeked');
+    element.currentTime = target;
+    expect([element.currentTime, element.seeking]).to.deep.equal([target, true]);
+    // Never released: only range reads can bring the target.
+    await seeked;
+    expect(element.currentTime).to.equal(target);
+    expect(seen.slice(seen.indexOf('seeking')).filter((name) => ['seeking', 'waiting', 'seeked', 'error'].includes(name))).to.deep.equal(['seeking', 'waiting', 'seeked']);
+    await expectScreenAt(element, served.bytes, target * 1000);
+    // What was read for the seek is buffered too: a second range, holding the target.
+    expect(element.buffered.length, 'buffered: from 0, and the parts read for the seek').to.equal(2);
+    expect([element.buffered.start(1) <= target, element.buffered.end(1) >= target]).to.deep.equal([true, true]);
+    const second = Math.floor(served.durationMs * 0.5 + 50) / 1000;
+    const seekedAgain = nextEvent(element, 'seeked');
+    element.currentTime = second;
+    await seekedAgain;
+    await expectScreenAt(element, served.bytes, second * 1000);
+    expect(element.buffered.length, 'a third range for the second seek').to.equal(3);
+    expect(element.buffered.start(1) <= second && element.buffered.end(1) >= second, 'in time order').to.equal(true);
+    const log = await served.log();
+    const ranges = log.filter((request) => request.range !== null);
+    expectNoByteTwice(ranges, bytes.length);
+    // The download in order asks by range too, from the start: held at the hold, it is not the seeks'.
+    const rangeBytes = ranges.filter((request) => rangeStart(request.range!, bytes.length) >= offsets[2]!).reduce((sum, request) => sum + request.bytes, 0);
+    const beforeTargets = Math.floor(bytes.length * (0.85 + 0.45));
+    expect(rangeBytes, `${rangeBytes} bytes by range for both seeks (tail read included) against ${beforeTargets} before their targets`).to.be.below(beforeTargets / 4);
+
+    // The download in order takes over at the target: playing goes on from there, to the end.
+    const complete = nextEvent(element, 'canplaythrough');
+    await served.release();
+    await complete;
+    await expectScreenAt(element, served.bytes, second * 1000);
+    expect(element.buffered.length, 'all of it, one range').to.equal(1);
+    const ended = nextEvent(element, 'ended');
+    element.playbackRate = 16;
+    await element.play();
+    await ended;
+    expect(element.currentTime * 1000).to.equal(served.durationMs);
+    await expectScreenAt(element, served.bytes, served.durationMs);
+  });
+
+  it('RemoteFX: the seek lands exactly with the decoder state the front gave (RemoteFX headers), from far fewer bytes than lie before the target', async () => {
+    const bytes = await repeatedFastPath(REMOTEFX_SAMPLE, 4);
+    const served = await serve(bytes, 'honest', partOffsets(bytes)[2]!);
+    const element = await loadedPlayer(served);
+    // Two seconds into the last repeat: its first frames cover the screen.
+    const target = Math.floor(served.durationMs * 0.75 + 2000) / 1000;
+    const seeked = nextEvent(element, 'seeked');
+    element.currentTime = target;
+    await seeked;
+    expect(element.currentTime).to.equal(target);
+    const ranges = (await served.log()).filter((request) => request.range !== null);
+    expectNoByteTwice(ranges, bytes.length);
+    const rangeBytes = ranges.reduce((sum, request) => sum + request.bytes, 0);
+    expect(rangeBytes, `${rangeBytes} bytes by range against ${Math.floor(bytes.length * 0.75)} before the target`).to.be.below(bytes.length * 0.75 * 0.4);
+    const captured = await imageDataOf(await element.captureFrame());
+    await served.release();
+    await expectScreenAt(element, served.bytes, target * 1000, true);
+    const { pixels } = difference(captured, await imageDataOf(await element.captureFrame()));
+    expect(pixels, 'the screen the island showed is the one the whole file gives').to.equal(0);
+  });
+
+  it('a damaged part read by a seek: error with partial true, and what decoded stays playable', async () => {
+    const bytes = await repaintingRecording();
+    const offsets = partOffsets(bytes);
+    // The part holding a moment 62 % of the way in: a seek there reads it first.
+    const targetMs = 36_100;
+    const holding = (await readRecording(bytes)).events.find(({ event }) => event.case === 'desktopRecording' && Number(event.value.delayMilliseconds) >= targetMs)!;
+    const damagedPart = offsets.indexOf(holding.partOffset);
+    expect(damagedPart, 'the part holding the target').to.be.above(2);
+    const intact = bytes.slice();
+    for (let at = offsets[damagedPart]! + 24 + 20; at < offsets[damagedPart + 1]! - 8; at += 3) bytes[at] ^= 0x5a;
+    const served = await serve(bytes, 'honest', offsets[2]!);
+    // The end read gives the length past the damage: the last tile's time.
+    const element = await loadedPlayer(served, 299 * 200);
+    const error = nextEvent(element, 'error');
+    const target = targetMs / 1000;
+    element.currentTime = target;
+    await error;
+    expect(element.error).to.include({ partial: true });
+    expect(element.seeking, 'the seek waits for the download in order').to.equal(true);
+    const seeked = nextEvent(element, 'seeked');
+    await served.release();
+    await seeked;
+    // What decoded before the damage plays.
+    const early = nextEvent(element, 'seeked');
+    element.currentTime = 5;
+    await early;
+    await expectScreenAt(element, intact, 5000);
+  });
+});
+
