@@ -1,6 +1,6 @@
 // Screenshots of the player for the README (docs/*.png): paused with its controls, the hover
-// thumbnail on the seek bar, and a partly damaged recording. They come from the built player
-// (run `npm run build` first) on the demo server with the committed samples, in headless Chromium.
+// thumbnail on the seek bar, a partly damaged recording, review notes and text search. They come
+// from the built player (run `npm run build` first) on the demo server with the committed samples, in headless Chromium.
 //   npx tsx docs/screenshots.ts
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ const { chromiumFlags, chromiumPath } = (await import(new URL('../test/tools/chr
   chromiumPath(): string;
 };
 const HD = '9a7f3c21-0b4e-4f8a-8c3d-5e6f7a8b1080'; // bob@example.com → win-dc-01, 1920×1080, 1:31
+const WALKTHROUGH = '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720'; // 1280×720, 2:02: a file share read, a clipboard copy
 
 const server = await serve({ recordingsDir: `${root}demo/recordings`, root, port: 0, host: '127.0.0.1' });
 const base = loopbackUrl(server);
@@ -23,14 +24,14 @@ try {
   const page = await browser.newPage();
   await page.setViewport({ width: 1000, height: 620, deviceScaleFactor: 1 });
   page.on('pageerror', (error) => console.error(`page error: ${error instanceof Error ? error.message : String(error)}`));
-  // A blank page of the demo server's origin (the player's worker must be same-origin) with the built player.
-  await page.setRequestInterception(true);
-  page.on('request', (request) => {
-    if (request.url() === `${base}/screenshots.html`) {
-      void request.respond({ contentType: 'text/html', body: '<!doctype html><script type="module" src="/dist/desktop-recording-player.js"></script><body></body>' });
-    } else void request.continue();
-  });
-  await page.goto(`${base}/screenshots.html`);
+  // The demo server's page gives the origin (the player's worker must be same-origin); its list is
+  // cleared and the built player loaded beside it. (No request interception: Chromium does not
+  // always let a module worker's requests through it.)
+  await page.goto(`${base}/`);
+  await page.evaluate(async (player) => {
+    document.body.replaceChildren();
+    await import(player);
+  }, `${base}/dist/desktop-recording-player.js`);
   await page.waitForFunction(() => customElements.get('desktop-recording-player') !== undefined);
 
   // 1. Paused mid-session, controls showing (markers on the bar, activity strip under it).
@@ -63,18 +64,61 @@ try {
   await page.mouse.move(500, 300);
   await sleep(300);
   await shoot(page, 'player-error.png');
+
+  // 4. Review notes on the timeline and in their panel, with the review coverage band.
+  await showPlayer(page, `${base}/recordings/${WALKTHROUGH}.tar`);
+  await page.evaluate(async () => {
+    type ReviewPlayer = HTMLElement & { exportReviewNotes(): Promise<object>; importReviewNotes(sidecar: object): Promise<void> };
+    const player = document.querySelector('desktop-recording-player') as ReviewPlayer;
+    const created = '2026-12-07T09:00:00.000Z';
+    await player.importReviewNotes({
+      ...(await player.exportReviewNotes()),
+      notes: [
+        { id: 'logon', time: 2, severity: 'info', text: 'Signs in; opens the file share.', created },
+        { id: 'report', time: 25.2, endTime: 27, severity: 'critical', text: 'Reads report.pdf (572 KB) from the shared directory.', created },
+        { id: 'clipboard', time: 51.3, severity: 'warning', text: 'Copies text out of the desktop.', created },
+      ],
+      coverage: [[0, 40], [80, 105]],
+    });
+  });
+  await seek(page, 25.5);
+  await page.mouse.move(500, 300);
+  await clickPart(page, 'notes-button');
+  await page.waitForFunction(() => document.querySelector('desktop-recording-player')!.shadowRoot!.querySelector('[part~="note-row"]') !== null);
+  await sleep(300);
+  await shoot(page, 'player-review.png');
+
+  // 5. Searching the screen's text (from the index made ahead of time beside the recording).
+  await showPlayer(page, `${base}/recordings/${WALKTHROUGH}.tar`, { 'text-search': '', 'text-index': `${base}/recordings/${WALKTHROUGH}.text.json` });
+  await seek(page, 30);
+  await page.mouse.move(500, 300);
+  await page.evaluate(() => {
+    const player = document.querySelector('desktop-recording-player')!;
+    player.focus();
+    player.dispatchEvent(new KeyboardEvent('keydown', { key: '/', bubbles: true, composed: true, cancelable: true }));
+  });
+  await page.waitForFunction(() => document.querySelector('desktop-recording-player')!.shadowRoot!.querySelector('[part~="search-input"]') !== null);
+  await page.evaluate(() => {
+    const input = document.querySelector('desktop-recording-player')!.shadowRoot!.querySelector<HTMLInputElement>('[part~="search-input"]')!;
+    input.value = 'roadmap';
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+  });
+  await page.waitForFunction(() => document.querySelector('desktop-recording-player')!.shadowRoot!.querySelector('[part~="search-result"]') !== null);
+  await sleep(300);
+  await shoot(page, 'player-search.png');
 } finally {
   await browser.close();
   await new Promise<void>((done) => server.close(() => done()));
 }
 
-/** Replaces the page with one 960 px player on `src`, loaded to its end. */
-async function showPlayer(page: Page, src: string): Promise<void> {
-  await page.evaluate(async (url) => {
+/** Replaces the page with one 960 px player on `src` (and `attributes`), loaded to its end. */
+async function showPlayer(page: Page, src: string, attributes: Record<string, string> = {}): Promise<void> {
+  await page.evaluate(async (url, extra) => {
     document.body.replaceChildren();
     document.body.style.cssText = 'margin: 0; padding: 20px; background: #1b1f24';
     const player = document.createElement('desktop-recording-player') as HTMLElement & { src: string };
     player.setAttribute('controls', '');
+    for (const [name, value] of Object.entries(extra)) player.setAttribute(name, value);
     player.style.width = '960px';
     document.body.append(player);
     const loaded = new Promise((resolve) => {
@@ -83,7 +127,11 @@ async function showPlayer(page: Page, src: string): Promise<void> {
     });
     player.src = url;
     await loaded;
-  }, src);
+  }, src, attributes);
+}
+
+async function clickPart(page: Page, name: string): Promise<void> {
+  await page.evaluate((part) => document.querySelector('desktop-recording-player')!.shadowRoot!.querySelector<HTMLElement>(`[part~="${part}"]`)!.click(), name);
 }
 
 async function seek(page: Page, seconds: number): Promise<void> {

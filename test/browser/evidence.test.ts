@@ -77,7 +77,9 @@ describe('exportEvidence()', function () {
     expect(listed.get(`${SESSION}.tar`)).to.equal(await sha256Hex(original));
 
     const manifest = JSON.parse(new TextDecoder().decode(files['manifest.json']));
-    expect(manifest.recording).to.deep.include({ file: `${SESSION}.tar`, sha256: await sha256Hex(original), hashedBy: 'bundle' });
+    // The player hashed the file while reading it; the bundle uses that hash (it hashes the source itself only without one).
+    expect(player.recordingSha256).to.equal(await sha256Hex(original));
+    expect(manifest.recording).to.deep.include({ file: `${SESSION}.tar`, sha256: await sha256Hex(original), hashedBy: 'player' });
     expect(manifest.video).to.deep.include({ file: 'video.mp4', type: 'video/mp4' });
     expect(manifest.captures.map((capture: { file: string; notes: string[] }) => [capture.file, capture.notes])).to.deep.equal([[captures[0], ['n-1']], [captures[1], ['n-2']]]);
     // The video is an MP4 (ISO BMFF: `ftyp` at byte 4).

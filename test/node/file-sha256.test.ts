@@ -58,12 +58,14 @@ describe('FileFeed: the recording SHA-256', () => {
   before(async () => {
     server = createServer((request, response) => {
       if (request.url === '/ranges') {
-        // Answers a suffix range (the end read first), then the whole file.
+        // Answers a suffix range (the end read first), then the front by ranges (`bytes=a-b`).
         const suffix = /^bytes=-(\d+)$/.exec(request.headers.range ?? '');
-        if (suffix) {
-          const start = Math.max(0, sample.length - Number(suffix[1]));
-          response.writeHead(206, { 'content-range': `bytes ${start}-${sample.length - 1}/${sample.length}`, 'content-length': sample.length - start });
-          response.end(sample.subarray(start));
+        const span = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '');
+        const start = suffix ? Math.max(0, sample.length - Number(suffix[1])) : span ? Number(span[1]) : undefined;
+        if (start !== undefined) {
+          const end = span?.[2] ? Math.min(sample.length - 1, Number(span[2])) : sample.length - 1;
+          response.writeHead(206, { 'content-range': `bytes ${start}-${end}/${sample.length}`, 'content-length': end + 1 - start });
+          response.end(sample.subarray(start, end + 1));
           return;
         }
       }
