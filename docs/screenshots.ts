@@ -23,6 +23,7 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 try {
   const page = await browser.newPage();
   await page.setViewport({ width: 1000, height: 620, deviceScaleFactor: 1 });
+  page.on('console', (message) => message.type() === 'error' && console.error(`console: ${message.text()}`));
   page.on('pageerror', (error) => console.error(`page error: ${error instanceof Error ? error.message : String(error)}`));
   // The demo server's page gives the origin (the player's worker must be same-origin); its list is
   // cleared and the built player loaded beside it. (No request interception: Chromium does not
@@ -89,14 +90,15 @@ try {
   await shoot(page, 'player-review.png');
 
   // 5. Searching the screen's text (from the index made ahead of time beside the recording).
-  await showPlayer(page, `${base}/recordings/${WALKTHROUGH}.tar`, { 'text-search': '', 'text-index': `${base}/recordings/${WALKTHROUGH}.text.json` });
+  // The recordings server serves recordings only: the sidecar index comes to the page as a blob: URL.
+  const index = await readFile(`${root}demo/recordings/${WALKTHROUGH}.text.json`, 'utf8');
+  const indexUrl = await page.evaluate((json) => URL.createObjectURL(new Blob([json], { type: 'application/json' })), index);
+  await showPlayer(page, `${base}/recordings/${WALKTHROUGH}.tar`, { 'text-search': '', 'text-index': indexUrl });
   await seek(page, 30);
   await page.mouse.move(500, 300);
-  await page.evaluate(() => {
-    const player = document.querySelector('desktop-recording-player')!;
-    player.focus();
-    player.dispatchEvent(new KeyboardEvent('keydown', { key: '/', bubbles: true, composed: true, cancelable: true }));
-  });
+  // The search code is a chunk: its button shows once it is in.
+  await page.waitForFunction(() => document.querySelector('desktop-recording-player')!.shadowRoot!.querySelector('[part~="search-button"]') !== null);
+  await clickPart(page, 'search-button');
   await page.waitForFunction(() => document.querySelector('desktop-recording-player')!.shadowRoot!.querySelector('[part~="search-input"]') !== null);
   await page.evaluate(() => {
     const input = document.querySelector('desktop-recording-player')!.shadowRoot!.querySelector<HTMLInputElement>('[part~="search-input"]')!;

@@ -60,6 +60,8 @@ export class TextSearch implements ReactiveController {
     view.textSearch = this;
     const root = host.shadowRoot!;
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, searchStyles.styleSheet!];
+    // Its button and rail hits show at once, also on a paused player that would not render again.
+    host.requestUpdate();
     host.addEventListener('canplaythrough', () => void this.#start());
     host.addEventListener('loadstart', () => this.#reset());
     host.addEventListener('emptied', () => this.#reset());
