@@ -77,13 +77,16 @@ describe('review notes', function () {
   it('B adds a note at the current time and opens it for editing; text and severity are edited in place, and it is deleted', async () => {
     const changes = changesOf(element);
     await seekTo(element, 30);
+    const before = new Date().toISOString();
     expect(key(element, 'b')).to.equal(true);
     await until(() => changes.length === 1, 'the note was added');
+    const after = new Date().toISOString();
     expect(changes[0]!.change.type).to.equal('add');
     const [note] = element.reviewNotes;
     expect(note).to.include({ time: 30, severity: 'info', text: '' });
     expect(note!.endTime).to.equal(undefined);
-    expect(Date.parse(note!.created)).to.be.closeTo(Date.now(), 60_000);
+    // Made when the key was pressed: between the moments before and after (ISO times order as strings).
+    expect(note!.created >= before && note!.created <= after, `${before} ≤ ${note!.created} ≤ ${after}`).to.equal(true);
     // The panel is open with the focus in the note's text.
     await element.updateComplete;
     expect(part(element, 'notes-panel').getAttribute('role')).to.equal('dialog');
