@@ -294,7 +294,6 @@ function readDesktopRecording(r: WireReader, m?: DesktopRecording): DesktopRecor
   return m;
 }
 
-/** DesktopClipboardSend and DesktopClipboardReceive have the same fields. */
 /** Mirrors `events.DesktopClipboardSend` and `events.DesktopClipboardReceive` (events.proto). */
 function readClipboard<T extends DesktopClipboardSend | DesktopClipboardReceive>(r: WireReader, m: T): T {
   while (r.more()) {
@@ -342,7 +341,6 @@ function readDirectoryStart(r: WireReader, m?: DesktopSharedDirectoryStart): Des
   return m;
 }
 
-/** DesktopSharedDirectoryRead and DesktopSharedDirectoryWrite have the same fields. */
 /** Mirrors `events.DesktopSharedDirectoryRead` and `events.DesktopSharedDirectoryWrite` (events.proto). */
 function readFileAccess<T extends DesktopSharedDirectoryRead | DesktopSharedDirectoryWrite>(r: WireReader, m: T): T {
   while (r.more()) {
