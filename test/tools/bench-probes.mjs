@@ -26,9 +26,10 @@ const types = { '.html': 'text/html', '.js': 'text/javascript', '.tar': 'applica
 /**
  * Serves `root` on 127.0.0.1 (query strings ignored, so `?run=…` makes each load a distinct URL
  * and a distinct request). `sent(url)` tells how many bytes went out for the last request of `url`
- * (path + query) and when the first of them did (epoch ms).
+ * (path + query) and when the first of them did (epoch ms). Range requests are ignored (200, the
+ * whole file) unless `ranges` is set; then `bytes=a-b`, `a-` and `-n` get their 206, unpaced.
  */
-export async function startServer(root) {
+export async function startServer(root, { ranges = false } = {}) {
   const requests = new Map();
   const server = createServer((request, response) => {
     const path = join(root, decodeURIComponent(new URL(request.url, 'http://x').pathname));
@@ -36,9 +37,24 @@ export async function startServer(root) {
       response.writeHead(404).end();
       return;
     }
-    const record = { size: statSync(path).size, bytes: 0, firstByteAt: null, doneAt: null };
+    const size = statSync(path).size;
+    const asked = ranges ? /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '') : null;
+    let start = 0;
+    let end = size;
+    if (asked) {
+      start = asked[1] === '' ? Math.max(0, size - Number(asked[2])) : Number(asked[1]);
+      end = asked[1] === '' || asked[2] === '' ? size : Math.min(size, Number(asked[2]) + 1);
+      if (start >= size) {
+        response.writeHead(416, { 'content-range': `bytes */${size}` }).end();
+        return;
+      }
+    }
+    const record = { size, bytes: 0, firstByteAt: null, doneAt: null };
     requests.set(request.url, record);
-    response.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream', 'content-length': record.size });
+    const headers = { 'content-type': types[extname(path)] ?? 'application/octet-stream', 'content-length': end - start };
+    if (ranges) headers['accept-ranges'] = 'bytes';
+    if (asked) headers['content-range'] = `bytes ${start}-${end - 1}/${size}`;
+    response.writeHead(asked ? 206 : 200, headers);
     const count = new Transform({
       transform(chunk, _encoding, done) {
         record.firstByteAt ??= epochNow();
@@ -47,7 +63,7 @@ export async function startServer(root) {
       },
     });
     // pipeline: a client that goes away (a player removed mid-load) closes the file too.
-    pipeline(createReadStream(path), count, response, () => {
+    pipeline(createReadStream(path, { start, end: Math.max(0, end - 1) }), count, response, () => {
       record.doneAt = epochNow();
     });
   });

@@ -26,13 +26,19 @@
 // engine run in the page (the page's long tasks while the engine shares its thread), which the full run leaves out.
 // `BENCH_ONLY=random` the seeks right after loadedmetadata over a paced link (test/tools/paced-server.mjs: 20 and
 // 100 Mbit/s, 40 ms RTT, the player's worker fetches included), on the 1-hour 1080p and RemoteFX samples, against the same file streamed.
+// `BENCH_ONLY=load` loading alone, to tell variants of the player apart: the 1-hour file on a fresh page per run, from a
+// server that ignores Range (as steps 2 and 4) and from one that answers it (unpaced), to loadedmetadata, the first frame
+// (loadeddata), canplaythrough and the recording's SHA-256, with the renderer process's CPU time over the load and
+// BENCH_LOAD_SEEKS (10) seeded seeks right after canplaythrough. BENCH_LOAD_VARIANTS=a=dist,b=.bench/variants/b names
+// built player directories under the repo (default: dist, built first), loaded in turn (a b b a …) so the machine's
+// load falls on each alike; BENCH_LOAD_RUNS (6) runs of each, BENCH_LOAD_SERVERS=plain,range picks the servers.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { chromiumFlags, chromiumPath } from './chromium.mjs';
-import { RendererMemory, WorkerHeap, epochNow, seededRandom, startServer, waitForPlayerWorker, workerResourceTiming } from './bench-probes.mjs';
+import { RendererMemory, WorkerHeap, epochNow, rendererPids, seededRandom, startServer, waitForPlayerWorker, workerResourceTiming } from './bench-probes.mjs';
 import { startPacedServer } from './paced-server.mjs';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
@@ -74,12 +80,14 @@ const fastPathOnly = process.env.BENCH_ONLY === 'fastpath';
 const linuxOnly = process.env.BENCH_ONLY === 'linux';
 // BENCH_ONLY=random: seeks right after loadedmetadata over a paced link (20 and 100 Mbit/s, 40 ms RTT), random access against streaming.
 const randomOnly = process.env.BENCH_ONLY === 'random';
+// BENCH_ONLY=load: loading the 1-hour file alone, variants of the player alternating (see the header).
+const loadOnly = process.env.BENCH_ONLY === 'load';
 if (!exportOnly && !markersOnly && !fastPathOnly && !memoryOnly && !linuxOnly && !inPageOnly && !existsSync(join(root, longSample))) {
   console.log(`Generating ${longSample} (1 hour, 1920×1080); this takes a few minutes…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
 }
-if (!exportOnly && !fastPathOnly && !linuxOnly && !inPageOnly && !markersOnly && !randomOnly) {
+if (!exportOnly && !fastPathOnly && !linuxOnly && !inPageOnly && !markersOnly && !randomOnly && !loadOnly) {
   for (const { label, length, path } of LENGTH_SAMPLES) {
     if (existsSync(join(root, path))) continue;
     console.log(`Generating ${path} (${label}, 1920×1080); this takes a few minutes…`);
@@ -89,14 +97,14 @@ if (!exportOnly && !fastPathOnly && !linuxOnly && !inPageOnly && !markersOnly &&
 }
 // The fast-path (Teleport 15+) benchmark recording: the RemoteFX capture looped to 1 hour.
 const rfxSample = 'demo/recordings/long-1h-rfx.tar';
-if (!exportOnly && !markersOnly && !memoryOnly && !linuxOnly && !inPageOnly && !existsSync(join(root, rfxSample))) {
+if (!exportOnly && !markersOnly && !memoryOnly && !linuxOnly && !inPageOnly && !loadOnly && !existsSync(join(root, rfxSample))) {
   console.log(`Generating ${rfxSample} (the RemoteFX capture looped to 1 hour)…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long-rfx'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
 }
 // The Linux (Teleport 2026: TDPB, QOIZ) benchmark recording: the committed Linux sample's damage looped to 1 hour.
 const linuxSample = 'demo/recordings/long-1h-linux.tar';
-if (!exportOnly && !markersOnly && !memoryOnly && !fastPathOnly && !existsSync(join(root, linuxSample))) {
+if (!exportOnly && !markersOnly && !memoryOnly && !fastPathOnly && !loadOnly && !existsSync(join(root, linuxSample))) {
   console.log(`Generating ${linuxSample} (the Linux sample looped to 1 hour)…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long-linux'], { cwd: root, stdio: 'inherit' });
   if (made.status !== 0) process.exit(made.status ?? 1);
@@ -486,6 +494,78 @@ const randomRows = (rows) => rows.map((r) => ({
   'bytes before target median / max': `${r.bytesBeforeMedian} / ${r.bytesBeforeMax}`,
 }));
 if (randomOnly) await runAlone('randomAccess', randomAccessStep, randomRows);
+
+/** CPU time (ms) the browser's renderer processes have used so far (the page's, with its workers), from /proc. */
+function rendererCpuMs() {
+  let ticks = 0;
+  for (const pid of rendererPids(browser.process().pid)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+/**
+ * BENCH_ONLY=load: the 1-hour file loaded on a fresh page per run, each variant of the player in
+ * turn (a b b a …), from each server; medians per variant and server.
+ */
+async function loadStep() {
+  const variants = (process.env.BENCH_LOAD_VARIANTS ?? 'current=dist').split(',').map((entry) => {
+    const [name, dir] = entry.includes('=') ? entry.split('=') : [entry, entry];
+    if (!existsSync(join(root, dir, 'desktop-recording-player.js'))) throw new Error(`BENCH_LOAD_VARIANTS: no built player in ${dir}`);
+    writeFileSync(join(root, `.bench/load-${name}.html`),
+      `<!doctype html><script type="module" src="/${dir}/desktop-recording-player.js"></script><script type="module" src="load.bench.js"></script><body></body>`);
+    return { name, dir };
+  });
+  const runs = Number(process.env.BENCH_LOAD_RUNS ?? 6);
+  const seekCount = Number(process.env.BENCH_LOAD_SEEKS ?? 10);
+  const rangeServer = await startServer(root, { ranges: true });
+  const servers = [['plain', server], ['range', rangeServer]].filter(([key]) => (process.env.BENCH_LOAD_SERVERS ?? 'plain,range').split(',').includes(key));
+  const rows = [];
+  try {
+    for (const [serverName, { base }] of servers) {
+      const random = seededRandom(SEED);
+      const all = Object.fromEntries(variants.map(({ name }) => [name, []]));
+      for (let i = 0; i < runs; i++) {
+        const order = i % 2 ? [...variants].reverse() : variants;
+        for (const variant of order) {
+          const page = await browser.newPage();
+          await page.goto(`${base}/.bench/load-${variant.name}.html`);
+          await page.waitForFunction(() => typeof globalThis.runLoad === 'function');
+          await sleep(300);
+          const targets = Array.from({ length: seekCount }, () => round(random() * 3600, 1));
+          const cpuBefore = rendererCpuMs();
+          const run = await page.evaluate((u, t) => globalThis.runLoad(u, t), `${base}/${longSample}?run=load-${serverName}-${variant.name}-${i}`, targets);
+          const cpuMs = rendererCpuMs() - cpuBefore;
+          await page.close();
+          await sleep(500);
+          const figures = {
+            metadataMs: round(run.metadataAt - run.srcSetAt), firstFrameMs: round(run.loadedDataAt - run.srcSetAt), canPlayThroughMs: round(run.canPlayThroughAt - run.srcSetAt),
+            sha256Ms: run.sha256At === null ? null : round(run.sha256At - run.srcSetAt), cpuMs, seekMedianMs: round(median(run.seeksMs), 1), seekMaxMs: round(Math.max(...run.seeksMs), 1), sha256: run.sha256,
+          };
+          all[variant.name].push(figures);
+          console.log(`${serverName} ${variant.name} #${i}: ${JSON.stringify(figures)}`);
+        }
+      }
+      for (const { name } of variants) {
+        const figures = all[name];
+        const mid = (key) => round(median(figures.map((f) => f[key])), 1);
+        rows.push({ server: serverName, variant: name, runs: figures.length, metadataMs: mid('metadataMs'), firstFrameMs: mid('firstFrameMs'), canPlayThroughMs: mid('canPlayThroughMs'), sha256Ms: mid('sha256Ms'), cpuMs: mid('cpuMs'), seekMedianMs: mid('seekMedianMs'), seekMaxMs: mid('seekMaxMs'), hashes: [...new Set(figures.map((f) => f.sha256))].length, all: figures });
+      }
+    }
+  } finally {
+    await rangeServer.close();
+  }
+  console.log(`\nLoading ${longSample}: medians of ${runs} runs per variant (ms from src set; CPU: the renderer processes over the load; seeks: ${seekCount} right after canplaythrough)\n`);
+  return rows;
+}
+const loadRows = (rows) => rows.map(({ all, ...row }) => row);
+if (loadOnly) await runAlone('load', loadStep, loadRows);
 
 try {
   // ——— 1. No player: reader and tile baselines, on the page's main thread ———
