@@ -14,6 +14,8 @@ const timing = { now: () => performance.now(), yield: () => new Promise<void>((r
 const sha256sum = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 /** A sample recording as it is on disk (several 64 KiB chunks, a real tar of gzip parts). */
 const sample = new Uint8Array(readFileSync(new URL('../../demo/recordings/3b8e5d10-7c2a-4f61-9e0b-15a0c0de0003.tar', import.meta.url)));
+/** A larger one (4.9 MB): the download in order takes several ranges. */
+const large = new Uint8Array(readFileSync(new URL('../../demo/recordings/6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720.tar', import.meta.url)));
 
 /** Loads `source` to its end: what `end` was given (undefined: the feed failed). */
 function loadToEnd(source: string | Blob | ArrayBuffer): Promise<{ ended: boolean; sha256: string | undefined }> {
@@ -34,10 +36,10 @@ function loadToEnd(source: string | Blob | ArrayBuffer): Promise<{ ended: boolea
 }
 
 describe('createSha256', () => {
-  test('any split of the bytes into chunks hashes as the whole file', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(3000), { maxLength: 12 }), (bytes, cuts) => {
-        const hash = createSha256();
+  test('any split of the bytes into chunks hashes as the whole file', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(3000), { maxLength: 12 }), async (bytes, cuts) => {
+        const hash = await createSha256();
         const at = [0, ...cuts.map((cut) => cut % (bytes.length + 1)).sort((a, b) => a - b), bytes.length];
         for (let i = 1; i < at.length; i++) hash.update(bytes.subarray(at[i - 1], at[i]));
         assert.equal(hash.hex(), sha256sum(bytes));
@@ -47,7 +49,43 @@ describe('createSha256', () => {
   });
 
   test('of nothing: the SHA-256 of no bytes', async () => {
-    assert.equal(createSha256().hex(), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    assert.equal((await createSha256()).hex(), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  });
+
+  test('inputs longer than the WebAssembly data area (64 KiB), in any split, hash as sha256sum does', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 300_000 }), fc.integer(), fc.array(fc.nat(300_000), { maxLength: 8 }), async (length, fill, cuts) => {
+        const bytes = new Uint8Array(length);
+        for (let i = 0, x = fill | 1; i < length; i++) bytes[i] = (x = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + i) >>> 24;
+        const hash = await createSha256();
+        const at = [0, ...cuts.map((cut) => cut % (length + 1)).sort((a, b) => a - b), length];
+        for (let i = 1; i < at.length; i++) hash.update(bytes.subarray(at[i - 1], at[i]));
+        assert.equal(hash.hex(), sha256sum(bytes));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  test('every length around the padding boundaries (55, 56, 63, 64 bytes into a block)', async () => {
+    const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 97 + 13) & 0xff);
+    for (let length = 0; length <= bytes.length; length++) {
+      const hash = await createSha256();
+      hash.update(bytes.subarray(0, length));
+      assert.equal(hash.hex(), sha256sum(bytes.subarray(0, length)), `${length} bytes`);
+    }
+  });
+
+  test('where WebAssembly cannot be used (a page whose CSP forbids it), the JavaScript hash gives the same result', async () => {
+    const bytes = sample.subarray(0, 200_000);
+    const webAssembly = globalThis.WebAssembly;
+    (globalThis as { WebAssembly?: unknown }).WebAssembly = undefined;
+    try {
+      const hash = await createSha256();
+      hash.update(bytes);
+      assert.equal(hash.hex(), sha256sum(bytes));
+    } finally {
+      globalThis.WebAssembly = webAssembly;
+    }
   });
 });
 
@@ -57,15 +95,16 @@ describe('FileFeed: the recording SHA-256', () => {
 
   before(async () => {
     server = createServer((request, response) => {
-      if (request.url === '/ranges') {
+      const file = request.url?.endsWith('-large') ? large : sample;
+      if (request.url?.startsWith('/ranges')) {
         // Answers a suffix range (the end read first), then the front by ranges (`bytes=a-b`).
         const suffix = /^bytes=-(\d+)$/.exec(request.headers.range ?? '');
         const span = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '');
-        const start = suffix ? Math.max(0, sample.length - Number(suffix[1])) : span ? Number(span[1]) : undefined;
+        const start = suffix ? Math.max(0, file.length - Number(suffix[1])) : span ? Number(span[1]) : undefined;
         if (start !== undefined) {
-          const end = span?.[2] ? Math.min(sample.length - 1, Number(span[2])) : sample.length - 1;
-          response.writeHead(206, { 'content-range': `bytes ${start}-${end}/${sample.length}`, 'content-length': end + 1 - start });
-          response.end(sample.subarray(start, end + 1));
+          const end = span?.[2] ? Math.min(file.length - 1, Number(span[2])) : file.length - 1;
+          response.writeHead(206, { 'content-range': `bytes ${start}-${end}/${file.length}`, 'content-length': end + 1 - start });
+          response.end(file.subarray(start, end + 1));
           return;
         }
       }
@@ -75,8 +114,8 @@ describe('FileFeed: the recording SHA-256', () => {
         response.destroy();
         return;
       }
-      response.writeHead(200, { 'content-length': sample.length });
-      response.end(sample);
+      response.writeHead(200, { 'content-length': file.length });
+      response.end(file);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = loopbackUrl(server);
@@ -94,6 +133,14 @@ describe('FileFeed: the recording SHA-256', () => {
       const { ended, sha256 } = await loadToEnd(source());
       assert.equal(ended, true);
       assert.equal(sha256, sha256sum(sample));
+    });
+  }
+
+  for (const [kind, path] of [['ignores Range', 'plain-large'], ['reads the end first, then the front in several ranges', 'ranges-large']] as const) {
+    test(`a 4.9 MB file from a server that ${kind}: end() gets its sha256sum`, async () => {
+      const { ended, sha256 } = await loadToEnd(`${base}/${path}`);
+      assert.equal(ended, true);
+      assert.equal(sha256, sha256sum(large));
     });
   }
 

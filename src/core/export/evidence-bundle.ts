@@ -5,12 +5,11 @@
  * dynamic `import()` on the first bundle (with fflate's ZIP writer and the SHA-256), so none of it
  * weighs on the worker a player starts with. DOM-free apart from OffscreenCanvas.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
 import { Zip, ZipDeflate, ZipPassThrough, type ZipInputFile } from 'fflate';
 import type { Marker, RecordingInfo } from '../../format/timeline.js';
 import { createOffscreenSurface } from '../canvas.js';
 import { readSource, type RecordingSource } from '../feeds/file-feed.js';
+import { createSha256 } from '../feeds/sha256.js';
 import { CanvasRenderer, type ReplaySource } from '../renderer.js';
 import { Scheduler } from '../scheduler.js';
 import { paintsScreen } from '../thumbnails.js';
@@ -252,7 +251,7 @@ export async function makeEvidenceBundle(source: EvidenceSource, request: Eviden
 
 /** The SHA-256 of the recording's file, read again from the start (a URL mostly from the browser's cache). */
 async function hashRecording(original: RecordingSource, signal: AbortSignal, yieldThread: () => Promise<void>, onProgress: (fraction: number) => void): Promise<string> {
-  const hash = sha256.create();
+  const hash = await createSha256();
   const total = original instanceof Blob ? original.size : typeof original === 'string' ? 0 : original.byteLength;
   let read = 0;
   let sliceStart = performance.now();
@@ -265,7 +264,7 @@ async function hashRecording(original: RecordingSource, signal: AbortSignal, yie
       sliceStart = performance.now();
     }
   }
-  return bytesToHex(hash.digest());
+  return hash.hex();
 }
 
 interface Capture {
@@ -352,7 +351,7 @@ async function zipFiles(
     const entry: ZipInputFile & { push(chunk: Uint8Array, final?: boolean): void } = store ? new ZipPassThrough(name) : new ZipDeflate(name, { level: 9 });
     entry.mtime = mtime;
     zip.add(entry);
-    const hash = sha256.create();
+    const hash = await createSha256();
     if (bytes.length === 0) entry.push(bytes, true);
     for (let at = 0; at < bytes.length; at += ZIP_PIECE_BYTES) {
       if (signal.aborted) {
@@ -367,7 +366,7 @@ async function zipFiles(
       await yieldThread();
     }
     if (failure) throw failure;
-    return bytesToHex(hash.digest());
+    return hash.hex();
   };
   for (const file of files) hashes.push({ name: file.name, sha256: await write(file) });
   await write({ name: 'SHA256SUMS', bytes: sums(hashes), store: false });

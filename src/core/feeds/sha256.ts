@@ -1,4 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
+import { WasmSha256 } from './sha256-wasm.js';
 
 /**
  * An incremental SHA-256, for the file feed to hash a recording as it reads it (WebCrypto digests
@@ -13,8 +13,17 @@ export interface Sha256 {
   hex(): string;
 }
 
-export function createSha256(): Sha256 {
-  const hash = sha256.create();
+/**
+ * The WebAssembly hash (sha256-wasm.ts), or @noble/hashes (loaded only then) where WebAssembly cannot
+ * be compiled: a page whose CSP lacks 'wasm-unsafe-eval'.
+ */
+export async function createSha256(): Promise<Sha256> {
+  let hash: { update(bytes: Uint8Array): unknown; digest(): Uint8Array };
+  try {
+    hash = new WasmSha256();
+  } catch {
+    hash = (await import('@noble/hashes/sha2.js')).sha256.create();
+  }
   return {
     update: (bytes) => void hash.update(bytes),
     hex: () => Array.from(hash.digest(), (byte) => byte.toString(16).padStart(2, '0')).join(''),
