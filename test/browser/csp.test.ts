@@ -149,10 +149,13 @@ describe('text search under a strict Content-Security-Policy', function () {
   // OCR of two small screens, on a loaded machine.
   this.timeout(180_000);
   let recording: string;
+  /** The recording file's SHA-256, as sha256sum gives it. */
+  let fileSha256: string;
 
   before(async () => {
     // From the page's origin, like a deployment's recordings (a paced test file, sent at once).
     const body = await twoScreens();
+    fileSha256 = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', await new Response(body).arrayBuffer())), (byte) => byte.toString(16).padStart(2, '0')).join('');
     recording = ((await (await fetch('/__paced?ranges=honest', { method: 'POST', body })).json()) as { url: string }).url;
   });
   afterEach(() => frames.splice(0).forEach((frame) => frame.remove()));
@@ -164,6 +167,9 @@ describe('text search under a strict Content-Security-Policy', function () {
     player.src = new URL(recording, location.href).href;
     await complete;
     expect((await player.search('invoices')).map((hit) => [hit.time, hit.endTime])).to.deep.equal([[0, 3]]);
+    // The recording's hash (WebAssembly, allowed here) is the file's.
+    await until(() => player.recordingSha256 !== null, 'the recording SHA-256');
+    expect(player.recordingSha256).to.equal(fileSha256);
     expect(win.cspViolations).to.deep.equal([]);
   });
 
@@ -178,6 +184,9 @@ describe('text search under a strict Content-Security-Policy', function () {
     expect(status()).to.match(/WebAssembly|wasm/i);
     const failure = await player.search('invoices').then(() => undefined, (error: Error) => error);
     expect(failure?.message).to.match(/text index could not be built.*(WebAssembly|wasm)/i);
+    // The recording's hash needs no WebAssembly: without it, the JavaScript one gives the same.
+    await until(() => player.recordingSha256 !== null, 'the recording SHA-256');
+    expect(player.recordingSha256).to.equal(fileSha256);
     expect(win.cspViolations, 'the page itself blocked nothing').to.deep.equal([]);
   });
 });
