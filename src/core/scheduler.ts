@@ -1,6 +1,6 @@
 import type { Keyframe, KeyframeStore } from './keyframes.js';
 import { ScanFlag } from './fastpath/scan-flags.js';
-import { planReplay, type ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
+import { paints, planReplay, type ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
 
 /** Above this many due updates, the overpainted ones are dropped before painting (catch-up, high rates). */
 const COMPACT_ABOVE = 8;
@@ -68,15 +68,19 @@ export class Scheduler {
    */
   seek(timeMs: number): SeekPlan {
     const end = this.timeline.indexAfter(timeMs);
-    let plan: SeekPlan = { keyframe: undefined, updates: planReplay(this.timeline, 0, end, 0, 0) };
+    let plan: SeekPlan | undefined;
     const resize = this.timeline.lastResizeBefore(end);
     const keyframe = resize && this.keyframes?.before(end, resize.index);
     // A fast-path screen is only a keyframe together with the decoder's state.
     if (keyframe && this.keyframes!.ready(keyframe) && (!this.timeline.hasFastPath || keyframe.decoderState)) {
       const fromKeyframe = planReplay(this.timeline, keyframe.end, end, keyframe.width, keyframe.height);
       const restoreCost = keyframe.bitmap ? DECODED_KEYFRAME_COST : ENCODED_KEYFRAME_COST;
-      if (countPaints(fromKeyframe) + restoreCost < countPaints(plan.updates)) plan = { keyframe, updates: fromKeyframe };
+      // The replay from nothing only as far as it could still be cheaper: on a screen never painted
+      // whole, it would walk back to the recording's start.
+      const fromStart = planReplay(this.timeline, 0, end, 0, 0, countPaints(fromKeyframe) + restoreCost);
+      plan = fromStart ? { keyframe: undefined, updates: fromStart } : { keyframe, updates: fromKeyframe };
     }
+    plan ??= { keyframe: undefined, updates: planReplay(this.timeline, 0, end, 0, 0) };
     // A fast-path cursor shape set before the keyframe: replay the last one (the keyframe restores the pointer cache).
     if (plan.keyframe && this.timeline.hasFastPath && !plan.updates.some(setsPointerShape)) {
       const index = this.timeline.lastPointerShapeBefore(plan.keyframe.end);
@@ -108,9 +112,9 @@ export function countTiles(updates: readonly ScreenUpdate[]): number {
 
 /** What a plan costs, in tile decodes: a fast-path update that paints (up to a full RemoteFX frame) counts as one as well. */
 function countPaints(updates: readonly ScreenUpdate[]): number {
-  let paints = 0;
-  for (const update of updates) if (update.kind === 'tile' || (update.kind === 'fastpath' && !update.stateOnly)) paints += 1;
-  return paints;
+  let count = 0;
+  for (const update of updates) if (paints(update)) count += 1;
+  return count;
 }
 
 const setsPointerShape = (update: ScreenUpdate): boolean => update.kind === 'fastpath' && ((update.flags ?? 0) & ScanFlag.PointerShape) !== 0;

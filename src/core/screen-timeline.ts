@@ -223,8 +223,13 @@ export function countWhile(length: number, holds: (index: number) => boolean): n
  * decoder needs what they carry (`FastPathNeeds`); a fragment run is kept or dropped whole.
  *
  * `width`/`height` is the screen size in effect at `from` (used when no resize is in the range).
+ * With `paintLimit`, the plan is given up (undefined) as soon as it would paint more than that
+ * (`paints`): a seek that has a cheaper plan from a keyframe stops walking back there.
  */
-export function planReplay(timeline: ScreenTimeline, from: number, end: number, width: number, height: number): ScreenUpdate[] {
+export function planReplay(timeline: ScreenTimeline, from: number, end: number, width: number, height: number): ScreenUpdate[];
+export function planReplay(timeline: ScreenTimeline, from: number, end: number, width: number, height: number, paintLimit: number): ScreenUpdate[] | undefined;
+export function planReplay(timeline: ScreenTimeline, from: number, end: number, width: number, height: number, paintLimit = Infinity): ScreenUpdate[] | undefined {
+  let painted = 0;
   const resize = timeline.lastResizeBefore(end);
   const resizeIndex = resize && resize.index >= from ? resize.index : -1;
   const grid = resizeIndex >= 0 ? new CoverageGrid(resize!.update.width, resize!.update.height) : new CoverageGrid(width, height);
@@ -245,10 +250,15 @@ export function planReplay(timeline: ScreenTimeline, from: number, end: number, 
       break;
     }
     if (update.kind === 'tile') {
-      if (grid.paint(update)) kept.push(update);
+      if (!grid.paint(update)) continue;
+      kept.push(update);
+      painted += 1;
     } else if (update.kind === 'fastpath' && needs) {
+      const before = kept.length;
       index = keepFastPathUnit(timeline, index, from, end, resizeIndex, grid, needs, kept);
+      for (let added = before; added < kept.length; added++) if (paints(kept[added]!)) painted += 1;
     }
+    if (painted > paintLimit) return undefined;
   }
   kept.reverse();
   // The pointer survives resizes, so its last position may lie before the resize.
@@ -320,6 +330,9 @@ function keepFastPathUnit(timeline: ScreenTimeline, last: number, from: number, 
   }
   return first;
 }
+
+/** An update that paints pixels when replayed (what a plan costs: a tile decode, up to a full RemoteFX frame). */
+export const paints = (update: ScreenUpdate): boolean => update.kind === 'tile' || (update.kind === 'fastpath' && !update.stateOnly);
 
 const openAfter = (update: ScreenUpdate): boolean => update.kind === 'fastpath' && ((update.flags ?? 0) & ScanFlag.OpenAfter) !== 0;
 

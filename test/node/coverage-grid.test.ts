@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { FastPathDecoder } from '../../src/core/fastpath/index.js';
 import { loadFastPathDecoder } from '../../src/core/fastpath/load.js';
-import { COVERAGE_CELL, CoverageGrid, ScreenTimeline, planReplay, type ScreenUpdate } from '../../src/core/screen-timeline.js';
+import { COVERAGE_CELL, CoverageGrid, ScreenTimeline, paints, planReplay, type ScreenUpdate } from '../../src/core/screen-timeline.js';
 import { qoizPdus, syntheticScreen } from '../helpers/qoiz.js';
 
 // Seek plans cull an update only when later kept updates paint every one of its pixels. Seeded
@@ -118,6 +118,27 @@ describe('CoverageGrid: pixel-exact culling', () => {
     }
     assert.equal(grid.full, true);
     assert.equal(grid.paintArea(0, 0, 1, 1), false);
+  });
+});
+
+describe('planReplay: a paint limit', () => {
+  test('gives up exactly when the whole plan would paint more than the limit, and is the whole plan otherwise', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const random = seededRandom(seed);
+      const width = 40 + Math.floor(random() * 160);
+      const height = 40 + Math.floor(random() * 120);
+      const timeline = new ScreenTimeline();
+      timeline.add({ kind: 'resize', timeMs: 0, width, height });
+      randomAreas(random, 40 + Math.floor(random() * 300), width, height).forEach((area, i) => timeline.add({ kind: 'tile', timeMs: i + 1, ...area, png }));
+      const end = 1 + Math.floor(random() * timeline.length);
+      const whole = planReplay(timeline, 0, end, 0, 0);
+      const count = whole.filter(paints).length;
+      for (const limit of [0, count - 1, count, count + 1, Math.floor(random() * (count + 2))]) {
+        const limited = planReplay(timeline, 0, end, 0, 0, limit);
+        if (count > limit) assert.equal(limited, undefined, `seed ${seed}: ${count} paints over a limit of ${limit}`);
+        else assert.deepEqual(limited, whole, `seed ${seed}: ${count} paints within a limit of ${limit}`);
+      }
+    }
   });
 });
 
