@@ -13,12 +13,10 @@ export interface LoadRun {
   sha256At: number | null;
   sha256: string | null;
   durationS: number;
-  /** From setting `currentTime` to `seeked`, one per target, right after canplaythrough. */
-  seeksMs: number[];
 }
 
-/** Loads `url` in a new player, waits for canplaythrough and the hash, then seeks to each of `seeksS`. */
-export async function runLoad(url: string, seeksS: number[]): Promise<LoadRun> {
+/** Loads `url` in a new player (the page's only one) and waits for canplaythrough and the hash; the player stays. */
+export async function runLoad(url: string): Promise<LoadRun> {
   removePlayers();
   const player = (await createPlayer()) as Player & { readonly recordingSha256: string | null };
   const failed = once(player, 'error', 300_000).then(() => {
@@ -40,6 +38,13 @@ export async function runLoad(url: string, seeksS: number[]): Promise<LoadRun> {
     }
     await new Promise((resolve) => requestAnimationFrame(resolve));
   }
+  return { srcSetAt, metadataAt, loadedDataAt, canPlayThroughAt, sha256At, sha256: player.recordingSha256, durationS: player.duration };
+}
+
+/** Seeks the loaded player to each of `seeksS` (ms from setting `currentTime` to `seeked`, each), then removes it. */
+export async function runSeeksAfterLoad(seeksS: number[]): Promise<number[]> {
+  const player = document.querySelector('desktop-recording-player') as Player | null;
+  if (!player) throw new Error('no player in the page: load one first');
   const seeksMs: number[] = [];
   for (const seconds of seeksS) {
     const seeked = once(player, 'seeked', 60_000);
@@ -48,9 +53,8 @@ export async function runLoad(url: string, seeksS: number[]): Promise<LoadRun> {
     await seeked;
     seeksMs.push(round(performance.now() - started, 1));
   }
-  const result = { srcSetAt, metadataAt, loadedDataAt, canPlayThroughAt, sha256At, sha256: player.recordingSha256, durationS: player.duration, seeksMs };
   removePlayers();
-  return result;
+  return seeksMs;
 }
 
-Object.assign(globalThis, { runLoad });
+Object.assign(globalThis, { runLoad, runSeeksAfterLoad });

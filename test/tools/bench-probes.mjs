@@ -24,6 +24,18 @@ export function seededRandom(seed) {
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.tar': 'application/octet-stream' };
 
 /**
+ * The bytes `[start, end)` a `Range` header asks for (`bytes=a-b`, `a-`, `-n`) of a file of `size`
+ * bytes; null when it asks for none of those, 'unsatisfiable' when it starts past the end.
+ */
+export function requestedRange(header, size) {
+  const asked = /^bytes=(\d*)-(\d*)$/.exec(header ?? '');
+  if (!asked) return null;
+  const start = asked[1] === '' ? Math.max(0, size - Number(asked[2])) : Number(asked[1]);
+  const end = asked[1] === '' || asked[2] === '' ? size : Math.min(size, Number(asked[2]) + 1);
+  return start >= size ? 'unsatisfiable' : { start, end };
+}
+
+/**
  * Serves `root` on 127.0.0.1 (query strings ignored, so `?run=…` makes each load a distinct URL
  * and a distinct request). `sent(url)` tells how many bytes went out for the last request of `url`
  * (path + query) and when the first of them did (epoch ms). Range requests are ignored (200, the
@@ -31,6 +43,7 @@ const types = { '.html': 'text/html', '.js': 'text/javascript', '.tar': 'applica
  */
 export async function startServer(root, { ranges = false } = {}) {
   const requests = new Map();
+  const log = [];
   const server = createServer((request, response) => {
     const path = join(root, decodeURIComponent(new URL(request.url, 'http://x').pathname));
     if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) {
@@ -38,19 +51,15 @@ export async function startServer(root, { ranges = false } = {}) {
       return;
     }
     const size = statSync(path).size;
-    const asked = ranges ? /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '') : null;
-    let start = 0;
-    let end = size;
-    if (asked) {
-      start = asked[1] === '' ? Math.max(0, size - Number(asked[2])) : Number(asked[1]);
-      end = asked[1] === '' || asked[2] === '' ? size : Math.min(size, Number(asked[2]) + 1);
-      if (start >= size) {
-        response.writeHead(416, { 'content-range': `bytes */${size}` }).end();
-        return;
-      }
+    const asked = ranges ? requestedRange(request.headers.range, size) : null;
+    if (asked === 'unsatisfiable') {
+      response.writeHead(416, { 'content-range': `bytes */${size}` }).end();
+      return;
     }
-    const record = { size, bytes: 0, firstByteAt: null, doneAt: null };
+    const { start, end } = asked ?? { start: 0, end: size };
+    const record = { url: request.url, range: request.headers.range ?? null, size, askedAt: epochNow(), bytes: 0, firstByteAt: null, doneAt: null };
     requests.set(request.url, record);
+    log.push(record);
     const headers = { 'content-type': types[extname(path)] ?? 'application/octet-stream', 'content-length': end - start };
     if (ranges) headers['accept-ranges'] = 'bytes';
     if (asked) headers['content-range'] = `bytes ${start}-${end - 1}/${size}`;
@@ -71,6 +80,8 @@ export async function startServer(root, { ranges = false } = {}) {
   return {
     base: `http://127.0.0.1:${server.address().port}`,
     sent: (url) => requests.get(url),
+    /** Every request so far, in order: url, range, askedAt, firstByteAt, doneAt (epoch ms), bytes sent. */
+    log: () => log,
     close: () => new Promise((done) => {
       server.closeAllConnections();
       server.close(done);

@@ -28,8 +28,8 @@
 // 100 Mbit/s, 40 ms RTT, the player's worker fetches included), on the 1-hour 1080p and RemoteFX samples, against the same file streamed.
 // `BENCH_ONLY=load` loading alone, to tell variants of the player apart: the 1-hour file on a fresh page per run, from a
 // server that ignores Range (as steps 2 and 4) and from one that answers it (unpaced), to loadedmetadata, the first frame
-// (loadeddata), canplaythrough and the recording's SHA-256, with the renderer process's CPU time over the load and
-// BENCH_LOAD_SEEKS (10) seeded seeks right after canplaythrough. BENCH_LOAD_VARIANTS=a=dist,b=.bench/variants/b names
+// (loadeddata), canplaythrough and the recording's SHA-256, with the renderer process's CPU time until then, and
+// BENCH_LOAD_SEEKS (10) seeded seeks right after. BENCH_LOAD_VARIANTS=a=dist,b=.bench/variants/b names
 // built player directories under the repo (default: dist, built first), loaded in turn (a b b a …) so the machine's
 // load falls on each alike; BENCH_LOAD_RUNS (6) runs of each, BENCH_LOAD_SERVERS=plain,range picks the servers.
 import { spawnSync } from 'node:child_process';
@@ -540,8 +540,9 @@ async function loadStep() {
           await sleep(300);
           const targets = Array.from({ length: seekCount }, () => round(random() * 3600, 1));
           const cpuBefore = rendererCpuMs();
-          const run = await page.evaluate((u, t) => globalThis.runLoad(u, t), `${base}/${longSample}?run=load-${serverName}-${variant.name}-${i}`, targets);
+          const run = await page.evaluate((u) => globalThis.runLoad(u), `${base}/${longSample}?run=load-${serverName}-${variant.name}-${i}`);
           const cpuMs = rendererCpuMs() - cpuBefore;
+          run.seeksMs = await page.evaluate((t) => globalThis.runSeeksAfterLoad(t), targets);
           await page.close();
           await sleep(500);
           const figures = {
@@ -561,7 +562,7 @@ async function loadStep() {
   } finally {
     await rangeServer.close();
   }
-  console.log(`\nLoading ${longSample}: medians of ${runs} runs per variant (ms from src set; CPU: the renderer processes over the load; seeks: ${seekCount} right after canplaythrough)\n`);
+  console.log(`\nLoading ${longSample}: medians of ${runs} runs per variant (ms from src set; CPU: the renderer processes until canplaythrough and the hash; seeks: ${seekCount} right after canplaythrough)\n`);
   return rows;
 }
 const loadRows = (rows) => rows.map(({ all, ...row }) => row);

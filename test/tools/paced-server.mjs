@@ -7,6 +7,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join } from 'node:path';
+import { requestedRange } from './bench-probes.mjs';
 
 const CHUNK_BYTES = 16 * 1024;
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.tar': 'application/x-tar', '.wasm': 'application/wasm' };
@@ -33,18 +34,13 @@ export async function startPacedServer(root, { bitsPerSecond, rttMs }) {
     }
     const size = statSync(path).size;
     const paced = path.endsWith('.tar');
-    const asked = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '');
-    const honoured = paced && asked && url.searchParams.get('ranges') !== 'ignore';
-    let start = 0;
-    let end = size;
-    if (honoured) {
-      start = asked[1] === '' ? Math.max(0, size - Number(asked[2])) : Number(asked[1]);
-      end = asked[1] === '' || asked[2] === '' ? size : Math.min(size, Number(asked[2]) + 1);
-      if (start >= size) {
-        response.writeHead(416, { 'content-range': `bytes */${size}` }).end();
-        return;
-      }
+    const asked = paced && url.searchParams.get('ranges') !== 'ignore' ? requestedRange(request.headers.range, size) : null;
+    if (asked === 'unsatisfiable') {
+      response.writeHead(416, { 'content-range': `bytes */${size}` }).end();
+      return;
     }
+    const honoured = asked !== null;
+    const { start, end } = asked ?? { start: 0, end: size };
     const headers = { 'content-type': types[extname(path)] ?? 'application/octet-stream', 'content-length': end - start, 'cache-control': 'no-store' };
     if (paced && url.searchParams.get('ranges') !== 'ignore') headers['accept-ranges'] = 'bytes';
     if (honoured) headers['content-range'] = `bytes ${start}-${end - 1}/${size}`;
