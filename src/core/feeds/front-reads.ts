@@ -25,57 +25,84 @@ export interface FrontTurns {
  * The download in order, over a server that answers Range requests: the file from its start to
  * its end, in ranges of about RANGE_MS that stop where bytes read out of order for seeks are held.
  * Those come from the cache instead (and leave it: the reader has them then), so no byte is fetched
- * twice. Before each range, a seek still reading goes first.
+ * twice. Before each range, a seek still reading goes first. Once the reader has taken half of a
+ * range, the next one is asked for (when no seek is reading), so the link is not idle for a round
+ * trip between two ranges while the reader catches up.
  */
 export async function* readFrontByRanges(url: string, cache: ByteCache, signal: AbortSignal, turns: FrontTurns): AsyncGenerator<Uint8Array> {
   const { length } = cache;
   let at = 0;
   let rangeBytes = FIRST_RANGE_BYTES;
-  while (at < length) {
-    const waiting = turns.turn();
-    if (waiting) {
-      await waiting;
-      signal.throwIfAborted();
-    }
-    const heldEnd = cache.heldEndAt(at);
-    if (heldEnd !== undefined) {
-      const bytes = cache.held(at, heldEnd)!;
-      cache.forget(at, heldEnd);
-      at = heldEnd;
-      yield bytes;
-      continue;
-    }
-    const end = Math.min(cache.nextHeldStart(at) ?? length, at + rangeBytes);
+  /** The next range, asked for while the reader takes the current one. */
+  let ahead: { start: number; end: number; reader: Promise<ReadableStreamDefaultReader<Uint8Array>> } | undefined;
+  const ask = (start: number, end: number) => {
     turns.requested(end);
-    const asked = performance.now();
-    const rangeStart = at;
-    const reader = await openRange(url, at, end, signal);
-    try {
-      while (at < end) {
-        let chunk: ReadableStreamReadResult<Uint8Array>;
-        try {
-          chunk = await reader.read();
-        } catch (error) {
+    const reader = openRange(url, start, end, signal);
+    reader.catch(() => {}); // a failure is thrown where the range is read
+    return { start, end, reader };
+  };
+  try {
+    while (at < length) {
+      if (!ahead) {
+        const waiting = turns.turn();
+        if (waiting) {
+          await waiting;
           signal.throwIfAborted();
-          throw new RecordingError(ErrorReason.Network, `reading ${url} failed at byte ${at}: ${error instanceof Error ? error.message : String(error)}`, at);
         }
-        signal.throwIfAborted();
-        if (chunk.done) throw new RecordingError(ErrorReason.Network, `the server cut bytes ${at}–${end - 1} of ${url} short`, at);
-        // Held meanwhile (a seek read it): stop before it.
-        const stop = Math.min(end, cache.nextHeldStart(at) ?? end);
-        const piece = chunk.value.subarray(0, stop - at);
-        // The first part headers stay at hand for the part index (a seek's search starts from the first part).
-        if (at < FRONT_KEPT_BYTES) cache.keep(at, piece.slice(0, FRONT_KEPT_BYTES - at));
-        at += piece.length;
-        if (piece.length > 0) yield piece;
-        if (at >= stop) break;
       }
-    } finally {
-      void reader.cancel().catch(() => {});
+      const heldEnd = ahead ? undefined : cache.heldEndAt(at);
+      if (heldEnd !== undefined) {
+        const bytes = cache.held(at, heldEnd)!;
+        cache.forget(at, heldEnd);
+        at = heldEnd;
+        yield bytes;
+        continue;
+      }
+      const range = ahead ?? ask(at, Math.min(cache.nextHeldStart(at) ?? length, at + rangeBytes));
+      ahead = undefined;
+      const { end } = range;
+      const rangeStart = at;
+      const reader = await range.reader;
+      // The rate counts from when the reader starts on this range (a range asked ahead waited for it).
+      const started = performance.now();
+      try {
+        while (at < end) {
+          let chunk: ReadableStreamReadResult<Uint8Array>;
+          try {
+            chunk = await reader.read();
+          } catch (error) {
+            signal.throwIfAborted();
+            throw new RecordingError(ErrorReason.Network, `reading ${url} failed at byte ${at}: ${error instanceof Error ? error.message : String(error)}`, at);
+          }
+          signal.throwIfAborted();
+          if (chunk.done) throw new RecordingError(ErrorReason.Network, `the server cut bytes ${at}–${end - 1} of ${url} short`, at);
+          // Held meanwhile (a seek read it): stop before it.
+          const stop = Math.min(end, cache.nextHeldStart(at) ?? end);
+          const piece = chunk.value.subarray(0, stop - at);
+          // The first part headers stay at hand for the part index (a seek's search starts from the first part).
+          if (at < FRONT_KEPT_BYTES) cache.keep(at, piece.slice(0, FRONT_KEPT_BYTES - at));
+          at += piece.length;
+          // Half of this range taken: the next one is asked for now, unless a seek is reading or its bytes are held.
+          if (!ahead && at < stop && stop === end && end < length && at - rangeStart >= (end - rangeStart) / 2 && !turns.turn() && cache.heldEndAt(end) === undefined) {
+            ahead = ask(end, Math.min(cache.nextHeldStart(end) ?? length, end + rangeBytes));
+          }
+          if (piece.length > 0) yield piece;
+          if (at >= stop) break;
+        }
+      } finally {
+        void reader.cancel().catch(() => {});
+      }
+      // A seek read bytes the range was to bring (it stopped before them): what was asked ahead starts later.
+      if (ahead && ahead.start !== at) {
+        void ahead.reader.then((early) => early.cancel()).catch(() => {});
+        ahead = undefined;
+      }
+      // The rate it came in at (what the reader took: the link, or the decoding when that is slower).
+      const bytesPerMs = (at - rangeStart) / Math.max(1, performance.now() - started);
+      if (at - rangeStart >= MIN_RANGE_BYTES) rangeBytes = Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, Math.round(bytesPerMs * RANGE_MS)));
     }
-    // The rate it came in at (what the reader took: the link, or the decoding when that is slower).
-    const bytesPerMs = (at - rangeStart) / Math.max(1, performance.now() - asked);
-    if (at - rangeStart >= MIN_RANGE_BYTES) rangeBytes = Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, Math.round(bytesPerMs * RANGE_MS)));
+  } finally {
+    if (ahead) void ahead.reader.then((early) => early.cancel()).catch(() => {});
   }
 }
 
