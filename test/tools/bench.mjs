@@ -31,7 +31,8 @@
 // (loadeddata), canplaythrough and the recording's SHA-256, with the renderer process's CPU time until then, and
 // BENCH_LOAD_SEEKS (10) seeded seeks right after. BENCH_LOAD_VARIANTS=a=dist,b=.bench/variants/b names
 // built player directories under the repo (default: dist, built first), loaded in turn (a b b a …) so the machine's
-// load falls on each alike; BENCH_LOAD_RUNS (6) runs of each, BENCH_LOAD_SERVERS=plain,range picks the servers.
+// load falls on each alike; BENCH_LOAD_RUNS (6) runs of each, BENCH_LOAD_SERVERS=plain,range picks the servers (paced:
+// the random-access step's 100 Mbit/s, 40 ms link; BENCH_RECORDING=demo/recordings/long-10m-1080p.tar keeps it short).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -524,8 +525,11 @@ async function loadStep() {
   });
   const runs = Number(process.env.BENCH_LOAD_RUNS ?? 6);
   const seekCount = Number(process.env.BENCH_LOAD_SEEKS ?? 10);
+  const serverKeys = (process.env.BENCH_LOAD_SERVERS ?? 'plain,range').split(',');
   const rangeServer = await startServer(root, { ranges: true });
-  const servers = [['plain', server], ['range', rangeServer]].filter(([key]) => (process.env.BENCH_LOAD_SERVERS ?? 'plain,range').split(',').includes(key));
+  // A link of 100 Mbit/s and 40 ms round trips (Range answered), for BENCH_LOAD_SERVERS=paced.
+  const pacedServer = serverKeys.includes('paced') ? await startPacedServer(root, { bitsPerSecond: 100e6, rttMs: RANDOM_RTT_MS }) : null;
+  const servers = [['plain', server], ['range', rangeServer], ['paced', pacedServer]].filter(([key]) => serverKeys.includes(key));
   const rows = [];
   try {
     for (const [serverName, { base }] of servers) {
@@ -547,7 +551,7 @@ async function loadStep() {
           await sleep(500);
           const figures = {
             metadataMs: round(run.metadataAt - run.srcSetAt), firstFrameMs: round(run.loadedDataAt - run.srcSetAt), canPlayThroughMs: round(run.canPlayThroughAt - run.srcSetAt),
-            sha256Ms: run.sha256At === null ? null : round(run.sha256At - run.srcSetAt), cpuMs, seekMedianMs: round(median(run.seeksMs), 1), seekMaxMs: round(Math.max(...run.seeksMs), 1), sha256: run.sha256,
+            sha256Ms: run.sha256At === null ? null : round(run.sha256At - run.srcSetAt), cpuMs, seekMedianMs: round(median(run.seeksMs), 1), seekMaxMs: run.seeksMs.length ? round(Math.max(...run.seeksMs), 1) : null, sha256: run.sha256,
           };
           all[variant.name].push(figures);
           console.log(`${serverName} ${variant.name} #${i}: ${JSON.stringify(figures)}`);
@@ -561,6 +565,7 @@ async function loadStep() {
     }
   } finally {
     await rangeServer.close();
+    await pacedServer?.close();
   }
   console.log(`\nLoading ${longSample}: medians of ${runs} runs per variant (ms from src set; CPU: the renderer processes until canplaythrough and the hash; seeks: ${seekCount} right after canplaythrough)\n`);
   return rows;
