@@ -1,4 +1,4 @@
-import { WasmSha256 } from './sha256-wasm.js';
+import { createSHA256 } from 'hash-wasm';
 
 /**
  * An incremental SHA-256, for the file feed to hash a recording as it reads it (WebCrypto digests
@@ -14,13 +14,15 @@ export interface Sha256 {
 }
 
 /**
- * The WebAssembly hash (sha256-wasm.ts), or @noble/hashes (loaded only then) where WebAssembly cannot
- * be compiled: a page whose CSP lacks 'wasm-unsafe-eval'.
+ * hash-wasm's WebAssembly SHA-256 (several times faster than JavaScript, which lacks a 32-bit rotate:
+ * @noble/hashes took as much worker time as reading the file), or @noble/hashes (loaded only then)
+ * where WebAssembly cannot be compiled: a page whose CSP lacks 'wasm-unsafe-eval'.
  */
 export async function createSha256(): Promise<Sha256> {
   let hash: { update(bytes: Uint8Array): unknown; digest(): Uint8Array };
   try {
-    hash = new WasmSha256();
+    const wasm = await createSHA256();
+    hash = { update: (bytes) => wasm.update(bytes), digest: () => wasm.digest('binary') };
   } catch {
     hash = (await import('@noble/hashes/sha2.js')).sha256.create();
   }
