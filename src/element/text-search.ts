@@ -269,7 +269,9 @@ export class TextSearch implements ReactiveController {
     }
     const client = (this.#client = new TextIndexClient((progress) => this.#built(client, progress), workerUrl));
     if (!this.#idle()) client.pause(true);
-    client.build(source, textSearchAssets(new URL(host.textSearchSrc, document.baseURI).href)).catch((error: Error) => {
+    // In ms as the recording has it (seconds × 1000 can come out a hair short: rounded to the microsecond).
+    const durationMs = Number.isFinite(host.duration) ? Math.round(host.duration * 1e6) / 1e3 : undefined;
+    client.build(source, textSearchAssets(new URL(host.textSearchSrc, document.baseURI).href), durationMs).catch((error: Error) => {
       if (client === this.#client && error.name !== 'AbortError') this.#fail(error);
     });
   }
