@@ -5,7 +5,7 @@
  * id, as the player saves review notes. They are sent with the same protections as recordings
  * (see files.ts): regular files whose real path lies inside the folder.
  */
-import { FileRefusal, openInside, type OpenedFile } from './files.js';
+import { FileRefusal, openInside, opens, type OpenedFile } from './files.js';
 
 /** The kinds of sidecar, as the recordings list names their URLs, and their file name endings. */
 export const SIDECAR_SUFFIXES = { textIndex: '.text.json', reviewNotes: '.review.json' } as const;
@@ -36,20 +36,10 @@ export async function sidecarsOf(dir: string, names: ReadonlySet<string>, file: 
   for (const [kind, suffix] of Object.entries(SIDECAR_SUFFIXES) as Array<[SidecarKind, string]>) {
     for (const stem of stems) {
       const name = `${stem}${suffix}`;
-      if (!names.has(name) || !(await readable(dir, name))) continue;
+      if (!names.has(name) || !(await opens(openSidecar(dir, name)))) continue;
       urls[kind] = `/recordings/${encodeURIComponent(name)}`;
       break;
     }
   }
   return urls;
-}
-
-async function readable(dir: string, name: string): Promise<boolean> {
-  try {
-    const { handle } = await openSidecar(dir, name);
-    await handle.close();
-    return true;
-  } catch {
-    return false;
-  }
 }
