@@ -120,7 +120,11 @@ export async function buildTextIndex(source: TextIndexSource, recognizer: TextRe
       if (word.touchedMs === undefined) stillOpen.push(word);
       else ending.set(word.text, [...(ending.get(word.text) ?? []), word]);
     }
+    // Untouched words showing still: a changed cell around one (cells are coarser than what was painted) reads it again.
+    const showing = new Map<string, OpenWord[]>();
+    for (const word of stillOpen) showing.set(word.text, [...(showing.get(word.text) ?? []), word]);
     for (const word of read) {
+      if (showing.get(word.text)?.some((old) => samePlace(old.box, word.box))) continue;
       const same = ending.get(word.text)?.findIndex((old) => samePlace(old.box, word.box)) ?? -1;
       if (same >= 0) {
         const [old] = ending.get(word.text)!.splice(same, 1);
