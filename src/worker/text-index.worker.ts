@@ -6,6 +6,7 @@
 import { buildTextIndex, type TextIndexProgress } from '../core/text-index/builder.js';
 import type { TextIndex } from '../core/text-index/format.js';
 import { tesseractRecognizer, type TextRecognizer, type TesseractWorkerLike } from '../core/text-index/recognizer.js';
+import { recordingBytes } from '../core/text-index/recording-bytes.js';
 import { StreamedRecording } from '../core/text-index/recording-stream.js';
 import { searchTextIndex } from '../core/text-index/search.js';
 import { summarizeRecording } from '../format/summary.js';
@@ -46,8 +47,9 @@ async function build(source: string | Blob | ArrayBuffer, assets: TextSearchAsse
   let last: TextIndexProgress | undefined;
   try {
     // The recording is streamed as the screens are read: memory stays the same however long it is.
-    const lengthMs = knownDurationMs ?? (await summarizeRecording(await chunksOf(source))).durationMs;
-    const recording = new StreamedRecording(await chunksOf(source));
+    const { signal } = controller;
+    const lengthMs = knownDurationMs ?? (await summarizeRecording(recordingBytes(source, signal))).durationMs;
+    const recording = new StreamedRecording(recordingBytes(source, signal));
     controller.signal.throwIfAborted();
     await canCompileWebAssembly();
     const tesseract = ((await import(/* @vite-ignore */ assets.engine)) as { default: TesseractModule }).default;
@@ -73,26 +75,6 @@ async function build(source: string | Blob | ArrayBuffer, assets: TextSearchAsse
     if (abort === controller) post({ type: 'error', name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) });
   } finally {
     await engine?.terminate();
-  }
-}
-
-/** The recording's bytes as they arrive: from the network or the Blob a part at a time, never whole. */
-async function chunksOf(source: string | Blob | ArrayBuffer): Promise<Uint8Array | AsyncIterable<Uint8Array>> {
-  if (source instanceof ArrayBuffer) return new Uint8Array(source);
-  if (source instanceof Blob) return streamChunks(source.stream());
-  const response = await fetch(source);
-  if (!response.ok) throw new Error(`the recording could not be loaded for indexing: HTTP ${response.status}`);
-  if (!response.body) throw new Error('the recording could not be loaded for indexing: the response has no body');
-  return streamChunks(response.body);
-}
-
-async function* streamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
-  try {
-    for (let read = await reader.read(); !read.done; read = await reader.read()) yield read.value;
-  } finally {
-    // Ended early (a new recording, damage): the download stops too.
-    await reader.cancel().catch(() => {});
   }
 }
 
