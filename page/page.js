@@ -510,6 +510,7 @@ async function loadPlayer({ autoplay = false, startAt } = {}) {
   if (start > 0 && !seekOnMetadata) player.setAttribute('start-at', String(startAt));
   else player.removeAttribute('start-at');
   loaded = { sid, mode };
+  showSidecars(row, count);
   player.src = src;
   if (seekOnMetadata) {
     player.addEventListener('loadedmetadata', () => {
@@ -521,6 +522,37 @@ async function loadPlayer({ autoplay = false, startAt } = {}) {
     player.play().catch(() => {});
   }
   renderNowPlaying();
+}
+
+/**
+ * The recording's sidecars, when the list has them: its text index turns the player's text search
+ * on (any source, the websocket too; without an index the page leaves it off, as the browser would
+ * have to read the whole screen itself), and its review notes are loaded once the file is read (the
+ * player checks they belong to it).
+ */
+function showSidecars(row, count) {
+  if (row?.textIndex) {
+    player.setAttribute('text-index', row.textIndex);
+    player.setAttribute('text-search-src', '/text-search/');
+    player.textSearch = true;
+  } else {
+    player.removeAttribute('text-index');
+    player.textSearch = false;
+  }
+  if (!row?.reviewNotes) return;
+  player.addEventListener('canplaythrough', async () => {
+    if (count !== loadCount) return;
+    try {
+      const response = await fetch(row.reviewNotes, { cache: 'no-cache' });
+      if (!response.ok) throw new Error(`the server answered ${response.status}`);
+      const text = await response.text();
+      if (count !== loadCount) return;
+      await player.importReviewNotes(text);
+      say(`Review notes loaded: ${player.reviewNotes.length}.`);
+    } catch (error) {
+      say(`The review notes of this recording were not loaded: ${error.message}`);
+    }
+  }, { once: true });
 }
 
 /** The heading, details and source line of the recording in the player. */

@@ -8,6 +8,7 @@ import { readdir } from 'node:fs/promises';
 import { summarizeRecording, type RecordingSummary } from '../format/summary.js';
 import { isRecordingName, openRecording, recordingExists } from './files.js';
 import type { LiveRecordings } from './live-recordings.js';
+import { sidecarsOf } from './sidecars.js';
 
 /** One row of the recordings list, like Teleport's Session Recordings page. */
 export interface RecordingListItem {
@@ -47,6 +48,10 @@ export interface RecordingListItem {
   url: string;
   /** Path of the playback websocket for this recording. */
   wsPath: string;
+  /** URL of its text index (`<name>.text.json` beside it, from `desktop-recording index`), when there is one: the player's `text-index`. */
+  textIndex?: string;
+  /** URL of its review notes (`<name>.review.json` or `<session-id>.review.json` beside it), when there are: for `importReviewNotes()`. */
+  reviewNotes?: string;
 }
 
 export interface ListQuery {
@@ -128,16 +133,17 @@ export class RecordingCatalog {
 
   constructor(private readonly dir: string, private readonly live: LiveRecordings = { get: () => undefined }) {}
 
-  /** Every recording in the folder, in file-name order, and each file's mtime. */
+  /** Every recording in the folder, in file-name order, with the URLs of its sidecars, and each file's mtime. */
   async list(): Promise<{ items: RecordingListItem[]; mtimes: Map<string, number> }> {
-    const names = (await readdir(this.dir)).filter(isRecordingName).sort();
+    const entries = new Set(await readdir(this.dir));
+    const names = [...entries].filter(isRecordingName).sort();
     for (const name of this.cache.keys()) if (!names.includes(name)) this.cache.delete(name);
     const items: RecordingListItem[] = [];
     const mtimes = new Map<string, number>();
     for (const name of names) {
       const row = await this.item(name).catch(() => undefined);
       if (!row) continue;
-      items.push(row.item);
+      items.push({ ...row.item, ...(await sidecarsOf(this.dir, entries, name, row.item.sessionId)) });
       mtimes.set(name, row.mtimeMs);
     }
     return { items, mtimes };

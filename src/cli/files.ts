@@ -67,9 +67,14 @@ export function openRecording(dir: string, name: string): Promise<OpenedFile> {
 }
 
 /** Whether the recording `name` can be opened now. */
-export async function recordingExists(dir: string, name: string): Promise<boolean> {
+export function recordingExists(dir: string, name: string): Promise<boolean> {
+  return opens(openRecording(dir, name));
+}
+
+/** Whether `opening` succeeds (the file is closed again at once). */
+export async function opens(opening: Promise<OpenedFile>): Promise<boolean> {
   try {
-    const { handle } = await openRecording(dir, name);
+    const { handle } = await opening;
     await handle.close();
     return true;
   } catch {

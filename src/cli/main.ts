@@ -15,7 +15,8 @@ const USAGE = `Usage:
                                             (default: FILE.text.json beside the recording; progress on stderr)
   desktop-recording serve DIR [options]     recordings server for the <session-id>.tar files in DIR: a page
                                             listing and playing them, the files (with Range), their list
-                                            (/api/recordings) and the playback websocket
+                                            (/api/recordings), their sidecars (<name>.text.json from
+                                            index, <name>.review.json) and the playback websocket
     --port N            port (default $PORT or 8080)
     --host H            address to listen on (default 127.0.0.1)
     --token-file F      access token, first line of F; or --token T, or $DESKTOP_RECORDING_TOKEN

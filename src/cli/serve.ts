@@ -10,6 +10,7 @@ import { followRecording, type GrowingRecording, type LiveRecordings } from './l
 import { isSafeSid, matchPlaybackPath, PlaybackSocketServer, readFileChunks, type RecordingStore, type ServerTime } from './playback-socket-server.js';
 import { PacedLinks, type PacedLink } from './throttle.js';
 import { textSearchFile } from './text-search-files.js';
+import { isSidecarName, openSidecar } from './sidecars.js';
 
 export type { RecordingListItem, ListPage } from './catalog.js';
 
@@ -246,6 +247,8 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
     if (path === '/' || path === '/index.html') return sendFile(request, response, openInside(pageDir, 'index.html'), 'no-cache');
     if (path.startsWith('/recordings/')) {
       let name = path.slice('/recordings/'.length);
+      // A recording's text index or review notes (listed with it): rewritten in place, so revalidated.
+      if (isSidecarName(name)) return sendFile(request, response, openSidecar(dir, name), 'no-cache', corsHeaders);
       const session = live.get(name);
       // Marked live only while it is: a session that has just ended is a finished file.
       if (session?.live) return sendLive(request, response, session, corsHeaders);

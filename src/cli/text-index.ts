@@ -1,12 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { loadFastPathDecoder } from '../core/fastpath/load.js';
-import { Ingest } from '../core/ingest.js';
 import { buildTextIndex, type TextIndexProgress } from '../core/text-index/builder.js';
 import type { TextIndex } from '../core/text-index/format.js';
 import { tesseractRecognizer, type TesseractWorkerLike, type TextRecognizer } from '../core/text-index/recognizer.js';
-import { pumpRecording, RecordingReader } from '../format/reader.js';
+import { StreamedRecording } from '../core/text-index/recording-stream.js';
+import { ErrorReason } from '../format/errors.js';
+import { summarizeRecording } from '../format/summary.js';
 
 const require = createRequire(import.meta.url);
 
@@ -18,23 +18,27 @@ export interface IndexFileOptions {
   onProgress?(progress: TextIndexProgress): void;
 }
 
+const readFile = (file: string) => createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Uint8Array>;
+
 /**
  * The text index of a recording file, computed in Node with the same builder the player's worker
- * runs. A damaged recording is indexed as far as it reads; the error is thrown only when nothing
- * of it could be read.
+ * runs. The file is read twice, streamed both times: first quickly for its length (what progress
+ * is told against; a file that is no recording fails here, before the OCR engine starts), then as
+ * the screens are read, so memory stays the same however long the recording. A damaged recording
+ * is indexed as far as it reads; the error is thrown only when nothing of it could be read.
  */
 export async function indexRecordingFile(file: string, options: IndexFileOptions = {}): Promise<{ index: TextIndex; readError?: Error }> {
-  // The timeline indexes fast-path updates with the scan in the decoder's module.
-  await loadFastPathDecoder();
-  const ingest = new Ingest();
-  const reader = new RecordingReader();
-  await pumpRecording(reader, createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Uint8Array>, (events) => ingest.add(events));
-  if (reader.error && ingest.timeline.length === 0) throw reader.error;
-  ingest.finish();
+  const summary = await summarizeRecording(readFile(file));
+  const fatal = summary.errors.find((error) => error.reason === ErrorReason.ScreenTooLarge) ?? (summary.events === 0 ? summary.errors[0] : undefined);
+  if (fatal) throw new Error(fatal.message);
+  const recording = new StreamedRecording(readFile(file));
   const engine = await startNodeRecognizer();
   try {
-    const index = await buildTextIndex({ timeline: ingest.timeline, readBytes: ingest.readBytes, durationMs: ingest.durationMs }, engine.recognizer, options);
-    return { index, ...(reader.error && { readError: reader.error }) };
+    const source = { updates: recording.updates(), get durationMs() { return Math.max(summary.durationMs, recording.durationMs); } };
+    const index = await buildTextIndex(source, engine.recognizer, options);
+    const readError = recording.error;
+    if (readError && recording.updatesRead === 0) throw readError;
+    return { index, ...(readError && { readError }) };
   } finally {
     await engine.terminate();
   }

@@ -17,6 +17,10 @@ const en = {
   searchedPlaying: 'searched {0} of the recording; the rest is read while playback is paused',
   needsSrc: 'Text search needs text-search-src: the URL of the self-hosted OCR files.',
   failed: 'The screen’s text could not be read: {0}',
+  /** A websocket source without a readable sidecar: there is no file to build the index from. */
+  needsFile: 'A recording played from a playback websocket is searched with its text index (text-index, made by desktop-recording index): the player reads the screen’s text itself only from the recording file.',
+  /** Added to needsFile when text-index is set but could not be read. */
+  sidecarFailed: ' The text index could not be read: {0}',
   helpSearch: 'Search the text on the screen',
 };
 
@@ -35,6 +39,8 @@ const de: SearchStrings = {
   searchedPlaying: '{0} der Aufzeichnung durchsucht; der Rest wird gelesen, während die Wiedergabe pausiert',
   needsSrc: 'Die Textsuche braucht text-search-src: die URL der selbst gehosteten OCR-Dateien.',
   failed: 'Der Text des Bildschirms konnte nicht gelesen werden: {0}',
+  needsFile: 'Eine über einen Wiedergabe-Websocket abgespielte Aufzeichnung wird mit ihrem Textindex durchsucht (text-index, erstellt mit desktop-recording index): den Text des Bildschirms liest der Player selbst nur aus der Aufzeichnungsdatei.',
+  sidecarFailed: ' Der Textindex konnte nicht gelesen werden: {0}',
   helpSearch: 'Text auf dem Bildschirm suchen',
 };
 

@@ -37,6 +37,8 @@ export class TextSearch implements ReactiveController {
   #client: TextIndexClient | undefined;
   /** The sidecar could not be read: the index is built here instead. */
   #sidecarFailed = false;
+  /** Why the sidecar could not be read. */
+  #sidecarError = '';
   #progress: TextIndexProgress | undefined;
   /** What stopped the index built here: searches reject with it. */
   #failure: Error | undefined;
@@ -104,9 +106,11 @@ export class TextSearch implements ReactiveController {
       } catch (error) {
         if (error instanceof DOMException && error.name === 'NotSupportedError') throw error;
         this.#sidecarFailed = true;
+        this.#sidecarError = error instanceof Error ? error.message : String(error);
         void this.#start();
       }
     }
+    if (this.#playsFromSocket()) throw new DOMException(this.#needsFile(), 'NotSupportedError');
     if (!this.#host.textSearchSrc) throw new DOMException(this.#s().needsSrc, 'NotSupportedError');
     if (this.#failure) throw this.#failure;
     return this.#client ? (await this.#client.search(query, options)).hits : [];
@@ -225,7 +229,10 @@ export class TextSearch implements ReactiveController {
     if (this.#error) return this.#error;
     const progress = this.#progress;
     if (progress?.complete) return '';
-    if (!progress && !this.#client) return this.#host.textSearchSrc || this.#host.textIndex ? fill(s.indexing, '0 %') : s.needsSrc;
+    if (!progress && !this.#client) {
+      if ((!this.#host.textIndex || this.#sidecarFailed) && this.#playsFromSocket()) return this.#needsFile();
+      return this.#host.textSearchSrc || this.#host.textIndex ? fill(s.indexing, '0 %') : s.needsSrc;
+    }
     const percent = progress && progress.duration > 0 ? Math.floor((progress.covered / progress.duration) * 100) : 0;
     // Reading waits while the player plays (the index worker is told so): the status says why it stands still.
     return fill(this.#client && !this.#host.paused ? s.searchedPlaying : s.searched, `${percent} %`);
@@ -242,6 +249,11 @@ export class TextSearch implements ReactiveController {
     }
     const source = host.srcObject ?? (host.src ? new URL(host.src, document.baseURI).href : null);
     if (!source || this.#client) return;
+    if (this.#playsFromSocket()) {
+      this.#error = this.#needsFile();
+      host.requestUpdate();
+      return;
+    }
     if (!host.textSearchSrc) {
       this.#error = this.#s().needsSrc;
       host.requestUpdate();
@@ -257,9 +269,30 @@ export class TextSearch implements ReactiveController {
     }
     const client = (this.#client = new TextIndexClient((progress) => this.#built(client, progress), workerUrl));
     if (!this.#idle()) client.pause(true);
-    client.build(source, textSearchAssets(new URL(host.textSearchSrc, document.baseURI).href)).catch((error: Error) => {
+    // In ms as the recording has it (seconds × 1000 can come out a hair short: rounded to the microsecond).
+    const durationMs = Number.isFinite(host.duration) ? Math.round(host.duration * 1e6) / 1e3 : undefined;
+    client.build(source, textSearchAssets(new URL(host.textSearchSrc, document.baseURI).href), durationMs).catch((error: Error) => {
       if (client === this.#client && error.name !== 'AbortError') this.#fail(error);
     });
+  }
+
+  /**
+   * The recording comes from a playback websocket: there is no file for the index worker to read
+   * (it would have to play the session through), so only a sidecar can be searched.
+   */
+  #playsFromSocket(): boolean {
+    const { srcObject, src } = this.#host;
+    if (srcObject || !src) return false;
+    try {
+      return /^wss?:$/.test(new URL(src, document.baseURI).protocol);
+    } catch {
+      return false;
+    }
+  }
+
+  #needsFile(): string {
+    const s = this.#s();
+    return s.needsFile + (this.#sidecarError ? fill(s.sidecarFailed, this.#sidecarError) : '');
   }
 
   #built(client: TextIndexClient, { coveredMs, durationMs }: TextIndexBuildProgress): void {
@@ -306,6 +339,7 @@ export class TextSearch implements ReactiveController {
   #reset(): void {
     this.#stop();
     this.#sidecarFailed = false;
+    this.#sidecarError = '';
     this.#progress = undefined;
     this.#failure = undefined;
     this.#error = '';

@@ -24,12 +24,15 @@ export class TextIndexClient {
     this.finished = Promise.resolve({ coveredMs: 0, durationMs: 0, screens: 0, regions: 0, words: 0 });
   }
 
-  /** Indexes a recording; resolves with the last progress when done, rejects with what stopped it. */
-  build(source: string | Blob | ArrayBuffer, assets: TextSearchAssets): Promise<TextIndexProgress> {
+  /**
+   * Indexes a recording (its length in ms, when known, saves reading it once more for the progress);
+   * resolves with the last progress when done, rejects with what stopped it.
+   */
+  build(source: string | Blob | ArrayBuffer, assets: TextSearchAssets, durationMs?: number): Promise<TextIndexProgress> {
     this.settle?.reject(new DOMException('a new recording is being indexed', 'AbortError'));
     this.finished = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.finished.catch(() => {});
-    this.send({ type: 'build', source, assets });
+    this.send({ type: 'build', source, assets, ...(durationMs !== undefined && { durationMs }) });
     return this.finished;
   }
 

@@ -27,8 +27,11 @@ export function textSearchAssets(base: string): TextSearchAssets {
 
 /** Page → text index worker. */
 export type TextIndexRequest =
-  /** Reads the recording (URL or bytes) and indexes it; progress comes as it goes. */
-  | { type: 'build'; source: string | Blob | ArrayBuffer; assets: TextSearchAssets }
+  /**
+   * Reads the recording (URL or bytes) as it indexes it; progress comes as it goes, told against
+   * `durationMs` (the player's `duration`; without it the recording is read once more first for it).
+   */
+  | { type: 'build'; source: string | Blob | ArrayBuffer; assets: TextSearchAssets; durationMs?: number }
   | { type: 'search'; id: number; query: string; options: TextSearchOptions }
   /** Holds recognition between two regions (the page is seeking: playback comes first), or lets it go on. */
   | { type: 'pause'; paused: boolean }

@@ -3,13 +3,13 @@
  * recording again, composes the screens and recognises their text with tesseract.js loaded from
  * the deployment's own URLs (see TextSearchAssets), and answers searches with what is done so far.
  */
-import { loadFastPathDecoder } from '../core/fastpath/load.js';
-import { Ingest } from '../core/ingest.js';
 import { buildTextIndex, type TextIndexProgress } from '../core/text-index/builder.js';
 import type { TextIndex } from '../core/text-index/format.js';
 import { tesseractRecognizer, type TextRecognizer, type TesseractWorkerLike } from '../core/text-index/recognizer.js';
+import { recordingBytes } from '../core/text-index/recording-bytes.js';
+import { StreamedRecording } from '../core/text-index/recording-stream.js';
 import { searchTextIndex } from '../core/text-index/search.js';
-import { pumpRecording, RecordingReader } from '../format/reader.js';
+import { summarizeRecording } from '../format/summary.js';
 import type { TextIndexReply, TextIndexRequest, TextSearchAssets } from './text-index-protocol.js';
 
 interface TesseractModule {
@@ -29,7 +29,7 @@ let partial: () => TextIndex | undefined = () => undefined;
 let held: { promise: Promise<void>; release(): void } | undefined;
 
 scope.onmessage = ({ data }) => {
-  if (data.type === 'build') void build(data.source, data.assets);
+  if (data.type === 'build') void build(data.source, data.assets, data.durationMs);
   else if (data.type === 'cancel') {
     abort?.abort(new DOMException('text indexing was cancelled', 'AbortError'));
     hold(false);
@@ -40,19 +40,16 @@ scope.onmessage = ({ data }) => {
   }
 };
 
-async function build(source: string | Blob | ArrayBuffer, assets: TextSearchAssets): Promise<void> {
+async function build(source: string | Blob | ArrayBuffer, assets: TextSearchAssets, knownDurationMs: number | undefined): Promise<void> {
   abort?.abort();
   const controller = (abort = new AbortController());
   let engine: { terminate(): Promise<unknown> } | undefined;
   let last: TextIndexProgress | undefined;
   try {
-    // The timeline indexes fast-path updates with the scan in the decoder's module.
-    await loadFastPathDecoder();
-    const ingest = new Ingest();
-    const reader = new RecordingReader();
-    await pumpRecording(reader, await bytesOf(source), (events) => ingest.add(events));
-    if (reader.error && ingest.timeline.length === 0) throw reader.error;
-    ingest.finish();
+    // The recording is streamed as the screens are read: memory stays the same however long it is.
+    const { signal } = controller;
+    const lengthMs = knownDurationMs ?? (await summarizeRecording(recordingBytes(source, signal))).durationMs;
+    const recording = new StreamedRecording(recordingBytes(source, signal));
     controller.signal.throwIfAborted();
     await canCompileWebAssembly();
     const tesseract = ((await import(/* @vite-ignore */ assets.engine)) as { default: TesseractModule }).default;
@@ -61,7 +58,8 @@ async function build(source: string | Blob | ArrayBuffer, assets: TextSearchAsse
     });
     engine = worker;
     controller.signal.throwIfAborted();
-    const index = await buildTextIndex({ timeline: ingest.timeline, readBytes: ingest.readBytes, durationMs: ingest.durationMs }, heldBetweenRegions(tesseractRecognizer(worker, ENGINE)), {
+    const input = { updates: recording.updates(), get durationMs() { return Math.max(lengthMs, recording.durationMs); } };
+    const index = await buildTextIndex(input, heldBetweenRegions(tesseractRecognizer(worker, ENGINE)), {
       signal: controller.signal,
       onProgress: (progress, snapshot) => {
         last = progress;
@@ -70,6 +68,7 @@ async function build(source: string | Blob | ArrayBuffer, assets: TextSearchAsse
         post({ type: 'progress', progress });
       },
     });
+    if (recording.error && recording.updatesRead === 0) throw recording.error;
     partial = () => index;
     post({ type: 'done', progress: last ?? { coveredMs: index.coveredMs, durationMs: index.durationMs, screens: 0, regions: 0, words: index.words.length } });
   } catch (error) {
@@ -77,14 +76,6 @@ async function build(source: string | Blob | ArrayBuffer, assets: TextSearchAsse
   } finally {
     await engine?.terminate();
   }
-}
-
-async function bytesOf(source: string | Blob | ArrayBuffer): Promise<Uint8Array> {
-  if (source instanceof ArrayBuffer) return new Uint8Array(source);
-  if (source instanceof Blob) return new Uint8Array(await source.arrayBuffer());
-  const response = await fetch(source);
-  if (!response.ok) throw new Error(`the recording could not be loaded for indexing: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
 }
 
 function hold(paused: boolean): void {

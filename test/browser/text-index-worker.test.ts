@@ -31,6 +31,30 @@ describe('the text index worker', function () {
     expect((await client.search('termnal connected')).hits.map((hit) => [hit.time, hit.text])).to.deep.equal([[3, 'Terminal connected']]);
   });
 
+  it('streams a recording from its URL: the length is known from the first progress on, without being told', async () => {
+    const progress: TextIndexProgress[] = [];
+    client = new TextIndexClient((p) => progress.push(p), workerUrl);
+    const url = URL.createObjectURL(await recording());
+    try {
+      const done = await client.build(url, assets);
+      expect(done.coveredMs).to.equal(done.durationMs);
+      expect(progress.map((p) => p.durationMs)).to.deep.equal(progress.map(() => done.durationMs));
+      expect(progress.length).to.be.greaterThan(1);
+      expect((await client.search('invoices')).hits.map((hit) => [hit.time, hit.endTime])).to.deep.equal([[0, 3]]);
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  });
+
+  it('a recording that cannot be fetched, or is no recording, fails with a clear error', async () => {
+    client = new TextIndexClient(() => {}, workerUrl);
+    const missing = await client.build(new URL('/no/such/recording.tar', location.href).href, assets).catch((e: Error) => e);
+    expect((missing as Error).message).to.contain('404');
+    const junk = await client.build(new Blob(['not a recording']), assets, 1000).catch((e: Error) => e);
+    expect(junk).to.be.instanceOf(Error);
+    expect((junk as Error).name).not.to.equal('AbortError');
+  });
+
   it('cancelling stops the build with an AbortError', async () => {
     client = new TextIndexClient(() => {}, workerUrl);
     const build = client.build(await recording(), assets);

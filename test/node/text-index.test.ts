@@ -110,6 +110,28 @@ describe('text index', () => {
     assert.deepEqual(parseTextIndex(serializeTextIndex(index)), index);
   });
 
+  test('a word near a change but not painted over is not read into a second copy: it goes on once', async () => {
+    const canvas = createCanvas(16, 14);
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#c0c0c0';
+    ctx.fillRect(0, 0, 16, 14);
+    const ingest = new Ingest();
+    ingest.add([
+      screenEvent(0, { kind: 'screenSpec', width: 640, height: 256 }),
+      ...[0, 1, 2, 3].map((row) => tile(0, 0, row * 64, textTile(640), 640)),
+      tile(600, 0, 128, textTile(640, 'Customers table exported'), 640),
+      // Below the line, in the same 64×64 cells as its words: the cells change, the words do not.
+      screenEvent(4000, { kind: 'pngFrame', left: 100, top: 178, right: 116, bottom: 192, png: new Uint8Array(canvas.toBuffer('image/png')) }),
+      screenEvent(8000, { kind: 'mouseMove', x: 1, y: 1 }),
+    ]);
+    ingest.finish();
+    const index = await buildTextIndex(sourceOf(ingest), engine.recognizer);
+    const ranges = (text: string) => index.words.filter((word) => word.text.toLowerCase() === text).map((word) => [word.startMs, word.endMs]);
+    assert.deepEqual(ranges('customers'), [[600, 8000]], index.words.map((w) => `${w.text}@${w.startMs}-${w.endMs}`).join(' '));
+    assert.deepEqual(ranges('table'), [[600, 8000]]);
+    assert.deepEqual(ranges('exported'), [[600, 8000]]);
+  });
+
   test('cancelling stops the build between regions with the reason', async () => {
     const abort = new AbortController();
     let recognized = 0;

@@ -1,16 +1,22 @@
 import { ActivityClassifier } from '../activity.js';
-import { COVERAGE_CELL, type ScreenTimeline } from '../screen-timeline.js';
+import { COVERAGE_CELL, type ScreenTimeline, type ScreenUpdate } from '../screen-timeline.js';
 import type { TileImage } from '../tile-bytes.js';
 import type { IndexedWord, TextIndex } from './format.js';
 import { PixelScreen, type Box } from './pixel-screen.js';
 import type { TextRecognizer } from './recognizer.js';
 
-/** What the builder reads: the screen updates of a loaded recording and their bytes. */
-export interface TextIndexSource {
-  timeline: ScreenTimeline;
-  readBytes(bytes: TileImage): Uint8Array | Promise<Uint8Array>;
-  durationMs: number;
-}
+/**
+ * What the builder reads: the screen updates of a recording in time order — a loaded `timeline`
+ * (with `readBytes` for its stored bytes), or `updates` read as the build goes (`StreamedRecording`:
+ * their bytes are in them) — and its length.
+ */
+export type TextIndexSource = (
+  | { timeline: ScreenTimeline; readBytes(bytes: TileImage): Uint8Array | Promise<Uint8Array> }
+  | { updates: Iterable<ScreenUpdate> | AsyncIterable<ScreenUpdate>; readBytes?(bytes: TileImage): Uint8Array | Promise<Uint8Array> }
+) & {
+  /** The recording's length (ms) as progress tells it; read again at the end (a stream knows its own then). */
+  readonly durationMs: number;
+};
 
 export interface TextIndexProgress {
   /** The recording is indexed up to here (ms). */
@@ -62,8 +68,9 @@ interface OpenWord extends IndexedWord {
 export async function buildTextIndex(source: TextIndexSource, recognizer: TextRecognizer, options: TextIndexOptions = {}): Promise<TextIndex> {
   const settleMs = options.settleMs ?? SETTLE_MS;
   const maxWords = options.maxWords ?? MAX_WORDS;
-  const { timeline, durationMs } = source;
-  const screen = new PixelScreen((bytes) => source.readBytes(bytes));
+  const readBytes = source.readBytes ?? inMemory;
+  const updates = 'updates' in source ? source.updates : timelineUpdates(source.timeline);
+  const screen = new PixelScreen(readBytes);
   const classifier = new ActivityClassifier();
   const closed: IndexedWord[] = [];
   let open: OpenWord[] = [];
@@ -75,7 +82,7 @@ export async function buildTextIndex(source: TextIndexSource, recognizer: TextRe
   let wholeScreen = false;
   let lastChangeMs = -1;
   let lines = 0;
-  const progress: TextIndexProgress = { coveredMs: 0, durationMs, screens: 0, regions: 0, words: 0 };
+  const progress: TextIndexProgress = { coveredMs: 0, durationMs: source.durationMs, screens: 0, regions: 0, words: 0 };
 
   const markDirty = (box: Box, timeMs: number): void => {
     for (let row = Math.floor(box.y / COVERAGE_CELL); row < Math.min(rows, Math.ceil((box.y + box.height) / COVERAGE_CELL)); row++) {
@@ -113,7 +120,11 @@ export async function buildTextIndex(source: TextIndexSource, recognizer: TextRe
       if (word.touchedMs === undefined) stillOpen.push(word);
       else ending.set(word.text, [...(ending.get(word.text) ?? []), word]);
     }
+    // Untouched words showing still: a changed cell around one (cells are coarser than what was painted) reads it again.
+    const showing = new Map<string, OpenWord[]>();
+    for (const word of stillOpen) showing.set(word.text, [...(showing.get(word.text) ?? []), word]);
     for (const word of read) {
+      if (showing.get(word.text)?.some((old) => samePlace(old.box, word.box))) continue;
       const same = ending.get(word.text)?.findIndex((old) => samePlace(old.box, word.box)) ?? -1;
       if (same >= 0) {
         const [old] = ending.get(word.text)!.splice(same, 1);
@@ -132,11 +143,11 @@ export async function buildTextIndex(source: TextIndexSource, recognizer: TextRe
     progress.words = closed.length + open.length;
   };
 
-  for (let i = 0; i < timeline.length; i++) {
-    const update = timeline.at(i)!;
+  for await (const update of updates) {
     if (update.kind === 'pointer' || update.kind === 'click') continue;
     if (lastChangeMs >= 0 && (dirtyCount > 0 || wholeScreen) && update.timeMs - lastChangeMs >= settleMs) {
       await indexSettled();
+      const durationMs = (progress.durationMs = Math.max(progress.durationMs, source.durationMs));
       progress.coveredMs = update.timeMs;
       const coveredMs = update.timeMs;
       const openWords = open.slice();
@@ -163,22 +174,32 @@ export async function buildTextIndex(source: TextIndexSource, recognizer: TextRe
     if (painted.length === 0) continue;
     const ambient = update.kind === 'tile' && classifier.isAmbient(
       painted.map((box) => ({ left: box.x, top: box.y, right: box.x + box.width, bottom: box.y + box.height })),
-      await source.readBytes(update.png),
+      await readBytes(update.png),
     );
     if (ambient) continue;
     for (const box of painted) markDirty(box, update.timeMs);
     lastChangeMs = update.timeMs;
   }
   if (dirtyCount > 0 || wholeScreen) await indexSettled();
-  const endMs = Math.max(durationMs, lastChangeMs);
+  const endMs = Math.max(source.durationMs, lastChangeMs);
   for (const word of open) closed.push({ ...stripTouch(word), endMs: word.touchedMs ?? endMs });
   closed.sort((a, b) => a.startMs - b.startMs || a.box.y - b.box.y || a.box.x - b.box.x);
-  progress.coveredMs = endMs;
+  progress.coveredMs = progress.durationMs = endMs;
   progress.words = closed.length;
   const { width, height } = screen.pixels;
   const index: TextIndex = { durationMs: endMs, coveredMs: endMs, screen: width ? { width, height } : null, engine: recognizer.engine, words: closed };
   options.onProgress?.({ ...progress }, () => index);
   return index;
+}
+
+function* timelineUpdates(timeline: ScreenTimeline): Generator<ScreenUpdate> {
+  for (let i = 0; i < timeline.length; i++) yield timeline.at(i)!;
+}
+
+/** The bytes of a streamed update are in it. */
+function inMemory(bytes: TileImage): Uint8Array {
+  if (bytes instanceof Uint8Array) return bytes;
+  throw new TypeError('stored tile bytes need the readBytes of their store');
 }
 
 function stripTouch(word: OpenWord): IndexedWord {
