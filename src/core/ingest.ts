@@ -53,6 +53,11 @@ export class Ingest {
     return this.builder.recording;
   }
 
+  /** Markers changed in place since the last call (transfers that grew): their indexes. */
+  takeRevisedMarkers(): number[] {
+    return this.builder.takeRevisedMarkers();
+  }
+
   /** Bumped whenever the markers or the recording info may have changed. */
   get metadataVersion(): number {
     return this.metadataChanges;

@@ -2,6 +2,20 @@ import { encodeSurface, type PaintSurface } from './canvas.js';
 import type { FastPathDecoderState } from './fastpath/decoder.js';
 import type { DecodedImage } from './image-decode.js';
 import { countWhile } from './screen-timeline.js';
+import type { TileImage } from './tile-bytes.js';
+
+/**
+ * Where PNG copies can go instead of Blobs (which the browser process holds, up to the whole
+ * encoded budget): the recording's tile store, when it spills to a file on disk (`tile-bytes.ts`).
+ */
+export interface KeyframeBytes {
+  readonly spillsToFile: boolean;
+  add(bytes: Uint8Array): TileImage;
+  read(image: TileImage): Uint8Array | Promise<Uint8Array>;
+}
+
+/** A keyframe's PNG copy: a Blob, or bytes in a tile store's file (`home`); `size` in bytes. */
+export type KeyframePng = { readonly image: Blob; readonly size: number } | { readonly image: TileImage; readonly size: number; readonly home: KeyframeBytes };
 
 /** The composed remote screen after the first `end` updates of the timeline. */
 export interface Keyframe {
@@ -12,7 +26,7 @@ export interface Keyframe {
   /** Decoded copy while it is in the decoded cache (drawn in about 1 ms). */
   bitmap: ImageBitmap | undefined;
   /** Lossless PNG copy, once encoded (15–60 ms to decode a full-HD screen). */
-  png: Blob | undefined;
+  png: KeyframePng | undefined;
   /** No PNG copy is made: the keyframe lives only as long as its decoded copy stays cached. */
   readonly decodedOnly: boolean;
   /** Draws in progress; a pinned keyframe is never evicted. */
@@ -51,6 +65,8 @@ export class KeyframeStore {
   private decoded: Keyframe[] = [];
   private decodedBytes = 0;
   private encodedBytes = 0;
+  /** Where this load's PNG copies go when it has a file (`keepPngsIn`). */
+  private pngHome: KeyframeBytes | undefined;
 
   constructor(private readonly budget: KeyframeBudget = DEFAULT_KEYFRAME_BUDGET) {}
 
@@ -58,7 +74,12 @@ export class KeyframeStore {
     return this.frames.length;
   }
 
-  /** Memory held now, in bytes. */
+  /** A new load's keyframes keep their PNG copies in `home` while it spills to a file (else as Blobs). */
+  keepPngsIn(home: KeyframeBytes | undefined): void {
+    this.pngHome = home;
+  }
+
+  /** Memory held now, in bytes (encoded: their PNG copies, wherever they are). */
   get bytes(): { decoded: number; encoded: number } {
     return { decoded: this.decodedBytes, encoded: this.encodedBytes };
   }
@@ -101,16 +122,24 @@ export class KeyframeStore {
       (image) => (this.frames.includes(keyframe) ? this.keepDecoded(keyframe, image) : image.close()),
       () => keyframe.decodedOnly && this.remove(keyframe),
     );
-    void encoded?.then(
-      (blob) => {
-        if (!this.frames.includes(keyframe)) return;
-        keyframe.png = blob;
-        this.encodedBytes += blob.size;
-        this.fitEncoded();
-        this.fitDecoded();
-      },
-      () => this.remove(keyframe),
-    );
+    const home = this.pngHome;
+    void encoded
+      ?.then(async (blob): Promise<KeyframePng | undefined> => {
+        if (!home?.spillsToFile || !this.frames.includes(keyframe)) return { image: blob, size: blob.size };
+        // Into the file: the Blob (held by the browser process) is let go.
+        const bytes = new Uint8Array(await blob.arrayBuffer());
+        return this.frames.includes(keyframe) ? { image: home.add(bytes), size: bytes.length, home } : undefined;
+      })
+      .then(
+        (png) => {
+          if (!png || !this.frames.includes(keyframe)) return;
+          keyframe.png = png;
+          this.encodedBytes += png.size;
+          this.fitEncoded();
+          this.fitDecoded();
+        },
+        () => this.remove(keyframe),
+      );
   }
 
   /** The keyframe's screen, decoding it if needed; pass it back with `release` once drawn. */
@@ -119,7 +148,8 @@ export class KeyframeStore {
     this.touch(keyframe);
     if (keyframe.bitmap) return keyframe.bitmap;
     if (!keyframe.png) throw new Error(`keyframe at ${keyframe.timeMs} ms is not ready`);
-    const image = await createImageBitmap(keyframe.png);
+    const png = keyframe.png;
+    const image = await createImageBitmap('home' in png ? new Blob([(await png.home.read(png.image)) as Uint8Array<ArrayBuffer>], { type: 'image/png' }) : png.image);
     // Another acquire may have decoded it meanwhile.
     if (keyframe.bitmap) {
       image.close();

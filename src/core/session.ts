@@ -194,6 +194,11 @@ export class PlaybackSession {
     return this.metadataChanges;
   }
 
+  /** Markers of the load changed in place since the last call (transfers that grew): their indexes. */
+  takeRevisedMarkers(): number[] {
+    return this.ingest.takeRevisedMarkers();
+  }
+
   /** The canvases to paint on: the screen, and the pointer layer above it. */
   attach(screen: PaintSurface, cursor: PaintSurface): void {
     this.renderer = new CanvasRenderer(screen, cursor, {

@@ -128,6 +128,10 @@ export class TimelineBuilder {
   private waiting: RecordedEvent[] = [];
   private lastDelayMs = 0;
   private transfers = new TransferGrouper();
+  /** Where each transfer's marker is in `markers`. */
+  private transferIndex = new WeakMap<Marker, number>();
+  /** Markers changed in place (a transfer another operation joined) since `takeRevisedMarkers()`. */
+  private revised = new Set<number>();
 
   /** Adds an event; returns the events whose time became known, in order. */
   add(event: RecordedEvent): TimedEvent[] {
@@ -143,6 +147,13 @@ export class TimelineBuilder {
       return [];
     }
     return [this.place(event)];
+  }
+
+  /** Indexes of the markers changed in place since the last call (transfers that grew), in order; forgets them. */
+  takeRevisedMarkers(): number[] {
+    const revised = [...this.revised].sort((a, b) => a - b);
+    this.revised.clear();
+    return revised;
   }
 
   /** No more events: places those still waiting (a file without screen data). */
@@ -292,7 +303,12 @@ export class TimelineBuilder {
           detail: { path: v.path, directoryName: v.directoryName, directoryId: v.directoryId, length: v.length, offset: Number(v.offset), success: !failed, ...(failed && { error: failure }) },
         };
         const added = this.transfers.add(operation, read ? 'read' : 'write');
-        if (added) this.markers.push(added);
+        if (added) {
+          if (added.transfer) this.transferIndex.set(added, this.markers.length);
+          this.markers.push(added);
+        }
+        const joined = this.transfers.lastJoined && this.transferIndex.get(this.transfers.lastJoined);
+        if (joined !== undefined) this.revised.add(joined);
         break;
       }
     }

@@ -39,6 +39,8 @@ interface OpenTransfer {
  */
 export class TransferGrouper {
   #open = new Map<string, OpenTransfer>();
+  /** The transfer marker the last `add` updated, when it joined one. */
+  lastJoined: Marker | undefined;
 
   /**
    * Takes one read or write marker (its detail: path, directoryId, length, offset, success);
@@ -50,6 +52,7 @@ export class TransferGrouper {
     const { timeMs } = operation;
     // Unambiguous: neither the direction nor the directory id has a space.
     const key = `${direction} ${directoryId} ${path}`;
+    this.lastJoined = undefined;
     if (!success) {
       this.#open.delete(key);
       return operation;
@@ -64,6 +67,7 @@ export class TransferGrouper {
       open.to = Math.max(open.to, offset + length);
       open.marker.detail.length = transfer.bytes;
       open.marker.label = transferLabel(transfer);
+      this.lastJoined = open.marker;
       return undefined;
     }
     const started: Transfer = { path, direction, bytes: length, count: 1, startMs: timeMs, endMs: timeMs, operations: [operation] };

@@ -1,4 +1,5 @@
 import { PlaybackSession } from '../core/session.js';
+import type { Marker } from '../format/timeline.js';
 import { MessageType, toErrorPayload, type ParamsOf, type RequestMessage, type RequestMethod, type ResultOf, type WorkerMessage } from './protocol.js';
 
 type Handlers = { [M in RequestMethod]: (params: ParamsOf<M>) => ResultOf<M> | Promise<ResultOf<M>> };
@@ -15,7 +16,7 @@ export interface PlayerEngine {
 export function createEngine(post: (message: WorkerMessage, transfer?: Transferable[]) => void): PlayerEngine {
   /** The session's metadata version the page has (timeupdate 4× a second need not clone the markers). */
   let metadataSent = -1;
-  /** The marker list the page has the first `markersSent` of: a load's list only grows, a new load makes a new one. */
+  /** The marker list the page has the first `markersSent` of: a load's list only grows (its transfers grow in place), a new load makes a new one. */
   let markersOfPage: unknown[] | undefined;
   let markersSent = 0;
   const session: PlaybackSession = new PlaybackSession({
@@ -24,9 +25,11 @@ export function createEngine(post: (message: WorkerMessage, transfer?: Transfera
       if (session.metadataVersion !== metadataSent) {
         metadataSent = session.metadataVersion;
         const markersFrom = markers === markersOfPage ? markersSent : 0;
+        // Transfers the page has that grew since: sent again.
+        const revised = session.takeRevisedMarkers().flatMap((index): Array<[number, Marker]> => (index < markersFrom ? [[index, markers[index]!]] : []));
         markersOfPage = markers;
         markersSent = markers.length;
-        post({ type: MessageType.Metadata, recording, markersFrom, markers: markers.slice(markersFrom) });
+        post({ type: MessageType.Metadata, recording, markersFrom, markers: markers.slice(markersFrom), revised });
       }
       post({ type: MessageType.Event, name, detail, state });
     },

@@ -4,13 +4,15 @@
  * event it fires, carrying the state as it was then, so the page never guesses state; the
  * recording's metadata (session info, markers) goes in a message of its own, only when it changed,
  * and the worker client puts the two back together into one snapshot per event. Markers only grow
- * during a load, so each metadata message carries only those added since the last one: a recording
- * with 100,000 markers sends each once, not the growing list again with every event.
+ * during a load (a transfer's marker grows in place as reads join it), so each metadata message
+ * carries only those added since the last one, and those changed: a recording with 100,000 markers
+ * sends each once, not the growing list again with every event.
  */
 import type { EvidenceNote } from '../core/export/evidence-log.js';
 import type { KeyframeProgress } from '../core/keyframes.js';
 import type { TextSearchHit, TextSearchOptions } from '../core/text-index/search.js';
 import type { ErrorReason } from '../format/errors.js';
+import type { Marker } from '../format/timeline.js';
 import type { MediaEvent, PlaybackOptions, PlaybackSnapshot } from '../playback-state.js';
 
 export type { PlaybackSnapshot } from '../playback-state.js';
@@ -179,6 +181,20 @@ export interface MetadataMessage {
   markersFrom: number;
   /** The markers from `markersFrom` on, in order. */
   markers: PlaybackSnapshot['markers'];
+  /** Markers before `markersFrom` changed since (a transfer another read or write joined), by index. */
+  revised: Array<[index: number, marker: Marker]>;
+}
+
+/**
+ * The load's marker list after a metadata message: a new array whenever a marker was added or
+ * changed (snapshots already handed out keep theirs), else `markers` itself.
+ */
+export function withMarkers(markers: readonly Marker[], { markersFrom, markers: added, revised }: Pick<MetadataMessage, 'markersFrom' | 'markers' | 'revised'>): Marker[] {
+  if (markersFrom === 0) return added;
+  if (added.length === 0 && revised.length === 0) return markers as Marker[];
+  const list = markers.slice(0, markersFrom).concat(added);
+  for (const [index, marker] of revised) list[index] = marker;
+  return list;
 }
 
 export interface ExportProgressMessage {

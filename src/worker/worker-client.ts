@@ -2,6 +2,7 @@ import {
   MessageType,
   RequestMethod,
   fromErrorPayload,
+  withMarkers,
   type ActivityMessage,
   type EventMessage,
   type ExportEvidenceParams,
@@ -146,10 +147,7 @@ export class EngineClient {
     if (this.terminated) return;
     this.heardFrom = true;
     if (message.type === MessageType.Metadata) {
-      const { markersFrom, markers: added } = message;
-      // A new list (not the old one grown) for new markers: snapshots already handed out keep theirs.
-      const markers = markersFrom === 0 ? added : added.length > 0 ? this.metadata.markers.slice(0, markersFrom).concat(added) : this.metadata.markers;
-      this.metadata = { recording: message.recording, markers };
+      this.metadata = { recording: message.recording, markers: withMarkers(this.metadata.markers, message) };
       return;
     }
     if (message.type === MessageType.Event) {

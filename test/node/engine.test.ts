@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { timestampOfMs, type AuditEventInit } from '../../src/format/events.js';
 import { encodeTdp } from '../../src/format/tdp.js';
 import { createEngine } from '../../src/worker/engine.js';
-import { MessageType, RequestMethod, type ParamsOf, type RequestMessage, type WorkerMessage } from '../../src/worker/protocol.js';
+import { MessageType, RequestMethod, withMarkers, type ParamsOf, type RequestMessage, type WorkerMessage } from '../../src/worker/protocol.js';
 import { Preload } from '../../src/playback-state.js';
 import type { Marker } from '../../src/format/timeline.js';
 import { T0, desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
@@ -50,7 +50,7 @@ function markersFrom(posted: readonly WorkerMessage[], start = 0): { markers: Ma
   for (const message of posted.slice(start)) {
     if (message.type !== MessageType.Metadata) continue;
     assert.ok(message.markersFrom === 0 || message.markersFrom === markers.length, `markers continue the list (${message.markersFrom} of ${markers.length})`);
-    markers = [...markers.slice(0, message.markersFrom), ...message.markers];
+    markers = withMarkers(markers, message);
     sent += message.markers.length;
   }
   return { markers, sent };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { KeyframeStore } from '../../src/core/keyframes.js';
 import { TileBytesStore, type StoredBytes } from '../../src/core/tile-bytes.js';
 import { FileSpill, type SyncFile } from '../../src/core/tile-spill-file.js';
 import '../helpers/property-seed.js';
@@ -152,5 +153,58 @@ describe('TileBytesStore spilling', () => {
     const ref = store.add(tileOf(1, 900));
     store.add(tileOf(2, 900));
     assert.deepEqual(await store.read(ref), tileOf(1, 900));
+  });
+});
+
+describe('keyframe PNG copies', () => {
+  /** Until `holds()`, letting promises settle in between; fails after `tries` turns. */
+  const until = async (holds: () => boolean, what: string, tries = 200): Promise<void> => {
+    for (let i = 0; i < tries && !holds(); i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(holds(), what);
+  };
+  const png = (seed: number, length: number) => new Blob([tileOf(seed, length)], { type: 'image/png' });
+
+  test('go into the tile store’s file, not into Blobs the browser process holds; with no file they stay Blobs', async () => {
+    const disk = diskFile();
+    const tiles = new TileBytesStore({ segmentBytes: 4096, cacheBytes: 3 * 4096 }, async () => new FileSpill(disk.file));
+    await tiles.ready;
+    const store = new KeyframeStore();
+    store.keepPngsIn(tiles);
+    // Keyframes of 5000 bytes: larger than a segment, and several of them seal segments into the file.
+    for (let end = 1; end <= 6; end++) store.add({ end: end * 10, timeMs: end * 100, width: 64, height: 64 }, undefined, Promise.resolve(png(end, 5000)));
+    await until(() => store.bytes.encoded === 6 * 5000, 'every PNG copy is kept');
+    for (let end = 1; end <= 6; end++) {
+      const copy = store.before(end * 10, 0)!.png!;
+      assert.ok('home' in copy && !(copy.image instanceof Blob), `keyframe ${end} is in the file`);
+      assert.deepEqual(await copy.home.read(copy.image), tileOf(end, 5000), `keyframe ${end} reads back`);
+    }
+    assert.ok(statSync(disk.path).size >= 4 * 5000, 'the copies are in the file');
+    assert.ok(tiles.residentBytes <= 5000, `the store holds no more than its open segment (${tiles.residentBytes} bytes)`);
+    tiles.close();
+
+    // No file (an engine in the page, or storage refused): Blobs, as before.
+    const blobs = new TileBytesStore({ segmentBytes: 4096, cacheBytes: 4096 }, async () => null);
+    await blobs.ready;
+    const without = new KeyframeStore();
+    without.keepPngsIn(blobs);
+    without.add({ end: 10, timeMs: 100, width: 64, height: 64 }, undefined, Promise.resolve(png(1, 5000)));
+    await until(() => without.bytes.encoded === 5000, 'the PNG copy is kept');
+    assert.ok(without.before(10, 0)!.png!.image instanceof Blob);
+  });
+
+  test('a copy that arrives after a new load is dropped, not written into the old store', async () => {
+    const disk = diskFile();
+    const tiles = new TileBytesStore({ segmentBytes: 4096, cacheBytes: 4096 }, async () => new FileSpill(disk.file));
+    await tiles.ready;
+    const store = new KeyframeStore();
+    store.keepPngsIn(tiles);
+    let encode!: (blob: Blob) => void;
+    store.add({ end: 10, timeMs: 100, width: 64, height: 64 }, undefined, new Promise((resolve) => (encode = resolve)));
+    store.clear();
+    tiles.close();
+    encode(png(1, 100));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(store.bytes.encoded, 0);
+    assert.equal(store.count, 0);
   });
 });

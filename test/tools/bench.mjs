@@ -16,9 +16,10 @@
 //      one (the committed Linux sample's damage looped), each against decoding from the start
 //   6. video export: the committed 1080p sample exported whole and as a 1-minute clip (H.264 at
 //      1920×1080), against a bare VideoEncoder encoding the same frames
-//   7. markers: a 1-hour recording with 100,000 alerts (522 KB) against one of the same screen and
-//      length without them, each loaded on a fresh page: time to loadedmetadata and canplaythrough,
-//      and the page renderer's memory (VmRSS peak over the load, minus the idle page)
+//   7. markers: a 1-hour recording with 100,000 alerts (1.2 MB) against one of the same screen and
+//      length without them, made on a page of their own and served as files, each loaded on a fresh
+//      page: time to loadedmetadata and canplaythrough, the page renderer's memory (VmRSS peak over
+//      the load, minus the idle page), then the first read of `markers` on its own
 //   8. memory against length: 10-minute, 1-hour and 3-hour 1080p samples of the same scene (made
 //      on first run, never committed), renderer and browser process, peak and settled
 // `BENCH_ONLY=export npm run bench` runs step 6 alone (no 1-hour samples needed); `BENCH_ONLY=markers`
@@ -197,20 +198,36 @@ const MARKER_RUNS = 3;
 async function markerStep(previous) {
   let page = previous;
   const runs = { markers: [], baseline: [] };
+  // Made once each, on a page of their own, and served as files: the pages that load them never made them.
+  const files = {};
+  for (const alerts of [0, MARKER_COUNT]) {
+    page = await freshPage(page);
+    const base64 = await page.evaluate((count, length) => globalThis.makeMarkerRecording(count, length), alerts, MARKER_COUNT);
+    files[alerts] = `.bench/markers-${alerts}.tar`;
+    writeFileSync(join(root, files[alerts]), Buffer.from(base64, 'base64'));
+  }
+  let run = 0;
   const loadOnce = async (alerts) => {
     page = await freshPage(page);
-    await page.evaluate((count, length) => globalThis.makeMarkerRecording(count, length), alerts, MARKER_COUNT);
-    await sleep(500); // the page settles after making the file (its garbage is left to the idle sample)
+    const url = urlOf(files[alerts], `markers-${run++}`);
     const idle = memory.sample();
     memory.samples = [];
     memory.start();
-    const load = await page.evaluate((count) => globalThis.runMarkerLoad(count), alerts);
+    const load = await page.evaluate((u) => globalThis.runMarkerLoad(u), url);
     memory.stop();
     const peak = Math.max(...memory.samples.map((s) => s.largestBytes));
+    // The first read of `markers` builds every marker the page sees (frozen, kept): measured on its own, after the load.
+    memory.samples = [];
+    memory.start();
+    const read = await page.evaluate(() => globalThis.readMarkers());
+    await sleep(300); // a sample or more after the read
+    memory.stop();
+    const readPeak = Math.max(...memory.samples.map((s) => s.largestBytes));
     return {
-      markers: load.markers, bytes: load.bytes, durationS: round(load.durationS, 1),
+      markers: read.markers, bytes: sentFor(url)?.size ?? null, durationS: round(load.durationS, 1),
       loadedMetadataMs: round(load.loadedMetadataAt - load.srcSetAt), canPlayThroughMs: round(load.canPlayThroughAt - load.srcSetAt),
       idleMB: RendererMemory.mb(idle.largestBytes), peakMB: RendererMemory.mb(peak), addedMB: RendererMemory.mb(peak - idle.largestBytes),
+      readMs: round(read.ms), readPeakMB: RendererMemory.mb(readPeak), readAddedMB: RendererMemory.mb(readPeak - idle.largestBytes),
     };
   };
   await loadOnce(0); // warm-up: worker script, code caches
@@ -220,19 +237,25 @@ async function markerStep(previous) {
   }
   await page.close();
   const of = (list, key) => median(list.map((r) => r[key]));
-  const figures = (list) => ({ loadedMetadataMs: of(list, 'loadedMetadataMs'), canPlayThroughMs: of(list, 'canPlayThroughMs'), addedMB: round(of(list, 'addedMB'), 1), peakMB: round(of(list, 'peakMB'), 1) });
+  const figures = (list) => ({
+    loadedMetadataMs: of(list, 'loadedMetadataMs'), canPlayThroughMs: of(list, 'canPlayThroughMs'), addedMB: round(of(list, 'addedMB'), 1), peakMB: round(of(list, 'peakMB'), 1),
+    readMs: of(list, 'readMs'), readAddedMB: round(of(list, 'readAddedMB'), 1),
+  });
   const result = { count: MARKER_COUNT, runs, markers: figures(runs.markers), baseline: figures(runs.baseline) };
   result.extraMB = round(result.markers.addedMB - result.baseline.addedMB, 1);
   console.log(`\nMarkers: a 1-hour recording with ${MARKER_COUNT} alerts (${round(runs.markers[0].bytes / 1e3)} KB) against the same screen and length without them ` +
-    `(${round(runs.baseline[0].bytes / 1e3, 1)} KB), ${MARKER_RUNS} runs each, alternating, each on a fresh page; memory = page renderer VmRSS peak over the load − idle page\n`);
+    `(${round(runs.baseline[0].bytes / 1e3, 1)} KB), ${MARKER_RUNS} runs each, alternating, each on a fresh page; memory = page renderer VmRSS peak over the load − idle page; ` +
+    `then the first read of \`markers\` (which builds every marker the page sees), timed and sampled on its own (its peak − the same idle page)\n`);
   console.table([['100,000 alerts', runs.markers], ['no alerts (baseline)', runs.baseline]].flatMap(([file, list]) => list.map((r) => ({
     file, markers: r.markers, 'loadedmetadata ms': r.loadedMetadataMs, 'canplaythrough ms': r.canPlayThroughMs, 'idle MB': r.idleMB, 'peak MB': r.peakMB, 'added MB': r.addedMB,
+    'markers read ms': r.readMs, 'after read, added MB': r.readAddedMB,
   }))));
   return result;
 }
 const markerRows = (m) => [
   { benchmark: `load with ${m.count} markers (1 hour), to canplaythrough (median of ${MARKER_RUNS})`, result: `${m.markers.canPlayThroughMs} ms (loadedmetadata ${m.markers.loadedMetadataMs} ms)`, baseline: `${m.baseline.canPlayThroughMs} ms (loadedmetadata ${m.baseline.loadedMetadataMs} ms) without markers`, ratio: ratio(m.markers.canPlayThroughMs, m.baseline.canPlayThroughMs), target: '< 1000 ms', met: m.markers.canPlayThroughMs < 1000 ? 'yes' : 'NO' },
   { benchmark: `renderer memory added by ${m.count} markers (load peak − idle page)`, result: `${m.extraMB} MB (${m.markers.addedMB} MB with, ${m.baseline.addedMB} MB without)`, baseline: `${m.baseline.addedMB} MB without markers`, ratio: ratio(m.markers.addedMB, m.baseline.addedMB), target: '< 50 MB', met: m.extraMB < 50 ? 'yes' : 'NO' },
+  { benchmark: `first read of \`markers\` with ${m.count} markers (builds them all): time, renderer memory then − idle page`, result: `${m.markers.readMs} ms, ${m.markers.readAddedMB} MB`, baseline: `${m.baseline.readAddedMB} MB without markers`, ratio: null, target: '— (info)', met: '—' },
 ];
 
 /**
