@@ -49,6 +49,22 @@ async function repaintingRecording(): Promise<Uint8Array> {
 }
 
 /**
+ * The same desktop with its bottom row (the wallpaper) painted once, at the start: later tiles
+ * repaint only the top row, so no parts but the first cover the screen (the synthetic 1-hour PNG
+ * samples are like that, and so are many PNG-era recordings).
+ */
+async function wallpaperOnceRecording(): Promise<Uint8Array> {
+  const pngs = await Promise.all(Array.from({ length: 9 }, (_, i) => noisePng(i + 1)));
+  const steps: ScreenStep[] = [{ timeMs: 0, screen: { width: 256, height: 128 } }];
+  for (let cell = 4; cell < 8; cell++) steps.push({ timeMs: 0, tile: { left: (cell % 4) * 64, top: 64, color: [0, 0, 0], png: pngs[8 - cell]! } });
+  for (let i = 0; i < 300; i++) {
+    const cell = i % 4;
+    steps.push({ timeMs: i * 200, tile: { left: cell * 64, top: 0, color: [0, 0, 0], png: pngs[i % pngs.length] } });
+  }
+  return screenRecording(steps, { partSize: 64 * 1024 });
+}
+
+/**
  * A fast-path sample's screen updates played `times` times in a row (the screen size once, at the
  * start), in parts of about 64 KB: each repeat starts with full frames, whose RemoteFX frames need
  * the header blocks of the first.
@@ -125,6 +141,35 @@ describe('random access: a seek past what arrived reads only the parts that mome
     await ended;
     expect(element.currentTime * 1000).to.equal(served.durationMs);
     await expectScreenAt(element, served.bytes, served.durationMs);
+  });
+
+  it('PNG tiles whose wallpaper is painted once: the seek reads no part (the end read showed none would cover) and lands exactly with the download in order', async () => {
+    const bytes = await wallpaperOnceRecording();
+    const offsets = partOffsets(bytes);
+    const served = await serve(bytes, 'honest', offsets[2]!);
+    const element = await loadedPlayer(served);
+    const seen = recordEvents(element);
+    const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
+    const waiting = nextEvent(element, 'waiting');
+    const seeked = nextEvent(element, 'seeked');
+    element.currentTime = target;
+    await waiting;
+    await served.release();
+    await seeked;
+    expect(element.currentTime).to.equal(target);
+    expect(seen.filter((name) => ['seeking', 'waiting', 'seeked', 'error'].includes(name))).to.deep.equal(['seeking', 'waiting', 'seeked']);
+    await expectScreenAt(element, served.bytes, target * 1000);
+    const ranges = (await served.log()).filter((request) => request.range !== null);
+    expectNoByteTwice(ranges, bytes.length);
+    // Besides the end read first, only the download in order: ranges that each start where the one before ended.
+    const [tailRead, ...inOrder] = ranges;
+    expect(tailRead!.range).to.match(/^bytes=-/);
+    let at = 0;
+    for (const { range, bytes: sent } of inOrder) {
+      if (at >= rangeStart(tailRead!.range!, bytes.length)) break;
+      expect(rangeStart(range!, bytes.length), `${range}: the download in order, not a seek's read`).to.equal(at);
+      at += sent;
+    }
   });
 
   it('RemoteFX: the seek lands exactly with the decoder state the front gave (RemoteFX headers), from far fewer bytes than lie before the target', async () => {

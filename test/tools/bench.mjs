@@ -427,7 +427,8 @@ async function randomAccessStep() {
   // BENCH_RANDOM=png or =rfx: that recording's rows only.
   const recordings = [['png', '1-hour 1080p (PNG tiles)', longSample], ['rfx', '1-hour RemoteFX', rfxSample]].filter(([key]) => !process.env.BENCH_RANDOM || process.env.BENCH_RANDOM === key);
   for (const [, label, file] of recordings) {
-    for (const mbit of [20, 100]) {
+    // BENCH_MBIT=20 or =100: that link only.
+    for (const mbit of [20, 100].filter((rate) => !process.env.BENCH_MBIT || Number(process.env.BENCH_MBIT) === rate)) {
       const paced = await startPacedServer(root, { bitsPerSecond: mbit * 1e6, rttMs: RANDOM_RTT_MS });
       const page = await browser.newPage();
       try {
