@@ -29,7 +29,7 @@ export class SeekIslands {
   private lastParts: readonly HeldPart[] | undefined;
   /** Whether the last parts, composed as an island at the end, cover the screen; undefined until judged. */
   private endCovered: boolean | undefined;
-  /** Parts read for seeks, merged where their bytes touch, with the time they span. */
+  /** Parts read for seeks, in file order, with the time each spans. */
   private held: Array<{ offset: number; end: number; fromMs: number; toMs: number }> = [];
 
   /**
@@ -132,10 +132,21 @@ export class SeekIslands {
     pending?.resolve(undefined);
   }
 
-  /** The time spans held beyond `loadedMs` (what the download in order has reached), in order. */
+  /** The time spans held beyond `loadedMs` (what the download in order has reached), in order; parts whose bytes touch make one. */
   heldBeyond(loadedMs: number): Array<[number, number]> {
     this.held = this.held.filter((part) => part.toMs > loadedMs);
-    return this.held.map((part) => [part.fromMs, part.toMs]);
+    const spans: Array<{ end: number; fromMs: number; toMs: number }> = [];
+    for (const part of this.held) {
+      const last = spans.at(-1);
+      if (last && part.offset <= last.end) Object.assign(last, { end: Math.max(last.end, part.end), fromMs: Math.min(last.fromMs, part.fromMs), toMs: Math.max(last.toMs, part.toMs) });
+      else spans.push({ end: part.end, fromMs: part.fromMs, toMs: part.toMs });
+    }
+    return spans.map((span) => [span.fromMs, span.toMs]);
+  }
+
+  /** The bytes `[start, end)` are no longer held (the feed's budget): the parts they were in are not buffered any more. */
+  drop(start: number, end: number): void {
+    this.held = this.held.filter((part) => part.end <= start || part.offset >= end);
   }
 
   private hold(part: HeldPart): void {
@@ -148,12 +159,7 @@ export class SeekIslands {
     }
     if (fromMs > toMs) return;
     if (part.untilMs !== undefined && part.untilMs > toMs) toMs = part.untilMs;
-    let merged = { offset: part.offset, end: part.end, fromMs, toMs };
-    const kept = [];
-    for (const other of this.held) {
-      if (other.end < merged.offset || other.offset > merged.end) kept.push(other);
-      else merged = { offset: Math.min(other.offset, merged.offset), end: Math.max(other.end, merged.end), fromMs: Math.min(other.fromMs, merged.fromMs), toMs: Math.max(other.toMs, merged.toMs) };
-    }
-    this.held = [...kept, merged].sort((a, b) => a.offset - b.offset);
+    if (this.held.some((other) => other.offset === part.offset)) return;
+    this.held = [...this.held, { offset: part.offset, end: part.end, fromMs, toMs }].sort((a, b) => a.offset - b.offset);
   }
 }

@@ -463,6 +463,12 @@ export class PlaybackSession {
         this.host.emit(MediaEvent.Progress);
         return wanted;
       },
+      seekBytesDropped: (start, end) => {
+        if (!current() || !this.islands) return;
+        this.islands.drop(start, end);
+        this.state.bufferedAheadMs = this.islands.heldBeyond(this.ingest.durationMs);
+        this.host.emit(MediaEvent.Progress);
+      },
       lastParts: (parts) => void this.islandsReady?.then((islands) => current() && islands?.noteLastParts(parts)),
       seekPartFailed: (error) => {
         if (!current()) return;

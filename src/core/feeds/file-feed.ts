@@ -230,6 +230,7 @@ export class FileFeed implements RecordingFeed {
     if (!tail.times) return undefined;
     const seekReads = new chunk.SeekReads(read, length, () => duration.originMs, () => Math.max(this.frontBytes, this.frontRequested));
     for (const { start, bytes } of fetched) seekReads.cache.keep(start, bytes);
+    seekReads.cache.onDropped = (start, end) => signal.aborted || sink.seekBytesDropped?.(start, end);
     this.seekReads = seekReads;
     sink.lastParts?.(lastParts.map((part) => ({ ...part, untilMs: undefined })));
     return chunk.readFrontByRanges(url, seekReads.cache, signal, { turn: () => seekReads.idle, requested: (end) => (this.frontRequested = end) });
