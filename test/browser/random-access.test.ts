@@ -11,7 +11,10 @@ import { nextEvent } from '../helpers/next-event.js';
 import { difference, imageDataOf } from '../helpers/reference-screen.js';
 import { REMOTEFX_SAMPLE, expectNoByteTwice, expectScreenAt, player, rangeStart, recordEvents, serve, type Served } from '../helpers/range-serve.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
-import { TILE, screenRecording, type ScreenStep } from '../helpers/screen-recording.js';
+import { TILE, screenMessages, screenRecording, type ScreenStep } from '../helpers/screen-recording.js';
+import { timestampOfMs } from '../../src/format/events.js';
+import { encodeTdpb } from '../../src/format/tdp.js';
+import { T0 } from '../helpers/recording-bytes.js';
 
 /** Part offsets by chaining headers from the front. */
 function partOffsets(bytes: Uint8Array): number[] {
@@ -39,13 +42,27 @@ async function noisePng(seed: number): Promise<Uint8Array> {
  * in parts of about 64 KB (4.8 MB): the screen at any moment is covered by the last parts before it.
  */
 async function repaintingRecording(): Promise<Uint8Array> {
+  return screenRecording(await repaintingSteps(), { partSize: 64 * 1024 });
+}
+
+/** The steps as a Teleport 2026 recording: each screen message a TDPB envelope (`tdpbMessage`), in parts of about 64 KB. */
+async function tdpbRecording(steps: ScreenStep[]): Promise<Uint8Array> {
+  const events: AuditEventInit[] = (await screenMessages(steps)).map(({ timeMs, message }, index) => ({
+    case: 'desktopRecording',
+    value: { metadata: { index: BigInt(index), type: 'desktop.recording', time: timestampOfMs(T0 + timeMs) }, tdpbMessage: encodeTdpb(message), delayMilliseconds: BigInt(timeMs) },
+  }));
+  return writeRecording(events, { partSize: 64 * 1024 });
+}
+
+/** The steps of `repaintingRecording`: a 256×128 desktop repainted cell by cell, a tile every 200 ms for a minute. */
+async function repaintingSteps(): Promise<ScreenStep[]> {
   const pngs = await Promise.all(Array.from({ length: 9 }, (_, i) => noisePng(i + 1)));
   const steps: ScreenStep[] = [{ timeMs: 0, screen: { width: 256, height: 128 } }];
   for (let i = 0; i < 300; i++) {
     const cell = i % 8;
     steps.push({ timeMs: i * 200, tile: { left: (cell % 4) * 64, top: (cell >> 2) * 64, color: [0, 0, 0], png: pngs[i % pngs.length] } });
   }
-  return screenRecording(steps, { partSize: 64 * 1024 });
+  return steps;
 }
 
 /**
@@ -170,6 +187,32 @@ describe('random access: a seek past what arrived reads only the parts that mome
       expect(rangeStart(range!, bytes.length), `${range}: the download in order, not a seek's read`).to.equal(at);
       at += sent;
     }
+  });
+
+  it('TDPB (Teleport 2026): a seek right after loadedmetadata past the loaded edge lands pixel-exact, from parts read by range', async () => {
+    const bytes = await tdpbRecording(await repaintingSteps());
+    const offsets = partOffsets(bytes);
+    const served = await serve(bytes, 'honest', offsets[2]!);
+    const element = await loadedPlayer(served);
+    const seen = recordEvents(element);
+    const target = Math.floor(served.durationMs * 0.8 + 70) / 1000;
+    const seeked = nextEvent(element, 'seeked');
+    element.currentTime = target;
+    expect([element.currentTime, element.seeking]).to.deep.equal([target, true]);
+    // Never released: only range reads can bring the target.
+    await seeked;
+    expect(element.currentTime).to.equal(target);
+    expect(seen.filter((name) => ['seeking', 'waiting', 'seeked', 'error'].includes(name))).to.deep.equal(['seeking', 'waiting', 'seeked']);
+    await expectScreenAt(element, served.bytes, target * 1000);
+    const ranges = (await served.log()).filter((request) => request.range !== null);
+    expectNoByteTwice(ranges, bytes.length);
+    const rangeBytes = ranges.reduce((sum, request) => sum + request.bytes, 0);
+    expect(rangeBytes, `${rangeBytes} bytes by range against ${Math.floor(bytes.length * 0.8)} before the target`).to.be.below(bytes.length * 0.8 * 0.4);
+    // The download in order takes over at the target: the same screen.
+    const complete = nextEvent(element, 'canplaythrough');
+    await served.release();
+    await complete;
+    await expectScreenAt(element, served.bytes, target * 1000);
   });
 
   it('RemoteFX: the seek lands exactly with the decoder state the front gave (RemoteFX headers), from far fewer bytes than lie before the target', async () => {
