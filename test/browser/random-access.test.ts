@@ -215,6 +215,40 @@ describe('random access: a seek past what arrived reads only the parts that mome
     await expectScreenAt(element, served.bytes, target * 1000);
   });
 
+  it('a screen size change between what loaded and the seek\'s parts: the island sees tiles outside the screen it knows and the seek waits for the download in order', async () => {
+    // 256×128 for 20 s, 320×192 until 40 s, then 256×128 again (so the end read shows islands compose).
+    const pngs = await Promise.all(Array.from({ length: 9 }, (_, i) => noisePng(i + 1)));
+    const steps: ScreenStep[] = [];
+    for (const [fromMs, width, height] of [[0, 256, 128], [20_000, 320, 192], [40_000, 256, 128]] as const) {
+      steps.push({ timeMs: fromMs, screen: { width, height } });
+      // The cells of the first size alternate with the ones outside it, so every part read back paints some of the first.
+      const inside: Array<[number, number]> = [];
+      const outside: Array<[number, number]> = [];
+      for (let top = 0; top < height; top += 64) for (let left = 0; left < width; left += 64) (left < 256 && top < 128 ? inside : outside).push([left, top]);
+      const cells = inside.flatMap((cell, i) => (outside[i] ? [cell, outside[i]!] : [cell]));
+      for (let i = 0; i < 100; i++) {
+        const [left, top] = cells[i % cells.length]!;
+        steps.push({ timeMs: fromMs + i * 200, tile: { left, top, color: [0, 0, 0], png: pngs[i % pngs.length] } });
+      }
+    }
+    const bytes = await screenRecording(steps, { partSize: 64 * 1024 });
+    const served = await serve(bytes, 'honest', partOffsets(bytes)[2]!);
+    const element = await loadedPlayer(served);
+    const target = 35.1;
+    const partsRead = new Promise<void>((resolve) => element.addEventListener('progress', () => element.buffered.length === 2 && resolve()));
+    const seeked = nextEvent(element, 'seeked');
+    element.currentTime = target;
+    // The island was tried (a part was read for it) and gave up: the seek still waits.
+    await partsRead;
+    expect(element.seeking, 'no island shown').to.equal(true);
+    await served.release();
+    await seeked;
+    expect(element.currentTime).to.equal(target);
+    const screen = await imageDataOf(await element.captureFrame());
+    expect([screen.width, screen.height]).to.deep.equal([320, 192]);
+    await expectScreenAt(element, served.bytes, target * 1000);
+  });
+
   it('RemoteFX: the seek lands exactly with the decoder state the front gave (RemoteFX headers), from far fewer bytes than lie before the target', async () => {
     const bytes = await repeatedFastPath(REMOTEFX_SAMPLE, 4);
     const served = await serve(bytes, 'honest', partOffsets(bytes)[2]!);
