@@ -25,7 +25,10 @@
 // step 7 alone; `BENCH_ONLY=memory` step 8 alone; `BENCH_ONLY=linux` step 5b alone; `BENCH_ONLY=inpage` the
 // engine run in the page (the page's long tasks while the engine shares its thread), which the full run leaves out.
 // `BENCH_ONLY=random` the seeks right after loadedmetadata over a paced link (test/tools/paced-server.mjs: 20 and
-// 100 Mbit/s, 40 ms RTT, the player's worker fetches included), on the 1-hour 1080p and RemoteFX samples, against the same file streamed.
+// 100 Mbit/s, 40 ms RTT, the player's worker fetches included), on the 1-hour 1080p and RemoteFX samples, against the same file streamed
+// (BENCH_RANDOM=png|rfx one recording, BENCH_MBIT=20|100 one link, BENCH_PLAY_ON_S=n play n s on after each seek,
+// BENCH_DOWNLOAD_AFTER_SEEK=restart the download restarting from the seek point); `BENCH_ONLY=random-memory` memory
+// while 30 far seeks follow each other on one throttled load.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -73,7 +76,7 @@ const fastPathOnly = process.env.BENCH_ONLY === 'fastpath';
 // BENCH_ONLY=linux: the same seeks on the 1-hour Linux (TDPB, QOIZ) recording, against the built player.
 const linuxOnly = process.env.BENCH_ONLY === 'linux';
 // BENCH_ONLY=random: seeks right after loadedmetadata over a paced link (20 and 100 Mbit/s, 40 ms RTT), random access against streaming.
-const randomOnly = process.env.BENCH_ONLY === 'random';
+const randomOnly = process.env.BENCH_ONLY === 'random' || process.env.BENCH_ONLY === 'random-memory';
 if (!exportOnly && !markersOnly && !fastPathOnly && !memoryOnly && !linuxOnly && !inPageOnly && !existsSync(join(root, longSample))) {
   console.log(`Generating ${longSample} (1 hour, 1920×1080); this takes a few minutes…`);
   const made = spawnSync('npx', ['tsx', 'demo/generate-samples.ts', '--long'], { cwd: root, stdio: 'inherit' });
@@ -434,11 +437,15 @@ async function randomAccessStep() {
       try {
         await page.goto(`${paced.base}/.bench/index.html`);
         await page.waitForFunction(() => typeof globalThis.runSeekAfterMetadata === 'function');
-        const url = `${paced.base}/${file}`;
+        // BENCH_DOWNLOAD_AFTER_SEEK=restart: the download after a seek's parts restarts from the seek point (the
+        // alternative to going on from where it was); BENCH_PLAY_ON_S=n: after seeked, play n seconds on from the target.
+        const restart = process.env.BENCH_DOWNLOAD_AFTER_SEEK === 'restart';
+        const playOnS = Number(process.env.BENCH_PLAY_ON_S ?? 0);
+        const url = `${paced.base}/${file}${restart ? '?download-after-seek=restart' : ''}`;
         // Each seek on a fresh load, right after loadedmetadata (nothing of the target has arrived).
         const runs = [];
         for (const fraction of fractions) {
-          runs.push(await page.evaluate((u, f) => globalThis.runSeekAfterMetadata(u, f), url, fraction));
+          runs.push(await page.evaluate((u, f, p) => globalThis.runSeekAfterMetadata(u, f, p), url, fraction, playOnS));
           await sleep(300);
         }
         const streamedFrom = epochNow();
@@ -452,6 +459,7 @@ async function randomAccessStep() {
             metadataMs: round(run.metadataAt - run.srcSetAt),
             durationFinal: run.durationAtMetadataS === streamed.durationS,
             ms: round(run.seekedAt - run.startAt),
+            playOnMs: run.playedOnAt === undefined ? undefined : round(run.playedOnAt - run.seekedAt),
             bytes: during.reduce((sum, chunk) => sum + chunk.bytes, 0),
             baselineMs: round(streamed.reachedAt[i] - streamed.srcSetAt),
             bytesBeforeTarget: baselineChunks.filter((chunk) => chunk.at <= streamed.reachedAt[i]).reduce((sum, chunk) => sum + chunk.bytes, 0),
@@ -463,6 +471,9 @@ async function randomAccessStep() {
           metadataMaxMs: round(Math.max(...seeks.map((s) => s.metadataMs))),
           durationFinalAtMetadata: seeks.every((s) => s.durationFinal),
           seekMedianMs: round(median(seeks.map((s) => s.ms))), seekMaxMs: round(Math.max(...seeks.map((s) => s.ms))),
+          downloadAfterSeek: restart ? 'restart' : 'continue', playOnS,
+          playOnMedianMs: playOnS ? round(median(seeks.map((s) => s.playOnMs))) : undefined,
+          playOnMaxMs: playOnS ? round(Math.max(...seeks.map((s) => s.playOnMs))) : undefined,
           baselineMedianMs: round(median(seeks.map((s) => s.baselineMs))), baselineMaxMs: round(Math.max(...seeks.map((s) => s.baselineMs))),
           bytesMedian: median(seeks.map((s) => s.bytes)), bytesMax: Math.max(...seeks.map((s) => s.bytes)),
           bytesBeforeMedian: median(seeks.map((s) => s.bytesBeforeTarget)), bytesBeforeMax: Math.max(...seeks.map((s) => s.bytesBeforeTarget)),
@@ -470,7 +481,8 @@ async function randomAccessStep() {
         };
         rows.push(row);
         console.log(`\n${label} at ${mbit} Mbit/s, ${RANDOM_RTT_MS} ms RTT: loadedmetadata after ${row.metadataMs} ms median, ${row.metadataMaxMs} max (duration final: ${row.durationFinalAtMetadata})`);
-        console.table(seeks.map((s) => ({ 'target s': s.targetS, exact: s.exact, 'metadata ms': s.metadataMs, 'seek ms': s.ms, 'streamed ms': s.baselineMs, 'bytes during the seek': s.bytes, 'bytes before target': s.bytesBeforeTarget })));
+        if (playOnS) console.log(`download after a seek: ${row.downloadAfterSeek}; playing ${playOnS} s on from the target after seeked: median ${row.playOnMedianMs} ms, max ${row.playOnMaxMs} ms`);
+        console.table(seeks.map((s) => ({ 'target s': s.targetS, exact: s.exact, 'metadata ms': s.metadataMs, 'seek ms': s.ms, 'play on ms': s.playOnMs, 'streamed ms': s.baselineMs, 'bytes during the seek': s.bytes, 'bytes before target': s.bytesBeforeTarget })));
       } finally {
         await page.close();
         await paced.close();
@@ -479,6 +491,56 @@ async function randomAccessStep() {
   }
   return rows;
 }
+/**
+ * BENCH_ONLY=random-memory: memory while seeking randomly on a throttled load: one fresh load of the
+ * 1-hour RemoteFX recording at 20 Mbit/s, and right after loadedmetadata RANDOM_MEMORY_SEEKS seeded
+ * far seeks one after another while the download goes on; the renderer's and browser's resident
+ * memory (every 100 ms) and the worker's JS heap + ArrayBuffers (every 200 ms), peaks.
+ */
+const RANDOM_MEMORY_SEEKS = 30;
+async function randomMemoryStep() {
+  const random = seededRandom(SEED + 1);
+  const fractions = Array.from({ length: RANDOM_MEMORY_SEEKS }, () => random());
+  const file = process.env.BENCH_RANDOM === 'png' ? longSample : rfxSample;
+  const mbit = Number(process.env.BENCH_MBIT ?? 20);
+  const paced = await startPacedServer(root, { bitsPerSecond: mbit * 1e6, rttMs: RANDOM_RTT_MS });
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${paced.base}/.bench/index.html`);
+    await page.waitForFunction(() => typeof globalThis.runSeeksWhileLoading === 'function');
+    const idle = memory.sample();
+    memory.samples = [];
+    memory.start();
+    const from = epochNow();
+    const running = page.evaluate((u, f) => globalThis.runSeeksWhileLoading(u, f), `${paced.base}/${file}`, fractions);
+    const worker = await waitForPlayerWorker(page);
+    const heap = worker ? new WorkerHeap(worker) : null;
+    heap?.start();
+    const { seekMs, loadedAtEnd } = await running;
+    await heap?.stop();
+    memory.stop();
+    const mb = (bytes) => RendererMemory.mb(bytes);
+    const bytes = paced.sentBetween(from).reduce((sum, chunk) => sum + chunk.bytes, 0);
+    const row = {
+      file, mbit, seeks: seekMs.length, seekMedianMs: round(median(seekMs)), seekMaxMs: round(Math.max(...seekMs)), loadedAtEnd, bytesFetched: bytes,
+      rendererIdleMB: mb(idle.largestBytes), rendererPeakMB: mb(RendererMemory.peak(memory.samples, 'largestBytes')?.largestBytes),
+      browserPeakMB: mb(RendererMemory.peak(memory.samples, 'browserBytes')?.browserBytes),
+      workerPeakMB: heap?.samples.length ? mb(Math.max(...heap.samples.map((h) => h.usedSize + (h.backingStorageSize ?? 0)))) : null,
+    };
+    console.log(`\nMemory while seeking randomly: ${file} at ${mbit} Mbit/s, ${RANDOM_MEMORY_SEEKS} far seeks right after loadedmetadata, one after another`);
+    console.table([row]);
+    return [row];
+  } finally {
+    await page.close();
+    await paced.close();
+  }
+}
+const randomMemoryRows = (rows) => rows.map((r) => ({
+  benchmark: `memory while seeking randomly (${r.seeks} far seeks on a ${r.mbit} Mbit/s load, ${r.file})`,
+  result: `renderer peak ${r.rendererPeakMB} MB (idle ${r.rendererIdleMB}), browser peak ${r.browserPeakMB} MB, worker peak ${r.workerPeakMB} MB; seeks median ${r.seekMedianMs} ms, max ${r.seekMaxMs} ms; ${r.bytesFetched} bytes fetched`,
+}));
+if (process.env.BENCH_ONLY === 'random-memory') await runAlone('randomMemory', randomMemoryStep, randomMemoryRows);
+
 const randomRows = (rows) => rows.map((r) => ({
   recording: r.label, link: `${r.mbit} Mbit/s, ${RANDOM_RTT_MS} ms`,
   'loadedmetadata median / max ms': `${r.metadataMs} / ${r.metadataMaxMs}`, 'final duration': r.durationFinalAtMetadata,
@@ -486,7 +548,7 @@ const randomRows = (rows) => rows.map((r) => ({
   'bytes per seek median / max': `${r.bytesMedian} / ${r.bytesMax}`,
   'bytes before target median / max': `${r.bytesBeforeMedian} / ${r.bytesBeforeMax}`,
 }));
-if (randomOnly) await runAlone('randomAccess', randomAccessStep, randomRows);
+if (process.env.BENCH_ONLY === 'random') await runAlone('randomAccess', randomAccessStep, randomRows);
 
 try {
   // ——— 1. No player: reader and tile baselines, on the page's main thread ———

@@ -19,6 +19,11 @@ export interface FrontTurns {
   turn(): Promise<void> | undefined;
   /** The download in order has asked for the file up to `end`: seeks leave those bytes to it. */
   requested(end: number): void;
+  /**
+   * A stretch to fetch into the cache before going on (the bench's "restart from the seek point"
+   * alternative, `download-after-seek=restart`); undefined: go on from where it was.
+   */
+  ahead?(): { start: number; end: number } | undefined;
 }
 
 /**
@@ -36,6 +41,15 @@ export async function* readFrontByRanges(url: string, cache: ByteCache, signal: 
     if (waiting) {
       await waiting;
       signal.throwIfAborted();
+    }
+    const ahead = turns.ahead?.();
+    if (ahead) {
+      for (let from = ahead.start; from < ahead.end; from += rangeBytes) {
+        await turns.turn();
+        signal.throwIfAborted();
+        await cache.read(from, Math.min(ahead.end, from + rangeBytes));
+      }
+      continue;
     }
     const heldEnd = cache.heldEndAt(at);
     if (heldEnd !== undefined) {
