@@ -111,23 +111,33 @@ async function loadedPlayer(served: Served, durationMs = served.durationMs): Pro
   return element;
 }
 
+/**
+ * Serves `bytes` with the download in order held at the third part, loads them to loadedmetadata
+ * and seeks to `targetOf(duration)` seconds: the seek lands exactly, from range reads alone (the
+ * download is not released here), with `currentTime` the target right after the assignment.
+ */
+async function seekPastHeldDownload(bytes: Uint8Array, targetOf: (durationMs: number) => number): Promise<{ served: Served; element: DesktopRecordingPlayer; target: number }> {
+  const served = await serve(bytes, 'honest', partOffsets(bytes)[2]!);
+  const element = await loadedPlayer(served);
+  const seen = recordEvents(element);
+  const target = targetOf(served.durationMs);
+  const seeked = nextEvent(element, 'seeked');
+  element.currentTime = target;
+  expect([element.currentTime, element.seeking]).to.deep.equal([target, true]);
+  // Never released: only range reads can bring the target.
+  await seeked;
+  expect(element.currentTime).to.equal(target);
+  expect(seen.slice(seen.indexOf('seeking')).filter((name) => ['seeking', 'waiting', 'seeked', 'error'].includes(name))).to.deep.equal(['seeking', 'waiting', 'seeked']);
+  await expectScreenAt(element, served.bytes, target * 1000);
+  return { served, element, target };
+}
+
 describe('random access: a seek past what arrived reads only the parts that moment needs', () => {
   it('PNG tiles: the seek lands exactly while the download in order is held, from far fewer bytes than lie before the target', async () => {
     const bytes = await repaintingRecording();
     const offsets = partOffsets(bytes);
     expect(offsets.length, 'many small parts').to.be.above(20);
-    const served = await serve(bytes, 'honest', offsets[2]!);
-    const element = await loadedPlayer(served);
-    const seen = recordEvents(element);
-    const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
-    const seeked = nextEvent(element, 'seeked');
-    element.currentTime = target;
-    expect([element.currentTime, element.seeking]).to.deep.equal([target, true]);
-    // Never released: only range reads can bring the target.
-    await seeked;
-    expect(element.currentTime).to.equal(target);
-    expect(seen.slice(seen.indexOf('seeking')).filter((name) => ['seeking', 'waiting', 'seeked', 'error'].includes(name))).to.deep.equal(['seeking', 'waiting', 'seeked']);
-    await expectScreenAt(element, served.bytes, target * 1000);
+    const { served, element, target } = await seekPastHeldDownload(bytes, (durationMs) => Math.floor(durationMs * 0.9 + 50) / 1000);
     // What was read for the seek is buffered too: a second range, holding the target.
     expect(element.buffered.length, 'buffered: from 0, and the parts read for the seek').to.equal(2);
     expect([element.buffered.start(1) <= target, element.buffered.end(1) >= target]).to.deep.equal([true, true]);
@@ -191,19 +201,7 @@ describe('random access: a seek past what arrived reads only the parts that mome
 
   it('TDPB (Teleport 2026): a seek right after loadedmetadata past the loaded edge lands pixel-exact, from parts read by range', async () => {
     const bytes = await tdpbRecording(await repaintingSteps());
-    const offsets = partOffsets(bytes);
-    const served = await serve(bytes, 'honest', offsets[2]!);
-    const element = await loadedPlayer(served);
-    const seen = recordEvents(element);
-    const target = Math.floor(served.durationMs * 0.8 + 70) / 1000;
-    const seeked = nextEvent(element, 'seeked');
-    element.currentTime = target;
-    expect([element.currentTime, element.seeking]).to.deep.equal([target, true]);
-    // Never released: only range reads can bring the target.
-    await seeked;
-    expect(element.currentTime).to.equal(target);
-    expect(seen.filter((name) => ['seeking', 'waiting', 'seeked', 'error'].includes(name))).to.deep.equal(['seeking', 'waiting', 'seeked']);
-    await expectScreenAt(element, served.bytes, target * 1000);
+    const { served, element, target } = await seekPastHeldDownload(bytes, (durationMs) => Math.floor(durationMs * 0.8 + 70) / 1000);
     const ranges = (await served.log()).filter((request) => request.range !== null);
     expectNoByteTwice(ranges, bytes.length);
     const rangeBytes = ranges.reduce((sum, request) => sum + request.bytes, 0);
