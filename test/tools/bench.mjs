@@ -426,7 +426,8 @@ const RANDOM_RTT_MS = 40;
 async function randomAccessStep() {
   const rows = [];
   const random = seededRandom(SEED);
-  const fractions = Array.from({ length: RANDOM_SEEKS_AT_METADATA }, () => random());
+  // BENCH_RANDOM_SEEKS=n: the first n of the seeded targets only.
+  const fractions = Array.from({ length: RANDOM_SEEKS_AT_METADATA }, () => random()).slice(0, Number(process.env.BENCH_RANDOM_SEEKS ?? RANDOM_SEEKS_AT_METADATA));
   // BENCH_RANDOM=png or =rfx: that recording's rows only.
   const recordings = [['png', '1-hour 1080p (PNG tiles)', longSample], ['rfx', '1-hour RemoteFX', rfxSample]].filter(([key]) => !process.env.BENCH_RANDOM || process.env.BENCH_RANDOM === key);
   for (const [, label, file] of recordings) {
