@@ -76,12 +76,6 @@ export class FileFeed implements RecordingFeed {
   private frontBytes = 0;
   /** How far the download in order has asked for the file (by range): a seek does not fetch those bytes again. */
   private frontRequested = 0;
-  /**
-   * Where the download fetches next before going on from where it was, after a seek's parts: only
-   * with `download-after-seek=restart` in the URL's query, the alternative the bench measures
-   * against going on (src/core/README.md, "Scheduling").
-   */
-  private restartFrom: number | undefined;
 
   start(sink: FeedSink): void {
     this.sink = sink;
@@ -94,13 +88,8 @@ export class FileFeed implements RecordingFeed {
   want(timeMs: number): void {
     const { sink, seekReads } = this;
     if (!sink || !seekReads || this.controller.signal.aborted) return;
-    let first = true;
     seekReads.seek(timeMs, {
-      part: (part) => {
-        if (first && restartsAfterSeek(this.source)) this.restartFrom = part.end;
-        first = false;
-        return !this.controller.signal.aborted && (sink.seekPart?.(timeMs, part) ?? false);
-      },
+      part: (part) => !this.controller.signal.aborted && (sink.seekPart?.(timeMs, part) ?? false),
       fail: (error) => this.controller.signal.aborted || sink.seekPartFailed?.(error),
     });
   }
@@ -244,21 +233,8 @@ export class FileFeed implements RecordingFeed {
     seekReads.cache.onDropped = (start, end) => signal.aborted || sink.seekBytesDropped?.(start, end);
     this.seekReads = seekReads;
     sink.lastParts?.(lastParts.map((part) => ({ ...part, untilMs: undefined })));
-    const ahead = () => {
-      const start = this.restartFrom;
-      this.restartFrom = undefined;
-      return start === undefined ? undefined : { start, end: Math.min(length, start + RESTART_AHEAD_BYTES) };
-    };
-    return chunk.readFrontByRanges(url, seekReads.cache, signal, { turn: () => seekReads.idle, requested: (end) => (this.frontRequested = end), ahead });
+    return chunk.readFrontByRanges(url, seekReads.cache, signal, { turn: () => seekReads.idle, requested: (end) => (this.frontRequested = end), seekPoint: () => seekReads.takeSeekPoint() });
   }
-}
-
-/** The restart alternative fetches this much from the seek point on (within the byte cache's budget), then goes on in order. */
-const RESTART_AHEAD_BYTES = 32 * 1024 * 1024;
-
-/** The bench's toggle for the download after a seek: restart from the seek point instead of going on. */
-function restartsAfterSeek(source: RecordingSource): boolean {
-  return typeof source === 'string' && /[?&]download-after-seek=restart(&|$)/.test(source);
 }
 
 /** How a source's bytes can be read out of order, before its front is read. */
