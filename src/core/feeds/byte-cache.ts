@@ -8,11 +8,8 @@ interface HeldSpan {
   added: number;
 }
 
-/**
- * What a cache holds at most by default: the parts of a dozen far seeks (about 2.5 MB each). 30
- * seeks one after another on a throttled 1-hour load peaked the worker at 63 MB with 64 MiB.
- */
-const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+/** What a cache holds at most by default: the parts of a few dozen seeks. */
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
 /** What reading through a `ByteCache` cost: bytes and reads (round trips over HTTP) that went to the source. */
 export interface ByteCacheStats {

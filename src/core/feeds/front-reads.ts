@@ -25,11 +25,11 @@ export interface FrontTurns {
 
 /**
  * The alternative the bench measures (`download-after-seek=restart` in the URL's query): after a
- * seek's parts, the download fetches this much from the seek point on into the cache (half its
+ * seek's parts, the download fetches this much from the seek point on into the cache (within its
  * budget), then goes on from where it was. By default it goes on at once (src/core/README.md,
  * "Scheduling", says why).
  */
-const RESTART_AHEAD_BYTES = 16 * 1024 * 1024;
+const RESTART_AHEAD_BYTES = 32 * 1024 * 1024;
 
 /**
  * The download in order, over a server that answers Range requests: the file from its start to
