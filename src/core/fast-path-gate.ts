@@ -64,6 +64,8 @@ export function fastPathGate(sink: FeedSink, load: () => Promise<unknown> = load
     fail: (error) => deliver(() => sink.fail(error)),
     // A seek's parts read out of order answer at once (whether more are wanted); they are composed apart from the ingest.
     ...(sink.seekPart && { seekPart: sink.seekPart.bind(sink) }),
+    ...(sink.seekBytesDropped && { seekBytesDropped: sink.seekBytesDropped.bind(sink) }),
+    ...(sink.lastParts && { lastParts: sink.lastParts.bind(sink) }),
     ...(sink.seekPartFailed && { seekPartFailed: sink.seekPartFailed.bind(sink) }),
   };
 }

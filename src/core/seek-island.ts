@@ -40,6 +40,11 @@ export class SeekIsland {
   private uncoveredCells = Infinity;
   /** The last part added painted no cell the later ones left uncovered. */
   private stalled = false;
+  /**
+   * An update of the island paints outside the front's screen: the size changed in the gap (a
+   * resize the island did not read), so the island cannot know the screen.
+   */
+  private outsideScreen = false;
 
   constructor(
     readonly targetMs: number,
@@ -58,6 +63,7 @@ export class SeekIsland {
   /**
    * The part read last painted nothing still missing: the cells left are ones the recording
    * rarely repaints (a wallpaper, a taskbar), and reading further back is unlikely to find them.
+   * Also when the island paints outside the front's screen (its size changed in the gap).
    */
   get stalledCoverage(): boolean {
     return this.stalled;
@@ -77,7 +83,7 @@ export class SeekIsland {
     this.parts.unshift(part);
     this.built = this.build();
     const uncovered = this.uncoveredAt(this.built);
-    this.stalled = this.parts.length > 1 && uncovered >= this.uncoveredCells;
+    this.stalled = this.outsideScreen || (this.parts.length > 1 && uncovered >= this.uncoveredCells);
     this.uncoveredCells = uncovered;
     this.coveredAtTarget = uncovered === 0;
     return this.coveredAtTarget;
@@ -128,11 +134,19 @@ export class SeekIsland {
     const resize = timeline.lastResizeBefore(end);
     // The first resize is the front's size standing in for the gap: only a resize read in the island clears the screen.
     if (resize && resize.index > 0) return 0;
-    const grid = new CoverageGrid(this.context.width, this.context.height);
+    const { width, height } = this.context;
+    const grid = new CoverageGrid(width, height);
+    const outside = (right: number, bottom: number) => (right > width || bottom > height) && (this.outsideScreen = true);
     for (let index = end - 1; index > 0 && !grid.full; index--) {
       const update: ScreenUpdate = timeline.at(index);
-      if (update.kind === 'tile') grid.paint(update);
-      else if (update.kind === 'fastpath' && !((update.flags ?? 0) & ScanFlag.UndrawableCodec)) timeline.paintRectsOn(update, grid);
+      if (update.kind === 'tile') {
+        if (outside(update.right, update.bottom)) return Infinity;
+        grid.paint(update);
+      } else if (update.kind === 'fastpath' && !((update.flags ?? 0) & ScanFlag.UndrawableCodec)) {
+        timeline.paintRects(update, (_left, _top, right, bottom) => void outside(right, bottom));
+        if (this.outsideScreen) return Infinity;
+        timeline.paintRectsOn(update, grid);
+      }
     }
     return grid.uncoveredCells;
   }

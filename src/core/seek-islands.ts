@@ -25,7 +25,11 @@ export class SeekIslands {
   private composed = 0;
   private missesInARow = 0;
   private pending: { island: SeekIsland; resolve(island: SeekIsland | undefined): void } | undefined;
-  /** Parts read for seeks, merged where their bytes touch, with the time they span. */
+  /** The file's last parts (read with its end), until they have told whether the recording repaints its screen. */
+  private lastParts: readonly HeldPart[] | undefined;
+  /** Whether the last parts, composed as an island at the end, cover the screen; undefined until judged. */
+  private endCovered: boolean | undefined;
+  /** Parts read for seeks, in file order, with the time each spans. */
   private held: Array<{ offset: number; end: number; fromMs: number; toMs: number }> = [];
 
   /**
@@ -82,6 +86,45 @@ export class SeekIslands {
     return this.missesInARow >= (this.composed > 0 ? 2 : 1);
   }
 
+  /** The file's last parts, decoded with its end: they tell whether an island can be composed (`worthTrying`). */
+  noteLastParts(parts: readonly HeldPart[]): void {
+    this.lastParts = parts;
+  }
+
+  /**
+   * Whether a seek past what has arrived should read parts for an island (the download in order
+   * waits for those reads), or wait for the download alone. Not after misses (`givenUp`); always
+   * once an island was composed. A recording of PNG tiles (Teleport 9–14) sends only the areas that
+   * changed, and many never repaint their wallpaper: its seeks read parts only when the last parts
+   * of the file, composed as an island at its end, cover the screen (that costs no byte: the end
+   * was read for the duration). Otherwise a failed attempt, its part search and parts, would delay
+   * the seek past the time the download alone takes. Fast-path recordings are always tried: their
+   * islands composed from 1–3 parts on every sample, and their last part alone rarely covers.
+   */
+  worthTrying(ingest: Ingest): boolean {
+    if (this.givenUp) return false;
+    if (this.composed > 0 || ingest.timeline.hasFastPath) return true;
+    this.endCovered ??= this.lastParts && this.coversAtEnd(this.lastParts, ingest);
+    this.lastParts = undefined;
+    return this.endCovered ?? true;
+  }
+
+  /** The last parts, from the last one back, compose the screen at the last moment they hold. */
+  private coversAtEnd(parts: readonly HeldPart[], ingest: Ingest): boolean | undefined {
+    const screen = ingest.timeline.lastResizeBefore(ingest.timeline.length)?.update;
+    if (!screen || screen.width === 0 || screen.height === 0 || parts.length === 0) return undefined;
+    let lastMs = -Infinity;
+    for (const { event } of parts.at(-1)!.events) if (event.case === 'desktopRecording') lastMs = Math.max(lastMs, Number(event.value.delayMilliseconds));
+    if (lastMs < 0) return undefined;
+    const island = new SeekIsland(lastMs, { width: screen.width, height: screen.height, remoteFxHeaders: [] });
+    try {
+      for (let index = parts.length - 1; index >= 0; index--) if (island.add(parts[index]!)) return true;
+    } catch {
+      return undefined;
+    }
+    return false;
+  }
+
   /** The island being composed is not wanted any more. */
   close(): void {
     const pending = this.pending;
@@ -89,10 +132,21 @@ export class SeekIslands {
     pending?.resolve(undefined);
   }
 
-  /** The time spans held beyond `loadedMs` (what the download in order has reached), in order. */
+  /** The time spans held beyond `loadedMs` (what the download in order has reached), in order; parts whose bytes touch make one. */
   heldBeyond(loadedMs: number): Array<[number, number]> {
     this.held = this.held.filter((part) => part.toMs > loadedMs);
-    return this.held.map((part) => [part.fromMs, part.toMs]);
+    const spans: Array<{ end: number; fromMs: number; toMs: number }> = [];
+    for (const part of this.held) {
+      const last = spans.at(-1);
+      if (last && part.offset <= last.end) Object.assign(last, { end: Math.max(last.end, part.end), fromMs: Math.min(last.fromMs, part.fromMs), toMs: Math.max(last.toMs, part.toMs) });
+      else spans.push({ end: part.end, fromMs: part.fromMs, toMs: part.toMs });
+    }
+    return spans.map((span) => [span.fromMs, span.toMs]);
+  }
+
+  /** The bytes `[start, end)` are no longer held (the feed's budget): the parts they were in are not buffered any more. */
+  drop(start: number, end: number): void {
+    this.held = this.held.filter((part) => part.end <= start || part.offset >= end);
   }
 
   private hold(part: HeldPart): void {
@@ -105,12 +159,7 @@ export class SeekIslands {
     }
     if (fromMs > toMs) return;
     if (part.untilMs !== undefined && part.untilMs > toMs) toMs = part.untilMs;
-    let merged = { offset: part.offset, end: part.end, fromMs, toMs };
-    const kept = [];
-    for (const other of this.held) {
-      if (other.end < merged.offset || other.offset > merged.end) kept.push(other);
-      else merged = { offset: Math.min(other.offset, merged.offset), end: Math.max(other.end, merged.end), fromMs: Math.min(other.fromMs, merged.fromMs), toMs: Math.max(other.toMs, merged.toMs) };
-    }
-    this.held = [...kept, merged].sort((a, b) => a.offset - b.offset);
+    if (this.held.some((other) => other.offset === part.offset)) return;
+    this.held = [...this.held, { offset: part.offset, end: part.end, fromMs, toMs }].sort((a, b) => a.offset - b.offset);
   }
 }

@@ -266,7 +266,7 @@ export class PlaybackSession {
       // A feed with random access reads the parts that moment needs; whichever comes first shows it.
       const islands = await this.islandsReady;
       if (generation !== this.seekGeneration) return;
-      const composing = islands && !islands.givenUp ? islands : undefined;
+      const composing = islands?.worthTrying(this.ingest) ? islands : undefined;
       const island = (await composing?.open(target, this.ingest)) ?? { covered: Promise.resolve(undefined) };
       if (generation !== this.seekGeneration) return;
       // A recording whose seeks cannot be composed reads no parts for them (the download goes on alone).
@@ -468,6 +468,13 @@ export class PlaybackSession {
         this.host.emit(MediaEvent.Progress);
         return wanted;
       },
+      seekBytesDropped: (start, end) => {
+        if (!current() || !this.islands) return;
+        this.islands.drop(start, end);
+        this.state.bufferedAheadMs = this.islands.heldBeyond(this.ingest.durationMs);
+        this.host.emit(MediaEvent.Progress);
+      },
+      lastParts: (parts) => void this.islandsReady?.then((islands) => current() && islands?.noteLastParts(parts)),
       seekPartFailed: (error) => {
         if (!current()) return;
         this.islands?.close();

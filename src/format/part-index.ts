@@ -34,6 +34,9 @@ const MAX_PART_BYTES = 16 * 1024 * 1024;
 /** Probes at interpolated offsets before the search walks the header chain part by part. */
 const MAX_PROBES = 24;
 
+/** Where a search for a part starts from: a located part, or the floor at time 0. */
+type SearchBound = Pick<IndexedPart, 'offset' | 'end' | 'firstMs'>;
+
 /**
  * Parts located in a file of `length` bytes, and the search for the one holding a time.
  * `originWallMs`: the wall-clock time of timeline 0 (the front's first DesktopRecording), which
@@ -66,32 +69,41 @@ export class PartIndex {
    * decode (the moment may lie in it).
    */
   async partAt(timeMs: number): Promise<IndexedPart | undefined> {
-    const floor = this.floor();
-    const first = floor === 0 ? await this.partStartingAt(0) : await this.partFrom(floor, this.length);
-    if (!first) return undefined;
-    // The moment lies before the first part above the floor: it is the other reader's.
-    if (floor > 0 && (first.firstMs === undefined || first.firstMs > timeMs)) return undefined;
+    // The first part bounds the search from below, unless the other reader has it: then the
+    // search starts at the floor, from time 0 (not scanning for the first header above it, which
+    // cost about a part's bytes before the search began).
+    const first = this.floor() === 0 ? await this.partStartingAt(0) : undefined;
+    if (this.floor() === 0 && !first) return undefined;
     // The last part bounds the search and gives the times to interpolate between (its bytes are
     // those the tail read fetched first, when a cache holds them).
     if (!this.parts.some((part) => part.end === this.length)) await this.partBefore({ offset: this.length });
     for (let probes = 0; ; probes++) {
-      const found = this.lastAtOrBefore(timeMs);
-      const lo = found && found.offset >= first.offset ? found : first;
-      const hi = this.parts[this.parts.indexOf(lo) + 1];
+      const floor = this.floor();
+      const found = this.lastAtOrBefore(timeMs) ?? first;
+      const lo: SearchBound = found ?? { offset: 0, end: floor, firstMs: 0 };
+      const hi = this.parts.find((part) => part.offset >= lo.end);
       const gapEnd = hi?.offset ?? this.length;
-      if (lo.end >= gapEnd) return lo;
+      if (lo.end >= gapEnd) return found;
+      // Bytes below the floor are the other reader's: a moment in a part that starts there is too.
+      const gapStart = Math.max(lo.end, floor);
+      if (gapStart >= gapEnd) return undefined;
+      // The part that starts where `lo` ends: the chain, when its bytes may be read here.
+      const chained = async () => (found && found.end >= floor ? await this.partStartingAt(found.end) : undefined);
       const typicalPart = this.typicalPartBytes();
       let next: IndexedPart | undefined;
-      if (probes >= MAX_PROBES) next = await this.partStartingAt(lo.end);
-      else if (hi && gapEnd - lo.end <= typicalPart * 1.5) {
+      if (probes >= MAX_PROBES) next = found && found.end >= floor ? await chained() : await this.partFrom(gapStart, gapEnd);
+      else if (hi && gapEnd - gapStart <= typicalPart * 1.5) {
         // About one part between them: it is the one before `hi`, read back from it (the bytes a
         // seek reads anyway), or the one after `lo` when that is all the gap holds.
-        next = (await this.partBefore(hi)) ?? (await this.partStartingAt(lo.end));
+        next = (await this.partBefore(hi)) ?? (await chained());
       } else {
-        next = (await this.partFrom(this.guessOffset(timeMs, lo, hi), gapEnd)) ?? (hi ? await this.partBefore(hi) : undefined);
-        next ??= await this.partStartingAt(lo.end);
+        next = (await this.partFrom(Math.max(gapStart, this.guessOffset(timeMs, lo, hi)), gapEnd)) ?? (hi ? await this.partBefore(hi) : undefined);
+        next ??= await chained();
       }
-      if (!next) throw new RecordingError(ErrorReason.Corrupt, `no readable part at byte ${lo.end}, where the part before it ends`, lo.end);
+      if (next) continue;
+      // Nothing above the floor before `hi`: the moment is in the part the floor cuts.
+      if (!found || found.end < floor) return undefined;
+      throw new RecordingError(ErrorReason.Corrupt, `no readable part at byte ${found.end}, where the part before it ends`, found.end);
     }
   }
 
@@ -223,7 +235,7 @@ export class PartIndex {
    * Where the part holding `timeMs` likely starts: interpolated by time between `lo` and `hi` (or
    * the file's end), less half a part, so the first header after it is that part's.
    */
-  private guessOffset(timeMs: number, lo: IndexedPart, hi: IndexedPart | undefined): number {
+  private guessOffset(timeMs: number, lo: SearchBound, hi: IndexedPart | undefined): number {
     const gapEnd = hi?.offset ?? this.length;
     if (!hi || hi.firstMs === undefined || lo.firstMs === undefined || hi.firstMs <= lo.firstMs) return Math.floor((lo.end + gapEnd) / 2);
     const fraction = (timeMs - lo.firstMs) / (hi.firstMs - lo.firstMs);

@@ -80,6 +80,8 @@ export interface TailPart {
   times: TailTimes;
   /** Its session-end events (`noteSessionEnd` takes the recording's metadata from them). */
   sessionEnds: RecordedEvent[];
+  /** The parts decoded, in file order (the last one, and those before it read for a time), with their events. */
+  parts: Array<{ offset: number; end: number; events: RecordedEvent[] }>;
 }
 
 /**
@@ -93,6 +95,7 @@ export async function readTailParts(tailBytes: Uint8Array, tailStart: number, fi
   let times: TailTimes | undefined;
   let last: LocatedPart | undefined;
   const sessionEnds: RecordedEvent[] = [];
+  const parts: TailPart['parts'] = [];
   while (endOffset > tailStart) {
     let decoded: { located: LocatedPart; events: RecordedEvent[] } | undefined;
     for (const candidate of partsEndingAt(tailBytes, tailStart, endOffset)) {
@@ -104,12 +107,40 @@ export async function readTailParts(tailBytes: Uint8Array, tailStart: number, fi
     }
     if (!decoded) return undefined;
     last ??= decoded.located;
+    parts.unshift({ offset: decoded.located.offset, end: decoded.located.end, events: decoded.events });
     times = mergeTailTimes(times, tailTimesOf(decoded.events));
     sessionEnds.unshift(...decoded.events.filter(({ event }) => event.case === 'windowsDesktopSessionEnd' || event.case === 'linuxDesktopSessionEnd' || event.case === 'sessionEnd'));
-    if (times.lastDelayMs !== undefined || times.lastWallMs !== undefined || decoded.located.offset === 0) return { located: last, times, sessionEnds };
+    if (times.lastDelayMs !== undefined || times.lastWallMs !== undefined || decoded.located.offset === 0) {
+      await addPartsBefore(parts, tailBytes, tailStart);
+      return { located: last, times, sessionEnds, parts };
+    }
     endOffset = decoded.located.offset;
   }
   return undefined;
+}
+
+/** The whole parts before the last ones that the tail holds are decoded too, up to this many bytes. */
+const MAX_EARLIER_PART_BYTES = 1024 * 1024;
+
+/**
+ * Decodes the whole parts `tailBytes` holds before `parts[0]` (up to MAX_EARLIER_PART_BYTES), adding
+ * them in front: the recording's last stretch, which tells a seek whether parts compose its screen.
+ */
+async function addPartsBefore(parts: TailPart['parts'], tailBytes: Uint8Array, tailStart: number): Promise<void> {
+  let decodedBytes = 0;
+  while (parts[0]!.offset > tailStart && decodedBytes < MAX_EARLIER_PART_BYTES) {
+    let found: TailPart['parts'][number] | undefined;
+    for (const candidate of partsEndingAt(tailBytes, tailStart, parts[0]!.offset)) {
+      const events = await decodeTailPart(tailBytes, tailStart, candidate);
+      if (events) {
+        found = { offset: candidate.offset, end: candidate.end, events };
+        break;
+      }
+    }
+    if (!found) return;
+    decodedBytes += found.end - found.offset;
+    parts.unshift(found);
+  }
 }
 
 /** What the last events tell of the timeline (contract §3.3), before the front is known. */

@@ -12,10 +12,15 @@ export interface SeekAfterMetadata {
   startAt: number;
   seekedAt: number;
   landedS: number;
+  /** With `playOnS`: when playing from the target had played that long (epoch ms). */
+  playedOnAt?: number;
 }
 
-/** A fresh player loads `url` and, right after `loadedmetadata`, seeks to `fraction` of the duration (times in epoch ms). */
-export async function runSeekAfterMetadata(url: string, fraction: number): Promise<SeekAfterMetadata> {
+/**
+ * A fresh player loads `url` and, right after `loadedmetadata`, seeks to `fraction` of the duration
+ * (times in epoch ms); with `playOnS`, then plays until `playOnS` seconds past the target.
+ */
+export async function runSeekAfterMetadata(url: string, fraction: number, playOnS = 0): Promise<SeekAfterMetadata> {
   removePlayers();
   const player = await createPlayer();
   const metadata = once(player, 'loadedmetadata', 120_000);
@@ -31,8 +36,23 @@ export async function runSeekAfterMetadata(url: string, fraction: number): Promi
   await seeked;
   const seekedAt = epochNow();
   const landedS = player.currentTime;
+  let playedOnAt: number | undefined;
+  if (playOnS > 0) {
+    const until = Math.min(targetS + playOnS, durationAtMetadataS);
+    const played = new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (player.currentTime < until) return;
+        player.removeEventListener('timeupdate', check);
+        resolve();
+      };
+      player.addEventListener('timeupdate', check);
+    });
+    await player.play();
+    await played;
+    playedOnAt = epochNow();
+  }
   removePlayers();
-  return { srcSetAt, metadataAt, durationAtMetadataS, targetS, startAt, seekedAt, landedS };
+  return { srcSetAt, metadataAt, durationAtMetadataS, targetS, startAt, seekedAt, landedS, playedOnAt };
 }
 
 /** Loads `url` streamed and notes when what has arrived (`buffered`) first reaches each target (epoch ms). */
@@ -61,4 +81,27 @@ export async function runStreamedArrivals(url: string, targetsS: number[]): Prom
   return { srcSetAt, reachedAt, durationS };
 }
 
-Object.assign(globalThis, { runSeekAfterMetadata, runStreamedArrivals });
+/**
+ * One load of `url`, and right after `loadedmetadata` seeks to each fraction of the duration in
+ * turn, each once the one before has landed (the download goes on meanwhile): how long each took.
+ */
+export async function runSeeksWhileLoading(url: string, fractions: number[]): Promise<{ seekMs: number[]; loadedAtEnd: boolean }> {
+  removePlayers();
+  const player = (await createPlayer()) as Player & { readonly buffered: TimeRanges };
+  const metadata = once(player, 'loadedmetadata', 120_000);
+  player.src = url;
+  await metadata;
+  const seekMs: number[] = [];
+  for (const fraction of fractions) {
+    const seeked = once(player, 'seeked', 300_000);
+    const startAt = epochNow();
+    player.currentTime = Math.round(fraction * player.duration * 10) / 10;
+    await seeked;
+    seekMs.push(epochNow() - startAt);
+  }
+  const loadedAtEnd = player.buffered.length === 1 && player.buffered.start(0) === 0 && player.buffered.end(0) >= player.duration;
+  removePlayers();
+  return { seekMs, loadedAtEnd };
+}
+
+Object.assign(globalThis, { runSeekAfterMetadata, runStreamedArrivals, runSeeksWhileLoading });

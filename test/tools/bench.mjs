@@ -26,7 +26,10 @@
 // step 7 alone; `BENCH_ONLY=memory` step 8 alone; `BENCH_ONLY=linux` step 5b alone; `BENCH_ONLY=inpage` the
 // engine run in the page (the page's long tasks while the engine shares its thread), which the full run leaves out.
 // `BENCH_ONLY=random` the seeks right after loadedmetadata over a paced link (test/tools/paced-server.mjs: 20 and
-// 100 Mbit/s, 40 ms RTT, the player's worker fetches included), on the 1-hour 1080p and RemoteFX samples, against the same file streamed.
+// 100 Mbit/s, 40 ms RTT, the player's worker fetches included), on the 1-hour 1080p and RemoteFX samples, against the same file streamed
+// (BENCH_RANDOM=png|rfx one recording, BENCH_MBIT=20|100 one link, BENCH_PLAY_ON_S=n play n s on after each seek,
+// BENCH_DOWNLOAD_AFTER_SEEK=restart the download restarting from the seek point); `BENCH_ONLY=random-memory` memory
+// while 30 far seeks follow each other on one throttled load.
 // `BENCH_ONLY=load` loading alone, to tell variants of the player apart: the 1-hour file on a fresh page per run, from a
 // server that ignores Range (as steps 2 and 4) and from one that answers it (unpaced), to loadedmetadata, the first frame
 // (loadeddata), canplaythrough and the recording's SHA-256, with the renderer process's CPU time until then, and
@@ -81,7 +84,7 @@ const fastPathOnly = process.env.BENCH_ONLY === 'fastpath';
 // BENCH_ONLY=linux: the same seeks on the 1-hour Linux (TDPB, QOIZ) recording, against the built player.
 const linuxOnly = process.env.BENCH_ONLY === 'linux';
 // BENCH_ONLY=random: seeks right after loadedmetadata over a paced link (20 and 100 Mbit/s, 40 ms RTT), random access against streaming.
-const randomOnly = process.env.BENCH_ONLY === 'random';
+const randomOnly = process.env.BENCH_ONLY === 'random' || process.env.BENCH_ONLY === 'random-memory';
 // BENCH_ONLY=load: loading the 1-hour file alone, variants of the player alternating (see the header).
 const loadOnly = process.env.BENCH_ONLY === 'load';
 if (!exportOnly && !markersOnly && !fastPathOnly && !memoryOnly && !linuxOnly && !inPageOnly && !existsSync(join(root, longSample))) {
@@ -455,21 +458,27 @@ const RANDOM_RTT_MS = 40;
 async function randomAccessStep() {
   const rows = [];
   const random = seededRandom(SEED);
-  const fractions = Array.from({ length: RANDOM_SEEKS_AT_METADATA }, () => random());
+  // BENCH_RANDOM_SEEKS=n: the first n of the seeded targets only.
+  const fractions = Array.from({ length: RANDOM_SEEKS_AT_METADATA }, () => random()).slice(0, Number(process.env.BENCH_RANDOM_SEEKS ?? RANDOM_SEEKS_AT_METADATA));
   // BENCH_RANDOM=png or =rfx: that recording's rows only.
   const recordings = [['png', '1-hour 1080p (PNG tiles)', longSample], ['rfx', '1-hour RemoteFX', rfxSample]].filter(([key]) => !process.env.BENCH_RANDOM || process.env.BENCH_RANDOM === key);
   for (const [, label, file] of recordings) {
-    for (const mbit of [20, 100]) {
+    // BENCH_MBIT=20 or =100: that link only.
+    for (const mbit of [20, 100].filter((rate) => !process.env.BENCH_MBIT || Number(process.env.BENCH_MBIT) === rate)) {
       const paced = await startPacedServer(root, { bitsPerSecond: mbit * 1e6, rttMs: RANDOM_RTT_MS });
       const page = await browser.newPage();
       try {
         await page.goto(`${paced.base}/.bench/index.html`);
         await page.waitForFunction(() => typeof globalThis.runSeekAfterMetadata === 'function');
-        const url = `${paced.base}/${file}`;
+        // BENCH_DOWNLOAD_AFTER_SEEK=restart: the download after a seek's parts restarts from the seek point (the
+        // alternative to going on from where it was); BENCH_PLAY_ON_S=n: after seeked, play n seconds on from the target.
+        const restart = process.env.BENCH_DOWNLOAD_AFTER_SEEK === 'restart';
+        const playOnS = Number(process.env.BENCH_PLAY_ON_S ?? 0);
+        const url = `${paced.base}/${file}${restart ? '?download-after-seek=restart' : ''}`;
         // Each seek on a fresh load, right after loadedmetadata (nothing of the target has arrived).
         const runs = [];
         for (const fraction of fractions) {
-          runs.push(await page.evaluate((u, f) => globalThis.runSeekAfterMetadata(u, f), url, fraction));
+          runs.push(await page.evaluate((u, f, p) => globalThis.runSeekAfterMetadata(u, f, p), url, fraction, playOnS));
           await sleep(300);
         }
         const streamedFrom = epochNow();
@@ -483,6 +492,7 @@ async function randomAccessStep() {
             metadataMs: round(run.metadataAt - run.srcSetAt),
             durationFinal: run.durationAtMetadataS === streamed.durationS,
             ms: round(run.seekedAt - run.startAt),
+            playOnMs: run.playedOnAt === undefined ? undefined : round(run.playedOnAt - run.seekedAt),
             bytes: during.reduce((sum, chunk) => sum + chunk.bytes, 0),
             baselineMs: round(streamed.reachedAt[i] - streamed.srcSetAt),
             bytesBeforeTarget: baselineChunks.filter((chunk) => chunk.at <= streamed.reachedAt[i]).reduce((sum, chunk) => sum + chunk.bytes, 0),
@@ -494,6 +504,9 @@ async function randomAccessStep() {
           metadataMaxMs: round(Math.max(...seeks.map((s) => s.metadataMs))),
           durationFinalAtMetadata: seeks.every((s) => s.durationFinal),
           seekMedianMs: round(median(seeks.map((s) => s.ms))), seekMaxMs: round(Math.max(...seeks.map((s) => s.ms))),
+          downloadAfterSeek: restart ? 'restart' : 'continue', playOnS,
+          playOnMedianMs: playOnS ? round(median(seeks.map((s) => s.playOnMs))) : undefined,
+          playOnMaxMs: playOnS ? round(Math.max(...seeks.map((s) => s.playOnMs))) : undefined,
           baselineMedianMs: round(median(seeks.map((s) => s.baselineMs))), baselineMaxMs: round(Math.max(...seeks.map((s) => s.baselineMs))),
           bytesMedian: median(seeks.map((s) => s.bytes)), bytesMax: Math.max(...seeks.map((s) => s.bytes)),
           bytesBeforeMedian: median(seeks.map((s) => s.bytesBeforeTarget)), bytesBeforeMax: Math.max(...seeks.map((s) => s.bytesBeforeTarget)),
@@ -501,7 +514,8 @@ async function randomAccessStep() {
         };
         rows.push(row);
         console.log(`\n${label} at ${mbit} Mbit/s, ${RANDOM_RTT_MS} ms RTT: loadedmetadata after ${row.metadataMs} ms median, ${row.metadataMaxMs} max (duration final: ${row.durationFinalAtMetadata})`);
-        console.table(seeks.map((s) => ({ 'target s': s.targetS, exact: s.exact, 'metadata ms': s.metadataMs, 'seek ms': s.ms, 'streamed ms': s.baselineMs, 'bytes during the seek': s.bytes, 'bytes before target': s.bytesBeforeTarget })));
+        if (playOnS) console.log(`download after a seek: ${row.downloadAfterSeek}; playing ${playOnS} s on from the target after seeked: median ${row.playOnMedianMs} ms, max ${row.playOnMaxMs} ms`);
+        console.table(seeks.map((s) => ({ 'target s': s.targetS, exact: s.exact, 'metadata ms': s.metadataMs, 'seek ms': s.ms, 'play on ms': s.playOnMs, 'streamed ms': s.baselineMs, 'bytes during the seek': s.bytes, 'bytes before target': s.bytesBeforeTarget })));
       } finally {
         await page.close();
         await paced.close();
@@ -510,6 +524,56 @@ async function randomAccessStep() {
   }
   return rows;
 }
+/**
+ * BENCH_ONLY=random-memory: memory while seeking randomly on a throttled load: one fresh load of the
+ * 1-hour RemoteFX recording at 20 Mbit/s, and right after loadedmetadata RANDOM_MEMORY_SEEKS seeded
+ * far seeks one after another while the download goes on; the renderer's and browser's resident
+ * memory (every 100 ms) and the worker's JS heap + ArrayBuffers (every 200 ms), peaks.
+ */
+const RANDOM_MEMORY_SEEKS = 30;
+async function randomMemoryStep() {
+  const random = seededRandom(SEED + 1);
+  const fractions = Array.from({ length: RANDOM_MEMORY_SEEKS }, () => random());
+  const file = process.env.BENCH_RANDOM === 'png' ? longSample : rfxSample;
+  const mbit = Number(process.env.BENCH_MBIT ?? 20);
+  const paced = await startPacedServer(root, { bitsPerSecond: mbit * 1e6, rttMs: RANDOM_RTT_MS });
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${paced.base}/.bench/index.html`);
+    await page.waitForFunction(() => typeof globalThis.runSeeksWhileLoading === 'function');
+    const idle = memory.sample();
+    memory.samples = [];
+    memory.start();
+    const from = epochNow();
+    const running = page.evaluate((u, f) => globalThis.runSeeksWhileLoading(u, f), `${paced.base}/${file}`, fractions);
+    const worker = await waitForPlayerWorker(page);
+    const heap = worker ? new WorkerHeap(worker) : null;
+    heap?.start();
+    const { seekMs, loadedAtEnd } = await running;
+    await heap?.stop();
+    memory.stop();
+    const mb = (bytes) => RendererMemory.mb(bytes);
+    const bytes = paced.sentBetween(from).reduce((sum, chunk) => sum + chunk.bytes, 0);
+    const row = {
+      file, mbit, seeks: seekMs.length, seekMedianMs: round(median(seekMs)), seekMaxMs: round(Math.max(...seekMs)), loadedAtEnd, bytesFetched: bytes,
+      rendererIdleMB: mb(idle.largestBytes), rendererPeakMB: mb(RendererMemory.peak(memory.samples, 'largestBytes')?.largestBytes),
+      browserPeakMB: mb(RendererMemory.peak(memory.samples, 'browserBytes')?.browserBytes),
+      workerPeakMB: heap?.samples.length ? mb(Math.max(...heap.samples.map((h) => h.usedSize + (h.backingStorageSize ?? 0)))) : null,
+    };
+    console.log(`\nMemory while seeking randomly: ${file} at ${mbit} Mbit/s, ${RANDOM_MEMORY_SEEKS} far seeks right after loadedmetadata, one after another`);
+    console.table([row]);
+    return [row];
+  } finally {
+    await page.close();
+    await paced.close();
+  }
+}
+const randomMemoryRows = (rows) => rows.map((r) => ({
+  benchmark: `memory while seeking randomly (${r.seeks} far seeks on a ${r.mbit} Mbit/s load, ${r.file})`,
+  result: `renderer peak ${r.rendererPeakMB} MB (idle ${r.rendererIdleMB}), browser peak ${r.browserPeakMB} MB, worker peak ${r.workerPeakMB} MB; seeks median ${r.seekMedianMs} ms, max ${r.seekMaxMs} ms; ${r.bytesFetched} bytes fetched`,
+}));
+if (process.env.BENCH_ONLY === 'random-memory') await runAlone('randomMemory', randomMemoryStep, randomMemoryRows);
+
 const randomRows = (rows) => rows.map((r) => ({
   recording: r.label, link: `${r.mbit} Mbit/s, ${RANDOM_RTT_MS} ms`,
   'loadedmetadata median / max ms': `${r.metadataMs} / ${r.metadataMaxMs}`, 'final duration': r.durationFinalAtMetadata,
@@ -517,7 +581,7 @@ const randomRows = (rows) => rows.map((r) => ({
   'bytes per seek median / max': `${r.bytesMedian} / ${r.bytesMax}`,
   'bytes before target median / max': `${r.bytesBeforeMedian} / ${r.bytesBeforeMax}`,
 }));
-if (randomOnly) await runAlone('randomAccess', randomAccessStep, randomRows);
+if (process.env.BENCH_ONLY === 'random') await runAlone('randomAccess', randomAccessStep, randomRows);
 
 /** CPU time (ms) the browser's renderer processes have used so far (the page's, with its workers), from /proc. */
 function rendererCpuMs() {

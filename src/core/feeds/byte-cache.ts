@@ -27,6 +27,8 @@ export class ByteCache {
   private spans: HeldSpan[] = [];
   private additions = 0;
   readonly stats: ByteCacheStats = { fetchedBytes: 0, fetches: 0 };
+  /** Told the bytes `[start, end)` that the budget made it drop (what listed them as held no longer may). */
+  onDropped: ((start: number, end: number) => void) | undefined;
 
   constructor(
     private readonly source: ReadRange,
@@ -136,6 +138,7 @@ export class ByteCache {
       const oldest = this.spans.reduce((a, b) => (b.added < a.added ? b : a));
       this.spans = this.spans.filter((span) => span !== oldest);
       held -= oldest.bytes.length;
+      this.onDropped?.(oldest.start, oldest.start + oldest.bytes.length);
     }
   }
 }

@@ -61,6 +61,16 @@ export interface FeedSink {
    * first, then each one before it. Answers whether the part before it is wanted too.
    */
   seekPart?(targetMs: number, part: SeekPart): boolean;
+  /**
+   * The file's last part(s), decoded with its end (random access, before the first seek): what the
+   * recording's screen updates look like, so seeks read parts only for a recording they can compose.
+   */
+  lastParts?(parts: readonly SeekPart[]): void;
+  /**
+   * Bytes read out of order (for seeks) that the feed no longer holds (its memory budget): the
+   * stretches they held are not buffered any more, until the download in order brings them.
+   */
+  seekBytesDropped?(start: number, end: number): void;
   /** A part read for a seek did not decode; the seek waits for the download in order. */
   seekPartFailed?(error: unknown): void;
   /** The recording is still being written: its length grows, and playing waits at its edge. */

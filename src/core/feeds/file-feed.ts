@@ -60,7 +60,7 @@ export class FileFeed implements RecordingFeed {
   readonly paced = false;
   private readonly controller = new AbortController();
   /** What reading the end cost (bytes, reads), once it was read. */
-  tailRead: TailRead | undefined;
+  tailRead: Omit<TailRead, 'lastParts'> | undefined;
 
   constructor(
     private readonly source: RecordingSource,
@@ -170,7 +170,7 @@ export class FileFeed implements RecordingFeed {
       const duration = await tailDuration();
       const tail = duration && (await (await loading)!.readTail(access.read, access.length).catch(() => undefined));
       signal.throwIfAborted();
-      this.tailRead = tail;
+      this.tailRead = tail && { times: tail.times, sessionEnds: tail.sessionEnds, bytes: tail.bytes, reads: tail.reads };
       if (tail?.sessionEnds.length) sink.sessionEnds(tail.sessionEnds);
       if (tail?.times) duration!.noteTail(tail.times);
       return undefined;
@@ -217,7 +217,8 @@ export class FileFeed implements RecordingFeed {
     } catch (error) {
       return unreliable(error);
     }
-    this.tailRead = tail;
+    const { lastParts, ...tailCost } = tail;
+    this.tailRead = tailCost;
     const found = tail.times ? 'its end was read first' : 'no part ending at the end of the file was found in its end';
     sink.rangeReads('used', `the server answers Range requests: ${found} (${tail.bytes} bytes in ${tail.reads} ${tail.reads === 1 ? 'request' : 'requests'})`);
     if (tail.sessionEnds.length) sink.sessionEnds(tail.sessionEnds);
@@ -229,8 +230,10 @@ export class FileFeed implements RecordingFeed {
     if (!tail.times) return undefined;
     const seekReads = new chunk.SeekReads(read, length, () => duration.originMs, () => Math.max(this.frontBytes, this.frontRequested));
     for (const { start, bytes } of fetched) seekReads.cache.keep(start, bytes);
+    seekReads.cache.onDropped = (start, end) => signal.aborted || sink.seekBytesDropped?.(start, end);
     this.seekReads = seekReads;
-    return chunk.readFrontByRanges(url, seekReads.cache, signal, { turn: () => seekReads.idle, requested: (end) => (this.frontRequested = end) });
+    sink.lastParts?.(lastParts.map((part) => ({ ...part, untilMs: undefined })));
+    return chunk.readFrontByRanges(url, seekReads.cache, signal, { turn: () => seekReads.idle, requested: (end) => (this.frontRequested = end), seekPoint: () => seekReads.takeSeekPoint() });
   }
 }
 

@@ -19,7 +19,17 @@ export interface FrontTurns {
   turn(): Promise<void> | undefined;
   /** The download in order has asked for the file up to `end`: seeks leave those bytes to it. */
   requested(end: number): void;
+  /** Where the last seek's parts end (the part holding its moment), once; undefined when no seek read since. */
+  seekPoint?(): number | undefined;
 }
+
+/**
+ * The alternative the bench measures (`download-after-seek=restart` in the URL's query): after a
+ * seek's parts, the download fetches this much from the seek point on into the cache (within its
+ * budget), then goes on from where it was. By default it goes on at once (src/core/README.md,
+ * "Scheduling", says why).
+ */
+const RESTART_AHEAD_BYTES = 32 * 1024 * 1024;
 
 /**
  * The download in order, over a server that answers Range requests: the file from its start to
@@ -31,6 +41,7 @@ export interface FrontTurns {
  */
 export async function* readFrontByRanges(url: string, cache: ByteCache, signal: AbortSignal, turns: FrontTurns): AsyncGenerator<Uint8Array> {
   const { length } = cache;
+  const restarts = /[?&]download-after-seek=restart(&|$)/.test(url);
   let at = 0;
   let rangeBytes = FIRST_RANGE_BYTES;
   /** The next range, asked for while the reader takes the current one. */
@@ -50,6 +61,16 @@ export async function* readFrontByRanges(url: string, cache: ByteCache, signal: 
           signal.throwIfAborted();
         }
       }
+      const seekPoint = ahead ? undefined : turns.seekPoint?.();
+      if (restarts && seekPoint !== undefined) {
+        const aheadEnd = Math.min(length, seekPoint + RESTART_AHEAD_BYTES);
+        for (let from = seekPoint; from < aheadEnd; from += rangeBytes) {
+          await turns.turn();
+          signal.throwIfAborted();
+          await cache.read(from, Math.min(aheadEnd, from + rangeBytes));
+        }
+        continue;
+      }
       const heldEnd = ahead ? undefined : cache.heldEndAt(at);
       if (heldEnd !== undefined) {
         const bytes = cache.held(at, heldEnd)!;
@@ -62,14 +83,18 @@ export async function* readFrontByRanges(url: string, cache: ByteCache, signal: 
       ahead = undefined;
       const { end } = range;
       const rangeStart = at;
+      const opening = performance.now();
       const reader = await range.reader;
-      // The rate counts from when the reader starts on this range (a range asked ahead waited for it).
-      const started = performance.now();
+      // Time spent waiting for bytes (the rest of the round trip, then reads that found nothing
+      // buffered yet): the link's share of the range, not the decoding's.
+      let waitedMs = performance.now() - opening;
       try {
         while (at < end) {
           let chunk: ReadableStreamReadResult<Uint8Array>;
+          const reading = performance.now();
           try {
             chunk = await reader.read();
+            waitedMs += performance.now() - reading;
           } catch (error) {
             signal.throwIfAborted();
             throw new RecordingError(ErrorReason.Network, `reading ${url} failed at byte ${at}: ${error instanceof Error ? error.message : String(error)}`, at);
@@ -97,8 +122,11 @@ export async function* readFrontByRanges(url: string, cache: ByteCache, signal: 
         void ahead.reader.then((early) => early.cancel()).catch(() => {});
         ahead = undefined;
       }
-      // The rate it came in at (what the reader took: the link, or the decoding when that is slower).
-      const bytesPerMs = (at - rangeStart) / Math.max(1, performance.now() - started);
+      // The rate the link brought it at: when decoding is slower, the range's bytes wait in the
+      // connection's buffers and the link is free, so a seek does not wait for them on it; sized by
+      // the decoding instead, ranges shrank to 256 KiB under load, and their round trips cost a
+      // fifth of the download.
+      const bytesPerMs = (at - rangeStart) / Math.max(1, waitedMs);
       if (at - rangeStart >= MIN_RANGE_BYTES) rangeBytes = Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, Math.round(bytesPerMs * RANGE_MS)));
     }
   } finally {

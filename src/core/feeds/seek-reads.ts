@@ -36,6 +36,8 @@ export class SeekReads {
   private index: PartIndex | undefined;
   private generation = 0;
   private running: Promise<void> | undefined;
+  /** Where the part holding the last seek's moment ends, until taken (`takeSeekPoint`). */
+  private seekPoint: number | undefined;
 
   constructor(
     read: ReadRange,
@@ -66,6 +68,13 @@ export class SeekReads {
     this.running = tracked;
   }
 
+  /** Where the part holding the last seek's moment ends, once (undefined when no seek read a part since). */
+  takeSeekPoint(): number | undefined {
+    const point = this.seekPoint;
+    this.seekPoint = undefined;
+    return point;
+  }
+
   /** Stops the seek reading (its results are dropped). */
   cancel(): void {
     this.generation += 1;
@@ -75,6 +84,7 @@ export class SeekReads {
     // The part index reads nothing the download in order has asked for (those bytes would come twice).
     this.index ??= new PartIndex(this.cache.read, this.cache.length, this.originWallMs(), this.frontBytes);
     let part = await this.index.partAt(targetMs);
+    if (part && current()) this.seekPoint = part.end;
     for (let count = 0; part && count < MAX_SEEK_PARTS && current() && part.offset >= this.frontBytes(); count++) {
       const events = await decodePart(await this.cache.read(part.offset, part.end), part.offset);
       const untilMs = this.index.located.find((after) => after.offset === part!.end)?.firstMs;

@@ -1,6 +1,6 @@
 import { concatBytes } from '../../format/bytes.js';
 import type { RecordedEvent } from '../../format/events.js';
-import { originWallMsOf, readTailParts, tailDurationMs, type TailTimes } from '../../format/tail.js';
+import { originWallMsOf, readTailParts, tailDurationMs, type TailPart, type TailTimes } from '../../format/tail.js';
 import { FIRST_TAIL_BYTES, type ReadRange } from './byte-ranges.js';
 
 /**
@@ -15,6 +15,8 @@ export interface TailRead {
   times: TailTimes | undefined;
   /** The session-end events among the last ones. */
   sessionEnds: RecordedEvent[];
+  /** The last part(s), decoded (what the recording looks like at its end); none when no last part was found. */
+  lastParts: TailPart['parts'];
   /** Bytes read, and reads made (round trips over HTTP). */
   bytes: number;
   reads: number;
@@ -38,8 +40,8 @@ export async function readTail(read: ReadRange, length: number, first?: { start:
       reads += 1;
     }
     const tail = await readTailParts(tailBytes, tailStart, length);
-    if (tail) return { times: tail.times, sessionEnds: tail.sessionEnds, bytes: tailBytes.length, reads };
-    if (tailStart === 0 || size >= MAX_TAIL_BYTES) return { times: undefined, sessionEnds: [], bytes: tailBytes.length, reads };
+    if (tail) return { times: tail.times, sessionEnds: tail.sessionEnds, lastParts: tail.parts, bytes: tailBytes.length, reads };
+    if (tailStart === 0 || size >= MAX_TAIL_BYTES) return { times: undefined, sessionEnds: [], lastParts: [], bytes: tailBytes.length, reads };
     size *= 4;
   }
 }
