@@ -130,6 +130,8 @@ export class PlaybackSession {
   private metadataChanges = 0;
   private seekGeneration = 0;
   private lastProgressAt = -Infinity;
+  /** A `progress` the interval held back; it still goes out, so what was read just before a stall reaches the page. */
+  private cancelProgress: (() => void) | undefined;
 
   constructor(
     private readonly host: SessionHost,
@@ -391,6 +393,8 @@ export class PlaybackSession {
     void this.exports?.then((exports) => exports.cancelAll(), () => {});
     this.seekGeneration += 1;
     this.playhead.halt(false);
+    this.cancelProgress?.();
+    this.cancelProgress = undefined;
   }
 
   /** A new load: a new ingest, scheduler and keyframes; the snapshot as initial (the rate stays). */
@@ -529,11 +533,7 @@ export class PlaybackSession {
         this.host.emit(MediaEvent.DurationChange);
       }
     }
-    const now = this.timing.now();
-    if (final || now - this.lastProgressAt >= PROGRESS_INTERVAL_MS) {
-      this.lastProgressAt = now;
-      this.host.emit(MediaEvent.Progress);
-    }
+    this.noteProgress(final);
     this.activityReports.report(final);
     if (this.renderer) this.keyframes.wake();
     const positionLoaded = final || ingest.timeline.lastTimeMs > this.state.currentTimeMs;
@@ -562,6 +562,26 @@ export class PlaybackSession {
       waiter.resolve();
       return false;
     });
+  }
+
+  /**
+   * `progress` at most every PROGRESS_INTERVAL_MS while reading (at once for the end). One held back
+   * by the interval goes out when it is up: `buffered` (and the markers and activity known up to it)
+   * must not stay behind when the download stalls right after a read.
+   */
+  private noteProgress(final: boolean): void {
+    const waitMs = this.lastProgressAt + PROGRESS_INTERVAL_MS - this.timing.now();
+    if (!final && waitMs > 0) {
+      this.cancelProgress ??= this.timing.schedule(() => {
+        this.cancelProgress = undefined;
+        this.noteProgress(false);
+      }, waitMs);
+      return;
+    }
+    this.cancelProgress?.();
+    this.cancelProgress = undefined;
+    this.lastProgressAt = this.timing.now();
+    this.host.emit(MediaEvent.Progress);
   }
 
   /** Resolves once the data reaches `timeMs` (or the recording is complete, or a new load began). */

@@ -162,6 +162,7 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @cssprop --drp-rail-color - The slider's unplayed, unbuffered rail.
  * @cssprop --drp-buffered-color - The slider's buffered range.
  * @cssprop --drp-activity-color - The activity heatmap; busier seconds are more opaque (default: the controls' text colour, dark or light).
+ * @cssprop --drp-unloaded-color - The hatching over the timeline where the recording is not read yet, past the buffered range: its markers, activity and idle time are not known there yet (theme-dependent grey).
  * @cssprop --drp-radius - Corner radius of buttons, panels and tooltips (default 6px).
  * @cssprop --drp-focus-ring - Colour of the focus outline.
  * @cssprop --drp-marker-clipboard - Ticks of clipboard markers.
