@@ -10,7 +10,7 @@ import { AutoHide } from './controllers/auto-hide.js';
 import { EngineConnection } from './controllers/engine-connection.js';
 import { Output } from './controllers/output.js';
 import { Scrubbing } from './controllers/scrubbing.js';
-import { Thumbnails } from './controllers/thumbnails.js';
+import { HoverTooltip } from './controllers/hover-tooltip.js';
 import { styles } from './desktop-recording-player.styles.js';
 import { mediaFragmentStart, parseTimeOffset } from './format-time.js';
 import type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, ExportEvidenceOptions, ExportVideoOptions, Fit, PlaybackQuality, PlayerError, PlayerMarker, TimeRangesLike } from './player-types.js';
@@ -237,7 +237,11 @@ export class DesktopRecordingPlayer extends LitElement {
   });
   #announcer = new Announcer(this);
   #scrubbing = new Scrubbing(this, this.#engine);
-  #thumbnails = new Thumbnails(this, this.#engine, this.#scrubbing, (seconds, marker) => `${marker ? `${this.#locale.playerMarker(marker).label} · ` : ''}${this.#locale.clockAt(seconds)}`);
+  #thumbnails = new HoverTooltip(() =>
+    import('./controllers/thumbnails.js').then(
+      ({ Thumbnails }) => new Thumbnails(this, this.#engine, this.#scrubbing, (seconds, marker) => `${marker ? `${this.#locale.playerMarker(marker).label} · ` : ''}${this.#locale.clockAt(seconds)}`),
+    ),
+  );
   #autoHide = new AutoHide(this, () => !this.#engine.snapshot.paused && !this.#panels.open && !this.#scrubbing.dragging);
   #markerRail = new MarkerRail();
   #activity = new ActivityStrip(this, () => this.#engine.snapshot.durationMs / 1000);
@@ -383,11 +387,12 @@ export class DesktopRecordingPlayer extends LitElement {
     if (this.textSearch) void this.#loadTextSearch();
   }
 
-  /** Complete once what the chunks render shows: an open panel (`Panels`), the review tools' notes and lanes. */
+  /** Complete once what the chunks render shows: an open panel (`Panels`), the review tools' notes and lanes, the hover tooltip. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let complete = await super.getUpdateComplete();
-    for (let loading = this.#panels.loading ?? this.#review.loading; loading; loading = this.#panels.loading ?? this.#review.loading) {
-      await loading;
+    const loading = () => this.#panels.loading ?? this.#review.loading ?? this.#thumbnails.loading;
+    for (let chunk = loading(); chunk; chunk = loading()) {
+      await chunk;
       complete = await super.getUpdateComplete();
     }
     return complete;

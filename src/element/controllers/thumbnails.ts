@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Marker } from '../../format/timeline.js';
 import { RequestMethod } from '../../worker/protocol.js';
 import type { EngineConnection } from './engine-connection.js';
+import type { TimelinePoint } from './hover-tooltip.js';
 import { clamp, timeOnSlider, type Scrubbing } from './scrubbing.js';
 
 /** CSS pixels: the width of the screen thumbnail in the tooltip. */
@@ -47,7 +48,7 @@ export class Thumbnails implements ReactiveController {
   }
 
   /** The pointer moved over the timeline; over a tick (`marker`), the tooltip names that marker. */
-  point(event: PointerEvent, marker: Marker | undefined): void {
+  point(event: TimelinePoint, marker: Marker | undefined): void {
     const duration = this.#engine.snapshot.durationMs / 1000;
     const time = marker ? marker.timeMs / 1000 : timeOnSlider(this.#host.renderRoot, event, duration);
     const slider = this.#host.renderRoot.querySelector('.slider')!.getBoundingClientRect();
