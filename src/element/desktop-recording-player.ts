@@ -121,6 +121,7 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @csspart delete-note-button - Deletes a note.
  * @csspart tooltip - The time (and marker) at the pointer over the timeline.
  * @csspart thumbnail - The screen at that time, small (160 CSS px wide), in the tooltip above the time (a canvas; shown once rendered, hidden while dragging).
+ * @csspart thumbnail-unloaded - In the tooltip, in place of the thumbnail, over time not read yet: "Not loaded yet", until a thumbnail composed for that time comes.
  * @csspart button - Every button; each also has its own part below.
  * @csspart play-button - Play / pause.
  * @csspart time-button - Elapsed time / duration, or time of day; switches between them.

@@ -1,6 +1,7 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { Marker } from '../../format/timeline.js';
 import { RequestMethod } from '../../worker/protocol.js';
+import { notLoadedThumbnail } from '../partial-knowledge.js';
 import type { EngineConnection } from './engine-connection.js';
 import type { TimelinePoint } from './hover-tooltip.js';
 import { clamp, timeOnSlider, type Scrubbing } from './scrubbing.js';
@@ -10,6 +11,7 @@ const THUMBNAIL_WIDTH = 160;
 
 export interface ThumbnailHost extends ReactiveControllerHost {
   readonly renderRoot: HTMLElement | DocumentFragment;
+  closest(selectors: string): Element | null;
 }
 
 /**
@@ -17,8 +19,12 @@ export interface ThumbnailHost extends ReactiveControllerHost {
  * screen there, rendered by the engine at the slider's pixel resolution.
  */
 export class Thumbnails implements ReactiveController {
-  /** Where the tooltip points (px from the timeline's left) and its text; undefined: hidden. */
-  hover: { x: number; text: string } | undefined;
+  /** Where the tooltip points (px from the timeline's left) and what it shows; undefined: hidden. */
+  hover: { x: number; text: string | TemplateResult } | undefined;
+  /** Where the pointer is and the time (and marker) there. */
+  #point: { x: number; text: string } | undefined;
+  /** The time under the pointer is not read yet: "not loaded yet" shows until a thumbnail composed for it comes. */
+  #unread = false;
   #host: ThumbnailHost;
   #engine: EngineConnection;
   #scrubbing: Scrubbing;
@@ -53,6 +59,11 @@ export class Thumbnails implements ReactiveController {
     const time = marker ? marker.timeMs / 1000 : timeOnSlider(this.#host.renderRoot, event, duration);
     const slider = this.#host.renderRoot.querySelector('.slider')!.getBoundingClientRect();
     const timeline = (event.currentTarget as Element).getBoundingClientRect();
+    const { bufferedMs, durationMs } = this.#engine.snapshot;
+    // Markers and the screen past what the download in order has read are not known: not "nothing there".
+    this.#unread = time * 1000 > bufferedMs && bufferedMs < durationMs;
+    // The last thumbnail shows another time, which was read.
+    if (this.#unread) this.#canvas().hidden = true;
     this.#show({ x: slider.left - timeline.left + (duration > 0 ? time / duration : 0) * slider.width, text: this.#describe(time, marker) });
     // At the slider's pixel resolution; while dragging, the screen itself shows where the pointer is.
     const perPixel = duration / slider.width;
@@ -64,10 +75,19 @@ export class Thumbnails implements ReactiveController {
     this.#thumb(-1);
   };
 
-  #show(hover: { x: number; text: string } | undefined): void {
-    this.hover = hover;
+  #show(point: { x: number; text: string } | undefined): void {
+    this.#point = point;
+    const { videoWidth, videoHeight } = this.#engine.snapshot;
+    this.hover =
+      point && this.#unread && this.#canvas().hidden
+        ? { x: point.x, text: html`${notLoadedThumbnail(this.#host.closest('[lang]')?.getAttribute('lang') ?? '', THUMBNAIL_WIDTH, videoHeight / videoWidth || 9 / 16)}${point.text}` }
+        : point;
     this.#placed = false;
     this.#host.requestUpdate();
+  }
+
+  #canvas(): HTMLCanvasElement {
+    return this.#host.renderRoot.querySelector<HTMLCanvasElement>('.thumbnail')!;
   }
 
   /**
@@ -75,7 +95,7 @@ export class Thumbnails implements ReactiveController {
    * returns, the latest time wanted goes next, and the last thumbnail stays until a new one comes.
    */
   #thumb(ms: number): void {
-    const canvas = this.#host.renderRoot.querySelector<HTMLCanvasElement>('.thumbnail')!;
+    const canvas = this.#canvas();
     const client = this.#engine.client;
     this.#want = ms;
     if (ms < 0) {
@@ -89,14 +109,15 @@ export class Thumbnails implements ReactiveController {
       .request(RequestMethod.Thumbnail, { timeMs: ms, width: Math.round(THUMBNAIL_WIDTH * devicePixelRatio) })
       .then(
         (bitmap) => {
-          const shown = bitmap && this.#want >= 0;
+          // Over time not read yet, only that time's own thumbnail (composed for it) shows.
+          const shown = bitmap && this.#want >= 0 && (!this.#unread || ms === this.#want);
           canvas.hidden = !shown;
           if (!shown) return bitmap?.close();
           canvas.width = bitmap.width;
           canvas.height = bitmap.height;
           canvas.getContext('bitmaprenderer')!.transferFromImageBitmap(bitmap);
-          // The tooltip grew: centre it again.
-          if (this.hover) this.#show(this.hover);
+          // The tooltip changed (the thumbnail in place of "not loaded yet"): centre it again.
+          if (this.#point) this.#show(this.#point);
         },
         () => {},
       )
