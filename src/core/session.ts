@@ -115,6 +115,8 @@ export class PlaybackSession {
   private exportGeneration = 0;
   /** The hover thumbnails of this load (a chunk), made at the first one. */
   private thumbnails: Promise<Thumbnails> | undefined;
+  /** The parts a hover thumbnail of a moment not read yet reads; a new hover, a seek or a new load stops it. */
+  private previewing: AbortController | undefined;
   /** A seek past what has arrived, composed from parts the feed reads out of order (random access). */
   private islands: SeekIslands | undefined;
   /**
@@ -252,6 +254,8 @@ export class PlaybackSession {
     const limitMs = this.ingest.finished || this.feed?.paced === true || this.knownDurationMs > 0 ? this.state.durationMs : Infinity;
     let target = Math.min(Math.max(0, timeMs), limitMs);
     const generation = ++this.seekGeneration;
+    // A seek goes first: a hover thumbnail's reads stop.
+    this.previewing?.abort();
     this.resumeLoading();
     this.state.currentTimeMs = target;
     this.clock.set(target);
@@ -356,10 +360,15 @@ export class PlaybackSession {
 
   /**
    * The screen at `timeMs`, scaled to `width` pixels wide (`thumbnails.ts`), rendered on canvases
-   * of its own. Null before metadata, past what has loaded, and where there is no OffscreenCanvas.
+   * of its own. Past what has loaded, composed from a few parts read for it where the server answers
+   * Range requests (`Thumbnails.preview`; never while a seek is under way), else null. Null before metadata
+   * and where there is no OffscreenCanvas. Each call stops the parts the last one was reading
+   * (`timeMs` -1: the pointer left).
    */
   thumbnail(timeMs: number, width: number): Promise<ImageBitmap | null> {
-    if (this.state.readyState === ReadyState.HaveNothing || !(timeMs >= 0 && timeMs <= this.ingest.durationMs)) return Promise.resolve(null);
+    this.previewing?.abort();
+    this.previewing = undefined;
+    if (this.state.readyState === ReadyState.HaveNothing || !(timeMs >= 0 && timeMs <= this.state.durationMs)) return Promise.resolve(null);
     // The source is this load's, even if a new load starts while the chunk arrives.
     const source = this.replaySource();
     const thumbnails = (this.thumbnails ??= import('./thumbnails.js').then(
@@ -369,6 +378,19 @@ export class PlaybackSession {
         throw error;
       },
     ));
+    if (timeMs > this.ingest.durationMs) {
+      const { feed, ingest } = this;
+      const { signal } = (this.previewing = new AbortController());
+      return thumbnails.then((made) =>
+        made.preview(timeMs, width, signal, {
+          ingest,
+          islands: this.islandsChunk,
+          seeking: () => this.state.seeking,
+          read: feed?.preview && ((sink, parts) => feed.preview!(timeMs, parts, sink, signal)),
+          current: () => feed === this.feed,
+        }),
+      );
+    }
     return thumbnails.then((made) => made.render(timeMs, width));
   }
 
@@ -395,6 +417,7 @@ export class PlaybackSession {
     this.playhead.halt(false);
     this.cancelProgress?.();
     this.cancelProgress = undefined;
+    this.previewing?.abort();
   }
 
   /** A new load: a new ingest, scheduler and keyframes; the snapshot as initial (the rate stays). */

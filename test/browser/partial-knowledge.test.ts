@@ -4,12 +4,13 @@
 // they are known, and skipping idle time never jumps over time not read yet; all of it fills in
 // once the download goes on.
 import { expect, fixture, html } from '@open-wc/testing';
+import { resetMouse, sendMouse } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { describeDuration, describePosition, formatClock } from '../../src/element/format-time.js';
 import { readRecording } from '../../src/format/reader.js';
 import { TimelineBuilder } from '../../src/format/timeline.js';
-import { serve, type Served } from '../helpers/range-serve.js';
+import { expectNoByteTwice, expectScreenAt, serve, type Served } from '../helpers/range-serve.js';
 import { nextEvent } from '../helpers/next-event.js';
 import { TILE, screenRecording, type ScreenStep } from '../helpers/screen-recording.js';
 import { part, until } from './element-fixtures.js';
@@ -65,7 +66,34 @@ function hatchedFraction(slider: HTMLElement): number {
   return parseFloat(style.backgroundSize) / 100;
 }
 
+/** Page coordinates of the moment `seconds` on the seek slider, on its middle line. */
+function sliderPoint(element: DesktopRecordingPlayer, seconds: number): [number, number] {
+  const rect = part(element, 'slider').getBoundingClientRect();
+  return [Math.round(rect.left + (rect.width * seconds) / element.duration), Math.round(rect.top + rect.height / 2)];
+}
+
+/** The thumbnail canvas's pixels. */
+function pixelsOfCanvas(canvas: HTMLCanvasElement): Uint8ClampedArray {
+  const copy = new OffscreenCanvas(canvas.width, canvas.height);
+  const context = copy.getContext('2d')!;
+  context.drawImage(canvas, 0, 0);
+  return context.getImageData(0, 0, canvas.width, canvas.height).data;
+}
+
+/**
+ * A 256×128 desktop (eight 64×64 cells) repainted cell by cell with noise, a tile every 200 ms for
+ * a minute, in parts of about 128 KB (4.8 MB): two parts cover the screen at any moment.
+ */
+async function repaintingRecording(): Promise<Uint8Array> {
+  const pngs = await Promise.all(Array.from({ length: 9 }, (_, i) => noisePng(i + 21)));
+  const steps: ScreenStep[] = [{ timeMs: 0, screen: { width: 256, height: 128 } }];
+  for (let i = 0; i < 300; i++) steps.push({ timeMs: i * 200, tile: { left: (i % 4) * 64, top: ((i >> 2) % 2) * 64, color: [0, 0, 0], png: pngs[i % pngs.length] } });
+  return screenRecording(steps, { partSize: 128 * 1024 });
+}
+
 describe('partial knowledge: time not read yet', () => {
+  afterEach(() => resetMouse());
+
   it('is hatched on the rail, named in the slider and the marker list, and fills in when the download goes on', async () => {
     // 60 s: a noise tile every 200 ms (about 4.8 MB in 64 KB parts), clipboard markers at 10, 30 and 50 s.
     const pngs = await Promise.all(Array.from({ length: 9 }, (_, i) => noisePng(i + 1)));
@@ -159,5 +187,50 @@ describe('partial knowledge: time not read yet', () => {
     await ended;
     expect(beyondRead, 'no position past what was read').to.equal(0);
     expect(furthest).to.equal(element.duration);
+  });
+
+  it('a hover thumbnail there says "not loaded yet" at once, then shows the screen composed from a few parts read for it; a seek goes first', async () => {
+    const bytes = await repaintingRecording();
+    const { served, edge } = await heldAt(bytes, 8);
+    const element = await controlledPlayer();
+    const metadata = nextEvent(element, 'loadedmetadata');
+    element.src = served.url;
+    await metadata;
+    await until(() => element.buffered.end(0) === edge, `the download in order reached the hold (${edge} s)`);
+    const thumbnail = part<HTMLCanvasElement>(element, 'thumbnail');
+    const before = (await served.log()).reduce((sum, entry) => sum + entry.bytes, 0);
+
+    await sendMouse({ type: 'move', position: sliderPoint(element, 45) });
+    await element.updateComplete;
+    expect(part(element, 'thumbnail-unloaded').textContent!.trim(), 'at once').to.equal('Not loaded yet');
+    expect(thumbnail.hidden).to.equal(true);
+    await until(() => !thumbnail.hidden, 'a thumbnail composed from parts read for it');
+    await element.updateComplete;
+    expect(element.shadowRoot!.querySelector('[part~=thumbnail-unloaded]'), 'the thumbnail took its place').to.equal(null);
+    const composed = pixelsOfCanvas(thumbnail);
+    const fetched = (await served.log()).reduce((sum, entry) => sum + entry.bytes, 0) - before;
+    const bytesBefore45 = bytes.length * (45 / element.duration);
+    console.log(`hover thumbnail at 45 s: ${fetched} bytes fetched (the parts and their search), ${Math.round(bytesBefore45)} before the moment`);
+    expect(fetched, 'a few parts, not the file up to there').to.be.below(bytesBefore45 / 4);
+    expect(element.currentTime, 'hovering changed nothing of playback').to.equal(0);
+    expect(element.seeking).to.equal(false);
+
+    // A seek right after a hover over another moment not read: the seek goes first, and lands exactly.
+    await sendMouse({ type: 'move', position: sliderPoint(element, 30) });
+    const seeked = nextEvent(element, 'seeked');
+    element.currentTime = 52;
+    await seeked;
+    expect(element.currentTime).to.equal(52);
+    await expectScreenAt(element, bytes, 52_000);
+
+    const loaded = nextEvent(element, 'canplaythrough');
+    await served.release();
+    await loaded;
+    expectNoByteTwice((await served.log()).filter((entry) => entry.range !== null), bytes.length);
+    // The same moment's thumbnail from the whole recording: the same pixels as the composed one.
+    await sendMouse({ type: 'move', position: sliderPoint(element, 5) });
+    await until(() => !thumbnail.hidden && pixelsOfCanvas(thumbnail).some((value, index) => value !== composed[index]), 'another thumbnail');
+    await sendMouse({ type: 'move', position: sliderPoint(element, 45) });
+    await until(() => pixelsOfCanvas(thumbnail).every((value, index) => value === composed[index]), 'the thumbnail at 45 s read in order is the composed one');
   });
 });

@@ -2,7 +2,7 @@ import { ErrorReason, RecordingError, isAbort, transferFailure } from '../../for
 import { RecordingReader } from '../../format/reader.js';
 import { FIRST_TAIL_BYTES, RangeAnsweredWrongly, RangesIgnored, fetchRange, fetchSuffix, type ReadRange } from './byte-ranges.js';
 import type { FeedSink, RecordingFeed } from './feed.js';
-import type { SeekReads } from './seek-reads.js';
+import type { SeekPartSink, SeekReads } from './seek-reads.js';
 import type { Sha256 } from './sha256.js';
 import type { TailDuration, TailRead } from './tail-read.js';
 
@@ -85,6 +85,11 @@ export class FileFeed implements RecordingFeed {
   steer(): void {}
 
   /** A moment past what has arrived: read the parts it needs by range, while the download in order waits. */
+  preview(timeMs: number, maxParts: number, sink: SeekPartSink, signal: AbortSignal): Promise<void> | undefined {
+    if (this.controller.signal.aborted) return undefined;
+    return this.seekReads?.preview(timeMs, maxParts, sink, signal);
+  }
+
   want(timeMs: number): void {
     const { sink, seekReads } = this;
     if (!sink || !seekReads || this.controller.signal.aborted) return;

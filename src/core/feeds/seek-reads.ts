@@ -66,16 +66,31 @@ export class SeekReads {
     this.running = tracked;
   }
 
+  /**
+   * Reads at most `maxParts` parts for a preview of `targetMs` (a hover thumbnail), the one holding
+   * it first, while `sink` wants them. Never in front of a seek: nothing is read while one reads
+   * (undefined), and a seek that starts meanwhile stops it, as `signal` does. The download in order
+   * does not wait for it. Resolves when it stopped reading.
+   */
+  preview(targetMs: number, maxParts: number, sink: SeekPartSink, signal: AbortSignal): Promise<void> | undefined {
+    if (this.running || signal.aborted) return undefined;
+    const generation = this.generation;
+    const current = () => generation === this.generation && !signal.aborted;
+    return this.readFor(targetMs, sink, current, maxParts).catch((error: unknown) => {
+      if (current()) sink.fail(error);
+    });
+  }
+
   /** Stops the seek reading (its results are dropped). */
   cancel(): void {
     this.generation += 1;
   }
 
-  private async readFor(targetMs: number, sink: SeekPartSink, current: () => boolean): Promise<void> {
+  private async readFor(targetMs: number, sink: SeekPartSink, current: () => boolean, maxParts = MAX_SEEK_PARTS): Promise<void> {
     // The part index reads nothing the download in order has asked for (those bytes would come twice).
     this.index ??= new PartIndex(this.cache.read, this.cache.length, this.originWallMs(), this.frontBytes);
     let part = await this.index.partAt(targetMs);
-    for (let count = 0; part && count < MAX_SEEK_PARTS && current() && part.offset >= this.frontBytes(); count++) {
+    for (let count = 0; part && count < maxParts && current() && part.offset >= this.frontBytes(); count++) {
       const events = await decodePart(await this.cache.read(part.offset, part.end), part.offset);
       const untilMs = this.index.located.find((after) => after.offset === part!.end)?.firstMs;
       if (!current() || !sink.part({ offset: part.offset, end: part.end, events, untilMs })) return;

@@ -29,10 +29,12 @@ export class Thumbnails implements ReactiveController {
   #engine: EngineConnection;
   #scrubbing: Scrubbing;
   #describe: (seconds: number, marker: Marker | undefined) => string;
-  /** The time wanted (ms; -1 none), the one asked for last, and whether a request is out. */
+  /** The time wanted (ms; -1 none), the one asked for last, and how many requests are out. */
   #want = -1;
   #asked = -1;
-  #busy = false;
+  #out = 0;
+  /** The request out is for time not read yet: the engine may be reading parts for it, which the next request stops. */
+  #fetching = false;
   #placed = true;
 
   /** `describe`: the tooltip's text for a time, and the marker there if the pointer is on one. */
@@ -93,6 +95,8 @@ export class Thumbnails implements ReactiveController {
   /**
    * Shows the screen at `ms` (-1 hides it) above the tooltip's time. One request at a time: when it
    * returns, the latest time wanted goes next, and the last thumbnail stays until a new one comes.
+   * Only a request for time not read yet is not waited for: the next one (-1 too) goes at once and
+   * stops the parts the engine reads for it.
    */
   #thumb(ms: number): void {
     const canvas = this.#canvas();
@@ -102,13 +106,18 @@ export class Thumbnails implements ReactiveController {
       canvas.hidden = true;
       this.#asked = -1;
     }
-    if (ms < 0 || ms === this.#asked || this.#busy || !client) return;
-    this.#busy = true;
+    // A new time (or none: -1) stops the parts read for a time not read yet at once, rather than after them.
+    const cancels = this.#fetching && ms !== this.#asked;
+    if ((ms < 0 && !cancels) || ms === this.#asked || (this.#out > 0 && !cancels) || !client) return;
+    this.#out += 1;
     this.#asked = ms;
+    this.#fetching = this.#unread && ms >= 0;
     client
       .request(RequestMethod.Thumbnail, { timeMs: ms, width: Math.round(THUMBNAIL_WIDTH * devicePixelRatio) })
       .then(
         (bitmap) => {
+          // Stopped by a newer request: that one's answer decides.
+          if (ms !== this.#asked) return bitmap?.close();
           // Over time not read yet, only that time's own thumbnail (composed for it) shows.
           const shown = bitmap && this.#want >= 0 && (!this.#unread || ms === this.#want);
           canvas.hidden = !shown;
@@ -122,7 +131,9 @@ export class Thumbnails implements ReactiveController {
         () => {},
       )
       .finally(() => {
-        this.#busy = false;
+        this.#out -= 1;
+        if (this.#out > 0) return;
+        this.#fetching = false;
         this.#thumb(this.#want);
       });
   }
