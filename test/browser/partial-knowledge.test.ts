@@ -10,31 +10,10 @@ import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { describeDuration, describePosition, formatClock } from '../../src/element/format-time.js';
 import { readRecording } from '../../src/format/reader.js';
 import { TimelineBuilder } from '../../src/format/timeline.js';
-import { expectNoByteTwice, expectScreenAt, serve, type Served } from '../helpers/range-serve.js';
+import { expectNoByteTwice, expectScreenAt, partOffsets, serve, type Served } from '../helpers/range-serve.js';
 import { nextEvent } from '../helpers/next-event.js';
-import { TILE, screenRecording, type ScreenStep } from '../helpers/screen-recording.js';
+import { noisePng, screenRecording, type ScreenStep } from '../helpers/screen-recording.js';
 import { part, until } from './element-fixtures.js';
-
-/** A 64×64 PNG of seeded noise (about 16 KB: it does not compress, so the file is large enough for a hold far from its end). */
-async function noisePng(seed: number): Promise<Uint8Array> {
-  const canvas = new OffscreenCanvas(TILE, TILE);
-  const context = canvas.getContext('2d')!;
-  const image = context.createImageData(TILE, TILE);
-  for (let i = 0; i < image.data.length; i++) {
-    seed = (Math.imul(seed, 1103515245) + 12345) | 0;
-    image.data[i] = i % 4 === 3 ? 255 : (seed >>> 16) & 0xff;
-  }
-  context.putImageData(image, 0, 0);
-  return new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
-}
-
-/** Part offsets, by chaining headers from the front. */
-function partOffsets(bytes: Uint8Array): number[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const offsets: number[] = [];
-  for (let at = 0; at < bytes.length; at += (view.getUint32(at + 4) === 2 ? 32 : 24) + view.getUint32(at + 12) + view.getUint32(at + 20)) offsets.push(at);
-  return offsets;
-}
 
 /** Where the player's knowledge stops when the download in order holds at `offset` (a part boundary): the last time the parts before it reach. */
 async function edgeAt(bytes: Uint8Array, offset: number): Promise<number> {
