@@ -22,9 +22,14 @@ const firstMs = (part: SeekPart) => Math.min(...part.events.map(({ event }) => (
 
 test('a preview reads at most its parts: the one holding the moment, then the one before it', async () => {
   const sink = collecting();
-  const reading = seekReads().preview(150_000, 2, sink, new AbortController().signal);
+  const reads = seekReads();
+  const reading = reads.preview(150_000, 2, sink, new AbortController().signal);
   assert.ok(reading, 'nothing else reads: it starts');
+  // The download in order waits for it, as for a seek (it would drop held bytes the preview reads).
+  assert.ok(reads.idle, 'the download in order waits');
   await reading;
+  await reads.idle;
+  assert.equal(reads.idle, undefined, 'and goes on once it is done');
   assert.equal(sink.parts.length, 2, 'no more than it may');
   const [holding, before] = sink.parts as [SeekPart, SeekPart];
   assert.ok(firstMs(holding) <= 150_000 && (holding.untilMs === undefined || holding.untilMs > 150_000), 'the first part holds the moment');

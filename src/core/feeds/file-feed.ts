@@ -85,11 +85,6 @@ export class FileFeed implements RecordingFeed {
   steer(): void {}
 
   /** A moment past what has arrived: read the parts it needs by range, while the download in order waits. */
-  preview(timeMs: number, maxParts: number, sink: SeekPartSink, signal: AbortSignal): Promise<void> | undefined {
-    if (this.controller.signal.aborted) return undefined;
-    return this.seekReads?.preview(timeMs, maxParts, sink, signal);
-  }
-
   want(timeMs: number): void {
     const { sink, seekReads } = this;
     if (!sink || !seekReads || this.controller.signal.aborted) return;
@@ -97,6 +92,12 @@ export class FileFeed implements RecordingFeed {
       part: (part) => !this.controller.signal.aborted && (sink.seekPart?.(timeMs, part) ?? false),
       fail: (error) => this.controller.signal.aborted || sink.seekPartFailed?.(error),
     });
+  }
+
+  /** A few parts for a preview of a moment past what has arrived (a hover thumbnail), never in front of a seek. */
+  preview(timeMs: number, maxParts: number, sink: SeekPartSink, signal: AbortSignal): Promise<void> | undefined {
+    if (this.controller.signal.aborted) return undefined;
+    return this.seekReads?.preview(timeMs, maxParts, sink, signal);
   }
 
   close(): void {
