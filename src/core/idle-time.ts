@@ -12,7 +12,9 @@
 /**
  * Maps recording time to "compressed" time, where every quiet gap longer than the limit lasts
  * exactly the limit (linearly inside the gap), and back. The clock runs in compressed time.
- * Activity times arrive in order while the file loads; the map only ever grows at its end.
+ * Activity times arrive in order while the file loads; the map only ever grows at its end. A gap
+ * is known only once the activity that ends it has been read: time not read yet is never taken for
+ * idle, so playing into it runs at the normal pace up to what was read, and waits there.
  */
 export class IdleTimeMap {
   private readonly activity: number[] = [0];

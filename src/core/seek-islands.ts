@@ -39,18 +39,8 @@ export class SeekIslands {
    */
   async open(targetMs: number, ingest: Ingest): Promise<{ covered: Promise<SeekIsland | undefined> }> {
     this.close();
-    const { timeline } = ingest;
-    const screen = timeline.lastResizeBefore(timeline.length)?.update;
-    if (!screen || screen.width === 0 || screen.height === 0) return { covered: Promise.resolve(undefined) };
-    // RemoteFX frames need the header blocks a session sends once: the front's, when the island has none.
-    const headers: Array<Uint8Array | Promise<Uint8Array>> = [];
-    if (timeline.hasFastPath) {
-      for (let index = timeline.length - 1; index >= 0 && headers.length < MAX_REMOTEFX_HEADERS; index--) {
-        const update = timeline.at(index);
-        if (update.kind === 'fastpath' && (update.flags ?? 0) & ScanFlag.RemoteFxHeaders) headers.unshift(ingest.readBytes(update.pdu));
-      }
-    }
-    const island = new SeekIsland(targetMs, { width: screen.width, height: screen.height, remoteFxHeaders: await Promise.all(headers) });
+    const island = await islandAt(targetMs, ingest);
+    if (!island) return { covered: Promise.resolve(undefined) };
     return { covered: new Promise((resolve) => (this.pending = { island, resolve })) };
   }
 
@@ -162,4 +152,24 @@ export class SeekIslands {
     if (this.held.some((other) => other.offset === part.offset)) return;
     this.held = [...this.held, { offset: part.offset, end: part.end, fromMs, toMs }].sort((a, b) => a.offset - b.offset);
   }
+}
+
+/**
+ * An empty island for the moment `targetMs`, with what the front read in order tells it (the screen
+ * size, the RemoteFX header blocks); undefined before the front gave a screen size. A seek's, or a
+ * hover thumbnail's (which reads a few parts for it, never in front of a seek).
+ */
+export async function islandAt(targetMs: number, ingest: Ingest): Promise<SeekIsland | undefined> {
+  const { timeline } = ingest;
+  const screen = timeline.lastResizeBefore(timeline.length)?.update;
+  if (!screen || screen.width === 0 || screen.height === 0) return undefined;
+  // RemoteFX frames need the header blocks a session sends once: the front's, when the island has none.
+  const headers: Array<Uint8Array | Promise<Uint8Array>> = [];
+  if (timeline.hasFastPath) {
+    for (let index = timeline.length - 1; index >= 0 && headers.length < MAX_REMOTEFX_HEADERS; index--) {
+      const update = timeline.at(index);
+      if (update.kind === 'fastpath' && (update.flags ?? 0) & ScanFlag.RemoteFxHeaders) headers.unshift(ingest.readBytes(update.pdu));
+    }
+  }
+  return new SeekIsland(targetMs, { width: screen.width, height: screen.height, remoteFxHeaders: await Promise.all(headers) });
 }

@@ -115,6 +115,8 @@ export class PlaybackSession {
   private exportGeneration = 0;
   /** The hover thumbnails of this load (a chunk), made at the first one. */
   private thumbnails: Promise<Thumbnails> | undefined;
+  /** The parts a hover thumbnail of a moment not read yet reads; a new hover, a seek or a new load stops it. */
+  private previewing: AbortController | undefined;
   /** A seek past what has arrived, composed from parts the feed reads out of order (random access). */
   private islands: SeekIslands | undefined;
   /**
@@ -130,6 +132,8 @@ export class PlaybackSession {
   private metadataChanges = 0;
   private seekGeneration = 0;
   private lastProgressAt = -Infinity;
+  /** A `progress` the interval held back; it still goes out, so what was read just before a stall reaches the page. */
+  private cancelProgress: (() => void) | undefined;
 
   constructor(
     private readonly host: SessionHost,
@@ -255,6 +259,8 @@ export class PlaybackSession {
     const limitMs = this.ingest.finished || this.feed?.paced === true || this.knownDurationMs > 0 ? this.state.durationMs : Infinity;
     let target = Math.min(Math.max(0, timeMs), limitMs);
     const generation = ++this.seekGeneration;
+    // A seek goes first: a hover thumbnail's reads stop.
+    this.previewing?.abort();
     this.resumeLoading();
     this.state.currentTimeMs = target;
     this.clock.set(target);
@@ -359,10 +365,15 @@ export class PlaybackSession {
 
   /**
    * The screen at `timeMs`, scaled to `width` pixels wide (`thumbnails.ts`), rendered on canvases
-   * of its own. Null before metadata, past what has loaded, and where there is no OffscreenCanvas.
+   * of its own. Past what has loaded, composed from a few parts read for it where the server answers
+   * Range requests (`Thumbnails.preview`; never while a seek is under way), else null. Null before metadata
+   * and where there is no OffscreenCanvas. Each call stops the parts the last one was reading
+   * (`timeMs` -1: the pointer left).
    */
   thumbnail(timeMs: number, width: number): Promise<ImageBitmap | null> {
-    if (this.state.readyState === ReadyState.HaveNothing || !(timeMs >= 0 && timeMs <= this.ingest.durationMs)) return Promise.resolve(null);
+    this.previewing?.abort();
+    this.previewing = undefined;
+    if (this.state.readyState === ReadyState.HaveNothing || !(timeMs >= 0 && timeMs <= this.state.durationMs)) return Promise.resolve(null);
     // The source is this load's, even if a new load starts while the chunk arrives.
     const source = this.replaySource();
     const thumbnails = (this.thumbnails ??= import('./thumbnails.js').then(
@@ -372,6 +383,19 @@ export class PlaybackSession {
         throw error;
       },
     ));
+    if (timeMs > this.ingest.durationMs) {
+      const { feed, ingest } = this;
+      const { signal } = (this.previewing = new AbortController());
+      return thumbnails.then((made) =>
+        made.preview(timeMs, width, signal, {
+          ingest,
+          islands: this.islandsChunk,
+          seeking: () => this.state.seeking,
+          read: feed?.preview && ((sink, parts) => feed.preview!(timeMs, parts, sink, signal)),
+          current: () => feed === this.feed,
+        }),
+      );
+    }
     return thumbnails.then((made) => made.render(timeMs, width));
   }
 
@@ -396,6 +420,9 @@ export class PlaybackSession {
     void this.exports?.then((exports) => exports.cancelAll(), () => {});
     this.seekGeneration += 1;
     this.playhead.halt(false);
+    this.cancelProgress?.();
+    this.cancelProgress = undefined;
+    this.previewing?.abort();
   }
 
   /** A new load: a new ingest, scheduler and keyframes; the snapshot as initial (the rate stays). */
@@ -541,11 +568,7 @@ export class PlaybackSession {
         this.host.emit(MediaEvent.DurationChange);
       }
     }
-    const now = this.timing.now();
-    if (final || now - this.lastProgressAt >= PROGRESS_INTERVAL_MS) {
-      this.lastProgressAt = now;
-      this.host.emit(MediaEvent.Progress);
-    }
+    this.noteProgress(final);
     this.activityReports.report(final);
     if (this.renderer) this.keyframes.wake();
     const positionLoaded = final || ingest.timeline.lastTimeMs > this.state.currentTimeMs;
@@ -574,6 +597,26 @@ export class PlaybackSession {
       waiter.resolve();
       return false;
     });
+  }
+
+  /**
+   * `progress` at most every PROGRESS_INTERVAL_MS while reading (at once for the end). One held back
+   * by the interval goes out when it is up: `buffered` (and the markers and activity known up to it)
+   * must not stay behind when the download stalls right after a read.
+   */
+  private noteProgress(final: boolean): void {
+    const waitMs = this.lastProgressAt + PROGRESS_INTERVAL_MS - this.timing.now();
+    if (!final && waitMs > 0) {
+      this.cancelProgress ??= this.timing.schedule(() => {
+        this.cancelProgress = undefined;
+        this.noteProgress(false);
+      }, waitMs);
+      return;
+    }
+    this.cancelProgress?.();
+    this.cancelProgress = undefined;
+    this.lastProgressAt = this.timing.now();
+    this.host.emit(MediaEvent.Progress);
   }
 
   /** Resolves once the data reaches `timeMs` (or the recording is complete, or a new load began). */

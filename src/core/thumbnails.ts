@@ -6,9 +6,26 @@
  */
 import { createOffscreenSurface } from './canvas.js';
 import { CanvasRenderer, type ReplaySource } from './renderer.js';
-import { Scheduler } from './scheduler.js';
+import { Scheduler, type SeekPlan } from './scheduler.js';
+import type { SeekPartSink } from './feeds/seek-reads.js';
+import type { Ingest } from './ingest.js';
 import type { ScreenUpdate } from './screen-timeline.js';
 
+/** What a thumbnail of a moment not read yet is composed from: the load's random access (`feeds/seek-reads.ts`, `seek-islands.ts`). */
+export interface PreviewSource {
+  ingest: Ingest;
+  /** The seek islands' chunk, once a server answered Range requests (else none: nothing is read). */
+  islands: Promise<typeof import('./seek-islands.js') | undefined> | undefined;
+  /** A seek is under way: it goes first, and a preview reads nothing. */
+  seeking(): boolean;
+  /** Reads at most `maxParts` parts for the moment, handed to `sink` (the feed's `preview`); undefined when it reads nothing. */
+  read: ((sink: SeekPartSink, maxParts: number) => Promise<void> | undefined) | undefined;
+  /** The load is still the one the preview was asked in. */
+  current(): boolean;
+}
+
+/** A thumbnail of a moment not read yet reads at most this many parts for it (random access). */
+const PREVIEW_PARTS = 2;
 /** Thumbnails kept, least recently used first out (24 of 320×180 are about 5.5 MB). */
 const CACHE_SIZE = 24;
 const MAX_WIDTH = 1024;
@@ -113,20 +130,67 @@ export class Thumbnails {
     return this.queue.request(`${pixels}@${end}`, () => this.draw(timeMs, end, pixels));
   }
 
+  /**
+   * The screen a plan rebuilds (a seek island's: a moment not read in order yet, `seek-island.ts`),
+   * scaled as the others; `key` names the moment (an island's screen is not in the timeline).
+   */
+  renderPlan(key: string, plan: SeekPlan, width: number): Promise<ImageBitmap | null> {
+    const pixels = Math.round(Math.min(Math.max(width, 1), MAX_WIDTH));
+    return this.queue.request(`${pixels}@${key}`, () => this.paint(plan, pixels));
+  }
+
+  /**
+   * The screen at `timeMs`, past what the download in order has read: composed from at most
+   * PREVIEW_PARTS parts read for it (a seek island: the part holding it, then the one before), when
+   * they cover the screen there; null when they do not, when nothing can be read (no random access,
+   * a seek under way), or when `signal` aborts (a new hover, a seek, a new load).
+   */
+  async preview(timeMs: number, width: number, signal: AbortSignal, source: PreviewSource): Promise<ImageBitmap | null> {
+    const chunk = await source.islands;
+    const island = chunk && !source.seeking() && !signal.aborted ? await chunk.islandAt(timeMs, source.ingest) : undefined;
+    const reading =
+      island &&
+      !signal.aborted &&
+      source.read?.(
+        {
+          // The part before is wanted while the screen is not covered and nothing says it will not be.
+          part: (part) => {
+            try {
+              return !island.add(part) && !island.stalledCoverage && island.partCount < PREVIEW_PARTS;
+            } catch {
+              return false;
+            }
+          },
+          // A part that does not decode gives no thumbnail; the download in order reports it when it gets there.
+          fail: () => {},
+        },
+        PREVIEW_PARTS,
+      );
+    if (!reading) return null;
+    await reading;
+    if (signal.aborted || !source.current()) return null;
+    // The download in order got there meanwhile: the thumbnail comes from what it read.
+    if (timeMs <= source.ingest.durationMs) return this.render(timeMs, width);
+    return island.covered ? this.renderPlan(`island@${timeMs}`, island.plan(), width) : null;
+  }
+
   clear(): void {
     this.queue.clear();
     this.renderer?.clear();
   }
 
   private async draw(timeMs: number, end: number, width: number): Promise<ImageBitmap | null> {
-    const { timeline } = this.source;
+    if (!this.source.timeline.lastResizeBefore(end)) return null;
+    return this.paint(this.scheduler.seek(timeMs), width);
+  }
+
+  private async paint(plan: SeekPlan, width: number): Promise<ImageBitmap | null> {
     this.screen ??= createOffscreenSurface();
-    if (!this.screen || !timeline.lastResizeBefore(end)) return null;
+    if (!this.screen) return null;
     this.renderer ??= new CanvasRenderer(this.screen, createOffscreenSurface()!, {
       decodeTile: (png) => this.source.decodeTile(png),
       readBytes: (bytes) => this.source.readBytes(bytes),
     });
-    const plan = this.scheduler.seek(timeMs);
     await this.renderer.rebuild({ ...plan, updates: plan.updates.filter(paintsScreen) }, (keyframe) => this.source.restoreStep(keyframe));
     const { width: screenWidth, height: screenHeight } = this.screen;
     const output = new OffscreenCanvas(width, Math.max(1, Math.round((width * screenHeight) / screenWidth)));

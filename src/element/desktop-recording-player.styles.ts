@@ -259,6 +259,10 @@ export const styles = css`
     cursor: pointer;
     outline-offset: 0;
   }
+  /* Time not read yet, past \`--buffered\` (markers, activity, idle time unknown there): hatched under the heatmap and ticks. */
+  .slider[aria-disabled='false'] {
+    background: repeating-linear-gradient(-45deg, var(--drp-unloaded-color, light-dark(#0003, #fff4)) 0 1px, #0000 0 5px) right / calc(100% - var(--buffered)) 100% no-repeat;
+  }
   /* The rail: played, then buffered, then the rest. */
   .slider::before {
     content: '';

@@ -10,7 +10,7 @@ import { AutoHide } from './controllers/auto-hide.js';
 import { EngineConnection } from './controllers/engine-connection.js';
 import { Output } from './controllers/output.js';
 import { Scrubbing } from './controllers/scrubbing.js';
-import { Thumbnails } from './controllers/thumbnails.js';
+import { HoverTooltip } from './controllers/hover-tooltip.js';
 import { styles } from './desktop-recording-player.styles.js';
 import { mediaFragmentStart, parseTimeOffset } from './format-time.js';
 import type { CaptureFrameOptions, DesktopRecordingPlayerEventMap, ExportEvidenceOptions, ExportVideoOptions, Fit, PlaybackQuality, PlayerError, PlayerMarker, TimeRangesLike } from './player-types.js';
@@ -121,6 +121,7 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @csspart delete-note-button - Deletes a note.
  * @csspart tooltip - The time (and marker) at the pointer over the timeline.
  * @csspart thumbnail - The screen at that time, small (160 CSS px wide), in the tooltip above the time (a canvas; shown once rendered, hidden while dragging).
+ * @csspart thumbnail-unloaded - In the tooltip, in place of the thumbnail, over time not read yet: "Not loaded yet", until a thumbnail composed for that time comes.
  * @csspart button - Every button; each also has its own part below.
  * @csspart play-button - Play / pause.
  * @csspart time-button - Elapsed time / duration, or time of day; switches between them.
@@ -162,6 +163,7 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @cssprop --drp-rail-color - The slider's unplayed, unbuffered rail.
  * @cssprop --drp-buffered-color - The slider's buffered range.
  * @cssprop --drp-activity-color - The activity heatmap; busier seconds are more opaque (default: the controls' text colour, dark or light).
+ * @cssprop --drp-unloaded-color - The hatching over the timeline where the recording is not read yet, past the buffered range: its markers, activity and idle time are not known there yet (theme-dependent grey).
  * @cssprop --drp-radius - Corner radius of buttons, panels and tooltips (default 6px).
  * @cssprop --drp-focus-ring - Colour of the focus outline.
  * @cssprop --drp-marker-clipboard - Ticks of clipboard markers.
@@ -236,7 +238,11 @@ export class DesktopRecordingPlayer extends LitElement {
   });
   #announcer = new Announcer(this);
   #scrubbing = new Scrubbing(this, this.#engine);
-  #thumbnails = new Thumbnails(this, this.#engine, this.#scrubbing, (seconds, marker) => `${marker ? `${this.#locale.playerMarker(marker).label} · ` : ''}${this.#locale.clockAt(seconds)}`);
+  #thumbnails = new HoverTooltip(() =>
+    import('./controllers/thumbnails.js').then(
+      ({ Thumbnails }) => new Thumbnails(this, this.#engine, this.#scrubbing, (seconds, marker) => `${marker ? `${this.#locale.playerMarker(marker).label} · ` : ''}${this.#locale.clockAt(seconds)}`),
+    ),
+  );
   #autoHide = new AutoHide(this, () => !this.#engine.snapshot.paused && !this.#panels.open && !this.#scrubbing.dragging);
   #markerRail = new MarkerRail();
   #activity = new ActivityStrip(this, () => this.#engine.snapshot.durationMs / 1000);
@@ -382,11 +388,12 @@ export class DesktopRecordingPlayer extends LitElement {
     if (this.textSearch) void this.#loadTextSearch();
   }
 
-  /** Complete once what the chunks render shows: an open panel (`Panels`), the review tools' notes and lanes. */
+  /** Complete once what the chunks render shows: an open panel (`Panels`), the review tools' notes and lanes, the hover tooltip. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let complete = await super.getUpdateComplete();
-    for (let loading = this.#panels.loading ?? this.#review.loading; loading; loading = this.#panels.loading ?? this.#review.loading) {
-      await loading;
+    const loading = () => this.#panels.loading ?? this.#review.loading ?? this.#thumbnails.loading;
+    for (let chunk = loading(); chunk; chunk = loading()) {
+      await chunk;
       complete = await super.getUpdateComplete();
     }
     return complete;

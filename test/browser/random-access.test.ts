@@ -9,33 +9,12 @@ import { readRecording } from '../../src/format/reader.js';
 import { desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
 import { nextEvent } from '../helpers/next-event.js';
 import { difference, imageDataOf } from '../helpers/reference-screen.js';
-import { REMOTEFX_SAMPLE, expectNoByteTwice, expectScreenAt, player, rangeStart, recordEvents, serve, type Served } from '../helpers/range-serve.js';
+import { REMOTEFX_SAMPLE, expectNoByteTwice, expectScreenAt, partOffsets, player, rangeStart, recordEvents, serve, type Served } from '../helpers/range-serve.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
-import { TILE, screenMessages, screenRecording, type ScreenStep } from '../helpers/screen-recording.js';
+import { noisePng, screenMessages, screenRecording, type ScreenStep } from '../helpers/screen-recording.js';
 import { timestampOfMs } from '../../src/format/events.js';
 import { encodeTdpb } from '../../src/format/tdp.js';
 import { T0 } from '../helpers/recording-bytes.js';
-
-/** Part offsets by chaining headers from the front. */
-function partOffsets(bytes: Uint8Array): number[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const offsets: number[] = [];
-  for (let at = 0; at < bytes.length; at += (view.getUint32(at + 4) === 2 ? 32 : 24) + view.getUint32(at + 12) + view.getUint32(at + 20)) offsets.push(at);
-  return offsets;
-}
-
-/** A 64×64 PNG of seeded noise (about 16 KB: it does not compress, so parts hold a few tiles each). */
-async function noisePng(seed: number): Promise<Uint8Array> {
-  const canvas = new OffscreenCanvas(TILE, TILE);
-  const context = canvas.getContext('2d')!;
-  const image = context.createImageData(TILE, TILE);
-  for (let i = 0; i < image.data.length; i++) {
-    seed = (Math.imul(seed, 1103515245) + 12345) | 0;
-    image.data[i] = i % 4 === 3 ? 255 : (seed >>> 16) & 0xff;
-  }
-  context.putImageData(image, 0, 0);
-  return new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
-}
 
 /**
  * A 256×128 desktop (eight 64×64 cells) repainted cell by cell, one tile every 200 ms for a minute,

@@ -123,6 +123,17 @@ describe('<desktop-recording-player controls> hover thumbnail', () => {
     await sendMouse({ type: 'move', position: sliderPoint(element, (edge + 12) / 2 / 12) });
     await until(() => thumbnail.hidden === true, 'no thumbnail past the loaded edge');
     expect(part(element, 'tooltip').hidden, 'the time is still shown').to.equal(false);
+    // Not "nothing there": the time is not read yet, and the tooltip says so at once (this server
+    // answers no Range requests, so nothing is fetched for it).
+    await element.updateComplete;
+    const unloaded = part(element, 'thumbnail-unloaded');
+    expect(unloaded.textContent!.trim()).to.equal('Not loaded yet');
+    expect(unloaded.getBoundingClientRect().width, 'as wide as a thumbnail').to.equal(160);
+    expect(unloaded.getBoundingClientRect().height, 'as high as a thumbnail of this screen').to.equal(80);
+    await sendMouse({ type: 'move', position: sliderPoint(element, 0.5 / 12) });
+    await until(() => !thumbnail.hidden, 'the thumbnail within what arrived again');
+    await element.updateComplete;
+    expect(element.shadowRoot!.querySelector('[part~=thumbnail-unloaded]'), 'only over time not read').to.equal(null);
     await release();
     await nextEvent(element, 'canplaythrough');
   });

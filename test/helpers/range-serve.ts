@@ -41,6 +41,14 @@ export async function serve(file: string | Uint8Array, ranges: RangeMode, holdBy
   };
 }
 
+/** Part offsets, by chaining headers from the front. */
+export function partOffsets(bytes: Uint8Array): number[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const offsets: number[] = [];
+  for (let at = 0; at < bytes.length; at += (view.getUint32(at + 4) === 2 ? 32 : 24) + view.getUint32(at + 12) + view.getUint32(at + 20)) offsets.push(at);
+  return offsets;
+}
+
 /** Where a range asked (`bytes=a-b`, `bytes=-n`) starts in a file of `length` bytes. */
 export function rangeStart(range: string, length: number): number {
   const [, first, last] = /^bytes=(\d*)-(\d*)$/.exec(range)!;

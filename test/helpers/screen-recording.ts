@@ -9,6 +9,19 @@ export const TILE = 64;
 
 export type Rgb = readonly [number, number, number];
 
+/** A 64×64 PNG of seeded noise (about 16 KB: it does not compress, so parts hold a few tiles each and files grow large). */
+export async function noisePng(seed: number): Promise<Uint8Array> {
+  const canvas = new OffscreenCanvas(TILE, TILE);
+  const context = canvas.getContext('2d')!;
+  const image = context.createImageData(TILE, TILE);
+  for (let i = 0; i < image.data.length; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) | 0;
+    image.data[i] = i % 4 === 3 ? 255 : (seed >>> 16) & 0xff;
+  }
+  context.putImageData(image, 0, 0);
+  return new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+}
+
 /** A solid-colour PNG of `width`×`height`, encoded by the browser. */
 export async function solidPng([r, g, b]: Rgb, width = TILE, height = TILE): Promise<Uint8Array> {
   const canvas = new OffscreenCanvas(width, height);

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../format/events.js';
-import type { SeekPart } from './seek-reads.js';
+import type { SeekPart, SeekPartSink } from './seek-reads.js';
 
 /**
  * Where a recording's events come from: a file read front to back (`file-feed.ts`), a server that
@@ -23,6 +23,13 @@ export interface RecordingFeed {
    * feed fetches what that moment needs. A feed that reads front to back gets there on its own.
    */
   want(timeMs: number): void;
+  /**
+   * A random-access feed reads at most `maxParts` parts for a preview of `timeMs` (a hover
+   * thumbnail of a moment not delivered yet) and hands them to `sink`; never in front of a seek,
+   * which stops it (as `signal` does). Undefined when it reads nothing for it (no random access, a
+   * seek reading); else resolves once it stopped reading.
+   */
+  preview?(timeMs: number, maxParts: number, sink: SeekPartSink, signal: AbortSignal): Promise<void> | undefined;
   /** Stops for good (a new load, or the player closed). */
   close(): void;
 }

@@ -2,7 +2,7 @@ import { ErrorReason, RecordingError, isAbort, transferFailure } from '../../for
 import { RecordingReader } from '../../format/reader.js';
 import { FIRST_TAIL_BYTES, RangeAnsweredWrongly, RangesIgnored, fetchRange, fetchSuffix, type ReadRange } from './byte-ranges.js';
 import type { FeedSink, RecordingFeed } from './feed.js';
-import type { SeekReads } from './seek-reads.js';
+import type { SeekPartSink, SeekReads } from './seek-reads.js';
 import type { Sha256 } from './sha256.js';
 import type { TailDuration, TailRead } from './tail-read.js';
 
@@ -92,6 +92,12 @@ export class FileFeed implements RecordingFeed {
       part: (part) => !this.controller.signal.aborted && (sink.seekPart?.(timeMs, part) ?? false),
       fail: (error) => this.controller.signal.aborted || sink.seekPartFailed?.(error),
     });
+  }
+
+  /** A few parts for a preview of a moment past what has arrived (a hover thumbnail), never in front of a seek. */
+  preview(timeMs: number, maxParts: number, sink: SeekPartSink, signal: AbortSignal): Promise<void> | undefined {
+    if (this.controller.signal.aborted) return undefined;
+    return this.seekReads?.preview(timeMs, maxParts, sink, signal);
   }
 
   close(): void {

@@ -34,6 +34,15 @@ export interface SeekPartSink {
 export class SeekReads {
   readonly cache: ByteCache;
   private index: PartIndex | undefined;
+  /**
+   * Previews search with an index of their own, one preview at a time: a search's state is not
+   * shared with another under way (a seek never waits for a preview's), and the bytes come through
+   * the same cache.
+   */
+  private previewIndex: PartIndex | undefined;
+  private previewRun: Promise<void> = Promise.resolve();
+  /** While a preview reads: the download in order waits for it too (it would drop held bytes the preview is reading). */
+  private previewing: Promise<void> | undefined;
   private generation = 0;
   private running: Promise<void> | undefined;
   /** Where the part holding the last seek's moment ends, until taken (`takeSeekPoint`). */
@@ -50,9 +59,9 @@ export class SeekReads {
     this.cache = new ByteCache(read, length);
   }
 
-  /** Resolves when no seek is reading (the download in order waits for it: the seek's bytes go first). */
+  /** Resolves when no seek (or preview) is reading (the download in order waits for it: the seek's bytes go first). */
   get idle(): Promise<void> | undefined {
-    return this.running;
+    return this.running ?? this.previewing;
   }
 
   /** Reads the parts for a seek to `targetMs`, replacing any seek still reading. */
@@ -75,22 +84,50 @@ export class SeekReads {
     return point;
   }
 
+  /**
+   * Reads at most `maxParts` parts for a preview of `targetMs` (a hover thumbnail), the one holding
+   * it first, while `sink` wants them. Never in front of a seek: nothing is read while one reads
+   * (undefined), and a seek that starts meanwhile stops it, as `signal` does. The download in order
+   * waits for it as for a seek (where it reaches bytes held for them, it takes them from the cache and
+   * drops them). Resolves when it stopped reading.
+   */
+  preview(targetMs: number, maxParts: number, sink: SeekPartSink, signal: AbortSignal): Promise<void> | undefined {
+    if (this.running || signal.aborted) return undefined;
+    const generation = this.generation;
+    const current = () => generation === this.generation && !signal.aborted;
+    const run = this.previewRun.then(async () => {
+      if (!current()) return;
+      await this.readFor(targetMs, sink, current, maxParts, (this.previewIndex ??= this.newIndex())).catch((error: unknown) => {
+        if (current()) sink.fail(error);
+      });
+    });
+    this.previewRun = run;
+    const tracked: Promise<void> = run.finally(() => {
+      if (this.previewing === tracked) this.previewing = undefined;
+    });
+    this.previewing = tracked;
+    return run;
+  }
+
   /** Stops the seek reading (its results are dropped). */
   cancel(): void {
     this.generation += 1;
   }
 
-  private async readFor(targetMs: number, sink: SeekPartSink, current: () => boolean): Promise<void> {
-    // The part index reads nothing the download in order has asked for (those bytes would come twice).
-    this.index ??= new PartIndex(this.cache.read, this.cache.length, this.originWallMs(), this.frontBytes);
-    let part = await this.index.partAt(targetMs);
-    if (part && current()) this.seekPoint = part.end;
-    for (let count = 0; part && count < MAX_SEEK_PARTS && current() && part.offset >= this.frontBytes(); count++) {
+  private async readFor(targetMs: number, sink: SeekPartSink, current: () => boolean, maxParts = MAX_SEEK_PARTS, index = (this.index ??= this.newIndex())): Promise<void> {
+    let part = await index.partAt(targetMs);
+    if (part && current() && index === this.index) this.seekPoint = part.end;
+    for (let count = 0; part && count < maxParts && current() && part.offset >= this.frontBytes(); count++) {
       const events = await decodePart(await this.cache.read(part.offset, part.end), part.offset);
-      const untilMs = this.index.located.find((after) => after.offset === part!.end)?.firstMs;
+      const untilMs = index.located.find((after) => after.offset === part!.end)?.firstMs;
       if (!current() || !sink.part({ offset: part.offset, end: part.end, events, untilMs })) return;
-      part = await this.index.partBefore(part);
+      part = await index.partBefore(part);
     }
+  }
+
+  /** The part index reads nothing the download in order has asked for (those bytes would come twice). */
+  private newIndex(): PartIndex {
+    return new PartIndex(this.cache.read, this.cache.length, this.originWallMs(), this.frontBytes);
   }
 }
 

@@ -8,7 +8,7 @@ const SCRUB_INTERVAL_MS = 60;
 export const clamp = (value: number, min: number, max: number): number => Math.min(Math.max(value, min), max);
 
 /** Time (seconds) on the seek slider under the pointer, within 0 and the duration. */
-export function timeOnSlider(root: HTMLElement | DocumentFragment, event: PointerEvent, duration: number): number {
+export function timeOnSlider(root: HTMLElement | DocumentFragment, event: { readonly clientX: number }, duration: number): number {
   const rect = root.querySelector('.slider')!.getBoundingClientRect();
   return clamp((event.clientX - rect.left) / rect.width, 0, 1) * (Number.isFinite(duration) ? duration : 0);
 }

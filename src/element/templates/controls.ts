@@ -26,6 +26,8 @@ export function controlsTemplate(view: PlayerView, hidden: boolean): TemplateRes
   const fullscreen = document.fullscreenElement === host;
   const start = snapshot.startDateMs;
   const markers = snapshot.markers;
+  // Markers, activity and idle time are known only as far as the download in order has read (the rail hatches the rest).
+  const unread = duration > 0 && snapshot.bufferedMs < snapshot.durationMs;
   const seekToMarker = (event: Event): void => {
     const marker = markerOfTick(markers, event);
     if (marker) actions.seekWithin(marker.timeMs / 1000);
@@ -53,7 +55,7 @@ export function controlsTemplate(view: PlayerView, hidden: boolean): TemplateRes
           aria-valuemin="0"
           aria-valuemax=${Math.floor(duration)}
           aria-valuenow=${Math.floor(current)}
-          aria-valuetext=${describePosition(current, duration, s)}
+          aria-valuetext=${describePosition(current, duration, s) + (unread ? knownNote(view, snapshot.bufferedMs / 1000) : '')}
           aria-disabled=${noMedia ? 'true' : 'false'}
           .style=${`--played:${percent(current)}%;--buffered:${percent(snapshot.bufferedMs / 1000)}%`}
           @pointerdown=${scrubbing.start}
@@ -99,6 +101,20 @@ export function controlsTemplate(view: PlayerView, hidden: boolean): TemplateRes
       </div>
     </div>
   `;
+}
+
+/** What the slider says of time not read yet (`partial-knowledge.ts`, a chunk loaded the first time there is such time). */
+let partialKnowledge: typeof import('../partial-knowledge.js') | undefined;
+let partialKnowledgeLoading: Promise<void> | undefined;
+function knownNote(view: PlayerView, knownSeconds: number): string {
+  partialKnowledgeLoading ??= import('../partial-knowledge.js').then(
+    (module) => {
+      partialKnowledge = module;
+      view.host.requestUpdate();
+    },
+    () => (partialKnowledgeLoading = undefined),
+  );
+  return partialKnowledge?.sliderNote(view, knownSeconds) ?? '';
 }
 
 /** The live badge: "Live" at the live edge (not actionable there), else a "Go live" button. */

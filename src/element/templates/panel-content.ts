@@ -1,8 +1,9 @@
 // What the panels show, a chunk of its own (`Panels` in panels.ts loads it when one first opens):
 // the marker list, the session info and the keyboard help.
-import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { icons } from '../icons.js';
 import { shortcutHelp, type ShortcutActions } from '../shortcuts.js';
+import { markerListNote } from '../partial-knowledge.js';
 import { withStrings, type Strings } from '../strings.js';
 import { button } from './button.js';
 import { MarkerList } from './marker-list.js';
@@ -40,7 +41,10 @@ function panelTemplate(view: PlayerView, panel: Panel, list: MarkerList): Templa
 }
 
 function markerList(view: PlayerView, list: MarkerList, s: PanelStrings): TemplateResult {
-  return view.engine.snapshot.markers.length ? list.render(view, view.host.renderRoot.querySelector('.panel')) : html`<p>${s.noMarkers}</p>`;
+  const { markers, bufferedMs, durationMs } = view.engine.snapshot;
+  // Markers are found as the recording is read in order: past that, the list cannot say there are none.
+  const known = bufferedMs < durationMs ? html`<p class="panel__known">${markerListNote(view, bufferedMs / 1000)}</p>` : nothing;
+  return html`${known}${markers.length ? list.render(view, view.host.renderRoot.querySelector('.panel')) : known === nothing ? html`<p>${s.noMarkers}</p>` : nothing}`;
 }
 
 function sessionInfo({ engine, actions }: PlayerView, s: Strings & PanelStrings): TemplateResult {

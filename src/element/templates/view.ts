@@ -5,7 +5,7 @@ import type { AutoHide } from '../controllers/auto-hide.js';
 import type { EngineConnection } from '../controllers/engine-connection.js';
 import type { Output } from '../controllers/output.js';
 import type { Scrubbing } from '../controllers/scrubbing.js';
-import type { Thumbnails } from '../controllers/thumbnails.js';
+import type { HoverTooltip } from '../controllers/hover-tooltip.js';
 import type { DesktopRecordingPlayer } from '../desktop-recording-player.js';
 import type { MarkerRail } from '../marker-rail.js';
 import type { ReviewLoader } from '../review-loader.js';
@@ -35,7 +35,7 @@ export interface PlayerView {
   readonly host: DesktopRecordingPlayer;
   readonly engine: EngineConnection;
   readonly scrubbing: Scrubbing;
-  readonly thumbnails: Thumbnails;
+  readonly thumbnails: HoverTooltip;
   readonly autoHide: AutoHide;
   readonly activity: ActivityStrip;
   readonly markerRail: MarkerRail;

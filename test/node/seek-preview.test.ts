@@ -1,0 +1,69 @@
+// SeekReads.preview: the few parts a hover thumbnail of a moment not read yet reads, never in
+// front of a seek (src/core/feeds/seek-reads.ts), over a recording in memory.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SeekReads, type SeekPart, type SeekPartSink } from '../../src/core/feeds/seek-reads.js';
+import { T0, sampleEvents, writeRecording } from '../helpers/recording-bytes.js';
+
+// 200 s of pointer moves in parts of about 2 KB.
+const bytes = writeRecording(sampleEvents(5000), { partSize: 2048 });
+
+function seekReads(): SeekReads {
+  return new SeekReads(async (start, end) => bytes.slice(start, end), bytes.length, () => T0, () => 0);
+}
+
+/** A sink that keeps every part and wants the one before while `more()`. */
+function collecting(more = () => true): SeekPartSink & { parts: SeekPart[] } {
+  const parts: SeekPart[] = [];
+  return { parts, part: (part) => (parts.push(part), more()), fail: (error) => assert.fail(String(error)) };
+}
+
+const firstMs = (part: SeekPart) => Math.min(...part.events.map(({ event }) => (event.case === 'desktopRecording' ? Number(event.value.delayMilliseconds) : Infinity)));
+
+test('a preview reads at most its parts: the one holding the moment, then the one before it', async () => {
+  const sink = collecting();
+  const reads = seekReads();
+  const reading = reads.preview(150_000, 2, sink, new AbortController().signal);
+  assert.ok(reading, 'nothing else reads: it starts');
+  // The download in order waits for it, as for a seek (it would drop held bytes the preview reads).
+  assert.ok(reads.idle, 'the download in order waits');
+  await reading;
+  await reads.idle;
+  assert.equal(reads.idle, undefined, 'and goes on once it is done');
+  assert.equal(sink.parts.length, 2, 'no more than it may');
+  const [holding, before] = sink.parts as [SeekPart, SeekPart];
+  assert.ok(firstMs(holding) <= 150_000 && (holding.untilMs === undefined || holding.untilMs > 150_000), 'the first part holds the moment');
+  assert.equal(before.end, holding.offset, 'then the part just before it');
+});
+
+test('a preview stops when its sink wants no more, or its signal aborts', async () => {
+  const one = collecting(() => false);
+  await seekReads().preview(150_000, 2, one, new AbortController().signal);
+  assert.equal(one.parts.length, 1);
+  const abort = new AbortController();
+  const aborted = collecting();
+  const reading = seekReads().preview(150_000, 2, aborted, abort.signal);
+  abort.abort();
+  await reading;
+  assert.equal(aborted.parts.length, 0, 'aborted before its first part was handed over');
+  assert.equal(seekReads().preview(150_000, 2, collecting(), abort.signal), undefined, 'an aborted signal starts nothing');
+});
+
+test('never in front of a seek: none starts while a seek reads, and a seek that starts stops it', async () => {
+  const reads = seekReads();
+  const seek = collecting();
+  reads.seek(100_000, seek);
+  assert.equal(reads.preview(150_000, 2, collecting(), new AbortController().signal), undefined, 'a seek is reading');
+  await reads.idle;
+  assert.ok(seek.parts.length > 0, 'the seek read its parts');
+
+  const preview = collecting();
+  const reading = reads.preview(150_000, 2, preview, new AbortController().signal);
+  assert.ok(reading, 'no seek reads now');
+  const next = collecting();
+  reads.seek(50_000, next);
+  await reading;
+  await reads.idle;
+  assert.equal(preview.parts.length, 0, 'the seek stopped the preview');
+  assert.ok(next.parts.length > 0, 'the seek read its parts');
+});
