@@ -1,10 +1,10 @@
 import { ErrorReason, RecordingError, isAbort, transferFailure } from '../../format/errors.js';
 import { RecordingReader } from '../../format/reader.js';
-import { FIRST_TAIL_BYTES, RangeAnsweredWrongly, RangesIgnored, fetchRange, fetchSuffix, type ReadRange } from './byte-ranges.js';
+import { FIRST_TAIL_BYTES, RangesIgnored, fetchSuffix, type ReadRange } from './byte-ranges.js';
 import type { FeedSink, RecordingFeed } from './feed.js';
 import type { SeekPartSink, SeekReads } from './seek-reads.js';
 import type { Sha256 } from './sha256.js';
-import type { TailDuration, TailRead } from './tail-read.js';
+import type { TailCost, TailDuration } from './tail-read.js';
 
 /** Where a recording comes from: an absolute URL (http(s), blob:, data:), or bytes in memory. */
 export type RecordingSource = string | Blob | ArrayBuffer | Uint8Array;
@@ -60,7 +60,7 @@ export class FileFeed implements RecordingFeed {
   readonly paced = false;
   private readonly controller = new AbortController();
   /** What reading the end cost (bytes, reads), once it was read. */
-  tailRead: Omit<TailRead, 'lastParts'> | undefined;
+  tailRead: TailCost | undefined;
 
   constructor(
     private readonly source: RecordingSource,
@@ -202,44 +202,13 @@ export class FileFeed implements RecordingFeed {
     const duration = await tailDuration();
     const chunk = await loading;
     if (!duration || !chunk) return unreliable(new Error('the code that reads its end did not load'));
-    const { length } = first;
-    const read: ReadRange = async (start, end) => {
-      const answer = await fetchRange(url, start, end, signal);
-      if (answer.length !== undefined && answer.length !== length) {
-        throw new RangeAnsweredWrongly(`the server gave the file's length as ${length} bytes, then as ${answer.length} in Content-Range`);
-      }
-      return answer.bytes;
-    };
-    // What the tail read fetches is kept for the random access (no byte fetched twice).
-    const fetched: Array<{ start: number; bytes: Uint8Array }> = [{ start: first.start, bytes: first.bytes }];
-    const keptRead: ReadRange = async (start, end) => {
-      const bytes = await read(start, end);
-      fetched.push({ start, bytes });
-      return bytes;
-    };
-    let tail: TailRead;
-    try {
-      tail = await chunk.readTail(keptRead, length, first);
-    } catch (error) {
-      return unreliable(error);
-    }
-    const { lastParts, ...tailCost } = tail;
-    this.tailRead = tailCost;
-    const found = tail.times ? 'its end was read first' : 'no part ending at the end of the file was found in its end';
-    sink.rangeReads('used', `the server answers Range requests: ${found} (${tail.bytes} bytes in ${tail.reads} ${tail.reads === 1 ? 'request' : 'requests'})`);
-    if (tail.sessionEnds.length) sink.sessionEnds(tail.sessionEnds);
-    if (tail.times) duration.noteTail(tail.times);
-    // A file no longer than its end read is all here already.
-    if (first.start === 0) return new Response(first.bytes as Uint8Array<ArrayBuffer>);
-    // The front by ranges that skip what seeks read (and the tail read): no byte fetched twice.
-    // Parts can be found by their headers only when the file's end is one.
-    if (!tail.times) return undefined;
-    const seekReads = new chunk.SeekReads(read, length, () => duration.originMs, () => Math.max(this.frontBytes, this.frontRequested));
-    for (const { start, bytes } of fetched) seekReads.cache.keep(start, bytes);
-    seekReads.cache.onDropped = (start, end) => signal.aborted || sink.seekBytesDropped?.(start, end);
-    this.seekReads = seekReads;
-    sink.lastParts?.(lastParts.map((part) => ({ ...part, untilMs: undefined })));
-    return chunk.readFrontByRanges(url, seekReads.cache, signal, { turn: () => seekReads.idle, requested: (end) => (this.frontRequested = end), seekPoint: () => seekReads.takeSeekPoint() });
+    return chunk.readByRanges(url, first, signal, sink, duration, {
+      unreliable,
+      frontEnd: () => Math.max(this.frontBytes, this.frontRequested),
+      requested: (end) => (this.frontRequested = end),
+      tailRead: (cost) => (this.tailRead = cost),
+      seekReads: (seekReads) => (this.seekReads = seekReads),
+    });
   }
 }
 

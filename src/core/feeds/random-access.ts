@@ -7,3 +7,4 @@ export { TailDuration, readTail } from './tail-read.js';
 export { ByteCache } from './byte-cache.js';
 export { SeekReads } from './seek-reads.js';
 export { readFrontByRanges } from './front-reads.js';
+export { readByRanges } from './ranged-file.js';

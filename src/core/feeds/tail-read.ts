@@ -9,6 +9,9 @@ import { FIRST_TAIL_BYTES, type ReadRange } from './byte-ranges.js';
  */
 const MAX_TAIL_BYTES = 16 * 1024 * 1024;
 
+/** What reading a file's end found (but the decoded parts), and what it cost. */
+export type TailCost = Omit<TailRead, 'lastParts'>;
+
 /** What reading a file's end found, and what it cost. */
 export interface TailRead {
   /** What the last part's events tell of the timeline; undefined when no last part was found. */
