@@ -11,6 +11,7 @@ import { encodePartHeader } from '../../src/format/container.js';
 import { encodeTdp } from '../../src/format/tdp.js';
 import { createRecorder, memorySink } from '../../src/recorder/index.js';
 import { startCommand } from '../helpers/serve-process.js';
+import { textTile } from '../helpers/text-tile.js';
 
 // Runs the real command (bin → dist/cli.js); `npm test` builds dist before the Node tests.
 const run = (...args: string[]) => spawnSync('node', ['bin/desktop-recording.mjs', ...args], { encoding: 'utf8' });
@@ -243,7 +244,6 @@ describe('desktop-recording index', () => {
   let dir = '';
   let file = '';
   before(async () => {
-    const { createCanvas } = await import('@napi-rs/canvas');
     dir = await mkdtemp(join(tmpdir(), 'drp-cli-index-'));
     file = join(dir, 'session.tar');
     let now = Date.UTC(2026, 5, 1, 10);
@@ -252,14 +252,7 @@ describe('desktop-recording index', () => {
     await recorder.start();
     await recorder.record(encodeTdp({ kind: 'screenSpec', width: 512, height: 128 }), 'client');
     for (const [row, text] of [[0, 'Quarterly invoices approved'], [1, '']] as const) {
-      const canvas = createCanvas(512, 64);
-      const ctx = canvas.getContext('2d');
-      ctx.fillStyle = '#ffffff';
-      ctx.fillRect(0, 0, 512, 64);
-      ctx.fillStyle = '#000000';
-      ctx.font = '13px "Liberation Sans", "DejaVu Sans", sans-serif';
-      ctx.fillText(text, 8, 36);
-      await recorder.record(encodeTdp({ kind: 'pngFrame', left: 0, top: row * 64, right: 512, bottom: row * 64 + 64, png: new Uint8Array(canvas.toBuffer('image/png')) }), 'server');
+      await recorder.record(encodeTdp({ kind: 'pngFrame', left: 0, top: row * 64, right: 512, bottom: row * 64 + 64, png: textTile(512, text) }), 'server');
     }
     now += 3000;
     await recorder.end();

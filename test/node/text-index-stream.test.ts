@@ -3,7 +3,7 @@
 // the build has got, damage ending it where it is.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createCanvas } from '@napi-rs/canvas';
+import { textTile } from '../helpers/text-tile.js';
 import { startNodeRecognizer } from '../../src/cli/text-index.js';
 import { Ingest } from '../../src/core/ingest.js';
 import { buildTextIndex } from '../../src/core/text-index/builder.js';
@@ -15,18 +15,6 @@ import { createRecorder, memorySink } from '../../src/recorder/index.js';
 
 const LINES = ['Opening password manager', 'Customers table exported', 'Terminal connected', 'Invoices approved today', 'Backup finished cleanly', 'Firewall rules updated'];
 
-/** A 640×64 PNG tile: dark text on white. */
-function textTile(text: string): Uint8Array {
-  const canvas = createCanvas(640, 64);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, 640, 64);
-  ctx.fillStyle = '#000000';
-  ctx.font = '13px "Liberation Sans", "DejaVu Sans", sans-serif';
-  ctx.fillText(text, 8, 36);
-  return new Uint8Array(canvas.toBuffer('image/png'));
-}
-
 /** A 640×128 screen whose top line changes every 2 s, in parts of about 4 KiB (one a line). */
 async function recording(): Promise<Uint8Array> {
   let now = Date.UTC(2026, 5, 1, 10);
@@ -34,9 +22,9 @@ async function recording(): Promise<Uint8Array> {
   const recorder = createRecorder({ sink, now: () => now, partSize: 4096, session: { sessionId: 'stream', clusterName: 'c', user: 'u', desktopName: 'd', desktopAddr: '10.0.0.2:3389', windowsUser: 'u' } });
   await recorder.start();
   await recorder.record(encodeTdp({ kind: 'screenSpec', width: 640, height: 128 }), 'client');
-  await recorder.record(encodeTdp({ kind: 'pngFrame', left: 0, top: 64, right: 640, bottom: 128, png: textTile('') }), 'server');
+  await recorder.record(encodeTdp({ kind: 'pngFrame', left: 0, top: 64, right: 640, bottom: 128, png: textTile(640) }), 'server');
   for (const line of LINES) {
-    await recorder.record(encodeTdp({ kind: 'pngFrame', left: 0, top: 0, right: 640, bottom: 64, png: textTile(line) }), 'server');
+    await recorder.record(encodeTdp({ kind: 'pngFrame', left: 0, top: 0, right: 640, bottom: 64, png: textTile(640, line) }), 'server');
     now += 2000;
   }
   await recorder.record(encodeTdp({ kind: 'mouseMove', x: 3, y: 3 }), 'client');

@@ -8,20 +8,7 @@ import { parseTextIndex, serializeTextIndex, TEXT_INDEX_VERSION, type TextIndex 
 import { decodePng } from '../../src/core/text-index/png.js';
 import type { TextRecognizer } from '../../src/core/text-index/recognizer.js';
 import { screenEvent } from '../helpers/scripted-session.js';
-
-/** A 64-pixel-high PNG tile, `width` wide, dark text on white (or blank). */
-function textTile(width: number, text?: string): Uint8Array {
-  const canvas = createCanvas(width, 64);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, width, 64);
-  if (text) {
-    ctx.fillStyle = '#000000';
-    ctx.font = '13px "Liberation Sans", "DejaVu Sans", sans-serif';
-    ctx.fillText(text, 8, 36);
-  }
-  return new Uint8Array(canvas.toBuffer('image/png'));
-}
+import { textTile } from '../helpers/text-tile.js';
 
 function tile(timeMs: number, left: number, top: number, png: Uint8Array, width: number) {
   return screenEvent(timeMs, { kind: 'pngFrame', left, top, right: left + width, bottom: top + 64, png });
