@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { FastPathDecoder } from '../../src/core/fastpath/index.js';
-import { CAPTURES, readCapture, readShots, withoutColorChunks } from '../fixtures/rdp/build.js';
+import { CAPTURES, readCapture, readShots, withoutColorChunks } from '../fixtures/rdp/captures.js';
 
 // The real captures (test/fixtures/rdp/captures/README.md): every PDU up to each shot, then the
 // framebuffer against the FreeRDP client's screenshot. Bitmap codecs must match exactly, RemoteFX

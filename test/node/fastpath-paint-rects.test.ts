@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { FastPathDecoder } from '../../src/core/fastpath/index.js';
 import { FastPathScanner, ScanFlag, fastPathPaintRects, mergeRects, type PaintRect } from '../../src/core/fastpath/paint-rects.js';
-import { UpdateCode, bitmapUpdate, fpPdu, fpUpdate, fragmentedPdus, pduOf, readCapture, rfxHeaders, rfxRegion, rfxTileset, flatCoefficients, surfaceBits, concat, rfxFrameBegin, rfxFrameEnd } from '../fixtures/rdp/build.js';
+import { UpdateCode, bitmapUpdate, fpPdu, fpUpdate, fragmentedPdus, pduOf, rfxHeaders, rfxRegion, rfxTileset, flatCoefficients, surfaceBits, concat, rfxFrameBegin, rfxFrameEnd } from '../fixtures/rdp/build.js';
+import { readCapture } from '../fixtures/rdp/captures.js';
 
 // fastPathPaintRects / FastPathScanner against what the decoder really does, PDU by PDU, on the
 // real captures: every pixel a PDU changes lies in its scanned areas, and the scanned areas are

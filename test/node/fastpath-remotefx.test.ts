@@ -10,7 +10,6 @@ import {
   flatCoefficients,
   frameMarker,
   pduOf,
-  readCapture,
   rfxFrameBegin,
   rfxFrameEnd,
   rfxHeaders,
@@ -20,6 +19,7 @@ import {
   surfaceBits,
   type RfxTile,
 } from '../fixtures/rdp/build.js';
+import { readCapture } from '../fixtures/rdp/captures.js';
 
 /** A fast-path PDU with one stream-surface-bits command carrying a RemoteFX message, between frame markers. */
 const rfxPdu = (message: Uint8Array, left = 0, top = 0, frame = 1): Uint8Array =>

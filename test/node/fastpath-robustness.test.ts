@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import '../helpers/property-seed.js';
 import { FastPathDecoder } from '../../src/core/fastpath/index.js';
 import type { FastPathOutput } from '../../src/core/fastpath/index.js';
-import { Bytes, Fragment, UpdateCode, bitmapUpdate, concat, fpPdu, fpUpdate, fragmentedPdus, pduOf, readCapture } from '../fixtures/rdp/build.js';
+import { Bytes, Fragment, UpdateCode, bitmapUpdate, concat, fpPdu, fpUpdate, fragmentedPdus, pduOf } from '../fixtures/rdp/build.js';
+import { readCapture } from '../fixtures/rdp/captures.js';
 
 /** The updates of a PDU (one header byte, 1- or 2-byte length, then updates without compression). */
 function updatesOf(pdu: Uint8Array): { code: number; fragmentation: number; data: Uint8Array }[] {

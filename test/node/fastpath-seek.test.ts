@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { FastPathDecoder, type PointerUpdate } from '../../src/core/fastpath/index.js';
 import { ScreenTimeline, planReplay, type ScreenUpdate } from '../../src/core/screen-timeline.js';
-import { UpdateCode, bitmapUpdate, fragmentedPdus, pduOf, readCapture } from '../fixtures/rdp/build.js';
+import { UpdateCode, bitmapUpdate, fragmentedPdus, pduOf } from '../fixtures/rdp/build.js';
+import { readCapture } from '../fixtures/rdp/captures.js';
 import { loadFastPathDecoder } from '../../src/core/fastpath/load.js';
 
 // Seek plans for fast-path recordings (planReplay culling painted-over updates), replayed on a
