@@ -106,6 +106,8 @@ export class CanvasRenderer {
   /** The remote pointer's shape from fast-path pointer updates (the arrow when unset), or hidden. */
   private pointerShape: { image: ImageData; hotspotX: number; hotspotY: number } | undefined;
   private pointerHidden = false;
+  /** The plan being shown does not know the pointer's shape before its own updates (`SeekPlan.pointerShapeUnknown`). */
+  private pointerShapeUnknown = false;
   /** Decodes RDP fast-path updates (Teleport 15+); made at the first one. */
   private fastPath: FastPathDecoder | undefined;
   /** The decoder's module (a chunk), once the first fast-path update loaded it. */
@@ -175,6 +177,8 @@ export class CanvasRenderer {
    */
   rebuild(plan: SeekPlan, restoreStep: (keyframe: Keyframe) => RestoreStep): Promise<void> {
     this.clear();
+    // Hidden rather than the arrow or an older shape: it shows once the plan's updates set one.
+    this.pointerShapeUnknown = this.pointerHidden = plan.pointerShapeUnknown ?? false;
     if (plan.keyframe) this.enqueue([restoreStep(plan.keyframe)]);
     this.enqueue(plan.updates);
     return this.whenIdle();
@@ -201,6 +205,7 @@ export class CanvasRenderer {
     // Fast-path pointer shapes come back with the updates a seek replays.
     this.pointerShape = undefined;
     this.pointerHidden = false;
+    this.pointerShapeUnknown = false;
     this.stopRipple();
     this.cursorContext.clearRect(0, 0, this.cursor.width, this.cursor.height);
   }
@@ -348,6 +353,7 @@ export class CanvasRenderer {
   private applyFastPath(update: FastPathUpdate, pdu: Uint8Array, decoders: typeof import('./fastpath/decoder.js')): void {
     if (this.screen.width === 0) return;
     this.fastPath ??= new decoders.FastPathDecoder(this.screen.width, this.screen.height);
+    this.fastPath.pointerCachePartial = this.pointerShapeUnknown;
     // A seek replays updates whose pixels are painted over later for their decoder state only.
     const output = this.fastPath.push(pdu, { paint: !update.stateOnly, covered: update.covered });
     // Codecs the player cannot draw were reported when the recording was read (the timeline's scan).
@@ -396,6 +402,10 @@ export class CanvasRenderer {
       case 'default':
         this.pointerShape = undefined;
         this.pointerHidden = false;
+        break;
+      case 'unknown':
+        this.pointerShape = undefined;
+        this.pointerHidden = true;
         break;
     }
     this.drawPointer();

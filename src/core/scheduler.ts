@@ -15,6 +15,12 @@ const ENCODED_KEYFRAME_COST = 60;
 export interface SeekPlan {
   keyframe: Keyframe | undefined;
   updates: ScreenUpdate[];
+  /**
+   * The updates start after the recording's (a screen composed from parts read out of order) in a
+   * recording that sets pointer shapes: the shape in effect before them is not known, so the
+   * pointer stays hidden until they set one (a shape, a cached one set among them, or a system pointer).
+   */
+  pointerShapeUnknown?: boolean;
 }
 
 /** Tiles that fell due while playing, and how many of them were skipped as overpainted. */

@@ -18,6 +18,8 @@ export interface IslandContext {
   height: number;
   /** RDP fast-path PDUs from the front carrying RemoteFX header blocks (sent once a session), in order. */
   remoteFxHeaders: readonly Uint8Array[];
+  /** The front has fast-path updates: the recording sets pointer shapes (legacy TDP and PNG ones draw the arrow). */
+  pointerShapes: boolean;
 }
 
 /**
@@ -29,8 +31,12 @@ export interface IslandContext {
  * used for it until it is covered (a seek then waits for the front, as before).
  *
  * Decoder state from before the island: the RemoteFX header blocks come from the front (a session
- * sends them once, after each resize); the screen size from the front too. A palette or a pointer
- * shape set in the gap is not known: the pointer shows from its next shape in the island.
+ * sends them once, after each resize); the screen size from the front too. A palette set in the
+ * gap is not known. Neither is the pointer: its position shows from the island's own (a mouse move
+ * or a pointer position in it), and in a recording that sets pointer shapes (fast-path) it is hidden
+ * until the island sets one (a pointer whose image is in its parts, a cached one whose slot one of
+ * them set, or a system pointer: hidden, default); a cached pointer naming a slot set in the gap
+ * hides it. The download in order reaching the target then shows the recorded one.
  */
 export class SeekIsland {
   private readonly parts: IslandPart[] = [];
@@ -93,7 +99,8 @@ export class SeekIsland {
   plan(): SeekPlan {
     const timeline = this.built ?? this.build();
     const end = timeline.indexAfter(this.targetMs);
-    return { keyframe: undefined, updates: planReplay(timeline, 0, end, this.context.width, this.context.height) };
+    const updates = planReplay(timeline, 0, end, this.context.width, this.context.height);
+    return { keyframe: undefined, updates, pointerShapeUnknown: this.context.pointerShapes || timeline.hasFastPath };
   }
 
   /** The island's updates in time order: the screen size in effect, the front's RemoteFX headers, then its parts' screen changes. */

@@ -106,7 +106,7 @@ export class SeekIslands {
     let lastMs = -Infinity;
     for (const { event } of parts.at(-1)!.events) if (event.case === 'desktopRecording') lastMs = Math.max(lastMs, Number(event.value.delayMilliseconds));
     if (lastMs < 0) return undefined;
-    const island = new SeekIsland(lastMs, { width: screen.width, height: screen.height, remoteFxHeaders: [] });
+    const island = new SeekIsland(lastMs, { width: screen.width, height: screen.height, remoteFxHeaders: [], pointerShapes: ingest.timeline.hasFastPath });
     try {
       for (let index = parts.length - 1; index >= 0; index--) if (island.add(parts[index]!)) return true;
     } catch {
@@ -171,5 +171,5 @@ export async function islandAt(targetMs: number, ingest: Ingest): Promise<SeekIs
       if (update.kind === 'fastpath' && (update.flags ?? 0) & ScanFlag.RemoteFxHeaders) headers.unshift(ingest.readBytes(update.pdu));
     }
   }
-  return new SeekIsland(targetMs, { width: screen.width, height: screen.height, remoteFxHeaders: await Promise.all(headers) });
+  return new SeekIsland(targetMs, { width: screen.width, height: screen.height, remoteFxHeaders: await Promise.all(headers), pointerShapes: timeline.hasFastPath });
 }

@@ -130,6 +130,15 @@ describe('pointer updates', () => {
     }
   });
 
+  test('a decoder started after the session (pointerCachePartial): a cached pointer naming an empty slot makes the shape unknown, one it set shows', () => {
+    const decoder = new FastPathDecoder(64, 64);
+    decoder.pointerCachePartial = true;
+    assert.deepEqual(push(decoder, UpdateCode.CachedPointer, new Bytes().u16(4).build()), { kind: 'unknown', cacheIndex: 4 });
+    const set = push(decoder, UpdateCode.NewPointer, newPointer(1, colorPointer({ cacheIndex: 4, hotspot: [0, 0], width: 1, height: 1, xorMask: Uint8Array.of(0x80, 0), andMask: Uint8Array.of(0, 0) })));
+    const cached = push(decoder, UpdateCode.CachedPointer, new Bytes().u16(4).build());
+    assert.equal(cached?.kind === 'shape' && cached.image, set?.kind === 'shape' && set.image);
+  });
+
   test('the pointer cache stays within its byte budget, dropping the oldest slots', () => {
     const decoder = new FastPathDecoder(64, 64);
     const side = 384;

@@ -60,6 +60,12 @@ export class FastPathDecoder {
   private readonly remoteFx = new RemoteFxDecoder();
   private readonly remoteFxCodecId: number;
   private readonly pointers = new PointerCache();
+  /**
+   * The PDUs pushed start after the session's (a screen composed from parts read out of order):
+   * pointer cache slots set before them are empty, and a cached pointer naming one makes the shape
+   * unknown (`kind: 'unknown'`) instead of an error.
+   */
+  pointerCachePartial = false;
   private readonly palette = new Uint32Array(256);
   private readonly scratch = new BitmapScratch();
   private readonly fragments = new Reassembler();
@@ -196,8 +202,9 @@ export class FastPathDecoder {
         case FastPathUpdateCode.CachedPointer: {
           const cacheIndex = reader.u16('cached pointer cacheIndex');
           const image = this.pointers.get(cacheIndex);
-          if (!image) throw malformed(`pointer cache slot ${cacheIndex} is empty`);
-          this.point(output, { kind: 'shape', image, cacheIndex });
+          if (image) this.point(output, { kind: 'shape', image, cacheIndex });
+          else if (this.pointerCachePartial) this.point(output, { kind: 'unknown', cacheIndex });
+          else throw malformed(`pointer cache slot ${cacheIndex} is empty`);
           break;
         }
         default:

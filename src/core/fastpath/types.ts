@@ -24,7 +24,12 @@ export type PointerUpdate =
   /** Hide the cursor (TS_FP_SYSTEMPOINTERHIDDENATTRIBUTE). */
   | { kind: 'hidden' }
   /** Show the operating system's default arrow (TS_FP_SYSTEMPOINTERDEFAULTATTRIBUTE). */
-  | { kind: 'default' };
+  | { kind: 'default' }
+  /**
+   * The shape is not known: a cached pointer naming a slot that is empty because it was set before
+   * the PDUs pushed (`FastPathDecoder.pointerCachePartial`).
+   */
+  | { kind: 'unknown'; cacheIndex: number };
 
 /** What one `push()` did: framebuffer areas that changed, pointer updates, problems met. */
 export interface FastPathOutput {
