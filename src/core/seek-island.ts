@@ -32,8 +32,8 @@ export interface IslandContext {
  *
  * Decoder state from before the island: the RemoteFX header blocks come from the front (a session
  * sends them once, after each resize); the screen size from the front too. A palette set in the
- * gap is not known. Neither is the pointer: its position shows from the island's own (a mouse move
- * or a pointer position in it), and in a recording that sets pointer shapes (fast-path) it is hidden
+ * gap is not known. Neither is the pointer: its position shows from the island's own (its last
+ * mouse move), and in a recording that sets pointer shapes (fast-path) it is hidden
  * until the island sets one (a pointer whose image is in its parts, a cached one whose slot one of
  * them set, or a system pointer: hidden, default); a cached pointer naming a slot set in the gap
  * hides it. The download in order reaching the target then shows the recorded one.
