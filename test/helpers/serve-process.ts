@@ -23,9 +23,9 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Runs `desktop-recording serve …args` (the built command; `npm run build` first). */
-export function startCommand(args: string[], options: SpawnOptions = {}): Promise<ServerProcess> {
-  return start(process.execPath, [fileURLToPath(new URL('../../bin/desktop-recording.mjs', import.meta.url)), 'serve', ...args], options);
+/** Runs `desktop-recording serve …args`: the built command (`npm run build` first), or the one at `bin` (an installed package's). */
+export function startCommand(args: string[], options: SpawnOptions = {}, bin = fileURLToPath(new URL('../../bin/desktop-recording.mjs', import.meta.url))): Promise<ServerProcess> {
+  return start(process.execPath, [bin, 'serve', ...args], options);
 }
 
 /** Runs `serve(options)` from the sources in a child process (port 0, 127.0.0.1 unless given; `withLiveSessions`: the demo's). */
