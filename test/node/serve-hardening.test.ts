@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { encodeTdp } from '../../src/format/tdp.js';
 import { createRecorder, memorySink } from '../../src/recorder/index.js';
+import { multiPartGzipBomb } from '../helpers/recording-bytes.js';
 import { startCommand, startServerModule, startServerModuleOnManualTime, type ManualTime, type ServerProcess } from '../helpers/serve-process.js';
 
 /** A small valid recording (`durationMs` long, events every `stepMs`). */
@@ -590,6 +591,47 @@ describe('recordings server: restart budget, on a clock the test moves', () => {
     await roundTrip();
     assert.deepEqual({ passes: (await stats()).passes, events, ends }, { passes: 10, events: 10 * perPass, ends: 10 });
     ws.close();
+    await assertServing(server);
+  });
+});
+
+describe('recordings server: a gzip bomb spread over parts in its folder', () => {
+  let dir = '';
+  let server: ServerProcess;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-bomb-'));
+    await writeFile(join(dir, 'ok.tar'), await recording('ok'));
+    await writeFile(join(dir, 'bomb.tar'), multiPartGzipBomb());
+    server = await startCommand([dir, '--port', '0']);
+  });
+  after(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('the list answers with it marked damaged, its playback socket ends with an error frame, and the server goes on', async () => {
+    const list = (await (await fetch(`${server.base}/api/recordings`)).json()) as { recordings: Array<{ file: string; damaged: boolean }> };
+    assert.deepEqual(list.recordings.map(({ file, damaged }) => ({ file, damaged })).sort((a, b) => a.file.localeCompare(b.file)), [
+      { file: 'bomb.tar', damaged: true },
+      { file: 'ok.tar', damaged: false },
+    ]);
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/webapi/sites/c/desktopplayback/bomb/ws`);
+    const frames: Array<{ message?: string; event?: unknown; errorText?: string }> = [];
+    const last = new Promise<{ message?: string; errorText?: string }>((resolve, reject) => {
+      ws.on('message', (data) => {
+        const frame = JSON.parse(data.toString());
+        frames.push(frame);
+        if (frame.message === 'end' || frame.message === 'error') resolve(frame);
+      });
+      ws.on('error', reject);
+    });
+    ws.on('open', () => ws.send(JSON.stringify({ action: 'seek', pos: 1e9 })));
+    const final = await last;
+    ws.close();
+    assert.equal(final.message, 'error');
+    assert.match(String(final.errorText), /gzip bomb/);
+    assert.equal(frames.filter((frame) => frame.event !== undefined).length, 3, 'the events before the bomb');
     await assertServing(server);
   });
 });
