@@ -216,7 +216,7 @@ describe('npm pack, installed into an empty folder', { skip: chromiumMissing }, 
       else response.writeHead(404).end();
     });
     await new Promise<void>((done) => server!.listen(0, '127.0.0.1', done));
-    browser = await launchChromium();
+    browser ??= await launchChromium();
     const tab = await browser.newPage();
     const pageErrors: string[] = [];
     tab.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
