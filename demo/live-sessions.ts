@@ -146,10 +146,11 @@ export class LiveSession implements GrowingRecording {
       // The desktop stays up (idle) for the rest of the session's length.
       await sleep(t0 + this.options.durationMs - performance.now(), signal);
     } finally {
-      // A session that ran its course ends at its planned length at least (a timer may fire a
-      // fraction of a millisecond early); one stopped early ends when it was stopped.
+      // A session that ran its course ends at its planned length, on the synthetic timeline like
+      // its steps (on a busy machine the last timer fires late: that is no longer session); one
+      // stopped early ends when it was stopped.
       const elapsed = Math.round(performance.now() - t0);
-      now = this.startedAt + (signal.aborted ? elapsed : Math.max(this.options.durationMs, elapsed));
+      now = this.startedAt + (signal.aborted ? Math.min(elapsed, this.options.durationMs) : this.options.durationMs);
       await recorder.end().catch((error: unknown) => {
         this.failure ??= error;
       });

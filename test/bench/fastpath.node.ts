@@ -1,10 +1,11 @@
 // Fast-path decoding speed in Node, on the real captures in test/fixtures/rdp/captures:
 // ms per 64×64 RemoteFX tile, per full 1024×768 RemoteFX frame (192 tiles), tiles/s over a
-// whole session, and the bitmap-codec sessions for comparison.
+// whole session, the bitmap-codec sessions for comparison, and the painted-area scan per PDU.
 // Run: npx tsx test/bench/fastpath.node.ts
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { FastPathDecoder } from '../../src/core/fastpath/index.js';
+import { FastPathScanner } from '../../src/core/fastpath/paint-rects.js';
 
 const FIXTURES = 'test/fixtures/rdp/captures';
 const ROUNDS = 15;
@@ -55,6 +56,19 @@ for (const run of ['shadow-planar32', 'shadow-interleaved16']) {
   const bytes = pdus.reduce((sum, pdu) => sum + pdu.length, 0);
   const { ms } = time(pdus);
   rows.push([`${run} session (${pdus.length} PDUs)`, `${ms.toFixed(1)} ms, ${(bytes / 1e3 / ms).toFixed(1)} MB/s of PDUs`]);
+}
+// The scan that finds a fast-path update's painted area (the session's cost for every PDU, decoded or not).
+{
+  const pdus = ['shadow-rfx', 'xrdp-rfx', 'shadow-planar32', 'shadow-interleaved16'].flatMap((run) => capture(run));
+  const times: number[] = [];
+  for (let round = 0; round <= ROUNDS; round++) {
+    const scanner = new FastPathScanner(1024, 768);
+    const start = performance.now();
+    for (const pdu of pdus) scanner.push(pdu);
+    if (round > 0) times.push(performance.now() - start);
+  }
+  const perPdu = (ms: number) => ((ms * 1000) / pdus.length).toFixed(2);
+  rows.push([`FastPathScanner.push, the four captures (${pdus.length} PDUs)`, `${perPdu(Math.min(...times))} µs per PDU (median ${perPdu(median(times))}; target < 200)`]);
 }
 const width = Math.max(...rows.map(([label]) => label.length));
 for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);

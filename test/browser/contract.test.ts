@@ -8,7 +8,7 @@ import { encodeAuditEvent } from '../../src/format/events.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { MediaEvent } from '../../src/playback-state.js';
 import { concatBytes } from '../../src/format/bytes.js';
-import { desktopRecording, rawPart, records } from '../helpers/recording-bytes.js';
+import { desktopRecording, multiPartGzipBomb, rawPart, records } from '../helpers/recording-bytes.js';
 import { eventually, nextEvent } from '../helpers/next-event.js';
 import { pixelsOf, screenMessages, screenRecording, type Rgb, type ScreenStep } from '../helpers/screen-recording.js';
 import { encodeTdp } from '../../src/format/tdp.js';
@@ -299,6 +299,13 @@ describe('contract: errors', () => {
     const { error } = await failed(file);
     expect(error).to.include({ reason: 'corrupt', code: 3 });
     expect(error.message).to.match(/byte|damaged/);
+  });
+
+  it('a gzip bomb spread over parts, each under the part limit: corrupt (code 3) once the whole file inflates past its bound', async () => {
+    const { element, error } = await failed(multiPartGzipBomb());
+    expect(error).to.include({ reason: 'corrupt', code: 3, partial: true });
+    expect(error.message).to.match(/gzip bomb/);
+    expect(element.readyState, 'what came before is loaded').to.be.at.least(1);
   });
 
   it('a record over the 64 KiB limit: record-too-large (code 3), the records before it stay playable', async () => {

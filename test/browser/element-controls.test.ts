@@ -15,7 +15,6 @@ import {
   recordAnnouncements,
   revokeUrls,
   richRecording,
-  sleep,
   until,
   urlOf,
 } from './element-fixtures.js';
@@ -124,14 +123,19 @@ describe('<desktop-recording-player controls>', () => {
       element.addEventListener('seeking', () => !released && seeks.push(element.currentTime));
       await sendMouse({ type: 'move', position: sliderPoint(element, 0.25) });
       await sendMouse({ type: 'down' });
+      // Each move is followed by the state it produces: the thumb under the pointer. Seeks go out at
+      // most one per interval while dragging, the last one queued meanwhile once the interval is over.
+      const played = () => parseFloat(part(element, 'slider').style.getPropertyValue('--played'));
       for (const fraction of [0.3, 0.4, 0.5, 0.6, 0.75]) {
         await sendMouse({ type: 'move', position: sliderPoint(element, fraction) });
-        await sleep(80);
+        await element.updateComplete;
+        // The thumb follows the pointer while dragging.
+        expect(played(), `thumb at ${fraction}`).to.be.closeTo(fraction * 100, 1);
       }
       await until(() => seekingWhileDragging() >= 2, 'the drag seeks more than once');
+      await until(() => seeks.at(-1)! > 500, 'the drag seeks where the pointer is');
       await element.updateComplete;
-      // The thumb follows the pointer while dragging.
-      expect(parseFloat(part(element, 'slider').style.getPropertyValue('--played'))).to.be.closeTo(75, 1);
+      expect(played()).to.be.closeTo(75, 1);
       const seeked = nextEvent(element, 'seeked');
       released = true;
       await sendMouse({ type: 'up' });

@@ -6,7 +6,7 @@ import 'media-chrome';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { eventually } from '../helpers/next-event.js';
 import { advanceUntil, PageClock, withEngineInPage } from '../helpers/page-clock.js';
-import { engineCaughtUp, longRecording, nextEvent, revokeUrls, sleep, until, urlOf } from './element-fixtures.js';
+import { engineCaughtUp, longRecording, nextEvent, revokeUrls, until, urlOf } from './element-fixtures.js';
 
 let long: string;
 
@@ -111,9 +111,12 @@ describe('<desktop-recording-player> in media-chrome', () => {
     element.addEventListener('seeking', () => seeks.push(element.currentTime));
     await sendMouse({ type: 'move', position: pointIn(range, 0.2) });
     await sendMouse({ type: 'down' });
+    // media-chrome turns each move into an input event and a seek request: wait for that seek.
     for (const fraction of [0.3, 0.4, 0.6]) {
+      const before = seeks.length;
       await sendMouse({ type: 'move', position: pointIn(range, fraction) });
-      await sleep(60);
+      await until(() => seeks.length > before, `the move to ${fraction} seeks`);
+      expect(seeks.at(-1)).to.be.closeTo(720 * fraction, 12 * secondsPerPixel);
     }
     seeked = nextEvent(element, 'seeked');
     await sendMouse({ type: 'move', position: pointIn(range, 0.75) });
@@ -159,10 +162,18 @@ describe('<desktop-recording-player> in media-chrome', () => {
     const { element, control } = await skin();
     let volumeChanges = 0;
     element.addEventListener('volumechange', () => volumeChanges++);
+    // The button asks the controller to unmute (the player says it is muted); the controller sets
+    // the player's muted (and volume) as the request reaches it. Any volumechange the player fired
+    // for that would come before the engine answers a later request.
+    const requested = new Promise<string>((resolve) => {
+      for (const name of ['mediaunmuterequest', 'mediamuterequest']) control('media-mute-button').addEventListener(name, () => resolve(name), { once: true });
+    });
     await click(control('media-mute-button'));
-    await sleep(100);
+    expect(await requested).to.equal('mediaunmuterequest');
+    await engineCaughtUp(element);
     element.muted = false;
     element.volume = 1;
+    await engineCaughtUp(element);
     expect([element.muted, element.volume, volumeChanges]).to.deep.equal([true, 0, 0]);
     expect(control('media-mute-button').getAttribute('mediavolumelevel')).to.equal('off');
   });

@@ -5,6 +5,7 @@ import { MediaEvent } from '../../src/playback-state.js';
 import { T0 } from '../helpers/recording-bytes.js';
 import { blobUrl, pixelsOf, screenRecording, type Rgb, type ScreenStep } from '../helpers/screen-recording.js';
 import { eventually, nextEvent } from '../helpers/next-event.js';
+import { engineCaughtUp } from './element-fixtures.js';
 import { advanceUntil, PageClock, withEngineInPage } from '../helpers/page-clock.js';
 
 const RED: Rgb = [255, 0, 0];
@@ -65,6 +66,17 @@ function tileColor(pixels: Awaited<ReturnType<typeof pixelsOf>>, left: number, t
   return [r, g, b];
 }
 
+/** Counts the page's fetches of `url` from now on, until `restore()`. */
+function countFetches(url: string): { (): number; restore(): void } {
+  const realFetch = window.fetch;
+  let count = 0;
+  window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    if (String(input instanceof Request ? input.url : input) === url) count += 1;
+    return realFetch.call(window, input, init);
+  };
+  return Object.assign(() => count, { restore: () => void (window.fetch = realFetch) });
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('<desktop-recording-player>', () => {
@@ -107,8 +119,35 @@ describe('<desktop-recording-player>', () => {
     await paused;
     const stoppedAt = element.currentTime;
     expect(element.paused).to.equal(true);
-    await sleep(200);
+    await engineCaughtUp(element);
     expect(element.currentTime).to.equal(stoppedAt);
+  });
+
+  it('paused stays put however long the clock runs, and playing on starts where it stopped', async () => {
+    const element = await withEngineInPage(() => player(sampleUrl));
+    const clock = PageClock.install();
+    try {
+      await element.play();
+      await advanceUntil(clock, element, () => element.currentTime >= 0.5, 'playing 0.5 s');
+      const paused = nextEvent(element, 'pause');
+      element.pause();
+      await paused;
+      const stoppedAt = element.currentTime;
+      const timeUpdates: number[] = [];
+      element.addEventListener('timeupdate', () => timeUpdates.push(element.currentTime));
+      // Paused: ten seconds of clock pass, and the engine answers a later request.
+      clock.advance(10_000);
+      await engineCaughtUp(element);
+      expect([element.paused, element.currentTime, timeUpdates]).to.deep.equal([true, stoppedAt, []]);
+      // Playing on counts only the clock from then on.
+      await element.play();
+      expect(element.currentTime).to.equal(stoppedAt);
+      const took = await advanceUntil(clock, element, () => element.currentTime >= stoppedAt + 0.5, 'playing 0.5 s more');
+      expect(took, 'clock milliseconds to play 0.5 s after the pause').to.equal(500);
+      element.pause();
+    } finally {
+      clock.uninstall();
+    }
   });
 
   it('seeking forward and backward shows the screen at the target time', async () => {
@@ -328,16 +367,30 @@ describe('<desktop-recording-player>', () => {
   });
 
   it('with preload="none" reads the file only on play(); autoplay and loop play on their own', async () => {
-    const lazy = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player preload="none"></desktop-recording-player>`);
-    const seen = recordEvents(lazy);
-    lazy.src = sampleUrl;
-    await nextEvent(lazy, 'loadstart');
-    await sleep(200);
-    expect(seen).to.deep.equal(['loadstart']);
-    expect(lazy.readyState).to.equal(0);
-    await lazy.play();
-    expect(lazy.readyState).to.be.at.least(3);
-    lazy.pause();
+    // Engines in the page, so their reads are the page's fetches. A load's first read starts as the
+    // engine takes the load: by the time it answers a later request, the read has been asked for.
+    const reads = countFetches(sampleUrl);
+    try {
+      const eager = await withEngineInPage(() => fixture<DesktopRecordingPlayer>(html`<desktop-recording-player preload="metadata"></desktop-recording-player>`));
+      eager.src = sampleUrl;
+      await engineCaughtUp(eager);
+      expect(reads(), 'preload="metadata" reads at once').to.equal(1);
+
+      const lazy = await withEngineInPage(() => fixture<DesktopRecordingPlayer>(html`<desktop-recording-player preload="none"></desktop-recording-player>`));
+      const seen = recordEvents(lazy);
+      lazy.src = sampleUrl;
+      await nextEvent(lazy, 'loadstart');
+      await engineCaughtUp(lazy);
+      expect(reads(), 'preload="none" reads nothing before play()').to.equal(1);
+      expect(seen).to.deep.equal(['loadstart']);
+      expect(lazy.readyState).to.equal(0);
+      await lazy.play();
+      expect(reads()).to.equal(2);
+      expect(lazy.readyState).to.be.at.least(3);
+      lazy.pause();
+    } finally {
+      reads.restore();
+    }
 
     const looping = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player autoplay loop playbackrate="8" start-at="1.5"></desktop-recording-player>`);
     const looped = recordEvents(looping);

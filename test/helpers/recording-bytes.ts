@@ -86,3 +86,18 @@ export function chunked(bytes: Uint8Array, size: number): Uint8Array[] {
   for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
   return chunks;
 }
+
+/**
+ * A gzip bomb spread over parts, each far under the per-part limit: two good events, then `parts`
+ * parts of about 4 KB on disk each inflating to `inflatedMiB` MiB of records, the same one repeated
+ * (its later copies repeat its index, so they are dropped as duplicates). With the reader's default
+ * bounds (64 MiB, plus 32× what was read) the second bomb part already crosses the whole-file bound.
+ */
+export function multiPartGzipBomb(parts = 4, inflatedMiB = 40): Uint8Array {
+  const first = rawPart(records(eventPayloads(sampleEvents(2))));
+  const record = records([encodeAuditEvent(desktopRecording(5, 0, new Uint8Array(960)))]);
+  const body = new Uint8Array(Math.floor((inflatedMiB * 1024 * 1024) / record.length) * record.length);
+  for (let at = 0; at < body.length; at += record.length) body.set(record, at);
+  const bomb = rawPart(body);
+  return concatBytes([first, ...Array.from({ length: parts }, () => bomb)]);
+}

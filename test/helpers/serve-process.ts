@@ -3,7 +3,9 @@
 // take (`serve-child.ts`). Tests see what a user or an attacker sees: status codes, and whether
 // the process is still alive.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { ViewerStats } from '../../src/cli/playback-socket-server.js';
 import type { ServeOptions } from '../../src/cli/serve.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,15 +23,57 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Runs `desktop-recording serve …args` (the built command; `npm run build` first). */
-export function startCommand(args: string[], options: SpawnOptions = {}): Promise<ServerProcess> {
-  return start(process.execPath, [fileURLToPath(new URL('../../bin/desktop-recording.mjs', import.meta.url)), 'serve', ...args], options);
+/** Runs `desktop-recording serve …args`: the built command (`npm run build` first), or the one at `bin` (an installed package's). */
+export function startCommand(args: string[], options: SpawnOptions = {}, bin = fileURLToPath(new URL('../../bin/desktop-recording.mjs', import.meta.url))): Promise<ServerProcess> {
+  return start(process.execPath, [bin, 'serve', ...args], options);
 }
 
 /** Runs `serve(options)` from the sources in a child process (port 0, 127.0.0.1 unless given; `withLiveSessions`: the demo's). */
 export function startServerModule(options: Partial<ServeOptions> & { recordingsDir: string; withLiveSessions?: boolean }, spawnOptions: SpawnOptions = {}): Promise<ServerProcess> {
+  return start(process.execPath, serveChildArgs(options), spawnOptions);
+}
+
+function serveChildArgs(options: Partial<ServeOptions> & { recordingsDir: string; withLiveSessions?: boolean; manualTime?: boolean }): string[] {
   const child = fileURLToPath(new URL('./serve-child.ts', import.meta.url));
-  return start(process.execPath, ['--import', 'tsx', child, JSON.stringify({ root, port: 0, host: '127.0.0.1', ...options })], spawnOptions);
+  return ['--import', 'tsx', child, JSON.stringify({ root, port: 0, host: '127.0.0.1', ...options })];
+}
+
+/** The playback time of a server process started by `startServerModuleOnManualTime`, and its sockets' stats. */
+export interface ManualTime {
+  /** Moves the server's playback time `ms` forward, its timers due on the way firing in order; resolves once done. */
+  advance(ms: number): Promise<void>;
+  /** The stats of the playback sockets open now. */
+  viewers(): Promise<ViewerStats[]>;
+}
+
+/**
+ * `startServerModule`, its playback sockets pacing (and budgeting restarts) by a time that stands
+ * still until the test moves it: commands over the child's stdin (see serve-child.ts).
+ */
+export async function startServerModuleOnManualTime(options: Partial<ServeOptions> & { recordingsDir: string }): Promise<ServerProcess & { time: ManualTime }> {
+  const server = await start(process.execPath, serveChildArgs({ ...options, manualTime: true }), { stdio: ['pipe', 'pipe', 'pipe'] });
+  const { stdin, stdout } = server.child;
+  const replies: Array<(line: string) => void> = [];
+  createInterface({ input: stdout! }).on('line', (line) => {
+    if (/^(advanced|viewers|unknown) /.test(line)) replies.shift()?.(line);
+  });
+  const ask = (command: string) => new Promise<string>((resolve, reject) => {
+    if (!server.alive()) return reject(new Error(`the server process died: ${server.stderr()}`));
+    replies.push(resolve);
+    stdin!.write(`${command}\n`);
+  });
+  return Object.assign(server, {
+    time: {
+      async advance(ms: number) {
+        await ask(`advance ${ms}`);
+      },
+      async viewers() {
+        const line = await ask('viewers');
+        if (!line.startsWith('viewers ')) throw new Error(`the server answered ${line}`);
+        return JSON.parse(line.slice('viewers '.length)) as ViewerStats[];
+      },
+    },
+  });
 }
 
 function start(command: string, args: string[], options: SpawnOptions): Promise<ServerProcess> {

@@ -10,6 +10,7 @@ import { concatBytes } from '../../src/format/bytes.js';
 import { encodePartHeader } from '../../src/format/container.js';
 import { encodeTdp } from '../../src/format/tdp.js';
 import { createRecorder, memorySink } from '../../src/recorder/index.js';
+import { multiPartGzipBomb } from '../helpers/recording-bytes.js';
 import { startCommand } from '../helpers/serve-process.js';
 import { textTile } from '../helpers/text-tile.js';
 
@@ -167,6 +168,18 @@ describe('desktop-recording inspect: hostile and unreadable files', () => {
     assert.equal(summary.events, 0);
     assert.deepEqual(summary.errors.map((e: { reason: string }) => e.reason), ['not-a-recording']);
     assert.match(run('inspect', empty).stdout, /DAMAGED {4}not-a-recording at byte 0: the recording holds no events/);
+  });
+
+  test('a gzip bomb spread over parts, each under the part limit: damaged (corrupt), with the events before it', async () => {
+    const file = join(dir, 'bomb.tar');
+    await writeFile(file, multiPartGzipBomb());
+    const result = run('inspect', file, '--json');
+    assert.equal(result.status, 1, result.stderr);
+    const summary = JSON.parse(result.stdout);
+    assert.equal(summary.events, 3);
+    assert.deepEqual(summary.errors.map((e: { reason: string }) => e.reason), ['corrupt']);
+    assert.match(summary.errors[0].message, /gzip bomb/);
+    assert.match(run('inspect', file).stdout, /DAMAGED {4}corrupt .*gzip bomb/);
   });
 
   test('a 100000×100000 screen is reported: screen-too-large', async () => {

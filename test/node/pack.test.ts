@@ -20,10 +20,12 @@ import { promisify } from 'node:util';
 import type { Browser } from 'puppeteer-core';
 import { chromiumMissing, launchChromium } from '../helpers/chromium.js';
 import { loopbackUrl } from '../helpers/loopback.js';
+import { startCommand } from '../helpers/serve-process.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const NAME = 'desktop-recording-player';
+const SESSION_ID = '0f2c6a1e-3b1d-4c55-8a0e-9d1f2b3c4d5e';
 
 /** The fixture's two TDP PNG-frame messages (64×64 tiles at (0,0) and (64,0)). */
 async function fixtureTiles(): Promise<number[][]> {
@@ -155,6 +157,50 @@ describe('npm pack, installed into an empty folder', { skip: chromiumMissing }, 
     assert.deepEqual(summary.errors, []);
   });
 
+  test('the installed bin serves its page from a folder of recordings, and a recording chosen there plays over HTTP and over the playback websocket', { timeout: 120_000 }, async () => {
+    const recordings = join(scratch, 'recordings');
+    await mkdir(recordings);
+    await copyFile(join(installDir, 'recording.tar'), join(recordings, `${SESSION_ID}.tar`));
+    const serving = await startCommand([recordings, '--port', '0'], { cwd: installDir }, join(installDir, 'node_modules/.bin/desktop-recording'));
+    try {
+      const page = await fetch(`${serving.base}/`);
+      assert.equal(page.status, 200, 'the page');
+      assert.match(await page.text(), /<title>Session Recordings/);
+      const list = (await (await fetch(`${serving.base}/api/recordings`)).json()) as { recordings: Array<{ sessionId: string }> };
+      assert.deepEqual(list.recordings.map((recording) => recording.sessionId), [SESSION_ID]);
+
+      browser ??= await launchChromium();
+      for (const mode of ['', '&mode=ws']) {
+        const tab = await browser.newPage();
+        const pageErrors: string[] = [];
+        tab.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
+        await tab.goto(`${serving.base}/?sid=${SESSION_ID}${mode}`);
+        // The page gives its player the recording; played to the end, it shows the last frame.
+        const state = await tab.evaluate(async () => {
+          const player = document.querySelector('desktop-recording-player') as HTMLElement & { src: string; error: { reason: string } | null; readyState: number; currentTime: number; duration: number; videoWidth: number; play(): Promise<void> };
+          // (No named functions in here: the test's compiler would wrap them in a helper the page lacks.)
+          await new Promise<void>((resolve) => {
+            if (player.readyState >= 2 || player.error) return resolve();
+            player.addEventListener('loadeddata', () => resolve());
+            player.addEventListener('error', () => resolve());
+          });
+          if (!player.error) {
+            const ended = new Promise((resolve) => player.addEventListener('ended', resolve, { once: true }));
+            await player.play();
+            await ended;
+          }
+          return { websocket: player.src.startsWith('ws://'), error: player.error?.reason ?? null, time: player.currentTime, width: player.videoWidth };
+        });
+        assert.deepEqual(state, { websocket: mode !== '', error: null, time: 1.5, width: 128 }, mode || 'http');
+        assert.deepEqual(pageErrors, [], mode || 'http');
+        await tab.close();
+      }
+      assert.ok(serving.alive());
+    } finally {
+      await serving.stop();
+    }
+  });
+
   test('a plain HTML page with the installed one-file script plays the recording to its end', { timeout: 120_000 }, async () => {
     const files: Record<string, { type: string; path: string }> = {
       '/player.js': { type: 'text/javascript', path: join(packageDir, 'dist/desktop-recording-player.iife.js') },
@@ -170,7 +216,7 @@ describe('npm pack, installed into an empty folder', { skip: chromiumMissing }, 
       else response.writeHead(404).end();
     });
     await new Promise<void>((done) => server!.listen(0, '127.0.0.1', done));
-    browser = await launchChromium();
+    browser ??= await launchChromium();
     const tab = await browser.newPage();
     const pageErrors: string[] = [];
     tab.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));

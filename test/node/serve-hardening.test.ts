@@ -13,7 +13,8 @@ import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { encodeTdp } from '../../src/format/tdp.js';
 import { createRecorder, memorySink } from '../../src/recorder/index.js';
-import { startCommand, startServerModule, type ServerProcess } from '../helpers/serve-process.js';
+import { multiPartGzipBomb } from '../helpers/recording-bytes.js';
+import { startCommand, startServerModule, startServerModuleOnManualTime, type ManualTime, type ServerProcess } from '../helpers/serve-process.js';
 
 /** A small valid recording (`durationMs` long, events every `stepMs`). */
 async function recording(sessionId: string, durationMs = 1000, stepMs = 100): Promise<Uint8Array> {
@@ -454,10 +455,8 @@ describe('recordings server: playback websocket limits', () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'drp-limits-'));
-    // 200 events: a forward seek to the end sends them all.
-    await writeFile(join(dir, 'long.tar'), await recording('long', 20_000, 100));
     await writeFile(join(dir, 'ok.tar'), await recording('ok'));
-    server = await startCommand([dir, '--port', '0', '--max-viewers', '3', '--max-restarts', '4']);
+    server = await startCommand([dir, '--port', '0', '--max-viewers', '3']);
   });
   after(async () => {
     await server?.stop();
@@ -490,54 +489,149 @@ describe('recordings server: playback websocket limits', () => {
     }
   });
 
-  test('a client seeking back and forth cannot make the server restart the file more than its budget', async () => {
-    const ws = await open('long');
-    let passes = 0;
-    let lastMs = -1;
+  test('the limits take positive whole numbers only', () => {
+    const bin = new URL('../../bin/desktop-recording.mjs', import.meta.url).pathname;
+    for (const args of [['--max-restarts', '0'], ['--max-viewers', '0'], ['--max-restarts', '2.5'], ['--max-viewers', 'many']]) {
+      const run = spawnSync(process.execPath, [bin, 'serve', dir, '--port', '0', ...args], { encoding: 'utf8', timeout: 30_000 });
+      assert.equal(run.status, 2, `${args.join(' ')}: exit 2`);
+      assert.match(run.stderr, new RegExp(`${args[0]} must be a positive whole number`), args.join(' '));
+    }
+  });
+});
+
+describe('recordings server: restart budget, on a clock the test moves', () => {
+  let dir = '';
+  let server: ServerProcess & { time: ManualTime };
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-restarts-'));
+    // 200 events: a forward seek to the end sends them all.
+    await writeFile(join(dir, 'long.tar'), await recording('long', 20_000, 100));
+    await writeFile(join(dir, 'ok.tar'), await recording('ok'));
+    // The server module in its own process, its playback time standing still until the test moves it.
+    server = await startServerModuleOnManualTime({ recordingsDir: dir, maxRestartsPerMinute: 4 });
+  });
+  after(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('a client seeking back and forth restarts the file 4 times at once, then once per 15 s of the clock', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/webapi/sites/c/desktopplayback/long/ws`);
+    await new Promise((resolve, reject) => ws.on('open', resolve).on('error', reject));
     let events = 0;
-    let ended: (() => void) | undefined;
+    let ends = 0;
+    const endWaiters: Array<{ count: number; resolve: () => void }> = [];
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString());
-      if (frame.message === 'end') ended?.();
-      if (frame.event === undefined) return;
-      events += 1;
-      // A pass starts again at the first event (ms 0).
-      if (frame.ms < lastMs || lastMs === -1) passes += 1;
-      lastMs = frame.ms;
+      if (frame.event !== undefined) events += 1;
+      if (frame.message !== 'end') return;
+      ends += 1;
+      for (const waiter of endWaiters.filter((w) => w.count <= ends)) waiter.resolve();
     });
+    /** Resolves at the `count`th end frame (one per pass played to the end). */
+    const endFrame = (count: number) => new Promise<void>((resolve) => (count <= ends ? resolve() : endWaiters.push({ count, resolve })));
+    /** A ping's pong comes after every message the server sent before it. */
     const roundTrip = () => new Promise<void>((resolve) => {
       ws.once('pong', () => resolve());
       ws.ping();
     });
-    // The whole file once: the server has played it to the end.
-    await new Promise<void>((resolve) => {
-      ended = resolve;
-      ws.send(JSON.stringify({ action: 'seek', pos: 1e9 }));
-    });
-    const started = performance.now();
-    // Then 12 rounds of seek 0 / seek to the end: each asks for the whole file again. A round is
-    // over at the end frame, or when the server sends nothing for 30 round trips (a ping's pong
-    // comes after the messages before it): it is holding the restart back.
-    let endedThisRound = false;
-    ended = () => (endedThisRound = true);
-    for (let round = 0; round < 12; round++) {
-      endedThisRound = false;
-      ws.send(JSON.stringify({ action: 'seek', pos: 0 }));
-      ws.send(JSON.stringify({ action: 'seek', pos: 1e9 }));
-      for (let quiet = 0, seen = events; !endedThisRound && quiet < 30; ) {
-        await roundTrip();
-        quiet = events === seen ? quiet + 1 : 0;
-        seen = events;
+    const seekBackAndForth = (times = 1) => {
+      for (let i = 0; i < times; i++) {
+        ws.send(JSON.stringify({ action: 'seek', pos: 0 }));
+        ws.send(JSON.stringify({ action: 'seek', pos: 1e9 }));
       }
+    };
+    const stats = async () => {
+      const viewers = await server.time.viewers();
+      assert.equal(viewers.length, 1, 'one playback socket');
+      return viewers[0]!;
+    };
+    /** Asks the server until its socket reports `throttled` restarts held back (each ask is a round trip; bounded). */
+    const throttledReaches = async (throttled: number) => {
+      for (let asked = 0; (await stats()).throttledRestarts < throttled; asked++) {
+        assert.ok(asked < 5_000, `the server holds restart ${throttled} back for the budget`);
+      }
+    };
+
+    // The whole file once (the grace for a token message is on the server's clock).
+    ws.send(JSON.stringify({ action: 'seek', pos: 1e9 }));
+    await server.time.advance(250);
+    await endFrame(1);
+    const perPass = events;
+    assert.equal(perPass, 201, 'a pass sends every event of the file');
+
+    // The budget: 4 restarts at once, the clock standing still.
+    for (let pass = 2; pass <= 5; pass++) {
+      seekBackAndForth();
+      await endFrame(pass);
     }
+    assert.deepEqual({ passes: (await stats()).passes, events }, { passes: 5, events: 5 * perPass });
+
+    // Spent: any number of seeks now wait for one restart, which waits for the clock (4 a minute).
+    seekBackAndForth(8);
+    await throttledReaches(1);
+    await server.time.advance(14_999);
     await roundTrip();
-    const elapsedMinutes = (performance.now() - started) / 60_000;
+    assert.deepEqual({ passes: (await stats()).passes, events, ends }, { passes: 5, events: 5 * perPass, ends: 5 }, 'nothing sent before the clock refilled a restart');
+    await server.time.advance(1);
+    await endFrame(6);
+    await roundTrip();
+    const after = await stats();
+    assert.deepEqual({ passes: after.passes, throttled: after.throttledRestarts, events, ends }, { passes: 6, throttled: 1, events: 6 * perPass, ends: 6 }, 'the 8 seeks back made one restart');
+
+    // However long the clock runs, no more than 4 are saved up.
+    await server.time.advance(10 * 60_000);
+    for (let pass = 7; pass <= 10; pass++) {
+      seekBackAndForth();
+      await endFrame(pass);
+    }
+    seekBackAndForth();
+    await throttledReaches(2);
+    await roundTrip();
+    assert.deepEqual({ passes: (await stats()).passes, events, ends }, { passes: 10, events: 10 * perPass, ends: 10 });
     ws.close();
-    // The budget: 4 at once, refilled at 4 a minute, besides the first pass.
-    const allowed = 1 + 4 + Math.ceil(4 * elapsedMinutes);
-    assert.ok(passes <= allowed, `${passes} passes (allowed ${allowed})`);
-    assert.ok(passes >= 2, `the budget allows restarts (${passes} passes)`);
-    assert.ok(events <= allowed * 201, `${events} events sent`);
+    await assertServing(server);
+  });
+});
+
+describe('recordings server: a gzip bomb spread over parts in its folder', () => {
+  let dir = '';
+  let server: ServerProcess;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'drp-bomb-'));
+    await writeFile(join(dir, 'ok.tar'), await recording('ok'));
+    await writeFile(join(dir, 'bomb.tar'), multiPartGzipBomb());
+    server = await startCommand([dir, '--port', '0']);
+  });
+  after(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('the list answers with it marked damaged, its playback socket ends with an error frame, and the server goes on', async () => {
+    const list = (await (await fetch(`${server.base}/api/recordings`)).json()) as { recordings: Array<{ file: string; damaged: boolean }> };
+    assert.deepEqual(list.recordings.map(({ file, damaged }) => ({ file, damaged })).sort((a, b) => a.file.localeCompare(b.file)), [
+      { file: 'bomb.tar', damaged: true },
+      { file: 'ok.tar', damaged: false },
+    ]);
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/webapi/sites/c/desktopplayback/bomb/ws`);
+    const frames: Array<{ message?: string; event?: unknown; errorText?: string }> = [];
+    const last = new Promise<{ message?: string; errorText?: string }>((resolve, reject) => {
+      ws.on('message', (data) => {
+        const frame = JSON.parse(data.toString());
+        frames.push(frame);
+        if (frame.message === 'end' || frame.message === 'error') resolve(frame);
+      });
+      ws.on('error', reject);
+    });
+    ws.on('open', () => ws.send(JSON.stringify({ action: 'seek', pos: 1e9 })));
+    const final = await last;
+    ws.close();
+    assert.equal(final.message, 'error');
+    assert.match(String(final.errorText), /gzip bomb/);
+    assert.equal(frames.filter((frame) => frame.event !== undefined).length, 3, 'the events before the bomb');
     await assertServing(server);
   });
 });
