@@ -49,4 +49,68 @@ describe('byte cache: ranges read out of order, merged, none fetched twice', () 
     await cache.read(8000, 10_000);
     assert.deepEqual(cache.ranges(), [[8000, 10_000]]);
   });
+
+  test('concurrent reads of overlapping ranges wait for the fetch under way instead of fetching its bytes again', async () => {
+    const file = Uint8Array.from({ length: 10_000 }, (_, i) => (i * 7) & 0xff);
+    const asked: Array<[number, number]> = [];
+    const releases: Array<() => void> = [];
+    const cache = new ByteCache(async (start, end) => {
+      asked.push([start, end]);
+      await new Promise<void>((resolve) => releases.push(resolve));
+      return file.slice(start, end);
+    }, file.length);
+    const first = cache.read(1000, 5000);
+    const second = cache.read(3000, 8000);
+    const third = cache.read(2000, 4000);
+    assert.deepEqual(asked, [[1000, 5000], [5000, 8000]], 'the second read fetches only past the first one\'s flight; the third fetches nothing');
+    for (const release of releases) release();
+    assert.deepEqual(await first, file.subarray(1000, 5000));
+    assert.deepEqual(await second, file.subarray(3000, 8000));
+    assert.deepEqual(await third, file.subarray(2000, 4000));
+    assert.equal(cache.stats.fetchedBytes, 7000);
+  });
+
+  test('a read that joined a failed fetch fetches those bytes itself', async () => {
+    const file = Uint8Array.from({ length: 1000 }, (_, i) => i & 0xff);
+    let failNext = true;
+    const releases: Array<() => void> = [];
+    const cache = new ByteCache(async (start, end) => {
+      const fail = failNext;
+      failNext = false;
+      await new Promise<void>((resolve) => releases.push(resolve));
+      if (fail) throw new Error('connection reset');
+      return file.slice(start, end);
+    }, file.length);
+    const failing = cache.read(0, 500);
+    const joining = cache.read(100, 200);
+    releases.shift()!();
+    await assert.rejects(failing, /connection reset/);
+    while (releases.length === 0) await Promise.resolve();
+    releases.shift()!();
+    assert.deepEqual(await joining, file.subarray(100, 200));
+  });
+
+  test('parts read backwards stay as fetched (no held byte is copied); a read across them gets one copy; forget frees what it drops', async () => {
+    const file = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 13) & 0xff);
+    const fetched: Uint8Array[] = [];
+    const cache = new ByteCache(async (start, end) => {
+      const bytes = file.slice(start, end);
+      fetched.push(bytes);
+      return bytes;
+    }, file.length);
+    for (let end = 100_000; end > 0; end -= 10_000) {
+      const part = await cache.read(end - 10_000, end);
+      assert.equal(part.buffer, fetched[fetched.length - 1]!.buffer, 'a read held in one chunk is a view of what was fetched');
+    }
+    assert.deepEqual(cache.ranges(), [[0, 100_000]]);
+    const across = await cache.read(5000, 25_000);
+    assert.deepEqual(across, file.subarray(5000, 25_000));
+    assert.equal(across.byteLength, 20_000);
+    cache.forget(0, 95_000);
+    assert.deepEqual(cache.ranges(), [[95_000, 100_000]]);
+    const kept = cache.held(95_000, 100_000)!;
+    assert.deepEqual(kept, file.subarray(95_000));
+    assert.equal(kept.buffer.byteLength, 5000, 'what forget keeps of a chunk no longer holds the dropped bytes alive');
+  });
 });
+

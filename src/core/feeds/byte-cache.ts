@@ -1,11 +1,18 @@
 import type { ReadRange } from './byte-ranges.js';
 
-/** A run of the file's bytes held: `bytes` are the file's `[start, start + bytes.length)`. */
-interface HeldSpan {
+/** A run of the file's bytes held, as fetched: `bytes` are the file's `[start, start + bytes.length)`. */
+interface HeldChunk {
   start: number;
   bytes: Uint8Array;
-  /** When it was last added to (a count): the oldest go first past the budget. */
-  added: number;
+  /** The read that last used it (a count): the least recently used go first past the budget. */
+  used: number;
+}
+
+/** A fetch under way: reads that need its bytes wait for it instead of fetching them again. */
+interface Flight {
+  start: number;
+  end: number;
+  landed: Promise<unknown>;
 }
 
 /** What a cache holds at most by default: the parts of a few dozen seeks. */
@@ -18,14 +25,21 @@ export interface ByteCacheStats {
 }
 
 /**
- * The bytes of a file fetched out of order (part headers, parts read for a seek), kept as sorted,
- * merged spans: a read fetches only the sub-ranges not held yet, so no byte is fetched twice.
- * `forget` drops spans once their bytes went elsewhere (the ingest holds what it decoded), which
- * keeps what the cache holds bounded by the seeks in flight, not by the file.
+ * The bytes of a file fetched out of order (part headers, parts read for a seek): a read fetches
+ * only the sub-ranges neither held nor already being fetched, so no byte is fetched twice. Chunks
+ * stay as fetched, never merged into one growing buffer: a seek reading parts backwards would
+ * otherwise copy everything held next to them at each part. A read that spans chunks gets one copy
+ * of what it asked for. `forget` drops chunks once their bytes went elsewhere (the ingest holds what
+ * it decoded), which keeps what the cache holds bounded by the seeks in flight, not by the file.
  */
 export class ByteCache {
-  private spans: HeldSpan[] = [];
-  private additions = 0;
+  /** Sorted by `start`, never overlapping. */
+  private chunks: HeldChunk[] = [];
+  /** Sorted by `start`, never overlapping. */
+  private flights: Flight[] = [];
+  private reads = 0;
+  /** Reads under way: their chunks stay past the budget until they return. */
+  private readonly activeReads = new Set<number>();
   readonly stats: ByteCacheStats = { fetchedBytes: 0, fetches: 0 };
   /** Told the bytes `[start, end)` that the budget made it drop (what listed them as held no longer may). */
   onDropped: ((start: number, end: number) => void) | undefined;
@@ -33,59 +47,92 @@ export class ByteCache {
   constructor(
     private readonly source: ReadRange,
     readonly length: number,
-    /** Past this, the spans added longest ago are dropped (a read of them fetches them again). */
+    /** Past this, the chunks used longest ago are dropped (a read of them fetches them again). */
     private readonly maxBytes = DEFAULT_MAX_BYTES,
   ) {}
 
-  /** The file's `[start, end)` (clamped to the file), fetching only what is not held. */
+  /** The file's `[start, end)` (clamped to the file), fetching only what is neither held nor in flight. */
   readonly read: ReadRange = async (start, end) => {
     start = Math.max(0, Math.min(start, this.length));
     end = Math.max(start, Math.min(end, this.length));
-    for (const [gapStart, gapEnd] of this.missing(start, end)) {
-      const bytes = await this.source(gapStart, gapEnd);
-      if (bytes.length !== gapEnd - gapStart) throw new RangeError(`asked for ${gapEnd - gapStart} bytes at ${gapStart}, got ${bytes.length}`);
-      this.stats.fetchedBytes += bytes.length;
-      this.stats.fetches += 1;
-      this.hold(gapStart, bytes);
+    const read = ++this.reads;
+    this.activeReads.add(read);
+    try {
+      // A fetch another read started may fail or be dropped: a round after it fetches what is still missing.
+      for (let round = 0; ; round++) {
+        const gaps = this.missing(start, end);
+        if (gaps.length === 0) break;
+        if (round === 2) throw new RangeError(`bytes ${gaps[0]![0]}–${gaps[0]![1] - 1} could not be held`);
+        const waits: Array<Promise<unknown>> = [];
+        for (const [gapStart, gapEnd] of gaps) {
+          let at = gapStart;
+          for (const flight of this.flights) {
+            if (flight.end <= at) continue;
+            if (flight.start >= gapEnd) break;
+            if (flight.start > at) waits.push(this.fetch(at, flight.start, read));
+            waits.push(round === 0 ? flight.landed.catch(() => undefined) : flight.landed);
+            at = Math.max(at, flight.end);
+            if (at >= gapEnd) break;
+          }
+          if (at < gapEnd) waits.push(this.fetch(at, gapEnd, read));
+        }
+        await Promise.all(waits);
+      }
+      for (const chunk of this.chunksOver(start, end)) chunk.used = read;
+      const held = this.held(start, end)!;
+      this.trim();
+      return held;
+    } finally {
+      this.activeReads.delete(read);
     }
-    const held = this.held(start, end)!;
-    this.trim();
-    return held;
   };
 
-  /** Keeps bytes fetched elsewhere (the tail read's first answer), as if read through the cache. */
+  /** Keeps bytes fetched elsewhere (the tail read's first answer, the front's first bytes), as if read through the cache. */
   keep(start: number, bytes: Uint8Array): void {
-    for (const [gapStart, gapEnd] of this.missing(start, start + bytes.length)) this.hold(gapStart, bytes.subarray(gapStart - start, gapEnd - start));
+    this.hold(start, bytes, ++this.reads);
   }
 
-  /** The bytes `[start, end)` when all of them are held, without fetching. */
+  /** The bytes `[start, end)` when all of them are held, without fetching: a view where one chunk holds them, else a copy. */
   held(start: number, end: number): Uint8Array | undefined {
-    const span = this.spans.find((candidate) => candidate.start <= start && candidate.start + candidate.bytes.length >= end);
-    return span?.bytes.subarray(start - span.start, end - span.start);
+    const over = this.chunksOver(start, end);
+    let at = start;
+    for (const chunk of over) {
+      if (chunk.start > at) return undefined;
+      at = chunk.start + chunk.bytes.length;
+    }
+    if (at < end || over.length === 0) return end === start ? new Uint8Array(0) : undefined;
+    if (over.length === 1) return over[0]!.bytes.subarray(start - over[0]!.start, end - over[0]!.start);
+    const joined = new Uint8Array(end - start);
+    for (const chunk of over) {
+      const from = Math.max(start, chunk.start);
+      const to = Math.min(end, chunk.start + chunk.bytes.length);
+      joined.set(chunk.bytes.subarray(from - chunk.start, to - chunk.start), from - start);
+    }
+    return joined;
   }
 
-  /** The end of the held span that holds byte `at`; undefined when it is not held. */
+  /** The end of the chunk that holds byte `at` (what one view can give); undefined when it is not held. */
   heldEndAt(at: number): number | undefined {
-    const span = this.spans.find((candidate) => candidate.start <= at && candidate.start + candidate.bytes.length > at);
-    return span && span.start + span.bytes.length;
+    const chunk = this.chunks.find((candidate) => candidate.start <= at && candidate.start + candidate.bytes.length > at);
+    return chunk && chunk.start + chunk.bytes.length;
   }
 
   /** The first held byte at or after `at`; undefined when none is held there. */
   nextHeldStart(at: number): number | undefined {
-    const span = this.spans.find((candidate) => candidate.start + candidate.bytes.length > at);
-    return span && Math.max(span.start, at);
+    const chunk = this.chunks.find((candidate) => candidate.start + candidate.bytes.length > at);
+    return chunk && Math.max(chunk.start, at);
   }
 
   /** The sub-ranges of `[start, end)` not held, in order. */
   missing(start: number, end: number): Array<[number, number]> {
     const gaps: Array<[number, number]> = [];
     let at = start;
-    for (const span of this.spans) {
-      const spanEnd = span.start + span.bytes.length;
-      if (spanEnd <= at) continue;
-      if (span.start >= end) break;
-      if (span.start > at) gaps.push([at, span.start]);
-      at = Math.max(at, spanEnd);
+    for (const chunk of this.chunks) {
+      const chunkEnd = chunk.start + chunk.bytes.length;
+      if (chunkEnd <= at) continue;
+      if (chunk.start >= end) break;
+      if (chunk.start > at) gaps.push([at, chunk.start]);
+      at = Math.max(at, chunkEnd);
       if (at >= end) break;
     }
     if (at < end) gaps.push([at, end]);
@@ -94,49 +141,83 @@ export class ByteCache {
 
   /** The byte ranges held, merged and in order. */
   ranges(): Array<[number, number]> {
-    return this.spans.map(({ start, bytes }) => [start, start + bytes.length]);
+    const merged: Array<[number, number]> = [];
+    for (const { start, bytes } of this.chunks) {
+      const last = merged[merged.length - 1];
+      if (last && last[1] === start) last[1] = start + bytes.length;
+      else merged.push([start, start + bytes.length]);
+    }
+    return merged;
   }
 
   /** Bytes held. */
   get heldBytes(): number {
-    return this.spans.reduce((sum, { bytes }) => sum + bytes.length, 0);
+    return this.chunks.reduce((sum, { bytes }) => sum + bytes.length, 0);
   }
 
-  /** Drops whatever is held of `[start, end)`. */
+  /**
+   * Drops whatever is held of `[start, end)`. What a chunk keeps outside it is copied, so the
+   * dropped bytes' buffer can go (a view would keep all of it alive).
+   */
   forget(start: number, end: number): void {
-    const kept: HeldSpan[] = [];
-    for (const span of this.spans) {
-      const spanEnd = span.start + span.bytes.length;
-      if (spanEnd <= start || span.start >= end) {
-        kept.push(span);
+    const kept: HeldChunk[] = [];
+    for (const chunk of this.chunks) {
+      const chunkEnd = chunk.start + chunk.bytes.length;
+      if (chunkEnd <= start || chunk.start >= end) {
+        kept.push(chunk);
         continue;
       }
-      if (span.start < start) kept.push({ start: span.start, bytes: span.bytes.subarray(0, start - span.start), added: span.added });
-      if (spanEnd > end) kept.push({ start: end, bytes: span.bytes.subarray(end - span.start), added: span.added });
+      if (chunk.start < start) kept.push({ start: chunk.start, bytes: chunk.bytes.slice(0, start - chunk.start), used: chunk.used });
+      if (chunkEnd > end) kept.push({ start: end, bytes: chunk.bytes.slice(end - chunk.start), used: chunk.used });
     }
-    this.spans = kept;
+    this.chunks = kept;
   }
 
-  /** Adds bytes the cache did not hold, merging them with the spans they touch. */
-  private hold(start: number, bytes: Uint8Array): void {
-    const end = start + bytes.length;
-    const before = this.spans.filter((span) => span.start + span.bytes.length < start);
-    const after = this.spans.filter((span) => span.start > end);
-    const touching = this.spans.filter((span) => span.start + span.bytes.length >= start && span.start <= end);
-    const mergedStart = Math.min(start, ...touching.map((span) => span.start));
-    const mergedEnd = Math.max(end, ...touching.map((span) => span.start + span.bytes.length));
-    const merged = new Uint8Array(mergedEnd - mergedStart);
-    for (const span of touching) merged.set(span.bytes, span.start - mergedStart);
-    merged.set(bytes, start - mergedStart);
-    this.spans = [...before, { start: mergedStart, bytes: merged, added: ++this.additions }, ...after];
+  /** Fetches `[start, end)` as a flight other reads can wait for, and holds what arrives. */
+  private fetch(start: number, end: number, read: number): Promise<unknown> {
+    const landed = (async () => {
+      const bytes = await this.source(start, end);
+      if (bytes.length !== end - start) throw new RangeError(`asked for ${end - start} bytes at ${start}, got ${bytes.length}`);
+      this.stats.fetchedBytes += bytes.length;
+      this.stats.fetches += 1;
+      this.hold(start, bytes, read);
+    })();
+    const flight: Flight = { start, end, landed };
+    this.flights.splice(this.insertionIndex(this.flights, start), 0, flight);
+    const land = () => {
+      this.flights = this.flights.filter((candidate) => candidate !== flight);
+    };
+    landed.then(land, land);
+    return landed;
   }
 
-  /** Drops the spans added longest ago while more than `maxBytes` are held (never the newest). */
+  /** Holds what of `bytes` (the file's bytes at `start`) is not held yet, as chunks of their own. */
+  private hold(start: number, bytes: Uint8Array, used: number): void {
+    for (const [gapStart, gapEnd] of this.missing(start, start + bytes.length)) {
+      const chunk = { start: gapStart, bytes: bytes.subarray(gapStart - start, gapEnd - start), used };
+      this.chunks.splice(this.insertionIndex(this.chunks, gapStart), 0, chunk);
+    }
+  }
+
+  /** The held chunks that overlap `[start, end)`, in order. */
+  private chunksOver(start: number, end: number): HeldChunk[] {
+    return this.chunks.filter((chunk) => chunk.start < end && chunk.start + chunk.bytes.length > start);
+  }
+
+  private insertionIndex(sorted: ReadonlyArray<{ start: number }>, start: number): number {
+    let index = sorted.findIndex((item) => item.start > start);
+    if (index < 0) index = sorted.length;
+    return index;
+  }
+
+  /** Drops the chunks used longest ago while more than `maxBytes` are held, never those of a read under way. */
   private trim(): void {
     let held = this.heldBytes;
-    while (held > this.maxBytes && this.spans.length > 1) {
-      const oldest = this.spans.reduce((a, b) => (b.added < a.added ? b : a));
-      this.spans = this.spans.filter((span) => span !== oldest);
+    while (held > this.maxBytes) {
+      let oldest: HeldChunk | undefined;
+      for (const chunk of this.chunks) if (!this.activeReads.has(chunk.used) && (!oldest || chunk.used < oldest.used)) oldest = chunk;
+      if (!oldest) return;
+      this.chunks = this.chunks.filter((chunk) => chunk !== oldest);
       held -= oldest.bytes.length;
       this.onDropped?.(oldest.start, oldest.start + oldest.bytes.length);
     }
