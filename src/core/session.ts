@@ -408,8 +408,13 @@ export class PlaybackSession {
 
   // ——— loading ———
 
-  /** Reads a tile's PNG from the current load's store and decodes it. */
+  /** Reads a tile's PNG from the current load's store and decodes it (the renderer outlives loads). */
   private readonly decodeTile = async (png: TileImage): Promise<DecodedImage> => this.decodeImage(await this.ingest.readBytes(png));
+
+  /** Decodes tiles of one load only: an export or keyframe build of it never reads a newer load's bytes. */
+  private tileDecoderOf(ingest: Ingest): (png: TileImage) => Promise<DecodedImage> {
+    return async (png) => this.decodeImage(await ingest.readBytes(png));
+  }
 
   /** Ends the current load's work: its feed, waiters, exports, a seek in flight, and the clock. */
   private stop(): void {
@@ -435,7 +440,7 @@ export class PlaybackSession {
     this.ingest.close();
     this.ingest = this.newIngest();
     this.playhead.scheduler = new Scheduler(this.ingest.timeline, this.keyframes.store);
-    this.keyframes.reset(this.ingest, this.decodeTile);
+    this.keyframes.reset(this.ingest, this.tileDecoderOf(this.ingest));
     void this.thumbnails?.then((thumbnails) => thumbnails.clear(), () => {});
     this.thumbnails = undefined;
     this.activityReports.follow(this.ingest.activity);
@@ -731,7 +736,7 @@ export class PlaybackSession {
   /** What a renderer of its own (video export, thumbnails) reads to rebuild this load's screen at any time. */
   private replaySource(): ReplaySource {
     const { timeline, readBytes } = this.ingest;
-    return { timeline, keyframes: this.keyframes.store, decodeTile: this.decodeTile, readBytes, restoreStep: this.keyframes.restoreStep };
+    return { timeline, keyframes: this.keyframes.store, decodeTile: this.tileDecoderOf(this.ingest), readBytes, restoreStep: this.keyframes.restoreStep };
   }
 
   private newIngest(): Ingest {
