@@ -409,7 +409,11 @@ export class PlaybackSession {
   // ——— loading ———
 
   /** Reads a tile's PNG from the current load's store and decodes it. */
-  private readonly decodeTile = async (png: TileImage): Promise<DecodedImage> => this.decodeImage(await this.ingest.readBytes(png));
+  /** The decoder copies the bytes before it returns: they are read into the store's reusable buffer. */
+  private readonly decodeTile = async (png: TileImage): Promise<DecodedImage> => {
+    const bytes = this.ingest.tileBytes.readTransient(png);
+    return this.decodeImage(bytes instanceof Uint8Array ? bytes : await bytes);
+  };
 
   /** Ends the current load's work: its feed, waiters, exports, a seek in flight, and the clock. */
   private stop(): void {
