@@ -408,8 +408,7 @@ export class PlaybackSession {
 
   // ——— loading ———
 
-  /** Reads a tile's PNG from the current load's store and decodes it. */
-  /** The decoder copies the bytes before it returns: they are read into the store's reusable buffer. */
+  /** Reads a tile's PNG from the current load's store and decodes it (into the store's reusable buffer: the decoder takes the bytes when called). */
   private readonly decodeTile = async (png: TileImage): Promise<DecodedImage> => {
     const bytes = this.ingest.tileBytes.readTransient(png);
     return this.decodeImage(bytes instanceof Uint8Array ? bytes : await bytes);
