@@ -7,7 +7,11 @@ interface VideoFrameLike {
   close(): void;
 }
 
-/** Decodes PNG bytes. Rejects when the bytes are not a decodable image. */
+/**
+ * Decodes PNG bytes. Rejects when the bytes are not a decodable image. It is done with `png`
+ * when it returns (the Blob or ImageDecoder it makes copies them), so the caller may fill that
+ * buffer again at once.
+ */
 export type DecodeImage = (png: Uint8Array) => Promise<DecodedImage>;
 
 // WebCodecs' ImageDecoder is not in TypeScript's DOM lib yet; these are the members used.
@@ -52,14 +56,20 @@ function decodeWithImageDecoder(Decoder: ImageDecoderClass): DecodeImage {
 /** Width × height from a PNG's IHDR (0 when the bytes are too short to say). */
 function pngPixels(png: Uint8Array): number {
   if (png.length < 24) return 0;
-  const view = new DataView(png.buffer, png.byteOffset, 24);
-  return view.getUint32(16) * view.getUint32(20);
+  const u32 = (at: number): number => ((png[at]! << 24) | (png[at + 1]! << 16) | (png[at + 2]! << 8) | png[at + 3]!) >>> 0;
+  return u32(16) * u32(20);
 }
 
 /** The fastest PNG decoder this browser offers; what the browser has is checked on first use. */
 export function fastestImageDecode(): DecodeImage {
   let chosen: Promise<DecodeImage> | undefined;
-  return async (png) => (await (chosen ??= chooseImageDecode()))(png);
+  let decode: DecodeImage | undefined;
+  return (png) => {
+    if (decode) return decode(png);
+    // Until the choice is made the bytes wait: a copy, as the caller may fill its buffer again.
+    const bytes = png.slice();
+    return (chosen ??= chooseImageDecode()).then((chosenDecode) => (decode = chosenDecode)(bytes));
+  };
 }
 
 async function chooseImageDecode(): Promise<DecodeImage> {

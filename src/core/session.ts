@@ -409,11 +409,17 @@ export class PlaybackSession {
   // ——— loading ———
 
   /** Reads a tile's PNG from the current load's store and decodes it (the renderer outlives loads). */
-  private readonly decodeTile = async (png: TileImage): Promise<DecodedImage> => this.decodeImage(await this.ingest.readBytes(png));
+  private readonly decodeTile = (png: TileImage): Promise<DecodedImage> => this.decodeTileOf(this.ingest, png);
 
   /** Decodes tiles of one load only: an export or keyframe build of it never reads a newer load's bytes. */
   private tileDecoderOf(ingest: Ingest): (png: TileImage) => Promise<DecodedImage> {
-    return async (png) => this.decodeImage(await ingest.readBytes(png));
+    return (png) => this.decodeTileOf(ingest, png);
+  }
+
+  /** Into the store's reusable buffer: the decoder takes the bytes when called. */
+  private async decodeTileOf(ingest: Ingest, png: TileImage): Promise<DecodedImage> {
+    const bytes = ingest.tileBytes.readTransient(png);
+    return this.decodeImage(bytes instanceof Uint8Array ? bytes : await bytes);
   }
 
   /** Ends the current load's work: its feed, waiters, exports, a seek in flight, and the clock. */

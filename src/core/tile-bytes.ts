@@ -36,6 +36,8 @@ export interface SegmentSpill {
   write(segment: number, bytes: Uint8Array): void;
   /** `length` bytes at `offset` of a written segment. */
   read(segment: number, offset: number, length: number): Uint8Array | Promise<Uint8Array>;
+  /** The same bytes in a buffer the next read fills again (no allocation): for a reader that is done with them before it returns. */
+  readTransient?(segment: number, offset: number, length: number): Uint8Array;
   /** Bytes of written segments held in this process. */
   readonly residentBytes: number;
   /** Frees what it holds (a file is removed); reads fail afterwards. */
@@ -112,6 +114,20 @@ export class TileBytesStore {
     const home = this.homes[segment];
     if (!home) throw new RangeError(`no tile bytes segment ${segment}`);
     return home.read(segment, offset, length);
+  }
+
+  /**
+   * The bytes of `image` for a reader done with them before it returns (a PNG decoder, which copies
+   * them): valid only until the next read of the store. Reading back from the file then allocates
+   * nothing; a keyframe build reads every tile of the recording back, a copy each was as many
+   * bytes of garbage as the recording has tiles.
+   */
+  readTransient(image: TileImage): Uint8Array | Promise<Uint8Array> {
+    if (image instanceof Uint8Array) return image;
+    const { segment, offset, length } = image;
+    if (this.closed || segment === this.sealedCount || this.waiting.has(segment)) return this.read(image);
+    const home = this.homes[segment];
+    return home?.readTransient ? home.readTransient(segment, offset, length) : this.read(image);
   }
 
   /** Frees the spilled bytes (the file is removed); the store is not read again. */

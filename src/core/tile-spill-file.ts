@@ -19,6 +19,8 @@ export class FileSpill implements SegmentSpill {
   private readonly starts: number[] = [];
   private end = 0;
   private closed = false;
+  /** What `readTransient` reads into: as large as the largest tile read so far. */
+  private scratch = new Uint8Array(0);
 
   constructor(
     private readonly file: SyncFile,
@@ -37,11 +39,19 @@ export class FileSpill implements SegmentSpill {
   }
 
   read(segment: number, offset: number, length: number): Uint8Array {
+    return this.readInto(new Uint8Array(length), segment, offset);
+  }
+
+  readTransient(segment: number, offset: number, length: number): Uint8Array {
+    if (this.scratch.length < length) this.scratch = new Uint8Array(Math.max(length, 2 * this.scratch.length, 64 * 1024));
+    return this.readInto(this.scratch.subarray(0, length), segment, offset);
+  }
+
+  private readInto(bytes: Uint8Array, segment: number, offset: number): Uint8Array {
     const start = this.starts[segment];
     if (start === undefined || this.closed) throw new RangeError(`no tile bytes segment ${segment}`);
-    const bytes = new Uint8Array(length);
     const read = this.file.read(bytes, { at: start + offset });
-    if (read !== length) throw new RangeError(`read ${read} of ${length} bytes of tile segment ${segment}`);
+    if (read !== bytes.length) throw new RangeError(`read ${read} of ${bytes.length} bytes of tile segment ${segment}`);
     return bytes;
   }
 

@@ -2,7 +2,6 @@ import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromMs, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { OneOfSchema } from '../gen/teleport/legacy/types/events/events_pb.js';
 import type { OneOf } from '../gen/teleport/legacy/types/events/events_pb.js';
-import { decodeAuditEvent } from './wire/audit-events.js';
 
 /** Every audit event of the recording's OneOf, as `{ case, value }`. */
 export type AuditEvent = Exclude<OneOf['event'], { case: undefined }>;
@@ -40,8 +39,6 @@ export const AuditEventType: Record<AuditEventCase, { type: string; code: string
   desktopSharedDirectoryRead: { type: 'desktop.directory.read', code: 'TDP05I', failureCode: 'TDP05W' },
   desktopSharedDirectoryWrite: { type: 'desktop.directory.write', code: 'TDP06I', failureCode: 'TDP06W' },
 };
-
-export { decodeAuditEvent };
 
 export function encodeAuditEvent(event: AuditEventInit): Uint8Array {
   return toBinary(OneOfSchema, create(OneOfSchema, { event } as MessageInitShape<typeof OneOfSchema>));

@@ -6,6 +6,7 @@ export * from './errors.js';
 export * from './container.js';
 export { concatBytes } from './bytes.js';
 export * from './events.js';
+export { decodeAuditEvent } from './wire/audit-events.js';
 export { createMemberInflater, defaultInflateEngine, nativeInflateAvailable, type InflateEngine, type MemberInflater } from './inflate.js';
 export * from './reader.js';
 export * from './writer.js';

@@ -10,7 +10,8 @@ import {
   type PartHeader,
 } from './container.js';
 import { ErrorReason, RecordingError } from './errors.js';
-import { decodeAuditEvent, timestampToMs, type RecordedEvent } from './events.js';
+import { timestampToMs, type RecordedEvent } from './events.js';
+import { readDesktopRecordingRecord } from './wire/desktop-recording-record.js';
 import { createMemberInflater, defaultInflateEngine, type InflateEngine, type MemberInflater } from './inflate.js';
 
 export interface ReaderOptions {
@@ -32,6 +33,9 @@ export interface ReaderOptions {
   inflateAllowanceBytes: number;
   maxInflateRatio: number;
 }
+
+/** The full decoder of audit events (a chunk): screen data, nearly every record, is read without it. */
+type AuditEventDecoder = typeof import('./wire/audit-events.js');
 
 export interface ReadResult {
   /** Events decoded from the bytes pushed, in file order, duplicates already removed. */
@@ -106,6 +110,11 @@ export class RecordingReader {
   private lastIndex = -1;
   private failure: RecordingError | undefined;
   private readonly counters: ReaderStats = { version: 0, parts: 0, bytes: 0, inflatedBytes: 0, events: 0, duplicates: 0, unknownEvents: 0 };
+  /** Asked for when the reader is made, so it is there by the time the first bytes are (session starts and ends are a handful of records). */
+  private readonly decoderLoading: Promise<AuditEventDecoder | Error> = import('./wire/audit-events.js').catch((error: unknown) =>
+    error instanceof Error ? error : new Error(String(error)),
+  );
+  private decoder: AuditEventDecoder | undefined;
 
   constructor(options: Partial<ReaderOptions> = {}) {
     this.options = { ...defaults(), ...options };
@@ -127,6 +136,7 @@ export class RecordingReader {
     const events: RecordedEvent[] = [];
     if (this.state !== 'failed') {
       try {
+        await this.loadDecoder();
         await this.consume(chunk, events);
       } catch (error) {
         this.fail(error);
@@ -153,6 +163,13 @@ export class RecordingReader {
     this.part?.inflater.cancel();
     this.part = undefined;
     this.state = 'failed';
+  }
+
+  private async loadDecoder(): Promise<void> {
+    if (this.decoder) return;
+    const loaded = await this.decoderLoading;
+    if (loaded instanceof Error) throw new RecordingError(ErrorReason.Network, `the player's audit event decoder could not be loaded: ${loaded.message}`, 0);
+    this.decoder = loaded;
   }
 
   private result(events: RecordedEvent[]): ReadResult {
@@ -332,14 +349,20 @@ export class RecordingReader {
           part.offset,
         );
       }
-      part.records.push(data, (payload, recordOffset) => this.decodeRecord(part, payload, recordOffset, events));
+      part.records.push(data, (bytes, start, end, recordOffset) => this.decodeRecord(part, bytes, start, end, recordOffset, events));
     }
   }
 
-  private decodeRecord(part: OpenPart, payload: Uint8Array, recordOffset: number, events: RecordedEvent[]): void {
+  private decodeRecord(part: OpenPart, bytes: Uint8Array, start: number, end: number, recordOffset: number, events: RecordedEvent[]): void {
+    // Screen data, nearly every record, is read lean: no Metadata, Timestamp or bigints unless asked.
+    const recording = readDesktopRecordingRecord(bytes, start, end);
+    if (recording) {
+      this.take({ event: { case: 'desktopRecording', value: recording }, index: recording.index, timeMs: recording.timeMs, partOffset: part.offset, recordOffset }, events);
+      return;
+    }
     let event;
     try {
-      event = decodeAuditEvent(payload);
+      event = this.decoder!.decodeAuditEvent(bytes.subarray(start, end));
     } catch (error) {
       throw new RecordingError(ErrorReason.Corrupt, `record at offset ${recordOffset} of the part at byte ${part.offset} is not a valid event (${error instanceof Error ? error.message : error})`, part.offset);
     }
@@ -348,13 +371,17 @@ export class RecordingReader {
       return;
     }
     const metadata = event.value.metadata;
-    const index = Number(metadata?.index ?? 0n);
-    if (index <= this.lastIndex) {
+    this.take({ event, index: Number(metadata?.index ?? 0n), timeMs: timestampToMs(metadata?.time), partOffset: part.offset, recordOffset }, events);
+  }
+
+  /** Keeps an event unless its index is not above the last one (a duplicate). */
+  private take(recorded: RecordedEvent, events: RecordedEvent[]): void {
+    if (recorded.index <= this.lastIndex) {
       this.counters.duplicates += 1;
       return;
     }
-    this.lastIndex = index;
-    events.push({ event, index, timeMs: timestampToMs(metadata?.time), partOffset: part.offset, recordOffset });
+    this.lastIndex = recorded.index;
+    events.push(recorded);
   }
 
   /** At the end of the file inside a part: hand out every whole record that can still be inflated. */
@@ -383,7 +410,7 @@ export class RecordingReader {
   }
 }
 
-/** Splits a part's inflated bytes into `u32 BE length + payload` records; payloads are zero-copy where possible. */
+/** Splits a part's inflated bytes into `u32 BE length + payload` records; payloads are handed as ranges of the inflated bytes where they lie in one piece. */
 class RecordSplitter {
   private pending: Uint8Array | undefined;
   private pendingFill = 0;
@@ -394,7 +421,7 @@ class RecordSplitter {
 
   constructor(private readonly partOffset: number) {}
 
-  push(data: Uint8Array, onRecord: (payload: Uint8Array, recordOffset: number) => void): void {
+  push(data: Uint8Array, onRecord: (bytes: Uint8Array, start: number, end: number, recordOffset: number) => void): void {
     let at = 0;
     while (at < data.length) {
       if (this.pending) {
@@ -405,7 +432,7 @@ class RecordSplitter {
         if (this.pendingFill === this.pending.length) {
           const payload = this.pending;
           this.pending = undefined;
-          onRecord(payload, this.recordStart);
+          onRecord(payload, 0, payload.length, this.recordStart);
         }
         continue;
       }
@@ -414,7 +441,7 @@ class RecordSplitter {
         const length = this.checkLength(readUint32(data, at));
         at += RECORD_HEADER_BYTES;
         if (data.length - at >= length) {
-          onRecord(data.subarray(at, at + length), this.recordStart);
+          onRecord(data, at, at + length, this.recordStart);
           at += length;
         } else {
           this.startPending(length);

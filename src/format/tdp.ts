@@ -113,12 +113,11 @@ function corrupt(message: string, atByte: number): RecordingError {
 /** Reads the fields of one legacy message, failing as corrupt on anything out of bounds. */
 class LegacyReader {
   private readonly bytes: Uint8Array;
-  private readonly view: DataView;
   private offset = 1;
 
+  // Big-endian reads by hand: a DataView for each of 100,000 messages was a third of what decoding them allocated.
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   private fail(detail: string, atByte: number): RecordingError {
@@ -135,19 +134,22 @@ class LegacyReader {
   }
 
   u8(field: string): number {
-    return this.view.getUint8(this.claim(1, field));
+    return this.bytes[this.claim(1, field)]!;
   }
 
   u16(field: string): number {
-    return this.view.getUint16(this.claim(2, field));
+    const at = this.claim(2, field);
+    return (this.bytes[at]! << 8) | this.bytes[at + 1]!;
   }
 
   i16(field: string): number {
-    return this.view.getInt16(this.claim(2, field));
+    return (this.u16(field) << 16) >> 16;
   }
 
   u32(field: string): number {
-    return this.view.getUint32(this.claim(4, field));
+    const at = this.claim(4, field);
+    const b = this.bytes;
+    return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
   }
 
   /** A button state byte; anything but 0 or 1 would not survive a re-encode. */

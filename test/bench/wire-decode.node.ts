@@ -7,7 +7,7 @@ import { fromBinary } from '@bufbuild/protobuf';
 import { OneOfSchema } from '../../src/gen/teleport/legacy/types/events/events_pb.js';
 import { concatBytes } from '../../src/format/bytes.js';
 import { RECORD_HEADER_BYTES, headerBytesOf, readUint64 } from '../../src/format/container.js';
-import { decodeAuditEvent } from '../../src/format/events.js';
+import { decodeAuditEvent } from '../../src/format/wire/audit-events.js';
 import { createMemberInflater } from '../../src/format/inflate.js';
 import { readRecording } from '../../src/format/reader.js';
 

@@ -34,6 +34,10 @@ describe('TileBytesStore in a worker', () => {
     expect(run.heldReadIntact, 'a tile read from the open segment is not changed by later tiles').to.equal(true);
     expect(run.mismatches).to.deep.equal([]);
     expect(run.synchronousReads, 'reads from the file are synchronous').to.equal(run.tiles);
+    expect(run.transientMismatches).to.deep.equal([]);
+    expect(run.transientFileReads, 'transient reads of sealed segments come from the file').to.be.greaterThan(run.tiles * 0.9);
+    // 200 B – 12 KB tiles: a 64 KiB buffer from the first read on, never replaced.
+    expect(run.transientBuffers, 'transient reads from the file reuse one buffer').to.equal(1);
     expect(run.filesWhileOpen.map((file) => file.name)).to.not.include('left-by-a-closed-tab.tiles');
     expect(run.filesWhileOpen).to.have.length(1);
     // Every sealed segment is in the file: all but the open one.

@@ -1,7 +1,8 @@
 // A PlaybackSession in Node: a hand-driven clock and timers, and a feed the test scripts.
 import { PlaybackSession, type SessionTiming } from '../../src/core/session.js';
 import type { FeedSink, FeedSteering, RecordingFeed } from '../../src/core/feeds/index.js';
-import { decodeAuditEvent, encodeAuditEvent, timestampOfMs, timestampToMs, type AuditEventInit, type RecordedEvent } from '../../src/format/events.js';
+import { decodeAuditEvent } from '../../src/format/wire/audit-events.js';
+import { encodeAuditEvent, timestampOfMs, timestampToMs, type AuditEventInit, type RecordedEvent } from '../../src/format/events.js';
 import { encodeTdp, type TdpMessage } from '../../src/format/tdp.js';
 import { Preload, type MediaEvent } from '../../src/playback-state.js';
 import type { LoadOptions } from '../../src/core/session.js';

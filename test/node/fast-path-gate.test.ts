@@ -4,7 +4,8 @@ import { carriesFastPath, fastPathGate } from '../../src/core/fast-path-gate.js'
 import type { FeedSink } from '../../src/core/feeds/feed.js';
 import type { RecordedEvent } from '../../src/format/events.js';
 import { encodeTdpb } from '../../src/format/tdp.js';
-import { decodeAuditEvent, encodeAuditEvent } from '../../src/format/events.js';
+import { encodeAuditEvent } from '../../src/format/events.js';
+import { decodeAuditEvent } from '../../src/format/wire/audit-events.js';
 import { T0, desktopRecording } from '../helpers/recording-bytes.js';
 import { screenEvent } from '../helpers/scripted-session.js';
 

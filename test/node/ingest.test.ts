@@ -5,7 +5,8 @@ import { ErrorReason, RecordingError } from '../../src/format/errors.js';
 import { encodeTdpb } from '../../src/format/tdp.js';
 import { desktopRecording } from '../helpers/recording-bytes.js';
 import { clipboardEvent, screenEvent } from '../helpers/scripted-session.js';
-import { decodeAuditEvent, encodeAuditEvent, type RecordedEvent } from '../../src/format/events.js';
+import { encodeAuditEvent, type RecordedEvent } from '../../src/format/events.js';
+import { decodeAuditEvent } from '../../src/format/wire/audit-events.js';
 
 const png = (seed: number): Uint8Array => Uint8Array.from({ length: 40 }, (_, i) => (seed * 31 + i) & 0xff);
 

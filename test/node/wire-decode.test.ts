@@ -6,7 +6,9 @@ import { create, fromBinary, ScalarType, toBinary, type DescField, type DescMess
 import { WireType } from '@bufbuild/protobuf/wire';
 import { EnvelopeSchema } from '../../src/gen/teleport/desktop/v1/tdpb_pb.js';
 import { OneOfSchema } from '../../src/gen/teleport/legacy/types/events/events_pb.js';
-import { decodeAuditEvent } from '../../src/format/events.js';
+import { timestampToMs } from '../../src/format/events.js';
+import { decodeAuditEvent } from '../../src/format/wire/audit-events.js';
+import { readDesktopRecordingRecord } from '../../src/format/wire/desktop-recording-record.js';
 import { decodeTdpbEnvelope } from '../../src/format/tdp.js';
 
 // The hand-written decoders against @bufbuild/protobuf's fromBinary, the reference: random messages
@@ -262,5 +264,67 @@ describe('wire edge cases', () => {
       const event = decodeAuditEvent(bytes);
       assert.equal(event?.value.metadata?.type, type);
     }
+  });
+});
+
+describe('DesktopRecording records read lean, against fromBinary', () => {
+  const recordingMember = OneOfSchema.oneofs[0]!.fields.find((field) => field.localName === 'desktopRecording')!;
+  /** What the player reads of a record: the lean read when it takes the record, else the full decoder; the lean value as a plain message. */
+  const readRecord = (bytes: Uint8Array) => {
+    const lean = readDesktopRecordingRecord(bytes, 0, bytes.length);
+    if (!lean) return decodeAuditEvent(bytes);
+    const { metadata } = lean;
+    return {
+      case: 'desktopRecording',
+      value: { $typeName: lean.$typeName, ...(metadata && { metadata }), message: lean.message, delayMilliseconds: lean.delayMilliseconds, tdpbMessage: lean.tdpbMessage },
+    };
+  };
+  /** The index and time the reader takes from a lean record are those of its decoded metadata. */
+  const sameKeys = (bytes: Uint8Array) => {
+    const lean = readDesktopRecordingRecord(bytes, 0, bytes.length);
+    if (!lean) return;
+    const reference = referenceEvent(bytes);
+    assert.ok(reference?.case === 'desktopRecording');
+    assert.equal(lean.index, Number(reference.value.metadata?.index ?? 0n));
+    assert.equal(lean.timeMs, timestampToMs(reference.value.metadata?.time));
+    assert.equal(lean.delayMs, Number(reference.value.delayMilliseconds));
+  };
+
+  test('random records read equal, merged and with unknown fields too', () => {
+    fc.assert(fc.property(encodings(OneOfSchema, recordingMember), (bytes) => {
+      assert.deepStrictEqual(readRecord(bytes), referenceEvent(bytes));
+      sameKeys(bytes);
+    }), { numRuns: 400 });
+  });
+
+  test('the usual record (small index, time, delay, a message) is read lean, inside a larger buffer', () => {
+    const event = create(OneOfSchema, {
+      event: { case: 'desktopRecording', value: { metadata: { index: 7n, type: 'desktop.recording', time: { seconds: 1_700_000_000n, nanos: 250_000_000 }, clusterName: 'c' }, message: Uint8Array.of(3, 0, 0, 0, 1, 0, 0, 0, 2), delayMilliseconds: 1234n } },
+    });
+    const record = toBinary(OneOfSchema, event);
+    const buffer = concat([9, 9, 9], record, [9, 9]);
+    const lean = readDesktopRecordingRecord(buffer, 3, 3 + record.length);
+    assert.ok(lean);
+    assert.deepEqual([lean.index, lean.timeMs, lean.delayMs, Array.from(lean.message)], [7, 1_700_000_000_250, 1234, [3, 0, 0, 0, 1, 0, 0, 0, 2]]);
+    assert.equal(lean.message.buffer, buffer.buffer, 'the message is a view, not a copy');
+    assert.deepStrictEqual(lean.metadata, (event.event.value as { metadata: unknown }).metadata);
+  });
+
+  test('what the lean read leaves to the full decoder: negative and huge integers, merged metadata, other events', () => {
+    const recording = (value: Record<string, unknown>) => toBinary(OneOfSchema, create(OneOfSchema, { event: { case: 'desktopRecording', value } }));
+    const left = [
+      recording({ delayMilliseconds: -1n }),
+      recording({ metadata: { index: 2n ** 53n } }),
+      recording({ metadata: { time: { seconds: -5n } } }),
+      concat(recording({ metadata: { index: 1n } }), recording({ metadata: { type: 'x' } })),
+      toBinary(OneOfSchema, create(OneOfSchema, { event: { case: 'sessionStart', value: {} } })),
+      Uint8Array.from([...tag(69, WireType.LengthDelimited), 0x80]),
+    ];
+    for (const bytes of left) assert.equal(readDesktopRecordingRecord(bytes, 0, bytes.length), undefined);
+  });
+
+  test('damaged and random bytes read equal or throw, and throw whenever fromBinary does', () => {
+    fc.assert(fc.property(damaged(encodings(OneOfSchema, recordingMember)), (bytes) => agreesOrThrows(readRecord, referenceEvent, bytes)), { numRuns: 1500 });
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 48 }), (bytes) => agreesOrThrows(readRecord, referenceEvent, bytes)), { numRuns: 1500 });
   });
 });

@@ -2,50 +2,20 @@
 // needs no protobuf runtime and is several times faster than the generated code. Each reader names
 // the message it mirrors; test/node/wire-schema.test.ts fails when the schema has a field a reader
 // does not read, or a reader reads a number the schema gives another field.
-import type { Timestamp } from '@bufbuild/protobuf/wkt';
 import type {
   ConnectionMetadata, DesktopClipboardReceive, DesktopClipboardSend, DesktopRecording, DesktopSharedDirectoryRead,
-  DesktopSharedDirectoryStart, DesktopSharedDirectoryWrite, Metadata, SessionEnd, SessionMetadata, SessionPrint,
+  DesktopSharedDirectoryStart, DesktopSharedDirectoryWrite, SessionEnd, SessionMetadata, SessionPrint,
   SessionStart, Status, UserMetadata, WindowsDesktopSessionEnd, WindowsDesktopSessionStart, LinuxDesktopSessionEnd,
   LinuxDesktopSessionStart,
 } from '../../gen/teleport/legacy/types/events/events_pb.js';
 import type { AuditEvent, AuditEventCase } from '../events.js';
+import { readMetadata, readTimestamp } from './metadata.js';
 import { EMPTY_BYTES, WireReader, type MessageReader } from './wire-reader.js';
 
 // Hand-written decoders of events.proto: reading needs no protobuf runtime, and is several times
 // faster. Each returns what fromBinary(…, { readUnknownFields: false }) returns: proto3 zero values,
 // sub-messages absent until read, a sub-message read twice merged. They throw on everything
 // fromBinary refuses, and on the few malformed inputs it reads leniently (see wire.ts).
-
-/** Mirrors `google.protobuf.Timestamp` (google/protobuf/timestamp.proto). */
-function readTimestamp(r: WireReader, m?: Timestamp): Timestamp {
-  m ??= { $typeName: 'google.protobuf.Timestamp', seconds: 0n, nanos: 0 };
-  while (r.more()) {
-    switch (r.field()) {
-      case 1: m.seconds = r.int64(); break;
-      case 2: m.nanos = r.int32(); break;
-      default: r.skip();
-    }
-  }
-  return m;
-}
-
-/** Mirrors `events.Metadata` (events.proto). */
-function readMetadata(r: WireReader, m?: Metadata): Metadata {
-  m ??= { $typeName: 'events.Metadata', index: 0n, type: '', id: '', code: '', clusterName: '' };
-  while (r.more()) {
-    switch (r.field()) {
-      case 1: m.index = r.int64(); break;
-      case 2: m.type = r.string(); break;
-      case 3: m.id = r.string(); break;
-      case 4: m.code = r.string(); break;
-      case 5: m.time = r.message(readTimestamp, m.time); break;
-      case 6: m.clusterName = r.string(); break;
-      default: r.skip();
-    }
-  }
-  return m;
-}
 
 /** Mirrors `events.SessionMetadata` (events.proto). */
 function readSession(r: WireReader, m?: SessionMetadata): SessionMetadata {

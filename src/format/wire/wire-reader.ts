@@ -12,29 +12,11 @@ const MAX_VARINT_BYTES = 10;
 const MAX_GROUP_DEPTH = 64;
 // proto3 strings must be valid UTF-8; a leading U+FEFF is text, not a byte-order mark.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-/** Strings up to this length are remembered, and built without a TextDecoder when ASCII (a call costs about 3× as much in Chromium). */
+/** Strings up to this length are built without a TextDecoder when ASCII (a call costs about 3× as much in Chromium). */
 const SHORT_STRING_BYTES = 64;
-/**
- * The last short string decoded at each byte length. Metadata strings (event type, cluster name)
- * repeat in every record, and comparing their bytes costs far less than building the string again.
- */
-const recentBytes: (Uint8Array | undefined)[] = [];
-const recentText: string[] = [];
 
 function decodeString(bytes: Uint8Array): string {
-  const length = bytes.length;
-  if (length > SHORT_STRING_BYTES) return utf8.decode(bytes);
-  const recent = recentBytes[length];
-  if (recent !== undefined && sameBytes(recent, bytes)) return recentText[length]!;
-  const text = shortAscii(bytes) ?? utf8.decode(bytes);
-  recentBytes[length] = bytes.slice();
-  recentText[length] = text;
-  return text;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return shortAscii(bytes) ?? utf8.decode(bytes);
 }
 
 /** The text of up to SHORT_STRING_BYTES ASCII bytes, built without a TextDecoder; undefined for longer or other bytes. */
@@ -55,15 +37,40 @@ export type MessageReader<T> = (reader: WireReader, into?: T) => T;
  * and bits of a varint past 64 are dropped, as protobuf does.
  */
 export class WireReader {
-  private pos = 0;
+  private pos: number;
   private limit: number;
   /** High 32 bits of the last varint read (the low ones are returned). */
   private hi = 0;
   /** Tag of the field being read. */
   private tag = 0;
 
-  constructor(private readonly input: Uint8Array) {
-    this.limit = input.length;
+  /** Reads the message in `input` from `start` to `end` (the whole array by default). */
+  constructor(
+    private input: Uint8Array,
+    start = 0,
+    end = input.length,
+  ) {
+    this.pos = start;
+    this.limit = end;
+  }
+
+  /** Starts over on another message, so one reader serves many records without a new object each. */
+  reset(input: Uint8Array, start: number, end: number): void {
+    this.input = input;
+    this.pos = start;
+    this.limit = end;
+    this.hi = 0;
+    this.tag = 0;
+  }
+
+  /** Where the next read starts, in the input. */
+  get at(): number {
+    return this.pos;
+  }
+
+  /** The end of the message being read, in the input. */
+  get end(): number {
+    return this.limit;
   }
 
   /** Whether the message has another field. */
@@ -127,6 +134,12 @@ export class WireReader {
     const lo = this.uint32();
     // Below 2^53 a number converts exactly, and much faster than bigint arithmetic.
     return this.hi < 0x20_0000 ? BigInt(this.hi * 0x1_0000_0000 + lo) : (BigInt(this.hi) << 32n) | BigInt(lo);
+  }
+
+  /** A uint64 or int64 as a number when it is below 2^53 and not negative; undefined otherwise (the bigint reads give it exactly). */
+  exactUint64(): number | undefined {
+    const lo = this.uint32();
+    return this.hi < 0x20_0000 ? this.hi * 0x1_0000_0000 + lo : undefined;
   }
 
   int64(): bigint {

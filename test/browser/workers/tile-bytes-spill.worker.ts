@@ -15,6 +15,12 @@ export interface SpillRun {
   heldReadIntact: boolean;
   synchronousReads: number;
   mismatches: number[];
+  /** Tiles whose transient read (for a decoder that copies at once) gave other bytes. */
+  transientMismatches: number[];
+  /** Distinct buffers the transient reads from the file came in (one reusable buffer, grown now and then). */
+  transientBuffers: number;
+  /** Transient reads from the file that were synchronous. */
+  transientFileReads: number;
   filesWhileOpen: { name: string; size: number }[];
   filesAfterClose: string[];
   readAfterClose: string;
@@ -57,6 +63,20 @@ self.onmessage = async (message: MessageEvent<{ tiles: number }>) => {
     const expected = tileOf(index, lengths[index]!);
     if (bytes.length !== expected.length || bytes.some((byte, at) => byte !== expected[at])) mismatches.push(index);
   }
+  // Transient reads, each checked before the next one: those from the file reuse one buffer.
+  const transientMismatches: number[] = [];
+  const buffers = new Set<ArrayBufferLike>();
+  let transientFileReads = 0;
+  for (const [index, ref] of stored.entries()) {
+    const read = store.readTransient(ref);
+    const bytes = read instanceof Uint8Array ? read : await read;
+    if (read instanceof Uint8Array && ref.segment < stored.at(-1)!.segment) {
+      transientFileReads += 1;
+      buffers.add(bytes.buffer);
+    }
+    const expected = tileOf(index, lengths[index]!);
+    if (bytes.length !== expected.length || bytes.some((byte, at) => byte !== expected[at])) transientMismatches.push(index);
+  }
   const filesWhileOpen = await files();
   store.close();
   let readAfterClose = '';
@@ -73,7 +93,7 @@ self.onmessage = async (message: MessageEvent<{ tiles: number }>) => {
   }
   const run: SpillRun = {
     spillsToFile: store.spillsToFile, tiles: stored.length, bytes: lengths.reduce((a, b) => a + b, 0), maxResidentBytes, segmentBytes,
-    synchronousReads, mismatches, filesWhileOpen, filesAfterClose, readAfterClose, heldReadIntact,
+    synchronousReads, mismatches, transientMismatches, transientBuffers: buffers.size, transientFileReads, filesWhileOpen, filesAfterClose, readAfterClose, heldReadIntact,
   };
   postMessage(run);
 };
