@@ -126,6 +126,22 @@ describe('the built player under a strict Content-Security-Policy', () => {
     });
   }
 
+  it('a player worker whose own policy forbids workers hashes the recording on its own thread: recordingSha256 is the file’s', async () => {
+    const { win, player } = await cspPage('no-nested-workers');
+    await expectStrictPolicy(win);
+    // From the page's origin (the worker's connect-src allows no blob:), longer than the first pieces.
+    const body = await twoScreens();
+    const bytes = await new Response(body).arrayBuffer();
+    const fileSha256 = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+    const url = ((await (await fetch('/__paced?ranges=honest', { method: 'POST', body: bytes })).json()) as { url: string }).url;
+    const loaded = nextEvent(player, 'canplaythrough');
+    player.src = new URL(url, location.href).href;
+    await loaded;
+    expect(player.recordingSha256).to.equal(fileSha256);
+    expect(player.error).to.equal(null);
+    expect(await violationsSoFar(win), 'the page itself blocked nothing').to.deep.equal([]);
+  });
+
   it('one-file script without worker-src: blob: worker and in-page engine are blocked, and it says so clearly', async () => {
     const { win, player } = await cspPage('iife');
     await expectStrictPolicy(win);

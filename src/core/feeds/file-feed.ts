@@ -3,7 +3,6 @@ import { RecordingReader } from '../../format/reader.js';
 import { FIRST_TAIL_BYTES, RangesIgnored, fetchSuffix, type ReadRange } from './byte-ranges.js';
 import type { FeedSink, RecordingFeed } from './feed.js';
 import type { SeekPartSink, SeekReads } from './seek-reads.js';
-import type { Sha256 } from './sha256.js';
 import type { TailCost, TailDuration } from './tail-read.js';
 
 /** Where a recording comes from: an absolute URL (http(s), blob:, data:), or bytes in memory. */
@@ -109,8 +108,9 @@ export class FileFeed implements RecordingFeed {
     const { signal } = this.controller;
     const reader = new RecordingReader();
     // The file's SHA-256, over the bytes read front to back (the end read first is not part of it):
-    // the whole file, in order. The hash code is a chunk; chunks read before it is here wait in order.
-    let hashing: Promise<Sha256> = import('./sha256.js').then(({ createSha256 }) => createSha256());
+    // the whole file, in order, hashed off this thread where it can be. The hasher is a chunk;
+    // pieces read before it is here wait in order.
+    const hashing = import('./file-hash.js').then(({ startFileHasher }) => startFileHasher(signal), () => undefined);
     let sliceStart = this.timing.now();
     try {
       const hooks: SourceHooks = {
@@ -119,7 +119,7 @@ export class FileFeed implements RecordingFeed {
         caughtUp: () => signal.aborted || sink.caughtUp(),
       };
       for await (const chunk of inPieces(readSource(this.source, signal, hooks))) {
-        hashing = hashing.then((hash) => (hash.update(chunk), hash));
+        void hashing.then((hasher) => hasher?.update(chunk));
         this.frontBytes += chunk.length;
         const result = await reader.push(chunk);
         // A seek reading parts out of order goes first on the link.
@@ -143,10 +143,11 @@ export class FileFeed implements RecordingFeed {
       this.tailDuration?.noteFront(result.events);
       sink.events(result.events);
       if (result.error) throw result.error;
-      const sha256 = await hashing.then((hash) => hash.hex()).catch(() => undefined);
+      const sha256 = await hashing.then((hasher) => hasher?.digest());
       if (signal.aborted) return;
       sink.end(sha256);
     } catch (error) {
+      void hashing.then((hasher) => hasher?.close());
       if (signal.aborted) return;
       reader.cancel();
       sink.fail(error);
@@ -211,6 +212,12 @@ export class FileFeed implements RecordingFeed {
     });
   }
 }
+
+/**
+ * The name of a worker that hashes a recording for the player worker that started it from its own
+ * script (`file-hash.ts`); the script serves hashing alone under this name.
+ */
+export const HASH_WORKER_NAME = 'desktop-recording-player sha256';
 
 /** How a source's bytes can be read out of order, before its front is read. */
 export type SourceAccess = { local: true; length: number; read: ReadRange } | { local: false; url: string };
