@@ -31,8 +31,10 @@ export interface FileHasher {
 
 /** Bytes handed to the hashing worker in one message (fewer, larger messages; one copy either way). */
 const BATCH_BYTES = 512 * 1024;
-/** Bytes kept while the hashing worker starts; past this it is given up and the hash is taken here. */
-const PENDING_LIMIT_BYTES = 8 * 1024 * 1024;
+/** Bytes read before the hashing worker starts (the 1-hour 1080p sample's first frame needs 0.26 MB). */
+const WORKER_AFTER_BYTES = 2 * 1024 * 1024;
+/** Bytes kept until the hashing worker is ready; past this it is given up and the hash is taken here. */
+const PENDING_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /** From the hashing worker: it has its hash (`ready`), the hash of everything sent (`hex`), or it cannot hash (`failed`). */
 type HashReply = { ready: true } | { hex: string } | { failed: string };
@@ -41,23 +43,17 @@ type HashRequest = Uint8Array | null;
 
 const loadSha256 = (): Promise<Sha256> => import('./sha256.js').then(({ createSha256 }) => createSha256());
 
-/** A hasher for one read of a file; `signal` (the read's) closes it. */
-export function startFileHasher(signal?: AbortSignal): FileHasher {
-  const worker = startHashWorker();
-  const hasher = worker ? new WorkerHasher(worker) : new LocalHasher();
+/**
+ * A hasher for one read of a file; `signal` (the read's) closes it. The hashing worker starts once
+ * `workerAfterBytes` were given: a small file is hashed here sooner than a worker starts, and the
+ * start of a long one (its first frame) does not share the machine with that worker's start.
+ */
+export function startFileHasher(signal?: AbortSignal, workerAfterBytes = WORKER_AFTER_BYTES): FileHasher {
+  const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined' && typeof Worker === 'function';
+  const hasher = inWorker ? new WorkerHasher(workerAfterBytes) : new LocalHasher();
   if (signal?.aborted) hasher.close();
   else signal?.addEventListener('abort', () => hasher.close(), { once: true });
   return hasher;
-}
-
-/** A worker running this very script, named to hash; undefined outside a worker or where none may start. */
-function startHashWorker(): Worker | undefined {
-  if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined' || typeof Worker !== 'function') return undefined;
-  try {
-    return new Worker(self.location.href, { type: 'module', name: HASH_WORKER_NAME });
-  } catch {
-    return undefined;
-  }
 }
 
 /** Hashing on this thread: each piece as it comes, after the hash code has loaded. */
@@ -101,7 +97,21 @@ class WorkerHasher implements FileHasher {
   private decided: ((offThread: boolean) => void) | undefined;
   readonly offThread = new Promise<boolean>((resolve) => (this.decided = resolve));
 
-  constructor(private readonly worker: Worker) {
+  private worker: Worker | undefined;
+
+  constructor(private readonly workerAfterBytes: number) {
+    this.startWorker();
+  }
+
+  /** A worker running this very script, named to hash, once enough was read. */
+  private startWorker(): void {
+    if (this.worker || this.pendingBytes < this.workerAfterBytes) return;
+    let worker: Worker;
+    try {
+      worker = this.worker = new Worker(self.location.href, { type: 'module', name: HASH_WORKER_NAME });
+    } catch {
+      return this.giveUp();
+    }
     worker.onmessage = ({ data }: MessageEvent<HashReply>) => {
       if ('ready' in data) this.ready();
       else if ('hex' in data) this.finish(data.hex);
@@ -120,6 +130,7 @@ class WorkerHasher implements FileHasher {
       this.pending.push(bytes);
       this.pendingBytes += bytes.length;
       if (this.pendingBytes > PENDING_LIMIT_BYTES) this.giveUp();
+      else this.startWorker();
       return;
     }
     for (let at = 0; at < bytes.length; ) {
@@ -143,7 +154,7 @@ class WorkerHasher implements FileHasher {
   }
 
   close(): void {
-    this.worker.terminate();
+    this.worker?.terminate();
     this.answer?.(undefined);
   }
 
@@ -158,7 +169,7 @@ class WorkerHasher implements FileHasher {
   /** The hashing worker cannot be used: the hash is taken here, from the bytes kept (if they still are). */
   private giveUp(): void {
     if (this.local) return;
-    this.worker.terminate();
+    this.worker?.terminate();
     this.decided?.(false);
     if (!this.pending) return this.finish(undefined);
     this.local = new LocalHasher(this.pending);
@@ -167,7 +178,7 @@ class WorkerHasher implements FileHasher {
   }
 
   private finish(hex: string | undefined): void {
-    this.worker.terminate();
+    this.worker?.terminate();
     this.answer?.(hex);
     this.answer = undefined;
   }
@@ -180,7 +191,7 @@ class WorkerHasher implements FileHasher {
   }
 
   private post(request: HashRequest): void {
-    this.worker.postMessage(request, request ? [request.buffer] : []);
+    this.worker!.postMessage(request, request ? [request.buffer] : []);
   }
 }
 

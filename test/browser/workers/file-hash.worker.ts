@@ -26,7 +26,8 @@ if (self.name === HASH_WORKER_NAME) {
   void serveFileHashing(self as unknown as HashWorkerScope);
 } else {
   self.onmessage = async ({ data }: MessageEvent<HashRequest>) => {
-    const hasher = startFileHasher();
+    // The hashing worker starts with the first byte (the player's waits for the first 2 MiB).
+    const hasher = startFileHasher(undefined, 0);
     if (data.waitForWorker) await hasher.offThread;
     const at = [0, ...data.cuts, data.bytes.length];
     const pieces = at.slice(1).map((end, i) => data.bytes.subarray(at[i], end));
