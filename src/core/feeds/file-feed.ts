@@ -3,6 +3,7 @@ import { RecordingReader } from '../../format/reader.js';
 import { FIRST_TAIL_BYTES, RangesIgnored, fetchSuffix, type ReadRange } from './byte-ranges.js';
 import type { FeedSink, RecordingFeed } from './feed.js';
 import type { SeekPartSink, SeekReads } from './seek-reads.js';
+import type { EndReadFeed } from './end-read.js';
 import type { TailCost, TailDuration } from './tail-read.js';
 
 /** Where a recording comes from: an absolute URL (http(s), blob:, data:), or bytes in memory. */
@@ -166,29 +167,28 @@ export class FileFeed implements RecordingFeed {
     const { signal } = this.controller;
     // Reading the end, and random access, are a chunk: it loads beside the first request.
     const loading = import('./random-access.js').catch(() => undefined);
-    const tailDuration = async (): Promise<TailDuration | undefined> => {
-      const chunk = await loading;
-      signal.throwIfAborted();
-      this.tailDuration = chunk && new chunk.TailDuration((ms) => signal.aborted || sink.duration(ms));
-      return this.tailDuration;
-    };
-    if (access.local) {
-      sink.rangeReads('local', 'the whole file is at hand');
-      const duration = await tailDuration();
-      const tail = duration && (await (await loading)!.readTail(access.read, access.length).catch(() => undefined));
-      signal.throwIfAborted();
-      this.tailRead = tail && { times: tail.times, sessionEnds: tail.sessionEnds, bytes: tail.bytes, reads: tail.reads };
-      if (tail?.sessionEnds.length) sink.sessionEnds(tail.sessionEnds);
-      if (tail?.times) duration!.noteTail(tail.times);
-      return undefined;
-    }
-    const { url } = access;
     const unreliable = (error: unknown): undefined => {
       signal.throwIfAborted();
       if (isAbort(error)) throw error;
       sink.rangeReads('unreliable', `${error instanceof Error ? error.message : String(error)}; the file is streamed from its start instead`);
       return undefined;
     };
+    const feed: EndReadFeed = {
+      tailDuration: (duration) => (this.tailDuration = duration),
+      unreliable,
+      frontEnd: () => Math.max(this.frontBytes, this.frontRequested),
+      requested: (end) => (this.frontRequested = end),
+      tailRead: (cost) => (this.tailRead = cost),
+      seekReads: (seekReads) => (this.seekReads = seekReads),
+    };
+    if (access.local) {
+      sink.rangeReads('local', 'the whole file is at hand');
+      const chunk = await loading;
+      signal.throwIfAborted();
+      await chunk?.readLocalEnd(access.read, access.length, signal, sink, feed);
+      return undefined;
+    }
+    const { url } = access;
     let first: Awaited<ReturnType<typeof fetchSuffix>>;
     try {
       first = await fetchSuffix(url, FIRST_TAIL_BYTES, signal);
@@ -200,16 +200,10 @@ export class FileFeed implements RecordingFeed {
       sink.rangeReads('unsupported', live ? 'the recording is still being written: it has no end to read yet' : `${error.message}: the file is streamed from its start`);
       return error.response;
     }
-    const duration = await tailDuration();
     const chunk = await loading;
-    if (!duration || !chunk) return unreliable(new Error('the code that reads its end did not load'));
-    return chunk.readByRanges(url, first, signal, sink, duration, {
-      unreliable,
-      frontEnd: () => Math.max(this.frontBytes, this.frontRequested),
-      requested: (end) => (this.frontRequested = end),
-      tailRead: (cost) => (this.tailRead = cost),
-      seekReads: (seekReads) => (this.seekReads = seekReads),
-    });
+    signal.throwIfAborted();
+    if (!chunk) return unreliable(new Error('the code that reads its end did not load'));
+    return chunk.readRangedEnd(url, first, signal, sink, feed);
   }
 }
 
