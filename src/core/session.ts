@@ -134,6 +134,8 @@ export class PlaybackSession {
   private lastProgressAt = -Infinity;
   /** A `progress` the interval held back; it still goes out, so what was read just before a stall reaches the page. */
   private cancelProgress: (() => void) | undefined;
+  /** A duration grown by reading that waits for the next `progress` (`noteData`). */
+  private heldDurationMs: number | undefined;
 
   constructor(
     private readonly host: SessionHost,
@@ -461,6 +463,7 @@ export class PlaybackSession {
     this.firstFrameStarted = false;
     this.liveCaughtUp = false;
     this.knownDurationMs = 0;
+    this.heldDurationMs = undefined;
     this.lastProgressAt = -Infinity;
     this.metadataVersionSeen = -1;
     this.metadataChanges += 1;
@@ -574,10 +577,12 @@ export class PlaybackSession {
       this.machine.metadata();
     } else {
       this.state.bufferedMs = loadedMs;
-      if (durationMs !== this.state.durationMs) {
-        this.state.durationMs = durationMs;
-        this.host.emit(MediaEvent.DurationChange);
-      }
+      if (final) this.heldDurationMs = undefined;
+      // A length that grows with every piece read (a file of unknown length) goes out with
+      // `progress`, not once per piece: unless a seek waits on it or playback could reach it first.
+      const reachMs = this.state.currentTimeMs + PROGRESS_INTERVAL_MS * Math.max(1, this.state.playbackRate);
+      if (!final && !this.state.seeking && durationMs > this.state.durationMs && reachMs < this.state.durationMs) this.heldDurationMs = durationMs;
+      else if (durationMs !== this.state.durationMs) this.changeDuration(durationMs);
     }
     this.noteProgress(final);
     this.activityReports.report(final);
@@ -611,9 +616,10 @@ export class PlaybackSession {
   }
 
   /**
-   * `progress` at most every PROGRESS_INTERVAL_MS while reading (at once for the end). One held back
-   * by the interval goes out when it is up: `buffered` (and the markers and activity known up to it)
-   * must not stay behind when the download stalls right after a read.
+   * `progress` at most every PROGRESS_INTERVAL_MS while reading (at once for the end), after the
+   * `durationchange` of a length held back meanwhile. One held back by the interval goes out when it
+   * is up: `buffered`, the length (and the markers and activity known up to it) must not stay behind
+   * when the download stalls right after a read.
    */
   private noteProgress(final: boolean): void {
     const waitMs = this.lastProgressAt + PROGRESS_INTERVAL_MS - this.timing.now();
@@ -627,7 +633,14 @@ export class PlaybackSession {
     this.cancelProgress?.();
     this.cancelProgress = undefined;
     this.lastProgressAt = this.timing.now();
+    if (this.heldDurationMs !== undefined) this.changeDuration(this.heldDurationMs);
     this.host.emit(MediaEvent.Progress);
+  }
+
+  private changeDuration(durationMs: number): void {
+    this.heldDurationMs = undefined;
+    this.state.durationMs = durationMs;
+    this.host.emit(MediaEvent.DurationChange);
   }
 
   /** Resolves once the data reaches `timeMs` (or the recording is complete, or a new load began). */

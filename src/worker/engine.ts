@@ -36,11 +36,8 @@ export function createEngine(post: (message: WorkerMessage, transfer?: Transfera
     activity: (seconds) => post({ type: MessageType.Activity, seconds }),
     keyframes: (progress) => post({ type: MessageType.Keyframes, ...progress }),
   });
-  /**
-   * The sidecar text index searches read, and the search itself: a chunk loaded on the first
-   * search (most players never search), the index fetched then too.
-   */
-  let textSearch: Promise<{ index: import('../core/text-index/sidecar.js').SidecarTextIndex; search: typeof import('../core/text-index/search.js').searchTextIndex }> | undefined;
+  /** Text search (`text-search.ts`), a chunk loaded on the first search. */
+  let textSearch: Promise<ReturnType<typeof import('./text-search.js').textSearcher>> | undefined;
   /** Running exports (video, evidence) by the page's id, to cancel them. */
   const exports = new Map<number, AbortController>();
   /** Runs an export of the session under the page's id, its progress posted with that id. */
@@ -71,18 +68,7 @@ export function createEngine(post: (message: WorkerMessage, transfer?: Transfera
     exportVideo: (params) => runExport(params, session.exportVideo.bind(session)),
     exportEvidence: (params) => runExport(params, session.exportEvidence.bind(session)),
     cancelExport: ({ exportId }) => exports.get(exportId)?.abort(new DOMException('the export was cancelled', 'AbortError')),
-    searchText: async ({ indexUrl, query, exact, limit }) => {
-      if (!indexUrl) throw new DOMException('there is no text index to search: set text-index to the recording’s .text.json', 'NotSupportedError');
-      textSearch ??= Promise.all([import('../core/text-index/sidecar.js'), import('../core/text-index/search.js')]).then(([sidecar, search]) => ({
-        index: new sidecar.SidecarTextIndex(),
-        search: search.searchTextIndex,
-      }));
-      const { index: sidecar, search } = await textSearch;
-      const { index, fresh } = await sidecar.load(indexUrl);
-      const hits = search(index, query, { exact, limit });
-      if (!fresh) return { hits };
-      return { hits, progress: { covered: index.coveredMs / 1000, duration: index.durationMs / 1000, complete: index.coveredMs >= index.durationMs } };
-    },
+    searchText: async (params) => (await (textSearch ??= import('./text-search.js').then(({ textSearcher }) => textSearcher())))(params),
     dispose: () => session.dispose(),
   };
   return {

@@ -13,6 +13,9 @@ export interface LoadRun {
   sha256At: number | null;
   sha256: string | null;
   durationS: number;
+  /** `durationchange` and `progress` events from setting src to canplaythrough. */
+  durationChanges: number;
+  progressEvents: number;
 }
 
 /** Loads `url` in a new player (the page's only one) and waits for canplaythrough and the hash; the player stays. */
@@ -26,6 +29,10 @@ export async function runLoad(url: string): Promise<LoadRun> {
   const metadata = at('loadedmetadata');
   const loadedData = at('loadeddata');
   const canPlayThrough = at('canplaythrough');
+  const counts = { durationchange: 0, progress: 0 };
+  const count = (event: Event): void => void (counts[event.type as keyof typeof counts] += 1);
+  for (const name of Object.keys(counts)) player.addEventListener(name, count);
+  void canPlayThrough.then(() => Object.keys(counts).forEach((name) => player.removeEventListener(name, count)), () => {});
   const srcSetAt = epochNow();
   player.src = url;
   const [metadataAt, loadedDataAt, canPlayThroughAt] = await Promise.all([metadata, loadedData, canPlayThrough]);
@@ -38,7 +45,7 @@ export async function runLoad(url: string): Promise<LoadRun> {
     }
     await new Promise((resolve) => requestAnimationFrame(resolve));
   }
-  return { srcSetAt, metadataAt, loadedDataAt, canPlayThroughAt, sha256At, sha256: player.recordingSha256, durationS: player.duration };
+  return { srcSetAt, metadataAt, loadedDataAt, canPlayThroughAt, sha256At, sha256: player.recordingSha256, durationS: player.duration, durationChanges: counts.durationchange, progressEvents: counts.progress };
 }
 
 /** Seeks the loaded player to each of `seeksS` (ms from setting `currentTime` to `seeked`, each), then removes it. */

@@ -126,6 +126,29 @@ describe('the built player under a strict Content-Security-Policy', () => {
     });
   }
 
+  // A recording longer than the 2 MiB after which the player worker starts the worker that hashes.
+  const hashed = [
+    ['esm', 'the recording’s SHA-256 is the file’s, taken in a worker the player worker starts'],
+    ['no-nested-workers', 'a player worker whose own policy forbids workers hashes the recording on its own thread: the same SHA-256'],
+  ] as const;
+  for (const [page, title] of hashed) {
+    it(title, async () => {
+      const { win, player } = await cspPage(page);
+      await expectStrictPolicy(win);
+      // From the page's origin: the player worker's connect-src allows no blob:.
+      const url = new URL('/demo/recordings/9a7f3c21-0b4e-4f8a-8c3d-5e6f7a8b1080.tar', location.href).href;
+      const bytes = await (await fetch(url)).arrayBuffer();
+      expect(bytes.byteLength).to.be.above(3 * 1024 * 1024);
+      const fileSha256 = await sha256Hex(bytes);
+      const loaded = nextEvent(player, 'canplaythrough', 120_000);
+      player.src = url;
+      await loaded;
+      expect(player.recordingSha256).to.equal(fileSha256);
+      expect(player.error).to.equal(null);
+      expect(await violationsSoFar(win), 'the page itself blocked nothing').to.deep.equal([]);
+    });
+  }
+
   it('one-file script without worker-src: blob: worker and in-page engine are blocked, and it says so clearly', async () => {
     const { win, player } = await cspPage('iife');
     await expectStrictPolicy(win);
@@ -151,6 +174,11 @@ describe('the built player under a strict Content-Security-Policy', () => {
   });
 });
 
+/** The SHA-256 of `bytes` in lowercase hex, as sha256sum gives it. */
+async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
+  return Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 /** play() rejects once the engine could not start. */
 async function expectPlaysRejected(player: DesktopRecordingPlayer): Promise<void> {
   let rejected: unknown;
@@ -169,7 +197,7 @@ describe('text search under a strict Content-Security-Policy', function () {
   before(async () => {
     // From the page's origin, like a deployment's recordings (a paced test file, sent at once).
     const body = await twoScreens();
-    fileSha256 = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', await new Response(body).arrayBuffer())), (byte) => byte.toString(16).padStart(2, '0')).join('');
+    fileSha256 = await sha256Hex(await new Response(body).arrayBuffer());
     recording = ((await (await fetch('/__paced?ranges=honest', { method: 'POST', body })).json()) as { url: string }).url;
   });
   afterEach(() => frames.splice(0).forEach((frame) => frame.remove()));

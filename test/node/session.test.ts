@@ -327,6 +327,62 @@ describe('PlaybackSession with a scripted feed and a fake clock', () => {
     assert.equal(state.durationMs, 12_000);
   });
 
+  test('a file whose length grows as it is read: durationchange goes out with progress, at most once an interval, the last length at once at the end', async () => {
+    const { time, load, take, state } = scriptedSession();
+    const feed = load();
+    feed.deliver(screenEvents(0, 2000));
+    await settle();
+    await time.advance(400);
+    take();
+    // Ten pieces within one interval, each longer: one durationchange (with the progress the
+    // first piece is due), the length of the later ones held back.
+    for (let piece = 1; piece <= 10; piece++) {
+      feed.deliver(screenEvents(2000 + piece * 500, 2000 + piece * 500));
+      await settle();
+    }
+    assert.deepEqual(take(), ['durationchange', 'progress']);
+    assert.equal(state.durationMs, 2500);
+    assert.equal(state.bufferedMs, 7000, 'what is buffered is known at once');
+    // The interval is up: the longest length, then progress, even though nothing more was read.
+    await time.advance(350);
+    assert.deepEqual(take(), ['durationchange', 'progress']);
+    assert.equal(state.durationMs, 7000);
+    feed.deliver(screenEvents(7500, 8000));
+    await settle();
+    feed.sink!.end();
+    await settle();
+    assert.deepEqual(significant(take()), ['durationchange', 'canplaythrough'], 'the end says its length at once');
+    assert.equal(state.durationMs, 8000);
+  });
+
+  test('a length held back goes out at once when playback could reach it before the next progress', async () => {
+    const { session, time, load, take, state } = scriptedSession();
+    const feed = load();
+    feed.deliver(screenEvents(0, 2000));
+    await settle();
+    await time.advance(400);
+    session.setPlaybackRate(8);
+    await session.play();
+    take();
+    // Playing at 8× from 0, an interval (350 ms) reaches 2800 ms: past the 2000 ms end, and past 2500.
+    feed.deliver(screenEvents(2500, 2500));
+    await settle();
+    feed.deliver(screenEvents(3000, 3000));
+    await settle();
+    assert.deepEqual(take().filter((name) => name === 'durationchange'), ['durationchange', 'durationchange']);
+    assert.equal(state.durationMs, 3000);
+    // Out of that reach: held back until the interval is up, then the longest length at once.
+    feed.deliver(screenEvents(3500, 9000));
+    await settle();
+    feed.deliver(screenEvents(9500, 12_000));
+    await settle();
+    assert.deepEqual(take().filter((name) => name === 'durationchange'), []);
+    assert.equal(state.durationMs, 3000);
+    await time.advance(350);
+    assert.deepEqual(take().filter((name) => name === 'durationchange'), ['durationchange']);
+    assert.equal(state.durationMs, 12_000);
+  });
+
   test('a seek past the end of a recording still loading lands on its end once it is complete; playing through waits, then plays', async () => {
     const { session, load, take, state } = scriptedSession();
     const feed = load();

@@ -32,7 +32,8 @@
 // while 30 far seeks follow each other on one throttled load.
 // `BENCH_ONLY=load` loading alone, to tell variants of the player apart: the 1-hour file on a fresh page per run, from a
 // server that ignores Range (as steps 2 and 4) and from one that answers it (unpaced), to loadedmetadata, the first frame
-// (loadeddata), canplaythrough and the recording's SHA-256, with the renderer process's CPU time until then, and
+// (loadeddata), canplaythrough and the recording's SHA-256, with the renderer process's CPU time until then, the
+// durationchange and progress events until canplaythrough, and
 // BENCH_LOAD_SEEKS (10) seeded seeks right after. BENCH_LOAD_VARIANTS=a=dist,b=.bench/variants/b names
 // built player directories under the repo (default: dist, built first), loaded in turn (a b b a …) so the machine's
 // load falls on each alike; BENCH_LOAD_RUNS (6) runs of each, BENCH_LOAD_SERVERS=plain,range picks the servers (paced:
@@ -639,6 +640,7 @@ async function loadStep() {
           const figures = {
             metadataMs: round(run.metadataAt - run.srcSetAt), firstFrameMs: round(run.loadedDataAt - run.srcSetAt), canPlayThroughMs: round(run.canPlayThroughAt - run.srcSetAt),
             sha256Ms: run.sha256At === null ? null : round(run.sha256At - run.srcSetAt), cpuMs, seekMedianMs: round(median(run.seeksMs), 1), seekMaxMs: run.seeksMs.length ? round(Math.max(...run.seeksMs), 1) : null, sha256: run.sha256,
+            durationChanges: run.durationChanges ?? null, progressEvents: run.progressEvents ?? null,
           };
           all[variant.name].push(figures);
           console.log(`${serverName} ${variant.name} #${i}: ${JSON.stringify(figures)}`);
@@ -647,7 +649,7 @@ async function loadStep() {
       for (const { name } of variants) {
         const figures = all[name];
         const mid = (key) => round(median(figures.map((f) => f[key])), 1);
-        rows.push({ server: serverName, variant: name, runs: figures.length, metadataMs: mid('metadataMs'), firstFrameMs: mid('firstFrameMs'), canPlayThroughMs: mid('canPlayThroughMs'), sha256Ms: mid('sha256Ms'), cpuMs: mid('cpuMs'), seekMedianMs: mid('seekMedianMs'), seekMaxMs: mid('seekMaxMs'), hashes: [...new Set(figures.map((f) => f.sha256))].length, all: figures });
+        rows.push({ server: serverName, variant: name, runs: figures.length, metadataMs: mid('metadataMs'), firstFrameMs: mid('firstFrameMs'), canPlayThroughMs: mid('canPlayThroughMs'), sha256Ms: mid('sha256Ms'), cpuMs: mid('cpuMs'), seekMedianMs: mid('seekMedianMs'), seekMaxMs: mid('seekMaxMs'), durationChanges: mid('durationChanges'), progressEvents: mid('progressEvents'), hashes: [...new Set(figures.map((f) => f.sha256))].length, all: figures });
       }
     }
   } finally {

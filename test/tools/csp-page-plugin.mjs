@@ -7,6 +7,8 @@
 //                                with the OCR engine from the page's origin, the strict policy plus
 //                                what OCR needs (TEXT_SEARCH_CSP)
 //   /__csp/text-search-strict.html  the same under the strict policy alone
+//   /__csp/no-nested-workers.html  the ESM bundle under the strict policy, its worker's own policy
+//                                forbidding workers (so it cannot start the worker that hashes)
 // The policy allows nothing inline, no eval, and workers and scripts only from the page's origin.
 // Every page first loads /__csp/violations.js, which keeps the page's CSP violation reports in
 // `window.cspViolations`. The text-search pages load the player, its workers and the OCR files
@@ -43,6 +45,8 @@ const textSearchPage = (variant) => `<script type="module" src="/__csp/${variant
 
 /** The policy of each text-search page, of its player and workers, and of the OCR files. */
 const textSearchPolicies = { 'text-search': TEXT_SEARCH_CSP, 'text-search-strict': STRICT_CSP };
+/** The policy of the files of dist/ (so of the player's worker) for each page that loads them from /__csp/<page>/dist/. */
+const filePolicies = { ...textSearchPolicies, 'no-nested-workers': STRICT_CSP.replace("worker-src 'self'", "worker-src 'none'") };
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 /** The OCR files in the layout of text-search-src (as test/tools/text-search-middleware.mjs serves them). */
@@ -54,7 +58,7 @@ const ocrFiles = [
 
 /** A file of dist/ (byte for byte) or an OCR file, under a text-search page's policy. */
 async function textSearchFile(variant, folder, name) {
-  const policy = textSearchPolicies[variant];
+  const policy = filePolicies[variant];
   let path;
   if (folder === 'dist' && /^(chunks\/)?[\w.-]+\.js$/.test(name)) path = resolve(root, 'dist', name);
   const ocr = folder === 'ocr' && ocrFiles.find(([pattern]) => pattern.test(name));
@@ -67,6 +71,8 @@ async function textSearchFile(variant, folder, name) {
 const pages = {
   'text-search': textSearchPage('text-search'),
   'text-search-strict': textSearchPage('text-search-strict'),
+  'no-nested-workers': `<script type="module" src="/__csp/no-nested-workers/dist/desktop-recording-player.js"></script>
+    <desktop-recording-player controls></desktop-recording-player>`,
   esm: `<script type="module" src="/dist/desktop-recording-player.js"></script>
     <desktop-recording-player controls></desktop-recording-player>`,
   'iife-worker-src': `<script src="/dist/desktop-recording-player.iife.js"></script>

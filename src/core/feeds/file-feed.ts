@@ -3,7 +3,7 @@ import { RecordingReader } from '../../format/reader.js';
 import { FIRST_TAIL_BYTES, RangesIgnored, fetchSuffix, type ReadRange } from './byte-ranges.js';
 import type { FeedSink, RecordingFeed } from './feed.js';
 import type { SeekPartSink, SeekReads } from './seek-reads.js';
-import type { Sha256 } from './sha256.js';
+import type { EndReadFeed } from './end-read.js';
 import type { TailCost, TailDuration } from './tail-read.js';
 
 /** Where a recording comes from: an absolute URL (http(s), blob:, data:), or bytes in memory. */
@@ -109,8 +109,9 @@ export class FileFeed implements RecordingFeed {
     const { signal } = this.controller;
     const reader = new RecordingReader();
     // The file's SHA-256, over the bytes read front to back (the end read first is not part of it):
-    // the whole file, in order. The hash code is a chunk; chunks read before it is here wait in order.
-    let hashing: Promise<Sha256> = import('./sha256.js').then(({ createSha256 }) => createSha256());
+    // the whole file, in order, hashed off this thread where it can be. The hasher is a chunk;
+    // pieces read before it is here wait in order.
+    const hashing = import('./file-hash.js').then(({ startFileHasher }) => startFileHasher(signal), () => undefined);
     let sliceStart = this.timing.now();
     try {
       const hooks: SourceHooks = {
@@ -119,7 +120,7 @@ export class FileFeed implements RecordingFeed {
         caughtUp: () => signal.aborted || sink.caughtUp(),
       };
       for await (const chunk of inPieces(readSource(this.source, signal, hooks))) {
-        hashing = hashing.then((hash) => (hash.update(chunk), hash));
+        void hashing.then((hasher) => hasher?.update(chunk));
         this.frontBytes += chunk.length;
         const result = await reader.push(chunk);
         // A seek reading parts out of order goes first on the link.
@@ -143,10 +144,11 @@ export class FileFeed implements RecordingFeed {
       this.tailDuration?.noteFront(result.events);
       sink.events(result.events);
       if (result.error) throw result.error;
-      const sha256 = await hashing.then((hash) => hash.hex()).catch(() => undefined);
+      const sha256 = await hashing.then((hasher) => hasher?.digest());
       if (signal.aborted) return;
       sink.end(sha256);
     } catch (error) {
+      void hashing.then((hasher) => hasher?.close());
       if (signal.aborted) return;
       reader.cancel();
       sink.fail(error);
@@ -165,29 +167,28 @@ export class FileFeed implements RecordingFeed {
     const { signal } = this.controller;
     // Reading the end, and random access, are a chunk: it loads beside the first request.
     const loading = import('./random-access.js').catch(() => undefined);
-    const tailDuration = async (): Promise<TailDuration | undefined> => {
-      const chunk = await loading;
-      signal.throwIfAborted();
-      this.tailDuration = chunk && new chunk.TailDuration((ms) => signal.aborted || sink.duration(ms));
-      return this.tailDuration;
-    };
-    if (access.local) {
-      sink.rangeReads('local', 'the whole file is at hand');
-      const duration = await tailDuration();
-      const tail = duration && (await (await loading)!.readTail(access.read, access.length).catch(() => undefined));
-      signal.throwIfAborted();
-      this.tailRead = tail && { times: tail.times, sessionEnds: tail.sessionEnds, bytes: tail.bytes, reads: tail.reads };
-      if (tail?.sessionEnds.length) sink.sessionEnds(tail.sessionEnds);
-      if (tail?.times) duration!.noteTail(tail.times);
-      return undefined;
-    }
-    const { url } = access;
     const unreliable = (error: unknown): undefined => {
       signal.throwIfAborted();
       if (isAbort(error)) throw error;
       sink.rangeReads('unreliable', `${error instanceof Error ? error.message : String(error)}; the file is streamed from its start instead`);
       return undefined;
     };
+    const feed: EndReadFeed = {
+      tailDuration: (duration) => (this.tailDuration = duration),
+      unreliable,
+      frontEnd: () => Math.max(this.frontBytes, this.frontRequested),
+      requested: (end) => (this.frontRequested = end),
+      tailRead: (cost) => (this.tailRead = cost),
+      seekReads: (seekReads) => (this.seekReads = seekReads),
+    };
+    if (access.local) {
+      sink.rangeReads('local', 'the whole file is at hand');
+      const chunk = await loading;
+      signal.throwIfAborted();
+      await chunk?.readLocalEnd(access.read, access.length, signal, sink, feed);
+      return undefined;
+    }
+    const { url } = access;
     let first: Awaited<ReturnType<typeof fetchSuffix>>;
     try {
       first = await fetchSuffix(url, FIRST_TAIL_BYTES, signal);
@@ -199,18 +200,18 @@ export class FileFeed implements RecordingFeed {
       sink.rangeReads('unsupported', live ? 'the recording is still being written: it has no end to read yet' : `${error.message}: the file is streamed from its start`);
       return error.response;
     }
-    const duration = await tailDuration();
     const chunk = await loading;
-    if (!duration || !chunk) return unreliable(new Error('the code that reads its end did not load'));
-    return chunk.readByRanges(url, first, signal, sink, duration, {
-      unreliable,
-      frontEnd: () => Math.max(this.frontBytes, this.frontRequested),
-      requested: (end) => (this.frontRequested = end),
-      tailRead: (cost) => (this.tailRead = cost),
-      seekReads: (seekReads) => (this.seekReads = seekReads),
-    });
+    signal.throwIfAborted();
+    if (!chunk) return unreliable(new Error('the code that reads its end did not load'));
+    return chunk.readRangedEnd(url, first, signal, sink, feed);
   }
 }
+
+/**
+ * The name of a worker that hashes a recording for the player worker that started it from its own
+ * script (`file-hash.ts`); the script serves hashing alone under this name.
+ */
+export const HASH_WORKER_NAME = 'desktop-recording-player sha256';
 
 /** How a source's bytes can be read out of order, before its front is read. */
 export type SourceAccess = { local: true; length: number; read: ReadRange } | { local: false; url: string };

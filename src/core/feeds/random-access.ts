@@ -8,3 +8,4 @@ export { ByteCache } from './byte-cache.js';
 export { SeekReads } from './seek-reads.js';
 export { readFrontByRanges } from './front-reads.js';
 export { readByRanges } from './ranged-file.js';
+export { readLocalEnd, readRangedEnd } from './end-read.js';
