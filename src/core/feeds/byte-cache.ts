@@ -27,6 +27,8 @@ export class ByteCache {
   private spans: HeldSpan[] = [];
   private additions = 0;
   readonly stats: ByteCacheStats = { fetchedBytes: 0, fetches: 0 };
+  /** Fetches under way: a read of bytes among them waits for them. */
+  private readonly fetching: Array<{ start: number; end: number; done: Promise<void> }> = [];
   /** Told the bytes `[start, end)` that the budget made it drop (what listed them as held no longer may). */
   onDropped: ((start: number, end: number) => void) | undefined;
 
@@ -37,12 +39,30 @@ export class ByteCache {
     private readonly maxBytes = DEFAULT_MAX_BYTES,
   ) {}
 
-  /** The file's `[start, end)` (clamped to the file), fetching only what is not held. */
+  /**
+   * The file's `[start, end)` (clamped to the file), fetching only what is not held. Bytes another
+   * read is fetching are waited for, not fetched again (a seek that takes over from one still
+   * searching reads the same windows).
+   */
   readonly read: ReadRange = async (start, end) => {
     start = Math.max(0, Math.min(start, this.length));
     end = Math.max(start, Math.min(end, this.length));
-    for (const [gapStart, gapEnd] of this.missing(start, end)) {
-      const bytes = await this.source(gapStart, gapEnd);
+    for (let gap = this.missing(start, end)[0]; gap; gap = this.missing(start, end)[0]) {
+      const [gapStart, gapEnd] = gap;
+      const pending = this.fetching.find((fetch) => fetch.start < gapEnd && fetch.end > gapStart);
+      if (pending) {
+        await pending.done;
+        continue;
+      }
+      const fetching = this.source(gapStart, gapEnd);
+      const entry = { start: gapStart, end: gapEnd, done: fetching.then(() => undefined, () => undefined) };
+      this.fetching.push(entry);
+      let bytes: Uint8Array;
+      try {
+        bytes = await fetching;
+      } finally {
+        this.fetching.splice(this.fetching.indexOf(entry), 1);
+      }
       if (bytes.length !== gapEnd - gapStart) throw new RangeError(`asked for ${gapEnd - gapStart} bytes at ${gapStart}, got ${bytes.length}`);
       this.stats.fetchedBytes += bytes.length;
       this.stats.fetches += 1;
