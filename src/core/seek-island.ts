@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../format/events.js';
 import { TimelineBuilder } from '../format/timeline.js';
+import { carriesFastPath } from './fast-path-gate.js';
 import { ScanFlag } from './fastpath/paint-rects.js';
 import type { SeekPlan } from './scheduler.js';
 import { CoverageGrid, ScreenTimeline, planReplay, type ScreenUpdate } from './screen-timeline.js';
@@ -18,7 +19,7 @@ export interface IslandContext {
   height: number;
   /** RDP fast-path PDUs from the front carrying RemoteFX header blocks (sent once a session), in order. */
   remoteFxHeaders: readonly Uint8Array[];
-  /** The front has fast-path updates: the recording sets pointer shapes (legacy TDP and PNG ones draw the arrow). */
+  /** The front has fast-path updates: the recording sets pointer shapes (so does any TDPB one; legacy TDP PNG ones draw the arrow). */
   pointerShapes: boolean;
 }
 
@@ -33,7 +34,7 @@ export interface IslandContext {
  * Decoder state from before the island: the RemoteFX header blocks come from the front (a session
  * sends them once, after each resize); the screen size from the front too. A palette set in the
  * gap is not known. Neither is the pointer: its position shows from the island's own (its last
- * mouse move), and in a recording that sets pointer shapes (fast-path) it is hidden
+ * mouse move), and in a recording that sets pointer shapes (fast-path, or any TDPB one) it is hidden
  * until the island sets one (a pointer whose image is in its parts, a cached one whose slot one of
  * them set, or a system pointer: hidden, default); a cached pointer naming a slot set in the gap
  * hides it. The download in order reaching the target then shows the recorded one.
@@ -100,7 +101,9 @@ export class SeekIsland {
     const timeline = this.built ?? this.build();
     const end = timeline.indexAfter(this.targetMs);
     const updates = planReplay(timeline, 0, end, this.context.width, this.context.height);
-    return { keyframe: undefined, updates, pointerShapeUnknown: this.context.pointerShapes || timeline.hasFastPath };
+    // TDPB recordings (Teleport 2026) carry server-drawn pointers as fast-path updates, whatever paints their screen.
+    const pointerShapes = this.context.pointerShapes || timeline.hasFastPath || this.parts.some((part) => carriesFastPath(part.events));
+    return { keyframe: undefined, updates, pointerShapeUnknown: pointerShapes };
   }
 
   /** The island's updates in time order: the screen size in effect, the front's RemoteFX headers, then its parts' screen changes. */

@@ -11,7 +11,10 @@ import { nextEvent } from '../helpers/next-event.js';
 import { newPointer32, qoizPdus, syntheticScreen } from '../helpers/qoiz.js';
 import { partOffsets, player, recordEvents, serve } from '../helpers/range-serve.js';
 import { desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
-import type { AuditEventInit } from '../../src/format/events.js';
+import { timestampOfMs, type AuditEventInit } from '../../src/format/events.js';
+import { encodeTdpb } from '../../src/format/tdp.js';
+import { noisePng } from '../helpers/screen-recording.js';
+import { T0 } from '../helpers/recording-bytes.js';
 
 type Rgb = readonly [number, number, number];
 const WIDTH = 256;
@@ -57,6 +60,29 @@ function pointerShapesRecording(): Uint8Array {
     if (timeMs >= 30_000 && timeMs < 40_000) fastPath(timeMs, cachedPointerPdu(1));
     if (timeMs >= 40_000 && timeMs < 50_000) fastPath(timeMs, cursorPdu(2, GREEN));
   }
+  return writeRecording(events, { partSize: 64 * 1024 });
+}
+
+/**
+ * A minute of a Teleport 2026 (TDPB) 256×128 desktop whose screen is PNG frames, one 64×64 cell
+ * repainted every 200 ms (parts of about 64 KB), the mouse at `AT` at every frame, and one pointer
+ * update, fast-path, at 20 s: the red cursor (TDPB recordings carry server-drawn pointers).
+ */
+async function tdpbPngRecording(): Promise<Uint8Array> {
+  const pngs = await Promise.all(Array.from({ length: 9 }, (_, i) => noisePng(i + 1)));
+  const messages: Array<{ timeMs: number; message: TdpMessage }> = [{ timeMs: 0, message: { kind: 'screenSpec', width: WIDTH, height: HEIGHT } }];
+  for (let frame = 0; frame < 300; frame++) {
+    const timeMs = frame * 200;
+    const cell = frame % 8;
+    const [left, top] = [(cell % 4) * 64, (cell >> 2) * 64];
+    messages.push({ timeMs, message: { kind: 'pngFrame', left, top, right: left + 64, bottom: top + 64, png: pngs[frame % pngs.length]! } });
+    messages.push({ timeMs, message: { kind: 'mouseMove', ...AT } });
+    if (timeMs === 20_000) messages.push({ timeMs, message: { kind: 'fastPathPdu', data: cursorPdu(0, RED) } });
+  }
+  const events: AuditEventInit[] = messages.map(({ timeMs, message }, index) => ({
+    case: 'desktopRecording',
+    value: { metadata: { index: BigInt(index), type: 'desktop.recording', time: timestampOfMs(T0 + timeMs) }, tdpbMessage: encodeTdpb(message), delayMilliseconds: BigInt(timeMs) },
+  }));
   return writeRecording(events, { partSize: 64 * 1024 });
 }
 
@@ -123,5 +149,33 @@ describe('the pointer after a seek composed from parts read out of order', () =>
     await seekTo(element, 35.5);
     await untilPointer(element, BLUE, 'at 35.5 s with the whole file: the blue cursor cached at 20 s');
     expect([element.error, seen.includes('error')]).to.deep.equal([null, false]);
+  });
+
+  it('TDPB with PNG frames: an island with no fast-path update, after a front with none, hides the pointer as fast-path recordings do', async () => {
+    const bytes = await tdpbPngRecording();
+    const served = await serve(bytes, 'honest', partOffsets(bytes)[2]!);
+    const element = await player();
+    const seen = recordEvents(element);
+    const metadata = nextEvent(element, 'loadedmetadata');
+    element.src = served.url;
+    await metadata;
+    expect(element.buffered.end(0), 'the download in order is held before the pointer update at 20 s').to.be.below(10);
+
+    // At 45.5 s the parts read hold PNG frames and mouse moves only: the shape was set in the gap.
+    await seekTo(element, 45.5);
+    await untilPointer(element, null, 'at 45.5 s, no shape in the parts read: hidden, not an arrow');
+    // The red cursor's image is in the parts read for 20.5 s: it shows.
+    await seekTo(element, 20.5);
+    await untilPointer(element, RED, 'at 20.5 s, the cursor set in the parts read');
+    await seekTo(element, 45.5);
+    await untilPointer(element, null, 'back at 45.5 s: hidden again');
+    expect(element.buffered.end(0)).to.be.below(10);
+    expect([element.error, seen.includes('error')]).to.deep.equal([null, false]);
+
+    // The download in order reaches the moment: the recorded cursor shows.
+    const complete = nextEvent(element, 'canplaythrough');
+    await served.release();
+    await complete;
+    await untilPointer(element, RED, 'at 45.5 s with the whole file: the red cursor set at 20 s');
   });
 });
