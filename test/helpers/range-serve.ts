@@ -99,21 +99,25 @@ export function recordEvents(element: DesktopRecordingPlayer): string[] {
  * checked against playing through in fastpath.test.ts).
  */
 export async function expectScreenAt(element: DesktopRecordingPlayer, bytes: Uint8Array, timeMs: number, fastPath = false): Promise<void> {
-  let reference: ImageData;
-  if (fastPath) {
-    const local = await player();
-    const loaded = nextEvent(local, 'canplaythrough');
-    local.srcObject = new Blob([bytes as BlobPart]);
-    await loaded;
-    const seeked = nextEvent(local, 'seeked');
-    local.currentTime = timeMs / 1000;
-    await seeked;
-    reference = await imageDataOf(await local.captureFrame());
-  } else {
-    [reference] = (await referenceScreens(await screenUpdatesOf(bytes), [timeMs])) as [ImageData];
-  }
-  const { pixels, first } = difference(await imageDataOf(await element.captureFrame()), reference);
+  await expectSameScreen(await element.captureFrame(), fastPath ? await wholeFileScreenAt(bytes, timeMs) : ((await referenceScreens(await screenUpdatesOf(bytes), [timeMs]))[0] as ImageData), timeMs);
+}
+
+/** `frame` is `reference`, the recording's screen at `timeMs`, pixel for pixel. */
+export async function expectSameScreen(frame: Blob, reference: ImageData, timeMs: number): Promise<void> {
+  const { pixels, first } = difference(await imageDataOf(frame), reference);
   expect(pixels, `the screen at ${timeMs} ms differs from the recording there (first at ${first})`).to.equal(0);
+}
+
+/** The screen at `timeMs` of a player that had the whole file at hand and seeked there. */
+export async function wholeFileScreenAt(bytes: Uint8Array, timeMs: number): Promise<ImageData> {
+  const local = await player();
+  const loaded = nextEvent(local, 'canplaythrough');
+  local.srcObject = new Blob([bytes as BlobPart]);
+  await loaded;
+  const seeked = nextEvent(local, 'seeked');
+  local.currentTime = timeMs / 1000;
+  await seeked;
+  return imageDataOf(await local.captureFrame());
 }
 
 export async function player(): Promise<DesktopRecordingPlayer> {
