@@ -10,7 +10,7 @@ import '../../src/define.js';
 import { carriesFastPath } from '../../src/core/fast-path-gate.js';
 import { RecordingReader } from '../../src/format/reader.js';
 import { nextEvent } from '../helpers/next-event.js';
-import { REMOTEFX_SAMPLE, expectNoByteTwice, expectScreenAt, partOffsets, player, recordEvents, repeatedFastPath, serve } from '../helpers/range-serve.js';
+import { REMOTEFX_SAMPLE, expectNoByteTwice, expectScreenAt, loadedWhileHeld, partOffsets, repeatedFastPath } from '../helpers/range-serve.js';
 
 /** The shortest start of `bytes` from which the reader gives the screen size (TDP 31), and no fast-path update yet. */
 async function screenSizeOnly(bytes: Uint8Array): Promise<number> {
@@ -30,12 +30,7 @@ describe('a seek right after loadedmetadata, before the download in order has an
   it('RemoteFX: the island waits for the front\'s first paint (its header blocks), then lands exactly from range reads', async () => {
     const bytes = await repeatedFastPath(REMOTEFX_SAMPLE, 4);
     const sizeOnly = await screenSizeOnly(bytes);
-    const served = await serve(bytes, 'honest', [sizeOnly, partOffsets(bytes)[2]!]);
-    const element = await player();
-    const seen = recordEvents(element);
-    const metadata = nextEvent(element, 'loadedmetadata');
-    element.src = served.url;
-    await metadata;
+    const { served, element, seen } = await loadedWhileHeld(bytes, [sizeOnly, partOffsets(bytes)[2]!]);
     expect(element.duration * 1000, 'the whole duration at loadedmetadata').to.equal(served.durationMs);
     // Two seconds into the last repeat: its first frames cover the screen.
     const target = Math.floor(served.durationMs * 0.75 + 2000) / 1000;

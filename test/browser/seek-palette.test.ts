@@ -8,8 +8,7 @@ import '../../src/define.js';
 import type { AuditEventInit } from '../../src/format/events.js';
 import { encodeTdp } from '../../src/format/tdp.js';
 import { UpdateCode, bitmapUpdate, paletteUpdate, pduOf } from '../fixtures/rdp/build.js';
-import { nextEvent } from '../helpers/next-event.js';
-import { expectSameScreen, partOffsets, player, recordEvents, serve, wholeFileScreenAt } from '../helpers/range-serve.js';
+import { expectSameScreen, loadedWhileHeld, wholeFileScreenAt } from '../helpers/range-serve.js';
 import { desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 import { readRecording } from '../../src/format/reader.js';
@@ -57,18 +56,11 @@ describe('an 8 bpp recording: a seek island and the palette', () => {
     const holding = timed.filter(({ timeMs }) => timeMs <= 150_000).at(-1)!;
     const partStartMs = timed.find(({ partOffset }) => partOffset === holding.partOffset)!.timeMs;
     const composedAt = (partStartMs + 1700) / 1000;
-    const served = await serve(bytes, 'honest', partOffsets(bytes)[2]!);
-    const element = await player();
-    const seen = recordEvents(element);
-    const metadata = nextEvent(element, 'loadedmetadata');
-    element.src = served.url;
-    await metadata;
+    const { served, element, seen } = await loadedWhileHeld(bytes);
     expect(element.buffered.end(0), 'the download in order is held before the palette set at 80 s').to.be.below(10);
 
     // Composed from the parts read while the download is held: their palettes, pixel for pixel.
-    console.log("seek to", composedAt, "part start", partStartMs, "edge", element.buffered.end(0));
     const composed = await seekCapturing(element, composedAt);
-    console.log("landed");
     expect(element.buffered.end(0), 'landed from parts read by range').to.be.below(10);
     await expectSameScreen(composed, await wholeFileScreenAt(bytes, composedAt * 1000), composedAt * 1000);
 

@@ -9,7 +9,7 @@ import { encodeTdp, type TdpMessage } from '../../src/format/tdp.js';
 import { Bytes, UpdateCode, pduOf } from '../fixtures/rdp/build.js';
 import { nextEvent } from '../helpers/next-event.js';
 import { newPointer32, qoizPdus, syntheticScreen } from '../helpers/qoiz.js';
-import { partOffsets, player, recordEvents, serve } from '../helpers/range-serve.js';
+import { loadedWhileHeld } from '../helpers/range-serve.js';
 import { desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
 import { timestampOfMs, type AuditEventInit } from '../../src/format/events.js';
 import { encodeTdpb } from '../../src/format/tdp.js';
@@ -117,12 +117,7 @@ async function seekTo(element: DesktopRecordingPlayer, seconds: number): Promise
 describe('the pointer after a seek composed from parts read out of order', () => {
   it('shows only a shape those parts set; a cached shape set in the gap, or none, hides it until the download in order brings the recorded one', async () => {
     const bytes = pointerShapesRecording();
-    const served = await serve(bytes, 'honest', partOffsets(bytes)[2]!);
-    const element = await player();
-    const seen = recordEvents(element);
-    const metadata = nextEvent(element, 'loadedmetadata');
-    element.src = served.url;
-    await metadata;
+    const { served, element, seen } = await loadedWhileHeld(bytes);
     expect(element.buffered.end(0), 'the download in order is held near the start').to.be.below(10);
 
     // The green cursor's image is in the parts read for 45.5 s: it shows, where the mouse is.
@@ -153,12 +148,7 @@ describe('the pointer after a seek composed from parts read out of order', () =>
 
   it('TDPB with PNG frames: an island with no fast-path update, after a front with none, hides the pointer as fast-path recordings do', async () => {
     const bytes = await tdpbPngRecording();
-    const served = await serve(bytes, 'honest', partOffsets(bytes)[2]!);
-    const element = await player();
-    const seen = recordEvents(element);
-    const metadata = nextEvent(element, 'loadedmetadata');
-    element.src = served.url;
-    await metadata;
+    const { served, element, seen } = await loadedWhileHeld(bytes);
     expect(element.buffered.end(0), 'the download in order is held before the pointer update at 20 s').to.be.below(10);
 
     // At 45.5 s the parts read hold PNG frames and mouse moves only: the shape was set in the gap.

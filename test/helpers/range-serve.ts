@@ -120,6 +120,20 @@ export async function wholeFileScreenAt(bytes: Uint8Array, timeMs: number): Prom
   return imageDataOf(await local.captureFrame());
 }
 
+/**
+ * `bytes` served with the download in order held (at the third part unless `holds` say where), a
+ * player loaded from it to `loadedmetadata`, and the media events it fires from the start.
+ */
+export async function loadedWhileHeld(bytes: Uint8Array, holds: number | number[] = partOffsets(bytes)[2]!): Promise<{ served: Served; element: DesktopRecordingPlayer; seen: string[] }> {
+  const served = await serve(bytes, 'honest', holds);
+  const element = await player();
+  const seen = recordEvents(element);
+  const metadata = nextEvent(element, 'loadedmetadata');
+  element.src = served.url;
+  await metadata;
+  return { served, element, seen };
+}
+
 export async function player(): Promise<DesktopRecordingPlayer> {
   return fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 480px"></desktop-recording-player>`);
 }
