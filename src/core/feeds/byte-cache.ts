@@ -1,10 +1,10 @@
 import type { ReadRange } from './byte-ranges.js';
 
-/** A run of the file's bytes held: `bytes` are the file's `[start, start + bytes.length)`. */
+/** Bytes of the file held as they were fetched: `bytes` are the file's `[start, start + bytes.length)`. */
 interface HeldSpan {
   start: number;
   bytes: Uint8Array;
-  /** When it was last added to (a count): the oldest go first past the budget. */
+  /** When it was added (a count): the oldest go first past the budget. */
   added: number;
 }
 
@@ -18,8 +18,11 @@ export interface ByteCacheStats {
 }
 
 /**
- * The bytes of a file fetched out of order (part headers, parts read for a seek), kept as sorted,
- * merged spans: a read fetches only the sub-ranges not held yet, so no byte is fetched twice.
+ * The bytes of a file fetched out of order (part headers, parts read for a seek), kept as sorted
+ * pieces as they were fetched, never copied into merged spans (a seek's search reads windows that
+ * touch, and merging copied each grown span again: about three times the bytes fetched, as
+ * garbage): a read fetches only the sub-ranges not held yet, so no byte is fetched twice; a read
+ * across pieces gets a copy of what it asked for.
  * `forget` drops spans once their bytes went elsewhere (the ingest holds what it decoded), which
  * keeps what the cache holds bounded by the seeks in flight, not by the file.
  */
@@ -78,16 +81,31 @@ export class ByteCache {
     for (const [gapStart, gapEnd] of this.missing(start, start + bytes.length)) this.hold(gapStart, bytes.subarray(gapStart - start, gapEnd - start));
   }
 
-  /** The bytes `[start, end)` when all of them are held, without fetching. */
+  /** The bytes `[start, end)` when all of them are held, without fetching (a view of one piece, else a copy). */
   held(start: number, end: number): Uint8Array | undefined {
-    const span = this.spans.find((candidate) => candidate.start <= start && candidate.start + candidate.bytes.length >= end);
-    return span?.bytes.subarray(start - span.start, end - span.start);
+    if (start >= end) return new Uint8Array(0);
+    const first = this.spans.findIndex((candidate) => candidate.start <= start && candidate.start + candidate.bytes.length > start);
+    if (first < 0) return undefined;
+    const span = this.spans[first]!;
+    if (span.start + span.bytes.length >= end) return span.bytes.subarray(start - span.start, end - span.start);
+    if ((this.heldEndAt(start) ?? start) < end) return undefined;
+    const copy = new Uint8Array(end - start);
+    for (let index = first, at = start; at < end; index++) {
+      const piece = this.spans[index]!;
+      const part = piece.bytes.subarray(at - piece.start, Math.min(piece.bytes.length, end - piece.start));
+      copy.set(part, at - start);
+      at += part.length;
+    }
+    return copy;
   }
 
-  /** The end of the held span that holds byte `at`; undefined when it is not held. */
+  /** The end of the held run (pieces that touch) that holds byte `at`; undefined when it is not held. */
   heldEndAt(at: number): number | undefined {
-    const span = this.spans.find((candidate) => candidate.start <= at && candidate.start + candidate.bytes.length > at);
-    return span && span.start + span.bytes.length;
+    let index = this.spans.findIndex((candidate) => candidate.start <= at && candidate.start + candidate.bytes.length > at);
+    if (index < 0) return undefined;
+    let end = this.spans[index]!.start + this.spans[index]!.bytes.length;
+    while (this.spans[++index]?.start === end) end += this.spans[index]!.bytes.length;
+    return end;
   }
 
   /** The first held byte at or after `at`; undefined when none is held there. */
@@ -114,7 +132,13 @@ export class ByteCache {
 
   /** The byte ranges held, merged and in order. */
   ranges(): Array<[number, number]> {
-    return this.spans.map(({ start, bytes }) => [start, start + bytes.length]);
+    const ranges: Array<[number, number]> = [];
+    for (const { start, bytes } of this.spans) {
+      const last = ranges.at(-1);
+      if (last && last[1] === start) last[1] += bytes.length;
+      else ranges.push([start, start + bytes.length]);
+    }
+    return ranges;
   }
 
   /** Bytes held. */
@@ -131,24 +155,18 @@ export class ByteCache {
         kept.push(span);
         continue;
       }
-      if (span.start < start) kept.push({ start: span.start, bytes: span.bytes.subarray(0, start - span.start), added: span.added });
-      if (spanEnd > end) kept.push({ start: end, bytes: span.bytes.subarray(end - span.start), added: span.added });
+      // What is left of a piece is copied when it is small, so the rest of its buffer can go.
+      const rest = (bytes: Uint8Array) => (bytes.length * 2 < span.bytes.length ? bytes.slice() : bytes);
+      if (span.start < start) kept.push({ start: span.start, bytes: rest(span.bytes.subarray(0, start - span.start)), added: span.added });
+      if (spanEnd > end) kept.push({ start: end, bytes: rest(span.bytes.subarray(end - span.start)), added: span.added });
     }
     this.spans = kept;
   }
 
-  /** Adds bytes the cache did not hold, merging them with the spans they touch. */
+  /** Adds bytes the cache did not hold, as a piece of their own, in order. */
   private hold(start: number, bytes: Uint8Array): void {
-    const end = start + bytes.length;
-    const before = this.spans.filter((span) => span.start + span.bytes.length < start);
-    const after = this.spans.filter((span) => span.start > end);
-    const touching = this.spans.filter((span) => span.start + span.bytes.length >= start && span.start <= end);
-    const mergedStart = Math.min(start, ...touching.map((span) => span.start));
-    const mergedEnd = Math.max(end, ...touching.map((span) => span.start + span.bytes.length));
-    const merged = new Uint8Array(mergedEnd - mergedStart);
-    for (const span of touching) merged.set(span.bytes, span.start - mergedStart);
-    merged.set(bytes, start - mergedStart);
-    this.spans = [...before, { start: mergedStart, bytes: merged, added: ++this.additions }, ...after];
+    const at = this.spans.findIndex((span) => span.start > start);
+    this.spans.splice(at < 0 ? this.spans.length : at, 0, { start, bytes, added: ++this.additions });
   }
 
   /** Drops the spans added longest ago while more than `maxBytes` are held (never the newest). */
