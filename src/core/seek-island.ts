@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../format/events.js';
 import { TimelineBuilder } from '../format/timeline.js';
+import { carriesFastPath } from './fast-path-gate.js';
 import { ScanFlag } from './fastpath/paint-rects.js';
 import type { SeekPlan } from './scheduler.js';
 import { CoverageGrid, ScreenTimeline, planReplay, type ScreenUpdate } from './screen-timeline.js';
@@ -18,7 +19,7 @@ export interface IslandContext {
   height: number;
   /** RDP fast-path PDUs from the front carrying RemoteFX header blocks (sent once a session), in order. */
   remoteFxHeaders: readonly Uint8Array[];
-  /** The front has fast-path updates: the recording sets pointer shapes (legacy TDP and PNG ones draw the arrow). */
+  /** The front has fast-path updates: the recording sets pointer shapes (so does any TDPB one; legacy TDP PNG ones draw the arrow). */
   pointerShapes: boolean;
 }
 
@@ -31,9 +32,10 @@ export interface IslandContext {
  * used for it until it is covered (a seek then waits for the front, as before).
  *
  * Decoder state from before the island: the RemoteFX header blocks come from the front (a session
- * sends them once, after each resize); the screen size from the front too. A palette set in the
- * gap is not known. Neither is the pointer: its position shows from the island's own (its last
- * mouse move), and in a recording that sets pointer shapes (fast-path) it is hidden
+ * sends them once, after each resize); the screen size from the front too. A palette is not taken
+ * from the front (one set in the gap would not be known): an island that paints 8 bpp bitmaps
+ * before a palette update of its own gives up. Neither is the pointer: its position shows from the island's own (its last
+ * mouse move), and in a recording that sets pointer shapes (fast-path, or any TDPB one) it is hidden
  * until the island sets one (a pointer whose image is in its parts, a cached one whose slot one of
  * them set, or a system pointer: hidden, default); a cached pointer naming a slot set in the gap
  * hides it. The download in order reaching the target then shows the recorded one.
@@ -51,6 +53,14 @@ export class SeekIsland {
    * resize the island did not read), so the island cannot know the screen.
    */
   private outsideScreen = false;
+  /**
+   * 8 bpp bitmaps painted before the island's first palette update show at the target: their
+   * colours are the palette in effect before the island, maybe set in the gap it skips, so the
+   * front's may be stale. The island gives up (the seek waits for the download in order) rather
+   * than read back for one: a session sets its palette at its start, which a few parts read back
+   * would not reach.
+   */
+  private paletteUnknown = false;
 
   constructor(
     readonly targetMs: number,
@@ -88,10 +98,11 @@ export class SeekIsland {
     if (this.parts.length > 0 && part.end !== this.startOffset) throw new RangeError(`part [${part.offset}, ${part.end}) does not end where the island starts (${this.startOffset})`);
     this.parts.unshift(part);
     this.built = this.build();
+    this.paletteUnknown = false;
     const uncovered = this.uncoveredAt(this.built);
-    this.stalled = this.outsideScreen || (this.parts.length > 1 && uncovered >= this.uncoveredCells);
+    this.stalled = this.outsideScreen || this.paletteUnknown || (this.parts.length > 1 && uncovered >= this.uncoveredCells);
     this.uncoveredCells = uncovered;
-    this.coveredAtTarget = uncovered === 0;
+    this.coveredAtTarget = uncovered === 0 && !this.paletteUnknown;
     return this.coveredAtTarget;
   }
 
@@ -100,7 +111,9 @@ export class SeekIsland {
     const timeline = this.built ?? this.build();
     const end = timeline.indexAfter(this.targetMs);
     const updates = planReplay(timeline, 0, end, this.context.width, this.context.height);
-    return { keyframe: undefined, updates, pointerShapeUnknown: this.context.pointerShapes || timeline.hasFastPath };
+    // TDPB recordings (Teleport 2026) carry server-drawn pointers as fast-path updates, whatever paints their screen.
+    const pointerShapes = this.context.pointerShapes || timeline.hasFastPath || this.parts.some((part) => carriesFastPath(part.events));
+    return { keyframe: undefined, updates, pointerShapeUnknown: pointerShapes };
   }
 
   /** The island's updates in time order: the screen size in effect, the front's RemoteFX headers, then its parts' screen changes. */
@@ -138,9 +151,20 @@ export class SeekIsland {
   /** How many cells of the screen the island's updates leave unpainted at the target (none after a resize of its own). */
   private uncoveredAt(timeline: ScreenTimeline): number {
     const end = timeline.indexAfter(this.targetMs);
+    let firstPalette = end;
+    let firstPaletteColors = end;
+    for (let index = end - 1; index > 0; index--) {
+      const update = timeline.at(index);
+      const flags = update.kind === 'fastpath' ? (update.flags ?? 0) : 0;
+      if (flags & ScanFlag.Palette) firstPalette = index;
+      if (flags & ScanFlag.PaletteColors) firstPaletteColors = index;
+    }
     const resize = timeline.lastResizeBefore(end);
     // The first resize is the front's size standing in for the gap: only a resize read in the island clears the screen.
-    if (resize && resize.index > 0) return 0;
+    if (resize && resize.index > 0) {
+      this.paletteUnknown = firstPaletteColors < firstPalette;
+      return 0;
+    }
     const { width, height } = this.context;
     const grid = new CoverageGrid(width, height);
     const outside = (right: number, bottom: number) => (right > width || bottom > height) && (this.outsideScreen = true);
@@ -152,7 +176,7 @@ export class SeekIsland {
       } else if (update.kind === 'fastpath' && !((update.flags ?? 0) & ScanFlag.UndrawableCodec)) {
         timeline.paintRects(update, (_left, _top, right, bottom) => void outside(right, bottom));
         if (this.outsideScreen) return Infinity;
-        timeline.paintRectsOn(update, grid);
+        if (timeline.paintRectsOn(update, grid) && (update.flags ?? 0) & ScanFlag.PaletteColors && index < firstPalette) this.paletteUnknown = true;
       }
     }
     return grid.uncoveredCells;

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../format/events.js';
+import { carriesFastPath } from './fast-path-gate.js';
 import { ScanFlag } from './fastpath/paint-rects.js';
 import type { Ingest } from './ingest.js';
 import { SeekIsland, type IslandPart } from './seek-island.js';
@@ -31,6 +32,55 @@ export class SeekIslands {
   private endCovered: boolean | undefined;
   /** Parts read for seeks, in file order, with the time each spans. */
   private held: Array<{ offset: number; end: number; fromMs: number; toMs: number }> = [];
+  /** How far `noteFront` looked through the download in order's timeline; Infinity once it paints. */
+  private frontChecked = 0;
+  /** Seeks waiting for the download in order's first paint (`frontPaints`). */
+  private frontWaiters: Array<() => void> = [];
+  private lastPartsFastPath = false;
+
+  /**
+   * The screen at `targetMs`, past what the download in order has reached, composed from parts read
+   * out of order; undefined when the download is to bring it instead (`arrived`: it reached the
+   * moment first; a miss; a recording whose seeks are not worth it). `want` asks the feed for the
+   * moment's parts; `current` tells whether the seek is still the latest.
+   */
+  async compose(targetMs: number, ingest: Ingest, arrived: Promise<void>, want: () => void, current: () => boolean): Promise<SeekIsland | undefined> {
+    await this.frontPaints(ingest, arrived, want);
+    if (!current()) return undefined;
+    // A recording whose seeks cannot be composed reads no parts for them (the download goes on alone).
+    if (!this.worthTrying(ingest)) return arrived.then(() => undefined);
+    const { covered } = await this.open(targetMs, ingest);
+    if (!current()) return undefined;
+    want();
+    return Promise.race([arrived.then(() => undefined), covered.then((found) => found ?? arrived.then(() => undefined))]);
+  }
+
+  /**
+   * Resolves once the download in order has indexed its first paint, or `arrived` (it reached the
+   * seek's moment): a session sets the decoder state an island takes from the front (the RemoteFX
+   * header blocks, a palette) before it, and the fast-path decoder, which indexes the island's
+   * parts, is loaded by then. A seek right after `loadedmetadata` can come when the front has given
+   * the screen size alone (the fast-path chunk still loading): an island judged or composed then
+   * missed, and its seek waited for the download. Meanwhile, in a recording whose last parts carry
+   * fast-path updates, `readAhead` reads the part holding the moment (held, composed afterwards).
+   */
+  private async frontPaints(ingest: Ingest, arrived: Promise<void>, readAhead: () => void): Promise<void> {
+    if (this.noteFront(ingest)) return;
+    if (this.lastPartsFastPath) readAhead();
+    await Promise.race([arrived, new Promise<void>((resolve) => this.frontWaiters.push(resolve))]);
+  }
+
+  /** The download in order delivered more: whether it has painted yet. */
+  private noteFront({ timeline }: Ingest): boolean {
+    for (; this.frontChecked < timeline.length; this.frontChecked++) {
+      const update = timeline.at(this.frontChecked);
+      if (update.kind === 'tile' || (update.kind === 'fastpath' && ((update.rects ?? -1) >= 0 || (update.flags ?? 0) & ScanFlag.RemoteFx))) {
+        this.frontChecked = Infinity;
+        for (const resolve of this.frontWaiters.splice(0)) resolve();
+      }
+    }
+    return this.frontChecked === Infinity;
+  }
 
   /**
    * Starts composing the screen at `targetMs` (a newer seek replaces an older one). `covered`
@@ -79,6 +129,7 @@ export class SeekIslands {
   /** The file's last parts, decoded with its end: they tell whether an island can be composed (`worthTrying`). */
   noteLastParts(parts: readonly HeldPart[]): void {
     this.lastParts = parts;
+    this.lastPartsFastPath = parts.some((part) => carriesFastPath(part.events));
   }
 
   /**
@@ -122,8 +173,13 @@ export class SeekIslands {
     pending?.resolve(undefined);
   }
 
-  /** The time spans held beyond `loadedMs` (what the download in order has reached), in order; parts whose bytes touch make one. */
-  heldBeyond(loadedMs: number): Array<[number, number]> {
+  /**
+   * The time spans held beyond `loadedMs` (what the download in order has reached), in order; parts
+   * whose bytes touch make one. `front`: the download in order delivered more (seeks waiting for
+   * its first paint go on).
+   */
+  heldBeyond(loadedMs: number, front?: Ingest): Array<[number, number]> {
+    if (front) this.noteFront(front);
     this.held = this.held.filter((part) => part.toMs > loadedMs);
     const spans: Array<{ end: number; fromMs: number; toMs: number }> = [];
     for (const part of this.held) {

@@ -274,12 +274,8 @@ export class PlaybackSession {
       // A feed with random access reads the parts that moment needs; whichever comes first shows it.
       const islands = await this.islandsReady;
       if (generation !== this.seekGeneration) return;
-      const composing = islands?.worthTrying(this.ingest) ? islands : undefined;
-      const island = (await composing?.open(target, this.ingest)) ?? { covered: Promise.resolve(undefined) };
-      if (generation !== this.seekGeneration) return;
-      // A recording whose seeks cannot be composed reads no parts for them (the download goes on alone).
-      if (!islands || composing) this.feed?.want(target);
-      const shown = await Promise.race([arrived.then(() => undefined), island.covered.then((found) => found ?? arrived.then(() => undefined))]);
+      const want = () => this.feed?.want(target);
+      const shown = await (islands?.compose(target, this.ingest, arrived, want, () => generation === this.seekGeneration) ?? (want(), arrived));
       if (generation !== this.seekGeneration) return;
       if (shown && target > this.ingest.durationMs && (await this.showIsland(shown, generation))) return;
       // The recording ended before the target: the seek lands on its end.
@@ -502,19 +498,8 @@ export class PlaybackSession {
         if (this.state.readyState >= ReadyState.HaveMetadata) this.noteData(false);
       },
       sessionEnds: (events) => current() && this.ingest.noteSessionEnds(events),
-      seekPart: (targetMs, part) => {
-        if (!current() || !this.islands) return false;
-        const wanted = this.islands.part(targetMs, part);
-        this.state.bufferedAheadMs = this.islands.heldBeyond(this.ingest.durationMs);
-        this.host.emit(MediaEvent.Progress);
-        return wanted;
-      },
-      seekBytesDropped: (start, end) => {
-        if (!current() || !this.islands) return;
-        this.islands.drop(start, end);
-        this.state.bufferedAheadMs = this.islands.heldBeyond(this.ingest.durationMs);
-        this.host.emit(MediaEvent.Progress);
-      },
+      seekPart: (targetMs, part) => current() && this.noteHeld(!!this.islands?.part(targetMs, part)),
+      seekBytesDropped: (start, end) => void (current() && this.noteHeld(this.islands?.drop(start, end))),
       lastParts: (parts) => void this.islandsReady?.then((islands) => current() && islands?.noteLastParts(parts)),
       seekPartFailed: (error) => {
         if (!current()) return;
@@ -565,7 +550,7 @@ export class PlaybackSession {
     const hintStands = !final || this.feed?.paced === true;
     const durationMs = Math.max(loadedMs, hintStands ? this.options.durationHintMs : 0, this.knownDurationMs);
     const firstScreen = ingest.timeline.firstScreen;
-    if (this.islands) this.state.bufferedAheadMs = this.islands.heldBeyond(loadedMs);
+    if (this.islands) this.state.bufferedAheadMs = this.islands.heldBeyond(loadedMs, ingest);
     if (this.state.readyState === ReadyState.HaveNothing) {
       // Metadata = the screen size is known (or the recording ended without one).
       if (!firstScreen && !final) return;
@@ -649,6 +634,15 @@ export class PlaybackSession {
       this.dataWaiters.push({ targetMs: timeMs, resolve });
       signal?.addEventListener('abort', () => resolve(), { once: true });
     });
+  }
+
+  /** Parts read for seeks were held or dropped (`buffered`): passes `result` on. */
+  private noteHeld<T>(result: T): T {
+    if (this.islands) {
+      this.state.bufferedAheadMs = this.islands.heldBeyond(this.ingest.durationMs);
+      this.host.emit(MediaEvent.Progress);
+    }
+    return result;
   }
 
   /** Paints the island's moment; false when a newer seek took over or there is nothing to paint on. */

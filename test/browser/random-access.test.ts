@@ -6,10 +6,10 @@ import { expect } from '@open-wc/testing';
 import '../../src/define.js';
 import type { AuditEventInit } from '../../src/format/events.js';
 import { readRecording } from '../../src/format/reader.js';
-import { desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
+import { writeRecording } from '../helpers/recording-bytes.js';
 import { nextEvent } from '../helpers/next-event.js';
 import { difference, imageDataOf } from '../helpers/reference-screen.js';
-import { REMOTEFX_SAMPLE, expectNoByteTwice, expectScreenAt, partOffsets, player, rangeStart, recordEvents, serve, type Served } from '../helpers/range-serve.js';
+import { REMOTEFX_SAMPLE, expectNoByteTwice, repeatedFastPath, expectScreenAt, partOffsets, player, rangeStart, recordEvents, serve, type Served } from '../helpers/range-serve.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { noisePng, screenMessages, screenRecording, type ScreenStep } from '../helpers/screen-recording.js';
 import { timestampOfMs } from '../../src/format/events.js';
@@ -58,26 +58,6 @@ async function wallpaperOnceRecording(): Promise<Uint8Array> {
     steps.push({ timeMs: i * 200, tile: { left: cell * 64, top: 0, color: [0, 0, 0], png: pngs[i % pngs.length] } });
   }
   return screenRecording(steps, { partSize: 64 * 1024 });
-}
-
-/**
- * A fast-path sample's screen updates played `times` times in a row (the screen size once, at the
- * start), in parts of about 64 KB: each repeat starts with full frames, whose RemoteFX frames need
- * the header blocks of the first.
- */
-async function repeatedFastPath(file: string, times: number): Promise<Uint8Array> {
-  const sample = new Uint8Array(await (await fetch(`/demo/recordings/${file}`)).arrayBuffer());
-  const updates = (await readRecording(sample)).events.flatMap(({ event }) => (event.case === 'desktopRecording' ? [{ delayMs: Number(event.value.delayMilliseconds), message: event.value.message }] : []));
-  const periodMs = updates.at(-1)!.delayMs + 1000;
-  const events: AuditEventInit[] = [];
-  for (let repeat = 0; repeat < times; repeat++) {
-    for (const { delayMs, message } of updates) {
-      // TDP 31 ConnectionActivated sets the screen size: once.
-      if (repeat > 0 && message[0] === 31) continue;
-      events.push(desktopRecording(events.length, repeat * periodMs + delayMs, message));
-    }
-  }
-  return writeRecording(events, { partSize: 64 * 1024 });
 }
 
 /** A player that loaded `served` up to loadedmetadata, with the whole duration (`durationMs`: the file's, read past any damage). */

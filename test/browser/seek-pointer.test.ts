@@ -9,9 +9,12 @@ import { encodeTdp, type TdpMessage } from '../../src/format/tdp.js';
 import { Bytes, UpdateCode, pduOf } from '../fixtures/rdp/build.js';
 import { nextEvent } from '../helpers/next-event.js';
 import { newPointer32, qoizPdus, syntheticScreen } from '../helpers/qoiz.js';
-import { partOffsets, player, recordEvents, serve } from '../helpers/range-serve.js';
+import { loadedWhileHeld } from '../helpers/range-serve.js';
 import { desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
-import type { AuditEventInit } from '../../src/format/events.js';
+import { timestampOfMs, type AuditEventInit } from '../../src/format/events.js';
+import { encodeTdpb } from '../../src/format/tdp.js';
+import { noisePng } from '../helpers/screen-recording.js';
+import { T0 } from '../helpers/recording-bytes.js';
 
 type Rgb = readonly [number, number, number];
 const WIDTH = 256;
@@ -60,6 +63,29 @@ function pointerShapesRecording(): Uint8Array {
   return writeRecording(events, { partSize: 64 * 1024 });
 }
 
+/**
+ * A minute of a Teleport 2026 (TDPB) 256×128 desktop whose screen is PNG frames, one 64×64 cell
+ * repainted every 200 ms (parts of about 64 KB), the mouse at `AT` at every frame, and one pointer
+ * update, fast-path, at 20 s: the red cursor (TDPB recordings carry server-drawn pointers).
+ */
+async function tdpbPngRecording(): Promise<Uint8Array> {
+  const pngs = await Promise.all(Array.from({ length: 9 }, (_, i) => noisePng(i + 1)));
+  const messages: Array<{ timeMs: number; message: TdpMessage }> = [{ timeMs: 0, message: { kind: 'screenSpec', width: WIDTH, height: HEIGHT } }];
+  for (let frame = 0; frame < 300; frame++) {
+    const timeMs = frame * 200;
+    const cell = frame % 8;
+    const [left, top] = [(cell % 4) * 64, (cell >> 2) * 64];
+    messages.push({ timeMs, message: { kind: 'pngFrame', left, top, right: left + 64, bottom: top + 64, png: pngs[frame % pngs.length]! } });
+    messages.push({ timeMs, message: { kind: 'mouseMove', ...AT } });
+    if (timeMs === 20_000) messages.push({ timeMs, message: { kind: 'fastPathPdu', data: cursorPdu(0, RED) } });
+  }
+  const events: AuditEventInit[] = messages.map(({ timeMs, message }, index) => ({
+    case: 'desktopRecording',
+    value: { metadata: { index: BigInt(index), type: 'desktop.recording', time: timestampOfMs(T0 + timeMs) }, tdpbMessage: encodeTdpb(message), delayMilliseconds: BigInt(timeMs) },
+  }));
+  return writeRecording(events, { partSize: 64 * 1024 });
+}
+
 /** What the pointer layer shows: `null` for nothing at all, else the colour at the mouse position. */
 function pointerLayer(element: DesktopRecordingPlayer): Rgb | null {
   const layer = element.shadowRoot!.querySelector<HTMLCanvasElement>('canvas.cursor')!;
@@ -91,12 +117,7 @@ async function seekTo(element: DesktopRecordingPlayer, seconds: number): Promise
 describe('the pointer after a seek composed from parts read out of order', () => {
   it('shows only a shape those parts set; a cached shape set in the gap, or none, hides it until the download in order brings the recorded one', async () => {
     const bytes = pointerShapesRecording();
-    const served = await serve(bytes, 'honest', partOffsets(bytes)[2]!);
-    const element = await player();
-    const seen = recordEvents(element);
-    const metadata = nextEvent(element, 'loadedmetadata');
-    element.src = served.url;
-    await metadata;
+    const { served, element, seen } = await loadedWhileHeld(bytes);
     expect(element.buffered.end(0), 'the download in order is held near the start').to.be.below(10);
 
     // The green cursor's image is in the parts read for 45.5 s: it shows, where the mouse is.
@@ -123,5 +144,28 @@ describe('the pointer after a seek composed from parts read out of order', () =>
     await seekTo(element, 35.5);
     await untilPointer(element, BLUE, 'at 35.5 s with the whole file: the blue cursor cached at 20 s');
     expect([element.error, seen.includes('error')]).to.deep.equal([null, false]);
+  });
+
+  it('TDPB with PNG frames: an island with no fast-path update, after a front with none, hides the pointer as fast-path recordings do', async () => {
+    const bytes = await tdpbPngRecording();
+    const { served, element, seen } = await loadedWhileHeld(bytes);
+    expect(element.buffered.end(0), 'the download in order is held before the pointer update at 20 s').to.be.below(10);
+
+    // At 45.5 s the parts read hold PNG frames and mouse moves only: the shape was set in the gap.
+    await seekTo(element, 45.5);
+    await untilPointer(element, null, 'at 45.5 s, no shape in the parts read: hidden, not an arrow');
+    // The red cursor's image is in the parts read for 20.5 s: it shows.
+    await seekTo(element, 20.5);
+    await untilPointer(element, RED, 'at 20.5 s, the cursor set in the parts read');
+    await seekTo(element, 45.5);
+    await untilPointer(element, null, 'back at 45.5 s: hidden again');
+    expect(element.buffered.end(0)).to.be.below(10);
+    expect([element.error, seen.includes('error')]).to.deep.equal([null, false]);
+
+    // The download in order reaches the moment: the recorded cursor shows.
+    const complete = nextEvent(element, 'canplaythrough');
+    await served.release();
+    await complete;
+    await untilPointer(element, RED, 'at 45.5 s with the whole file: the red cursor set at 20 s');
   });
 });

@@ -3,10 +3,12 @@
 // tests share (the screen at a moment against the reference, no byte fetched twice).
 import { expect, fixture, html } from '@open-wc/testing';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
+import type { AuditEventInit } from '../../src/format/events.js';
 import { readRecording } from '../../src/format/reader.js';
 import { TimelineBuilder } from '../../src/format/timeline.js';
 import { difference, imageDataOf, referenceScreens, screenUpdatesOf } from './reference-screen.js';
 import { nextEvent } from './next-event.js';
+import { desktopRecording, writeRecording } from './recording-bytes.js';
 
 export const PNG_SAMPLE = '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720.tar';
 export const REMOTEFX_SAMPLE = '3b8e5d10-7c2a-4f61-9e0b-15a0c0de0003.tar';
@@ -25,9 +27,10 @@ export interface Served {
   log(): Promise<Array<{ range: string | null; status: number; bytes: number }>>;
 }
 
-export async function serve(file: string | Uint8Array, ranges: RangeMode, holdBytes = HOLD_BYTES): Promise<Served> {
+/** `holdBytes`: where the download in order stops until released; several: each release lets it go on to the next. */
+export async function serve(file: string | Uint8Array, ranges: RangeMode, holdBytes: number | number[] = HOLD_BYTES): Promise<Served> {
   const bytes = typeof file === 'string' ? new Uint8Array(await (await fetch(`/demo/recordings/${file}`)).arrayBuffer()) : file;
-  const response = await fetch(`/__paced?rate=${RATE}&hold=${holdBytes}&ranges=${ranges}`, { method: 'POST', body: new Blob([bytes as BlobPart]) });
+  const response = await fetch(`/__paced?rate=${RATE}&hold=${[holdBytes].flat().join(',')}&ranges=${ranges}`, { method: 'POST', body: new Blob([bytes as BlobPart]) });
   const { url } = (await response.json()) as { url: string };
   const timeline = new TimelineBuilder();
   for (const event of (await readRecording(bytes)).events) timeline.add(event);
@@ -55,6 +58,22 @@ export function rangeStart(range: string, length: number): number {
   return first === '' ? length - Number(last) : Number(first);
 }
 
+/**
+ * Bytes the server sent for reads out of order (a seek's, a hover's): not the end read first nor
+ * the download in order (the ranges chained from byte 0, each asked where the one before ended).
+ */
+export function outOfOrderBytes(log: Array<{ range: string | null; bytes: number }>): number {
+  let inOrderEnd = 0;
+  let sum = 0;
+  for (const { range, bytes } of log) {
+    const [, first, last] = /^bytes=(\d*)-(\d*)$/.exec(range ?? '') ?? [];
+    if (first === undefined || first === '') continue;
+    if (Number(first) === inOrderEnd) inOrderEnd = Number(last) + 1;
+    else sum += bytes;
+  }
+  return sum;
+}
+
 /** The bytes the server sent for each range (`bytes=a-b`, `bytes=-n`; cut short when the player stopped reading) never overlap: no byte of the file is fetched twice. */
 export function expectNoByteTwice(ranges: Array<{ range: string | null; bytes: number }>, length: number): void {
   const spans = ranges.map(({ range, bytes }) => {
@@ -80,24 +99,61 @@ export function recordEvents(element: DesktopRecordingPlayer): string[] {
  * checked against playing through in fastpath.test.ts).
  */
 export async function expectScreenAt(element: DesktopRecordingPlayer, bytes: Uint8Array, timeMs: number, fastPath = false): Promise<void> {
-  let reference: ImageData;
-  if (fastPath) {
-    const local = await player();
-    const loaded = nextEvent(local, 'canplaythrough');
-    local.srcObject = new Blob([bytes as BlobPart]);
-    await loaded;
-    const seeked = nextEvent(local, 'seeked');
-    local.currentTime = timeMs / 1000;
-    await seeked;
-    reference = await imageDataOf(await local.captureFrame());
-  } else {
-    [reference] = (await referenceScreens(await screenUpdatesOf(bytes), [timeMs])) as [ImageData];
-  }
-  const { pixels, first } = difference(await imageDataOf(await element.captureFrame()), reference);
+  await expectSameScreen(await element.captureFrame(), fastPath ? await wholeFileScreenAt(bytes, timeMs) : ((await referenceScreens(await screenUpdatesOf(bytes), [timeMs]))[0] as ImageData), timeMs);
+}
+
+/** `frame` is `reference`, the recording's screen at `timeMs`, pixel for pixel. */
+export async function expectSameScreen(frame: Blob, reference: ImageData, timeMs: number): Promise<void> {
+  const { pixels, first } = difference(await imageDataOf(frame), reference);
   expect(pixels, `the screen at ${timeMs} ms differs from the recording there (first at ${first})`).to.equal(0);
+}
+
+/** The screen at `timeMs` of a player that had the whole file at hand and seeked there. */
+export async function wholeFileScreenAt(bytes: Uint8Array, timeMs: number): Promise<ImageData> {
+  const local = await player();
+  const loaded = nextEvent(local, 'canplaythrough');
+  local.srcObject = new Blob([bytes as BlobPart]);
+  await loaded;
+  const seeked = nextEvent(local, 'seeked');
+  local.currentTime = timeMs / 1000;
+  await seeked;
+  return imageDataOf(await local.captureFrame());
+}
+
+/**
+ * `bytes` served with the download in order held (at the third part unless `holds` say where), a
+ * player loaded from it to `loadedmetadata`, and the media events it fires from the start.
+ */
+export async function loadedWhileHeld(bytes: Uint8Array, holds: number | number[] = partOffsets(bytes)[2]!): Promise<{ served: Served; element: DesktopRecordingPlayer; seen: string[] }> {
+  const served = await serve(bytes, 'honest', holds);
+  const element = await player();
+  const seen = recordEvents(element);
+  const metadata = nextEvent(element, 'loadedmetadata');
+  element.src = served.url;
+  await metadata;
+  return { served, element, seen };
 }
 
 export async function player(): Promise<DesktopRecordingPlayer> {
   return fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 480px"></desktop-recording-player>`);
 }
 
+/**
+ * A fast-path sample's screen updates played `times` times in a row (the screen size once, at the
+ * start), in parts of about 64 KB: each repeat starts with full frames, whose RemoteFX frames need
+ * the header blocks of the first.
+ */
+export async function repeatedFastPath(file: string, times: number): Promise<Uint8Array> {
+  const sample = new Uint8Array(await (await fetch(`/demo/recordings/${file}`)).arrayBuffer());
+  const updates = (await readRecording(sample)).events.flatMap(({ event }) => (event.case === 'desktopRecording' ? [{ delayMs: Number(event.value.delayMilliseconds), message: event.value.message }] : []));
+  const periodMs = updates.at(-1)!.delayMs + 1000;
+  const events: AuditEventInit[] = [];
+  for (let repeat = 0; repeat < times; repeat++) {
+    for (const { delayMs, message } of updates) {
+      // TDP 31 ConnectionActivated sets the screen size: once.
+      if (repeat > 0 && message[0] === 31) continue;
+      events.push(desktopRecording(events.length, repeat * periodMs + delayMs, message));
+    }
+  }
+  return writeRecording(events, { partSize: 64 * 1024 });
+}

@@ -26,6 +26,33 @@ describe('byte cache: ranges read out of order, merged, none fetched twice', () 
     assert.equal(cache.stats.fetchedBytes, cache.heldBytes);
   });
 
+  test(`seeded concurrent reads (a seek taking over from one still searching) wait for bytes being fetched instead of fetching them again (seed ${SEED})`, async () => {
+    const next = random(SEED + 1);
+    const file = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7 + (i >> 9)) & 0xff);
+    const fetchedTimes = new Uint8Array(file.length);
+    // Fetches answer in an order the seed picks, not the order asked.
+    const waiting: Array<() => void> = [];
+    const cache = new ByteCache(async (start, end) => {
+      for (let at = start; at < end; at++) fetchedTimes[at]! += 1;
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      return file.slice(start, end);
+    }, file.length);
+    const reads: Array<Promise<void>> = [];
+    for (let i = 0; i < 60; i++) {
+      const start = Math.floor(next() * file.length);
+      const end = Math.min(file.length, start + Math.floor(next() * 6000));
+      reads.push(cache.read(start, end).then((bytes) => assert.deepEqual(bytes, file.subarray(start, end), `bytes [${start}, ${end})`)));
+    }
+    let settled = false;
+    const all = Promise.all(reads).then(() => (settled = true));
+    while (!settled) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (waiting.length > 0) waiting.splice(Math.floor(next() * waiting.length), 1)[0]!();
+    }
+    await all;
+    assert.ok(fetchedTimes.every((times) => times <= 1), 'no byte fetched twice');
+  });
+
   test('only the gaps are fetched; kept bytes count as held; reads past the end are clamped', async () => {
     const file = Uint8Array.from({ length: 1000 }, (_, i) => i & 0xff);
     const asked: Array<[number, number]> = [];

@@ -2,8 +2,13 @@
 // front of a seek (src/core/feeds/seek-reads.ts), over a recording in memory.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SeekReads, type SeekPart, type SeekPartSink } from '../../src/core/feeds/seek-reads.js';
-import { T0, sampleEvents, writeRecording } from '../helpers/recording-bytes.js';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import { MAX_PREVIEW_BYTES, SeekReads, type SeekPart, type SeekPartSink } from '../../src/core/feeds/seek-reads.js';
+import { fetchRange } from '../../src/core/feeds/byte-ranges.js';
+import { T0, desktopRecording, sampleEvents, writeRecording } from '../helpers/recording-bytes.js';
+import { loopbackUrl } from '../helpers/loopback.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 // 200 s of pointer moves in parts of about 2 KB.
 const bytes = writeRecording(sampleEvents(5000), { partSize: 2048 });
@@ -66,4 +71,53 @@ test('never in front of a seek: none starts while a seek reads, and a seek that 
   await reads.idle;
   assert.equal(preview.parts.length, 0, 'the seek stopped the preview');
   assert.ok(next.parts.length > 0, 'the seek read its parts');
+});
+
+/** `file` served on loopback, Range requests answered; `sent()`: the bytes its answers carried. */
+async function rangeServer(file: Uint8Array): Promise<{ url: string; sent(): number; close(): Promise<void> }> {
+  let sent = 0;
+  const server = createServer((request, response) => {
+    const [, first, last] = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? '') ?? [];
+    const start = Number(first);
+    const end = Math.min(file.length, Number(last) + 1);
+    if (first === undefined || start >= end) {
+      response.writeHead(416, { 'content-range': `bytes */${file.length}` }).end();
+      return;
+    }
+    sent += end - start;
+    response.writeHead(206, { 'content-range': `bytes ${start}-${end - 1}/${file.length}`, 'content-length': end - start }).end(file.subarray(start, end));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: `${loopbackUrl(server)}/recording.tar`, sent: () => sent, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+test(`a preview fetches at most ${MAX_PREVIEW_BYTES} bytes from the server, its part search and parts together`, async () => {
+  // Parts of about 3 MiB (incompressible screen messages of 60 KB, one a second): two would be 6 MiB.
+  const next = seededRandom(0x9a7);
+  const big = writeRecording(
+    Array.from({ length: 200 }, (_, i) => desktopRecording(i, i * 1000, Uint8Array.from({ length: 60 * 1024 }, () => Math.floor(next() * 256)))),
+    { partSize: 3 * 1024 * 1024 },
+  );
+  const served = await rangeServer(big);
+  try {
+    const signal = new AbortController().signal;
+    const reads = new SeekReads(async (start, end) => (await fetchRange(served.url, start, end, signal)).bytes, big.length, () => T0, () => 0);
+    const sink = collecting();
+    await reads.preview(150_000, 2, sink, signal);
+    assert.ok(served.sent() <= MAX_PREVIEW_BYTES, `${served.sent()} bytes sent for a preview, at most ${MAX_PREVIEW_BYTES}`);
+    assert.ok(sink.parts.length < 2, 'not the two parts it may read otherwise');
+    // Within the bound, the same reads go on: a preview of a recording of small parts gets both.
+    const small = await rangeServer(bytes);
+    try {
+      const within = collecting();
+      await new SeekReads(async (start, end) => (await fetchRange(small.url, start, end, signal)).bytes, bytes.length, () => T0, () => 0).preview(150_000, 2, within, signal);
+      assert.equal(within.parts.length, 2);
+      assert.ok(small.sent() <= MAX_PREVIEW_BYTES);
+    } finally {
+      await small.close();
+    }
+  } finally {
+    await served.close();
+  }
 });

@@ -560,6 +560,12 @@ async function randomMemoryStep() {
       rendererIdleMB: mb(idle.largestBytes), rendererPeakMB: mb(RendererMemory.peak(memory.samples, 'largestBytes')?.largestBytes),
       browserPeakMB: mb(RendererMemory.peak(memory.samples, 'browserBytes')?.browserBytes),
       workerPeakMB: heap?.samples.length ? mb(Math.max(...heap.samples.map((h) => h.usedSize + (h.backingStorageSize ?? 0)))) : null,
+      // Which of the two sets the peak: objects (the ingest's index, decoded events) or bytes (the byte cache, parts, the reader's buffers).
+      workerJsHeapPeakMB: heap?.samples.length ? mb(Math.max(...heap.samples.map((h) => h.usedSize))) : null,
+      workerArrayBuffersPeakMB: heap?.samples.length ? mb(Math.max(...heap.samples.map((h) => h.backingStorageSize ?? 0))) : null,
+      // When the peak came (s after the first seek) and what the worker held once the last seek landed.
+      workerPeakAtS: heap?.samples.length ? round((heap.samples.reduce((top, h) => (h.usedSize + (h.backingStorageSize ?? 0) > top.usedSize + (top.backingStorageSize ?? 0) ? h : top)).at - from) / 1000, 1) : null,
+      workerAtEndMB: heap?.samples.length ? mb(heap.samples.at(-1).usedSize + (heap.samples.at(-1).backingStorageSize ?? 0)) : null,
     };
     console.log(`\nMemory while seeking randomly: ${file} at ${mbit} Mbit/s, ${RANDOM_MEMORY_SEEKS} far seeks right after loadedmetadata, one after another`);
     console.table([row]);

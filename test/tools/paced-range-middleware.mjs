@@ -4,7 +4,8 @@
 // so a test can act while the data has certainly not arrived (it never waits on elapsed time).
 //   POST /__paced?rate=B&hold=N&ranges=M   body: the bytes; answers { url }
 //        rate: bytes per second (default: unpaced); hold: a download that started before byte N
-//        (the whole file, or a range) stops there until released; ranges: honest (default) | ignore (200 with the whole file) |
+//        (the whole file, or a range) stops there until released (`hold=N1,N2`: each release lets
+//        it go on to the next hold); ranges: honest (default) | ignore (200 with the whole file) |
 //        wrong-range (206 with another range's Content-Range) | truncated (206 cut short) | 416
 //   GET  <url>                            the file (Range honoured as `ranges` says)
 //   POST <url>/release                    lets held downloads go on
@@ -33,17 +34,22 @@ export function pacedRangeMiddleware() {
       const query = context.URL.searchParams;
       const bytes = await readBody(context.req);
       const id = nextId++;
-      let release;
-      const released = new Promise((resolve) => (release = resolve));
-      files.set(id, {
+      const file = {
         bytes,
         rate: Number(query.get('rate') ?? 0) || Infinity,
-        hold: Number(query.get('hold') ?? bytes.length),
+        holds: (query.get('hold') ?? String(bytes.length)).split(',').map(Number),
         ranges: query.get('ranges') ?? 'honest',
-        released,
-        release,
         log: [],
-      });
+        /** Where a download that started at `start` stops until the next release (Infinity: it does not). */
+        holdFor: (start) => (start < (file.holds[0] ?? Infinity) ? file.holds[0] : Infinity),
+        release: () => {
+          file.holds.shift();
+          file.releaseStage();
+          file.released = new Promise((resolve) => (file.releaseStage = resolve));
+        },
+      };
+      file.released = new Promise((resolve) => (file.releaseStage = resolve));
+      files.set(id, file);
       return json(context, { url: `/__paced/${id}` });
     }
     const match = /^\/__paced\/(\d+)(\/release|\/log)?$/.exec(context.path);
@@ -73,7 +79,7 @@ function serve(context, file) {
     if (ranges !== 'ignore') context.set('accept-ranges', 'bytes');
     context.status = 200;
     context.length = bytes.length;
-    context.body = paced(bytes, file, entry, file.hold);
+    context.body = paced(bytes, file, entry, 0);
     return undefined;
   }
   // `bytes=-n`: the last n bytes.
@@ -94,16 +100,20 @@ function serve(context, file) {
   const body = bytes.subarray(start, ranges === 'truncated' ? start + ((end + 1 - start) >> 1) : end + 1);
   if (ranges !== 'truncated') context.length = body.length;
   // The hold is a place in the file: a range that starts before it stops there too (a download in order by ranges).
-  context.body = paced(body, file, entry, start < file.hold ? file.hold - start : Infinity);
+  context.body = paced(body, file, entry, start);
   return undefined;
 }
 
-/** `bytes` as a stream at the file's rate, stopping after `hold` bytes until the file is released. */
-function paced(bytes, file, entry, hold) {
+/** `bytes` (from byte `start` of the file) as a stream at the file's rate, stopping at the file's hold until it is released. */
+function paced(bytes, file, entry, start) {
   return Readable.from(
     (async function* () {
       for (let at = 0; at < bytes.length; ) {
-        if (at >= hold) await file.released;
+        let hold = file.holdFor(start) - start;
+        while (at >= hold) {
+          await file.released;
+          hold = file.holdFor(start) - start;
+        }
         const end = Math.min(bytes.length, at + CHUNK_BYTES, at < hold ? hold : Infinity);
         if (Number.isFinite(file.rate)) await new Promise((resolve) => setTimeout(resolve, ((end - at) / file.rate) * 1000));
         entry.bytes += end - at;

@@ -109,8 +109,11 @@ export class FastPathScanner {
         case FastPathUpdateCode.Bitmap: {
           const count = readBitmapUpdateHeader(reader);
           for (let i = 0; i < count; i++) {
-            const area = bitmapArea(readBitmapRectangle(reader, i), maxPixels);
-            if (area) this.add(area.x, area.y, area.width, area.height);
+            const rect = readBitmapRectangle(reader, i);
+            const area = bitmapArea(rect, maxPixels);
+            if (!area) continue;
+            this.add(area.x, area.y, area.width, area.height);
+            if (rect.bpp === 8) this.flags |= ScanFlag.PaletteColors;
           }
           break;
         }
@@ -118,7 +121,7 @@ export class FastPathScanner {
           this.scanSurfaceCommands(reader, maxPixels);
           break;
         case FastPathUpdateCode.Palette:
-          this.flags |= ScanFlag.State;
+          this.flags |= ScanFlag.State | ScanFlag.Palette;
           break;
         case FastPathUpdateCode.PointerHidden:
         case FastPathUpdateCode.PointerDefault:

@@ -19,6 +19,10 @@ export const ScanFlag = {
   OpenAfter: 1 << 6,
   /** Surface bits of a codec the player cannot draw (`undrawableCodec`): nothing painted, reported when read. */
   UndrawableCodec: 1 << 7,
+  /** Sets palette entries (with `State`). */
+  Palette: 1 << 8,
+  /** Paints 8 bpp bitmaps, whose colours are the palette in effect. */
+  PaletteColors: 1 << 9,
 } as const;
 export type ScanFlag = (typeof ScanFlag)[keyof typeof ScanFlag];
 

@@ -7,6 +7,15 @@ import type { ReadRange } from './byte-ranges.js';
 
 /** A seek reads back at most this many parts before it leaves the moment to the download in order. */
 export const MAX_SEEK_PARTS = 8;
+/**
+ * A preview (a hover thumbnail) fetches at most this many bytes, its part search and its parts
+ * together (bytes the cache holds are free): on the 1-hour samples two parts and their search take
+ * about 1–3 MB; a recording of larger parts gets no thumbnail there rather than a download of them.
+ */
+export const MAX_PREVIEW_BYTES = 4 * 1024 * 1024;
+
+/** A preview would fetch more than `MAX_PREVIEW_BYTES`: it stops there, quietly. */
+class PreviewBytesSpent extends Error {}
 
 /** A part read for a seek: its place in the file and its events. */
 export interface SeekPart {
@@ -41,6 +50,15 @@ export class SeekReads {
    */
   private previewIndex: PartIndex | undefined;
   private previewRun: Promise<void> = Promise.resolve();
+  /** Bytes the preview reading now has fetched. */
+  private previewFetched = 0;
+  /** The cache's reads, for a preview: within `MAX_PREVIEW_BYTES` of fetching, counted before they are asked for. */
+  private readonly previewRead: ReadRange = async (start, end) => {
+    const missing = this.cache.missing(start, end).reduce((sum, [from, to]) => sum + to - from, 0);
+    if (this.previewFetched + missing > MAX_PREVIEW_BYTES) throw new PreviewBytesSpent();
+    this.previewFetched += missing;
+    return this.cache.read(start, end);
+  };
   /** While a preview reads: the download in order waits for it too (it would drop held bytes the preview is reading). */
   private previewing: Promise<void> | undefined;
   private generation = 0;
@@ -86,7 +104,7 @@ export class SeekReads {
 
   /**
    * Reads at most `maxParts` parts for a preview of `targetMs` (a hover thumbnail), the one holding
-   * it first, while `sink` wants them. Never in front of a seek: nothing is read while one reads
+   * it first, while `sink` wants them, fetching at most `MAX_PREVIEW_BYTES`. Never in front of a seek: nothing is read while one reads
    * (undefined), and a seek that starts meanwhile stops it, as `signal` does. The download in order
    * waits for it as for a seek (where it reaches bytes held for them, it takes them from the cache and
    * drops them). Resolves when it stopped reading.
@@ -97,8 +115,9 @@ export class SeekReads {
     const current = () => generation === this.generation && !signal.aborted;
     const run = this.previewRun.then(async () => {
       if (!current()) return;
-      await this.readFor(targetMs, sink, current, maxParts, (this.previewIndex ??= this.newIndex())).catch((error: unknown) => {
-        if (current()) sink.fail(error);
+      this.previewFetched = 0;
+      await this.readFor(targetMs, sink, current, maxParts, (this.previewIndex ??= this.newIndex(this.previewRead)), this.previewRead).catch((error: unknown) => {
+        if (current() && !(error instanceof PreviewBytesSpent)) sink.fail(error);
       });
     });
     this.previewRun = run;
@@ -114,11 +133,11 @@ export class SeekReads {
     this.generation += 1;
   }
 
-  private async readFor(targetMs: number, sink: SeekPartSink, current: () => boolean, maxParts = MAX_SEEK_PARTS, index = (this.index ??= this.newIndex())): Promise<void> {
+  private async readFor(targetMs: number, sink: SeekPartSink, current: () => boolean, maxParts = MAX_SEEK_PARTS, index = (this.index ??= this.newIndex()), read = this.cache.read): Promise<void> {
     let part = await index.partAt(targetMs);
     if (part && current() && index === this.index) this.seekPoint = part.end;
     for (let count = 0; part && count < maxParts && current() && part.offset >= this.frontBytes(); count++) {
-      const events = await decodePart(await this.cache.read(part.offset, part.end), part.offset);
+      const events = await decodePart(await read(part.offset, part.end), part.offset);
       const untilMs = index.located.find((after) => after.offset === part!.end)?.firstMs;
       if (!current() || !sink.part({ offset: part.offset, end: part.end, events, untilMs })) return;
       part = await index.partBefore(part);
@@ -126,8 +145,8 @@ export class SeekReads {
   }
 
   /** The part index reads nothing the download in order has asked for (those bytes would come twice). */
-  private newIndex(): PartIndex {
-    return new PartIndex(this.cache.read, this.cache.length, this.originWallMs(), this.frontBytes);
+  private newIndex(read = this.cache.read): PartIndex {
+    return new PartIndex(read, this.cache.length, this.originWallMs(), this.frontBytes);
   }
 }
 
