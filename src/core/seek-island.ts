@@ -135,26 +135,43 @@ export class SeekIsland {
     return timeline;
   }
 
+  /**
+   * Which 64×64 cells of the screen the island's own updates paint completely at the target (one
+   * byte per cell, row-major, 1: painted): what is known there without the gap before the island.
+   * Undefined when the island paints outside the front's screen (its size changed in the gap).
+   */
+  coverage(): Uint8Array | undefined {
+    return this.coverageAt(this.built ?? this.build())?.snapshot();
+  }
+
   /** How many cells of the screen the island's updates leave unpainted at the target (none after a resize of its own). */
   private uncoveredAt(timeline: ScreenTimeline): number {
+    return this.coverageAt(timeline)?.uncoveredCells ?? Infinity;
+  }
+
+  /** The cells the island's updates paint at the target (all after a resize of its own); undefined when one paints outside the screen. */
+  private coverageAt(timeline: ScreenTimeline): CoverageGrid | undefined {
     const end = timeline.indexAfter(this.targetMs);
     const resize = timeline.lastResizeBefore(end);
-    // The first resize is the front's size standing in for the gap: only a resize read in the island clears the screen.
-    if (resize && resize.index > 0) return 0;
     const { width, height } = this.context;
     const grid = new CoverageGrid(width, height);
+    // The first resize is the front's size standing in for the gap: only a resize read in the island clears the screen.
+    if (resize && resize.index > 0) {
+      grid.fill();
+      return grid;
+    }
     const outside = (right: number, bottom: number) => (right > width || bottom > height) && (this.outsideScreen = true);
     for (let index = end - 1; index > 0 && !grid.full; index--) {
       const update: ScreenUpdate = timeline.at(index);
       if (update.kind === 'tile') {
-        if (outside(update.right, update.bottom)) return Infinity;
+        if (outside(update.right, update.bottom)) return undefined;
         grid.paint(update);
       } else if (update.kind === 'fastpath' && !((update.flags ?? 0) & ScanFlag.UndrawableCodec)) {
         timeline.paintRects(update, (_left, _top, right, bottom) => void outside(right, bottom));
-        if (this.outsideScreen) return Infinity;
+        if (this.outsideScreen) return undefined;
         timeline.paintRectsOn(update, grid);
       }
     }
-    return grid.uncoveredCells;
+    return grid;
   }
 }

@@ -7,7 +7,9 @@
 import { createOffscreenSurface } from './canvas.js';
 import { CanvasRenderer, type ReplaySource } from './renderer.js';
 import { Scheduler, type SeekPlan } from './scheduler.js';
-import type { SeekPartSink } from './feeds/seek-reads.js';
+import { approximateScreen, scaled, type ApproximateScreen } from './approximate-screen.js';
+import type { SeekPart, SeekPartSink } from './feeds/seek-reads.js';
+import type { SeekIsland } from './seek-island.js';
 import type { Ingest } from './ingest.js';
 import type { ScreenUpdate } from './screen-timeline.js';
 
@@ -146,32 +148,79 @@ export class Thumbnails {
    * a seek under way), or when `signal` aborts (a new hover, a seek, a new load).
    */
   async preview(timeMs: number, width: number, signal: AbortSignal, source: PreviewSource): Promise<ImageBitmap | null> {
+    const island = source.seeking() ? undefined : await this.readIsland(timeMs, signal, source);
+    if (!island || signal.aborted || !source.current()) return null;
+    // The download in order got there meanwhile: the thumbnail comes from what it read.
+    if (timeMs <= source.ingest.durationMs) return this.render(timeMs, width);
+    return island.covered ? this.renderPlan(`island@${timeMs}`, island.plan(), width) : null;
+  }
+
+  /**
+   * What is knowable of the screen at `timeMs`, past what the download in order has read, while a
+   * seek there waits for it (`approximate-screen.ts`): the screen at the loaded edge with, over it,
+   * what at most PREVIEW_PARTS parts read for the moment paint, `width` pixels wide, and which
+   * cells those parts paint. Null when the download got there meanwhile, a seek reads parts (the
+   * page asks again), or `signal` aborts.
+   */
+  async approximate(timeMs: number, width: number, signal: AbortSignal, source: PreviewSource, loadedBytes: number): Promise<ApproximateScreen | null> {
+    let neededBytes: number | undefined;
+    const island = await this.readIsland(timeMs, signal, source, (part) => (neededBytes ??= part.end));
+    // A seek reading parts goes first: nothing was read, the page asks again later.
+    if (island === undefined && source.read && (await source.islands)) return null;
+    if (signal.aborted || !source.current() || timeMs <= source.ingest.durationMs) return null;
+    const composed = await approximateScreen(this, this.scheduler.seek(source.ingest.durationMs), island || undefined, width);
+    return composed && { ...composed, loadedBytes, neededBytes };
+  }
+
+  /**
+   * Reads at most PREVIEW_PARTS parts for `timeMs` into a seek island, while they do not cover the
+   * screen there; `onPart` sees each. Undefined when nothing can be read (no random access, a seek
+   * reading, `signal` aborted); false when no island can be composed (no screen size yet).
+   */
+  private async readIsland(timeMs: number, signal: AbortSignal, source: PreviewSource, onPart?: (part: SeekPart) => void): Promise<SeekIsland | false | undefined> {
     const chunk = await source.islands;
-    const island = chunk && !source.seeking() && !signal.aborted ? await chunk.islandAt(timeMs, source.ingest) : undefined;
+    if (!chunk || signal.aborted) return undefined;
+    const island = await chunk.islandAt(timeMs, source.ingest);
+    if (!island) return false;
     const reading =
-      island &&
       !signal.aborted &&
       source.read?.(
         {
           // The part before is wanted while the screen is not covered and nothing says it will not be.
           part: (part) => {
+            onPart?.(part);
             try {
               return !island.add(part) && !island.stalledCoverage && island.partCount < PREVIEW_PARTS;
             } catch {
               return false;
             }
           },
-          // A part that does not decode gives no thumbnail; the download in order reports it when it gets there.
+          // A part that does not decode adds nothing; the download in order reports it when it gets there.
           fail: () => {},
         },
         PREVIEW_PARTS,
       );
-    if (!reading) return null;
+    if (!reading) return undefined;
     await reading;
-    if (signal.aborted || !source.current()) return null;
-    // The download in order got there meanwhile: the thumbnail comes from what it read.
-    if (timeMs <= source.ingest.durationMs) return this.render(timeMs, width);
-    return island.covered ? this.renderPlan(`island@${timeMs}`, island.plan(), width) : null;
+    return island;
+  }
+
+  /**
+   * Rebuilds the screen from `plan` on the full-size canvas, then paints `updates` over it (without
+   * clearing it): the screen canvas, or undefined where there is no OffscreenCanvas.
+   */
+  async compose(plan: SeekPlan, updates: readonly ScreenUpdate[] = []): Promise<OffscreenCanvas | undefined> {
+    this.screen ??= createOffscreenSurface();
+    if (!this.screen) return undefined;
+    this.renderer ??= new CanvasRenderer(this.screen, createOffscreenSurface()!, {
+      decodeTile: (png) => this.source.decodeTile(png),
+      readBytes: (bytes) => this.source.readBytes(bytes),
+    });
+    await this.renderer.rebuild({ ...plan, updates: plan.updates.filter(paintsScreen) }, (keyframe) => this.source.restoreStep(keyframe));
+    if (updates.length === 0) return this.screen;
+    this.renderer.enqueue(updates.filter(paintsScreen));
+    await this.renderer.whenIdle();
+    return this.screen;
   }
 
   clear(): void {
@@ -185,18 +234,7 @@ export class Thumbnails {
   }
 
   private async paint(plan: SeekPlan, width: number): Promise<ImageBitmap | null> {
-    this.screen ??= createOffscreenSurface();
-    if (!this.screen) return null;
-    this.renderer ??= new CanvasRenderer(this.screen, createOffscreenSurface()!, {
-      decodeTile: (png) => this.source.decodeTile(png),
-      readBytes: (bytes) => this.source.readBytes(bytes),
-    });
-    await this.renderer.rebuild({ ...plan, updates: plan.updates.filter(paintsScreen) }, (keyframe) => this.source.restoreStep(keyframe));
-    const { width: screenWidth, height: screenHeight } = this.screen;
-    const output = new OffscreenCanvas(width, Math.max(1, Math.round((width * screenHeight) / screenWidth)));
-    const context = output.getContext('2d', { alpha: false })!;
-    context.imageSmoothingQuality = 'high';
-    context.drawImage(this.screen, 0, 0, output.width, output.height);
-    return output.transferToImageBitmap();
+    const screen = await this.compose(plan);
+    return screen ? scaled(screen, width).transferToImageBitmap() : null;
   }
 }

@@ -77,6 +77,10 @@ export class FileFeed implements RecordingFeed {
   /** How far the download in order has asked for the file (by range): a seek does not fetch those bytes again. */
   private frontRequested = 0;
 
+  get receivedBytes(): number {
+    return this.frontBytes;
+  }
+
   start(sink: FeedSink): void {
     this.sink = sink;
     void this.read(sink);
