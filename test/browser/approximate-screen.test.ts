@@ -5,15 +5,12 @@
 // Range middleware (test/tools/paced-range-middleware.mjs); never elapsed time.
 import { expect } from '@open-wc/testing';
 import '../../src/define.js';
-import type { AuditEventInit } from '../../src/format/events.js';
-import { timestampOfMs } from '../../src/format/events.js';
-import { encodeTdpb } from '../../src/format/tdp.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { nextEvent } from '../helpers/next-event.js';
 import { difference, imageDataOf, referenceScreens, screenUpdatesOf } from '../helpers/reference-screen.js';
 import { expectScreenAt, partOffsets, player, serve } from '../helpers/range-serve.js';
-import { T0, writeRecording } from '../helpers/recording-bytes.js';
-import { noisePng, screenMessages, screenRecording, solidPng, type ScreenStep } from '../helpers/screen-recording.js';
+import { tdpbRecording } from '../helpers/multipart-recordings.js';
+import { noisePng, screenRecording, solidPng, type ScreenStep } from '../helpers/screen-recording.js';
 import { until } from './element-fixtures.js';
 
 const WALLPAPER = [
@@ -33,15 +30,6 @@ async function wallpaperOnceSteps(): Promise<ScreenStep[]> {
   for (let cell = 0; cell < 4; cell++) steps.push({ timeMs: 0, tile: { left: cell * 64, top: 64, color: WALLPAPER[cell]!, png: await solidPng(WALLPAPER[cell]!) } });
   for (let i = 0; i < 300; i++) steps.push({ timeMs: i * 200, tile: { left: (i % 4) * 64, top: 0, color: [0, 0, 0], png: pngs[i % pngs.length] } });
   return steps;
-}
-
-/** The steps as a Teleport 2026 recording: each screen message a TDPB envelope. */
-async function tdpbRecording(steps: ScreenStep[]): Promise<Uint8Array> {
-  const events: AuditEventInit[] = (await screenMessages(steps)).map(({ timeMs, message }, index) => ({
-    case: 'desktopRecording',
-    value: { metadata: { index: BigInt(index), type: 'desktop.recording', time: timestampOfMs(T0 + timeMs) }, tdpbMessage: encodeTdpb(message), delayMilliseconds: BigInt(timeMs) },
-  }));
-  return writeRecording(events, { partSize: 64 * 1024 });
 }
 
 const layerOf = (element: DesktopRecordingPlayer) => element.shadowRoot!.querySelector<HTMLElement>('[part~="approximate"]');
