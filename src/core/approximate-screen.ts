@@ -29,18 +29,25 @@ export interface ApproximateScreen {
 }
 
 /**
- * The screen at the loaded edge (`edge`, a seek plan of the ingest) with the island's updates over
- * it, `width` pixels wide, and the cells the island paints. Without an island (no random access, no
+ * The screen at the loaded edge (`edge`, a seek plan of the ingest; `screenWidth`×`screenHeight`
+ * there) with the island's updates over it, `width` pixels wide, and the cells the island paints. Without an island (no random access, no
  * part read), every cell is one an unread part could have changed.
  */
-export async function approximateScreen(thumbnails: Thumbnails, edge: SeekPlan, island: SeekIsland | undefined, width: number): Promise<Omit<ApproximateScreen, 'loadedBytes'> | null> {
+export async function approximateScreen(
+  thumbnails: Thumbnails,
+  edge: SeekPlan,
+  [screenWidth, screenHeight]: readonly [number, number],
+  island: SeekIsland | undefined,
+  width: number,
+): Promise<Omit<ApproximateScreen, 'loadedBytes'> | null> {
   // The island's first update is the front's screen size standing in for the gap: it would clear the edge's screen.
   const updates = island && island.partCount > 0 ? island.plan().updates.filter((update, index) => index > 0 || update.kind !== 'resize') : [];
-  const screen = await thumbnails.compose(edge, updates);
-  if (!screen) return null;
-  const columns = Math.ceil(screen.width / COVERAGE_CELL);
-  const known = (updates.length > 0 && island?.coverage()) || new Uint8Array(columns * Math.ceil(screen.height / COVERAGE_CELL));
-  return { image: scaled(screen, Math.round(Math.min(Math.max(width, 1), screen.width))).transferToImageBitmap(), known, columns };
+  // In turn with the hover thumbnails, which paint on the same canvas.
+  const image = await thumbnails.renderOnce(`approximate@${island?.targetMs}`, width, () => thumbnails.compose(edge, updates));
+  if (!image) return null;
+  const columns = Math.ceil(screenWidth / COVERAGE_CELL);
+  const known = (updates.length > 0 && island?.coverage()) || new Uint8Array(columns * Math.ceil(screenHeight / COVERAGE_CELL));
+  return { image, known, columns };
 }
 
 /** `screen` drawn `width` pixels wide, its aspect ratio kept. */

@@ -41,7 +41,7 @@ export class LatestRenderQueue<Image extends { close(): void }> {
   /** By key, least recently used first. */
   private readonly cache = new Map<string, Image>();
   private running = false;
-  private waiting: { key: string; render(): Promise<Image | null>; resolve(image: Image | null): void; reject(error: unknown): void } | undefined;
+  private waiting: { key: string; render(): Promise<Image | null>; resolve(image: Image | null): void; reject(error: unknown): void; kept: boolean } | undefined;
   /** Bumped by `clear()`: a render that was running then is dropped. */
   private generation = 0;
 
@@ -50,8 +50,11 @@ export class LatestRenderQueue<Image extends { close(): void }> {
     private readonly capacity = CACHE_SIZE,
   ) {}
 
-  /** The image for `key`: from the cache, else from `render()` once the running one is done. */
-  request(key: string, render: () => Promise<Image | null>): Promise<Image | null> {
+  /**
+   * The image for `key`: from the cache, else from `render()` once the running one is done. Not
+   * `kept`: rendered for this request alone (never cached, handed over as is).
+   */
+  request(key: string, render: () => Promise<Image | null>, kept = true): Promise<Image | null> {
     const cached = this.cache.get(key);
     if (cached) {
       this.keep(key, cached);
@@ -59,7 +62,7 @@ export class LatestRenderQueue<Image extends { close(): void }> {
     }
     return new Promise((resolve, reject) => {
       this.waiting?.resolve(null);
-      this.waiting = { key, render, resolve, reject };
+      this.waiting = { key, render, resolve, reject, kept };
       void this.pump();
     });
   }
@@ -85,6 +88,10 @@ export class LatestRenderQueue<Image extends { close(): void }> {
         if (generation !== this.generation) {
           image?.close();
           next.resolve(null);
+          continue;
+        }
+        if (!next.kept) {
+          next.resolve(image);
           continue;
         }
         if (image) this.keep(next.key, image);
@@ -142,6 +149,21 @@ export class Thumbnails {
   }
 
   /**
+   * A screen `compose` makes on the full-size canvas, `width` pixels wide (at most the screen's),
+   * rendered in turn with the thumbnails (they share that canvas) and not cached (a full-size image is large).
+   */
+  renderOnce(key: string, width: number, compose: () => Promise<OffscreenCanvas | undefined>): Promise<ImageBitmap | null> {
+    return this.queue.request(
+      key,
+      async () => {
+        const screen = await compose();
+        return screen ? scaled(screen, Math.round(Math.min(Math.max(width, 1), screen.width))).transferToImageBitmap() : null;
+      },
+      false,
+    );
+  }
+
+  /**
    * The screen at `timeMs`, past what the download in order has read: composed from at most
    * PREVIEW_PARTS parts read for it (a seek island: the part holding it, then the one before), when
    * they cover the screen there; null when they do not, when nothing can be read (no random access,
@@ -168,7 +190,9 @@ export class Thumbnails {
     // A seek reading parts goes first: nothing was read, the page asks again later.
     if (island === undefined && source.read && (await source.islands)) return null;
     if (signal.aborted || !source.current() || timeMs <= source.ingest.durationMs) return null;
-    const composed = await approximateScreen(this, this.scheduler.seek(source.ingest.durationMs), island || undefined, width);
+    const screen = this.source.timeline.lastResizeBefore(this.source.timeline.length)?.update;
+    if (!screen) return null;
+    const composed = await approximateScreen(this, this.scheduler.seek(source.ingest.durationMs), [screen.width, screen.height], island || undefined, width);
     return composed && { ...composed, loadedBytes, neededBytes };
   }
 
