@@ -382,8 +382,7 @@ export class PlaybackSession {
    */
   approximateScreen(timeMs: number, width: number): Promise<ApproximateScreen | null> {
     const loadedBytes = this.feed?.receivedBytes ?? 0;
-    if (!width) return Promise.resolve({ loadedBytes });
-    return this.previewAt(timeMs, (made, source, signal) => (source ? made.approximate(timeMs, width, signal, { ...source, seeking: () => false }, loadedBytes) : null));
+    return width ? this.previewAt(timeMs, (made, source, signal) => (source ? made.approximate(timeMs, width, signal, source, loadedBytes) : null)) : Promise.resolve({ loadedBytes });
   }
 
   /** The thumbnails' chunk and, for a time not read yet, what a preview reads; stops the parts the last one was reading. */

@@ -25,6 +25,15 @@ const TEXTS = {
 /** Events that end what the layer shows (capturing, so it is gone before a page's own `seeked` listener runs). */
 const ENDS = ['seeking', 'seeked', 'emptied', 'loadstart', 'error', 'abort'] as const;
 
+const layers = new WeakMap<PlayerView, ApproximateLayer>();
+
+/** The player's layer, made at its first seek that waits (it follows the player's events from then on). */
+export function approximateLayer(view: PlayerView): ApproximateLayer {
+  let layer = layers.get(view);
+  if (!layer) layers.set(view, (layer = new ApproximateLayer(view)));
+  return layer;
+}
+
 export class ApproximateLayer {
   #view: PlayerView;
   #layer: HTMLDivElement | undefined;

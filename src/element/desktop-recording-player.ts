@@ -231,7 +231,6 @@ export class DesktopRecordingPlayer extends LitElement {
   /** The partial error the user hid. */
   #dismissedError = '';
   #textSearchLoading: Promise<TextSearch> | undefined;
-  #approximate: Promise<unknown> | undefined;
 
   #locale = new PlayerLocale(this, () => this.#engine.snapshot.startDateMs);
   #engine = new EngineConnection(this, {
@@ -442,7 +441,7 @@ export class DesktopRecordingPlayer extends LitElement {
     this.#announcer.mediaEvent(name, state, previous, this.#locale.strings(), this.#engine.waiting, this.#scrubbing.dragging, marker);
     if (name === MediaEvent.Play) this.#autoHide.activity();
     // A seek waiting for the download: what is knowable meanwhile, marked approximate (a chunk).
-    if (name === MediaEvent.Waiting && state.seeking) this.#approximate ??= import('./approximate-screen.js').then(({ ApproximateLayer }) => new ApproximateLayer(this.#view));
+    if (name === MediaEvent.Waiting && state.seeking) void import('./approximate-screen.js').then(({ approximateLayer }) => approximateLayer(this.#view));
     this.#review.mediaEvent(name, state);
     this.dispatchEvent(marker ? new CustomEvent(name, { detail: marker }) : new Event(name));
   }
