@@ -12,6 +12,16 @@ import type { SeekPlan } from './scheduler.js';
 import type { SeekIsland } from './seek-island.js';
 import type { Thumbnails } from './thumbnails.js';
 
+/** What the page asks for (protocol `approximateScreen`). */
+export interface ApproximateRequest {
+  /** The seek's target. */
+  timeMs: number;
+  /** Pixels wide; 0: only `loadedBytes`. */
+  width: number;
+  /** Read parts for the moment (slow on a slow link); without, only the screen at the loaded edge, every cell marked. */
+  read: boolean;
+}
+
 /** What the page shows while a seek waits for the download (protocol `approximateScreen`). */
 export interface ApproximateScreen {
   /** The composed screen, scaled to the width asked for (transferred). */

@@ -15,7 +15,7 @@ import { CanvasRenderer, type ReplaySource } from './renderer.js';
 import { Scheduler } from './scheduler.js';
 import type { SeekIsland } from './seek-island.js';
 import type { SeekIslands } from './seek-islands.js';
-import type { ApproximateScreen } from './approximate-screen.js';
+import type { ApproximateRequest, ApproximateScreen } from './approximate-screen.js';
 import type { PreviewSource, Thumbnails } from './thumbnails.js';
 import type { TileImage } from './tile-bytes.js';
 // Types only: the exports' code is a chunk, loaded on the first export; so are the hover thumbnails.
@@ -380,9 +380,9 @@ export class PlaybackSession {
    * parts read for `timeMs` paint (`Thumbnails.approximate`), `width` pixels wide; `width` 0: only
    * how much of the file the download has read. Null at a time already read.
    */
-  approximateScreen(timeMs: number, width: number): Promise<ApproximateScreen | null> {
+  approximateScreen(request: ApproximateRequest): Promise<ApproximateScreen | null> {
     const loadedBytes = this.feed?.receivedBytes ?? 0;
-    return width ? this.previewAt(timeMs, (made, source, signal) => (source ? made.approximate(timeMs, width, signal, source, loadedBytes) : null)) : Promise.resolve({ loadedBytes });
+    return request.width ? this.previewAt(request.timeMs, (made, source, signal) => (source ? made.approximate(request, signal, source, loadedBytes) : null)) : Promise.resolve({ loadedBytes });
   }
 
   /** The thumbnails' chunk and, for a time not read yet, what a preview reads; stops the parts the last one was reading. */
@@ -409,7 +409,7 @@ export class PlaybackSession {
               ingest,
               islands: this.islandsChunk,
               seeking: () => this.state.seeking,
-              read: feed?.preview && ((sink, parts) => feed.preview!(timeMs, parts, sink, signal)),
+              read: feed?.preview?.bind(feed, timeMs),
               current: () => feed === this.feed,
             }
           : undefined,

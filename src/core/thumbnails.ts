@@ -7,7 +7,7 @@
 import { createOffscreenSurface } from './canvas.js';
 import { CanvasRenderer, type ReplaySource } from './renderer.js';
 import { Scheduler, type SeekPlan } from './scheduler.js';
-import { approximateScreen, scaled, type ApproximateScreen } from './approximate-screen.js';
+import { approximateScreen, scaled, type ApproximateRequest, type ApproximateScreen } from './approximate-screen.js';
 import type { SeekPart, SeekPartSink } from './feeds/seek-reads.js';
 import type { SeekIsland } from './seek-island.js';
 import type { Ingest } from './ingest.js';
@@ -20,14 +20,20 @@ export interface PreviewSource {
   islands: Promise<typeof import('./seek-islands.js') | undefined> | undefined;
   /** A seek is under way: it goes first, and a preview reads nothing. */
   seeking(): boolean;
-  /** Reads at most `maxParts` parts for the moment, handed to `sink` (the feed's `preview`); undefined when it reads nothing. */
-  read: ((sink: SeekPartSink, maxParts: number) => Promise<void> | undefined) | undefined;
+  /** Reads at most `maxParts` parts for the moment, handed to `sink`, until `signal` aborts (the feed's `preview`); undefined when it reads nothing. */
+  read: ((maxParts: number, sink: SeekPartSink, signal: AbortSignal) => Promise<void> | undefined) | undefined;
   /** The load is still the one the preview was asked in. */
   current(): boolean;
 }
 
 /** A thumbnail of a moment not read yet reads at most this many parts for it (random access). */
 const PREVIEW_PARTS = 2;
+/**
+ * The approximate screen's reads stop after this long (ms), with the parts they got: the download
+ * in order, which the exact screen waits for, waits for them (on a slow link the part search alone
+ * can take many seconds).
+ */
+export const APPROXIMATE_READ_MS = 3000;
 /** Thumbnails kept, least recently used first out (24 of 320×180 are about 5.5 MB). */
 const CACHE_SIZE = 24;
 const MAX_WIDTH = 1024;
@@ -180,15 +186,15 @@ export class Thumbnails {
   /**
    * What is knowable of the screen at `timeMs`, past what the download in order has read, while a
    * seek there waits for it (`approximate-screen.ts`): the screen at the loaded edge with, over it,
-   * what at most PREVIEW_PARTS parts read for the moment paint, `width` pixels wide, and which
-   * cells those parts paint. Null when the download got there meanwhile, a seek reads parts (the
+   * what at most PREVIEW_PARTS parts read for the moment paint (with `read`; for at most
+   * APPROXIMATE_READ_MS), `width` pixels wide, and which cells those parts paint. Null when the download got there meanwhile, a seek reads parts (the
    * page asks again), or `signal` aborts.
    */
-  async approximate(timeMs: number, width: number, signal: AbortSignal, source: PreviewSource, loadedBytes: number): Promise<ApproximateScreen | null> {
+  async approximate({ timeMs, width, read }: ApproximateRequest, signal: AbortSignal, source: PreviewSource, loadedBytes: number): Promise<ApproximateScreen | null> {
     let neededBytes: number | undefined;
-    const island = await this.readIsland(timeMs, signal, source, (part) => (neededBytes ??= part.end));
+    const island = read ? await this.readIsland(timeMs, AbortSignal.any([signal, AbortSignal.timeout(APPROXIMATE_READ_MS)]), source, (part) => (neededBytes ??= part.end)) : undefined;
     // A seek reading parts goes first: nothing was read, the page asks again later.
-    if (island === undefined && source.read && (await source.islands)) return null;
+    if (read && island === undefined && source.read && (await source.islands)) return null;
     if (signal.aborted || !source.current() || timeMs <= source.ingest.durationMs) return null;
     const screen = this.source.timeline.lastResizeBefore(this.source.timeline.length)?.update;
     if (!screen) return null;
@@ -209,6 +215,7 @@ export class Thumbnails {
     const reading =
       !signal.aborted &&
       source.read?.(
+        PREVIEW_PARTS,
         {
           // The part before is wanted while the screen is not covered and nothing says it will not be.
           part: (part) => {
@@ -222,7 +229,7 @@ export class Thumbnails {
           // A part that does not decode adds nothing; the download in order reports it when it gets there.
           fail: () => {},
         },
-        PREVIEW_PARTS,
+        signal,
       );
     if (!reading) return undefined;
     await reading;

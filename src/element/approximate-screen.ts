@@ -71,35 +71,47 @@ export class ApproximateLayer {
       const snapshot = this.#view.engine.snapshot;
       if (!snapshot.seeking) return;
       this.#targetMs = snapshot.currentTimeMs;
-      void this.#ask(snapshot.videoWidth);
+      void this.#compose(snapshot.videoWidth);
     }, APPROXIMATE_GRACE_MS);
+  }
+
+  /**
+   * At once what needs nothing read (the screen at the loaded edge, every cell marked), then that
+   * with what the parts read for the moment paint (on a slow link, finding them takes seconds).
+   */
+  async #compose(width: number): Promise<void> {
+    await this.#ask(width, false);
+    await this.#ask(width, true);
   }
 
   #progress(): void {
     if (this.#targetMs < 0) return;
-    if (this.#again) void this.#ask(this.#view.engine.snapshot.videoWidth);
+    if (this.#again) void this.#ask(this.#view.engine.snapshot.videoWidth, true);
     // Only how far the download is: the label follows it.
-    else if (this.shown) void this.#ask(0);
+    else if (this.shown) void this.#ask(0, false);
   }
 
-  async #ask(width: number): Promise<void> {
+  /** Asks the engine for the approximate screen (`width` 0: only the bytes read), with the parts read for the moment when `read`. */
+  async #ask(width: number, read: boolean): Promise<void> {
     const generation = this.#generation;
-    this.#again = false;
+    if (read) this.#again = false;
     const answer: ApproximateScreen | null | undefined = await this.#view.engine.client
-      ?.request(RequestMethod.ApproximateScreen, { timeMs: this.#targetMs, width })
+      ?.request(RequestMethod.ApproximateScreen, { timeMs: this.#targetMs, width, read })
       .catch(() => null);
     if (generation !== this.#generation || !this.#view.engine.snapshot.seeking) return answer?.image?.close();
     if (!answer) {
-      this.#again = width > 0;
+      // Stopped (a hover, a seek reading parts): asked again at the next `progress`.
+      this.#again ||= read;
       return;
     }
     this.#loadedBytes = answer.loadedBytes;
     if (answer.image) {
-      this.#neededBytes = answer.neededBytes;
+      const first = !this.shown;
+      this.#neededBytes = answer.neededBytes ?? this.#neededBytes;
       this.#show(answer.image, answer.known!, answer.columns!);
-      this.#view.announcer.say(this.#text().split(':')[0]!);
+      if (first) this.#view.announcer.say(this.#text().split(':')[0]!);
     }
-    this.#label!.textContent = this.#text();
+    if (this.#label) this.#label.textContent = this.#text();
   }
 
   /** The label: "Approximate screen — loading the exact one: 12.4 of 31.0 MB". */

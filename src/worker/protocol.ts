@@ -8,7 +8,7 @@
  * carries only those added since the last one, and those changed: a recording with 100,000 markers
  * sends each once, not the growing list again with every event.
  */
-import type { ApproximateScreen } from '../core/approximate-screen.js';
+import type { ApproximateRequest, ApproximateScreen } from '../core/approximate-screen.js';
 import type { EvidenceNote } from '../core/export/evidence-log.js';
 import type { KeyframeProgress } from '../core/keyframes.js';
 import type { TextSearchHit, TextSearchOptions } from '../core/text-index/search.js';
@@ -18,7 +18,7 @@ import type { MediaEvent, PlaybackOptions, PlaybackSnapshot } from '../playback-
 
 export type { PlaybackSnapshot } from '../playback-state.js';
 export type { KeyframeProgress } from '../core/keyframes.js';
-export type { ApproximateScreen } from '../core/approximate-screen.js';
+export type { ApproximateRequest, ApproximateScreen } from '../core/approximate-screen.js';
 
 /** The kinds of message that cross the boundary. */
 export const MessageType = {
@@ -128,8 +128,8 @@ export interface RequestSignatures {
   captureFrame: { params: { type?: string; quality?: number }; result: Blob };
   /** `width` in pixels (the height keeps the screen's aspect ratio); the bitmap is transferred. */
   thumbnail: { params: { timeMs: number; width: number }; result: ImageBitmap | null };
-  /** `width` in pixels; 0: only `loadedBytes`. Null at a time already read, or while a seek reads parts (ask again). */
-  approximateScreen: { params: { timeMs: number; width: number }; result: ApproximateScreen | null };
+  /** Null at a time already read, or while a seek reads parts (ask again). */
+  approximateScreen: { params: ApproximateRequest; result: ApproximateScreen | null };
   exportVideo: { params: ExportVideoParams; result: Blob };
   /** A ZIP named `<session-id>-evidence-<hh-mm-ss>-<hh-mm-ss>.zip`. */
   exportEvidence: { params: ExportEvidenceParams; result: File };

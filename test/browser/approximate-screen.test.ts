@@ -84,6 +84,8 @@ describe('the approximate screen while a seek waits for the download', () => {
       element.currentTime = target;
       await waiting;
       await until(() => !!layerOf(element)?.isConnected, 'the approximate screen shows');
+      // At once the screen where the download stopped, every cell marked; then with the parts read for the target, which say how many bytes it needs.
+      await until(() => / of /.test(labelOf(element)), 'the approximate screen with the parts read for the target');
       expect(element.seeking, 'the seek still waits for the exact screen').to.equal(true);
       expect(labelOf(element)).to.match(/^Approximate screen — loading the exact one: \d+\.\d of \d+\.\d MB$/);
       const [, loaded, needed] = /(\d+\.\d) of (\d+\.\d)/.exec(labelOf(element))!;
@@ -127,6 +129,8 @@ describe('the approximate screen while a seek waits for the download', () => {
     await seeking;
     expect(goneAtSeeking, 'gone when the new seek starts').to.equal(true);
     await until(() => !!layerOf(element)?.isConnected, 'the approximate screen of the new target shows');
+    expect(labelOf(element)).to.match(/^Ungefähres Bild — das genaue wird geladen: \d+,\d (von \d+,\d MB|MB gelesen)$/);
+    await until(() => / von /.test(labelOf(element)), 'the parts read for the new target say how many bytes it needs');
     expect(labelOf(element)).to.match(/^Ungefähres Bild — das genaue wird geladen: \d+,\d von \d+,\d MB$/);
     const emptied = nextEvent(element, 'emptied');
     element.removeAttribute('src');

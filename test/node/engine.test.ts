@@ -82,7 +82,7 @@ describe('the engine handler table', () => {
       setIdleLimit: { idleLimitMs: 5000 },
       captureFrame: {},
       thumbnail: { timeMs: 0, width: 160 },
-      approximateScreen: { timeMs: 0, width: 1920 },
+      approximateScreen: { timeMs: 0, width: 1920, read: true },
       exportVideo: { exportId: 1 },
       exportEvidence: { exportId: 2, notes: [] },
       cancelExport: { exportId: 99 },
