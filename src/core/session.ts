@@ -389,7 +389,8 @@ export class PlaybackSession {
   private previewAt<T>(timeMs: number, use: (made: Thumbnails, source: PreviewSource | undefined, signal: AbortSignal) => Promise<T | null> | null): Promise<T | null> {
     this.previewing?.abort();
     this.previewing = undefined;
-    if (this.state.readyState === ReadyState.HaveNothing || !(timeMs >= 0 && timeMs <= this.state.durationMs)) return Promise.resolve(null);
+    // Up to the duration, or to where a seek waits (past a duration that grows as the file streams in).
+    if (this.state.readyState === ReadyState.HaveNothing || !(timeMs >= 0 && timeMs <= Math.max(this.state.durationMs, this.state.currentTimeMs))) return Promise.resolve(null);
     // The source is this load's, even if a new load starts while the chunk arrives.
     const source = this.replaySource();
     const thumbnails = (this.thumbnails ??= import('./thumbnails.js').then(

@@ -115,6 +115,31 @@ describe('the approximate screen while a seek waits for the download', () => {
     });
   }
 
+  it('a server that ignores Range: nothing is read out of order, the screen where the download stopped shows with every cell marked', async () => {
+    const bytes = await screenRecording(await wallpaperOnceSteps(), { partSize: 64 * 1024 });
+    const served = await serve(bytes, 'ignore', partOffsets(bytes)[2]!);
+    const element = await player();
+    const loaded = nextEvent(element, 'loadeddata');
+    element.src = served.url;
+    await loaded;
+    const target = Math.floor(element.buffered.end(0) * 1000 + 5000) / 1000;
+    const [screenAtTarget] = await referenceScreens(await screenUpdatesOf(bytes), [target * 1000]);
+    element.currentTime = target;
+    await until(() => !!layerOf(element)?.isConnected, 'the approximate screen shows');
+    expect(labelOf(element)).to.match(/^Approximate screen — loading the exact one: \d+\.\d MB read$/);
+    const approximate = approximatePixels(element);
+    for (let row = 0; row < 2; row++) {
+      for (let column = 0; column < 4; column++) {
+        expect(cellBrightness(approximate, column, row), `cell ${column},${row} is marked as possibly changed`).to.be.below(cellBrightness(screenAtTarget!, column, row) * 0.7);
+      }
+    }
+    const seeked = nextEvent(element, 'seeked');
+    await served.release();
+    await seeked;
+    expect(layerOf(element)?.isConnected ?? false).to.equal(false);
+    await expectScreenAt(element, served.bytes, target * 1000);
+  });
+
   it('a new seek removes it at once, and the next wait shows it again, in German with the German table', async () => {
     const bytes = await screenRecording(await wallpaperOnceSteps(), { partSize: 64 * 1024 });
     const { served, element } = await heldPlayer(bytes);
