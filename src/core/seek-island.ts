@@ -2,7 +2,7 @@ import type { RecordedEvent } from '../format/events.js';
 import { TimelineBuilder } from '../format/timeline.js';
 import { ScanFlag } from './fastpath/paint-rects.js';
 import type { SeekPlan } from './scheduler.js';
-import { CoverageGrid, ScreenTimeline, planReplay, type ScreenUpdate } from './screen-timeline.js';
+import { COVERAGE_CELL, CoverageGrid, ScreenTimeline, planReplay, type ScreenUpdate } from './screen-timeline.js';
 
 /** Parts of the file read out of order for a seek: `[offset, end)` and their events, in file order. */
 export interface IslandPart {
@@ -51,6 +51,8 @@ export class SeekIsland {
    * resize the island did not read), so the island cannot know the screen.
    */
   private outsideScreen = false;
+  /** The cells the last coverage walk (`add`) found painted by the island (none after a resize of its own: all are). */
+  private grid: CoverageGrid | undefined;
 
   constructor(
     readonly targetMs: number,
@@ -135,43 +137,38 @@ export class SeekIsland {
     return timeline;
   }
 
-  /**
-   * Which 64×64 cells of the screen the island's own updates paint completely at the target (one
-   * byte per cell, row-major, 1: painted): what is known there without the gap before the island.
-   * Undefined when the island paints outside the front's screen (its size changed in the gap).
-   */
-  coverage(): Uint8Array | undefined {
-    return this.coverageAt(this.built ?? this.build())?.snapshot();
-  }
-
   /** How many cells of the screen the island's updates leave unpainted at the target (none after a resize of its own). */
   private uncoveredAt(timeline: ScreenTimeline): number {
-    return this.coverageAt(timeline)?.uncoveredCells ?? Infinity;
-  }
-
-  /** The cells the island's updates paint at the target (all after a resize of its own); undefined when one paints outside the screen. */
-  private coverageAt(timeline: ScreenTimeline): CoverageGrid | undefined {
     const end = timeline.indexAfter(this.targetMs);
     const resize = timeline.lastResizeBefore(end);
-    const { width, height } = this.context;
-    const grid = new CoverageGrid(width, height);
     // The first resize is the front's size standing in for the gap: only a resize read in the island clears the screen.
-    if (resize && resize.index > 0) {
-      grid.fill();
-      return grid;
-    }
+    if (resize && resize.index > 0) return 0;
+    const { width, height } = this.context;
+    const grid = (this.grid = new CoverageGrid(width, height));
     const outside = (right: number, bottom: number) => (right > width || bottom > height) && (this.outsideScreen = true);
     for (let index = end - 1; index > 0 && !grid.full; index--) {
       const update: ScreenUpdate = timeline.at(index);
       if (update.kind === 'tile') {
-        if (outside(update.right, update.bottom)) return undefined;
+        if (outside(update.right, update.bottom)) return Infinity;
         grid.paint(update);
       } else if (update.kind === 'fastpath' && !((update.flags ?? 0) & ScanFlag.UndrawableCodec)) {
         timeline.paintRects(update, (_left, _top, right, bottom) => void outside(right, bottom));
-        if (this.outsideScreen) return undefined;
+        if (this.outsideScreen) return Infinity;
         timeline.paintRectsOn(update, grid);
       }
     }
-    return grid;
+    return grid.uncoveredCells;
+  }
+
+  /**
+   * Which 64×64 cells of the screen the island's own updates paint completely at the target, as
+   * of the last `add` (one byte per cell, row-major, 1: painted): what is known there without the
+   * gap before the island. Undefined before a part was added, or when the island paints outside the
+   * front's screen (its size changed in the gap).
+   */
+  coverage(): Uint8Array | undefined {
+    if (this.outsideScreen || this.parts.length === 0) return undefined;
+    const { width, height } = this.context;
+    return this.uncoveredCells === 0 ? new Uint8Array(Math.ceil(width / COVERAGE_CELL) * Math.ceil(height / COVERAGE_CELL)).fill(1) : this.grid?.snapshot();
   }
 }

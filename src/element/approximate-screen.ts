@@ -5,7 +5,7 @@
  * paint dimmed and hatched as possibly changed, and a label saying it is approximate and how far
  * the download is. Never on the screen canvas: `captureFrame`, exports and pixel checks only ever
  * see the exact screen. It goes the moment the exact screen is painted (`seeked`), and on a new
- * seek, `emptied` or an error. A chunk of its own, loaded at the first seek that waits; its texts
+ * seek, `emptied` or an error. A chunk of its own, loaded at the player's first `waiting`; its texts
  * come with it in English and German (a page may give its own as `approximateScreen`: the label
  * with both byte counts, and with only the bytes read, separated by `|`).
  */

@@ -440,8 +440,8 @@ export class DesktopRecordingPlayer extends LitElement {
     }
     this.#announcer.mediaEvent(name, state, previous, this.#locale.strings(), this.#engine.waiting, this.#scrubbing.dragging, marker);
     if (name === MediaEvent.Play) this.#autoHide.activity();
-    // A seek waiting for the download: what is knowable meanwhile, marked approximate (a chunk).
-    if (name === MediaEvent.Waiting && state.seeking) void import('./approximate-screen.js').then(({ approximateLayer }) => approximateLayer(this.#view));
+    // A seek waiting for the download: what is knowable meanwhile, marked approximate (a chunk, loaded at the first wait).
+    if (name === MediaEvent.Waiting) void import('./approximate-screen.js').then(({ approximateLayer }) => approximateLayer(this.#view));
     this.#review.mediaEvent(name, state);
     this.dispatchEvent(marker ? new CustomEvent(name, { detail: marker }) : new Event(name));
   }

@@ -82,24 +82,19 @@ export function recordEvents(element: DesktopRecordingPlayer): string[] {
 export async function expectScreenAt(element: DesktopRecordingPlayer, bytes: Uint8Array, timeMs: number, fastPath = false): Promise<void> {
   let reference: ImageData;
   if (fastPath) {
-    reference = await imageDataOf(await screenOfWholeFile(bytes, timeMs));
+    const local = await player();
+    const loaded = nextEvent(local, 'canplaythrough');
+    local.srcObject = new Blob([bytes as BlobPart]);
+    await loaded;
+    const seeked = nextEvent(local, 'seeked');
+    local.currentTime = timeMs / 1000;
+    await seeked;
+    reference = await imageDataOf(await local.captureFrame());
   } else {
     [reference] = (await referenceScreens(await screenUpdatesOf(bytes), [timeMs])) as [ImageData];
   }
   const { pixels, first } = difference(await imageDataOf(await element.captureFrame()), reference);
   expect(pixels, `the screen at ${timeMs} ms differs from the recording there (first at ${first})`).to.equal(0);
-}
-
-/** The screen at `timeMs` (`captureFrame`) of a player that had the whole file at hand and seeked there. */
-export async function screenOfWholeFile(bytes: Uint8Array, timeMs: number): Promise<Blob> {
-  const local = await player();
-  const loaded = nextEvent(local, 'canplaythrough');
-  local.srcObject = new Blob([bytes as BlobPart]);
-  await loaded;
-  const seeked = nextEvent(local, 'seeked');
-  local.currentTime = timeMs / 1000;
-  await seeked;
-  return local.captureFrame();
 }
 
 export async function player(): Promise<DesktopRecordingPlayer> {

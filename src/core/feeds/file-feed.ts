@@ -73,7 +73,7 @@ export class FileFeed implements RecordingFeed {
   /** Places the last events the end read gave, once the front gives the origin (loaded with the end read). */
   private tailDuration: TailDuration | undefined;
   /** Bytes of the file the download in order has taken so far. */
-  receivedBytes = 0;
+  private frontBytes = 0;
   /** How far the download in order has asked for the file (by range): a seek does not fetch those bytes again. */
   private frontRequested = 0;
 
@@ -83,6 +83,10 @@ export class FileFeed implements RecordingFeed {
   }
 
   steer(): void {}
+
+  get receivedBytes(): number {
+    return this.frontBytes;
+  }
 
   /** A moment past what has arrived: read the parts it needs by range, while the download in order waits. */
   want(timeMs: number): void {
@@ -120,7 +124,7 @@ export class FileFeed implements RecordingFeed {
       };
       for await (const chunk of inPieces(readSource(this.source, signal, hooks))) {
         hashing = hashing.then((hash) => (hash.update(chunk), hash));
-        this.receivedBytes += chunk.length;
+        this.frontBytes += chunk.length;
         const result = await reader.push(chunk);
         // A seek reading parts out of order goes first on the link.
         const seeking = this.seekReads?.idle;
@@ -204,7 +208,7 @@ export class FileFeed implements RecordingFeed {
     if (!duration || !chunk) return unreliable(new Error('the code that reads its end did not load'));
     return chunk.readByRanges(url, first, signal, sink, duration, {
       unreliable,
-      frontEnd: () => Math.max(this.receivedBytes, this.frontRequested),
+      frontEnd: () => Math.max(this.frontBytes, this.frontRequested),
       requested: (end) => (this.frontRequested = end),
       tailRead: (cost) => (this.tailRead = cost),
       seekReads: (seekReads) => (this.seekReads = seekReads),
