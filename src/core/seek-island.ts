@@ -41,6 +41,8 @@ export interface IslandContext {
 export class SeekIsland {
   private readonly parts: IslandPart[] = [];
   private built: ScreenTimeline | undefined;
+  /** The cells the last coverage walk (`add`) found painted by the island (none after a resize of its own: all are). */
+  private grid: CoverageGrid | undefined;
   private coveredAtTarget = false;
   /** Cells of the screen nothing in the island paints at or before the target. */
   private uncoveredCells = Infinity;
@@ -51,8 +53,6 @@ export class SeekIsland {
    * resize the island did not read), so the island cannot know the screen.
    */
   private outsideScreen = false;
-  /** The cells the last coverage walk (`add`) found painted by the island (none after a resize of its own: all are). */
-  private grid: CoverageGrid | undefined;
 
   constructor(
     readonly targetMs: number,
