@@ -565,6 +565,68 @@ export const Streaming: StoryObj<StreamingArgs> = {
   },
 };
 
+interface PartlyLoadedArgs extends StreamingArgs {
+  /** The link the demo server paces the file through (its `?throttle=`), e.g. `2mbit`. */
+  throttle: string;
+  /** Where the story seeks once the first frame is painted, as a fraction of the duration. */
+  seekTo: number;
+}
+
+/** Players the "Partly loaded" story has seeked already (a re-render with new args keeps the element). */
+const seekedOnce = new WeakSet<DesktopRecordingPlayer>();
+
+/**
+ * Partly loaded: a recording read over a slow link (2 Mbit/s by default: the demo server paces the
+ * file, and answers Range requests, through `?throttle=`). The whole duration is known at once (the
+ * player reads the file's end first); past what has been read in order the timeline is hatched,
+ * the marker list says up to when markers are known, and a hover there says "Not loaded yet", then
+ * shows the screen composed from a few parts read for that moment. The story seeks near the end once
+ * the first frame is painted: this PNG-era recording cannot show the exact screen there before the
+ * download gets there, so an approximate screen shows meanwhile, marked as such, until `seeked`.
+ * It needs the demo server, readable from this page: `npm start -- --cors-origin <this page's
+ * origin>` (127.0.0.1:8080; the `port` arg for another port).
+ */
+export const PartlyLoaded: StoryObj<PartlyLoadedArgs> = {
+  args: { port: 8080, throttle: '2mbit', seekTo: 0.85 },
+  argTypes: { src: { table: { disable: true } }, port: { control: 'number' }, throttle: { control: 'text' }, seekTo: { control: { type: 'range', min: 0, max: 1, step: 0.05 } } },
+  render: (args) => {
+    const sid = '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720';
+    const src = `http://127.0.0.1:${args.port}/recordings/${sid}.tar?throttle=${encodeURIComponent(args.throttle)}`;
+    const seekOnce = (event: Event) => {
+      const player = event.target as DesktopRecordingPlayer;
+      if (seekedOnce.has(player)) return;
+      seekedOnce.add(player);
+      player.currentTime = Math.round(player.duration * args.seekTo);
+    };
+    return html`
+      <div class="partly-loaded-story" style=${storyLayout}>
+        <p class="partly-loaded-note" style="margin: 0; padding: 0.5em 0.75em; border-left: 4px solid #e8590c; background: #e8590c1a">
+          Needs the demo server, readable from this page: run <code>npm start -- --cors-origin ${location.origin}</code> in a
+          terminal (it listens on 127.0.0.1:8080; set the <code>port</code> arg for another port). The player reads
+          <code>${src}</code>. Hover the hatched part of the timeline, and open the marker list.
+        </p>
+        <desktop-recording-player
+          style=${playerStyle}
+          src=${src}
+          controls
+          playbackrate=${args.playbackrate}
+          theme=${args.theme || nothing}
+          lang=${args.lang || nothing}
+          @loadeddata=${seekOnce}
+          ${watchPlayer((p) => {
+            if (p.error) return `Failed (${p.error.reason}): is the demo server running with --cors-origin ${location.origin}?`;
+            const read = p.buffered.length ? p.buffered.end(0) : 0;
+            const approximate = p.shadowRoot?.querySelector('[part~="approximate"]')?.isConnected ? ' · approximate screen shown' : '';
+            return `read in order 0–${read.toFixed(1)} s of ${seconds(p.duration)} · at ${p.currentTime.toFixed(1)} s${p.seeking ? ' (seeking)' : ''}${approximate}`;
+          })}
+        ></desktop-recording-player>
+        <output>Connecting…</output>
+        <ol reversed style=${logStyle}></ol>
+      </div>
+    `;
+  },
+};
+
 /**
  * media-chrome's controls instead of the built-in ones: the player is the `slot="media"` of a
  * `<media-controller>`, whose play button, time range, time display, speed button and full-screen

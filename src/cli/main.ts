@@ -24,6 +24,8 @@ const USAGE = `Usage:
     --allow-url-token   also accept it as ?access_token= on Teleport's legacy websocket path
     --allow-host NAME   answer to this host name too (IP addresses and localhost always)
     --allow-origin O    let pages of origin O use the playback websocket
+    --cors-origin O     let pages of origin O (or *) read the recording files too (CORS, Range
+                        preflights answered): a player embedded on another site, Storybook
     --max-viewers N     playback websockets at once (default 100)
     --max-restarts N    restarts (backward seeks) per websocket per minute (default 10)
     --throttle RATE     recordings pass a link of RATE (e.g. 20mbit, 512kbit, 2mb), Range answers too:
@@ -184,6 +186,8 @@ export async function serveCommand(
   const { values, positionals } = parsed;
   const throttle = values.throttle !== undefined ? parseRate(values.throttle) : undefined;
   if (typeof throttle === 'string') return usage(`--throttle: ${throttle}`);
+  const corsOrigin = values['cors-origin'];
+  if (corsOrigin !== undefined && corsOrigin !== '*' && !isOrigin(corsOrigin)) return usage(`--cors-origin must be * or an origin such as http://localhost:6006, not ${JSON.stringify(corsOrigin)}`);
   if (positionals.length === 0) return usage('serve needs the folder of recordings (DIR)');
   if (positionals.length > 1) return usage(`serve takes one folder, not ${positionals.length}`);
   const port = Number(values.port ?? process.env.PORT ?? 8080);
@@ -222,6 +226,7 @@ export async function serveCommand(
     ...(counts['max-restarts'] !== undefined && { maxRestartsPerMinute: counts['max-restarts'] }),
     ...(extend && { extension: extend(recordingsDir) }),
     ...(throttle !== undefined && { throttleBytesPerSecond: throttle }),
+    ...(corsOrigin !== undefined && { corsOrigin }),
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
@@ -253,8 +258,18 @@ function parseServeArgs(args: string[]) {
       'max-viewers': { type: 'string' },
       'max-restarts': { type: 'string' },
       throttle: { type: 'string' },
+      'cors-origin': { type: 'string' },
     },
   });
+}
+
+/** `scheme://host[:port]` and nothing more (what a browser sends as `Origin`). */
+function isOrigin(text: string): boolean {
+  try {
+    return new URL(text).origin === text;
+  } catch {
+    return false;
+  }
 }
 
 /** The package root, which holds page/ and dist/: above dist/cli.js when built, two above src/cli/main.ts from the sources. */

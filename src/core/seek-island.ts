@@ -3,7 +3,7 @@ import { TimelineBuilder } from '../format/timeline.js';
 import { carriesFastPath } from './fast-path-gate.js';
 import { ScanFlag } from './fastpath/paint-rects.js';
 import type { SeekPlan } from './scheduler.js';
-import { CoverageGrid, ScreenTimeline, planReplay, type ScreenUpdate } from './screen-timeline.js';
+import { COVERAGE_CELL, CoverageGrid, ScreenTimeline, planReplay, type ScreenUpdate } from './screen-timeline.js';
 
 /** Parts of the file read out of order for a seek: `[offset, end)` and their events, in file order. */
 export interface IslandPart {
@@ -43,6 +43,8 @@ export interface IslandContext {
 export class SeekIsland {
   private readonly parts: IslandPart[] = [];
   private built: ScreenTimeline | undefined;
+  /** The cells the last coverage walk (`add`) found painted by the island (none after a resize of its own: all are). */
+  private grid: CoverageGrid | undefined;
   private coveredAtTarget = false;
   /** Cells of the screen nothing in the island paints at or before the target. */
   private uncoveredCells = Infinity;
@@ -166,7 +168,7 @@ export class SeekIsland {
       return 0;
     }
     const { width, height } = this.context;
-    const grid = new CoverageGrid(width, height);
+    const grid = (this.grid = new CoverageGrid(width, height));
     const outside = (right: number, bottom: number) => (right > width || bottom > height) && (this.outsideScreen = true);
     for (let index = end - 1; index > 0 && !grid.full; index--) {
       const update: ScreenUpdate = timeline.at(index);
@@ -180,5 +182,17 @@ export class SeekIsland {
       }
     }
     return grid.uncoveredCells;
+  }
+
+  /**
+   * Which 64×64 cells of the screen the island's own updates paint completely at the target, as
+   * of the last `add` (one byte per cell, row-major, 1: painted): what is known there without the
+   * gap before the island. Undefined before a part was added, or when the island paints outside the
+   * front's screen (its size changed in the gap).
+   */
+  coverage(): Uint8Array | undefined {
+    if (this.outsideScreen || this.parts.length === 0) return undefined;
+    const { width, height } = this.context;
+    return this.uncoveredCells === 0 ? new Uint8Array(Math.ceil(width / COVERAGE_CELL) * Math.ceil(height / COVERAGE_CELL)).fill(1) : this.grid?.snapshot();
   }
 }

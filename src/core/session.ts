@@ -15,7 +15,8 @@ import { CanvasRenderer, type ReplaySource } from './renderer.js';
 import { Scheduler } from './scheduler.js';
 import type { SeekIsland } from './seek-island.js';
 import type { SeekIslands } from './seek-islands.js';
-import type { Thumbnails } from './thumbnails.js';
+import type { ApproximateRequest, ApproximateScreen } from './approximate-screen.js';
+import type { PreviewSource, Thumbnails } from './thumbnails.js';
 import type { TileImage } from './tile-bytes.js';
 // Types only: the exports' code is a chunk, loaded on the first export; so are the hover thumbnails.
 import type { EvidenceExportRequest, ExportContext, ExportRequests } from './export/export-requests.js';
@@ -369,9 +370,25 @@ export class PlaybackSession {
    * (`timeMs` -1: the pointer left).
    */
   thumbnail(timeMs: number, width: number): Promise<ImageBitmap | null> {
+    return this.previewAt(timeMs, (made, source, signal) => (source ? made.preview(timeMs, width, signal, source) : made.render(timeMs, width)));
+  }
+
+  /**
+   * While a seek waits for the download: the screen at the loaded edge with, over it, what a few
+   * parts read for `timeMs` paint (`Thumbnails.approximate`), `width` pixels wide; `width` 0: only
+   * how much of the file the download has read. Null at a time already read.
+   */
+  approximateScreen(request: ApproximateRequest): Promise<ApproximateScreen | null> {
+    const loadedBytes = this.feed?.receivedBytes ?? 0;
+    return request.width ? this.previewAt(request.timeMs, (made, source, signal) => (source ? made.approximate(request, signal, source, loadedBytes) : null)) : Promise.resolve({ loadedBytes });
+  }
+
+  /** The thumbnails' chunk and, for a time not read yet, what a preview reads; stops the parts the last one was reading. */
+  private previewAt<T>(timeMs: number, use: (made: Thumbnails, source: PreviewSource | undefined, signal: AbortSignal) => Promise<T | null> | null): Promise<T | null> {
     this.previewing?.abort();
     this.previewing = undefined;
-    if (this.state.readyState === ReadyState.HaveNothing || !(timeMs >= 0 && timeMs <= this.state.durationMs)) return Promise.resolve(null);
+    // Up to the duration, or to where a seek waits (past a duration that grows as the file streams in).
+    if (this.state.readyState === ReadyState.HaveNothing || !(timeMs >= 0 && timeMs <= Math.max(this.state.durationMs, this.state.currentTimeMs))) return Promise.resolve(null);
     // The source is this load's, even if a new load starts while the chunk arrives.
     const source = this.replaySource();
     const thumbnails = (this.thumbnails ??= import('./thumbnails.js').then(
@@ -381,20 +398,23 @@ export class PlaybackSession {
         throw error;
       },
     ));
-    if (timeMs > this.ingest.durationMs) {
-      const { feed, ingest } = this;
-      const { signal } = (this.previewing = new AbortController());
-      return thumbnails.then((made) =>
-        made.preview(timeMs, width, signal, {
-          ingest,
-          islands: this.islandsChunk,
-          seeking: () => this.state.seeking,
-          read: feed?.preview && ((sink, parts) => feed.preview!(timeMs, parts, sink, signal)),
-          current: () => feed === this.feed,
-        }),
-      );
-    }
-    return thumbnails.then((made) => made.render(timeMs, width));
+    const { feed, ingest } = this;
+    const { signal } = (this.previewing = new AbortController());
+    return thumbnails.then((made) =>
+      use(
+        made,
+        timeMs > ingest.durationMs
+          ? {
+              ingest,
+              islands: this.islandsChunk,
+              seeking: () => this.state.seeking,
+              read: feed?.preview?.bind(feed, timeMs),
+              current: () => feed === this.feed,
+            }
+          : undefined,
+        signal,
+      ),
+    );
   }
 
   /** Stops loading and playback for good. */

@@ -7,7 +7,9 @@
 import { createOffscreenSurface } from './canvas.js';
 import { CanvasRenderer, type ReplaySource } from './renderer.js';
 import { Scheduler, type SeekPlan } from './scheduler.js';
-import type { SeekPartSink } from './feeds/seek-reads.js';
+import { approximateScreen, scaled, type ApproximateRequest, type ApproximateScreen } from './approximate-screen.js';
+import type { SeekPart, SeekPartSink } from './feeds/seek-reads.js';
+import type { SeekIsland } from './seek-island.js';
 import type { Ingest } from './ingest.js';
 import type { ScreenUpdate } from './screen-timeline.js';
 
@@ -18,14 +20,20 @@ export interface PreviewSource {
   islands: Promise<typeof import('./seek-islands.js') | undefined> | undefined;
   /** A seek is under way: it goes first, and a preview reads nothing. */
   seeking(): boolean;
-  /** Reads at most `maxParts` parts for the moment, handed to `sink` (the feed's `preview`); undefined when it reads nothing. */
-  read: ((sink: SeekPartSink, maxParts: number) => Promise<void> | undefined) | undefined;
+  /** Reads at most `maxParts` parts for the moment, handed to `sink`, until `signal` aborts (the feed's `preview`); undefined when it reads nothing. */
+  read: ((maxParts: number, sink: SeekPartSink, signal: AbortSignal) => Promise<void> | undefined) | undefined;
   /** The load is still the one the preview was asked in. */
   current(): boolean;
 }
 
 /** A thumbnail of a moment not read yet reads at most this many parts for it (random access). */
 const PREVIEW_PARTS = 2;
+/**
+ * The approximate screen's reads stop after this long (ms), with the parts they got: the download
+ * in order, which the exact screen waits for, waits for them (on a slow link the part search alone
+ * can take many seconds).
+ */
+export const APPROXIMATE_READ_MS = 3000;
 /** Thumbnails kept, least recently used first out (24 of 320×180 are about 5.5 MB). */
 const CACHE_SIZE = 24;
 const MAX_WIDTH = 1024;
@@ -39,7 +47,7 @@ export class LatestRenderQueue<Image extends { close(): void }> {
   /** By key, least recently used first. */
   private readonly cache = new Map<string, Image>();
   private running = false;
-  private waiting: { key: string; render(): Promise<Image | null>; resolve(image: Image | null): void; reject(error: unknown): void } | undefined;
+  private waiting: { key: string; render(): Promise<Image | null>; resolve(image: Image | null): void; reject(error: unknown): void; kept: boolean } | undefined;
   /** Bumped by `clear()`: a render that was running then is dropped. */
   private generation = 0;
 
@@ -48,8 +56,11 @@ export class LatestRenderQueue<Image extends { close(): void }> {
     private readonly capacity = CACHE_SIZE,
   ) {}
 
-  /** The image for `key`: from the cache, else from `render()` once the running one is done. */
-  request(key: string, render: () => Promise<Image | null>): Promise<Image | null> {
+  /**
+   * The image for `key`: from the cache, else from `render()` once the running one is done. Not
+   * `kept`: rendered for this request alone (never cached, handed over as is).
+   */
+  request(key: string, render: () => Promise<Image | null>, kept = true): Promise<Image | null> {
     const cached = this.cache.get(key);
     if (cached) {
       this.keep(key, cached);
@@ -57,7 +68,7 @@ export class LatestRenderQueue<Image extends { close(): void }> {
     }
     return new Promise((resolve, reject) => {
       this.waiting?.resolve(null);
-      this.waiting = { key, render, resolve, reject };
+      this.waiting = { key, render, resolve, reject, kept };
       void this.pump();
     });
   }
@@ -83,6 +94,10 @@ export class LatestRenderQueue<Image extends { close(): void }> {
         if (generation !== this.generation) {
           image?.close();
           next.resolve(null);
+          continue;
+        }
+        if (!next.kept) {
+          next.resolve(image);
           continue;
         }
         if (image) this.keep(next.key, image);
@@ -140,38 +155,103 @@ export class Thumbnails {
   }
 
   /**
+   * A screen `compose` makes on the full-size canvas, `width` pixels wide (at most the screen's),
+   * rendered in turn with the thumbnails (they share that canvas) and not cached (a full-size image is large).
+   */
+  renderOnce(key: string, width: number, compose: () => Promise<OffscreenCanvas | undefined>): Promise<ImageBitmap | null> {
+    return this.queue.request(
+      key,
+      async () => {
+        const screen = await compose();
+        return screen ? scaled(screen, Math.round(Math.min(Math.max(width, 1), screen.width))).transferToImageBitmap() : null;
+      },
+      false,
+    );
+  }
+
+  /**
    * The screen at `timeMs`, past what the download in order has read: composed from at most
    * PREVIEW_PARTS parts read for it (a seek island: the part holding it, then the one before), when
    * they cover the screen there; null when they do not, when nothing can be read (no random access,
    * a seek under way), or when `signal` aborts (a new hover, a seek, a new load).
    */
   async preview(timeMs: number, width: number, signal: AbortSignal, source: PreviewSource): Promise<ImageBitmap | null> {
+    const island = source.seeking() ? undefined : await this.readIsland(timeMs, signal, source);
+    if (!island || signal.aborted || !source.current()) return null;
+    // The download in order got there meanwhile: the thumbnail comes from what it read.
+    if (timeMs <= source.ingest.durationMs) return this.render(timeMs, width);
+    return island.covered ? this.renderPlan(`island@${timeMs}`, island.plan(), width) : null;
+  }
+
+  /**
+   * What is knowable of the screen at `timeMs`, past what the download in order has read, while a
+   * seek there waits for it (`approximate-screen.ts`): the screen at the loaded edge with, over it,
+   * what at most PREVIEW_PARTS parts read for the moment paint (with `read`; for at most
+   * APPROXIMATE_READ_MS), `width` pixels wide, and which cells those parts paint. Null when the download got there meanwhile, a seek reads parts (the
+   * page asks again), or `signal` aborts.
+   */
+  async approximate({ timeMs, width, read }: ApproximateRequest, signal: AbortSignal, source: PreviewSource, loadedBytes: number): Promise<ApproximateScreen | null> {
+    let neededBytes: number | undefined;
+    const island = read ? await this.readIsland(timeMs, AbortSignal.any([signal, AbortSignal.timeout(APPROXIMATE_READ_MS)]), source, (part) => (neededBytes ??= part.end)) : undefined;
+    // A seek reading parts goes first: nothing was read, the page asks again later.
+    if (read && island === undefined && source.read && (await source.islands)) return null;
+    if (signal.aborted || !source.current() || timeMs <= source.ingest.durationMs) return null;
+    const screen = this.source.timeline.lastResizeBefore(this.source.timeline.length)?.update;
+    if (!screen) return null;
+    const composed = await approximateScreen(this, this.scheduler.seek(source.ingest.durationMs), [screen.width, screen.height], island || undefined, width);
+    return composed && { ...composed, loadedBytes, neededBytes };
+  }
+
+  /**
+   * Reads at most PREVIEW_PARTS parts for `timeMs` into a seek island, while they do not cover the
+   * screen there; `onPart` sees each. Undefined when nothing can be read (no random access, a seek
+   * reading, `signal` aborted); false when no island can be composed (no screen size yet).
+   */
+  private async readIsland(timeMs: number, signal: AbortSignal, source: PreviewSource, onPart?: (part: SeekPart) => void): Promise<SeekIsland | false | undefined> {
     const chunk = await source.islands;
-    const island = chunk && !source.seeking() && !signal.aborted ? await chunk.islandAt(timeMs, source.ingest) : undefined;
+    if (!chunk || signal.aborted) return undefined;
+    const island = await chunk.islandAt(timeMs, source.ingest);
+    if (!island) return false;
     const reading =
-      island &&
       !signal.aborted &&
       source.read?.(
+        PREVIEW_PARTS,
         {
           // The part before is wanted while the screen is not covered and nothing says it will not be.
           part: (part) => {
+            onPart?.(part);
             try {
               return !island.add(part) && !island.stalledCoverage && island.partCount < PREVIEW_PARTS;
             } catch {
               return false;
             }
           },
-          // A part that does not decode gives no thumbnail; the download in order reports it when it gets there.
+          // A part that does not decode adds nothing; the download in order reports it when it gets there.
           fail: () => {},
         },
-        PREVIEW_PARTS,
+        signal,
       );
-    if (!reading) return null;
+    if (!reading) return undefined;
     await reading;
-    if (signal.aborted || !source.current()) return null;
-    // The download in order got there meanwhile: the thumbnail comes from what it read.
-    if (timeMs <= source.ingest.durationMs) return this.render(timeMs, width);
-    return island.covered ? this.renderPlan(`island@${timeMs}`, island.plan(), width) : null;
+    return island;
+  }
+
+  /**
+   * Rebuilds the screen from `plan` on the full-size canvas, then paints `updates` over it (without
+   * clearing it): the screen canvas, or undefined where there is no OffscreenCanvas.
+   */
+  async compose(plan: SeekPlan, updates: readonly ScreenUpdate[] = []): Promise<OffscreenCanvas | undefined> {
+    this.screen ??= createOffscreenSurface();
+    if (!this.screen) return undefined;
+    this.renderer ??= new CanvasRenderer(this.screen, createOffscreenSurface()!, {
+      decodeTile: (png) => this.source.decodeTile(png),
+      readBytes: (bytes) => this.source.readBytes(bytes),
+    });
+    await this.renderer.rebuild({ ...plan, updates: plan.updates.filter(paintsScreen) }, (keyframe) => this.source.restoreStep(keyframe));
+    if (updates.length === 0) return this.screen;
+    this.renderer.enqueue(updates.filter(paintsScreen));
+    await this.renderer.whenIdle();
+    return this.screen;
   }
 
   clear(): void {
@@ -185,18 +265,7 @@ export class Thumbnails {
   }
 
   private async paint(plan: SeekPlan, width: number): Promise<ImageBitmap | null> {
-    this.screen ??= createOffscreenSurface();
-    if (!this.screen) return null;
-    this.renderer ??= new CanvasRenderer(this.screen, createOffscreenSurface()!, {
-      decodeTile: (png) => this.source.decodeTile(png),
-      readBytes: (bytes) => this.source.readBytes(bytes),
-    });
-    await this.renderer.rebuild({ ...plan, updates: plan.updates.filter(paintsScreen) }, (keyframe) => this.source.restoreStep(keyframe));
-    const { width: screenWidth, height: screenHeight } = this.screen;
-    const output = new OffscreenCanvas(width, Math.max(1, Math.round((width * screenHeight) / screenWidth)));
-    const context = output.getContext('2d', { alpha: false })!;
-    context.imageSmoothingQuality = 'high';
-    context.drawImage(this.screen, 0, 0, output.width, output.height);
-    return output.transferToImageBitmap();
+    const screen = await this.compose(plan);
+    return screen ? scaled(screen, width).transferToImageBitmap() : null;
   }
 }

@@ -85,9 +85,11 @@ export const en = {
  * The texts of a language. Features in chunks of their own bring their texts' English and German
  * defaults with them, and read a table's key for them first: `evidence` (the evidence bundle's
  * button, progress, done, cancelled and failed, separated by `|`), `knownUpTo` (what the slider and
- * the marker list say of time not read yet, separated by `|`: `partial-knowledge.ts`).
+ * the marker list say of time not read yet, separated by `|`: `partial-knowledge.ts`),
+ * `approximateScreen` (the label over the screen while a seek waits for the download:
+ * `approximate-screen.ts`).
  */
-export type Strings = typeof en & { evidence?: string; knownUpTo?: string };
+export type Strings = typeof en & { evidence?: string; knownUpTo?: string; approximateScreen?: string };
 
 /** Every text, with those of the lazy chunks (`panel-strings.ts`): what a language's table holds. */
 export type AllStrings = Strings & PanelStrings;

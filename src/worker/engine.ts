@@ -65,6 +65,7 @@ export function createEngine(post: (message: WorkerMessage, transfer?: Transfera
     setIdleLimit: ({ idleLimitMs }) => session.setIdleLimit(idleLimitMs),
     captureFrame: ({ type, quality }) => session.captureFrame(type, quality),
     thumbnail: ({ timeMs, width }) => session.thumbnail(timeMs, width),
+    approximateScreen: (request) => session.approximateScreen(request),
     exportVideo: (params) => runExport(params, session.exportVideo.bind(session)),
     exportEvidence: (params) => runExport(params, session.exportEvidence.bind(session)),
     cancelExport: ({ exportId }) => exports.get(exportId)?.abort(new DOMException('the export was cancelled', 'AbortError')),

@@ -8,6 +8,7 @@
  * carries only those added since the last one, and those changed: a recording with 100,000 markers
  * sends each once, not the growing list again with every event.
  */
+import type { ApproximateRequest, ApproximateScreen } from '../core/approximate-screen.js';
 import type { EvidenceNote } from '../core/export/evidence-log.js';
 import type { KeyframeProgress } from '../core/keyframes.js';
 import type { TextSearchHit, TextSearchOptions } from '../core/text-index/search.js';
@@ -17,6 +18,7 @@ import type { MediaEvent, PlaybackOptions, PlaybackSnapshot } from '../playback-
 
 export type { PlaybackSnapshot } from '../playback-state.js';
 export type { KeyframeProgress } from '../core/keyframes.js';
+export type { ApproximateRequest, ApproximateScreen } from '../core/approximate-screen.js';
 
 /** The kinds of message that cross the boundary. */
 export const MessageType = {
@@ -51,6 +53,8 @@ export const RequestMethod = {
   CaptureFrame: 'captureFrame',
   /** The screen at a time, small (the seek slider's hover tooltip); null where there is none. */
   Thumbnail: 'thumbnail',
+  /** While a seek waits for the download: what is knowable of the screen there, marked approximate (`core/approximate-screen.ts`). */
+  ApproximateScreen: 'approximateScreen',
   /** Renders a range into a video file (progress comes as `ExportProgress` messages with its `exportId`). */
   ExportVideo: 'exportVideo',
   /** Makes an evidence bundle (a ZIP) of a range; progress and cancellation as for `ExportVideo`. */
@@ -124,6 +128,8 @@ export interface RequestSignatures {
   captureFrame: { params: { type?: string; quality?: number }; result: Blob };
   /** `width` in pixels (the height keeps the screen's aspect ratio); the bitmap is transferred. */
   thumbnail: { params: { timeMs: number; width: number }; result: ImageBitmap | null };
+  /** Null at a time already read, or while a seek reads parts (ask again). */
+  approximateScreen: { params: ApproximateRequest; result: ApproximateScreen | null };
   exportVideo: { params: ExportVideoParams; result: Blob };
   /** A ZIP named `<session-id>-evidence-<hh-mm-ss>-<hh-mm-ss>.zip`. */
   exportEvidence: { params: ExportEvidenceParams; result: File };

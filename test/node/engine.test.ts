@@ -82,6 +82,7 @@ describe('the engine handler table', () => {
       setIdleLimit: { idleLimitMs: 5000 },
       captureFrame: {},
       thumbnail: { timeMs: 0, width: 160 },
+      approximateScreen: { timeMs: 0, width: 1920, read: true },
       exportVideo: { exportId: 1 },
       exportEvidence: { exportId: 2, notes: [] },
       cancelExport: { exportId: 99 },
@@ -115,6 +116,8 @@ describe('the engine handler table', () => {
     assert.equal(ok('setIdleLimit'), undefined);
     assert.equal(error('captureFrame').name, 'InvalidStateError');
     assert.equal(ok('thumbnail'), null);
+    // No recording: no screen to approximate.
+    assert.equal(ok('approximateScreen'), null);
     assert.equal(error('exportVideo').name, 'InvalidStateError');
     assert.equal(error('exportEvidence').name, 'InvalidStateError');
     assert.match(error('exportEvidence').message, /no recording to export/);

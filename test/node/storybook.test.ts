@@ -113,7 +113,8 @@ describe('Storybook: every story in headless Chromium', { skip }, () => {
     base = loopbackUrl(server);
     demoDir = await mkdtemp(join(tmpdir(), 'drp-storybook-'));
     await copyFile(join(root, 'demo/recordings', `${STREAMED}.tar`), join(demoDir, `${STREAMED}.tar`));
-    demo = await serve({ recordingsDir: demoDir, root, port: 0, host: '127.0.0.1' });
+    // The "Partly loaded" story reads a recording file from it: Storybook's origin may (CORS).
+    demo = await serve({ recordingsDir: demoDir, root, port: 0, host: '127.0.0.1', corsOrigin: base });
     const index = JSON.parse(await readFile(join(staticDir, 'index.json'), 'utf8')) as { entries: Record<string, { id: string; name: string; type: string }> };
     stories = Object.values(index.entries).filter((entry) => entry.type === 'story');
     browser = await launchChromium({ defaultViewport: { width: 1100, height: 900 } });
@@ -136,7 +137,7 @@ describe('Storybook: every story in headless Chromium', { skip }, () => {
 
   test('index.json lists the stories of the issue', () => {
     const ids = stories.map(({ id }) => id.split('--')[1]);
-    for (const wanted of ['default', 'controls-dark', 'custom-theme', 'markers', 'full-hd-fast', 'skip-idle', 'no-controls', 'api-only', 'resize-mid-session', 'rdp-fast-path', 'streaming', 'with-media-chrome', 'strict-csp', 'partly-damaged', 'not-a-recording', 'encrypted', 'not-found', 'unreachable']) {
+    for (const wanted of ['default', 'controls-dark', 'custom-theme', 'markers', 'full-hd-fast', 'skip-idle', 'no-controls', 'api-only', 'resize-mid-session', 'rdp-fast-path', 'streaming', 'partly-loaded', 'with-media-chrome', 'strict-csp', 'partly-damaged', 'not-a-recording', 'encrypted', 'not-found', 'unreachable']) {
       assert.ok(ids.includes(wanted), `story ${wanted} is in index.json (${ids.join(', ')})`);
     }
   });
@@ -173,7 +174,7 @@ describe('Storybook: every story in headless Chromium', { skip }, () => {
   test('every story renders its player, and it plays or fails as the story says', { timeout: 600_000 }, async () => {
     for (const { id } of stories) {
       const key = id.split('--')[1]!;
-      if (key === 'streaming') continue; // its own test, with the demo server
+      if (key === 'streaming' || key === 'partly-loaded') continue; // their own tests, with the demo server
       const expectation = expectations[key] ?? {};
       const states = await loadStory(id, expectation);
       assertQuiet(id, expectation);
@@ -201,5 +202,36 @@ describe('Storybook: every story in headless Chromium', { skip }, () => {
     assert.match(await page.$eval('.streaming-note', (note) => note.textContent ?? ''), /npm start/, 'the note says the story needs the demo server');
     // Server-paced: what has arrived grows in real time.
     await page.waitForFunction((from) => (window as unknown as { playerStates(): PlayerState[] }).playerStates()[0]!.buffered > from + 1, { timeout: 10000 }, first!.buffered);
+  });
+
+  test('Partly loaded: a paced file from the demo server, hatched past what was read, its seek near the end approximate until seeked', async () => {
+    const id = stories.find((story) => story.id.endsWith('--partly-loaded'))!.id;
+    const port = portOf(demo);
+    pageErrors = [];
+    consoleErrors = [];
+    // Not through loadStory, which waits for a frame: the story seeks at its first frame, and the seek is what this test watches.
+    await page.goto(`${base}/iframe.html?id=${encodeURIComponent(id)}&viewMode=story&args=port:${port};throttle:2mbit`);
+    const player = 'document.querySelector("desktop-recording-player")';
+    // The seek near the end waits for the download, its approximate screen shown.
+    await page.waitForFunction(`${player}?.seeking && !!${player}.shadowRoot.querySelector('[part~="approximate"]')?.isConnected`, { timeout: 30000, polling: 50 });
+    const shown = (await page.evaluate(`({
+      src: ${player}.src,
+      duration: ${player}.duration,
+      read: ${player}.buffered.end(0),
+      label: ${player}.shadowRoot.querySelector('[part~="approximate-label"]').textContent,
+      rail: getComputedStyle(${player}.shadowRoot.querySelector('[part~="slider"]')).backgroundSize,
+      note: document.querySelector('.partly-loaded-note').textContent,
+    })`)) as { src: string; duration: number; read: number; label: string; rail: string; note: string };
+    assert.equal(shown.src, `http://127.0.0.1:${port}/recordings/${STREAMED}.tar?throttle=2mbit`, 'the story took the port and the rate from its args');
+    assert.match(shown.note, /npm start -- --cors-origin http:\/\/127\.0\.0\.1:\d+/, 'the note says how to start the demo server for this page');
+    assert.ok(Math.abs(shown.duration - 122) < 1, `the whole duration while the file loads (${shown.duration} s)`);
+    assert.ok(shown.read < shown.duration * 0.85, `not read up to the seek's target yet (${shown.read} s)`);
+    assert.match(shown.label, /^Approximate screen — loading the exact one: \d+\.\d (of \d+\.\d MB|MB read)$/);
+    assert.ok(parseFloat(shown.rail) > 0, `the timeline is hatched past what was read (${shown.rail})`);
+    // The download gets there: the exact screen, the layer gone.
+    await page.waitForFunction(`!${player}.seeking && ${player}.readyState >= 2`, { timeout: 60000 });
+    assert.equal(await page.evaluate(`${player}.shadowRoot.querySelector('[part~="approximate"]')?.isConnected ?? false`), false, 'the approximate screen is gone once seeked');
+    assert.equal(await page.evaluate(`${player}.error`), null);
+    assertQuiet(id, {});
   });
 });

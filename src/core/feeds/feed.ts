@@ -30,6 +30,8 @@ export interface RecordingFeed {
    * seek reading); else resolves once it stopped reading.
    */
   preview?(timeMs: number, maxParts: number, sink: SeekPartSink, signal: AbortSignal): Promise<void> | undefined;
+  /** Bytes of the file the download in order has read (a file feed). */
+  readonly receivedBytes?: number;
   /** Stops for good (a new load, or the player closed). */
   close(): void;
 }

@@ -84,6 +84,10 @@ export class FileFeed implements RecordingFeed {
 
   steer(): void {}
 
+  get receivedBytes(): number {
+    return this.frontBytes;
+  }
+
   /** A moment past what has arrived: read the parts it needs by range, while the download in order waits. */
   want(timeMs: number): void {
     const { sink, seekReads } = this;

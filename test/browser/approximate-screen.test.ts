@@ -1,0 +1,191 @@
+// While a seek waits for the download (a PNG-era recording whose wallpaper is never repainted:
+// no parts read out of order can compose its exact screen), an approximate screen shows above the
+// real one, marked as such: the screen canvas keeps its exact pixels, `seeked` still means the exact
+// screen, and the layer goes at `seeked`, a new seek or `emptied`. The download is held by the paced
+// Range middleware (test/tools/paced-range-middleware.mjs); never elapsed time.
+import { expect } from '@open-wc/testing';
+import '../../src/define.js';
+import type { DesktopRecordingPlayer } from '../../src/index.js';
+import { nextEvent } from '../helpers/next-event.js';
+import { difference, imageDataOf, referenceScreens, screenUpdatesOf } from '../helpers/reference-screen.js';
+import { expectScreenAt, partOffsets, player, serve } from '../helpers/range-serve.js';
+import { tdpbRecording } from '../helpers/multipart-recordings.js';
+import { noisePng, screenRecording, solidPng, type ScreenStep } from '../helpers/screen-recording.js';
+import { until } from './element-fixtures.js';
+
+const WALLPAPER = [
+  [200, 40, 40],
+  [40, 200, 40],
+  [40, 40, 200],
+  [200, 200, 40],
+] as const;
+
+/**
+ * A 256×128 desktop whose bottom row (the wallpaper, four solid colours) is painted once, at the
+ * start; noise tiles repaint the top row, one every 200 ms for a minute, in parts of about 64 KB.
+ */
+async function wallpaperOnceSteps(): Promise<ScreenStep[]> {
+  const pngs = await Promise.all(Array.from({ length: 9 }, (_, i) => noisePng(i + 31)));
+  const steps: ScreenStep[] = [{ timeMs: 0, screen: { width: 256, height: 128 } }];
+  for (let cell = 0; cell < 4; cell++) steps.push({ timeMs: 0, tile: { left: cell * 64, top: 64, color: WALLPAPER[cell]!, png: await solidPng(WALLPAPER[cell]!) } });
+  for (let i = 0; i < 300; i++) steps.push({ timeMs: i * 200, tile: { left: (i % 4) * 64, top: 0, color: [0, 0, 0], png: pngs[i % pngs.length] } });
+  return steps;
+}
+
+const layerOf = (element: DesktopRecordingPlayer) => element.shadowRoot!.querySelector<HTMLElement>('[part~="approximate"]');
+const labelOf = (element: DesktopRecordingPlayer) => element.shadowRoot!.querySelector<HTMLElement>('[part~="approximate-label"]')?.textContent ?? '';
+
+/** The approximate screen's pixels (its canvas, at the recording's resolution). */
+function approximatePixels(element: DesktopRecordingPlayer): ImageData {
+  const canvas = element.shadowRoot!.querySelector<HTMLCanvasElement>('[part~="approximate-screen"]')!;
+  return canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+}
+
+/** The pixels of a 64×64 cell of `image` (column, row) equal those of `reference`. */
+function cellEquals(image: ImageData, reference: ImageData, column: number, row: number): boolean {
+  for (let y = row * 64; y < row * 64 + 64; y++) {
+    for (let x = column * 64; x < column * 64 + 64; x++) {
+      const at = (y * image.width + x) * 4;
+      for (let c = 0; c < 3; c++) if (image.data[at + c] !== reference.data[at + c]) return false;
+    }
+  }
+  return true;
+}
+
+/** The mean brightness of a cell. */
+function cellBrightness(image: ImageData, column: number, row: number): number {
+  let sum = 0;
+  for (let y = row * 64; y < row * 64 + 64; y++) for (let x = column * 64; x < column * 64 + 64; x++) for (let c = 0; c < 3; c++) sum += image.data[(y * image.width + x) * 4 + c]!;
+  return sum / (64 * 64 * 3);
+}
+
+/** Loads `bytes` held at the third part, to the moment the download in order stopped there. */
+async function heldPlayer(bytes: Uint8Array) {
+  const served = await serve(bytes, 'honest', partOffsets(bytes)[2]!);
+  const element = await player();
+  const metadata = nextEvent(element, 'loadedmetadata');
+  element.src = served.url;
+  await metadata;
+  await until(() => element.readyState >= 2, 'the first frame is painted');
+  return { served, element };
+}
+
+describe('the approximate screen while a seek waits for the download', () => {
+  for (const kind of ['PNG tiles', 'TDPB'] as const) {
+    it(`${kind}: shown above the exact screen with the unknown cells marked and a label, gone at seeked, which paints the exact screen`, async () => {
+      const steps = await wallpaperOnceSteps();
+      const bytes = kind === 'TDPB' ? await tdpbRecording(steps) : await screenRecording(steps, { partSize: 64 * 1024 });
+      const { served, element } = await heldPlayer(bytes);
+      const before = element.currentTime * 1000;
+      const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
+      const [screenBefore, screenAtTarget] = await referenceScreens(await screenUpdatesOf(bytes), [before, target * 1000]);
+
+      const waiting = nextEvent(element, 'waiting');
+      element.currentTime = target;
+      await waiting;
+      await until(() => !!layerOf(element)?.isConnected, 'the approximate screen shows');
+      // At once the screen where the download stopped, every cell marked; then with the parts read for the target, which say how many bytes it needs.
+      await until(() => / of /.test(labelOf(element)), 'the approximate screen with the parts read for the target');
+      expect(element.seeking, 'the seek still waits for the exact screen').to.equal(true);
+      expect(labelOf(element)).to.match(/^Approximate screen — loading the exact one: \d+\.\d of \d+\.\d MB$/);
+      const [, loaded, needed] = /(\d+\.\d) of (\d+\.\d)/.exec(labelOf(element))!;
+      expect(Number(loaded), 'what the download in order has read').to.equal(Number((partOffsets(bytes)[2]! / 1e6).toFixed(1)));
+      expect(Number(needed) * 1e6, 'the bytes up to the target').to.be.within(bytes.length * 0.85, bytes.length + 1e5);
+      await until(() => element.shadowRoot!.querySelector('[role="status"][aria-live="polite"]')!.textContent === 'Approximate screen — loading the exact one', 'the live region says it once');
+
+      // The screen itself keeps the exact pixels it had: captureFrame never sees the approximation.
+      const frame = await imageDataOf(await element.captureFrame());
+      expect(difference(frame, screenBefore!).pixels, 'the screen canvas still shows the exact screen of before').to.equal(0);
+      // The top row, which the parts read before the target paint, is the recording's there; the wallpaper row is dimmed and hatched.
+      const approximate = approximatePixels(element);
+      expect([approximate.width, approximate.height]).to.deep.equal([256, 128]);
+      for (let column = 0; column < 4; column++) {
+        expect(cellEquals(approximate, screenAtTarget!, column, 0), `cell ${column} of the top row is the recording's at the target`).to.equal(true);
+        expect(cellBrightness(approximate, column, 1), `cell ${column} of the wallpaper is marked as possibly changed`).to.be.below(cellBrightness(screenAtTarget!, column, 1) * 0.7);
+      }
+
+      let goneAtSeeked: boolean | undefined;
+      element.addEventListener('seeked', () => (goneAtSeeked = !layerOf(element)?.isConnected), { once: true });
+      const seeked = nextEvent(element, 'seeked');
+      await served.release();
+      await seeked;
+      expect(goneAtSeeked, 'the layer is gone when seeked fires').to.equal(true);
+      expect(element.currentTime).to.equal(target);
+      await expectScreenAt(element, served.bytes, target * 1000);
+    });
+  }
+
+  it('a server that ignores Range: nothing is read out of order, the screen where the download stopped shows with every cell marked', async () => {
+    const bytes = await screenRecording(await wallpaperOnceSteps(), { partSize: 64 * 1024 });
+    const served = await serve(bytes, 'ignore', partOffsets(bytes)[2]!);
+    const element = await player();
+    const loaded = nextEvent(element, 'loadeddata');
+    element.src = served.url;
+    await loaded;
+    const target = Math.floor(element.buffered.end(0) * 1000 + 5000) / 1000;
+    const [screenAtTarget] = await referenceScreens(await screenUpdatesOf(bytes), [target * 1000]);
+    element.currentTime = target;
+    await until(() => !!layerOf(element)?.isConnected, 'the approximate screen shows');
+    expect(labelOf(element)).to.match(/^Approximate screen — loading the exact one: \d+\.\d MB read$/);
+    const approximate = approximatePixels(element);
+    for (let row = 0; row < 2; row++) {
+      for (let column = 0; column < 4; column++) {
+        expect(cellBrightness(approximate, column, row), `cell ${column},${row} is marked as possibly changed`).to.be.below(cellBrightness(screenAtTarget!, column, row) * 0.7);
+      }
+    }
+    const seeked = nextEvent(element, 'seeked');
+    await served.release();
+    await seeked;
+    expect(layerOf(element)?.isConnected ?? false).to.equal(false);
+    await expectScreenAt(element, served.bytes, target * 1000);
+  });
+
+  it('a new seek removes it at once, and the next wait shows it again, in German with the German table', async () => {
+    const bytes = await screenRecording(await wallpaperOnceSteps(), { partSize: 64 * 1024 });
+    const { served, element } = await heldPlayer(bytes);
+    element.currentTime = Math.floor(served.durationMs * 0.9) / 1000;
+    await until(() => !!layerOf(element)?.isConnected, 'the approximate screen shows');
+    await import('../../src/strings/de.js');
+    element.lang = 'de';
+    let goneAtSeeking: boolean | undefined;
+    element.addEventListener('seeking', () => (goneAtSeeking = !layerOf(element)?.isConnected), { once: true });
+    const seeking = nextEvent(element, 'seeking');
+    element.currentTime = Math.floor(served.durationMs * 0.6) / 1000;
+    await seeking;
+    expect(goneAtSeeking, 'gone when the new seek starts').to.equal(true);
+    await until(() => !!layerOf(element)?.isConnected, 'the approximate screen of the new target shows');
+    expect(labelOf(element)).to.match(/^Ungefähres Bild — das genaue wird geladen: \d+,\d (von \d+,\d MB|MB gelesen)$/);
+    await until(() => / von /.test(labelOf(element)), 'the parts read for the new target say how many bytes it needs');
+    expect(labelOf(element)).to.match(/^Ungefähres Bild — das genaue wird geladen: \d+,\d von \d+,\d MB$/);
+    const emptied = nextEvent(element, 'emptied');
+    element.removeAttribute('src');
+    element.load();
+    await emptied;
+    expect(layerOf(element)?.isConnected ?? false, 'gone with the recording').to.equal(false);
+    await served.release();
+  });
+
+  it('a seek that lands without waiting for the download never shows it', async () => {
+    const bytes = await screenRecording(await wallpaperOnceSteps(), { partSize: 64 * 1024 });
+    const element = await player();
+    const added: string[] = [];
+    const observer = new MutationObserver((records) => {
+      for (const record of records) for (const node of record.addedNodes) if (node instanceof HTMLElement && node.part.contains('approximate')) added.push(node.outerHTML);
+    });
+    observer.observe(element.shadowRoot!, { childList: true, subtree: true });
+    let waited = 0;
+    element.addEventListener('waiting', () => (waited += 1));
+    const loaded = nextEvent(element, 'canplaythrough');
+    element.srcObject = new Blob([bytes as BlobPart]);
+    await loaded;
+    for (const fraction of [0.9, 0.2, 0.6]) {
+      const seeked = nextEvent(element, 'seeked');
+      element.currentTime = Math.floor(element.duration * fraction * 1000) / 1000;
+      await seeked;
+      await expectScreenAt(element, bytes, element.currentTime * 1000);
+    }
+    observer.disconnect();
+    expect(waited, 'no seek waited').to.equal(0);
+    expect(added, 'the approximate screen never showed').to.deep.equal([]);
+  });
+});
