@@ -8,7 +8,7 @@ import '../../src/define.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { repeatedFastPath } from '../helpers/multipart-recordings.js';
 import { nextEvent } from '../helpers/next-event.js';
-import { REMOTEFX_SAMPLE, partOffsets, player, serve } from '../helpers/range-serve.js';
+import { REMOTEFX_SAMPLE, partOffsets, serve, wholeFileScreenAt } from '../helpers/range-serve.js';
 import { part, until } from './element-fixtures.js';
 
 /** A canvas's pixels, read back through a 2D canvas. */
@@ -21,14 +21,7 @@ function pixelsOfCanvas(canvas: HTMLCanvasElement): ImageData {
 
 /** The screen a player with the whole file at hand shows at `timeMs`, scaled to `width`×`height` the way the engine scales thumbnails (`core/thumbnails.ts`). */
 async function referenceThumbnail(bytes: Uint8Array, timeMs: number, width: number, height: number): Promise<ImageData> {
-  const local = await player();
-  const loaded = nextEvent(local, 'canplaythrough');
-  local.srcObject = new Blob([bytes as BlobPart]);
-  await loaded;
-  const seeked = nextEvent(local, 'seeked');
-  local.currentTime = timeMs / 1000;
-  await seeked;
-  const screen = await createImageBitmap(await local.captureFrame());
+  const screen = await createImageBitmap(await wholeFileScreenAt(bytes, timeMs));
   const output = new OffscreenCanvas(width, height);
   const context = output.getContext('2d', { alpha: false })!;
   context.imageSmoothingQuality = 'high';

@@ -4,17 +4,13 @@
 // what it did not fetch twice, is read from the middleware's log; never elapsed time.
 import { expect } from '@open-wc/testing';
 import '../../src/define.js';
-import type { AuditEventInit } from '../../src/format/events.js';
 import { readRecording } from '../../src/format/reader.js';
-import { writeRecording } from '../helpers/recording-bytes.js';
 import { nextEvent } from '../helpers/next-event.js';
+import { repeatedFastPath, tdpbRecording } from '../helpers/multipart-recordings.js';
 import { difference, imageDataOf } from '../helpers/reference-screen.js';
-import { REMOTEFX_SAMPLE, expectNoByteTwice, repeatedFastPath, expectScreenAt, partOffsets, player, rangeStart, recordEvents, serve, type Served } from '../helpers/range-serve.js';
+import { REMOTEFX_SAMPLE, expectNoByteTwice, expectScreenAt, partOffsets, player, rangeStart, recordEvents, serve, type Served } from '../helpers/range-serve.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
-import { noisePng, screenMessages, screenRecording, type ScreenStep } from '../helpers/screen-recording.js';
-import { timestampOfMs } from '../../src/format/events.js';
-import { encodeTdpb } from '../../src/format/tdp.js';
-import { T0 } from '../helpers/recording-bytes.js';
+import { noisePng, screenRecording, type ScreenStep } from '../helpers/screen-recording.js';
 
 /**
  * A 256×128 desktop (eight 64×64 cells) repainted cell by cell, one tile every 200 ms for a minute,
@@ -22,15 +18,6 @@ import { T0 } from '../helpers/recording-bytes.js';
  */
 async function repaintingRecording(): Promise<Uint8Array> {
   return screenRecording(await repaintingSteps(), { partSize: 64 * 1024 });
-}
-
-/** The steps as a Teleport 2026 recording: each screen message a TDPB envelope (`tdpbMessage`), in parts of about 64 KB. */
-async function tdpbRecording(steps: ScreenStep[]): Promise<Uint8Array> {
-  const events: AuditEventInit[] = (await screenMessages(steps)).map(({ timeMs, message }, index) => ({
-    case: 'desktopRecording',
-    value: { metadata: { index: BigInt(index), type: 'desktop.recording', time: timestampOfMs(T0 + timeMs) }, tdpbMessage: encodeTdpb(message), delayMilliseconds: BigInt(timeMs) },
-  }));
-  return writeRecording(events, { partSize: 64 * 1024 });
 }
 
 /** The steps of `repaintingRecording`: a 256×128 desktop repainted cell by cell, a tile every 200 ms for a minute. */
@@ -207,7 +194,7 @@ describe('random access: a seek past what arrived reads only the parts that mome
   });
 
   it('RemoteFX: the seek lands exactly with the decoder state the front gave (RemoteFX headers), from far fewer bytes than lie before the target', async () => {
-    const bytes = await repeatedFastPath(REMOTEFX_SAMPLE, 4);
+    const { bytes } = await repeatedFastPath(REMOTEFX_SAMPLE, 4);
     const served = await serve(bytes, 'honest', partOffsets(bytes)[2]!);
     const element = await loadedPlayer(served);
     // Two seconds into the last repeat: its first frames cover the screen.

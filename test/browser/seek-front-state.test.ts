@@ -10,7 +10,8 @@ import '../../src/define.js';
 import { carriesFastPath } from '../../src/core/fast-path-gate.js';
 import { RecordingReader } from '../../src/format/reader.js';
 import { nextEvent } from '../helpers/next-event.js';
-import { REMOTEFX_SAMPLE, expectNoByteTwice, expectScreenAt, loadedWhileHeld, partOffsets, repeatedFastPath } from '../helpers/range-serve.js';
+import { repeatedFastPath } from '../helpers/multipart-recordings.js';
+import { REMOTEFX_SAMPLE, expectNoByteTwice, expectScreenAt, loadedWhileHeld, partOffsets } from '../helpers/range-serve.js';
 
 /** The shortest start of `bytes` from which the reader gives the screen size (TDP 31), and no fast-path update yet. */
 async function screenSizeOnly(bytes: Uint8Array): Promise<number> {
@@ -28,7 +29,7 @@ async function screenSizeOnly(bytes: Uint8Array): Promise<number> {
 
 describe('a seek right after loadedmetadata, before the download in order has any fast-path update', () => {
   it('RemoteFX: the island waits for the front\'s first paint (its header blocks), then lands exactly from range reads', async () => {
-    const bytes = await repeatedFastPath(REMOTEFX_SAMPLE, 4);
+    const { bytes } = await repeatedFastPath(REMOTEFX_SAMPLE, 4);
     const sizeOnly = await screenSizeOnly(bytes);
     const { served, element, seen } = await loadedWhileHeld(bytes, [sizeOnly, partOffsets(bytes)[2]!]);
     expect(element.duration * 1000, 'the whole duration at loadedmetadata').to.equal(served.durationMs);

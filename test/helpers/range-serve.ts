@@ -3,12 +3,10 @@
 // tests share (the screen at a moment against the reference, no byte fetched twice).
 import { expect, fixture, html } from '@open-wc/testing';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
-import type { AuditEventInit } from '../../src/format/events.js';
 import { readRecording } from '../../src/format/reader.js';
 import { TimelineBuilder } from '../../src/format/timeline.js';
 import { difference, imageDataOf, referenceScreens, screenUpdatesOf } from './reference-screen.js';
 import { nextEvent } from './next-event.js';
-import { desktopRecording, writeRecording } from './recording-bytes.js';
 
 export const PNG_SAMPLE = '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720.tar';
 export const REMOTEFX_SAMPLE = '3b8e5d10-7c2a-4f61-9e0b-15a0c0de0003.tar';
@@ -136,24 +134,4 @@ export async function loadedWhileHeld(bytes: Uint8Array, holds: number | number[
 
 export async function player(): Promise<DesktopRecordingPlayer> {
   return fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 480px"></desktop-recording-player>`);
-}
-
-/**
- * A fast-path sample's screen updates played `times` times in a row (the screen size once, at the
- * start), in parts of about 64 KB: each repeat starts with full frames, whose RemoteFX frames need
- * the header blocks of the first.
- */
-export async function repeatedFastPath(file: string, times: number): Promise<Uint8Array> {
-  const sample = new Uint8Array(await (await fetch(`/demo/recordings/${file}`)).arrayBuffer());
-  const updates = (await readRecording(sample)).events.flatMap(({ event }) => (event.case === 'desktopRecording' ? [{ delayMs: Number(event.value.delayMilliseconds), message: event.value.message }] : []));
-  const periodMs = updates.at(-1)!.delayMs + 1000;
-  const events: AuditEventInit[] = [];
-  for (let repeat = 0; repeat < times; repeat++) {
-    for (const { delayMs, message } of updates) {
-      // TDP 31 ConnectionActivated sets the screen size: once.
-      if (repeat > 0 && message[0] === 31) continue;
-      events.push(desktopRecording(events.length, repeat * periodMs + delayMs, message));
-    }
-  }
-  return writeRecording(events, { partSize: 64 * 1024 });
 }
