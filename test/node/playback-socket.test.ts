@@ -87,7 +87,7 @@ class Client {
   }
 
   /** Resolves with the first frame (from index `from`) that matches. */
-  async waitFor(match: (frame: Frame) => boolean, timeoutMs = 4000, from = 0): Promise<Frame> {
+  async waitFor(match: (frame: Frame) => boolean, timeoutMs = 20_000, from = 0): Promise<Frame> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const found = this.frames.slice(from).find(match);
@@ -213,7 +213,7 @@ describe('playback websocket', () => {
   test('a committed sample fast-forwarded end to end: every frame decodes to the bytes in the file', async () => {
     const client = await Client.open(wsUrl(SAMPLE, '/v1'));
     client.send({ action: 'seek', pos: 1e9 });
-    await client.waitForEnd(8000);
+    await client.waitForEnd();
     const { events } = await readRecording(new Uint8Array(await import('node:fs/promises').then((fs) => fs.readFile(join(dir, `${SAMPLE}.tar`)))));
     const recorded = events.flatMap((e) => (e.event.case === 'desktopRecording' ? [e.event.value] : []));
     assert.equal(client.events.length, recorded.length);
