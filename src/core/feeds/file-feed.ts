@@ -77,8 +77,8 @@ export class FileFeed implements RecordingFeed {
   /** How far the download in order has asked for the file (by range): a seek does not fetch those bytes again. */
   private frontRequested = 0;
 
-  /** Settles once the read has stopped (ended, failed or closed): the sink hears nothing more. */
-  stopped: Promise<void> = Promise.resolve();
+  /** From start(): settles once the read has stopped (ended, failed or closed), when the sink hears nothing more. */
+  stopped: Promise<void> | undefined;
 
   start(sink: FeedSink): void {
     this.sink = sink;
