@@ -55,24 +55,6 @@ export function rangeStart(range: string, length: number): number {
   return first === '' ? length - Number(last) : Number(first);
 }
 
-/**
- * The bytes sent for ranges other than the download in order's, whose ranges follow each other
- * from byte 0 (each starting where the one before it ends). What a seek or a preview read, however
- * far the download in order got meanwhile.
- */
-export function bytesOutOfOrder(ranges: Array<{ range: string | null; bytes: number }>, length: number): number {
-  let next = 0;
-  let sum = 0;
-  for (const { range, bytes } of ranges) {
-    if (range === null) continue;
-    const start = rangeStart(range, length);
-    const last = /^bytes=\d+-(\d+)$/.exec(range)?.[1];
-    if (start === next && last !== undefined) next = Number(last) + 1;
-    else sum += bytes;
-  }
-  return sum;
-}
-
 /** The bytes the server sent for each range (`bytes=a-b`, `bytes=-n`; cut short when the player stopped reading) never overlap: no byte of the file is fetched twice. */
 export function expectNoByteTwice(ranges: Array<{ range: string | null; bytes: number }>, length: number): void {
   const spans = ranges.map(({ range, bytes }) => {
