@@ -20,8 +20,6 @@ export const SESSION_ID = '5e55-1234';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-
-/** Waits until `condition()` holds (checked every 20 ms), failing with `what` after `timeoutMs`. */
 /**
  * Resolves once the engine has handled every request the element sent before the call, and the
  * page has every event those requests fired right away: the engine answers requests in order, and
@@ -34,6 +32,7 @@ export async function engineCaughtUp(element: DesktopRecordingPlayer): Promise<v
   await element.captureFrame().catch(() => undefined);
 }
 
+/** Waits until `condition()` holds (checked every 20 ms), failing with `what` after `timeoutMs`. */
 export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   // Date.now: a test's page clock (test/helpers/page-clock.ts) may hold performance.now() still.
   for (const started = Date.now(); !condition(); await sleep(20)) {

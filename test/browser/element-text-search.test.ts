@@ -147,7 +147,7 @@ describe('text search: the search box', () => {
       expect(outline.top - host.top).to.be.closeTo(place.y + 40 * place.scaleY - 3, 0.5);
       expect(outline.width).to.be.closeTo(115 * place.scaleX + 6, 0.5);
       expect(outline.height).to.be.closeTo(12 * place.scaleY + 6, 0.5);
-      await until(() => !element.shadowRoot!.querySelector('[part~=search-outline]'), 'the outline goes after a moment', 5000);
+      await until(() => !element.shadowRoot!.querySelector('[part~=search-outline]'), 'the outline goes after a moment', 20_000);
     });
   }
 

@@ -5,7 +5,7 @@ import { MediaEvent } from '../../src/playback-state.js';
 import { T0 } from '../helpers/recording-bytes.js';
 import { blobUrl, pixelsOf, screenRecording, type Rgb, type ScreenStep } from '../helpers/screen-recording.js';
 import { eventually, nextEvent } from '../helpers/next-event.js';
-import { engineCaughtUp } from './element-fixtures.js';
+import { engineCaughtUp, until } from './element-fixtures.js';
 import { advanceUntil, PageClock, withEngineInPage } from '../helpers/page-clock.js';
 
 const RED: Rgb = [255, 0, 0];
@@ -77,7 +77,6 @@ function countFetches(url: string): { (): number; restore(): void } {
   return Object.assign(() => count, { restore: () => void (window.fetch = realFetch) });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('<desktop-recording-player>', () => {
   before(async () => {
@@ -201,7 +200,10 @@ describe('<desktop-recording-player>', () => {
       { timeMs: 300, click: { button: 0 } },
       { timeMs: 2000, tile: { left: 0, top: 0, color: RED } },
     ];
-    const element = await player(urlOf(await screenRecording(steps)));
+    // The engine in the page, on a clock the test moves: the ripple, drawn from the clock, stays
+    // at its start until the clock moves on.
+    const url = urlOf(await screenRecording(steps));
+    const element = await withEngineInPage(() => player(url));
     const layer = element.shadowRoot!.querySelector<HTMLCanvasElement>('canvas.cursor')!;
     const probe = new OffscreenCanvas(256, 128).getContext('2d', { willReadFrequently: true })!;
     // A ring of the left button's amber colour, somewhere 4–22 px from the pointer's tip.
@@ -215,14 +217,21 @@ describe('<desktop-recording-player>', () => {
       return false;
     };
     expect(rippleVisible(), 'no ripple before the click').to.equal(false);
-    await element.play();
-    let seen = false;
-    for (let waited = 0; waited < 1500 && !seen; waited += 15) {
-      await sleep(15);
-      seen = rippleVisible();
+    const clock = PageClock.install();
+    try {
+      await element.play();
+      await advanceUntil(clock, element, () => element.currentTime >= 0.3, 'playing past the click');
+      const paused = nextEvent(element, 'pause');
+      element.pause();
+      await paused;
+      // The layer shows what was drawn on it once the page renders.
+      await until(rippleVisible, 'a ripple is drawn after the click');
+      // It fades out over 450 ms of the clock.
+      clock.advance(450);
+      await until(() => !rippleVisible(), 'the ripple is gone 450 ms after it started');
+    } finally {
+      clock.uninstall();
     }
-    element.pause();
-    expect(seen, 'a ripple was drawn after the click').to.equal(true);
     const frame = await screenAt(element);
     for (const [x, y] of [[96 + 10, 32], [96, 32 + 12], [96 - 12, 32]] as const) {
       expect(frame.at(x, y), `captured pixel (${x}, ${y})`).to.deep.equal(x >= 64 && y < 64 ? [...GREEN, 255] : [...BLACK, 255]);

@@ -60,19 +60,22 @@ export class FakeTime implements ServerTime {
 
   /**
    * Advances timer by timer until `done()` holds (at most `limitMs` of fake time). While no timer
-   * is set, the server may be reading a file: that is waited for in real time, a little at a time.
+   * is set, the server may be reading a file: that is waited for in real time, a little at a time,
+   * up to `idleLimitMs` (a busy machine reads slowly).
    */
-  async runUntil(done: () => boolean, limitMs = 3_600_000): Promise<void> {
+  async runUntil(done: () => boolean, limitMs = 3_600_000, idleLimitMs = 30_000): Promise<void> {
     const end = this.nowMs + limitMs;
-    for (let idle = 0; !done() && idle < 200; ) {
+    let idleSince: number | undefined;
+    while (!done()) {
       await this.settle();
       const next = this.timers.sort((a, b) => a.at - b.at || a.id - b.id)[0];
       if (next && next.at > end) return;
       if (next) {
-        idle = 0;
+        idleSince = undefined;
         await this.advance(next.at - this.nowMs);
       } else {
-        idle += 1;
+        idleSince ??= Date.now();
+        if (Date.now() - idleSince > idleLimitMs) return;
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     }

@@ -48,10 +48,22 @@ export interface ManualTime {
 
 /**
  * `startServerModule`, its playback sockets pacing (and budgeting restarts) by a time that stands
- * still until the test moves it: commands over the child's stdin (see serve-child.ts).
+ * still until the test moves it: commands over the child's stdin (see time-commands.ts).
  */
 export async function startServerModuleOnManualTime(options: Partial<ServeOptions> & { recordingsDir: string }): Promise<ServerProcess & { time: ManualTime }> {
-  const server = await start(process.execPath, serveChildArgs({ ...options, manualTime: true }), { stdio: ['pipe', 'pipe', 'pipe'] });
+  return onManualTime(await start(process.execPath, serveChildArgs({ ...options, manualTime: true }), { stdio: ['pipe', 'pipe', 'pipe'] }));
+}
+
+/**
+ * `desktop-recording serve …args` from the sources (serve-cli-child.ts): the options as the command
+ * parses them, its playback sockets on a time the test moves, as `startServerModuleOnManualTime`.
+ */
+export async function startCommandOnManualTime(args: string[]): Promise<ServerProcess & { time: ManualTime }> {
+  const child = fileURLToPath(new URL('./serve-cli-child.ts', import.meta.url));
+  return onManualTime(await start(process.execPath, ['--import', 'tsx', child, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }));
+}
+
+function onManualTime(server: ServerProcess): ServerProcess & { time: ManualTime } {
   const { stdin, stdout } = server.child;
   const replies: Array<(line: string) => void> = [];
   createInterface({ input: stdout! }).on('line', (line) => {

@@ -76,6 +76,37 @@ function serveRanges(request: IncomingMessage, response: ServerResponse, body: U
   }
 }
 
+/**
+ * Passes the bodies of responses from `url` through a stream that calls `readPending` once the
+ * reader asks for more after `bytes` bytes: a read is then waiting for the server. Gives the real
+ * `fetch` back when called.
+ */
+function watchBodyReads(url: string, bytes: number, readPending: () => void): () => void {
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (input, init) => {
+    const response = await realFetch(input, init);
+    if (String(input) !== url || !response.body) return response;
+    const source = response.body.getReader();
+    let passed = 0;
+    // No queue (high-water mark 0): `pull` runs only while a read waits.
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          if (passed >= bytes) readPending();
+          const { done, value } = await source.read();
+          if (done) return controller.close();
+          passed += value.length;
+          controller.enqueue(value);
+        },
+        cancel: (reason) => source.cancel(reason),
+      },
+      { highWaterMark: 0 },
+    );
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+  return () => void (globalThis.fetch = realFetch);
+}
+
 /** A recording of `count` events, large enough to come in several chunks. */
 const bytes = (count: number) => writeRecording(sampleEvents(count), { partSize: 4096 });
 
@@ -220,13 +251,16 @@ describe('FileFeed', () => {
   test('waits for the session between chunks when it is busy (back-pressure)', async () => {
     let holds = 0;
     let release: (() => void) | undefined;
+    let heldBack!: () => void;
+    const asked = new Promise<void>((resolve) => (heldBack = resolve));
     const { sink, done, count } = recordingSink(() => {
       if (holds > 0) return undefined;
       holds += 1;
+      heldBack();
       return new Promise<void>((resolve) => (release = resolve));
     });
     new FileFeed(concatBytes([recording]), timing).start(sink);
-    for (let i = 0; i < 1000 && !release; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    await asked;
     assert.ok(release, 'the feed asked whether the session is ready');
     await timing.yield();
     assert.equal(count(), 0, 'nothing delivered while the session is busy');
@@ -247,8 +281,8 @@ describe('FileFeed', () => {
     const feed = new FileFeed(`${base}/recording`, timing);
     feed.start(closed.sink);
     feed.close();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.deepEqual(closed.calls, []);
+    await feed.stopped;
+    assert.deepEqual(closed.calls, [], 'nothing said until the read stopped');
   });
 
   test('damaged bytes after good ones: the good events, then a failure with the reason', async () => {
@@ -262,13 +296,22 @@ describe('FileFeed', () => {
   });
 
   test('a live recording (x-recording-live): live before the events, caughtUp once a read had to wait, end when the response ends', async () => {
-    const { sink, calls, done, count } = recordingSink();
-    new FileFeed(`${base}/live`, timing).start(sink);
-    // Once every event written so far is delivered, the feed waits for the session: the rest comes
-    // only after that wait has lasted longer than a read of bytes already there could.
-    const written = (await readRecording(recording.subarray(0, half))).events.length;
-    while (count() < written) await new Promise((resolve) => setTimeout(resolve, 10));
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    const { sink, calls, done } = recordingSink();
+    let readPending!: () => void;
+    const waiting = new Promise<void>((resolve) => (readPending = resolve));
+    const unwatch = watchBodyReads(`${base}/live`, half, readPending);
+    // The feed's clock stands still but where the test moves it, so a read's wait lasts as long as the test says.
+    let nowMs = 0;
+    try {
+      new FileFeed(`${base}/live`, { ...timing, now: () => nowMs }).start(sink);
+      await waiting;
+    } finally {
+      unwatch();
+    }
+    assert.ok(!calls.includes('caughtUp'), 'not caught up while reads answer at once');
+    // Everything written so far is read and the feed waits for more: the session goes on only
+    // after that wait has lasted longer than a read of bytes already there could.
+    nowMs += 1000;
     releaseLiveRest();
     await done;
     assert.equal(calls[0], 'live');

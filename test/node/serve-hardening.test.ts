@@ -14,7 +14,7 @@ import WebSocket from 'ws';
 import { encodeTdp } from '../../src/format/tdp.js';
 import { createRecorder, memorySink } from '../../src/recorder/index.js';
 import { multiPartGzipBomb } from '../helpers/recording-bytes.js';
-import { startCommand, startServerModule, startServerModuleOnManualTime, type ManualTime, type ServerProcess } from '../helpers/serve-process.js';
+import { startCommand, startCommandOnManualTime, startServerModule, type ManualTime, type ServerProcess } from '../helpers/serve-process.js';
 
 /** A small valid recording (`durationMs` long, events every `stepMs`). */
 async function recording(sessionId: string, durationMs = 1000, stepMs = 100): Promise<Uint8Array> {
@@ -499,7 +499,7 @@ describe('recordings server: playback websocket limits', () => {
   });
 });
 
-describe('recordings server: restart budget, on a clock the test moves', () => {
+describe('recordings server: restart budget (--max-restarts), on a clock the test moves', () => {
   let dir = '';
   let server: ServerProcess & { time: ManualTime };
 
@@ -508,8 +508,9 @@ describe('recordings server: restart budget, on a clock the test moves', () => {
     // 200 events: a forward seek to the end sends them all.
     await writeFile(join(dir, 'long.tar'), await recording('long', 20_000, 100));
     await writeFile(join(dir, 'ok.tar'), await recording('ok'));
-    // The server module in its own process, its playback time standing still until the test moves it.
-    server = await startServerModuleOnManualTime({ recordingsDir: dir, maxRestartsPerMinute: 4 });
+    // `desktop-recording serve DIR --max-restarts 4` in its own process, its playback time standing
+    // still until the test moves it: the budget is the one the command was given (the default is 10).
+    server = await startCommandOnManualTime([dir, '--port', '0', '--max-restarts', '4']);
   });
   after(async () => {
     await server?.stop();

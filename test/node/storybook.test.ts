@@ -107,6 +107,8 @@ describe('Storybook: every story in headless Chromium', { skip }, () => {
   let stories: Array<{ id: string; name: string }> = [];
   let pageErrors: string[] = [];
   let consoleErrors: string[] = [];
+  /** Console texts the test logs itself, each with what to call when it arrives. */
+  const barriers = new Map<string, () => void>();
 
   before(async () => {
     server = await serveStatic(staticDir);
@@ -122,7 +124,10 @@ describe('Storybook: every story in headless Chromium', { skip }, () => {
     await page.evaluateOnNewDocument(`window.playerStates = ${playerStates.toString()}`);
     page.on('pageerror', (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
     const onConsole = (message: ConsoleMessage): void => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
+      if (message.type() !== 'error') return;
+      const text = message.text();
+      if (barriers.has(text)) barriers.get(text)!();
+      else consoleErrors.push(text);
     };
     page.on('console', onConsole);
     page.on('workercreated', (worker) => worker.on('console', onConsole)); // the players' engines
@@ -142,6 +147,32 @@ describe('Storybook: every story in headless Chromium', { skip }, () => {
     }
   });
 
+  /**
+   * Waits until the page has rendered twice after the players settled and every error the page and its
+   * players' engines logged until then has reached the test: each logs a barrier, which the browser
+   * reports after whatever that page or worker logged before it.
+   */
+  async function reportsSettled(): Promise<void> {
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    /** Logs a barrier in `where`; resolves to its arrival (undefined when `where` has ended and `mayHaveEnded`). */
+    const logBarrier = async (where: { evaluate(f: (text: string) => void, text: string): Promise<unknown> }, name: string, mayHaveEnded = false): Promise<Promise<void> | undefined> => {
+      const text = `barrier ${name} ${Math.random()}`;
+      const arrival = new Promise<void>((resolve) => barriers.set(text, resolve));
+      try {
+        await where.evaluate((barrier) => console.error(barrier), text);
+        return arrival;
+      } catch (error) {
+        barriers.delete(text);
+        if (mayHaveEnded) return undefined;
+        throw error;
+      }
+    };
+    // An engine that ended meanwhile logs nothing more: only the ones still running get a barrier.
+    const arrivals = await Promise.all([logBarrier(page, 'page'), ...page.workers().map((worker, i) => logBarrier(worker, `worker ${i}`, true))]);
+    await Promise.all(arrivals);
+    barriers.clear();
+  }
+
   /** Opens the story, waits until every player plays or fails as expected, and returns their states. */
   async function loadStory(id: string, expectation: Expectation, args = ''): Promise<PlayerState[]> {
     pageErrors = [];
@@ -160,7 +191,7 @@ describe('Storybook: every story in headless Chromium', { skip }, () => {
       const states = await page.evaluate(() => (window as unknown as { playerStates(): PlayerState[] }).playerStates()).catch(() => []);
       throw new Error(`${id}: the players did not get there in 20 s: ${JSON.stringify(states)}; page errors: ${[...pageErrors, ...consoleErrors].join(' | ') || 'none'}`, { cause: error });
     }
-    await new Promise((resolve) => setTimeout(resolve, 200)); // errors reported just after
+    await reportsSettled();
     return page.evaluate(() => (window as unknown as { playerStates(): PlayerState[] }).playerStates());
   }
 

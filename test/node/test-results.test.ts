@@ -3,17 +3,19 @@
 // that crashes and a file that cannot load. Skipped tests must count as skipped and broken files must be named.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 interface NodeReport { summary: boolean; passed: number; failed: number; skipped: number; skippedNames: string[]; brokenFiles: { name: string; reason: string }[] }
-interface BrowserReport { passed: number; failed: number; skipped: number; skippedNames: string[]; brokenFiles: string[] }
+interface FileTime { file: string; ms: number }
+interface BrowserReport { passed: number; failed: number; skipped: number; skippedNames: string[]; brokenFiles: string[]; fileTimes: FileTime[] }
 const results = (await import(new URL('../tools/test-results.mjs', import.meta.url).href)) as {
   parseNodeTap(tap: string): NodeReport;
   parseBrowserSummary(log: string): BrowserReport | undefined;
+  parseNodeFileTimes(text: string, root: string): FileTime[];
 };
 const tools = (await import(new URL('../tools/chromium.mjs', import.meta.url).href)) as { findChromium(): string | undefined };
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -48,6 +50,23 @@ process.exit(3);
     assert.equal(report.skipped, 3, 'the skipped test, the todo and the skipped suite');
     assert.deepEqual(report.skippedNames.sort(), ['later', 'off', 'off suite (suite)']);
     assert.deepEqual(report.brokenFiles, [{ name: join(dir, 'b.test.mjs'), reason: 'its process exited with code 3' }]);
+  });
+
+  test('file-times-reporter.mjs gives each file the sum of its top-level tests, as TAP reports them', async () => {
+    await writeFile(join(dir, 'd.test.mjs'), `import { describe, it } from 'node:test';
+describe('d1', () => { it('x', () => {}); });
+describe('d2', () => { it('y', () => {}); });
+`);
+    await writeFile(join(dir, 'e.test.mjs'), `import { it } from 'node:test';\nit('e', () => { throw new Error('no'); });\n`);
+    const reporter = join(root, 'test/tools/file-times-reporter.mjs');
+    const run = spawnSync('node', ['--test', '--test-concurrency=1', '--test-reporter=tap', '--test-reporter-destination=stdout', `--test-reporter=${reporter}`, '--test-reporter-destination=times.tsv', 'd.test.mjs', 'e.test.mjs'], { cwd: dir, env, encoding: 'utf8' });
+    assert.equal(run.status, 1);
+    const times = results.parseNodeFileTimes(await readFile(join(dir, 'times.tsv'), 'utf8'), dir).sort((a, b) => a.file.localeCompare(b.file));
+    const topLevel = [...run.stdout.matchAll(/^(?:not )?ok \d+ - .*\n  ---\n  duration_ms: ([\d.]+)/gm)].map((m) => Number(m[1]));
+    assert.equal(topLevel.length, 3, 'd1, d2 and e at the top level');
+    assert.deepEqual(times.map(({ file }) => file), ['d.test.mjs', 'e.test.mjs'], 'a failed test counts too');
+    assert.ok(Math.abs(times[0]!.ms - (topLevel[0]! + topLevel[1]!)) < 0.01, `d: ${times[0]!.ms} ms, its suites ${topLevel}`);
+    assert.ok(Math.abs(times[1]!.ms - topLevel[2]!) < 0.01, `e: ${times[1]!.ms} ms`);
   });
 
   test('a report cut short (the runner was killed) has no summary', async () => {
@@ -85,6 +104,8 @@ export default { rootDir: ${JSON.stringify(dir)}, files: ['*.test.js'], concurre
     assert.deepEqual(report.skippedNames, ['a.test.js › off suite › x', 'a.test.js › off suite › y', 'a.test.js › on › off']);
     assert.equal(report.brokenFiles.length, 1);
     assert.match(report.brokenFiles[0]!, /^b\.test\.js \(Could not import/);
+    assert.deepEqual(report.fileTimes.map(({ file }) => file), ['a.test.js', 'b.test.js'], 'a time for each file');
+    assert.equal(report.fileTimes[1]!.ms, 0, 'no test ran in b.test.js');
   });
 
   test('no summary when the runner stopped before its reporter printed', () => {

@@ -7,7 +7,7 @@
 // Options: --test-timeout=MS  per node test (default 300000); --step-timeout=MS  per runner (default 1800000).
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { parseBrowserSummary, parseNodeTap } from './test-results.mjs';
+import { parseBrowserSummary, parseNodeFileTimes, parseNodeTap } from './test-results.mjs';
 
 const option = (name, fallback) => {
   const arg = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`));
@@ -72,12 +72,16 @@ step('storybook build', 'npx', ['storybook', 'build', '--quiet', '-o', 'storyboo
 console.log('\n== node tests');
 mkdirSync('.test-results', { recursive: true });
 const tapFile = '.test-results/node.tap';
+const nodeTimesFile = '.test-results/node-file-times.tsv';
 rmSync(tapFile, { force: true });
+rmSync(nodeTimesFile, { force: true });
+const started = performance.now();
 // Node 20's --test takes no globs: list the files.
 const nodeFiles = readdirSync('test/node', { recursive: true }).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `test/node/${f}`);
 const nodeRun = await runner('node', ['--import', 'tsx', '--test', '--test-concurrency=1', `--test-timeout=${testTimeout}`,
   '--test-reporter=spec', '--test-reporter-destination=stdout',
-  '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...nodeFiles]);
+  '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+  '--test-reporter=./test/tools/file-times-reporter.mjs', `--test-reporter-destination=${nodeTimesFile}`, ...nodeFiles]);
 let tap = '';
 try { tap = readFileSync(tapFile, 'utf8'); } catch {}
 const node = parseNodeTap(tap);
@@ -92,6 +96,7 @@ if (node.summary) {
   failedSteps.push(stopped('node tests', nodeRun) + `; ${node.passed + node.failed} of the tests in ${nodeFiles.length} files reported`);
 }
 
+const nodeEnded = performance.now();
 console.log('\n== browser tests');
 const browserLog = '.test-results/browser.log';
 const browserRun = await runner('npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs'], browserLog);
@@ -109,6 +114,12 @@ if (browser) {
   failedSteps.push(stopped('browser tests', browserRun));
 }
 
+let nodeTimes = '';
+try { nodeTimes = readFileSync(nodeTimesFile, 'utf8'); } catch {}
+const fileTimes = [...parseNodeFileTimes(nodeTimes, process.cwd()), ...(browser?.fileTimes ?? [])].sort((a, b) => b.ms - a.ms);
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+if (fileTimes.length) console.log(`\nslowest test files: ${fileTimes.slice(0, 10).map(({ file, ms }) => `${file} ${seconds(ms)}`).join('; ')}`);
+console.log(`the run took ${seconds(performance.now())}: Node tests ${seconds(nodeEnded - started)}, browser tests ${seconds(performance.now() - nodeEnded)}`);
 if (skippedNames.length) console.log(`\nskipped: ${skippedNames.join('; ')}`);
 if (failedSteps.length) console.log(`\nfailed steps: ${failedSteps.join('; ')}`);
 const skipped = results.skipped ? `, ${results.skipped} skipped` : '';

@@ -63,5 +63,21 @@ export function parseBrowserSummary(log) {
     skipped: Number(counts[3] ?? 0),
     skippedNames: listed('skipped'),
     brokenFiles: listed('file not run to its end'),
+    fileTimes: listed('file time').map((line) => {
+      const [, ms, file] = /^(\d+) (.*)$/.exec(line) ?? [];
+      return { file, ms: Number(ms) };
+    }),
   };
+}
+
+/** Per-file times from file-times-reporter.mjs's lines (`<ms>\t<file>`), summed by file, paths relative to `root`. */
+export function parseNodeFileTimes(text, root) {
+  const times = new Map();
+  for (const line of text.split('\n')) {
+    const [ms, file] = line.split('\t');
+    if (!file) continue;
+    const name = file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file;
+    times.set(name, (times.get(name) ?? 0) + Number(ms));
+  }
+  return [...times].map(([file, ms]) => ({ file, ms }));
 }

@@ -77,9 +77,12 @@ export class FileFeed implements RecordingFeed {
   /** How far the download in order has asked for the file (by range): a seek does not fetch those bytes again. */
   private frontRequested = 0;
 
+  /** From start(): settles once the read has stopped (ended, failed or closed), when the sink hears nothing more. */
+  stopped: Promise<void> | undefined;
+
   start(sink: FeedSink): void {
     this.sink = sink;
-    void this.read(sink);
+    this.stopped = this.read(sink);
   }
 
   steer(): void {}
@@ -122,6 +125,7 @@ export class FileFeed implements RecordingFeed {
         readEnd: (access) => this.readEnd(access, sink),
         live: () => signal.aborted || sink.live(),
         caughtUp: () => signal.aborted || sink.caughtUp(),
+        now: () => this.timing.now(),
       };
       for await (const chunk of inPieces(readSource(this.source, signal, hooks))) {
         void hashing.then((hasher) => hasher?.update(chunk));
@@ -231,6 +235,8 @@ export interface SourceHooks {
   live?(): void;
   /** A live recording: everything written so far has been read (called once). */
   caughtUp?(): void;
+  /** The clock a live read's wait is measured on (milliseconds); `performance.now()` without it. */
+  now?(): number;
 }
 
 /**
@@ -298,10 +304,16 @@ async function* readUrl(url: string, signal: AbortSignal, hooks: SourceHooks): A
   const live = response.headers.get(LIVE_HEADER)?.trim().toLowerCase() === 'true';
   if (live) hooks.live?.();
   if (!response.body) return;
-  yield* readStream(response.body, signal, describeUrl(url), live ? hooks.caughtUp : undefined);
+  yield* readStream(response.body, signal, describeUrl(url), live ? hooks.caughtUp : undefined, hooks.now);
 }
 
-async function* readStream(stream: ReadableStream<Uint8Array>, signal: AbortSignal, what: string, caughtUp?: () => void): AsyncGenerator<Uint8Array> {
+async function* readStream(
+  stream: ReadableStream<Uint8Array>,
+  signal: AbortSignal,
+  what: string,
+  caughtUp?: () => void,
+  now = () => performance.now(),
+): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader();
   const abort = (): void => void reader.cancel(signal.reason).catch(() => {});
   signal.addEventListener('abort', abort);
@@ -310,10 +322,10 @@ async function* readStream(stream: ReadableStream<Uint8Array>, signal: AbortSign
   try {
     for (;;) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
-      const asked = performance.now();
+      const asked = now();
       try {
         chunk = await reader.read();
-        if (caughtUp && received > 0 && performance.now() - asked >= CAUGHT_UP_WAIT_MS) {
+        if (caughtUp && received > 0 && now() - asked >= CAUGHT_UP_WAIT_MS) {
           caughtUp();
           caughtUp = undefined;
         }
