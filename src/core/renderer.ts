@@ -434,7 +434,8 @@ export class CanvasRenderer {
     const ripple = this.ripple;
     if (!ripple) return;
     this.eraseRipple();
-    const progress = (performance.now() - ripple.startedAt) / RIPPLE.durationMs;
+    // A clock that steps back (a test's, a page's) must not give a negative radius, which throws.
+    const progress = Math.max(0, (performance.now() - ripple.startedAt) / RIPPLE.durationMs);
     if (progress >= 1) {
       this.ripple = undefined;
       this.drawPointer();
