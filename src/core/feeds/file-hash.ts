@@ -36,8 +36,17 @@ const WORKER_AFTER_BYTES = 2 * 1024 * 1024;
 /** Bytes kept until the hashing worker is ready; past this it is given up and the hash is taken here. */
 const PENDING_LIMIT_BYTES = 16 * 1024 * 1024;
 
-/** From the hashing worker: it has its hash (`ready`), the hash of everything sent (`hex`), or it cannot hash (`failed`). */
-type HashReply = { ready: true } | { hex: string } | { failed: string };
+/**
+ * Batches the hashing worker sent back kept for the next ones: without them each 512 KiB would be a
+ * new buffer, garbage in a thread that hardly ever collects (a 1-hour file's whole size in dead buffers).
+ */
+const SPARE_BATCHES = 8;
+
+/**
+ * From the hashing worker: it has its hash (`ready`), a batch it hashed, sent back for reuse
+ * (`spent`), the hash of everything sent (`hex`), or it cannot hash (`failed`).
+ */
+type HashReply = { ready: true } | { spent: ArrayBuffer } | { hex: string } | { failed: string };
 /** To the hashing worker: the next bytes, or null for the hash of all of them. */
 type HashRequest = Uint8Array | null;
 
@@ -91,6 +100,7 @@ class WorkerHasher implements FileHasher {
   private local: LocalHasher | undefined;
   private batch: Uint8Array | undefined;
   private batchBytes = 0;
+  private readonly spare: Uint8Array[] = [];
   private answer: ((hex: string | undefined) => void) | undefined;
   private readonly answered = new Promise<string | undefined>((resolve) => (this.answer = resolve));
   private ending = false;
@@ -114,7 +124,9 @@ class WorkerHasher implements FileHasher {
     }
     worker.onmessage = ({ data }: MessageEvent<HashReply>) => {
       if ('ready' in data) this.ready();
-      else if ('hex' in data) this.finish(data.hex);
+      else if ('spent' in data) {
+        if (this.spare.length < SPARE_BATCHES && data.spent.byteLength === BATCH_BYTES) this.spare.push(new Uint8Array(data.spent));
+      } else if ('hex' in data) this.finish(data.hex);
       else this.giveUp();
     };
     // The script did not start (a policy forbids the worker, a failed load) or the worker failed.
@@ -134,7 +146,7 @@ class WorkerHasher implements FileHasher {
       return;
     }
     for (let at = 0; at < bytes.length; ) {
-      this.batch ??= new Uint8Array(BATCH_BYTES);
+      this.batch ??= this.spare.pop() ?? new Uint8Array(BATCH_BYTES);
       const taken = Math.min(bytes.length - at, BATCH_BYTES - this.batchBytes);
       this.batch.set(bytes.subarray(at, at + taken), this.batchBytes);
       this.batchBytes += taken;
@@ -198,7 +210,7 @@ class WorkerHasher implements FileHasher {
 /** What `serveFileHashing` needs of the hashing worker's scope. */
 export interface HashWorkerScope {
   onmessage: ((event: MessageEvent<HashRequest>) => void) | null;
-  postMessage(message: HashReply): void;
+  postMessage(message: HashReply, transfer?: Transferable[]): void;
 }
 
 /** The hashing worker's side: hashes the bytes it is sent, and answers the hash when asked. */
@@ -211,8 +223,9 @@ export async function serveFileHashing(scope: HashWorkerScope): Promise<void> {
     return;
   }
   scope.onmessage = ({ data }) => {
-    if (data) hash.update(data);
-    else scope.postMessage({ hex: hash.hex() });
+    if (!data) return scope.postMessage({ hex: hash.hex() });
+    hash.update(data);
+    scope.postMessage({ spent: data.buffer as ArrayBuffer }, [data.buffer]);
   };
   scope.postMessage({ ready: true });
 }
