@@ -45,8 +45,12 @@ export function encodeAuditEvent(event: AuditEventInit): Uint8Array {
 }
 
 export function timestampToMs(timestamp: Timestamp | undefined): number | undefined {
-  if (!timestamp || (timestamp.seconds === 0n && timestamp.nanos === 0)) return undefined;
-  return Number(timestamp.seconds) * 1000 + Math.round(timestamp.nanos / 1_000_000);
+  return timestamp && unixMsOf(Number(timestamp.seconds), timestamp.nanos);
+}
+
+/** A timestamp's seconds and nanos in Unix ms; undefined for the zero timestamp (not set). */
+export function unixMsOf(seconds: number, nanos: number): number | undefined {
+  return seconds === 0 && nanos === 0 ? undefined : seconds * 1000 + Math.round(nanos / 1_000_000);
 }
 
 export function timestampOfMs(ms: number): Timestamp {

@@ -6,6 +6,7 @@
 // asked. Anything unusual (a field repeated that protobuf would merge, a negative or huge integer,
 // malformed bytes) is left to the full decoder, which gives the exact result or the exact error.
 import type { DesktopRecording, Metadata } from '../../gen/teleport/legacy/types/events/events_pb.js';
+import { unixMsOf } from '../events.js';
 import { readMetadata } from './metadata.js';
 import { EMPTY_BYTES, WireReader } from './wire-reader.js';
 
@@ -80,7 +81,7 @@ export function readDesktopRecordingRecord(bytes: Uint8Array, start: number, end
   } catch {
     return undefined;
   }
-  const timeMs = timeSeen && (seconds !== 0 || nanos !== 0) ? seconds * 1000 + Math.round(nanos / 1_000_000) : undefined;
+  const timeMs = timeSeen ? unixMsOf(seconds, nanos) : undefined;
   return new WireDesktopRecording(message, tdpbMessage, delayMs, index, timeMs, bytes, metadataStart, metadataEnd);
 }
 
