@@ -19,7 +19,8 @@
 //   7. markers: a 1-hour recording with 100,000 alerts (1.2 MB) against one of the same screen and
 //      length without them, made on a page of their own and served as files, each loaded on a fresh
 //      page: time to loadedmetadata and canplaythrough, the page renderer's memory (VmRSS peak over
-//      the load, minus the idle page), then the first read of `markers` on its own
+//      the load, minus the idle page) and where it is (page and worker heaps, ArrayBuffers, the browser
+//      process), then the first read of `markers` on its own
 //   8. memory against length: 10-minute, 1-hour and 3-hour 1080p samples of the same scene (made
 //      on first run, never committed), renderer and browser process, peak and settled
 // `BENCH_ONLY=export npm run bench` runs step 6 alone (no 1-hour samples needed); `BENCH_ONLY=markers`
@@ -194,6 +195,8 @@ const exportRows = (run) => [
 /** As many alerts as the element's 100,000-marker test: one every 36 ms, one hour. */
 const MARKER_COUNT = 100_000;
 const MARKER_RUNS = 3;
+/** How often the page's and the worker's heaps are polled over CDP while a marker recording loads. */
+const HEAP_POLL_MS = 50;
 
 /**
  * Step 7: the alert storm and its baseline (same screen and length, no alerts), alternating, each
@@ -217,8 +220,17 @@ async function markerStep(previous) {
     const idle = memory.sample();
     memory.samples = [];
     memory.start();
-    const load = await page.evaluate((u) => globalThis.runMarkerLoad(u), url);
+    // Where the memory is: the page's and the worker's JS heaps and ArrayBuffers, polled while loading.
+    const pageSession = await page.createCDPSession();
+    const pageHeap = new WorkerHeap({ client: pageSession }, HEAP_POLL_MS);
+    pageHeap.start();
+    const loading = page.evaluate((u) => globalThis.runMarkerLoad(u), url);
+    const worker = await waitForPlayerWorker(page);
+    const workerHeap = worker ? new WorkerHeap(worker, HEAP_POLL_MS) : null;
+    workerHeap?.start();
+    const load = await loading;
     memory.stop();
+    await Promise.all([pageHeap.stop(), workerHeap?.stop()]);
     const peak = Math.max(...memory.samples.map((s) => s.largestBytes));
     // The first read of `markers` builds every marker the page sees (frozen, kept): measured on its own, after the load.
     memory.samples = [];
@@ -227,7 +239,18 @@ async function markerStep(previous) {
     await sleep(300); // a sample or more after the read
     memory.stop();
     const readPeak = Math.max(...memory.samples.map((s) => s.largestBytes));
+    // What stays: each heap right after a full collection, with every marker read.
+    const [pageLive, workerLive] = [await pageHeap.afterGarbageCollection(), await workerHeap?.afterGarbageCollection()];
+    await pageSession.detach().catch(() => {});
+    const heapMB = (heap, field) => RendererMemory.mb(heap?.peak(field));
+    const liveMB = (usage) => (usage ? RendererMemory.mb(usage.usedSize) : null);
+    const parts = {
+      pageHeapPeakMB: heapMB(pageHeap, 'usedSize'), pageHeapCommittedMB: heapMB(pageHeap, 'totalSize'), pageBuffersPeakMB: heapMB(pageHeap, 'backingStorageSize'), pageHeapLiveMB: liveMB(pageLive),
+      workerHeapPeakMB: heapMB(workerHeap, 'usedSize'), workerHeapCommittedMB: heapMB(workerHeap, 'totalSize'), workerBuffersPeakMB: heapMB(workerHeap, 'backingStorageSize'), workerHeapLiveMB: liveMB(workerLive),
+      browserAddedMB: RendererMemory.mb(Math.max(...memory.samples.map((s) => s.browserBytes)) - idle.browserBytes),
+    };
     return {
+      ...parts,
       markers: read.markers, bytes: sentFor(url)?.size ?? null, durationS: round(load.durationS, 1),
       loadedMetadataMs: round(load.loadedMetadataAt - load.srcSetAt), canPlayThroughMs: round(load.canPlayThroughAt - load.srcSetAt),
       idleMB: RendererMemory.mb(idle.largestBytes), peakMB: RendererMemory.mb(peak), addedMB: RendererMemory.mb(peak - idle.largestBytes),
@@ -244,15 +267,20 @@ async function markerStep(previous) {
   const figures = (list) => ({
     loadedMetadataMs: of(list, 'loadedMetadataMs'), canPlayThroughMs: of(list, 'canPlayThroughMs'), addedMB: round(of(list, 'addedMB'), 1), peakMB: round(of(list, 'peakMB'), 1),
     readMs: of(list, 'readMs'), readAddedMB: round(of(list, 'readAddedMB'), 1),
+    ...Object.fromEntries(['pageHeapPeakMB', 'pageHeapCommittedMB', 'pageHeapLiveMB', 'workerHeapPeakMB', 'workerHeapCommittedMB', 'workerHeapLiveMB', 'browserAddedMB'].map((key) => [key, of(list, key)])),
   });
   const result = { count: MARKER_COUNT, runs, markers: figures(runs.markers), baseline: figures(runs.baseline) };
   result.extraMB = round(result.markers.addedMB - result.baseline.addedMB, 1);
   console.log(`\nMarkers: a 1-hour recording with ${MARKER_COUNT} alerts (${round(runs.markers[0].bytes / 1e3)} KB) against the same screen and length without them ` +
     `(${round(runs.baseline[0].bytes / 1e3, 1)} KB), ${MARKER_RUNS} runs each, alternating, each on a fresh page; memory = page renderer VmRSS peak over the load − idle page; ` +
-    `then the first read of \`markers\` (which builds every marker the page sees), timed and sampled on its own (its peak − the same idle page)\n`);
+    `then the first read of \`markers\` (which builds every marker the page sees), timed and sampled on its own (its peak − the same idle page); ` +
+    `where it is: the page's and the worker's JS heap (CDP Runtime.getHeapUsage, polled every ${HEAP_POLL_MS} ms while loading: peak used and committed; after the read and a full collection: live), ` +
+    `their ArrayBuffers (peak), and the browser process's VmRSS peak − idle\n`);
   console.table([['100,000 alerts', runs.markers], ['no alerts (baseline)', runs.baseline]].flatMap(([file, list]) => list.map((r) => ({
     file, markers: r.markers, 'loadedmetadata ms': r.loadedMetadataMs, 'canplaythrough ms': r.canPlayThroughMs, 'idle MB': r.idleMB, 'peak MB': r.peakMB, 'added MB': r.addedMB,
     'markers read ms': r.readMs, 'after read, added MB': r.readAddedMB,
+    'page heap peak MB': r.pageHeapPeakMB, 'committed': r.pageHeapCommittedMB, 'page live MB': r.pageHeapLiveMB, 'page buffers MB': r.pageBuffersPeakMB,
+    'worker heap peak MB': r.workerHeapPeakMB, 'committed ': r.workerHeapCommittedMB, 'worker live MB': r.workerHeapLiveMB, 'worker buffers MB': r.workerBuffersPeakMB, 'browser added MB': r.browserAddedMB,
   }))));
   return result;
 }
