@@ -1,6 +1,7 @@
 import type { Marker } from '../format/timeline.js';
 import { MediaEvent, type PlaybackSnapshot } from '../playback-state.js';
 import { PlaybackClock, type Now } from './clock.js';
+import { MarkerCrossings, timesOf, type MarkerTimes } from './marker-crossings.js';
 import type { CanvasRenderer } from './renderer.js';
 import { Scheduler } from './scheduler.js';
 
@@ -38,6 +39,9 @@ export class Playhead {
   readonly clock: PlaybackClock;
   private cancelTick: (() => void) | undefined;
   private lastTimeUpdateAt = -Infinity;
+  private readonly crossings = new MarkerCrossings();
+  /** The load's marker list, as the crossings index reads it. */
+  private markerTimes: [readonly Marker[], MarkerTimes] | undefined;
 
   constructor(
     private readonly state: PlaybackSnapshot,
@@ -83,9 +87,9 @@ export class Playhead {
       this.state.tilesDue = due;
       this.state.tilesSkipped = skipped;
     }
-    for (const marker of this.state.markers) {
-      if (marker.timeMs > previous && marker.timeMs <= timeMs) this.host.emit(MediaEvent.Marker, marker satisfies Marker);
-    }
+    const markers = this.state.markers;
+    if (this.markerTimes?.[0] !== markers) this.markerTimes = [markers, timesOf(markers)];
+    for (const index of this.crossings.crossed(this.markerTimes[1], previous, timeMs)) this.host.emit(MediaEvent.Marker, markers[index] satisfies Marker | undefined);
   }
 
   private scheduleTick(): void {
