@@ -1,7 +1,7 @@
 import type { Marker } from '../format/timeline.js';
 import { MediaEvent, type PlaybackSnapshot } from '../playback-state.js';
 import { PlaybackClock, type Now } from './clock.js';
-import { MarkerCrossings, timesOf, type MarkerTimes } from './marker-crossings.js';
+import { MarkerCrossings } from './marker-crossings.js';
 import type { CanvasRenderer } from './renderer.js';
 import { Scheduler } from './scheduler.js';
 
@@ -40,8 +40,6 @@ export class Playhead {
   private cancelTick: (() => void) | undefined;
   private lastTimeUpdateAt = -Infinity;
   private readonly crossings = new MarkerCrossings();
-  /** The load's marker list, as the crossings index reads it. */
-  private markerTimes: [readonly Marker[], MarkerTimes] | undefined;
 
   constructor(
     private readonly state: PlaybackSnapshot,
@@ -88,8 +86,7 @@ export class Playhead {
       this.state.tilesSkipped = skipped;
     }
     const markers = this.state.markers;
-    if (this.markerTimes?.[0] !== markers) this.markerTimes = [markers, timesOf(markers)];
-    for (const index of this.crossings.crossed(this.markerTimes[1], previous, timeMs)) this.host.emit(MediaEvent.Marker, markers[index] satisfies Marker | undefined);
+    for (const index of this.crossings.crossed(markers, previous, timeMs)) this.host.emit(MediaEvent.Marker, markers[index] satisfies Marker | undefined);
   }
 
   private scheduleTick(): void {
