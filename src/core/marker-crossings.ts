@@ -6,18 +6,14 @@
  * Crossed markers come in list order, as a scan of the list would find them.
  */
 export class MarkerCrossings {
-  /** Indexes of `#markers`, by time, then by index. */
-  #order: number[] = [];
-  #markers: readonly { timeMs: number }[] | undefined;
+  /** Each list's indexes, by time, then by index (weakly held: a load's list goes with its load). */
+  #orders = new WeakMap<readonly { timeMs: number }[], number[]>();
 
   /** Indexes of the markers whose time is after `fromMs` and at most `toMs`, in list order. */
   crossed(markers: readonly { timeMs: number }[], fromMs: number, toMs: number): number[] {
     if (!(toMs > fromMs)) return [];
-    if (markers !== this.#markers) {
-      this.#markers = markers;
-      this.#order = [];
-    }
-    const order = this.#order;
+    let order = this.#orders.get(markers);
+    if (!order) this.#orders.set(markers, (order = []));
     let sorted = true;
     for (let index = order.length; index < markers.length; index++) {
       if (order.length && markers[index]!.timeMs < markers[order.at(-1)!]!.timeMs) sorted = false;
