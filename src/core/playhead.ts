@@ -86,7 +86,7 @@ export class Playhead {
       this.state.tilesSkipped = skipped;
     }
     const markers = this.state.markers;
-    for (const index of this.crossings.crossed(markers, previous, timeMs)) this.host.emit(MediaEvent.Marker, markers[index] satisfies Marker | undefined);
+    for (const index of this.crossings.crossed(markers, previous, timeMs)) this.host.emit(MediaEvent.Marker, markers[index]! satisfies Marker);
   }
 
   private scheduleTick(): void {
