@@ -18,8 +18,7 @@
 //      1920×1080), against a bare VideoEncoder encoding the same frames
 //   7. markers: a 1-hour recording with 100,000 alerts (1.2 MB) against one of the same screen and
 //      length without them and one with as many pointer moves (the same events, no marker), made
-//      on a page of their own and served as files, each loaded on a fresh
-//      page: time to loadedmetadata and canplaythrough, the page renderer's memory (VmRSS peak over
+//      on a page of their own and served as files, each loaded on a fresh page: time to loadedmetadata and canplaythrough, the page renderer's memory (VmRSS peak over
 //      the load, minus the idle page) and where it is (page and worker heaps, ArrayBuffers, the browser
 //      process), then the first read of `markers` on its own
 //   8. memory against length: 10-minute, 1-hour and 3-hour 1080p samples of the same scene (made
@@ -274,7 +273,7 @@ async function markerStep(previous) {
   const result = { count: MARKER_COUNT, runs, markers: figures(runs.markers), baseline: figures(runs.baseline), moves: figures(runs.moves) };
   result.extraMB = round(result.markers.addedMB - result.baseline.addedMB, 1);
   console.log(`\nMarkers: a 1-hour recording with ${MARKER_COUNT} alerts (${round(runs.markers[0].bytes / 1e3)} KB) against the same screen and length without them ` +
-    `(${round(runs.baseline[0].bytes / 1e3, 1)} KB), ${MARKER_RUNS} runs each, alternating, each on a fresh page; memory = page renderer VmRSS peak over the load − idle page; ` +
+    `(${round(runs.baseline[0].bytes / 1e3, 1)} KB) and with as many pointer moves instead (${round(runs.moves[0].bytes / 1e3)} KB: the same events, no marker), ${MARKER_RUNS} runs each, alternating, each on a fresh page; memory = page renderer VmRSS peak over the load − idle page; ` +
     `then the first read of \`markers\` (which builds every marker the page sees), timed and sampled on its own (its peak − the same idle page); ` +
     `where it is: the page's and the worker's JS heap (CDP Runtime.getHeapUsage, polled every ${HEAP_POLL_MS} ms while loading: peak used and committed; after the read and a full collection: live), ` +
     `their ArrayBuffers (peak), and the browser process's VmRSS peak − idle\n`);
