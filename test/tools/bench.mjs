@@ -18,8 +18,9 @@
 //      1920×1080), against a bare VideoEncoder encoding the same frames
 //   7. markers: a 1-hour recording with 100,000 alerts (1.2 MB) against one of the same screen and
 //      length without them and one with as many pointer moves (the same events, no marker), made
-//      on a page of their own and served as files, each loaded on a fresh page: time to loadedmetadata and canplaythrough, the page renderer's memory (VmRSS peak over
-//      the load, minus the idle page) and where it is (page and worker heaps, ArrayBuffers, the browser
+//      on a page of their own and served as files, each loaded on a fresh page: time to
+//      loadedmetadata and canplaythrough, the page renderer's memory (VmRSS peak over the load,
+//      minus the idle page) and where it is (page and worker heaps, ArrayBuffers, the browser
 //      process), then the first read of `markers` on its own
 //   8. memory against length: 10-minute, 1-hour and 3-hour 1080p samples of the same scene (made
 //      on first run, never committed), renderer and browser process, peak and settled
