@@ -1,6 +1,7 @@
 import type { Marker } from '../format/timeline.js';
 import { MediaEvent, type PlaybackSnapshot } from '../playback-state.js';
 import { PlaybackClock, type Now } from './clock.js';
+import { MarkerCrossings } from './marker-crossings.js';
 import type { CanvasRenderer } from './renderer.js';
 import { Scheduler } from './scheduler.js';
 
@@ -38,6 +39,7 @@ export class Playhead {
   readonly clock: PlaybackClock;
   private cancelTick: (() => void) | undefined;
   private lastTimeUpdateAt = -Infinity;
+  private readonly crossings = new MarkerCrossings();
 
   constructor(
     private readonly state: PlaybackSnapshot,
@@ -83,9 +85,8 @@ export class Playhead {
       this.state.tilesDue = due;
       this.state.tilesSkipped = skipped;
     }
-    for (const marker of this.state.markers) {
-      if (marker.timeMs > previous && marker.timeMs <= timeMs) this.host.emit(MediaEvent.Marker, marker satisfies Marker);
-    }
+    const markers = this.state.markers;
+    for (const index of this.crossings.crossed(markers, previous, timeMs)) this.host.emit(MediaEvent.Marker, markers[index]! satisfies Marker);
   }
 
   private scheduleTick(): void {

@@ -22,14 +22,17 @@ let loaded: Player | undefined;
 
 /**
  * A 128×64 screen with one tile, then `alerts` alerts one every STEP_MS, or (with 0) nothing but
- * one pointer move at `lengthAlerts` × STEP_MS: the same length; in base64. The bench serves it as
- * a file to pages that never made it, so making it counts in neither the load's time nor its memory.
+ * one pointer move at `lengthAlerts` × STEP_MS: the same length; in base64. With `moves`, pointer
+ * moves instead of the alerts: as many events, none a marker. The bench serves it as a file to
+ * pages that never made it, so making it counts in neither the load's time nor its memory.
  */
-export async function makeMarkerRecording(alerts: number, lengthAlerts: number): Promise<string> {
+export async function makeMarkerRecording(alerts: number, lengthAlerts: number, moves = false): Promise<string> {
   const lengthMs = STEP_MS * lengthAlerts;
   const screen = await screenMessages([{ timeMs: 0, screen: { width: 128, height: 64 } }, { timeMs: 0, tile: { left: 0, top: 0, color: [200, 0, 0] } }]);
   const events = screen.map(({ message }, index) => desktopRecording(index, 0, encodeTdp(message)));
-  for (let i = 0; i < alerts; i++) events.push(desktopRecording(events.length, STEP_MS * (i + 1), encodeTdp({ kind: 'alert', message: `Alert ${i}`, severity: 1 })));
+  for (let i = 0; i < alerts; i++) {
+    events.push(desktopRecording(events.length, STEP_MS * (i + 1), moves ? mouseMove(i % 128, i % 64) : encodeTdp({ kind: 'alert', message: `Alert ${i}`, severity: 1 })));
+  }
   if (alerts === 0) events.push(desktopRecording(events.length, lengthMs, mouseMove(1, 1)));
   const bytes = writeRecording(events);
   let binary = '';

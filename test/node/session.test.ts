@@ -109,6 +109,20 @@ describe('PlaybackSession with a scripted feed and a fake clock', () => {
     assert.equal((markers[0]!.detail as { timeMs: number }).timeMs, 700);
   });
 
+  test('markers out of time order and at equal times fire as playback crosses each, equal times in list order', async () => {
+    const { session, time, load, events } = scriptedSession();
+    const feed = load();
+    feed.deliver([...screenEvents(0, 2000), clipboardEvent(900, 1), clipboardEvent(700, 2), clipboardEvent(700, 3)]);
+    await settle();
+    feed.deliver([clipboardEvent(1200, 4), clipboardEvent(300, 5)]);
+    feed.sink!.end();
+    await settle();
+    await session.play();
+    await time.advance(1500);
+    const crossed = events.filter((event) => event.name === 'marker').map((event) => (event.detail as { detail: { length: number } }).detail.length);
+    assert.deepEqual(crossed, [5, 2, 3, 1, 4]);
+  });
+
   test('a failure after some data: error with partial, what decoded plays to the end', async () => {
     const { session, time, load, take, state } = scriptedSession();
     const feed = load();

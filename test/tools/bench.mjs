@@ -17,9 +17,11 @@
 //   6. video export: the committed 1080p sample exported whole and as a 1-minute clip (H.264 at
 //      1920×1080), against a bare VideoEncoder encoding the same frames
 //   7. markers: a 1-hour recording with 100,000 alerts (1.2 MB) against one of the same screen and
-//      length without them, made on a page of their own and served as files, each loaded on a fresh
-//      page: time to loadedmetadata and canplaythrough, the page renderer's memory (VmRSS peak over
-//      the load, minus the idle page), then the first read of `markers` on its own
+//      length without them and one with as many pointer moves (the same events, no marker), made
+//      on a page of their own and served as files, each loaded on a fresh page: time to
+//      loadedmetadata and canplaythrough, the page renderer's memory (VmRSS peak over the load,
+//      minus the idle page) and where it is (page and worker heaps, ArrayBuffers, the browser
+//      process), then the first read of `markers` on its own
 //   8. memory against length: 10-minute, 1-hour and 3-hour 1080p samples of the same scene (made
 //      on first run, never committed), renderer and browser process, peak and settled
 // `BENCH_ONLY=export npm run bench` runs step 6 alone (no 1-hour samples needed); `BENCH_ONLY=markers`
@@ -194,31 +196,44 @@ const exportRows = (run) => [
 /** As many alerts as the element's 100,000-marker test: one every 36 ms, one hour. */
 const MARKER_COUNT = 100_000;
 const MARKER_RUNS = 3;
+/** How often the page's and the worker's heaps are polled over CDP while a marker recording loads. */
+const HEAP_POLL_MS = 50;
 
 /**
- * Step 7: the alert storm and its baseline (same screen and length, no alerts), alternating, each
- * on a fresh page whose renderer memory is sampled from before `src` is set to `canplaythrough`.
+ * Step 7: the alert storm, its baseline (same screen and length, no alerts) and as many pointer
+ * moves as alerts (the same number of events, none a marker: what decoding them costs),
+ * alternating, each on a fresh page whose renderer memory is sampled from before `src` is set to
+ * `canplaythrough`.
  */
 async function markerStep(previous) {
   let page = previous;
-  const runs = { markers: [], baseline: [] };
+  const runs = { markers: [], baseline: [], moves: [] };
   // Made once each, on a page of their own, and served as files: the pages that load them never made them.
   const files = {};
-  for (const alerts of [0, MARKER_COUNT]) {
+  for (const [name, alerts, moves] of [['baseline', 0, false], ['markers', MARKER_COUNT, false], ['moves', MARKER_COUNT, true]]) {
     page = await freshPage(page);
-    const base64 = await page.evaluate((count, length) => globalThis.makeMarkerRecording(count, length), alerts, MARKER_COUNT);
-    files[alerts] = `.bench/markers-${alerts}.tar`;
-    writeFileSync(join(root, files[alerts]), Buffer.from(base64, 'base64'));
+    const base64 = await page.evaluate((count, length, asMoves) => globalThis.makeMarkerRecording(count, length, asMoves), alerts, MARKER_COUNT, moves);
+    files[name] = `.bench/markers-${name}.tar`;
+    writeFileSync(join(root, files[name]), Buffer.from(base64, 'base64'));
   }
   let run = 0;
-  const loadOnce = async (alerts) => {
+  const loadOnce = async (name) => {
     page = await freshPage(page);
-    const url = urlOf(files[alerts], `markers-${run++}`);
+    const url = urlOf(files[name], `markers-${run++}`);
     const idle = memory.sample();
     memory.samples = [];
     memory.start();
-    const load = await page.evaluate((u) => globalThis.runMarkerLoad(u), url);
+    // Where the memory is: the page's and the worker's JS heaps and ArrayBuffers, polled while loading.
+    const pageSession = await page.createCDPSession();
+    const pageHeap = new WorkerHeap({ client: pageSession }, HEAP_POLL_MS);
+    pageHeap.start();
+    const loading = page.evaluate((u) => globalThis.runMarkerLoad(u), url);
+    const worker = await waitForPlayerWorker(page);
+    const workerHeap = worker ? new WorkerHeap(worker, HEAP_POLL_MS) : null;
+    workerHeap?.start();
+    const load = await loading;
     memory.stop();
+    await Promise.all([pageHeap.stop(), workerHeap?.stop()]);
     const peak = Math.max(...memory.samples.map((s) => s.largestBytes));
     // The first read of `markers` builds every marker the page sees (frozen, kept): measured on its own, after the load.
     memory.samples = [];
@@ -227,38 +242,54 @@ async function markerStep(previous) {
     await sleep(300); // a sample or more after the read
     memory.stop();
     const readPeak = Math.max(...memory.samples.map((s) => s.largestBytes));
+    // What stays: each heap right after a full collection, with every marker read.
+    const [pageLive, workerLive] = [await pageHeap.afterGarbageCollection(), await workerHeap?.afterGarbageCollection()];
+    await pageSession.detach().catch(() => {});
+    const heapMB = (heap, field) => RendererMemory.mb(heap?.peak(field));
+    const liveMB = (usage) => (usage ? RendererMemory.mb(usage.usedSize) : null);
+    const parts = {
+      pageHeapPeakMB: heapMB(pageHeap, 'usedSize'), pageHeapCommittedMB: heapMB(pageHeap, 'totalSize'), pageBuffersPeakMB: heapMB(pageHeap, 'backingStorageSize'), pageHeapLiveMB: liveMB(pageLive),
+      workerHeapPeakMB: heapMB(workerHeap, 'usedSize'), workerHeapCommittedMB: heapMB(workerHeap, 'totalSize'), workerBuffersPeakMB: heapMB(workerHeap, 'backingStorageSize'), workerHeapLiveMB: liveMB(workerLive),
+      browserAddedMB: RendererMemory.mb(Math.max(...memory.samples.map((s) => s.browserBytes)) - idle.browserBytes),
+    };
     return {
+      ...parts,
       markers: read.markers, bytes: sentFor(url)?.size ?? null, durationS: round(load.durationS, 1),
       loadedMetadataMs: round(load.loadedMetadataAt - load.srcSetAt), canPlayThroughMs: round(load.canPlayThroughAt - load.srcSetAt),
       idleMB: RendererMemory.mb(idle.largestBytes), peakMB: RendererMemory.mb(peak), addedMB: RendererMemory.mb(peak - idle.largestBytes),
       readMs: round(read.ms), readPeakMB: RendererMemory.mb(readPeak), readAddedMB: RendererMemory.mb(readPeak - idle.largestBytes),
     };
   };
-  await loadOnce(0); // warm-up: worker script, code caches
+  await loadOnce('baseline'); // warm-up: worker script, code caches
   for (let i = 0; i < MARKER_RUNS; i++) {
-    runs.baseline.push(await loadOnce(0));
-    runs.markers.push(await loadOnce(MARKER_COUNT));
+    for (const name of ['baseline', 'markers', 'moves']) runs[name].push(await loadOnce(name));
   }
   await page.close();
   const of = (list, key) => median(list.map((r) => r[key]));
   const figures = (list) => ({
     loadedMetadataMs: of(list, 'loadedMetadataMs'), canPlayThroughMs: of(list, 'canPlayThroughMs'), addedMB: round(of(list, 'addedMB'), 1), peakMB: round(of(list, 'peakMB'), 1),
     readMs: of(list, 'readMs'), readAddedMB: round(of(list, 'readAddedMB'), 1),
+    ...Object.fromEntries(['pageHeapPeakMB', 'pageHeapCommittedMB', 'pageHeapLiveMB', 'workerHeapPeakMB', 'workerHeapCommittedMB', 'workerHeapLiveMB', 'browserAddedMB'].map((key) => [key, of(list, key)])),
   });
-  const result = { count: MARKER_COUNT, runs, markers: figures(runs.markers), baseline: figures(runs.baseline) };
+  const result = { count: MARKER_COUNT, runs, markers: figures(runs.markers), baseline: figures(runs.baseline), moves: figures(runs.moves) };
   result.extraMB = round(result.markers.addedMB - result.baseline.addedMB, 1);
   console.log(`\nMarkers: a 1-hour recording with ${MARKER_COUNT} alerts (${round(runs.markers[0].bytes / 1e3)} KB) against the same screen and length without them ` +
-    `(${round(runs.baseline[0].bytes / 1e3, 1)} KB), ${MARKER_RUNS} runs each, alternating, each on a fresh page; memory = page renderer VmRSS peak over the load − idle page; ` +
-    `then the first read of \`markers\` (which builds every marker the page sees), timed and sampled on its own (its peak − the same idle page)\n`);
-  console.table([['100,000 alerts', runs.markers], ['no alerts (baseline)', runs.baseline]].flatMap(([file, list]) => list.map((r) => ({
+    `(${round(runs.baseline[0].bytes / 1e3, 1)} KB) and with as many pointer moves instead (${round(runs.moves[0].bytes / 1e3)} KB: the same events, no marker), ${MARKER_RUNS} runs each, alternating, each on a fresh page; memory = page renderer VmRSS peak over the load − idle page; ` +
+    `then the first read of \`markers\` (which builds every marker the page sees), timed and sampled on its own (its peak − the same idle page); ` +
+    `where it is: the page's and the worker's JS heap (CDP Runtime.getHeapUsage, polled every ${HEAP_POLL_MS} ms while loading: peak used and committed; after the read and a full collection: live), ` +
+    `their ArrayBuffers (peak), and the browser process's VmRSS peak − idle\n`);
+  console.table([['100,000 alerts', runs.markers], ['100,000 pointer moves', runs.moves], ['no alerts (baseline)', runs.baseline]].flatMap(([file, list]) => list.map((r) => ({
     file, markers: r.markers, 'loadedmetadata ms': r.loadedMetadataMs, 'canplaythrough ms': r.canPlayThroughMs, 'idle MB': r.idleMB, 'peak MB': r.peakMB, 'added MB': r.addedMB,
     'markers read ms': r.readMs, 'after read, added MB': r.readAddedMB,
+    'page heap peak MB': r.pageHeapPeakMB, 'committed': r.pageHeapCommittedMB, 'page live MB': r.pageHeapLiveMB, 'page buffers MB': r.pageBuffersPeakMB,
+    'worker heap peak MB': r.workerHeapPeakMB, 'committed ': r.workerHeapCommittedMB, 'worker live MB': r.workerHeapLiveMB, 'worker buffers MB': r.workerBuffersPeakMB, 'browser added MB': r.browserAddedMB,
   }))));
   return result;
 }
 const markerRows = (m) => [
   { benchmark: `load with ${m.count} markers (1 hour), to canplaythrough (median of ${MARKER_RUNS})`, result: `${m.markers.canPlayThroughMs} ms (loadedmetadata ${m.markers.loadedMetadataMs} ms)`, baseline: `${m.baseline.canPlayThroughMs} ms (loadedmetadata ${m.baseline.loadedMetadataMs} ms) without markers`, ratio: ratio(m.markers.canPlayThroughMs, m.baseline.canPlayThroughMs), target: '< 1000 ms', met: m.markers.canPlayThroughMs < 1000 ? 'yes' : 'NO' },
   { benchmark: `renderer memory added by ${m.count} markers (load peak − idle page)`, result: `${m.extraMB} MB (${m.markers.addedMB} MB with, ${m.baseline.addedMB} MB without)`, baseline: `${m.baseline.addedMB} MB without markers`, ratio: ratio(m.markers.addedMB, m.baseline.addedMB), target: '< 50 MB', met: m.extraMB < 50 ? 'yes' : 'NO' },
+  { benchmark: `renderer memory added by ${m.count} pointer moves (the same number of events, no marker), and where the markers' memory is`, result: `${m.moves.addedMB} MB; worker heap committed ${m.markers.workerHeapCommittedMB} MB with the alerts, ${m.moves.workerHeapCommittedMB} MB with the moves; page heap committed ${m.markers.pageHeapCommittedMB} and ${m.moves.pageHeapCommittedMB} MB`, baseline: `${m.baseline.addedMB} MB without markers`, ratio: null, target: '— (info)', met: '—' },
   { benchmark: `first read of \`markers\` with ${m.count} markers (builds them all): time, renderer memory then − idle page`, result: `${m.markers.readMs} ms, ${m.markers.readAddedMB} MB`, baseline: `${m.baseline.readAddedMB} MB without markers`, ratio: null, target: '— (info)', met: '—' },
 ];
 
