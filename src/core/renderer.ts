@@ -24,6 +24,7 @@ function decodeInMemory(png: TileImage): Promise<DecodedImage> {
 }
 
 type TileUpdate = Extract<ScreenUpdate, { kind: 'tile' }>;
+const tilePixels = (tile: TileUpdate): number => Math.max(0, tile.right - tile.left) * Math.max(0, tile.bottom - tile.top);
 type FastPathUpdate = Extract<ScreenUpdate, { kind: 'fastpath' }>;
 
 /** A whole screen put back at once (a keyframe): the canvas takes its size, then the image. */
@@ -55,8 +56,15 @@ export interface ReplaySource {
 }
 
 export interface RendererOptions {
-  /** PNG decodes started ahead of the tile being painted; decoding, not drawing, is the cost. */
+  /**
+   * PNG decodes (or stored fast-path reads) started ahead of the update being painted; decoding, not
+   * drawing, is the cost. Each decode hops to a decoder thread and back, so a deep window keeps
+   * that thread busy while this one is late to start the next (a 1080p first frame is 136 tiles:
+   * with 4 in flight, a download arriving meanwhile doubled its time).
+   */
   decodesInFlight: number;
+  /** At most this many decoded pixels wait to be drawn (but always one decode), whatever their count. */
+  decodePixelsInFlight: number;
   /** Reads and decodes a tile's PNG. */
   decodeTile(png: TileImage): Promise<DecodedImage>;
   /** Reads stored bytes (a fast-path PDU). */
@@ -98,6 +106,8 @@ export class CanvasRenderer {
   /** Next queue slot whose decode has not started. */
   private decodeCursor = 0;
   private decoding = 0;
+  /** Pixels of the tiles decoding or decoded but not drawn yet. */
+  private decodingPixels = 0;
   /** Bumped by `clear()`, so work that was queued before it is dropped when it completes. */
   private generation = 0;
   private pumping = false;
@@ -123,7 +133,7 @@ export class CanvasRenderer {
     private readonly cursor: PaintSurface,
     options: Partial<RendererOptions> = {},
   ) {
-    this.options = { decodesInFlight: 4, decodeTile: decodeInMemory, readBytes: readInMemory, onScreenSize: () => {}, onImageError: () => {}, ...options };
+    this.options = { decodesInFlight: 16, decodePixelsInFlight: 4 * 1920 * 1080, decodeTile: decodeInMemory, readBytes: readInMemory, onScreenSize: () => {}, onImageError: () => {}, ...options };
     // An opaque screen starts black, like a monitor, and composites faster.
     this.screenContext = context2d(screen, { alpha: false });
     this.cursorContext = context2d(cursor);
@@ -196,6 +206,7 @@ export class CanvasRenderer {
     this.head = 0;
     this.decodeCursor = 0;
     this.decoding = 0;
+    this.decodingPixels = 0;
     this.screenContext.fillStyle = '#000';
     this.screenContext.fillRect(0, 0, this.screen.width, this.screen.height);
     this.pointer = undefined;
@@ -261,6 +272,7 @@ export class CanvasRenderer {
         }
         this.head += 1;
         this.decoding -= 1;
+        this.decodingPixels -= tilePixels(item.update);
         if (image) {
           this.screenContext.drawImage(image, item.update.left, item.update.top);
           image.close();
@@ -278,8 +290,12 @@ export class CanvasRenderer {
 
   private startDecodes(): void {
     this.decodeCursor = Math.max(this.decodeCursor, this.head);
-    while (this.decoding < this.options.decodesInFlight && this.decodeCursor < this.queue.length) {
-      const item = this.queue[this.decodeCursor++]!;
+    const { decodesInFlight, decodePixelsInFlight } = this.options;
+    while (this.decoding < decodesInFlight && this.decodeCursor < this.queue.length) {
+      const item = this.queue[this.decodeCursor]!;
+      const pixels = item.update.kind === 'tile' ? tilePixels(item.update) : 0;
+      if (this.decoding > 0 && this.decodingPixels + pixels > decodePixelsInFlight) return;
+      this.decodeCursor += 1;
       if (item.update.kind === 'fastpath') {
         this.decoding += 1;
         item.bytes = this.read(item.update);
@@ -287,6 +303,7 @@ export class CanvasRenderer {
       }
       if (item.update.kind !== 'tile') continue;
       this.decoding += 1;
+      this.decodingPixels += pixels;
       item.decoded = this.decode(item.update);
     }
   }
