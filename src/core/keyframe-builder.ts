@@ -13,7 +13,12 @@ export interface KeyframeBuilderOptions {
   tilesApart: number;
   /** Fast-path updates between two keyframes (each is replayed by a seek; a full RemoteFX frame is ~18 ms). */
   fastPathUpdatesApart: number;
-  /** Reads stored bytes (fast-path PDUs). */
+  /**
+   * Reads a stored fast-path PDU: when it returns bytes at once, they may be a buffer the next read
+   * fills again (`TileBytesStore.readTransient`). The decoder is done with a PDU when `push`
+   * returns (fragments are copied into its own reassembly buffer), so it is pushed before anything
+   * else can read.
+   */
   readBytes(bytes: TileImage): Uint8Array | Promise<Uint8Array>;
   /** False while the player needs the decoder (seeking, catching up); building waits. */
   mayWork(): boolean;
@@ -134,7 +139,14 @@ export class KeyframeBuilder {
             this.fastPath = new decoders.FastPathDecoder(this.width, this.height);
           }
           // A PDU that cannot be read or decoded is the player's to report; the builder goes on.
-          const pdu = await Promise.resolve(this.options.readBytes(update.pdu)).catch(() => undefined);
+          let read: Uint8Array | Promise<Uint8Array> | undefined;
+          try {
+            read = this.options.readBytes(update.pdu);
+          } catch {
+            read = undefined;
+          }
+          // Bytes at hand are pushed without an await in between: they may be valid only until the next read.
+          const pdu = read instanceof Uint8Array || read === undefined ? read : await read.catch(() => undefined);
           if (pdu) this.fastPath.push(pdu, { paint: !update.stateOnly, covered: update.covered });
         } else if (update.kind === 'tile') {
           const image = await decodes[index];
