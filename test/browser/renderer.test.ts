@@ -88,6 +88,7 @@ describe('CanvasRenderer', () => {
     expect(near(colorAt(screen, 80, 10), BLUE)).to.equal(true);
     expect(alphaAt(cursor, 12, 16), 'the pointer layer was blanked').to.equal(0);
   });
+
   it('decodes ahead of the tile being drawn: 16 tiles at once, fewer when their pixels would exceed the bound, one at least', async () => {
     const screen = new OffscreenCanvas(1, 1);
     const started: Array<{ png: Uint8Array; resolve: (image: PromiseLike<ImageBitmap>) => void }> = [];
@@ -99,41 +100,28 @@ describe('CanvasRenderer', () => {
     };
     // A bitmap each: the renderer closes what it drew.
     const pixel = (): Promise<ImageBitmap> => createImageBitmap(new ImageData(1, 1));
-    const release = (count: number) => started.slice(0, count).forEach(({ resolve }) => resolve(pixel()));
     const tiles = (count: number, size: number): ScreenUpdate[] =>
       Array.from({ length: count }, (_, i) => ({ kind: 'tile', timeMs: i, left: 0, top: 0, right: size, bottom: size, png: new Uint8Array([i]) }));
+    /** Queues `updates`, counts the decodes started before any finishes, then lets each finish as it starts. */
+    const decodesAhead = async (updates: ScreenUpdate[]): Promise<number> => {
+      started.length = 0;
+      painter.enqueue(updates);
+      await until(1);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const ahead = started.length;
+      const count = updates.filter((update) => update.kind === 'tile').length;
+      for (let finished = 0; finished < count; finished++) {
+        await until(finished + 1);
+        started[finished]!.resolve(pixel());
+      }
+      await painter.whenIdle();
+      return ahead;
+    };
 
-    painter.enqueue([{ kind: 'resize', timeMs: 0, width: 64, height: 64 }, ...tiles(20, 64)]);
-    await until(16);
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(started.length, 'small tiles: 16 decodes in flight').to.equal(16);
-    release(16);
-    await until(20);
-    started.slice(16).forEach(({ resolve }) => resolve(pixel()));
-    await painter.whenIdle();
-    expect(painter.paintedTiles).to.equal(20);
-
+    expect(await decodesAhead([{ kind: 'resize', timeMs: 0, width: 64, height: 64 }, ...tiles(20, 64)]), 'small tiles: 16 decodes in flight').to.equal(16);
     // 1200 × 1200 tiles: five hold 7.2 Mpx, a sixth would pass 4 × 1920 × 1080 (8.3 Mpx).
-    started.length = 0;
-    painter.enqueue(tiles(6, 1200));
-    await until(1);
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(started.length, 'large tiles: bounded by their pixels').to.equal(5);
-    release(5);
-    await until(6);
-    started[5]!.resolve(pixel());
-    await painter.whenIdle();
-
-    // One tile larger than the whole bound still decodes (alone).
-    started.length = 0;
-    painter.enqueue(tiles(2, 4000));
-    await until(1);
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(started.length, 'a tile over the bound: one at a time').to.equal(1);
-    release(1);
-    await until(2);
-    started[1]!.resolve(pixel());
-    await painter.whenIdle();
+    expect(await decodesAhead(tiles(6, 1200)), 'large tiles: bounded by their pixels').to.equal(5);
+    expect(await decodesAhead(tiles(2, 4000)), 'a tile over the bound: one at a time').to.equal(1);
     expect(painter.paintedTiles).to.equal(28);
   });
 });
