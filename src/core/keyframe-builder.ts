@@ -6,7 +6,7 @@ import { loadFastPathDecoder } from './fastpath/load.js';
 import type { DecodedImage } from './image-decode.js';
 import type { KeyframeStore } from './keyframes.js';
 import { planReplay, type ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
-import type { TileImage } from './tile-bytes.js';
+import type { TileBytesStore, TileImage } from './tile-bytes.js';
 
 export interface KeyframeBuilderOptions {
   /** Tiles painted between two keyframes: a seek decodes at most this many after restoring one. */
@@ -14,12 +14,11 @@ export interface KeyframeBuilderOptions {
   /** Fast-path updates between two keyframes (each is replayed by a seek; a full RemoteFX frame is ~18 ms). */
   fastPathUpdatesApart: number;
   /**
-   * Reads a stored fast-path PDU: when it returns bytes at once, they may be a buffer the next read
-   * fills again (`TileBytesStore.readTransient`). The decoder is done with a PDU when `push`
-   * returns (fragments are copied into its own reassembly buffer), so it is pushed before anything
-   * else can read.
+   * Where fast-path PDUs are read back from, with `readTransient`: bytes it returns at once may be a
+   * buffer the next read fills again. The decoder is done with a PDU when `push` returns (fragments
+   * are copied into its own reassembly buffer), so each is pushed before anything else can read.
    */
-  readBytes(bytes: TileImage): Uint8Array | Promise<Uint8Array>;
+  tileBytes: Pick<TileBytesStore, 'readTransient'>;
   /** False while the player needs the decoder (seeking, catching up); building waits. */
   mayWork(): boolean;
   /** Waits `delayMs` (a timer; the builder never holds the thread for long). */
@@ -141,7 +140,7 @@ export class KeyframeBuilder {
           // A PDU that cannot be read or decoded is the player's to report; the builder goes on.
           let read: Uint8Array | Promise<Uint8Array> | undefined;
           try {
-            read = this.options.readBytes(update.pdu);
+            read = this.options.tileBytes.readTransient(update.pdu);
           } catch {
             read = undefined;
           }

@@ -24,7 +24,15 @@ function decodeInMemory(png: TileImage): Promise<DecodedImage> {
 }
 
 type TileUpdate = Extract<ScreenUpdate, { kind: 'tile' }>;
-const tilePixels = (tile: TileUpdate): number => Math.max(0, tile.right - tile.left) * Math.max(0, tile.bottom - tile.top);
+/**
+ * PNG decodes (or stored fast-path reads) started ahead of the update being painted; decoding, not
+ * drawing, is the cost. Each decode hops to a decoder thread and back, so a deep window keeps that
+ * thread busy while this one is late to start the next (a 1080p first frame is 136 tiles: with 4 in
+ * flight, a download arriving meanwhile doubled its time).
+ */
+const DECODES_IN_FLIGHT = 16;
+/** A tile larger than this (pixels) starts only while fewer than 4 decodes are in flight: its bitmap may be a whole screen. */
+const SMALL_TILE_PIXELS = 256 * 256;
 type FastPathUpdate = Extract<ScreenUpdate, { kind: 'fastpath' }>;
 
 /** A whole screen put back at once (a keyframe): the canvas takes its size, then the image. */
@@ -56,15 +64,6 @@ export interface ReplaySource {
 }
 
 export interface RendererOptions {
-  /**
-   * PNG decodes (or stored fast-path reads) started ahead of the update being painted; decoding, not
-   * drawing, is the cost. Each decode hops to a decoder thread and back, so a deep window keeps
-   * that thread busy while this one is late to start the next (a 1080p first frame is 136 tiles:
-   * with 4 in flight, a download arriving meanwhile doubled its time).
-   */
-  decodesInFlight: number;
-  /** At most this many decoded pixels wait to be drawn (but always one decode), whatever their count. */
-  decodePixelsInFlight: number;
   /** Reads and decodes a tile's PNG. */
   decodeTile(png: TileImage): Promise<DecodedImage>;
   /** Reads stored bytes (a fast-path PDU). */
@@ -106,8 +105,6 @@ export class CanvasRenderer {
   /** Next queue slot whose decode has not started. */
   private decodeCursor = 0;
   private decoding = 0;
-  /** Pixels of the tiles decoding or decoded but not drawn yet. */
-  private decodingPixels = 0;
   /** Bumped by `clear()`, so work that was queued before it is dropped when it completes. */
   private generation = 0;
   private pumping = false;
@@ -133,7 +130,7 @@ export class CanvasRenderer {
     private readonly cursor: PaintSurface,
     options: Partial<RendererOptions> = {},
   ) {
-    this.options = { decodesInFlight: 16, decodePixelsInFlight: 4 * 1920 * 1080, decodeTile: decodeInMemory, readBytes: readInMemory, onScreenSize: () => {}, onImageError: () => {}, ...options };
+    this.options = { decodeTile: decodeInMemory, readBytes: readInMemory, onScreenSize: () => {}, onImageError: () => {}, ...options };
     // An opaque screen starts black, like a monitor, and composites faster.
     this.screenContext = context2d(screen, { alpha: false });
     this.cursorContext = context2d(cursor);
@@ -206,7 +203,6 @@ export class CanvasRenderer {
     this.head = 0;
     this.decodeCursor = 0;
     this.decoding = 0;
-    this.decodingPixels = 0;
     this.screenContext.fillStyle = '#000';
     this.screenContext.fillRect(0, 0, this.screen.width, this.screen.height);
     this.pointer = undefined;
@@ -272,7 +268,6 @@ export class CanvasRenderer {
         }
         this.head += 1;
         this.decoding -= 1;
-        this.decodingPixels -= tilePixels(item.update);
         if (image) {
           this.screenContext.drawImage(image, item.update.left, item.update.top);
           image.close();
@@ -290,21 +285,15 @@ export class CanvasRenderer {
 
   private startDecodes(): void {
     this.decodeCursor = Math.max(this.decodeCursor, this.head);
-    const { decodesInFlight, decodePixelsInFlight } = this.options;
-    while (this.decoding < decodesInFlight && this.decodeCursor < this.queue.length) {
+    while (this.decoding < DECODES_IN_FLIGHT && this.decodeCursor < this.queue.length) {
       const item = this.queue[this.decodeCursor]!;
-      const pixels = item.update.kind === 'tile' ? tilePixels(item.update) : 0;
-      if (this.decoding > 0 && this.decodingPixels + pixels > decodePixelsInFlight) return;
+      const { update } = item;
+      if (update.kind === 'tile' && this.decoding >= 4 && (update.right - update.left) * (update.bottom - update.top) > SMALL_TILE_PIXELS) return;
       this.decodeCursor += 1;
-      if (item.update.kind === 'fastpath') {
-        this.decoding += 1;
-        item.bytes = this.read(item.update);
-        continue;
-      }
-      if (item.update.kind !== 'tile') continue;
+      if (update.kind === 'tile') item.decoded = this.decode(update);
+      else if (update.kind === 'fastpath') item.bytes = this.read(update);
+      else continue;
       this.decoding += 1;
-      this.decodingPixels += pixels;
-      item.decoded = this.decode(item.update);
     }
   }
 

@@ -89,7 +89,7 @@ describe('CanvasRenderer', () => {
     expect(alphaAt(cursor, 12, 16), 'the pointer layer was blanked').to.equal(0);
   });
 
-  it('decodes ahead of the tile being drawn: 16 tiles at once, fewer when their pixels would exceed the bound, one at least', async () => {
+  it('decodes ahead of the tile being drawn: 16 tiles at once, 4 when a tile is larger than 256 × 256', async () => {
     const screen = new OffscreenCanvas(1, 1);
     const started: Array<{ png: Uint8Array; resolve: (image: PromiseLike<ImageBitmap>) => void }> = [];
     const painter = new CanvasRenderer(screen, new OffscreenCanvas(1, 1), {
@@ -119,9 +119,10 @@ describe('CanvasRenderer', () => {
     };
 
     expect(await decodesAhead([{ kind: 'resize', timeMs: 0, width: 64, height: 64 }, ...tiles(20, 64)]), 'small tiles: 16 decodes in flight').to.equal(16);
-    // 1200 × 1200 tiles: five hold 7.2 Mpx, a sixth would pass 4 × 1920 × 1080 (8.3 Mpx).
-    expect(await decodesAhead(tiles(6, 1200)), 'large tiles: bounded by their pixels').to.equal(5);
-    expect(await decodesAhead(tiles(2, 4000)), 'a tile over the bound: one at a time').to.equal(1);
-    expect(painter.paintedTiles).to.equal(28);
+    expect(await decodesAhead(tiles(12, 256)), 'tiles up to 256 × 256 are small').to.equal(12);
+    // Over 256 × 256: a bitmap may be a whole screen, 4 at most are decoded at once.
+    expect(await decodesAhead(tiles(6, 1920)), 'large tiles: 4 at once').to.equal(4);
+    expect(await decodesAhead([...tiles(3, 64), ...tiles(3, 1920), ...tiles(3, 64)]), 'a large tile waits for fewer than 4 in flight').to.equal(4);
+    expect(painter.paintedTiles).to.equal(20 + 12 + 6 + 9);
   });
 });
