@@ -24,15 +24,6 @@ function decodeInMemory(png: TileImage): Promise<DecodedImage> {
 }
 
 type TileUpdate = Extract<ScreenUpdate, { kind: 'tile' }>;
-/**
- * PNG decodes (or stored fast-path reads) started ahead of the update being painted; decoding, not
- * drawing, is the cost. Each decode hops to a decoder thread and back, so a deep window keeps that
- * thread busy while this one is late to start the next (a 1080p first frame is 136 tiles: with 4 in
- * flight, a download arriving meanwhile doubled its time).
- */
-const DECODES_IN_FLIGHT = 16;
-/** A tile larger than this (pixels) starts only while fewer than 4 decodes are in flight: its bitmap may be a whole screen. */
-const SMALL_TILE_PIXELS = 256 * 256;
 type FastPathUpdate = Extract<ScreenUpdate, { kind: 'fastpath' }>;
 
 /** A whole screen put back at once (a keyframe): the canvas takes its size, then the image. */
@@ -64,6 +55,8 @@ export interface ReplaySource {
 }
 
 export interface RendererOptions {
+  /** PNG decodes started ahead of the tile being painted; decoding, not drawing, is the cost. */
+  decodesInFlight: number;
   /** Reads and decodes a tile's PNG. */
   decodeTile(png: TileImage): Promise<DecodedImage>;
   /** Reads stored bytes (a fast-path PDU). */
@@ -130,7 +123,7 @@ export class CanvasRenderer {
     private readonly cursor: PaintSurface,
     options: Partial<RendererOptions> = {},
   ) {
-    this.options = { decodeTile: decodeInMemory, readBytes: readInMemory, onScreenSize: () => {}, onImageError: () => {}, ...options };
+    this.options = { decodesInFlight: 4, decodeTile: decodeInMemory, readBytes: readInMemory, onScreenSize: () => {}, onImageError: () => {}, ...options };
     // An opaque screen starts black, like a monitor, and composites faster.
     this.screenContext = context2d(screen, { alpha: false });
     this.cursorContext = context2d(cursor);
@@ -285,15 +278,16 @@ export class CanvasRenderer {
 
   private startDecodes(): void {
     this.decodeCursor = Math.max(this.decodeCursor, this.head);
-    while (this.decoding < DECODES_IN_FLIGHT && this.decodeCursor < this.queue.length) {
-      const item = this.queue[this.decodeCursor]!;
-      const { update } = item;
-      if (update.kind === 'tile' && this.decoding >= 4 && (update.right - update.left) * (update.bottom - update.top) > SMALL_TILE_PIXELS) return;
-      this.decodeCursor += 1;
-      if (update.kind === 'tile') item.decoded = this.decode(update);
-      else if (update.kind === 'fastpath') item.bytes = this.read(update);
-      else continue;
+    while (this.decoding < this.options.decodesInFlight && this.decodeCursor < this.queue.length) {
+      const item = this.queue[this.decodeCursor++]!;
+      if (item.update.kind === 'fastpath') {
+        this.decoding += 1;
+        item.bytes = this.read(item.update);
+        continue;
+      }
+      if (item.update.kind !== 'tile') continue;
       this.decoding += 1;
+      item.decoded = this.decode(item.update);
     }
   }
 

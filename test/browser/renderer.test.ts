@@ -88,41 +88,4 @@ describe('CanvasRenderer', () => {
     expect(near(colorAt(screen, 80, 10), BLUE)).to.equal(true);
     expect(alphaAt(cursor, 12, 16), 'the pointer layer was blanked').to.equal(0);
   });
-
-  it('decodes ahead of the tile being drawn: 16 tiles at once, 4 when a tile is larger than 256 × 256', async () => {
-    const screen = new OffscreenCanvas(1, 1);
-    const started: Array<{ png: Uint8Array; resolve: (image: PromiseLike<ImageBitmap>) => void }> = [];
-    const painter = new CanvasRenderer(screen, new OffscreenCanvas(1, 1), {
-      decodeTile: (png) => new Promise((resolve) => started.push({ png: png as Uint8Array, resolve })),
-    });
-    const until = async (count: number): Promise<void> => {
-      while (started.length < count) await new Promise((resolve) => setTimeout(resolve, 0));
-    };
-    // A bitmap each: the renderer closes what it drew.
-    const pixel = (): Promise<ImageBitmap> => createImageBitmap(new ImageData(1, 1));
-    const tiles = (count: number, size: number): ScreenUpdate[] =>
-      Array.from({ length: count }, (_, i) => ({ kind: 'tile', timeMs: i, left: 0, top: 0, right: size, bottom: size, png: new Uint8Array([i]) }));
-    /** Queues `updates`, counts the decodes started before any finishes, then lets each finish as it starts. */
-    const decodesAhead = async (updates: ScreenUpdate[]): Promise<number> => {
-      started.length = 0;
-      painter.enqueue(updates);
-      await until(1);
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      const ahead = started.length;
-      const count = updates.filter((update) => update.kind === 'tile').length;
-      for (let finished = 0; finished < count; finished++) {
-        await until(finished + 1);
-        started[finished]!.resolve(pixel());
-      }
-      await painter.whenIdle();
-      return ahead;
-    };
-
-    expect(await decodesAhead([{ kind: 'resize', timeMs: 0, width: 64, height: 64 }, ...tiles(20, 64)]), 'small tiles: 16 decodes in flight').to.equal(16);
-    expect(await decodesAhead(tiles(12, 256)), 'tiles up to 256 × 256 are small').to.equal(12);
-    // Over 256 × 256: a bitmap may be a whole screen, 4 at most are decoded at once.
-    expect(await decodesAhead(tiles(6, 1920)), 'large tiles: 4 at once').to.equal(4);
-    expect(await decodesAhead([...tiles(3, 64), ...tiles(3, 1920), ...tiles(3, 64)]), 'a large tile waits for fewer than 4 in flight').to.equal(4);
-    expect(painter.paintedTiles).to.equal(20 + 12 + 6 + 9);
-  });
 });
