@@ -6,15 +6,19 @@ import { loadFastPathDecoder } from './fastpath/load.js';
 import type { DecodedImage } from './image-decode.js';
 import type { KeyframeStore } from './keyframes.js';
 import { planReplay, type ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
-import type { TileImage } from './tile-bytes.js';
+import type { TileBytesStore, TileImage } from './tile-bytes.js';
 
 export interface KeyframeBuilderOptions {
   /** Tiles painted between two keyframes: a seek decodes at most this many after restoring one. */
   tilesApart: number;
   /** Fast-path updates between two keyframes (each is replayed by a seek; a full RemoteFX frame is ~18 ms). */
   fastPathUpdatesApart: number;
-  /** Reads stored bytes (fast-path PDUs). */
-  readBytes(bytes: TileImage): Uint8Array | Promise<Uint8Array>;
+  /**
+   * Where fast-path PDUs are read back from, with `readTransient`: bytes it returns at once may be a
+   * buffer the next read fills again. The decoder is done with a PDU when `push` returns (fragments
+   * are copied into its own reassembly buffer), so each is pushed before anything else can read.
+   */
+  tileBytes: Pick<TileBytesStore, 'readTransient'>;
   /** False while the player needs the decoder (seeking, catching up); building waits. */
   mayWork(): boolean;
   /** Waits `delayMs` (a timer; the builder never holds the thread for long). */
@@ -134,7 +138,14 @@ export class KeyframeBuilder {
             this.fastPath = new decoders.FastPathDecoder(this.width, this.height);
           }
           // A PDU that cannot be read or decoded is the player's to report; the builder goes on.
-          const pdu = await Promise.resolve(this.options.readBytes(update.pdu)).catch(() => undefined);
+          let read: Uint8Array | Promise<Uint8Array> | undefined;
+          try {
+            read = this.options.tileBytes.readTransient(update.pdu);
+          } catch {
+            read = undefined;
+          }
+          // Bytes at hand are pushed without an await in between: they may be valid only until the next read.
+          const pdu = read instanceof Uint8Array || read === undefined ? read : await read.catch(() => undefined);
           if (pdu) this.fastPath.push(pdu, { paint: !update.stateOnly, covered: update.covered });
         } else if (update.kind === 'tile') {
           const image = await decodes[index];

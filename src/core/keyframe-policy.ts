@@ -73,7 +73,7 @@ export class KeyframePolicy {
       this.builder = new KeyframeBuilder(canvas, ingest.timeline, this.store, decodeTile, {
         tilesApart: TILES_APART,
         fastPathUpdatesApart: FAST_PATH_UPDATES_APART,
-        readBytes: ingest.readBytes,
+        tileBytes: ingest.tileBytes,
         mayWork: () => !this.playerBusy() && this.timing.now() - this.lastSeekAt > BUILD_PAUSE_AFTER_SEEK_MS,
         sleep: (delayMs) => (delayMs === 0 ? this.timing.yield() : new Promise((resolve) => this.timing.schedule(resolve, delayMs))),
         onProgress: (caughtUp) => this.onProgress({ count: this.store.count, caughtUp }),

@@ -167,6 +167,7 @@ export class PlaybackSession {
       ingest: () => (this.options.source === null ? null : this.ingest),
       paced: () => this.feed?.paced === true,
       source: () => this.options.source,
+      recordingSha256: () => this.state.recordingSha256,
       error: () => this.state.error,
       hasMetadata: () => this.state.readyState >= ReadyState.HaveMetadata,
       durationMs: () => this.state.durationMs,

@@ -123,6 +123,26 @@ describe('exportEvidence()', function () {
     }
   });
 
+  it('asked for before the player has the hash (the file still arriving): waits for the whole file and uses the hash the player took while reading it', async () => {
+    const original = new Uint8Array(await (await fetch(SAMPLE)).arrayBuffer());
+    // The held-stream server sends the first half now and the rest when the test lets it go.
+    const response = await fetch(`/__held-stream?at=${Math.floor(original.length / 2)}`, { method: 'POST', body: new Blob([original as BlobPart]) });
+    const { url } = (await response.json()) as { url: string };
+    const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 640px"></desktop-recording-player>`);
+    const canPlay = nextEvent(element, 'canplay');
+    element.src = url;
+    await canPlay;
+    expect(element.recordingSha256, 'no hash before the whole file was read').to.equal(null);
+    const bundle = element.exportEvidence({ start: 1, end: 3 });
+    await fetch(`${url}/release`, { method: 'POST' });
+    const files = unzipSync(new Uint8Array(await (await bundle).arrayBuffer()));
+    const expected = await sha256Hex(original);
+    expect(element.recordingSha256).to.equal(expected);
+    const manifest = JSON.parse(new TextDecoder().decode(files['manifest.json']));
+    expect(manifest.recording).to.deep.include({ sha256: expected, hashedBy: 'player' });
+    expect(new TextDecoder().decode(files['SHA256SUMS'])).to.contain(`${expected}  ${SESSION}.tar\n`);
+  });
+
   it('uses the recording hash the player has, and rejects: AbortError when cancelled, RangeError outside the recording, TypeError for a bad note', async () => {
     const player = await loadedPlayer(SAMPLE);
     // A hash the player computed (the review notes' `recordingSha256`) goes into SHA256SUMS as it is.

@@ -40,6 +40,18 @@ describe('the recording file hash in a worker of its own', function () {
     });
   }
 
+  it('a reader that waits for room after each piece (an evidence bundle reading the file again) gets the same hash, in the hashing worker or without it', async () => {
+    // 12 MiB: more batches than the hasher lets wait unhashed.
+    const file = seededFile(11, 12 * 1024 * 1024 + 777);
+    const expected = await sha256sum(file.bytes);
+    const run = await hashInWorker({ ...file, waitForWorker: false, waitForRoom: true });
+    expect(run.offThread, 'hashed in the hashing worker').to.equal(true);
+    expect(run.hex).to.equal(expected);
+    const broken = await hashInWorker({ ...file, waitForWorker: false, waitForRoom: true }, '?hashing=broken');
+    expect(broken.offThread).to.equal(false);
+    expect(broken.hex).to.equal(expected);
+  });
+
   it('a file that ends before the hashing worker is ready is hashed on the reading thread', async () => {
     const file = seededFile(7, 200_000);
     const run = await hashInWorker({ ...file, waitForWorker: false });

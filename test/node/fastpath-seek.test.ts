@@ -153,4 +153,30 @@ describe('fast-path seek plans (planReplay) against replaying every PDU', () => 
     assert.equal(middle.length, 3);
     assert.ok(middle.slice(1).every((u) => u.kind === 'fastpath' && u.stateOnly));
   });
+  test('a PDU\'s bytes may be reused once push returns (the keyframe builder reads PDUs into one buffer): the same screens and state as pushing copies', () => {
+    // Varied bitmaps in fragment runs (their fragments must outlive the PDUs that carry them), between whole updates.
+    const bitmap = (left: number, size: number, seed: number) =>
+      bitmapUpdate([{ left, top: 0, width: size, height: size, bpp: 32, compressed: false, data: Uint8Array.from({ length: size * size * 4 }, (_, i) => (i * 31 + seed * 17) & 0xff) }]);
+    const fragmented = [
+      pduOf(UpdateCode.Bitmap, bitmap(0, 64, 1)),
+      ...fragmentedPdus(UpdateCode.Bitmap, bitmap(64, 128, 2), 3000),
+      pduOf(UpdateCode.Bitmap, bitmap(200, 32, 3)),
+      ...fragmentedPdus(UpdateCode.Bitmap, bitmap(300, 96, 4), 1000),
+    ];
+    for (const [name, pdus] of [...RUNS.map((run) => [run, readCapture(run)] as const), ['fragment runs', fragmented] as const]) {
+      const copies = fresh();
+      const reused = fresh();
+      let buffer = new Uint8Array(0);
+      pdus.forEach((pdu, index) => {
+        copies.decoder.push(pdu.slice());
+        if (buffer.length < pdu.length) buffer = new Uint8Array(pdu.length);
+        buffer.set(pdu);
+        reused.decoder.push(buffer.subarray(0, pdu.length));
+        // The next read fills the buffer again.
+        buffer.fill(0xa5);
+        assert.equal(reused.decoder.inFragment, copies.decoder.inFragment, `${name}: fragment run after PDU ${index}`);
+      });
+      assertSameScreen(reused, copies, `${name} after ${pdus.length} PDUs`);
+    }
+  });
 });

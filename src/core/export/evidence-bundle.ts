@@ -9,6 +9,7 @@ import { Zip, ZipDeflate, ZipPassThrough, type ZipInputFile } from 'fflate';
 import type { Marker, RecordingInfo } from '../../format/timeline.js';
 import { createOffscreenSurface } from '../canvas.js';
 import { readSource, type RecordingSource } from '../feeds/file-feed.js';
+import { startFileHasher } from '../feeds/file-hash.js';
 import { createSha256 } from '../feeds/sha256.js';
 import { CanvasRenderer, type ReplaySource } from '../renderer.js';
 import { Scheduler } from '../scheduler.js';
@@ -38,7 +39,9 @@ export interface EvidenceSource {
   startDateMs: number | null;
   durationMs: number;
   replay: ReplaySource;
-  /** The recording's file, read again in order for its SHA-256 when the page did not give it; null where it cannot be (`originalMissing` says why). */
+  /** The SHA-256 the player took while reading the whole file (known at its end), if it could. */
+  loadedSha256?: string | null;
+  /** The recording's file, read again in order for its SHA-256 when neither the page nor the load gave it; null where it cannot be (`originalMissing` says why). */
   original: RecordingSource | null;
   originalMissing?: string;
   /** Hands the thread back for a moment (playback and requests go on meanwhile). */
@@ -112,6 +115,8 @@ export async function exportEvidence(
       startDateMs: ingest.startDateMs,
       durationMs: context.durationMs(),
       replay: context.replaySource(),
+      // The bundle waited for the whole file: its hash, taken while reading it, is known by now.
+      loadedSha256: context.recordingSha256(),
       original: paced ? null : context.source(),
       ...(paced ? { originalMissing: 'the recording was played from a playback websocket, which sends its events, not its file' } : {}),
       yield: context.yield,
@@ -136,7 +141,8 @@ export async function makeEvidenceBundle(source: EvidenceSource, request: Eviden
     if (signal.aborted) throw abortErrorOf(signal);
   };
   // Progress runs through the steps in order, each its share of the whole.
-  const hashing = request.recordingSha256 === undefined && source.original !== null;
+  const knownSha256 = request.recordingSha256 ?? source.loadedSha256 ?? undefined;
+  const hashing = knownSha256 === undefined && source.original !== null;
   const steps = (hashing ? WEIGHTS.hash : 0) + WEIGHTS.captures + WEIGHTS.video + WEIGHTS.zip;
   let done = 0;
   let frames = 0;
@@ -151,11 +157,11 @@ export async function makeEvidenceBundle(source: EvidenceSource, request: Eviden
     report(0);
     const { sessionId } = source.recording;
     const recordingName = recordingFileName(sessionId);
-    let recordingSha256: string | null = request.recordingSha256 ?? null;
+    let recordingSha256: string | null = knownSha256 ?? null;
     let hashedBy: 'player' | 'bundle' | null = recordingSha256 ? 'player' : null;
     if (hashing) {
       recordingSha256 = await hashRecording(source.original!, signal, source.yield, progress(WEIGHTS.hash));
-      hashedBy = 'bundle';
+      hashedBy = recordingSha256 ? 'bundle' : null;
       finish(WEIGHTS.hash);
     }
 
@@ -182,7 +188,7 @@ export async function makeEvidenceBundle(source: EvidenceSource, request: Eviden
     const capturedAt = new Set(captures.map((capture) => capture.timeMs));
     const events = eventLog(source.markers, notes, startMs, endMs, source.startDateMs, (timeMs) => capturedAt.has(timeMs));
     const range = { start: time(startMs), end: time(endMs) };
-    const recordingHashMissing = recordingSha256 ? undefined : (source.originalMissing ?? 'the recording could not be read again');
+    const recordingHashMissing = recordingSha256 ? undefined : (source.originalMissing ?? (hashing ? 'its SHA-256 could not be taken' : 'the recording could not be read again'));
     const json = (value: unknown): Uint8Array => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
     const files: BundleFile[] = [];
     const add = (name: string, bytes: Uint8Array, store: boolean, description: string): void => void files.push({ name, bytes, store, description });
@@ -249,22 +255,31 @@ export async function makeEvidenceBundle(source: EvidenceSource, request: Eviden
   }
 }
 
-/** The SHA-256 of the recording's file, read again from the start (a URL mostly from the browser's cache). */
-async function hashRecording(original: RecordingSource, signal: AbortSignal, yieldThread: () => Promise<void>, onProgress: (fraction: number) => void): Promise<string> {
-  const hash = await createSha256();
-  const total = original instanceof Blob ? original.size : typeof original === 'string' ? 0 : original.byteLength;
-  let read = 0;
-  let sliceStart = performance.now();
-  for await (const chunk of readSource(original, signal)) {
-    hash.update(chunk);
-    read += chunk.length;
-    if (total > 0) onProgress(read / total);
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await yieldThread();
-      sliceStart = performance.now();
+/**
+ * The SHA-256 of the recording's file, read again from the start (a URL mostly from the browser's
+ * cache), when the load could not take it. In the player's worker the hashing worker takes it, as
+ * it does while loading (`file-hash.ts`), so playback keeps this thread; the reading waits for it.
+ */
+async function hashRecording(original: RecordingSource, signal: AbortSignal, yieldThread: () => Promise<void>, onProgress: (fraction: number) => void): Promise<string | null> {
+  const hasher = startFileHasher(signal, 0);
+  try {
+    const total = original instanceof Blob ? original.size : typeof original === 'string' ? 0 : original.byteLength;
+    let read = 0;
+    let sliceStart = performance.now();
+    for await (const chunk of readSource(original, signal)) {
+      hasher.update(chunk);
+      await hasher.room();
+      read += chunk.length;
+      if (total > 0) onProgress(read / total);
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await yieldThread();
+        sliceStart = performance.now();
+      }
     }
+    return (await hasher.digest()) ?? null;
+  } finally {
+    hasher.close();
   }
-  return hash.hex();
 }
 
 interface Capture {

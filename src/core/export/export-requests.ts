@@ -30,6 +30,8 @@ export interface ExportContext {
   paced(): boolean;
   /** What was loaded (an evidence bundle reads a file again for its hash); null without a source. */
   source(): RecordingSource | null;
+  /** The file's SHA-256, taken while it was read; null until the whole file was, or where it could not be. */
+  recordingSha256(): string | null;
   error(): PlaybackError | null;
   /** Duration and screen size are known (readyState ≥ 1). */
   hasMetadata(): boolean;

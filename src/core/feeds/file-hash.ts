@@ -27,6 +27,11 @@ export interface FileHasher {
   close(): void;
   /** True once the bytes go to the hashing worker; false when the hash is taken on this thread. */
   readonly offThread: Promise<boolean>;
+  /**
+   * Resolves once the bytes given are hashed but for a few batches: a reader faster than the hash
+   * (a file read again from the browser's cache) waits here instead of queueing the file in memory.
+   */
+  room(): Promise<void>;
 }
 
 /** Bytes handed to the hashing worker in one message (fewer, larger messages; one copy either way). */
@@ -81,6 +86,10 @@ class LocalHasher implements FileHasher {
     this.hash = this.hash.then((hash) => (hash?.update(bytes), hash));
   }
 
+  room(): Promise<void> {
+    return this.hash.then(() => undefined);
+  }
+
   private hex: Promise<string | undefined> | undefined;
 
   /** The same answer however often it is asked (a hash's digest can be taken once). */
@@ -101,6 +110,9 @@ class WorkerHasher implements FileHasher {
   private batch: Uint8Array | undefined;
   private batchBytes = 0;
   private readonly spare: Uint8Array[] = [];
+  /** Batches sent and not sent back yet, and who waits for fewer (`room`). */
+  private unhashed = 0;
+  private roomWaiters: Array<() => void> = [];
   private answer: ((hex: string | undefined) => void) | undefined;
   private readonly answered = new Promise<string | undefined>((resolve) => (this.answer = resolve));
   private ending = false;
@@ -125,6 +137,8 @@ class WorkerHasher implements FileHasher {
     worker.onmessage = ({ data }: MessageEvent<HashReply>) => {
       if ('ready' in data) this.ready();
       else if ('spent' in data) {
+        this.unhashed -= 1;
+        if (this.unhashed <= SPARE_BATCHES) this.makeRoom();
         if (this.spare.length < SPARE_BATCHES && data.spent.byteLength === BATCH_BYTES) this.spare.push(new Uint8Array(data.spent));
       } else if ('hex' in data) this.finish(data.hex);
       else this.giveUp();
@@ -155,6 +169,18 @@ class WorkerHasher implements FileHasher {
     }
   }
 
+  room(): Promise<void> {
+    if (this.local) return this.local.room();
+    // Until the worker is ready (or given up), bytes wait as views: then the answer is known.
+    if (this.pending) return this.offThread.then(() => this.room());
+    if (this.unhashed <= SPARE_BATCHES || !this.answer) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  private makeRoom(): void {
+    for (const resolve of this.roomWaiters.splice(0)) resolve();
+  }
+
   digest(): Promise<string | undefined> {
     this.ending = true;
     // Not ready yet: the whole file is still here, and hashing it here is sooner than waiting.
@@ -168,6 +194,8 @@ class WorkerHasher implements FileHasher {
   close(): void {
     this.worker?.terminate();
     this.answer?.(undefined);
+    this.answer = undefined;
+    this.makeRoom();
   }
 
   private ready(): void {
@@ -183,6 +211,7 @@ class WorkerHasher implements FileHasher {
     if (this.local) return;
     this.worker?.terminate();
     this.decided?.(false);
+    this.makeRoom();
     if (!this.pending) return this.finish(undefined);
     this.local = new LocalHasher(this.pending);
     this.pending = undefined;
@@ -193,6 +222,7 @@ class WorkerHasher implements FileHasher {
     this.worker?.terminate();
     this.answer?.(hex);
     this.answer = undefined;
+    this.makeRoom();
   }
 
   private send(): void {
@@ -203,6 +233,7 @@ class WorkerHasher implements FileHasher {
   }
 
   private post(request: HashRequest): void {
+    if (request) this.unhashed += 1;
     this.worker!.postMessage(request, request ? [request.buffer] : []);
   }
 }

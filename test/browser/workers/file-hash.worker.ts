@@ -12,6 +12,8 @@ export interface HashRequest {
   cuts: number[];
   /** Wait until the hasher says where it hashes before giving it bytes. */
   waitForWorker: boolean;
+  /** After each piece, wait until the hasher has room (as a reader faster than the hash does). */
+  waitForRoom?: boolean;
 }
 
 export interface HashRun {
@@ -31,7 +33,10 @@ if (self.name === HASH_WORKER_NAME) {
     if (data.waitForWorker) await hasher.offThread;
     const at = [0, ...data.cuts, data.bytes.length];
     const pieces = at.slice(1).map((end, i) => data.bytes.subarray(at[i], end));
-    for (const piece of pieces) hasher.update(piece);
+    for (const piece of pieces) {
+      hasher.update(piece);
+      if (data.waitForRoom) await hasher.room();
+    }
     const piecesIntact = pieces.every((piece, i) => piece.length === at[i + 1]! - at[i]! && piece.buffer.byteLength === data.bytes.buffer.byteLength);
     const hex = await hasher.digest();
     self.postMessage({ offThread: await hasher.offThread, hex, piecesIntact } satisfies HashRun);
