@@ -12,6 +12,7 @@ import { expectScreenAt, partOffsets, player, serve } from '../helpers/range-ser
 import { tdpbRecording } from '../helpers/multipart-recordings.js';
 import { noisePng, screenRecording, solidPng, type ScreenStep } from '../helpers/screen-recording.js';
 import { until } from './element-fixtures.js';
+import { readRecording } from '../../src/format/reader.js';
 
 const WALLPAPER = [
   [200, 40, 40],
@@ -31,6 +32,10 @@ async function wallpaperOnceSteps(): Promise<ScreenStep[]> {
   for (let i = 0; i < 300; i++) steps.push({ timeMs: i * 200, tile: { left: (i % 4) * 64, top: 0, color: [0, 0, 0], png: pngs[i % pngs.length] } });
   return steps;
 }
+
+/** The media events of a seek that waits for the download, whether the approximate screen shows or not. */
+const WAITING_SEEK_EVENTS = ['seeking', 'waiting', 'canplay', 'seeked'];
+const SEEK_EVENTS = ['seeking', 'waiting', 'seeked', 'canplay', 'error'];
 
 const layerOf = (element: DesktopRecordingPlayer) => element.shadowRoot!.querySelector<HTMLElement>('[part~="approximate"]');
 const labelOf = (element: DesktopRecordingPlayer) => element.shadowRoot!.querySelector<HTMLElement>('[part~="approximate-label"]')?.textContent ?? '';
@@ -80,6 +85,8 @@ describe('the approximate screen while a seek waits for the download', () => {
       const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
       const [screenBefore, screenAtTarget] = await referenceScreens(await screenUpdatesOf(bytes), [before, target * 1000]);
 
+      const events: string[] = [];
+      for (const name of SEEK_EVENTS) element.addEventListener(name, () => events.push(name));
       const waiting = nextEvent(element, 'waiting');
       element.currentTime = target;
       await waiting;
@@ -110,6 +117,7 @@ describe('the approximate screen while a seek waits for the download', () => {
       await served.release();
       await seeked;
       expect(goneAtSeeked, 'the layer is gone when seeked fires').to.equal(true);
+      expect(events, 'the events of a seek that waits').to.deep.equal(WAITING_SEEK_EVENTS);
       expect(element.currentTime).to.equal(target);
       await expectScreenAt(element, served.bytes, target * 1000);
     });
@@ -163,6 +171,39 @@ describe('the approximate screen while a seek waits for the download', () => {
     await emptied;
     expect(layerOf(element)?.isConnected ?? false, 'gone with the recording').to.equal(false);
     await served.release();
+  });
+
+  it('a seek the download reaches soon after it starts waiting never shows it; the events are those of any waiting seek', async () => {
+    const bytes = await screenRecording(await wallpaperOnceSteps(), { partSize: 64 * 1024 });
+    const offsets = partOffsets(bytes);
+    // 256 KB/s, held at the third part: once let go, the target three parts on takes well under a second.
+    const response = await fetch(`/__paced?rate=${256 * 1024}&hold=${offsets[2]}`, { method: 'POST', body: new Blob([bytes as BlobPart]) });
+    const { url } = (await response.json()) as { url: string };
+    const element = await player();
+    const added: string[] = [];
+    const observer = new MutationObserver((records) => {
+      for (const record of records) for (const node of record.addedNodes) if (node instanceof HTMLElement && node.part.contains('approximate')) added.push(node.outerHTML);
+    });
+    observer.observe(element.shadowRoot!, { childList: true, subtree: true });
+    const metadata = nextEvent(element, 'loadedmetadata');
+    element.src = url;
+    await metadata;
+    await until(() => element.readyState >= 2, 'the first frame is painted');
+    const events: string[] = [];
+    for (const name of SEEK_EVENTS) element.addEventListener(name, () => events.push(name));
+    const timed = (await readRecording(bytes)).events.flatMap(({ event, partOffset }) => (event.case === 'desktopRecording' ? [{ timeMs: Number(event.value.delayMilliseconds), partOffset }] : []));
+    const target = timed.find(({ partOffset }) => partOffset === offsets[5])!.timeMs / 1000;
+    const waiting = nextEvent(element, 'waiting');
+    const seeked = nextEvent(element, 'seeked');
+    element.currentTime = target;
+    await waiting;
+    await fetch(`${url}/release`, { method: 'POST' });
+    await seeked;
+    observer.disconnect();
+    expect(added, 'the approximate screen never showed').to.deep.equal([]);
+    expect(events, 'the events of a seek that waits, as when the approximate screen shows').to.deep.equal(WAITING_SEEK_EVENTS);
+    expect(element.currentTime).to.equal(target);
+    await expectScreenAt(element, bytes, target * 1000);
   });
 
   it('a seek that lands without waiting for the download never shows it', async () => {
