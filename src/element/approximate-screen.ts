@@ -148,7 +148,7 @@ export class ApproximateLayer {
       const layer = (this.#layer = document.createElement('div'));
       layer.part.add('approximate');
       // Styled in place (CSSOM, allowed under a strict Content-Security-Policy): the element's styles stay as they are.
-      layer.style.cssText = 'position:absolute;inset:0;pointer-events:none;color:var(--drp-unloaded-color,light-dark(#0003,#fff4))';
+      layer.style.cssText = 'position:absolute;inset:0;pointer-events:none;color:var(--drp-unloaded-color,light-dark(#0006,#fff6))';
       const label = (this.#label = document.createElement('div'));
       label.part.add('approximate-label');
       label.style.cssText =
@@ -172,16 +172,23 @@ export class ApproximateLayer {
     context.clip(unknown);
     context.fillStyle = '#0008';
     context.fillRect(0, 0, canvas.width, canvas.height);
-    // About 6 CSS pixels apart at the size the screen shows.
+    // Two tones, stripe by stripe: the theme's colour, then one of the opposite brightness, so the
+    // marking shows on any screen (one tone vanished where it matched the cell: the light theme's
+    // dark stripes on a dark wallpaper). About 6 CSS pixels apart at the size the screen shows.
     const gap = Math.max(4, (6 * canvas.width) / Math.max(1, canvas.clientWidth));
-    context.strokeStyle = getComputedStyle(this.#layer).color;
+    const color = getComputedStyle(this.#layer).color;
+    const [red = 0, green = 0, blue = 0] = (color.match(/[\d.]+/g) ?? []).map(Number);
+    const tones = [color, 0.299 * red + 0.587 * green + 0.114 * blue < 128 ? '#fff6' : '#0009'];
     context.lineWidth = gap / 4;
-    context.beginPath();
-    for (let x = -canvas.height; x < canvas.width; x += gap) {
-      context.moveTo(x, canvas.height);
-      context.lineTo(x + canvas.height, 0);
-    }
-    context.stroke();
+    tones.forEach((tone, index) => {
+      context.strokeStyle = tone;
+      context.beginPath();
+      for (let x = index * gap - canvas.height; x < canvas.width; x += 2 * gap) {
+        context.moveTo(x, canvas.height);
+        context.lineTo(x + canvas.height, 0);
+      }
+      context.stroke();
+    });
     context.restore();
   }
 

@@ -21,14 +21,22 @@ const WALLPAPER = [
   [200, 200, 40],
 ] as const;
 
+/** Dark and light wallpaper cells, where a hatch of one tone vanishes on one or the other. */
+const CONTRAST_WALLPAPER = [
+  [18, 20, 32],
+  [236, 236, 228],
+  [40, 44, 52],
+  [250, 250, 250],
+] as const;
+
 /**
  * A 256×128 desktop whose bottom row (the wallpaper, four solid colours) is painted once, at the
  * start; noise tiles repaint the top row, one every 200 ms for a minute, in parts of about 64 KB.
  */
-async function wallpaperOnceSteps(): Promise<ScreenStep[]> {
+async function wallpaperOnceSteps(wallpaper: ReadonlyArray<readonly [number, number, number]> = WALLPAPER): Promise<ScreenStep[]> {
   const pngs = await Promise.all(Array.from({ length: 9 }, (_, i) => noisePng(i + 31)));
   const steps: ScreenStep[] = [{ timeMs: 0, screen: { width: 256, height: 128 } }];
-  for (let cell = 0; cell < 4; cell++) steps.push({ timeMs: 0, tile: { left: cell * 64, top: 64, color: WALLPAPER[cell]!, png: await solidPng(WALLPAPER[cell]!) } });
+  for (let cell = 0; cell < 4; cell++) steps.push({ timeMs: 0, tile: { left: cell * 64, top: 64, color: wallpaper[cell]!, png: await solidPng(wallpaper[cell]!) } });
   for (let i = 0; i < 300; i++) steps.push({ timeMs: i * 200, tile: { left: (i % 4) * 64, top: 0, color: [0, 0, 0], png: pngs[i % pngs.length] } });
   return steps;
 }
@@ -62,6 +70,19 @@ function cellBrightness(image: ImageData, column: number, row: number): number {
   let sum = 0;
   for (let y = row * 64; y < row * 64 + 64; y++) for (let x = column * 64; x < column * 64 + 64; x++) for (let c = 0; c < 3; c++) sum += image.data[(y * image.width + x) * 4 + c]!;
   return sum / (64 * 64 * 3);
+}
+
+/** A cell's median brightness, and the share of its pixels at least 32 levels brighter or darker than that (the marking). */
+function cellMarking(image: ImageData, column: number, row: number): { median: number; marked: number } {
+  const levels: number[] = [];
+  for (let y = row * 64; y < row * 64 + 64; y++) {
+    for (let x = column * 64; x < column * 64 + 64; x++) {
+      const at = (y * image.width + x) * 4;
+      levels.push((image.data[at]! + image.data[at + 1]! + image.data[at + 2]!) / 3);
+    }
+  }
+  const median = [...levels].sort((a, b) => a - b)[levels.length >> 1]!;
+  return { median, marked: levels.filter((level) => Math.abs(level - median) >= 32).length / levels.length };
 }
 
 /** Loads `bytes` held at the third part, to the moment the download in order stopped there. */
@@ -120,6 +141,35 @@ describe('the approximate screen while a seek waits for the download', () => {
       expect(events, 'the events of a seek that waits').to.deep.equal(WAITING_SEEK_EVENTS);
       expect(element.currentTime).to.equal(target);
       await expectScreenAt(element, served.bytes, target * 1000);
+    });
+  }
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`${theme} theme: the cells that may have changed are marked visibly on dark and on light cells, and stay readable`, async () => {
+      const steps = await wallpaperOnceSteps(CONTRAST_WALLPAPER);
+      const bytes = await screenRecording(steps, { partSize: 64 * 1024 });
+      const served = await serve(bytes, 'honest', partOffsets(bytes)[2]!);
+      const element = await player();
+      element.setAttribute('theme', theme);
+      const metadata = nextEvent(element, 'loadedmetadata');
+      element.src = served.url;
+      await metadata;
+      await until(() => element.readyState >= 2, 'the first frame is painted');
+      const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
+      const [screenAtTarget] = await referenceScreens(await screenUpdatesOf(bytes), [target * 1000]);
+      element.currentTime = target;
+      await until(() => / of /.test(labelOf(element)), 'the approximate screen with the parts read for the target');
+      const approximate = approximatePixels(element);
+      for (let column = 0; column < 4; column++) {
+        const { median, marked } = cellMarking(approximate, column, 1);
+        const original = cellBrightness(screenAtTarget!, column, 1);
+        const what = `${theme} theme, ${original < 128 ? 'dark' : 'light'} wallpaper cell ${column}`;
+        // The hatch: a good share of the cell's pixels stand out from it, clearly, but most of the cell is its content, dimmed.
+        expect(marked, `${what}: pixels the hatch marks`).to.be.within(0.08, 0.5);
+        expect(median, `${what}: dimmed`).to.be.below(original * 0.7 + 1);
+        if (original >= 128) expect(median, `${what}: still readable`).to.be.above(original * 0.3);
+      }
+      await served.release();
     });
   }
 
