@@ -6,6 +6,7 @@
 // States and pixels are waited for, never time.
 import { expect } from '@open-wc/testing';
 import '../../src/define.js';
+import { untilPointer } from '../helpers/pointer-layer.js';
 import type { AuditEventInit } from '../../src/format/events.js';
 import { encodeTdp } from '../../src/format/tdp.js';
 import { UpdateCode, bitmapUpdate, colorPointer, newPointer, paletteUpdate, pduOf } from '../fixtures/rdp/build.js';
@@ -79,28 +80,7 @@ function pointerPaletteRecording(): Uint8Array {
   return writeRecording(events, { partSize: 64 * 1024 });
 }
 
-type Rgb = readonly [number, number, number];
 
-/** What the pointer layer shows: `null` for nothing at all, else the colour at the mouse position. */
-function pointerLayer(element: DesktopRecordingPlayer): Rgb | null {
-  const layer = element.shadowRoot!.querySelector<HTMLCanvasElement>('canvas.cursor')!;
-  const probe = new OffscreenCanvas(WIDTH, HEIGHT).getContext('2d', { willReadFrequently: true })!;
-  probe.drawImage(layer, 0, 0);
-  const { data } = probe.getImageData(0, 0, WIDTH, HEIGHT);
-  if (!data.some((value, index) => index % 4 === 3 && value > 0)) return null;
-  const at = (AT.y * WIDTH + AT.x) * 4;
-  return [data[at]!, data[at + 1]!, data[at + 2]!];
-}
-
-/** Waits (a frame at a time, as the layer's frames reach the page) until the pointer layer shows `expected`. */
-async function untilPointer(element: DesktopRecordingPlayer, expected: Rgb | null, what: string): Promise<void> {
-  let shown = pointerLayer(element);
-  for (let frame = 0; frame < 600 && JSON.stringify(shown) !== JSON.stringify(expected); frame++) {
-    await new Promise(requestAnimationFrame);
-    shown = pointerLayer(element);
-  }
-  expect(shown, what).to.deep.equal(expected);
-}
 
 /** Seeks and resolves with the screen as it was when `seeked` fired. */
 function seekCapturing(element: HTMLElement & { currentTime: number; captureFrame(): Promise<Blob> }, seconds: number): Promise<Blob> {
@@ -147,19 +127,19 @@ describe('an 8 bpp recording: a seek island and the palette', () => {
     const after = await seekCapturing(element, 125.5);
     expect(element.buffered.end(0), 'landed from parts read by range').to.be.below(10);
     await expectSameScreen(after, await wholeFileScreenAt(bytes, 125_500), 125_500);
-    await untilPointer(element, paletteAt(125)[ENTRY_AFTER]!, 'at 125.5 s, the pointer in the colour of the palette the island read');
+    await untilPointer(element, AT, paletteAt(125)[ENTRY_AFTER]!, 'at 125.5 s, the pointer in the colour of the palette the island read');
 
     // At 100.5 s the pointer set in the island's parts takes its colour from the palette set at 80 s, in the gap: hidden.
     const gap = await seekCapturing(element, 100.5);
     expect(element.buffered.end(0), 'landed from parts read by range').to.be.below(10);
     await expectSameScreen(gap, await wholeFileScreenAt(bytes, 100_500), 100_500);
-    await untilPointer(element, null, 'at 100.5 s, the pointer whose palette is in the gap');
+    await untilPointer(element, AT, null, 'at 100.5 s, the pointer whose palette is in the gap');
 
     // The download in order reaches the moment: the recorded pointer, in the palette set at 80 s.
     const complete = nextEvent(element, 'canplaythrough');
     await served.release();
     await complete;
-    await untilPointer(element, paletteAt(80)[ENTRY_BEFORE]!, 'at 100.5 s with the whole file');
+    await untilPointer(element, AT, paletteAt(80)[ENTRY_BEFORE]!, 'at 100.5 s with the whole file');
     expect([element.error, seen.includes('error')]).to.deep.equal([null, false]);
   });
 });
