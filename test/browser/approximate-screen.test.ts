@@ -8,11 +8,16 @@ import '../../src/define.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { nextEvent } from '../helpers/next-event.js';
 import { difference, imageDataOf, referenceScreens, screenUpdatesOf } from '../helpers/reference-screen.js';
-import { expectScreenAt, partOffsets, player, serve } from '../helpers/range-serve.js';
+import { expectScreenAt, partOffsets, player, serve, wholeFileScreenAt } from '../helpers/range-serve.js';
 import { tdpbRecording } from '../helpers/multipart-recordings.js';
 import { noisePng, screenRecording, solidPng, type ScreenStep } from '../helpers/screen-recording.js';
 import { until } from './element-fixtures.js';
 import { readRecording } from '../../src/format/reader.js';
+import type { AuditEventInit } from '../../src/format/events.js';
+import { encodeTdp } from '../../src/format/tdp.js';
+import { UpdateCode, bitmapUpdate, pduOf } from '../fixtures/rdp/build.js';
+import { desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const WALLPAPER = [
   [200, 40, 40],
@@ -44,6 +49,29 @@ async function wallpaperOnceSteps(wallpaper: ReadonlyArray<readonly [number, num
 /** The media events of a seek that waits for the download, whether the approximate screen shows or not. */
 const WAITING_SEEK_EVENTS = ['seeking', 'waiting', 'canplay', 'seeked'];
 const SEEK_EVENTS = ['seeking', 'waiting', 'seeked', 'canplay', 'error'];
+
+/**
+ * The same desktop in RDP fast-path (Teleport 15+): the wallpaper row painted once by 16 bpp
+ * bitmaps, a top-row cell repainted with 16 bpp noise every 200 ms for a minute, parts of about 64 KB.
+ */
+function fastPathWallpaperOnce(): Uint8Array {
+  const next = seededRandom(0xfa57);
+  const events: AuditEventInit[] = [];
+  const fastPath = (timeMs: number, rect: { left: number; top: number; data: Uint8Array }) =>
+    events.push(desktopRecording(events.length, timeMs, encodeTdp({ kind: 'fastPathPdu', data: pduOf(UpdateCode.Bitmap, bitmapUpdate([{ ...rect, width: 64, height: 64, bpp: 16, compressed: false }])) })));
+  events.push(desktopRecording(0, 0, encodeTdp({ kind: 'connectionActivated', ioChannelId: 1003, userChannelId: 1004, screenWidth: 256, screenHeight: 128 })));
+  const rgb565 = ([r, g, b]: readonly [number, number, number]) => ((r >> 3) << 11) | ((g >> 2) << 5) | (b >> 3);
+  for (let cell = 0; cell < 4; cell++) {
+    const pixel = rgb565(WALLPAPER[cell]!);
+    const data = new Uint8Array(64 * 64 * 2);
+    for (let at = 0; at < data.length; at += 2) data.set([pixel & 0xff, pixel >> 8], at);
+    fastPath(0, { left: cell * 64, top: 64, data });
+  }
+  for (let frame = 0; frame < 300; frame++) {
+    fastPath(frame * 200, { left: (frame % 4) * 64, top: 0, data: Uint8Array.from({ length: 64 * 64 * 2 }, () => Math.floor(next() * 256)) });
+  }
+  return writeRecording(events, { partSize: 64 * 1024 });
+}
 
 const layerOf = (element: DesktopRecordingPlayer) => element.shadowRoot!.querySelector<HTMLElement>('[part~="approximate"]');
 const labelOf = (element: DesktopRecordingPlayer) => element.shadowRoot!.querySelector<HTMLElement>('[part~="approximate-label"]')?.textContent ?? '';
@@ -172,6 +200,27 @@ describe('the approximate screen while a seek waits for the download', () => {
       await served.release();
     });
   }
+
+  it('RDP fast-path: once an island misses (a wallpaper painted once), the approximate screen shows, its known cells the recording\'s at the target', async () => {
+    const bytes = fastPathWallpaperOnce();
+    const { served, element } = await heldPlayer(bytes);
+    const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
+    const reference = await wholeFileScreenAt(bytes, target * 1000);
+    element.currentTime = target;
+    // The seek's island reads parts that paint only the top row: it misses, and the seek waits for the download in order.
+    await until(() => / of /.test(labelOf(element)), 'the approximate screen with the parts read for the target');
+    expect(element.seeking).to.equal(true);
+    const approximate = approximatePixels(element);
+    for (let column = 0; column < 4; column++) {
+      expect(cellEquals(approximate, reference, column, 0), `cell ${column} of the top row is the recording's at the target`).to.equal(true);
+      expect(cellBrightness(approximate, column, 1), `cell ${column} of the wallpaper is marked as possibly changed`).to.be.below(cellBrightness(reference, column, 1) * 0.7);
+    }
+    const seeked = nextEvent(element, 'seeked');
+    await served.release();
+    await seeked;
+    expect(layerOf(element)?.isConnected ?? false).to.equal(false);
+    await expectScreenAt(element, bytes, target * 1000, true);
+  });
 
   it('a server that ignores Range: nothing is read out of order, the screen where the download stopped shows with every cell marked', async () => {
     const bytes = await screenRecording(await wallpaperOnceSteps(), { partSize: 64 * 1024 });
