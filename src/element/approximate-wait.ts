@@ -63,7 +63,8 @@ export class SeekWait {
   get remainingBytes(): number | undefined {
     const facts = this.#facts;
     const loadedMs = facts?.loadedMs;
-    if (!facts || loadedMs === undefined || !(loadedMs > 0)) return undefined;
+    // No bytes counted (a websocket feed): nothing to go by.
+    if (!facts || loadedMs === undefined || !(loadedMs > 0) || !(facts.loadedBytes > 0)) return undefined;
     const leftMs = Math.max(0, this.targetMs - loadedMs);
     const { totalBytes, loadedBytes } = facts;
     const restMs = this.durationMs - loadedMs;

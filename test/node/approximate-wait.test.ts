@@ -77,8 +77,10 @@ describe('when a waiting seek shows the approximate screen', () => {
     assert.equal(shownAt, 1000);
   });
 
-  test('unknown download (no bytes counted, nothing read in order yet): the grace alone', () => {
+  test('unknown download (no bytes counted, or nothing read in order yet): the grace alone', () => {
     assert.deepEqual(simulate({ ...HOUR, bytesPerMs: MBIT_20, targetMs: 3_000_000, facts: () => ({ loadedBytes: 0 }) }), { shownAt: APPROXIMATE_GRACE_MS });
+    // A feed that counts no bytes (a websocket) but has delivered 5 s.
+    assert.deepEqual(simulate({ ...HOUR, bytesPerMs: MBIT_20, targetMs: 60_000, facts: () => ({ loadedBytes: 0, loadedMs: 5000 }) }), { shownAt: APPROXIMATE_GRACE_MS });
     const wait = new SeekWait(0, 10_000, NaN);
     wait.note(0, { loadedBytes: 0 });
     assert.equal(wait.shows(APPROXIMATE_GRACE_MS - 1), false, 'never before the grace');
