@@ -18,7 +18,8 @@ export const LONG_WAIT_MS = 1500;
  * While parts read out of order compose the moment (a seek island, whose reads the download in
  * order waits for), the download's rate says nothing of when it lands, and the approximate screen
  * could add nothing (its reads wait for the island's): it shows only once the seek has waited
- * this long (ms). On the 1-hour RemoteFX sample at 20 Mbit/s, islands landed 2.2–7.6 s after the seek.
+ * this long (ms). On the 1-hour RemoteFX sample at 20 Mbit/s, islands landed 1.5–4.6 s after the
+ * seek (10 seeded seeks right after `loadedmetadata`, a loaded machine).
  */
 export const ISLAND_PATIENCE_MS = 10_000;
 /** The download's rate is measured over about this long (ms) of samples… */
