@@ -379,10 +379,8 @@ export class PlaybackSession {
    * how far the download has read and whether an island composes the moment (the page's estimate of the wait). Null at a time already read.
    */
   approximateScreen(request: ApproximateRequest): Promise<ApproximateScreen | null> {
-    const loadedBytes = this.feed?.receivedBytes ?? 0;
-    return request.width
-      ? this.previewAt(request.timeMs, (made, source, signal) => (source ? made.approximate(request, signal, source, loadedBytes) : null))
-      : Promise.resolve({ loadedBytes, loadedMs: this.ingest.durationMs, ...this.islands?.waitFacts(request.timeMs) });
+    const download = { loadedBytes: this.feed?.receivedBytes ?? 0, loadedMs: this.ingest.durationMs, ...this.islands?.waitFacts(request.timeMs) };
+    return request.width ? this.previewAt(request.timeMs, (made, source, signal) => (source ? made.approximate(request, signal, source, download) : null)) : Promise.resolve(download);
   }
 
   /** The thumbnails' chunk and, for a time not read yet, what a preview reads; stops the parts the last one was reading. */
