@@ -38,7 +38,8 @@ export interface IslandContext {
  * mouse move), and in a recording that sets pointer shapes (fast-path, or any TDPB one) it is hidden
  * until the island sets one (a pointer whose image is in its parts, a cached one whose slot one of
  * them set, or a system pointer: hidden, default); a cached pointer naming a slot set in the gap
- * hides it. The download in order reaching the target then shows the recorded one.
+ * hides it, as does an 8 bpp pointer set before the island's own palette update (the decoder's
+ * `pointerCachePartial`). The download in order reaching the target then shows the recorded one.
  */
 export class SeekIsland {
   private readonly parts: IslandPart[] = [];

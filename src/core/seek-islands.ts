@@ -37,6 +37,10 @@ export class SeekIslands {
   /** Seeks waiting for the download in order's first paint (`frontPaints`). */
   private frontWaiters: Array<() => void> = [];
   private lastPartsFastPath = false;
+  /** The file's length: where its last part ends. */
+  private fileBytes: number | undefined;
+  /** The moment of the seek whose island is being composed (or waits for the front's first paint to be), until it lands or is left to the download. */
+  private composingMs: number | undefined;
 
   /**
    * The screen at `targetMs`, past what the download in order has reached, composed from parts read
@@ -45,14 +49,19 @@ export class SeekIslands {
    * moment's parts; `current` tells whether the seek is still the latest.
    */
   async compose(targetMs: number, ingest: Ingest, arrived: Promise<void>, want: () => void, current: () => boolean): Promise<SeekIsland | undefined> {
+    this.composingMs = targetMs;
+    const leftToDownload = () => {
+      if (this.composingMs === targetMs) this.composingMs = undefined;
+      return arrived.then(() => undefined);
+    };
     await this.frontPaints(ingest, arrived, want);
     if (!current()) return undefined;
     // A recording whose seeks cannot be composed reads no parts for them (the download goes on alone).
-    if (!this.worthTrying(ingest)) return arrived.then(() => undefined);
+    if (!this.worthTrying(ingest)) return leftToDownload();
     const { covered } = await this.open(targetMs, ingest);
     if (!current()) return undefined;
     want();
-    return Promise.race([arrived.then(() => undefined), covered.then((found) => found ?? arrived.then(() => undefined))]);
+    return Promise.race([arrived.then(() => undefined), covered.then((found) => found ?? leftToDownload())]);
   }
 
   /**
@@ -126,9 +135,18 @@ export class SeekIslands {
     return this.missesInARow >= (this.composed > 0 ? 2 : 1);
   }
 
+  /**
+   * What a seek to `targetMs` waiting for the download can expect (the page's estimate of the wait):
+   * the file's length (where the last parts end) and whether an island is being composed for it.
+   */
+  waitFacts(targetMs: number): { totalBytes: number | undefined; composing: boolean } {
+    return { totalBytes: this.fileBytes, composing: this.composingMs === targetMs };
+  }
+
   /** The file's last parts, decoded with its end: they tell whether an island can be composed (`worthTrying`). */
   noteLastParts(parts: readonly HeldPart[]): void {
     this.lastParts = parts;
+    this.fileBytes = parts.at(-1)?.end;
     this.lastPartsFastPath = parts.some((part) => carriesFastPath(part.events));
   }
 

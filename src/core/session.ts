@@ -377,11 +377,11 @@ export class PlaybackSession {
   /**
    * While a seek waits for the download: the screen at the loaded edge with, over it, what a few
    * parts read for `timeMs` paint (`Thumbnails.approximate`), `width` pixels wide; `width` 0: only
-   * how much of the file the download has read. Null at a time already read.
+   * how far the download has read and whether an island composes the moment (the page's estimate of the wait). Null at a time already read.
    */
   approximateScreen(request: ApproximateRequest): Promise<ApproximateScreen | null> {
-    const loadedBytes = this.feed?.receivedBytes ?? 0;
-    return request.width ? this.previewAt(request.timeMs, (made, source, signal) => (source ? made.approximate(request, signal, source, loadedBytes) : null)) : Promise.resolve({ loadedBytes });
+    const download = { loadedBytes: this.feed?.receivedBytes ?? 0, loadedMs: this.ingest.durationMs, ...this.islands?.waitFacts(request.timeMs) };
+    return request.width ? this.previewAt(request.timeMs, (made, source, signal) => (source ? made.approximate(request, signal, source, download) : null)) : Promise.resolve(download);
   }
 
   /** The thumbnails' chunk and, for a time not read yet, what a preview reads; stops the parts the last one was reading. */

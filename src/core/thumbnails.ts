@@ -190,7 +190,7 @@ export class Thumbnails {
    * APPROXIMATE_READ_MS), `width` pixels wide, and which cells those parts paint. Null when the download got there meanwhile, a seek reads parts (the
    * page asks again), or `signal` aborts.
    */
-  async approximate({ timeMs, width, read }: ApproximateRequest, signal: AbortSignal, source: PreviewSource, loadedBytes: number): Promise<ApproximateScreen | null> {
+  async approximate({ timeMs, width, read }: ApproximateRequest, signal: AbortSignal, source: PreviewSource, download: Pick<ApproximateScreen, 'loadedBytes'>): Promise<ApproximateScreen | null> {
     let neededBytes: number | undefined;
     const island = read ? await this.readIsland(timeMs, AbortSignal.any([signal, AbortSignal.timeout(APPROXIMATE_READ_MS)]), source, (part) => (neededBytes ??= part.end)) : undefined;
     // A seek reading parts goes first: nothing was read, the page asks again later.
@@ -199,7 +199,7 @@ export class Thumbnails {
     const screen = this.source.timeline.lastResizeBefore(this.source.timeline.length)?.update;
     if (!screen) return null;
     const composed = await approximateScreen(this, this.scheduler.seek(source.ingest.durationMs), [screen.width, screen.height], island || undefined, width);
-    return composed && { ...composed, loadedBytes, neededBytes };
+    return composed && { ...composed, ...download, neededBytes };
   }
 
   /**

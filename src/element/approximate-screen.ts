@@ -1,5 +1,6 @@
 /**
- * What a reviewer sees while a seek waits for the download: once a seek has waited a moment, an
+ * What a reviewer sees while a seek waits for the download: once a seek has waited a moment and is
+ * expected to wait long still (`approximate-wait.ts`: never for one about to land), an
  * approximate screen above the real one (`core/approximate-screen.ts`: the screen at the loaded
  * edge with, over it, what the last parts before the target paint), the cells those parts did not
  * paint dimmed and hatched as possibly changed, and a label saying it is approximate and how far
@@ -11,11 +12,12 @@
  */
 import { ReadyState } from '../playback-state.js';
 import { RequestMethod, type ApproximateScreen } from '../worker/protocol.js';
+import { SeekWait } from './approximate-wait.js';
 import { en, fill, stringsFor } from './strings.js';
 import type { PlayerView } from './templates/view.js';
 
-/** A seek that has waited this long (ms) for the download shows what is knowable meanwhile. */
-export const APPROXIMATE_GRACE_MS = 500;
+/** How often (ms) a waiting seek asks how far the download is, until the layer shows or the seek lands. */
+const POLL_MS = 250;
 
 const TEXTS = {
   en: 'Approximate screen — loading the exact one: {0} of {1} MB|Approximate screen — loading the exact one: {0} MB read',
@@ -39,6 +41,8 @@ export class ApproximateLayer {
   #layer: HTMLDivElement | undefined;
   #label: HTMLDivElement | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The seek waiting, until the layer shows for it (`approximate-wait.ts` decides when). */
+  #wait: SeekWait | undefined;
   /** Bumped by each end: an answer to an older request is dropped. */
   #generation = 0;
   /** The seek's moment (ms) while asked or shown; -1: nothing. */
@@ -64,15 +68,29 @@ export class ApproximateLayer {
   }
 
   #waiting(): void {
-    const { seeking, readyState } = this.#view.engine.snapshot;
-    if (!seeking || readyState >= ReadyState.HaveCurrentData || this.#timer || this.#targetMs >= 0) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      const snapshot = this.#view.engine.snapshot;
-      if (!snapshot.seeking) return;
-      this.#targetMs = snapshot.currentTimeMs;
-      void this.#compose(snapshot.videoWidth);
-    }, APPROXIMATE_GRACE_MS);
+    const { seeking, readyState, currentTimeMs, durationMs } = this.#view.engine.snapshot;
+    if (!seeking || readyState >= ReadyState.HaveCurrentData || this.#wait || this.#targetMs >= 0) return;
+    const wait = (this.#wait = new SeekWait(performance.now(), currentTimeMs, durationMs));
+    void this.#poll(wait);
+  }
+
+  /** Notes how far the download is; shows the layer once the wait is expected to be long, else asks again soon. */
+  async #poll(wait: SeekWait): Promise<void> {
+    this.#timer = undefined;
+    const facts = await this.#view.engine.client
+      ?.request(RequestMethod.ApproximateScreen, { timeMs: wait.targetMs, width: 0, read: false })
+      .catch(() => null);
+    if (wait !== this.#wait || !this.#view.engine.snapshot.seeking) return;
+    const now = performance.now();
+    // Nothing known of the download: the grace alone decides.
+    wait.note(now, facts ?? { loadedBytes: 0 });
+    if (!wait.shows(now)) {
+      this.#timer = setTimeout(() => void this.#poll(wait), POLL_MS);
+      return;
+    }
+    this.#wait = undefined;
+    this.#targetMs = wait.targetMs;
+    void this.#compose(this.#view.engine.snapshot.videoWidth);
   }
 
   /**
@@ -130,7 +148,7 @@ export class ApproximateLayer {
       const layer = (this.#layer = document.createElement('div'));
       layer.part.add('approximate');
       // Styled in place (CSSOM, allowed under a strict Content-Security-Policy): the element's styles stay as they are.
-      layer.style.cssText = 'position:absolute;inset:0;pointer-events:none;color:var(--drp-unloaded-color,light-dark(#0003,#fff4))';
+      layer.style.cssText = 'position:absolute;inset:0;pointer-events:none;color:var(--drp-unloaded-color,light-dark(#0006,#fff6))';
       const label = (this.#label = document.createElement('div'));
       label.part.add('approximate-label');
       label.style.cssText =
@@ -154,22 +172,30 @@ export class ApproximateLayer {
     context.clip(unknown);
     context.fillStyle = '#0008';
     context.fillRect(0, 0, canvas.width, canvas.height);
-    // About 6 CSS pixels apart at the size the screen shows.
+    // Two tones, stripe by stripe: the theme's colour, then one of the opposite brightness, so the
+    // marking shows on any screen (one tone vanished where it matched the cell: the light theme's
+    // dark stripes on a dark wallpaper). About 6 CSS pixels apart at the size the screen shows.
     const gap = Math.max(4, (6 * canvas.width) / Math.max(1, canvas.clientWidth));
-    context.strokeStyle = getComputedStyle(this.#layer).color;
+    const color = getComputedStyle(this.#layer).color;
+    const [red = 0, green = 0, blue = 0] = (color.match(/[\d.]+/g) ?? []).map(Number);
+    const tones = [color, 0.299 * red + 0.587 * green + 0.114 * blue < 128 ? '#fff6' : '#0009'];
     context.lineWidth = gap / 4;
-    context.beginPath();
-    for (let x = -canvas.height; x < canvas.width; x += gap) {
-      context.moveTo(x, canvas.height);
-      context.lineTo(x + canvas.height, 0);
-    }
-    context.stroke();
+    tones.forEach((tone, index) => {
+      context.strokeStyle = tone;
+      context.beginPath();
+      for (let x = index * gap - canvas.height; x < canvas.width; x += 2 * gap) {
+        context.moveTo(x, canvas.height);
+        context.lineTo(x + canvas.height, 0);
+      }
+      context.stroke();
+    });
     context.restore();
   }
 
   #end(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#wait = undefined;
     this.#generation += 1;
     this.#targetMs = -1;
     this.#again = false;

@@ -122,8 +122,8 @@ const connectedPlayers = new Set<DesktopRecordingPlayer>();
  * @csspart tooltip - The time (and marker) at the pointer over the timeline.
  * @csspart thumbnail - The screen at that time, small (160 CSS px wide), in the tooltip above the time (a canvas; shown once rendered, hidden while dragging).
  * @csspart thumbnail-unloaded - In the tooltip, in place of the thumbnail, over time not read yet: "Not loaded yet", until a thumbnail composed for that time comes.
- * @csspart approximate - While a seek has waited half a second for the download: a layer above the screen (never on it: `captureFrame` and exports see only the exact screen) with an approximate screen, gone at `seeked`, a new seek, `emptied` or an error.
- * @csspart approximate-screen - In that layer, the screen at the loaded edge with what the last parts before the target paint over it; cells they did not paint are dimmed and hatched (`--drp-unloaded-color`) as possibly changed (a canvas, placed and fitted as the screen).
+ * @csspart approximate - While a seek has waited half a second for the download and is expected to wait long still: a layer above the screen (never on it: `captureFrame` and exports see only the exact screen) with an approximate screen, gone at `seeked`, a new seek, `emptied` or an error.
+ * @csspart approximate-screen - In that layer, the screen at the loaded edge with what the last parts before the target paint over it; cells they did not paint are dimmed and hatched in two tones (`--drp-unloaded-color` and a stripe of the opposite brightness: visible on dark and light screens) as possibly changed (a canvas, placed and fitted as the screen).
  * @csspart approximate-label - In that layer, "Approximate screen — loading the exact one: 12.4 of 31.0 MB".
  * @csspart button - Every button; each also has its own part below.
  * @csspart play-button - Play / pause.

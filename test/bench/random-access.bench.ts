@@ -14,6 +14,23 @@ export interface SeekAfterMetadata {
   landedS: number;
   /** With `playOnS`: when playing from the target had played that long (epoch ms). */
   playedOnAt?: number;
+  /** When the approximate screen (part `approximate`) first showed while the seek waited (epoch ms); undefined: never. */
+  approximateAt?: number;
+}
+
+/** Notes when the player's approximate screen first shows (epoch ms), until `stop`. */
+function watchApproximate(player: Player): { readonly at: number | undefined; stop(): void } {
+  let at: number | undefined;
+  const observer = new MutationObserver(() => {
+    if (at === undefined && player.shadowRoot?.querySelector('[part~="approximate"]')?.isConnected) at = epochNow();
+  });
+  observer.observe(player.shadowRoot!, { childList: true, subtree: true });
+  return {
+    get at() {
+      return at;
+    },
+    stop: () => observer.disconnect(),
+  };
 }
 
 /**
@@ -31,10 +48,13 @@ export async function runSeekAfterMetadata(url: string, fraction: number, playOn
   const durationAtMetadataS = player.duration;
   const targetS = Math.round(fraction * durationAtMetadataS * 10) / 10;
   const seeked = once(player, 'seeked', 300_000);
+  const approximate = watchApproximate(player);
   const startAt = epochNow();
   player.currentTime = targetS;
   await seeked;
   const seekedAt = epochNow();
+  approximate.stop();
+  const approximateAt = approximate.at;
   const landedS = player.currentTime;
   let playedOnAt: number | undefined;
   if (playOnS > 0) {
@@ -52,7 +72,7 @@ export async function runSeekAfterMetadata(url: string, fraction: number, playOn
     playedOnAt = epochNow();
   }
   removePlayers();
-  return { srcSetAt, metadataAt, durationAtMetadataS, targetS, startAt, seekedAt, landedS, playedOnAt };
+  return { srcSetAt, metadataAt, durationAtMetadataS, targetS, startAt, seekedAt, landedS, playedOnAt, approximateAt };
 }
 
 /** Loads `url` streamed and notes when what has arrived (`buffered`) first reaches each target (epoch ms). */

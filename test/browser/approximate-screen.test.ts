@@ -8,10 +8,16 @@ import '../../src/define.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { nextEvent } from '../helpers/next-event.js';
 import { difference, imageDataOf, referenceScreens, screenUpdatesOf } from '../helpers/reference-screen.js';
-import { expectScreenAt, partOffsets, player, serve } from '../helpers/range-serve.js';
+import { expectScreenAt, partOffsets, player, serve, wholeFileScreenAt } from '../helpers/range-serve.js';
 import { tdpbRecording } from '../helpers/multipart-recordings.js';
 import { noisePng, screenRecording, solidPng, type ScreenStep } from '../helpers/screen-recording.js';
 import { until } from './element-fixtures.js';
+import { readRecording } from '../../src/format/reader.js';
+import type { AuditEventInit } from '../../src/format/events.js';
+import { encodeTdp } from '../../src/format/tdp.js';
+import { UpdateCode, bitmapUpdate, pduOf } from '../fixtures/rdp/build.js';
+import { desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const WALLPAPER = [
   [200, 40, 40],
@@ -20,16 +26,51 @@ const WALLPAPER = [
   [200, 200, 40],
 ] as const;
 
+/** Dark and light wallpaper cells, where a hatch of one tone vanishes on one or the other. */
+const CONTRAST_WALLPAPER = [
+  [18, 20, 32],
+  [236, 236, 228],
+  [40, 44, 52],
+  [250, 250, 250],
+] as const;
+
 /**
  * A 256×128 desktop whose bottom row (the wallpaper, four solid colours) is painted once, at the
  * start; noise tiles repaint the top row, one every 200 ms for a minute, in parts of about 64 KB.
  */
-async function wallpaperOnceSteps(): Promise<ScreenStep[]> {
+async function wallpaperOnceSteps(wallpaper: ReadonlyArray<readonly [number, number, number]> = WALLPAPER): Promise<ScreenStep[]> {
   const pngs = await Promise.all(Array.from({ length: 9 }, (_, i) => noisePng(i + 31)));
   const steps: ScreenStep[] = [{ timeMs: 0, screen: { width: 256, height: 128 } }];
-  for (let cell = 0; cell < 4; cell++) steps.push({ timeMs: 0, tile: { left: cell * 64, top: 64, color: WALLPAPER[cell]!, png: await solidPng(WALLPAPER[cell]!) } });
+  for (let cell = 0; cell < 4; cell++) steps.push({ timeMs: 0, tile: { left: cell * 64, top: 64, color: wallpaper[cell]!, png: await solidPng(wallpaper[cell]!) } });
   for (let i = 0; i < 300; i++) steps.push({ timeMs: i * 200, tile: { left: (i % 4) * 64, top: 0, color: [0, 0, 0], png: pngs[i % pngs.length] } });
   return steps;
+}
+
+/** The media events of a seek that waits for the download, whether the approximate screen shows or not. */
+const WAITING_SEEK_EVENTS = ['seeking', 'waiting', 'canplay', 'seeked'];
+const SEEK_EVENTS = ['seeking', 'waiting', 'seeked', 'canplay', 'error'];
+
+/**
+ * The same desktop in RDP fast-path (Teleport 15+): the wallpaper row painted once by 16 bpp
+ * bitmaps, a top-row cell repainted with 16 bpp noise every 200 ms for a minute, parts of about 64 KB.
+ */
+function fastPathWallpaperOnce(): Uint8Array {
+  const next = seededRandom(0xfa57);
+  const events: AuditEventInit[] = [];
+  const fastPath = (timeMs: number, rect: { left: number; top: number; data: Uint8Array }) =>
+    events.push(desktopRecording(events.length, timeMs, encodeTdp({ kind: 'fastPathPdu', data: pduOf(UpdateCode.Bitmap, bitmapUpdate([{ ...rect, width: 64, height: 64, bpp: 16, compressed: false }])) })));
+  events.push(desktopRecording(0, 0, encodeTdp({ kind: 'connectionActivated', ioChannelId: 1003, userChannelId: 1004, screenWidth: 256, screenHeight: 128 })));
+  const rgb565 = ([r, g, b]: readonly [number, number, number]) => ((r >> 3) << 11) | ((g >> 2) << 5) | (b >> 3);
+  for (let cell = 0; cell < 4; cell++) {
+    const pixel = rgb565(WALLPAPER[cell]!);
+    const data = new Uint8Array(64 * 64 * 2);
+    for (let at = 0; at < data.length; at += 2) data.set([pixel & 0xff, pixel >> 8], at);
+    fastPath(0, { left: cell * 64, top: 64, data });
+  }
+  for (let frame = 0; frame < 300; frame++) {
+    fastPath(frame * 200, { left: (frame % 4) * 64, top: 0, data: Uint8Array.from({ length: 64 * 64 * 2 }, () => Math.floor(next() * 256)) });
+  }
+  return writeRecording(events, { partSize: 64 * 1024 });
 }
 
 const layerOf = (element: DesktopRecordingPlayer) => element.shadowRoot!.querySelector<HTMLElement>('[part~="approximate"]');
@@ -59,6 +100,19 @@ function cellBrightness(image: ImageData, column: number, row: number): number {
   return sum / (64 * 64 * 3);
 }
 
+/** A cell's median brightness, and the share of its pixels at least 32 levels brighter or darker than that (the marking). */
+function cellMarking(image: ImageData, column: number, row: number): { median: number; marked: number } {
+  const levels: number[] = [];
+  for (let y = row * 64; y < row * 64 + 64; y++) {
+    for (let x = column * 64; x < column * 64 + 64; x++) {
+      const at = (y * image.width + x) * 4;
+      levels.push((image.data[at]! + image.data[at + 1]! + image.data[at + 2]!) / 3);
+    }
+  }
+  const median = [...levels].sort((a, b) => a - b)[levels.length >> 1]!;
+  return { median, marked: levels.filter((level) => Math.abs(level - median) >= 32).length / levels.length };
+}
+
 /** Loads `bytes` held at the third part, to the moment the download in order stopped there. */
 async function heldPlayer(bytes: Uint8Array) {
   const served = await serve(bytes, 'honest', partOffsets(bytes)[2]!);
@@ -80,6 +134,8 @@ describe('the approximate screen while a seek waits for the download', () => {
       const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
       const [screenBefore, screenAtTarget] = await referenceScreens(await screenUpdatesOf(bytes), [before, target * 1000]);
 
+      const events: string[] = [];
+      for (const name of SEEK_EVENTS) element.addEventListener(name, () => events.push(name));
       const waiting = nextEvent(element, 'waiting');
       element.currentTime = target;
       await waiting;
@@ -110,10 +166,61 @@ describe('the approximate screen while a seek waits for the download', () => {
       await served.release();
       await seeked;
       expect(goneAtSeeked, 'the layer is gone when seeked fires').to.equal(true);
+      expect(events, 'the events of a seek that waits').to.deep.equal(WAITING_SEEK_EVENTS);
       expect(element.currentTime).to.equal(target);
       await expectScreenAt(element, served.bytes, target * 1000);
     });
   }
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`${theme} theme: the cells that may have changed are marked visibly on dark and on light cells, and stay readable`, async () => {
+      const steps = await wallpaperOnceSteps(CONTRAST_WALLPAPER);
+      const bytes = await screenRecording(steps, { partSize: 64 * 1024 });
+      const served = await serve(bytes, 'honest', partOffsets(bytes)[2]!);
+      const element = await player();
+      element.setAttribute('theme', theme);
+      const metadata = nextEvent(element, 'loadedmetadata');
+      element.src = served.url;
+      await metadata;
+      await until(() => element.readyState >= 2, 'the first frame is painted');
+      const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
+      const [screenAtTarget] = await referenceScreens(await screenUpdatesOf(bytes), [target * 1000]);
+      element.currentTime = target;
+      await until(() => / of /.test(labelOf(element)), 'the approximate screen with the parts read for the target');
+      const approximate = approximatePixels(element);
+      for (let column = 0; column < 4; column++) {
+        const { median, marked } = cellMarking(approximate, column, 1);
+        const original = cellBrightness(screenAtTarget!, column, 1);
+        const what = `${theme} theme, ${original < 128 ? 'dark' : 'light'} wallpaper cell ${column}`;
+        // The hatch: a good share of the cell's pixels stand out from it, clearly, but most of the cell is its content, dimmed.
+        expect(marked, `${what}: pixels the hatch marks`).to.be.within(0.08, 0.5);
+        expect(median, `${what}: dimmed`).to.be.below(original * 0.7 + 1);
+        if (original >= 128) expect(median, `${what}: still readable`).to.be.above(original * 0.3);
+      }
+      await served.release();
+    });
+  }
+
+  it('RDP fast-path: once an island misses (a wallpaper painted once), the approximate screen shows, its known cells the recording\'s at the target', async () => {
+    const bytes = fastPathWallpaperOnce();
+    const { served, element } = await heldPlayer(bytes);
+    const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
+    const reference = await wholeFileScreenAt(bytes, target * 1000);
+    element.currentTime = target;
+    // The seek's island reads parts that paint only the top row: it misses, and the seek waits for the download in order.
+    await until(() => / of /.test(labelOf(element)), 'the approximate screen with the parts read for the target');
+    expect(element.seeking).to.equal(true);
+    const approximate = approximatePixels(element);
+    for (let column = 0; column < 4; column++) {
+      expect(cellEquals(approximate, reference, column, 0), `cell ${column} of the top row is the recording's at the target`).to.equal(true);
+      expect(cellBrightness(approximate, column, 1), `cell ${column} of the wallpaper is marked as possibly changed`).to.be.below(cellBrightness(reference, column, 1) * 0.7);
+    }
+    const seeked = nextEvent(element, 'seeked');
+    await served.release();
+    await seeked;
+    expect(layerOf(element)?.isConnected ?? false).to.equal(false);
+    await expectScreenAt(element, bytes, target * 1000, true);
+  });
 
   it('a server that ignores Range: nothing is read out of order, the screen where the download stopped shows with every cell marked', async () => {
     const bytes = await screenRecording(await wallpaperOnceSteps(), { partSize: 64 * 1024 });
@@ -163,6 +270,39 @@ describe('the approximate screen while a seek waits for the download', () => {
     await emptied;
     expect(layerOf(element)?.isConnected ?? false, 'gone with the recording').to.equal(false);
     await served.release();
+  });
+
+  it('a seek the download reaches soon after it starts waiting never shows it; the events are those of any waiting seek', async () => {
+    const bytes = await screenRecording(await wallpaperOnceSteps(), { partSize: 64 * 1024 });
+    const offsets = partOffsets(bytes);
+    // 256 KB/s, held at the third part: once let go, the target three parts on takes well under a second.
+    const response = await fetch(`/__paced?rate=${256 * 1024}&hold=${offsets[2]}`, { method: 'POST', body: new Blob([bytes as BlobPart]) });
+    const { url } = (await response.json()) as { url: string };
+    const element = await player();
+    const added: string[] = [];
+    const observer = new MutationObserver((records) => {
+      for (const record of records) for (const node of record.addedNodes) if (node instanceof HTMLElement && node.part.contains('approximate')) added.push(node.outerHTML);
+    });
+    observer.observe(element.shadowRoot!, { childList: true, subtree: true });
+    const metadata = nextEvent(element, 'loadedmetadata');
+    element.src = url;
+    await metadata;
+    await until(() => element.readyState >= 2, 'the first frame is painted');
+    const events: string[] = [];
+    for (const name of SEEK_EVENTS) element.addEventListener(name, () => events.push(name));
+    const timed = (await readRecording(bytes)).events.flatMap(({ event, partOffset }) => (event.case === 'desktopRecording' ? [{ timeMs: Number(event.value.delayMilliseconds), partOffset }] : []));
+    const target = timed.find(({ partOffset }) => partOffset === offsets[5])!.timeMs / 1000;
+    const waiting = nextEvent(element, 'waiting');
+    const seeked = nextEvent(element, 'seeked');
+    element.currentTime = target;
+    await waiting;
+    await fetch(`${url}/release`, { method: 'POST' });
+    await seeked;
+    observer.disconnect();
+    expect(added, 'the approximate screen never showed').to.deep.equal([]);
+    expect(events, 'the events of a seek that waits, as when the approximate screen shows').to.deep.equal(WAITING_SEEK_EVENTS);
+    expect(element.currentTime).to.equal(target);
+    await expectScreenAt(element, bytes, target * 1000);
   });
 
   it('a seek that lands without waiting for the download never shows it', async () => {

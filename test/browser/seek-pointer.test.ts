@@ -4,6 +4,7 @@
 // shows the recorded one. Read from the pointer layer's pixels, waiting for states, never for time.
 import { expect } from '@open-wc/testing';
 import '../../src/define.js';
+import { untilPointer, type Rgb } from '../helpers/pointer-layer.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { encodeTdp, type TdpMessage } from '../../src/format/tdp.js';
 import { Bytes, UpdateCode, pduOf } from '../fixtures/rdp/build.js';
@@ -16,7 +17,6 @@ import { encodeTdpb } from '../../src/format/tdp.js';
 import { noisePng } from '../helpers/screen-recording.js';
 import { T0 } from '../helpers/recording-bytes.js';
 
-type Rgb = readonly [number, number, number];
 const WIDTH = 256;
 const HEIGHT = 128;
 /** Where the mouse is throughout (moved there at every frame). */
@@ -86,26 +86,6 @@ async function tdpbPngRecording(): Promise<Uint8Array> {
   return writeRecording(events, { partSize: 64 * 1024 });
 }
 
-/** What the pointer layer shows: `null` for nothing at all, else the colour at the mouse position. */
-function pointerLayer(element: DesktopRecordingPlayer): Rgb | null {
-  const layer = element.shadowRoot!.querySelector<HTMLCanvasElement>('canvas.cursor')!;
-  const probe = new OffscreenCanvas(WIDTH, HEIGHT).getContext('2d', { willReadFrequently: true })!;
-  probe.drawImage(layer, 0, 0);
-  const { data } = probe.getImageData(0, 0, WIDTH, HEIGHT);
-  if (!data.some((value, index) => index % 4 === 3 && value > 0)) return null;
-  const at = (AT.y * WIDTH + AT.x) * 4;
-  return [data[at]!, data[at + 1]!, data[at + 2]!];
-}
-
-/** Waits (a frame at a time, as the layer's frames reach the page) until the pointer layer shows `expected`. */
-async function untilPointer(element: DesktopRecordingPlayer, expected: Rgb | null, what: string): Promise<void> {
-  let shown = pointerLayer(element);
-  for (let frame = 0; frame < 600 && JSON.stringify(shown) !== JSON.stringify(expected); frame++) {
-    await new Promise(requestAnimationFrame);
-    shown = pointerLayer(element);
-  }
-  expect(shown, what).to.deep.equal(expected);
-}
 
 async function seekTo(element: DesktopRecordingPlayer, seconds: number): Promise<void> {
   const seeked = nextEvent(element, 'seeked');
@@ -122,16 +102,16 @@ describe('the pointer after a seek composed from parts read out of order', () =>
 
     // The green cursor's image is in the parts read for 45.5 s: it shows, where the mouse is.
     await seekTo(element, 45.5);
-    await untilPointer(element, GREEN, 'at 45.5 s, the cursor set in the parts read');
+    await untilPointer(element, AT, GREEN, 'at 45.5 s, the cursor set in the parts read');
     // At 35.5 s the cursor is a cached one (blue) whose image was set at 20 s, in the gap not read:
     // hidden, not the red one the front last showed, nor an arrow.
     await seekTo(element, 35.5);
-    await untilPointer(element, null, 'at 35.5 s, the cursor cached in the gap');
+    await untilPointer(element, AT, null, 'at 35.5 s, the cursor cached in the gap');
     // At 55.5 s no part read sets a shape (the last one, green, was set at 49.8 s): hidden too.
     await seekTo(element, 45.5);
-    await untilPointer(element, GREEN, 'back at 45.5 s');
+    await untilPointer(element, AT, GREEN, 'back at 45.5 s');
     await seekTo(element, 55.5);
-    await untilPointer(element, null, 'at 55.5 s, no shape in the parts read');
+    await untilPointer(element, AT, null, 'at 55.5 s, no shape in the parts read');
     // The screen came from range reads alone, and nothing in them was reported as undecodable.
     expect(element.buffered.end(0)).to.be.below(10);
     expect([element.error, seen.includes('error')]).to.deep.equal([null, false]);
@@ -140,9 +120,9 @@ describe('the pointer after a seek composed from parts read out of order', () =>
     const complete = nextEvent(element, 'canplaythrough');
     await served.release();
     await complete;
-    await untilPointer(element, GREEN, 'at 55.5 s with the whole file: the green cursor set at 49.8 s');
+    await untilPointer(element, AT, GREEN, 'at 55.5 s with the whole file: the green cursor set at 49.8 s');
     await seekTo(element, 35.5);
-    await untilPointer(element, BLUE, 'at 35.5 s with the whole file: the blue cursor cached at 20 s');
+    await untilPointer(element, AT, BLUE, 'at 35.5 s with the whole file: the blue cursor cached at 20 s');
     expect([element.error, seen.includes('error')]).to.deep.equal([null, false]);
   });
 
@@ -153,12 +133,12 @@ describe('the pointer after a seek composed from parts read out of order', () =>
 
     // At 45.5 s the parts read hold PNG frames and mouse moves only: the shape was set in the gap.
     await seekTo(element, 45.5);
-    await untilPointer(element, null, 'at 45.5 s, no shape in the parts read: hidden, not an arrow');
+    await untilPointer(element, AT, null, 'at 45.5 s, no shape in the parts read: hidden, not an arrow');
     // The red cursor's image is in the parts read for 20.5 s: it shows.
     await seekTo(element, 20.5);
-    await untilPointer(element, RED, 'at 20.5 s, the cursor set in the parts read');
+    await untilPointer(element, AT, RED, 'at 20.5 s, the cursor set in the parts read');
     await seekTo(element, 45.5);
-    await untilPointer(element, null, 'back at 45.5 s: hidden again');
+    await untilPointer(element, AT, null, 'back at 45.5 s: hidden again');
     expect(element.buffered.end(0)).to.be.below(10);
     expect([element.error, seen.includes('error')]).to.deep.equal([null, false]);
 
@@ -166,6 +146,6 @@ describe('the pointer after a seek composed from parts read out of order', () =>
     const complete = nextEvent(element, 'canplaythrough');
     await served.release();
     await complete;
-    await untilPointer(element, RED, 'at 45.5 s with the whole file: the red cursor set at 20 s');
+    await untilPointer(element, AT, RED, 'at 45.5 s with the whole file: the red cursor set at 20 s');
   });
 });

@@ -139,6 +139,29 @@ describe('pointer updates', () => {
     assert.equal(cached?.kind === 'shape' && cached.image, set?.kind === 'shape' && set.image);
   });
 
+  test('pointerCachePartial: an 8 bpp pointer before a palette update of its own is unknown and not cached; after one, or restored, it shows', () => {
+    const eightBpp = (cacheIndex: number) => newPointer(8, colorPointer({ cacheIndex, hotspot: [0, 0], width: 2, height: 1, xorMask: Uint8Array.of(2, 1), andMask: new Uint8Array(0) }));
+    const large = (cacheIndex: number) => largePointer({ xorBpp: 8, cacheIndex, hotspot: [0, 0], width: 2, height: 1, xorMask: Uint8Array.of(2, 1, 0, 0), andMask: new Uint8Array(2) });
+    const decoder = new FastPathDecoder(64, 64);
+    decoder.pointerCachePartial = true;
+    assert.deepEqual(push(decoder, UpdateCode.NewPointer, eightBpp(2)), { kind: 'unknown', cacheIndex: 2 });
+    assert.deepEqual(push(decoder, UpdateCode.LargePointer, large(3)), { kind: 'unknown', cacheIndex: 3 });
+    // Its slot holds nothing: a later cached use of it is unknown too.
+    assert.deepEqual(push(decoder, UpdateCode.CachedPointer, new Bytes().u16(2).build()), { kind: 'unknown', cacheIndex: 2 });
+    // Other depths carry their own colours.
+    assert.equal(push(decoder, UpdateCode.NewPointer, newPointer(16, colorPointer({ cacheIndex: 4, hotspot: [0, 0], width: 1, height: 1, xorMask: Uint8Array.of(0x00, 0xf8), andMask: new Uint8Array(0) })))?.kind, 'shape');
+    assert.deepEqual(decoder.push(pduOf(UpdateCode.Palette, paletteUpdate([[0, 0, 0], [1, 2, 3], [200, 100, 50]]))).errors, []);
+    assert.deepEqual(shape(push(decoder, UpdateCode.NewPointer, eightBpp(2))).rows, [[[200, 100, 50, 255], [1, 2, 3, 255]]]);
+    assert.deepEqual(shape(push(decoder, UpdateCode.LargePointer, large(3))).rows, [[[200, 100, 50, 255], [1, 2, 3, 255]]]);
+    assert.deepEqual(shape(push(decoder, UpdateCode.CachedPointer, new Bytes().u16(2).build())).rows, [[[200, 100, 50, 255], [1, 2, 3, 255]]]);
+
+    // A decoder restored from a keyframe knows its palette.
+    const restored = new FastPathDecoder(64, 64);
+    restored.restoreState(decoder.saveState());
+    restored.pointerCachePartial = true;
+    assert.deepEqual(shape(push(restored, UpdateCode.NewPointer, eightBpp(5))).rows, [[[200, 100, 50, 255], [1, 2, 3, 255]]]);
+  });
+
   test('the pointer cache stays within its byte budget, dropping the oldest slots', () => {
     const decoder = new FastPathDecoder(64, 64);
     const side = 384;

@@ -525,6 +525,9 @@ async function randomAccessStep() {
             durationFinal: run.durationAtMetadataS === streamed.durationS,
             ms: round(run.seekedAt - run.startAt),
             playOnMs: run.playedOnAt === undefined ? undefined : round(run.playedOnAt - run.seekedAt),
+            // The approximate screen: when it showed after the seek started, and for how long (until seeked).
+            approximateMs: run.approximateAt === undefined ? undefined : round(run.approximateAt - run.startAt),
+            approximateForMs: run.approximateAt === undefined ? undefined : round(run.seekedAt - run.approximateAt),
             bytes: during.reduce((sum, chunk) => sum + chunk.bytes, 0),
             baselineMs: round(streamed.reachedAt[i] - streamed.srcSetAt),
             bytesBeforeTarget: baselineChunks.filter((chunk) => chunk.at <= streamed.reachedAt[i]).reduce((sum, chunk) => sum + chunk.bytes, 0),
@@ -542,12 +545,14 @@ async function randomAccessStep() {
           baselineMedianMs: round(median(seeks.map((s) => s.baselineMs))), baselineMaxMs: round(Math.max(...seeks.map((s) => s.baselineMs))),
           bytesMedian: median(seeks.map((s) => s.bytes)), bytesMax: Math.max(...seeks.map((s) => s.bytes)),
           bytesBeforeMedian: median(seeks.map((s) => s.bytesBeforeTarget)), bytesBeforeMax: Math.max(...seeks.map((s) => s.bytesBeforeTarget)),
+          approximateShown: seeks.filter((s) => s.approximateMs !== undefined).length,
           seeks,
         };
         rows.push(row);
         console.log(`\n${label} at ${mbit} Mbit/s, ${RANDOM_RTT_MS} ms RTT: loadedmetadata after ${row.metadataMs} ms median, ${row.metadataMaxMs} max (duration final: ${row.durationFinalAtMetadata})`);
         if (playOnS) console.log(`download after a seek: ${row.downloadAfterSeek}; playing ${playOnS} s on from the target after seeked: median ${row.playOnMedianMs} ms, max ${row.playOnMaxMs} ms`);
-        console.table(seeks.map((s) => ({ 'target s': s.targetS, exact: s.exact, 'metadata ms': s.metadataMs, 'seek ms': s.ms, 'play on ms': s.playOnMs, 'streamed ms': s.baselineMs, 'bytes during the seek': s.bytes, 'bytes before target': s.bytesBeforeTarget })));
+        console.log(`approximate screen shown in ${row.approximateShown} of ${seeks.length} seeks`);
+        console.table(seeks.map((s) => ({ 'target s': s.targetS, exact: s.exact, 'metadata ms': s.metadataMs, 'seek ms': s.ms, 'play on ms': s.playOnMs, 'streamed ms': s.baselineMs, 'bytes during the seek': s.bytes, 'bytes before target': s.bytesBeforeTarget, 'approximate at ms': s.approximateMs, 'approximate for ms': s.approximateForMs })));
       } finally {
         await page.close();
         await paced.close();
@@ -618,6 +623,7 @@ const randomRows = (rows) => rows.map((r) => ({
   'seek median / max ms': `${r.seekMedianMs} / ${r.seekMaxMs}`, 'streamed median / max ms': `${r.baselineMedianMs} / ${r.baselineMaxMs}`,
   'bytes per seek median / max': `${r.bytesMedian} / ${r.bytesMax}`,
   'bytes before target median / max': `${r.bytesBeforeMedian} / ${r.bytesBeforeMax}`,
+  'approximate screen shown': `${r.approximateShown} of ${r.seeks.length}`,
 }));
 if (process.env.BENCH_ONLY === 'random') await runAlone('randomAccess', randomAccessStep, randomRows);
 

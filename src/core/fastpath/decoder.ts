@@ -67,6 +67,12 @@ export class FastPathDecoder {
    */
   pointerCachePartial = false;
   private readonly palette = new Uint32Array(256);
+  /**
+   * The palette was set since the decoder began (a palette update, or restored state). With
+   * `pointerCachePartial` and without it, the palette in effect was set before the PDUs pushed: an
+   * 8 bpp pointer's colours would be wrong, so its shape is unknown.
+   */
+  private paletteKnown = false;
   private readonly scratch = new BitmapScratch();
   private readonly fragments = new Reassembler();
 
@@ -129,6 +135,7 @@ export class FastPathDecoder {
   restoreState(state: FastPathDecoderState): void {
     this.remoteFx.state = { ...state.remoteFx };
     this.palette.set(state.palette.subarray(0, 256));
+    this.paletteKnown = true;
     this.pointers.clear();
     for (const [index, image] of state.pointers) this.pointers.set(index, image);
     this.fragments.close();
@@ -162,6 +169,7 @@ export class FastPathDecoder {
           break;
         case FastPathUpdateCode.Palette:
           decodePaletteUpdate(reader, this.palette);
+          this.paletteKnown = true;
           break;
         case FastPathUpdateCode.Synchronize:
           break;
@@ -193,11 +201,12 @@ export class FastPathDecoder {
           break;
         case FastPathUpdateCode.NewPointer: {
           const xorBpp = reader.u16('new pointer xorBpp');
-          this.point(output, this.cache(readColorPointer(reader, xorBpp, this.palette)));
+          this.point(output, this.cache(readColorPointer(reader, xorBpp, this.palette), xorBpp));
           break;
         }
         case FastPathUpdateCode.LargePointer:
-          this.point(output, this.cache(readLargePointer(reader, this.palette)));
+          // Its xorBpp is its first field.
+          this.point(output, this.cache(readLargePointer(reader, this.palette), data[0]! | (data[1]! << 8)));
           break;
         case FastPathUpdateCode.CachedPointer: {
           const cacheIndex = reader.u16('cached pointer cacheIndex');
@@ -220,7 +229,12 @@ export class FastPathDecoder {
     output.pointers.push(update);
   }
 
-  private cache(pointer: { cacheIndex: number; image: PointerImage }): PointerUpdate {
+  private cache(pointer: { cacheIndex: number; image: PointerImage }, xorBpp = 24): PointerUpdate {
+    if (xorBpp === 8 && this.pointerCachePartial && !this.paletteKnown) {
+      // Coloured by a palette set before the PDUs pushed: not drawn, nor cached (a later use of the slot is unknown too).
+      this.pointers.forget(pointer.cacheIndex);
+      return { kind: 'unknown', cacheIndex: pointer.cacheIndex };
+    }
     this.pointers.set(pointer.cacheIndex, pointer.image);
     return { kind: 'shape', image: pointer.image, cacheIndex: pointer.cacheIndex };
   }

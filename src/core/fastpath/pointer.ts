@@ -150,7 +150,7 @@ export class PointerCache {
 
   set(index: number, image: PointerImage): void {
     if (index > MAX_POINTER_CACHE_INDEX) throw malformed(`pointer cache index ${index} is over ${MAX_POINTER_CACHE_INDEX}`);
-    this.delete(index);
+    this.forget(index);
     this.images.set(index, image);
     this.bytes += image.pixels.length;
     for (const [oldest, old] of this.images) {
@@ -169,7 +169,8 @@ export class PointerCache {
     this.bytes = 0;
   }
 
-  private delete(index: number): void {
+  /** Empties slot `index`. */
+  forget(index: number): void {
     const old = this.images.get(index);
     if (old) {
       this.images.delete(index);

@@ -27,7 +27,8 @@ export type PointerUpdate =
   | { kind: 'default' }
   /**
    * The shape is not known: a cached pointer naming a slot that is empty because it was set before
-   * the PDUs pushed (`FastPathDecoder.pointerCachePartial`).
+   * the PDUs pushed (`FastPathDecoder.pointerCachePartial`), or an 8 bpp pointer coloured by a
+   * palette set before them.
    */
   | { kind: 'unknown'; cacheIndex: number };
 
