@@ -71,11 +71,26 @@ export class SeekReads {
     length: number,
     /** The wall-clock time of timeline 0, once the front told it (it places parts that start with an audit event). */
     private readonly originWallMs: () => number | undefined,
-    /** Bytes the download in order has received or asked for: a part that starts before them is not fetched again. */
+    /**
+     * Bytes the download in order has taken: a part that starts before them is not fetched again by a
+     * seek. Bytes of a range it has asked for but not taken yet may be: the seek's come first, and
+     * the range stops where they start (`inFlight`).
+     */
     private readonly frontBytes: () => number,
+    /** Bytes the download in order has taken or asked for: a preview reads none of them (it never cuts the download). */
+    private readonly frontRequested: () => number = frontBytes,
   ) {
     this.cache = new ByteCache(read, length);
   }
+
+  /** The download in order's ranges still streaming: a seek reads their bodies ahead, and cuts them where it reads inside them. */
+  inFlight: { drain(): void; beforeSeekRead(start: number, end: number): Promise<void> } | undefined;
+
+  /** The cache's reads, for a seek: a range of the download in order that brings these bytes is waited for soon, or cut. */
+  private readonly seekRead: ReadRange = async (start, end) => {
+    await this.inFlight?.beforeSeekRead(start, end);
+    return this.cache.read(start, end);
+  };
 
   /** Resolves when no seek (or preview) is reading (the download in order waits for it: the seek's bytes go first). */
   get idle(): Promise<void> | undefined {
@@ -86,6 +101,7 @@ export class SeekReads {
   seek(targetMs: number, sink: SeekPartSink): void {
     const generation = ++this.generation;
     const current = () => generation === this.generation;
+    this.inFlight?.drain();
     const run = this.readFor(targetMs, sink, current).catch((error: unknown) => {
       if (current()) sink.fail(error);
     });
@@ -116,7 +132,7 @@ export class SeekReads {
     const run = this.previewRun.then(async () => {
       if (!current()) return;
       this.previewFetched = 0;
-      await this.readFor(targetMs, sink, current, maxParts, (this.previewIndex ??= this.newIndex(this.previewRead)), this.previewRead).catch((error: unknown) => {
+      await this.readFor(targetMs, sink, current, maxParts, (this.previewIndex ??= this.newIndex(this.previewRead, this.frontRequested)), this.previewRead, this.frontRequested).catch((error: unknown) => {
         if (current() && !(error instanceof PreviewBytesSpent)) sink.fail(error);
       });
     });
@@ -133,10 +149,18 @@ export class SeekReads {
     this.generation += 1;
   }
 
-  private async readFor(targetMs: number, sink: SeekPartSink, current: () => boolean, maxParts = MAX_SEEK_PARTS, index = (this.index ??= this.newIndex()), read = this.cache.read): Promise<void> {
+  private async readFor(
+    targetMs: number,
+    sink: SeekPartSink,
+    current: () => boolean,
+    maxParts = MAX_SEEK_PARTS,
+    index = (this.index ??= this.newIndex(this.seekRead, this.frontBytes)),
+    read = this.seekRead,
+    floor = this.frontBytes,
+  ): Promise<void> {
     let part = await index.partAt(targetMs);
     if (part && current() && index === this.index) this.seekPoint = part.end;
-    for (let count = 0; part && count < maxParts && current() && part.offset >= this.frontBytes(); count++) {
+    for (let count = 0; part && count < maxParts && current() && part.offset >= floor(); count++) {
       const events = await decodePart(await read(part.offset, part.end), part.offset);
       const untilMs = index.located.find((after) => after.offset === part!.end)?.firstMs;
       if (!current() || !sink.part({ offset: part.offset, end: part.end, events, untilMs })) return;
@@ -144,9 +168,9 @@ export class SeekReads {
     }
   }
 
-  /** The part index reads nothing the download in order has asked for (those bytes would come twice). */
-  private newIndex(read = this.cache.read): PartIndex {
-    return new PartIndex(read, this.cache.length, this.originWallMs(), this.frontBytes);
+  /** The part index reads nothing below `floor` (bytes the download in order brings: they would come twice). */
+  private newIndex(read: ReadRange, floor: () => number): PartIndex {
+    return new PartIndex(read, this.cache.length, this.originWallMs(), floor);
   }
 }
 
