@@ -146,6 +146,7 @@ export async function* readFrontByRanges(
       // the decoding instead, ranges shrank to 256 KiB under load, and their round trips cost a
       // fifth of the download.
       const bytesPerMs = (at - rangeStart) / Math.max(1, waitedMs);
+      if (at - rangeStart >= MIN_RANGE_BYTES) inFlight.bytesPerMs = bytesPerMs;
       if (at - rangeStart >= MIN_RANGE_BYTES) rangeBytes = Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, Math.round(bytesPerMs * RANGE_MS)));
     }
   } finally {

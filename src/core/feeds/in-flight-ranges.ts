@@ -187,6 +187,8 @@ function joinBytes(flow: RangeFlow): number {
  */
 export class InFlightRanges {
   private flows: RangeFlow[] = [];
+  /** The rate the link brought the download's last range at (bytes per ms); undefined before one. */
+  bytesPerMs: number | undefined;
 
   constructor(private readonly cache: ByteCache) {}
 

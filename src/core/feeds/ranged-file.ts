@@ -64,6 +64,7 @@ export async function readByRanges(
   // Parts can be found by their headers only when the file's end is one.
   if (!tail.times) return undefined;
   const seekReads = new SeekReads(read, length, () => duration.originMs, feed.frontEnd, feed.frontRequested);
+  seekReads.frontTime = duration;
   const inFlight = new InFlightRanges(seekReads.cache);
   seekReads.inFlight = inFlight;
   for (const { start, bytes } of fetched) seekReads.cache.keep(start, bytes);

@@ -13,6 +13,11 @@ export const MAX_SEEK_PARTS = 8;
  * about 1–3 MB; a recording of larger parts gets no thumbnail there rather than a download of them.
  */
 export const MAX_PREVIEW_BYTES = 4 * 1024 * 1024;
+/**
+ * What a preview's reads take (ms) until one was measured in the load: its part search (a dozen
+ * round trips) and two parts; the approximate screen's delayed `seeked` by 0.6–1.7 s at 20 Mbit/s.
+ */
+const PREVIEW_READ_MS = 2000;
 
 /** A preview would fetch more than `MAX_PREVIEW_BYTES`: it stops there, quietly. */
 class PreviewBytesSpent extends Error {}
@@ -84,7 +89,11 @@ export class SeekReads {
   }
 
   /** The download in order's ranges still streaming: a seek reads their bodies ahead, and cuts them where it reads inside them. */
-  inFlight: { drain(): void; beforeSeekRead(start: number, end: number): Promise<void> } | undefined;
+  inFlight: { drain(): void; beforeSeekRead(start: number, end: number): Promise<void>; readonly bytesPerMs: number | undefined } | undefined;
+  /** Where the download in order is in time, and the whole duration (the end read's). */
+  frontTime: { readonly frontMs: number; readonly durationMs: number | undefined } | undefined;
+  /** What the last preview's reads took (ms). */
+  private previewReadMs = PREVIEW_READ_MS;
 
   /** The cache's reads, for a seek: a range of the download in order that brings these bytes is waited for soon, or cut. */
   private readonly seekRead: ReadRange = async (start, end) => {
@@ -127,14 +136,18 @@ export class SeekReads {
    */
   preview(targetMs: number, maxParts: number, sink: SeekPartSink, signal: AbortSignal): Promise<void> | undefined {
     if (this.running || signal.aborted) return undefined;
+    // The download in order, which waits for a preview's reads, would bring the moment first: read nothing.
+    if (this.downloadMs(targetMs) < this.previewReadMs) return Promise.resolve();
     const generation = this.generation;
     const current = () => generation === this.generation && !signal.aborted;
     const run = this.previewRun.then(async () => {
       if (!current()) return;
       this.previewFetched = 0;
+      const started = performance.now();
       await this.readFor(targetMs, sink, current, maxParts, (this.previewIndex ??= this.newIndex(this.previewRead, this.frontRequested)), this.previewRead, this.frontRequested).catch((error: unknown) => {
         if (current() && !(error instanceof PreviewBytesSpent)) sink.fail(error);
       });
+      if (this.previewFetched > 0) this.previewReadMs = performance.now() - started;
     });
     this.previewRun = run;
     const tracked: Promise<void> = run.finally(() => {
@@ -142,6 +155,19 @@ export class SeekReads {
     });
     this.previewing = tracked;
     return run;
+  }
+
+  /**
+   * In how long (ms) the download in order would reach `targetMs` at the rate the link brought its
+   * last range: the bytes to it estimated in proportion to time between where the download is and
+   * the file's end. Infinity while the rate or the duration is not known.
+   */
+  downloadMs(targetMs: number): number {
+    const bytesPerMs = this.inFlight?.bytesPerMs;
+    const { frontMs = 0, durationMs = undefined } = this.frontTime ?? {};
+    if (!bytesPerMs || durationMs === undefined || durationMs <= frontMs) return Infinity;
+    const from = this.frontBytes();
+    return ((Math.max(0, targetMs - frontMs) / (durationMs - frontMs)) * (this.cache.length - from)) / bytesPerMs;
   }
 
   /** Stops the seek reading (its results are dropped). */
