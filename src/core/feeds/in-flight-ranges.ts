@@ -199,9 +199,13 @@ export class InFlightRanges {
     return flow;
   }
 
-  /** A seek started reading: the ranges streaming read their bodies ahead, so a cut keeps what arrived. */
-  drain(): void {
-    for (const flow of this.flows) flow.drain();
+  /**
+   * A seek starts reading around byte `near` (an estimate): when that is in or just past the ranges
+   * streaming, they read their bodies ahead, so a cut keeps what arrived. Ranges far from it stay
+   * paused in the connection (the reader waits for the seek), leaving the link to the seek's reads.
+   */
+  drain(near = 0): void {
+    if (this.flows.some((flow) => near < flow.end + joinBytes(flow))) for (const flow of this.flows) flow.drain();
   }
 
   /**

@@ -89,7 +89,7 @@ export class SeekReads {
   }
 
   /** The download in order's ranges still streaming: a seek reads their bodies ahead, and cuts them where it reads inside them. */
-  inFlight: { drain(): void; beforeSeekRead(start: number, end: number): Promise<void>; readonly bytesPerMs: number | undefined } | undefined;
+  inFlight: { drain(near: number): void; beforeSeekRead(start: number, end: number): Promise<void>; readonly bytesPerMs: number | undefined } | undefined;
   /** Where the download in order is in time, and the whole duration (the end read's). */
   frontTime: { readonly frontMs: number; readonly durationMs: number | undefined } | undefined;
   /** What the last preview's reads took (ms). */
@@ -110,7 +110,9 @@ export class SeekReads {
   seek(targetMs: number, sink: SeekPartSink): void {
     const generation = ++this.generation;
     const current = () => generation === this.generation;
-    this.inFlight?.drain();
+    // Unknown where the moment is: the ranges streaming read ahead, in case the seek reads in them.
+    const near = this.offsetAt(targetMs);
+    this.inFlight?.drain(Number.isFinite(near) ? near : 0);
     const run = this.readFor(targetMs, sink, current).catch((error: unknown) => {
       if (current()) sink.fail(error);
     });
@@ -164,10 +166,15 @@ export class SeekReads {
    */
   downloadMs(targetMs: number): number {
     const bytesPerMs = this.inFlight?.bytesPerMs;
+    return bytesPerMs ? (this.offsetAt(targetMs) - this.frontBytes()) / bytesPerMs : Infinity;
+  }
+
+  /** Where `targetMs` is in the file, estimated in proportion to time from where the download in order is to the end; Infinity when not known. */
+  private offsetAt(targetMs: number): number {
     const { frontMs = 0, durationMs = undefined } = this.frontTime ?? {};
-    if (!bytesPerMs || durationMs === undefined || durationMs <= frontMs) return Infinity;
+    if (durationMs === undefined || durationMs <= frontMs) return Infinity;
     const from = this.frontBytes();
-    return ((Math.max(0, targetMs - frontMs) / (durationMs - frontMs)) * (this.cache.length - from)) / bytesPerMs;
+    return from + (Math.max(0, targetMs - frontMs) / (durationMs - frontMs)) * (this.cache.length - from);
   }
 
   /** Stops the seek reading (its results are dropped). */
