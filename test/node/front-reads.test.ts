@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { ByteCache } from '../../src/core/feeds/byte-cache.js';
+import { fetchRange } from '../../src/core/feeds/byte-ranges.js';
 import { readFrontByRanges } from '../../src/core/feeds/front-reads.js';
+import { InFlightRanges } from '../../src/core/feeds/in-flight-ranges.js';
 import { loopbackUrl } from '../helpers/loopback.js';
 
 /** 3 MiB of seeded bytes: the first range (1 MiB) and at least one more. */
@@ -84,5 +86,104 @@ describe('readFrontByRanges: the download in order', () => {
     assert.ok((await next).value!.length > 0);
     assert.equal(requested.length, 2);
     await pieces.return(undefined);
+  });
+});
+
+describe('readFrontByRanges: a seek reading inside a range still streaming', () => {
+  /** Where a range asked for from below it stops until `release` (the download in order, held). */
+  const HOLD = 256 * 1024;
+  let server: Server;
+  let url: string;
+  /** Each request: the range asked and the bytes written for it. */
+  const sent: Array<{ range: string; bytes: number }> = [];
+  let release: () => void = () => {};
+  let released: Promise<void>;
+
+  before(async () => {
+    released = new Promise<void>((resolve) => (release = resolve));
+    server = createServer(async (request, response) => {
+      const range = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? '')!;
+      const start = Number(range[1]);
+      const end = Math.min(file.length - 1, Number(range[2])) + 1;
+      const entry = { range: request.headers.range!, bytes: 0 };
+      sent.push(entry);
+      response.writeHead(206, { 'content-range': `bytes ${start}-${end - 1}/${file.length}`, 'content-length': end - start });
+      let closed = false;
+      response.on('close', () => (closed = true));
+      for (let at = start; at < end && !closed; ) {
+        if (start < HOLD && at === HOLD) await released;
+        if (closed) break;
+        const to = Math.min(end, at + 16 * 1024, start < HOLD && at < HOLD ? HOLD : Infinity);
+        entry.bytes += to - at;
+        await new Promise<void>((resolve) => response.write(file.subarray(at, to), () => resolve()));
+        at = to;
+      }
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `${loopbackUrl(server)}/file`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  test('the seek reads its bytes at once; the range stops where it arrived and goes on after them: every byte once, in order', async () => {
+    const cache = new ByteCache((start, end) => fetchRange(url, start, end, new AbortController().signal).then((answer) => answer.bytes), file.length);
+    const inFlight = new InFlightRanges(cache);
+    let seekReading: Promise<void> | undefined;
+    const taken: number[] = [];
+    const pieces = readFrontByRanges(url, cache, new AbortController().signal, { turn: () => seekReading, taken: (end) => taken.push(end) }, inFlight);
+    const received: Uint8Array[] = [];
+    let at = 0;
+    while (at < HOLD) {
+      const { value } = await pieces.next();
+      received.push(value!);
+      at += value!.length;
+    }
+    assert.equal(at, HOLD);
+    // The reader is held inside the first range (1 MiB); a seek reads bytes further inside it.
+    let seekDone!: () => void;
+    seekReading = new Promise<void>((resolve) => (seekDone = resolve));
+    inFlight.drain();
+    const seekStart = 600 * 1024;
+    await inFlight.beforeSeekRead(seekStart, seekStart + 100 * 1024);
+    const seekBytes = await cache.read(seekStart, seekStart + 100 * 1024);
+    assert.ok(Buffer.from(seekBytes).equals(Buffer.from(file.subarray(seekStart, seekStart + 100 * 1024))));
+    seekReading = undefined;
+    seekDone();
+    release();
+    for (let result = await pieces.next(); !result.done; result = await pieces.next()) received.push(result.value);
+    assert.ok(Buffer.from(file).equals(Buffer.concat(received)), 'the whole file, in order');
+    // No byte written twice: the spans written never overlap.
+    const spans = sent.map(({ range, bytes }) => {
+      const start = Number(/^bytes=(\d+)-/.exec(range)![1]);
+      return [start, start + bytes] as const;
+    });
+    spans.sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < spans.length; i++) assert.ok(spans[i]![0] >= spans[i - 1]![1], `${sent.map((s) => `${s.range}: ${s.bytes}`).join(', ')}`);
+    assert.equal(spans[0]![1], HOLD, 'the first range stopped where it was held');
+  });
+  test('a seek whose bytes a streaming range brings soon waits for them there: no request of its own, every byte once', async () => {
+    release();
+    sent.length = 0;
+    const cache = new ByteCache(() => Promise.reject(new Error('the seek fetched bytes of its own')), file.length);
+    const inFlight = new InFlightRanges(cache);
+    let seekReading: Promise<void> | undefined;
+    const pieces = readFrontByRanges(url, cache, new AbortController().signal, { turn: () => seekReading }, inFlight);
+    const received: Uint8Array[] = [(await pieces.next()).value!];
+    const at = received[0]!.length;
+    // A seek reads 100 KiB a little ahead of the reader, inside the first range: it waits for the body.
+    let seekDone!: () => void;
+    seekReading = new Promise<void>((resolve) => (seekDone = resolve));
+    inFlight.drain();
+    const seekStart = at + 64 * 1024;
+    await inFlight.beforeSeekRead(seekStart, seekStart + 100 * 1024);
+    const seekBytes = await cache.read(seekStart, seekStart + 100 * 1024);
+    assert.ok(Buffer.from(seekBytes).equals(Buffer.from(file.subarray(seekStart, seekStart + 100 * 1024))));
+    seekReading = undefined;
+    seekDone();
+    for (let result = await pieces.next(); !result.done; result = await pieces.next()) received.push(result.value);
+    assert.ok(Buffer.from(file).equals(Buffer.concat(received)), 'the whole file, in order');
+    assert.deepEqual(cache.ranges(), [[0, 64 * 1024]], 'the download in order took the bytes the seek kept (it keeps only the first part headers)');
+    const spans = sent.map(({ range, bytes }) => [Number(/^bytes=(\d+)-/.exec(range)![1]), bytes] as const);
+    spans.forEach(([start], i) => assert.equal(start, i === 0 ? 0 : spans[i - 1]![0] + spans[i - 1]![1], JSON.stringify(sent)));
   });
 });

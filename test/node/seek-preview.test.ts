@@ -73,6 +73,30 @@ test('never in front of a seek: none starts while a seek reads, and a seek that 
   assert.ok(next.parts.length > 0, 'the seek read its parts');
 });
 
+test('a preview of a moment the download in order is about to reach reads nothing: the download, which waits for it, brings it first', async () => {
+  let fetched = 0;
+  const reads = new SeekReads(async (start, end) => ((fetched += end - start), bytes.slice(start, end)), bytes.length, () => T0, () => 0);
+  // A 20 Mbit/s link; the download has delivered up to 149 s of the 200 s: the moment at 150 s is a few ms away.
+  const link = { drain: () => {}, beforeSeekRead: async () => {}, bytesPerMs: 2500 };
+  reads.inFlight = link;
+  reads.frontTime = { frontMs: 149_000, durationMs: 200_000 };
+  assert.ok(reads.downloadMs(150_000) < 100, `the download reaches it in ${reads.downloadMs(150_000)} ms`);
+  const near = collecting();
+  await reads.preview(150_000, 2, near, new AbortController().signal);
+  assert.deepEqual([near.parts.length, fetched], [0, 0], 'no part, no byte');
+  assert.equal(reads.idle, undefined, 'the download in order does not wait');
+  // On a link of 1 byte per ms, from the start: minutes away, and the preview reads its parts.
+  link.bytesPerMs = 1;
+  reads.frontTime = { frontMs: 0, durationMs: 200_000 };
+  const far = collecting();
+  await reads.preview(150_000, 2, far, new AbortController().signal);
+  assert.equal(far.parts.length, 2);
+  // Unknown rate: nothing to judge by, it reads.
+  link.bytesPerMs = undefined as unknown as number;
+  reads.frontTime = { frontMs: 149_000, durationMs: 200_000 };
+  assert.equal(reads.downloadMs(150_000), Infinity);
+});
+
 /** `file` served on loopback, Range requests answered; `sent()`: the bytes its answers carried. */
 async function rangeServer(file: Uint8Array): Promise<{ url: string; sent(): number; close(): Promise<void> }> {
   let sent = 0;

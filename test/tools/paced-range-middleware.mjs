@@ -79,7 +79,7 @@ function serve(context, file) {
     if (ranges !== 'ignore') context.set('accept-ranges', 'bytes');
     context.status = 200;
     context.length = bytes.length;
-    context.body = paced(bytes, file, entry, 0);
+    context.body = paced(bytes, file, entry, 0, () => context.res.destroyed);
     return undefined;
   }
   // `bytes=-n`: the last n bytes.
@@ -100,12 +100,16 @@ function serve(context, file) {
   const body = bytes.subarray(start, ranges === 'truncated' ? start + ((end + 1 - start) >> 1) : end + 1);
   if (ranges !== 'truncated') context.length = body.length;
   // The hold is a place in the file: a range that starts before it stops there too (a download in order by ranges).
-  context.body = paced(body, file, entry, start);
+  context.body = paced(body, file, entry, start, () => context.res.destroyed);
   return undefined;
 }
 
-/** `bytes` (from byte `start` of the file) as a stream at the file's rate, stopping at the file's hold until it is released. */
-function paced(bytes, file, entry, start) {
+/**
+ * `bytes` (from byte `start` of the file) as a stream at the file's rate, stopping at the file's hold
+ * until it is released; nothing more once the client closed the response (`closed`), so the log counts
+ * only bytes sent.
+ */
+function paced(bytes, file, entry, start, closed) {
   return Readable.from(
     (async function* () {
       for (let at = 0; at < bytes.length; ) {
@@ -114,6 +118,7 @@ function paced(bytes, file, entry, start) {
           await file.released;
           hold = file.holdFor(start) - start;
         }
+        if (closed()) return;
         const end = Math.min(bytes.length, at + CHUNK_BYTES, at < hold ? hold : Infinity);
         if (Number.isFinite(file.rate)) await new Promise((resolve) => setTimeout(resolve, ((end - at) / file.rate) * 1000));
         entry.bytes += end - at;

@@ -74,7 +74,9 @@ export class FileFeed implements RecordingFeed {
   private tailDuration: TailDuration | undefined;
   /** Bytes of the file the download in order has taken so far. */
   private frontBytes = 0;
-  /** How far the download in order has asked for the file (by range): a seek does not fetch those bytes again. */
+  /** How far the download in order has taken the file (by range): a seek does not fetch those bytes again. */
+  private frontTaken = 0;
+  /** How far it has asked for the file: a preview does not fetch those bytes. */
   private frontRequested = 0;
 
   /** From start(): settles once the read has stopped (ended, failed or closed), when the sink hears nothing more. */
@@ -184,7 +186,9 @@ export class FileFeed implements RecordingFeed {
     const feed: EndReadFeed = {
       tailDuration: (duration) => (this.tailDuration = duration),
       unreliable,
-      frontEnd: () => Math.max(this.frontBytes, this.frontRequested),
+      frontEnd: () => Math.max(this.frontBytes, this.frontTaken),
+      taken: (end) => (this.frontTaken = end),
+      frontRequested: () => Math.max(this.frontBytes, this.frontTaken, this.frontRequested),
       requested: (end) => (this.frontRequested = end),
       tailRead: (cost) => (this.tailRead = cost),
       seekReads: (seekReads) => (this.seekReads = seekReads),

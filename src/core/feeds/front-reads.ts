@@ -1,5 +1,6 @@
 import { ErrorReason, RecordingError } from '../../format/errors.js';
 import type { ByteCache } from './byte-cache.js';
+import { InFlightRanges, type RangeFlow } from './in-flight-ranges.js';
 
 /** The first bytes read in order are also kept in the cache (the first part headers, for the part index). */
 const FRONT_KEPT_BYTES = 64 * 1024;
@@ -17,8 +18,13 @@ const MAX_RANGE_BYTES = 8 * 1024 * 1024;
 export interface FrontTurns {
   /** Resolves when the next range may be asked for (a seek reading goes first); undefined: at once. */
   turn(): Promise<void> | undefined;
-  /** The download in order has asked for the file up to `end`: seeks leave those bytes to it. */
-  requested(end: number): void;
+  /** The download in order has asked for the file up to `end` (its ranges bring those bytes as they stream). */
+  requested?(end: number): void;
+  /**
+   * The download in order has taken the file up to `end`: a seek reads nothing before it, but may read
+   * past it inside a range still streaming (the range then stops where the seek's bytes start).
+   */
+  taken?(end: number): void;
   /** Where the last seek's parts end (the part holding its moment), once; undefined when no seek read since. */
   seekPoint?(): number | undefined;
 }
@@ -39,21 +45,29 @@ const RESTART_AHEAD_BYTES = 32 * 1024 * 1024;
  * range, the next one is asked for (when no seek is reading), so the link is not idle for a round
  * trip between two ranges while the reader catches up.
  */
-export async function* readFrontByRanges(url: string, cache: ByteCache, signal: AbortSignal, turns: FrontTurns): AsyncGenerator<Uint8Array> {
+export async function* readFrontByRanges(
+  url: string,
+  cache: ByteCache,
+  signal: AbortSignal,
+  turns: FrontTurns,
+  inFlight = new InFlightRanges(cache),
+): AsyncGenerator<Uint8Array> {
   const { length } = cache;
   const restarts = /[?&]download-after-seek=restart(&|$)/.test(url);
   let at = 0;
   let rangeBytes = FIRST_RANGE_BYTES;
   /** The next range, asked for while the reader takes the current one. */
-  let ahead: { start: number; end: number; reader: Promise<ReadableStreamDefaultReader<Uint8Array>> } | undefined;
+  let ahead: RangeFlow | undefined;
   const ask = (start: number, end: number) => {
-    turns.requested(end);
+    turns.requested?.(end);
     const reader = openRange(url, start, end, signal);
     reader.catch(() => {}); // a failure is thrown where the range is read
-    return { start, end, reader };
+    return inFlight.open(start, end, reader);
   };
   try {
     while (at < length) {
+      // A seek cut the range asked ahead: it is asked again after the seek's bytes.
+      if (ahead?.cut) ahead = undefined;
       if (!ahead) {
         const waiting = turns.turn();
         if (waiting) {
@@ -76,6 +90,7 @@ export async function* readFrontByRanges(url: string, cache: ByteCache, signal: 
         const bytes = cache.held(at, heldEnd)!;
         cache.forget(at, heldEnd);
         at = heldEnd;
+        turns.taken?.(at);
         yield bytes;
         continue;
       }
@@ -84,29 +99,33 @@ export async function* readFrontByRanges(url: string, cache: ByteCache, signal: 
       const { end } = range;
       const rangeStart = at;
       const opening = performance.now();
-      const reader = await range.reader;
+      await range.reader;
       // Time spent waiting for bytes (the rest of the round trip, then reads that found nothing
       // buffered yet): the link's share of the range, not the decoding's.
       let waitedMs = performance.now() - opening;
       try {
         while (at < end) {
-          let chunk: ReadableStreamReadResult<Uint8Array>;
+          let chunk: ReadableStreamReadResult<Uint8Array> | 'cut';
           const reading = performance.now();
           try {
-            chunk = await reader.read();
+            chunk = await range.next();
             waitedMs += performance.now() - reading;
           } catch (error) {
             signal.throwIfAborted();
             throw new RecordingError(ErrorReason.Network, `reading ${url} failed at byte ${at}: ${error instanceof Error ? error.message : String(error)}`, at);
           }
           signal.throwIfAborted();
+          // A seek cut it: what it had brought is in the cache; the rest is asked for after the seek's bytes.
+          if (chunk === 'cut') break;
           if (chunk.done) throw new RecordingError(ErrorReason.Network, `the server cut bytes ${at}–${end - 1} of ${url} short`, at);
-          // Held meanwhile (a seek read it): stop before it.
-          const stop = Math.min(end, cache.nextHeldStart(at) ?? end);
+          const stop = end;
           const piece = chunk.value.subarray(0, stop - at);
+          // A seek kept some of these bytes too, waiting for them here: they are taken from here, not twice.
+          if ((cache.nextHeldStart(at) ?? end) < at + piece.length) cache.forget(at, at + piece.length);
           // The first part headers stay at hand for the part index (a seek's search starts from the first part).
           if (at < FRONT_KEPT_BYTES) cache.keep(at, piece.slice(0, FRONT_KEPT_BYTES - at));
           at += piece.length;
+          turns.taken?.(at);
           // Half of this range taken: the next one is asked for now, unless a seek is reading or its bytes are held.
           if (!ahead && at < stop && stop === end && end < length && at - rangeStart >= (end - rangeStart) / 2 && !turns.turn() && cache.heldEndAt(end) === undefined) {
             ahead = ask(end, Math.min(cache.nextHeldStart(end) ?? length, end + rangeBytes));
@@ -115,11 +134,11 @@ export async function* readFrontByRanges(url: string, cache: ByteCache, signal: 
           if (at >= stop) break;
         }
       } finally {
-        void reader.cancel().catch(() => {});
+        range.close();
       }
       // A seek read bytes the range was to bring (it stopped before them): what was asked ahead starts later.
       if (ahead && ahead.start !== at) {
-        void ahead.reader.then((early) => early.cancel()).catch(() => {});
+        ahead.close();
         ahead = undefined;
       }
       // The rate the link brought it at: when decoding is slower, the range's bytes wait in the
@@ -127,10 +146,11 @@ export async function* readFrontByRanges(url: string, cache: ByteCache, signal: 
       // the decoding instead, ranges shrank to 256 KiB under load, and their round trips cost a
       // fifth of the download.
       const bytesPerMs = (at - rangeStart) / Math.max(1, waitedMs);
+      if (at - rangeStart >= MIN_RANGE_BYTES) inFlight.bytesPerMs = bytesPerMs;
       if (at - rangeStart >= MIN_RANGE_BYTES) rangeBytes = Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, Math.round(bytesPerMs * RANGE_MS)));
     }
   } finally {
-    if (ahead) void ahead.reader.then((early) => early.cancel()).catch(() => {});
+    ahead?.close();
   }
 }
 

@@ -1,6 +1,7 @@
 import { RangeAnsweredWrongly, fetchRange, type RangeAnswer, type ReadRange } from './byte-ranges.js';
 import type { FeedSink } from './feed.js';
 import { readFrontByRanges } from './front-reads.js';
+import { InFlightRanges } from './in-flight-ranges.js';
 import { SeekReads } from './seek-reads.js';
 import { readTail, type TailCost, type TailDuration, type TailRead } from './tail-read.js';
 
@@ -8,8 +9,11 @@ import { readTail, type TailCost, type TailDuration, type TailRead } from './tai
 export interface RangedFeed {
   /** Reports that ranges cannot be trusted (the file is then streamed from its start): undefined. */
   unreliable(error: unknown): undefined;
-  /** Where the download in order has read or asked for the file up to. */
+  /** Where the download in order has taken the file up to (a seek may read past it, inside a range still streaming). */
   frontEnd(): number;
+  taken(end: number): void;
+  /** Where the download in order has taken or asked for the file up to. */
+  frontRequested(): number;
   requested(end: number): void;
   tailRead(cost: TailCost): void;
   seekReads(seekReads: SeekReads): void;
@@ -59,10 +63,13 @@ export async function readByRanges(
   if (first.start === 0) return new Response(first.bytes as Uint8Array<ArrayBuffer>);
   // Parts can be found by their headers only when the file's end is one.
   if (!tail.times) return undefined;
-  const seekReads = new SeekReads(read, length, () => duration.originMs, feed.frontEnd);
+  const seekReads = new SeekReads(read, length, () => duration.originMs, feed.frontEnd, feed.frontRequested);
+  seekReads.frontTime = duration;
+  const inFlight = new InFlightRanges(seekReads.cache);
+  seekReads.inFlight = inFlight;
   for (const { start, bytes } of fetched) seekReads.cache.keep(start, bytes);
   seekReads.cache.onDropped = (start, end) => signal.aborted || sink.seekBytesDropped?.(start, end);
   feed.seekReads(seekReads);
   sink.lastParts?.(lastParts.map((part) => ({ ...part, untilMs: undefined })));
-  return readFrontByRanges(url, seekReads.cache, signal, { turn: () => seekReads.idle, requested: feed.requested, seekPoint: () => seekReads.takeSeekPoint() });
+  return readFrontByRanges(url, seekReads.cache, signal, { turn: () => seekReads.idle, requested: feed.requested, taken: feed.taken, seekPoint: () => seekReads.takeSeekPoint() }, inFlight);
 }

@@ -13,6 +13,11 @@ export const MAX_SEEK_PARTS = 8;
  * about 1–3 MB; a recording of larger parts gets no thumbnail there rather than a download of them.
  */
 export const MAX_PREVIEW_BYTES = 4 * 1024 * 1024;
+/**
+ * What a preview's reads take (ms) until one was measured in the load: its part search (a dozen
+ * round trips) and two parts; the approximate screen's delayed `seeked` by 0.6–1.7 s at 20 Mbit/s.
+ */
+const PREVIEW_READ_MS = 2000;
 
 /** A preview would fetch more than `MAX_PREVIEW_BYTES`: it stops there, quietly. */
 class PreviewBytesSpent extends Error {}
@@ -71,11 +76,30 @@ export class SeekReads {
     length: number,
     /** The wall-clock time of timeline 0, once the front told it (it places parts that start with an audit event). */
     private readonly originWallMs: () => number | undefined,
-    /** Bytes the download in order has received or asked for: a part that starts before them is not fetched again. */
+    /**
+     * Bytes the download in order has taken: a part that starts before them is not fetched again by a
+     * seek. Bytes of a range it has asked for but not taken yet may be: the seek's come first, and
+     * the range stops where they start (`inFlight`).
+     */
     private readonly frontBytes: () => number,
+    /** Bytes the download in order has taken or asked for: a preview reads none of them (it never cuts the download). */
+    private readonly frontRequested: () => number = frontBytes,
   ) {
     this.cache = new ByteCache(read, length);
   }
+
+  /** The download in order's ranges still streaming: a seek reads their bodies ahead, and cuts them where it reads inside them. */
+  inFlight: { drain(near: number): void; beforeSeekRead(start: number, end: number): Promise<void>; readonly bytesPerMs: number | undefined } | undefined;
+  /** Where the download in order is in time, and the whole duration (the end read's). */
+  frontTime: { readonly frontMs: number; readonly durationMs: number | undefined } | undefined;
+  /** What the last preview's reads took (ms). */
+  private previewReadMs = PREVIEW_READ_MS;
+
+  /** The cache's reads, for a seek: a range of the download in order that brings these bytes is waited for soon, or cut. */
+  private readonly seekRead: ReadRange = async (start, end) => {
+    await this.inFlight?.beforeSeekRead(start, end);
+    return this.cache.read(start, end);
+  };
 
   /** Resolves when no seek (or preview) is reading (the download in order waits for it: the seek's bytes go first). */
   get idle(): Promise<void> | undefined {
@@ -86,6 +110,9 @@ export class SeekReads {
   seek(targetMs: number, sink: SeekPartSink): void {
     const generation = ++this.generation;
     const current = () => generation === this.generation;
+    // Unknown where the moment is: the ranges streaming read ahead, in case the seek reads in them.
+    const near = this.offsetAt(targetMs);
+    this.inFlight?.drain(Number.isFinite(near) ? near : 0);
     const run = this.readFor(targetMs, sink, current).catch((error: unknown) => {
       if (current()) sink.fail(error);
     });
@@ -111,14 +138,18 @@ export class SeekReads {
    */
   preview(targetMs: number, maxParts: number, sink: SeekPartSink, signal: AbortSignal): Promise<void> | undefined {
     if (this.running || signal.aborted) return undefined;
+    // The download in order, which waits for a preview's reads, would bring the moment first: read nothing.
+    if (this.downloadMs(targetMs) < this.previewReadMs) return Promise.resolve();
     const generation = this.generation;
     const current = () => generation === this.generation && !signal.aborted;
     const run = this.previewRun.then(async () => {
       if (!current()) return;
       this.previewFetched = 0;
-      await this.readFor(targetMs, sink, current, maxParts, (this.previewIndex ??= this.newIndex(this.previewRead)), this.previewRead).catch((error: unknown) => {
+      const started = performance.now();
+      await this.readFor(targetMs, sink, current, maxParts, (this.previewIndex ??= this.newIndex(this.previewRead, this.frontRequested)), this.previewRead, this.frontRequested).catch((error: unknown) => {
         if (current() && !(error instanceof PreviewBytesSpent)) sink.fail(error);
       });
+      if (this.previewFetched > 0) this.previewReadMs = performance.now() - started;
     });
     this.previewRun = run;
     const tracked: Promise<void> = run.finally(() => {
@@ -128,15 +159,41 @@ export class SeekReads {
     return run;
   }
 
+  /**
+   * In how long (ms) the download in order would reach `targetMs` at the rate the link brought its
+   * last range: the bytes to it estimated in proportion to time between where the download is and
+   * the file's end. Infinity while the rate or the duration is not known.
+   */
+  downloadMs(targetMs: number): number {
+    const bytesPerMs = this.inFlight?.bytesPerMs;
+    return bytesPerMs ? (this.offsetAt(targetMs) - this.frontBytes()) / bytesPerMs : Infinity;
+  }
+
+  /** Where `targetMs` is in the file, estimated in proportion to time from where the download in order is to the end; Infinity when not known. */
+  private offsetAt(targetMs: number): number {
+    const { frontMs = 0, durationMs = undefined } = this.frontTime ?? {};
+    if (durationMs === undefined || durationMs <= frontMs) return Infinity;
+    const from = this.frontBytes();
+    return from + (Math.max(0, targetMs - frontMs) / (durationMs - frontMs)) * (this.cache.length - from);
+  }
+
   /** Stops the seek reading (its results are dropped). */
   cancel(): void {
     this.generation += 1;
   }
 
-  private async readFor(targetMs: number, sink: SeekPartSink, current: () => boolean, maxParts = MAX_SEEK_PARTS, index = (this.index ??= this.newIndex()), read = this.cache.read): Promise<void> {
+  private async readFor(
+    targetMs: number,
+    sink: SeekPartSink,
+    current: () => boolean,
+    maxParts = MAX_SEEK_PARTS,
+    index = (this.index ??= this.newIndex(this.seekRead, this.frontBytes)),
+    read = this.seekRead,
+    floor = this.frontBytes,
+  ): Promise<void> {
     let part = await index.partAt(targetMs);
     if (part && current() && index === this.index) this.seekPoint = part.end;
-    for (let count = 0; part && count < maxParts && current() && part.offset >= this.frontBytes(); count++) {
+    for (let count = 0; part && count < maxParts && current() && part.offset >= floor(); count++) {
       const events = await decodePart(await read(part.offset, part.end), part.offset);
       const untilMs = index.located.find((after) => after.offset === part!.end)?.firstMs;
       if (!current() || !sink.part({ offset: part.offset, end: part.end, events, untilMs })) return;
@@ -144,9 +201,9 @@ export class SeekReads {
     }
   }
 
-  /** The part index reads nothing the download in order has asked for (those bytes would come twice). */
-  private newIndex(read = this.cache.read): PartIndex {
-    return new PartIndex(read, this.cache.length, this.originWallMs(), this.frontBytes);
+  /** The part index reads nothing below `floor` (bytes the download in order brings: they would come twice). */
+  private newIndex(read: ReadRange, floor: () => number): PartIndex {
+    return new PartIndex(read, this.cache.length, this.originWallMs(), floor);
   }
 }
 

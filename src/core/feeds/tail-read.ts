@@ -61,6 +61,10 @@ export class TailDuration {
   private front: RecordedEvent[] | undefined = [];
   private originWallMs: number | undefined;
   private told = false;
+  /** The whole duration, once told. */
+  durationMs: number | undefined;
+  /** The time of the last screen update the front delivered (where the download in order is, in time). */
+  frontMs = 0;
 
   constructor(private readonly tell: (durationMs: number) => void) {}
 
@@ -77,6 +81,12 @@ export class TailDuration {
 
   /** Events from the front, before they are delivered (so the duration comes first). */
   noteFront(events: readonly RecordedEvent[]): void {
+    for (let index = events.length - 1; index >= 0; index--) {
+      const { event } = events[index]!;
+      if (event.case !== 'desktopRecording') continue;
+      this.frontMs = Number(event.value.delayMilliseconds);
+      break;
+    }
     if (!this.front || events.length === 0) return;
     this.front.push(...events);
     this.originWallMs = originWallMsOf(this.front);
@@ -89,6 +99,7 @@ export class TailDuration {
     const durationMs = tailDurationMs(this.times, this.originWallMs);
     if (durationMs === undefined) return;
     this.told = true;
+    this.durationMs = durationMs;
     this.tell(durationMs);
   }
 }
