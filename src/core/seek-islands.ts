@@ -161,10 +161,12 @@ export class SeekIslands {
    * islands composed from 1–3 parts on every sample, and their last part alone rarely covers.
    */
   worthTrying(ingest: Ingest): boolean {
+    // The last parts are needed for the first answer at most: let them go whatever it is.
+    const lastParts = this.lastParts;
+    this.lastParts = undefined;
     if (this.givenUp) return false;
     if (this.composed > 0 || ingest.timeline.hasFastPath) return true;
-    this.endCovered ??= this.lastParts && this.coversAtEnd(this.lastParts, ingest);
-    this.lastParts = undefined;
+    this.endCovered ??= lastParts && this.coversAtEnd(lastParts, ingest);
     return this.endCovered ?? true;
   }
 
