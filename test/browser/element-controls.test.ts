@@ -1,7 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import { HIDE_CONTROLS_AFTER_MS } from '../../src/element/controllers/auto-hide.js';
-import { holdTimersOf } from '../helpers/held-timers.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { T0 } from '../helpers/recording-bytes.js';
 import {
@@ -41,8 +40,39 @@ function controlsHidden(element: DesktopRecordingPlayer): boolean {
   return part(element, 'controls').classList.contains('controls--hidden');
 }
 
-/** Holds the controls' hide timer: `elapse()` hides them as if the delay had passed. */
-const holdHideTimer = () => holdTimersOf(HIDE_CONTROLS_AFTER_MS);
+/**
+ * Holds the controls' hide timer (the page's timers of its delay): `elapse()` runs the hide
+ * scheduled last, as if its delay had passed (failing when none is scheduled), so no test waits
+ * out the delay. Other timers run as usual.
+ */
+function holdHideTimer() {
+  const realSet = window.setTimeout;
+  const realClear = window.clearTimeout;
+  let scheduled: { id: number; hide: () => void } | undefined;
+  let ids = 0;
+  window.setTimeout = ((handler: TimerHandler, ms?: number, ...rest: unknown[]): number => {
+    if (ms !== HIDE_CONTROLS_AFTER_MS || typeof handler !== 'function') return realSet(handler, ms, ...rest);
+    // Ids below zero are never the browser's.
+    scheduled = { id: --ids, hide: handler as () => void };
+    return scheduled.id;
+  }) as typeof window.setTimeout;
+  window.clearTimeout = ((id?: number): void => {
+    if (scheduled && scheduled.id === id) scheduled = undefined;
+    else realClear(id);
+  }) as typeof window.clearTimeout;
+  return {
+    elapse(): void {
+      const due = scheduled;
+      scheduled = undefined;
+      if (!due) throw new Error('no hide is scheduled');
+      due.hide();
+    },
+    restore(): void {
+      window.setTimeout = realSet;
+      window.clearTimeout = realClear;
+    },
+  };
+}
 
 describe('<desktop-recording-player controls>', () => {
   before(async () => {

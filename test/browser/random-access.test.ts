@@ -6,8 +6,6 @@ import { expect } from '@open-wc/testing';
 import '../../src/define.js';
 import { readRecording } from '../../src/format/reader.js';
 import { nextEvent } from '../helpers/next-event.js';
-import { holdTimersOf } from '../helpers/held-timers.js';
-import { APPROXIMATE_GRACE_MS } from '../../src/element/approximate-screen.js';
 import { repeatedFastPath, tdpbRecording } from '../helpers/multipart-recordings.js';
 import { difference, imageDataOf } from '../helpers/reference-screen.js';
 import { REMOTEFX_SAMPLE, expectNoByteTwice, expectScreenAt, partOffsets, player, rangeStart, recordEvents, serve, type Served } from '../helpers/range-serve.js';
@@ -127,17 +125,10 @@ describe('random access: a seek past what arrived reads only the parts that mome
     const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
     const waiting = nextEvent(element, 'waiting');
     const seeked = nextEvent(element, 'seeked');
-    // The seek's own reads only: the approximate screen (which reads parts once a seek has waited half a second,
-    // as one may on a busy machine after the release) is held off; approximate-screen.test.ts covers it.
-    const grace = holdTimersOf(APPROXIMATE_GRACE_MS);
-    try {
-      element.currentTime = target;
-      await waiting;
-      await served.release();
-      await seeked;
-    } finally {
-      grace.restore();
-    }
+    element.currentTime = target;
+    await waiting;
+    await served.release();
+    await seeked;
     expect(element.currentTime).to.equal(target);
     expect(seen.filter((name) => ['seeking', 'waiting', 'seeked', 'error'].includes(name))).to.deep.equal(['seeking', 'waiting', 'seeked']);
     await expectScreenAt(element, served.bytes, target * 1000);
