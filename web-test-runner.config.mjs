@@ -35,6 +35,9 @@ export default {
   ],
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), playbackServerPlugin(), cspPagePlugin(), distRawPlugin()],
   testFramework: { config: { timeout: 60000 } },
+  // A give-up limit per test file, not a time it must meet: the browser reader suite (both inflaters) took
+  // 117 s and more with another whole suite running beside it, where the default of 120 s killed it.
+  testsFinishTimeout: 600_000,
   concurrency: 1,
   reporters: [defaultReporter(), countReporter()],
   staticLogging: true,

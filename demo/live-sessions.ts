@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { REAL_TIME, type ServerTime } from '../src/cli/playback-socket-server.js';
 import type { ServerExtension } from '../src/cli/serve.js';
 import type { GrowingRecording, LiveRecordings } from '../src/cli/live-recordings.js';
 import { encodeTdp } from '../src/format/tdp.js';
@@ -50,7 +51,7 @@ export class LiveSession implements GrowingRecording {
   private readonly stopper = new AbortController();
   private waiters: (() => void)[] = [];
 
-  constructor(dir: string, synthesize: Synthesize, readonly options: LiveStartOptions) {
+  constructor(dir: string, synthesize: Synthesize, readonly options: LiveStartOptions, private readonly time: ServerTime = REAL_TIME) {
     this.path = join(dir, this.file);
     this.done = this.run(synthesize).catch((error: unknown) => {
       this.failure ??= error;
@@ -114,7 +115,7 @@ export class LiveSession implements GrowingRecording {
     let now = this.startedAt;
     const recorder = createRecorder({ sink, session, mode: 'sync', now: () => now });
     await recorder.start();
-    const t0 = performance.now();
+    const t0 = this.time.now();
     const signal = this.stopper.signal;
     // Steps are recorded in batches, at most FLUSH_MS apart: each batch is one part (sync-mode
     // group commit, one fsync), so followers see the session with that much delay at most.
@@ -129,27 +130,27 @@ export class LiveSession implements GrowingRecording {
           : { kind: 'read', directoryId: step.directoryId, directoryName: step.name, path: step.path, length: step.length, offset: step.offset });
       });
       batch = [];
-      lastFlush = performance.now();
+      lastFlush = this.time.now();
       await Promise.all(records);
     };
     try {
       for await (const step of synthesize({ width, height, durationMs: this.options.durationMs, seed: this.options.seed ?? Math.floor(Math.random() * 2 ** 31) })) {
-        const wait = t0 + step.atMs - performance.now();
+        const wait = t0 + step.atMs - this.time.now();
         if (wait > 0) {
-          if (performance.now() + wait - lastFlush >= FLUSH_MS) await flush();
-          await sleep(t0 + step.atMs - performance.now(), signal);
+          if (this.time.now() + wait - lastFlush >= FLUSH_MS) await flush();
+          await sleep(t0 + step.atMs - this.time.now(), signal, this.time);
         }
         if (signal.aborted) break;
         batch.push(step);
       }
       await flush();
       // The desktop stays up (idle) for the rest of the session's length.
-      await sleep(t0 + this.options.durationMs - performance.now(), signal);
+      await sleep(t0 + this.options.durationMs - this.time.now(), signal, this.time);
     } finally {
       // A session that ran its course ends at its planned length, on the synthetic timeline like
       // its steps (on a busy machine the last timer fires late: that is no longer session); one
       // stopped early ends when it was stopped.
-      const elapsed = Math.round(performance.now() - t0);
+      const elapsed = Math.round(this.time.now() - t0);
       now = this.startedAt + (signal.aborted ? Math.min(elapsed, this.options.durationMs) : this.options.durationMs);
       await recorder.end().catch((error: unknown) => {
         this.failure ??= error;
@@ -168,6 +169,8 @@ export interface LiveSessionsOptions {
   maxBytes?: number;
   /** Replaces the synthetic desktop (tests). */
   synthesize?: Synthesize;
+  /** The time sessions play their desktop by; default the real one (tests move one by hand). */
+  time?: ServerTime;
 }
 
 /** The live sessions of one server. */
@@ -178,11 +181,13 @@ export class LiveSessions implements LiveRecordings {
   readonly maxSessions: number;
   readonly maxBytes: number;
   private readonly synthesize: Synthesize;
+  private readonly time: ServerTime;
 
   constructor(private readonly dir: string, options: LiveSessionsOptions = {}) {
     this.maxSessions = options.maxSessions ?? 4;
     this.maxBytes = options.maxBytes ?? 512 * 1024 * 1024;
     this.synthesize = options.synthesize ?? synthesizeSession;
+    this.time = options.time ?? REAL_TIME;
   }
 
   /** The session writing `file` (`<sid>.tar`), while it is live. */
@@ -197,7 +202,7 @@ export class LiveSessions implements LiveRecordings {
   async start(options: LiveStartOptions): Promise<LiveSession> {
     if (this.sessions.size >= this.maxSessions) throw new LiveLimitError(`at most ${this.maxSessions} live sessions at once`);
     await this.makeRoom();
-    const session = new LiveSession(this.dir, this.synthesize, options);
+    const session = new LiveSession(this.dir, this.synthesize, options, this.time);
     this.sessions.set(session.file, session);
     void session.done.then(() => {
       this.sessions.delete(session.file);
@@ -226,15 +231,15 @@ export class LiveSessions implements LiveRecordings {
 
 export class LiveLimitError extends Error {}
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortSignal, time: ServerTime): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise<void>((resolve) => {
     const done = () => {
-      clearTimeout(timer);
+      time.clearTimeout(timer);
       signal.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const timer = time.setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
   });
 }

@@ -57,6 +57,8 @@ export async function* followRecording(recording: GrowingRecording, signal: Abor
         if (signal.aborted) return;
       }
       if (ended && offset >= committed) return;
+      // Parts written (or the end) while this read: their wake-up came before it waits, so look again first.
+      if (offset < recording.committedBytes || recording.ended) continue;
       await recording.changed(signal);
     }
   } finally {

@@ -87,7 +87,8 @@ export interface ServerTime {
   clearTimeout(handle: unknown): void;
 }
 
-const REAL_TIME: ServerTime = {
+/** The real time (a demo's live sessions play by it too). */
+export const REAL_TIME: ServerTime = {
   now: () => performance.now(),
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),

@@ -61,6 +61,8 @@ async function loadedPlayer(src: string, idleLimit = 0): Promise<DesktopRecordin
   const ready = nextEvent(element, 'canplaythrough');
   element.src = src;
   await ready;
+  // A load that fails part way ends there too (canplaythrough after the error): the ranges exported here must have loaded.
+  expect(element.error?.message ?? null, `the recording loaded whole (${element.buffered.end(0)} s)`).to.equal(null);
   return element;
 }
 
@@ -228,6 +230,26 @@ describe('exportVideo()', () => {
     expect(part('export-button')!.getAttribute('aria-pressed')).to.equal('true');
     await until(() => part('export-progress') === null);
     expect(part('toast')!.textContent!.trim()).to.equal('Video exported');
+  });
+
+  it('refuses a range past where a load that failed part way stopped, and exports one before it', async () => {
+    // Damaged in the middle: the load stops there with a partial error, while the end of the file still gives the whole length.
+    const bytes = new Uint8Array(await (await fetch(SAMPLE)).arrayBuffer());
+    for (let offset = 0; offset < 64; offset++) bytes[Math.floor(bytes.length / 2) + offset]! ^= 0x5a;
+    const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 480px"></desktop-recording-player>`);
+    const ended = nextEvent(element, 'canplaythrough');
+    const url = URL.createObjectURL(new Blob([bytes]));
+    element.src = url;
+    await ended;
+    URL.revokeObjectURL(url);
+    expect(element.error?.partial, 'a partial error').to.equal(true);
+    expect([element.buffered.end(0) < 80, element.duration > 83], 'loaded short of the range, which the known length holds').to.deep.equal([true, true]);
+    const refused = await element.exportVideo({ start: 80, end: 83, width: 160 }).then((blob) => `a video of ${blob.size} bytes`, (error: unknown) => error);
+    expect((refused as DOMException).name, String(refused)).to.equal('InvalidStateError');
+    expect((refused as DOMException).message).to.match(/could not be loaded past/);
+    const video = await demux(await element.exportVideo({ start: 1, end: 2, width: 160 }));
+    expect(video.durationS).to.be.closeTo(1, 0.002);
+    video.input.dispose();
   });
 
   it('rejects a type it cannot write with a NotSupportedError', async () => {

@@ -4,6 +4,8 @@ import { expect } from '@open-wc/testing';
 import { CanvasRenderer } from '../../src/core/renderer.js';
 import type { ScreenUpdate } from '../../src/core/screen-timeline.js';
 import { solidPng, type Rgb } from '../helpers/screen-recording.js';
+import { PageClock } from '../helpers/page-clock.js';
+import { until } from './element-fixtures.js';
 
 const RED: Rgb = [220, 30, 30];
 const GREEN: Rgb = [30, 200, 60];
@@ -87,5 +89,30 @@ describe('CanvasRenderer', () => {
     expect(near(colorAt(screen, 10, 10), [0, 0, 0]), 'the queued red tile was dropped').to.equal(true);
     expect(near(colorAt(screen, 80, 10), BLUE)).to.equal(true);
     expect(alphaAt(cursor, 12, 16), 'the pointer layer was blanked').to.equal(0);
+  });
+  it('draws a click ripple from its first radius when the clock steps back (no zero or negative radius)', async () => {
+    const { painter, cursor } = renderer();
+    const errors: string[] = [];
+    const onError = (event: ErrorEvent) => errors.push(event.message);
+    window.addEventListener('error', onError);
+    const clock = PageClock.install();
+    try {
+      painter.enqueue([{ kind: 'resize', timeMs: 0, width: 128, height: 128 }, await tile(0, 0, 0, RED, 128), { kind: 'pointer', timeMs: 5, x: 40, y: 40 }, { kind: 'click', timeMs: 6, button: 0 }]);
+      await painter.whenIdle();
+      // The left button's amber ring, 4 px (the first radius) left of and above the pointer's tip, where the arrow is not.
+      const ringAtFirstRadius = () => [[36, 40], [40, 36]].every(([x, y]) => alphaAt(cursor, x!, y!) > 100 && near(colorAt(cursor, x!, y!), [255, 196, 0]));
+      expect(ringAtFirstRadius(), 'the ripple starts at its first radius').to.equal(true);
+      // Back 100 ms (the radius the elapsed time gives is 0) and 200 ms (it is negative, which a canvas refuses):
+      // the next frame of the ripple draws it at its first radius again.
+      for (const backMs of [100, 200]) {
+        clock.advance(-backMs);
+        cursor.getContext('2d')!.clearRect(0, 0, 128, 128);
+        await until(ringAtFirstRadius, `the ripple is drawn again ${backMs} ms back`);
+      }
+      expect(errors).to.deep.equal([]);
+    } finally {
+      clock.uninstall();
+      window.removeEventListener('error', onError);
+    }
   });
 });

@@ -31,6 +31,11 @@ export class FakeTime implements ServerTime {
     this.timers = this.timers.filter((timer) => timer.id !== handle);
   }
 
+  /** Timers set and not yet fired. */
+  get pendingTimers(): number {
+    return this.timers.length;
+  }
+
   /** Lets pending work run: a few turns of the event loop. */
   async settle(): Promise<void> {
     for (let i = 0; i < 5; i++) await turn();

@@ -33,3 +33,16 @@ export function eventually(target: EventTarget, name: string, condition: () => b
     target.addEventListener(name, check);
   });
 }
+
+/** The next of any of the `names` events, failing after `timeoutMs` instead of hanging the run. */
+export function firstEvent(target: EventTarget, names: string[], timeoutMs = 20_000): Promise<Event> {
+  return new Promise((resolve, reject) => {
+    const done = (event?: Event) => {
+      clearTimeout(timer);
+      for (const name of names) target.removeEventListener(name, done);
+      event ? resolve(event) : reject(new Error(`none of ${names.join(', ')} within ${timeoutMs} ms`));
+    };
+    const timer = setTimeout(done, timeoutMs);
+    for (const name of names) target.addEventListener(name, done);
+  });
+}

@@ -13,6 +13,7 @@ import { createRecorder, memorySink } from '../../src/recorder/index.js';
 import { multiPartGzipBomb } from '../helpers/recording-bytes.js';
 import { startCommand } from '../helpers/serve-process.js';
 import { textTile } from '../helpers/text-tile.js';
+import { copyWorkingTree } from '../helpers/working-tree-copy.js';
 
 // Runs the real command (bin → dist/cli.js); `npm test` builds dist before the Node tests.
 const run = (...args: string[]) => spawnSync('node', ['bin/desktop-recording.mjs', ...args], { encoding: 'utf8' });
@@ -244,12 +245,23 @@ describe('desktop-recording serve (the built command)', () => {
     }
   });
 
-  test('the package ships the command, its page and the built player, and no demo', () => {
-    const result = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', timeout: 60_000 });
-    assert.equal(result.status, 0, result.stderr);
-    const files = new Set((JSON.parse(result.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path));
-    for (const path of ['bin/desktop-recording.mjs', 'page/index.html', 'page/page.js', 'page/page.css', 'dist/cli.js', 'dist/desktop-recording-player.js']) assert.ok(files.has(path), path);
-    assert.ok(![...files].some((path) => path.startsWith('demo/')), 'nothing of the demo');
+  // Packs a private copy of the working tree, so a build that empties dist/ at the same time cannot change the list.
+  // The copy has no dist/ as a clean clone has none: `prepack` builds it, which pack.test.ts checks in the tarball.
+  test('the package ships the command, its page and the built player, and no demo', async () => {
+    const copy = await mkdtemp(join(tmpdir(), 'drp-cli-pack-'));
+    try {
+      await copyWorkingTree(process.cwd(), copy);
+      const result = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: copy, encoding: 'utf8', timeout: 60_000 });
+      assert.equal(result.status, 0, result.stderr);
+      const files = new Set((JSON.parse(result.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path));
+      for (const path of ['bin/desktop-recording.mjs', 'page/index.html', 'page/page.js', 'page/page.css']) assert.ok(files.has(path), path);
+      assert.ok(![...files].some((path) => path.startsWith('demo/')), 'nothing of the demo');
+      const manifest = JSON.parse(await readFile(join(copy, 'package.json'), 'utf8')) as { files: string[]; scripts: Record<string, string> };
+      assert.ok(manifest.files.includes('dist'), 'the built player is in `files`');
+      assert.match(manifest.scripts.prepack ?? '', /\bnpm run build\b/, 'packing builds it');
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
   });
 });
 

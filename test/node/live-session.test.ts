@@ -8,6 +8,7 @@ import { liveSessionsExtension } from '../../demo/live-sessions.js';
 import { serve, type RecordingsServer, type ListPage } from '../../src/cli/serve.js';
 import { concatBytes } from '../../src/format/bytes.js';
 import { readRecording } from '../../src/format/reader.js';
+import { FakeTime } from '../helpers/fake-time.js';
 import { loopbackUrl as baseOf } from '../helpers/loopback.js';
 
 
@@ -16,14 +17,24 @@ const postLive = (base: string, body: string) =>
   fetch(`${base}/api/live`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body });
 const closeServer = (server: RecordingsServer) => new Promise<void>((resolve) => server.close(() => resolve()));
 
+/** Moves `time` on, timer by timer, while `work` runs (a session plays its desktop only as the time moves); then `work`'s result. */
+async function whileTimeRuns<T>(time: FakeTime, work: Promise<T>): Promise<T> {
+  let settled = false;
+  const done = work.finally(() => (settled = true));
+  await time.runUntil(() => settled);
+  return done;
+}
+
 describe('live sessions', () => {
   let dir = '';
   let server: RecordingsServer;
   let base = '';
+  /** The time this server's sessions play their desktop by: it stands still until a test moves it. */
+  const time = new FakeTime();
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'drp-live-'));
-    server = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1', extension: liveSessionsExtension(dir) });
+    server = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1', extension: liveSessionsExtension(dir, { time }) });
     base = baseOf(server);
   });
   after(async () => {
@@ -63,15 +74,16 @@ describe('live sessions', () => {
     const chunks: Uint8Array[] = [];
     // While the session runs, the server sends whole parts: once a part has fully arrived, what
     // came so far parses without any damage. Read until that holds with more than 10 screen events.
-    let midway = await readRecording(new Uint8Array(0));
-    let recorded: typeof midway.events = [];
-    while (midway.error || recorded.length <= 10) {
-      const { value, done } = await reader.read();
-      assert.ok(!done, 'the response stays open while the session is live');
-      chunks.push(value);
-      midway = await readRecording(concatBytes(chunks));
-      recorded = midway.events.filter((e) => e.event.case === 'desktopRecording');
-    }
+    // The session records only while the test moves its time, so it is still live after that, however busy the machine.
+    const midway = await whileTimeRuns(time, (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        assert.ok(!done, 'the response stays open while the session is live');
+        chunks.push(value);
+        const read = await readRecording(concatBytes(chunks));
+        if (!read.error && read.events.filter((e) => e.event.case === 'desktopRecording').length > 10) return read;
+      }
+    })());
     assert.equal(midway.error, undefined, 'the bytes so far parse');
     assert.ok(midway.events.some((e) => e.event.case === 'windowsDesktopSessionStart'));
     assert.ok(!midway.events.some((e) => e.event.case === 'windowsDesktopSessionEnd'), 'the session has not ended yet');
@@ -88,11 +100,13 @@ describe('live sessions', () => {
     assert.ok(item.durationMs < 4000, `and how much is recorded so far (${item.durationMs} ms)`);
     assert.equal(length.durationMs, 4000, 'sessionlength of a live session: its planned length');
 
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-    }
+    await whileTimeRuns(time, (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        chunks.push(value);
+      }
+    })());
     const whole = concatBytes(chunks);
     const final = await readRecording(whole);
     assert.equal(final.error, undefined);
@@ -125,14 +139,16 @@ describe('live sessions', () => {
   });
 
   test('with corsOrigin, a live recording is readable from other origins, its live mark exposed', async () => {
-    const other = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1', corsOrigin: '*', extension: liveSessionsExtension(dir) });
+    // Its session ends only when the test moves its time: it is live when asked, however busy the machine.
+    const otherTime = new FakeTime();
+    const other = await serve({ recordingsDir: dir, root: process.cwd(), port: 0, host: '127.0.0.1', corsOrigin: '*', extension: liveSessionsExtension(dir, { time: otherTime }) });
     try {
       const { url } = await (await postLive(baseOf(other), '{"durationMs":1000}')).json();
       const response = await fetch(`${baseOf(other)}${url}`);
       assert.equal(response.headers.get('x-recording-live'), 'true');
       assert.equal(response.headers.get('access-control-allow-origin'), '*');
       assert.equal(response.headers.get('access-control-expose-headers'), 'x-recording-live, content-range');
-      await response.arrayBuffer();
+      await whileTimeRuns(otherTime, response.arrayBuffer());
       const finished = await fetch(`${baseOf(other)}${url}`);
       assert.equal(finished.headers.get('access-control-allow-origin'), '*', 'finished files too');
       await finished.arrayBuffer();

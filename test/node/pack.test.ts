@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -21,6 +21,7 @@ import type { Browser } from 'puppeteer-core';
 import { chromiumMissing, launchChromium } from '../helpers/chromium.js';
 import { loopbackUrl } from '../helpers/loopback.js';
 import { startCommand } from '../helpers/serve-process.js';
+import { copyWorkingTree } from '../helpers/working-tree-copy.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -94,13 +95,7 @@ describe('npm pack, installed into an empty folder', { skip: chromiumMissing }, 
   before(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'drp-pack-'));
     const clone = join(scratch, 'clone');
-    // The working tree's files as a clone has them (tracked and not ignored), without build output.
-    const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, maxBuffer: 64 << 20 });
-    for (const file of new Set(stdout.split('\0').filter(Boolean))) {
-      if (!existsSync(join(root, file))) continue; // deleted in the working tree
-      await mkdir(dirname(join(clone, file)), { recursive: true });
-      await copyFile(join(root, file), join(clone, file));
-    }
+    await copyWorkingTree(root, clone);
     assert.equal(existsSync(join(clone, 'dist')), false, 'the copy starts without dist/');
     await symlink(join(root, 'node_modules'), join(clone, 'node_modules'), 'dir');
     const packs = join(scratch, 'packs');
@@ -124,11 +119,12 @@ describe('npm pack, installed into an empty folder', { skip: chromiumMissing }, 
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
-  test('the tarball holds the built files the contract names, the bin and the license', () => {
-    for (const file of ['dist/index.js', 'dist/desktop-recording-player.js', 'dist/desktop-recording-player.iife.js', 'dist/recording.worker.js', 'dist/format.js', 'dist/recorder.js', 'dist/cli.js', 'dist/types/index.d.ts', 'bin/desktop-recording.mjs', 'custom-elements.json', 'LICENSE', 'README.md']) {
+  test('the tarball holds the built files the contract names, the bin, its page and the license, and no demo', () => {
+    for (const file of ['dist/index.js', 'dist/desktop-recording-player.js', 'dist/desktop-recording-player.iife.js', 'dist/recording.worker.js', 'dist/format.js', 'dist/recorder.js', 'dist/cli.js', 'dist/types/index.d.ts', 'bin/desktop-recording.mjs', 'page/index.html', 'page/page.js', 'page/page.css', 'custom-elements.json', 'LICENSE', 'README.md']) {
       assert.ok(packedFiles.includes(file), `${file} is in the tarball`);
     }
     assert.ok(packedFiles.some((file) => file.startsWith('dist/chunks/')), 'the worker\'s chunks are in the tarball');
+    assert.ok(!packedFiles.some((file) => file.startsWith('demo/')), 'nothing of the demo');
   });
 
   test('every export resolves to a file of the installed package; the recorder writes what the reader reads', async () => {

@@ -667,30 +667,52 @@ describe('recordings server: malformed requests', () => {
   });
 
   test('{"action":"speed","speed":null} changes nothing: the stream goes on at 1×, still steerable', async () => {
-    // Two viewers of a file with events at 0 and 600 ms: one sends speed null, the other 0.25×. The
-    // first must get the 600 ms event long before the second (1× against 0.25×: 600 against 2400 ms).
-    const order: string[] = [];
-    const watch = (name: string, first: object) => new Promise<WebSocket>((resolve) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/webapi/sites/c/desktopplayback/slow/ws`);
-      ws.on('open', () => {
+    // Two viewers of a file with events at 0 and 600 ms, on a server whose playback time the test moves:
+    // one sends speed null, the other 0.25×. 700 ms on, the first has had the 600 ms event and the end;
+    // the second (at 175 ms) nothing more.
+    const manual = await startCommandOnManualTime([dir, '--port', '0']);
+    try {
+      const order: string[] = [];
+      const watch = async (name: string, first: object) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${manual.port}/webapi/sites/c/desktopplayback/slow/ws`);
+        await new Promise((resolve, reject) => ws.on('open', resolve).on('error', reject));
+        ws.on('message', (data) => {
+          const frame = JSON.parse(data.toString());
+          if (frame.ms === 600) order.push(name);
+          if (frame.message === 'end') order.push(`${name} end`);
+        });
         ws.send(JSON.stringify(first));
-        resolve(ws);
-      });
-      ws.on('message', (data) => {
-        const frame = JSON.parse(data.toString());
-        if (frame.ms === 600) order.push(name);
-        if (frame.message === 'end') order.push(`${name} end`);
-      });
-    });
-    const nulled = await watch('null', { action: 'speed', speed: null });
-    const slow = await watch('quarter', { action: 'speed', speed: 0.25 });
-    while (!order.includes('null end')) await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.deepEqual(order.slice(0, 2), ['null', 'null end'], `order: ${order.join(', ')}`);
-    // Still steerable after the bad value: a seek to the end of the other file's stream is obeyed.
-    slow.send(JSON.stringify({ action: 'seek', pos: 1e9 }));
-    while (!order.includes('quarter end')) await new Promise((resolve) => setTimeout(resolve, 20));
-    nulled.close();
-    slow.close();
+        // The pong comes once the server has taken the message (and after what it sent before).
+        await new Promise<void>((resolve) => {
+          ws.once('pong', () => resolve());
+          ws.ping();
+        });
+        return ws;
+      };
+      const arrived = async (what: string) => {
+        for (const until = performance.now() + 20_000; !order.includes(what); await new Promise((resolve) => setTimeout(resolve, 10))) {
+          if (performance.now() > until) throw new Error(`no "${what}" within 20 s; order: ${order.join(', ')}`);
+        }
+      };
+      const nulled = await watch('null', { action: 'speed', speed: null });
+      const slow = await watch('quarter', { action: 'speed', speed: 0.25 });
+      // Both have read the file and sent its 0 ms event: the 600 ms one now waits for the time.
+      for (const until = performance.now() + 20_000; ; await new Promise((resolve) => setTimeout(resolve, 10))) {
+        const viewers = await manual.time.viewers();
+        if (viewers.length === 2 && viewers.every((viewer) => viewer.frames >= 1)) break;
+        if (performance.now() > until) throw new Error(`the viewers did not start within 20 s: ${JSON.stringify(viewers)}`);
+      }
+      await manual.time.advance(700);
+      await arrived('null end');
+      assert.deepEqual(order, ['null', 'null end']);
+      // Still steerable after the bad value: a seek to the end of the other file's stream is obeyed.
+      slow.send(JSON.stringify({ action: 'seek', pos: 1e9 }));
+      await arrived('quarter end');
+      nulled.close();
+      slow.close();
+    } finally {
+      await manual.stop();
+    }
   });
 });
 

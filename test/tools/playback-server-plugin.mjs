@@ -4,7 +4,13 @@
 // /__playback-servers/disconnect (to check that players reconnect). A third server, on a
 // temporary folder and with CORS for the test page, runs the demo's live sessions:
 // /__playback-servers/live?durationMs=N starts one and answers `{ base, url, sessionId, durationMs }`.
+// Its sessions play their desktop on a time that stands still until a test moves it:
+// /__playback-servers/live/advance?ms=N&sid=S records the next N ms and answers once what is due is written
+// (with the bytes session S has written while it is live).
 // A fourth serves the Linux desktop sample of test/fixtures/linux (`linux` in /__playback-servers).
+// A fifth (`stepped`) paces its playback sockets on a time that stands still until a test moves it:
+// /__playback-servers/stepped/advance?ms=N fires the timers due in the next N ms, in order, and answers with
+// the viewers' stats (with &idle=1, once a playing viewer waits for its next event's time again).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,18 +22,27 @@ export function playbackServerPlugin() {
   const root = resolve(new URL('../..', import.meta.url).pathname);
   const servers = {};
   let liveDir = '';
+  let steppedTime;
+  let liveTime;
+  let liveSessions;
   const address = (server) => `ws://127.0.0.1:${server.address().port}`;
   return {
     name: 'playback-server',
     async serverStart() {
       const { serve } = await tsImport('../../src/cli/serve.ts', import.meta.url);
       const { liveSessionsExtension } = await tsImport('../../demo/live-sessions.ts', import.meta.url);
+      const { FakeTime } = await tsImport('../helpers/fake-time.ts', import.meta.url);
       const options = { recordingsDir: resolve(root, 'demo/recordings'), root, port: 0, host: '127.0.0.1' };
       servers.open = await serve(options);
       servers.token = await serve({ ...options, token: TEST_TOKEN });
       servers.linux = await serve({ ...options, recordingsDir: resolve(root, 'test/fixtures/linux') });
+      steppedTime = new FakeTime();
+      servers.stepped = await serve({ ...options, playbackTime: steppedTime });
       liveDir = await mkdtemp(join(tmpdir(), 'drp-wtr-live-'));
-      servers.live = await serve({ ...options, recordingsDir: liveDir, corsOrigin: '*', extension: liveSessionsExtension(liveDir) });
+      liveTime = new FakeTime();
+      const extension = liveSessionsExtension(liveDir, { time: liveTime });
+      liveSessions = extension.sessions;
+      servers.live = await serve({ ...options, recordingsDir: liveDir, corsOrigin: '*', extension });
     },
     async serverStop() {
       await Promise.all(Object.values(servers).map((server) => new Promise((done) => server.close(() => done()))));
@@ -35,13 +50,33 @@ export function playbackServerPlugin() {
     },
     async serve(context) {
       if (context.path === '/__playback-servers') {
-        return { body: JSON.stringify({ open: address(servers.open), token: address(servers.token), linux: address(servers.linux), testToken: TEST_TOKEN }), type: 'application/json' };
+        return { body: JSON.stringify({ open: address(servers.open), token: address(servers.token), linux: address(servers.linux), stepped: address(servers.stepped), testToken: TEST_TOKEN }), type: 'application/json' };
       }
       if (context.path === '/__playback-servers/live') {
         const base = `http://127.0.0.1:${servers.live.address().port}`;
         const durationMs = Number(context.query.durationMs) || 8000;
         const started = await fetch(`${base}/api/live`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: JSON.stringify({ durationMs, seed: 11 }) });
         return { body: JSON.stringify({ base, ...(await started.json()) }), type: 'application/json' };
+      }
+      if (context.path === '/__playback-servers/live/advance') {
+        const ms = Number(context.query.ms);
+        if (!(ms >= 0)) return { status: 400, body: 'ms: a number of milliseconds', type: 'text/plain' };
+        await liveTime.advance(ms);
+        // A session writes its parts to disk between its timers: done once it waits for its next step again, or has ended.
+        const idleBy = Date.now() + 20_000;
+        while (liveTime.pendingTimers === 0 && liveSessions.size > 0 && Date.now() < idleBy) await new Promise((resolve) => setTimeout(resolve, 5));
+        const committedBytes = liveSessions.get(`${context.query.sid}.tar`)?.committedBytes ?? null;
+        return { body: JSON.stringify({ nowMs: liveTime.now(), idle: liveTime.pendingTimers > 0 || liveSessions.size === 0, live: liveSessions.size, committedBytes }), type: 'application/json' };
+      }
+      if (context.path === '/__playback-servers/stepped/advance') {
+        const ms = Number(context.query.ms);
+        if (!(ms >= 0)) return { status: 400, body: 'ms: a number of milliseconds', type: 'text/plain' };
+        await steppedTime.advance(ms);
+        // With `idle=1`: a playing viewer that read on from disk meanwhile is idle again once it waits for its next event's time.
+        const idleBy = Date.now() + (context.query.idle === '1' ? 20_000 : 0);
+        while (steppedTime.pendingTimers === 0 && Date.now() < idleBy) await new Promise((resolve) => setTimeout(resolve, 5));
+        const idle = steppedTime.pendingTimers > 0;
+        return { body: JSON.stringify({ nowMs: steppedTime.now(), idle, viewers: servers.stepped.playback.viewers }), type: 'application/json' };
       }
       if (context.path === '/__playback-servers/disconnect') {
         servers.open.playback.disconnectAll();

@@ -116,8 +116,12 @@ export class ExportRequests {
     }
     const error = context.error();
     if (error && !error.partial) throw new DOMException(error.message, 'InvalidStateError');
-    const lengthMs = ingest.finished ? context.durationMs() : ingest.durationMs;
     for (const value of [request.startMs, request.endMs]) if (value !== undefined && !Number.isFinite(value)) throw new TypeError(`cannot export from or to ${value}`);
+    // A load that failed part way ended there: the length the end of the file gave was never loaded.
+    if (error && (request.endMs ?? 0) > ingest.durationMs) {
+      throw new DOMException(`the recording could not be loaded past ${formatMs(ingest.durationMs)} (${error.message}); export a range before that`, 'InvalidStateError');
+    }
+    const lengthMs = ingest.finished && !error ? context.durationMs() : ingest.durationMs;
     const startMs = Math.min(Math.max(0, request.startMs ?? 0), lengthMs);
     const endMs = Math.min(Math.max(0, request.endMs ?? lengthMs), lengthMs);
     if (!(endMs > startMs)) throw new RangeError(`there is nothing to export from ${formatMs(startMs)} to ${formatMs(endMs)} (the recording lasts ${formatMs(lengthMs)})`);
