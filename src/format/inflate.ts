@@ -131,7 +131,8 @@ class FflateMemberInflater implements MemberInflater {
       const joined = this.header.length ? concatBytes([this.header, chunk]) : chunk;
       const headerLength = gzipHeaderLength(joined);
       if (headerLength === undefined) {
-        this.header = joined;
+        // A copy: the pushed bytes are not held past the push.
+        this.header = joined.slice();
         return [];
       }
       this.header = undefined;

@@ -86,8 +86,8 @@ interface OpenPart {
   bodyLeft: number;
   inflater: MemberInflater;
   engine: InflateEngine;
-  /** Compressed bytes kept for a replay through fflate; undefined when not kept. */
-  retained: Uint8Array[] | undefined;
+  /** Compressed bytes kept (in the reader's `replay` buffer) for a replay through fflate; -1 when not kept. */
+  retained: number;
   /** Inflated bytes handed to the record splitter so far. */
   inflatedBytes: number;
   records: RecordSplitter;
@@ -115,6 +115,12 @@ export class RecordingReader {
     error instanceof Error ? error : new Error(String(error)),
   );
   private decoder: AuditEventDecoder | undefined;
+  /**
+   * The open part's compressed bytes, copied for a replay through fflate: one buffer for every
+   * part, so a chunk pushed is never held and its buffer can be filled again (the download reads
+   * into a few reused buffers).
+   */
+  private replay = new Uint8Array(0);
 
   constructor(options: Partial<ReaderOptions> = {}) {
     this.options = { ...defaults(), ...options };
@@ -128,10 +134,7 @@ export class RecordingReader {
     return this.failure;
   }
 
-  /**
-   * Reads the next bytes of the file. The reader may keep a reference to `chunk` until the part it
-   * belongs to ends (to replay it if the native inflater fails): do not change it after pushing.
-   */
+  /** Reads the next bytes of the file. The reader keeps no reference to `chunk` once this settles. */
   async push(chunk: Uint8Array): Promise<ReadResult> {
     const events: RecordedEvent[] = [];
     if (this.state !== 'failed') {
@@ -285,7 +288,7 @@ export class RecordingReader {
       bodyLeft: header.partSize,
       inflater: createMemberInflater(engine),
       engine,
-      retained: engine === 'native' ? [] : undefined,
+      retained: engine === 'native' ? 0 : -1,
       inflatedBytes: 0,
       records: new RecordSplitter(offset),
     };
@@ -293,8 +296,16 @@ export class RecordingReader {
   }
 
   private async inflate(part: OpenPart, events: RecordedEvent[], piece: Uint8Array): Promise<void> {
-    // A view, not a copy: chunks are not changed after they are pushed (see push()).
-    part.retained?.push(piece);
+    if (part.retained >= 0) {
+      const needed = part.retained + piece.length;
+      if (this.replay.length < needed) {
+        const grown = new Uint8Array(Math.min(part.header.partSize, Math.max(needed, 2 * this.replay.length)));
+        grown.set(this.replay.subarray(0, part.retained));
+        this.replay = grown;
+      }
+      this.replay.set(piece, part.retained);
+      part.retained += piece.length;
+    }
     let output: Uint8Array[];
     try {
       output = await part.inflater.push(piece);
@@ -322,14 +333,14 @@ export class RecordingReader {
    * the member and reports real damage precisely, and skip what was already delivered.
    */
   private async replayWithFflate(part: OpenPart, error: unknown, upTo: 'push' | 'finish' | 'cut'): Promise<Uint8Array[]> {
-    if (!part.retained) throw error;
-    const retained = part.retained;
+    if (part.retained < 0) throw error;
+    const retained = this.replay.subarray(0, part.retained);
     part.inflater.cancel();
     part.inflater = createMemberInflater('fflate');
     part.engine = 'fflate';
-    part.retained = undefined;
+    part.retained = -1;
     const output: Uint8Array[] = [];
-    for (const piece of retained) output.push(...(await part.inflater.push(piece)));
+    for (let at = 0; at < retained.length; at += INFLATE_STEP_BYTES) output.push(...(await part.inflater.push(retained.subarray(at, at + INFLATE_STEP_BYTES))));
     if (upTo === 'finish') output.push(...(await part.inflater.finish()));
     return skipBytes(output, part.inflatedBytes);
   }
@@ -388,7 +399,7 @@ export class RecordingReader {
   private async drainTruncatedPart(events: RecordedEvent[]): Promise<number> {
     const part = this.part;
     if (this.state !== 'body' || !part) return 0;
-    if (part.engine === 'native' && part.retained) {
+    if (part.engine === 'native' && part.retained >= 0) {
       this.deliver(part, await this.replayWithFflate(part, undefined, 'cut'), events);
     }
     return part.bodyLeft;

@@ -251,6 +251,31 @@ export function readerSuite(inflate: InflateEngine, { describe, test }: SuiteApi
       }
     });
 
+    test('pushed chunks are not held: a chunk overwritten once its push settles changes nothing, the replay of a failed native inflate included', async () => {
+      const dangling = concatBytes([
+        rawPart(records(eventPayloads(sampleEvents(3))), { dangling: new Uint8Array(37) }),
+        rawPart(records(eventPayloads(sampleEvents(2, 3)))),
+      ]);
+      for (const bytes of [file, dangling]) {
+        const whole = summary((await readRecording(bytes, { inflate })).events);
+        for (const size of [1, 5, 13, 64, 1000]) {
+          // One scratch buffer for every chunk, scrubbed after each push, as a reused download buffer would be.
+          const reader = new RecordingReader({ inflate });
+          const scratch = new Uint8Array(size);
+          const read: RecordedEvent[] = [];
+          for (const chunk of chunked(bytes, size)) {
+            scratch.set(chunk);
+            const result = await reader.push(scratch.subarray(0, chunk.length));
+            scratch.fill(0xa5);
+            assert.equal(result.error, undefined, `chunk size ${size}`);
+            read.push(...result.events);
+          }
+          read.push(...(await reader.end()).events);
+          assert.deepEqual(summary(read), whole, `chunk size ${size}`);
+        }
+      }
+    });
+
     test('after an error, further pushes are ignored', async () => {
       const reader = new RecordingReader({ inflate });
       const first = await reader.push(new TextEncoder().encode('garbage!garbage!garbage!'));
