@@ -86,8 +86,8 @@ interface OpenPart {
   bodyLeft: number;
   inflater: MemberInflater;
   engine: InflateEngine;
-  /** Compressed bytes kept (in the reader's `replay` buffer) for a replay through fflate; -1 when not kept. */
-  retained: number;
+  /** Compressed bytes kept for a replay through fflate; undefined when not kept. */
+  retained: Uint8Array[] | undefined;
   /** Inflated bytes handed to the record splitter so far. */
   inflatedBytes: number;
   records: RecordSplitter;
@@ -115,12 +115,6 @@ export class RecordingReader {
     error instanceof Error ? error : new Error(String(error)),
   );
   private decoder: AuditEventDecoder | undefined;
-  /**
-   * The open part's compressed bytes, copied for a replay through fflate: one buffer for every
-   * part, so a chunk pushed is never held and its buffer can be filled again (the download reads
-   * into a few reused buffers).
-   */
-  private replay = new Uint8Array(0);
 
   constructor(options: Partial<ReaderOptions> = {}) {
     this.options = { ...defaults(), ...options };
@@ -134,7 +128,16 @@ export class RecordingReader {
     return this.failure;
   }
 
-  /** Reads the next bytes of the file. The reader keeps no reference to `chunk` once this settles. */
+  /** Whether the reader still keeps bytes of `buffer` (views of the open part's chunks, for a replay through fflate). */
+  holds(buffer: ArrayBufferLike): boolean {
+    return this.part?.retained?.some((piece) => piece.buffer === buffer) ?? false;
+  }
+
+  /**
+   * Reads the next bytes of the file. The reader may keep a view of `chunk` until the part it
+   * belongs to ends (to replay it if the native inflater fails): do not change its bytes while
+   * `holds(chunk.buffer)`.
+   */
   async push(chunk: Uint8Array): Promise<ReadResult> {
     const events: RecordedEvent[] = [];
     if (this.state !== 'failed') {
@@ -288,7 +291,7 @@ export class RecordingReader {
       bodyLeft: header.partSize,
       inflater: createMemberInflater(engine),
       engine,
-      retained: engine === 'native' ? 0 : -1,
+      retained: engine === 'native' ? [] : undefined,
       inflatedBytes: 0,
       records: new RecordSplitter(offset),
     };
@@ -296,16 +299,8 @@ export class RecordingReader {
   }
 
   private async inflate(part: OpenPart, events: RecordedEvent[], piece: Uint8Array): Promise<void> {
-    if (part.retained >= 0) {
-      const needed = part.retained + piece.length;
-      if (this.replay.length < needed) {
-        const grown = new Uint8Array(Math.min(part.header.partSize, Math.max(needed, 2 * this.replay.length)));
-        grown.set(this.replay.subarray(0, part.retained));
-        this.replay = grown;
-      }
-      this.replay.set(piece, part.retained);
-      part.retained += piece.length;
-    }
+    // A view, not a copy (a copy of every piece made the reader measurably slower): see push() and holds().
+    part.retained?.push(piece);
     let output: Uint8Array[];
     try {
       output = await part.inflater.push(piece);
@@ -333,14 +328,14 @@ export class RecordingReader {
    * the member and reports real damage precisely, and skip what was already delivered.
    */
   private async replayWithFflate(part: OpenPart, error: unknown, upTo: 'push' | 'finish' | 'cut'): Promise<Uint8Array[]> {
-    if (part.retained < 0) throw error;
-    const retained = this.replay.subarray(0, part.retained);
+    if (!part.retained) throw error;
+    const retained = part.retained;
     part.inflater.cancel();
     part.inflater = createMemberInflater('fflate');
     part.engine = 'fflate';
-    part.retained = -1;
+    part.retained = undefined;
     const output: Uint8Array[] = [];
-    for (let at = 0; at < retained.length; at += INFLATE_STEP_BYTES) output.push(...(await part.inflater.push(retained.subarray(at, at + INFLATE_STEP_BYTES))));
+    for (const piece of retained) output.push(...(await part.inflater.push(piece)));
     if (upTo === 'finish') output.push(...(await part.inflater.finish()));
     return skipBytes(output, part.inflatedBytes);
   }
@@ -399,7 +394,7 @@ export class RecordingReader {
   private async drainTruncatedPart(events: RecordedEvent[]): Promise<number> {
     const part = this.part;
     if (this.state !== 'body' || !part) return 0;
-    if (part.engine === 'native' && part.retained >= 0) {
+    if (part.engine === 'native' && part.retained) {
       this.deliver(part, await this.replayWithFflate(part, undefined, 'cut'), events);
     }
     return part.bodyLeft;

@@ -121,10 +121,11 @@ export class FileFeed implements RecordingFeed {
     // pieces read before it is here wait in order.
     const hashing = import('./file-hash.js').then(({ startFileHasher }) => startFileHasher(signal), () => undefined);
     let sliceStart = this.timing.now();
-    // A download is read into a few reused buffers: one is filled again once the reader and the
-    // hasher are done with the last piece read into it.
+    // A download is read into a few reused buffers: one is filled again once the hasher has taken
+    // its bytes and the reader holds none of them (it keeps the open part's for a replay).
     const buffers = new ReadBuffers();
     let filled: ArrayBufferLike | undefined;
+    let read: ArrayBufferLike[] = [];
     let hashed: Promise<unknown> = hashing;
     try {
       const hooks: SourceHooks = {
@@ -135,12 +136,16 @@ export class FileFeed implements RecordingFeed {
         now: () => this.timing.now(),
       };
       for await (const chunk of inPieces(readSource(this.source, signal, hooks))) {
-        const done = filled;
-        if (done && chunk.buffer !== done) void hashed.then(() => buffers.reuse(done));
+        if (filled && chunk.buffer !== filled) read.push(filled);
         filled = chunk.buffer;
         hashed = hashing.then((hasher) => hasher?.update(chunk));
         this.frontBytes += chunk.length;
         const result = await reader.push(chunk);
+        const free = read.filter((buffer) => !reader.holds(buffer));
+        if (free.length) {
+          read = read.filter((buffer) => reader.holds(buffer));
+          void hashed.then(() => free.forEach((buffer) => buffers.reuse(buffer)));
+        }
         // A seek reading parts out of order goes first on the link.
         const seeking = this.seekReads?.idle;
         if (seeking) await seeking;

@@ -1,7 +1,10 @@
 /** Bytes read from a download in one read. */
 const READ_BUFFER_BYTES = 256 * 1024;
-/** Buffers kept for the next reads: one is usually enough; more wait while the hasher loads. */
-const SPARE_BUFFERS = 4;
+/**
+ * Buffers kept for the next reads: the reader holds the open part's (a part is about 1 MB, at
+ * most 16 MiB kept), more wait while the hasher loads.
+ */
+const SPARE_BUFFERS = 16;
 
 /**
  * The few buffers a download is read into (`getReader({ mode: 'byob' })`), each filled again once
