@@ -1,5 +1,3 @@
-import type { Inflate } from 'fflate';
-import { concatBytes } from './bytes.js';
 import { ErrorReason, RecordingError } from './errors.js';
 
 /**
@@ -33,7 +31,31 @@ export function defaultInflateEngine(): InflateEngine {
 }
 
 export function createMemberInflater(engine: InflateEngine): MemberInflater {
-  return engine === 'native' ? new NativeMemberInflater() : new FflateMemberInflater();
+  return engine === 'native' ? new NativeMemberInflater() : new LazyFflateInflater();
+}
+
+/**
+ * The fflate inflater, a chunk loaded on first use: browsers inflate natively and need it only
+ * for a part the native engine failed on or one too large to keep for that replay.
+ */
+class LazyFflateInflater implements MemberInflater {
+  private inflater: Promise<MemberInflater> | undefined;
+
+  async push(chunk: Uint8Array): Promise<Uint8Array[]> {
+    return (await this.load()).push(chunk);
+  }
+
+  async finish(): Promise<Uint8Array[]> {
+    return (await this.load()).finish();
+  }
+
+  cancel(): void {
+    this.inflater?.then((inflater) => inflater.cancel(), () => {});
+  }
+
+  private load(): Promise<MemberInflater> {
+    return (this.inflater ??= import('./fflate-inflater.js').then(({ FflateMemberInflater }) => new FflateMemberInflater()));
+  }
 }
 
 class NativeMemberInflater implements MemberInflater {
@@ -95,158 +117,12 @@ class NativeMemberInflater implements MemberInflater {
 
   private take(): Uint8Array[] {
     if (this.failure !== undefined) {
-      throw new RecordingError(ErrorReason.Corrupt, `gzip data is damaged (${describe(this.failure)})`);
+      throw new RecordingError(ErrorReason.Corrupt, `gzip data is damaged (${describeError(this.failure)})`);
     }
     return this.output.splice(0);
   }
 }
 
-const enum HeaderFlag {
-  Hcrc = 2,
-  Extra = 4,
-  Name = 8,
-  Comment = 16,
-}
-
-/**
- * gzip member on fflate's raw `Inflate`: the header is parsed here, so the member's end is the end
- * of its deflate stream, after which fflate ignores further input (multistream off). The CRC-32
- * and size in the trailer are checked when the part ends right after the trailer (the normal
- * case); when dangling bytes follow the member, the trailer cannot be located and is not checked.
- */
-class FflateMemberInflater implements MemberInflater {
-  private header: Uint8Array | undefined = new Uint8Array(0);
-  /** fflate is loaded on first use: browsers inflate natively and never fetch it. */
-  private inflate: Inflate | undefined;
-  private output: Uint8Array[] = [];
-  private crc = crc32Init();
-  private inflatedBytes = 0;
-  private readonly tail = new Uint8Array(8);
-  private tailLength = 0;
-
-  async push(chunk: Uint8Array): Promise<Uint8Array[]> {
-    this.inflate ??= await this.createInflate();
-    this.keepTail(chunk);
-    if (this.header) {
-      const joined = this.header.length ? concatBytes([this.header, chunk]) : chunk;
-      const headerLength = gzipHeaderLength(joined);
-      if (headerLength === undefined) {
-        this.header = joined;
-        return [];
-      }
-      this.header = undefined;
-      chunk = joined.subarray(headerLength);
-    }
-    const inflate = this.inflate;
-    this.run(() => inflate.push(chunk, false));
-    return this.output.splice(0);
-  }
-
-  async finish(): Promise<Uint8Array[]> {
-    if (this.header) throw new RecordingError(ErrorReason.Corrupt, 'gzip data ends inside its header');
-    const inflate = this.inflate!;
-    this.run(() => inflate.push(new Uint8Array(0), true));
-    if (this.tailLength === 8) {
-      const view = new DataView(this.tail.buffer);
-      const trailerSize = view.getUint32(4, true);
-      if (trailerSize === this.inflatedBytes >>> 0 && view.getUint32(0, true) !== crc32Final(this.crc)) {
-        throw new RecordingError(ErrorReason.Corrupt, 'gzip data is damaged (CRC-32 mismatch)');
-      }
-    }
-    return this.output.splice(0);
-  }
-
-  cancel(): void {
-    this.output = [];
-  }
-
-  private async createInflate(): Promise<Inflate> {
-    const { Inflate } = await import('fflate');
-    return new Inflate((data) => {
-      if (data.length === 0) return;
-      this.output.push(data);
-      this.crc = crc32Update(this.crc, data);
-      this.inflatedBytes += data.length;
-    });
-  }
-
-  private run(step: () => void): void {
-    try {
-      step();
-    } catch (error) {
-      throw new RecordingError(ErrorReason.Corrupt, `gzip data is damaged (${describe(error)})`);
-    }
-  }
-
-  private keepTail(chunk: Uint8Array): void {
-    if (chunk.length >= 8) {
-      this.tail.set(chunk.subarray(chunk.length - 8));
-      this.tailLength = 8;
-      return;
-    }
-    const kept = Math.min(this.tailLength, 8 - chunk.length);
-    this.tail.copyWithin(0, this.tailLength - kept, this.tailLength);
-    this.tail.set(chunk, kept);
-    this.tailLength = kept + chunk.length;
-  }
-}
-
-/** Length of the gzip header at the start of `bytes`, undefined if more bytes are needed. */
-function gzipHeaderLength(bytes: Uint8Array): number | undefined {
-  if (bytes.length < 10) {
-    checkMagic(bytes);
-    return undefined;
-  }
-  checkMagic(bytes);
-  const flags = bytes[3]!;
-  let offset = 10;
-  if (flags & HeaderFlag.Extra) {
-    if (bytes.length < offset + 2) return undefined;
-    offset += 2 + (bytes[offset]! | (bytes[offset + 1]! << 8));
-  }
-  for (const flag of [HeaderFlag.Name, HeaderFlag.Comment]) {
-    if (!(flags & flag)) continue;
-    const end = bytes.indexOf(0, offset);
-    if (end < 0) return undefined;
-    offset = end + 1;
-  }
-  if (flags & HeaderFlag.Hcrc) offset += 2;
-  return bytes.length >= offset ? offset : undefined;
-}
-
-function checkMagic(bytes: Uint8Array): void {
-  const expected = [0x1f, 0x8b, 8];
-  for (let i = 0; i < Math.min(3, bytes.length); i++) {
-    if (bytes[i] !== expected[i]) throw new RecordingError(ErrorReason.Corrupt, 'part data is not gzip (bad magic bytes)');
-  }
-}
-
-function describe(error: unknown): string {
+export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-let crcTable: Uint32Array | undefined;
-function crc32Init(): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  return 0xffffffff;
-}
-function crc32Update(crc: number, data: Uint8Array): number {
-  const table = crcTable!;
-  for (let i = 0; i < data.length; i++) crc = table[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
-  return crc;
-}
-function crc32Final(crc: number): number {
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-/** The CRC-32 of gzip and PNG. */
-export function crc32(data: Uint8Array): number {
-  return crc32Final(crc32Update(crc32Init(), data));
 }

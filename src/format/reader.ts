@@ -128,9 +128,15 @@ export class RecordingReader {
     return this.failure;
   }
 
+  /** Whether the reader still keeps bytes of `buffer` (views of the open part's chunks, for a replay through fflate). */
+  holds(buffer: ArrayBufferLike): boolean {
+    return this.part?.retained?.some((piece) => piece.buffer === buffer) ?? false;
+  }
+
   /**
-   * Reads the next bytes of the file. The reader may keep a reference to `chunk` until the part it
-   * belongs to ends (to replay it if the native inflater fails): do not change it after pushing.
+   * Reads the next bytes of the file. The reader may keep a view of `chunk` until the part it
+   * belongs to ends (to replay it if the native inflater fails): do not change its bytes while
+   * `holds(chunk.buffer)`.
    */
   async push(chunk: Uint8Array): Promise<ReadResult> {
     const events: RecordedEvent[] = [];
@@ -293,7 +299,7 @@ export class RecordingReader {
   }
 
   private async inflate(part: OpenPart, events: RecordedEvent[], piece: Uint8Array): Promise<void> {
-    // A view, not a copy: chunks are not changed after they are pushed (see push()).
+    // A view, not a copy (a copy of every piece made the reader measurably slower): see push() and holds().
     part.retained?.push(piece);
     let output: Uint8Array[];
     try {

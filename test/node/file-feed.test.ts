@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { FileFeed, LIVE_HEADER } from '../../src/core/feeds/file-feed.js';
+import { createHash } from 'node:crypto';
+import { FileFeed, LIVE_HEADER, readSource } from '../../src/core/feeds/file-feed.js';
+import { ReadBuffers } from '../../src/core/feeds/read-buffers.js';
 import type { FeedSink } from '../../src/core/feeds/feed.js';
 import { ErrorReason, RecordingError } from '../../src/format/errors.js';
 import { concatBytes } from '../../src/format/bytes.js';
@@ -139,6 +141,10 @@ describe('FileFeed', () => {
       if (request.url === '/recording') {
         response.writeHead(200, { 'content-type': 'application/octet-stream' });
         response.end(recording);
+      } else if (request.url === '/large-whole') {
+        // Range ignored: the whole file streamed.
+        response.writeHead(200, { 'content-type': 'application/octet-stream' });
+        response.end(large);
       } else if (request.url === '/large') {
         serveRanges(request, response, large, 'honest');
       } else if (request.url?.startsWith('/ranges/')) {
@@ -185,6 +191,32 @@ describe('FileFeed', () => {
       assert.ok(calls.slice(local ? 1 : 0, -1).every((call) => call === 'events'));
     });
   }
+
+  test('a download is read into a few reused buffers: a chunk handed back is read into again, one kept is left alone', async () => {
+    const buffers = new ReadBuffers();
+    const chunks: Uint8Array[] = [];
+    const copies: Uint8Array[] = [];
+    for await (const chunk of readSource(`${base}/large-whole`, new AbortController().signal, { buffers })) {
+      chunks.push(chunk);
+      copies.push(chunk.slice());
+      // The first chunk is kept; every other one is handed back once read.
+      if (chunks.length > 1) buffers.reuse(chunk.buffer);
+    }
+    assert.ok(chunks.length > 2, `chunks: ${chunks.length}`);
+    assert.deepEqual(concatBytes(copies), large, 'the bytes in order');
+    assert.deepEqual(chunks[0], copies[0], 'the chunk kept still holds its bytes');
+    assert.ok(chunks.slice(1, -1).some((chunk) => chunk.length === 0), 'a chunk handed back was read into again (its view is empty)');
+  });
+
+  test('a download read into reused buffers: every event, and the SHA-256 of the file', async () => {
+    let sha256: string | undefined;
+    const { sink, done, count } = recordingSink();
+    const feed = new FileFeed(`${base}/large-whole`, timing);
+    feed.start({ ...sink, end: (hash) => ((sha256 = hash), sink.end(hash)) });
+    await done;
+    assert.equal(count(), 30_000);
+    assert.equal(sha256, createHash('sha256').update(large).digest('hex'));
+  });
 
   for (const mode of ['honest', 'no-length'] as const) {
     test(`a server that answers Range (${mode === 'honest' ? 'with a Content-Length' : 'without a Content-Length: a one-byte range tells it'}): the duration from the file's end before any event`, async () => {

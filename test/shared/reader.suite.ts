@@ -251,6 +251,39 @@ export function readerSuite(inflate: InflateEngine, { describe, test }: SuiteApi
       }
     });
 
+    test('a chunk the reader no longer holds may be filled again: the events, the replay of a failed native inflate included', async () => {
+      const dangling = concatBytes([
+        rawPart(records(eventPayloads(sampleEvents(3))), { dangling: new Uint8Array(37) }),
+        rawPart(records(eventPayloads(sampleEvents(2, 3)))),
+      ]);
+      for (const bytes of [file, dangling]) {
+        const whole = summary((await readRecording(bytes, { inflate })).events);
+        for (const size of [1, 5, 13, 64, 1000]) {
+          // Chunks in scratch buffers, each scrubbed and used again once the reader does not hold it, as the download's are.
+          const reader = new RecordingReader({ inflate });
+          let spare: Uint8Array[] = [];
+          let pushed: Uint8Array[] = [];
+          let made = 0;
+          const read: RecordedEvent[] = [];
+          for (const chunk of chunked(bytes, size)) {
+            const scratch = spare.pop() ?? (made++, new Uint8Array(size));
+            scratch.set(chunk);
+            pushed.push(scratch);
+            const result = await reader.push(scratch.subarray(0, chunk.length));
+            assert.equal(result.error, undefined, `chunk size ${size}`);
+            read.push(...result.events);
+            const free = pushed.filter((buffer) => !reader.holds(buffer.buffer));
+            pushed = pushed.filter((buffer) => reader.holds(buffer.buffer));
+            for (const buffer of free) buffer.fill(0xa5);
+            spare = spare.concat(free);
+          }
+          read.push(...(await reader.end()).events);
+          assert.deepEqual(summary(read), whole, `chunk size ${size}`);
+          if (size === 1000) assert.ok(made <= 2, `buffers made: ${made}`);
+        }
+      }
+    });
+
     test('after an error, further pushes are ignored', async () => {
       const reader = new RecordingReader({ inflate });
       const first = await reader.push(new TextEncoder().encode('garbage!garbage!garbage!'));

@@ -2,6 +2,7 @@ import { ErrorReason, RecordingError, isAbort, transferFailure } from '../../for
 import { RecordingReader } from '../../format/reader.js';
 import { FIRST_TAIL_BYTES, RangesIgnored, fetchSuffix, type ReadRange } from './byte-ranges.js';
 import type { FeedSink, RecordingFeed } from './feed.js';
+import { ReadBuffers } from './read-buffers.js';
 import type { SeekPartSink, SeekReads } from './seek-reads.js';
 import type { EndReadFeed } from './end-read.js';
 import type { TailCost, TailDuration } from './tail-read.js';
@@ -122,17 +123,31 @@ export class FileFeed implements RecordingFeed {
     // pieces read before it is here wait in order.
     const hashing = import('./file-hash.js').then(({ startFileHasher }) => startFileHasher(signal), () => undefined);
     let sliceStart = this.timing.now();
+    // A download is read into a few reused buffers: one is filled again once the hasher has taken
+    // its bytes and the reader holds none of them (it keeps the open part's for a replay).
+    const buffers = new ReadBuffers();
+    let filled: ArrayBufferLike | undefined;
+    let read: ArrayBufferLike[] = [];
+    let hashed: Promise<unknown> = hashing;
     try {
       const hooks: SourceHooks = {
+        buffers,
         readEnd: (access) => this.readEnd(access, sink),
         live: () => signal.aborted || sink.live(),
         caughtUp: () => signal.aborted || sink.caughtUp(),
         now: () => this.timing.now(),
       };
       for await (const chunk of inPieces(readSource(this.source, signal, hooks))) {
-        void hashing.then((hasher) => hasher?.update(chunk));
+        if (filled && chunk.buffer !== filled) read.push(filled);
+        filled = chunk.buffer;
+        hashed = hashing.then((hasher) => hasher?.update(chunk));
         this.frontBytes += chunk.length;
         const result = await reader.push(chunk);
+        const free = read.filter((buffer) => !reader.holds(buffer));
+        if (free.length) {
+          read = read.filter((buffer) => reader.holds(buffer));
+          void hashed.then(() => free.forEach((buffer) => buffers.reuse(buffer)));
+        }
         // A seek reading parts out of order goes first on the link.
         const seeking = this.seekReads?.idle;
         if (seeking) await seeking;
@@ -241,6 +256,11 @@ export interface SourceHooks {
   caughtUp?(): void;
   /** The clock a live read's wait is measured on (milliseconds); `performance.now()` without it. */
   now?(): number;
+  /**
+   * Buffers to read a stream into (where it can be read so), each used again once handed back
+   * (`ReadBuffers.reuse`): the consumer must be done with a chunk's bytes before it hands it back.
+   */
+  buffers?: ReadBuffers;
 }
 
 /**
@@ -276,7 +296,7 @@ export async function* readSource(source: RecordingSource, signal: AbortSignal, 
     // A blob: or data: URL names bytes already in this browser: read as the Blob it is.
     const blob = typeof source === 'string' ? await fetchLocal(source, signal) : source;
     await hooks.readEnd?.({ local: true, length: blob.size, read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()) });
-    yield* readStream(blob.stream(), signal, typeof source === 'string' ? describeUrl(source) : 'file');
+    yield* readStream(blob.stream(), signal, typeof source === 'string' ? describeUrl(source) : 'file', hooks.buffers);
   } else {
     const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
     await hooks.readEnd?.({ local: true, length: bytes.length, read: async (start, end) => bytes.subarray(start, end) });
@@ -308,17 +328,24 @@ async function* readUrl(url: string, signal: AbortSignal, hooks: SourceHooks): A
   const live = response.headers.get(LIVE_HEADER)?.trim().toLowerCase() === 'true';
   if (live) hooks.live?.();
   if (!response.body) return;
-  yield* readStream(response.body, signal, describeUrl(url), live ? hooks.caughtUp : undefined, hooks.now);
+  yield* readStream(response.body, signal, describeUrl(url), hooks.buffers, live ? hooks.caughtUp : undefined, hooks.now);
 }
 
 async function* readStream(
   stream: ReadableStream<Uint8Array>,
   signal: AbortSignal,
   what: string,
+  buffers?: ReadBuffers,
   caughtUp?: () => void,
   now = () => performance.now(),
 ): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
+  let byob: ReadableStreamBYOBReader | undefined;
+  try {
+    if (buffers) byob = stream.getReader({ mode: 'byob' });
+  } catch {
+    // Not a byte stream: its chunks as it makes them.
+  }
+  const reader = byob ?? stream.getReader();
   const abort = (): void => void reader.cancel(signal.reason).catch(() => {});
   signal.addEventListener('abort', abort);
   let received = 0;
@@ -328,7 +355,7 @@ async function* readStream(
       let chunk: ReadableStreamReadResult<Uint8Array>;
       const asked = now();
       try {
-        chunk = await reader.read();
+        chunk = byob ? ((await byob.read(buffers!.next())) as ReadableStreamReadResult<Uint8Array>) : await (reader as ReadableStreamDefaultReader<Uint8Array>).read();
         if (caughtUp && received > 0 && now() - asked >= CAUGHT_UP_WAIT_MS) {
           caughtUp();
           caughtUp = undefined;
@@ -343,7 +370,7 @@ async function* readStream(
         return;
       }
       received += chunk.value.length;
-      yield chunk.value;
+      yield byob ? buffers!.filled(chunk.value) : chunk.value;
     }
   } finally {
     signal.removeEventListener('abort', abort);

@@ -19,7 +19,7 @@ import type { Sha256 } from './sha256.js';
  * page, Node) the hash is taken here too.
  */
 export interface FileHasher {
-  /** The next bytes of the file. The caller may keep them: what goes to the hashing worker is a copy. */
+  /** The next bytes of the file. They are not held past the call (what waits is a copy): the caller may free them. */
   update(bytes: Uint8Array): void;
   /** The lowercase hex hash of every byte given; undefined when it could not be taken. Called once, at the end. */
   digest(): Promise<string | undefined>;
@@ -74,16 +74,29 @@ export function startFileHasher(signal?: AbortSignal, workerAfterBytes = WORKER_
 class LocalHasher implements FileHasher {
   readonly offThread = Promise.resolve(false);
   private hash: Promise<Sha256 | undefined>;
+  /** The hash, once every byte given before it loaded went in: later bytes go in at once. */
+  private loaded: Sha256 | undefined;
 
   constructor(given: readonly Uint8Array[] = []) {
     this.hash = loadSha256().then(
       (hash) => (given.forEach((bytes) => hash.update(bytes)), hash),
       () => undefined,
     );
+    this.takeOverWhenDone(this.hash);
   }
 
   update(bytes: Uint8Array): void {
-    this.hash = this.hash.then((hash) => (hash?.update(bytes), hash));
+    if (this.loaded) return this.loaded.update(bytes);
+    const copy = bytes.slice();
+    this.hash = this.hash.then((hash) => (hash?.update(copy), hash));
+    this.takeOverWhenDone(this.hash);
+  }
+
+  /** Bytes are hashed as they come once `queue`, the last update waiting, is done. */
+  private takeOverWhenDone(queue: Promise<Sha256 | undefined>): void {
+    void queue.then((hash) => {
+      if (this.hash === queue) this.loaded = hash;
+    });
   }
 
   room(): Promise<void> {
@@ -102,7 +115,7 @@ class LocalHasher implements FileHasher {
 
 /** Hashing in the hashing worker, with this thread's hash to fall back on until that worker is ready. */
 class WorkerHasher implements FileHasher {
-  /** Bytes given before the worker was ready (views, not copies); undefined once they went to it. */
+  /** Bytes given before the worker was ready (copies); undefined once they went to it. */
   private pending: Uint8Array[] | undefined = [];
   private pendingBytes = 0;
   /** Where the hash is taken instead, once the worker could not be used. */
@@ -153,7 +166,7 @@ class WorkerHasher implements FileHasher {
   update(bytes: Uint8Array): void {
     if (this.local) return this.local.update(bytes);
     if (this.pending) {
-      this.pending.push(bytes);
+      this.pending.push(bytes.slice());
       this.pendingBytes += bytes.length;
       if (this.pendingBytes > PENDING_LIMIT_BYTES) this.giveUp();
       else this.startWorker();

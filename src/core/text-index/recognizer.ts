@@ -1,5 +1,5 @@
 import { zlibSync } from 'fflate';
-import { crc32 } from '../../format/inflate.js';
+import { crc32 } from '../../format/fflate-inflater.js';
 import type { Box } from './pixel-screen.js';
 import type { RgbaImage } from './png.js';
 
