@@ -531,6 +531,9 @@ export async function pumpRecording(reader: RecordingReader, source: RecordingBy
 export async function readRecording(source: RecordingBytes, options: Partial<ReaderOptions> = {}): Promise<ReadAllResult> {
   const reader = new RecordingReader(options);
   const events: RecordedEvent[] = [];
-  await pumpRecording(reader, source, (batch) => events.push(...batch));
+  // Not `push(...batch)`: one push of a whole file can be millions of events, past the call stack's limit.
+  await pumpRecording(reader, source, (batch) => {
+    for (const event of batch) events.push(event);
+  });
   return { events, error: reader.error, stats: { ...reader.stats } };
 }

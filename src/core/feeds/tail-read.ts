@@ -88,7 +88,7 @@ export class TailDuration {
       break;
     }
     if (!this.front || events.length === 0) return;
-    this.front.push(...events);
+    for (const event of events) this.front.push(event);
     this.originWallMs = originWallMsOf(this.front);
     if (this.originWallMs !== undefined || this.front.length > MAX_FRONT_EVENTS) this.front = undefined;
     this.tellOnceKnown();
