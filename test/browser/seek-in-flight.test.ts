@@ -20,6 +20,14 @@ describe('a seek whose bytes the download in order has asked for but not receive
     const { served, element, seen } = await loadedWhileHeld(bytes, offsets[2]!);
     expect(element.duration * 1000).to.equal(served.durationMs);
 
+    // Seek once the server has sent all it will before the hold: on a busy machine it may still be
+    // writing the last bytes before it, which a seek that cuts the range would then never receive.
+    for (let polls = 0; ; polls++) {
+      const sent = (await served.log()).find(({ range }) => range !== null && /^bytes=0-\d+$/.test(range))?.bytes;
+      if (sent === offsets[2]) break;
+      if (polls === 800) throw new Error(`the download in order never reached the hold (${sent} of ${offsets[2]} bytes sent)`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     const target = targetMs / 1000;
     const seeked = nextEvent(element, 'seeked');
     element.currentTime = target;
