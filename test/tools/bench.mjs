@@ -32,6 +32,7 @@
 // (BENCH_RANDOM=png|rfx one recording, BENCH_MBIT=20|100 one link, BENCH_PLAY_ON_S=n play n s on after each seek,
 // BENCH_DOWNLOAD_AFTER_SEEK=restart the download restarting from the seek point); `BENCH_ONLY=random-memory` memory
 // while 30 far seeks follow each other on one throttled load.
+// `BENCH_ONLY=first-frame` step 2 alone (the 1-hour sample must exist).
 // `BENCH_ONLY=load` loading alone, to tell variants of the player apart: the 1-hour file on a fresh page per run, from a
 // server that ignores Range (as steps 2 and 4) and from one that answers it (unpaced), to loadedmetadata, the first frame
 // (loadeddata), canplaythrough and the recording's SHA-256, with the renderer process's CPU time until then, the
@@ -723,6 +724,59 @@ async function loadStep() {
 const loadRows = (rows) => rows.map(({ all, ...row }) => row);
 if (loadOnly) await runAlone('load', loadStep, loadRows);
 
+/**
+ * Step 2: time to the first painted frame (loadeddata) of the 1-hour file against the short one,
+ * alternating on one page, from the first byte the worker's fetch received.
+ */
+async function firstFrameStep(previous) {
+  const page = await freshPage(previous);
+  const runs = { short: [], long: [] };
+  const loadOnce = async (path, run) => {
+    const url = urlOf(path, run);
+    const timing = await page.evaluate((u) => globalThis.loadPlayer(u, { untilCanPlayThrough: true }), url);
+    // The player fetches in its worker: the resource timing entry is there (complete after canplaythrough).
+    const resource = await workerResourceTiming(page, url);
+    const sent = sentFor(url);
+    await page.evaluate(() => globalThis.removePlayers());
+    const firstByteAt = resource?.responseStartAt ?? sent?.firstByteAt ?? null;
+    return {
+      run, firstByteSource: resource?.responseStartAt ? 'resource timing (worker)' : 'server first write',
+      ttfbMs: round(firstByteAt - timing.srcSetAt, 1),
+      firstFrameAfterFirstByteMs: round(timing.loadedDataAt - firstByteAt, 1),
+      firstFrameFromSrcMs: round(timing.loadedDataAt - timing.srcSetAt, 1),
+      wholeFileMs: round(timing.canPlayThroughAt - timing.srcSetAt),
+      durationS: round(timing.durationS, 1),
+      bytes: sent?.size ?? null,
+    };
+  };
+  await loadOnce(shortSample, 'warm-up'); // worker script, code caches
+  for (let i = 0; i < FIRST_FRAME_RUNS; i++) {
+    runs.short.push(await loadOnce(shortSample, `first-frame-short-${i}`));
+    runs.long.push(await loadOnce(longSample, `first-frame-long-${i}`));
+  }
+  await page.close();
+  const medianOf = (list) => ({
+    ttfbMs: median(list.map((r) => r.ttfbMs)),
+    afterFirstByteMs: median(list.map((r) => r.firstFrameAfterFirstByteMs)),
+    fromSrcMs: median(list.map((r) => r.firstFrameFromSrcMs)),
+  });
+  console.log(`\nTime to first painted frame (loadeddata), ${FIRST_FRAME_RUNS} runs each, alternating; first byte = ${runs.long[0]?.firstByteSource}\n`);
+  console.table([...runs.short.map((r) => ({ file: `${shortSample.split('/').pop().slice(0, 8)}… (${r.durationS} s, ${round(r.bytes / 1e6, 1)} MB)`, ...r })),
+    ...runs.long.map((r) => ({ file: `${longSample.split('/').pop()} (${r.durationS} s, ${round(r.bytes / 1e6, 1)} MB)`, ...r }))]
+    .map((r) => ({ file: r.file, 'time to first byte ms': r.ttfbMs, 'first frame after first byte ms': r.firstFrameAfterFirstByteMs, 'first frame from src ms': r.firstFrameFromSrcMs, 'whole file ms': r.wholeFileMs })));
+  return { runs, shortMedian: medianOf(runs.short), longMedian: medianOf(runs.long) };
+}
+const firstFrameRows = (ff) => {
+  const long = ff.longMedian.afterFirstByteMs;
+  const r = ratio(long, ff.shortMedian.afterFirstByteMs);
+  return [{
+    benchmark: `first frame after first byte, 1-hour file (median of ${FIRST_FRAME_RUNS})`, result: `${long} ms (TTFB ${ff.longMedian.ttfbMs} ms)`,
+    baseline: `${ff.shortMedian.afterFirstByteMs} ms short file`, ratio: r, target: '< 300 ms, ratio ≈ 1 (≤ 1.25)',
+    met: long === null ? '—' : long < 300 && r !== null && r <= 1.25 ? 'yes' : 'NO',
+  }];
+};
+if (process.env.BENCH_ONLY === 'first-frame') await runAlone('firstFrame', firstFrameStep, firstFrameRows);
+
 try {
   // ——— 1. No player: reader and tile baselines, on the page's main thread ———
   let page = (await browser.pages())[0] ?? (await browser.newPage());
@@ -759,33 +813,10 @@ try {
   })));
 
   // ——— 2. Time to first frame: 1-hour file against the short one ———
-  page = await freshPage(page);
-  const firstFrame = { short: [], long: [] };
-  const loadOnce = async (path, run) => {
-    const url = urlOf(path, run);
-    const timing = await page.evaluate((u) => globalThis.loadPlayer(u, { untilCanPlayThrough: true }), url);
-    // The player fetches in its worker: the resource timing entry is there (complete after canplaythrough).
-    const resource = await workerResourceTiming(page, url);
-    const sent = sentFor(url);
-    await page.evaluate(() => globalThis.removePlayers());
-    const firstByteAt = resource?.responseStartAt ?? sent?.firstByteAt ?? null;
-    return {
-      run, firstByteSource: resource?.responseStartAt ? 'resource timing (worker)' : 'server first write',
-      ttfbMs: round(firstByteAt - timing.srcSetAt, 1),
-      firstFrameAfterFirstByteMs: round(timing.loadedDataAt - firstByteAt, 1),
-      firstFrameFromSrcMs: round(timing.loadedDataAt - timing.srcSetAt, 1),
-      wholeFileMs: round(timing.canPlayThroughAt - timing.srcSetAt),
-      durationS: round(timing.durationS, 1),
-      bytes: sent?.size ?? null,
-    };
-  };
-  await loadOnce(shortSample, 'warm-up'); // worker script, code caches
-  for (let i = 0; i < FIRST_FRAME_RUNS; i++) {
-    firstFrame.short.push(await loadOnce(shortSample, `first-frame-short-${i}`));
-    firstFrame.long.push(await loadOnce(longSample, `first-frame-long-${i}`));
-  }
-  const firstFrameMedian = (runs, key) => median(runs.map((r) => r[key]));
-  results.firstFrame = firstFrame;
+  const ff = await firstFrameStep(page); // closes the page it was given and its own
+  page = null;
+  results.firstFrame = ff.runs;
+  results.firstFrameSummary = { shortMedian: ff.shortMedian, longMedian: ff.longMedian };
 
   // ——— 3. Memory baseline: the short file, loaded and played at 16× ———
   page = await freshPage(page);
@@ -900,17 +931,6 @@ try {
     `naive replay from 0 on the ${naiveTargets.length} targets ≤ ${NAIVE_UP_TO_S} s${naiveCapped ? ' (capped at 300 s: a lower bound)' : ''} ` +
     `(${naiveTargets.join(', ')} s): median ${seek.random.naive.medianMs} ms, max ${seek.random.naive.maxMs} ms`);
 
-  // ——— First frame ———
-  const ff = {
-    shortMedian: { ttfbMs: firstFrameMedian(firstFrame.short, 'ttfbMs'), afterFirstByteMs: firstFrameMedian(firstFrame.short, 'firstFrameAfterFirstByteMs'), fromSrcMs: firstFrameMedian(firstFrame.short, 'firstFrameFromSrcMs') },
-    longMedian: { ttfbMs: firstFrameMedian(firstFrame.long, 'ttfbMs'), afterFirstByteMs: firstFrameMedian(firstFrame.long, 'firstFrameAfterFirstByteMs'), fromSrcMs: firstFrameMedian(firstFrame.long, 'firstFrameFromSrcMs') },
-  };
-  results.firstFrameSummary = ff;
-  console.log(`\nTime to first painted frame (loadeddata), ${FIRST_FRAME_RUNS} runs each, alternating; first byte = ${firstFrame.long[0]?.firstByteSource}\n`);
-  console.table([...firstFrame.short.map((r) => ({ file: `${shortSample.split('/').pop().slice(0, 8)}… (${r.durationS} s, ${round(r.bytes / 1e6, 1)} MB)`, ...r })),
-    ...firstFrame.long.map((r) => ({ file: `${longSample.split('/').pop()} (${r.durationS} s, ${round(r.bytes / 1e6, 1)} MB)`, ...r }))]
-    .map((r) => ({ file: r.file, 'time to first byte ms': r.ttfbMs, 'first frame after first byte ms': r.firstFrameAfterFirstByteMs, 'first frame from src ms': r.firstFrameFromSrcMs, 'whole file ms': r.wholeFileMs })));
-
   // ——— Throughput at 16× ———
   // Ratio: tiles the player gets through per wall second at 16× (painted + dropped, over the wall
   // time including any paint backlog left at pause) divided by what is achievable: the lesser of
@@ -1005,8 +1025,6 @@ try {
   const inflateRow = reader.rows[0];
   const playerLoadMBps = round(reader.file.bytes / 1e6 / (seek.loadMs / 1000), 1);
   const yes = (ok) => (ok === null || ok === undefined ? '—' : ok ? 'yes' : 'NO');
-  const ffLong = ff.longMedian.afterFirstByteMs;
-  const ffRatio = ratio(ffLong, ff.shortMedian.afterFirstByteMs);
   const lt = (phase) => longTasks.phases[phase];
   const workerMB = (m) => (m.workerHeap.peakUsedMB === null ? null : m.workerHeap.peakUsedMB + (m.workerHeap.peakBackingStorageMB ?? 0));
   const growth = ratio(memLong.page.atBytes['100%'], memLong.page.atBytes['25%']);
@@ -1020,7 +1038,7 @@ try {
     { benchmark: `seek, median of ${RANDOM_SEEKS} random targets`, result: `${seek.random.medianMs} ms`, baseline: `${seek.random.naive.medianMs} ms naive replay (${naiveTargets.length} targets ≤ ${NAIVE_UP_TO_S} s${naiveCapped ? ', capped' : ''})`, ratio: ratio(seek.random.medianMs, seek.random.naive.medianMs), target: '< 100 ms', met: yes(seek.random.medianMs < 100) },
     { benchmark: `seek, median of ${RANDOM_SEEKS} more, keyframes built (${KEYFRAME_SETTLE_MS / 1000} s idle)`, result: `${seek.settled.medianMs} ms (max ${seek.settled.maxMs} ms)`, baseline: `${seek.random.naive.medianMs} ms naive replay`, ratio: ratio(seek.settled.medianMs, seek.random.naive.medianMs), target: '< 100 ms (max < 250)', met: yes(seek.settled.medianMs < 100 && seek.settled.maxMs < 250) },
     { benchmark: `seek, max of ${RANDOM_SEEKS} random targets`, result: `${seek.random.maxMs} ms`, baseline: `${seek.random.naive.maxMs} ms naive max`, ratio: ratio(seek.random.maxMs, seek.random.naive.maxMs), target: '< 250 ms', met: yes(seek.random.maxMs < 250) },
-    { benchmark: 'first frame after first byte, 1-hour file (median of 3)', result: `${ffLong} ms (TTFB ${ff.longMedian.ttfbMs} ms)`, baseline: `${ff.shortMedian.afterFirstByteMs} ms short file`, ratio: ffRatio, target: '< 300 ms, ratio ≈ 1 (≤ 1.25)', met: yes(ffLong < 300 && ffRatio !== null && ffRatio <= 1.25) },
+    ...firstFrameRows(ff),
     { benchmark: `tiles handled/s at ${RATE}× (painted + dropped)`, result: throughput.handledPerS === undefined ? 'n/a (no getVideoPlaybackQuality)' : `${throughput.handledPerS}/s (painted ${throughput.paintedPerS}/s)`, baseline: `${tiles.tilesPerSecond}/s raw loop; ${throughput.neededPerS}/s due`, ratio: throughput.ratio ?? null, target: '≥ 0.8 of min(raw, due)', met: yes(throughput.ratio === undefined ? null : throughput.ratio >= 0.8) },
     { benchmark: `playback pace at ${RATE}× (recording s per wall s)`, result: `${throughput.pace} (paint backlog ${throughput.paintBacklogMs} ms)`, baseline: `${RATE}`, ratio: ratio(throughput.pace, RATE), target: '≥ 0.95, backlog ≤ 250 ms', met: yes(throughput.keptPace) },
     ...[['load', 'load'], ['play', `play at ${RATE}×`], ['seeks', `${seekOrder.length} seeks`]].map(([phase, label]) => ({
