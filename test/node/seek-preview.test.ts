@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { MAX_PREVIEW_BYTES, SeekReads, type SeekPart, type SeekPartSink } from '../../src/core/feeds/seek-reads.js';
 import { fetchRange } from '../../src/core/feeds/byte-ranges.js';
+import { DownloadEstimate } from '../../src/core/feeds/download-estimate.js';
 import { T0, desktopRecording, sampleEvents, writeRecording } from '../helpers/recording-bytes.js';
 import { loopbackUrl } from '../helpers/loopback.js';
 import { seededRandom } from '../helpers/seeded-random.js';
@@ -76,9 +77,18 @@ test('never in front of a seek: none starts while a seek reads, and a seek that 
 test('a preview of a moment the download in order is about to reach reads nothing: the download, which waits for it, brings it first', async () => {
   let fetched = 0;
   const reads = new SeekReads(async (start, end) => ((fetched += end - start), bytes.slice(start, end)), bytes.length, () => T0, () => 0);
-  // A 20 Mbit/s link; the download has delivered up to 149 s of the 200 s: the moment at 150 s is a few ms away.
-  const link = { drain: () => {}, beforeSeekRead: async () => {}, bytesPerMs: 2500 };
-  reads.inFlight = link;
+  // The feed's estimate, on a clock the test moves.
+  let clockMs = 0;
+  /** The download in order noted for a second at `bytesPerMs`, up to `loadedBytes`. */
+  const download = (bytesPerMs: number, loadedBytes: number) => {
+    reads.estimate = new DownloadEstimate({ now: () => clockMs });
+    for (let at = 1000; at >= 0; at -= 100) {
+      clockMs += 100;
+      reads.estimate.note(loadedBytes - at * bytesPerMs);
+    }
+  };
+  // The whole file in 10 s; the download has delivered up to 149 s of the 200 s: the moment at 150 s is a few ms away.
+  download(bytes.length / 10_000, Math.round((bytes.length * 149) / 200));
   reads.frontTime = { frontMs: 149_000, durationMs: 200_000 };
   assert.ok(reads.downloadMs(150_000) < 100, `the download reaches it in ${reads.downloadMs(150_000)} ms`);
   const near = collecting();
@@ -86,13 +96,13 @@ test('a preview of a moment the download in order is about to reach reads nothin
   assert.deepEqual([near.parts.length, fetched], [0, 0], 'no part, no byte');
   assert.equal(reads.idle, undefined, 'the download in order does not wait');
   // On a link of 1 byte per ms, from the start: minutes away, and the preview reads its parts.
-  link.bytesPerMs = 1;
-  reads.frontTime = { frontMs: 0, durationMs: 200_000 };
+  download(1, 1000);
+  reads.frontTime = { frontMs: 1, durationMs: 200_000 };
   const far = collecting();
   await reads.preview(150_000, 2, far, new AbortController().signal);
   assert.equal(far.parts.length, 2);
-  // Unknown rate: nothing to judge by, it reads.
-  link.bytesPerMs = undefined as unknown as number;
+  // Unknown rate (nothing measured yet): nothing to judge by, it reads.
+  reads.estimate = new DownloadEstimate({ now: () => clockMs });
   reads.frontTime = { frontMs: 149_000, durationMs: 200_000 };
   assert.equal(reads.downloadMs(150_000), Infinity);
 });
