@@ -107,6 +107,36 @@ test('a preview of a moment the download in order is about to reach reads nothin
   assert.equal(reads.downloadMs(150_000), Infinity);
 });
 
+test("a preview's reads are timed on the feed's clock: a moment the download reaches sooner than they took reads nothing", async () => {
+  // Each read takes a second on the clock the test moves (and no time on the wall).
+  let clockMs = 0;
+  let fetches = 0;
+  const reads = new SeekReads(async (start, end) => ((fetches += 1), (clockMs += 1000), bytes.slice(start, end)), bytes.length, () => T0, () => 0);
+  /** The download in order noted at the start for a second, the whole file in 100 s (1 s of recording in 0.5 s). */
+  const download = (loadedMs: number) => {
+    reads.estimate = new DownloadEstimate({ now: () => clockMs });
+    const bytesPerMs = bytes.length / 100_000;
+    const loadedBytes = Math.round((bytes.length * loadedMs) / 200_000);
+    for (let at = 1000; at >= 0; at -= 100) {
+      clockMs += 100;
+      reads.estimate.note(loadedBytes - at * bytesPerMs);
+    }
+    reads.frontTime = { frontMs: loadedMs, durationMs: 200_000 };
+  };
+  download(1000);
+  const far = collecting();
+  await reads.preview(150_000, 2, far, new AbortController().signal);
+  assert.equal(far.parts.length, 2, 'minutes away: it reads');
+  assert.ok(fetches >= 3, `its search and parts took ${fetches} reads, ${fetches} s on the feed's clock`);
+  // 5 s of recording ahead: 2.5 s of download, more than the 2 s assumed before a preview was timed, less than the last one took.
+  download(145_000);
+  assert.ok(Math.abs(reads.downloadMs(150_000) - 2500) < 100, `the download reaches it in ${reads.downloadMs(150_000)} ms`);
+  const near = collecting();
+  fetches = 0;
+  await reads.preview(150_000, 2, near, new AbortController().signal);
+  assert.deepEqual([near.parts.length, fetches], [0, 0], 'no part, no byte');
+});
+
 /** `file` served on loopback, Range requests answered; `sent()`: the bytes its answers carried. */
 async function rangeServer(file: Uint8Array): Promise<{ url: string; sent(): number; close(): Promise<void> }> {
   let sent = 0;
