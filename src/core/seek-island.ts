@@ -79,6 +79,11 @@ export class SeekIsland {
     return this.parts.length;
   }
 
+  /** Where the part holding the target ends (the bytes the download in order needs to reach it); undefined before it was added. */
+  get targetPartEnd(): number | undefined {
+    return this.parts[0]?.end;
+  }
+
   /**
    * The part read last painted nothing still missing: the cells left are ones the recording
    * rarely repaints (a wallpaper, a taskbar), and reading further back is unlikely to find them.

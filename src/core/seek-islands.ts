@@ -133,6 +133,17 @@ export class SeekIslands {
     return this.missesInARow >= (this.composed > 0 ? 2 : 1);
   }
 
+  /** A new island at `targetMs` (a preview's: a hover thumbnail, the approximate screen); undefined without a screen size. */
+  islandAt(targetMs: number, ingest: Ingest): Promise<SeekIsland | undefined> {
+    return islandAt(targetMs, ingest);
+  }
+
+  /** The island a seek to `targetMs` is composing, with the parts read for it so far; undefined when none is or it has none yet. */
+  composingIsland(targetMs: number): SeekIsland | undefined {
+    const island = this.pending?.island;
+    return island?.targetMs === targetMs && island.partCount > 0 ? island : undefined;
+  }
+
   /** Whether an island is being composed for a seek to `targetMs` (it may land before the download gets there). */
   composing(targetMs: number): boolean {
     return this.composingMs === targetMs;

@@ -414,7 +414,7 @@ export class PlaybackSession {
         timeMs > ingest.durationMs
           ? {
               ingest,
-              islands: this.islandsChunk,
+              islands: this.islandsReady,
               seeking: () => this.state.seeking,
               read: feed?.preview?.bind(feed, timeMs),
               current: () => feed === this.feed,

@@ -122,6 +122,8 @@ export class ApproximateLayer {
       return;
     }
     this.#loadedBytes = answer.loadedBytes;
+    // A seek's island still composing the moment: the parts it reads next show at the next `progress`.
+    this.#again ||= read && !!answer.composing;
     if (answer.image) {
       const first = !this.shown;
       this.#neededBytes = answer.neededBytes ?? this.#neededBytes;
