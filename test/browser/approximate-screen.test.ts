@@ -16,6 +16,7 @@ import { readRecording } from '../../src/format/reader.js';
 import type { AuditEventInit } from '../../src/format/events.js';
 import { encodeTdp } from '../../src/format/tdp.js';
 import { UpdateCode, bitmapUpdate, pduOf } from '../fixtures/rdp/build.js';
+import { remoteFxWallpaperOnce } from '../helpers/remotefx-recordings.js';
 import { desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
 import { RecordingWriter } from '../../src/format/writer.js';
 import { seededRandom } from '../helpers/seeded-random.js';
@@ -303,6 +304,34 @@ describe('the approximate screen while a seek waits for the download', () => {
     expect(layerOf(element)?.isConnected ?? false).to.equal(false);
     expect(events, 'the events of a seek that waits').to.deep.equal(WAITING_SEEK_EVENTS);
     await expectScreenAt(element, bytes, targetMs, true);
+  });
+
+  it('RemoteFX: an island that misses (a wallpaper painted once) leaves the seek to the download, which lands exact on the whole-file screen, events in <video> order', async () => {
+    const bytes = remoteFxWallpaperOnce();
+    const { served, element } = await heldPlayer(bytes);
+    const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
+    const reference = await wholeFileScreenAt(bytes, target * 1000);
+    const events: string[] = [];
+    for (const name of SEEK_EVENTS) element.addEventListener(name, () => events.push(name));
+    const waiting = nextEvent(element, 'waiting');
+    element.currentTime = target;
+    await waiting;
+    // The island reads parts that paint only the top row: it misses, and the approximate screen shows what they paint.
+    await until(() => / of /.test(labelOf(element)) || !element.seeking, 'the approximate screen with the parts read for the target, or the seek landing');
+    expect(element.seeking, 'the island missed: the seek waits for the download in order').to.equal(true);
+    expect(element.currentTime).to.equal(target);
+    const approximate = approximatePixels(element);
+    for (let column = 0; column < 4; column++) {
+      expect(cellEquals(approximate, reference, column, 0), `cell ${column} of the top row is the recording's at the target`).to.equal(true);
+      expect(cellBrightness(approximate, column, 1), `cell ${column} of the wallpaper is marked as possibly changed`).to.be.below(cellBrightness(reference, column, 1) * 0.7);
+    }
+    const seeked = nextEvent(element, 'seeked');
+    await served.release();
+    await seeked;
+    expect(events, 'the events of a seek that waits').to.deep.equal(WAITING_SEEK_EVENTS);
+    expect(element.currentTime).to.equal(target);
+    expect(layerOf(element)?.isConnected ?? false).to.equal(false);
+    await expectScreenAt(element, bytes, target * 1000, true);
   });
 
   it('a server that ignores Range: nothing is read out of order, the screen where the download stopped shows with every cell marked', async () => {
