@@ -246,27 +246,6 @@ describe('the approximate screen while a seek waits for the download', () => {
     });
   }
 
-  it('RDP fast-path: once an island misses (a wallpaper painted once), the approximate screen shows, its known cells the recording\'s at the target', async () => {
-    const bytes = fastPathWallpaperOnce();
-    const { served, element } = await heldPlayer(bytes);
-    const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
-    const reference = await wholeFileScreenAt(bytes, target * 1000);
-    element.currentTime = target;
-    // The seek's island reads parts that paint only the top row: it misses, and the seek waits for the download in order.
-    await until(() => / of /.test(labelOf(element)), 'the approximate screen with the parts read for the target');
-    expect(element.seeking).to.equal(true);
-    const approximate = approximatePixels(element);
-    for (let column = 0; column < 4; column++) {
-      expect(cellEquals(approximate, reference, column, 0), `cell ${column} of the top row is the recording's at the target`).to.equal(true);
-      expect(cellBrightness(approximate, column, 1), `cell ${column} of the wallpaper is marked as possibly changed`).to.be.below(cellBrightness(reference, column, 1) * 0.7);
-    }
-    const seeked = nextEvent(element, 'seeked');
-    await served.release();
-    await seeked;
-    expect(layerOf(element)?.isConnected ?? false).to.equal(false);
-    await expectScreenAt(element, bytes, target * 1000, true);
-  });
-
   it("RDP fast-path: an island that composes for more than ISLAND_PATIENCE_MS shows the cells it already covers, exact, the rest marked; seeked lands exact", async () => {
     const { bytes, targetMs } = fastPathCellPerPart();
     const offsets = partOffsets(bytes);
@@ -306,33 +285,38 @@ describe('the approximate screen while a seek waits for the download', () => {
     await expectScreenAt(element, bytes, targetMs, true);
   });
 
-  it('RemoteFX: an island that misses (a wallpaper painted once) leaves the seek to the download, which lands exact on the whole-file screen, events in <video> order', async () => {
-    const bytes = remoteFxWallpaperOnce();
-    const { served, element } = await heldPlayer(bytes);
-    const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
-    const reference = await wholeFileScreenAt(bytes, target * 1000);
-    const events: string[] = [];
-    for (const name of SEEK_EVENTS) element.addEventListener(name, () => events.push(name));
-    const waiting = nextEvent(element, 'waiting');
-    element.currentTime = target;
-    await waiting;
-    // The island reads parts that paint only the top row: it misses, and the approximate screen shows what they paint.
-    await until(() => / of /.test(labelOf(element)) || !element.seeking, 'the approximate screen with the parts read for the target, or the seek landing');
-    expect(element.seeking, 'the island missed: the seek waits for the download in order').to.equal(true);
-    expect(element.currentTime).to.equal(target);
-    const approximate = approximatePixels(element);
-    for (let column = 0; column < 4; column++) {
-      expect(cellEquals(approximate, reference, column, 0), `cell ${column} of the top row is the recording's at the target`).to.equal(true);
-      expect(cellBrightness(approximate, column, 1), `cell ${column} of the wallpaper is marked as possibly changed`).to.be.below(cellBrightness(reference, column, 1) * 0.7);
-    }
-    const seeked = nextEvent(element, 'seeked');
-    await served.release();
-    await seeked;
-    expect(events, 'the events of a seek that waits').to.deep.equal(WAITING_SEEK_EVENTS);
-    expect(element.currentTime).to.equal(target);
-    expect(layerOf(element)?.isConnected ?? false).to.equal(false);
-    await expectScreenAt(element, bytes, target * 1000, true);
-  });
+  for (const [kind, recording] of [
+    ['RDP fast-path bitmaps', fastPathWallpaperOnce],
+    ['RemoteFX', remoteFxWallpaperOnce],
+  ] as const) {
+    it(`${kind}: once an island misses (a wallpaper painted once), the approximate screen shows, its known cells the recording's at the target; the download brings the exact screen, events in <video> order`, async () => {
+      const bytes = recording();
+      const { served, element } = await heldPlayer(bytes);
+      const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
+      const reference = await wholeFileScreenAt(bytes, target * 1000);
+      const events: string[] = [];
+      for (const name of SEEK_EVENTS) element.addEventListener(name, () => events.push(name));
+      const waiting = nextEvent(element, 'waiting');
+      element.currentTime = target;
+      await waiting;
+      // The seek's island reads parts that paint only the top row: it misses, and the seek waits for the download in order.
+      await until(() => / of /.test(labelOf(element)) || !element.seeking, 'the approximate screen with the parts read for the target, or the seek landing');
+      expect(element.seeking, 'the island missed: the seek waits for the download in order').to.equal(true);
+      expect(element.currentTime).to.equal(target);
+      const approximate = approximatePixels(element);
+      for (let column = 0; column < 4; column++) {
+        expect(cellEquals(approximate, reference, column, 0), `cell ${column} of the top row is the recording's at the target`).to.equal(true);
+        expect(cellBrightness(approximate, column, 1), `cell ${column} of the wallpaper is marked as possibly changed`).to.be.below(cellBrightness(reference, column, 1) * 0.7);
+      }
+      const seeked = nextEvent(element, 'seeked');
+      await served.release();
+      await seeked;
+      expect(events, 'the events of a seek that waits').to.deep.equal(WAITING_SEEK_EVENTS);
+      expect(element.currentTime).to.equal(target);
+      expect(layerOf(element)?.isConnected ?? false).to.equal(false);
+      await expectScreenAt(element, bytes, target * 1000, true);
+    });
+  }
 
   it('a server that ignores Range: nothing is read out of order, the screen where the download stopped shows with every cell marked', async () => {
     const bytes = await screenRecording(await wallpaperOnceSteps(), { partSize: 64 * 1024 });
