@@ -211,7 +211,8 @@ export class PlaybackSession {
   attach(screen: PaintSurface, cursor: PaintSurface): void {
     this.renderer = new CanvasRenderer(screen, cursor, {
       decodeTile: this.decodeTile,
-      readBytes: (bytes) => this.ingest.readBytes(bytes),
+      // Each PDU in a buffer the next read fills again: a seek replaying thousands allocates none.
+      readBytes: (bytes) => this.ingest.tileBytes.readTransient(bytes),
       onScreenSize: (width, height) => this.noteScreenSize(width, height),
       onImageError: (timeMs, error) => this.noteImageError(timeMs, error),
     });
