@@ -34,10 +34,11 @@ export interface ApproximateScreen {
   columns?: number;
   /** Bytes of the file the download in order has read. */
   loadedBytes: number;
-  /** Up to where (ms) the download in order has read the recording (with `width` 0: for the wait's estimate). */
-  loadedMs?: number;
-  /** The file's length in bytes, where it is known (a server that answers Range requests: where its last part ends). */
-  totalBytes?: number;
+  /**
+   * How long (ms) the download in order is expected to take to reach the moment (with `width` 0:
+   * the worker's estimate, `feeds/download-estimate.ts`); absent when it cannot be told.
+   */
+  expectedMs?: number;
   /** Parts read out of order compose the moment (a seek island): the seek may land before the download gets there. */
   composing?: boolean;
   /** Where the part holding the moment ends: the bytes the download needs to reach it (when a part was read for it). */

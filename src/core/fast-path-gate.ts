@@ -63,9 +63,9 @@ export function fastPathGate(sink: FeedSink, load: () => Promise<unknown> = load
     end: (fileSha256) => deliver(() => sink.end(fileSha256)),
     fail: (error) => deliver(() => sink.fail(error)),
     // A seek's parts read out of order answer at once (whether more are wanted); they are composed apart from the ingest.
-    ...(sink.seekPart && { seekPart: sink.seekPart.bind(sink) }),
-    ...(sink.seekBytesDropped && { seekBytesDropped: sink.seekBytesDropped.bind(sink) }),
-    ...(sink.lastParts && { lastParts: sink.lastParts.bind(sink) }),
-    ...(sink.seekPartFailed && { seekPartFailed: sink.seekPartFailed.bind(sink) }),
+    seekPart: sink.seekPart?.bind(sink),
+    seekBytesDropped: sink.seekBytesDropped?.bind(sink),
+    lastParts: sink.lastParts?.bind(sink),
+    seekPartFailed: sink.seekPartFailed?.bind(sink),
   };
 }

@@ -59,7 +59,11 @@ export interface RendererOptions {
   decodesInFlight: number;
   /** Reads and decodes a tile's PNG. */
   decodeTile(png: TileImage): Promise<DecodedImage>;
-  /** Reads stored bytes (a fast-path PDU). */
+  /**
+   * Reads stored bytes (a fast-path PDU), each right before it is decoded: a store may answer in a
+   * buffer its next read fills again (`TileBytesStore.readTransient`), since the decoder is done with
+   * a PDU when `push` returns.
+   */
   readBytes(bytes: TileImage): Uint8Array | Promise<Uint8Array>;
   /** A resize was painted (in time order with the tiles). */
   onScreenSize(width: number, height: number): void;
@@ -71,8 +75,6 @@ interface QueuedUpdate {
   update: RenderStep;
   /** Started for tiles near the head of the queue; resolves to undefined when the PNG is bad. */
   decoded?: Promise<DecodedImage | undefined>;
-  /** Started for fast-path updates near the head of the queue: the PDU's bytes. */
-  bytes?: Promise<Uint8Array | undefined>;
 }
 
 /** A click shows as a ring growing from the pointer's tip and fading out. */
@@ -239,11 +241,13 @@ export class CanvasRenderer {
           continue;
         }
         if (item.update.kind === 'fastpath') {
-          const pdu = await item.bytes!;
           const decoders = await this.fastPathDecoders(item.update.timeMs);
           if (generation !== this.generation) continue;
+          // Read now, not ahead, and pushed before anything else can read the store (no await between when it answers at once).
+          const read = this.read(item.update);
+          const pdu = read instanceof Uint8Array ? read : await read;
+          if (generation !== this.generation) continue;
           this.head += 1;
-          this.decoding -= 1;
           if (pdu && decoders) this.applyFastPath(item.update, pdu, decoders);
           // A run of updates (a seek replaying many) reaches the screen once, at its end.
           if (this.queue[this.head]?.update.kind !== 'fastpath') this.flushFastPath();
@@ -280,11 +284,6 @@ export class CanvasRenderer {
     this.decodeCursor = Math.max(this.decodeCursor, this.head);
     while (this.decoding < this.options.decodesInFlight && this.decodeCursor < this.queue.length) {
       const item = this.queue[this.decodeCursor++]!;
-      if (item.update.kind === 'fastpath') {
-        this.decoding += 1;
-        item.bytes = this.read(item.update);
-        continue;
-      }
       if (item.update.kind !== 'tile') continue;
       this.decoding += 1;
       item.decoded = this.decode(item.update);
@@ -317,12 +316,13 @@ export class CanvasRenderer {
     }
   }
 
-  private async read(update: FastPathUpdate): Promise<Uint8Array | undefined> {
+  private read(update: FastPathUpdate): Uint8Array | Promise<Uint8Array | void> | undefined {
+    const failed = (error: unknown) => this.options.onImageError(update.timeMs, error);
     try {
-      return await this.options.readBytes(update.pdu);
+      const bytes = this.options.readBytes(update.pdu);
+      return bytes instanceof Uint8Array ? bytes : bytes.catch(failed);
     } catch (error) {
-      this.options.onImageError(update.timeMs, error);
-      return undefined;
+      failed(error);
     }
   }
 

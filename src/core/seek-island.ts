@@ -46,6 +46,12 @@ export class SeekIsland {
   private built: ScreenTimeline | undefined;
   /** The cells the last coverage walk (`add`) found painted by the island (none after a resize of its own: all are). */
   private grid: CoverageGrid | undefined;
+  /**
+   * The updates the island starts with that stand in for the gap (the front's screen size and
+   * RemoteFX header PDUs): they count for no cell. A header PDU carries the session's first frame
+   * too, whose tiles the gap may have repainted since.
+   */
+  private contextUpdates = 1;
   private coveredAtTarget = false;
   /** Cells of the screen nothing in the island paints at or before the target. */
   private uncoveredCells = Infinity;
@@ -77,6 +83,11 @@ export class SeekIsland {
 
   get partCount(): number {
     return this.parts.length;
+  }
+
+  /** Where the part holding the target ends (the bytes the download in order needs to reach it); undefined before it was added. */
+  get targetPartEnd(): number | undefined {
+    return this.parts[0]?.end;
   }
 
   /**
@@ -130,6 +141,7 @@ export class SeekIsland {
     if (placed.some((event) => event.screen?.kind === 'fastpath')) {
       for (const pdu of this.context.remoteFxHeaders) timeline.add(timeline.fastPath(startMs, pdu, pdu));
     }
+    this.contextUpdates = timeline.length;
     for (const { timeMs, screen } of placed) {
       switch (screen?.kind) {
         case 'tile': {
@@ -171,7 +183,7 @@ export class SeekIsland {
     const { width, height } = this.context;
     const grid = (this.grid = new CoverageGrid(width, height));
     const outside = (right: number, bottom: number) => (right > width || bottom > height) && (this.outsideScreen = true);
-    for (let index = end - 1; index > 0 && !grid.full; index--) {
+    for (let index = end - 1; index >= this.contextUpdates && !grid.full; index--) {
       const update: ScreenUpdate = timeline.at(index);
       if (update.kind === 'tile') {
         if (outside(update.right, update.bottom)) return Infinity;

@@ -37,8 +37,6 @@ export class SeekIslands {
   /** Seeks waiting for the download in order's first paint (`frontPaints`). */
   private frontWaiters: Array<() => void> = [];
   private lastPartsFastPath = false;
-  /** The file's length: where its last part ends. */
-  private fileBytes: number | undefined;
   /** The moment of the seek whose island is being composed (or waits for the front's first paint to be), until it lands or is left to the download. */
   private composingMs: number | undefined;
 
@@ -135,18 +133,25 @@ export class SeekIslands {
     return this.missesInARow >= (this.composed > 0 ? 2 : 1);
   }
 
-  /**
-   * What a seek to `targetMs` waiting for the download can expect (the page's estimate of the wait):
-   * the file's length (where the last parts end) and whether an island is being composed for it.
-   */
-  waitFacts(targetMs: number): { totalBytes: number | undefined; composing: boolean } {
-    return { totalBytes: this.fileBytes, composing: this.composingMs === targetMs };
+  /** A new island at `targetMs` (a preview's: a hover thumbnail, the approximate screen); undefined without a screen size. */
+  islandAt(targetMs: number, ingest: Ingest): Promise<SeekIsland | undefined> {
+    return islandAt(targetMs, ingest);
+  }
+
+  /** The island a seek to `targetMs` is composing, with the parts read for it so far; undefined when none is or it has none yet. */
+  composingIsland(targetMs: number): SeekIsland | undefined {
+    const island = this.pending?.island;
+    return island?.targetMs === targetMs && island.partCount > 0 ? island : undefined;
+  }
+
+  /** Whether an island is being composed for a seek to `targetMs` (it may land before the download gets there). */
+  composing(targetMs: number): boolean {
+    return this.composingMs === targetMs;
   }
 
   /** The file's last parts, decoded with its end: they tell whether an island can be composed (`worthTrying`). */
   noteLastParts(parts: readonly HeldPart[]): void {
     this.lastParts = parts;
-    this.fileBytes = parts.at(-1)?.end;
     this.lastPartsFastPath = parts.some((part) => carriesFastPath(part.events));
   }
 

@@ -211,7 +211,8 @@ export class PlaybackSession {
   attach(screen: PaintSurface, cursor: PaintSurface): void {
     this.renderer = new CanvasRenderer(screen, cursor, {
       decodeTile: this.decodeTile,
-      readBytes: (bytes) => this.ingest.readBytes(bytes),
+      // Each PDU in a buffer the next read fills again: a seek replaying thousands allocates none.
+      readBytes: (bytes) => this.ingest.tileBytes.readTransient(bytes),
       onScreenSize: (width, height) => this.noteScreenSize(width, height),
       onImageError: (timeMs, error) => this.noteImageError(timeMs, error),
     });
@@ -272,6 +273,8 @@ export class PlaybackSession {
     if (!this.ingest.finished && target > this.ingest.durationMs) {
       // Past what has arrived: ask the feed for it and wait (`waiting`), as <video> does.
       this.machine.seekAwaitsData();
+      // How the download goes while the seek waits tells when it lands (the approximate screen's wait).
+      this.feed?.downloadEstimate?.restart();
       const arrived = this.dataAt(target);
       // A feed with random access reads the parts that moment needs; whichever comes first shows it.
       const islands = await this.islandsReady;
@@ -377,10 +380,15 @@ export class PlaybackSession {
   /**
    * While a seek waits for the download: the screen at the loaded edge with, over it, what a few
    * parts read for `timeMs` paint (`Thumbnails.approximate`), `width` pixels wide; `width` 0: only
-   * how far the download has read and whether an island composes the moment (the page's estimate of the wait). Null at a time already read.
+   * how far the download has read, how long it is expected to take to reach `timeMs`, and whether
+   * an island composes the moment (what the page decides the wait by). Null at a time already read.
    */
   approximateScreen(request: ApproximateRequest): Promise<ApproximateScreen | null> {
-    const download = { loadedBytes: this.feed?.receivedBytes ?? 0, loadedMs: this.ingest.durationMs, ...this.islands?.waitFacts(request.timeMs) };
+    const download = {
+      loadedBytes: 0,
+      ...this.feed?.downloadEstimate?.facts(request.timeMs, this.ingest.durationMs, this.state.durationMs),
+      composing: this.islands?.composing(request.timeMs),
+    };
     return request.width ? this.previewAt(request.timeMs, (made, source, signal) => (source ? made.approximate(request, signal, source, download) : null)) : Promise.resolve(download);
   }
 
@@ -407,7 +415,7 @@ export class PlaybackSession {
         timeMs > ingest.durationMs
           ? {
               ingest,
-              islands: this.islandsChunk,
+              islands: this.islandsReady,
               seeking: () => this.state.seeking,
               read: feed?.preview?.bind(feed, timeMs),
               current: () => feed === this.feed,
@@ -680,10 +688,9 @@ export class PlaybackSession {
   }
 
   /** A part read for a seek does not decode: reported once (`partial`), and the seek waits for the download in order. */
-  private noteSeekPartError(error: unknown): void {
+  private noteSeekPartError({ reason, message }: RecordingError): void {
     if (this.state.error) return;
-    const failure = error instanceof RecordingError ? error : new RecordingError(ErrorReason.Corrupt, error instanceof Error ? error.message : String(error));
-    this.state.error = { reason: failure.reason, message: failure.message, partial: true };
+    this.state.error = { reason, message, partial: true };
     this.host.emit(MediaEvent.Error);
   }
 

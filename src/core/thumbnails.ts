@@ -10,14 +10,15 @@ import { Scheduler, type SeekPlan } from './scheduler.js';
 import { approximateScreen, scaled, type ApproximateRequest, type ApproximateScreen } from './approximate-screen.js';
 import type { SeekPart, SeekPartSink } from './feeds/seek-reads.js';
 import type { SeekIsland } from './seek-island.js';
+import type { SeekIslands } from './seek-islands.js';
 import type { Ingest } from './ingest.js';
 import type { ScreenUpdate } from './screen-timeline.js';
 
 /** What a thumbnail of a moment not read yet is composed from: the load's random access (`feeds/seek-reads.ts`, `seek-islands.ts`). */
 export interface PreviewSource {
   ingest: Ingest;
-  /** The seek islands' chunk, once a server answered Range requests (else none: nothing is read). */
-  islands: Promise<typeof import('./seek-islands.js') | undefined> | undefined;
+  /** The load's seek islands, once a server answered Range requests (else none: nothing is read). */
+  islands: Promise<SeekIslands | undefined> | undefined;
   /** A seek is under way: it goes first, and a preview reads nothing. */
   seeking(): boolean;
   /** Reads at most `maxParts` parts for the moment, handed to `sink`, until `signal` aborts (the feed's `preview`); undefined when it reads nothing. */
@@ -191,10 +192,14 @@ export class Thumbnails {
    * page asks again), or `signal` aborts.
    */
   async approximate({ timeMs, width, read }: ApproximateRequest, signal: AbortSignal, source: PreviewSource, download: Pick<ApproximateScreen, 'loadedBytes'>): Promise<ApproximateScreen | null> {
-    let neededBytes: number | undefined;
-    const island = read ? await this.readIsland(timeMs, AbortSignal.any([signal, AbortSignal.timeout(APPROXIMATE_READ_MS)]), source, (part) => (neededBytes ??= part.end)) : undefined;
+    const islands = await source.islands;
+    // A seek composing the moment reads its parts first: what they paint so far is known (the page asks again as more arrive).
+    const composing = islands?.composingIsland(timeMs);
+    let neededBytes = composing?.targetPartEnd;
+    const island =
+      composing ?? (read ? await this.readIsland(timeMs, AbortSignal.any([signal, AbortSignal.timeout(APPROXIMATE_READ_MS)]), source, (part) => (neededBytes ??= part.end)) : undefined);
     // A seek reading parts goes first: nothing was read, the page asks again later.
-    if (read && island === undefined && source.read && (await source.islands)) return null;
+    if (read && island === undefined && source.read && islands) return null;
     if (signal.aborted || !source.current() || timeMs <= source.ingest.durationMs) return null;
     const screen = this.source.timeline.lastResizeBefore(this.source.timeline.length)?.update;
     if (!screen) return null;
@@ -208,9 +213,9 @@ export class Thumbnails {
    * reading, `signal` aborted); false when no island can be composed (no screen size yet).
    */
   private async readIsland(timeMs: number, signal: AbortSignal, source: PreviewSource, onPart?: (part: SeekPart) => void): Promise<SeekIsland | false | undefined> {
-    const chunk = await source.islands;
-    if (!chunk || signal.aborted) return undefined;
-    const island = await chunk.islandAt(timeMs, source.ingest);
+    const islands = await source.islands;
+    if (!islands || signal.aborted) return undefined;
+    const island = await islands.islandAt(timeMs, source.ingest);
     if (!island) return false;
     const reading =
       !signal.aborted &&

@@ -68,9 +68,9 @@ export class ApproximateLayer {
   }
 
   #waiting(): void {
-    const { seeking, readyState, currentTimeMs, durationMs } = this.#view.engine.snapshot;
+    const { seeking, readyState, currentTimeMs } = this.#view.engine.snapshot;
     if (!seeking || readyState >= ReadyState.HaveCurrentData || this.#wait || this.#targetMs >= 0) return;
-    const wait = (this.#wait = new SeekWait(performance.now(), currentTimeMs, durationMs));
+    const wait = (this.#wait = new SeekWait(performance.now(), currentTimeMs));
     void this.#poll(wait);
   }
 
@@ -81,10 +81,9 @@ export class ApproximateLayer {
       ?.request(RequestMethod.ApproximateScreen, { timeMs: wait.targetMs, width: 0, read: false })
       .catch(() => null);
     if (wait !== this.#wait || !this.#view.engine.snapshot.seeking) return;
-    const now = performance.now();
     // Nothing known of the download: the grace alone decides.
-    wait.note(now, facts ?? { loadedBytes: 0 });
-    if (!wait.shows(now)) {
+    wait.note(facts ?? { loadedBytes: 0 });
+    if (!wait.shows(performance.now())) {
       this.#timer = setTimeout(() => void this.#poll(wait), POLL_MS);
       return;
     }
@@ -123,6 +122,8 @@ export class ApproximateLayer {
       return;
     }
     this.#loadedBytes = answer.loadedBytes;
+    // A seek's island still composing the moment: the parts it reads next show at the next `progress`.
+    this.#again ||= read && !!answer.composing;
     if (answer.image) {
       const first = !this.shown;
       this.#neededBytes = answer.neededBytes ?? this.#neededBytes;

@@ -2,11 +2,11 @@
  * Whether a seek waiting for the download has waited long enough, and is expected to wait long
  * enough still, for the approximate screen to be worth showing (`approximate-screen.ts`). A layer
  * shown for a moment before the exact screen lands is a flash, not help: it shows only when the
- * download in order is expected to take at least LONG_WAIT_MS more to reach the target. That is
- * estimated from the bytes still needed before the target and the rate the download in order has
- * advanced at over the last RATE_WINDOW_MS (the rate that decides when the seek lands: the link's,
- * or the decoding's where that is slower). Where either is unknown (nothing measured yet, no
- * length known), it shows after the grace alone. Pure: the caller gives the clock's readings.
+ * download in order is expected to take at least LONG_WAIT_MS more to reach the target. That
+ * expectation is the worker's (`core/feeds/download-estimate.ts`: the bytes still needed before
+ * the target at the rate the download advances), sent with each answer about the download; where
+ * the worker cannot tell (nothing measured yet, a websocket), it shows after the grace alone.
+ * Pure: the caller gives the clock's readings.
  */
 import type { ApproximateScreen } from '../worker/protocol.js';
 
@@ -22,64 +22,22 @@ export const LONG_WAIT_MS = 1500;
  * seek (10 seeded seeks right after `loadedmetadata`, a loaded machine).
  */
 export const ISLAND_PATIENCE_MS = 10_000;
-/** The download's rate is measured over about this long (ms) of samples… */
-const RATE_WINDOW_MS = 1500;
-/** … and at least this long (ms) of them. */
-const MIN_RATE_SPAN_MS = 400;
 
 /** What the worker says about the download (the approximate screen request with `width` 0). */
-export type WaitFacts = Pick<ApproximateScreen, 'loadedBytes' | 'loadedMs' | 'totalBytes' | 'composing'>;
+export type WaitFacts = Pick<ApproximateScreen, 'loadedBytes' | 'expectedMs' | 'composing'>;
 
 export class SeekWait {
-  readonly #samples: Array<{ atMs: number; loadedBytes: number }> = [];
   #facts: WaitFacts | undefined;
 
   constructor(
     /** When the seek started waiting (ms, on the caller's clock). */
     readonly startMs: number,
     readonly targetMs: number,
-    /** The recording's duration (ms) where known, else NaN. */
-    private readonly durationMs: number,
   ) {}
 
-  /** What the worker said at `atMs`. */
-  note(atMs: number, facts: WaitFacts): void {
+  /** What the worker said last. */
+  note(facts: WaitFacts): void {
     this.#facts = facts;
-    this.#samples.push({ atMs, loadedBytes: facts.loadedBytes });
-    while (this.#samples.length > 2 && atMs - this.#samples[1]!.atMs >= RATE_WINDOW_MS) this.#samples.shift();
-  }
-
-  /** Bytes per ms the download in order advanced at lately; undefined before MIN_RATE_SPAN_MS of samples. */
-  get bytesPerMs(): number | undefined {
-    const first = this.#samples[0];
-    const last = this.#samples.at(-1);
-    if (!first || !last || last.atMs - first.atMs < MIN_RATE_SPAN_MS) return undefined;
-    return Math.max(0, last.loadedBytes - first.loadedBytes) / (last.atMs - first.atMs);
-  }
-
-  /**
-   * Bytes the download in order still has to read to reach the target: the time left to it at the
-   * mean density of the rest of the file (where its length is known), else of what was read.
-   */
-  get remainingBytes(): number | undefined {
-    const facts = this.#facts;
-    const loadedMs = facts?.loadedMs;
-    // No bytes counted (a websocket feed): nothing to go by.
-    if (!facts || loadedMs === undefined || !(loadedMs > 0) || !(facts.loadedBytes > 0)) return undefined;
-    const leftMs = Math.max(0, this.targetMs - loadedMs);
-    const { totalBytes, loadedBytes } = facts;
-    const restMs = this.durationMs - loadedMs;
-    if (totalBytes !== undefined && restMs > 0) return (leftMs * Math.max(0, totalBytes - loadedBytes)) / restMs;
-    return (leftMs * loadedBytes) / loadedMs;
-  }
-
-  /** How much longer (ms) the seek is expected to wait; undefined when it cannot be told. */
-  get expectedMs(): number | undefined {
-    const rate = this.bytesPerMs;
-    const remaining = this.remainingBytes;
-    if (rate === undefined || remaining === undefined) return undefined;
-    if (remaining === 0) return 0;
-    return rate > 0 ? remaining / rate : Infinity;
   }
 
   /** Whether the approximate screen is to show at `nowMs`. */
@@ -87,7 +45,7 @@ export class SeekWait {
     const waited = nowMs - this.startMs;
     if (waited < APPROXIMATE_GRACE_MS || !this.#facts) return false;
     if (this.#facts.composing) return waited >= ISLAND_PATIENCE_MS;
-    const expected = this.expectedMs;
+    const expected = this.#facts.expectedMs;
     return expected === undefined || expected >= LONG_WAIT_MS;
   }
 }

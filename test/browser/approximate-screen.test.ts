@@ -16,7 +16,9 @@ import { readRecording } from '../../src/format/reader.js';
 import type { AuditEventInit } from '../../src/format/events.js';
 import { encodeTdp } from '../../src/format/tdp.js';
 import { UpdateCode, bitmapUpdate, pduOf } from '../fixtures/rdp/build.js';
+import { remoteFxWallpaperOnce } from '../helpers/remotefx-recordings.js';
 import { desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
+import { RecordingWriter } from '../../src/format/writer.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 const WALLPAPER = [
@@ -71,6 +73,49 @@ function fastPathWallpaperOnce(): Uint8Array {
     fastPath(frame * 200, { left: (frame % 4) * 64, top: 0, data: Uint8Array.from({ length: 64 * 64 * 2 }, () => Math.floor(next() * 256)) });
   }
   return writeRecording(events, { partSize: 64 * 1024 });
+}
+
+/**
+ * A 256×128 fast-path desktop whose eight 64×64 cells are painted solid at the start (and again in
+ * the next parts), then repainted with noise one cell a part, 16 bitmaps each (about 130 KB): the
+ * part holding the target repaints cell 0, the one before it cell 1, and so on. A seek island there
+ * needs those eight parts, read back one at a time. After the target, noise on cell 0 fills parts
+ * that keep the end read (256 KiB) from reaching them.
+ */
+function fastPathCellPerPart(): { bytes: Uint8Array; targetMs: number } {
+  const next = seededRandom(0xce11);
+  const writer = new RecordingWriter({ partSize: 1 << 30 });
+  const parts: Uint8Array[] = [];
+  let index = 0;
+  const write = (timeMs: number, message: Uint8Array) => parts.push(...writer.write(desktopRecording(index++, timeMs, message)));
+  const bitmap = (timeMs: number, cell: number, data: Uint8Array) =>
+    write(timeMs, encodeTdp({ kind: 'fastPathPdu', data: pduOf(UpdateCode.Bitmap, bitmapUpdate([{ left: (cell % 4) * 64, top: Math.floor(cell / 4) * 64, width: 64, height: 64, bpp: 16, compressed: false, data }])) }));
+  const solid = (cell: number, shade: number) => {
+    const [r, g, b] = WALLPAPER[cell % 4]!.map((level) => Math.min(255, level + shade)) as [number, number, number];
+    const pixel = ((r >> 3) << 11) | ((g >> 2) << 5) | (b >> 3);
+    const data = new Uint8Array(64 * 64 * 2);
+    for (let at = 0; at < data.length; at += 2) data.set([pixel & 0xff, pixel >> 8], at);
+    return data;
+  };
+  const noise = () => Uint8Array.from({ length: 64 * 64 * 2 }, () => Math.floor(next() * 256));
+  write(0, encodeTdp({ kind: 'connectionActivated', ioChannelId: 1003, userChannelId: 1004, screenWidth: 256, screenHeight: 128 }));
+  for (let round = 0; round < 4; round++) {
+    for (let cell = 0; cell < 8; cell++) bitmap(round * 1000, cell, solid(cell, round * 10));
+    parts.push(...writer.flush());
+  }
+  let targetMs = 0;
+  for (let cell = 7; cell >= 0; cell--) {
+    for (let frame = 0; frame < 16; frame++) bitmap((targetMs = 10_000 + (7 - cell) * 2000 + frame * 100), cell, noise());
+    parts.push(...writer.flush());
+  }
+  for (let part = 0; part < 4; part++) {
+    for (let frame = 0; frame < 10; frame++) bitmap(targetMs + 1000 + part * 1000 + frame * 100, 0, noise());
+    parts.push(...writer.flush());
+  }
+  parts.push(...writer.finish());
+  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  parts.reduce((at, part) => (bytes.set(part, at), at + part.length), 0);
+  return { bytes, targetMs };
 }
 
 const layerOf = (element: DesktopRecordingPlayer) => element.shadowRoot!.querySelector<HTMLElement>('[part~="approximate"]');
@@ -201,26 +246,77 @@ describe('the approximate screen while a seek waits for the download', () => {
     });
   }
 
-  it('RDP fast-path: once an island misses (a wallpaper painted once), the approximate screen shows, its known cells the recording\'s at the target', async () => {
-    const bytes = fastPathWallpaperOnce();
-    const { served, element } = await heldPlayer(bytes);
-    const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
-    const reference = await wholeFileScreenAt(bytes, target * 1000);
-    element.currentTime = target;
-    // The seek's island reads parts that paint only the top row: it misses, and the seek waits for the download in order.
-    await until(() => / of /.test(labelOf(element)), 'the approximate screen with the parts read for the target');
-    expect(element.seeking).to.equal(true);
+  it("RDP fast-path: an island that composes for more than ISLAND_PATIENCE_MS shows the cells it already covers, exact, the rest marked; seeked lands exact", async () => {
+    const { bytes, targetMs } = fastPathCellPerPart();
+    const offsets = partOffsets(bytes);
+    // 64 KB/s, the download in order held at the third part: the island's eight parts of about 130 KB take at least 16 s.
+    const response = await fetch(`/__paced?rate=${64 * 1024}&hold=${offsets[2]}`, { method: 'POST', body: new Blob([bytes as BlobPart]) });
+    const { url } = (await response.json()) as { url: string };
+    const element = await player();
+    const metadata = nextEvent(element, 'loadedmetadata');
+    element.src = url;
+    await metadata;
+    await until(() => element.readyState >= 2, 'the first frame is painted', 30_000);
+    const reference = await wholeFileScreenAt(bytes, targetMs);
+    const events: string[] = [];
+    for (const name of SEEK_EVENTS) element.addEventListener(name, () => events.push(name));
+    element.currentTime = targetMs / 1000;
+    // The layer waits ISLAND_PATIENCE_MS while the island composes; then each part the island reads shows.
+    const known = () => {
+      if (!layerOf(element)?.isConnected || !element.seeking) return [];
+      const approximate = approximatePixels(element);
+      return Array.from({ length: 8 }, (_, cell) => cellEquals(approximate, reference, cell % 4, Math.floor(cell / 4)));
+    };
+    await until(() => known().some(Boolean), 'the approximate screen shows cells the island covers', 40_000);
     const approximate = approximatePixels(element);
-    for (let column = 0; column < 4; column++) {
-      expect(cellEquals(approximate, reference, column, 0), `cell ${column} of the top row is the recording's at the target`).to.equal(true);
-      expect(cellBrightness(approximate, column, 1), `cell ${column} of the wallpaper is marked as possibly changed`).to.be.below(cellBrightness(reference, column, 1) * 0.7);
+    const cells = known();
+    expect(element.seeking, 'the seek still waits for the island').to.equal(true);
+    for (let cell = 0; cell < 8; cell++) {
+      if (cells[cell]) continue;
+      // Not covered yet: the screen where the download stopped (solid), dimmed and hatched.
+      expect(cellBrightness(approximate, cell % 4, Math.floor(cell / 4)), `cell ${cell}, not covered yet, is marked as possibly changed`).to.be.below(0.7 * (WALLPAPER[cell % 4]!.reduce((sum, level) => sum + level, 0) / 3 + 10));
     }
+    expect(cells[0], 'the part holding the target, read first, covers cell 0').to.equal(true);
     const seeked = nextEvent(element, 'seeked');
-    await served.release();
+    await fetch(`${url}/release`, { method: 'POST' });
     await seeked;
     expect(layerOf(element)?.isConnected ?? false).to.equal(false);
-    await expectScreenAt(element, bytes, target * 1000, true);
+    expect(events, 'the events of a seek that waits').to.deep.equal(WAITING_SEEK_EVENTS);
+    await expectScreenAt(element, bytes, targetMs, true);
   });
+
+  for (const [kind, recording] of [
+    ['RDP fast-path bitmaps', fastPathWallpaperOnce],
+    ['RemoteFX', remoteFxWallpaperOnce],
+  ] as const) {
+    it(`${kind}: once an island misses (a wallpaper painted once), the approximate screen shows, its known cells the recording's at the target; the download brings the exact screen, events in <video> order`, async () => {
+      const bytes = recording();
+      const { served, element } = await heldPlayer(bytes);
+      const target = Math.floor(served.durationMs * 0.9 + 50) / 1000;
+      const reference = await wholeFileScreenAt(bytes, target * 1000);
+      const events: string[] = [];
+      for (const name of SEEK_EVENTS) element.addEventListener(name, () => events.push(name));
+      const waiting = nextEvent(element, 'waiting');
+      element.currentTime = target;
+      await waiting;
+      // The seek's island reads parts that paint only the top row: it misses, and the seek waits for the download in order.
+      await until(() => / of /.test(labelOf(element)) || !element.seeking, 'the approximate screen with the parts read for the target, or the seek landing');
+      expect(element.seeking, 'the island missed: the seek waits for the download in order').to.equal(true);
+      expect(element.currentTime).to.equal(target);
+      const approximate = approximatePixels(element);
+      for (let column = 0; column < 4; column++) {
+        expect(cellEquals(approximate, reference, column, 0), `cell ${column} of the top row is the recording's at the target`).to.equal(true);
+        expect(cellBrightness(approximate, column, 1), `cell ${column} of the wallpaper is marked as possibly changed`).to.be.below(cellBrightness(reference, column, 1) * 0.7);
+      }
+      const seeked = nextEvent(element, 'seeked');
+      await served.release();
+      await seeked;
+      expect(events, 'the events of a seek that waits').to.deep.equal(WAITING_SEEK_EVENTS);
+      expect(element.currentTime).to.equal(target);
+      expect(layerOf(element)?.isConnected ?? false).to.equal(false);
+      await expectScreenAt(element, bytes, target * 1000, true);
+    });
+  }
 
   it('a server that ignores Range: nothing is read out of order, the screen where the download stopped shows with every cell marked', async () => {
     const bytes = await screenRecording(await wallpaperOnceSteps(), { partSize: 64 * 1024 });

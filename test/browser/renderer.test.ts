@@ -6,6 +6,7 @@ import type { ScreenUpdate } from '../../src/core/screen-timeline.js';
 import { solidPng, type Rgb } from '../helpers/screen-recording.js';
 import { PageClock } from '../helpers/page-clock.js';
 import { until } from './element-fixtures.js';
+import { UpdateCode, bitmapUpdate, pduOf } from '../fixtures/rdp/build.js';
 
 const RED: Rgb = [220, 30, 30];
 const GREEN: Rgb = [30, 200, 60];
@@ -116,3 +117,41 @@ describe('CanvasRenderer', () => {
     }
   });
 });
+
+describe('CanvasRenderer, fast-path PDUs read from a store that reuses its buffer', () => {
+  it('reads each PDU right before decoding it: a reader answering every PDU in one buffer, filled again by the next read, paints what copies paint', async () => {
+    const rgb565 = ([r, g, b]: Rgb) => ((r >> 3) << 11) | ((g >> 2) << 5) | (b >> 3);
+    // Eight 64×64 bitmaps, one for each cell of a 256×128 screen (a PDU says where it paints).
+    const pdus = Array.from({ length: 8 }, (_, index) => {
+      const pixel = rgb565([40 + index * 25, 200 - index * 20, 60 + index * 18]);
+      const data = new Uint8Array(64 * 64 * 2);
+      for (let at = 0; at < data.length; at += 2) data.set([pixel & 0xff, pixel >> 8], at);
+      return pduOf(UpdateCode.Bitmap, bitmapUpdate([{ left: (index % 4) * 64, top: Math.floor(index / 4) * 64, width: 64, height: 64, bpp: 16, compressed: false, data }]));
+    });
+    const updates: ScreenUpdate[] = [
+      { kind: 'resize', timeMs: 0, width: 256, height: 128 },
+      ...pdus.map((_, index): ScreenUpdate => ({ kind: 'fastpath', timeMs: index, pdu: { segment: 0, offset: index, length: pdus[index]!.length } })),
+    ];
+    const paint = async (readBytes: (index: number) => Uint8Array) => {
+      const screen = new OffscreenCanvas(1, 1);
+      const painter = new CanvasRenderer(screen, new OffscreenCanvas(1, 1), { readBytes: (ref) => readBytes((ref as { offset: number }).offset), onScreenSize: () => {}, onImageError: () => {} });
+      painter.enqueue(updates);
+      await painter.whenIdle();
+      return screen.getContext('2d')!.getImageData(0, 0, 256, 128).data;
+    };
+    const copies = await paint((index) => pdus[index]!.slice());
+    const scratch = new Uint8Array(64 * 1024);
+    const transient = await paint((index) => {
+      scratch.fill(0xa5);
+      scratch.set(pdus[index]!);
+      return scratch.subarray(0, pdus[index]!.length);
+    });
+    for (let cell = 0; cell < 8; cell++) expect(near(colorAt2(copies, 256, (cell % 4) * 64 + 10, Math.floor(cell / 4) * 64 + 10), [0, 0, 0]), `the copies paint cell ${cell}`).to.equal(false);
+    expect(Array.from(transient).every((value, index) => value === copies[index]), 'the same pixels').to.equal(true);
+  });
+});
+
+function colorAt2(pixels: Uint8ClampedArray, width: number, x: number, y: number): Rgb {
+  const at = (y * width + x) * 4;
+  return [pixels[at]!, pixels[at + 1]!, pixels[at + 2]!];
+}

@@ -1,11 +1,23 @@
-// When a seek waiting for the download shows the approximate screen (src/element/approximate-wait.ts):
-// a download simulated on a clock the test moves, asked every 250 ms as the layer asks the worker.
+// When a seek waiting for the download shows the approximate screen: the worker's estimate of when
+// the download reaches the moment (src/core/feeds/download-estimate.ts) and the page's decision on
+// it (src/element/approximate-wait.ts), on a download simulated on a clock the test moves, asked
+// every 250 ms as the layer asks the worker.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { APPROXIMATE_GRACE_MS, ISLAND_PATIENCE_MS, LONG_WAIT_MS, SeekWait, type WaitFacts } from '../../src/element/approximate-wait.js';
+import { DownloadEstimate } from '../../src/core/feeds/download-estimate.js';
+import { APPROXIMATE_GRACE_MS, ISLAND_PATIENCE_MS, LONG_WAIT_MS, SeekWait } from '../../src/element/approximate-wait.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 const POLL_MS = 250;
+
+/** How far the download is, as the worker knows it. */
+interface DownloadFacts {
+  loadedBytes: number;
+  /** Up to where (ms) the download in order has read the recording (undefined: a feed that tells no time). */
+  loadedMs?: number;
+  totalBytes?: number;
+  composing?: boolean;
+}
 
 interface Download {
   /** The file: bytes, and ms of recording (uniform density). */
@@ -17,20 +29,35 @@ interface Download {
   bytesPerMs: number;
   targetMs: number;
   /** The facts as the worker gives them at `atMs` after the seek (default: the modelled download's); the seek lands when their `loadedMs` reaches the target. */
-  facts?: (atMs: number, facts: WaitFacts) => WaitFacts;
+  facts?: (atMs: number, facts: DownloadFacts) => DownloadFacts;
 }
 
 /** Polls as the layer does until the seek lands or the layer shows: when each happened (ms after the seek), or undefined. */
 function simulate(download: Download, untilMs = 60_000): { shownAt?: number; landedAt?: number } {
   const density = download.totalBytes / download.durationMs;
-  const wait = new SeekWait(1000, download.targetMs, download.durationMs);
-  for (let at = 0; at <= untilMs; at += POLL_MS) {
+  let clockMs = 1000;
+  const estimate = new DownloadEstimate({ now: () => clockMs });
+  const wait = new SeekWait(1000, download.targetMs);
+  const factsAt = (at: number): DownloadFacts => {
     const loadedBytes = Math.min(download.totalBytes, download.loadedBytes + download.bytesPerMs * at);
-    const modelled: WaitFacts = { loadedBytes, loadedMs: loadedBytes / density, totalBytes: download.totalBytes, composing: false };
-    const facts = download.facts?.(at, modelled) ?? modelled;
+    const modelled: DownloadFacts = { loadedBytes, loadedMs: loadedBytes / density, totalBytes: download.totalBytes, composing: false };
+    return download.facts?.(at, modelled) ?? modelled;
+  };
+  // What the feed noted before the seek; the seek starts waiting: the session has the rate measured from here.
+  let notedBytes = factsAt(0).loadedBytes;
+  estimate.note(notedBytes);
+  estimate.restart();
+  for (let at = 0; at <= untilMs; at += POLL_MS) {
+    clockMs = 1000 + at;
+    const facts = factsAt(at);
     if ((facts.loadedMs ?? 0) >= download.targetMs) return { landedAt: at };
-    wait.note(1000 + at, facts);
-    if (wait.shows(1000 + at)) return { shownAt: at };
+    // The worker: the feed notes the bytes when they arrive (a stalled download notes nothing), and
+    // answers the layer with its estimate.
+    if (facts.loadedBytes !== notedBytes) estimate.note((notedBytes = facts.loadedBytes));
+    estimate.totalBytes = facts.totalBytes;
+    const expectedMs = estimate.waitMs(download.targetMs, facts.loadedMs ?? 0, download.durationMs);
+    wait.note({ loadedBytes: facts.loadedBytes, expectedMs, composing: facts.composing });
+    if (wait.shows(clockMs)) return { shownAt: at };
   }
   return {};
 }
@@ -69,7 +96,7 @@ describe('when a waiting seek shows the approximate screen', () => {
   });
 
   test('while an island composes the moment, it waits ISLAND_PATIENCE_MS; an island that gives up hands over to the estimate', () => {
-    const composing = (untilMs: number) => (at: number, facts: WaitFacts) => ({ ...facts, loadedBytes: HOUR.loadedBytes, composing: at < untilMs });
+    const composing = (untilMs: number) => (at: number, facts: DownloadFacts) => ({ ...facts, loadedBytes: HOUR.loadedBytes, composing: at < untilMs });
     // The island never lands here: it composes for good.
     assert.deepEqual(simulate({ ...HOUR, bytesPerMs: MBIT_20, targetMs: 3_000_000, facts: composing(Infinity) }), { shownAt: ISLAND_PATIENCE_MS });
     // It gave up at 1 s: a far target, a long wait.
@@ -81,20 +108,50 @@ describe('when a waiting seek shows the approximate screen', () => {
     assert.deepEqual(simulate({ ...HOUR, bytesPerMs: MBIT_20, targetMs: 3_000_000, facts: () => ({ loadedBytes: 0 }) }), { shownAt: APPROXIMATE_GRACE_MS });
     // A feed that counts no bytes (a websocket) but has delivered 5 s.
     assert.deepEqual(simulate({ ...HOUR, bytesPerMs: MBIT_20, targetMs: 60_000, facts: () => ({ loadedBytes: 0, loadedMs: 5000 }) }), { shownAt: APPROXIMATE_GRACE_MS });
-    const wait = new SeekWait(0, 10_000, NaN);
-    wait.note(0, { loadedBytes: 0 });
+    const wait = new SeekWait(0, 10_000);
+    wait.note({ loadedBytes: 0 });
     assert.equal(wait.shows(APPROXIMATE_GRACE_MS - 1), false, 'never before the grace');
     assert.equal(wait.shows(APPROXIMATE_GRACE_MS), true);
   });
 
   test('a file of unknown length: the density of what was read stands for the rest', () => {
-    const wait = new SeekWait(0, 20_000, NaN);
-    wait.note(0, { loadedBytes: 1e6, loadedMs: 10_000 });
-    wait.note(500, { loadedBytes: 1.5e6, loadedMs: 15_000 });
+    let clockMs = 0;
+    const estimate = new DownloadEstimate({ now: () => clockMs });
+    estimate.note(1e6);
+    clockMs = 500;
+    estimate.note(1.5e6);
+    const front = [15_000, NaN] as const;
     // 100 bytes per recording ms, 1000 bytes per ms of wait: 5 s of recording left is 0.5 s.
-    assert.equal(wait.remainingBytes, 500_000);
-    assert.equal(wait.expectedMs, 500);
+    assert.equal(estimate.remainingBytes(20_000, ...front), 500_000);
+    const expectedMs = estimate.waitMs(20_000, ...front);
+    assert.equal(expectedMs, 500);
+    const wait = new SeekWait(0, 20_000);
+    wait.note({ loadedBytes: 1.5e6, expectedMs });
     assert.equal(wait.shows(500), false);
+  });
+
+  test('a download held before the seek and let go as it starts waiting: its rate is measured from the seek', () => {
+    let clockMs = 0;
+    const estimate = new DownloadEstimate({ now: () => clockMs });
+    estimate.totalBytes = HOUR.totalBytes;
+    // 2 MB read at 20 Mbit/s, then held for 3 s (nothing noted), the seek at 3.8 s lets it go.
+    for (; clockMs <= 800; clockMs += 100) estimate.note(HOUR.loadedBytes * (clockMs / 800));
+    clockMs = 3800;
+    estimate.restart();
+    for (let at = 100; at <= APPROXIMATE_GRACE_MS; at += 100) {
+      clockMs = 3800 + at;
+      estimate.note(HOUR.loadedBytes + MBIT_20 * at);
+    }
+    assert.equal(estimate.bytesPerMs, MBIT_20, 'the rate since the seek, not one lowered by the hold before it');
+    // 4 MB to the target: 1.6 s at 20 Mbit/s, less the 0.5 s already read.
+    const loadedBytes = HOUR.loadedBytes + MBIT_20 * APPROXIMATE_GRACE_MS;
+    const front = [loadedBytes / (HOUR.totalBytes / HOUR.durationMs), HOUR.durationMs] as const;
+    const expectedMs = estimate.waitMs(165_000, ...front)!;
+    assert.equal(expectedMs, estimate.remainingBytes(165_000, ...front)! / MBIT_20);
+    assert.ok(expectedMs > 1000 && expectedMs < LONG_WAIT_MS, `expected ${expectedMs} ms`);
+    const wait = new SeekWait(3800, 165_000);
+    wait.note({ loadedBytes, expectedMs });
+    assert.equal(wait.shows(clockMs), false, 'a seek about to land shows nothing');
   });
 
   test('seeded: at a steady rate, a seek landing within LONG_WAIT_MS after the grace never shows it, one landing later shows it by the grace', () => {

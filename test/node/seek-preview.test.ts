@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { MAX_PREVIEW_BYTES, SeekReads, type SeekPart, type SeekPartSink } from '../../src/core/feeds/seek-reads.js';
 import { fetchRange } from '../../src/core/feeds/byte-ranges.js';
+import { DownloadEstimate } from '../../src/core/feeds/download-estimate.js';
 import { T0, desktopRecording, sampleEvents, writeRecording } from '../helpers/recording-bytes.js';
 import { loopbackUrl } from '../helpers/loopback.js';
 import { seededRandom } from '../helpers/seeded-random.js';
@@ -76,9 +77,18 @@ test('never in front of a seek: none starts while a seek reads, and a seek that 
 test('a preview of a moment the download in order is about to reach reads nothing: the download, which waits for it, brings it first', async () => {
   let fetched = 0;
   const reads = new SeekReads(async (start, end) => ((fetched += end - start), bytes.slice(start, end)), bytes.length, () => T0, () => 0);
-  // A 20 Mbit/s link; the download has delivered up to 149 s of the 200 s: the moment at 150 s is a few ms away.
-  const link = { drain: () => {}, beforeSeekRead: async () => {}, bytesPerMs: 2500 };
-  reads.inFlight = link;
+  // The feed's estimate, on a clock the test moves.
+  let clockMs = 0;
+  /** The download in order noted for a second at `bytesPerMs`, up to `loadedBytes`. */
+  const download = (bytesPerMs: number, loadedBytes: number) => {
+    reads.estimate = new DownloadEstimate({ now: () => clockMs });
+    for (let at = 1000; at >= 0; at -= 100) {
+      clockMs += 100;
+      reads.estimate.note(loadedBytes - at * bytesPerMs);
+    }
+  };
+  // The whole file in 10 s; the download has delivered up to 149 s of the 200 s: the moment at 150 s is a few ms away.
+  download(bytes.length / 10_000, Math.round((bytes.length * 149) / 200));
   reads.frontTime = { frontMs: 149_000, durationMs: 200_000 };
   assert.ok(reads.downloadMs(150_000) < 100, `the download reaches it in ${reads.downloadMs(150_000)} ms`);
   const near = collecting();
@@ -86,15 +96,45 @@ test('a preview of a moment the download in order is about to reach reads nothin
   assert.deepEqual([near.parts.length, fetched], [0, 0], 'no part, no byte');
   assert.equal(reads.idle, undefined, 'the download in order does not wait');
   // On a link of 1 byte per ms, from the start: minutes away, and the preview reads its parts.
-  link.bytesPerMs = 1;
-  reads.frontTime = { frontMs: 0, durationMs: 200_000 };
+  download(1, 1000);
+  reads.frontTime = { frontMs: 1, durationMs: 200_000 };
   const far = collecting();
   await reads.preview(150_000, 2, far, new AbortController().signal);
   assert.equal(far.parts.length, 2);
-  // Unknown rate: nothing to judge by, it reads.
-  link.bytesPerMs = undefined as unknown as number;
+  // Unknown rate (nothing measured yet): nothing to judge by, it reads.
+  reads.estimate = new DownloadEstimate({ now: () => clockMs });
   reads.frontTime = { frontMs: 149_000, durationMs: 200_000 };
   assert.equal(reads.downloadMs(150_000), Infinity);
+});
+
+test("a preview's reads are timed on the feed's clock: a moment the download reaches sooner than they took reads nothing", async () => {
+  // Each read takes a second on the clock the test moves (and no time on the wall).
+  let clockMs = 0;
+  let fetches = 0;
+  const reads = new SeekReads(async (start, end) => ((fetches += 1), (clockMs += 1000), bytes.slice(start, end)), bytes.length, () => T0, () => 0);
+  /** The download in order noted at the start for a second, the whole file in 100 s (1 s of recording in 0.5 s). */
+  const download = (loadedMs: number) => {
+    reads.estimate = new DownloadEstimate({ now: () => clockMs });
+    const bytesPerMs = bytes.length / 100_000;
+    const loadedBytes = Math.round((bytes.length * loadedMs) / 200_000);
+    for (let at = 1000; at >= 0; at -= 100) {
+      clockMs += 100;
+      reads.estimate.note(loadedBytes - at * bytesPerMs);
+    }
+    reads.frontTime = { frontMs: loadedMs, durationMs: 200_000 };
+  };
+  download(1000);
+  const far = collecting();
+  await reads.preview(150_000, 2, far, new AbortController().signal);
+  assert.equal(far.parts.length, 2, 'minutes away: it reads');
+  assert.ok(fetches >= 3, `its search and parts took ${fetches} reads, ${fetches} s on the feed's clock`);
+  // 5 s of recording ahead: 2.5 s of download, more than the 2 s assumed before a preview was timed, less than the last one took.
+  download(145_000);
+  assert.ok(Math.abs(reads.downloadMs(150_000) - 2500) < 100, `the download reaches it in ${reads.downloadMs(150_000)} ms`);
+  const near = collecting();
+  fetches = 0;
+  await reads.preview(150_000, 2, near, new AbortController().signal);
+  assert.deepEqual([near.parts.length, fetches], [0, 0], 'no part, no byte');
 });
 
 /** `file` served on loopback, Range requests answered; `sent()`: the bytes its answers carried. */

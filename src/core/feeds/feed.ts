@@ -1,4 +1,6 @@
+import type { RecordingError } from '../../format/errors.js';
 import type { RecordedEvent } from '../../format/events.js';
+import type { DownloadEstimate } from './download-estimate.js';
 import type { SeekPart, SeekPartSink } from './seek-reads.js';
 
 /**
@@ -30,8 +32,12 @@ export interface RecordingFeed {
    * seek reading); else resolves once it stopped reading.
    */
   preview?(timeMs: number, maxParts: number, sink: SeekPartSink, signal: AbortSignal): Promise<void> | undefined;
-  /** Bytes of the file the download in order has read (a file feed). */
-  readonly receivedBytes?: number;
+  /**
+   * How far the download in order has read the file, and when it reaches a moment
+   * (`download-estimate.ts`: the bytes still needed at the rate it advances), once known (a file
+   * feed, its chunk loaded).
+   */
+  readonly downloadEstimate?: DownloadEstimate | undefined;
   /** Stops for good (a new load, or the player closed). */
   close(): void;
 }
@@ -81,7 +87,7 @@ export interface FeedSink {
    */
   seekBytesDropped?(start: number, end: number): void;
   /** A part read for a seek did not decode; the seek waits for the download in order. */
-  seekPartFailed?(error: unknown): void;
+  seekPartFailed?(error: RecordingError): void;
   /** The recording is still being written: its length grows, and playing waits at its edge. */
   live(): void;
   /** A live recording: everything written so far has been delivered. */

@@ -5,6 +5,7 @@ import type { FeedSink, RecordingFeed } from './feed.js';
 import { ReadBuffers } from './read-buffers.js';
 import type { SeekPartSink, SeekReads } from './seek-reads.js';
 import type { EndReadFeed } from './end-read.js';
+import type { DownloadEstimate } from './download-estimate.js';
 import type { TailCost, TailDuration } from './tail-read.js';
 
 /** Where a recording comes from: an absolute URL (http(s), blob:, data:), or bytes in memory. */
@@ -79,6 +80,8 @@ export class FileFeed implements RecordingFeed {
   private frontTaken = 0;
   /** How far it has asked for the file: a preview does not fetch those bytes. */
   private frontRequested = 0;
+  /** When the download in order reaches a moment (made once the end read's chunk is in). */
+  downloadEstimate: DownloadEstimate | undefined;
 
   /** From start(): settles once the read has stopped (ended, failed or closed), when the sink hears nothing more. */
   stopped: Promise<void> | undefined;
@@ -90,18 +93,10 @@ export class FileFeed implements RecordingFeed {
 
   steer(): void {}
 
-  get receivedBytes(): number {
-    return this.frontBytes;
-  }
-
   /** A moment past what has arrived: read the parts it needs by range, while the download in order waits. */
   want(timeMs: number): void {
-    const { sink, seekReads } = this;
-    if (!sink || !seekReads || this.controller.signal.aborted) return;
-    seekReads.seek(timeMs, {
-      part: (part) => !this.controller.signal.aborted && (sink.seekPart?.(timeMs, part) ?? false),
-      fail: (error) => this.controller.signal.aborted || sink.seekPartFailed?.(error),
-    });
+    // Random access exists once the sink does (it comes with the end read).
+    this.seekReads?.seekFor(timeMs, this.sink!, this.controller.signal);
   }
 
   /** A few parts for a preview of a moment past what has arrived (a hover thumbnail), never in front of a seek. */
@@ -142,6 +137,7 @@ export class FileFeed implements RecordingFeed {
         filled = chunk.buffer;
         hashed = hashing.then((hasher) => hasher?.update(chunk));
         this.frontBytes += chunk.length;
+        this.downloadEstimate?.note(this.frontBytes);
         const result = await reader.push(chunk);
         const free = read.filter((buffer) => !reader.holds(buffer));
         if (free.length) {
@@ -191,7 +187,10 @@ export class FileFeed implements RecordingFeed {
   private async readEnd(access: SourceAccess, sink: FeedSink): Promise<Response | AsyncIterable<Uint8Array> | undefined> {
     const { signal } = this.controller;
     // Reading the end, and random access, are a chunk: it loads beside the first request.
-    const loading = import('./random-access.js').catch(() => undefined);
+    const loading = import('./random-access.js').then(
+      (chunk) => ((this.downloadEstimate = new chunk.DownloadEstimate(this.timing)), chunk),
+      () => undefined,
+    );
     const unreliable = (error: unknown): undefined => {
       signal.throwIfAborted();
       if (isAbort(error)) throw error;
@@ -206,7 +205,11 @@ export class FileFeed implements RecordingFeed {
       frontRequested: () => Math.max(this.frontBytes, this.frontTaken, this.frontRequested),
       requested: (end) => (this.frontRequested = end),
       tailRead: (cost) => (this.tailRead = cost),
-      seekReads: (seekReads) => (this.seekReads = seekReads),
+      seekReads: (seekReads) => {
+        // Previews judge by the one estimate (their reads timed on its clock, the feed's).
+        seekReads.estimate = this.downloadEstimate;
+        this.seekReads = seekReads;
+      },
     };
     if (access.local) {
       sink.rangeReads('local', 'the whole file is at hand');

@@ -70,6 +70,7 @@ export async function readByRanges(
   for (const { start, bytes } of fetched) seekReads.cache.keep(start, bytes);
   seekReads.cache.onDropped = (start, end) => signal.aborted || sink.seekBytesDropped?.(start, end);
   feed.seekReads(seekReads);
+  if (seekReads.estimate) seekReads.estimate.totalBytes = length;
   sink.lastParts?.(lastParts.map((part) => ({ ...part, untilMs: undefined })));
   return readFrontByRanges(url, seekReads.cache, signal, { turn: () => seekReads.idle, requested: feed.requested, taken: feed.taken, seekPoint: () => seekReads.takeSeekPoint() }, inFlight);
 }

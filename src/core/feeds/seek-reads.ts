@@ -1,9 +1,11 @@
-import { RecordingError } from '../../format/errors.js';
+import { ErrorReason, RecordingError } from '../../format/errors.js';
 import type { RecordedEvent } from '../../format/events.js';
 import { PartIndex } from '../../format/part-index.js';
 import { RecordingReader } from '../../format/reader.js';
 import { ByteCache } from './byte-cache.js';
 import type { ReadRange } from './byte-ranges.js';
+import type { DownloadEstimate } from './download-estimate.js';
+import type { FeedSink } from './feed.js';
 
 /** A seek reads back at most this many parts before it leaves the moment to the download in order. */
 export const MAX_SEEK_PARTS = 8;
@@ -34,8 +36,8 @@ export interface SeekPart {
 /** Where a seek's parts go: `part` answers whether the one before it is wanted too. */
 export interface SeekPartSink {
   part(part: SeekPart): boolean;
-  /** A part read for the seek does not decode: what decoded before it stays. */
-  fail(error: unknown): void;
+  /** A part read for the seek does not decode, or its bytes could not be read: what decoded before it stays. */
+  fail(error: RecordingError): void;
 }
 
 /**
@@ -89,9 +91,16 @@ export class SeekReads {
   }
 
   /** The download in order's ranges still streaming: a seek reads their bodies ahead, and cuts them where it reads inside them. */
-  inFlight: { drain(near: number): void; beforeSeekRead(start: number, end: number): Promise<void>; readonly bytesPerMs: number | undefined } | undefined;
+  inFlight: { drain(near: number): void; beforeSeekRead(start: number, end: number): Promise<void> } | undefined;
   /** Where the download in order is in time, and the whole duration (the end read's). */
   frontTime: { readonly frontMs: number; readonly durationMs: number | undefined } | undefined;
+  /** When the download in order reaches a moment (the feed's one estimate, on the feed's clock). */
+  estimate: DownloadEstimate | undefined;
+
+  /** The feed's clock (ms), which times a preview's reads. */
+  private now(): number {
+    return this.estimate?.clock.now() ?? performance.now();
+  }
   /** What the last preview's reads took (ms). */
   private previewReadMs = PREVIEW_READ_MS;
 
@@ -114,12 +123,21 @@ export class SeekReads {
     const near = this.offsetAt(targetMs);
     this.inFlight?.drain(Number.isFinite(near) ? near : 0);
     const run = this.readFor(targetMs, sink, current).catch((error: unknown) => {
-      if (current()) sink.fail(error);
+      if (current()) sink.fail(asRecordingError(error));
     });
     const tracked: Promise<void> = run.finally(() => {
       if (this.running === tracked) this.running = undefined;
     });
     this.running = tracked;
+  }
+
+  /** A seek to `targetMs` whose parts go to the feed's `sink`; nothing once `signal` aborted (a new load). */
+  seekFor(targetMs: number, sink: Pick<FeedSink, 'seekPart' | 'seekPartFailed'>, signal: AbortSignal): void {
+    if (signal.aborted) return;
+    this.seek(targetMs, {
+      part: (part) => !signal.aborted && (sink.seekPart?.(targetMs, part) ?? false),
+      fail: (error) => signal.aborted || sink.seekPartFailed?.(error),
+    });
   }
 
   /** Where the part holding the last seek's moment ends, once (undefined when no seek read a part since). */
@@ -145,11 +163,11 @@ export class SeekReads {
     const run = this.previewRun.then(async () => {
       if (!current()) return;
       this.previewFetched = 0;
-      const started = performance.now();
+      const started = this.now();
       await this.readFor(targetMs, sink, current, maxParts, (this.previewIndex ??= this.newIndex(this.previewRead, this.frontRequested)), this.previewRead, this.frontRequested).catch((error: unknown) => {
-        if (current() && !(error instanceof PreviewBytesSpent)) sink.fail(error);
+        if (current() && !(error instanceof PreviewBytesSpent)) sink.fail(asRecordingError(error));
       });
-      if (this.previewFetched > 0) this.previewReadMs = performance.now() - started;
+      if (this.previewFetched > 0) this.previewReadMs = this.now() - started;
     });
     this.previewRun = run;
     const tracked: Promise<void> = run.finally(() => {
@@ -159,14 +177,10 @@ export class SeekReads {
     return run;
   }
 
-  /**
-   * In how long (ms) the download in order would reach `targetMs` at the rate the link brought its
-   * last range: the bytes to it estimated in proportion to time between where the download is and
-   * the file's end. Infinity while the rate or the duration is not known.
-   */
+  /** In how long (ms) the download in order would reach `targetMs` (`estimate`); Infinity while that cannot be told. */
   downloadMs(targetMs: number): number {
-    const bytesPerMs = this.inFlight?.bytesPerMs;
-    return bytesPerMs ? (this.offsetAt(targetMs) - this.frontBytes()) / bytesPerMs : Infinity;
+    const { frontMs = 0, durationMs = NaN } = this.frontTime ?? {};
+    return this.estimate?.waitMs(targetMs, frontMs, durationMs) ?? Infinity;
   }
 
   /** Where `targetMs` is in the file, estimated in proportion to time from where the download in order is to the end; Infinity when not known. */
@@ -205,6 +219,11 @@ export class SeekReads {
   private newIndex(read: ReadRange, floor: () => number): PartIndex {
     return new PartIndex(read, this.cache.length, this.originWallMs(), floor);
   }
+}
+
+/** What went wrong reading parts for a seek, as the player reports it (a part that does not decode says why itself). */
+function asRecordingError(error: unknown): RecordingError {
+  return error instanceof RecordingError ? error : new RecordingError(ErrorReason.Corrupt, error instanceof Error ? error.message : String(error));
 }
 
 /** The events of one whole part (`bytes` from its header to its end); throws the reader's error when it does not decode. */
