@@ -1,7 +1,7 @@
 // A @web/test-runner plugin: the project's own recordings server (src/cli/serve.ts, with its playback
 // websocket) on loopback while the browser tests run, once without and once with a token. Tests
 // read the addresses from /__playback-servers and can drop every socket through
-// /__playback-servers/disconnect (to check that players reconnect). A third server, on a
+// /__playback-servers/disconnect (`?server=stepped` for the stepped server's; to check that players reconnect). A third server, on a
 // temporary folder and with CORS for the test page, runs the demo's live sessions:
 // /__playback-servers/live?durationMs=N starts one and answers `{ base, url, sessionId, durationMs }`.
 // Its sessions play their desktop on a time that stands still until a test moves it:
@@ -10,7 +10,8 @@
 // A fourth serves the Linux desktop sample of test/fixtures/linux (`linux` in /__playback-servers).
 // A fifth (`stepped`) paces its playback sockets on a time that stands still until a test moves it:
 // /__playback-servers/stepped/advance?ms=N fires the timers due in the next N ms, in order, and answers with
-// the viewers' stats (with &idle=1, once a playing viewer waits for its next event's time again).
+// the viewers' stats (with &idle=1, once a playing viewer waits for its next event's time again);
+// /__playback-servers/stepped/viewers answers them without moving the time.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -78,8 +79,11 @@ export function playbackServerPlugin() {
         const idle = steppedTime.pendingTimers > 0;
         return { body: JSON.stringify({ nowMs: steppedTime.now(), idle, viewers: servers.stepped.playback.viewers }), type: 'application/json' };
       }
+      if (context.path === '/__playback-servers/stepped/viewers') {
+        return { body: JSON.stringify({ nowMs: steppedTime.now(), viewers: servers.stepped.playback.viewers }), type: 'application/json' };
+      }
       if (context.path === '/__playback-servers/disconnect') {
-        servers.open.playback.disconnectAll();
+        (context.query.server === 'stepped' ? servers.stepped : servers.open).playback.disconnectAll();
         return { body: '{}', type: 'application/json' };
       }
     },
