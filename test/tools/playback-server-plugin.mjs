@@ -26,6 +26,7 @@ export function playbackServerPlugin() {
   let steppedTime;
   let liveTime;
   let liveSessions;
+  let recordLive;
   const address = (server) => `ws://127.0.0.1:${server.address().port}`;
   return {
     name: 'playback-server',
@@ -33,6 +34,7 @@ export function playbackServerPlugin() {
       const { serve } = await tsImport('../../src/cli/serve.ts', import.meta.url);
       const { liveSessionsExtension } = await tsImport('../../demo/live-sessions.ts', import.meta.url);
       const { FakeTime } = await tsImport('../helpers/fake-time.ts', import.meta.url);
+      ({ recordLive } = await tsImport('../helpers/live-time.ts', import.meta.url));
       const options = { recordingsDir: resolve(root, 'demo/recordings'), root, port: 0, host: '127.0.0.1' };
       servers.open = await serve(options);
       servers.token = await serve({ ...options, token: TEST_TOKEN });
@@ -62,12 +64,9 @@ export function playbackServerPlugin() {
       if (context.path === '/__playback-servers/live/advance') {
         const ms = Number(context.query.ms);
         if (!(ms >= 0)) return { status: 400, body: 'ms: a number of milliseconds', type: 'text/plain' };
-        await liveTime.advance(ms);
-        // A session writes its parts to disk between its timers: done once it waits for its next step again, or has ended.
-        const idleBy = Date.now() + 20_000;
-        while (liveTime.pendingTimers === 0 && liveSessions.size > 0 && Date.now() < idleBy) await new Promise((resolve) => setTimeout(resolve, 5));
+        const idle = await recordLive(liveTime, liveSessions, ms);
         const committedBytes = liveSessions.get(`${context.query.sid}.tar`)?.committedBytes ?? null;
-        return { body: JSON.stringify({ nowMs: liveTime.now(), idle: liveTime.pendingTimers > 0 || liveSessions.size === 0, live: liveSessions.size, committedBytes }), type: 'application/json' };
+        return { body: JSON.stringify({ nowMs: liveTime.now(), idle, live: liveSessions.size, committedBytes }), type: 'application/json' };
       }
       if (context.path === '/__playback-servers/stepped/advance') {
         const ms = Number(context.query.ms);
