@@ -41,7 +41,7 @@ const PLAYER = 'desktop-recording-player';
 /** Parts inside the player's open shadow root (`>>>` is puppeteer's deep combinator). */
 const part = (name: string) => `${PLAYER} >>> [part~="${name}"]`;
 
-type Logged = { name: string; time: number; src: string; at: number };
+type Logged = { name: string; time: number; src: string };
 
 /** Logs the player's events (they do not bubble: caught on the way down) into `window.playerEvents`. */
 function logPlayerEvents(): void {
@@ -51,7 +51,7 @@ function logPlayerEvents(): void {
   for (const name of names) {
     window.addEventListener(name, (event) => {
       const target = event.target as HTMLElement & { currentTime: number; src: string };
-      if (target.localName === 'desktop-recording-player') log.push({ name, time: target.currentTime, src: target.src, at: Math.round(performance.now()) });
+      if (target.localName === 'desktop-recording-player') log.push({ name, time: target.currentTime, src: target.src });
     }, true);
   }
 }
