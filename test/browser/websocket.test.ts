@@ -129,6 +129,14 @@ class SteppedPlayback {
     return rest;
   }
 
+  /** Moves the server's time (the player's stands still) until the player can play. */
+  async untilReady(): Promise<void> {
+    for (let steps = 0; this.element.readyState < 3; steps++) {
+      if (steps >= 40) throw new Error(`not ready to play within ${40 * STEP_MS} ms of the server's time`);
+      await this.advanceServer(STEP_MS);
+    }
+  }
+
   /** One turn: the server's time by `ms`, then the player's. */
   async turn(ms: number, idle = false): Promise<{ idle?: boolean }> {
     const server = await this.advanceServer(ms, idle);
@@ -204,10 +212,7 @@ describe('<desktop-recording-player> on a playback websocket', () => {
     const playback = await SteppedPlayback.start();
     try {
       const { element } = playback;
-      for (let steps = 0; element.readyState < 3; steps++) {
-        if (steps >= 40) throw new Error(`not ready to play within ${40 * STEP_MS} ms of the server's time`);
-        await playback.advanceServer(STEP_MS);
-      }
+      await playback.untilReady();
       await element.play();
       // Past what has arrived, while playing: the server fast-forwards there, then sends in real time
       // (here a message every few tens of milliseconds of recording).
@@ -240,10 +245,7 @@ describe('<desktop-recording-player> on a playback websocket', () => {
     const playback = await SteppedPlayback.start();
     try {
       const { element } = playback;
-      for (let steps = 0; element.readyState < 3; steps++) {
-        if (steps >= 40) throw new Error(`not ready to play within ${40 * STEP_MS} ms of the server's time`);
-        await playback.advanceServer(STEP_MS);
-      }
+      await playback.untilReady();
       await seekTo(element, 88);
       const log = eventLog(element, ['play', 'playing', 'waiting', 'pause', 'ended', 'error', 'emptied', 'durationchange']);
       let ended = false;
@@ -288,10 +290,7 @@ describe('<desktop-recording-player> on a playback websocket', () => {
     const playback = await SteppedPlayback.start();
     try {
       const { element, sockets } = playback;
-      for (let steps = 0; element.readyState < 3; steps++) {
-        if (steps >= 40) throw new Error(`not ready to play within ${40 * STEP_MS} ms of the server's time`);
-        await playback.advanceServer(STEP_MS);
-      }
+      await playback.untilReady();
       element.playbackRate = 8;
       const played = element.play();
       await playback.turnUntil(() => element.currentTime > 1, 'playing past 1 s');
