@@ -94,6 +94,8 @@ interface SteppedViewers {
   viewers: Array<{ bytesSent: number }>;
 }
 
+const steppedViewers = async () => (await (await fetch('/__playback-servers/stepped/viewers')).json()) as SteppedViewers;
+
 /**
  * A player of the stepped server whose engine runs in the page, and the two clocks the test moves in turns:
  * the server's by a step, then (once the page has every byte the server sent by then) the player's by as much.
@@ -107,10 +109,12 @@ class SteppedPlayback {
 
   static async start(): Promise<SteppedPlayback> {
     // Byte counts compare the page's open sockets with the server's viewers: an earlier test's viewer must be gone.
-    await until(async () => ((await (await fetch('/__playback-servers/stepped/viewers')).json()) as SteppedViewers).viewers.length === 0, 'no viewer of an earlier test is left on the stepped server');
+    await until(async () => (await steppedViewers()).viewers.length === 0, 'no viewer of an earlier test is left on the stepped server');
     const sockets = new CountedSockets();
     try {
       const element = await withEngineInPage(() => socketPlayer(socketUrl(servers.stepped)));
+      // Its socket is open on the server before the server's time moves (whose answers then wait for the viewer).
+      await until(async () => (await steppedViewers()).viewers.length === 1, 'the player is a viewer of the stepped server');
       return new SteppedPlayback(element, PageClock.install(), sockets);
     } catch (error) {
       sockets.restore();
@@ -129,11 +133,11 @@ class SteppedPlayback {
     return rest;
   }
 
-  /** Moves the server's time (the player's stands still) until the player can play. */
+  /** Moves the server's time (the player's stands still) until the player can play; each step once the server waits for its next event's time. */
   async untilReady(): Promise<void> {
     for (let steps = 0; this.element.readyState < 3; steps++) {
       if (steps >= 40) throw new Error(`not ready to play within ${40 * STEP_MS} ms of the server's time`);
-      await this.advanceServer(STEP_MS);
+      await this.advanceServer(STEP_MS, true);
     }
   }
 
@@ -148,11 +152,14 @@ class SteppedPlayback {
     return server;
   }
 
-  /** Turns until `done()` holds, failing after `maxSteps`. */
-  async turnUntil(done: () => boolean, what: string, maxSteps = 80): Promise<void> {
+  /**
+   * Turns until `done()` holds, failing after `maxSteps`. With `idle`, each server step ends once the server waits for its
+   * next event's time again (it has read and sent what was due): for a stream that does not reach its end meanwhile.
+   */
+  async turnUntil(done: () => boolean, what: string, maxSteps = 80, idle = false): Promise<void> {
     for (let step = 0; !done(); step++) {
       if (step >= maxSteps) throw new Error(`${what}: not within ${maxSteps * STEP_MS} ms of the clocks (at ${positionMs(this.element)} ms)`);
-      await this.turn(STEP_MS);
+      await this.turn(STEP_MS, idle);
     }
   }
 
@@ -293,7 +300,7 @@ describe('<desktop-recording-player> on a playback websocket', () => {
       await playback.untilReady();
       element.playbackRate = 8;
       const played = element.play();
-      await playback.turnUntil(() => element.currentTime > 1, 'playing past 1 s');
+      await playback.turnUntil(() => element.currentTime > 1, 'playing past 1 s', 80, true);
       await played;
       const droppedAt = element.currentTime;
       const log = eventLog(element, ['pause', 'ended', 'error', 'emptied', 'loadstart', 'abort']);
@@ -301,8 +308,9 @@ describe('<desktop-recording-player> on a playback websocket', () => {
       await fetch('/__playback-servers/disconnect?server=stepped');
       await until(() => sockets.sockets[0]!.closed, 'the page saw its socket drop');
       await until(() => sockets.sockets.length === 2, 'the player opened a new socket', 20_000);
+      await until(async () => (await steppedViewers()).viewers.length === 1, 'the new socket is a viewer of the server');
       // Playing on well past where the socket dropped needs the events of the new connection.
-      await playback.turnUntil(() => element.currentTime > Math.max(6, droppedAt + 4), 'playing on after the drop');
+      await playback.turnUntil(() => element.currentTime > Math.max(6, droppedAt + 4), 'playing on after the drop', 80, true);
       const paused = nextEvent(element, 'pause');
       element.pause();
       await paused;
