@@ -33,9 +33,9 @@ export async function engineCaughtUp(element: DesktopRecordingPlayer): Promise<v
 }
 
 /** Waits until `condition()` holds (checked every 20 ms), failing with `what` after `timeoutMs`. */
-export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   // Date.now: a test's page clock (test/helpers/page-clock.ts) may hold performance.now() still.
-  for (const started = Date.now(); !condition(); await sleep(20)) {
+  for (const started = Date.now(); !(await condition()); await sleep(20)) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting until ${what}`);
   }
 }

@@ -57,6 +57,126 @@ async function seekTo(element: DesktopRecordingPlayer, seconds: number): Promise
   await seeked;
 }
 
+/** The page's playback sockets: what each received (counted once every listener of a message ran, the player's too). */
+class CountedSockets {
+  readonly #realWebSocket = window.WebSocket;
+  readonly sockets: Array<{ received: number; closed: boolean }> = [];
+
+  constructor() {
+    const sockets = this.sockets;
+    window.WebSocket = class extends this.#realWebSocket {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        const counted = { received: 0, closed: false };
+        sockets.push(counted);
+        this.addEventListener('message', ({ data }: MessageEvent) => {
+          const size = typeof data === 'string' ? new TextEncoder().encode(data).length : (data as ArrayBuffer).byteLength;
+          setTimeout(() => (counted.received += size));
+        });
+        this.addEventListener('close', () => setTimeout(() => (counted.closed = true)));
+      }
+    };
+  }
+
+  /** Bytes received on the sockets still open. */
+  get receivedOpen(): number {
+    return this.sockets.reduce((sum, socket) => sum + (socket.closed ? 0 : socket.received), 0);
+  }
+
+  restore(): void {
+    window.WebSocket = this.#realWebSocket;
+  }
+}
+
+interface SteppedViewers {
+  nowMs: number;
+  idle?: boolean;
+  viewers: Array<{ bytesSent: number }>;
+}
+
+const steppedViewers = async () => (await (await fetch('/__playback-servers/stepped/viewers')).json()) as SteppedViewers;
+
+/**
+ * A player of the stepped server whose engine runs in the page, and the two clocks the test moves in turns:
+ * the server's by a step, then (once the page has every byte the server sent by then) the player's by as much.
+ */
+class SteppedPlayback {
+  private constructor(
+    readonly element: DesktopRecordingPlayer,
+    readonly clock: PageClock,
+    readonly sockets: CountedSockets,
+  ) {}
+
+  static async start(): Promise<SteppedPlayback> {
+    // Byte counts compare the page's open sockets with the server's viewers: an earlier test's viewer must be gone.
+    await until(async () => (await steppedViewers()).viewers.length === 0, 'no viewer of an earlier test is left on the stepped server');
+    const sockets = new CountedSockets();
+    try {
+      const element = await withEngineInPage(() => socketPlayer(socketUrl(servers.stepped)));
+      // Its socket is open on the server before the server's time moves (whose answers then wait for the viewer).
+      await until(async () => (await steppedViewers()).viewers.length === 1, 'the player is a viewer of the stepped server');
+      return new SteppedPlayback(element, PageClock.install(), sockets);
+    } catch (error) {
+      sockets.restore();
+      throw error;
+    }
+  }
+
+  /** Moves the server's time, then waits until the page has every byte it sent and the engine has taken them in. */
+  async advanceServer(ms: number, idle = false): Promise<{ idle?: boolean }> {
+    const answer = await fetch(`/__playback-servers/stepped/advance?ms=${ms}${idle ? '&idle=1' : ''}`);
+    expect(answer.status, 'the stepped server moved its time').to.equal(200);
+    const { nowMs, viewers, ...rest } = (await answer.json()) as SteppedViewers;
+    const sent = viewers.reduce((sum, viewer) => sum + viewer.bytesSent, 0);
+    await until(() => this.sockets.receivedOpen >= sent, `the page has the ${sent} bytes the server sent by ${nowMs} ms (it has ${this.sockets.receivedOpen})`, 20_000);
+    await engineCaughtUp(this.element);
+    return rest;
+  }
+
+  /** Moves the server's time (the player's stands still) until the player can play; each step once the server waits for its next event's time. */
+  async untilReady(): Promise<void> {
+    for (let steps = 0; this.element.readyState < 3; steps++) {
+      if (steps >= 40) throw new Error(`not ready to play within ${40 * STEP_MS} ms of the server's time`);
+      await this.advanceServer(STEP_MS, true);
+    }
+  }
+
+  /** One turn: the server's time by `ms`, then the player's. */
+  async turn(ms: number, idle = false): Promise<{ idle?: boolean }> {
+    const server = await this.advanceServer(ms, idle);
+    // Playing, the engine's next tick sees the clock moved and says so; waiting at the edge, its clock runs on unseen.
+    const ticked = this.element.readyState >= 3 && !this.element.paused ? firstEvent(this.element, ['timeupdate', 'waiting', 'ended']) : undefined;
+    this.clock.advance(ms);
+    await ticked;
+    await engineCaughtUp(this.element);
+    return server;
+  }
+
+  /**
+   * Turns until `done()` holds, failing after `maxSteps`. With `idle`, each server step ends once the server waits for its
+   * next event's time again (it has read and sent what was due): for a stream that does not reach its end meanwhile.
+   */
+  async turnUntil(done: () => boolean, what: string, maxSteps = 80, idle = false): Promise<void> {
+    for (let step = 0; !done(); step++) {
+      if (step >= maxSteps) throw new Error(`${what}: not within ${maxSteps * STEP_MS} ms of the clocks (at ${positionMs(this.element)} ms)`);
+      await this.turn(STEP_MS, idle);
+    }
+  }
+
+  stop(): void {
+    this.element.pause();
+    this.clock.uninstall();
+    this.sockets.restore();
+  }
+}
+
+/** The media events `element` fires from now on, with its position then. */
+function eventLog(element: DesktopRecordingPlayer, names: string[]): Array<{ name: string; timeMs: number }> {
+  const log: Array<{ name: string; timeMs: number }> = [];
+  for (const name of names) element.addEventListener(name, () => log.push({ name, timeMs: positionMs(element) }));
+  return log;
+}
+
 describe('<desktop-recording-player> on a playback websocket', () => {
   before(async () => {
     servers = (await (await fetch('/__playback-servers')).json()) as Servers;
@@ -96,36 +216,10 @@ describe('<desktop-recording-player> on a playback websocket', () => {
   it('plays on at the edge of what arrived, a little behind it, without stopping at every message', async () => {
     // The server and the player each on a clock the test moves, in turns: the server's by a quarter
     // second, then (once the page has every byte the server sent by then) the player's by as much.
-    let receivedBytes = 0;
-    const RealWebSocket = window.WebSocket;
-    let clock: PageClock | undefined;
+    const playback = await SteppedPlayback.start();
     try {
-      window.WebSocket = class extends RealWebSocket {
-        constructor(url: string | URL, protocols?: string | string[]) {
-          super(url, protocols);
-          // Counted once every listener of the message ran (the player's too).
-          this.addEventListener('message', ({ data }: MessageEvent) => {
-            const size = typeof data === 'string' ? new TextEncoder().encode(data).length : (data as ArrayBuffer).byteLength;
-            setTimeout(() => (receivedBytes += size));
-          });
-        }
-      };
-      const element = await withEngineInPage(() => socketPlayer(socketUrl(servers.stepped)));
-      /** Moves the server's time, then waits until the page has every byte it sent and the engine has taken them in. */
-      const advanceServer = async (ms: number, idle = false) => {
-        const answer = await fetch(`/__playback-servers/stepped/advance?ms=${ms}${idle ? '&idle=1' : ''}`);
-        expect(answer.status, 'the stepped server moved its time').to.equal(200);
-        const { nowMs, viewers, ...rest } = (await answer.json()) as { nowMs: number; idle: boolean; viewers: Array<{ bytesSent: number }> };
-        const sent = viewers.reduce((sum, viewer) => sum + viewer.bytesSent, 0);
-        await until(() => receivedBytes >= sent, `the page has the ${sent} bytes the server sent by ${nowMs} ms (it has ${receivedBytes})`, 20_000);
-        await engineCaughtUp(element);
-        return rest;
-      };
-      clock = PageClock.install();
-      for (let steps = 0; element.readyState < 3; steps++) {
-        if (steps >= 40) throw new Error(`not ready to play within ${40 * STEP_MS} ms of the server's time`);
-        await advanceServer(STEP_MS);
-      }
+      const { element } = playback;
+      await playback.untilReady();
       await element.play();
       // Past what has arrived, while playing: the server fast-forwards there, then sends in real time
       // (here a message every few tens of milliseconds of recording).
@@ -140,12 +234,7 @@ describe('<desktop-recording-player> on a playback websocket', () => {
       const trail: number[] = [];
       for (let step = 1; positionMs(element) < startMs + 2000; step++) {
         if (step > 20) throw new Error(`not 2 s on at the edge within ${20 * STEP_MS} ms of the clocks (at ${positionMs(element)} ms)`);
-        expect((await advanceServer(STEP_MS, true)).idle, 'the server waits for its next event').to.equal(true);
-        // Playing, the engine's next tick sees the clock moved and says so; waiting at the edge, its clock runs on unseen.
-        const ticked = element.readyState >= 3 ? firstEvent(element, ['timeupdate', 'waiting']) : undefined;
-        clock.advance(STEP_MS);
-        await ticked;
-        await engineCaughtUp(element);
+        expect((await playback.turn(STEP_MS, true)).idle, 'the server waits for its next event').to.equal(true);
         trail.push(lastEventAtOrBefore(startMs + step * STEP_MS) - positionMs(element));
       }
       // Once data came in beyond the edge, it plays on a little behind it and does not wait again.
@@ -153,25 +242,43 @@ describe('<desktop-recording-player> on a playback websocket', () => {
       expect(element.paused).to.equal(false);
       // Behind by at most the player's live lag (500 ms), never ahead of what arrived.
       for (const [step, behindMs] of trail.entries()) expect(behindMs, `trailing the edge after ${(step + 1) * STEP_MS} ms`).to.be.within(0, 500);
-      element.pause();
     } finally {
-      clock?.uninstall();
-      window.WebSocket = RealWebSocket;
+      playback.stop();
     }
   });
 
   it('plays to the end: ended fires and the duration becomes the real one', async () => {
-    const element = await socketPlayer(socketUrl(servers.open));
-    await nextEvent(element, 'canplay');
-    await seekTo(element, 88);
-    const ended = nextEvent(element, 'ended', 30000);
-    element.playbackRate = 16;
-    await element.play();
-    await ended;
-    // The hint stands: the stream has screen events only, and the session's idle tail is in the hint.
-    expect(element.duration).to.equal(DURATION_S);
-    expect(element.currentTime).to.equal(DURATION_S);
-    expect(element.error).to.equal(null);
+    // On the stepped server and the page clock, in turns: however busy the machine, the same events in the same order.
+    const playback = await SteppedPlayback.start();
+    try {
+      const { element } = playback;
+      await playback.untilReady();
+      await seekTo(element, 88);
+      const log = eventLog(element, ['play', 'playing', 'waiting', 'pause', 'ended', 'error', 'emptied', 'durationchange']);
+      let ended = false;
+      element.addEventListener('ended', () => (ended = true));
+      element.playbackRate = 16;
+      // Playing starts once data beyond the position arrives, which needs the server's time to move.
+      const played = element.play();
+      await playback.turnUntil(() => ended, 'playing to the end at 16×', 40);
+      await played;
+      // The hint stands: the stream has screen events only, and the session's idle tail is in the hint.
+      expect(element.duration).to.equal(DURATION_S);
+      expect(element.currentTime).to.equal(DURATION_S);
+      expect(element.error).to.equal(null);
+      const names = log.map((event) => event.name);
+      expect(names[0], 'play first').to.equal('play');
+      expect(names.slice(-2), 'pause, then ended, last').to.deep.equal(['pause', 'ended']);
+      expect(names.filter((name) => name === 'ended' || name === 'pause' || name === 'error' || name === 'emptied' || name === 'durationchange'), 'one pause and one ended; no error, reload or duration change').to.deep.equal(['pause', 'ended']);
+      // Playing and waiting alternate at the edge of what arrived, starting with playing.
+      const edge = names.filter((name) => name === 'playing' || name === 'waiting');
+      expect(edge[0]).to.equal('playing');
+      for (let at = 1; at < edge.length; at++) expect(edge[at], `${edge.join(', ')}`).to.not.equal(edge[at - 1]);
+      const times = log.map((event) => event.timeMs);
+      for (let at = 1; at < times.length; at++) expect(times[at]!, `position at ${log[at]!.name}`).to.be.at.least(times[at - 1]!);
+    } finally {
+      playback.stop();
+    }
   });
 
   it('sends the auth token first; a wrong one is refused with a server error', async () => {
@@ -186,21 +293,35 @@ describe('<desktop-recording-player> on a playback websocket', () => {
   });
 
   it('reconnects when the socket drops and resumes where the events stopped', async () => {
-    const element = await socketPlayer(socketUrl(servers.open));
-    await nextEvent(element, 'canplay');
-    element.playbackRate = 8;
-    await element.play();
-    await eventually(element, 'timeupdate', () => element.currentTime > 1, 'playing past 1 s');
-    const droppedAt = element.currentTime;
-    await fetch('/__playback-servers/disconnect');
-    // Playing on well past where the socket dropped needs the events of a new connection.
-    await eventually(element, 'timeupdate', () => element.currentTime > Math.max(6, droppedAt + 4), 'playing on after the drop');
-    const paused = nextEvent(element, 'pause');
-    element.pause();
-    await paused;
-    expect(element.error).to.equal(null);
-    expect(element.currentTime).to.be.greaterThan(6);
-    await expectReferenceScreen(element, 'after a reconnect');
+    // On the stepped server and the page clock, in turns; the player's own retry waits are real time (it waits for its new socket).
+    const playback = await SteppedPlayback.start();
+    try {
+      const { element, sockets } = playback;
+      await playback.untilReady();
+      element.playbackRate = 8;
+      const played = element.play();
+      await playback.turnUntil(() => element.currentTime > 1, 'playing past 1 s', 80, true);
+      await played;
+      const droppedAt = element.currentTime;
+      const log = eventLog(element, ['pause', 'ended', 'error', 'emptied', 'loadstart', 'abort']);
+      expect(sockets.sockets.length, 'one socket before the drop').to.equal(1);
+      await fetch('/__playback-servers/disconnect?server=stepped');
+      await until(() => sockets.sockets[0]!.closed, 'the page saw its socket drop');
+      await until(() => sockets.sockets.length === 2, 'the player opened a new socket', 20_000);
+      await until(async () => (await steppedViewers()).viewers.length === 1, 'the new socket is a viewer of the server');
+      // Playing on well past where the socket dropped needs the events of the new connection.
+      await playback.turnUntil(() => element.currentTime > Math.max(6, droppedAt + 4), 'playing on after the drop', 80, true);
+      const paused = nextEvent(element, 'pause');
+      element.pause();
+      await paused;
+      expect(element.error).to.equal(null);
+      expect(element.currentTime).to.be.greaterThan(6);
+      expect(log.map((event) => event.name), 'the drop is not seen: no error, no new load; only the pause asked for').to.deep.equal(['pause']);
+      expect(sockets.sockets.length, 'one reconnect').to.equal(2);
+      await expectReferenceScreen(element, 'after a reconnect');
+    } finally {
+      playback.stop();
+    }
   });
 
   it('starts at start-at by having the server fast-forward there', async () => {

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ViewerStats } from '../../src/cli/playback-socket-server.js';
 import type { ServeOptions } from '../../src/cli/serve.js';
+import { privateCommand } from './private-command.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -23,9 +24,12 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Runs `desktop-recording serve …args`: the built command (`npm run build` first), or the one at `bin` (an installed package's). */
-export function startCommand(args: string[], options: SpawnOptions = {}, bin = fileURLToPath(new URL('../../bin/desktop-recording.mjs', import.meta.url))): Promise<ServerProcess> {
-  return start(process.execPath, [bin, 'serve', ...args], options);
+/**
+ * Runs `desktop-recording serve …args`: the command built privately for this process (`private-command.ts`, so a
+ * concurrent `npm run build` cannot empty it), or the one at `bin` (an installed package's).
+ */
+export async function startCommand(args: string[], options: SpawnOptions = {}, bin?: string): Promise<ServerProcess> {
+  return start(process.execPath, [bin ?? (await privateCommand()).bin, 'serve', ...args], options);
 }
 
 /** Runs `serve(options)` from the sources in a child process (port 0, 127.0.0.1 unless given; `withLiveSessions`: the demo's). */

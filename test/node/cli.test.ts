@@ -14,9 +14,15 @@ import { multiPartGzipBomb } from '../helpers/recording-bytes.js';
 import { startCommand } from '../helpers/serve-process.js';
 import { textTile } from '../helpers/text-tile.js';
 import { copyWorkingTree } from '../helpers/working-tree-copy.js';
+import { privateCommand, type PrivateCommand } from '../helpers/private-command.js';
 
-// Runs the real command (bin → dist/cli.js); `npm test` builds dist before the Node tests.
-const run = (...args: string[]) => spawnSync('node', ['bin/desktop-recording.mjs', ...args], { encoding: 'utf8' });
+// Runs the real command (bin → dist/cli.js) of a private build made once for this file: an `npm run build`
+// that empties the working tree's dist/ meanwhile changes nothing here.
+let command: PrivateCommand;
+before(async () => {
+  command = await privateCommand();
+});
+const run = (...args: string[]) => spawnSync('node', [command.bin, ...args], { encoding: 'utf8' });
 
 describe('desktop-recording inspect', () => {
   let dir = '';
@@ -151,7 +157,7 @@ describe('desktop-recording inspect: hostile and unreadable files', () => {
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     const cases: [string, RegExp][] = [[locked, /permission denied/], [folder, /folder|not a file/], [fifo, /not a file/], [join(dir, 'missing.tar'), /no such file/]];
     for (const [path, reason] of cases) {
-      const result = spawnSync('node', ['bin/desktop-recording.mjs', 'inspect', path], { encoding: 'utf8', timeout: 20_000, ...asNobody });
+      const result = spawnSync('node', [command.bin, 'inspect', path], { encoding: 'utf8', timeout: 20_000, ...asNobody });
       assert.equal(result.status, 2, `${path}: ${result.stderr}`);
       assert.equal(result.stdout, '');
       assert.match(result.stderr, /^Cannot read .+: .+\n$/, 'one line');
@@ -219,7 +225,7 @@ describe('the committed sample recordings', () => {
 
 describe('desktop-recording serve (the built command)', () => {
   test('without a folder of recordings it is a usage error that says so', () => {
-    const result = spawnSync('node', ['bin/desktop-recording.mjs', 'serve', '--port', '0'], { encoding: 'utf8', timeout: 10_000 });
+    const result = spawnSync('node', [command.bin, 'serve', '--port', '0'], { encoding: 'utf8', timeout: 10_000 });
     assert.equal(result.status, 2);
     assert.match(result.stderr, /^serve needs the folder of recordings \(DIR\)\nUsage:/);
   });

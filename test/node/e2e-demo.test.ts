@@ -18,6 +18,8 @@ import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { liveSessionsExtension } from '../../demo/live-sessions.js';
 import { serve, type RecordingsServer } from '../../src/cli/serve.js';
 import { chromiumMissing, launchChromium } from '../helpers/chromium.js';
+import { FakeTime } from '../helpers/fake-time.js';
+import { recordLive } from '../helpers/live-time.js';
 import { loopbackUrl } from '../helpers/loopback.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,12 +28,20 @@ const HD = '9a7f3c21-0b4e-4f8a-8c3d-5e6f7a8b1080'; // bob@example.com → win-dc
 const SD = '6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720'; // alice@example.com → win-dev-01, 1280×720
 const SEEK_TO = 44;
 const LIVE_MS = 3000;
+/** The live session's time moves on by this much at a time. */
+const LIVE_STEP_MS = 250;
+/**
+ * After a step, how long the test waits for the player to start before the session records the next one. The
+ * player in the page runs on its own clock: it sees the live edge when data comes after its read of the file
+ * waited a moment (80 ms), which a quiet desktop gives it.
+ */
+const LIVE_QUIET_MS = 250;
 
 const PLAYER = 'desktop-recording-player';
 /** Parts inside the player's open shadow root (`>>>` is puppeteer's deep combinator). */
 const part = (name: string) => `${PLAYER} >>> [part~="${name}"]`;
 
-type Logged = { name: string; time: number; src: string; at: number };
+type Logged = { name: string; time: number; src: string };
 
 /** Logs the player's events (they do not bubble: caught on the way down) into `window.playerEvents`. */
 function logPlayerEvents(): void {
@@ -41,7 +51,7 @@ function logPlayerEvents(): void {
   for (const name of names) {
     window.addEventListener(name, (event) => {
       const target = event.target as HTMLElement & { currentTime: number; src: string };
-      if (target.localName === 'desktop-recording-player') log.push({ name, time: target.currentTime, src: target.src, at: Math.round(performance.now()) });
+      if (target.localName === 'desktop-recording-player') log.push({ name, time: target.currentTime, src: target.src });
     }, true);
   }
 }
@@ -50,6 +60,9 @@ describe('the demo page, end to end', { skip: chromiumMissing }, () => {
   let dir = '';
   let server: RecordingsServer;
   let base = '';
+  /** The time the live sessions play their desktop by: it stands still until the test moves it. */
+  const liveTime = new FakeTime();
+  let liveSessions: { readonly size: number };
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -62,7 +75,9 @@ describe('the demo page, end to end', { skip: chromiumMissing }, () => {
     assert.ok(existsSync(join(root, 'dist/desktop-recording-player.js')), 'dist/ is not built: run `npm run build` first');
     dir = await mkdtemp(join(tmpdir(), 'drp-e2e-'));
     for (const sid of [HD, SD]) await copyFile(join(root, 'demo/recordings', `${sid}.tar`), join(dir, `${sid}.tar`));
-    server = await serve({ recordingsDir: dir, root, port: 0, host: '127.0.0.1', extension: liveSessionsExtension(dir, { defaultDurationMs: LIVE_MS }) });
+    const live = liveSessionsExtension(dir, { defaultDurationMs: LIVE_MS, time: liveTime });
+    liveSessions = live.sessions;
+    server = await serve({ recordingsDir: dir, root, port: 0, host: '127.0.0.1', extension: live });
     base = loopbackUrl(server);
     // The reference the browser tests use: every tile of the file painted in order (no player code).
     const bundled = await build({
@@ -327,12 +342,32 @@ describe('the demo page, end to end', { skip: chromiumMissing }, () => {
     const sid = new URL(page.url()).searchParams.get('sid')!;
     assert.ok(sid && sid !== HD && sid !== SD, `the live session is selected (${sid})`);
     assert.equal(await attributeOf('#rows tr:first-child', 'data-sid'), sid);
-    await playerEvent('playing', since);
+    // The session records as the test moves its time, a step at a time, each written before the next. Until the
+    // player plays, each step is followed by a quiet moment in which it may start.
+    let recordedMs = 0;
+    const record = async () => {
+      assert.ok(await recordLive(liveTime, liveSessions, LIVE_STEP_MS), 'the session wrote what was due');
+      recordedMs += LIVE_STEP_MS;
+    };
+    const played = () => page.evaluate((from) => (window as unknown as { playerEvents: Logged[] }).playerEvents.slice(from).some((event) => event.name === 'playing'), since);
+    while (!(await played())) {
+      if (recordedMs >= LIVE_MS - 1000) throw new Error(`the player did not start within ${recordedMs} ms of the session's ${LIVE_MS}`);
+      await record();
+      await playerEvent('playing', since, page, LIVE_QUIET_MS).catch(() => undefined);
+    }
+    assert.equal(liveSessions.size, 1, 'the session is still live');
     const loadstart = (await page.evaluate(() => (window as unknown as { playerEvents: Logged[] }).playerEvents)).slice(since).filter((event) => event.name === 'loadstart').at(-1)!;
     assert.equal(loadstart.src, `/recordings/${sid}.tar`);
+    // Recorded to 2.5 s, the player plays on to 2 s (it trails a live edge by half a second), while the session is live.
+    while (recordedMs < 2500) await record();
     await page.waitForFunction(() => (document.querySelector('desktop-recording-player') as unknown as { currentTime: number }).currentTime > 1.5, { timeout: 10000 });
     assert.equal((await playerState()).error, null);
+    assert.equal(liveSessions.size, 1, 'the session is still live');
     // When the session ends, the list says so (it is read again while something in it is live).
+    while (liveSessions.size > 0) {
+      if (recordedMs > 2 * LIVE_MS) throw new Error(`the session did not end within ${recordedMs} ms of its time`);
+      await record();
+    }
     await page.waitForFunction(() => document.querySelector('#rows .badge--live') === null, { timeout: LIVE_MS + 8000 });
     assert.equal((await playerState()).error, null);
     // The player read the file as it grew (live), and has the whole recording now.

@@ -14,6 +14,7 @@ import WebSocket from 'ws';
 import { encodeTdp } from '../../src/format/tdp.js';
 import { createRecorder, memorySink } from '../../src/recorder/index.js';
 import { multiPartGzipBomb } from '../helpers/recording-bytes.js';
+import { privateCommand } from '../helpers/private-command.js';
 import { startCommand, startCommandOnManualTime, startServerModule, type ManualTime, type ServerProcess } from '../helpers/serve-process.js';
 
 /** A small valid recording (`durationMs` long, events every `stepMs`). */
@@ -309,8 +310,9 @@ describe('recordings server: the access token', () => {
     }
   });
 
-  test('bad token options are usage errors', () => {
-    const run = (...args: string[]) => spawnSync(process.execPath, ['bin/desktop-recording.mjs', 'serve', dir, ...args], { encoding: 'utf8', timeout: 10_000 });
+  test('bad token options are usage errors', async () => {
+    const { bin } = await privateCommand();
+    const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'serve', dir, ...args], { encoding: 'utf8', timeout: 10_000 });
     assert.equal(run('--token-file', join(dir, 'missing.txt')).status, 2);
     assert.equal(run('--token', 'a', '--token-file', join(dir, 'token.txt')).status, 2);
   });
@@ -489,8 +491,8 @@ describe('recordings server: playback websocket limits', () => {
     }
   });
 
-  test('the limits take positive whole numbers only', () => {
-    const bin = new URL('../../bin/desktop-recording.mjs', import.meta.url).pathname;
+  test('the limits take positive whole numbers only', async () => {
+    const { bin } = await privateCommand();
     for (const args of [['--max-restarts', '0'], ['--max-viewers', '0'], ['--max-restarts', '2.5'], ['--max-viewers', 'many']]) {
       const run = spawnSync(process.execPath, [bin, 'serve', dir, '--port', '0', ...args], { encoding: 'utf8', timeout: 30_000 });
       assert.equal(run.status, 2, `${args.join(' ')}: exit 2`);

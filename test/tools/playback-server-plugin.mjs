@@ -1,7 +1,7 @@
 // A @web/test-runner plugin: the project's own recordings server (src/cli/serve.ts, with its playback
 // websocket) on loopback while the browser tests run, once without and once with a token. Tests
 // read the addresses from /__playback-servers and can drop every socket through
-// /__playback-servers/disconnect (to check that players reconnect). A third server, on a
+// /__playback-servers/disconnect (`?server=stepped` for the stepped server's; to check that players reconnect). A third server, on a
 // temporary folder and with CORS for the test page, runs the demo's live sessions:
 // /__playback-servers/live?durationMs=N starts one and answers `{ base, url, sessionId, durationMs }`.
 // Its sessions play their desktop on a time that stands still until a test moves it:
@@ -10,7 +10,8 @@
 // A fourth serves the Linux desktop sample of test/fixtures/linux (`linux` in /__playback-servers).
 // A fifth (`stepped`) paces its playback sockets on a time that stands still until a test moves it:
 // /__playback-servers/stepped/advance?ms=N fires the timers due in the next N ms, in order, and answers with
-// the viewers' stats (with &idle=1, once a playing viewer waits for its next event's time again).
+// the viewers' stats (with &idle=1, once a playing viewer waits for its next event's time again);
+// /__playback-servers/stepped/viewers answers them without moving the time.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,6 +26,7 @@ export function playbackServerPlugin() {
   let steppedTime;
   let liveTime;
   let liveSessions;
+  let recordLive;
   const address = (server) => `ws://127.0.0.1:${server.address().port}`;
   return {
     name: 'playback-server',
@@ -32,6 +34,7 @@ export function playbackServerPlugin() {
       const { serve } = await tsImport('../../src/cli/serve.ts', import.meta.url);
       const { liveSessionsExtension } = await tsImport('../../demo/live-sessions.ts', import.meta.url);
       const { FakeTime } = await tsImport('../helpers/fake-time.ts', import.meta.url);
+      ({ recordLive } = await tsImport('../helpers/live-time.ts', import.meta.url));
       const options = { recordingsDir: resolve(root, 'demo/recordings'), root, port: 0, host: '127.0.0.1' };
       servers.open = await serve(options);
       servers.token = await serve({ ...options, token: TEST_TOKEN });
@@ -61,12 +64,9 @@ export function playbackServerPlugin() {
       if (context.path === '/__playback-servers/live/advance') {
         const ms = Number(context.query.ms);
         if (!(ms >= 0)) return { status: 400, body: 'ms: a number of milliseconds', type: 'text/plain' };
-        await liveTime.advance(ms);
-        // A session writes its parts to disk between its timers: done once it waits for its next step again, or has ended.
-        const idleBy = Date.now() + 20_000;
-        while (liveTime.pendingTimers === 0 && liveSessions.size > 0 && Date.now() < idleBy) await new Promise((resolve) => setTimeout(resolve, 5));
+        const idle = await recordLive(liveTime, liveSessions, ms);
         const committedBytes = liveSessions.get(`${context.query.sid}.tar`)?.committedBytes ?? null;
-        return { body: JSON.stringify({ nowMs: liveTime.now(), idle: liveTime.pendingTimers > 0 || liveSessions.size === 0, live: liveSessions.size, committedBytes }), type: 'application/json' };
+        return { body: JSON.stringify({ nowMs: liveTime.now(), idle, live: liveSessions.size, committedBytes }), type: 'application/json' };
       }
       if (context.path === '/__playback-servers/stepped/advance') {
         const ms = Number(context.query.ms);
@@ -78,8 +78,11 @@ export function playbackServerPlugin() {
         const idle = steppedTime.pendingTimers > 0;
         return { body: JSON.stringify({ nowMs: steppedTime.now(), idle, viewers: servers.stepped.playback.viewers }), type: 'application/json' };
       }
+      if (context.path === '/__playback-servers/stepped/viewers') {
+        return { body: JSON.stringify({ nowMs: steppedTime.now(), viewers: servers.stepped.playback.viewers }), type: 'application/json' };
+      }
       if (context.path === '/__playback-servers/disconnect') {
-        servers.open.playback.disconnectAll();
+        (context.query.server === 'stepped' ? servers.stepped : servers.open).playback.disconnectAll();
         return { body: '{}', type: 'application/json' };
       }
     },
