@@ -26,6 +26,8 @@ export type ScreenUpdate =
    */
   | { kind: 'fastpath'; timeMs: number; pdu: TileImage; flags?: number; rects?: number; slot?: number; stateOnly?: boolean; covered?: Uint8Array; undrawableCodec?: number };
 
+type PointerUpdate = Extract<ScreenUpdate, { kind: 'pointer' }>;
+
 /** Side of the grid cells used to find tiles that later tiles paint over completely. */
 export const COVERAGE_CELL = 64;
 
@@ -34,7 +36,14 @@ export const COVERAGE_CELL = 64;
  * seeking replays from here). Appends only; times never go backwards.
  */
 export class ScreenTimeline {
-  private readonly list: ScreenUpdate[] = [];
+  /** The updates in order; a pointer position is where its time, x and y start in `pointerSamples`. */
+  private readonly list: Array<ScreenUpdate | number> = [];
+  /**
+   * Pointer positions as numbers (time, x, y), not an object each: a recording can move the pointer
+   * hundreds of thousands of times, and an object kept for each survived the young generation's
+   * collections until it grew to its largest.
+   */
+  private readonly pointerSamples: number[] = [];
   /** Indices of `resize` updates, ascending: every seek starts from one. */
   private readonly resizes: number[] = [];
   /** Indices of `pointer` updates, ascending: a seek puts the pointer where it last was. */
@@ -64,8 +73,15 @@ export class ScreenTimeline {
   }
 
   get lastTimeMs(): number {
-    return this.list[this.list.length - 1]?.timeMs ?? 0;
+    return this.list.length === 0 ? 0 : this.timeAt(this.list.length - 1);
   }
+
+  /** The time of the update at `index`. */
+  timeAt(index: number): number {
+    const entry = this.list[index]!;
+    return typeof entry === 'number' ? this.pointerSamples[entry]! : entry.timeMs;
+  }
+
 
   /** The first screen size of the recording, once known. */
   get firstScreen(): Extract<ScreenUpdate, { kind: 'resize' }> | undefined {
@@ -74,7 +90,10 @@ export class ScreenTimeline {
   }
 
   at(index: number): ScreenUpdate {
-    return this.list[index]!;
+    const entry = this.list[index]!;
+    // A pointer position as an update: a new object each time (nothing keeps them).
+    const samples = this.pointerSamples;
+    return typeof entry === 'number' ? { kind: 'pointer', timeMs: samples[entry]!, x: samples[entry + 1]!, y: samples[entry + 2]! } : entry;
   }
 
   add(update: ScreenUpdate): void {
@@ -84,8 +103,12 @@ export class ScreenTimeline {
       this.screenWidth = update.width;
       this.screenHeight = update.height;
       this.scanner?.reset(update.width, update.height);
-    } else if (update.kind === 'pointer') this.pointers.push(this.list.length);
-    else if (update.kind === 'fastpath') {
+    } else if (update.kind === 'pointer') {
+      this.pointers.push(this.list.length);
+      this.list.push(this.pointerSamples.length);
+      this.pointerSamples.push(update.timeMs, update.x, update.y);
+      return;
+    } else if (update.kind === 'fastpath') {
       this.fastPathUpdates += 1;
       if ((update.flags ?? 0) & ScanFlag.PointerShape) this.pointerShapes.push(this.list.length);
     }
@@ -158,7 +181,7 @@ export class ScreenTimeline {
 
   /** Index of the first update later than `timeMs` (= how many updates are due at `timeMs`). */
   indexAfter(timeMs: number): number {
-    return countWhile(this.list.length, (index) => this.list[index]!.timeMs <= timeMs);
+    return countWhile(this.list.length, (index) => this.timeAt(index) <= timeMs);
   }
 
   /**
@@ -168,7 +191,8 @@ export class ScreenTimeline {
   tileTimeBeside(timeMs: number, direction: 1 | -1, counts: (update: ScreenUpdate) => boolean = () => true): number | undefined {
     if (direction === 1) {
       for (let index = this.indexAfter(timeMs); index < this.list.length; index++) {
-        if (changesScreen(this.list[index]!) && counts(this.list[index]!)) return this.list[index]!.timeMs;
+        const update = this.list[index]!;
+        if (changesScreen(update) && counts(update)) return update.timeMs;
       }
       return undefined;
     }
@@ -185,15 +209,16 @@ export class ScreenTimeline {
     return index === undefined ? undefined : { index, update: this.list[index] as Extract<ScreenUpdate, { kind: 'resize' }> };
   }
 
-  /** The last pointer position before index `end`. */
-  lastPointerBefore(end: number): Extract<ScreenUpdate, { kind: 'pointer' }> | undefined {
-    const index = lastIndexBefore(this.pointers, end);
-    return index === undefined ? undefined : (this.list[index] as Extract<ScreenUpdate, { kind: 'pointer' }>);
+  /** The last pointer position before index `end` (and at `from` or after). */
+  lastPointerBefore(end: number, from = 0): PointerUpdate | undefined {
+    const index = lastIndexBefore(this.pointers, end) ?? -1;
+    return index < from ? undefined : (this.at(index) as PointerUpdate);
   }
 }
 
-function changesScreen(update: ScreenUpdate): boolean {
-  return update.kind === 'tile' || update.kind === 'fastpath';
+/** Whether a timeline entry is a tile or fast-path update (a pointer position's number is neither). */
+function changesScreen(update: ScreenUpdate | number): update is ScreenUpdate {
+  return typeof update === 'object' && (update.kind === 'tile' || update.kind === 'fastpath');
 }
 
 /** The largest of the ascending `indices` below `end`. */
@@ -262,13 +287,8 @@ export function planReplay(timeline: ScreenTimeline, from: number, end: number, 
   }
   kept.reverse();
   // The pointer survives resizes, so its last position may lie before the resize.
-  for (let index = end - 1; index >= from; index--) {
-    const update = timeline.at(index);
-    if (update.kind === 'pointer') {
-      kept.push(update);
-      break;
-    }
-  }
+  const pointer = timeline.lastPointerBefore(end, from);
+  if (pointer) kept.push(pointer);
   return kept;
 }
 
