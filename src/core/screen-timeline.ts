@@ -28,6 +28,9 @@ export type ScreenUpdate =
 
 type PointerUpdate = Extract<ScreenUpdate, { kind: 'pointer' }>;
 
+/** Pointer samples a block of `ScreenTimeline.pointerBlocks` holds (96 KiB). */
+const POINTER_BLOCK = 4096;
+
 /** Side of the grid cells used to find tiles that later tiles paint over completely. */
 export const COVERAGE_CELL = 64;
 
@@ -36,14 +39,16 @@ export const COVERAGE_CELL = 64;
  * seeking replays from here). Appends only; times never go backwards.
  */
 export class ScreenTimeline {
-  /** The updates in order; a pointer position is where its time, x and y start in `pointerSamples`. */
+  /** The updates in order; a pointer position is the number of its sample in `pointerBlocks`. */
   private readonly list: Array<ScreenUpdate | number> = [];
   /**
-   * Pointer positions as numbers (time, x, y), not an object each: a recording can move the pointer
-   * hundreds of thousands of times, and an object kept for each survived the young generation's
-   * collections until it grew to its largest.
+   * Pointer positions as numbers (time, x, y), POINTER_BLOCK to a block, not an object each: a
+   * recording can move the pointer hundreds of thousands of times, and an object kept for each (or
+   * an array grown by copying) survived the young generation's collections until it grew to its
+   * largest. Blocks are added, never copied.
    */
-  private readonly pointerSamples: number[] = [];
+  private readonly pointerBlocks: Float64Array[] = [];
+  private pointerCount = 0;
   /** Indices of `resize` updates, ascending: every seek starts from one. */
   private readonly resizes: number[] = [];
   /** Indices of `pointer` updates, ascending: a seek puts the pointer where it last was. */
@@ -79,7 +84,7 @@ export class ScreenTimeline {
   /** The time of the update at `index`. */
   timeAt(index: number): number {
     const entry = this.list[index]!;
-    return typeof entry === 'number' ? this.pointerSamples[entry]! : entry.timeMs;
+    return typeof entry === 'number' ? this.pointerSample(entry)[0] : entry.timeMs;
   }
 
 
@@ -92,8 +97,16 @@ export class ScreenTimeline {
   at(index: number): ScreenUpdate {
     const entry = this.list[index]!;
     // A pointer position as an update: a new object each time (nothing keeps them).
-    const samples = this.pointerSamples;
-    return typeof entry === 'number' ? { kind: 'pointer', timeMs: samples[entry]!, x: samples[entry + 1]!, y: samples[entry + 2]! } : entry;
+    if (typeof entry !== 'number') return entry;
+    const [timeMs, x, y] = this.pointerSample(entry);
+    return { kind: 'pointer', timeMs, x, y };
+  }
+
+  /** A pointer sample's time, x and y. */
+  private pointerSample(sample: number): [number, number, number] {
+    const at = (sample % POINTER_BLOCK) * 3;
+    const block = this.pointerBlocks[Math.floor(sample / POINTER_BLOCK)]!;
+    return [block[at]!, block[at + 1]!, block[at + 2]!];
   }
 
   add(update: ScreenUpdate): void {
@@ -105,8 +118,10 @@ export class ScreenTimeline {
       this.scanner?.reset(update.width, update.height);
     } else if (update.kind === 'pointer') {
       this.pointers.push(this.list.length);
-      this.list.push(this.pointerSamples.length);
-      this.pointerSamples.push(update.timeMs, update.x, update.y);
+      const at = (this.pointerCount % POINTER_BLOCK) * 3;
+      if (at === 0) this.pointerBlocks.push(new Float64Array(POINTER_BLOCK * 3));
+      this.pointerBlocks.at(-1)!.set([update.timeMs, update.x, update.y], at);
+      this.list.push(this.pointerCount++);
       return;
     } else if (update.kind === 'fastpath') {
       this.fastPathUpdates += 1;
