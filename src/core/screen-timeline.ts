@@ -28,7 +28,7 @@ export type ScreenUpdate =
 
 type PointerUpdate = Extract<ScreenUpdate, { kind: 'pointer' }>;
 
-/** Pointer samples a block of `ScreenTimeline.pointerBlocks` holds (96 KiB). */
+/** Pointer samples a block of `ScreenTimeline.pointerBlocks` holds (128 KiB). */
 const POINTER_BLOCK = 4096;
 
 /** Side of the grid cells used to find tiles that later tiles paint over completely. */
@@ -42,7 +42,8 @@ export class ScreenTimeline {
   /** The updates in order; a pointer position is the number of its sample in `pointerBlocks`. */
   private readonly list: Array<ScreenUpdate | number> = [];
   /**
-   * Pointer positions as numbers (time, x, y), POINTER_BLOCK to a block, not an object each: a
+   * Pointer positions as numbers (time, x, y, index in `list`: a seek puts the pointer where it
+   * last was), POINTER_BLOCK to a block, not an object each: a
    * recording can move the pointer hundreds of thousands of times, and an object kept for each (or
    * an array grown by copying) survived the young generation's collections until it grew to its
    * largest. Blocks are added, never copied.
@@ -51,8 +52,6 @@ export class ScreenTimeline {
   private pointerCount = 0;
   /** Indices of `resize` updates, ascending: every seek starts from one. */
   private readonly resizes: number[] = [];
-  /** Indices of `pointer` updates, ascending: a seek puts the pointer where it last was. */
-  private readonly pointers: number[] = [];
   private fastPathUpdates = 0;
   /** Indices of fast-path updates that set the cursor's shape, ascending. */
   private readonly pointerShapes: number[] = [];
@@ -102,11 +101,11 @@ export class ScreenTimeline {
     return { kind: 'pointer', timeMs, x, y };
   }
 
-  /** A pointer sample's time, x and y. */
-  private pointerSample(sample: number): [number, number, number] {
-    const at = (sample % POINTER_BLOCK) * 3;
+  /** A pointer sample's time, x, y and index. */
+  private pointerSample(sample: number): [number, number, number, number] {
+    const at = (sample % POINTER_BLOCK) * 4;
     const block = this.pointerBlocks[Math.floor(sample / POINTER_BLOCK)]!;
-    return [block[at]!, block[at + 1]!, block[at + 2]!];
+    return [block[at]!, block[at + 1]!, block[at + 2]!, block[at + 3]!];
   }
 
   add(update: ScreenUpdate): void {
@@ -117,10 +116,9 @@ export class ScreenTimeline {
       this.screenHeight = update.height;
       this.scanner?.reset(update.width, update.height);
     } else if (update.kind === 'pointer') {
-      this.pointers.push(this.list.length);
-      const at = (this.pointerCount % POINTER_BLOCK) * 3;
-      if (at === 0) this.pointerBlocks.push(new Float64Array(POINTER_BLOCK * 3));
-      this.pointerBlocks.at(-1)!.set([update.timeMs, update.x, update.y], at);
+      const at = (this.pointerCount % POINTER_BLOCK) * 4;
+      if (at === 0) this.pointerBlocks.push(new Float64Array(POINTER_BLOCK * 4));
+      this.pointerBlocks.at(-1)!.set([update.timeMs, update.x, update.y, this.list.length], at);
       this.list.push(this.pointerCount++);
       return;
     } else if (update.kind === 'fastpath') {
@@ -226,7 +224,8 @@ export class ScreenTimeline {
 
   /** The last pointer position before index `end` (and at `from` or after). */
   lastPointerBefore(end: number, from = 0): PointerUpdate | undefined {
-    const index = lastIndexBefore(this.pointers, end) ?? -1;
+    const count = countWhile(this.pointerCount, (sample) => this.pointerSample(sample)[3] < end);
+    const index = count === 0 ? -1 : this.pointerSample(count - 1)[3];
     return index < from ? undefined : (this.at(index) as PointerUpdate);
   }
 }

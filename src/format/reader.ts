@@ -69,7 +69,7 @@ const NATIVE_RETAIN_LIMIT = 16 * 1024 * 1024;
 const INFLATE_STEP_BYTES = 64 * 1024;
 
 /**
- * Events handed to a `push`'s or `end`'s `take` at a time while records decode. A 64 KiB piece of
+ * Events handed to `onEvents` at a time while records decode. A 64 KiB piece of
  * small records (pointer moves, alerts) holds about 7,000 events: held all at once, they outlived
  * the young generation's collections and made it grow to its largest size.
  */
@@ -122,8 +122,12 @@ export class RecordingReader {
     error instanceof Error ? error : new Error(String(error)),
   );
   private decoder: AuditEventDecoder | undefined;
-  /** The current `push`'s or `end`'s `take`. */
-  private handOut: ((events: RecordedEvent[]) => void) | undefined;
+  /**
+   * When set, events go here while they decode, in order, at most EVENT_BATCH at a time, and `push`
+   * and `end` return only the last few: a piece of many small records never keeps all of its events
+   * at once. It must not throw.
+   */
+  onEvents: ((events: RecordedEvent[]) => void) | undefined;
 
   constructor(options: Partial<ReaderOptions> = {}) {
     this.options = { ...defaults(), ...options };
@@ -145,13 +149,10 @@ export class RecordingReader {
   /**
    * Reads the next bytes of the file. The reader may keep a view of `chunk` until the part it
    * belongs to ends (to replay it if the native inflater fails): do not change its bytes while
-   * `holds(chunk.buffer)`. With `take`, events are handed to it while they decode, in order, at
-   * most EVENT_BATCH at a time (the result then holds only the last few), so a piece of many small
-   * records never keeps all of its events at once.
+   * `holds(chunk.buffer)`. With `onEvents` set, the result holds only the last few events.
    */
-  async push(chunk: Uint8Array, take?: (events: RecordedEvent[]) => void): Promise<ReadResult> {
+  async push(chunk: Uint8Array): Promise<ReadResult> {
     const events: RecordedEvent[] = [];
-    this.handOut = take;
     if (this.state !== 'failed') {
       try {
         await this.loadDecoder();
@@ -163,10 +164,9 @@ export class RecordingReader {
     return this.result(events);
   }
 
-  /** The file has no more bytes; `take` as in `push`. */
-  async end(take?: (events: RecordedEvent[]) => void): Promise<ReadResult> {
+  /** The file has no more bytes. */
+  async end(): Promise<ReadResult> {
     const events: RecordedEvent[] = [];
-    this.handOut = take;
     if (this.state !== 'failed') {
       try {
         this.checkComplete(await this.drainTruncatedPart(events));
@@ -192,7 +192,6 @@ export class RecordingReader {
   }
 
   private result(events: RecordedEvent[]): ReadResult {
-    this.handOut = undefined;
     return this.failure ? { events, error: this.failure } : { events };
   }
 
@@ -402,7 +401,7 @@ export class RecordingReader {
     this.lastIndex = recorded.index;
     this.counters.events += 1;
     events.push(recorded);
-    if (this.handOut && events.length >= EVENT_BATCH) this.handOut(events.splice(0));
+    if (this.onEvents && events.length >= EVENT_BATCH) this.onEvents(events.splice(0));
   }
 
   /** At the end of the file inside a part: hand out every whole record that can still be inflated. */

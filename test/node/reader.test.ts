@@ -19,7 +19,7 @@ describe('reading a whole file at once', () => {
 });
 
 describe('events handed out while they decode', () => {
-  test('a push with `take` hands every event over in order, at most EVENT_BATCH at a time, the rest in its result; duplicates are dropped as without it', async () => {
+  test('with `onEvents`, every event goes there in order while it decodes, at most EVENT_BATCH at a time, the rest in the result; duplicates are dropped as without it', async () => {
     const count = 5_000;
     // Index 1000 again after 1000: a duplicate, dropped.
     const indexes = Array.from({ length: count }, (_, i) => (i === 1001 ? 1000 : i));
@@ -28,16 +28,18 @@ describe('events handed out while they decode', () => {
     const reader = new RecordingReader({ inflate: 'fflate' });
     const handed: RecordedEvent[][] = [];
     const results: RecordedEvent[][] = [];
-    const take = (events: RecordedEvent[]): void => void handed.push(events);
+    reader.onEvents = (events) => void handed.push(events);
     for (let at = 0; at < bytes.length; at += 64 * 1024) {
       const before = handed.length;
-      const result = await reader.push(bytes.subarray(at, at + 64 * 1024), take);
+      const result = await reader.push(bytes.subarray(at, at + 64 * 1024));
       assert.equal(result.error, undefined);
       assert.ok(result.events.length < EVENT_BATCH, 'what is left for the result is less than a batch');
       // Whatever was handed out during this push comes before what the push returns.
       results.push(...handed.splice(before), result.events);
     }
-    results.push((await reader.end(take)).events, ...handed.splice(0));
+    const before = handed.length;
+    const ended = await reader.end();
+    results.push(...handed.splice(before), ended.events);
     assert.ok(handed.length === 0);
     const batches = results.filter((batch) => batch.length > 0);
     assert.ok(batches.length > count / EVENT_BATCH / 2, `in many batches (${batches.length})`);

@@ -130,13 +130,13 @@ export class FileFeed implements RecordingFeed {
     let filled: ArrayBufferLike | undefined;
     let read: ArrayBufferLike[] = [];
     let hashed: Promise<unknown> = hashing;
-    // Events go on as they decode, a few hundred at a time (the reader's `take`), so the many small
-    // records of one piece never live at once.
-    const deliver = (events: RecordedEvent[]): void => {
+    // Events go on as they decode, a few hundred at a time, so the many small records of one piece
+    // never live at once.
+    const deliver = (reader.onEvents = (events: RecordedEvent[]): void => {
       if (signal.aborted) return;
       this.tailDuration?.noteFront(events);
       sink.events(events);
-    };
+    });
     try {
       const hooks: SourceHooks = {
         buffers,
@@ -163,7 +163,7 @@ export class FileFeed implements RecordingFeed {
           sliceStart = this.timing.now();
         }
         if (signal.aborted) return;
-        const result = await reader.push(chunk, deliver);
+        const result = await reader.push(chunk);
         const free = read.filter((buffer) => !reader.holds(buffer));
         if (free.length) {
           read = read.filter((buffer) => reader.holds(buffer));
@@ -172,7 +172,7 @@ export class FileFeed implements RecordingFeed {
         deliver(result.events);
         if (result.error) throw result.error;
       }
-      const result = await reader.end(deliver);
+      const result = await reader.end();
       deliver(result.events);
       if (signal.aborted) return;
       if (result.error) throw result.error;
