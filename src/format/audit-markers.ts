@@ -1,4 +1,5 @@
-import { AuditEventType, timestampToMs, type AuditEvent } from './events.js';
+import { AuditEventType } from './audit-event-types.js';
+import { timestampToMs, type AuditEvent } from './events.js';
 import { noteSessionEnd, type Marker, type RecordingInfo } from './timeline.js';
 import { TransferGrouper } from './transfers.js';
 
