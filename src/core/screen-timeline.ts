@@ -26,6 +26,11 @@ export type ScreenUpdate =
    */
   | { kind: 'fastpath'; timeMs: number; pdu: TileImage; flags?: number; rects?: number; slot?: number; stateOnly?: boolean; covered?: Uint8Array; undrawableCodec?: number };
 
+type PointerUpdate = Extract<ScreenUpdate, { kind: 'pointer' }>;
+
+/** Pointer samples a block of `ScreenTimeline.pointerBlocks` holds (128 KiB). */
+const POINTER_BLOCK = 4096;
+
 /** Side of the grid cells used to find tiles that later tiles paint over completely. */
 export const COVERAGE_CELL = 64;
 
@@ -34,11 +39,19 @@ export const COVERAGE_CELL = 64;
  * seeking replays from here). Appends only; times never go backwards.
  */
 export class ScreenTimeline {
-  private readonly list: ScreenUpdate[] = [];
+  /** The updates in order; a pointer position is the number of its sample in `pointerBlocks`. */
+  private readonly list: Array<ScreenUpdate | number> = [];
+  /**
+   * Pointer positions as numbers (time, x, y, index in `list`: a seek puts the pointer where it
+   * last was), POINTER_BLOCK to a block, not an object each: a
+   * recording can move the pointer hundreds of thousands of times, and an object kept for each (or
+   * an array grown by copying) survived the young generation's collections until it grew to its
+   * largest. Blocks are added, never copied.
+   */
+  private readonly pointerBlocks: Float64Array[] = [];
+  private pointerCount = 0;
   /** Indices of `resize` updates, ascending: every seek starts from one. */
   private readonly resizes: number[] = [];
-  /** Indices of `pointer` updates, ascending: a seek puts the pointer where it last was. */
-  private readonly pointers: number[] = [];
   private fastPathUpdates = 0;
   /** Indices of fast-path updates that set the cursor's shape, ascending. */
   private readonly pointerShapes: number[] = [];
@@ -64,8 +77,15 @@ export class ScreenTimeline {
   }
 
   get lastTimeMs(): number {
-    return this.list[this.list.length - 1]?.timeMs ?? 0;
+    return this.list.length === 0 ? 0 : this.timeAt(this.list.length - 1);
   }
+
+  /** The time of the update at `index`. */
+  timeAt(index: number): number {
+    const entry = this.list[index]!;
+    return typeof entry === 'number' ? this.pointerSample(entry)[0] : entry.timeMs;
+  }
+
 
   /** The first screen size of the recording, once known. */
   get firstScreen(): Extract<ScreenUpdate, { kind: 'resize' }> | undefined {
@@ -74,7 +94,18 @@ export class ScreenTimeline {
   }
 
   at(index: number): ScreenUpdate {
-    return this.list[index]!;
+    const entry = this.list[index]!;
+    // A pointer position as an update: a new object each time (nothing keeps them).
+    if (typeof entry !== 'number') return entry;
+    const [timeMs, x, y] = this.pointerSample(entry);
+    return { kind: 'pointer', timeMs, x, y };
+  }
+
+  /** A pointer sample's time, x, y and index. */
+  private pointerSample(sample: number): [number, number, number, number] {
+    const at = (sample % POINTER_BLOCK) * 4;
+    const block = this.pointerBlocks[Math.floor(sample / POINTER_BLOCK)]!;
+    return [block[at]!, block[at + 1]!, block[at + 2]!, block[at + 3]!];
   }
 
   add(update: ScreenUpdate): void {
@@ -84,8 +115,13 @@ export class ScreenTimeline {
       this.screenWidth = update.width;
       this.screenHeight = update.height;
       this.scanner?.reset(update.width, update.height);
-    } else if (update.kind === 'pointer') this.pointers.push(this.list.length);
-    else if (update.kind === 'fastpath') {
+    } else if (update.kind === 'pointer') {
+      const at = (this.pointerCount % POINTER_BLOCK) * 4;
+      if (at === 0) this.pointerBlocks.push(new Float64Array(POINTER_BLOCK * 4));
+      this.pointerBlocks.at(-1)!.set([update.timeMs, update.x, update.y, this.list.length], at);
+      this.list.push(this.pointerCount++);
+      return;
+    } else if (update.kind === 'fastpath') {
       this.fastPathUpdates += 1;
       if ((update.flags ?? 0) & ScanFlag.PointerShape) this.pointerShapes.push(this.list.length);
     }
@@ -158,7 +194,7 @@ export class ScreenTimeline {
 
   /** Index of the first update later than `timeMs` (= how many updates are due at `timeMs`). */
   indexAfter(timeMs: number): number {
-    return countWhile(this.list.length, (index) => this.list[index]!.timeMs <= timeMs);
+    return countWhile(this.list.length, (index) => this.timeAt(index) <= timeMs);
   }
 
   /**
@@ -168,7 +204,8 @@ export class ScreenTimeline {
   tileTimeBeside(timeMs: number, direction: 1 | -1, counts: (update: ScreenUpdate) => boolean = () => true): number | undefined {
     if (direction === 1) {
       for (let index = this.indexAfter(timeMs); index < this.list.length; index++) {
-        if (changesScreen(this.list[index]!) && counts(this.list[index]!)) return this.list[index]!.timeMs;
+        const update = this.list[index]!;
+        if (changesScreen(update) && counts(update)) return update.timeMs;
       }
       return undefined;
     }
@@ -185,15 +222,17 @@ export class ScreenTimeline {
     return index === undefined ? undefined : { index, update: this.list[index] as Extract<ScreenUpdate, { kind: 'resize' }> };
   }
 
-  /** The last pointer position before index `end`. */
-  lastPointerBefore(end: number): Extract<ScreenUpdate, { kind: 'pointer' }> | undefined {
-    const index = lastIndexBefore(this.pointers, end);
-    return index === undefined ? undefined : (this.list[index] as Extract<ScreenUpdate, { kind: 'pointer' }>);
+  /** The last pointer position before index `end` (and at `from` or after). */
+  lastPointerBefore(end: number, from = 0): PointerUpdate | undefined {
+    const count = countWhile(this.pointerCount, (sample) => this.pointerSample(sample)[3] < end);
+    const index = count === 0 ? -1 : this.pointerSample(count - 1)[3];
+    return index < from ? undefined : (this.at(index) as PointerUpdate);
   }
 }
 
-function changesScreen(update: ScreenUpdate): boolean {
-  return update.kind === 'tile' || update.kind === 'fastpath';
+/** Whether a timeline entry is a tile or fast-path update (a pointer position's number is neither). */
+function changesScreen(update: ScreenUpdate | number): update is ScreenUpdate {
+  return typeof update === 'object' && (update.kind === 'tile' || update.kind === 'fastpath');
 }
 
 /** The largest of the ascending `indices` below `end`. */
@@ -262,13 +301,8 @@ export function planReplay(timeline: ScreenTimeline, from: number, end: number, 
   }
   kept.reverse();
   // The pointer survives resizes, so its last position may lie before the resize.
-  for (let index = end - 1; index >= from; index--) {
-    const update = timeline.at(index);
-    if (update.kind === 'pointer') {
-      kept.push(update);
-      break;
-    }
-  }
+  const pointer = timeline.lastPointerBefore(end, from);
+  if (pointer) kept.push(pointer);
   return kept;
 }
 

@@ -68,6 +68,13 @@ const NATIVE_RETAIN_LIMIT = 16 * 1024 * 1024;
 /** Compressed bytes handed to the inflater in one step (deflate expands at most ~1032×). */
 const INFLATE_STEP_BYTES = 64 * 1024;
 
+/**
+ * Events handed to `onEvents` at a time while records decode. A 64 KiB piece of
+ * small records (pointer moves, alerts) holds about 7,000 events: held all at once, they outlived
+ * the young generation's collections and made it grow to its largest size.
+ */
+export const EVENT_BATCH = 256;
+
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 const defaults = (): ReaderOptions => ({
@@ -115,6 +122,12 @@ export class RecordingReader {
     error instanceof Error ? error : new Error(String(error)),
   );
   private decoder: AuditEventDecoder | undefined;
+  /**
+   * When set, events go here while they decode, in order, at most EVENT_BATCH at a time, and `push`
+   * and `end` return only the last few: a piece of many small records never keeps all of its events
+   * at once. It must not throw.
+   */
+  onEvents: ((events: RecordedEvent[]) => void) | undefined;
 
   constructor(options: Partial<ReaderOptions> = {}) {
     this.options = { ...defaults(), ...options };
@@ -136,7 +149,7 @@ export class RecordingReader {
   /**
    * Reads the next bytes of the file. The reader may keep a view of `chunk` until the part it
    * belongs to ends (to replay it if the native inflater fails): do not change its bytes while
-   * `holds(chunk.buffer)`.
+   * `holds(chunk.buffer)`. With `onEvents` set, the result holds only the last few events.
    */
   async push(chunk: Uint8Array): Promise<ReadResult> {
     const events: RecordedEvent[] = [];
@@ -179,7 +192,6 @@ export class RecordingReader {
   }
 
   private result(events: RecordedEvent[]): ReadResult {
-    this.counters.events += events.length;
     return this.failure ? { events, error: this.failure } : { events };
   }
 
@@ -387,7 +399,9 @@ export class RecordingReader {
       return;
     }
     this.lastIndex = recorded.index;
+    this.counters.events += 1;
     events.push(recorded);
+    if (this.onEvents && events.length >= EVENT_BATCH) this.onEvents(events.splice(0));
   }
 
   /** At the end of the file inside a part: hand out every whole record that can still be inflated. */

@@ -1,6 +1,7 @@
-import { AuditEventType, timestampToMs, type AuditEvent, type RecordedEvent } from './events.js';
+import type { AuditMarkers, AuditMarkerTarget } from './audit-markers.js';
+import { timestampToMs, type AuditEvent, type RecordedEvent } from './events.js';
 import { decodeTdp, decodeTdpb, isTdpb, type TdpMessage } from './tdp.js';
-import { TransferGrouper, type Transfer } from './transfers.js';
+import type { Transfer } from './transfers.js';
 
 /** A point of interest on the timeline: every audit event that is not screen data (contract §3.2). */
 export interface Marker {
@@ -44,11 +45,6 @@ export interface RecordingInfo {
 
 /** A Windows desktop (RDP) or a Linux desktop (an X11 desktop run by Teleport, 2026). */
 export type DesktopKind = 'windows' | 'linux';
-
-type DesktopSessionEvent = Extract<
-  AuditEvent,
-  { case: 'windowsDesktopSessionStart' | 'windowsDesktopSessionEnd' | 'linuxDesktopSessionStart' | 'linuxDesktopSessionEnd' }
->;
 
 /** The largest screen side (pixels) the player paints and a recording may declare. */
 export const MAX_SCREEN_SIDE = 8192;
@@ -110,6 +106,20 @@ export interface TimedEvent {
 }
 
 /**
+ * Makes the labeller of audit events (`format/audit-markers.ts`). It comes with the decoder of audit
+ * events, a chunk loaded on first use: the decoder sets it when it loads (`labelAuditEventsWith`),
+ * and no audit event exists before it is decoded, so it is always there when one is placed.
+ */
+let newAuditMarkers: (timeline: AuditMarkerTarget) => AuditMarkers = () => {
+  throw new Error('audit events are labelled by the code that decodes them (format/wire/audit-events.ts), which was not loaded');
+};
+
+/** Sets how audit events become markers; called once by the decoder of audit events as it loads. */
+export function labelAuditEventsWith(make: (timeline: AuditMarkerTarget) => AuditMarkers): void {
+  newAuditMarkers = make;
+}
+
+/**
  * Places events on the timeline as contract §3.3 defines it: time 0 is the first DesktopRecording
  * event; a DesktopRecording sits at its DelayMilliseconds; any other event at its Metadata.Time
  * minus that of the first DesktopRecording, clamped to ≥ 0. Events met before the first
@@ -127,11 +137,10 @@ export class TimelineBuilder {
   private originMs: number | undefined;
   private waiting: RecordedEvent[] = [];
   private lastDelayMs = 0;
-  private transfers = new TransferGrouper();
-  /** Where each transfer's marker is in `markers`. */
-  private transferIndex = new WeakMap<Marker, number>();
   /** Markers changed in place (a transfer another operation joined) since `takeRevisedMarkers()`. */
-  private revised = new Set<number>();
+  private readonly revised = new Set<number>();
+  /** Labels the audit events (made on the first one). */
+  private auditMarkers: AuditMarkers | undefined;
 
   /** Adds an event; returns the events whose time became known, in order. */
   add(event: RecordedEvent): TimedEvent[] {
@@ -177,7 +186,8 @@ export class TimelineBuilder {
     }
     const timeMs = recorded.timeMs === undefined ? this.lastDelayMs : Math.max(0, recorded.timeMs - this.originMs!);
     this.durationMs = Math.max(this.durationMs, timeMs);
-    this.noteAuditEvent(timeMs, event);
+    this.auditMarkers ??= newAuditMarkers({ markers: this.markers, recording: this.recording, revised: this.revised });
+    this.auditMarkers.note(timeMs, event);
     return { timeMs, event: recorded };
   }
 
@@ -210,108 +220,10 @@ export class TimelineBuilder {
     }
   }
 
-  /** Desktop fields that session start and end events both carry; the first value seen is kept. */
-  private noteDesktop(event: DesktopSessionEvent): void {
-    const info = this.recording;
-    const v = event.value;
-    if (event.case === 'linuxDesktopSessionStart' || event.case === 'linuxDesktopSessionEnd') {
-      info.desktopKind ??= 'linux';
-      info.linuxUser ||= event.value.linuxUser || undefined;
-    } else {
-      info.desktopKind ??= 'windows';
-      info.windowsDomain ||= event.value.domain || undefined;
-      info.windowsUser ||= event.value.windowsUser || undefined;
-      info.desktopService ||= event.value.windowsDesktopService || undefined;
-    }
-    // A Linux desktop's name and address are both the resource's name (its host's id).
-    info.desktopName ||= v.desktopName || undefined;
-    info.desktopAddr ||= v.desktopAddr || undefined;
-    if (Object.keys(v.desktopLabels).length) info.labels ??= { ...v.desktopLabels };
-  }
-
   private noteScreen(timeMs: number, width: number, height: number): void {
     const last = this.screens[this.screens.length - 1];
     if (last && last.width === width && last.height === height) return;
     this.screens.push({ timeMs, width, height });
-  }
-
-  private noteAuditEvent(timeMs: number, event: AuditEvent): void {
-    if (event.case === 'desktopRecording' || event.case === 'sessionPrint') return;
-    const names = AuditEventType[event.case];
-    const metadata = event.value.metadata;
-    const failed = 'status' in event.value && event.value.status !== undefined && !event.value.status.success;
-    const code = metadata?.code || (failed && names.failureCode) || names.code;
-    const type = metadata?.type || names.type;
-    const info = this.recording;
-    info.clusterName ||= metadata?.clusterName || undefined;
-    if ('user' in event.value && event.value.user) {
-      info.user ||= event.value.user.user || undefined;
-      info.login ||= event.value.user.login || undefined;
-    }
-    if ('session' in event.value && event.value.session) info.sessionId ||= event.value.session.sessionId || undefined;
-    const marker = (label: string, detail: Marker['detail']): void => {
-      this.markers.push({ timeMs, type, code, label, detail });
-    };
-    const failure = failed && 'status' in event.value ? event.value.status?.error || event.value.status?.userMessage || 'failed' : '';
-    switch (event.case) {
-      case 'windowsDesktopSessionStart':
-      case 'linuxDesktopSessionStart': {
-        const v = event.value;
-        this.noteDesktop(event);
-        const started = timestampToMs(metadata?.time);
-        if (started !== undefined) info.sessionStart ??= new Date(started);
-        const desktopUser: Marker['detail'] = event.case === 'linuxDesktopSessionStart' ? { linuxUser: event.value.linuxUser } : { windowsUser: event.value.windowsUser };
-        marker(failed ? `Session failed to start: ${failure}` : `Session started by ${v.user?.user || 'unknown user'} on ${v.desktopName || v.desktopAddr || 'the desktop'}`, {
-          user: v.user?.user ?? '', ...desktopUser, desktop: v.desktopName || v.desktopAddr, success: !failed, ...(failed && { error: failure }),
-        });
-        break;
-      }
-      case 'windowsDesktopSessionEnd':
-      case 'linuxDesktopSessionEnd': {
-        const v = event.value;
-        this.noteDesktop(event);
-        noteSessionEnd(info, event);
-        marker('Session ended', { participants: v.participants.join(', ') });
-        break;
-      }
-      case 'sessionStart':
-        marker('Session started', {});
-        break;
-      case 'sessionEnd': {
-        noteSessionEnd(info, event);
-        marker('Session ended', {});
-        break;
-      }
-      case 'desktopClipboardSend':
-        marker(`Clipboard sent to the desktop (${bytes(event.value.length)})`, { length: event.value.length });
-        break;
-      case 'desktopClipboardReceive':
-        marker(`Clipboard received from the desktop (${bytes(event.value.length)})`, { length: event.value.length });
-        break;
-      case 'desktopSharedDirectoryStart':
-        marker(failed ? `Sharing directory “${event.value.directoryName}” failed: ${failure}` : `Directory “${event.value.directoryName}” shared`, {
-          directoryName: event.value.directoryName, directoryId: event.value.directoryId, success: !failed, ...(failed && { error: failure }),
-        });
-        break;
-      case 'desktopSharedDirectoryRead':
-      case 'desktopSharedDirectoryWrite': {
-        const v = event.value;
-        const read = event.case === 'desktopSharedDirectoryRead';
-        const operation: Marker = {
-          timeMs, type, code,
-          label: failed ? `File ${read ? 'read' : 'write'} failed: ${v.path} (${failure})` : `File ${read ? 'read' : 'written'}: ${v.path} (${bytes(v.length)} at offset ${v.offset})`,
-          detail: { path: v.path, directoryName: v.directoryName, directoryId: v.directoryId, length: v.length, offset: Number(v.offset), success: !failed, ...(failed && { error: failure }) },
-        };
-        const added = this.transfers.add(operation, read ? 'read' : 'write');
-        if (added) {
-          if (added.transfer) this.transferIndex.set(added, this.markers.length);
-          this.markers.push(added);
-        }
-        const joined = this.transfers.lastJoined && this.transferIndex.get(this.transfers.lastJoined);
-        if (joined !== undefined) this.revised.add(joined);
-        break;
-      }
-    }
   }
 }
 
@@ -340,10 +252,6 @@ export function noteSessionEnd(info: RecordingInfo, event: AuditEvent): boolean 
     return true;
   }
   return false;
-}
-
-function bytes(count: number): string {
-  return count === 1 ? '1 byte' : `${count} bytes`;
 }
 
 function capitalize(word: string): string {

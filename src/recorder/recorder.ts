@@ -1,5 +1,6 @@
 import { MAX_RECORD_BYTES } from '../format/container.js';
-import { AuditEventType, encodeAuditEvent, timestampOfMs, type AuditEventCase, type AuditEventInit } from '../format/events.js';
+import { AuditEventType } from '../format/audit-event-types.js';
+import { encodeAuditEvent, timestampOfMs, type AuditEventCase, type AuditEventInit } from '../format/events.js';
 import { decodeTdp, decodeTdpb, encodeTdpb, isTdpb, TdpMessageType, tdpbPayloadField } from '../format/tdp.js';
 import type { DesktopKind } from '../format/timeline.js';
 import { RecordingWriter } from '../format/writer.js';

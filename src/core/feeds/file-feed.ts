@@ -1,5 +1,6 @@
 import { ErrorReason, RecordingError, isAbort, transferFailure } from '../../format/errors.js';
 import { RecordingReader } from '../../format/reader.js';
+import type { RecordedEvent } from '../../format/events.js';
 import { FIRST_TAIL_BYTES, RangesIgnored, fetchSuffix, type ReadRange } from './byte-ranges.js';
 import type { FeedSink, RecordingFeed } from './feed.js';
 import { ReadBuffers } from './read-buffers.js';
@@ -124,6 +125,13 @@ export class FileFeed implements RecordingFeed {
     let filled: ArrayBufferLike | undefined;
     let read: ArrayBufferLike[] = [];
     let hashed: Promise<unknown> = hashing;
+    // Events go on as they decode, a few hundred at a time, so the many small records of one piece
+    // never live at once.
+    const deliver = (reader.onEvents = (events: RecordedEvent[]): void => {
+      if (signal.aborted) return;
+      this.tailDuration?.noteFront(events);
+      sink.events(events);
+    });
     try {
       const hooks: SourceHooks = {
         buffers,
@@ -138,15 +146,10 @@ export class FileFeed implements RecordingFeed {
         hashed = hashing.then((hasher) => hasher?.update(chunk));
         this.frontBytes += chunk.length;
         this.downloadEstimate?.note(this.frontBytes);
-        const result = await reader.push(chunk);
-        const free = read.filter((buffer) => !reader.holds(buffer));
-        if (free.length) {
-          read = read.filter((buffer) => reader.holds(buffer));
-          void hashed.then(() => free.forEach((buffer) => buffers.reuse(buffer)));
-        }
         // A seek reading parts out of order goes first on the link.
         const seeking = this.seekReads?.idle;
         if (seeking) await seeking;
+        // Waited for before the piece is read, since its events go to the session while they decode.
         const ready = sink.ready();
         if (ready) {
           await ready;
@@ -156,14 +159,18 @@ export class FileFeed implements RecordingFeed {
           sliceStart = this.timing.now();
         }
         if (signal.aborted) return;
-        this.tailDuration?.noteFront(result.events);
-        sink.events(result.events);
+        const result = await reader.push(chunk);
+        const free = read.filter((buffer) => !reader.holds(buffer));
+        if (free.length) {
+          read = read.filter((buffer) => reader.holds(buffer));
+          void hashed.then(() => free.forEach((buffer) => buffers.reuse(buffer)));
+        }
+        deliver(result.events);
         if (result.error) throw result.error;
       }
       const result = await reader.end();
+      deliver(result.events);
       if (signal.aborted) return;
-      this.tailDuration?.noteFront(result.events);
-      sink.events(result.events);
       if (result.error) throw result.error;
       const sha256 = await hashing.then((hasher) => hasher?.digest());
       if (signal.aborted) return;

@@ -8,7 +8,9 @@ import type {
   SessionStart, Status, UserMetadata, WindowsDesktopSessionEnd, WindowsDesktopSessionStart, LinuxDesktopSessionEnd,
   LinuxDesktopSessionStart,
 } from '../../gen/teleport/legacy/types/events/events_pb.js';
+import { AuditMarkers } from '../audit-markers.js';
 import type { AuditEvent, AuditEventCase } from '../events.js';
+import { labelAuditEventsWith } from '../timeline.js';
 import { readMetadata, readTimestamp } from './metadata.js';
 import { EMPTY_BYTES, WireReader, type MessageReader } from './wire-reader.js';
 
@@ -362,6 +364,10 @@ const eventMembers: Partial<Record<number, EventMember>> = {
   254: ['linuxDesktopSessionStart', readLinuxDesktopSessionStart],
   255: ['linuxDesktopSessionEnd', readLinuxDesktopSessionEnd],
 };
+
+// No audit event exists before this module decodes it: the timeline's labeller of audit events comes
+// along (in this chunk, not the worker's initial bundle) and is set before any is placed.
+labelAuditEventsWith((timeline) => new AuditMarkers(timeline));
 
 /** Decodes one record payload; `undefined` when it holds an event type this reader does not know. Malformed protobuf throws an Error. */
 export function decodeAuditEvent(payload: Uint8Array): AuditEvent | undefined {
