@@ -32,6 +32,12 @@ export interface ReaderOptions {
    */
   inflateAllowanceBytes: number;
   maxInflateRatio: number;
+  /**
+   * Inflates a part the native engine would, instead of this thread's DecompressionStream (an
+   * inflater in another worker); undefined: here. Events view the bytes it returns (screen
+   * messages are not copied): its buffers must not be reused while those events are in use.
+   */
+  nativeInflater?: () => MemberInflater | undefined;
 }
 
 /** The full decoder of audit events (a chunk): screen data, nearly every record, is read without it. */
@@ -289,7 +295,7 @@ export class RecordingReader {
       header,
       offset,
       bodyLeft: header.partSize,
-      inflater: createMemberInflater(engine),
+      inflater: (engine === 'native' && this.options.nativeInflater?.()) || createMemberInflater(engine),
       engine,
       retained: engine === 'native' ? [] : undefined,
       inflatedBytes: 0,

@@ -2,10 +2,12 @@
  * The player worker: reads, schedules and paints a recording off the main thread. It owns the
  * playback state; the page sends requests and mirrors the snapshots that come back. The same
  * module, imported by a page that cannot start it as a worker, exports the engine to run in-page.
- * Started by itself under HASH_WORKER_NAME, it hashes the recording file it is sent instead.
+ * Started by itself under HASH_WORKER_NAME, it hashes the recording file it is sent instead; under
+ * INFLATE_WORKER_NAME, it inflates the recording's parts it is sent.
  */
-import { HASH_WORKER_NAME } from '../core/feeds/file-feed.js';
+import { HASH_WORKER_NAME, INFLATE_WORKER_NAME } from '../core/feeds/file-feed.js';
 import type { HashWorkerScope } from '../core/feeds/file-hash.js';
+import type { InflateWorkerScope } from '../core/feeds/inflate-worker.js';
 import { createEngine } from './engine.js';
 import { MessageType, type RequestMessage, type WorkerMessage } from './protocol.js';
 
@@ -22,6 +24,9 @@ const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGl
 if (inWorker && (self as unknown as WorkerScope).name === HASH_WORKER_NAME) {
   // If this fails, the player worker hashes on its own thread once it stops waiting for this one.
   void import('../core/feeds/file-hash.js').then(({ serveFileHashing }) => serveFileHashing(self as unknown as HashWorkerScope));
+} else if (inWorker && (self as unknown as WorkerScope).name === INFLATE_WORKER_NAME) {
+  // If this fails, the player worker inflates on its own thread.
+  void import('../core/feeds/inflate-worker.js').then(({ serveInflating }) => serveInflating(self as unknown as InflateWorkerScope));
 } else if (inWorker) {
   const scope = self as unknown as WorkerScope;
   const engine = createEngine((message, transfer = []) => scope.postMessage(message, transfer));
