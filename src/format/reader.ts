@@ -311,7 +311,7 @@ export class RecordingReader {
     try {
       output = await part.inflater.push(piece);
     } catch (error) {
-      output = await this.replayWithFflate(part, error, 'push');
+      output = await this.replayWithFflate(part, error);
     }
     this.deliver(part, output, events);
   }
@@ -321,7 +321,10 @@ export class RecordingReader {
     try {
       output = await part.inflater.finish();
     } catch (error) {
-      output = await this.replayWithFflate(part, error, 'finish');
+      // What the part's bytes give goes out before its end is checked: an inflater that lags behind
+      // (one in another worker) may not have handed all of it out when it failed.
+      this.deliver(part, await this.replayWithFflate(part, error), events);
+      output = await part.inflater.finish();
     }
     this.deliver(part, output, events);
     part.records.checkBoundary();
@@ -333,7 +336,7 @@ export class RecordingReader {
    * The native engine failed: inflate the part's bytes again with fflate, which ignores bytes after
    * the member and reports real damage precisely, and skip what was already delivered.
    */
-  private async replayWithFflate(part: OpenPart, error: unknown, upTo: 'push' | 'finish' | 'cut'): Promise<Uint8Array[]> {
+  private async replayWithFflate(part: OpenPart, error: unknown): Promise<Uint8Array[]> {
     if (!part.retained) throw error;
     const retained = part.retained;
     part.inflater.cancel();
@@ -342,7 +345,6 @@ export class RecordingReader {
     part.retained = undefined;
     const output: Uint8Array[] = [];
     for (const piece of retained) output.push(...(await part.inflater.push(piece)));
-    if (upTo === 'finish') output.push(...(await part.inflater.finish()));
     return skipBytes(output, part.inflatedBytes);
   }
 
@@ -401,7 +403,7 @@ export class RecordingReader {
     const part = this.part;
     if (this.state !== 'body' || !part) return 0;
     if (part.engine === 'native' && part.retained) {
-      this.deliver(part, await this.replayWithFflate(part, undefined, 'cut'), events);
+      this.deliver(part, await this.replayWithFflate(part, undefined), events);
     }
     return part.bodyLeft;
   }

@@ -120,12 +120,10 @@ export class FileFeed implements RecordingFeed {
 
   private async read(sink: FeedSink): Promise<void> {
     const { signal } = this.controller;
-    // Parts are inflated in a helper worker once the first frame is in (inflate-worker.ts, a chunk).
+    // Parts are inflated in a helper worker once the first frame is in (inflate-worker.ts, a chunk);
+    // it stops a moment after the last part.
     let helpers: InflateHelpers | undefined;
     let helpersLoading: Promise<unknown> | undefined;
-    // Once the read stops, the helpers stop, and a chunk that loads later starts none.
-    let inflating = true;
-    const stopInflating = (): void => void (inflating = false, helpers?.close());
     const reader = new RecordingReader({ nativeInflater: () => helpers?.inflater() });
     // The file's SHA-256, over the bytes read front to back (the end read first is not part of it):
     // the whole file, in order, hashed off this thread where it can be. The hasher is a chunk;
@@ -153,7 +151,7 @@ export class FileFeed implements RecordingFeed {
         this.frontBytes += chunk.length;
         helpersLoading ??=
           this.frontBytes >= INFLATE_HELPER_AFTER_BYTES
-            ? import('./inflate-worker.js').then(({ startInflateHelpers }) => inflating && (helpers = startInflateHelpers(signal)), () => undefined)
+            ? import('./inflate-worker.js').then(({ startInflateHelpers }) => (helpers = startInflateHelpers(signal)), () => undefined)
             : undefined;
         const result = await reader.push(chunk);
         const free = read.filter((buffer) => !reader.holds(buffer));
@@ -184,13 +182,11 @@ export class FileFeed implements RecordingFeed {
       this.tailDuration?.noteFront(result.events);
       sink.events(result.events);
       if (result.error) throw result.error;
-      stopInflating();
       const sha256 = await hashing.then((hasher) => hasher?.digest());
       if (signal.aborted) return;
       sink.end(sha256);
     } catch (error) {
       void hashing.then((hasher) => hasher?.close());
-      stopInflating();
       if (signal.aborted) return;
       reader.cancel();
       sink.fail(error);
@@ -252,12 +248,10 @@ export class FileFeed implements RecordingFeed {
 }
 
 /**
- * The name of a worker that hashes a recording for the player worker that started it from its own
- * script (`file-hash.ts`); the script serves hashing alone under this name.
+ * How the names of the workers the player worker starts from its own script begin (the hashing
+ * and the inflating worker, `helper-workers.ts`): so named, the script serves that work instead.
  */
-export const HASH_WORKER_NAME = 'desktop-recording-player sha256';
-/** The name of a worker that inflates parts for the player worker that started it (`inflate-worker.ts`). */
-export const INFLATE_WORKER_NAME = 'desktop-recording-player inflate';
+export const HELPER_WORKER_PREFIX = 'desktop-recording-player ';
 
 /** How a source's bytes can be read out of order, before its front is read. */
 export type SourceAccess = { local: true; length: number; read: ReadRange } | { local: false; url: string };

@@ -1,6 +1,6 @@
 import { ErrorReason, RecordingError } from '../../format/errors.js';
 import { createMemberInflater, describeError, type MemberInflater } from '../../format/inflate.js';
-import { INFLATE_WORKER_NAME } from './file-feed.js';
+import { INFLATE_WORKER_NAME } from './helper-workers.js';
 
 /**
  * Gzip parts inflated in a short-lived helper worker (a chunk of the player worker, loaded once a
@@ -10,7 +10,7 @@ import { INFLATE_WORKER_NAME } from './file-feed.js';
  * a full garbage collection frees; the player worker allocates little else, so it collected rarely
  * and a 3-hour load held about 1.3 times the file in dead output buffers at its peak. Here the
  * stream runs in a helper started from the player worker's own script under INFLATE_WORKER_NAME
- * (`recording.worker.ts` then serves `serveInflating`). It copies the output into buffers the
+ * (`helper-workers.ts` then serves `serveInflating`). It copies the output into buffers the
  * player worker lends it and gets back, so the player worker allocates no buffer per part, and it
  * is replaced by a fresh one after `replaceAfterBytes` of output: its dead buffers go with it at
  * once, with no collection to wait for.
@@ -20,15 +20,22 @@ import { INFLATE_WORKER_NAME } from './file-feed.js';
  * fails mid-way is inflated again by the reader, as when the native inflater fails there.
  */
 
-/** Output one helper gives before a fresh one takes the next part. */
-const REPLACE_AFTER_BYTES = 64 * 1024 * 1024;
+/** A helper with no part open for this long is stopped (the load ended, or a live one waits for data). */
+const IDLE_MS = 2000;
+/**
+ * Output one helper gives before a fresh one takes the next part: its dead buffers, about this
+ * much, are what it holds at most (with 64 MiB the 3-hour load's renderer peaked about 40 MB higher).
+ */
+const REPLACE_AFTER_BYTES = 16 * 1024 * 1024;
 /** The buffers compressed bytes are copied into for the helper (the reader's inflate step). */
 const INPUT_BUFFER_BYTES = 64 * 1024;
 /** The buffers the helper copies output into: a part's records mostly lie whole in one. */
 const OUTPUT_BUFFER_BYTES = 256 * 1024;
 /** Buffers kept for the next requests. */
-const SPARE_INPUT_BUFFERS = 4;
-const SPARE_OUTPUT_BUFFERS = 16;
+const SPARE_INPUT_BUFFERS = 12;
+const SPARE_OUTPUT_BUFFERS = 24;
+/** Requests of a member sent and not answered yet, at most (compressed bytes in flight: 512 KiB). */
+const MAX_IN_FLIGHT = 8;
 
 /** To a helper: a member's next compressed bytes, its end, or its cancellation; `into`: buffers to copy output into. */
 type InflateRequest =
@@ -54,7 +61,10 @@ export interface InflateWorkerScope {
 /** The helper's side: one native inflater per member, its output copied into the buffers lent with each request. */
 export function serveInflating(scope: InflateWorkerScope): void {
   const members = new Map<number, MemberInflater>();
-  scope.onmessage = async ({ data }) => {
+  // Requests come several at a time (the player worker does not wait for each answer): one after another.
+  let queue = Promise.resolve();
+  scope.onmessage = ({ data }) => void (queue = queue.then(() => serve(data)));
+  const serve = async (data: InflateRequest): Promise<void> => {
     const { member } = data;
     if ('cancel' in data) {
       members.get(member)?.cancel();
@@ -109,11 +119,13 @@ class Helper {
   retired = false;
   outputBytes = 0;
   open = 0;
-  private readonly waiting = new Map<number, { resolve: (reply: MemberReply) => void; reject: (error: unknown) => void }>();
+  /** Who hears the answers for each open member (an Error: the helper stopped). */
+  private readonly listeners = new Map<number, (reply: MemberReply | Error) => void>();
 
   constructor(
     private readonly worker: Worker,
     onReady: () => void,
+    onReply: (reply: MemberReply, heard: boolean) => void,
     onFailure: () => void,
   ) {
     worker.onmessage = ({ data }: MessageEvent<InflateReply>) => {
@@ -122,8 +134,9 @@ class Helper {
         onReady();
         return;
       }
-      this.waiting.get(data.member)?.resolve(data);
-      this.waiting.delete(data.member);
+      const listener = this.listeners.get(data.member);
+      onReply(data, !!listener);
+      listener?.(data);
     };
     // The script did not start (a policy forbids the worker, a failed load) or the worker failed.
     worker.onerror = (event) => {
@@ -133,21 +146,17 @@ class Helper {
     };
   }
 
-  request(request: InflateRequest, transfer: Transferable[]): Promise<MemberReply> {
-    if (this.failed) return Promise.reject(new Error('the inflating worker failed'));
-    return new Promise((resolve, reject) => {
-      this.waiting.set(request.member, { resolve, reject });
-      this.worker.postMessage(request, transfer);
-    });
+  listen(member: number, listener: (reply: MemberReply | Error) => void): void {
+    this.listeners.set(member, listener);
   }
 
-  cancel(member: number): void {
-    this.waiting.delete(member);
-    if (!this.failed) this.worker.postMessage({ member, cancel: true } satisfies InflateRequest);
+  send(request: InflateRequest, transfer: Transferable[] = []): void {
+    if (!this.failed) this.worker.postMessage(request, transfer);
   }
 
   /** A member is done with it: a retired helper goes once none is open. */
-  closed(): void {
+  closed(member: number): void {
+    this.listeners.delete(member);
     this.open -= 1;
     if (this.retired && this.open === 0) this.terminate();
   }
@@ -164,8 +173,7 @@ class Helper {
 
   private fail(): void {
     this.failed = true;
-    for (const { reject } of this.waiting.values()) reject(new Error('the inflating worker stopped'));
-    this.waiting.clear();
+    for (const listener of this.listeners.values()) listener(new Error('the inflating worker stopped'));
   }
 }
 
@@ -205,7 +213,10 @@ export class InflateHelpers {
    * (the part is then inflated on the calling thread).
    */
   inflater(): MemberInflater | undefined {
-    if (this.stopped || !this.current) return undefined;
+    if (this.stopped) return undefined;
+    this.restAfterIdle();
+    // Stopped while idle: a fresh one is started for the parts after this one.
+    if (!this.current) return void (this.current = this.start());
     const spent = this.current.outputBytes;
     // The successor starts ahead of time, so the switch never waits for a worker to start.
     if (spent >= this.replaceAfterBytes * 0.75 && !this.next) {
@@ -240,10 +251,22 @@ export class InflateHelpers {
     this.handedOut = [];
   }
 
-  /** Stops the helpers (the load ended, failed or was replaced). */
+  /** Stops the helpers for good (a new load, or one of them failed). */
   close(): void {
     this.stopped = true;
     this.settle?.(false);
+    this.rest();
+  }
+
+  private idle: ReturnType<typeof setTimeout> | undefined;
+
+  private restAfterIdle(): void {
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => (this.current?.open || this.next?.open ? this.restAfterIdle() : this.rest()), IDLE_MS);
+  }
+
+  private rest(): void {
+    clearTimeout(this.idle);
     this.current?.terminate();
     this.next?.terminate();
     this.current = this.next = undefined;
@@ -262,15 +285,20 @@ export class InflateHelpers {
     return this.spareOutput.pop() ?? new ArrayBuffer(OUTPUT_BUFFER_BYTES);
   }
 
-  /** @internal for HelperMemberInflater: a reply's buffers go back to the pools or out with the output. */
-  received(helper: Helper, reply: MemberReply): Uint8Array[] {
+  /** @internal for HelperMemberInflater: output the reader takes, which its events may view until `taken()`. */
+  handOut(output: readonly Uint8Array[]): void {
+    for (const view of output) this.handedOut.push(view.buffer as ArrayBuffer);
+  }
+
+  /** A reply's buffers go back to the pools (its output too when no member waits for it any more). */
+  private received(helper: Helper, reply: MemberReply, heard: boolean): void {
+    this.restAfterIdle();
     if (reply.input) this.keep(this.spareInput, reply.input, INPUT_BUFFER_BYTES, SPARE_INPUT_BUFFERS);
     for (const buffer of reply.unused) this.keep(this.spareOutput, buffer, OUTPUT_BUFFER_BYTES, SPARE_OUTPUT_BUFFERS);
     for (const view of reply.output) {
       helper.outputBytes += view.length;
-      this.handedOut.push(view.buffer as ArrayBuffer);
+      if (!heard) this.keep(this.spareOutput, view.buffer as ArrayBuffer, OUTPUT_BUFFER_BYTES, SPARE_OUTPUT_BUFFERS);
     }
-    return reply.output;
   }
 
   private keep(pool: ArrayBuffer[], buffer: ArrayBuffer, size: number, limit: number): void {
@@ -288,62 +316,98 @@ export class InflateHelpers {
     }
     this.started += 1;
     // A helper that fails stops them all: the rest of the load inflates here.
-    return new Helper(
+    const helper: Helper = new Helper(
       worker,
       () => (this.settle?.(true), started()),
+      (reply, heard) => this.received(helper, reply, heard),
       () => (this.close(), started()),
     );
+    return helper;
   }
 }
 
-/** One part's gzip member, inflated in a helper: each request waits for its answer. */
+/**
+ * One part's gzip member, inflated in a helper. Requests do not wait for their answers (a round
+ * trip each made loading several times slower on a busy machine): a push returns the output that
+ * has arrived, and waits only while MAX_IN_FLIGHT requests are unanswered; `finish` waits for all.
+ */
 class HelperMemberInflater implements MemberInflater {
   private done = false;
+  private unanswered = 0;
+  private readonly arrived: Uint8Array[] = [];
+  private failure: unknown;
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly helpers: InflateHelpers,
     private readonly helper: Helper,
     private readonly member: number,
-  ) {}
+  ) {
+    helper.listen(member, (reply) => {
+      if (reply instanceof Error) this.failure ??= reply;
+      else {
+        this.unanswered -= 1;
+        if (reply.failed !== undefined) this.failure ??= new RecordingError(ErrorReason.Corrupt, reply.failed);
+        else this.arrived.push(...reply.output);
+      }
+      this.wake?.();
+    });
+  }
 
   async push(chunk: Uint8Array): Promise<Uint8Array[]> {
-    const bytes = this.helpers.inputBuffer(chunk);
-    const into = this.helpers.outputBuffer();
-    return this.answer(await this.helper.request({ member: this.member, bytes, into: [into] }, [bytes.buffer, into]), false);
+    if (this.failure === undefined) {
+      const bytes = this.helpers.inputBuffer(chunk);
+      const into = this.helpers.outputBuffer();
+      this.unanswered += 1;
+      this.helper.send({ member: this.member, bytes, into: [into] }, [bytes.buffer, into]);
+      await this.until(() => this.unanswered < MAX_IN_FLIGHT);
+    }
+    return this.take();
   }
 
   async finish(): Promise<Uint8Array[]> {
-    const into = this.helpers.outputBuffer();
-    return this.answer(await this.helper.request({ member: this.member, finish: true, into: [into] }, [into]), true);
+    if (this.failure === undefined) {
+      const into = this.helpers.outputBuffer();
+      this.unanswered += 1;
+      this.helper.send({ member: this.member, finish: true, into: [into] }, [into]);
+      await this.until(() => this.unanswered === 0);
+    }
+    const output = this.take();
+    this.close();
+    return output;
   }
 
   cancel(): void {
     if (this.done) return;
-    this.helper.cancel(this.member);
+    this.helper.send({ member: this.member, cancel: true });
     this.close();
   }
 
-  private answer(reply: MemberReply, last: boolean): Uint8Array[] {
-    const output = this.helpers.received(this.helper, reply);
-    if (reply.failed !== undefined) {
-      this.close();
-      throw new RecordingError(ErrorReason.Corrupt, reply.failed);
+  private async until(condition: () => boolean): Promise<void> {
+    while (!condition() && this.failure === undefined) await new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  private take(): Uint8Array[] {
+    if (this.failure !== undefined) {
+      this.cancel();
+      throw this.failure;
     }
-    if (last) this.close();
+    const output = this.arrived.splice(0);
+    this.helpers.handOut(output);
     return output;
   }
 
   private close(): void {
     if (this.done) return;
     this.done = true;
-    this.helper.closed();
+    this.helper.closed(this.member);
   }
 }
 
 /**
  * The helpers for a load in the player worker, started from its own script; undefined elsewhere
  * (the engine run in the page, Node), where parts are inflated on the reading thread. `signal` (the
- * load's) stops them.
+ * load's) stops them; so does IDLE_MS without a part (the end of the load).
  */
 export function startInflateHelpers(signal: AbortSignal, replaceAfterBytes?: number): InflateHelpers | undefined {
   const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined' && typeof Worker === 'function';

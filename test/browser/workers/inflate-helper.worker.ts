@@ -3,7 +3,7 @@
 // own thread, and with parts inflated in helper workers started from its own script (this one),
 // which under INFLATE_WORKER_NAME serve inflating as recording.worker.ts does (with
 // `?inflating=broken` in its URL, that copy fails to start instead). Posts what each read gave.
-import { INFLATE_WORKER_NAME } from '../../../src/core/feeds/file-feed.js';
+import { INFLATE_WORKER_NAME } from '../../../src/core/feeds/helper-workers.js';
 import { InflateHelpers, serveInflating, type InflateWorkerScope } from '../../../src/core/feeds/inflate-worker.js';
 import { RecordingReader } from '../../../src/format/reader.js';
 import type { RecordedEvent } from '../../../src/format/events.js';
