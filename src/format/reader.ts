@@ -32,12 +32,6 @@ export interface ReaderOptions {
    */
   inflateAllowanceBytes: number;
   maxInflateRatio: number;
-  /**
-   * Inflates a part the native engine would, instead of this thread's DecompressionStream (an
-   * inflater in another worker); undefined: here. Events view the bytes it returns (screen
-   * messages are not copied): its buffers must not be reused while those events are in use.
-   */
-  nativeInflater?: () => MemberInflater | undefined;
 }
 
 /** The full decoder of audit events (a chunk): screen data, nearly every record, is read without it. */
@@ -295,7 +289,7 @@ export class RecordingReader {
       header,
       offset,
       bodyLeft: header.partSize,
-      inflater: (engine === 'native' && this.options.nativeInflater?.()) || createMemberInflater(engine),
+      inflater: createMemberInflater(engine),
       engine,
       retained: engine === 'native' ? [] : undefined,
       inflatedBytes: 0,
@@ -311,7 +305,7 @@ export class RecordingReader {
     try {
       output = await part.inflater.push(piece);
     } catch (error) {
-      output = await this.replayWithFflate(part, error);
+      output = await this.replayWithFflate(part, error, 'push');
     }
     this.deliver(part, output, events);
   }
@@ -321,10 +315,7 @@ export class RecordingReader {
     try {
       output = await part.inflater.finish();
     } catch (error) {
-      // What the part's bytes give goes out before its end is checked: an inflater that lags behind
-      // (one in another worker) may not have handed all of it out when it failed.
-      this.deliver(part, await this.replayWithFflate(part, error), events);
-      output = await part.inflater.finish();
+      output = await this.replayWithFflate(part, error, 'finish');
     }
     this.deliver(part, output, events);
     part.records.checkBoundary();
@@ -336,7 +327,7 @@ export class RecordingReader {
    * The native engine failed: inflate the part's bytes again with fflate, which ignores bytes after
    * the member and reports real damage precisely, and skip what was already delivered.
    */
-  private async replayWithFflate(part: OpenPart, error: unknown): Promise<Uint8Array[]> {
+  private async replayWithFflate(part: OpenPart, error: unknown, upTo: 'push' | 'finish' | 'cut'): Promise<Uint8Array[]> {
     if (!part.retained) throw error;
     const retained = part.retained;
     part.inflater.cancel();
@@ -345,6 +336,7 @@ export class RecordingReader {
     part.retained = undefined;
     const output: Uint8Array[] = [];
     for (const piece of retained) output.push(...(await part.inflater.push(piece)));
+    if (upTo === 'finish') output.push(...(await part.inflater.finish()));
     return skipBytes(output, part.inflatedBytes);
   }
 
@@ -403,7 +395,7 @@ export class RecordingReader {
     const part = this.part;
     if (this.state !== 'body' || !part) return 0;
     if (part.engine === 'native' && part.retained) {
-      this.deliver(part, await this.replayWithFflate(part, undefined), events);
+      this.deliver(part, await this.replayWithFflate(part, undefined, 'cut'), events);
     }
     return part.bodyLeft;
   }

@@ -2,10 +2,10 @@
  * The player worker: reads, schedules and paints a recording off the main thread. It owns the
  * playback state; the page sends requests and mirrors the snapshots that come back. The same
  * module, imported by a page that cannot start it as a worker, exports the engine to run in-page.
- * Started by itself under a name beginning with HELPER_WORKER_PREFIX, it serves that helper instead
- * (`helper-workers.ts`: hashing the recording file, inflating its parts).
+ * Started by itself under HASH_WORKER_NAME, it hashes the recording file it is sent instead.
  */
-import { HELPER_WORKER_PREFIX } from '../core/feeds/file-feed.js';
+import { HASH_WORKER_NAME } from '../core/feeds/file-feed.js';
+import type { HashWorkerScope } from '../core/feeds/file-hash.js';
 import { createEngine } from './engine.js';
 import { MessageType, type RequestMessage, type WorkerMessage } from './protocol.js';
 
@@ -19,8 +19,9 @@ interface WorkerScope {
 }
 
 const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
-if (inWorker && (self as unknown as WorkerScope).name.startsWith(HELPER_WORKER_PREFIX)) {
-  void import('../core/feeds/helper-workers.js').then(({ serveHelper }) => serveHelper(self as unknown as Parameters<typeof serveHelper>[0]));
+if (inWorker && (self as unknown as WorkerScope).name === HASH_WORKER_NAME) {
+  // If this fails, the player worker hashes on its own thread once it stops waiting for this one.
+  void import('../core/feeds/file-hash.js').then(({ serveFileHashing }) => serveFileHashing(self as unknown as HashWorkerScope));
 } else if (inWorker) {
   const scope = self as unknown as WorkerScope;
   const engine = createEngine((message, transfer = []) => scope.postMessage(message, transfer));

@@ -5,7 +5,6 @@ import type { FeedSink, RecordingFeed } from './feed.js';
 import { ReadBuffers } from './read-buffers.js';
 import type { SeekPartSink, SeekReads } from './seek-reads.js';
 import type { EndReadFeed } from './end-read.js';
-import type { InflateHelpers } from './inflate-worker.js';
 import type { TailCost, TailDuration } from './tail-read.js';
 
 /** Where a recording comes from: an absolute URL (http(s), blob:, data:), or bytes in memory. */
@@ -40,8 +39,6 @@ const CAUGHT_UP_WAIT_MS = 80;
  * Reading hands the thread back after this long.
  */
 const READ_SLICE_MS = 8;
-/** Bytes read before parts are inflated in a helper worker (after the first frame, as the hashing worker). */
-const INFLATE_HELPER_AFTER_BYTES = 2 * 1024 * 1024;
 
 export interface FileFeedTiming {
   now(): number;
@@ -120,11 +117,7 @@ export class FileFeed implements RecordingFeed {
 
   private async read(sink: FeedSink): Promise<void> {
     const { signal } = this.controller;
-    // Parts are inflated in a helper worker once the first frame is in (inflate-worker.ts, a chunk);
-    // it stops a moment after the last part.
-    let helpers: InflateHelpers | undefined;
-    let helpersLoading: Promise<unknown> | undefined;
-    const reader = new RecordingReader({ nativeInflater: () => helpers?.inflater() });
+    const reader = new RecordingReader();
     // The file's SHA-256, over the bytes read front to back (the end read first is not part of it):
     // the whole file, in order, hashed off this thread where it can be. The hasher is a chunk;
     // pieces read before it is here wait in order.
@@ -149,10 +142,6 @@ export class FileFeed implements RecordingFeed {
         filled = chunk.buffer;
         hashed = hashing.then((hasher) => hasher?.update(chunk));
         this.frontBytes += chunk.length;
-        helpersLoading ??=
-          this.frontBytes >= INFLATE_HELPER_AFTER_BYTES
-            ? import('./inflate-worker.js').then(({ startInflateHelpers }) => (helpers = startInflateHelpers(signal)), () => undefined)
-            : undefined;
         const result = await reader.push(chunk);
         const free = read.filter((buffer) => !reader.holds(buffer));
         if (free.length) {
@@ -171,8 +160,6 @@ export class FileFeed implements RecordingFeed {
           sliceStart = this.timing.now();
         }
         if (signal.aborted) return;
-        // The sink has taken the batch before this one (a held one is delivered before ready() resolves).
-        helpers?.taken();
         this.tailDuration?.noteFront(result.events);
         sink.events(result.events);
         if (result.error) throw result.error;
@@ -248,10 +235,10 @@ export class FileFeed implements RecordingFeed {
 }
 
 /**
- * How the names of the workers the player worker starts from its own script begin (the hashing
- * and the inflating worker, `helper-workers.ts`): so named, the script serves that work instead.
+ * The name of a worker that hashes a recording for the player worker that started it from its own
+ * script (`file-hash.ts`); the script serves hashing alone under this name.
  */
-export const HELPER_WORKER_PREFIX = 'desktop-recording-player ';
+export const HASH_WORKER_NAME = 'desktop-recording-player sha256';
 
 /** How a source's bytes can be read out of order, before its front is read. */
 export type SourceAccess = { local: true; length: number; read: ReadRange } | { local: false; url: string };

@@ -1,4 +1,4 @@
-import { HASH_WORKER_NAME } from './helper-workers.js';
+import { HASH_WORKER_NAME } from './file-feed.js';
 import type { Sha256 } from './sha256.js';
 
 /**
@@ -6,7 +6,7 @@ import type { Sha256 } from './sha256.js';
  * loaded when a file starts to be read.
  *
  * In the player's worker, the hashing runs in a worker of its own, started from the same script
- * under HASH_WORKER_NAME (`helper-workers.ts` then serves `serveFileHashing`): hashing a 1-hour
+ * under HASH_WORKER_NAME (`recording.worker.ts` then serves `serveFileHashing`): hashing a 1-hour
  * file takes about as long as reading it, and on the reading thread it delayed the end of the load
  * by that much. The reading thread only copies the bytes into batches and hands them over. This is
  * the same for the module build, a `worker-src` URL and the one-file script's `blob:` worker: each

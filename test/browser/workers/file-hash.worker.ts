@@ -3,7 +3,7 @@
 // from its own script (this one): under HASH_WORKER_NAME it serves hashing, as recording.worker.ts
 // does; with `?hashing=broken` in its URL that copy fails to start instead. Otherwise it hashes
 // what the test sends it and posts what it saw.
-import { HASH_WORKER_NAME } from '../../../src/core/feeds/helper-workers.js';
+import { HASH_WORKER_NAME } from '../../../src/core/feeds/file-feed.js';
 import { serveFileHashing, startFileHasher, type HashWorkerScope } from '../../../src/core/feeds/file-hash.js';
 
 export interface HashRequest {
