@@ -4,7 +4,6 @@ import { context2d } from './canvas.js';
 import type { FastPathDecoder } from './fastpath/decoder.js';
 import { loadFastPathDecoder } from './fastpath/load.js';
 import type { DecodedImage } from './image-decode.js';
-import { KeyframePngEncoder } from './keyframe-png-helper.js';
 import type { KeyframeStore } from './keyframes.js';
 import { planReplay, type ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
 import type { TileBytesStore, TileImage } from './tile-bytes.js';
@@ -26,8 +25,6 @@ export interface KeyframeBuilderOptions {
   sleep(delayMs: number): Promise<void>;
   /** A keyframe was made (`caughtUp` false), or everything loaded so far has its keyframes (true). */
   onProgress?(caughtUp: boolean): void;
-  /** PNG copies are encoded in short-lived helper workers started from this worker's script (`keyframe-png-helper.ts`). */
-  pngHelper?: boolean;
 }
 
 /** How many PNG decodes the builder keeps in flight: fewer than playback, which comes first. */
@@ -49,7 +46,6 @@ export class KeyframeBuilder {
   private caughtUp = false;
   /** Fast-path recordings: the builder's own decoder, walking the PDUs in order. */
   private fastPath: FastPathDecoder | undefined;
-  private readonly pngEncoder: KeyframePngEncoder | undefined;
 
   constructor(
     private readonly canvas: OffscreenCanvas,
@@ -59,7 +55,6 @@ export class KeyframeBuilder {
     private readonly options: KeyframeBuilderOptions,
   ) {
     this.context = context2d(this.canvas, { alpha: false });
-    if (options.pngHelper) this.pngEncoder = new KeyframePngEncoder();
   }
 
   /** More of the timeline arrived: build what can be built (no-op while already building). */
@@ -71,7 +66,6 @@ export class KeyframeBuilder {
 
   stop(): void {
     this.stopped = true;
-    this.pngEncoder?.close();
   }
 
   private reportCaughtUp(caughtUp: boolean): void {
@@ -92,9 +86,7 @@ export class KeyframeBuilder {
       this.builtTo = end;
       // A fast-path keyframe carries the decoder's state, and never falls inside a fragment run.
       const decoderState = this.fastPath && !this.fastPath.inFragment ? this.fastPath.saveState() : undefined;
-      const encoder = this.pngEncoder;
-      const encodePng = encoder && (() => encoder.encode(this.canvas));
-      if (this.width > 0 && (!this.fastPath || decoderState)) this.store.capture(this.canvas, end, this.timeline.at(end - 1).timeMs, decoderState, encodePng);
+      if (this.width > 0 && (!this.fastPath || decoderState)) this.store.capture(this.canvas, end, this.timeline.at(end - 1).timeMs, decoderState);
       this.options.onProgress?.(false);
       this.caughtUp = false;
       // Between keyframes the thread is handed back, so requests and playback go first.

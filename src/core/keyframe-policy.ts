@@ -77,8 +77,6 @@ export class KeyframePolicy {
         mayWork: () => !this.playerBusy() && this.timing.now() - this.lastSeekAt > BUILD_PAUSE_AFTER_SEEK_MS,
         sleep: (delayMs) => (delayMs === 0 ? this.timing.yield() : new Promise((resolve) => this.timing.schedule(resolve, delayMs))),
         onProgress: (caughtUp) => this.onProgress({ count: this.store.count, caughtUp }),
-        // Helpers start from the player worker's own script: not from a page running the engine.
-        pngHelper: typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined',
       });
       if (this.woken) this.builder.wake();
     }, () => {});

@@ -17,9 +17,6 @@ export interface KeyframeBytes {
 /** A keyframe's PNG copy: a Blob, or bytes in a tile store's file (`home`); `size` in bytes. */
 export type KeyframePng = { readonly image: Blob; readonly size: number } | { readonly image: TileImage; readonly size: number; readonly home: KeyframeBytes };
 
-/** The name of a helper worker that PNG-encodes keyframes for the player worker (`keyframe-png-helper.ts`). */
-export const KEYFRAME_PNG_WORKER_NAME = 'desktop-recording-player keyframe-png';
-
 /** The composed remote screen after the first `end` updates of the timeline. */
 export interface Keyframe {
   readonly end: number;
@@ -99,13 +96,12 @@ export class KeyframeStore {
 
   /**
    * Keeps a snapshot of `canvas` as the screen after `end` updates. Both copies are taken now
-   * (the canvas may change right after); encoding finishes in the background, by `encodePng` if
-   * given (which snapshots the canvas at once).
+   * (the canvas may change right after); encoding finishes in the background.
    */
-  capture(canvas: PaintSurface, end: number, timeMs: number, decoderState?: FastPathDecoderState, encodePng?: (canvas: PaintSurface) => Promise<Blob | Uint8Array>): void {
+  capture(canvas: PaintSurface, end: number, timeMs: number, decoderState?: FastPathDecoderState): void {
     if (canvas.width === 0 || this.has(end)) return;
-    // Encoding here runs on this thread (~20 ms for full HD): only background work does it.
-    this.add({ end, timeMs, width: canvas.width, height: canvas.height, decoderState }, createImageBitmap(canvas), encodePng ? encodePng(canvas) : encodeSurface(canvas, 'image/png'));
+    // Encoding runs on this thread (~20 ms for full HD): only background work does it.
+    this.add({ end, timeMs, width: canvas.width, height: canvas.height, decoderState }, createImageBitmap(canvas), encodeSurface(canvas, 'image/png'));
   }
 
   /** Keeps a decoded-only snapshot (about 1 ms to take): for scrubbing back to where a seek just went. */
@@ -118,7 +114,7 @@ export class KeyframeStore {
    * Keeps a keyframe whose copies are on their way. Without `encoded` it is decoded-only; a failed
    * copy drops it.
    */
-  add(frame: Pick<Keyframe, 'end' | 'timeMs' | 'width' | 'height' | 'decoderState'>, decoded: Promise<ImageBitmap> | undefined, encoded: Promise<Blob | Uint8Array> | undefined): void {
+  add(frame: Pick<Keyframe, 'end' | 'timeMs' | 'width' | 'height' | 'decoderState'>, decoded: Promise<ImageBitmap> | undefined, encoded: Promise<Blob> | undefined): void {
     if (!decoded && !encoded) return;
     const keyframe: Keyframe = { ...frame, bitmap: undefined, png: undefined, decodedOnly: encoded === undefined, pins: 0 };
     this.insert(keyframe);
@@ -128,13 +124,10 @@ export class KeyframeStore {
     );
     const home = this.pngHome;
     void encoded
-      ?.then(async (png): Promise<KeyframePng | undefined> => {
-        if (!home?.spillsToFile || !this.frames.includes(keyframe)) {
-          const image = png instanceof Blob ? png : new Blob([png as Uint8Array<ArrayBuffer>], { type: 'image/png' });
-          return { image, size: image.size };
-        }
-        // Into the file: a Blob (held by the browser process) is let go.
-        const bytes = png instanceof Blob ? new Uint8Array(await png.arrayBuffer()) : png;
+      ?.then(async (blob): Promise<KeyframePng | undefined> => {
+        if (!home?.spillsToFile || !this.frames.includes(keyframe)) return { image: blob, size: blob.size };
+        // Into the file: the Blob (held by the browser process) is let go.
+        const bytes = new Uint8Array(await blob.arrayBuffer());
         return this.frames.includes(keyframe) ? { image: home.add(bytes), size: bytes.length, home } : undefined;
       })
       .then(

@@ -2,13 +2,10 @@
  * The player worker: reads, schedules and paints a recording off the main thread. It owns the
  * playback state; the page sends requests and mirrors the snapshots that come back. The same
  * module, imported by a page that cannot start it as a worker, exports the engine to run in-page.
- * Started by itself under HASH_WORKER_NAME, it hashes the recording file it is sent instead; under
- * KEYFRAME_PNG_WORKER_NAME, it PNG-encodes the keyframe screens it is sent.
+ * Started by itself under HASH_WORKER_NAME, it hashes the recording file it is sent instead.
  */
 import { HASH_WORKER_NAME } from '../core/feeds/file-feed.js';
 import type { HashWorkerScope } from '../core/feeds/file-hash.js';
-import type { PngWorkerScope } from '../core/keyframe-png-helper.js';
-import { KEYFRAME_PNG_WORKER_NAME } from '../core/keyframes.js';
 import { createEngine } from './engine.js';
 import { MessageType, type RequestMessage, type WorkerMessage } from './protocol.js';
 
@@ -25,10 +22,6 @@ const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGl
 if (inWorker && (self as unknown as WorkerScope).name === HASH_WORKER_NAME) {
   // If this fails, the player worker hashes on its own thread once it stops waiting for this one.
   void import('../core/feeds/file-hash.js').then(({ serveFileHashing }) => serveFileHashing(self as unknown as HashWorkerScope));
-} else if (inWorker && (self as unknown as WorkerScope).name === KEYFRAME_PNG_WORKER_NAME) {
-  // `null` tells the player worker to encode on its own thread.
-  const scope = self as unknown as PngWorkerScope;
-  void import('../core/keyframe-png-helper.js').then(({ servePngEncoding }) => servePngEncoding(scope), () => scope.postMessage(null));
 } else if (inWorker) {
   const scope = self as unknown as WorkerScope;
   const engine = createEngine((message, transfer = []) => scope.postMessage(message, transfer));
