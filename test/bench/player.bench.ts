@@ -14,6 +14,21 @@ try {
   // No Long Tasks API: reported as not measurable.
 }
 
+// The player worker's last word on its background keyframes (`keyframes` messages): how many it keeps.
+let keyframesKept = 0;
+const PlainWorker = globalThis.Worker;
+globalThis.Worker = class extends PlainWorker {
+  constructor(url: string | URL, options?: WorkerOptions) {
+    super(url, options);
+    this.addEventListener('message', ({ data }: MessageEvent<{ type?: string; count?: number }>) => {
+      if (data?.type === 'keyframes' && typeof data.count === 'number') keyframesKept = data.count;
+    });
+  }
+};
+function keyframeCount(): number {
+  return keyframesKept;
+}
+
 export interface LoadTiming {
   /** Epoch ms: `src` set, `loadeddata` (first frame painted), `canplaythrough` (whole file read). */
   srcSetAt: number;
@@ -199,4 +214,4 @@ export async function runInPageEngine(url: string, seeksS: number[]): Promise<{ 
   return { phases: ['in-page load', 'in-page play', 'in-page seeks'] };
 }
 
-Object.assign(globalThis, { loadPlayer, runPlay, longTaskSummary, longTaskSelfTest, removePlayers, runInPageEngine });
+Object.assign(globalThis, { keyframeCount, loadPlayer, runPlay, longTaskSummary, longTaskSelfTest, removePlayers, runInPageEngine });

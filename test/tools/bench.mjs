@@ -315,7 +315,9 @@ async function memoryByLengthStep(previous) {
     heap?.start();
     const load = await loading;
     const loadedAt = epochNow();
+    const keyframesAtLoad = await page.evaluate(() => globalThis.keyframeCount());
     await sleep(MEMORY_SETTLE_MS);
+    const keyframesSettled = await page.evaluate(() => globalThis.keyframeCount());
     await heap?.stop();
     const live = (await heap?.afterGarbageCollection()) ?? null;
     const pageSession = await page.createCDPSession();
@@ -338,6 +340,7 @@ async function memoryByLengthStep(previous) {
     const workerPeak = (samples) => (samples.length ? mb(Math.max(...samples.map((h) => h.usedSize + (h.backingStorageSize ?? 0)))) : null);
     rows.push({
       label, path, bytes: sentFor(url)?.size ?? null, durationS: round(load.durationS), loadMs: round(load.canPlayThroughAt - load.srcSetAt),
+      keyframes: { atLoad: keyframesAtLoad, settled: keyframesSettled },
       renderer: { idleMB: mb(idle.largestBytes), peakMB: peakOf('largestBytes'), settledMB: mb(settled.largestBytes) },
       browser: { idleMB: mb(idle.browserBytes), peakMB: peakOf('browserBytes'), settledMB: mb(settled.browserBytes) },
       workerLiveMB: live ? mb(live.usedSize + (live.backingStorageSize ?? 0)) : null,
@@ -356,7 +359,7 @@ async function memoryByLengthStep(previous) {
     `and after ${MEMORY_SETTLE_MS / 1000} s idle past canplaythrough and a garbage collection (settled), then ${MEMORY_SEEKS} random seeks (in the peak); ` +
     `the worker's JS heap + ArrayBuffers, polled every 200 ms until the collection (peak) and after it (live)\n`);
   console.table(rows.map((r) => ({
-    recording: `${r.label}, ${round(r.bytes / 1e6, 1)} MB`, 'load ms': r.loadMs,
+    recording: `${r.label}, ${round(r.bytes / 1e6, 1)} MB`, 'load ms': r.loadMs, 'keyframes at load (settled)': `${r.keyframes.atLoad} (${r.keyframes.settled})`,
     'renderer peak MB': r.renderer.peakMB, 'renderer settled MB': r.renderer.settledMB, 'renderer idle MB': r.renderer.idleMB,
     'browser peak MB': r.browser.peakMB, 'browser settled MB': r.browser.settledMB, 'browser idle MB': r.browser.idleMB,
     'worker peak MB': r.workerPeakMB, 'worker buffers peak MB': r.workerBuffersPeakMB, 'worker live MB': r.workerLiveMB,
