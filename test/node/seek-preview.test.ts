@@ -107,6 +107,71 @@ test('a preview of a moment the download in order is about to reach reads nothin
   assert.equal(reads.downloadMs(150_000), Infinity);
 });
 
+test('a preview that waits for the download in order reads its parts after all when the download stalls, and nothing when it arrives', async () => {
+  // Each read takes a second on the feed's clock (its timers, moved by the test; no time on the wall).
+  let fetched = 0;
+  let clockMs = 0;
+  const reads = new SeekReads(async (start, end) => ((fetched += end - start), (clockMs += 1000), bytes.slice(start, end)), bytes.length, () => T0, () => 0);
+  const timers: Array<{ atMs: number; callback: () => void }> = [];
+  const clock = {
+    now: () => clockMs,
+    schedule: (callback: () => void, delayMs: number) => {
+      const timer = { atMs: clockMs + delayMs, callback };
+      timers.push(timer);
+      return () => timers.splice(timers.indexOf(timer) >>> 0, 1);
+    },
+  };
+  const advance = async (ms: number) => {
+    clockMs += ms;
+    for (const timer of timers.filter((t) => t.atMs <= clockMs)) timers.splice(timers.indexOf(timer), 1), timer.callback();
+    for (let turn = 0; turn < 20; turn++) await Promise.resolve();
+  };
+  /** The download in order brought the file at 10 s per file for a second, up to 149 s of the 200 s. */
+  const downloaded = () => {
+    reads.estimate = new DownloadEstimate(clock);
+    const loadedBytes = Math.round((bytes.length * 149) / 200);
+    for (let at = 1000; at >= 0; at -= 100) {
+      clockMs += 100;
+      reads.estimate.note(loadedBytes - (at * bytes.length) / 10_000);
+    }
+    reads.frontTime = { frontMs: 149_000, durationMs: 200_000 };
+  };
+
+  // It stalls right there: once the moment is overdue, the preview reads its parts.
+  downloaded();
+  const expectedMs = reads.downloadMs(150_000);
+  assert.ok(expectedMs < 100, `the download reaches it in ${expectedMs} ms`);
+  const stalled = collecting();
+  let done = false;
+  const waiting = reads.preview(150_000, 2, stalled, new AbortController().signal)!.then(() => (done = true));
+  assert.equal(reads.idle, undefined, 'the download in order does not wait for it');
+  await advance(expectedMs);
+  assert.deepEqual([done, fetched], [false, 0], 'not before the moment is overdue');
+  await advance(1000);
+  await waiting;
+  assert.equal(stalled.parts.length, 2, 'then it reads its parts');
+
+  // The download brings the moment meanwhile: it reads nothing.
+  downloaded();
+  fetched = 0;
+  const arrived = collecting();
+  const wait = reads.preview(150_000, 2, arrived, new AbortController().signal)!;
+  reads.frontTime = { frontMs: 150_500, durationMs: 200_000 };
+  await advance(1000);
+  await wait;
+  assert.deepEqual([arrived.parts.length, fetched], [0, 0], 'no part, no byte');
+
+  // A hover that moves on (its signal aborts) ends the wait at once, reading nothing.
+  downloaded();
+  const abort = new AbortController();
+  const moved = collecting();
+  const left = reads.preview(150_000, 2, moved, abort.signal)!;
+  abort.abort();
+  await left;
+  await advance(1000);
+  assert.deepEqual([moved.parts.length, fetched, timers.length], [0, 0, 0], 'nothing read, no timer left');
+});
+
 test("a preview's reads are timed on the feed's clock: a moment the download reaches sooner than they took reads nothing", async () => {
   // Each read takes a second on the clock the test moves (and no time on the wall).
   let clockMs = 0;

@@ -21,8 +21,8 @@ export class DownloadEstimate {
   totalBytes: number | undefined;
 
   constructor(
-    /** The feed's clock (ms). */
-    readonly clock: { now(): number },
+    /** The feed's clock (ms), and its timers where it has them. */
+    readonly clock: { now(): number; schedule?(callback: () => void, delayMs: number): () => void },
   ) {}
 
   /**

@@ -46,6 +46,8 @@ export interface FileFeedTiming {
   now(): number;
   /** Resolves in a new task (requests, timers and decodes waiting in the event loop run first). */
   yield(): Promise<void>;
+  /** Runs `callback` after `delayMs` on this clock; returns a cancel function. */
+  schedule?(callback: () => void, delayMs: number): () => void;
 }
 
 /**

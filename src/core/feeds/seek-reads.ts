@@ -20,6 +20,8 @@ export const MAX_PREVIEW_BYTES = 4 * 1024 * 1024;
  * round trips) and two parts; the approximate screen's delayed `seeked` by 0.6–1.7 s at 20 Mbit/s.
  */
 const PREVIEW_READ_MS = 2000;
+/** How long (ms) past its expected arrival a preview waits for the download in order before it reads the parts itself. */
+const STALL_GRACE_MS = 250;
 
 /** A preview would fetch more than `MAX_PREVIEW_BYTES`: it stops there, quietly. */
 class PreviewBytesSpent extends Error {}
@@ -156,8 +158,21 @@ export class SeekReads {
    */
   preview(targetMs: number, maxParts: number, sink: SeekPartSink, signal: AbortSignal): Promise<void> | undefined {
     if (this.running || signal.aborted) return undefined;
-    // The download in order, which waits for a preview's reads, would bring the moment first: read nothing.
-    if (this.downloadMs(targetMs) < this.previewReadMs) return Promise.resolve();
+    const downloadMs = this.downloadMs(targetMs);
+    if (downloadMs < this.previewReadMs) {
+      // The download in order, which waits for a preview's reads, would bring the moment first: read
+      // nothing, unless it has not by then (it stalled, or was slower than it looked).
+      const schedule = this.estimate?.clock.schedule;
+      if (!schedule) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const cancel = schedule(resolve, downloadMs + STALL_GRACE_MS);
+        signal.addEventListener('abort', () => (cancel(), resolve()), { once: true });
+      }).then(() => (signal.aborted || this.running || (this.frontTime?.frontMs ?? 0) >= targetMs ? undefined : this.readPreview(targetMs, maxParts, sink, signal)));
+    }
+    return this.readPreview(targetMs, maxParts, sink, signal);
+  }
+
+  private readPreview(targetMs: number, maxParts: number, sink: SeekPartSink, signal: AbortSignal): Promise<void> {
     const generation = this.generation;
     const current = () => generation === this.generation && !signal.aborted;
     const run = this.previewRun.then(async () => {
