@@ -27,6 +27,8 @@ export interface PlayheadHost {
   playableEndMs(): number;
   /** Playing reached `playableEndMs` (the end, or the loaded edge). */
   reachedEdge(): void;
+  /** The position is about to pass the duration said: a longer one held back must go out first. */
+  passingDuration(): void;
 }
 
 /**
@@ -77,6 +79,7 @@ export class Playhead {
    */
   advanceTo(timeMs: number, mayDefer = false): void {
     const previous = this.state.currentTimeMs;
+    if (timeMs > this.state.durationMs) this.host.passingDuration();
     this.state.currentTimeMs = timeMs;
     const renderer = this.host.renderer();
     if (renderer && !(mayDefer && renderer.backlog > MAX_PAINT_BACKLOG)) {

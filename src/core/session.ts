@@ -159,6 +159,9 @@ export class PlaybackSession {
         renderer: () => this.renderer,
         playableEndMs: () => this.playableEndMs(),
         reachedEdge: () => (this.ingest.finished ? this.reachEnd() : this.stall()),
+        passingDuration: () => {
+          if (this.heldDurationMs !== undefined) this.changeDuration(this.heldDurationMs);
+        },
       },
       scheduler,
     );

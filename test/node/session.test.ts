@@ -397,6 +397,32 @@ describe('PlaybackSession with a scripted feed and a fake clock', () => {
     assert.equal(state.durationMs, 12_000);
   });
 
+  test('the position never passes the length said: one held back goes out before playing passes the last one (a seek to the end, "Go live")', async () => {
+    const { session, time, load, take, state } = scriptedSession();
+    const feed = load();
+    feed.deliver(screenEvents(0, 2000));
+    await settle();
+    await time.advance(400);
+    await session.play();
+    // Far behind the end, a longer length is held back until the interval is up (the first piece goes out with its progress).
+    feed.deliver(screenEvents(2500, 3000));
+    await settle();
+    feed.deliver(screenEvents(3500, 9000));
+    await settle();
+    assert.equal(state.durationMs, 3000);
+    take();
+    // A seek to the end said: playing goes on into what arrived beyond it, and says the longer length first.
+    await session.seek(state.durationMs);
+    for (let elapsed = 0; elapsed < 1000; elapsed += 16) {
+      await time.advance(16);
+      assert.ok(state.currentTimeMs <= state.durationMs, `at ${state.currentTimeMs} ms of ${state.durationMs} ms`);
+    }
+    assert.ok(state.currentTimeMs > 3000, 'it played on');
+    assert.equal(state.durationMs, 9000);
+    const names = take();
+    assert.ok(names.indexOf('durationchange') < names.lastIndexOf('timeupdate'), 'the length goes out before the position passes the old one');
+  });
+
   test('a seek past the end of a recording still loading lands on its end once it is complete; playing through waits, then plays', async () => {
     const { session, load, take, state } = scriptedSession();
     const feed = load();
