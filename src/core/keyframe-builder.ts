@@ -4,6 +4,7 @@ import { context2d } from './canvas.js';
 import type { FastPathDecoder } from './fastpath/decoder.js';
 import { loadFastPathDecoder } from './fastpath/load.js';
 import type { DecodedImage } from './image-decode.js';
+import { ScreenCompressor } from './keyframe-compressor.js';
 import type { KeyframeStore } from './keyframes.js';
 import { planReplay, type ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
 import type { TileBytesStore, TileImage } from './tile-bytes.js';
@@ -46,6 +47,7 @@ export class KeyframeBuilder {
   private caughtUp = false;
   /** Fast-path recordings: the builder's own decoder, walking the PDUs in order. */
   private fastPath: FastPathDecoder | undefined;
+  private readonly compressor = new ScreenCompressor();
 
   constructor(
     private readonly canvas: OffscreenCanvas,
@@ -86,7 +88,11 @@ export class KeyframeBuilder {
       this.builtTo = end;
       // A fast-path keyframe carries the decoder's state, and never falls inside a fragment run.
       const decoderState = this.fastPath && !this.fastPath.inFragment ? this.fastPath.saveState() : undefined;
-      if (this.width > 0 && (!this.fastPath || decoderState)) this.store.capture(this.canvas, end, this.timeline.at(end - 1).timeMs, decoderState);
+      if (this.width > 0 && (!this.fastPath || decoderState) && !this.store.has(end)) {
+        // Both copies are taken now (the canvas changes right after); compressing finishes in the background.
+        const frame = { end, timeMs: this.timeline.at(end - 1).timeMs, width: this.width, height: this.height, decoderState };
+        this.store.add(frame, createImageBitmap(this.canvas), this.compressor.compress(this.canvas));
+      }
       this.options.onProgress?.(false);
       this.caughtUp = false;
       // Between keyframes the thread is handed back, so requests and playback go first.

@@ -1,7 +1,7 @@
 import type { PaintSurface } from './canvas.js';
 import type { FastPathDecoderState } from './fastpath/decoder.js';
 import type { DecodedImage } from './image-decode.js';
-import { ScreenCompressor, ScreenInflater } from './keyframe-pixels.js';
+import { ScreenInflater } from './keyframe-pixels.js';
 import { countWhile } from './screen-timeline.js';
 import type { TileImage } from './tile-bytes.js';
 
@@ -71,7 +71,6 @@ export class KeyframeStore {
   private encodedBytes = 0;
   /** Where this load's compressed copies go when it has a file (`keepCopiesIn`). */
   private copyHome: KeyframeBytes | undefined;
-  private readonly compressor = new ScreenCompressor();
   private readonly inflater = new ScreenInflater();
 
   constructor(private readonly budget: KeyframeBudget = DEFAULT_KEYFRAME_BUDGET) {}
@@ -98,16 +97,6 @@ export class KeyframeStore {
 
   has(end: number): boolean {
     return this.frames.some((keyframe) => keyframe.end === end);
-  }
-
-  /**
-   * Keeps a snapshot of `canvas` as the screen after `end` updates. Both copies are taken now
-   * (the canvas may change right after); encoding finishes in the background.
-   */
-  capture(canvas: PaintSurface, end: number, timeMs: number, decoderState?: FastPathDecoderState): void {
-    if (canvas.width === 0 || this.has(end)) return;
-    // Compressing runs on this thread: only background work does it.
-    this.add({ end, timeMs, width: canvas.width, height: canvas.height, decoderState }, createImageBitmap(canvas), this.compressor.compress(canvas));
   }
 
   /** Keeps a decoded-only snapshot (about 1 ms to take): for scrubbing back to where a seek just went. */

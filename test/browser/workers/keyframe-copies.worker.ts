@@ -4,6 +4,7 @@
 // origin private file system (or, when a write to that file fails, stay in this heap). Every
 // screen is then restored from its copy alone (no decoded copy kept) and compared pixel for pixel
 // with the screen captured. Posts what it saw.
+import { ScreenCompressor } from '../../../src/core/keyframe-compressor.js';
 import { KeyframeStore } from '../../../src/core/keyframes.js';
 import { TileBytesStore, type SegmentSpill } from '../../../src/core/tile-bytes.js';
 import { openFileSpill } from '../../../src/core/tile-spill-file.js';
@@ -95,6 +96,7 @@ async function run(scenario: CopiesScenario, screens: number, budgetBytes: numbe
   const context = canvas.getContext('2d', { alpha: false })!;
   context.fillStyle = '#1e1e1e';
   context.fillRect(0, 0, WIDTH, HEIGHT);
+  const compressor = new ScreenCompressor();
   const random = seeded(0x6b66);
   const screensAt = new Map<number, Uint8ClampedArray>();
   const result: CopiesRun = {
@@ -108,7 +110,8 @@ async function run(scenario: CopiesScenario, screens: number, budgetBytes: numbe
     if (scenario === 'compression-fails' && index % 2 === 0) {
       store.add({ end, timeMs: end, width: WIDTH, height: HEIGHT }, createImageBitmap(canvas), Promise.reject(new TypeError('the compressor failed')));
     } else {
-      store.capture(canvas, end, end);
+      // As the keyframe builder captures the screen.
+      store.add({ end, timeMs: end, width: WIDTH, height: HEIGHT }, createImageBitmap(canvas), compressor.compress(canvas));
     }
     result.captured += 1;
     // The builder paints on right after a capture: the copy is the screen when captured.
