@@ -47,7 +47,8 @@ export class KeyframeBuilder {
   private caughtUp = false;
   /** Fast-path recordings: the builder's own decoder, walking the PDUs in order. */
   private fastPath: FastPathDecoder | undefined;
-  private readonly compressor = new ScreenCompressor();
+  /** Compresses keyframes a slice at a time, handing the thread back in between. */
+  private readonly compressor: ScreenCompressor;
 
   constructor(
     private readonly canvas: OffscreenCanvas,
@@ -57,6 +58,7 @@ export class KeyframeBuilder {
     private readonly options: KeyframeBuilderOptions,
   ) {
     this.context = context2d(this.canvas, { alpha: false });
+    this.compressor = new ScreenCompressor(() => this.options.sleep(0));
   }
 
   /** More of the timeline arrived: build what can be built (no-op while already building). */
@@ -91,7 +93,11 @@ export class KeyframeBuilder {
       if (this.width > 0 && (!this.fastPath || decoderState) && !this.store.has(end)) {
         // Both copies are taken now (the canvas changes right after); compressing finishes in the background.
         const frame = { end, timeMs: this.timeline.at(end - 1).timeMs, width: this.width, height: this.height, decoderState };
-        this.store.add(frame, createImageBitmap(this.canvas), this.compressor.compress(this.canvas));
+        const compressed = this.compressor.compress(this.canvas);
+        this.store.add(frame, createImageBitmap(this.canvas), compressed);
+        // One screen compressing at a time (its pixels are in the compressor's one buffer); a failure is the store's to handle.
+        await compressed.catch(() => {});
+        if (this.stopped) return;
       }
       this.options.onProgress?.(false);
       this.caughtUp = false;

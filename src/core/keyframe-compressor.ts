@@ -3,6 +3,9 @@
 import { context2d, type PaintSurface } from './canvas.js';
 import { pipe } from './keyframe-pixels.js';
 
+/** Bytes of pixels deflated in one task (an eighth of a full-HD screen, about 10–30 ms). */
+const SLICE_BYTES = 1024 * 1024;
+
 /**
  * Deflates screens, reading each one's pixels into one buffer kept for the next: a full-HD screen
  * is 8 MB, and a fresh one per keyframe (`getImageData`) made the worker's garbage, and its peak,
@@ -11,6 +14,9 @@ import { pipe } from './keyframe-pixels.js';
 export class ScreenCompressor {
   private pixels = new Uint8Array(0);
   private busy = false;
+
+  /** `yieldToTasks` hands the thread back between slices of a screen: a seek or a request goes first. */
+  constructor(private readonly yieldToTasks: () => Promise<void>) {}
 
   /** The screen's RGBA pixels, deflated: about as small as a PNG of the same desktop. */
   async compress(surface: PaintSurface): Promise<Uint8Array> {
@@ -26,10 +32,11 @@ export class ScreenCompressor {
       await readPixels(surface, pixels);
       const chunks: Uint8Array[] = [];
       let length = 0;
-      await pipe(new CompressionStream('deflate-raw'), pixels, (chunk) => {
+      const collect = (chunk: Uint8Array) => {
         chunks.push(chunk);
         length += chunk.length;
-      });
+      };
+      await pipe(new CompressionStream('deflate-raw'), pixels, collect, { bytes: SLICE_BYTES, between: this.yieldToTasks });
       const bytes = new Uint8Array(length);
       let at = 0;
       for (const chunk of chunks) {

@@ -37,10 +37,24 @@ export class ScreenInflater {
   }
 }
 
+/** Input written in slices, with `between` awaited after each (a long input would hold the thread in one task). */
+export interface PipeSlices {
+  bytes: number;
+  between(): Promise<void>;
+}
+
 /** Runs `input` through a (de)compression stream, handing each output chunk to `onChunk` (which may throw to stop). */
-export async function pipe(stream: CompressionStream | DecompressionStream, input: Uint8Array, onChunk: (chunk: Uint8Array) => void): Promise<void> {
+export async function pipe(stream: CompressionStream | DecompressionStream, input: Uint8Array, onChunk: (chunk: Uint8Array) => void, slices?: PipeSlices): Promise<void> {
   const writer = stream.writable.getWriter();
-  const written = writer.write(input as Uint8Array<ArrayBuffer>).then(() => writer.close());
+  const written = (async () => {
+    const step = slices?.bytes ?? input.length;
+    for (let at = 0; at < input.length; at += step) {
+      // Each write resolves once the stream has taken its bytes: `input` may be reused after.
+      await writer.write(input.subarray(at, at + step) as Uint8Array<ArrayBuffer>);
+      if (slices && at + step < input.length) await slices.between();
+    }
+    await writer.close();
+  })();
   // A failure shows on the readable side too, which reports it.
   written.catch(() => {});
   const reader = stream.readable.getReader();

@@ -96,7 +96,7 @@ async function run(scenario: CopiesScenario, screens: number, budgetBytes: numbe
   const context = canvas.getContext('2d', { alpha: false })!;
   context.fillStyle = '#1e1e1e';
   context.fillRect(0, 0, WIDTH, HEIGHT);
-  const compressor = new ScreenCompressor();
+  const compressor = new ScreenCompressor(() => new Promise((resolve) => setTimeout(resolve, 0)));
   const random = seeded(0x6b66);
   const screensAt = new Map<number, Uint8ClampedArray>();
   const result: CopiesRun = {
