@@ -47,7 +47,7 @@ export class KeyframeBuilder {
   private caughtUp = false;
   /** Fast-path recordings: the builder's own decoder, walking the PDUs in order. */
   private fastPath: FastPathDecoder | undefined;
-  /** Compresses keyframes a slice at a time, handing the thread back in between. */
+  /** Compresses keyframes a slice at a time, resting in between as painting does. */
   private readonly compressor: ScreenCompressor;
 
   constructor(
@@ -58,7 +58,7 @@ export class KeyframeBuilder {
     private readonly options: KeyframeBuilderOptions,
   ) {
     this.context = context2d(this.canvas, { alpha: false });
-    this.compressor = new ScreenCompressor(() => this.options.sleep(0));
+    this.compressor = new ScreenCompressor(() => this.rest());
   }
 
   /** More of the timeline arrived: build what can be built (no-op while already building). */
@@ -106,6 +106,12 @@ export class KeyframeBuilder {
     }
   }
 
+  /** Hands the thread back, and waits while the player needs it (a seek, the first frame, painting that lags). */
+  private async rest(): Promise<void> {
+    await this.options.sleep(0);
+    while (!this.options.mayWork() && !this.stopped) await this.options.sleep(50);
+  }
+
   /** Where the next keyframe goes: `tilesApart` tiles (or fast-path updates) on, if the timeline has them yet. */
   private nextEnd(): number | undefined {
     let tiles = 0;
@@ -130,7 +136,7 @@ export class KeyframeBuilder {
     };
     try {
       for (let index = 0; index < plan.length; index++) {
-        while (!this.options.mayWork() && !this.stopped) await this.options.sleep(50);
+        if (!this.options.mayWork()) await this.rest();
         if (this.stopped) return;
         startDecodes(index + BUILDER_DECODES_IN_FLIGHT);
         const update = plan[index]!;
