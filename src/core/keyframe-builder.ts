@@ -4,7 +4,6 @@ import { context2d } from './canvas.js';
 import type { FastPathDecoder } from './fastpath/decoder.js';
 import { loadFastPathDecoder } from './fastpath/load.js';
 import type { DecodedImage } from './image-decode.js';
-import { ScreenCompressor } from './keyframe-compressor.js';
 import type { KeyframeStore } from './keyframes.js';
 import { planReplay, type ScreenTimeline, type ScreenUpdate } from './screen-timeline.js';
 import type { TileBytesStore, TileImage } from './tile-bytes.js';
@@ -47,8 +46,6 @@ export class KeyframeBuilder {
   private caughtUp = false;
   /** Fast-path recordings: the builder's own decoder, walking the PDUs in order. */
   private fastPath: FastPathDecoder | undefined;
-  /** Compresses keyframes a slice at a time, resting in between as painting does. */
-  private readonly compressor: ScreenCompressor;
 
   constructor(
     private readonly canvas: OffscreenCanvas,
@@ -58,7 +55,6 @@ export class KeyframeBuilder {
     private readonly options: KeyframeBuilderOptions,
   ) {
     this.context = context2d(this.canvas, { alpha: false });
-    this.compressor = new ScreenCompressor(() => this.rest());
   }
 
   /** More of the timeline arrived: build what can be built (no-op while already building). */
@@ -90,26 +86,12 @@ export class KeyframeBuilder {
       this.builtTo = end;
       // A fast-path keyframe carries the decoder's state, and never falls inside a fragment run.
       const decoderState = this.fastPath && !this.fastPath.inFragment ? this.fastPath.saveState() : undefined;
-      if (this.width > 0 && (!this.fastPath || decoderState) && !this.store.has(end)) {
-        // Both copies are taken now (the canvas changes right after); compressing finishes in the background.
-        const frame = { end, timeMs: this.timeline.at(end - 1).timeMs, width: this.width, height: this.height, decoderState };
-        const compressed = this.compressor.compress(this.canvas);
-        this.store.add(frame, createImageBitmap(this.canvas), compressed);
-        // One screen compressing at a time (its pixels are in the compressor's one buffer); a failure is the store's to handle.
-        await compressed.catch(() => {});
-        if (this.stopped) return;
-      }
+      if (this.width > 0 && (!this.fastPath || decoderState)) this.store.capture(this.canvas, end, this.timeline.at(end - 1).timeMs, decoderState);
       this.options.onProgress?.(false);
       this.caughtUp = false;
       // Between keyframes the thread is handed back, so requests and playback go first.
       await this.options.sleep(0);
     }
-  }
-
-  /** Hands the thread back, and waits while the player needs it (a seek, the first frame, painting that lags). */
-  private async rest(): Promise<void> {
-    await this.options.sleep(0);
-    while (!this.options.mayWork() && !this.stopped) await this.options.sleep(50);
   }
 
   /** Where the next keyframe goes: `tilesApart` tiles (or fast-path updates) on, if the timeline has them yet. */
@@ -136,7 +118,7 @@ export class KeyframeBuilder {
     };
     try {
       for (let index = 0; index < plan.length; index++) {
-        if (!this.options.mayWork()) await this.rest();
+        while (!this.options.mayWork() && !this.stopped) await this.options.sleep(50);
         if (this.stopped) return;
         startDecodes(index + BUILDER_DECODES_IN_FLIGHT);
         const update = plan[index]!;

@@ -61,7 +61,7 @@ export class KeyframePolicy {
     this.builder = undefined;
     this.woken = false;
     this.store.clear();
-    this.store.keepCopiesIn(ingest.tileBytes);
+    this.store.keepPngsIn(ingest.tileBytes);
     const load = (this.loads += 1);
     // Without OffscreenCanvas there is no canvas to build on: seeks then start from the last resize
     // (or from a snapshot an earlier seek left).

@@ -1,13 +1,12 @@
-import type { PaintSurface } from './canvas.js';
+import { encodeSurface, type PaintSurface } from './canvas.js';
 import type { FastPathDecoderState } from './fastpath/decoder.js';
 import type { DecodedImage } from './image-decode.js';
-import { ScreenInflater } from './keyframe-pixels.js';
 import { countWhile } from './screen-timeline.js';
 import type { TileImage } from './tile-bytes.js';
 
 /**
- * Where compressed copies go instead of this heap: the recording's tile store, when it spills to a
- * file on disk (`tile-bytes.ts`).
+ * Where PNG copies can go instead of Blobs (which the browser process holds, up to the whole
+ * encoded budget): the recording's tile store, when it spills to a file on disk (`tile-bytes.ts`).
  */
 export interface KeyframeBytes {
   readonly spillsToFile: boolean;
@@ -15,11 +14,8 @@ export interface KeyframeBytes {
   read(image: TileImage): Uint8Array | Promise<Uint8Array>;
 }
 
-/**
- * A keyframe's lasting copy, its pixels deflated (`keyframe-pixels.ts`): bytes in this heap, or in a
- * tile store's file (`home`); `size` in bytes. Never a Blob, which the browser process would hold.
- */
-export type KeyframeCopy = { readonly image: Uint8Array; readonly size: number } | { readonly image: TileImage; readonly size: number; readonly home: KeyframeBytes };
+/** A keyframe's PNG copy: a Blob, or bytes in a tile store's file (`home`); `size` in bytes. */
+export type KeyframePng = { readonly image: Blob; readonly size: number } | { readonly image: TileImage; readonly size: number; readonly home: KeyframeBytes };
 
 /** The composed remote screen after the first `end` updates of the timeline. */
 export interface Keyframe {
@@ -29,9 +25,9 @@ export interface Keyframe {
   readonly height: number;
   /** Decoded copy while it is in the decoded cache (drawn in about 1 ms). */
   bitmap: ImageBitmap | undefined;
-  /** Lossless compressed copy, once made (inflated and drawn again in about as long as a full-HD PNG decodes). */
-  copy: KeyframeCopy | undefined;
-  /** No compressed copy is made: the keyframe lives only as long as its decoded copy stays cached. */
+  /** Lossless PNG copy, once encoded (15–60 ms to decode a full-HD screen). */
+  png: KeyframePng | undefined;
+  /** No PNG copy is made: the keyframe lives only as long as its decoded copy stays cached. */
   readonly decodedOnly: boolean;
   /** Draws in progress; a pinned keyframe is never evicted. */
   pins: number;
@@ -50,7 +46,7 @@ export interface KeyframeProgress {
 export interface KeyframeBudget {
   /** Bytes of decoded screens kept (4 bytes per pixel); the least recently used go first. */
   decodedBytes: number;
-  /** Bytes of compressed screens kept; over it, the keyframe closest to its neighbours goes. */
+  /** Bytes of PNG-encoded screens kept; over it, the keyframe closest to its neighbours goes. */
   encodedBytes: number;
 }
 
@@ -59,7 +55,7 @@ export const DEFAULT_KEYFRAME_BUDGET: KeyframeBudget = { decodedBytes: 34 * 1024
 
 /**
  * Snapshots of the composed screen, so a seek repaints from the nearest one before the target
- * instead of from the start. Each is kept decoded (fast, large) and/or compressed (small), within an
+ * instead of from the start. Each is kept decoded (fast, large) and/or as PNG (small), within an
  * explicit memory budget.
  */
 export class KeyframeStore {
@@ -69,9 +65,8 @@ export class KeyframeStore {
   private decoded: Keyframe[] = [];
   private decodedBytes = 0;
   private encodedBytes = 0;
-  /** Where this load's compressed copies go when it has a file (`keepCopiesIn`). */
-  private copyHome: KeyframeBytes | undefined;
-  private readonly inflater = new ScreenInflater();
+  /** Where this load's PNG copies go when it has a file (`keepPngsIn`). */
+  private pngHome: KeyframeBytes | undefined;
 
   constructor(private readonly budget: KeyframeBudget = DEFAULT_KEYFRAME_BUDGET) {}
 
@@ -79,12 +74,12 @@ export class KeyframeStore {
     return this.frames.length;
   }
 
-  /** A new load's keyframes keep their compressed copies in `home` while it spills to a file (else in this heap, within the budget). */
-  keepCopiesIn(home: KeyframeBytes | undefined): void {
-    this.copyHome = home;
+  /** A new load's keyframes keep their PNG copies in `home` while it spills to a file (else as Blobs). */
+  keepPngsIn(home: KeyframeBytes | undefined): void {
+    this.pngHome = home;
   }
 
-  /** Bytes held now (encoded: their compressed copies, wherever they are). */
+  /** Memory held now, in bytes (encoded: their PNG copies, wherever they are). */
   get bytes(): { decoded: number; encoded: number } {
     return { decoded: this.decodedBytes, encoded: this.encodedBytes };
   }
@@ -99,6 +94,16 @@ export class KeyframeStore {
     return this.frames.some((keyframe) => keyframe.end === end);
   }
 
+  /**
+   * Keeps a snapshot of `canvas` as the screen after `end` updates. Both copies are taken now
+   * (the canvas may change right after); encoding finishes in the background.
+   */
+  capture(canvas: PaintSurface, end: number, timeMs: number, decoderState?: FastPathDecoderState): void {
+    if (canvas.width === 0 || this.has(end)) return;
+    // Encoding runs on this thread (~20 ms for full HD): only background work does it.
+    this.add({ end, timeMs, width: canvas.width, height: canvas.height, decoderState }, createImageBitmap(canvas), encodeSurface(canvas, 'image/png'));
+  }
+
   /** Keeps a decoded-only snapshot (about 1 ms to take): for scrubbing back to where a seek just went. */
   captureDecoded(canvas: PaintSurface, end: number, timeMs: number): void {
     if (canvas.width === 0 || this.has(end)) return;
@@ -109,27 +114,32 @@ export class KeyframeStore {
    * Keeps a keyframe whose copies are on their way. Without `encoded` it is decoded-only; a failed
    * copy drops it.
    */
-  add(frame: Pick<Keyframe, 'end' | 'timeMs' | 'width' | 'height' | 'decoderState'>, decoded: Promise<ImageBitmap> | undefined, encoded: Promise<Uint8Array> | undefined): void {
+  add(frame: Pick<Keyframe, 'end' | 'timeMs' | 'width' | 'height' | 'decoderState'>, decoded: Promise<ImageBitmap> | undefined, encoded: Promise<Blob> | undefined): void {
     if (!decoded && !encoded) return;
-    const keyframe: Keyframe = { ...frame, bitmap: undefined, copy: undefined, decodedOnly: encoded === undefined, pins: 0 };
+    const keyframe: Keyframe = { ...frame, bitmap: undefined, png: undefined, decodedOnly: encoded === undefined, pins: 0 };
     this.insert(keyframe);
     void decoded?.then(
       (image) => (this.frames.includes(keyframe) ? this.keepDecoded(keyframe, image) : image.close()),
       () => keyframe.decodedOnly && this.remove(keyframe),
     );
-    const home = this.copyHome;
-    void encoded?.then(
-      (bytes) => {
-        if (!this.frames.includes(keyframe)) return;
-        // Into the file, out of every process's memory; else kept here, within the budget.
-        keyframe.copy = home?.spillsToFile ? { image: home.add(bytes), size: bytes.length, home } : { image: bytes, size: bytes.length };
-        this.encodedBytes += bytes.length;
-        this.fitEncoded();
-        this.fitDecoded();
-      },
-      // Not compressed (or not stored): seeks start from another keyframe, or from the last resize.
-      () => this.remove(keyframe),
-    );
+    const home = this.pngHome;
+    void encoded
+      ?.then(async (blob): Promise<KeyframePng | undefined> => {
+        if (!home?.spillsToFile || !this.frames.includes(keyframe)) return { image: blob, size: blob.size };
+        // Into the file: the Blob (held by the browser process) is let go.
+        const bytes = new Uint8Array(await blob.arrayBuffer());
+        return this.frames.includes(keyframe) ? { image: home.add(bytes), size: bytes.length, home } : undefined;
+      })
+      .then(
+        (png) => {
+          if (!png || !this.frames.includes(keyframe)) return;
+          keyframe.png = png;
+          this.encodedBytes += png.size;
+          this.fitEncoded();
+          this.fitDecoded();
+        },
+        () => this.remove(keyframe),
+      );
   }
 
   /** The keyframe's screen, decoding it if needed; pass it back with `release` once drawn. */
@@ -137,17 +147,9 @@ export class KeyframeStore {
     keyframe.pins += 1;
     this.touch(keyframe);
     if (keyframe.bitmap) return keyframe.bitmap;
-    if (!keyframe.copy) throw new Error(`keyframe at ${keyframe.timeMs} ms is not ready`);
-    const copy = keyframe.copy;
-    let image: ImageBitmap;
-    try {
-      image = await this.inflater.inflate('home' in copy ? await copy.home.read(copy.image) : copy.image, keyframe.width, keyframe.height);
-    } catch (error) {
-      // A copy that no longer reads back or inflates (a damaged file): later seeks start elsewhere
-      // (the caller still releases it).
-      this.remove(keyframe);
-      throw error;
-    }
+    if (!keyframe.png) throw new Error(`keyframe at ${keyframe.timeMs} ms is not ready`);
+    const png = keyframe.png;
+    const image = await createImageBitmap('home' in png ? new Blob([(await png.home.read(png.image)) as Uint8Array<ArrayBuffer>], { type: 'image/png' }) : png.image);
     // Another acquire may have decoded it meanwhile.
     if (keyframe.bitmap) {
       image.close();
@@ -162,9 +164,9 @@ export class KeyframeStore {
     this.fitDecoded();
   }
 
-  /** True when `acquire` can start at once or after inflating its copy (not while the first copy is still being made). */
+  /** True when `acquire` can start at once or after decoding a PNG (not while the first copy is still being made). */
   ready(keyframe: Keyframe): boolean {
-    return keyframe.bitmap !== undefined || keyframe.copy !== undefined;
+    return keyframe.bitmap !== undefined || keyframe.png !== undefined;
   }
 
   clear(): void {
@@ -173,7 +175,6 @@ export class KeyframeStore {
     this.decoded = [];
     this.decodedBytes = 0;
     this.encodedBytes = 0;
-    this.inflater.clear();
   }
 
   private insert(keyframe: Keyframe): void {
@@ -202,8 +203,8 @@ export class KeyframeStore {
   private fitDecoded(): void {
     for (let index = 0; this.decodedBytes > this.budget.decodedBytes && index < this.decoded.length; ) {
       const keyframe = this.decoded[index]!;
-      // A keyframe being drawn, or whose compressed copy is still being made, stays.
-      if (keyframe.pins > 0 || (!keyframe.copy && !keyframe.decodedOnly)) {
+      // A keyframe being drawn, or whose PNG copy is still encoding, stays.
+      if (keyframe.pins > 0 || (!keyframe.png && !keyframe.decodedOnly)) {
         index += 1;
         continue;
       }
@@ -225,7 +226,7 @@ export class KeyframeStore {
       let smallestGap = Infinity;
       for (let index = 0; index < this.frames.length; index++) {
         const keyframe = this.frames[index]!;
-        if (keyframe.pins > 0 || !keyframe.copy) continue;
+        if (keyframe.pins > 0 || !keyframe.png) continue;
         const gap = (this.frames[index + 1]?.end ?? Infinity) - (this.frames[index - 1]?.end ?? 0);
         if (gap < smallestGap) {
           smallestGap = gap;
@@ -239,8 +240,8 @@ export class KeyframeStore {
 
   private remove(keyframe: Keyframe): void {
     this.frames = this.frames.filter((other) => other !== keyframe);
-    if (keyframe.copy) this.encodedBytes -= keyframe.copy.size;
-    keyframe.copy = undefined;
+    if (keyframe.png) this.encodedBytes -= keyframe.png.size;
+    keyframe.png = undefined;
     if (keyframe.bitmap) {
       this.decoded = this.decoded.filter((other) => other !== keyframe);
       this.decodedBytes -= keyframe.width * keyframe.height * 4;

@@ -5,8 +5,8 @@ import { paints, planReplay, type ScreenTimeline, type ScreenUpdate } from './sc
 /** Above this many due updates, the overpainted ones are dropped before painting (catch-up, high rates). */
 const COMPACT_ABOVE = 8;
 /**
- * What restoring a keyframe costs, in tile decodes: a decoded one is a single draw, a compressed
- * full-HD one inflates and draws in about the time of 60 small tiles.
+ * What restoring a keyframe costs, in tile decodes: a decoded one is a single draw, an encoded
+ * full-HD one decodes in about the time of 60 small tiles.
  */
 const DECODED_KEYFRAME_COST = 2;
 const ENCODED_KEYFRAME_COST = 60;

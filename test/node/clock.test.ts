@@ -144,7 +144,7 @@ describe('Scheduler', () => {
 });
 
 describe('KeyframeStore and seeking from keyframes', () => {
-  const encoded = (bytes: number) => Promise.resolve(new Uint8Array(bytes));
+  const encoded = (bytes: number) => Promise.resolve(new Blob([new Uint8Array(bytes)]));
   const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
   // 20 tiles over 2×2 cells of a 128×128 screen, one per 10 ms, with the pointer moving at 5 ms.
   const cells = [[0, 0], [64, 0], [0, 64], [64, 64]] as const;

@@ -156,42 +156,40 @@ describe('TileBytesStore spilling', () => {
   });
 });
 
-describe('keyframe copies', () => {
+describe('keyframe PNG copies', () => {
   /** Until `holds()`, letting promises settle in between; fails after `tries` turns. */
   const until = async (holds: () => boolean, what: string, tries = 200): Promise<void> => {
     for (let i = 0; i < tries && !holds(); i++) await new Promise((resolve) => setImmediate(resolve));
     assert.ok(holds(), what);
   };
+  const png = (seed: number, length: number) => new Blob([tileOf(seed, length)], { type: 'image/png' });
 
-  test('go into the tile store’s file, never into Blobs the browser process holds; with no file they stay in this heap', async () => {
+  test('go into the tile store’s file, not into Blobs the browser process holds; with no file they stay Blobs', async () => {
     const disk = diskFile();
     const tiles = new TileBytesStore({ segmentBytes: 4096, cacheBytes: 3 * 4096 }, async () => new FileSpill(disk.file));
     await tiles.ready;
     const store = new KeyframeStore();
-    store.keepCopiesIn(tiles);
+    store.keepPngsIn(tiles);
     // Keyframes of 5000 bytes: larger than a segment, and several of them seal segments into the file.
-    for (let end = 1; end <= 6; end++) store.add({ end: end * 10, timeMs: end * 100, width: 64, height: 64 }, undefined, Promise.resolve(tileOf(end, 5000)));
-    await until(() => store.bytes.encoded === 6 * 5000, 'every copy is kept');
+    for (let end = 1; end <= 6; end++) store.add({ end: end * 10, timeMs: end * 100, width: 64, height: 64 }, undefined, Promise.resolve(png(end, 5000)));
+    await until(() => store.bytes.encoded === 6 * 5000, 'every PNG copy is kept');
     for (let end = 1; end <= 6; end++) {
-      const copy = store.before(end * 10, 0)!.copy!;
-      assert.ok('home' in copy && !(copy.image instanceof Uint8Array), `keyframe ${end} is in the file`);
+      const copy = store.before(end * 10, 0)!.png!;
+      assert.ok('home' in copy && !(copy.image instanceof Blob), `keyframe ${end} is in the file`);
       assert.deepEqual(await copy.home.read(copy.image), tileOf(end, 5000), `keyframe ${end} reads back`);
     }
     assert.ok(statSync(disk.path).size >= 4 * 5000, 'the copies are in the file');
     assert.ok(tiles.residentBytes <= 5000, `the store holds no more than its open segment (${tiles.residentBytes} bytes)`);
     tiles.close();
 
-    // No file (an engine in the page, or storage refused): bytes in this heap, within the keyframes' budget.
+    // No file (an engine in the page, or storage refused): Blobs, as before.
     const blobs = new TileBytesStore({ segmentBytes: 4096, cacheBytes: 4096 }, async () => null);
     await blobs.ready;
     const without = new KeyframeStore();
-    without.keepCopiesIn(blobs);
-    without.add({ end: 10, timeMs: 100, width: 64, height: 64 }, undefined, Promise.resolve(tileOf(1, 5000)));
-    await until(() => without.bytes.encoded === 5000, 'the copy is kept');
-    const kept = without.before(10, 0)!.copy!;
-    assert.ok(!('home' in kept) && kept.image instanceof Uint8Array);
-    assert.deepEqual(kept.image, tileOf(1, 5000));
-    assert.equal(blobs.residentBytes, 4096, 'nothing went into the tile store’s Blobs');
+    without.keepPngsIn(blobs);
+    without.add({ end: 10, timeMs: 100, width: 64, height: 64 }, undefined, Promise.resolve(png(1, 5000)));
+    await until(() => without.bytes.encoded === 5000, 'the PNG copy is kept');
+    assert.ok(without.before(10, 0)!.png!.image instanceof Blob);
   });
 
   test('a copy that arrives after a new load is dropped, not written into the old store', async () => {
@@ -199,12 +197,12 @@ describe('keyframe copies', () => {
     const tiles = new TileBytesStore({ segmentBytes: 4096, cacheBytes: 4096 }, async () => new FileSpill(disk.file));
     await tiles.ready;
     const store = new KeyframeStore();
-    store.keepCopiesIn(tiles);
-    let encode!: (bytes: Uint8Array) => void;
+    store.keepPngsIn(tiles);
+    let encode!: (blob: Blob) => void;
     store.add({ end: 10, timeMs: 100, width: 64, height: 64 }, undefined, new Promise((resolve) => (encode = resolve)));
     store.clear();
     tiles.close();
-    encode(tileOf(1, 100));
+    encode(png(1, 100));
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(store.bytes.encoded, 0);
     assert.equal(store.count, 0);
