@@ -7,7 +7,7 @@ import { RecordingCatalog, parseListQuery, queryList } from './catalog.js';
 import { AccessGate } from './access-token.js';
 import { FileRefusal, openInside, openRecording, recordingExists, type OpenedFile } from './files.js';
 import { followRecording, type GrowingRecording, type LiveRecordings } from './live-recordings.js';
-import { isSafeSid, matchPlaybackPath, PlaybackSocketServer, readFileChunks, type RecordingStore, type ServerTime } from './playback-socket-server.js';
+import { isSafeSid, matchPlaybackPath, PlaybackSocketServer, readFileChunks, REAL_TIME, type RecordingStore, type ServerTime } from './playback-socket-server.js';
 import { PacedLinks, type PacedLink } from './throttle.js';
 import { textSearchFile } from './text-search-files.js';
 import { isSidecarName, openSidecar } from './sidecars.js';
@@ -62,6 +62,8 @@ export interface ServeOptions {
   maxRestartsPerMinute?: number;
   /** How long a request body may take to arrive (408 after). Default 10 s. */
   bodyTimeoutMs?: number;
+  /** The time request bodies are timed by (tests move it by hand). Default: the real one. */
+  bodyTime?: ServerTime;
   /** The time playback sockets pace by (tests move it by hand). Default: the real one. */
   playbackTime?: ServerTime;
   /** Without a token: how long a new playback socket waits for an optional `{"token":…}` (default 250 ms). */
@@ -143,6 +145,7 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
   const allowedHosts = new Set((options.allowedHosts ?? []).map((host) => host.toLowerCase()));
   const allowedOrigins = new Set([...(options.allowedOrigins ?? []), ...(options.corsOrigin ? [options.corsOrigin] : [])]);
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
+  const bodyTime = options.bodyTime ?? REAL_TIME;
   const playback = new PlaybackSocketServer({
     store,
     token: gate.token,
@@ -285,12 +288,12 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
     }
     let text: string;
     try {
-      text = await readBody(request, MAX_BODY_BYTES, bodyTimeoutMs);
+      text = await readBody(request, MAX_BODY_BYTES, bodyTimeoutMs, bodyTime);
     } catch (error) {
       const status = error instanceof BodyError ? error.status : 400;
       response.shouldKeepAlive = false;
       // A client still dribbling its body is cut once it had a moment to read the answer.
-      if (status === 408) response.once('finish', () => setTimeout(() => request.destroy(), 500).unref());
+      if (status === 408) response.once('finish', () => bodyTime.setTimeout(() => request.destroy(), 500));
       sendJson(request, response, status, { error: (error as Error).message });
       return undefined;
     }
@@ -360,12 +363,12 @@ class BodyError extends Error {
  * within `timeoutMs` (408). After a refusal the rest is read and dropped until the time is up, then
  * the connection is cut, so a client that keeps sending cannot hold it.
  */
-function readBody(request: IncomingMessage, limit: number, timeoutMs: number): Promise<string> {
+function readBody(request: IncomingMessage, limit: number, timeoutMs: number, time: ServerTime): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
-    const timer = setTimeout(() => {
+    const timer = time.setTimeout(() => {
       // Still arriving: refused (the caller answers, then cuts); refused before and still sending: cut now.
       if (!settled) fail(new BodyError(408, `the body did not arrive within ${timeoutMs} ms`));
       else request.destroy();
@@ -384,14 +387,14 @@ function readBody(request: IncomingMessage, limit: number, timeoutMs: number): P
       chunks.push(chunk);
     });
     request.on('end', () => {
-      clearTimeout(timer);
+      time.clearTimeout(timer);
       if (!settled) {
         settled = true;
         resolve(Buffer.concat(chunks).toString('utf8'));
       }
     });
     request.on('error', (error) => {
-      clearTimeout(timer);
+      time.clearTimeout(timer);
       if (!settled) fail(error);
     });
   });

@@ -9,8 +9,9 @@ import type { DesktopRecordingPlayer } from '../../src/index.js';
 import { T0, desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
 import { blobUrl, screenMessages, type Rgb, type ScreenStep } from '../helpers/screen-recording.js';
 import { nextEvent } from '../helpers/next-event.js';
+import { until } from '../helpers/until.js';
 
-export { nextEvent };
+export { nextEvent, until };
 
 export const RED: Rgb = [255, 0, 0];
 export const GREEN: Rgb = [0, 255, 0];
@@ -32,13 +33,6 @@ export async function engineCaughtUp(element: DesktopRecordingPlayer): Promise<v
   await element.captureFrame().catch(() => undefined);
 }
 
-/** Waits until `condition()` holds (checked every 20 ms), failing with `what` after `timeoutMs`. */
-export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  // Date.now: a test's page clock (test/helpers/page-clock.ts) may hold performance.now() still.
-  for (const started = Date.now(); !(await condition()); await sleep(20)) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting until ${what}`);
-  }
-}
 
 const metadata = (index: number, timeMs: number, type: string, code: string) => ({ index: BigInt(index), type, code, time: timestampOfMs(T0 + timeMs), clusterName: 'example' });
 

@@ -1,6 +1,8 @@
 // The element on a Teleport-style playback websocket: the project's demo server runs on loopback
 // (test/tools/playback-server-plugin.mjs) and paces the events; the player indexes what arrives,
-// so seeking back is local, and seeking ahead asks the server to fast-forward.
+// so seeking back is local, and seeking ahead asks the server to fast-forward. Every test that plays,
+// seeks ahead or starts at a moment runs on the stepped server and the page clock (`SteppedPlayback`),
+// which only the test moves: each checks an end state and the order of events, never a duration.
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/define.js';
 import type { DesktopRecordingPlayer } from '../../src/index.js';
@@ -36,8 +38,9 @@ const lastEventAtOrBefore = (ms: number) => Math.max(...eventTimesMs.filter((tim
 const socketUrl = (server: string) => `${server}/webapi/sites/demo/desktopplayback/${SESSION}/ws`;
 const positionMs = (element: DesktopRecordingPlayer) => Math.round(element.currentTime * 1e6) / 1e3;
 
-async function socketPlayer(src: string, token?: string): Promise<DesktopRecordingPlayer> {
+async function socketPlayer(src: string, token?: string, startAt?: number): Promise<DesktopRecordingPlayer> {
   const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 480px" duration-hint=${DURATION_S}></desktop-recording-player>`);
+  if (startAt !== undefined) element.setAttribute('start-at', String(startAt));
   element.authToken = token;
   element.src = src;
   return element;
@@ -95,7 +98,7 @@ class CountedSockets {
 interface SteppedViewers {
   nowMs: number;
   idle?: boolean;
-  viewers: Array<{ bytesSent: number }>;
+  viewers: Array<{ bytesSent: number; passes: number }>;
 }
 
 const steppedViewers = async () => (await (await fetch('/__playback-servers/stepped/viewers')).json()) as SteppedViewers;
@@ -111,12 +114,13 @@ class SteppedPlayback {
     readonly sockets: CountedSockets,
   ) {}
 
-  static async start(): Promise<SteppedPlayback> {
+  /** `startAt`: the player's `start-at` (the server fast-forwards there). */
+  static async start(startAt?: number): Promise<SteppedPlayback> {
     // Byte counts compare the page's open sockets with the server's viewers: an earlier test's viewer must be gone.
     await until(async () => (await steppedViewers()).viewers.length === 0, 'no viewer of an earlier test is left on the stepped server');
     const sockets = new CountedSockets();
     try {
-      const element = await withEngineInPage(() => socketPlayer(socketUrl(servers.stepped)));
+      const element = await withEngineInPage(() => socketPlayer(socketUrl(servers.stepped), undefined, startAt));
       // Its socket is open on the server before the server's time moves (whose answers then wait for the viewer).
       await until(async () => (await steppedViewers()).viewers.length === 1, 'the player is a viewer of the stepped server');
       return new SteppedPlayback(element, PageClock.install(), sockets);
@@ -143,6 +147,21 @@ class SteppedPlayback {
       if (steps >= 40) throw new Error(`not ready to play within ${40 * STEP_MS} ms of the server's time`);
       await this.advanceServer(STEP_MS, true);
     }
+  }
+
+  /**
+   * Seeks beyond what arrived: the server fast-forwards there, and the player has sought once an event past the
+   * target arrives, which needs the server's time to move (the player's stands still).
+   */
+  async seekAhead(seconds: number): Promise<void> {
+    let sought = false;
+    const seeked = nextEvent(this.element, 'seeked').then(() => (sought = true));
+    this.element.currentTime = seconds;
+    for (let steps = 0; !sought; steps++) {
+      if (steps >= 40) throw new Error(`no seeked at ${seconds} s within ${40 * STEP_MS} ms of the server's time`);
+      await this.advanceServer(STEP_MS, true);
+    }
+    await seeked;
   }
 
   /** One turn: the server's time by `ms`, then the player's. */
@@ -190,31 +209,56 @@ describe('<desktop-recording-player> on a playback websocket', () => {
   });
 
   it('plays the server-paced stream, with the duration hint until the end is known', async () => {
-    const element = await socketPlayer(socketUrl(servers.open));
-    await nextEvent(element, 'canplay');
-    expect(element.duration).to.equal(DURATION_S);
-    expect(element.videoWidth).to.equal(1920);
-    element.playbackRate = 8;
-    await element.play();
-    await eventually(element, 'timeupdate', () => element.currentTime > 2, 'playing past 2 s');
-    const paused = nextEvent(element, 'pause');
-    element.pause();
-    await paused;
-    expect(element.currentTime).to.be.greaterThan(2);
-    await expectReferenceScreen(element, 'after playing at 8×');
+    // On the stepped server and the page clock, in turns: the same positions however busy the machine.
+    const playback = await SteppedPlayback.start();
+    try {
+      const { element } = playback;
+      await playback.untilReady();
+      expect(element.duration).to.equal(DURATION_S);
+      expect(element.videoWidth).to.equal(1920);
+      const log = eventLog(element, ['play', 'playing', 'pause', 'ended', 'error', 'emptied']);
+      element.playbackRate = 8;
+      const played = element.play();
+      await playback.turnUntil(() => element.currentTime > 2, 'playing past 2 s at 8×', 80, true);
+      await played;
+      const paused = nextEvent(element, 'pause');
+      element.pause();
+      await paused;
+      expect(element.currentTime).to.be.greaterThan(2);
+      expect(element.error).to.equal(null);
+      const names = log.map((event) => event.name);
+      expect([names[0], names.at(-1)], 'play first, the pause asked for last').to.deep.equal(['play', 'pause']);
+      expect(names.filter((name) => name !== 'play' && name !== 'playing'), 'no end, error or reload before the pause').to.deep.equal(['pause']);
+      const times = log.map((event) => event.timeMs);
+      for (let at = 1; at < times.length; at++) expect(times[at]!, `position at ${log[at]!.name}`).to.be.at.least(times[at - 1]!);
+      await expectReferenceScreen(element, 'after playing at 8×');
+    } finally {
+      playback.stop();
+    }
   });
 
   it('seeks ahead (the server fast-forwards) and back (from what arrived), both exact', async () => {
-    const element = await socketPlayer(socketUrl(servers.open));
-    await nextEvent(element, 'canplay');
-    await seekTo(element, 70);
-    expect(element.currentTime).to.equal(70);
-    expect(element.buffered.end(0)).to.be.at.least(70);
-    await expectReferenceScreen(element, 'seek ahead');
-    await seekTo(element, 12.5);
-    await expectReferenceScreen(element, 'seek back');
-    await seekTo(element, 69);
-    await expectReferenceScreen(element, 'seek forward within what arrived');
+    // On the stepped server: nothing arrives but what the server fast-forwards through, so "what arrived" is known.
+    const playback = await SteppedPlayback.start();
+    try {
+      const { element } = playback;
+      await playback.untilReady();
+      const arrivedBeforeMs = element.buffered.end(0) * 1000;
+      expect(arrivedBeforeMs, 'the server sent the start only').to.be.below(70_000);
+      await playback.seekAhead(70);
+      expect(element.currentTime).to.equal(70);
+      expect(element.buffered.end(0)).to.be.at.least(70);
+      await expectReferenceScreen(element, 'seek ahead');
+      await seekTo(element, 12.5);
+      expect(element.currentTime).to.equal(12.5);
+      await expectReferenceScreen(element, 'seek back');
+      await seekTo(element, 69);
+      expect(element.currentTime).to.equal(69);
+      await expectReferenceScreen(element, 'seek forward within what arrived');
+      expect((await steppedViewers()).viewers[0]!.passes, 'seeking back and forward again came from what arrived: the server never restarted').to.equal(1);
+    } finally {
+      playback.stop();
+    }
   });
 
   it('plays on at the edge of what arrived, a little behind it, without stopping at every message', async () => {
@@ -329,12 +373,18 @@ describe('<desktop-recording-player> on a playback websocket', () => {
   });
 
   it('starts at start-at by having the server fast-forward there', async () => {
-    const element = await fixture<DesktopRecordingPlayer>(html`<desktop-recording-player style="width: 480px" duration-hint=${DURATION_S} start-at="60"></desktop-recording-player>`);
-    const ready = nextEvent(element, 'canplay', 10000);
-    element.src = socketUrl(servers.open);
-    await ready;
-    expect(element.currentTime).to.equal(60);
-    await expectReferenceScreen(element, 'start-at');
+    // On the stepped server: the player is ready at 60 s having moved the server's time only past its start.
+    const playback = await SteppedPlayback.start(60);
+    try {
+      const { element } = playback;
+      const serverStartMs = (await steppedViewers()).nowMs;
+      await playback.untilReady();
+      expect(element.currentTime).to.equal(60);
+      expect((await steppedViewers()).nowMs - serverStartMs, 'the server fast-forwarded: less than a second of its time').to.be.below(1000);
+      await expectReferenceScreen(element, 'start-at');
+    } finally {
+      playback.stop();
+    }
   });
 
   it('reports a websocket error when the server cannot be reached', async () => {

@@ -42,19 +42,21 @@ function serveChildArgs(options: Partial<ServeOptions> & { recordingsDir: string
   return ['--import', 'tsx', child, JSON.stringify({ root, port: 0, host: '127.0.0.1', ...options })];
 }
 
-/** The playback time of a server process started by `startServerModuleOnManualTime`, and its sockets' stats. */
+/** The time of a server process started on manual time (its playback sockets', and its body timeout with `startServerModuleOnManualTime`), and its sockets' stats. */
 export interface ManualTime {
   /** Moves the server's playback time `ms` forward, its timers due on the way firing in order; resolves once done. */
   advance(ms: number): Promise<void>;
   /** The stats of the playback sockets open now. */
   viewers(): Promise<ViewerStats[]>;
+  /** How many of its timers are set and not yet fired. */
+  pendingTimers(): Promise<number>;
 }
 
 /**
- * `startServerModule`, its playback sockets pacing (and budgeting restarts) by a time that stands
- * still until the test moves it: commands over the child's stdin (see time-commands.ts).
+ * `startServerModule`, its playback sockets pacing (and budgeting restarts) and its request bodies timed by a time
+ * that stands still until the test moves it: commands over the child's stdin (see time-commands.ts).
  */
-export async function startServerModuleOnManualTime(options: Partial<ServeOptions> & { recordingsDir: string }): Promise<ServerProcess & { time: ManualTime }> {
+export async function startServerModuleOnManualTime(options: Partial<ServeOptions> & { recordingsDir: string; withLiveSessions?: boolean }): Promise<ServerProcess & { time: ManualTime }> {
   return onManualTime(await start(process.execPath, serveChildArgs({ ...options, manualTime: true }), { stdio: ['pipe', 'pipe', 'pipe'] }));
 }
 
@@ -71,7 +73,7 @@ function onManualTime(server: ServerProcess): ServerProcess & { time: ManualTime
   const { stdin, stdout } = server.child;
   const replies: Array<(line: string) => void> = [];
   createInterface({ input: stdout! }).on('line', (line) => {
-    if (/^(advanced|viewers|unknown) /.test(line)) replies.shift()?.(line);
+    if (/^(advanced|viewers|timers|unknown) /.test(line)) replies.shift()?.(line);
   });
   const ask = (command: string) => new Promise<string>((resolve, reject) => {
     if (!server.alive()) return reject(new Error(`the server process died: ${server.stderr()}`));
@@ -87,6 +89,11 @@ function onManualTime(server: ServerProcess): ServerProcess & { time: ManualTime
         const line = await ask('viewers');
         if (!line.startsWith('viewers ')) throw new Error(`the server answered ${line}`);
         return JSON.parse(line.slice('viewers '.length)) as ViewerStats[];
+      },
+      async pendingTimers() {
+        const line = await ask('timers');
+        if (!line.startsWith('timers ')) throw new Error(`the server answered ${line}`);
+        return Number(line.slice('timers '.length));
       },
     },
   });

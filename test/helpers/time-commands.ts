@@ -2,6 +2,7 @@
 // moves (serve-child.ts, serve-cli-child.ts), one a line, each answered by one line on stdout:
 //   advance <ms>   moves the time, firing the timers due on the way   → `advanced <ms>`
 //   viewers        the stats of the playback sockets open now         → `viewers <json>`
+//   timers         how many timers are set and not yet fired          → `timers <n>`
 import { createInterface } from 'node:readline';
 import type { RecordingsServer } from '../../src/cli/serve.js';
 import type { FakeTime } from './fake-time.js';
@@ -16,6 +17,8 @@ export function answerTimeCommands(time: FakeTime, server: RecordingsServer): vo
       if (command === 'advance') {
         await time.advance(Number(argument));
         process.stdout.write(`advanced ${argument}\n`);
+      } else if (command === 'timers') {
+        process.stdout.write(`timers ${time.pendingTimers}\n`);
       } else if (command === 'viewers') {
         process.stdout.write(`viewers ${JSON.stringify(server.playback.viewers)}\n`);
       } else {

@@ -15,7 +15,8 @@ import { encodeTdp } from '../../src/format/tdp.js';
 import { createRecorder, memorySink } from '../../src/recorder/index.js';
 import { multiPartGzipBomb } from '../helpers/recording-bytes.js';
 import { privateCommand } from '../helpers/private-command.js';
-import { startCommand, startCommandOnManualTime, startServerModule, type ManualTime, type ServerProcess } from '../helpers/serve-process.js';
+import { startCommand, startCommandOnManualTime, startServerModule, startServerModuleOnManualTime, type ManualTime, type ServerProcess } from '../helpers/serve-process.js';
+import { until } from '../helpers/until.js';
 
 /** A small valid recording (`durationMs` long, events every `stepMs`). */
 async function recording(sessionId: string, durationMs = 1000, stepMs = 100): Promise<Uint8Array> {
@@ -320,13 +321,14 @@ describe('recordings server: the access token', () => {
 
 describe('recordings server: JSON actions (POST /api/live of the demo)', () => {
   let dir = '';
-  let server: ServerProcess;
+  let server: ServerProcess & { time: ManualTime };
+  const BODY_TIMEOUT_MS = 1500;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'drp-actions-'));
     await writeFile(join(dir, 'ok.tar'), await recording('ok'));
-    // The server module with the demo's live sessions, and a body timeout a test can wait out.
-    server = await startServerModule({ recordingsDir: dir, bodyTimeoutMs: 1500, withLiveSessions: true });
+    // The server module with the demo's live sessions; its body timeout runs on a time the test moves.
+    server = await startServerModuleOnManualTime({ recordingsDir: dir, bodyTimeoutMs: BODY_TIMEOUT_MS, withLiveSessions: true });
   });
   after(async () => {
     await server?.stop();
@@ -373,18 +375,29 @@ describe('recordings server: JSON actions (POST /api/live of the demo)', () => {
   test('a body that dribbles in is cut off: 408, and the connection is closed', async () => {
     const socket = connect(server.port, '127.0.0.1');
     let answer = '';
-    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    let closed = false;
+    socket.on('close', () => (closed = true));
     socket.on('data', (chunk) => (answer += chunk.toString()));
     socket.on('error', () => {});
+    // Timers of earlier requests' bodies may be left (a refused body's runs out its time): the count goes up by one.
+    const timersBefore = await server.time.pendingTimers();
     socket.write(`POST /api/live HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${server.base}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
-    // One byte now and then, never the whole body.
-    const dribble = setInterval(() => socket.write(' '), 200);
-    try {
-      await closed;
-    } finally {
-      clearInterval(dribble);
+    await until(async () => (await server.time.pendingTimers()) > timersBefore, 'the server times the body');
+    // One byte every 400 ms of the server's time, never the whole body: within the timeout, no answer yet.
+    const stepMs = 400;
+    for (let sentMs = 0; sentMs + stepMs < BODY_TIMEOUT_MS; sentMs += stepMs) {
+      socket.write(' ');
+      await server.time.advance(stepMs);
+      assert.equal(answer, '', `no answer ${sentMs + stepMs} ms into the body`);
     }
+    socket.write(' ');
+    await server.time.advance(stepMs);
+    await until(() => answer.includes('\r\n\r\n'), 'the server answered once the body was overdue');
     assert.match(answer, /^HTTP\/1\.1 408 /);
+    // Still sending after the answer, the client is cut: by the server closing the connection, or at the latest once the cut is due.
+    socket.write(' ');
+    await server.time.advance(500);
+    await until(() => closed, 'the server closed the connection');
     await assertServing(server);
   });
 
