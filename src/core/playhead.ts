@@ -1,3 +1,4 @@
+import type { MarkerStore } from '../format/marker-store.js';
 import type { Marker } from '../format/timeline.js';
 import { MediaEvent, type PlaybackSnapshot } from '../playback-state.js';
 import { PlaybackClock, type Now } from './clock.js';
@@ -27,6 +28,8 @@ export interface PlayheadHost {
   playableEndMs(): number;
   /** Playing reached `playableEndMs` (the end, or the loaded edge). */
   reachedEdge(): void;
+  /** The load's markers, read by index. */
+  markers(): MarkerStore;
 }
 
 /**
@@ -85,8 +88,8 @@ export class Playhead {
       this.state.tilesDue = due;
       this.state.tilesSkipped = skipped;
     }
-    const markers = this.state.markers;
-    for (const index of this.crossings.crossed(markers, previous, timeMs)) this.host.emit(MediaEvent.Marker, markers[index]! satisfies Marker);
+    const markers = this.host.markers();
+    for (const index of this.crossings.crossed(markers, previous, timeMs)) this.host.emit(MediaEvent.Marker, markers.at(index) satisfies Marker);
   }
 
   private scheduleTick(): void {
