@@ -1,127 +1,127 @@
 import type { Marker } from './timeline.js';
 
-/** How a marker is kept: an object of its own, or a TDP alert or error made from its columns when read. */
-export const MarkerKind = { Object: 0, Alert: 1, Error: 2 } as const;
+/**
+ * How a marker is kept (its `kinds` byte): an object of its own, a TDP alert of one of the three
+ * severities, or a TDP error; an alert or error is made from its columns when read.
+ */
+export const MarkerKind = { Object: 0, Info: 1, Warning: 2, AlertError: 3, Error: 4 } as const;
 
-/** Alert severities by their number in the `severity` column. */
-export const SEVERITIES = ['info', 'warning', 'error'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+const SEVERITIES = ['info', 'warning', 'error'] as const;
 
 /** Markers per column block: blocks are added as markers come, never copied into larger ones. */
-export const MARKER_BLOCK = 4096;
+const BLOCK_BITS = 12;
+const BLOCK = 1 << BLOCK_BITS;
+
+/** A column of numbers in fixed blocks. */
+class Column<T extends Float64Array | Uint32Array | Uint8Array> {
+  readonly blocks: T[] = [];
+  constructor(private readonly make: (length: number) => T) {}
+  get(index: number): number {
+    return this.blocks[index >>> BLOCK_BITS]![index & (BLOCK - 1)]!;
+  }
+  set(index: number, value: number): void {
+    if (!(index & (BLOCK - 1))) this.blocks.push(this.make(BLOCK));
+    this.blocks[index >>> BLOCK_BITS]![index & (BLOCK - 1)] = value;
+  }
+  /** A copy of the values from `from` to `to`. */
+  copy(from: number, to: number): T {
+    const copy = this.make(to - from);
+    for (let index = from; index < to; index++) copy[index - from] = this.get(index);
+    return copy;
+  }
+}
 
 /**
  * The markers of one load, kept as columns rather than an object each: a recording can hold
  * 100,000 alerts, and an object per marker (with its label and detail) is most of the memory they
- * take. A TDP alert or error is its time, its kind, its severity and its message (through a string
- * table: alerts often repeat); its label and detail are made when it is read. Any other marker (an
- * audit event, a transfer that grows in place) is kept as the object it is.
+ * take. A TDP alert or error is its time, its kind and its message (through a string table: alerts
+ * often repeat); its label and detail are made when it is read. Any other marker (an audit event, a
+ * transfer that grows in place) is kept as the object it is. The worker writes a `MarkerStore`;
+ * the page continues its copy from the columns the worker sends (`worker/page-markers.ts`).
  */
-export class MarkerStore {
-  #times: Float64Array[] = [];
-  #kinds: Uint8Array[] = [];
-  /** An alert's severity number, or nothing (0) for other kinds. */
-  #severities: Uint8Array[] = [];
-  /** An alert's or error's message, as its index in `strings`. */
-  #texts: Uint32Array[] = [];
+export class MarkerTable {
+  protected readonly times = new Column((length) => new Float64Array(length));
+  protected readonly kinds = new Column((length) => new Uint8Array(length));
+  /** An alert's or error's message: its index in `strings`. */
+  protected readonly texts = new Column((length) => new Uint32Array(length));
   /** The markers kept as objects, by index. */
-  readonly #objects = new Map<number, Marker>();
+  protected readonly objects = new Map<number, Marker>();
   /** The string table: every distinct message, in the order first met. */
-  readonly strings: string[] = [];
-  readonly #stringIndex = new Map<string, number>();
-  #length = 0;
-  /** The markers as objects, built on the first read after markers were added. */
-  #list: Marker[] | undefined;
-
-  get length(): number {
-    return this.#length;
-  }
-
-  /** Adds a marker kept as the object it is (it may change in place: a transfer that grows). */
-  push(marker: Marker): void {
-    this.#objects.set(this.#add(marker.timeMs, MarkerKind.Object, 0, 0), marker);
-  }
-
-  /** Adds a TDP alert (`desktop.alert`) or error (`desktop.error`) by its columns. */
-  pushNotice(timeMs: number, type: 'desktop.alert' | 'desktop.error', severity: Severity, message: string): void {
-    let text = this.#stringIndex.get(message);
-    if (text === undefined) {
-      text = this.strings.push(message) - 1;
-      this.#stringIndex.set(message, text);
-    }
-    if (type === 'desktop.error') this.#add(timeMs, MarkerKind.Error, 0, text);
-    else this.#add(timeMs, MarkerKind.Alert, SEVERITIES.indexOf(severity), text);
-  }
+  protected readonly strings: string[] = [];
+  length = 0;
+  /** Every marker as an object, built on the first read after a change. */
+  protected built: Marker[] | undefined;
 
   timeAt(index: number): number {
-    return this.#times[index >>> 12]![index & (MARKER_BLOCK - 1)]!;
+    return this.times.get(index);
   }
 
+  /** 0 (`MarkerKind.Object`) for a marker kept as an object, else the kind of alert or error. */
   kindAt(index: number): number {
-    return this.#kinds[index >>> 12]![index & (MARKER_BLOCK - 1)]!;
+    return this.kinds.get(index);
   }
 
   /** The marker at `index`, made from its columns (a new object each call) unless kept as an object. */
   at(index: number): Marker {
-    const block = index >>> 12;
-    const offset = index & (MARKER_BLOCK - 1);
-    const kind = this.#kinds[block]![offset]!;
-    if (kind === MarkerKind.Object) return this.#objects.get(index)!;
-    return noticeMarker(this.#times[block]![offset]!, kind, this.#severities[block]![offset]!, this.strings[this.#texts[block]![offset]!]!);
+    const kind = this.kinds.get(index);
+    if (!kind) return this.objects.get(index)!;
+    const timeMs = this.times.get(index);
+    const message = this.strings[this.texts.get(index)]!;
+    if (kind === MarkerKind.Error) return { timeMs, type: 'desktop.error', code: '', label: `Error: ${message}`, detail: { message } };
+    const severity = SEVERITIES[kind - 1]!;
+    return { timeMs, type: 'desktop.alert', code: '', label: `${severity[0]!.toUpperCase()}${severity.slice(1)}: ${message}`, detail: { severity, message } };
   }
 
-  /** Markers from `from` to `to`, made as objects. */
-  slice(from: number, to = this.#length): Marker[] {
-    const markers: Marker[] = [];
-    for (let index = from; index < to; index++) markers.push(this.at(index));
-    return markers;
-  }
-
-  /** Every marker as an object: the same array until markers are added (objects kept as such change in place). */
+  /** Every marker as an object: the same array until markers change (objects kept as such change in place). */
   list(): Marker[] {
-    if (this.#list?.length !== this.#length) this.#list = this.slice(0);
-    return this.#list;
+    if (!this.built) {
+      this.built = [];
+      for (let index = 0; index < this.length; index++) this.built.push(this.at(index));
+    }
+    return this.built;
   }
 
-  /**
-   * The columns of the markers from `from` on (copies, to transfer), and the strings the table
-   * gained from `stringsFrom` on: what the page needs to continue its own store.
-   */
+  protected add(timeMs: number, kind: number, text: number): void {
+    this.times.set(this.length, timeMs);
+    this.kinds.set(this.length, kind);
+    this.texts.set(this.length++, text);
+    this.built = undefined;
+  }
+}
+
+/** The worker's markers of one load: written as the timeline places events, sent to the page as columns. */
+export class MarkerStore extends MarkerTable {
+  readonly #stringIndex = new Map<string, number>();
+
+  /** Adds a marker kept as the object it is (it may change in place: a transfer that grows). */
+  push(marker: Marker): void {
+    this.objects.set(this.length, marker);
+    this.add(marker.timeMs, MarkerKind.Object, 0);
+  }
+
+  /** Adds a TDP alert (`desktop.alert`) or error (`desktop.error`) by its columns. */
+  pushNotice(timeMs: number, type: string, severity: string, message: string): void {
+    let text = this.#stringIndex.get(message);
+    if (text === undefined) this.#stringIndex.set(message, (text = this.strings.push(message) - 1));
+    this.add(timeMs, type === 'desktop.error' ? MarkerKind.Error : SEVERITIES.indexOf(severity as 'info') + 1 || MarkerKind.Info, text);
+  }
+
+  /** How many strings the table holds. */
+  get stringCount(): number {
+    return this.strings.length;
+  }
+
+  /** The markers from `from` on as columns (copies, to transfer), with the strings the table gained from `stringsFrom` on. */
   columns(from: number, stringsFrom: number): MarkerColumns {
-    const count = this.#length - from;
-    const times = new Float64Array(count);
-    const kinds = new Uint8Array(count);
-    const severities = new Uint8Array(count);
-    const texts = new Uint32Array(count);
     const objects: Array<[number, Marker]> = [];
-    for (let index = from; index < this.#length; index++) {
-      const block = index >>> 12;
-      const offset = index & (MARKER_BLOCK - 1);
-      const at = index - from;
-      times[at] = this.#times[block]![offset]!;
-      kinds[at] = this.#kinds[block]![offset]!;
-      severities[at] = this.#severities[block]![offset]!;
-      texts[at] = this.#texts[block]![offset]!;
-      if (kinds[at] === MarkerKind.Object) objects.push([index, this.#objects.get(index)!]);
-    }
-    return { times, kinds, severities, texts, strings: this.strings.slice(stringsFrom), objects };
-  }
-
-  #add(timeMs: number, kind: number, severity: number, text: number): number {
-    const index = this.#length++;
-    const block = index >>> 12;
-    const offset = index & (MARKER_BLOCK - 1);
-    if (offset === 0) {
-      this.#times.push(new Float64Array(MARKER_BLOCK));
-      this.#kinds.push(new Uint8Array(MARKER_BLOCK));
-      this.#severities.push(new Uint8Array(MARKER_BLOCK));
-      this.#texts.push(new Uint32Array(MARKER_BLOCK));
-    }
-    this.#times[block]![offset] = timeMs;
-    this.#kinds[block]![offset] = kind;
-    this.#severities[block]![offset] = severity;
-    this.#texts[block]![offset] = text;
-    return index;
+    for (const [index, marker] of this.objects) if (index >= from) objects.push([index, marker]);
+    return {
+      times: this.times.copy(from, this.length),
+      kinds: this.kinds.copy(from, this.length),
+      texts: this.texts.copy(from, this.length),
+      strings: this.strings.slice(stringsFrom),
+      objects,
+    };
   }
 }
 
@@ -129,17 +129,9 @@ export class MarkerStore {
 export interface MarkerColumns {
   times: Float64Array;
   kinds: Uint8Array;
-  severities: Uint8Array;
-  /** Indexes in the string table: the page's table continued by `strings`. */
+  /** Indexes in the string table, which `strings` continues. */
   texts: Uint32Array;
   strings: string[];
   /** The markers kept as objects, by their index in the whole list. */
   objects: Array<[number, Marker]>;
-}
-
-/** A TDP alert's or error's marker, as contract §3.2 describes it. */
-export function noticeMarker(timeMs: number, kind: number, severity: number, message: string): Marker {
-  if (kind === MarkerKind.Error) return { timeMs, type: 'desktop.error', code: '', label: `Error: ${message}`, detail: { message } };
-  const name = SEVERITIES[severity] ?? 'info';
-  return { timeMs, type: 'desktop.alert', code: '', label: `${name[0]!.toUpperCase()}${name.slice(1)}: ${message}`, detail: { severity: name, message } };
 }

@@ -20,6 +20,7 @@ export function createEngine(post: (message: WorkerMessage, transfer?: Transfera
   /** The marker list the page has the first `markersSent` of: a load's list only grows (its transfers grow in place), a new load makes a new one. */
   let markersOfPage: MarkerStore | undefined;
   let markersSent = 0;
+  let stringsSent = 0;
   const session: PlaybackSession = new PlaybackSession({
     emit: (name, detail) => {
       // The snapshot's `markers` is not enumerable: the rest leaves it out without making it.
@@ -30,9 +31,11 @@ export function createEngine(post: (message: WorkerMessage, transfer?: Transfera
         const markersFrom = markers === markersOfPage ? markersSent : 0;
         // Transfers the page has that grew since: sent again.
         const revised = session.takeRevisedMarkers().flatMap((index): Array<[number, Marker]> => (index < markersFrom ? [[index, markers.at(index)]] : []));
+        const columns = markers.columns(markersFrom, markersFrom ? stringsSent : 0);
         markersOfPage = markers;
         markersSent = markers.length;
-        post({ type: MessageType.Metadata, recording, markersFrom, markers: markers.slice(markersFrom), revised });
+        stringsSent = markers.stringCount;
+        post({ type: MessageType.Metadata, recording, markersFrom, markers: columns, revised }, [columns.times.buffer, columns.kinds.buffer, columns.texts.buffer]);
       }
       post({ type: MessageType.Event, name, detail, state });
     },
