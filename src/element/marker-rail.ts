@@ -1,6 +1,6 @@
 import { html, type TemplateResult } from 'lit';
 import { markerGroup } from '../format/marker-group.js';
-import type { MarkerTable } from '../format/marker-store.js';
+import type { PageMarkers } from '../worker/page-markers.js';
 import type { Marker } from '../format/timeline.js';
 
 // The colour group of a marker (`--drp-marker-<group>`).
@@ -24,7 +24,7 @@ export class MarkerRail {
   }
 
   /** `columns`: the rail's width in CSS pixels (0 before it is laid out). */
-  render(markers: MarkerTable | undefined, durationMs: number, percent: (seconds: number) => number, columns: number, onClick: (event: Event) => void): TemplateResult {
+  render(markers: PageMarkers | undefined, durationMs: number, percent: (seconds: number) => number, columns: number, onClick: (event: Event) => void): TemplateResult {
     return html`<div class="ticks" aria-hidden="true" @click=${onClick}>
       ${this.#columns(markers, durationMs, percent, columns).flatMap((index) => {
         const marker = markers!.at(index);
@@ -34,7 +34,7 @@ export class MarkerRail {
     </div>`;
   }
 
-  #columns(markers: MarkerTable | undefined, durationMs: number, percent: (seconds: number) => number, columns: number): number[] {
+  #columns(markers: PageMarkers | undefined, durationMs: number, percent: (seconds: number) => number, columns: number): number[] {
     // Before the rail is measured: as many columns as the screen is wide, which it cannot exceed.
     columns ||= screen.width;
     // Markers are only added while a recording loads: the same count, length and width, the same ticks.
@@ -52,7 +52,7 @@ export class MarkerRail {
 }
 
 /** The marker of the tick an event is on, if any. */
-export function markerOfTick(markers: MarkerTable | undefined, event: Event): Marker | undefined {
+export function markerOfTick(markers: PageMarkers | undefined, event: Event): Marker | undefined {
   const index = (event.target as HTMLElement).dataset.index;
   return index === undefined ? undefined : markers?.at(Number(index));
 }

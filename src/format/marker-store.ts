@@ -1,10 +1,10 @@
 import type { Marker } from './timeline.js';
 
-/**
- * How a marker is kept (its `kinds` byte): an object of its own, a TDP alert of one of the three
- * severities, or a TDP error; an alert or error is made from its columns when read.
+/*
+ * How a marker is kept (its `kinds` byte): 0 an object of its own, 1–3 a TDP alert of severity
+ * info, warning or error, 4 a TDP error; an alert or error is made from its columns when read.
  */
-export const MarkerKind = { Object: 0, Info: 1, Warning: 2, AlertError: 3, Error: 4 } as const;
+const KIND_ERROR = 4;
 
 const SEVERITIES = ['info', 'warning', 'error'] as const;
 
@@ -56,18 +56,13 @@ export class MarkerTable {
     return this.times.get(index);
   }
 
-  /** 0 (`MarkerKind.Object`) for a marker kept as an object, else the kind of alert or error. */
-  kindAt(index: number): number {
-    return this.kinds.get(index);
-  }
-
   /** The marker at `index`, made from its columns (a new object each call) unless kept as an object. */
   at(index: number): Marker {
     const kind = this.kinds.get(index);
     if (!kind) return this.objects.get(index)!;
     const timeMs = this.times.get(index);
     const message = this.strings[this.texts.get(index)]!;
-    if (kind === MarkerKind.Error) return { timeMs, type: 'desktop.error', code: '', label: `Error: ${message}`, detail: { message } };
+    if (kind === KIND_ERROR) return { timeMs, type: 'desktop.error', code: '', label: `Error: ${message}`, detail: { message } };
     const severity = SEVERITIES[kind - 1]!;
     return { timeMs, type: 'desktop.alert', code: '', label: `${severity[0]!.toUpperCase()}${severity.slice(1)}: ${message}`, detail: { severity, message } };
   }
@@ -96,14 +91,14 @@ export class MarkerStore extends MarkerTable {
   /** Adds a marker kept as the object it is (it may change in place: a transfer that grows). */
   push(marker: Marker): void {
     this.objects.set(this.length, marker);
-    this.add(marker.timeMs, MarkerKind.Object, 0);
+    this.add(marker.timeMs, 0, 0);
   }
 
   /** Adds a TDP alert (`desktop.alert`) or error (`desktop.error`) by its columns. */
   pushNotice(timeMs: number, type: string, severity: string, message: string): void {
     let text = this.#stringIndex.get(message);
     if (text === undefined) this.#stringIndex.set(message, (text = this.strings.push(message) - 1));
-    this.add(timeMs, type === 'desktop.error' ? MarkerKind.Error : SEVERITIES.indexOf(severity as 'info') + 1 || MarkerKind.Info, text);
+    this.add(timeMs, type === 'desktop.error' ? KIND_ERROR : SEVERITIES.indexOf(severity as 'info') + 1 || 1, text);
   }
 
   /** How many strings the table holds. */

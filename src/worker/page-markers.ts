@@ -14,6 +14,11 @@ export class PageMarkers extends MarkerTable {
     times.forEach((timeMs, at) => this.add(timeMs, kinds[at]!, texts[at]!));
   }
 
+  /** 0 for a marker kept as an object, else the kind of TDP alert or error (made from its columns when read). */
+  kindAt(index: number): number {
+    return this.kinds.get(index);
+  }
+
   /** A marker kept as an object replaced (a transfer that grew): lists already handed out keep the old one. */
   revise(index: number, marker: Marker): void {
     this.objects.set(index, marker);

@@ -12,7 +12,6 @@ import {
   type ResultOf,
   type WorkerMessage,
 } from './protocol.js';
-import type { MarkerTable } from '../format/marker-store.js';
 import type { Marker } from '../format/timeline.js';
 import type { PlaybackSnapshot } from '../playback-state.js';
 import type { PlayerEngine } from './engine.js';
@@ -46,14 +45,14 @@ interface Transport {
 }
 
 /** The markers behind each snapshot's `markers`, by snapshot. */
-const tableOf = new WeakMap<PlaybackSnapshot, MarkerTable>();
+const tableOf = new WeakMap<PlaybackSnapshot, import('./page-markers.js').PageMarkers>();
 
 /**
  * The markers of a snapshot as the page keeps them (columns, read by index), undefined while there
  * are none: what the rail and the keyboard read, so that 100,000 markers are not made objects until
  * `markers` itself is read.
  */
-export function markerTableOf(snapshot: PlaybackSnapshot): MarkerTable | undefined {
+export function markerTableOf(snapshot: PlaybackSnapshot): import('./page-markers.js').PageMarkers | undefined {
   return tableOf.get(snapshot);
 }
 
