@@ -6,7 +6,9 @@
  * and the worker client puts the two back together into one snapshot per event. Markers only grow
  * during a load (a transfer's marker grows in place as reads join it), so each metadata message
  * carries only those added since the last one, and those changed: a recording with 100,000 markers
- * sends each once, not the growing list again with every event.
+ * sends each once, not the growing list again with every event. They cross as columns (times,
+ * kinds and message indexes in transferred typed arrays, and the string table's new strings), not
+ * as objects: the page keeps them so (`page-markers.ts`) and makes the objects only when read.
  */
 import type { ApproximateRequest, ApproximateScreen } from '../core/approximate-screen.js';
 import type { EvidenceNote } from '../core/export/evidence-log.js';
