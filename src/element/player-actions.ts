@@ -9,7 +9,6 @@ import type { ReviewLoader } from './review-loader.js';
 import type { Panels } from './templates/panels.js';
 import type { TextSearch } from './text-search.js';
 import type { PlayerActions } from './templates/view.js';
-import { markerTableOf } from '../worker/worker-client.js';
 
 /** The `idle-limit` the skip-idle button sets when the page set none. */
 const DEFAULT_IDLE_LIMIT = 2;
@@ -50,12 +49,8 @@ export function playerActions(player: DesktopRecordingPlayer, { engine, panels, 
     // To the next marker after the position, or the previous one before it (a little before, so it can go on back).
     stepMarker: (forward) => {
       const now = engine.position;
-      const markers = markerTableOf(engine.snapshot);
-      let target = forward ? Infinity : -Infinity;
-      for (let index = 0; markers && index < markers.length; index++) {
-        const time = markers.timeAt(index) / 1000;
-        if (forward ? time > now + 0.001 && time < target : time < now - 0.25 && time > target) target = time;
-      }
+      const times = engine.snapshot.markers.map((marker) => marker.timeMs / 1000);
+      const target = forward ? Math.min(...times.filter((time) => time > now + 0.001)) : Math.max(...times.filter((time) => time < now - 0.25));
       if (Number.isFinite(target)) actions.seekWithin(target);
     },
     toggleFullscreen: () => (document.fullscreenElement === player ? document.exitFullscreen() : player.requestFullscreen()).catch(() => {}),

@@ -19,6 +19,11 @@ export class PageMarkers extends MarkerTable {
     return this.kinds.get(index);
   }
 
+  /** The first `count` markers as objects: a snapshot read after more markers came has only those it had. */
+  first(count: number): Marker[] {
+    return count === this.length ? this.list() : this.list().slice(0, count);
+  }
+
   /** A marker kept as an object replaced (a transfer that grew): lists already handed out keep the old one. */
   revise(index: number, marker: Marker): void {
     this.objects.set(index, marker);

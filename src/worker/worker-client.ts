@@ -181,7 +181,7 @@ export class EngineClient {
             this.held = undefined;
             for (const next of held) this.receive(next);
           },
-          (error: unknown) => this.fail(new Error(`the player could not load its markers: ${error instanceof Error ? error.message : String(error)}`)),
+          (error: Error) => this.fail(error),
         );
         return;
       }
@@ -192,10 +192,9 @@ export class EngineClient {
       const markers = this.markers;
       const count = markers?.length ?? 0;
       const state = { ...message.state, recording: this.recording } as PlaybackSnapshot;
-      // Made when read; a snapshot read after more markers came still has only those it had.
+      // Made when read, as the snapshot had them.
       let list: Marker[] | undefined;
-      const read = (): Marker[] => (list ??= markers?.length === count ? markers.list() : (markers?.list().slice(0, count) ?? []));
-      Object.defineProperty(state, 'markers', { get: read, enumerable: true });
+      Object.defineProperty(state, 'markers', { get: () => (list ??= markers?.first(count) ?? []), enumerable: true });
       if (markers) tableOf.set(state, markers);
       this.options.onEvent({ ...message, state });
       return;
