@@ -109,7 +109,7 @@ export class MarkerStore extends MarkerTable {
   /** The markers from `from` on as columns (copies, to transfer), with the strings the table gained from `stringsFrom` on. */
   columns(from: number, stringsFrom: number): MarkerColumns {
     const objects: Array<[number, Marker]> = [];
-    for (const [index, marker] of this.objects) if (index >= from) objects.push([index, marker]);
+    for (let index = from; index < this.length; index++) if (!this.kinds.get(index)) objects.push([index, this.objects.get(index)!]);
     return {
       times: this.times.copy(from, this.length),
       kinds: this.kinds.copy(from, this.length),
