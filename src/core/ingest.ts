@@ -1,5 +1,6 @@
 import { ErrorReason, RecordingError } from '../format/errors.js';
 import type { RecordedEvent } from '../format/events.js';
+import type { MarkerStore } from '../format/marker-store.js';
 import { MAX_SCREEN_SIDE, TimelineBuilder, noteSessionEnd, type Marker, type RecordingInfo, type TimedEvent } from '../format/timeline.js';
 import { ActivityTrack, type PaintRect } from './activity.js';
 import { formatMs } from './clock.js';
@@ -45,8 +46,14 @@ export class Ingest {
     return this.builder.durationMs;
   }
 
+  /** Every marker as an object (made from the store on the first read after markers were added). */
   get markers(): Marker[] {
     return this.builder.markers;
+  }
+
+  /** The markers as the load keeps them: compact columns, read by index. */
+  get markerStore(): MarkerStore {
+    return this.builder.markerStore;
   }
 
   get recording(): RecordingInfo {

@@ -1,3 +1,4 @@
+import type { MarkerStore } from '../format/marker-store.js';
 import type { Marker } from '../format/timeline.js';
 import { MediaEvent, type PlaybackSnapshot } from '../playback-state.js';
 import { PlaybackClock, type Now } from './clock.js';
@@ -29,6 +30,8 @@ export interface PlayheadHost {
   reachedEdge(): void;
   /** The position is about to pass the duration said: a longer one held back must go out first. */
   passingDuration(): void;
+  /** The load's markers, read by index. */
+  markers(): MarkerStore;
 }
 
 /**
@@ -88,8 +91,8 @@ export class Playhead {
       this.state.tilesDue = due;
       this.state.tilesSkipped = skipped;
     }
-    const markers = this.state.markers;
-    for (const index of this.crossings.crossed(markers, previous, timeMs)) this.host.emit(MediaEvent.Marker, markers[index]! satisfies Marker);
+    const markers = this.host.markers();
+    for (const index of this.crossings.crossed(markers, previous, timeMs)) this.host.emit(MediaEvent.Marker, markers.at(index) satisfies Marker);
   }
 
   private scheduleTick(): void {

@@ -1,4 +1,5 @@
 import { ErrorReason, RecordingError, transferFailure } from '../format/errors.js';
+import type { MarkerStore } from '../format/marker-store.js';
 import { MediaEvent, PLAYBACK_RATE_RANGE, Preload, ReadyState, initialSnapshot, type PlaybackOptions, type PlaybackSnapshot } from '../playback-state.js';
 import { ActivityReports } from './activity-reports.js';
 import type { PaintSurface } from './canvas.js';
@@ -145,6 +146,9 @@ export class PlaybackSession {
     private readonly feedFor: typeof openFeed = openFeed,
   ) {
     this.timing = { ...defaultTiming, ...timing };
+    // The load keeps its markers as columns (`ingest.markerStore`); the snapshot's list of objects is
+    // made only when read, and is left out of copies of the snapshot (not enumerable).
+    Object.defineProperty(this.state, 'markers', { get: () => this.ingest.markers, set: () => {}, enumerable: false });
     this.keyframes = new KeyframePolicy(
       this.timing,
       () => this.state.readyState < ReadyState.HaveCurrentData || this.state.seeking || (this.renderer?.backlog ?? 0) > 0,
@@ -162,6 +166,7 @@ export class PlaybackSession {
         passingDuration: () => {
           if (this.heldDurationMs !== undefined) this.changeDuration(this.heldDurationMs);
         },
+        markers: () => this.ingest.markerStore,
       },
       scheduler,
     );
@@ -203,6 +208,11 @@ export class PlaybackSession {
   /** Changes whenever `recording` or `markers` of the snapshot may have (a load, events that carry them). */
   get metadataVersion(): number {
     return this.metadataChanges;
+  }
+
+  /** The load's markers, as it keeps them (a new load, a new store). */
+  get markerStore(): MarkerStore {
+    return this.ingest.markerStore;
   }
 
   /** Markers of the load changed in place since the last call (transfers that grew): their indexes. */
@@ -573,7 +583,6 @@ export class PlaybackSession {
     if (ingest.metadataVersion !== this.metadataVersionSeen) {
       this.metadataVersionSeen = ingest.metadataVersion;
       this.metadataChanges += 1;
-      this.state.markers = ingest.markers;
       this.state.recording = ingest.recording;
     }
     // A source that cannot tell its length has `duration-hint` stand in for it while loading. A

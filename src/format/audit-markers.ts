@@ -2,10 +2,11 @@ import { AuditEventType } from './audit-event-types.js';
 import { timestampToMs, type AuditEvent } from './events.js';
 import { noteSessionEnd, type Marker, type RecordingInfo } from './timeline.js';
 import { TransferGrouper } from './transfers.js';
+import type { MarkerStore } from './marker-store.js';
 
 /** What of a TimelineBuilder the audit events change. */
 export interface AuditMarkerTarget {
-  readonly markers: Marker[];
+  readonly markers: MarkerStore;
   readonly recording: RecordingInfo;
   /** Indexes of markers changed in place since the builder last handed them out. */
   readonly revised: Set<number>;

@@ -2,6 +2,7 @@ import type { AuditMarkers, AuditMarkerTarget } from './audit-markers.js';
 import { timestampToMs, type AuditEvent, type RecordedEvent } from './events.js';
 import { decodeTdp, decodeTdpb, isTdpb, type TdpMessage } from './tdp.js';
 import type { Transfer } from './transfers.js';
+import { MarkerStore } from './marker-store.js';
 
 /** A point of interest on the timeline: every audit event that is not screen data (contract §3.2). */
 export interface Marker {
@@ -126,7 +127,8 @@ export function labelAuditEventsWith(make: (timeline: AuditMarkerTarget) => Audi
  * DesktopRecording wait until its wall-clock time is known (or until `finish()`).
  */
 export class TimelineBuilder {
-  readonly markers: Marker[] = [];
+  /** The markers, kept compactly (`markers` makes them all as objects: for tests, the CLI and exports). */
+  readonly markerStore = new MarkerStore();
   readonly screens: ScreenSize[] = [];
   readonly recording: RecordingInfo = {};
   /** DesktopRecording events that change the screen (PNG tiles, fast-path updates). */
@@ -141,6 +143,10 @@ export class TimelineBuilder {
   private readonly revised = new Set<number>();
   /** Labels the audit events (made on the first one). */
   private auditMarkers: AuditMarkers | undefined;
+
+  get markers(): Marker[] {
+    return this.markerStore.list();
+  }
 
   /** Adds an event; returns the events whose time became known, in order. */
   add(event: RecordedEvent): TimedEvent[] {
@@ -186,7 +192,7 @@ export class TimelineBuilder {
     }
     const timeMs = recorded.timeMs === undefined ? this.lastDelayMs : Math.max(0, recorded.timeMs - this.originMs!);
     this.durationMs = Math.max(this.durationMs, timeMs);
-    this.auditMarkers ??= newAuditMarkers({ markers: this.markers, recording: this.recording, revised: this.revised });
+    this.auditMarkers ??= newAuditMarkers({ markers: this.markerStore, recording: this.recording, revised: this.revised });
     this.auditMarkers.note(timeMs, event);
     return { timeMs, event: recorded };
   }
@@ -212,9 +218,7 @@ export class TimelineBuilder {
         this.noteScreen(timeMs, screen.width, screen.height);
         break;
       case 'notice': {
-        const { type, severity, message } = screen;
-        const label = type === 'desktop.error' ? `Error: ${message}` : `${capitalize(severity)}: ${message}`;
-        this.markers.push({ timeMs, type, code: '', label, detail: type === 'desktop.error' ? { message } : { severity, message } });
+        this.markerStore.pushNotice(timeMs, screen.type, screen.severity, screen.message);
         break;
       }
     }
@@ -254,6 +258,3 @@ export function noteSessionEnd(info: RecordingInfo, event: AuditEvent): boolean 
   return false;
 }
 
-function capitalize(word: string): string {
-  return word[0]!.toUpperCase() + word.slice(1);
-}

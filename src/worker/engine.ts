@@ -1,4 +1,5 @@
 import { PlaybackSession } from '../core/session.js';
+import type { MarkerStore } from '../format/marker-store.js';
 import type { Marker } from '../format/timeline.js';
 import { MessageType, toErrorPayload, type ParamsOf, type RequestMessage, type RequestMethod, type ResultOf, type WorkerMessage } from './protocol.js';
 
@@ -17,19 +18,24 @@ export function createEngine(post: (message: WorkerMessage, transfer?: Transfera
   /** The session's metadata version the page has (timeupdate 4× a second need not clone the markers). */
   let metadataSent = -1;
   /** The marker list the page has the first `markersSent` of: a load's list only grows (its transfers grow in place), a new load makes a new one. */
-  let markersOfPage: unknown[] | undefined;
+  let markersOfPage: MarkerStore | undefined;
   let markersSent = 0;
+  let stringsSent = 0;
   const session: PlaybackSession = new PlaybackSession({
     emit: (name, detail) => {
-      const { recording, markers, ...state } = session.snapshot();
+      // The snapshot's `markers` is not enumerable: the rest leaves it out without making it.
+      const { recording, ...state } = session.snapshot();
       if (session.metadataVersion !== metadataSent) {
         metadataSent = session.metadataVersion;
+        const markers = session.markerStore;
         const markersFrom = markers === markersOfPage ? markersSent : 0;
         // Transfers the page has that grew since: sent again.
-        const revised = session.takeRevisedMarkers().flatMap((index): Array<[number, Marker]> => (index < markersFrom ? [[index, markers[index]!]] : []));
+        const revised = session.takeRevisedMarkers().flatMap((index): Array<[number, Marker]> => (index < markersFrom ? [[index, markers.at(index)]] : []));
+        const columns = markers.columns(markersFrom, markersFrom ? stringsSent : 0);
         markersOfPage = markers;
         markersSent = markers.length;
-        post({ type: MessageType.Metadata, recording, markersFrom, markers: markers.slice(markersFrom), revised });
+        stringsSent = markers.stringCount;
+        post({ type: MessageType.Metadata, recording, markersFrom, markers: columns, revised }, [columns.times.buffer, columns.kinds.buffer, columns.texts.buffer]);
       }
       post({ type: MessageType.Event, name, detail, state });
     },

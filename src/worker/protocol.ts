@@ -6,13 +6,16 @@
  * and the worker client puts the two back together into one snapshot per event. Markers only grow
  * during a load (a transfer's marker grows in place as reads join it), so each metadata message
  * carries only those added since the last one, and those changed: a recording with 100,000 markers
- * sends each once, not the growing list again with every event.
+ * sends each once, not the growing list again with every event. They cross as columns (times,
+ * kinds and message indexes in transferred typed arrays, and the string table's new strings), not
+ * as objects: the page keeps them so (`page-markers.ts`) and makes the objects only when read.
  */
 import type { ApproximateRequest, ApproximateScreen } from '../core/approximate-screen.js';
 import type { EvidenceNote } from '../core/export/evidence-log.js';
 import type { KeyframeProgress } from '../core/keyframes.js';
 import type { TextSearchHit, TextSearchOptions } from '../core/text-index/search.js';
 import type { ErrorReason } from '../format/errors.js';
+import type { MarkerColumns } from '../format/marker-store.js';
 import type { Marker } from '../format/timeline.js';
 import type { MediaEvent, PlaybackOptions, PlaybackSnapshot } from '../playback-state.js';
 
@@ -182,25 +185,13 @@ export interface MetadataMessage {
   recording: PlaybackSnapshot['recording'];
   /**
    * Where `markers` go in the load's list: the count the page already has, or 0 when a new load
-   * starts the list afresh (then `markers` is the whole list).
+   * starts the list afresh (then `markers` is the whole list, and its string table starts afresh).
    */
   markersFrom: number;
-  /** The markers from `markersFrom` on, in order. */
-  markers: PlaybackSnapshot['markers'];
+  /** The markers from `markersFrom` on, in order, as columns (their arrays transferred). */
+  markers: MarkerColumns;
   /** Markers before `markersFrom` changed since (a transfer another read or write joined), by index. */
   revised: Array<[index: number, marker: Marker]>;
-}
-
-/**
- * The load's marker list after a metadata message: a new array whenever a marker was added or
- * changed (snapshots already handed out keep theirs), else `markers` itself.
- */
-export function withMarkers(markers: readonly Marker[], { markersFrom, markers: added, revised }: Pick<MetadataMessage, 'markersFrom' | 'markers' | 'revised'>): Marker[] {
-  if (markersFrom === 0) return added;
-  if (added.length === 0 && revised.length === 0) return markers as Marker[];
-  const list = markers.slice(0, markersFrom).concat(added);
-  for (const [index, marker] of revised) list[index] = marker;
-  return list;
 }
 
 export interface ExportProgressMessage {

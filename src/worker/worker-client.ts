@@ -2,18 +2,18 @@ import {
   MessageType,
   RequestMethod,
   fromErrorPayload,
-  withMarkers,
   type ActivityMessage,
   type EventMessage,
   type ExportEvidenceParams,
   type ExportProgressMessage,
   type ExportVideoParams,
   type ParamsOf,
-  type RecordingMetadata,
   type RequestMessage,
   type ResultOf,
   type WorkerMessage,
 } from './protocol.js';
+import type { Marker } from '../format/timeline.js';
+import type { PlaybackSnapshot } from '../playback-state.js';
 import type { PlayerEngine } from './engine.js';
 import { createPlayerWorker, playerEngineUrl } from './worker-factory.js';
 
@@ -44,6 +44,18 @@ interface Transport {
   close(): void;
 }
 
+/** The markers behind each snapshot's `markers`, by snapshot. */
+const tableOf = new WeakMap<PlaybackSnapshot, import('./page-markers.js').PageMarkers>();
+
+/**
+ * The markers of a snapshot as the page keeps them (columns, read by index), undefined while there
+ * are none: what the rail and the keyboard read, so that 100,000 markers are not made objects until
+ * `markers` itself is read.
+ */
+export function markerTableOf(snapshot: PlaybackSnapshot): import('./page-markers.js').PageMarkers | undefined {
+  return tableOf.get(snapshot);
+}
+
 /** The page's side of the player engine: typed requests matched to responses by id, in a worker or in-page. */
 export class EngineClient {
   readonly inPage: boolean;
@@ -56,7 +68,13 @@ export class EngineClient {
   private terminated = false;
   private heardFrom = false;
   /** The recording's metadata as last sent; every event's snapshot carries it. */
-  private metadata: RecordingMetadata = { recording: {}, markers: [] };
+  private recording: PlaybackSnapshot['recording'] = {};
+  /** The load's markers as the worker sent them: columns, made objects only when `markers` of a snapshot is read. */
+  private markers: import('./page-markers.js').PageMarkers | undefined;
+  /** The markers' chunk, once loaded (when the first markers came). */
+  private pageMarkers: typeof import('./page-markers.js') | undefined;
+  /** Messages held, in order, while that chunk loads. */
+  private held: WorkerMessage[] | undefined;
 
   constructor(private readonly options: EngineClientOptions) {
     this.inPage = options.inPage ?? false;
@@ -146,12 +164,39 @@ export class EngineClient {
   private receive(message: WorkerMessage): void {
     if (this.terminated) return;
     this.heardFrom = true;
+    if (this.held) {
+      this.held.push(message);
+      return;
+    }
     if (message.type === MessageType.Metadata) {
-      this.metadata = { recording: message.recording, markers: withMarkers(this.metadata.markers, message) };
+      if (message.markersFrom === 0 && !message.markers.times.length) this.markers = undefined;
+      else if (this.pageMarkers) this.markers = this.pageMarkers.withMarkers(this.markers, message);
+      else {
+        // The first markers: everything after them waits for the chunk that keeps them, in order.
+        this.held = [message];
+        import('./page-markers.js').then(
+          (chunk) => {
+            const held = this.held!;
+            this.pageMarkers = chunk;
+            this.held = undefined;
+            for (const next of held) this.receive(next);
+          },
+          (error: Error) => this.fail(error),
+        );
+        return;
+      }
+      this.recording = message.recording;
       return;
     }
     if (message.type === MessageType.Event) {
-      this.options.onEvent({ ...message, state: { ...message.state, ...this.metadata } });
+      const markers = this.markers;
+      const count = markers?.length ?? 0;
+      const state = { ...message.state, recording: this.recording } as PlaybackSnapshot;
+      // Made when read, as the snapshot had them.
+      let list: Marker[] | undefined;
+      Object.defineProperty(state, 'markers', { get: () => (list ??= markers?.first(count) ?? []), enumerable: true });
+      if (markers) tableOf.set(state, markers);
+      this.options.onEvent({ ...message, state });
       return;
     }
     if (message.type === MessageType.ExportProgress) {

@@ -3,8 +3,9 @@ import { describe, test } from 'node:test';
 import { timestampOfMs, type AuditEventInit } from '../../src/format/events.js';
 import { encodeTdp } from '../../src/format/tdp.js';
 import { createEngine } from '../../src/worker/engine.js';
-import { MessageType, RequestMethod, withMarkers, type ParamsOf, type RequestMessage, type WorkerMessage } from '../../src/worker/protocol.js';
+import { MessageType, RequestMethod, type ParamsOf, type RequestMessage, type WorkerMessage } from '../../src/worker/protocol.js';
 import { Preload } from '../../src/playback-state.js';
+import { PageMarkers, withMarkers } from '../../src/worker/page-markers.js';
 import type { Marker } from '../../src/format/timeline.js';
 import { T0, desktopRecording, writeRecording } from '../helpers/recording-bytes.js';
 
@@ -45,15 +46,15 @@ function engine() {
  * message continues the list where the page has it, or (`markersFrom` 0) starts a new one.
  */
 function markersFrom(posted: readonly WorkerMessage[], start = 0): { markers: Marker[]; sent: number } {
-  let markers: Marker[] = [];
+  let markers = new PageMarkers();
   let sent = 0;
   for (const message of posted.slice(start)) {
     if (message.type !== MessageType.Metadata) continue;
     assert.ok(message.markersFrom === 0 || message.markersFrom === markers.length, `markers continue the list (${message.markersFrom} of ${markers.length})`);
     markers = withMarkers(markers, message);
-    sent += message.markers.length;
+    sent += message.markers.times.length;
   }
-  return { markers, sent };
+  return { markers: markers.list(), sent };
 }
 
 /** A 128×64 screen, then `count` alerts `Alert 0`, `Alert 1`, … one every 36 ms. */
@@ -168,7 +169,7 @@ describe('the engine handler table', () => {
     const after = posted.slice(before);
     const metadata = after.filter((m) => m.type === MessageType.Metadata);
     assert.equal(metadata.length, 1);
-    assert.ok(metadata[0]!.type === MessageType.Metadata && metadata[0]!.markers.length === 0);
+    assert.ok(metadata[0]!.type === MessageType.Metadata && metadata[0]!.markers.times.length === 0);
     assert.deepEqual(after.filter((m) => m.type === MessageType.Event).map((m) => m.type === MessageType.Event && m.name), ['emptied']);
     const answer = await request(RequestMethod.Dispose, undefined);
     assert.ok(answer.type === MessageType.Response && answer.ok);
@@ -180,7 +181,7 @@ describe('the engine handler table', () => {
     await request(RequestMethod.Load, load(alertStorm(count)));
     await until(() => posted.some((m) => m.type === MessageType.Event && m.name === 'canplaythrough'), 'the recording loads', 60_000);
     const { markers, sent } = markersFrom(posted);
-    const continued = posted.filter((m) => m.type === MessageType.Metadata && m.markersFrom > 0 && m.markers.length > 0);
+    const continued = posted.filter((m) => m.type === MessageType.Metadata && m.markersFrom > 0 && m.markers.times.length > 0);
     assert.ok(continued.length > 0, 'the markers came in several messages, each continuing the list');
     assert.equal(sent, count, 'every marker sent once');
     assert.equal(markers.length, count);

@@ -4,8 +4,10 @@ import { Prng } from '../../demo/samples/prng.js';
 import { encodeAuditEvent, timestampOfMs, type AuditEventInit } from '../../src/format/events.js';
 import { readRecording } from '../../src/format/reader.js';
 import { encodeTdp } from '../../src/format/tdp.js';
+import { MarkerStore } from '../../src/format/marker-store.js';
+import { PageMarkers, withMarkers } from '../../src/worker/page-markers.js';
 import { TimelineBuilder, type Marker } from '../../src/format/timeline.js';
-import { withMarkers, type MetadataMessage } from '../../src/worker/protocol.js';
+import type { MetadataMessage } from '../../src/worker/protocol.js';
 import { records, rawPart } from '../helpers/recording-bytes.js';
 
 const t0 = Date.UTC(2026, 0, 1, 8);
@@ -52,7 +54,9 @@ describe('markers across the worker boundary', () => {
       const random = new Prng(seed * 7 + 1);
       const { events } = await readRecording(rawPart(records(mixedEvents(seed, 600).map((event) => encodeAuditEvent(event)))));
       const timeline = new TimelineBuilder();
-      let page: Marker[] = [];
+      let store = new PageMarkers();
+      let page = store.list();
+      let strings = 0;
       /** Each list the page had, and a copy of it as it was then. */
       const lists: [Marker[], Marker[]][] = [];
       let sent = 0;
@@ -66,11 +70,13 @@ describe('markers across the worker boundary', () => {
         const revised = timeline.takeRevisedMarkers().flatMap((index): Array<[number, Marker]> => (index < sent ? [[index, markers[index]!]] : []));
         assert.ok(revised.every(([, marker]) => marker.transfer), 'only transfers change in place');
         revisions += revised.length;
-        const message = structuredClone({ markersFrom: sent, markers: markers.slice(sent), revised } satisfies Pick<MetadataMessage, 'markersFrom' | 'markers' | 'revised'>);
+        const message = structuredClone({ markersFrom: sent, markers: timeline.markerStore.columns(sent, strings), revised } satisfies Pick<MetadataMessage, 'markersFrom' | 'markers' | 'revised'>);
         sent = markers.length;
+        strings = timeline.markerStore.stringCount;
         const before = page;
-        page = withMarkers(page, message);
-        assert.equal(page === before, message.markers.length === 0 && message.revised.length === 0, 'a new list exactly when something changed');
+        store = withMarkers(store, message);
+        page = store.list();
+        assert.equal(page === before, message.markers.times.length === 0 && message.revised.length === 0, 'a new list exactly when something changed');
         assert.deepEqual(page, markers);
         lists.push([page, structuredClone(page)]);
       }
@@ -81,9 +87,16 @@ describe('markers across the worker boundary', () => {
 
   test('a message from 0 starts a new list', () => {
     const alert = (timeMs: number, message: string): Marker => ({ timeMs, type: 'desktop.alert', code: '', label: `Info: ${message}`, detail: { severity: 'info', message } });
-    const first = [alert(1, 'a'), alert(2, 'b')];
-    assert.deepEqual(withMarkers(first, { markersFrom: 0, markers: [alert(5, 'c')], revised: [] }), [alert(5, 'c')]);
-    assert.equal(withMarkers(first, { markersFrom: 2, markers: [], revised: [] }), first);
+    /** The columns the worker sends for these alerts (info), as a list from 0. */
+    const columnsOf = (...alerts: Marker[]) => {
+      const store = new MarkerStore();
+      for (const { timeMs, detail } of alerts) store.pushNotice(timeMs, 'desktop.alert', 'info', String(detail.message));
+      return store.columns(0, 0);
+    };
+    const firstStore = withMarkers(undefined, { markersFrom: 0, markers: columnsOf(alert(1, 'a'), alert(2, 'b')), revised: [] });
+    const first = firstStore.list();
+    assert.deepEqual(withMarkers(firstStore, { markersFrom: 0, markers: columnsOf(alert(5, 'c')), revised: [] }).list(), [alert(5, 'c')]);
+    assert.equal(withMarkers(firstStore, { markersFrom: 2, markers: columnsOf(), revised: [] }).list(), first);
     assert.deepEqual(first, [alert(1, 'a'), alert(2, 'b')]);
   });
 });

@@ -4,6 +4,7 @@ import { clamp } from '../controllers/scrubbing.js';
 import { describePosition, formatClock } from '../format-time.js';
 import { icons } from '../icons.js';
 import { markerOfTick } from '../marker-rail.js';
+import { markerTableOf } from '../../worker/worker-client.js';
 import { fill } from '../strings.js';
 import { button } from './button.js';
 import type { PlayerView } from './view.js';
@@ -25,7 +26,8 @@ export function controlsTemplate(view: PlayerView, hidden: boolean): TemplateRes
   const noMedia = snapshot.readyState === ReadyState.HaveNothing;
   const fullscreen = document.fullscreenElement === host;
   const start = snapshot.startDateMs;
-  const markers = snapshot.markers;
+  // The rail and ticks read the markers' columns: 100,000 markers are made objects only when `markers` is read.
+  const markers = markerTableOf(snapshot);
   // Markers, activity and idle time are known only as far as the download in order has read (the rail hatches the rest).
   const unread = duration > 0 && snapshot.bufferedMs < snapshot.durationMs;
   const seekToMarker = (event: Event): void => {
@@ -64,7 +66,7 @@ export function controlsTemplate(view: PlayerView, hidden: boolean): TemplateRes
           @pointercancel=${scrubbing.end}
         ></div>
         ${view.markerRail.render(markers, snapshot.durationMs, percent, view.activity.columns, seekToMarker)}
-        ${view.review.loaded?.lanes(markers, snapshot.durationMs, view.activity.columns, seekToMarker)}
+        ${view.review.loaded?.lanes(snapshot.markers, snapshot.durationMs, view.activity.columns, seekToMarker)}
         ${view.review.loaded?.rail(percent)}
         ${view.textSearch?.railHits(snapshot.durationMs, view.activity.columns)}
         <div class="tooltip" part="tooltip" aria-hidden="true" ?hidden=${!thumbnails.hover}><canvas class="thumbnail" part="thumbnail" hidden></canvas>${thumbnails.hover?.text}</div>
