@@ -293,7 +293,13 @@ export async function serve(options: ServeOptions): Promise<RecordingsServer> {
       const status = error instanceof BodyError ? error.status : 400;
       response.shouldKeepAlive = false;
       // A client still dribbling its body is cut once it had a moment to read the answer.
-      if (status === 408) response.once('finish', () => bodyTime.setTimeout(() => request.destroy(), 500));
+      if (status === 408) {
+        response.once('finish', () => {
+          const cut = bodyTime.setTimeout(() => request.destroy(), 500);
+          // A server closing meanwhile does not wait for it (the real time's timers can be let go).
+          (cut as { unref?: () => void }).unref?.();
+        });
+      }
       sendJson(request, response, status, { error: (error as Error).message });
       return undefined;
     }
