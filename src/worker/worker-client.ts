@@ -13,6 +13,8 @@ import {
   type WorkerMessage,
 } from './protocol.js';
 import type { Marker } from '../format/timeline.js';
+// Types only: the markers' chunk itself loads when the first markers come.
+import type { PageMarkers } from './page-markers.js';
 import type { PlaybackSnapshot } from '../playback-state.js';
 import type { PlayerEngine } from './engine.js';
 import { createPlayerWorker, playerEngineUrl } from './worker-factory.js';
@@ -45,14 +47,14 @@ interface Transport {
 }
 
 /** The markers behind each snapshot's `markers`, by snapshot. */
-const tableOf = new WeakMap<PlaybackSnapshot, import('./page-markers.js').PageMarkers>();
+const tableOf = new WeakMap<PlaybackSnapshot, PageMarkers>();
 
 /**
  * The markers of a snapshot as the page keeps them (columns, read by index), undefined while there
  * are none: what the rail and the keyboard read, so that 100,000 markers are not made objects until
  * `markers` itself is read.
  */
-export function markerTableOf(snapshot: PlaybackSnapshot): import('./page-markers.js').PageMarkers | undefined {
+export function markerTableOf(snapshot: PlaybackSnapshot): PageMarkers | undefined {
   return tableOf.get(snapshot);
 }
 
@@ -70,7 +72,7 @@ export class EngineClient {
   /** The recording's metadata as last sent; every event's snapshot carries it. */
   private recording: PlaybackSnapshot['recording'] = {};
   /** The load's markers as the worker sent them: columns, made objects only when `markers` of a snapshot is read. */
-  private markers: import('./page-markers.js').PageMarkers | undefined;
+  private markers: PageMarkers | undefined;
   /** The markers' chunk, once loaded (when the first markers came). */
   private pageMarkers: typeof import('./page-markers.js') | undefined;
   /** Messages held, in order, while that chunk loads. */
