@@ -52,6 +52,14 @@ describe('the recording file hash in a worker of its own', function () {
     expect(broken.hex).to.equal(expected);
   });
 
+  it('a reader that waits for room before the hashing worker has started (it starts only with more bytes) is not held up', async () => {
+    // The file ends before the worker's start: waiting for its answer would wait for ever.
+    const file = seededFile(5, 3 * 1024 * 1024 + 99);
+    const run = await hashInWorker({ ...file, waitForWorker: false, waitForRoom: true, workerAfterBytes: 64 * 1024 * 1024 });
+    expect(run.offThread).to.equal(false);
+    expect(run.hex).to.equal(await sha256sum(file.bytes));
+  });
+
   it('a file that ends before the hashing worker is ready is hashed on the reading thread', async () => {
     const file = seededFile(7, 200_000);
     const run = await hashInWorker({ ...file, waitForWorker: false });

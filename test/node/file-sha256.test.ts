@@ -8,6 +8,7 @@ import '../helpers/property-seed.js';
 import { createSha256 } from '../../src/core/feeds/sha256.js';
 import { FileFeed } from '../../src/core/feeds/file-feed.js';
 import type { FeedSink } from '../../src/core/feeds/feed.js';
+import type { FileHasher } from '../../src/core/feeds/file-hash.js';
 import { loopbackUrl } from '../helpers/loopback.js';
 
 const timing = { now: () => performance.now(), yield: () => new Promise<void>((resolve) => setImmediate(resolve)) };
@@ -18,7 +19,7 @@ const sample = new Uint8Array(readFileSync(new URL('../../demo/recordings/3b8e5d
 const large = new Uint8Array(readFileSync(new URL('../../demo/recordings/6c0e1e5a-8d6b-4a51-9a0c-2f4b1c7d0720.tar', import.meta.url)));
 
 /** Loads `source` to its end: what `end` was given (undefined: the feed failed). */
-function loadToEnd(source: string | Blob | ArrayBuffer): Promise<{ ended: boolean; sha256: string | undefined }> {
+function loadToEnd(source: string | Blob | ArrayBuffer, startHasher?: ConstructorParameters<typeof FileFeed>[2]): Promise<{ ended: boolean; sha256: string | undefined }> {
   return new Promise((resolve) => {
     const sink: FeedSink = {
       events: () => {},
@@ -31,7 +32,7 @@ function loadToEnd(source: string | Blob | ArrayBuffer): Promise<{ ended: boolea
       end: (sha256) => resolve({ ended: true, sha256 }),
       fail: () => resolve({ ended: false, sha256: undefined }),
     };
-    new FileFeed(source, timing).start(sink);
+    new FileFeed(source, timing, startHasher).start(sink);
   });
 }
 
@@ -148,5 +149,35 @@ describe('FileFeed: the recording SHA-256', () => {
     const { ended, sha256 } = await loadToEnd(`${base}/cut`);
     assert.equal(ended, false);
     assert.equal(sha256, undefined);
+  });
+
+  test('a hasher that falls behind holds the read back: no bytes reach it while it has no room, and every byte reaches it in order', async () => {
+    // A hasher whose room comes only when the test gives it, a turn of the event loop later (a
+    // hashing worker starved of the CPU): the feed must not hand it bytes meanwhile.
+    const given: Uint8Array[] = [];
+    let waiting = 0;
+    let givenWhileWaiting = 0;
+    let roomAsked = 0;
+    const slowHasher: FileHasher = {
+      offThread: Promise.resolve(true),
+      update(bytes) {
+        if (waiting > 0) givenWhileWaiting += 1;
+        given.push(bytes.slice());
+      },
+      room() {
+        roomAsked += 1;
+        // Every other piece finds no room at once.
+        if (roomAsked % 2 === 1) return Promise.resolve();
+        waiting += 1;
+        return new Promise<void>((resolve) => setImmediate(() => (waiting -= 1, resolve())));
+      },
+      digest: async () => sha256sum(Buffer.concat(given)),
+      close() {},
+    };
+    const { ended, sha256 } = await loadToEnd(large.slice().buffer, async () => slowHasher);
+    assert.equal(ended, true);
+    assert.ok(roomAsked >= 40, `room asked before most of the ${Math.ceil(large.length / 65536)} pieces (${roomAsked})`);
+    assert.equal(givenWhileWaiting, 0, 'bytes given while the hasher had no room');
+    assert.equal(sha256, sha256sum(large), 'the hasher got every byte, in order');
   });
 });

@@ -6,6 +6,7 @@ import type { FeedSink, RecordingFeed } from './feed.js';
 import { ReadBuffers } from './read-buffers.js';
 import type { SeekPartSink, SeekReads } from './seek-reads.js';
 import type { EndReadFeed } from './end-read.js';
+import type { FileHasher } from './file-hash.js';
 import type { DownloadEstimate } from './download-estimate.js';
 import type { TailCost, TailDuration } from './tail-read.js';
 
@@ -70,6 +71,9 @@ export class FileFeed implements RecordingFeed {
   constructor(
     private readonly source: RecordingSource,
     private readonly timing: FileFeedTiming,
+    /** The file's hasher for one read (a chunk of its own; undefined where it does not load). */
+    private readonly startHasher: (signal: AbortSignal) => Promise<FileHasher | undefined> = (signal) =>
+      import('./file-hash.js').then(({ startFileHasher }) => startFileHasher(signal), () => undefined),
   ) {}
 
   /** Random access for seeks past what has arrived: a server that answers Range requests, once its end was read. */
@@ -119,7 +123,8 @@ export class FileFeed implements RecordingFeed {
     // The file's SHA-256, over the bytes read front to back (the end read first is not part of it):
     // the whole file, in order, hashed off this thread where it can be. The hasher is a chunk;
     // pieces read before it is here wait in order.
-    const hashing = import('./file-hash.js').then(({ startFileHasher }) => startFileHasher(signal), () => undefined);
+    let hasher: FileHasher | undefined;
+    const hashing = this.startHasher(signal).then((started) => (hasher = started));
     let sliceStart = this.timing.now();
     // A download is read into a few reused buffers: one is filled again once the hasher has taken
     // its bytes and the reader holds none of them (it keeps the open part's for a replay).
@@ -143,6 +148,9 @@ export class FileFeed implements RecordingFeed {
         now: () => this.timing.now(),
       };
       for await (const chunk of inPieces(readSource(this.source, signal, hooks))) {
+        // A hasher that fell behind (its worker starved of the CPU) copies what it cannot take at
+        // once: the read waits for it, so memory stays bounded however long the file.
+        if (hasher) await hasher.room();
         if (filled && chunk.buffer !== filled) read.push(filled);
         filled = chunk.buffer;
         hashed = hashing.then((hasher) => hasher?.update(chunk));

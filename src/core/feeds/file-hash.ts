@@ -184,8 +184,10 @@ class WorkerHasher implements FileHasher {
 
   room(): Promise<void> {
     if (this.local) return this.local.room();
-    // Until the worker is ready (or given up), bytes wait as views: then the answer is known.
-    if (this.pending) return this.offThread.then(() => this.room());
+    // Until the worker is ready (or given up), bytes wait here as copies. Once half the limit waits,
+    // a reader waits for the worker's answer (ready, or given up: it comes); before that it goes on,
+    // so the worker's start does not pause the read (and a worker not started yet needs more bytes).
+    if (this.pending) return this.worker && this.pendingBytes >= PENDING_LIMIT_BYTES / 2 ? this.offThread.then(() => this.room()) : Promise.resolve();
     if (this.unhashed <= SPARE_BATCHES || !this.answer) return Promise.resolve();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
@@ -206,6 +208,8 @@ class WorkerHasher implements FileHasher {
 
   close(): void {
     this.worker?.terminate();
+    // A reader waiting for the worker's answer (`room`) goes on: there will be none.
+    this.decided?.(false);
     this.answer?.(undefined);
     this.answer = undefined;
     this.makeRoom();

@@ -14,6 +14,8 @@ export interface HashRequest {
   waitForWorker: boolean;
   /** After each piece, wait until the hasher has room (as a reader faster than the hash does). */
   waitForRoom?: boolean;
+  /** Bytes given before the hashing worker starts (0: with the first; the player's wait for 2 MiB). */
+  workerAfterBytes?: number;
 }
 
 export interface HashRun {
@@ -28,8 +30,8 @@ if (self.name === HASH_WORKER_NAME) {
   void serveFileHashing(self as unknown as HashWorkerScope);
 } else {
   self.onmessage = async ({ data }: MessageEvent<HashRequest>) => {
-    // The hashing worker starts with the first byte (the player's waits for the first 2 MiB).
-    const hasher = startFileHasher(undefined, 0);
+    // The hashing worker starts with the first byte unless told otherwise (the player's waits for the first 2 MiB).
+    const hasher = startFileHasher(undefined, data.workerAfterBytes ?? 0);
     if (data.waitForWorker) await hasher.offThread;
     const at = [0, ...data.cuts, data.bytes.length];
     const pieces = at.slice(1).map((end, i) => data.bytes.subarray(at[i], end));
