@@ -5,25 +5,14 @@
 // So dist/ always holds a whole build: whatever reads it while another build runs (a test, a dev server, a second
 // `npm run build`) never finds it emptied or half-written. A build that fails leaves dist/ as it was.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
+import { moveInto } from './move-into.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
-
-/** Paths of the files under `folder`, relative to it ([] when it does not exist). */
-function filesUnder(folder) {
-  let entries;
-  try {
-    entries = readdirSync(folder, { recursive: true, withFileTypes: true });
-  } catch (error) {
-    if (error.code === 'ENOENT') return [];
-    throw error;
-  }
-  return entries.filter((entry) => entry.isFile()).map((entry) => relative(folder, join(entry.parentPath ?? entry.path, entry.name)));
-}
 
 /** rollup.config.mjs, each output redirected from dist/ into `folder`; warnings not printed (as `rollup --silent`). */
 async function bundle(folder) {
@@ -46,23 +35,12 @@ function declarations(folder) {
   if (run.status !== 0) throw new Error(`tsc -p tsconfig.build.json failed (${run.status ?? run.signal})`);
 }
 
-/** Moves the build in `folder` into dist/: nested files first (chunks, declarations), the entry files last, then removes stale files. */
-function moveIntoDist(folder) {
-  const built = filesUnder(folder).sort((a, b) => b.split(sep).length - a.split(sep).length || a.localeCompare(b));
-  for (const file of built) {
-    mkdirSync(dirname(join(dist, file)), { recursive: true });
-    renameSync(join(folder, file), join(dist, file));
-  }
-  const kept = new Set(built);
-  for (const file of filesUnder(dist)) if (!kept.has(file)) rmSync(join(dist, file), { force: true });
-}
-
 // Beside dist/ (one file system, so a rename moves a file), named per build: builds running at once do not meet.
 const building = mkdtempSync(join(root, '.dist-building-'));
 try {
   await bundle(building);
   declarations(building);
-  moveIntoDist(building);
+  moveInto(building, dist);
 } catch (error) {
   console.error(error);
   process.exitCode = 1;

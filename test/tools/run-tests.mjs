@@ -67,7 +67,7 @@ const stopped = (name, run) =>
 step('ensure chromium', 'node', ['test/tools/ensure-chromium.mjs']);
 step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 step('build', 'npm', ['run', 'build', '--silent']);
-step('storybook build', 'npx', ['storybook', 'build', '--quiet', '-o', 'storybook-static']);
+step('storybook build', 'node', ['scripts/build-storybook.mjs', '--quiet']);
 
 console.log('\n== node tests');
 mkdirSync('.test-results', { recursive: true });
