@@ -5,6 +5,23 @@ import { ByteCache } from '../../src/core/feeds/byte-cache.js';
 
 const SEED = Number(process.env.SEED ?? 0x5eed);
 
+/**
+ * A cache over `file` whose fetches (`asked`) each land when the test calls its release (`releases`,
+ * in order of asking); `fetchedTimes`: how many times each byte was fetched.
+ */
+function heldFetches(file: Uint8Array): { cache: ByteCache; asked: Array<[number, number]>; releases: Array<() => void>; fetchedTimes: Uint8Array } {
+  const asked: Array<[number, number]> = [];
+  const releases: Array<() => void> = [];
+  const fetchedTimes = new Uint8Array(file.length);
+  const cache = new ByteCache(async (start, end) => {
+    asked.push([start, end]);
+    for (let at = start; at < end; at++) fetchedTimes[at]! += 1;
+    await new Promise<void>((resolve) => releases.push(resolve));
+    return file.slice(start, end);
+  }, file.length);
+  return { cache, asked, releases, fetchedTimes };
+}
+
 describe('byte cache: ranges read out of order, merged, none fetched twice', () => {
   test(`seeded random reads give the file's bytes, and each byte is fetched at most once (seed ${SEED})`, async () => {
     const next = random(SEED);
@@ -29,14 +46,8 @@ describe('byte cache: ranges read out of order, merged, none fetched twice', () 
   test(`seeded concurrent reads (a seek taking over from one still searching) wait for bytes being fetched instead of fetching them again (seed ${SEED})`, async () => {
     const next = random(SEED + 1);
     const file = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7 + (i >> 9)) & 0xff);
-    const fetchedTimes = new Uint8Array(file.length);
     // Fetches answer in an order the seed picks, not the order asked.
-    const waiting: Array<() => void> = [];
-    const cache = new ByteCache(async (start, end) => {
-      for (let at = start; at < end; at++) fetchedTimes[at]! += 1;
-      await new Promise<void>((resolve) => waiting.push(resolve));
-      return file.slice(start, end);
-    }, file.length);
+    const { cache, releases: waiting, fetchedTimes } = heldFetches(file);
     const reads: Array<Promise<void>> = [];
     for (let i = 0; i < 60; i++) {
       const start = Math.floor(next() * file.length);
@@ -79,13 +90,7 @@ describe('byte cache: ranges read out of order, merged, none fetched twice', () 
 
   test('concurrent reads of overlapping ranges wait for the fetch under way instead of fetching its bytes again', async () => {
     const file = Uint8Array.from({ length: 10_000 }, (_, i) => (i * 7) & 0xff);
-    const asked: Array<[number, number]> = [];
-    const releases: Array<() => void> = [];
-    const cache = new ByteCache(async (start, end) => {
-      asked.push([start, end]);
-      await new Promise<void>((resolve) => releases.push(resolve));
-      return file.slice(start, end);
-    }, file.length);
+    const { cache, asked, releases } = heldFetches(file);
     const first = cache.read(1000, 5000);
     const second = cache.read(3000, 8000);
     const third = cache.read(2000, 4000);
@@ -142,13 +147,7 @@ describe('byte cache: ranges read out of order, merged, none fetched twice', () 
 
   test('a forget while a read still gathers its bytes (the download taking what it fetched) leaves that read whole: nothing fetched twice, nothing held after it', async () => {
     const file = Uint8Array.from({ length: 4000 }, (_, i) => (i * 11) & 0xff);
-    const asked: Array<[number, number]> = [];
-    const releases: Array<() => void> = [];
-    const cache = new ByteCache(async (start, end) => {
-      asked.push([start, end]);
-      await new Promise<void>((resolve) => releases.push(resolve));
-      return file.slice(start, end);
-    }, file.length);
+    const { cache, asked, releases } = heldFetches(file);
     const first = cache.read(0, 1000);
     // A read that joins the first fetch and fetches the rest itself.
     const second = cache.read(500, 2000);
@@ -174,13 +173,7 @@ describe('byte cache: ranges read out of order, merged, none fetched twice', () 
   test(`seeded: reads (previews) under way while the download in order takes held bytes and forgets them give the file's bytes, each fetched once, and nothing is left held behind the download (seed ${SEED})`, async () => {
     const next = random(SEED + 2);
     const file = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 5 + (i >> 7)) & 0xff);
-    const fetchedTimes = new Uint8Array(file.length);
-    const waiting: Array<() => void> = [];
-    const cache = new ByteCache(async (start, end) => {
-      for (let at = start; at < end; at++) fetchedTimes[at]! += 1;
-      await new Promise<void>((resolve) => waiting.push(resolve));
-      return file.slice(start, end);
-    }, file.length);
+    const { cache, releases: waiting, fetchedTimes } = heldFetches(file);
     /** Where the download in order has taken the file to (as `readFrontByRanges` does: held bytes from the cache, bytes in flight once landed, the rest fetched by it). */
     let taken = 0;
     const reads: Array<Promise<void>> = [];
