@@ -87,8 +87,9 @@ export async function* readFrontByRanges(
         continue;
       }
       const heldEnd = ahead ? undefined : cache.heldEndAt(at);
-      // Bytes a preview is fetching: waited for, and taken from the cache once they land (a read
-      // through it, which fetches them itself only if that fetch failed).
+      // Bytes being fetched out of order (by a preview, or a seek another replaced): waited for, and
+      // taken from the cache once they land (a read through it, which fetches them itself only if
+      // that fetch failed).
       const flyingEnd = ahead || heldEnd !== undefined ? undefined : cache.flyingEndAt(at);
       if (heldEnd !== undefined || flyingEnd !== undefined) {
         const end = heldEnd ?? flyingEnd!;

@@ -188,10 +188,13 @@ export class SeekReads {
       if (!current()) return;
       this.previewFetched = 0;
       const started = this.now();
+      let stopped = false;
       await this.readFor(targetMs, sink, current, maxParts, (this.previewIndex ??= this.newIndex(this.previewRead, this.frontRequested)), this.previewRead, this.frontRequested).catch((error: unknown) => {
-        if (current() && !(error instanceof PreviewStopped)) sink.fail(asRecordingError(error));
+        stopped = error instanceof PreviewStopped;
+        if (current() && !stopped) sink.fail(asRecordingError(error));
       });
-      if (this.previewFetched > 0) this.previewReadMs = this.now() - started;
+      // Timed only when its reads ran to their end: one stopped partway says too little of what they take.
+      if (this.previewFetched > 0 && !stopped) this.previewReadMs = this.now() - started;
     });
     this.previewRun = run;
     return run;
