@@ -29,12 +29,6 @@ export interface PreviewSource {
 
 /** A thumbnail of a moment not read yet reads at most this many parts for it (random access). */
 const PREVIEW_PARTS = 2;
-/**
- * The approximate screen's reads stop after this long (ms), with the parts they got: the download
- * in order, which the exact screen waits for, waits for them (on a slow link the part search alone
- * can take many seconds).
- */
-export const APPROXIMATE_READ_MS = 3000;
 /** Thumbnails kept, least recently used first out (24 of 320×180 are about 5.5 MB). */
 const CACHE_SIZE = 24;
 const MAX_WIDTH = 1024;
@@ -187,9 +181,10 @@ export class Thumbnails {
   /**
    * What is knowable of the screen at `timeMs`, past what the download in order has read, while a
    * seek there waits for it (`approximate-screen.ts`): the screen at the loaded edge with, over it,
-   * what at most PREVIEW_PARTS parts read for the moment paint (with `read`; for at most
-   * APPROXIMATE_READ_MS), `width` pixels wide, and which cells those parts paint. Null when the download got there meanwhile, a seek reads parts (the
-   * page asks again), or `signal` aborts.
+   * what at most PREVIEW_PARTS parts read for the moment paint (with `read`: the download in order
+   * goes on meanwhile, and they stop when it has asked for their bytes), `width` pixels wide, and
+   * which cells those parts paint. Null when the download got there meanwhile, a seek reads parts
+   * (the page asks again), or `signal` aborts.
    */
   async approximate({ timeMs, width, read }: ApproximateRequest, signal: AbortSignal, source: PreviewSource, download: Pick<ApproximateScreen, 'loadedBytes'>): Promise<ApproximateScreen | null> {
     const islands = await source.islands;
@@ -197,7 +192,7 @@ export class Thumbnails {
     const composing = islands?.composingIsland(timeMs);
     let neededBytes = composing?.targetPartEnd;
     const island =
-      composing ?? (read ? await this.readIsland(timeMs, AbortSignal.any([signal, AbortSignal.timeout(APPROXIMATE_READ_MS)]), source, (part) => (neededBytes ??= part.end)) : undefined);
+      composing ?? (read ? await this.readIsland(timeMs, signal, source, (part) => (neededBytes ??= part.end)) : undefined);
     // A seek reading parts goes first: nothing was read, the page asks again later.
     if (read && island === undefined && source.read && islands) return null;
     if (signal.aborted || !source.current() || timeMs <= source.ingest.durationMs) return null;

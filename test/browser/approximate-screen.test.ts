@@ -10,7 +10,7 @@ import { nextEvent } from '../helpers/next-event.js';
 import { difference, imageDataOf, referenceScreens, screenUpdatesOf } from '../helpers/reference-screen.js';
 import { expectScreenAt, partOffsets, player, serve, wholeFileScreenAt } from '../helpers/range-serve.js';
 import { tdpbRecording } from '../helpers/multipart-recordings.js';
-import { noisePng, screenRecording, solidPng, type ScreenStep } from '../helpers/screen-recording.js';
+import { WALLPAPER, screenRecording, wallpaperOnceSteps } from '../helpers/screen-recording.js';
 import { until } from './element-fixtures.js';
 import { readRecording } from '../../src/format/reader.js';
 import type { AuditEventInit } from '../../src/format/events.js';
@@ -21,13 +21,6 @@ import { desktopRecording, writeRecording } from '../helpers/recording-bytes.js'
 import { RecordingWriter } from '../../src/format/writer.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
-const WALLPAPER = [
-  [200, 40, 40],
-  [40, 200, 40],
-  [40, 40, 200],
-  [200, 200, 40],
-] as const;
-
 /** Dark and light wallpaper cells, where a hatch of one tone vanishes on one or the other. */
 const CONTRAST_WALLPAPER = [
   [18, 20, 32],
@@ -35,18 +28,6 @@ const CONTRAST_WALLPAPER = [
   [40, 44, 52],
   [250, 250, 250],
 ] as const;
-
-/**
- * A 256×128 desktop whose bottom row (the wallpaper, four solid colours) is painted once, at the
- * start; noise tiles repaint the top row, one every 200 ms for a minute, in parts of about 64 KB.
- */
-async function wallpaperOnceSteps(wallpaper: ReadonlyArray<readonly [number, number, number]> = WALLPAPER): Promise<ScreenStep[]> {
-  const pngs = await Promise.all(Array.from({ length: 9 }, (_, i) => noisePng(i + 31)));
-  const steps: ScreenStep[] = [{ timeMs: 0, screen: { width: 256, height: 128 } }];
-  for (let cell = 0; cell < 4; cell++) steps.push({ timeMs: 0, tile: { left: cell * 64, top: 64, color: wallpaper[cell]!, png: await solidPng(wallpaper[cell]!) } });
-  for (let i = 0; i < 300; i++) steps.push({ timeMs: i * 200, tile: { left: (i % 4) * 64, top: 0, color: [0, 0, 0], png: pngs[i % pngs.length] } });
-  return steps;
-}
 
 /** The media events of a seek that waits for the download, whether the approximate screen shows or not. */
 const WAITING_SEEK_EVENTS = ['seeking', 'waiting', 'canplay', 'seeked'];

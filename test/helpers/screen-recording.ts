@@ -100,3 +100,23 @@ export async function pixelsOf(image: Blob): Promise<{ width: number; height: nu
     },
   };
 }
+
+/** Four wallpaper colours, one a 64×64 cell. */
+export const WALLPAPER = [
+  [200, 40, 40],
+  [40, 200, 40],
+  [40, 40, 200],
+  [200, 200, 40],
+] as const;
+
+/**
+ * A 256×128 desktop whose bottom row (the wallpaper, four solid colours) is painted once, at the
+ * start; noise tiles repaint the top row, one every 200 ms for a minute (about 4 MB of PNGs).
+ */
+export async function wallpaperOnceSteps(wallpaper: readonly Rgb[] = WALLPAPER): Promise<ScreenStep[]> {
+  const pngs = await Promise.all(Array.from({ length: 9 }, (_, i) => noisePng(i + 31)));
+  const steps: ScreenStep[] = [{ timeMs: 0, screen: { width: 256, height: 128 } }];
+  for (let cell = 0; cell < 4; cell++) steps.push({ timeMs: 0, tile: { left: cell * 64, top: 64, color: wallpaper[cell]!, png: await solidPng(wallpaper[cell]!) } });
+  for (let i = 0; i < 300; i++) steps.push({ timeMs: i * 200, tile: { left: (i % 4) * 64, top: 0, color: [0, 0, 0], png: pngs[i % pngs.length] } });
+  return steps;
+}

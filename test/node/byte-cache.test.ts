@@ -5,6 +5,23 @@ import { ByteCache } from '../../src/core/feeds/byte-cache.js';
 
 const SEED = Number(process.env.SEED ?? 0x5eed);
 
+/**
+ * A cache over `file` whose fetches (`asked`) each land when the test calls its release (`releases`,
+ * in order of asking); `fetchedTimes`: how many times each byte was fetched.
+ */
+function heldFetches(file: Uint8Array): { cache: ByteCache; asked: Array<[number, number]>; releases: Array<() => void>; fetchedTimes: Uint8Array } {
+  const asked: Array<[number, number]> = [];
+  const releases: Array<() => void> = [];
+  const fetchedTimes = new Uint8Array(file.length);
+  const cache = new ByteCache(async (start, end) => {
+    asked.push([start, end]);
+    for (let at = start; at < end; at++) fetchedTimes[at]! += 1;
+    await new Promise<void>((resolve) => releases.push(resolve));
+    return file.slice(start, end);
+  }, file.length);
+  return { cache, asked, releases, fetchedTimes };
+}
+
 describe('byte cache: ranges read out of order, merged, none fetched twice', () => {
   test(`seeded random reads give the file's bytes, and each byte is fetched at most once (seed ${SEED})`, async () => {
     const next = random(SEED);
@@ -29,14 +46,8 @@ describe('byte cache: ranges read out of order, merged, none fetched twice', () 
   test(`seeded concurrent reads (a seek taking over from one still searching) wait for bytes being fetched instead of fetching them again (seed ${SEED})`, async () => {
     const next = random(SEED + 1);
     const file = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7 + (i >> 9)) & 0xff);
-    const fetchedTimes = new Uint8Array(file.length);
     // Fetches answer in an order the seed picks, not the order asked.
-    const waiting: Array<() => void> = [];
-    const cache = new ByteCache(async (start, end) => {
-      for (let at = start; at < end; at++) fetchedTimes[at]! += 1;
-      await new Promise<void>((resolve) => waiting.push(resolve));
-      return file.slice(start, end);
-    }, file.length);
+    const { cache, releases: waiting, fetchedTimes } = heldFetches(file);
     const reads: Array<Promise<void>> = [];
     for (let i = 0; i < 60; i++) {
       const start = Math.floor(next() * file.length);
@@ -79,13 +90,7 @@ describe('byte cache: ranges read out of order, merged, none fetched twice', () 
 
   test('concurrent reads of overlapping ranges wait for the fetch under way instead of fetching its bytes again', async () => {
     const file = Uint8Array.from({ length: 10_000 }, (_, i) => (i * 7) & 0xff);
-    const asked: Array<[number, number]> = [];
-    const releases: Array<() => void> = [];
-    const cache = new ByteCache(async (start, end) => {
-      asked.push([start, end]);
-      await new Promise<void>((resolve) => releases.push(resolve));
-      return file.slice(start, end);
-    }, file.length);
+    const { cache, asked, releases } = heldFetches(file);
     const first = cache.read(1000, 5000);
     const second = cache.read(3000, 8000);
     const third = cache.read(2000, 4000);
@@ -139,5 +144,85 @@ describe('byte cache: ranges read out of order, merged, none fetched twice', () 
     assert.deepEqual(kept, file.subarray(95_000));
     assert.equal(kept.buffer.byteLength, 5000, 'what forget keeps of a chunk no longer holds the dropped bytes alive');
   });
-});
 
+  test('a forget while a read still gathers its bytes (the download taking what it fetched) leaves that read whole: nothing fetched twice, nothing held after it', async () => {
+    const file = Uint8Array.from({ length: 4000 }, (_, i) => (i * 11) & 0xff);
+    const { cache, asked, releases } = heldFetches(file);
+    const first = cache.read(0, 1000);
+    // A read that joins the first fetch and fetches the rest itself.
+    const second = cache.read(500, 2000);
+    assert.deepEqual(asked, [[0, 1000], [1000, 2000]]);
+    releases[0]!();
+    assert.deepEqual(await first, file.subarray(0, 1000));
+    // The download in order takes [0, 1000) from the cache while the second read waits for its own fetch.
+    cache.forget(0, 1000);
+    assert.deepEqual(cache.ranges(), [[500, 1000]], 'the bytes the second read asked for stay until it returns, the rest goes');
+    releases[1]!();
+    assert.deepEqual(await second, file.subarray(500, 2000));
+    assert.deepEqual(asked, [[0, 1000], [1000, 2000]], 'no byte fetched twice');
+    assert.deepEqual(cache.ranges(), [[1000, 2000]], 'what was forgotten goes once no read needs it');
+    // Bytes kept after a forget was deferred over them stay: keeping wants them held.
+    const third = cache.read(2000, 3000);
+    cache.forget(2000, 3000);
+    cache.keep(2500, file.slice(2500, 2600));
+    releases[2]!();
+    await third;
+    assert.deepEqual(cache.ranges(), [[1000, 2000], [2500, 2600]]);
+  });
+
+  test(`seeded: reads (previews) under way while the download in order takes held bytes and forgets them give the file's bytes, each fetched once, and nothing is left held behind the download (seed ${SEED})`, async () => {
+    const next = random(SEED + 2);
+    const file = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 5 + (i >> 7)) & 0xff);
+    const { cache, releases: waiting, fetchedTimes } = heldFetches(file);
+    /** Where the download in order has taken the file to (as `readFrontByRanges` does: held bytes from the cache, bytes in flight once landed, the rest fetched by it). */
+    let taken = 0;
+    const reads: Array<Promise<void>> = [];
+    let failures = 0;
+    let underWay = 0;
+    /** Forgets while a read that asked for those bytes was still under way: what this test is about. */
+    let forgetsUnderReads = 0;
+    const readSpans: Array<[number, number]> = [];
+    for (let step = 0; taken < file.length || waiting.length > 0; step++) {
+      const choice = next();
+      if (choice < 0.3 && taken < file.length) {
+        // A preview reads nothing below what the download has taken; most read just ahead of it, over each other.
+        const start = taken + Math.floor(next() * Math.min(60_000, file.length - taken));
+        const end = Math.min(file.length, start + 1 + Math.floor(next() * 20_000));
+        const span: [number, number] = [start, end];
+        readSpans.push(span);
+        underWay += 1;
+        reads.push(
+          cache
+            .read(start, end)
+            .then(
+              (bytes) => assert.deepEqual(bytes, file.subarray(start, end), `bytes [${start}, ${end})`),
+              () => void (failures += 1),
+            )
+            .finally(() => readSpans.splice(readSpans.indexOf(span), 1)),
+        );
+      } else if (choice < 0.6 && waiting.length > 0) {
+        waiting.splice(Math.floor(next() * waiting.length), 1)[0]!();
+        await new Promise((resolve) => setImmediate(resolve));
+      } else if (taken < file.length) {
+        const heldEnd = cache.heldEndAt(taken);
+        if (heldEnd !== undefined) {
+          if (readSpans.some(([start, end]) => start < heldEnd && end > taken)) forgetsUnderReads += 1;
+          cache.forget(taken, heldEnd);
+          taken = heldEnd;
+        } else if (cache.flyingEndAt(taken) === undefined) {
+          // Fetched by the download itself, up to what is held or being fetched.
+          const end = Math.min(cache.nextHeldOrFlyingStart(taken) ?? file.length, taken + 1 + Math.floor(next() * 4000));
+          for (let at = taken; at < end; at++) fetchedTimes[at]! += 1;
+          taken = end;
+        }
+      } else {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    await Promise.all(reads);
+    assert.ok(forgetsUnderReads > 0, `the download forgot bytes reads under way had asked for (${forgetsUnderReads} times, ${underWay} reads)`);
+    assert.equal(failures, 0, 'no read failed');
+    assert.ok(fetchedTimes.every((times) => times === 1), `every byte fetched once (${fetchedTimes.filter((times) => times !== 1).length} not)`);
+    assert.deepEqual(cache.ranges(), [], 'nothing held once the reads returned: the forgets they deferred were done');
+  });
+});

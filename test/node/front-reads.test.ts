@@ -6,6 +6,7 @@ import { fetchRange } from '../../src/core/feeds/byte-ranges.js';
 import { readFrontByRanges } from '../../src/core/feeds/front-reads.js';
 import { InFlightRanges } from '../../src/core/feeds/in-flight-ranges.js';
 import { loopbackUrl } from '../helpers/loopback.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 /** 3 MiB of seeded bytes: the first range (1 MiB) and at least one more. */
 const file = new Uint8Array(3 * 1024 * 1024);
@@ -186,4 +187,115 @@ describe('readFrontByRanges: a seek reading inside a range still streaming', () 
     const spans = sent.map(({ range, bytes }) => [Number(/^bytes=(\d+)-/.exec(range)![1]), bytes] as const);
     spans.forEach(([start], i) => assert.equal(start, i === 0 ? 0 : spans[i - 1]![0] + spans[i - 1]![1], JSON.stringify(sent)));
   });
+});
+
+describe('readFrontByRanges: previews reading out of order while the download in order goes on', () => {
+  const SEED = Number(process.env.SEED ?? 0x9e1);
+  let server: Server;
+  let url: string;
+  /** The ranges the server answered, as [start, end) (each sent whole). */
+  const answered: Array<[number, number]> = [];
+
+  before(async () => {
+    server = createServer((request, response) => {
+      const range = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? '')!;
+      const start = Number(range[1]);
+      const end = Math.min(file.length - 1, Number(range[2])) + 1;
+      answered.push([start, end]);
+      response.writeHead(206, { 'content-range': `bytes ${start}-${end - 1}/${file.length}`, 'content-length': end - start });
+      response.end(file.subarray(start, end));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `${loopbackUrl(server)}/file`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  /** How many times each byte of the file was fetched: by the download's ranges and by the cache's own reads. */
+  function fetchCounts(cacheFetches: ReadonlyArray<readonly [number, number]>): Uint8Array {
+    const times = new Uint8Array(file.length);
+    for (const [start, end] of [...answered, ...cacheFetches]) for (let at = start; at < end; at++) times[at]! += 1;
+    return times;
+  }
+
+  test("a preview's fetch under way over bytes the download then reaches: the download's range stops where it starts, waits for it and takes its bytes from the cache; every byte once, in order", async () => {
+    answered.length = 0;
+    const cacheFetches: Array<[number, number]> = [];
+    const releases: Array<() => void> = [];
+    const cache = new ByteCache(async (start, end) => {
+      cacheFetches.push([start, end]);
+      await new Promise<void>((resolve) => releases.push(resolve));
+      return file.slice(start, end);
+    }, file.length);
+    let requested = 0;
+    const pieces = readFrontByRanges(url, cache, new AbortController().signal, { turn: () => undefined, requested: (end) => (requested = end) });
+    const received: Uint8Array[] = [(await pieces.next()).value!];
+    assert.equal(requested, FIRST_RANGE);
+    // A preview reads a part just past what the download has asked for (never below it).
+    const previewStart = requested + 256 * 1024;
+    const preview = cache.read(previewStart, previewStart + 512 * 1024);
+    assert.equal(cache.flyingEndAt(previewStart), previewStart + 512 * 1024);
+    let taken = received[0]!.length;
+    while (taken < previewStart) {
+      const { value } = await pieces.next();
+      received.push(value!);
+      taken += value!.length;
+    }
+    assert.equal(taken, previewStart, 'the download took everything before the preview\'s bytes');
+    assert.deepEqual(answered.at(-1), [FIRST_RANGE, previewStart], 'the range asked after the first stops where the preview\'s fetch starts');
+    // The download waits for the preview's fetch rather than fetching those bytes itself.
+    let arrived = false;
+    const waiting = pieces.next().then((result) => ((arrived = true), result));
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(arrived, false, 'it waits for the preview\'s bytes');
+    releases.shift()!();
+    received.push((await waiting).value!);
+    assert.deepEqual(await preview, file.subarray(previewStart, previewStart + 512 * 1024), 'the preview has its bytes');
+    for (let result = await pieces.next(); !result.done; result = await pieces.next()) received.push(result.value);
+    assert.ok(Buffer.from(file).equals(Buffer.concat(received)), 'the whole file, in order');
+    const times = fetchCounts(cacheFetches);
+    assert.ok(times.every((count) => count === 1), `every byte fetched once (${times.filter((count) => count !== 1).length} not)`);
+    assert.deepEqual(cache.ranges(), [[0, 64 * 1024]], 'the download took the preview\'s bytes (only the first part headers stay)');
+  });
+
+  for (const seed of [SEED, SEED + 1, SEED + 2]) {
+    test(`seeded interleavings: previews fetching (and joining each other) at random moments ahead of the download; every byte fetched once, the download's bytes in order, the previews' right (seed ${seed})`, async () => {
+      const next = seededRandom(seed);
+      answered.length = 0;
+      const cacheFetches: Array<[number, number]> = [];
+      const cache = new ByteCache(async (start, end) => {
+        cacheFetches.push([start, end]);
+        // Each fetch lands after a number of turns the seed picks, whatever the download does meanwhile.
+        for (let turns = Math.floor(next() * 40); turns > 0; turns--) await new Promise((resolve) => setImmediate(resolve));
+        return file.slice(start, end);
+      }, file.length);
+      let requested = 0;
+      let taken = 0;
+      const pieces = readFrontByRanges(url, cache, new AbortController().signal, { turn: () => undefined, requested: (end) => (requested = end), taken: (end) => (taken = end) });
+      const previews: Array<Promise<void>> = [];
+      let failed = 0;
+      const received: Uint8Array[] = [];
+      for (let result = await pieces.next(); !result.done; result = await pieces.next()) {
+        received.push(result.value);
+        if (next() < 0.3 && requested < file.length) {
+          // As a preview reads (SeekReads.preview): nothing the download has taken or asked for; often over another preview's bytes.
+          const floor = Math.max(requested, taken);
+          const start = floor + Math.floor(next() * Math.min(512 * 1024, file.length - floor));
+          const end = Math.min(file.length, start + 1 + Math.floor(next() * 128 * 1024));
+          previews.push(
+            cache.read(start, end).then(
+              (bytes) => assert.ok(Buffer.from(bytes).equals(Buffer.from(file.subarray(start, end))), `preview [${start}, ${end})`),
+              () => void (failed += 1),
+            ),
+          );
+        }
+      }
+      await Promise.all(previews);
+      assert.ok(previews.length > 0, 'previews read');
+      assert.equal(failed, 0, 'no preview failed');
+      assert.ok(Buffer.from(file).equals(Buffer.concat(received)), 'the whole file, in order');
+      const times = fetchCounts(cacheFetches);
+      assert.ok(times.every((count) => count === 1), `every byte fetched once (${times.filter((count) => count !== 1).length} not; ${previews.length} previews, ${cacheFetches.length} of their fetches)`);
+      assert.deepEqual(cache.ranges(), [[0, 64 * 1024]], 'nothing held past the download (only the first part headers)');
+    });
+  }
 });

@@ -31,11 +31,9 @@ test('a preview reads at most its parts: the one holding the moment, then the on
   const reads = seekReads();
   const reading = reads.preview(150_000, 2, sink, new AbortController().signal);
   assert.ok(reading, 'nothing else reads: it starts');
-  // The download in order waits for it, as for a seek (it would drop held bytes the preview reads).
-  assert.ok(reads.idle, 'the download in order waits');
+  // The download in order goes on while it reads (only a seek's reads go first).
+  assert.equal(reads.idle, undefined, 'the download in order does not wait for it');
   await reading;
-  await reads.idle;
-  assert.equal(reads.idle, undefined, 'and goes on once it is done');
   assert.equal(sink.parts.length, 2, 'no more than it may');
   const [holding, before] = sink.parts as [SeekPart, SeekPart];
   assert.ok(firstMs(holding) <= 150_000 && (holding.untilMs === undefined || holding.untilMs > 150_000), 'the first part holds the moment');
@@ -249,4 +247,32 @@ test(`a preview fetches at most ${MAX_PREVIEW_BYTES} bytes from the server, its 
   } finally {
     await served.close();
   }
+});
+
+test('the download in order goes on while a preview reads: the preview fetches nothing it has asked for, and stops quietly once it has asked for the moment', async () => {
+  // 2000 s in parts of about 2 KB (1 MB): the preview's part search takes a few reads.
+  const long = writeRecording(sampleEvents(50_000), { partSize: 2048 });
+  /** A preview of 1000 s while the download asks for `step` more bytes at each of the preview's fetches. */
+  const preview = async (step: number) => {
+    let requested = 0;
+    const fetches: Array<{ start: number; floor: number }> = [];
+    const reads = new SeekReads(
+      async (start, end) => {
+        fetches.push({ start, floor: requested });
+        requested += step;
+        return long.slice(start, end);
+      },
+      long.length,
+      () => T0,
+      () => 0,
+      () => requested,
+    );
+    const sink = collecting();
+    await reads.preview(1_000_000, 2, sink, new AbortController().signal);
+    assert.equal(reads.idle, undefined, 'the download never waited');
+    for (const { start, floor } of fetches) assert.ok(start >= floor, `a fetch at ${start}, below ${floor}, which the download had asked for`);
+    return sink.parts.length;
+  };
+  assert.equal(await preview(2000), 2, 'a download far behind: both parts');
+  assert.equal(await preview(100_000), 0, 'a download that gets there during the search: no part, no failure (the sink fails the test)');
 });

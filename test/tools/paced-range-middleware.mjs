@@ -2,13 +2,16 @@
 // store does: its bytes paced (a throttled link), Range requests answered, or ignored, or answered
 // wrongly, as the test asks. The whole-file download can also stop partway until the test lets it go,
 // so a test can act while the data has certainly not arrived (it never waits on elapsed time).
-//   POST /__paced?rate=B&hold=N&ranges=M   body: the bytes; answers { url }
+//   POST /__paced?rate=B&hold=N&ranges=M&stall=S   body: the bytes; answers { url }
 //        rate: bytes per second (default: unpaced); hold: a download that started before byte N
 //        (the whole file, or a range) stops there until released (`hold=N1,N2`: each release lets
 //        it go on to the next hold); ranges: honest (default) | ignore (200 with the whole file) |
-//        wrong-range (206 with another range's Content-Range) | truncated (206 cut short) | 416
+//        wrong-range (206 with another range's Content-Range) | truncated (206 cut short) | 416;
+//        stall: a range asked from byte S or later (`bytes=a-b`, a ≥ S) sends nothing until
+//        the stall is released (reads out of order held while the download in order goes on)
 //   GET  <url>                            the file (Range honoured as `ranges` says)
 //   POST <url>/release                    lets held downloads go on
+//   POST <url>/release-stall              lets stalled ranges go on (and stalls none after)
 //   GET  <url>/log                        the requests served: [{ range, status, bytes }]
 import { Readable } from 'node:stream';
 
@@ -39,6 +42,7 @@ export function pacedRangeMiddleware() {
         rate: Number(query.get('rate') ?? 0) || Infinity,
         holds: (query.get('hold') ?? String(bytes.length)).split(',').map(Number),
         ranges: query.get('ranges') ?? 'honest',
+        stall: Number(query.get('stall') ?? Infinity),
         log: [],
         /** Where a download that started at `start` stops until the next release (Infinity: it does not). */
         holdFor: (start) => (start < (file.holds[0] ?? Infinity) ? file.holds[0] : Infinity),
@@ -49,10 +53,11 @@ export function pacedRangeMiddleware() {
         },
       };
       file.released = new Promise((resolve) => (file.releaseStage = resolve));
+      file.stallReleased = new Promise((resolve) => (file.releaseStall = resolve));
       files.set(id, file);
       return json(context, { url: `/__paced/${id}` });
     }
-    const match = /^\/__paced\/(\d+)(\/release|\/log)?$/.exec(context.path);
+    const match = /^\/__paced\/(\d+)(\/release|\/release-stall|\/log)?$/.exec(context.path);
     const file = match && files.get(Number(match[1]));
     if (!file) {
       context.status = 404;
@@ -61,6 +66,11 @@ export function pacedRangeMiddleware() {
     }
     if (match[2] === '/release') {
       file.release();
+      return json(context, 'released');
+    }
+    if (match[2] === '/release-stall') {
+      file.stall = Infinity;
+      file.releaseStall();
       return json(context, 'released');
     }
     if (match[2] === '/log') return json(context, file.log);
@@ -100,18 +110,21 @@ function serve(context, file) {
   const body = bytes.subarray(start, ranges === 'truncated' ? start + ((end + 1 - start) >> 1) : end + 1);
   if (ranges !== 'truncated') context.length = body.length;
   // The hold is a place in the file: a range that starts before it stops there too (a download in order by ranges).
-  context.body = paced(body, file, entry, start, () => context.res.destroyed);
+  const stalled = asked[1] !== '' && start >= file.stall;
+  context.body = paced(body, file, entry, start, () => context.res.destroyed, stalled);
   return undefined;
 }
 
 /**
  * `bytes` (from byte `start` of the file) as a stream at the file's rate, stopping at the file's hold
- * until it is released; nothing more once the client closed the response (`closed`), so the log counts
+ * until it is released (and, `stalled`, sending nothing until the stall is released); nothing more
+ * once the client closed the response (`closed`), so the log counts
  * only bytes sent.
  */
-function paced(bytes, file, entry, start, closed) {
+function paced(bytes, file, entry, start, closed, stalled = false) {
   return Readable.from(
     (async function* () {
+      if (stalled) await file.stallReleased;
       for (let at = 0; at < bytes.length; ) {
         let hold = file.holdFor(start) - start;
         while (at >= hold) {

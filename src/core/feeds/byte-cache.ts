@@ -38,8 +38,14 @@ export class ByteCache {
   /** Sorted by `start`, never overlapping. */
   private flights: Flight[] = [];
   private reads = 0;
-  /** Reads under way: their chunks stay past the budget until they return. */
-  private readonly activeReads = new Set<number>();
+  /**
+   * Reads under way, each with the bytes it asked for: chunks holding those stay past the budget
+   * and past `forget` until it returns (a read gathers its bytes in rounds, from fetches of its own
+   * and of others: bytes dropped between two would be fetched again).
+   */
+  private readonly activeReads = new Map<number, [number, number]>();
+  /** What `forget` left for reads under way: dropped once no read under way needs it. */
+  private deferredForgets: Array<[number, number]> = [];
   readonly stats: ByteCacheStats = { fetchedBytes: 0, fetches: 0 };
   /** Told the bytes `[start, end)` that the budget made it drop (what listed them as held no longer may). */
   onDropped: ((start: number, end: number) => void) | undefined;
@@ -56,7 +62,7 @@ export class ByteCache {
     start = Math.max(0, Math.min(start, this.length));
     end = Math.max(start, Math.min(end, this.length));
     const read = ++this.reads;
-    this.activeReads.add(read);
+    this.activeReads.set(read, [start, end]);
     try {
       // A fetch another read started may fail or be dropped: a round after it fetches what is still missing.
       for (let round = 0; ; round++) {
@@ -84,11 +90,18 @@ export class ByteCache {
       return held;
     } finally {
       this.activeReads.delete(read);
+      if (this.deferredForgets.length > 0) {
+        const deferred = this.deferredForgets;
+        this.deferredForgets = [];
+        for (const [from, to] of deferred) this.forget(from, to);
+      }
     }
   };
 
   /** Keeps bytes fetched elsewhere (the tail read's first answer, the front's first bytes), as if read through the cache. */
   keep(start: number, bytes: Uint8Array): void {
+    // Bytes kept are wanted held: a forget deferred over them no longer applies.
+    if (this.deferredForgets.length > 0) this.deferredForgets = this.deferredForgets.flatMap(([from, to]) => outside(from, to, [[start, start + bytes.length]]));
     this.hold(start, bytes, ++this.reads);
   }
 
@@ -121,6 +134,19 @@ export class ByteCache {
   nextHeldStart(at: number): number | undefined {
     const chunk = this.chunks.find((candidate) => candidate.start + candidate.bytes.length > at);
     return chunk && Math.max(chunk.start, at);
+  }
+
+  /** The end of the fetch under way that brings byte `at`; undefined when none does. */
+  flyingEndAt(at: number): number | undefined {
+    return this.flights.find((flight) => flight.start <= at && flight.end > at)?.end;
+  }
+
+  /** The first byte at or after `at` that is held or being fetched; undefined when there is none. */
+  nextHeldOrFlyingStart(at: number): number | undefined {
+    const flight = this.flights.find((candidate) => candidate.end > at);
+    const flying = flight && Math.max(flight.start, at);
+    const held = this.nextHeldStart(at);
+    return held === undefined ? flying : flying === undefined ? held : Math.min(held, flying);
   }
 
   /** The sub-ranges of `[start, end)` not held, in order. */
@@ -156,10 +182,22 @@ export class ByteCache {
   }
 
   /**
-   * Drops whatever is held of `[start, end)`. What a chunk keeps outside it is copied, so the
-   * dropped bytes' buffer can go (a view would keep all of it alive).
+   * Drops whatever is held of `[start, end)`, except what a read under way asked for: that goes
+   * once no read under way needs it (so what the cache holds past a forget is bounded by the reads
+   * in flight). What a chunk keeps outside the bytes dropped is copied, so their buffer can go (a
+   * view would keep all of it alive).
    */
   forget(start: number, end: number): void {
+    if (this.activeReads.size === 0) {
+      this.drop(start, end);
+      return;
+    }
+    const needed = [...this.activeReads.values()];
+    for (const [from, to] of needed) if (from < end && to > start) this.deferredForgets.push([Math.max(from, start), Math.min(to, end)]);
+    for (const [from, to] of outside(start, end, needed)) this.drop(from, to);
+  }
+
+  private drop(start: number, end: number): void {
     const kept: HeldChunk[] = [];
     for (const chunk of this.chunks) {
       const chunkEnd = chunk.start + chunk.bytes.length;
@@ -210,16 +248,33 @@ export class ByteCache {
     return index;
   }
 
-  /** Drops the chunks used longest ago while more than `maxBytes` are held, never those of a read under way. */
+  /** Drops the chunks used longest ago while more than `maxBytes` are held, never those a read under way asked for. */
   private trim(): void {
     let held = this.heldBytes;
+    const needed = [...this.activeReads.values()];
+    const isNeeded = (chunk: HeldChunk) => needed.some(([from, to]) => from < chunk.start + chunk.bytes.length && to > chunk.start);
     while (held > this.maxBytes) {
       let oldest: HeldChunk | undefined;
-      for (const chunk of this.chunks) if (!this.activeReads.has(chunk.used) && (!oldest || chunk.used < oldest.used)) oldest = chunk;
+      for (const chunk of this.chunks) if (!isNeeded(chunk) && (!oldest || chunk.used < oldest.used)) oldest = chunk;
       if (!oldest) return;
       this.chunks = this.chunks.filter((chunk) => chunk !== oldest);
       held -= oldest.bytes.length;
       this.onDropped?.(oldest.start, oldest.start + oldest.bytes.length);
     }
   }
+}
+
+/** The stretches of `[start, end)` outside every one of `ranges`, in order. */
+function outside(start: number, end: number, ranges: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
+  const gaps: Array<[number, number]> = [];
+  let at = start;
+  for (const [from, to] of [...ranges].sort((a, b) => a[0] - b[0])) {
+    if (to <= at) continue;
+    if (from >= end) break;
+    if (from > at) gaps.push([at, from]);
+    at = Math.max(at, to);
+    if (at >= end) break;
+  }
+  if (at < end) gaps.push([at, end]);
+  return gaps;
 }

@@ -1,7 +1,7 @@
 /**
  * When the download in order will reach a moment: the bytes still needed before it, at the rate
  * the download has advanced lately (the rate that decides when a seek lands: the link's, or the
- * decoding's where that is slower, pauses for seek reads and previews included). One per load,
+ * decoding's where that is slower, pauses for seek reads included). One per load,
  * owned by the file feed and sampled on its clock as bytes arrive (a chunk: it loads with the end
  * read). Asked by the page's approximate screen (will a waiting seek wait long?) and by previews
  * (read parts, or let the download bring the moment first?).
@@ -27,7 +27,7 @@ export class DownloadEstimate {
 
   /**
    * The download's pace changes from now (a seek starts waiting: the download was held for a
-   * preload or a preview, or pauses for the seek's reads): its rate is measured from here on, as
+   * preload, or pauses for the seek's reads): its rate is measured from here on, as
    * it goes while the seek waits.
    */
   restart(): void {

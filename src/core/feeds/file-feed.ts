@@ -156,7 +156,7 @@ export class FileFeed implements RecordingFeed {
         hashed = hashing.then((hasher) => hasher?.update(chunk));
         this.frontBytes += chunk.length;
         this.downloadEstimate?.note(this.frontBytes);
-        // A seek reading parts out of order goes first on the link.
+        // A seek reading parts out of order goes first on the link (a preview's reads share it).
         const seeking = this.seekReads?.idle;
         if (seeking) await seeking;
         // Waited for before the piece is read, since its events go to the session while they decode.

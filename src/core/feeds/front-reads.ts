@@ -39,9 +39,10 @@ const RESTART_AHEAD_BYTES = 32 * 1024 * 1024;
 
 /**
  * The download in order, over a server that answers Range requests: the file from its start to
- * its end, in ranges of about RANGE_MS that stop where bytes read out of order for seeks are held.
- * Those come from the cache instead (and leave it: the reader has them then), so no byte is fetched
- * twice. Before each range, a seek still reading goes first. Once the reader has taken half of a
+ * its end, in ranges of about RANGE_MS that stop where bytes read out of order (for seeks and
+ * previews) are held or being fetched. Those come from the cache instead, once fetched (and leave
+ * it: the reader has them then), so no byte is fetched twice. Before each range, a seek still
+ * reading goes first; a preview reading does not hold it up. Once the reader has taken half of a
  * range, the next one is asked for (when no seek is reading), so the link is not idle for a round
  * trip between two ranges while the reader catches up.
  */
@@ -86,15 +87,21 @@ export async function* readFrontByRanges(
         continue;
       }
       const heldEnd = ahead ? undefined : cache.heldEndAt(at);
-      if (heldEnd !== undefined) {
-        const bytes = cache.held(at, heldEnd)!;
-        cache.forget(at, heldEnd);
-        at = heldEnd;
+      // Bytes being fetched out of order (by a preview, or a seek another replaced): waited for, and
+      // taken from the cache once they land (a read through it, which fetches them itself only if
+      // that fetch failed).
+      const flyingEnd = ahead || heldEnd !== undefined ? undefined : cache.flyingEndAt(at);
+      if (heldEnd !== undefined || flyingEnd !== undefined) {
+        const end = heldEnd ?? flyingEnd!;
+        const bytes = heldEnd !== undefined ? cache.held(at, end)! : await cache.read(at, end);
+        signal.throwIfAborted();
+        cache.forget(at, end);
+        at = end;
         turns.taken?.(at);
         yield bytes;
         continue;
       }
-      const range = ahead ?? ask(at, Math.min(cache.nextHeldStart(at) ?? length, at + rangeBytes));
+      const range = ahead ?? ask(at, Math.min(cache.nextHeldOrFlyingStart(at) ?? length, at + rangeBytes));
       ahead = undefined;
       const { end } = range;
       const rangeStart = at;
@@ -126,9 +133,10 @@ export async function* readFrontByRanges(
           if (at < FRONT_KEPT_BYTES) cache.keep(at, piece.slice(0, FRONT_KEPT_BYTES - at));
           at += piece.length;
           turns.taken?.(at);
-          // Half of this range taken: the next one is asked for now, unless a seek is reading or its bytes are held.
-          if (!ahead && at < stop && stop === end && end < length && at - rangeStart >= (end - rangeStart) / 2 && !turns.turn() && cache.heldEndAt(end) === undefined) {
-            ahead = ask(end, Math.min(cache.nextHeldStart(end) ?? length, end + rangeBytes));
+          // Half of this range taken: the next one is asked for now, unless a seek is reading or its bytes are held or being fetched.
+          if (!ahead && at < stop && stop === end && end < length && at - rangeStart >= (end - rangeStart) / 2 && !turns.turn()) {
+            const claimed = cache.nextHeldOrFlyingStart(end);
+            if (claimed !== end) ahead = ask(end, Math.min(claimed ?? length, end + rangeBytes));
           }
           if (piece.length > 0) yield piece;
           if (at >= stop) break;

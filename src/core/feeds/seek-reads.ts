@@ -15,16 +15,16 @@ export const MAX_SEEK_PARTS = 8;
  * about 1–3 MB; a recording of larger parts gets no thumbnail there rather than a download of them.
  */
 export const MAX_PREVIEW_BYTES = 4 * 1024 * 1024;
-/**
- * What a preview's reads take (ms) until one was measured in the load: its part search (a dozen
- * round trips) and two parts; the approximate screen's delayed `seeked` by 0.6–1.7 s at 20 Mbit/s.
- */
+/** What a preview's reads take (ms) until one was measured in the load: its part search (a dozen round trips) and two parts. */
 const PREVIEW_READ_MS = 2000;
 /** How long (ms) past its expected arrival a preview waits for the download in order before it reads the parts itself. */
 const STALL_GRACE_MS = 250;
 
-/** A preview would fetch more than `MAX_PREVIEW_BYTES`: it stops there, quietly. */
-class PreviewBytesSpent extends Error {}
+/**
+ * A preview stops there, quietly: it would fetch more than `MAX_PREVIEW_BYTES`, or bytes the
+ * download in order has taken or asked for (it brings them: they would come twice).
+ */
+class PreviewStopped extends Error {}
 
 /** A part read for a seek: its place in the file and its events. */
 export interface SeekPart {
@@ -61,15 +61,19 @@ export class SeekReads {
   private previewRun: Promise<void> = Promise.resolve();
   /** Bytes the preview reading now has fetched. */
   private previewFetched = 0;
-  /** The cache's reads, for a preview: within `MAX_PREVIEW_BYTES` of fetching, counted before they are asked for. */
+  /**
+   * The cache's reads, for a preview: within `MAX_PREVIEW_BYTES` of fetching, counted before they
+   * are asked for, and none of the bytes the download in order has asked for (it goes on while a
+   * preview reads, and may have got there since the preview's search chose where to read).
+   */
   private readonly previewRead: ReadRange = async (start, end) => {
-    const missing = this.cache.missing(start, end).reduce((sum, [from, to]) => sum + to - from, 0);
-    if (this.previewFetched + missing > MAX_PREVIEW_BYTES) throw new PreviewBytesSpent();
+    const gaps = this.cache.missing(start, end);
+    if (gaps.length > 0 && gaps[0]![0] < this.frontRequested()) throw new PreviewStopped();
+    const missing = gaps.reduce((sum, [from, to]) => sum + to - from, 0);
+    if (this.previewFetched + missing > MAX_PREVIEW_BYTES) throw new PreviewStopped();
     this.previewFetched += missing;
     return this.cache.read(start, end);
   };
-  /** While a preview reads: the download in order waits for it too (it would drop held bytes the preview is reading). */
-  private previewing: Promise<void> | undefined;
   private generation = 0;
   private running: Promise<void> | undefined;
   /** Where the part holding the last seek's moment ends, until taken (`takeSeekPoint`). */
@@ -112,9 +116,12 @@ export class SeekReads {
     return this.cache.read(start, end);
   };
 
-  /** Resolves when no seek (or preview) is reading (the download in order waits for it: the seek's bytes go first). */
+  /**
+   * Resolves when no seek is reading: the download in order waits for it (the seek's bytes go
+   * first), never for a preview's reads, which share the link with it.
+   */
   get idle(): Promise<void> | undefined {
-    return this.running ?? this.previewing;
+    return this.running;
   }
 
   /** Reads the parts for a seek to `targetMs`, replacing any seek still reading. */
@@ -153,15 +160,17 @@ export class SeekReads {
    * Reads at most `maxParts` parts for a preview of `targetMs` (a hover thumbnail), the one holding
    * it first, while `sink` wants them, fetching at most `MAX_PREVIEW_BYTES`. Never in front of a seek: nothing is read while one reads
    * (undefined), and a seek that starts meanwhile stops it, as `signal` does. The download in order
-   * waits for it as for a seek (where it reaches bytes held for them, it takes them from the cache and
-   * drops them). Resolves when it stopped reading.
+   * goes on meanwhile (where it reaches bytes a preview holds or is fetching, it takes them from the
+   * cache: none comes twice), and the preview reads nothing it has asked for. Resolves when it
+   * stopped reading.
    */
   preview(targetMs: number, maxParts: number, sink: SeekPartSink, signal: AbortSignal): Promise<void> | undefined {
     if (this.running || signal.aborted) return undefined;
     const downloadMs = this.downloadMs(targetMs);
     if (downloadMs < this.previewReadMs) {
-      // The download in order, which waits for a preview's reads, would bring the moment first: read
-      // nothing, unless it has not by then (it stalled, or was slower than it looked).
+      // The download in order would bring the moment before the preview's reads could: they would
+      // show it no sooner, and take a share of the link from it. Read nothing, unless it has not
+      // brought it by then (it stalled, or was slower than it looked).
       const schedule = this.estimate?.clock.schedule;
       if (!schedule) return Promise.resolve();
       return new Promise<void>((resolve) => {
@@ -179,16 +188,15 @@ export class SeekReads {
       if (!current()) return;
       this.previewFetched = 0;
       const started = this.now();
+      let stopped = false;
       await this.readFor(targetMs, sink, current, maxParts, (this.previewIndex ??= this.newIndex(this.previewRead, this.frontRequested)), this.previewRead, this.frontRequested).catch((error: unknown) => {
-        if (current() && !(error instanceof PreviewBytesSpent)) sink.fail(asRecordingError(error));
+        stopped = error instanceof PreviewStopped;
+        if (current() && !stopped) sink.fail(asRecordingError(error));
       });
-      if (this.previewFetched > 0) this.previewReadMs = this.now() - started;
+      // Timed only when its reads ran to their end: one stopped partway says too little of what they take.
+      if (this.previewFetched > 0 && !stopped) this.previewReadMs = this.now() - started;
     });
     this.previewRun = run;
-    const tracked: Promise<void> = run.finally(() => {
-      if (this.previewing === tracked) this.previewing = undefined;
-    });
-    this.previewing = tracked;
     return run;
   }
 
