@@ -27,7 +27,7 @@
 //      built by canplaythrough and by the settled sample, and the time from canplaythrough until the
 //      background builder had walked the whole file (time to all keyframes)
 // `BENCH_ONLY=export npm run bench` runs step 6 alone (no 1-hour samples needed); `BENCH_ONLY=markers`
-// step 7 alone; `BENCH_ONLY=memory` step 8 alone; `BENCH_ONLY=linux` step 5b alone; `BENCH_ONLY=inpage` the
+// step 7 alone; `BENCH_ONLY=memory` step 8 alone (BENCH_MEMORY_SETTLE_MS: a settle other than 20 s, to time all keyframes of a long file); `BENCH_ONLY=linux` step 5b alone; `BENCH_ONLY=inpage` the
 // engine run in the page (the page's long tasks while the engine shares its thread), which the full run leaves out.
 // `BENCH_ONLY=random` the seeks right after loadedmetadata over a paced link (test/tools/paced-server.mjs: 20 and
 // 100 Mbit/s, 40 ms RTT, the player's worker fetches included), on the 1-hour 1080p and RemoteFX samples, against the same file streamed
@@ -79,8 +79,8 @@ const memoryOnly = process.env.BENCH_ONLY === 'memory';
 const LENGTH_SAMPLES = [['10 min', '10m'], ['1 hour', '1h'], ['3 hours', '3h']]
   .filter(([, length]) => !process.env.BENCH_LENGTHS || process.env.BENCH_LENGTHS.split(',').includes(length))
   .map(([label, length]) => ({ label, length, path: `demo/recordings/long-${length}-1080p.tar` }));
-/** Idle time after canplaythrough before the settled sample (the background keyframe building runs meanwhile). */
-const MEMORY_SETTLE_MS = 20_000;
+/** Idle time after canplaythrough before the settled sample (the background keyframe building runs meanwhile); BENCH_MEMORY_SETTLE_MS sets another. */
+const MEMORY_SETTLE_MS = Number(process.env.BENCH_MEMORY_SETTLE_MS ?? 20_000);
 /** Random seeks after the settled sample (seeded): their peak memory counts, and their time shows what reading tile bytes back costs. */
 const MEMORY_SEEKS = 20;
 // BENCH_ONLY=inpage: only the engine run in the page (no module workers): the page's long tasks while it shares the thread.
