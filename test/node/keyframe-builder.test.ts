@@ -94,6 +94,18 @@ describe('KeyframeBuilder pacing', () => {
     assert.equal(run.nextTimerAt, undefined);
   });
 
+  test('stopped while resting (a new load): no keyframe follows', async () => {
+    const run = pacedBuilder(24, 8);
+    run.builder.wake();
+    await run.settle();
+    assert.deepEqual(run.captures, [9]);
+    run.builder.stop();
+    await run.advance(200);
+    assert.deepEqual(run.captures, [9]);
+    assert.notEqual(run.progress.at(-1), true);
+    assert.equal(run.nextTimerAt, undefined, 'no timer left behind');
+  });
+
   test('time spent waiting for the player is not work: the rest is the decoding alone', async () => {
     const run = pacedBuilder(16, 8);
     run.state.busy = true;
