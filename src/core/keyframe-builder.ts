@@ -23,12 +23,23 @@ export interface KeyframeBuilderOptions {
   mayWork(): boolean;
   /** Waits `delayMs` (a timer; the builder never holds the thread for long). */
   sleep(delayMs: number): Promise<void>;
+  /** Milliseconds on the clock the builder's work is timed on (it rests as long as it worked). */
+  now(): number;
   /** A keyframe was made (`caughtUp` false), or everything loaded so far has its keyframes (true). */
   onProgress?(caughtUp: boolean): void;
 }
 
 /** How many PNG decodes the builder keeps in flight: fewer than playback, which comes first. */
 const BUILDER_DECODES_IN_FLIGHT = 2;
+
+/**
+ * After each keyframe the builder rests this many times as long as building it took (waits for the
+ * player not counted). Its tile decodes and PNG copies leave garbage that the worker collects only
+ * now and then, much of it outside the worker's heap (a PNG copy's Blob is in the browser process):
+ * at full speed, a few seconds of it piled up on what a long load left, and how long the builder
+ * runs grows with the recording. Resting as long as it works halves that rate on any machine.
+ */
+const REST_PER_WORK = 1;
 
 /**
  * Builds keyframes in the background, walking the timeline once from the start on a canvas of its
@@ -46,6 +57,8 @@ export class KeyframeBuilder {
   private caughtUp = false;
   /** Fast-path recordings: the builder's own decoder, walking the PDUs in order. */
   private fastPath: FastPathDecoder | undefined;
+  /** Time spent waiting for the player while building the current keyframe (not work). */
+  private waitedMs = 0;
 
   constructor(
     private readonly canvas: OffscreenCanvas,
@@ -77,6 +90,8 @@ export class KeyframeBuilder {
   private async run(): Promise<void> {
     for (;;) {
       if (this.stopped) return;
+      const started = this.options.now();
+      this.waitedMs = 0;
       const end = this.nextEnd();
       if (end === undefined) return this.reportCaughtUp(true);
       // More arrived since it last caught up: it no longer has.
@@ -89,8 +104,9 @@ export class KeyframeBuilder {
       if (this.width > 0 && (!this.fastPath || decoderState)) this.store.capture(this.canvas, end, this.timeline.at(end - 1).timeMs, decoderState);
       this.options.onProgress?.(false);
       this.caughtUp = false;
-      // Between keyframes the thread is handed back, so requests and playback go first.
-      await this.options.sleep(0);
+      // Between keyframes the thread is handed back, so requests and playback go first, and the
+      // builder rests as long as it worked (REST_PER_WORK).
+      await this.options.sleep(Math.max(0, Math.round((this.options.now() - started - this.waitedMs) * REST_PER_WORK)));
     }
   }
 
@@ -118,7 +134,9 @@ export class KeyframeBuilder {
     };
     try {
       for (let index = 0; index < plan.length; index++) {
+        const waitFrom = this.options.now();
         while (!this.options.mayWork() && !this.stopped) await this.options.sleep(50);
+        this.waitedMs += this.options.now() - waitFrom;
         if (this.stopped) return;
         startDecodes(index + BUILDER_DECODES_IN_FLIGHT);
         const update = plan[index]!;

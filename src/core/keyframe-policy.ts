@@ -76,6 +76,7 @@ export class KeyframePolicy {
         tileBytes: ingest.tileBytes,
         mayWork: () => !this.playerBusy() && this.timing.now() - this.lastSeekAt > BUILD_PAUSE_AFTER_SEEK_MS,
         sleep: (delayMs) => (delayMs === 0 ? this.timing.yield() : new Promise((resolve) => this.timing.schedule(resolve, delayMs))),
+        now: () => this.timing.now(),
         onProgress: (caughtUp) => this.onProgress({ count: this.store.count, caughtUp }),
       });
       if (this.woken) this.builder.wake();

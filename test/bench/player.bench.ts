@@ -14,19 +14,27 @@ try {
   // No Long Tasks API: reported as not measurable.
 }
 
-// The player worker's last word on its background keyframes (`keyframes` messages): how many it keeps.
+// The player worker's last word on its background keyframes (`keyframes` messages): how many it keeps,
+// and when it last said it had built them for everything loaded (epoch ms; null while it has not).
 let keyframesKept = 0;
+let keyframesCaughtUpAt: number | null = null;
 const PlainWorker = globalThis.Worker;
 globalThis.Worker = class extends PlainWorker {
   constructor(url: string | URL, options?: WorkerOptions) {
     super(url, options);
-    this.addEventListener('message', ({ data }: MessageEvent<{ type?: string; count?: number }>) => {
-      if (data?.type === 'keyframes' && typeof data.count === 'number') keyframesKept = data.count;
+    this.addEventListener('message', ({ data }: MessageEvent<{ type?: string; count?: number; caughtUp?: boolean }>) => {
+      if (data?.type !== 'keyframes' || typeof data.count !== 'number') return;
+      keyframesKept = data.count;
+      keyframesCaughtUpAt = data.caughtUp ? epochNow() : null;
     });
   }
 };
 function keyframeCount(): number {
   return keyframesKept;
+}
+/** Epoch ms when the builder last caught up with what was loaded; null while it is building. */
+function keyframesCaughtUp(): number | null {
+  return keyframesCaughtUpAt;
 }
 
 export interface LoadTiming {
@@ -214,4 +222,4 @@ export async function runInPageEngine(url: string, seeksS: number[]): Promise<{ 
   return { phases: ['in-page load', 'in-page play', 'in-page seeks'] };
 }
 
-Object.assign(globalThis, { keyframeCount, loadPlayer, runPlay, longTaskSummary, longTaskSelfTest, removePlayers, runInPageEngine });
+Object.assign(globalThis, { keyframeCount, keyframesCaughtUp, loadPlayer, runPlay, longTaskSummary, longTaskSelfTest, removePlayers, runInPageEngine });

@@ -23,9 +23,11 @@
 //      minus the idle page) and where it is (page and worker heaps, ArrayBuffers, the browser
 //      process), then the first read of `markers` on its own
 //   8. memory against length: 10-minute, 1-hour and 3-hour 1080p samples of the same scene (made
-//      on first run, never committed), renderer and browser process, peak and settled
+//      on first run, never committed), renderer and browser process, peak and settled; the keyframes
+//      built by canplaythrough and by the settled sample, and the time from canplaythrough until the
+//      background builder had walked the whole file (time to all keyframes)
 // `BENCH_ONLY=export npm run bench` runs step 6 alone (no 1-hour samples needed); `BENCH_ONLY=markers`
-// step 7 alone; `BENCH_ONLY=memory` step 8 alone; `BENCH_ONLY=linux` step 5b alone; `BENCH_ONLY=inpage` the
+// step 7 alone; `BENCH_ONLY=memory` step 8 alone (BENCH_MEMORY_SETTLE_MS: a settle other than 20 s, to time all keyframes of a long file); `BENCH_ONLY=linux` step 5b alone; `BENCH_ONLY=inpage` the
 // engine run in the page (the page's long tasks while the engine shares its thread), which the full run leaves out.
 // `BENCH_ONLY=random` the seeks right after loadedmetadata over a paced link (test/tools/paced-server.mjs: 20 and
 // 100 Mbit/s, 40 ms RTT, the player's worker fetches included), on the 1-hour 1080p and RemoteFX samples, against the same file streamed
@@ -77,8 +79,8 @@ const memoryOnly = process.env.BENCH_ONLY === 'memory';
 const LENGTH_SAMPLES = [['10 min', '10m'], ['1 hour', '1h'], ['3 hours', '3h']]
   .filter(([, length]) => !process.env.BENCH_LENGTHS || process.env.BENCH_LENGTHS.split(',').includes(length))
   .map(([label, length]) => ({ label, length, path: `demo/recordings/long-${length}-1080p.tar` }));
-/** Idle time after canplaythrough before the settled sample (the background keyframe building runs meanwhile). */
-const MEMORY_SETTLE_MS = 20_000;
+/** Idle time after canplaythrough before the settled sample (the background keyframe building runs meanwhile); BENCH_MEMORY_SETTLE_MS sets another. */
+const MEMORY_SETTLE_MS = Number(process.env.BENCH_MEMORY_SETTLE_MS ?? 20_000);
 /** Random seeks after the settled sample (seeded): their peak memory counts, and their time shows what reading tile bytes back costs. */
 const MEMORY_SEEKS = 20;
 // BENCH_ONLY=inpage: only the engine run in the page (no module workers): the page's long tasks while it shares the thread.
@@ -318,6 +320,9 @@ async function memoryByLengthStep(previous) {
     const keyframesAtLoad = await page.evaluate(() => globalThis.keyframeCount());
     await sleep(MEMORY_SETTLE_MS);
     const keyframesSettled = await page.evaluate(() => globalThis.keyframeCount());
+    // Time to all keyframes: when the builder caught up with the whole file, from canplaythrough (null: not within the settle).
+    const caughtUpAt = await page.evaluate(() => globalThis.keyframesCaughtUp());
+    const allKeyframesMs = caughtUpAt !== null && load.canPlayThroughAt !== null ? round(Math.max(0, caughtUpAt - load.canPlayThroughAt)) : null;
     await heap?.stop();
     const live = (await heap?.afterGarbageCollection()) ?? null;
     const pageSession = await page.createCDPSession();
@@ -340,7 +345,7 @@ async function memoryByLengthStep(previous) {
     const workerPeak = (samples) => (samples.length ? mb(Math.max(...samples.map((h) => h.usedSize + (h.backingStorageSize ?? 0)))) : null);
     rows.push({
       label, path, bytes: sentFor(url)?.size ?? null, durationS: round(load.durationS), loadMs: round(load.canPlayThroughAt - load.srcSetAt),
-      keyframes: { atLoad: keyframesAtLoad, settled: keyframesSettled },
+      keyframes: { atLoad: keyframesAtLoad, settled: keyframesSettled, allBuiltMs: allKeyframesMs },
       renderer: { idleMB: mb(idle.largestBytes), peakMB: peakOf('largestBytes'), settledMB: mb(settled.largestBytes) },
       browser: { idleMB: mb(idle.browserBytes), peakMB: peakOf('browserBytes'), settledMB: mb(settled.browserBytes) },
       workerLiveMB: live ? mb(live.usedSize + (live.backingStorageSize ?? 0)) : null,
@@ -360,6 +365,7 @@ async function memoryByLengthStep(previous) {
     `the worker's JS heap + ArrayBuffers, polled every 200 ms until the collection (peak) and after it (live)\n`);
   console.table(rows.map((r) => ({
     recording: `${r.label}, ${round(r.bytes / 1e6, 1)} MB`, 'load ms': r.loadMs, 'keyframes at load (settled)': `${r.keyframes.atLoad} (${r.keyframes.settled})`,
+    'all keyframes ms': r.keyframes.allBuiltMs ?? `> ${MEMORY_SETTLE_MS / 1000} s`,
     'renderer peak MB': r.renderer.peakMB, 'renderer settled MB': r.renderer.settledMB, 'renderer idle MB': r.renderer.idleMB,
     'browser peak MB': r.browser.peakMB, 'browser settled MB': r.browser.settledMB, 'browser idle MB': r.browser.idleMB,
     'worker peak MB': r.workerPeakMB, 'worker buffers peak MB': r.workerBuffersPeakMB, 'worker live MB': r.workerLiveMB,
