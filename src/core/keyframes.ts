@@ -10,8 +10,11 @@ import type { TileImage } from './tile-bytes.js';
  */
 export interface KeyframeBytes {
   readonly spillsToFile: boolean;
-  add(bytes: Uint8Array): TileImage;
+  /** Stores a PNG copy, over the bytes of copies freed before where it fits. */
+  addReusable(bytes: Uint8Array): TileImage;
   read(image: TileImage): Uint8Array | Promise<Uint8Array>;
+  /** A copy that is not read again (its keyframe went): its bytes may be written over. */
+  free(image: TileImage): void;
 }
 
 /** A keyframe's PNG copy: a Blob, or bytes in a tile store's file (`home`); `size` in bytes. */
@@ -128,7 +131,7 @@ export class KeyframeStore {
         if (!home?.spillsToFile || !this.frames.includes(keyframe)) return { image: blob, size: blob.size };
         // Into the file: the Blob (held by the browser process) is let go.
         const bytes = new Uint8Array(await blob.arrayBuffer());
-        return this.frames.includes(keyframe) ? { image: home.add(bytes), size: bytes.length, home } : undefined;
+        return this.frames.includes(keyframe) ? { image: home.addReusable(bytes), size: bytes.length, home } : undefined;
       })
       .then(
         (png) => {
@@ -241,6 +244,8 @@ export class KeyframeStore {
   private remove(keyframe: Keyframe): void {
     this.frames = this.frames.filter((other) => other !== keyframe);
     if (keyframe.png) this.encodedBytes -= keyframe.png.size;
+    // Its copy in the file is read no more: a later copy may take its place there.
+    if (keyframe.png && 'home' in keyframe.png) keyframe.png.home.free(keyframe.png.image);
     keyframe.png = undefined;
     if (keyframe.bitmap) {
       this.decoded = this.decoded.filter((other) => other !== keyframe);

@@ -38,6 +38,8 @@ export interface SegmentSpill {
   read(segment: number, offset: number, length: number): Uint8Array | Promise<Uint8Array>;
   /** The same bytes in a buffer the next read fills again (no allocation): for a reader that is done with them before it returns. */
   readTransient?(segment: number, offset: number, length: number): Uint8Array;
+  /** Writes `bytes` over a written segment's bytes at `offset` (a freed range used again); absent where written bytes cannot change. */
+  overwrite?(segment: number, offset: number, bytes: Uint8Array): void;
   /** Bytes of written segments held in this process. */
   readonly residentBytes: number;
   /** Frees what it holds (a file is removed); reads fail afterwards. */
@@ -93,6 +95,14 @@ export class TileBytesStore {
     return this.file !== null && this.fileWritable;
   }
 
+  /**
+   * Bytes stored with `addReusable` and since freed, in the file: what a later `addReusable` writes
+   * over (first fit; what it leaves stays free), so bytes that come and go (keyframes' PNG copies,
+   * which the keyframe budget thins and evicts) do not grow the file without bound. Sorted by
+   * segment, then offset; neighbours are merged.
+   */
+  private freed: StoredBytes[] = [];
+
   /** Copies `bytes` into the store. */
   add(bytes: Uint8Array): StoredBytes {
     if (this.openUsed + bytes.length > this.open.length) this.seal(bytes.length);
@@ -100,6 +110,40 @@ export class TileBytesStore {
     this.open.set(bytes, this.openUsed);
     this.openUsed += bytes.length;
     return stored;
+  }
+
+  /** Copies `bytes` into the store, over bytes freed before (`free`) where they fit, else as `add`. */
+  addReusable(bytes: Uint8Array): StoredBytes {
+    const index = this.closed || !this.file?.overwrite ? -1 : this.freed.findIndex((range) => range.length >= bytes.length);
+    if (index < 0) return this.add(bytes);
+    const range = this.freed[index]!;
+    try {
+      this.file!.overwrite!(range.segment, range.offset, bytes);
+    } catch {
+      // The file would not take them (out of disk): the free range is left alone.
+      return this.add(bytes);
+    }
+    const rest = { segment: range.segment, offset: range.offset + bytes.length, length: range.length - bytes.length };
+    if (rest.length > 0) this.freed[index] = rest;
+    else this.freed.splice(index, 1);
+    return { segment: range.segment, offset: range.offset, length: bytes.length };
+  }
+
+  /**
+   * Bytes stored with `addReusable` that are not read again: once their segment is in the file, a
+   * later `addReusable` may write over them (elsewhere they stay where they are).
+   */
+  free(image: TileImage): void {
+    if (image instanceof Uint8Array || this.closed || this.homes[image.segment] !== this.file || !this.file?.overwrite || image.length === 0) return;
+    const at = this.freed.findIndex((range) => range.segment > image.segment || (range.segment === image.segment && range.offset > image.offset));
+    const index = at < 0 ? this.freed.length : at;
+    this.freed.splice(index, 0, { segment: image.segment, offset: image.offset, length: image.length });
+    // Merge with the neighbours it touches, so larger copies fit again.
+    const merged = (before: StoredBytes, after: StoredBytes) => before.segment === after.segment && before.offset + before.length === after.offset;
+    const next = this.freed[index + 1];
+    if (next && merged(this.freed[index]!, next)) this.freed.splice(index, 2, { ...this.freed[index]!, length: this.freed[index]!.length + next.length });
+    const previous = this.freed[index - 1];
+    if (previous && merged(previous, this.freed[index]!)) this.freed.splice(index - 1, 2, { ...previous, length: previous.length + this.freed[index]!.length });
   }
 
   /** The bytes of `image`: at once when its segment is in memory or in the file, else once read back. */
@@ -138,6 +182,7 @@ export class TileBytesStore {
     this.blobSpill?.close();
     this.waiting.clear();
     this.waitingBytes = 0;
+    this.freed = [];
     this.open = new Uint8Array(0);
     this.openUsed = 0;
   }

@@ -42,6 +42,13 @@ export class FileSpill implements SegmentSpill {
     return this.readInto(new Uint8Array(length), segment, offset);
   }
 
+  overwrite(segment: number, offset: number, bytes: Uint8Array): void {
+    const start = this.starts[segment];
+    if (start === undefined || this.closed) throw new RangeError(`no tile bytes segment ${segment}`);
+    const written = this.file.write(bytes, { at: start + offset });
+    if (written !== bytes.length) throw new Error(`wrote ${written} of ${bytes.length} bytes into tile segment ${segment}`);
+  }
+
   readTransient(segment: number, offset: number, length: number): Uint8Array {
     if (this.scratch.length < length) this.scratch = new Uint8Array(Math.max(length, 2 * this.scratch.length, 64 * 1024));
     return this.readInto(this.scratch.subarray(0, length), segment, offset);

@@ -207,4 +207,62 @@ describe('keyframe PNG copies', () => {
     assert.equal(store.bytes.encoded, 0);
     assert.equal(store.count, 0);
   });
+
+  test('copies the budget thins or evicts leave room in the file that later copies take: the file stops growing', async () => {
+    const disk = diskFile();
+    const tiles = new TileBytesStore({ segmentBytes: 4096, cacheBytes: 4096 }, async () => new FileSpill(disk.file));
+    await tiles.ready;
+    // Room for three copies of 5000 bytes: every later one evicts one.
+    const store = new KeyframeStore({ decodedBytes: 0, encodedBytes: 3 * 5000 });
+    store.keepPngsIn(tiles);
+    for (let end = 1; end <= 40; end++) {
+      store.add({ end: end * 10, timeMs: end * 100, width: 64, height: 64 }, undefined, Promise.resolve(png(end, 5000)));
+      await until(() => store.before(end * 10, 0)?.png !== undefined || store.before(end * 10, 0)?.end !== end * 10, `copy ${end} is kept or evicted`);
+      // Tiles keep arriving between copies, as they do while the builder works.
+      tiles.add(tileOf(end, 700));
+    }
+    const kept = Array.from({ length: 40 }, (_, i) => store.before((i + 1) * 10, 0)).filter((keyframe, i) => keyframe?.end === (i + 1) * 10 && keyframe.png);
+    assert.ok(kept.length >= 2 && kept.length <= 3, `${kept.length} copies kept`);
+    for (const keyframe of kept) {
+      const copy = keyframe!.png!;
+      assert.ok('home' in copy);
+      assert.deepEqual(await copy.home.read(copy.image), tileOf(keyframe!.end / 10, 5000), `keyframe ${keyframe!.end / 10} reads back`);
+    }
+    // Written without reuse: 40 copies and 40 tiles, 228,000 bytes.
+    const fileBytes = statSync(disk.path).size;
+    assert.ok(fileBytes <= 40 * 700 + 8 * 5000, `the file holds ${fileBytes} bytes`);
+    tiles.close();
+  });
+});
+
+describe('TileBytesStore: bytes freed and written over', () => {
+  test('tiles and the copies still held read back exactly, however copies come and go (seeded)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.record({ tile: fc.integer({ min: 1, max: 3000 }) }), fc.record({ copy: fc.integer({ min: 1, max: 6000 }) }), fc.record({ free: fc.nat() })), { minLength: 1, maxLength: 80 }),
+        async (steps) => {
+          const disk = diskFile();
+          const store = new TileBytesStore({ segmentBytes: 4096, cacheBytes: 4096 }, async () => new FileSpill(disk.file));
+          await store.ready;
+          const held: Array<{ ref: StoredBytes; bytes: Uint8Array }> = [];
+          const copies: Array<{ ref: StoredBytes; bytes: Uint8Array }> = [];
+          for (const [index, step] of steps.entries()) {
+            if ('tile' in step) {
+              const bytes = tileOf(index, step.tile);
+              held.push({ ref: store.add(bytes), bytes });
+            } else if ('copy' in step) {
+              const bytes = tileOf(index + 101, step.copy);
+              copies.push({ ref: store.addReusable(bytes), bytes });
+            } else if (copies.length > 0) {
+              const [gone] = copies.splice(step.free % copies.length, 1);
+              store.free(gone!.ref);
+            }
+          }
+          for (const { ref, bytes } of [...held, ...copies]) assert.deepEqual(await store.read(ref), bytes);
+          store.close();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
 });
