@@ -40,10 +40,7 @@ async function stalledLoad() {
     log,
     /** Waits for a preview's read past the stall, then lets the download go: it must advance while that read sends nothing. */
     async downloadGoesOnWhilePreviewReads(what: string): Promise<void> {
-      for (let polls = 0; !(await stalled()); polls++) {
-        if (polls === 400) throw new Error(`${what} never read parts`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await until(async () => (await stalled()) !== undefined, `${what} reads parts`, 20_000);
       const heldEdge = element.buffered.end(0);
       await fetch(`${url}/release`, { method: 'POST' });
       await until(() => element.buffered.end(0) >= heldEdge + 10, `the download in order goes on while ${what} reads`, 20_000);

@@ -151,18 +151,7 @@ export class ByteCache {
 
   /** The sub-ranges of `[start, end)` not held, in order. */
   missing(start: number, end: number): Array<[number, number]> {
-    const gaps: Array<[number, number]> = [];
-    let at = start;
-    for (const chunk of this.chunks) {
-      const chunkEnd = chunk.start + chunk.bytes.length;
-      if (chunkEnd <= at) continue;
-      if (chunk.start >= end) break;
-      if (chunk.start > at) gaps.push([at, chunk.start]);
-      at = Math.max(at, chunkEnd);
-      if (at >= end) break;
-    }
-    if (at < end) gaps.push([at, end]);
-    return gaps;
+    return outside(start, end, this.chunks.map((chunk) => [chunk.start, chunk.start + chunk.bytes.length] as const));
   }
 
   /** The byte ranges held, merged and in order. */
