@@ -2,16 +2,9 @@
 // loaded by \`createMemberInflater('fflate')\` on first use (Node, and in browsers a part the native
 // engine failed on or one too large to keep for that replay).
 import type { Inflate } from 'fflate';
-import { concatBytes } from './bytes.js';
 import { ErrorReason, RecordingError } from './errors.js';
+import { GzipHeaderSkipper } from './gzip-header.js';
 import { describeError, type MemberInflater } from './inflate.js';
-
-const enum HeaderFlag {
-  Hcrc = 2,
-  Extra = 4,
-  Name = 8,
-  Comment = 16,
-}
 
 /**
  * gzip member on fflate's raw `Inflate`: the header is parsed here, so the member's end is the end
@@ -20,7 +13,7 @@ const enum HeaderFlag {
  * case); when dangling bytes follow the member, the trailer cannot be located and is not checked.
  */
 export class FflateMemberInflater implements MemberInflater {
-  private header: Uint8Array | undefined = new Uint8Array(0);
+  private readonly header = new GzipHeaderSkipper();
   /** fflate is loaded on first use: browsers inflate natively and never fetch it. */
   private inflate: Inflate | undefined;
   private output: Uint8Array[] = [];
@@ -32,24 +25,15 @@ export class FflateMemberInflater implements MemberInflater {
   async push(chunk: Uint8Array): Promise<Uint8Array[]> {
     this.inflate ??= await this.createInflate();
     this.keepTail(chunk);
-    if (this.header) {
-      const joined = this.header.length ? concatBytes([this.header, chunk]) : chunk;
-      const headerLength = gzipHeaderLength(joined);
-      if (headerLength === undefined) {
-        // A copy: the pushed bytes are not held past the push.
-        this.header = joined.slice();
-        return [];
-      }
-      this.header = undefined;
-      chunk = joined.subarray(headerLength);
-    }
+    chunk = this.header.skip(chunk);
+    if (this.header.inHeader) return [];
     const inflate = this.inflate;
     this.run(() => inflate.push(chunk, false));
     return this.output.splice(0);
   }
 
   async finish(): Promise<Uint8Array[]> {
-    if (this.header) throw new RecordingError(ErrorReason.Corrupt, 'gzip data ends inside its header');
+    if (this.header.inHeader) throw new RecordingError(ErrorReason.Corrupt, 'gzip data ends inside its header');
     const inflate = this.inflate!;
     this.run(() => inflate.push(new Uint8Array(0), true));
     if (this.tailLength === 8) {
@@ -94,36 +78,6 @@ export class FflateMemberInflater implements MemberInflater {
     this.tail.copyWithin(0, this.tailLength - kept, this.tailLength);
     this.tail.set(chunk, kept);
     this.tailLength = kept + chunk.length;
-  }
-}
-
-/** Length of the gzip header at the start of `bytes`, undefined if more bytes are needed. */
-function gzipHeaderLength(bytes: Uint8Array): number | undefined {
-  if (bytes.length < 10) {
-    checkMagic(bytes);
-    return undefined;
-  }
-  checkMagic(bytes);
-  const flags = bytes[3]!;
-  let offset = 10;
-  if (flags & HeaderFlag.Extra) {
-    if (bytes.length < offset + 2) return undefined;
-    offset += 2 + (bytes[offset]! | (bytes[offset + 1]! << 8));
-  }
-  for (const flag of [HeaderFlag.Name, HeaderFlag.Comment]) {
-    if (!(flags & flag)) continue;
-    const end = bytes.indexOf(0, offset);
-    if (end < 0) return undefined;
-    offset = end + 1;
-  }
-  if (flags & HeaderFlag.Hcrc) offset += 2;
-  return bytes.length >= offset ? offset : undefined;
-}
-
-function checkMagic(bytes: Uint8Array): void {
-  const expected = [0x1f, 0x8b, 8];
-  for (let i = 0; i < Math.min(3, bytes.length); i++) {
-    if (bytes[i] !== expected[i]) throw new RecordingError(ErrorReason.Corrupt, 'part data is not gzip (bad magic bytes)');
   }
 }
 

@@ -14,32 +14,65 @@ export interface MemberInflater {
   cancel(): void;
 }
 
-/** `native` = the platform's DecompressionStream (about 2× faster); `fflate` = pure JS (Node, old browsers). */
-export type InflateEngine = 'native' | 'fflate';
+/**
+ * `wasm` = our own DEFLATE decoder in WebAssembly (as fast as the native stream, and its output is
+ * plain buffers that die young: see wasm-inflater.ts); `native` = the platform's
+ * DecompressionStream; `fflate` = pure JS (about 3× slower).
+ */
+export type InflateEngine = 'wasm' | 'native' | 'fflate';
 
 export function nativeInflateAvailable(): boolean {
   return typeof DecompressionStream === 'function';
 }
 
-/**
- * `native` in browsers and workers, `fflate` elsewhere. Node has a DecompressionStream too, but
- * its gzip mode decodes a second gzip member hidden in a part, which Teleport's reader never does.
- */
+/** `wasm` wherever WebAssembly runs; `resolveInflateEngine` picks another where it cannot compile. */
 export function defaultInflateEngine(): InflateEngine {
+  return typeof WebAssembly === 'object' ? 'wasm' : fallbackEngine();
+}
+
+/**
+ * The engine to use for `wanted`: `wasm` falls back where the decoder cannot compile (a page's
+ * Content-Security-Policy without `'wasm-unsafe-eval'`): to `native` in browsers and workers,
+ * `fflate` elsewhere. Node has a DecompressionStream too, but its gzip mode decodes a second gzip
+ * member hidden in a part, which Teleport's reader never does.
+ */
+export async function resolveInflateEngine(wanted: InflateEngine): Promise<InflateEngine> {
+  if (wanted !== 'wasm') return wanted;
+  try {
+    const { wasmInflateAvailable } = await loadWasmInflater();
+    if (await wasmInflateAvailable()) return 'wasm';
+  } catch {
+    // The chunk could not be loaded: inflate another way.
+  }
+  return fallbackEngine();
+}
+
+/** The WebAssembly inflater is a chunk (its decoder is about 9 KB): asked for once, when a reader starts. */
+let wasmInflater: Promise<typeof import('./wasm-inflater.js')> | undefined;
+function loadWasmInflater(): Promise<typeof import('./wasm-inflater.js')> {
+  return (wasmInflater ??= import('./wasm-inflater.js'));
+}
+
+function fallbackEngine(): InflateEngine {
   const isNode = Boolean((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node);
   return nativeInflateAvailable() && !isNode ? 'native' : 'fflate';
 }
 
 export function createMemberInflater(engine: InflateEngine): MemberInflater {
-  return engine === 'native' ? new NativeMemberInflater() : new LazyFflateInflater();
+  if (engine === 'wasm') return new LazyInflater(() => loadWasmInflater().then(({ WasmMemberInflater }) => new WasmMemberInflater()));
+  if (engine === 'native') return new NativeMemberInflater();
+  return new LazyInflater(() => import('./fflate-inflater.js').then(({ FflateMemberInflater }) => new FflateMemberInflater()));
 }
 
 /**
- * The fflate inflater, a chunk loaded on first use: browsers inflate natively and need it only
- * for a part the native engine failed on or one too large to keep for that replay.
+ * An inflater in a chunk, loaded on first use: the WebAssembly one (resolved once per reader, so
+ * at hand for every part), and fflate, which most readers never need (only where WebAssembly
+ * cannot compile, for a part the native engine failed on, or one too large to keep for that replay).
  */
-class LazyFflateInflater implements MemberInflater {
+class LazyInflater implements MemberInflater {
   private inflater: Promise<MemberInflater> | undefined;
+
+  constructor(private readonly create: () => Promise<MemberInflater>) {}
 
   async push(chunk: Uint8Array): Promise<Uint8Array[]> {
     return (await this.load()).push(chunk);
@@ -54,7 +87,7 @@ class LazyFflateInflater implements MemberInflater {
   }
 
   private load(): Promise<MemberInflater> {
-    return (this.inflater ??= import('./fflate-inflater.js').then(({ FflateMemberInflater }) => new FflateMemberInflater()));
+    return (this.inflater ??= this.create());
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
 import type { DesktopRecording } from '../gen/teleport/legacy/types/events/events_pb.js';
 import { EMPTY_BYTES } from './wire/wire-reader.js';
+import { base64Bytes } from './bytes.js';
 import type { AuditEvent, RecordedEvent } from './events.js';
 
 /**
@@ -153,9 +154,3 @@ function bytesBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-function base64Bytes(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}

@@ -12,10 +12,10 @@ import {
 import { ErrorReason, RecordingError } from './errors.js';
 import { timestampToMs, type RecordedEvent } from './events.js';
 import { readDesktopRecordingRecord } from './wire/desktop-recording-record.js';
-import { createMemberInflater, defaultInflateEngine, type InflateEngine, type MemberInflater } from './inflate.js';
+import { createMemberInflater, defaultInflateEngine, resolveInflateEngine, type InflateEngine, type MemberInflater } from './inflate.js';
 
 export interface ReaderOptions {
-  /** Inflate engine. Default: `native` in browsers and workers, `fflate` elsewhere (see `defaultInflateEngine`). */
+  /** Inflate engine. Default: `wasm`, or where it cannot compile `native` in browsers and workers, `fflate` elsewhere (see `resolveInflateEngine`). */
   inflate: InflateEngine;
   /**
    * Largest part (and padding) size a header may declare, in bytes. Default 256 MiB: Teleport
@@ -122,6 +122,10 @@ export class RecordingReader {
     error instanceof Error ? error : new Error(String(error)),
   );
   private decoder: AuditEventDecoder | undefined;
+  /** `options.inflate`, or what replaces it where it cannot run; known before the first part opens. */
+  private engine: InflateEngine | undefined;
+  /** Asked for when the reader is made, as the decoder is (the WebAssembly inflater is a chunk). */
+  private readonly engineResolving: Promise<InflateEngine>;
   /**
    * When set, events go here while they decode, in order, at most EVENT_BATCH at a time, and `push`
    * and `end` return only the last few: a piece of many small records never keeps all of its events
@@ -131,6 +135,7 @@ export class RecordingReader {
 
   constructor(options: Partial<ReaderOptions> = {}) {
     this.options = { ...defaults(), ...options };
+    this.engineResolving = resolveInflateEngine(this.options.inflate);
   }
 
   get stats(): Readonly<ReaderStats> {
@@ -155,7 +160,7 @@ export class RecordingReader {
     const events: RecordedEvent[] = [];
     if (this.state !== 'failed') {
       try {
-        await this.loadDecoder();
+        await this.prepare();
         await this.consume(chunk, events);
       } catch (error) {
         this.fail(error);
@@ -184,7 +189,8 @@ export class RecordingReader {
     this.state = 'failed';
   }
 
-  private async loadDecoder(): Promise<void> {
+  private async prepare(): Promise<void> {
+    this.engine ??= await this.engineResolving;
     if (this.decoder) return;
     const loaded = await this.decoderLoading;
     if (loaded instanceof Error) throw new RecordingError(ErrorReason.Network, `the player's audit event decoder could not be loaded: ${loaded.message}`, 0);
@@ -296,7 +302,7 @@ export class RecordingReader {
       this.state = header.paddingSize === 0 ? 'header' : 'padding';
       return;
     }
-    const engine = header.partSize > NATIVE_RETAIN_LIMIT ? 'fflate' : this.options.inflate;
+    const engine = this.engine === 'native' && header.partSize > NATIVE_RETAIN_LIMIT ? 'fflate' : this.engine!;
     this.part = {
       header,
       offset,

@@ -1,5 +1,7 @@
 import { readerSuite } from '../shared/reader.suite.js';
 
-// In Chromium both engines run: DecompressionStream (the default here) and fflate.
+// In Chromium every engine runs: the WebAssembly decoder (the default), DecompressionStream (where
+// WebAssembly may not compile) and fflate.
+readerSuite('wasm', { describe, test: it });
 readerSuite('native', { describe, test: it });
 readerSuite('fflate', { describe, test: it });

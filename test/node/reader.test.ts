@@ -5,6 +5,7 @@ import type { RecordedEvent } from '../../src/format/events.js';
 import { desktopRecording, mouseMove, writeRecording } from '../helpers/recording-bytes.js';
 import { readerSuite } from '../shared/reader.suite.js';
 
+readerSuite('wasm', { describe, test });
 readerSuite('fflate', { describe, test });
 
 describe('reading a whole file at once', () => {
