@@ -1,6 +1,6 @@
 // The gzip member inflater on fflate (pure JS), and the CRC-32 it checks: a chunk of the reader,
-// loaded by \`createMemberInflater('fflate')\` on first use (Node, and in browsers a part the native
-// engine failed on or one too large to keep for that replay).
+// loaded by \`createMemberInflater('fflate')\` on first use (where WebAssembly cannot compile outside
+// browsers, and in browsers for a part the native engine failed on or one too large to keep for that replay).
 import type { Inflate } from 'fflate';
 import { ErrorReason, RecordingError } from './errors.js';
 import { GzipHeaderSkipper } from './gzip-header.js';
