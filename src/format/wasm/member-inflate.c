@@ -78,18 +78,6 @@ static void copy_bytes(u8 *to, const u8 *from, u32 count) {
   while (count--) *to++ = *from++;
 }
 
-// Needed by clang for struct copies and loops it recognises; no libc here.
-void *memcpy(void *to, const void *from, unsigned long count) {
-  copy_bytes((u8 *)to, (const u8 *)from, (u32)count);
-  return to;
-}
-
-void *memset(void *to, int value, unsigned long count) {
-  u8 *p = (u8 *)to;
-  while (count--) *p++ = (u8)value;
-  return to;
-}
-
 static void crc_init(void) {
   for (u32 n = 0; n < 256; n++) {
     u32 c = n;
