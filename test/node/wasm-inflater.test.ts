@@ -67,6 +67,30 @@ describe('WebAssembly gzip member inflater', () => {
     }
   });
 
+  test('a stored block after a Huffman block, and a Huffman block after it, come out exact (look-ahead bits dropped)', async () => {
+    // Built by hand at byte boundaries: fixed-Huffman blocks ended by a sync flush, a stored block
+    // of 0xff bytes (what a decoder that kept stale look-ahead bits would OR into the next header),
+    // then a whole compressed stream with the final block.
+    const first = Buffer.from('the quick brown fox jumps over the lazy dog; '.repeat(50));
+    const stored = Buffer.alloc(3000, 0xff);
+    const last = Buffer.from('and then some more text, compressed again. '.repeat(40));
+    const storedHeader = Buffer.from([0, stored.length & 0xff, stored.length >> 8, ~stored.length & 0xff, (~stored.length >> 8) & 0xff]);
+    const deflated = Buffer.concat([
+      deflateRawSync(first, { strategy: constants.Z_FIXED, finishFlush: constants.Z_SYNC_FLUSH }),
+      storedHeader,
+      stored,
+      deflateRawSync(last),
+    ]);
+    const data = Buffer.concat([first, stored, last]);
+    const trailer = Buffer.alloc(8);
+    trailer.writeUInt32LE(crc32(data), 0);
+    trailer.writeUInt32LE(data.length, 4);
+    const member = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]), deflated, trailer]);
+    for (const pieces of [[member.length], [4093], [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377]]) {
+      assert.equal(Buffer.compare(await inflateSplit(member, pieces), data), 0, `pieces ${pieces.slice(0, 3).join(', ')}`);
+    }
+  });
+
   test('output far past its window (a highly compressible part) comes out whole, in order', async () => {
     const data = Buffer.alloc(5 * 1024 * 1024);
     for (let i = 0; i < data.length; i += 4096) data.write(`block ${i} `, i);

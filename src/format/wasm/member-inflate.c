@@ -175,8 +175,19 @@ static int build_table(u32 *table, u32 table_size, u32 root, const u8 *lengths, 
   return 0;
 }
 
-// Pulls input bytes into the bit buffer until it holds at least `need` bits; 0 if the input ran out.
+// Pulls input bytes into the bit buffer until it holds at least `need` bits (at most 56); 0 if the
+// input ran out. With 8 bytes at hand it loads them as one word: the bits above `bit_count` it leaves
+// are the next input bits, so loading them again later ORs in the same values.
 static inline int fill(u32 need) {
+  if (bit_count >= need) return 1;
+  if (in_end - in_pos >= 8) {
+    u64 word;
+    __builtin_memcpy(&word, input + in_pos, 8);
+    bits |= word << bit_count;
+    in_pos += (63 - bit_count) >> 3;
+    bit_count |= 56;
+    return 1;
+  }
   while (bit_count < need) {
     if (in_pos >= in_end) return 0;
     bits |= (u64)input[in_pos++] << bit_count;
@@ -326,6 +337,9 @@ static int run_stored(void) {
     output[out_pos++] = (u8)take_bits(8);
     stored_left--;
   }
+  // The rest comes straight from the input: drop the look-ahead bits a word load left, which are
+  // those same bytes (`bit_count` is 0 here once any are left to copy).
+  if (stored_left) bits = 0;
   while (stored_left) {
     u32 count = stored_left;
     if (count > in_end - in_pos) count = in_end - in_pos;
