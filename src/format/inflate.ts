@@ -15,8 +15,8 @@ export interface MemberInflater {
 }
 
 /**
- * `wasm` = our own DEFLATE decoder in WebAssembly (as fast as the native stream, and its output is
- * plain buffers that die young: see wasm-inflater.ts); `native` = the platform's
+ * `wasm` = our own DEFLATE decoder in WebAssembly (close to the native stream's speed, and its
+ * output is plain buffers that die young: see wasm-inflater.ts); `native` = the platform's
  * DecompressionStream; `fflate` = pure JS (about 3× slower).
  */
 export type InflateEngine = 'wasm' | 'native' | 'fflate';

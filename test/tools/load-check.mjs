@@ -85,8 +85,9 @@ const LIVE_MS = Math.round(Math.min(5000, Math.max(1000, RUN_MS / 12)));
 const SERVER_ENTRY = `
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { serve } from '../../src/cli/serve.ts';
-const [dir, root, token, liveMs] = process.argv.slice(2);
-const server = await serve({ recordingsDir: dir, root, port: 0, host: '127.0.0.1', token });
+const [dir, root, token, liveMs, maxViewers] = process.argv.slice(2);
+// Room for every viewer of the run: the server's default cap (100) is what this check measures past.
+const server = await serve({ recordingsDir: dir, root, port: 0, host: '127.0.0.1', token, maxViewers: Number(maxViewers) });
 const out = (value) => process.stdout.write(JSON.stringify(value) + '\\n');
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
@@ -128,7 +129,7 @@ async function startServer() {
     stdin: { contents: SERVER_ENTRY, resolveDir: join(root, 'test/tools'), loader: 'ts', sourcefile: 'load-check-server.ts' },
     bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'warning',
   });
-  const child = spawn(process.execPath, ['--expose-gc', outfile, DIR, root, TOKEN, String(LIVE_MS)], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--expose-gc', outfile, DIR, root, TOKEN, String(LIVE_MS), String(VIEWERS)], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
   const server = { child, pid: child.pid, port: 0, samples: [], live: [], stderr: '', exited: undefined, gcWaiters: [] };
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text) => { server.stderr += text; });
