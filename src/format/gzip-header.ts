@@ -9,7 +9,7 @@ const enum HeaderFlag {
 }
 
 /** Length of the gzip header (RFC 1952) at the start of `bytes`, undefined if more bytes are needed. */
-export function gzipHeaderLength(bytes: Uint8Array): number | undefined {
+function gzipHeaderLength(bytes: Uint8Array): number | undefined {
   if (bytes.length < 10) {
     checkMagic(bytes);
     return undefined;

@@ -32,7 +32,6 @@ typedef unsigned long long u64;
 #define ERR_CODES -4
 #define ERR_SYMBOL -5
 #define ERR_DISTANCE -6
-#define ERR_TRUNCATED -7
 
 // Table entries: bits 0-7 bits to consume, bit 8 "subtable" (then bits 12-15: subtable index bits),
 // bit 9 "invalid", bits 16-31 the symbol or the subtable's offset.
